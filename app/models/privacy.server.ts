@@ -1,0 +1,57 @@
+import db from "../db.server";
+
+/**
+ * shop/redact (48 h after uninstall): remove every row Kinship holds for the shop, in one
+ * transaction so a failure leaves nothing half-deleted.
+ */
+export async function redactShop(shop: string) {
+  await db.$transaction([
+    db.issuedDiscount.deleteMany({ where: { shop } }),
+    db.discountRule.deleteMany({ where: { shop } }),
+    db.feedback.deleteMany({ where: { shop } }),
+    db.order.deleteMany({ where: { shop } }),
+    db.customer.deleteMany({ where: { shop } }),
+    db.syncRun.deleteMany({ where: { shop } }),
+    db.jobRun.deleteMany({ where: { shop } }),
+    db.dataRequest.deleteMany({ where: { shop } }),
+    db.session.deleteMany({ where: { shop } }),
+    db.shop.deleteMany({ where: { shop } }),
+    db.webhookEvent.deleteMany({ where: { shop } }),
+  ]);
+}
+
+/**
+ * customers/redact: delete the customer's personal data. Orders stay as anonymous revenue (shop
+ * totals must not change) but lose the link to the person; feedback loses its text.
+ */
+export async function redactCustomer(shop: string, customerShopifyId: string, orderShopifyIds: string[] = []) {
+  await db.$transaction([
+    db.customer.deleteMany({ where: { shop, shopifyId: customerShopifyId } }),
+    db.order.updateMany({ where: { shop, customerShopifyId }, data: { customerShopifyId: null } }),
+    db.feedback.updateMany({
+      where: { shop, OR: [{ customerShopifyId }, { orderShopifyId: { in: orderShopifyIds } }] },
+      data: { customerShopifyId: null, comment: null, note: null },
+    }),
+    db.issuedDiscount.updateMany({ where: { shop, customerShopifyId }, data: { customerShopifyId: "redacted" } }),
+    db.dataRequest.deleteMany({ where: { shop, customerShopifyId } }),
+  ]);
+}
+
+/** customers/data_request: record the request and assemble what Kinship holds about the customer. */
+export async function recordDataRequest(shop: string, customerShopifyId: string, requestId: string | null) {
+  const data = await exportCustomerData(shop, customerShopifyId);
+  await db.dataRequest.create({
+    data: { shop, customerShopifyId, requestId, payload: JSON.stringify(data) },
+  });
+  return data;
+}
+
+export async function exportCustomerData(shop: string, customerShopifyId: string) {
+  const [customer, orders, feedback, discounts] = await Promise.all([
+    db.customer.findUnique({ where: { shop_shopifyId: { shop, shopifyId: customerShopifyId } } }),
+    db.order.findMany({ where: { shop, customerShopifyId }, orderBy: { processedAt: "asc" } }),
+    db.feedback.findMany({ where: { shop, customerShopifyId } }),
+    db.issuedDiscount.findMany({ where: { shop, customerShopifyId } }),
+  ]);
+  return { customer, orders, feedback, discounts };
+}

@@ -1,0 +1,37 @@
+import db from "../db.server";
+import { createAdminClient } from "../shopify/admin-client.server";
+import { SHOP_INFO_QUERY, type ShopInfo } from "../shopify/queries/shop";
+
+export async function getShop(shop: string) {
+  return db.shop.findUnique({ where: { shop } });
+}
+
+/** Reads the shop's name, currency and time zone from Shopify and stores them. */
+export async function refreshShopInfo(session: { shop: string; accessToken: string }) {
+  const data = await createAdminClient(session).request<ShopInfo>(SHOP_INFO_QUERY);
+  const fields = {
+    name: data.shop.name,
+    currencyCode: data.shop.currencyCode,
+    ianaTimezone: data.shop.ianaTimezone,
+    uninstalledAt: null,
+  };
+  return db.shop.upsert({
+    where: { shop: session.shop },
+    create: { shop: session.shop, ...fields },
+    update: fields,
+  });
+}
+
+/** Runs after token exchange stored an offline session: (re)mark the shop installed. */
+export async function onShopAuthenticated(shop: string) {
+  await db.shop.upsert({
+    where: { shop },
+    create: { shop },
+    update: { uninstalledAt: null },
+  });
+}
+
+export async function markUninstalled(shop: string) {
+  await db.session.deleteMany({ where: { shop } });
+  await db.shop.updateMany({ where: { shop }, data: { uninstalledAt: new Date() } });
+}

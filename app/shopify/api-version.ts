@@ -1,0 +1,7 @@
+import { ApiVersion } from "@shopify/shopify-app-remix/server";
+
+/**
+ * The one place the Admin API version is pinned. It matches the schema the app's GraphQL documents
+ * are validated against (../shared/shopify/admin-schema/2026-04-admin-schema.graphql).
+ */
+export const ADMIN_API_VERSION = ApiVersion.April26;
