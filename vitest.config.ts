@@ -10,9 +10,11 @@ export default defineConfig({
     exclude: ["tests/e2e/**", "**/node_modules/**"],
     globals: true,
     environment: "node",
+    setupFiles: ["tests/support/test-env.ts"],
+    globalSetup: ["tests/support/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // Integration tests share one database file per run; keep files in one process pool but serialised.
+    // Integration tests share one database per run: run files one after another.
     fileParallelism: false,
   },
 });

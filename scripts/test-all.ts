@@ -1,0 +1,27 @@
+// `npm test`: the whole suite on SQLite (always) and again on PostgreSQL when one answers on
+// 127.0.0.1:5432 (or KINSHIP_PG_ADMIN_URL). Extra arguments go to vitest (e.g. a file filter).
+import { spawnSync } from "node:child_process";
+import { postgresAnswers, postgresUrl } from "../tests/support/postgres";
+import { generateClients } from "./generate-clients";
+
+generateClients();
+
+const args = process.argv.slice(2);
+const runs: Array<{ label: string; url: string }> = [{ label: "SQLite", url: "file:./tests/.tmp/test.sqlite" }];
+if (process.env.KINSHIP_TEST_SQLITE_ONLY !== "1" && (await postgresAnswers())) {
+  runs.push({ label: "PostgreSQL", url: postgresUrl("kinship_test") });
+} else {
+  console.log("PostgreSQL did not answer: running the suite on SQLite only.");
+}
+
+for (const run of runs) {
+  console.log(`\n=== Test suite on ${run.label} ===`);
+  const result = spawnSync("npx", ["vitest", "run", ...args], {
+    stdio: "inherit",
+    env: { ...process.env, DATABASE_URL: run.url, KINSHIP_TEST_DB: run.label },
+  });
+  if (result.status !== 0) {
+    console.error(`Test suite failed on ${run.label}`);
+    process.exit(result.status ?? 1);
+  }
+}

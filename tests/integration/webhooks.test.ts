@@ -1,0 +1,90 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import db from "../../app/db.server";
+import { action } from "../../app/routes/webhooks";
+import { countRows, resetDatabase, seedTenant } from "../support/fixtures";
+import { webhookRequest } from "../support/webhook-request";
+
+const SHOP = "alpha-shop.myshopify.com";
+const OTHER = "beta-shop.myshopify.com";
+
+async function deliver(request: Request): Promise<number> {
+  try {
+    const response = await action({ request, params: {}, context: {} });
+    return response.status;
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown.status;
+    throw thrown;
+  }
+}
+
+describe("webhooks route", () => {
+  beforeEach(async () => {
+    await resetDatabase();
+    await seedTenant(SHOP);
+    await seedTenant(OTHER);
+  });
+
+  it("processes a valid delivery once even when Shopify delivers it twice", async () => {
+    const payload = { shop_domain: SHOP, customer: { id: SHOP.length * 1000 + 1 }, data_request: { id: 77 } };
+    const first = webhookRequest(SHOP, "customers/data_request", payload, { webhookId: "wh-1" });
+    const again = webhookRequest(SHOP, "customers/data_request", payload, { webhookId: "wh-1" });
+    expect(await deliver(first)).toBe(200);
+    expect(await deliver(again)).toBe(200);
+    const requests = await db.dataRequest.findMany({ where: { shop: SHOP } });
+    expect(requests).toHaveLength(1);
+    expect(requests[0].requestId).toBe("77");
+    expect(JSON.parse(requests[0].payload).orders).toHaveLength(1);
+    const events = await db.webhookEvent.findMany({ where: { shop: SHOP, webhookId: "wh-1" } });
+    expect(events).toHaveLength(1);
+    expect(events[0].processedAt).not.toBeNull();
+  });
+
+  it("rejects a tampered body with 401 and writes nothing", async () => {
+    const before = await countRows(SHOP);
+    const payload = { shop_id: 1, shop_domain: SHOP };
+    const tampered = webhookRequest(SHOP, "shop/redact", payload, { body: JSON.stringify({ ...payload, shop_id: 2 }) });
+    expect(await deliver(tampered)).toBe(401);
+    expect(await countRows(SHOP)).toBe(before);
+  });
+
+  it("rejects a forged HMAC header with 401 and writes nothing", async () => {
+    const before = await countRows(SHOP);
+    const forged = webhookRequest(SHOP, "shop/redact", { shop_domain: SHOP }, { hmac: "bm90LWEtcmVhbC1obWFj" });
+    expect(await deliver(forged)).toBe(401);
+    expect(await countRows(SHOP)).toBe(before);
+  });
+
+  it("shop/redact leaves zero rows for that shop and every row of another shop", async () => {
+    const otherBefore = await countRows(OTHER);
+    expect(await countRows(SHOP)).toBeGreaterThan(10);
+    expect(await deliver(webhookRequest(SHOP, "shop/redact", { shop_id: 1, shop_domain: SHOP }))).toBe(200);
+    // The delivery's own idempotency record is the one row allowed to remain: it proves receipt.
+    const remaining = await db.webhookEvent.findMany({ where: { shop: SHOP } });
+    expect(await countRows(SHOP)).toBe(remaining.length);
+    expect(remaining.every((event) => event.topic === "shop/redact")).toBe(true);
+    expect(await countRows(OTHER)).toBe(otherBefore);
+  });
+
+  it("customers/redact removes the customer's personal data but keeps revenue anonymous", async () => {
+    const customerId = SHOP.length * 1000 + 1;
+    const gid = `gid://shopify/Customer/${customerId}`;
+    const status = await deliver(
+      webhookRequest(SHOP, "customers/redact", { shop_domain: SHOP, customer: { id: customerId }, orders_to_redact: [] }),
+    );
+    expect(status).toBe(200);
+    expect(await db.customer.count({ where: { shop: SHOP, shopifyId: gid } })).toBe(0);
+    expect(await db.order.count({ where: { shop: SHOP, customerShopifyId: gid } })).toBe(0);
+    expect(await db.order.count({ where: { shop: SHOP } })).toBe(2);
+    const feedback = await db.feedback.findMany({ where: { shop: SHOP, customerShopifyId: null } });
+    expect(feedback).toHaveLength(1);
+    expect(feedback[0].comment).toBeNull();
+    expect(await db.customer.count({ where: { shop: OTHER } })).toBe(2);
+  });
+
+  it("app/uninstalled deletes the shop's sessions", async () => {
+    expect(await deliver(webhookRequest(SHOP, "app/uninstalled", { domain: SHOP }))).toBe(200);
+    expect(await db.session.count({ where: { shop: SHOP } })).toBe(0);
+    expect(await db.session.count({ where: { shop: OTHER } })).toBe(1);
+    expect((await db.shop.findUnique({ where: { shop: SHOP } }))?.uninstalledAt).toBeInstanceOf(Date);
+  });
+});
