@@ -1,5 +1,6 @@
 import { markUninstalled } from "../models/shop.server";
 import { recordDataRequest, redactCustomer, redactShop } from "../models/privacy.server";
+import { applyBulkFinishWebhook, applyCustomerWebhook, applyOrderWebhook } from "./sync-handlers.server";
 
 export interface WebhookDelivery {
   shop: string;
@@ -24,6 +25,12 @@ function orderGids(payload: Record<string, unknown>): string[] {
 const handlers = new Map<string, WebhookHandler>([
   ["app/uninstalled", async ({ shop }) => markUninstalled(shop)],
   ["shop/redact", async ({ shop }) => redactShop(shop)],
+  ["orders/create", applyOrderWebhook],
+  ["orders/updated", applyOrderWebhook],
+  ["orders/cancelled", applyOrderWebhook],
+  ["customers/create", applyCustomerWebhook],
+  ["customers/update", applyCustomerWebhook],
+  ["bulk_operations/finish", applyBulkFinishWebhook],
   [
     "customers/redact",
     async ({ shop, payload }) => {
@@ -40,11 +47,6 @@ const handlers = new Map<string, WebhookHandler>([
     },
   ],
 ]);
-
-/** Other modules (the order/customer sync) add their topics here. */
-export function registerWebhookHandler(topic: string, handler: WebhookHandler) {
-  handlers.set(topic, handler);
-}
 
 export function webhookHandler(topic: string): WebhookHandler | undefined {
   return handlers.get(topic);

@@ -5,7 +5,6 @@ import { describe, expect, it } from "vitest";
 import { migrate } from "../../scripts/migrate";
 import { recreatePostgresDatabase } from "../support/global-setup";
 import { postgresAnswers, postgresUrl } from "../support/postgres";
-// @ts-expect-error plain ESM script without types
 import { derivePostgresSchema } from "../../scripts/prisma-schemas.mjs";
 
 const MODELS = ["Session", "Shop", "Customer", "Order", "SyncRun", "WebhookEvent", "DiscountRule", "IssuedDiscount", "Feedback", "JobRun", "DataRequest"];

@@ -98,6 +98,7 @@ CREATE TABLE "SyncRun" (
     "bulkOperationId" TEXT,
     "cursor" TEXT,
     "attempt" INTEGER NOT NULL DEFAULT 1,
+    "nextRetryAt" DATETIME,
     "expectedCount" INTEGER,
     "processedCount" INTEGER NOT NULL DEFAULT 0,
     "ordersCount" INTEGER NOT NULL DEFAULT 0,

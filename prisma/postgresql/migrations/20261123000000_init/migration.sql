@@ -109,6 +109,7 @@ CREATE TABLE "SyncRun" (
     "bulkOperationId" TEXT,
     "cursor" TEXT,
     "attempt" INTEGER NOT NULL DEFAULT 1,
+    "nextRetryAt" TIMESTAMP(3),
     "expectedCount" INTEGER,
     "processedCount" INTEGER NOT NULL DEFAULT 0,
     "ordersCount" INTEGER NOT NULL DEFAULT 0,

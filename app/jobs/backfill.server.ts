@@ -1,0 +1,206 @@
+import db from "../db.server";
+import type { AdminClient } from "../shopify/admin-client.server";
+import { ShopifyUserErrors } from "../shopify/admin-errors";
+import { streamJsonl } from "../shopify/jsonl.server";
+import {
+  BACKFILL_BULK_QUERY,
+  BULK_OPERATION_STATUS,
+  BULK_QUERY_RUN,
+  type BulkOperationStatus,
+} from "../shopify/queries/bulk";
+import { upsertCustomers, refreshCustomerAggregates } from "../models/customers.server";
+import { upsertOrders } from "../models/orders.server";
+import {
+  activeSyncRun,
+  createSyncRun,
+  findSyncRunByBulkOperation,
+  updateSyncRun,
+} from "../models/sync-runs.server";
+import { customerFromBulkLine, orderFromBulkLine, type BulkOrderLine } from "../sync/bulk-records";
+import type { CustomerRecord, OrderRecord } from "../sync/records";
+
+export const MAX_BACKFILL_ATTEMPTS = 4;
+
+/** Capped exponential backoff between backfill attempts: 1, 4, 16 minutes… up to an hour. */
+export function backfillRetryDelayMs(attempt: number): number {
+  return Math.min(60 * 60_000, 60_000 * 4 ** (attempt - 1));
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function failRun(shop: string, runId: string, attempt: number, error: string, now = new Date()) {
+  const retry = attempt < MAX_BACKFILL_ATTEMPTS;
+  await updateSyncRun(shop, runId, {
+    status: "failed",
+    error: retry ? `${error} — retrying (attempt ${attempt + 1} of ${MAX_BACKFILL_ATTEMPTS})` : `${error} — gave up after ${attempt} attempts`,
+    finishedAt: now,
+    nextRetryAt: retry ? new Date(now.getTime() + backfillRetryDelayMs(attempt)) : null,
+  });
+}
+
+/**
+ * Starts the backfill bulk operation (on install, on demand, or as a retry). One backfill runs per
+ * shop at a time: a second call returns the run already under way.
+ */
+export async function startBackfill(shop: string, client: AdminClient, attempt = 1) {
+  const running = await activeSyncRun(shop);
+  if (running) return running;
+  const run = await createSyncRun(shop, "backfill", attempt);
+  try {
+    const data = await client.mutate<{ bulkOperationRunQuery: { bulkOperation: { id: string } | null } }>(
+      BULK_QUERY_RUN,
+      { query: BACKFILL_BULK_QUERY },
+      "bulkOperationRunQuery",
+    );
+    const id = data.bulkOperationRunQuery.bulkOperation?.id;
+    if (!id) throw new Error("Shopify returned no bulk operation");
+    await updateSyncRun(shop, run.id, { bulkOperationId: id });
+    return { ...run, bulkOperationId: id };
+  } catch (error) {
+    const reason = error instanceof ShopifyUserErrors ? `Shopify refused the bulk query: ${error.message}` : describe(error);
+    await failRun(shop, run.id, attempt, reason);
+    return { ...run, status: "failed", error: reason };
+  }
+}
+
+/** Re-starts failed backfills whose backoff has elapsed. */
+export async function retryDueBackfills(shop: string, client: AdminClient, now = new Date()) {
+  const due = await db.syncRun.findMany({
+    where: { shop, kind: "backfill", status: "failed", nextRetryAt: { lte: now } },
+    orderBy: { startedAt: "desc" },
+    take: 1,
+  });
+  if (!due.length) return null;
+  await db.syncRun.updateMany({ where: { shop, kind: "backfill", status: "failed" }, data: { nextRetryAt: null } });
+  return startBackfill(shop, client, due[0].attempt + 1);
+}
+
+export interface ImportOptions {
+  fetchImpl?: typeof fetch;
+  batchSize?: number;
+  /** Test seam: runs inside each batch's transaction, after the writes (a throw aborts that batch). */
+  afterBatchWrite?: (batchNumber: number) => void | Promise<void>;
+}
+
+/**
+ * Called from the bulk_operations/finish webhook, or by polling when the webhook never came.
+ * Idempotent: a completed run is not imported twice.
+ */
+export async function completeBackfill(shop: string, client: AdminClient, bulkOperationId: string, options: ImportOptions = {}) {
+  const run = await findSyncRunByBulkOperation(shop, bulkOperationId);
+  if (!run || run.status === "completed") return run;
+  const { bulkOperation: op } = await client.request<{ bulkOperation: BulkOperationStatus | null }>(BULK_OPERATION_STATUS, {
+    id: bulkOperationId,
+  });
+  if (!op) {
+    await failRun(shop, run.id, run.attempt, `Shopify does not know bulk operation ${bulkOperationId}`);
+    return findSyncRunByBulkOperation(shop, bulkOperationId);
+  }
+  if (op.status === "CREATED" || op.status === "RUNNING" || op.status === "CANCELING") return run;
+  if (op.status !== "COMPLETED") {
+    const reason = `The bulk operation ended ${op.status}${op.errorCode ? ` (${op.errorCode})` : ""}`;
+    await failRun(shop, run.id, run.attempt, reason);
+    return findSyncRunByBulkOperation(shop, bulkOperationId);
+  }
+  await updateSyncRun(shop, run.id, { expectedCount: Number(op.rootObjectCount) || Number(op.objectCount) || 0 });
+  if (!op.url) {
+    // A completed operation over zero objects has no file.
+    await finishImport(shop, run.id, 0, 0, 0);
+    return findSyncRunByBulkOperation(shop, bulkOperationId);
+  }
+  await importBulkFile(shop, run.id, op.url, options);
+  return findSyncRunByBulkOperation(shop, bulkOperationId);
+}
+
+/** Polling fallback: completes any running backfill whose operation has finished. */
+export async function pollBackfill(shop: string, client: AdminClient, options: ImportOptions = {}) {
+  const run = await activeSyncRun(shop);
+  if (!run?.bulkOperationId) return run;
+  return completeBackfill(shop, client, run.bulkOperationId, options);
+}
+
+async function finishImport(shop: string, runId: string, processed: number, orders: number, customers: number) {
+  await refreshCustomerAggregates(shop);
+  await updateSyncRun(shop, runId, {
+    status: "completed",
+    processedCount: processed,
+    ordersCount: orders,
+    customersCount: customers,
+    error: null,
+    nextRetryAt: null,
+    finishedAt: new Date(),
+  });
+}
+
+/**
+ * Streams the JSONL into the database in batches. Each batch (its orders, their customers and the
+ * run's cursor) commits in one transaction, so a crash leaves a consistent prefix and a restart
+ * continues after the last committed line. Upserts make a full re-import harmless too.
+ */
+export async function importBulkFile(shop: string, runId: string, url: string, options: ImportOptions = {}) {
+  const batchSize = options.batchSize ?? 5_000;
+  const run = await db.syncRun.findFirstOrThrow({ where: { shop, id: runId } });
+  // The cursor belongs to this run's file: resume after the last committed line.
+  const resumeAfter = run.cursor ? Number(run.cursor) : 0;
+  let processed = resumeAfter ? run.processedCount : 0;
+  let ordersWritten = resumeAfter ? run.ordersCount : 0;
+  await updateSyncRun(shop, runId, { status: "importing", error: null });
+
+  let orders: OrderRecord[] = [];
+  let customers = new Map<string, CustomerRecord>();
+  let lastLine = resumeAfter;
+  let batchNumber = 0;
+
+  const flush = async () => {
+    if (!orders.length) return;
+    batchNumber += 1;
+    const batchOrders = orders;
+    const batchCustomers = [...customers.values()];
+    const cursor = lastLine;
+    await db.$transaction(
+      async (tx) => {
+        await upsertCustomers(shop, batchCustomers, { tx });
+        await upsertOrders(shop, batchOrders, { tx });
+        await options.afterBatchWrite?.(batchNumber);
+        await tx.syncRun.updateMany({
+          where: { shop, id: runId },
+          data: { cursor: String(cursor), processedCount: processed, ordersCount: ordersWritten + batchOrders.length },
+        });
+      },
+      { timeout: 120_000 },
+    );
+    ordersWritten += batchOrders.length;
+    orders = [];
+    customers = new Map();
+  };
+
+  try {
+    for await (const { lineNumber, value } of streamJsonl<BulkOrderLine>(url, options.fetchImpl)) {
+      if (lineNumber <= resumeAfter) continue;
+      let order: OrderRecord;
+      try {
+        order = orderFromBulkLine(value);
+      } catch (error) {
+        throw new Error(`JSONL line ${lineNumber}: ${describe(error)}`);
+      }
+      orders.push(order);
+      const customer = customerFromBulkLine(value);
+      if (customer) {
+        const seen = customers.get(customer.shopifyId);
+        if (!seen || (customer.shopifyUpdatedAt ?? 0) >= (seen.shopifyUpdatedAt ?? 0)) customers.set(customer.shopifyId, customer);
+      }
+      processed += 1;
+      lastLine = lineNumber;
+      if (orders.length >= batchSize) await flush();
+    }
+    await flush();
+  } catch (error) {
+    // Earlier batches stay committed; the cursor says where a retry resumes.
+    await failRun(shop, runId, run.attempt, `Import failed: ${describe(error)}`);
+    throw error;
+  }
+  const customerCount = await db.customer.count({ where: { shop } });
+  await finishImport(shop, runId, processed, ordersWritten, customerCount);
+}

@@ -1,0 +1,82 @@
+import db, { type Db } from "../db.server";
+import type { CustomerRecord } from "../sync/records";
+import { batchSize, newId, placeholder, sqlTimestamp, upsertRows, type UpsertSpec } from "./sql.server";
+
+type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+const CUSTOMER_COLUMNS = [
+  "id", "shop", "shopifyId", "email", "firstName", "lastName", "marketingState", "birthday", "tags",
+  "shopifyRfmGroup", "shopifyUpdatedAt", "createdAt", "updatedAt",
+];
+
+const customerSpec: UpsertSpec = {
+  table: "Customer",
+  columns: CUSTOMER_COLUMNS,
+  conflict: ["shop", "shopifyId"],
+  update: CUSTOMER_COLUMNS.filter((c) => !["id", "shop", "shopifyId", "createdAt"].includes(c)),
+  updateWhere: `"Customer"."shopifyUpdatedAt" IS NULL OR excluded."shopifyUpdatedAt" IS NULL OR excluded."shopifyUpdatedAt" >= "Customer"."shopifyUpdatedAt"`,
+};
+
+/**
+ * Upserts customer snapshots; an older snapshot never overwrites a newer one. `keep` names columns
+ * the source does not carry, so an existing value survives.
+ */
+export async function upsertCustomers(
+  shop: string,
+  customers: CustomerRecord[],
+  { tx, keep = [] }: { tx?: Tx; keep?: readonly string[] } = {},
+) {
+  const spec = keep.length ? { ...customerSpec, update: customerSpec.update!.filter((c) => !keep.includes(c)) } : customerSpec;
+  const now = sqlTimestamp(new Date());
+  const size = batchSize(CUSTOMER_COLUMNS.length);
+  let written = 0;
+  for (let i = 0; i < customers.length; i += size) {
+    const rows = customers.slice(i, i + size).map((c) => [
+      newId(), shop, c.shopifyId, c.email, c.firstName, c.lastName, c.marketingState, c.birthday,
+      c.tags.join(", "), c.shopifyRfmGroup, sqlTimestamp(c.shopifyUpdatedAt), now, now,
+    ]);
+    written += await upsertRows(tx ?? db, spec, rows);
+  }
+  return written;
+}
+
+const AGGREGATES = `
+  "orderCount" = (SELECT COUNT(*) FROM "Order" o WHERE o."shop" = "Customer"."shop"
+      AND o."customerShopifyId" = "Customer"."shopifyId" AND o."test" = FALSE AND o."cancelledAt" IS NULL),
+  "totalSpent" = COALESCE((SELECT SUM(o."netTotal") FROM "Order" o WHERE o."shop" = "Customer"."shop"
+      AND o."customerShopifyId" = "Customer"."shopifyId" AND o."test" = FALSE AND o."cancelledAt" IS NULL), 0),
+  "firstOrderAt" = (SELECT MIN(o."processedAt") FROM "Order" o WHERE o."shop" = "Customer"."shop"
+      AND o."customerShopifyId" = "Customer"."shopifyId" AND o."test" = FALSE AND o."cancelledAt" IS NULL),
+  "lastOrderAt" = (SELECT MAX(o."processedAt") FROM "Order" o WHERE o."shop" = "Customer"."shop"
+      AND o."customerShopifyId" = "Customer"."shopifyId" AND o."test" = FALSE AND o."cancelledAt" IS NULL)`;
+
+/**
+ * Order count, net spend and first/last order from the stored orders: for the given customers only
+ * (after a webhook: incremental, the rest of the shop untouched), or for the whole shop after a backfill.
+ */
+export async function refreshCustomerAggregates(shop: string, customerShopifyIds?: string[], tx?: Tx) {
+  const client = tx ?? db;
+  if (customerShopifyIds && customerShopifyIds.length === 0) return 0;
+  if (!customerShopifyIds) {
+    return client.$executeRawUnsafe(`UPDATE "Customer" SET ${AGGREGATES} WHERE "shop" = ${placeholder(1)}`, shop);
+  }
+  let updated = 0;
+  for (let i = 0; i < customerShopifyIds.length; i += 500) {
+    const ids = customerShopifyIds.slice(i, i + 500);
+    const slots = ids.map((_, k) => placeholder(k + 2)).join(", ");
+    updated += await client.$executeRawUnsafe(
+      `UPDATE "Customer" SET ${AGGREGATES} WHERE "shop" = ${placeholder(1)} AND "shopifyId" IN (${slots})`,
+      shop,
+      ...ids,
+    );
+  }
+  return updated;
+}
+
+export async function findCustomer(shop: string, shopifyId: string) {
+  return db.customer.findUnique({ where: { shop_shopifyId: { shop, shopifyId } } });
+}
+
+export async function countCustomers(shop: string) {
+  return db.customer.count({ where: { shop } });
+}

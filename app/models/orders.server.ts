@@ -1,0 +1,63 @@
+import db, { type Db } from "../db.server";
+import type { OrderRecord } from "../sync/records";
+import { netOrderValue } from "../sync/records";
+import { batchSize, newId, sqlBool, sqlTimestamp, upsertRows, type UpsertSpec } from "./sql.server";
+
+type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+const ORDER_COLUMNS = [
+  "id", "shop", "shopifyId", "customerShopifyId", "name", "processedAt", "shopifyUpdatedAt", "totalPrice",
+  "totalRefunded", "netTotal", "currencyCode", "cancelledAt", "test", "discountCodes", "createdAt", "updatedAt",
+];
+
+function orderSpec(onlyIfNewer: boolean): UpsertSpec {
+  return {
+    table: "Order",
+    columns: ORDER_COLUMNS,
+    conflict: ["shop", "shopifyId"],
+    update: ORDER_COLUMNS.filter((c) => !["id", "shop", "shopifyId", "createdAt"].includes(c)),
+    // An older delivery never overwrites a newer state (webhooks arrive out of order).
+    updateWhere: onlyIfNewer
+      ? `"Order"."shopifyUpdatedAt" IS NULL OR excluded."shopifyUpdatedAt" IS NULL OR excluded."shopifyUpdatedAt" >= "Order"."shopifyUpdatedAt"`
+      : undefined,
+  };
+}
+
+function orderRow(shop: string, order: OrderRecord, now: Date): unknown[] {
+  return [
+    newId(), shop, order.shopifyId, order.customerShopifyId, order.name, sqlTimestamp(order.processedAt),
+    sqlTimestamp(order.shopifyUpdatedAt), order.totalPrice, order.totalRefunded, netOrderValue(order),
+    order.currencyCode, sqlTimestamp(order.cancelledAt), sqlBool(order.test), order.discountCodes.join(","),
+    sqlTimestamp(now), sqlTimestamp(now),
+  ];
+}
+
+/** Upserts orders in batched multi-row statements; returns rows written. */
+export async function upsertOrders(shop: string, orders: OrderRecord[], { onlyIfNewer = true, tx }: { onlyIfNewer?: boolean; tx?: Tx } = {}) {
+  const now = new Date();
+  const size = batchSize(ORDER_COLUMNS.length);
+  let written = 0;
+  for (let i = 0; i < orders.length; i += size) {
+    const rows = orders.slice(i, i + size).map((order) => orderRow(shop, order, now));
+    written += await upsertRows(tx ?? db, orderSpec(onlyIfNewer), rows);
+  }
+  return written;
+}
+
+export async function findOrder(shop: string, shopifyId: string) {
+  return db.order.findUnique({ where: { shop_shopifyId: { shop, shopifyId } } });
+}
+
+export async function listCustomerOrders(shop: string, customerShopifyId: string) {
+  return db.order.findMany({ where: { shop, customerShopifyId }, orderBy: { processedAt: "desc" } });
+}
+
+/** Shop totals include guest orders; test and cancelled orders are excluded. */
+export async function shopOrderTotals(shop: string) {
+  const result = await db.order.aggregate({
+    where: { shop, test: false, cancelledAt: null },
+    _count: { _all: true },
+    _sum: { netTotal: true },
+  });
+  return { orders: result._count._all, revenue: Math.round((result._sum.netTotal ?? 0) * 100) / 100 };
+}

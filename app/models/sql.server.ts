@@ -1,0 +1,65 @@
+import { randomUUID } from "node:crypto";
+import { databaseKind, databaseUrl } from "../database-url";
+import type { Db } from "../db.server";
+
+/**
+ * Bulk writes go through one multi-row `INSERT … ON CONFLICT … DO UPDATE` statement per batch: the
+ * syntax is the same on SQLite and PostgreSQL, and it is two orders of magnitude faster than one
+ * Prisma upsert per row. Values are always bound parameters.
+ */
+export const dialect = databaseKind(databaseUrl());
+
+/** DateTime values as Prisma itself stores them, so Prisma reads raw-written rows unchanged. */
+export function sqlTimestamp(date: Date | null | undefined): string | Date | null {
+  if (!date) return null;
+  // Prisma's SQLite adapter stores ISO text with an explicit offset; PostgreSQL takes the Date.
+  return dialect === "sqlite" ? date.toISOString().replace("Z", "+00:00") : date;
+}
+
+export function newId(): string {
+  return randomUUID();
+}
+
+/** The n-th (1-based) bound parameter in this dialect. */
+export function placeholder(index: number): string {
+  return dialect === "sqlite" ? "?" : `$${index}`;
+}
+
+export interface UpsertSpec {
+  table: string;
+  columns: string[];
+  conflict: string[];
+  /** Columns overwritten on conflict (default: all but the conflict columns and "id"). */
+  update?: string[];
+  /** Extra SQL condition on the DO UPDATE (e.g. only when the incoming row is newer). */
+  updateWhere?: string;
+}
+
+export async function upsertRows(db: Db | Parameters<Parameters<Db["$transaction"]>[0]>[0], spec: UpsertSpec, rows: unknown[][]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const quote = (name: string) => `"${name}"`;
+  const params: unknown[] = [];
+  const tuples = rows.map((row) => {
+    const slots = row.map((value) => {
+      params.push(value);
+      return placeholder(params.length);
+    });
+    return `(${slots.join(", ")})`;
+  });
+  const update = spec.update ?? spec.columns.filter((c) => c !== "id" && !spec.conflict.includes(c));
+  const sql =
+    `INSERT INTO ${quote(spec.table)} (${spec.columns.map(quote).join(", ")}) VALUES ${tuples.join(", ")} ` +
+    `ON CONFLICT (${spec.conflict.map(quote).join(", ")}) DO UPDATE SET ` +
+    update.map((c) => `${quote(c)} = excluded.${quote(c)}`).join(", ") +
+    (spec.updateWhere ? ` WHERE ${spec.updateWhere}` : "");
+  return db.$executeRawUnsafe(sql, ...params);
+}
+
+/** Largest batch that keeps one statement under SQLite's and PostgreSQL's bound-parameter limits. */
+export function batchSize(columns: number): number {
+  return Math.max(1, Math.floor(30_000 / columns));
+}
+
+export function sqlBool(value: boolean): boolean | number {
+  return dialect === "sqlite" ? (value ? 1 : 0) : value;
+}

@@ -1,0 +1,39 @@
+import db from "../db.server";
+
+export const ACTIVE_SYNC_STATUSES = ["running", "importing"] as const;
+
+export async function createSyncRun(shop: string, kind: string, attempt = 1) {
+  return db.syncRun.create({ data: { shop, kind, status: "running", attempt } });
+}
+
+export async function updateSyncRun(shop: string, id: string, data: Parameters<typeof db.syncRun.update>[0]["data"]) {
+  // updateMany so the shop filter is part of the write, not only of the lookup.
+  await db.syncRun.updateMany({ where: { shop, id }, data });
+}
+
+export async function findSyncRunByBulkOperation(shop: string, bulkOperationId: string) {
+  return db.syncRun.findFirst({ where: { shop, bulkOperationId }, orderBy: { startedAt: "desc" } });
+}
+
+export async function activeSyncRun(shop: string, kind = "backfill") {
+  return db.syncRun.findFirst({
+    where: { shop, kind, status: { in: [...ACTIVE_SYNC_STATUSES] } },
+    orderBy: { startedAt: "desc" },
+  });
+}
+
+export async function latestSyncRun(shop: string, kind = "backfill") {
+  return db.syncRun.findFirst({ where: { shop, kind }, orderBy: { startedAt: "desc" } });
+}
+
+/** Failed runs whose retry time has come (the scheduler calls this). */
+export async function dueRetries(shop: string, now = new Date()) {
+  return db.syncRun.findMany({ where: { shop, status: "failed", nextRetryAt: { lte: now } } });
+}
+
+/** Rows done / expected for the UI's progress bar (expected is Shopify's objectCount). */
+export function syncProgress(run: { processedCount: number; expectedCount: number | null; status: string }) {
+  if (run.status === "completed") return 1;
+  if (!run.expectedCount) return null;
+  return Math.min(1, run.processedCount / run.expectedCount);
+}

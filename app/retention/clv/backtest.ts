@@ -1,0 +1,102 @@
+/**
+ * Calibration / holdout backtest: fit BG/NBD on the orders up to the calibration end, predict each
+ * calibration customer's purchases in the holdout, and compare with what happened and with the naive
+ * "same rate as before" forecast.
+ */
+import { dayNumber, daysPerUnit, type TimeUnit } from "../time";
+import { expectedPurchases, fitBgNbd, type BgNbdFit, type BgNbdFitOptions } from "./bgnbd";
+import { purchaseDaysByCustomer, summarizeTransactions, type CustomerSummary, type Transaction } from "./summary";
+
+export interface BacktestOptions extends BgNbdFitOptions {
+  /** Last calibration day (inclusive), "YYYY-MM-DD". */
+  calibrationEnd: string;
+  /** Last holdout day (inclusive); the holdout starts the day after calibrationEnd. */
+  holdoutEnd: string;
+  unit: TimeUnit;
+}
+
+export interface BacktestCustomer {
+  customerId: string;
+  actual: number;
+  predicted: number;
+  naive: number;
+}
+
+export interface BacktestAccuracy {
+  /** Holdout length in model units. */
+  holdoutLength: number;
+  customers: number;
+  /** Repeat purchase days that happened in the holdout (customers first seen in the holdout excluded). */
+  holdoutActual: number;
+  holdoutPredicted: number;
+  /** (predicted − actual) / actual; null when nothing happened in the holdout. */
+  aggregateRelativeError: number | null;
+  /** Mean |predicted − actual| per customer. */
+  mae: number;
+  /** Same for the naive forecast: calibration repeat rate x / T carried over the holdout. */
+  naiveMae: number;
+  naivePredicted: number;
+}
+
+export type BacktestResult =
+  | ({ status: "fitted"; fit: Extract<BgNbdFit, { status: "fitted" }>; summaries: CustomerSummary[]; perCustomer: BacktestCustomer[] } & BacktestAccuracy)
+  | { status: "insufficient"; fit: Extract<BgNbdFit, { status: "insufficient" }>; summaries: CustomerSummary[] };
+
+/** Repeat purchase days of each customer in (fromDay, toDay]. */
+function purchaseDaysBetween(transactions: Iterable<Transaction>, fromDay: number, toDay: number): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const [customerId, { days }] of purchaseDaysByCustomer(transactions, toDay)) {
+    let n = 0;
+    for (const day of days.keys()) if (day > fromDay) n += 1;
+    counts.set(customerId, n);
+  }
+  return counts;
+}
+
+export function backtest(transactions: readonly Transaction[], options: BacktestOptions): BacktestResult {
+  const calibrationEnd = dayNumber(options.calibrationEnd);
+  const holdoutEnd = dayNumber(options.holdoutEnd);
+  if (!(holdoutEnd > calibrationEnd)) {
+    throw new RangeError(`holdout end ${options.holdoutEnd} must be after calibration end ${options.calibrationEnd}`);
+  }
+  const summaries = summarizeTransactions(transactions, { asOf: options.calibrationEnd, unit: options.unit });
+  const fit = fitBgNbd(summaries, options);
+  if (fit.status === "insufficient") return { status: "insufficient", fit, summaries };
+
+  const holdoutLength = (holdoutEnd - calibrationEnd) / daysPerUnit(options.unit);
+  const actualByCustomer = purchaseDaysBetween(transactions, calibrationEnd, holdoutEnd);
+  const perCustomer: BacktestCustomer[] = summaries.map((c) => ({
+    customerId: c.customerId,
+    actual: actualByCustomer.get(c.customerId) ?? 0,
+    predicted: expectedPurchases(fit, c, holdoutLength),
+    // A customer first seen on the calibration end day has no observed rate yet: forecast 0.
+    naive: c.T > 0 ? (c.frequency / c.T) * holdoutLength : 0,
+  }));
+  return { status: "fitted", fit, summaries, perCustomer, ...accuracy(perCustomer, holdoutLength) };
+}
+
+export function accuracy(perCustomer: readonly BacktestCustomer[], holdoutLength: number): BacktestAccuracy {
+  let holdoutActual = 0;
+  let holdoutPredicted = 0;
+  let naivePredicted = 0;
+  let absoluteError = 0;
+  let naiveAbsoluteError = 0;
+  for (const c of perCustomer) {
+    holdoutActual += c.actual;
+    holdoutPredicted += c.predicted;
+    naivePredicted += c.naive;
+    absoluteError += Math.abs(c.predicted - c.actual);
+    naiveAbsoluteError += Math.abs(c.naive - c.actual);
+  }
+  const n = Math.max(perCustomer.length, 1);
+  return {
+    holdoutLength,
+    customers: perCustomer.length,
+    holdoutActual,
+    holdoutPredicted,
+    aggregateRelativeError: holdoutActual > 0 ? (holdoutPredicted - holdoutActual) / holdoutActual : null,
+    mae: absoluteError / n,
+    naiveMae: naiveAbsoluteError / n,
+    naivePredicted,
+  };
+}

@@ -1,0 +1,136 @@
+/**
+ * The Shopify Flow trigger Kinship fires when a code is issued or a reminder is due; the merchant's
+ * workflow (e.g. Shopify Email) sends the message. The field list below is the single source for
+ * both the payload and the trigger extension's TOML, so the two cannot drift apart.
+ *
+ * Custom field keys are camelCase (they become Liquid variable names in Flow). The customer is a
+ * Flow *reference* field, whose payload key Flow fixes as `customer_id` with the numeric customer id.
+ */
+import { describeReward } from "./reward-cost";
+import type { Decision } from "./schedule";
+
+export const FLOW_TRIGGER_HANDLE = "kinship-reward-issued";
+export const FLOW_TRIGGER_NAME = "Reward code issued";
+export const FLOW_TRIGGER_DESCRIPTION =
+  "Kinship issued a discount code to a customer, or a reminder about one is due (birthday moments).";
+
+export type FlowFieldType = "customer_reference" | "single_line_text_field";
+
+export interface FlowTriggerField {
+  /** Key in the payload. */
+  key: string;
+  type: FlowFieldType;
+  description: string;
+}
+
+export const FLOW_TRIGGER_FIELDS: readonly FlowTriggerField[] = [
+  { key: "customer_id", type: "customer_reference", description: "The customer the code belongs to." },
+  { key: "code", type: "single_line_text_field", description: "The discount code, usable once by this customer." },
+  {
+    key: "reason",
+    type: "single_line_text_field",
+    description: "Why: tierUpgrade, birthday, winback, campaign or feedbackThanks.",
+  },
+  { key: "expiresAt", type: "single_line_text_field", description: "When the code stops working (ISO 8601)." },
+  {
+    key: "moment",
+    type: "single_line_text_field",
+    description: "issued, or for birthday reminders: before7, before3, birthday, lastChance (or beforeN/afterN).",
+  },
+  { key: "ruleName", type: "single_line_text_field", description: "The Kinship rule's name." },
+  { key: "offer", type: "single_line_text_field", description: "The reward, e.g. 15% off, 10.00 EUR off, Free shipping." },
+];
+
+export interface FlowTriggerPayload {
+  customer_id: number;
+  code: string;
+  reason: string;
+  expiresAt: string;
+  moment: string;
+  ruleName: string;
+  offer: string;
+}
+
+/** JSON-schema-like description of the payload, derived from FLOW_TRIGGER_FIELDS. */
+export const flowTriggerPayloadSchema = {
+  type: "object",
+  additionalProperties: false,
+  required: FLOW_TRIGGER_FIELDS.map((f) => f.key),
+  properties: Object.fromEntries(
+    FLOW_TRIGGER_FIELDS.map((f) => [
+      f.key,
+      { type: f.type === "customer_reference" ? "integer" : "string", flowType: f.type, description: f.description },
+    ]),
+  ) as Record<string, { type: "integer" | "string"; flowType: FlowFieldType; description: string }>,
+} as const;
+
+/** Numeric id from a customer GID ("gid://shopify/Customer/123") or a plain numeric id. */
+export function customerLegacyId(customerId: string): number {
+  const m = /^(?:gid:\/\/shopify\/Customer\/)?(\d+)$/.exec(customerId.trim());
+  const id = m ? Number(m[1]) : NaN;
+  if (!Number.isSafeInteger(id)) throw new RangeError(`Not a Shopify customer id: ${customerId}`);
+  return id;
+}
+
+export function momentLabel(decision: Pick<Decision, "kind" | "moment" | "lastChance">): string {
+  if (decision.kind !== "remind" || decision.moment === undefined) return "issued";
+  if (decision.lastChance) return "lastChance";
+  if (decision.moment === 0) return "birthday";
+  return decision.moment < 0 ? `before${-decision.moment}` : `after${decision.moment}`;
+}
+
+export function buildFlowPayload(
+  decision: Decision,
+  code: string,
+  context: { ruleName: string; currencyCode: string },
+): FlowTriggerPayload {
+  if (decision.kind === "holdout") throw new Error("Held-out customers are never notified");
+  return {
+    customer_id: customerLegacyId(decision.customerId),
+    code,
+    reason: decision.reason,
+    expiresAt: decision.endsAt,
+    moment: momentLabel(decision),
+    ruleName: context.ruleName,
+    offer: describeReward(decision.reward, context.currencyCode),
+  };
+}
+
+/** Problems with a payload against the declared fields (empty when it matches). */
+export function flowPayloadProblems(payload: unknown): string[] {
+  if (typeof payload !== "object" || payload === null || Array.isArray(payload)) return ["payload is not an object"];
+  const record = payload as Record<string, unknown>;
+  const problems: string[] = [];
+  for (const key of Object.keys(record)) {
+    if (!(key in flowTriggerPayloadSchema.properties)) problems.push(`${key}: not declared in the trigger`);
+  }
+  for (const key of flowTriggerPayloadSchema.required) {
+    const spec = flowTriggerPayloadSchema.properties[key];
+    const value = record[key];
+    if (value === undefined || value === null) problems.push(`${key}: missing`);
+    else if (spec.type === "integer" ? !Number.isSafeInteger(value) : typeof value !== "string" || value === "") {
+      problems.push(`${key}: expected ${spec.type}`);
+    }
+  }
+  return problems;
+}
+
+/** The trigger extension's `shopify.extension.toml`, generated from the same field list. */
+export function renderFlowTriggerToml(): string {
+  const lines = [
+    "[[extensions]]",
+    `name = ${JSON.stringify(FLOW_TRIGGER_NAME)}`,
+    'type = "flow_trigger"',
+    `handle = ${JSON.stringify(FLOW_TRIGGER_HANDLE)}`,
+    `description = ${JSON.stringify(FLOW_TRIGGER_DESCRIPTION)}`,
+    "",
+    "[settings]",
+  ];
+  for (const f of FLOW_TRIGGER_FIELDS) {
+    lines.push("", "[[settings.fields]]", `type = ${JSON.stringify(f.type)}`);
+    if (f.type !== "customer_reference") {
+      lines.push(`key = ${JSON.stringify(f.key)}`, `description = ${JSON.stringify(f.description)}`);
+    }
+  }
+  return lines.join("\n") + "\n";
+}

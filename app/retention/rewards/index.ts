@@ -1,0 +1,16 @@
+/** Public API of the rewards core (pure: plain data in, plain data out). */
+export * from "./local-date";
+export * from "./time-zone";
+export * from "./rule-schema";
+export * from "./tiers";
+export * from "./birthdays";
+export * from "./winback";
+export * from "./holidays";
+export * from "./codes";
+export * from "./holdout";
+export * from "./reward-cost";
+export * from "./budget";
+export * from "./schedule";
+export * from "./preview";
+export * from "./expiry";
+export * from "./flow-payload";

@@ -1,0 +1,240 @@
+/**
+ * Scoring entry point for one shop: fits (or reuses) the CLV models, then gives every customer historic
+ * and predicted value, P(alive), RFM and a lifecycle group with its reason. Plain data in, plain data out;
+ * the sync/DB layer calls this after a backfill, nightly, or with `model` set to re-score without refitting.
+ */
+import { dayNumber, dayString } from "./time";
+import { expectedPurchases as expectedPurchasesWithin, fitBgNbd, type BgNbdFit, type BgNbdParams } from "./clv/bgnbd";
+import { expectedAverageSpend, fitGammaGamma, type GammaGammaFit, type GammaGammaParams } from "./clv/gamma-gamma";
+import { customerHistoricClv, shopHistoricClv, type HistoricClv, type ShopHistoricClv } from "./clv/historic";
+import {
+  DEFAULT_HORIZON_MONTHS,
+  DEFAULT_MONTHLY_DISCOUNT_RATE,
+  discountedExpectedPurchases,
+  unitsPerMonth,
+  type DiscountedPurchases,
+} from "./clv/predictive";
+import type { CustomerSummary } from "./clv/summary";
+import { computeShopInsights, type PredictedRevenue, type ShopInsights } from "./insights/shop-insights";
+import {
+  classifyLifecycle,
+  DEFAULT_LIFECYCLE_SETTINGS,
+  shopCadence,
+  type LifecycleAssignment,
+  type LifecycleSettings,
+  type ShopCadence,
+} from "./segments/lifecycle";
+import { scoreRfm, type RfmScore, type RfmSegment } from "./segments/rfm";
+
+export interface ScoringSettings {
+  /** Historic CLV lifespan in years (clamped to 1–3); null derives it from the shop's data. */
+  lifespanYears: number | null;
+  horizonMonths: number;
+  monthlyDiscountRate: number;
+  /** Repeat buyers needed before BG/NBD is fitted (see MIN_REPEAT_BUYERS). */
+  minRepeatBuyers?: number;
+  lifecycle: LifecycleSettings;
+  /** Percentage points for the retention ROI what-if. */
+  retentionLiftPoints: number;
+}
+
+export const DEFAULT_SCORING_SETTINGS: ScoringSettings = {
+  lifespanYears: null,
+  horizonMonths: DEFAULT_HORIZON_MONTHS,
+  monthlyDiscountRate: DEFAULT_MONTHLY_DISCOUNT_RATE,
+  lifecycle: DEFAULT_LIFECYCLE_SETTINGS,
+  retentionLiftPoints: 10,
+};
+
+/** Fitted models of one shop; summaries and parameters are in days. */
+export interface ShopModel {
+  bgnbd: BgNbdFit;
+  gammaGamma: GammaGammaFit;
+}
+
+export type ModelStatus =
+  | { status: "fitted"; bgnbd: BgNbdParams & { logLikelihood: number; converged: boolean }; gammaGamma: GammaGammaParams | null; spendModelNote: string | null; frequencySpendCorrelation: number | null }
+  | {
+      status: "insufficient";
+      /** Why the predictive model is not used, in words. */
+      reason: string;
+      repeatBuyers: number;
+      repeatBuyersNeeded: number;
+      /** Predictions fall back to historic CLV and RFM, whose uncertainty is wider and not quantified. */
+      fallback: "historic";
+    };
+
+export interface CustomerScore {
+  customerId: string;
+  lastOrderDate: string;
+  historicClv: HistoricClv;
+  /** Discounted CLV over the horizon; null when the shop's model is not fitted. */
+  predictedClv: number | null;
+  pAlive: number | null;
+  /** Expected purchases over the horizon (undiscounted); null without a fitted model. */
+  expectedPurchases: number | null;
+  /** Expected value per future purchase; from Gamma-Gamma, or the customer's own AOV when that is unavailable. */
+  expectedSpend: number;
+  spendSource: "gamma-gamma" | "own-average";
+  rfm: RfmScore;
+  rfmSegment: RfmSegment;
+  lifecycle: LifecycleAssignment;
+}
+
+export interface ShopScore {
+  asOf: string;
+  model: ModelStatus;
+  historic: ShopHistoricClv;
+  cadence: ShopCadence;
+  insights: ShopInsights;
+  customers: CustomerScore[];
+}
+
+export interface ScoreShopInput {
+  /** Summaries in days as of `asOf` (see summarizeTransactions with unit "days"). */
+  customers: readonly CustomerSummary[];
+  asOf: string;
+  settings?: Partial<ScoringSettings>;
+  /** Reuse earlier fits instead of fitting (e.g. after a single order webhook). */
+  model?: ShopModel;
+}
+
+export function fitShopModel(customers: readonly CustomerSummary[], settings: Partial<ScoringSettings> = {}): ShopModel {
+  return {
+    bgnbd: fitBgNbd(customers, { minRepeatBuyers: settings.minRepeatBuyers }),
+    gammaGamma: fitGammaGamma(customers),
+  };
+}
+
+function modelStatus(model: ShopModel): ModelStatus {
+  const { bgnbd, gammaGamma } = model;
+  if (bgnbd.status === "insufficient") {
+    return {
+      status: "insufficient",
+      reason: `${bgnbd.reason} Until then Kinship shows historic CLV and RFM, which are rougher guides.`,
+      repeatBuyers: bgnbd.repeatBuyers,
+      repeatBuyersNeeded: bgnbd.repeatBuyersNeeded,
+      fallback: "historic",
+    };
+  }
+  const spendUsable = gammaGamma.status === "fitted" && gammaGamma.q > 1;
+  return {
+    status: "fitted",
+    bgnbd: { r: bgnbd.r, alpha: bgnbd.alpha, a: bgnbd.a, b: bgnbd.b, logLikelihood: bgnbd.logLikelihood, converged: bgnbd.converged },
+    gammaGamma: spendUsable ? { p: gammaGamma.p, q: gammaGamma.q, v: gammaGamma.v } : null,
+    spendModelNote:
+      gammaGamma.status === "insufficient"
+        ? `${gammaGamma.reason} Each customer's own average order value is used instead.`
+        : spendUsable
+          ? null
+          : "Order values vary too much for the spend model (q ≤ 1); each customer's own average order value is used.",
+    frequencySpendCorrelation: gammaGamma.frequencySpendCorrelation,
+  };
+}
+
+type Prediction = DiscountedPurchases & { nextYear: number };
+
+export function scoreShop(input: ScoreShopInput): ShopScore {
+  const settings: ScoringSettings = {
+    ...DEFAULT_SCORING_SETTINGS,
+    ...input.settings,
+    lifecycle: { ...DEFAULT_LIFECYCLE_SETTINGS, ...input.settings?.lifecycle },
+  };
+  const asOfDay = dayNumber(input.asOf);
+  const customers = input.customers;
+  const model = input.model ?? fitShopModel(customers, settings);
+  const status = modelStatus(model);
+  const bgnbd = model.bgnbd.status === "fitted" ? model.bgnbd : null;
+  const spendParams = status.status === "fitted" ? status.gammaGamma : null;
+
+  let __t = performance.now(); const __lap = (l: string) => { const n = performance.now(); console.log(l, (n - __t).toFixed(0)); __t = n; };
+  const historic = shopHistoricClv(customers, { unitDays: 1, lifespanYears: settings.lifespanYears });
+  const lifespanYears = historic.lifespanYears;
+  const rfm = scoreRfm(
+    customers.map((c) => ({ daysSinceLastOrder: c.T - c.recency, orders: c.orderCount, monetary: c.totalSpend })),
+  );
+  __lap('historic+rfm');
+  const cadence = shopCadence(customers.map((c) => ({ purchaseDays: c.frequency + 1, firstToLastDays: c.recency })));
+  const monthUnits = unitsPerMonth("days");
+  const yearUnits = 12 * monthUnits;
+
+  // Predictions depend only on (x, t_x, T); in real shops many customers share them (every one-time buyer
+  // with the same first-order day), so each distinct history is computed once.
+  // Nested numeric maps rather than string keys: no garbage per customer.
+  const predictionCache = new Map<number, Map<number, Map<number, Prediction>>>();
+  const predict = (c: CustomerSummary, params: BgNbdParams): Prediction => {
+    let byT = predictionCache.get(c.frequency);
+    if (byT === undefined) predictionCache.set(c.frequency, (byT = new Map()));
+    let byRecency = byT.get(c.T);
+    if (byRecency === undefined) byT.set(c.T, (byRecency = new Map()));
+    let prediction = byRecency.get(c.recency);
+    if (prediction === undefined) {
+      const purchases = discountedExpectedPurchases(params, c, {
+        unitsPerMonth: monthUnits,
+        horizonMonths: settings.horizonMonths,
+        monthlyDiscountRate: settings.monthlyDiscountRate,
+      });
+      const nextYear =
+        settings.horizonMonths === 12 ? purchases.expectedPurchases : expectedPurchasesWithin(params, c, yearUnits);
+      prediction = { ...purchases, nextYear };
+      byRecency.set(c.recency, prediction);
+    }
+    return prediction;
+  };
+
+  let modelRevenue = 0;
+  let historicRevenue = 0;
+  const scores = customers.map((c, i): CustomerScore => {
+    const ownAverage = c.orderCount > 0 ? c.totalSpend / c.orderCount : 0;
+    const expectedSpend = spendParams ? expectedAverageSpend(spendParams, c) : ownAverage;
+    const spendSource = spendParams ? "gamma-gamma" : "own-average";
+    const historicClv = customerHistoricClv(c, lifespanYears, 1);
+    let predictedClv: number | null = null;
+    let pAlive: number | null = null;
+    let expectedPurchases: number | null = null;
+    if (bgnbd) {
+      const prediction = predict(c, bgnbd);
+      predictedClv = prediction.discountedPurchases * expectedSpend;
+      pAlive = prediction.pAlive;
+      expectedPurchases = prediction.expectedPurchases;
+      modelRevenue += prediction.nextYear * expectedSpend;
+    }
+    const lifecycle = classifyLifecycle(
+      {
+        orders: c.orderCount,
+        purchaseDays: c.frequency + 1,
+        daysSinceLastOrder: c.T - c.recency,
+        firstToLastDays: c.recency,
+        pAlive,
+        frequencyScore: rfm[i].f,
+      },
+      cadence,
+      settings.lifecycle,
+    );
+    if (lifecycle.group !== "lapsed") historicRevenue += historicClv.purchaseFrequencyPerYear * historicClv.averageOrderValue;
+    return {
+      customerId: c.customerId,
+      lastOrderDate: dayString(asOfDay - Math.round(c.T - c.recency)),
+      historicClv,
+      predictedClv,
+      pAlive,
+      expectedPurchases,
+      expectedSpend,
+      spendSource,
+      rfm: { r: rfm[i].r, f: rfm[i].f, m: rfm[i].m },
+      rfmSegment: rfm[i].segment,
+      lifecycle,
+    };
+  });
+
+  __lap('customers');
+  const predictedRevenue: PredictedRevenue = bgnbd
+    ? { value: modelRevenue, method: "model" }
+    : { value: historicRevenue, method: "historic" };
+  const insights = computeShopInsights(
+    customers.map((c) => ({ orderCount: c.orderCount, totalSpend: c.totalSpend, daysSinceFirstOrder: c.T })),
+    { predictedRevenue12Months: predictedRevenue, retentionLiftPoints: settings.retentionLiftPoints },
+  );
+  __lap('insights');
+  return { asOf: input.asOf, model: status, historic, cadence, insights, customers: scores };
+}

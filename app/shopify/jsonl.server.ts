@@ -1,0 +1,64 @@
+/** A JSONL line that is not valid JSON: the sync reports it with its line number. */
+export class JsonlLineError extends Error {
+  constructor(readonly lineNumber: number, reason: string) {
+    super(`JSONL line ${lineNumber}: ${reason}`);
+    this.name = "JsonlLineError";
+  }
+}
+
+export class JsonlDownloadError extends Error {
+  constructor(readonly status: number, url: string) {
+    super(
+      status === 403 || status === 410
+        ? `The bulk operation's file has expired or is no longer available (HTTP ${status})`
+        : `Downloading the bulk operation's file failed (HTTP ${status}) from ${new URL(url).host}`,
+    );
+    this.name = "JsonlDownloadError";
+  }
+}
+
+/**
+ * Streams a JSONL file line by line from a URL without holding it in memory: the response body is
+ * decoded in chunks and each complete line is parsed and yielded with its 1-based line number.
+ */
+export async function* streamJsonl<T = unknown>(
+  url: string,
+  fetchImpl: typeof fetch = fetch,
+): AsyncGenerator<{ lineNumber: number; value: T }> {
+  const response = await fetchImpl(url);
+  if (!response.ok || !response.body) throw new JsonlDownloadError(response.status, url);
+  yield* parseJsonlStream<T>(response.body);
+}
+
+export async function* parseJsonlStream<T = unknown>(
+  body: ReadableStream<Uint8Array>,
+): AsyncGenerator<{ lineNumber: number; value: T }> {
+  const decoder = new TextDecoder();
+  let buffered = "";
+  let lineNumber = 0;
+  const parse = (line: string) => {
+    try {
+      return JSON.parse(line) as T;
+    } catch (error) {
+      throw new JsonlLineError(lineNumber, (error as Error).message);
+    }
+  };
+  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+    buffered += decoder.decode(chunk, { stream: true });
+    // Walk the buffer with an index and cut it once per chunk (slicing per line is quadratic).
+    let start = 0;
+    let newline: number;
+    while ((newline = buffered.indexOf("\n", start)) >= 0) {
+      const line = buffered.slice(start, newline).trim();
+      start = newline + 1;
+      lineNumber += 1;
+      if (line) yield { lineNumber, value: parse(line) };
+    }
+    buffered = buffered.slice(start);
+  }
+  buffered += decoder.decode();
+  if (buffered.trim()) {
+    lineNumber += 1;
+    yield { lineNumber, value: parse(buffered.trim()) };
+  }
+}

@@ -1,0 +1,37 @@
+import db from "../db.server";
+import { refreshCustomerAggregates, upsertCustomers } from "../models/customers.server";
+import { findOrder, upsertOrders } from "../models/orders.server";
+import { adminClientForShop } from "../shopify/admin-for-shop.server";
+import { completeBackfill } from "../jobs/backfill.server";
+import { customerFromWebhook, orderFromWebhook, type CustomerWebhookPayload, type OrderWebhookPayload } from "../sync/webhook-records";
+import type { WebhookDelivery } from "./handlers.server";
+
+// Webhook payloads carry no birthday metafield or RFM group: keep what the backfill stored.
+const WEBHOOK_LACKS = ["birthday", "shopifyRfmGroup"] as const;
+
+/**
+ * Applies an order webhook. Converges under duplicates and reordering: the upsert keeps whichever
+ * state has the newest `updated_at`, and the customer's aggregates are recomputed from its stored
+ * orders (one customer, not the shop).
+ */
+export async function applyOrderWebhook({ shop, payload }: Pick<WebhookDelivery, "shop" | "payload">) {
+  const order = orderFromWebhook(payload as unknown as OrderWebhookPayload);
+  const previous = await findOrder(shop, order.shopifyId);
+  const customer = (payload as unknown as OrderWebhookPayload).customer;
+  await db.$transaction(async (tx) => {
+    if (customer) await upsertCustomers(shop, [customerFromWebhook(customer)], { tx, keep: WEBHOOK_LACKS });
+    await upsertOrders(shop, [order], { tx });
+    const affected = new Set([order.customerShopifyId, previous?.customerShopifyId].filter((id): id is string => !!id));
+    await refreshCustomerAggregates(shop, [...affected], tx);
+  });
+}
+
+export async function applyCustomerWebhook({ shop, payload }: Pick<WebhookDelivery, "shop" | "payload">) {
+  await upsertCustomers(shop, [customerFromWebhook(payload as unknown as CustomerWebhookPayload)], { keep: WEBHOOK_LACKS });
+}
+
+export async function applyBulkFinishWebhook({ shop, payload }: Pick<WebhookDelivery, "shop" | "payload">) {
+  const id = (payload as { admin_graphql_api_id?: string }).admin_graphql_api_id;
+  if (!id) return;
+  await completeBackfill(shop, await adminClientForShop(shop), id);
+}
