@@ -1,0 +1,143 @@
+import db from "../db.server";
+import { loadValueOrders, saveCustomerScores, saveShopModelState, type CustomerScoreRow } from "../models/customer-scores.server";
+import { backtest, type BacktestResult } from "../retention/clv/backtest";
+import type { Transaction } from "../retention/clv/summary";
+import { summarizeTransactions } from "../retention/clv/summary";
+import { localDateAt } from "../retention/rewards/time-zone";
+import { scoreShop, type ScoringSettings, type ShopScore } from "../retention/score";
+import { dayNumber, dayString } from "../retention/time";
+
+/**
+ * Shop-local calendar day of each order. Time-zone offsets are whole quarter hours, so every UTC
+ * quarter hour falls on one local day: cache per quarter hour instead of formatting a million dates.
+ */
+export function localDayConverter(timeZone: string) {
+  const cache = new Map<number, string>();
+  return (instant: Date): string => {
+    const bucket = Math.floor(instant.getTime() / 900_000);
+    let day = cache.get(bucket);
+    if (day === undefined) {
+      day = localDateAt(new Date(bucket * 900_000), timeZone);
+      cache.set(bucket, day);
+    }
+    return day;
+  };
+}
+
+export interface StoredModelState {
+  asOf: string;
+  model: ShopScore["model"];
+  historic: ShopScore["historic"];
+  cadence: ShopScore["cadence"];
+  insights: ShopScore["insights"];
+  backtest: BacktestSummary | null;
+  customersScored: number;
+}
+
+export type BacktestSummary =
+  | { status: "insufficient"; reason: string; calibrationEnd: string; holdoutEnd: string }
+  | {
+      status: "fitted";
+      calibrationEnd: string;
+      holdoutEnd: string;
+      holdoutActual: number;
+      holdoutPredicted: number;
+      aggregateRelativeError: number | null;
+      mae: number;
+      naiveMae: number;
+    };
+
+/**
+ * Holdout for the per-shop backtest: the last quarter of the shop's history, at least 28 days and at
+ * most a year, so the calibration period keeps most of the data.
+ */
+export function backtestWindow(firstDay: string, asOf: string): { calibrationEnd: string; holdoutEnd: string } | null {
+  const span = dayNumber(asOf) - dayNumber(firstDay);
+  const holdout = Math.min(365, Math.max(28, Math.round(span / 4)));
+  if (span < holdout * 2) return null;
+  return { calibrationEnd: dayString(dayNumber(asOf) - holdout), holdoutEnd: asOf };
+}
+
+function summarizeBacktest(result: BacktestResult, window: { calibrationEnd: string; holdoutEnd: string }): BacktestSummary {
+  if (result.status === "insufficient") return { status: "insufficient", reason: result.fit.reason, ...window };
+  return {
+    status: "fitted",
+    ...window,
+    holdoutActual: result.holdoutActual,
+    holdoutPredicted: result.holdoutPredicted,
+    aggregateRelativeError: result.aggregateRelativeError,
+    mae: result.mae,
+    naiveMae: result.naiveMae,
+  };
+}
+
+function parseSettings(raw: string | null | undefined): Partial<ScoringSettings> {
+  try {
+    const settings = JSON.parse(raw ?? "{}") as { scoring?: Partial<ScoringSettings> };
+    return settings.scoring ?? {};
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Recomputes every customer's value, RFM and lifecycle group for one shop, stores the fitted model,
+ * shop insights and backtest accuracy, and returns what changed for write-back.
+ */
+export async function recomputeShop(shop: string, now = new Date()) {
+  const shopRow = await db.shop.findUniqueOrThrow({ where: { shop } });
+  const toLocalDay = localDayConverter(shopRow.ianaTimezone);
+  const asOf = toLocalDay(now);
+  const orders = await loadValueOrders(shop);
+  const transactions: Transaction[] = orders.map((o) => ({
+    customerId: o.customerShopifyId,
+    date: toLocalDay(o.processedAt),
+    amount: o.netTotal,
+  }));
+  const summaries = summarizeTransactions(transactions, { asOf, unit: "days" });
+  const result = scoreShop({ customers: summaries, asOf, settings: parseSettings(shopRow.settings) });
+
+  const window = transactions.length ? backtestWindow(transactions[0].date, asOf) : null;
+  const backtestSummary = window ? summarizeBacktest(backtest(transactions, { ...window, unit: "days" }), window) : null;
+
+  const previous = new Map(
+    (await db.customer.findMany({ where: { shop }, select: { shopifyId: true, lifecycle: true, lapsedSince: true } })).map(
+      (c) => [c.shopifyId, c],
+    ),
+  );
+  const rows: CustomerScoreRow[] = result.customers.map((c) => {
+    const before = previous.get(c.customerId);
+    const lapsed = c.lifecycle.group === "lapsed";
+    return {
+      shopifyId: c.customerId,
+      historicClv: round2(c.historicClv.clv),
+      predictedClv: c.predictedClv === null ? null : round2(c.predictedClv),
+      expectedPurchases: c.expectedPurchases,
+      pAlive: c.pAlive,
+      rfmRecency: c.rfm.r,
+      rfmFrequency: c.rfm.f,
+      rfmMonetary: c.rfm.m,
+      rfmSegment: c.rfmSegment,
+      lifecycle: c.lifecycle.group,
+      lifecycleReason: JSON.stringify({ text: c.lifecycle.text, reason: c.lifecycle.reason }),
+      // The day a customer entered Lapsed is kept while they stay there (win-back: one offer per lapse).
+      lapsedSince: lapsed ? (before?.lifecycle === "lapsed" && before.lapsedSince ? before.lapsedSince : now) : null,
+    };
+  });
+  await saveCustomerScores(shop, rows, now);
+  const state: StoredModelState = {
+    asOf,
+    model: result.model,
+    historic: result.historic,
+    cadence: result.cadence,
+    insights: result.insights,
+    backtest: backtestSummary,
+    customersScored: rows.length,
+  };
+  await saveShopModelState(shop, state, now);
+  return { state, scored: rows.length };
+}
+
+function round2(value: number) {
+  return Math.round(value * 100) / 100;
+}

@@ -1,0 +1,26 @@
+import { gql } from "graphql-request";
+
+export const TAGS_ADD = gql`
+  mutation KinshipTagsAdd($id: ID!, $tags: [String!]!) {
+    tagsAdd(id: $id, tags: $tags) {
+      userErrors { field message }
+    }
+  }
+`;
+
+export const TAGS_REMOVE = gql`
+  mutation KinshipTagsRemove($id: ID!, $tags: [String!]!) {
+    tagsRemove(id: $id, tags: $tags) {
+      userErrors { field message }
+    }
+  }
+`;
+
+export const SEGMENT_CREATE = gql`
+  mutation KinshipSegmentCreate($name: String!, $query: String!) {
+    segmentCreate(name: $name, query: $query) {
+      segment { id name query }
+      userErrors { field message }
+    }
+  }
+`;

@@ -1,0 +1,81 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import db from "../../app/db.server";
+import { recomputeShop, type StoredModelState } from "../../app/jobs/recompute.server";
+import { refreshCustomerAggregates, upsertCustomers } from "../../app/models/customers.server";
+import { upsertOrders } from "../../app/models/orders.server";
+import { simulateCustomer } from "../../app/retention/clv/simulate";
+import { mulberry32 } from "../../app/retention/random";
+import type { OrderRecord } from "../../app/sync/records";
+import { resetDatabase } from "../support/fixtures";
+
+const SHOP = "scoring-shop.myshopify.com";
+const NOW = new Date("2026-11-01T12:00:00Z");
+const DAY = 86_400_000;
+
+/** A shop whose customers buy by a BG/NBD process (daily units) over up to two years. */
+async function seedSimulatedShop(customers: number, repeat = true) {
+  const rng = mulberry32(7);
+  const orders: OrderRecord[] = [];
+  const people = [];
+  let orderId = 1;
+  for (let i = 1; i <= customers; i++) {
+    const gid = `gid://shopify/Customer/${i}`;
+    const age = 60 + Math.floor(rng() * 660);
+    const { times, amounts } = repeat
+      ? simulateCustomer(rng, { r: 0.6, alpha: 60, a: 0.8, b: 3 }, { p: 6, q: 4, v: 90 }, age)
+      : { times: [0], amounts: [50] };
+    times.forEach((t, k) => {
+      orders.push({
+        shopifyId: `gid://shopify/Order/${orderId++}`, customerShopifyId: gid, name: null,
+        processedAt: new Date(NOW.getTime() - (age - t) * DAY), shopifyUpdatedAt: null,
+        totalPrice: Math.round(amounts[k] * 100) / 100, totalRefunded: 0, currencyCode: "EUR",
+        cancelledAt: null, test: false, discountCodes: [],
+      });
+    });
+    people.push({ shopifyId: gid, email: `c${i}@shop.test`, firstName: null, lastName: null, marketingState: null, birthday: null, tags: [], shopifyRfmGroup: null, shopifyUpdatedAt: null });
+  }
+  await db.shop.create({ data: { shop: SHOP, currencyCode: "EUR", ianaTimezone: "Europe/Kyiv" } });
+  await upsertCustomers(SHOP, people);
+  await upsertOrders(SHOP, orders);
+  await refreshCustomerAggregates(SHOP);
+  return orders.length;
+}
+
+describe("recompute job", () => {
+  beforeEach(resetDatabase);
+
+  it("scores every customer, stores the fitted model, insights and backtest", async () => {
+    await seedSimulatedShop(600);
+    const { state, scored } = await recomputeShop(SHOP, NOW);
+    expect(scored).toBe(600);
+    expect(state.model.status).toBe("fitted");
+    expect(state.backtest?.status).toBe("fitted");
+    const customers = await db.customer.findMany({ where: { shop: SHOP } });
+    expect(customers.every((c) => c.scoredAt !== null && c.rfmSegment && c.lifecycle)).toBe(true);
+    expect(new Set(customers.map((c) => c.lifecycle))).toEqual(new Set(["new", "loyal", "regular", "lapsed"]));
+    expect(customers.every((c) => c.pAlive !== null && c.pAlive >= 0 && c.pAlive <= 1)).toBe(true);
+    for (const c of customers.filter((c) => c.lifecycle === "lapsed")) expect(c.lapsedSince?.getTime()).toBe(NOW.getTime());
+    const stored = JSON.parse((await db.shop.findUniqueOrThrow({ where: { shop: SHOP } })).modelState!) as StoredModelState;
+    expect(stored.insights.repeatPurchaseRate).toBeGreaterThan(0);
+    expect(stored.asOf).toBe("2026-11-01");
+  });
+
+  it("keeps the day a customer entered Lapsed across recomputes", async () => {
+    await seedSimulatedShop(300);
+    await recomputeShop(SHOP, NOW);
+    const later = new Date(NOW.getTime() + DAY);
+    await recomputeShop(SHOP, later);
+    const stillLapsed = await db.customer.findMany({ where: { shop: SHOP, lifecycle: "lapsed" } });
+    expect(stillLapsed.length).toBeGreaterThan(0);
+    expect(stillLapsed.filter((c) => c.lapsedSince?.getTime() === NOW.getTime()).length).toBeGreaterThan(0);
+  });
+
+  it("a shop without repeat buyers is scored without the model and says why", async () => {
+    await seedSimulatedShop(40, false);
+    const { state } = await recomputeShop(SHOP, NOW);
+    expect(state.model.status).toBe("insufficient");
+    if (state.model.status === "insufficient") expect(state.model.reason).toMatch(/repeat/i);
+    const customers = await db.customer.findMany({ where: { shop: SHOP } });
+    expect(customers.every((c) => c.predictedClv === null && c.historicClv !== null)).toBe(true);
+  });
+});
