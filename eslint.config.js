@@ -10,6 +10,7 @@ export default tseslint.config(
       "extensions/*/node_modules/**",
       "prisma/generated/**",
       "tests/e2e/screenshots/**",
+      "tests/.tmp/**",
       ".cache/**",
       "public/build/**",
     ],
@@ -22,6 +23,13 @@ export default tseslint.config(
     },
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+    },
+  },
+  {
+    // Browser scripts served as-is (the emulated admin's App Bridge stand-in).
+    files: ["tests/emulator/admin-frame/*.js"],
+    languageOptions: {
+      globals: { window: "readonly", document: "readonly", Headers: "readonly", Request: "readonly", URLSearchParams: "readonly" },
     },
   },
   {

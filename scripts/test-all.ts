@@ -2,14 +2,15 @@
 // 127.0.0.1:5432 (or KINSHIP_PG_ADMIN_URL). Extra arguments go to vitest (e.g. a file filter).
 import { spawnSync } from "node:child_process";
 import { postgresAnswers, postgresUrl } from "../tests/support/postgres";
+import { dropPostgresDatabase } from "../tests/support/global-setup";
 import { generateClients } from "./generate-clients";
 
 generateClients();
 
 const args = process.argv.slice(2);
-const runs: Array<{ label: string; url: string }> = [{ label: "SQLite", url: "file:./tests/.tmp/test.sqlite" }];
+const runs: Array<{ label: string; url: string }> = [{ label: "SQLite", url: `file:./tests/.tmp/test-${process.pid}.sqlite` }];
 if (process.env.KINSHIP_TEST_SQLITE_ONLY !== "1" && (await postgresAnswers())) {
-  runs.push({ label: "PostgreSQL", url: postgresUrl("kinship_test") });
+  runs.push({ label: "PostgreSQL", url: postgresUrl(`kinship_test_${process.pid}`) });
 } else {
   console.log("PostgreSQL did not answer: running the suite on SQLite only.");
 }
@@ -20,6 +21,7 @@ for (const run of runs) {
     stdio: "inherit",
     env: { ...process.env, DATABASE_URL: run.url, KINSHIP_TEST_DB: run.label },
   });
+  if (run.label === "PostgreSQL") await dropPostgresDatabase(run.url).catch(() => undefined);
   if (result.status !== 0) {
     console.error(`Test suite failed on ${run.label}`);
     process.exit(result.status ?? 1);

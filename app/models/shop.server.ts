@@ -22,13 +22,11 @@ export async function refreshShopInfo(session: { shop: string; accessToken: stri
   });
 }
 
-/** Runs after token exchange stored an offline session: (re)mark the shop installed. */
-export async function onShopAuthenticated(shop: string) {
-  await db.shop.upsert({
-    where: { shop },
-    create: { shop },
-    update: { uninstalledAt: null },
-  });
+/** (Re)marks the shop installed; returns whether its history was ever imported. */
+export async function markInstalled(shop: string) {
+  await db.shop.upsert({ where: { shop }, create: { shop }, update: { uninstalledAt: null } });
+  const imported = await db.syncRun.count({ where: { shop, kind: "backfill", status: { not: "failed" } } });
+  return { needsBackfill: imported === 0 };
 }
 
 export async function markUninstalled(shop: string) {

@@ -15,8 +15,9 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const locale = resolveLocale(new URL(request.url).searchParams.get("locale"));
   return json({
     apiKey: process.env.SHOPIFY_API_KEY ?? "",
-    // Only the local demo and browser tests set this: Shopify's CDN is unreachable there.
-    appBridgeUrl: process.env.KINSHIP_APP_BRIDGE_URL || undefined,
+    // Only the local demo and browser tests set this (the library's node adapter reads the same
+    // variable for its bounce page): Shopify's CDN is unreachable there.
+    appBridgeUrl: process.env.APP_BRIDGE_URL || undefined,
     locale,
     nav: {
       customers: translate(locale, "nav.customers"),

@@ -7,11 +7,15 @@ export class JsonlLineError extends Error {
 }
 
 export class JsonlDownloadError extends Error {
-  constructor(readonly status: number, url: string) {
+  constructor(readonly status: number, url: string, storageError = "") {
+    // The file sits in cloud storage behind a signed URL; an expired signature answers 400
+    // ExpiredToken (or 403), which means "run the bulk operation again", not "retry the download".
+    const code = /<Code>([^<]+)<\/Code>/.exec(storageError)?.[1];
+    const expired = code === "ExpiredToken" || status === 403 || status === 410;
     super(
-      status === 403 || status === 410
-        ? `The bulk operation's file has expired or is no longer available (HTTP ${status})`
-        : `Downloading the bulk operation's file failed (HTTP ${status}) from ${new URL(url).host}`,
+      expired
+        ? `The bulk operation's file has expired or is no longer available (HTTP ${status}${code ? ` ${code}` : ""})`
+        : `Downloading the bulk operation's file failed (HTTP ${status}${code ? ` ${code}` : ""}) from ${new URL(url).host}`,
     );
     this.name = "JsonlDownloadError";
   }
@@ -26,7 +30,10 @@ export async function* streamJsonl<T = unknown>(
   fetchImpl: typeof fetch = fetch,
 ): AsyncGenerator<{ lineNumber: number; value: T }> {
   const response = await fetchImpl(url);
-  if (!response.ok || !response.body) throw new JsonlDownloadError(response.status, url);
+  if (!response.ok || !response.body) {
+    const detail = await response.text().catch(() => "");
+    throw new JsonlDownloadError(response.status, url, detail.slice(0, 2_000));
+  }
   yield* parseJsonlStream<T>(response.body);
 }
 

@@ -3,6 +3,9 @@ import { refreshCustomerAggregates, upsertCustomers } from "../models/customers.
 import { findOrder, upsertOrders } from "../models/orders.server";
 import { adminClientForShop } from "../shopify/admin-for-shop.server";
 import { completeBackfill } from "../jobs/backfill.server";
+import { afterBackfill } from "../jobs/after-backfill.server";
+import { runInBackground } from "../jobs/background.server";
+import { findSyncRunByBulkOperation } from "../models/sync-runs.server";
 import { customerFromWebhook, orderFromWebhook, type CustomerWebhookPayload, type OrderWebhookPayload } from "../sync/webhook-records";
 import type { WebhookDelivery } from "./handlers.server";
 
@@ -33,5 +36,13 @@ export async function applyCustomerWebhook({ shop, payload }: Pick<WebhookDelive
 export async function applyBulkFinishWebhook({ shop, payload }: Pick<WebhookDelivery, "shop" | "payload">) {
   const id = (payload as { admin_graphql_api_id?: string }).admin_graphql_api_id;
   if (!id) return;
-  await completeBackfill(shop, await adminClientForShop(shop), id);
+  // Importing a large file takes longer than Shopify waits for a webhook answer.
+  runInBackground(`backfill ${shop}`, async () => {
+    // A redelivered or late webhook for a run the poller already finished changes nothing.
+    const before = await findSyncRunByBulkOperation(shop, id);
+    if (!before || before.status === "completed") return;
+    const client = await adminClientForShop(shop);
+    const run = await completeBackfill(shop, client, id);
+    if (run?.status === "completed") await afterBackfill(shop, client);
+  });
 }

@@ -3,7 +3,7 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { migrate } from "../../scripts/migrate";
-import { recreatePostgresDatabase } from "../support/global-setup";
+import { dropPostgresDatabase, recreatePostgresDatabase } from "../support/global-setup";
 import { postgresAnswers, postgresUrl } from "../support/postgres";
 import { derivePostgresSchema } from "../../scripts/prisma-schemas.mjs";
 
@@ -14,7 +14,7 @@ const postgresUp = await postgresAnswers();
 describe("migrations", () => {
   it("apply cleanly to an empty SQLite file, and a second run changes nothing", async () => {
     mkdirSync("tests/.tmp", { recursive: true });
-    const file = "tests/.tmp/migrations-check.sqlite";
+    const file = `tests/.tmp/migrations-check-${process.pid}.sqlite`;
     rmSync(file, { force: true });
     await migrate(`file:./${file}`, { quiet: true });
     await migrate(`file:./${file}`, { quiet: true });
@@ -22,6 +22,7 @@ describe("migrations", () => {
     const tables = sqlite.prepare("select name from sqlite_master where type = 'table'").all() as Array<{ name: string }>;
     const applied = sqlite.prepare("select count(*) as n from _prisma_migrations").get() as { n: number };
     sqlite.close();
+    rmSync(file, { force: true });
     expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(MODELS));
     expect(applied.n).toBeGreaterThanOrEqual(1);
   });
@@ -32,7 +33,7 @@ describe("migrations", () => {
   });
 
   it.runIf(postgresUp)("apply cleanly to an empty PostgreSQL database, and a second run changes nothing", async () => {
-    const url = postgresUrl("kinship_migrations_check");
+    const url = postgresUrl(`kinship_migrations_check_${process.pid}`);
     await recreatePostgresDatabase(url);
     await migrate(url, { quiet: true });
     await migrate(url, { quiet: true });
@@ -41,6 +42,7 @@ describe("migrations", () => {
     const tables = await client.query("select table_name from information_schema.tables where table_schema = 'public'");
     const applied = await client.query(`select migration_name from "_prisma_migrations"`);
     await client.end();
+    await dropPostgresDatabase(url);
     expect(tables.rows.map((row) => row.table_name)).toEqual(expect.arrayContaining(MODELS));
     expect(applied.rows.length).toBe(readMigrationCount());
   });

@@ -7,19 +7,35 @@ import { migrate } from "../../scripts/migrate";
  * DATABASE_URL dropped and re-created (scripts/test-all.ts points it at a throw-away name).
  */
 export default async function setup() {
-  const url = process.env.DATABASE_URL ?? "file:./tests/.tmp/test.sqlite";
+  // A file per run by default, so two runs on one machine never share (or delete) a database.
+  const url = process.env.DATABASE_URL ?? `file:./tests/.tmp/test-${process.pid}.sqlite`;
   process.env.DATABASE_URL = url;
-  if (url.startsWith("file:")) {
-    const file = url.slice("file:".length);
+  const sqliteFile = url.startsWith("file:") ? url.slice("file:".length) : null;
+  const removeSqlite = () => {
+    for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(sqliteFile + suffix, { force: true });
+  };
+  if (sqliteFile) {
     mkdirSync("tests/.tmp", { recursive: true });
-    for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
+    removeSqlite();
   } else {
     await recreatePostgresDatabase(url);
   }
   await migrate(url, { quiet: true });
+  return () => {
+    if (sqliteFile && url.includes(`test-${process.pid}`)) removeSqlite();
+  };
 }
 
 export async function recreatePostgresDatabase(url: string) {
+  await dropPostgresDatabase(url);
+  await withAdminClient(url, (client, name) => client.query(`CREATE DATABASE "${name}"`));
+}
+
+export async function dropPostgresDatabase(url: string) {
+  await withAdminClient(url, (client, name) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+}
+
+async function withAdminClient(url: string, work: (client: pg.Client, name: string) => Promise<unknown>) {
   const target = new URL(url);
   const name = target.pathname.slice(1);
   if (!/^kinship_[a-z0-9_]+$/.test(name)) {
@@ -30,8 +46,7 @@ export async function recreatePostgresDatabase(url: string) {
   const client = new pg.Client({ connectionString: admin.toString() });
   await client.connect();
   try {
-    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await client.query(`CREATE DATABASE "${name}"`);
+    await work(client, name);
   } finally {
     await client.end();
   }

@@ -1,0 +1,422 @@
+/**
+ * The daily issuance run for one shop: finish what earlier runs left half-done, decide today's
+ * rewards (pure core), record every decision with its code, then create the codes in Shopify and
+ * deliver them (customer metafields + Flow trigger).
+ *
+ * Exactly once: a decision's row (unique idempotency key, code included) is written before Shopify
+ * is called. If the process dies between the two, the next run finds the row still `recorded`, looks
+ * the code up in Shopify, and adopts the discount it finds or creates it (never both). Shopify calls
+ * are sequential; the admin client waits out THROTTLED answers using the bucket's restore rate.
+ */
+import { randomBytes as cryptoRandomBytes } from "node:crypto";
+import db from "../db.server";
+import {
+  buildFlowPayload,
+  decideDay,
+  describeReward,
+  previewRule,
+  generateDiscountCode,
+  idempotencyKey,
+  LAST_CHANCE_OFFSET,
+  localDateAt,
+  periods,
+  startOfLocalDay,
+  usageThisMonth,
+  type Decision,
+  type DecisionKind,
+  type LocalDate,
+  type RandomBytes,
+  type Reward,
+  type RuleDraft,
+  type RulePreview,
+  type ScheduleInput,
+  type RewardReason,
+  type Rule,
+  type RulePause,
+} from "../retention/rewards";
+import { ShopifyUserErrors, type AdminClient } from "../shopify/admin-client.server";
+import { writeRewardMetafields } from "../shopify/customer-metafields.server";
+import { createRewardDiscount, findDiscountByCode, type RewardDiscountSpec } from "../shopify/discounts.server";
+import { fireRewardTrigger, FlowPayloadError } from "../shopify/flow.server";
+import {
+  findByKeys,
+  listIssuedRecords,
+  markCreated,
+  markDelivered,
+  markExpired,
+  markFailed,
+  noteError,
+  pendingRows,
+  periodOfKey,
+  recordDecisions,
+  type IssuedRow,
+  type NewLedgerRow,
+} from "../models/issued-discounts.server";
+import { costAssumptions, loadFeedbackEvents, loadRewardCustomers } from "../models/reward-customers.server";
+import { listRules, savePauses, type StoredRule } from "../models/rules.server";
+import { loadTierStates, saveTierUpdates } from "../models/tier-states.server";
+
+export interface IssuanceEvent {
+  shop: string;
+  step: "create" | "adopt" | "deliver" | "remind" | "expire" | "fail" | "retryLater";
+  idempotencyKey: string;
+  detail?: string;
+}
+
+export interface IssuanceDeps {
+  client: AdminClient;
+  now?: () => Date;
+  /** Cryptographically strong bytes (default: node:crypto). */
+  randomBytes?: RandomBytes;
+  /** Called after each row; the scheduler renews its lease here (and may throw to stop the run). */
+  heartbeat?: () => Promise<void>;
+  log?: (event: IssuanceEvent) => void;
+  /** Consecutive failures that are not Shopify refusals (network, auth, 5xx) before the run stops. */
+  maxConsecutiveFailures?: number;
+}
+
+export interface IssuanceSummary {
+  shop: string;
+  today: LocalDate;
+  decisions: number;
+  /** Codes created in Shopify by this run. */
+  created: number;
+  /** Codes found already in Shopify for a recorded row (an earlier attempt's answer was lost). */
+  adopted: number;
+  /** Codes and reminders written to metafields (and sent to Flow when due). */
+  delivered: number;
+  flowTriggers: number;
+  heldOut: number;
+  failed: number;
+  expired: number;
+  /** Rows from earlier runs brought to completion. */
+  reconciled: number;
+  /** Rows left for the next run (Shopify unreachable). */
+  retryLater: number;
+  tierChanges: number;
+  paused: RulePause[];
+  /** Stored rules whose config no longer validates (skipped). */
+  invalidRules: string[];
+}
+
+export class IssuanceInterruptedError extends Error {
+  constructor(readonly cause: unknown, readonly summary: IssuanceSummary) {
+    super(`Issuance for ${summary.shop} stopped after repeated failures: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = "IssuanceInterruptedError";
+  }
+}
+
+const REASON_BY_KIND: Record<Rule["kind"], RewardReason> = {
+  loyaltyTiers: "tierUpgrade",
+  birthday: "birthday",
+  winback: "winback",
+  holidayCampaign: "campaign",
+  feedbackThanks: "feedbackThanks",
+};
+
+/** The instant recorded as a decision's `createdAt`: now, or for a run of another day that day's start, so the decision day reads back right. */
+export function decisionInstant(today: LocalDate, now: Date, timeZone: string): Date {
+  return localDateAt(now, timeZone) === today ? now : startOfLocalDay(today, timeZone);
+}
+
+function rewardFor(rule: Rule, period: string): { reward: Reward; minimumSubtotal: number | null } | null {
+  if (rule.kind !== "loyaltyTiers") return { reward: rule.reward, minimumSubtotal: rule.minimumSubtotal ?? null };
+  const dated = /^tier:(.*):(\d{4}-\d{2}-\d{2})$/.exec(period);
+  const name = !rule.oncePerCustomer && dated ? dated[1] : period.slice("tier:".length);
+  const tier = rule.tiers.find((t) => t.name === name);
+  return tier?.reward ? { reward: tier.reward, minimumSubtotal: tier.minimumSubtotal ?? null } : null;
+}
+
+/**
+ * Rebuilds what delivery needs from a row recorded by an earlier run (the ledger keeps the key,
+ * dates and code; reward and reason come from the rule).
+ */
+export function decisionFromRow(row: IssuedRow, rule: Rule, timeZone: string): Decision | null {
+  const period = periodOfKey(row.idempotencyKey);
+  const value = rewardFor(rule, period);
+  if (!value || !row.startsAt || !row.endsAt) return null;
+  const kind = row.kind as DecisionKind;
+  const reminder = /:remind:([+-]?\d+)$/.exec(period);
+  const moment = kind === "remind" && reminder ? Number(reminder[1]) : undefined;
+  return {
+    idempotencyKey: row.idempotencyKey,
+    ruleId: row.ruleId,
+    ruleKind: rule.kind,
+    customerId: row.customerShopifyId,
+    kind,
+    period,
+    decidedOn: localDateAt(row.createdAt, timeZone),
+    reason: REASON_BY_KIND[rule.kind],
+    explanation: "",
+    startsAt: row.startsAt.toISOString(),
+    endsAt: row.endsAt.toISOString(),
+    ...value,
+    ...(moment !== undefined ? { moment, lastChance: rule.kind === "birthday" && rule.lastChance && moment === LAST_CHANCE_OFFSET } : {}),
+    estimatedCost: row.amount ?? 0,
+    // Birthday codes are announced by their reminders; every other issue and every reminder notifies.
+    notify: kind === "remind" || rule.kind !== "birthday",
+    channel: rule.kind === "loyaltyTiers" || rule.kind === "feedbackThanks" ? "transactional" : "promotional",
+  };
+}
+
+interface RunContext {
+  shop: string;
+  client: AdminClient;
+  timeZone: string;
+  currencyCode: string;
+  rules: Map<string, Rule>;
+  now: Date;
+  deps: IssuanceDeps;
+  summary: IssuanceSummary;
+  consecutiveFailures: number;
+}
+
+function discountTitle(rule: Rule, decision: Decision): string {
+  return `Kinship · ${rule.name} · ${decision.reason} · ${decision.customerId.replace(/^gid:\/\/shopify\/Customer\//, "customer ")}`.slice(0, 255);
+}
+
+function log(ctx: RunContext, step: IssuanceEvent["step"], row: IssuedRow, detail?: string) {
+  ctx.deps.log?.({ shop: ctx.shop, step, idempotencyKey: row.idempotencyKey, ...(detail ? { detail } : {}) });
+}
+
+async function deliver(ctx: RunContext, rule: Rule, decision: Decision, code: string): Promise<void> {
+  await writeRewardMetafields(ctx.client, decision.customerId, {
+    code,
+    expiresAt: decision.endsAt,
+    offer: describeReward(decision.reward, ctx.currencyCode),
+    reason: decision.reason,
+  });
+  if (decision.notify) {
+    await fireRewardTrigger(ctx.client, buildFlowPayload(decision, code, { ruleName: rule.name, currencyCode: ctx.currencyCode }));
+    ctx.summary.flowTriggers++;
+  }
+}
+
+/** Brings an issue row from `recorded`/`created` to `delivered`. `fresh`: recorded by this run, so Shopify can't have it yet. */
+async function advanceIssue(ctx: RunContext, row: IssuedRow, decision: Decision, rule: Rule, fresh: boolean): Promise<void> {
+  const code = row.code;
+  if (!code) {
+    await markFailed(ctx.shop, row.id, "No code was recorded");
+    ctx.summary.failed++;
+    return;
+  }
+  let status = row.status;
+  if (status === "recorded") {
+    const existing = fresh ? null : await findDiscountByCode(ctx.client, code);
+    if (existing && !existing.customerIds.includes(row.customerShopifyId)) {
+      await markFailed(ctx.shop, row.id, `Code ${code} belongs to another discount (${existing.id})`);
+      ctx.summary.failed++;
+      log(ctx, "fail", row, "code collision");
+      return;
+    }
+    if (existing) {
+      await markCreated(ctx.shop, row.id, existing.id);
+      ctx.summary.adopted++;
+      log(ctx, "adopt", row, existing.id);
+    } else if (new Date(decision.endsAt).getTime() <= ctx.now.getTime()) {
+      // Too late to be useful: never create a code that is already over.
+      await markExpired(ctx.shop, row.id);
+      ctx.summary.expired++;
+      log(ctx, "expire", row);
+      return;
+    } else {
+      const spec: RewardDiscountSpec = {
+        code,
+        title: discountTitle(rule, decision),
+        customerId: row.customerShopifyId,
+        startsAt: decision.startsAt,
+        endsAt: decision.endsAt,
+        reward: decision.reward,
+        minimumSubtotal: decision.minimumSubtotal,
+      };
+      const outcome = await createRewardDiscount(ctx.client, spec);
+      await markCreated(ctx.shop, row.id, outcome.id);
+      if (outcome.adopted) ctx.summary.adopted++;
+      else ctx.summary.created++;
+      log(ctx, outcome.adopted ? "adopt" : "create", row, outcome.id);
+    }
+    status = "created";
+  }
+  if (status === "created") {
+    if (new Date(decision.endsAt).getTime() <= ctx.now.getTime()) return;
+    await deliver(ctx, rule, decision, code);
+    await markDelivered(ctx.shop, row.id);
+    ctx.summary.delivered++;
+    log(ctx, "deliver", row);
+  }
+}
+
+function issueKeyOfReminder(row: Pick<IssuedRow, "ruleId" | "customerShopifyId" | "idempotencyKey">): string | null {
+  const m = /^(\d{4}):remind:/.exec(periodOfKey(row.idempotencyKey));
+  return m ? idempotencyKey(row.ruleId, row.customerShopifyId, periods.birthday(Number(m[1]))) : null;
+}
+
+async function advanceReminder(ctx: RunContext, row: IssuedRow, decision: Decision, rule: Rule): Promise<void> {
+  const issueKey = issueKeyOfReminder(row);
+  const issue = issueKey ? (await findByKeys(ctx.shop, [issueKey])).get(issueKey) : undefined;
+  if (!issue || ["failed", "expired", "withheld"].includes(issue.status) || !issue.code) {
+    await markFailed(ctx.shop, row.id, "The birthday code this reminder is about was never created");
+    ctx.summary.failed++;
+    return;
+  }
+  // The code isn't in Shopify yet (its creation is being retried): remind on the next run.
+  if (issue.status === "recorded") return;
+  if (new Date(decision.endsAt).getTime() <= ctx.now.getTime()) {
+    await markExpired(ctx.shop, row.id);
+    ctx.summary.expired++;
+    return;
+  }
+  await deliver(ctx, rule, decision, issue.code);
+  await markDelivered(ctx.shop, row.id);
+  ctx.summary.delivered++;
+  log(ctx, "remind", row);
+}
+
+function isRefusal(error: unknown): boolean {
+  return error instanceof ShopifyUserErrors || error instanceof FlowPayloadError;
+}
+
+async function advance(ctx: RunContext, row: IssuedRow, decision: Decision | null, fresh: boolean): Promise<void> {
+  const rule = ctx.rules.get(row.ruleId);
+  try {
+    const d = decision ?? (rule ? decisionFromRow(row, rule, ctx.timeZone) : null);
+    if (!rule || !d) {
+      // Rule deleted or changed beyond recognition: adopt what Shopify has, create nothing new.
+      const existing = row.kind === "issue" && row.status === "recorded" && row.code ? await findDiscountByCode(ctx.client, row.code) : null;
+      if (existing) await markCreated(ctx.shop, row.id, existing.id);
+      else await markFailed(ctx.shop, row.id, "The rule no longer exists or no longer has this reward");
+      return;
+    }
+    if (row.kind === "issue") await advanceIssue(ctx, row, d, rule, fresh);
+    else if (row.kind === "remind") await advanceReminder(ctx, row, d, rule);
+    ctx.consecutiveFailures = 0;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (isRefusal(error)) {
+      // Shopify refused this one row (invalid input, unknown customer…): retrying won't help.
+      const current = (await findByKeys(ctx.shop, [row.idempotencyKey])).get(row.idempotencyKey);
+      if (current?.status === "created") await noteError(ctx.shop, row.id, message);
+      else await markFailed(ctx.shop, row.id, message);
+      ctx.summary.failed++;
+      log(ctx, "fail", row, message);
+      ctx.consecutiveFailures = 0;
+      return;
+    }
+    // Network, auth or Shopify trouble: the row stays as it is and the next run resumes it.
+    await noteError(ctx.shop, row.id, message);
+    ctx.summary.retryLater++;
+    log(ctx, "retryLater", row, message);
+    if (++ctx.consecutiveFailures >= (ctx.deps.maxConsecutiveFailures ?? 3)) throw new IssuanceInterruptedError(error, ctx.summary);
+  } finally {
+    await ctx.deps.heartbeat?.();
+  }
+}
+
+type ShopRow = NonNullable<Awaited<ReturnType<typeof db.shop.findUnique>>>;
+
+/** Everything `decideDay` needs for the shop on `today`, read from the database. */
+export async function loadScheduleInput(
+  shop: string,
+  today: LocalDate,
+  now: Date,
+  loaded?: { shopRow: ShopRow; stored: StoredRule[] },
+): Promise<{ input: ScheduleInput; tierRuleIds: string[]; stored: StoredRule[] }> {
+  const shopRow = loaded?.shopRow ?? (await db.shop.findUnique({ where: { shop } }));
+  if (!shopRow) throw new Error(`Unknown shop ${shop}`);
+  const stored = loaded?.stored ?? (await listRules(shop)).rules;
+  const rules = stored.map((s) => s.rule);
+  const timeZone = shopRow.ianaTimezone;
+  const tierRuleIds = rules.filter((r) => r.kind === "loyaltyTiers").map((r) => r.id);
+  const tierStates = await loadTierStates(shop, tierRuleIds);
+  const ledger = await listIssuedRecords(shop, timeZone);
+  const feedbackRules = stored.filter((s) => s.rule.kind === "feedbackThanks" && s.rule.enabled);
+  const feedbackSince = new Date(Math.min(...feedbackRules.map((s) => s.createdAt.getTime())));
+  const input: ScheduleInput = {
+    today,
+    timeZone,
+    rules,
+    customers: await loadRewardCustomers(shop, timeZone, now, tierStates),
+    issued: ledger,
+    budgetUsedThisMonth: usageThisMonth(ledger, today),
+    feedback: feedbackRules.length ? await loadFeedbackEvents(shop, timeZone, now, feedbackSince) : [],
+    costAssumptions: await costAssumptions(shop, shopRow.settings),
+    currencyCode: shopRow.currencyCode,
+  };
+  return { input, tierRuleIds, stored };
+}
+
+/**
+ * "N customers would get this today": the real daily decision for one rule (saved or a draft),
+ * against today's customers and ledger. Feedback events are those already received.
+ */
+export async function previewForShop(shop: string, rule: Rule | RuleDraft, now = new Date()): Promise<RulePreview & { today: LocalDate }> {
+  const shopRow = await db.shop.findUnique({ where: { shop } });
+  if (!shopRow) throw new Error(`Unknown shop ${shop}`);
+  const today = localDateAt(now, shopRow.ianaTimezone);
+  const { input } = await loadScheduleInput(shop, today, now, { shopRow, stored: (await listRules(shop)).rules });
+  let feedback = input.feedback;
+  // An unsaved feedback rule would only see responses from after it is saved; preview the last week's.
+  if (rule.kind === "feedbackThanks" && !("id" in rule)) feedback = await loadFeedbackEvents(shop, input.timeZone, now, new Date(0));
+  return { ...previewRule(rule, { ...input, feedback }), today };
+}
+
+export async function runIssuance(shop: string, today: LocalDate, deps: IssuanceDeps): Promise<IssuanceSummary> {
+  if (deps.client.shop !== shop) throw new Error(`Admin client is for ${deps.client.shop}, not ${shop}`);
+  const now = deps.now?.() ?? new Date();
+  const shopRow = await db.shop.findUnique({ where: { shop } });
+  if (!shopRow) throw new Error(`Unknown shop ${shop}`);
+  const timeZone = shopRow.ianaTimezone;
+  const { rules: stored, invalid } = await listRules(shop);
+  const rules = stored.map((s) => s.rule);
+  const summary: IssuanceSummary = {
+    shop, today, decisions: 0, created: 0, adopted: 0, delivered: 0, flowTriggers: 0, heldOut: 0, failed: 0,
+    expired: 0, reconciled: 0, retryLater: 0, tierChanges: 0, paused: [], invalidRules: invalid.map((r) => r.id),
+  };
+  const ctx: RunContext = {
+    shop, client: deps.client, timeZone, currencyCode: shopRow.currencyCode, rules: new Map(rules.map((r) => [r.id, r])),
+    now, deps, summary, consecutiveFailures: 0,
+  };
+
+  // 1. Rows earlier runs left half-done: resolved against Shopify by their code.
+  const progress = () => summary.created + summary.adopted + summary.delivered + summary.expired;
+  const pending = await pendingRows(shop, now);
+  // Codes before reminders: a reminder waits for its code to exist in Shopify.
+  for (const row of [...pending.filter((r) => r.kind === "issue"), ...pending.filter((r) => r.kind !== "issue")]) {
+    const before = progress();
+    await advance(ctx, row, null, false);
+    if (progress() > before) summary.reconciled++;
+  }
+
+  // 2. Today's decisions.
+  const { input, tierRuleIds } = await loadScheduleInput(shop, today, now, { shopRow, stored });
+  const result = decideDay(input);
+  summary.decisions = result.decisions.length;
+  summary.paused = result.paused;
+  summary.tierChanges = result.tierUpdates.reduce((n, u) => n + u.changes.length, 0);
+  await saveTierUpdates(shop, result.tierUpdates, tierRuleIds[0] ?? null);
+  await savePauses(shop, stored.filter((s) => s.rule.enabled), result.paused);
+
+  // 3. Record everything before the first Shopify call. Reminders carry their birthday code, so
+  //    they are recorded after the issues they refer to.
+  const randomBytes = deps.randomBytes ?? ((n: number) => new Uint8Array(cryptoRandomBytes(n)));
+  const decidedAt = decisionInstant(today, now, timeZone);
+  const grants: NewLedgerRow[] = result.decisions
+    .filter((d) => d.kind !== "remind")
+    .map((d) => ({ decision: d, code: d.kind === "issue" ? generateDiscountCode(randomBytes) : null }));
+  const recorded = await recordDecisions(shop, grants, decidedAt);
+  const reminders = result.decisions.filter((d) => d.kind === "remind");
+  const issueKeyOf = (d: Decision) => issueKeyOfReminder({ ruleId: d.ruleId, customerShopifyId: d.customerId, idempotencyKey: d.idempotencyKey }) ?? "";
+  const issueRows = await findByKeys(shop, reminders.map(issueKeyOf));
+  const reminderRows = reminders.map((d) => ({ decision: d, code: issueRows.get(issueKeyOf(d))?.code ?? null }));
+  for (const [key, row] of await recordDecisions(shop, reminderRows, decidedAt)) recorded.set(key, row);
+  summary.heldOut = result.decisions.filter((d) => d.kind === "holdout").length;
+
+  // 4. Shopify, one row at a time; rows recorded by someone else (another code) are theirs to finish.
+  const offered = new Map([...grants, ...reminderRows].map((g) => [g.decision.idempotencyKey, g.code]));
+  for (const decision of [...result.decisions.filter((d) => d.kind === "issue"), ...reminders]) {
+    const row = recorded.get(decision.idempotencyKey);
+    if (!row || row.code !== offered.get(decision.idempotencyKey) || row.status !== "recorded") continue;
+    await advance(ctx, row, decision, decision.kind === "issue");
+  }
+  return summary;
+}

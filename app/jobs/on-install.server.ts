@@ -1,0 +1,20 @@
+import { markInstalled, refreshShopInfo } from "../models/shop.server";
+import { createAdminClient } from "../shopify/admin-client.server";
+import { startBackfill } from "./backfill.server";
+
+/**
+ * Runs after token exchange stored the offline session (first install or re-install): read the
+ * shop's currency and time zone, and start the backfill if its history was never imported. Failures
+ * are logged, not thrown: the merchant still gets the app, and Settings offers the backfill again.
+ */
+export async function onInstall(session: { shop: string; accessToken?: string }) {
+  try {
+    const { needsBackfill } = await markInstalled(session.shop);
+    if (!session.accessToken) return;
+    const auth = { shop: session.shop, accessToken: session.accessToken };
+    await refreshShopInfo(auth);
+    if (needsBackfill) await startBackfill(session.shop, createAdminClient(auth));
+  } catch (error) {
+    console.error(`Install steps for ${session.shop} failed`, error);
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * The daily rewards run, per shop, in the shop's time zone. Every app instance may run the scheduler:
+ * the `issuance:<shop-local date>` JobRun row is a lease only one of them gets (see
+ * models/job-leases.server.ts), so a shop's day runs once. A run also reads redemptions back from
+ * synced orders and deactivates expired codes nobody used.
+ */
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import db from "../db.server";
+import { localDateAt, sweepExpiredCodes, type ExpirySweep } from "../retention/rewards";
+import { ShopifyUserErrors, type AdminClient } from "../shopify/admin-client.server";
+import { deactivateDiscount } from "../shopify/discounts.server";
+import { markDeactivated, sweepCandidates } from "../models/issued-discounts.server";
+import { acquireLease, completeLease, failLease, renewLease } from "../models/job-leases.server";
+import { recordRedemptions } from "../models/reward-results.server";
+import { runIssuance, type IssuanceDeps, type IssuanceSummary } from "./issuance.server";
+
+export const ISSUANCE_JOB_PREFIX = "issuance:";
+const DEFAULT_LEASE_TTL_MS = 10 * 60_000;
+
+export interface SchedulerDeps {
+  /** Admin client for a shop (production: the offline session, admin-for-shop.server.ts). */
+  clientFor: (shop: string) => Promise<AdminClient>;
+  /** Identifies this instance in JobRun.owner. */
+  owner?: string;
+  now?: () => Date;
+  leaseTtlMs?: number;
+  log?: IssuanceDeps["log"];
+  randomBytes?: IssuanceDeps["randomBytes"];
+}
+
+export interface SweepResult {
+  counts: ExpirySweep["counts"];
+  deactivated: number;
+  failed: number;
+}
+
+export type ShopRunOutcome =
+  | { shop: string; jobKey: string; status: "ran"; issuance: IssuanceSummary; redemptions: number; sweep: SweepResult }
+  | { shop: string; jobKey: string; status: "skipped"; reason: "completed" | "held" | "failedRecently"; owner: string | null }
+  | { shop: string; jobKey: string; status: "failed"; error: string };
+
+export function defaultOwner(): string {
+  return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+}
+
+export function issuanceJobKey(localDate: string): string {
+  return `${ISSUANCE_JOB_PREFIX}${localDate}`;
+}
+
+/** Deactivates codes whose end has passed and that nobody used; returns the core's counts plus what was done. */
+export async function sweepExpiredRewards(shop: string, client: AdminClient, now: Date): Promise<SweepResult> {
+  const candidates = await sweepCandidates(shop, now);
+  const discountIds = new Map(candidates.map((c) => [c.id, c.shopifyDiscountId]));
+  const { toDeactivate, counts } = sweepExpiredCodes(candidates, now);
+  let deactivated = 0;
+  let failed = 0;
+  for (const code of toDeactivate) {
+    try {
+      await deactivateDiscount(client, discountIds.get(code.id)!);
+      await markDeactivated(shop, code.id);
+      deactivated++;
+    } catch (error) {
+      // The merchant deleted the discount: nothing left to deactivate.
+      if (error instanceof ShopifyUserErrors && error.userErrors.some((e) => /not exist|not found/i.test(e.message))) {
+        await markDeactivated(shop, code.id);
+        deactivated++;
+        continue;
+      }
+      failed++;
+      if (!(error instanceof ShopifyUserErrors)) break;
+    }
+  }
+  return { counts, deactivated, failed };
+}
+
+/** One shop's run for the shop-local day containing `now`, if this instance wins the lease. */
+export async function runShopDay(shop: string, deps: SchedulerDeps): Promise<ShopRunOutcome> {
+  const now = deps.now?.() ?? new Date();
+  const owner = deps.owner ?? defaultOwner();
+  const ttlMs = deps.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
+  const shopRow = await db.shop.findUnique({ where: { shop }, select: { ianaTimezone: true } });
+  if (!shopRow) throw new Error(`Unknown shop ${shop}`);
+  const today = localDateAt(now, shopRow.ianaTimezone);
+  const jobKey = issuanceJobKey(today);
+
+  const lease = await acquireLease(shop, jobKey, { owner, ttlMs, now });
+  if (!lease.acquired) return { shop, jobKey, status: "skipped", reason: lease.reason, owner: lease.owner };
+
+  let lastRenewal = now.getTime();
+  const clock = () => deps.now?.() ?? new Date();
+  const heartbeat = async () => {
+    const at = clock();
+    if (at.getTime() - lastRenewal < ttlMs / 3) return;
+    await renewLease(shop, jobKey, { owner, ttlMs, now: at });
+    lastRenewal = at.getTime();
+  };
+  try {
+    const client = await deps.clientFor(shop);
+    const redemptions = await recordRedemptions(shop);
+    const issuance = await runIssuance(shop, today, { client, now: clock, heartbeat, log: deps.log, randomBytes: deps.randomBytes });
+    const sweep = await sweepExpiredRewards(shop, client, clock());
+    await completeLease(shop, jobKey, owner, { issuance, redemptions, sweep }, clock());
+    return { shop, jobKey, status: "ran", issuance, redemptions, sweep };
+  } catch (error) {
+    await failLease(shop, jobKey, owner, error, clock());
+    return { shop, jobKey, status: "failed", error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** Every installed shop, one after another. */
+export async function runScheduler(deps: SchedulerDeps): Promise<ShopRunOutcome[]> {
+  const owner = deps.owner ?? defaultOwner();
+  const shops = await db.shop.findMany({ where: { uninstalledAt: null }, select: { shop: true }, orderBy: { shop: "asc" } });
+  const outcomes: ShopRunOutcome[] = [];
+  for (const { shop } of shops) outcomes.push(await runShopDay(shop, { ...deps, owner }));
+  return outcomes;
+}
+
+/**
+ * Runs the scheduler every `intervalMs` (a shop's day starts at its local midnight, so hourly ticks
+ * find it within the hour). Ticks never overlap within one instance.
+ */
+export function startScheduler(deps: SchedulerDeps & { intervalMs?: number; onError?: (error: unknown) => void }) {
+  const owner = deps.owner ?? defaultOwner();
+  let running = false;
+  const tick = async () => {
+    if (running) return;
+    running = true;
+    try {
+      await runScheduler({ ...deps, owner });
+    } catch (error) {
+      deps.onError?.(error);
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(tick, deps.intervalMs ?? 15 * 60_000);
+  timer.unref?.();
+  void tick();
+  return { owner, stop: () => clearInterval(timer), tick };
+}

@@ -1,0 +1,250 @@
+/**
+ * Everything the dashboard shows, from aggregate queries: nothing here loads the shop's customers.
+ * Each customer aggregate reads one index range (see the hints) — a few milliseconds at 200,000 customers
+ * with the indexes listed in customer-index.server.ts.
+ */
+import db from "../db.server";
+import { latestSyncRun, syncProgress } from "./sync-runs.server";
+import { customerScanHint, LIFECYCLE_GROUPS, Sql } from "./customer-index.server";
+import { dialect } from "./sql.server";
+import { readModelState, type ModelStateView } from "./model-state-views.server";
+import { DETRACTOR_MAX, PROMOTER_MIN } from "../retention/feedback/nps";
+
+export interface SyncView {
+  status: string;
+  startedAt: Date;
+  finishedAt: Date | null;
+  /** 0..1, or null while Shopify has not said how many rows are coming. */
+  progress: number | null;
+  active: boolean;
+  processedCount: number;
+  expectedCount: number | null;
+  ordersCount: number;
+  customersCount: number;
+  error: string | null;
+  nextRetryAt: Date | null;
+}
+
+export async function syncView(shop: string): Promise<SyncView | null> {
+  const run = await latestSyncRun(shop);
+  if (!run) return null;
+  return {
+    status: run.status,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    progress: syncProgress(run),
+    active: run.status === "running" || run.status === "importing",
+    processedCount: run.processedCount,
+    expectedCount: run.expectedCount,
+    ordersCount: run.ordersCount,
+    customersCount: run.customersCount,
+    error: run.error,
+    nextRetryAt: run.nextRetryAt,
+  };
+}
+
+async function scalar(sql: string, params: unknown[]): Promise<number> {
+  const rows = await db.$queryRawUnsafe<Record<string, number | bigint | null>[]>(sql, ...params);
+  const value = rows[0] ? Object.values(rows[0])[0] : 0;
+  return Number(value ?? 0);
+}
+
+export interface LiveInsights {
+  customers: number;
+  /** Customers with at least one order. */
+  buyers: number;
+  /** Customers with two or more orders. */
+  returning: number;
+  repeatPurchaseRate: number | null;
+  revenue: number;
+  /** Share of customer revenue from the top 20% of buyers by spend (ceil(20% of buyers)). */
+  top20RevenueShare: number | null;
+}
+
+/** Repeat rate and revenue concentration straight from the customer rows (exact, always current). */
+export async function liveInsights(shop: string): Promise<LiveInsights> {
+  const orderHint = await customerScanHint(["Customer_shop_orderCount_id_idx"]);
+  const spendHint = await customerScanHint(["Customer_shop_totalSpent_id_idx"]);
+  const countOrders = (min: number) => {
+    const sql = new Sql();
+    return scalar(`SELECT COUNT(*) AS "n" FROM "Customer"${orderHint} WHERE "shop" = ${sql.bind(shop)} AND "orderCount" >= ${sql.bind(min)}`, sql.params);
+  };
+  const [customers, buyers, returning] = await Promise.all([countOrders(0), countOrders(1), countOrders(2)]);
+  const revenueSql = new Sql();
+  const revenue = await scalar(
+    `SELECT COALESCE(SUM("totalSpent"), 0) AS "v" FROM "Customer"${spendHint} WHERE "shop" = ${revenueSql.bind(shop)}`,
+    revenueSql.params,
+  );
+  const top = Math.ceil(0.2 * buyers);
+  let topRevenue = 0;
+  if (top > 0) {
+    const sql = new Sql();
+    topRevenue = await scalar(
+      `SELECT COALESCE(SUM("totalSpent"), 0) AS "v" FROM (SELECT "totalSpent" FROM "Customer"${spendHint} WHERE "shop" = ${sql.bind(shop)} ` +
+        `ORDER BY "totalSpent" DESC LIMIT ${top}) AS "top"`,
+      sql.params,
+    );
+  }
+  return {
+    customers,
+    buyers,
+    returning,
+    repeatPurchaseRate: buyers > 0 ? returning / buyers : null,
+    revenue,
+    top20RevenueShare: revenue > 0 ? topRevenue / revenue : null,
+  };
+}
+
+export interface GroupCount {
+  key: string | null;
+  count: number;
+}
+
+export async function lifecycleCounts(shop: string): Promise<GroupCount[]> {
+  const groups = await db.customer.groupBy({ by: ["lifecycle"], where: { shop }, _count: { _all: true } });
+  const byKey = new Map(groups.map((g) => [g.lifecycle, g._count._all]));
+  // Always the four groups in their natural order, then customers not scored yet.
+  return [...LIFECYCLE_GROUPS.map((key) => ({ key, count: byKey.get(key) ?? 0 })), { key: null, count: byKey.get(null) ?? 0 }];
+}
+
+export async function tierCounts(shop: string): Promise<GroupCount[]> {
+  const groups = await db.customer.groupBy({ by: ["tier"], where: { shop }, _count: { _all: true }, orderBy: { tier: "asc" } });
+  return groups.map((g) => ({ key: g.tier, count: g._count._all }));
+}
+
+export interface MonthlyTrend {
+  /** "YYYY-MM" (UTC), oldest first, the last 12 months including this one. */
+  months: string[];
+  firstOrders: number[];
+  lapsed: number[];
+}
+
+function lastMonths(now: Date, n: number): string[] {
+  const months: string[] = [];
+  for (let i = n - 1; i >= 0; i--) {
+    const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - i, 1));
+    months.push(d.toISOString().slice(0, 7));
+  }
+  return months;
+}
+
+/**
+ * New customers (first order) and customers entering Lapsed (lapsedSince, kept by the recompute job)
+ * per month: the two movements of the lifecycle that stored data can date.
+ */
+export async function monthlyTrend(shop: string, now = new Date()): Promise<MonthlyTrend> {
+  const months = lastMonths(now, 12);
+  const since = new Date(`${months[0]}-01T00:00:00Z`);
+  const perMonth = async (column: "firstOrderAt" | "lapsedSince") => {
+    const sql = new Sql();
+    const month = dialect === "postgresql" ? `to_char("${column}" AT TIME ZONE 'UTC', 'YYYY-MM')` : `substr("${column}", 1, 7)`;
+    const sinceParam = dialect === "postgresql" ? since : since.toISOString().replace("Z", "+00:00");
+    const hint = await customerScanHint([`Customer_shop_${column}_idx`]);
+    const rows = await db.$queryRawUnsafe<{ m: string; n: number | bigint }[]>(
+      `SELECT ${month} AS "m", COUNT(*) AS "n" FROM "Customer"${hint} WHERE "shop" = ${sql.bind(shop)} AND "${column}" >= ${sql.bind(sinceParam)} GROUP BY 1`,
+      ...sql.params,
+    );
+    const counts = new Map(rows.map((r) => [r.m, Number(r.n)]));
+    return months.map((m) => counts.get(m) ?? 0);
+  };
+  const [firstOrders, lapsed] = await Promise.all([perMonth("firstOrderAt"), perMonth("lapsedSince")]);
+  return { months, firstOrders, lapsed };
+}
+
+export interface RewardsSummary {
+  /** Codes that exist in Shopify (created, delivered, or later swept). */
+  issued: number;
+  redeemed: number;
+  redeemedRevenue: number;
+  /** Decided but not created yet, or refused by Shopify. */
+  pending: number;
+  failed: number;
+  heldOut: number;
+}
+
+export async function rewardsSummary(shop: string): Promise<RewardsSummary> {
+  const [groups, redeemed] = await Promise.all([
+    db.issuedDiscount.groupBy({ by: ["kind", "status"], where: { shop }, _count: { _all: true } }),
+    db.issuedDiscount.aggregate({ where: { shop, kind: "issue", redeemedAt: { not: null } }, _count: { _all: true }, _sum: { redeemedRevenue: true } }),
+  ]);
+  const count = (kind: string, statuses: string[]) =>
+    groups.filter((g) => g.kind === kind && statuses.includes(g.status)).reduce((sum, g) => sum + g._count._all, 0);
+  return {
+    issued: count("issue", ["created", "delivered", "deactivated", "redeemed"]),
+    redeemed: redeemed._count._all,
+    redeemedRevenue: redeemed._sum.redeemedRevenue ?? 0,
+    pending: count("issue", ["recorded"]),
+    failed: count("issue", ["failed"]),
+    heldOut: groups.filter((g) => g.kind === "holdout").reduce((sum, g) => sum + g._count._all, 0),
+  };
+}
+
+export interface NpsSummary {
+  responses: number;
+  promoters: number;
+  passives: number;
+  detractors: number;
+  /** −100..100, null without answers. */
+  nps: number | null;
+  /** Low scores nobody has resolved yet. */
+  openFollowUps: number;
+}
+
+export async function npsSummary(shop: string): Promise<NpsSummary> {
+  const [groups, openFollowUps] = await Promise.all([
+    db.feedback.groupBy({ by: ["score"], where: { shop }, _count: { _all: true } }),
+    db.feedback.count({ where: { shop, status: "open", score: { lte: DETRACTOR_MAX } } }),
+  ]);
+  let promoters = 0;
+  let detractors = 0;
+  let responses = 0;
+  for (const g of groups) {
+    responses += g._count._all;
+    if (g.score >= PROMOTER_MIN) promoters += g._count._all;
+    else if (g.score <= DETRACTOR_MAX) detractors += g._count._all;
+  }
+  return {
+    responses,
+    promoters,
+    passives: responses - promoters - detractors,
+    detractors,
+    nps: responses ? ((promoters - detractors) / responses) * 100 : null,
+    openFollowUps,
+  };
+}
+
+export interface DashboardView {
+  sync: SyncView | null;
+  live: LiveInsights;
+  model: ModelStateView;
+  modelFittedAt: Date | null;
+  lifecycle: GroupCount[];
+  tiers: GroupCount[];
+  trend: MonthlyTrend;
+  rewards: RewardsSummary;
+  nps: NpsSummary;
+}
+
+export async function dashboardView(shop: string, now = new Date()): Promise<DashboardView> {
+  const [shopRow, sync, live, lifecycle, tiers, trend, rewards, nps] = await Promise.all([
+    db.shop.findUnique({ where: { shop }, select: { modelState: true, modelFittedAt: true } }),
+    syncView(shop),
+    liveInsights(shop),
+    lifecycleCounts(shop),
+    tierCounts(shop),
+    monthlyTrend(shop, now),
+    rewardsSummary(shop),
+    npsSummary(shop),
+  ]);
+  return {
+    sync,
+    live,
+    model: readModelState(shopRow?.modelState),
+    modelFittedAt: shopRow?.modelFittedAt ?? null,
+    lifecycle,
+    tiers,
+    trend,
+    rewards,
+    nps,
+  };
+}

@@ -1,0 +1,280 @@
+/**
+ * Feedback rows: what the checkout survey stores, and what the Feedback pages read. One row per
+ * (shop, order); a second answer for the same order rewrites the first. Reasons are stored as a
+ * comma-separated list of reason codes; comments and notes are plain text, stored verbatim.
+ */
+import { Prisma } from "@prisma/client";
+import db from "../db.server";
+import { REASON_CODES, type ReasonCode } from "../retention/feedback/reasons";
+
+export const MAX_NOTE_LENGTH = 5000;
+/** The follow-up queue reads at most this many open items (oldest first) before sorting them. */
+export const MAX_QUEUE_ITEMS = 2000;
+
+export function encodeReasons(reasons: readonly string[]): string {
+  return REASON_CODES.filter((code) => reasons.includes(code)).join(",");
+}
+
+/** Unknown codes (a row written by another version) are dropped, not shown. */
+export function decodeReasons(stored: string): ReasonCode[] {
+  const parts = stored.split(",");
+  return REASON_CODES.filter((code) => parts.includes(code));
+}
+
+export type OrderLocation =
+  | { kind: "here"; customerShopifyId: string | null }
+  /** Known to the database, but under another shop: a token for one shop naming another's order. */
+  | { kind: "elsewhere" }
+  /** Not synced (yet): the answer is stored on the token's word. */
+  | { kind: "unknown" };
+
+export async function locateOrder(shop: string, orderShopifyId: string): Promise<OrderLocation> {
+  const here = await db.order.findUnique({
+    where: { shop_shopifyId: { shop, shopifyId: orderShopifyId } },
+    select: { customerShopifyId: true },
+  });
+  if (here) return { kind: "here", customerShopifyId: here.customerShopifyId };
+  const elsewhere = await db.order.findFirst({ where: { shopifyId: orderShopifyId, NOT: { shop } }, select: { id: true } });
+  return elsewhere ? { kind: "elsewhere" } : { kind: "unknown" };
+}
+
+export interface FeedbackSubmission {
+  orderShopifyId: string;
+  /** Null for guests; an existing row keeps the customer it already has. */
+  customerShopifyId: string | null;
+  score: number;
+  reasons: readonly ReasonCode[];
+  comment: string | null;
+  locale: string;
+}
+
+export interface SavedFeedback {
+  id: string;
+  customerShopifyId: string | null;
+  /** False when an earlier answer for the same order was rewritten. */
+  created: boolean;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+}
+
+/**
+ * Creates the order's row or rewrites its answer. The merchant's side (status, note, resolution,
+ * compensation) and the time it first arrived are kept, so the queue's clock doesn't restart.
+ */
+export async function saveFeedback(shop: string, submission: FeedbackSubmission): Promise<SavedFeedback> {
+  const answer = {
+    score: submission.score,
+    reasons: encodeReasons(submission.reasons),
+    comment: submission.comment,
+    locale: submission.locale,
+  };
+  const where = { shop_orderShopifyId: { shop, orderShopifyId: submission.orderShopifyId } };
+  const update = async (): Promise<SavedFeedback> => {
+    const row = await db.feedback.update({
+      where,
+      data: { ...answer, ...(submission.customerShopifyId ? { customerShopifyId: submission.customerShopifyId } : {}) },
+      select: { id: true, customerShopifyId: true },
+    });
+    return { ...row, created: false };
+  };
+  if (await db.feedback.findUnique({ where, select: { id: true } })) return update();
+  try {
+    const row = await db.feedback.create({
+      data: { shop, orderShopifyId: submission.orderShopifyId, customerShopifyId: submission.customerShopifyId, ...answer },
+      select: { id: true, customerShopifyId: true },
+    });
+    return { ...row, created: true };
+  } catch (error) {
+    // Two submissions for one order raced; the loser rewrites the winner's row.
+    if (isUniqueViolation(error)) return update();
+    throw error;
+  }
+}
+
+/** The local copy of a birthday the customer gave with consent (Shopify's copy is written separately). */
+export async function saveLocalBirthday(shop: string, customerShopifyId: string, birthday: string): Promise<boolean> {
+  const { count } = await db.customer.updateMany({ where: { shop, shopifyId: customerShopifyId }, data: { birthday } });
+  return count > 0;
+}
+
+// ——— Reading, for the Feedback pages ———
+
+export interface FeedbackStatRow {
+  id: string;
+  score: number;
+  reasons: ReasonCode[];
+  createdAt: Date;
+}
+
+/** Answers received in [since, until]. */
+export async function listFeedbackBetween(shop: string, since: Date, until: Date): Promise<FeedbackStatRow[]> {
+  const rows = await db.feedback.findMany({
+    where: { shop, createdAt: { gte: since, lte: until } },
+    select: { id: true, score: true, reasons: true, createdAt: true },
+    orderBy: { createdAt: "asc" },
+  });
+  return rows.map((r) => ({ ...r, reasons: decodeReasons(r.reasons) }));
+}
+
+export interface FollowUpRow {
+  id: string;
+  orderShopifyId: string;
+  customerShopifyId: string | null;
+  customerName: string | null;
+  customerEmail: string | null;
+  score: number;
+  reasons: ReasonCode[];
+  comment: string | null;
+  status: string;
+  createdAt: Date;
+  firstResponseAt: Date | null;
+  resolvedAt: Date | null;
+  predictedClv: number | null;
+}
+
+export function displayName(customer: { firstName: string | null; lastName: string | null } | null): string | null {
+  if (!customer) return null;
+  const name = [customer.firstName, customer.lastName].filter(Boolean).join(" ").trim();
+  return name || null;
+}
+
+/** Low scores (≤ threshold): open ones, or all of them; the oldest MAX_QUEUE_ITEMS. */
+export async function listFollowUpItems(
+  shop: string,
+  options: { threshold: number; includeResolved?: boolean },
+): Promise<{ items: FollowUpRow[]; total: number }> {
+  const where = { shop, score: { lte: options.threshold }, ...(options.includeResolved ? {} : { status: "open" }) };
+  const [rows, total] = await Promise.all([
+    db.feedback.findMany({ where, orderBy: [{ createdAt: "asc" }, { id: "asc" }], take: MAX_QUEUE_ITEMS }),
+    db.feedback.count({ where }),
+  ]);
+  const customerIds = [...new Set(rows.map((r) => r.customerShopifyId).filter((id): id is string => id !== null))];
+  const customers = new Map<string, { firstName: string | null; lastName: string | null; email: string | null; predictedClv: number | null }>();
+  for (let i = 0; i < customerIds.length; i += 500) {
+    const found = await db.customer.findMany({
+      where: { shop, shopifyId: { in: customerIds.slice(i, i + 500) } },
+      select: { shopifyId: true, firstName: true, lastName: true, email: true, predictedClv: true },
+    });
+    for (const c of found) customers.set(c.shopifyId, c);
+  }
+  const items = rows.map((r) => {
+    const customer = r.customerShopifyId ? customers.get(r.customerShopifyId) ?? null : null;
+    return {
+      id: r.id,
+      orderShopifyId: r.orderShopifyId,
+      customerShopifyId: r.customerShopifyId,
+      customerName: displayName(customer),
+      customerEmail: customer?.email ?? null,
+      score: r.score,
+      reasons: decodeReasons(r.reasons),
+      comment: r.comment,
+      status: r.status,
+      createdAt: r.createdAt,
+      firstResponseAt: r.firstResponseAt,
+      resolvedAt: r.resolvedAt,
+      predictedClv: customer?.predictedClv ?? null,
+    };
+  });
+  return { items, total };
+}
+
+/** Low scores received in [since, until], for time-to-first-response. */
+export async function listResponseTimes(shop: string, threshold: number, since: Date, until: Date) {
+  return db.feedback.findMany({
+    where: { shop, score: { lte: threshold }, createdAt: { gte: since, lte: until } },
+    select: { createdAt: true, firstResponseAt: true },
+  });
+}
+
+/**
+ * Items resolved in [since, until] with the dates of their customer's later orders (test and
+ * cancelled orders don't count as coming back). Guests can't be followed and are left out.
+ */
+export async function listRecoveryInputs(shop: string, since: Date, until: Date) {
+  const resolved = await db.feedback.findMany({
+    where: { shop, resolvedAt: { gte: since, lte: until }, customerShopifyId: { not: null } },
+    select: { customerShopifyId: true, resolvedAt: true },
+  });
+  if (resolved.length === 0) return [];
+  const earliest = new Date(Math.min(...resolved.map((r) => r.resolvedAt!.getTime())));
+  const customerIds = [...new Set(resolved.map((r) => r.customerShopifyId!))];
+  const ordersByCustomer = new Map<string, Date[]>();
+  for (let i = 0; i < customerIds.length; i += 500) {
+    const orders = await db.order.findMany({
+      where: {
+        shop,
+        customerShopifyId: { in: customerIds.slice(i, i + 500) },
+        processedAt: { gt: earliest },
+        test: false,
+        cancelledAt: null,
+      },
+      select: { customerShopifyId: true, processedAt: true },
+    });
+    for (const o of orders) {
+      const list = ordersByCustomer.get(o.customerShopifyId!) ?? [];
+      list.push(o.processedAt);
+      ordersByCustomer.set(o.customerShopifyId!, list);
+    }
+  }
+  return resolved.map((r) => ({ resolvedAt: r.resolvedAt, orderDates: ordersByCustomer.get(r.customerShopifyId!) ?? [] }));
+}
+
+export async function getFeedback(shop: string, id: string) {
+  return db.feedback.findFirst({ where: { shop, id } });
+}
+
+/** One item with everything the detail page shows: the customer, their orders and the compensation. */
+export async function getFeedbackDetail(shop: string, id: string, orderLimit = 50) {
+  const feedback = await getFeedback(shop, id);
+  if (!feedback) return null;
+  const customerId = feedback.customerShopifyId;
+  const [customer, orders, orderCount, order, compensation] = await Promise.all([
+    customerId ? db.customer.findUnique({ where: { shop_shopifyId: { shop, shopifyId: customerId } } }) : null,
+    customerId
+      ? db.order.findMany({ where: { shop, customerShopifyId: customerId }, orderBy: { processedAt: "desc" }, take: orderLimit })
+      : [],
+    customerId ? db.order.count({ where: { shop, customerShopifyId: customerId } }) : 0,
+    db.order.findUnique({ where: { shop_shopifyId: { shop, shopifyId: feedback.orderShopifyId } } }),
+    feedback.compensationId ? db.issuedDiscount.findFirst({ where: { shop, id: feedback.compensationId } }) : null,
+  ]);
+  return { feedback: { ...feedback, reasons: decodeReasons(feedback.reasons) }, customer, orders, orderCount, order, compensation };
+}
+
+export type FeedbackDetail = NonNullable<Awaited<ReturnType<typeof getFeedbackDetail>>>;
+
+// ——— The merchant's side ———
+
+/** The first note, compensation or resolution is the first response; later ones don't move it. */
+async function markFirstResponse(shop: string, id: string, now: Date): Promise<void> {
+  await db.feedback.updateMany({ where: { shop, id, firstResponseAt: null }, data: { firstResponseAt: now } });
+}
+
+/** Returns false when the item isn't in this shop. */
+export async function saveNote(shop: string, id: string, note: string, now: Date): Promise<boolean> {
+  const { count } = await db.feedback.updateMany({ where: { shop, id }, data: { note } });
+  if (count === 0) return false;
+  if (note.trim() !== "") await markFirstResponse(shop, id, now);
+  return true;
+}
+
+export async function resolveFeedback(shop: string, id: string, now: Date): Promise<boolean> {
+  // Resolving twice keeps the first resolution time (recovery is measured from it).
+  const { count } = await db.feedback.updateMany({ where: { shop, id, status: { not: "resolved" } }, data: { status: "resolved", resolvedAt: now } });
+  if (count === 0) return (await getFeedback(shop, id)) !== null;
+  await markFirstResponse(shop, id, now);
+  return true;
+}
+
+export async function reopenFeedback(shop: string, id: string): Promise<boolean> {
+  const { count } = await db.feedback.updateMany({ where: { shop, id }, data: { status: "open", resolvedAt: null } });
+  return count > 0;
+}
+
+export async function linkCompensation(shop: string, id: string, issuedDiscountId: string, now: Date): Promise<boolean> {
+  const { count } = await db.feedback.updateMany({ where: { shop, id }, data: { compensationId: issuedDiscountId } });
+  if (count === 0) return false;
+  await markFirstResponse(shop, id, now);
+  return true;
+}

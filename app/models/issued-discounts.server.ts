@@ -1,0 +1,159 @@
+/**
+ * The ledger of what Kinship decided per (rule, customer, period): every decision is recorded here,
+ * with its code, before Shopify is called. The unique (shop, idempotencyKey) makes a retry or a
+ * second instance find the earlier row instead of issuing again.
+ *
+ * Lifecycle (`status`):
+ *   issue:   recorded → created (discount exists in Shopify) → delivered (metafields/Flow done)
+ *            → deactivated (expired unused, swept); or failed (Shopify refused) / expired (never created in time)
+ *   remind:  recorded → delivered | failed
+ *   holdout: withheld (never sent to Shopify)
+ * Redemption is tracked separately (redeemedAt/redeemedOrderId/redeemedRevenue).
+ */
+import type { IssuedDiscount } from "@prisma/client";
+import db from "../db.server";
+import { localDateAt, type Decision, type IssuedCodeStatus, type IssuedRecord, type LocalDate } from "../retention/rewards";
+import { batchSize, newId, placeholder, sqlTimestamp } from "./sql.server";
+
+export type IssuedStatus = "recorded" | "created" | "delivered" | "failed" | "expired" | "deactivated" | "withheld";
+export type IssuedRow = IssuedDiscount;
+
+/** The period part of an idempotency key (rule and customer ids have their ':' escaped; the period comes last). */
+export function periodOfKey(key: string): string {
+  return key.split(":").slice(2).join(":");
+}
+
+/** Rows store when they were decided as `createdAt`; the shop-local date of that instant is the decision day. */
+export function decidedOnOf(row: Pick<IssuedRow, "createdAt">, timeZone: string): LocalDate {
+  return localDateAt(row.createdAt, timeZone);
+}
+
+export interface LedgerRecord extends IssuedRecord {
+  estimatedCost: number;
+}
+
+/** Everything recorded for the shop, in the shape the core's `decideDay` checks idempotency and budgets against. */
+export async function listIssuedRecords(shop: string, timeZone: string): Promise<LedgerRecord[]> {
+  const rows = await db.issuedDiscount.findMany({
+    where: { shop, kind: { in: ["issue", "remind", "holdout"] } },
+    select: { ruleId: true, customerShopifyId: true, idempotencyKey: true, kind: true, createdAt: true, amount: true },
+  });
+  return rows.map((r) => ({
+    idempotencyKey: r.idempotencyKey,
+    ruleId: r.ruleId,
+    customerId: r.customerShopifyId,
+    kind: r.kind as IssuedRecord["kind"],
+    period: periodOfKey(r.idempotencyKey),
+    decidedOn: decidedOnOf(r, timeZone),
+    estimatedCost: r.amount ?? 0,
+  }));
+}
+
+export interface NewLedgerRow {
+  decision: Decision;
+  /** Generated before recording, so reconciliation can look the code up in Shopify. Null for holdouts. */
+  code: string | null;
+}
+
+const COLUMNS = [
+  "id", "shop", "ruleId", "customerShopifyId", "idempotencyKey", "code", "kind", "status", "amount",
+  "startsAt", "endsAt", "createdAt", "updatedAt",
+];
+
+/**
+ * Inserts the rows; a key that already exists is left untouched (ON CONFLICT DO NOTHING). Returns
+ * the rows as stored, by key: a row whose code differs from the one offered was recorded by someone else.
+ */
+export async function recordDecisions(shop: string, rows: readonly NewLedgerRow[], decidedAt: Date): Promise<Map<string, IssuedRow>> {
+  const at = sqlTimestamp(decidedAt);
+  const size = batchSize(COLUMNS.length);
+  for (let i = 0; i < rows.length; i += size) {
+    const params: unknown[] = [];
+    const tuples = rows.slice(i, i + size).map(({ decision: d, code }) => {
+      const values = [
+        newId(), shop, d.ruleId, d.customerId, d.idempotencyKey, code, d.kind,
+        d.kind === "holdout" ? "withheld" : "recorded", d.estimatedCost,
+        sqlTimestamp(new Date(d.startsAt)), sqlTimestamp(new Date(d.endsAt)), at, at,
+      ];
+      return `(${values.map((v) => (params.push(v), placeholder(params.length))).join(", ")})`;
+    });
+    await db.$executeRawUnsafe(
+      `INSERT INTO "IssuedDiscount" (${COLUMNS.map((c) => `"${c}"`).join(", ")}) VALUES ${tuples.join(", ")}
+       ON CONFLICT ("shop", "idempotencyKey") DO NOTHING`,
+      ...params,
+    );
+  }
+  return findByKeys(shop, rows.map((r) => r.decision.idempotencyKey));
+}
+
+export async function findByKeys(shop: string, keys: readonly string[]): Promise<Map<string, IssuedRow>> {
+  const found = new Map<string, IssuedRow>();
+  for (let i = 0; i < keys.length; i += 500) {
+    const rows = await db.issuedDiscount.findMany({ where: { shop, idempotencyKey: { in: keys.slice(i, i + 500) } } });
+    for (const row of rows) found.set(row.idempotencyKey, row);
+  }
+  return found;
+}
+
+async function update(shop: string, id: string, data: Partial<Pick<IssuedRow, "status" | "shopifyDiscountId" | "error" | "code" | "endsAt">>) {
+  await db.issuedDiscount.updateMany({ where: { shop, id }, data });
+}
+
+export const markCreated = (shop: string, id: string, shopifyDiscountId: string) =>
+  update(shop, id, { status: "created", shopifyDiscountId, error: null });
+export const markDelivered = (shop: string, id: string) => update(shop, id, { status: "delivered", error: null });
+export const markFailed = (shop: string, id: string, error: string) => update(shop, id, { status: "failed", error: error.slice(0, 2000) });
+export const markExpired = (shop: string, id: string) => update(shop, id, { status: "expired" });
+/** Keeps the status (the step is retried next run) and says what went wrong. */
+export const noteError = (shop: string, id: string, error: string) => update(shop, id, { error: error.slice(0, 2000) });
+
+/** Rows an earlier run left half-done (crash, lost answer, Shopify down), oldest first. */
+export async function pendingRows(shop: string, now: Date): Promise<IssuedRow[]> {
+  return db.issuedDiscount.findMany({
+    where: {
+      shop,
+      OR: [
+        { kind: "issue", status: "recorded" },
+        // Created but not delivered: worth delivering only while the code still works.
+        { kind: "issue", status: "created", endsAt: { gt: now } },
+        { kind: "remind", status: "recorded" },
+      ],
+    },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+  });
+}
+
+/** Codes Shopify holds for the shop that may need sweeping, in the core's `sweepExpiredCodes` shape. */
+export async function sweepCandidates(shop: string, now: Date): Promise<Array<IssuedCodeStatus & { shopifyDiscountId: string }>> {
+  const rows = await db.issuedDiscount.findMany({
+    where: {
+      shop,
+      kind: "issue",
+      shopifyDiscountId: { not: null },
+      status: { in: ["created", "delivered", "deactivated"] },
+      endsAt: { lte: now },
+    },
+    select: { id: true, code: true, shopifyDiscountId: true, endsAt: true, redeemedAt: true, status: true, updatedAt: true },
+  });
+  return rows.map((r) => ({
+    id: r.id,
+    shopifyDiscountId: r.shopifyDiscountId!,
+    code: r.code ?? "",
+    endsAt: (r.endsAt ?? now).toISOString(),
+    usageCount: r.redeemedAt ? 1 : 0,
+    deactivatedAt: r.status === "deactivated" ? r.updatedAt.toISOString() : null,
+  }));
+}
+
+export async function markDeactivated(shop: string, id: string): Promise<void> {
+  await db.issuedDiscount.updateMany({ where: { shop, id, status: { not: "deactivated" } }, data: { status: "deactivated" } });
+}
+
+export async function countByStatus(shop: string): Promise<Record<string, number>> {
+  const groups = await db.issuedDiscount.groupBy({ by: ["kind", "status"], where: { shop }, _count: { _all: true } });
+  return Object.fromEntries(groups.map((g) => [`${g.kind}:${g.status}`, g._count._all]));
+}
+
+export async function listIssuedForRule(shop: string, ruleId: string, take = 50) {
+  return db.issuedDiscount.findMany({ where: { shop, ruleId }, orderBy: { createdAt: "desc" }, take });
+}

@@ -1,0 +1,145 @@
+/**
+ * Shop.modelState as the pages read it: what the recompute job stored (app/jobs/recompute.server.ts,
+ * `StoredModelState`), parsed part by part. A part that is missing or has an unexpected shape (an older
+ * job version, a shop never scored) is null, and the page explains what will appear there and when,
+ * instead of failing.
+ */
+import { z } from "zod";
+
+const finite = z.number().finite();
+
+const fittedModel = z.object({
+  status: z.literal("fitted"),
+  bgnbd: z.object({ r: finite, alpha: finite, a: finite, b: finite, logLikelihood: finite.optional(), converged: z.boolean().optional() }),
+  gammaGamma: z.object({ p: finite, q: finite, v: finite }).nullable().optional(),
+  spendModelNote: z.string().nullable().optional(),
+  frequencySpendCorrelation: finite.nullable().optional(),
+});
+
+const insufficientModel = z.object({
+  status: z.literal("insufficient"),
+  reason: z.string(),
+  repeatBuyers: finite,
+  repeatBuyersNeeded: finite,
+});
+
+const modelSchema = z.discriminatedUnion("status", [fittedModel, insufficientModel]);
+
+const insightsSchema = z.object({
+  customers: finite,
+  returningCustomers: finite,
+  repeatPurchaseRate: finite,
+  top20RevenueShare: finite,
+  averageOrdersOfReturning: finite.nullable(),
+  averageOrderValue: finite,
+  predictedRevenue12Months: z.object({ value: finite, method: z.enum(["model", "historic"]) }).nullable(),
+  retentionRoi: z
+    .object({
+      liftPoints: finite,
+      firstTimeBuyersPerMonth: finite,
+      extraOrdersPerReturningCustomer: finite,
+      averageOrderValue: finite,
+      extraOrdersPerMonth: finite,
+      extraRevenuePerMonth: finite,
+    })
+    .optional(),
+});
+
+const backtestSchema = z.discriminatedUnion("status", [
+  z.object({ status: z.literal("insufficient"), reason: z.string(), calibrationEnd: z.string(), holdoutEnd: z.string() }),
+  z.object({
+    status: z.literal("fitted"),
+    calibrationEnd: z.string(),
+    holdoutEnd: z.string(),
+    holdoutActual: finite,
+    holdoutPredicted: finite,
+    aggregateRelativeError: finite.nullable(),
+    mae: finite,
+    naiveMae: finite,
+  }),
+]);
+
+const historicSchema = z.object({
+  clv: finite,
+  averageOrderValue: finite,
+  purchaseFrequencyPerYear: finite,
+  lifespanYears: finite,
+  lifespan: z.object({ years: finite, source: z.enum(["setting", "shop-data"]), observedYears: finite.nullable() }).optional(),
+  customers: finite.optional(),
+  orders: finite.optional(),
+  revenue: finite.optional(),
+});
+
+const cadenceSchema = z.object({ typicalIntervalDays: finite.nullable(), repeatBuyers: finite });
+
+export type ModelView = z.infer<typeof modelSchema>;
+export type InsightsView = z.infer<typeof insightsSchema>;
+export type BacktestView = z.infer<typeof backtestSchema>;
+export type HistoricView = z.infer<typeof historicSchema>;
+
+export interface ModelStateView {
+  /** Shop-local day the scores are as of. */
+  asOf: string | null;
+  model: ModelView | null;
+  insights: InsightsView | null;
+  backtest: BacktestView | null;
+  historic: HistoricView | null;
+  cadence: z.infer<typeof cadenceSchema> | null;
+  customersScored: number | null;
+}
+
+const EMPTY: ModelStateView = { asOf: null, model: null, insights: null, backtest: null, historic: null, cadence: null, customersScored: null };
+
+function part<T>(schema: z.ZodType<T>, value: unknown): T | null {
+  const parsed = schema.safeParse(value);
+  return parsed.success ? parsed.data : null;
+}
+
+export function readModelState(text: string | null | undefined): ModelStateView {
+  if (!text) return EMPTY;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return EMPTY;
+  }
+  if (typeof raw !== "object" || raw === null) return EMPTY;
+  const state = raw as Record<string, unknown>;
+  return {
+    asOf: part(z.string().regex(/^\d{4}-\d{2}-\d{2}$/), state.asOf),
+    model: part(modelSchema, state.model),
+    insights: part(insightsSchema, state.insights),
+    backtest: part(backtestSchema, state.backtest),
+    historic: part(historicSchema, state.historic),
+    cadence: part(cadenceSchema, state.cadence),
+    customersScored: part(finite, state.customersScored),
+  };
+}
+
+/** Customer.lifecycleReason: `{ text, reason }` JSON from the recompute job, or a plain sentence. */
+const reasonSchema = z.object({
+  rule: z.enum(["p-alive-low", "overdue", "single-purchase", "cadence", "returned"]),
+  orders: finite,
+  daysSinceLastOrder: finite,
+  usualIntervalDays: finite,
+  intervalSource: z.enum(["customer", "shop", "default"]),
+  shopTypicalIntervalDays: finite.nullable(),
+  pAlive: finite.nullable(),
+  pAliveThreshold: finite,
+  intervalMultiple: finite,
+});
+
+export type LifecycleReasonView = z.infer<typeof reasonSchema>;
+
+export function readLifecycleReason(text: string | null | undefined): { reason: LifecycleReasonView | null; text: string | null } {
+  if (!text) return { reason: null, text: null };
+  try {
+    const parsed = JSON.parse(text) as { text?: unknown; reason?: unknown };
+    return {
+      reason: part(reasonSchema, parsed.reason),
+      text: typeof parsed.text === "string" ? parsed.text : null,
+    };
+  } catch {
+    return { reason: null, text };
+  }
+}

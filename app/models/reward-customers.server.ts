@@ -1,0 +1,98 @@
+/**
+ * What the rewards core needs to know about a shop's customers and recent feedback, read from the
+ * synced tables in a few set-based queries.
+ */
+import db from "../db.server";
+import type { LifecycleGroup } from "../retention/segments/lifecycle";
+import { RFM_SEGMENT_LABELS, RFM_SEGMENTS } from "../retention/segments/rfm";
+import { localDateAt, type CostAssumptions, type CustomerSnapshot, type FeedbackEvent, type TierState } from "../retention/rewards";
+
+const DAY_MS = 86_400_000;
+
+const LIFECYCLE_LABELS: Record<LifecycleGroup, string> = { new: "New", regular: "Regular", loyal: "Loyal", lapsed: "Lapsed" };
+
+/**
+ * Segments a campaign can target: lifecycle groups and RFM segments. Prefixed, because both
+ * families have a "new" and a "loyal".
+ */
+export function rewardSegmentOptions(): { id: string; label: string }[] {
+  return [
+    ...Object.entries(LIFECYCLE_LABELS).map(([id, label]) => ({ id: `lifecycle:${id}`, label: `Lifecycle: ${label}` })),
+    ...RFM_SEGMENTS.map((id) => ({ id: `rfm:${id}`, label: `RFM: ${RFM_SEGMENT_LABELS[id]}` })),
+  ];
+}
+
+function segmentIdsOf(lifecycle: string | null, rfmSegment: string | null): string[] {
+  return [lifecycle ? `lifecycle:${lifecycle}` : null, rfmSegment ? `rfm:${rfmSegment}` : null].filter((s): s is string => s !== null);
+}
+
+/** Customers as `decideDay` sees them. Redacted customers are left out. */
+export async function loadRewardCustomers(
+  shop: string,
+  timeZone: string,
+  now: Date,
+  tierStates: Map<string, Record<string, TierState>> = new Map(),
+): Promise<CustomerSnapshot[]> {
+  const customers = await db.customer.findMany({
+    where: { shop, redactedAt: null },
+    select: {
+      shopifyId: true, lifecycle: true, lapsedSince: true, totalSpent: true, orderCount: true, predictedClv: true,
+      birthday: true, marketingState: true, rfmSegment: true,
+    },
+    orderBy: { shopifyId: "asc" },
+  });
+  const rolling = await db.order.groupBy({
+    by: ["customerShopifyId"],
+    where: { shop, test: false, cancelledAt: null, customerShopifyId: { not: null }, processedAt: { gte: new Date(now.getTime() - 365 * DAY_MS) } },
+    _sum: { netTotal: true },
+    _count: { _all: true },
+  });
+  const last12m = new Map(rolling.map((r) => [r.customerShopifyId!, { spend: r._sum.netTotal ?? 0, count: r._count._all }]));
+  return customers.map((c) => {
+    const recent = last12m.get(c.shopifyId) ?? { spend: 0, count: 0 };
+    return {
+      id: c.shopifyId,
+      lifecycleGroup: c.lifecycle,
+      lapsedSince: c.lapsedSince ? localDateAt(c.lapsedSince, timeZone) : null,
+      tierMetrics: {
+        netSpend: { lifetime: c.totalSpent, rolling12m: Math.round(recent.spend * 100) / 100 },
+        orderCount: { lifetime: c.orderCount, rolling12m: recent.count },
+      },
+      predictedClv: c.predictedClv,
+      birthday: c.birthday,
+      marketingConsent: c.marketingState === "SUBSCRIBED",
+      segmentIds: segmentIdsOf(c.lifecycle, c.rfmSegment),
+      averageOrderValue: c.orderCount > 0 ? c.totalSpent / c.orderCount : null,
+      tierStates: tierStates.get(c.shopifyId) ?? {},
+    };
+  });
+}
+
+/**
+ * Feedback responses that may earn a thank-you: from customers, received in the last week and not
+ * before `since` (the first feedback rule's creation), so enabling a rule never rewards old responses.
+ */
+export async function loadFeedbackEvents(shop: string, timeZone: string, now: Date, since: Date): Promise<FeedbackEvent[]> {
+  const from = new Date(Math.max(since.getTime(), now.getTime() - 7 * DAY_MS));
+  const rows = await db.feedback.findMany({
+    where: { shop, customerShopifyId: { not: null }, createdAt: { gte: from, lte: now } },
+    select: { id: true, customerShopifyId: true, createdAt: true },
+  });
+  return rows.map((r) => ({ customerId: r.customerShopifyId!, responseId: r.id, receivedOn: localDateAt(r.createdAt, timeZone) }));
+}
+
+/** Order value and shipping assumptions for budget estimates (shop currency). */
+export async function costAssumptions(shop: string, settingsJson: string): Promise<CostAssumptions> {
+  const totals = await db.order.aggregate({ where: { shop, test: false, cancelledAt: null }, _avg: { netTotal: true } });
+  const averageOrderValue = Math.round((totals._avg.netTotal ?? 0) * 100) / 100;
+  let shipping: number | undefined;
+  try {
+    const settings = JSON.parse(settingsJson) as { rewards?: { averageShippingCost?: unknown } };
+    const v = settings.rewards?.averageShippingCost;
+    if (typeof v === "number" && Number.isFinite(v) && v >= 0) shipping = v;
+  } catch {
+    // Unreadable settings fall back to the estimate below.
+  }
+  // Without a measured shipping cost, assume a tenth of the average order.
+  return { averageOrderValue, averageShippingCost: shipping ?? Math.round(averageOrderValue * 10) / 100 };
+}

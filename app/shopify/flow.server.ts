@@ -1,0 +1,20 @@
+/**
+ * Fires Kinship's Flow trigger. The payload is checked against the declared trigger fields first:
+ * Flow rejects (or silently drops) fields the deployed extension doesn't declare.
+ */
+import { FLOW_TRIGGER_HANDLE, flowPayloadProblems, type FlowTriggerPayload } from "../retention/rewards";
+import type { AdminClient } from "./admin-client.server";
+import { FLOW_TRIGGER_RECEIVE } from "./queries/flow";
+
+export class FlowPayloadError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Flow payload does not match the trigger: ${problems.join("; ")}`);
+    this.name = "FlowPayloadError";
+  }
+}
+
+export async function fireRewardTrigger(client: AdminClient, payload: FlowTriggerPayload): Promise<void> {
+  const problems = flowPayloadProblems(payload);
+  if (problems.length) throw new FlowPayloadError(problems);
+  await client.mutate(FLOW_TRIGGER_RECEIVE, { handle: FLOW_TRIGGER_HANDLE, payload }, "flowTriggerReceive");
+}

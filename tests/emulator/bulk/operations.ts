@@ -1,0 +1,78 @@
+export type BulkOperationStatus = "CREATED" | "RUNNING" | "COMPLETED" | "CANCELING" | "CANCELED" | "FAILED" | "EXPIRED";
+export type BulkOperationErrorCode = "ACCESS_DENIED" | "INTERNAL_SERVER_ERROR" | "TIMEOUT";
+
+export interface BulkOperationRecord {
+  id: number;
+  type: "QUERY" | "MUTATION";
+  status: BulkOperationStatus;
+  errorCode: BulkOperationErrorCode | null;
+  query: string;
+  groupObjects: boolean;
+  createdAt: number;
+  completedAt: number | null;
+  objectCount: number;
+  rootObjectCount: number;
+  fileSize: number | null;
+  filePath: string | null;
+  /** Set when a failed operation still wrote some lines. */
+  partialFilePath: string | null;
+  urlExpiresAt: number | null;
+  cancelRequested: boolean;
+}
+
+export const RUNNING_STATUSES: readonly BulkOperationStatus[] = ["CREATED", "RUNNING", "CANCELING"];
+
+/** Test knobs for bulk behaviour, per shop. */
+export interface BulkControls {
+  /** Bulk query operations allowed at once (2026-01+: five; earlier versions: one). */
+  concurrency: number;
+  /** Keep new operations RUNNING until `release()` (to test the concurrency limit). */
+  hold: boolean;
+  /** The next operation fails with this code after writing some lines (partialDataUrl is set). */
+  failNext: BulkOperationErrorCode | null;
+  /** The next operation's file gets this many malformed lines mixed in. */
+  malformedLinesNext: number;
+  /** How long `url` stays valid after completion; Shopify keeps it seven days. */
+  urlTtlMs: number;
+  /** Roots written between event-loop yields, so the server stays responsive while a big file is written. */
+  yieldEvery: number;
+}
+
+export const DEFAULT_BULK_CONTROLS: BulkControls = {
+  concurrency: 5,
+  hold: false,
+  failNext: null,
+  malformedLinesNext: 0,
+  urlTtlMs: 7 * 86_400_000,
+  yieldEvery: 200,
+};
+
+export class BulkOperationStore {
+  readonly byId = new Map<number, BulkOperationRecord>();
+  readonly controls: BulkControls = { ...DEFAULT_BULK_CONTROLS };
+  private readonly finished = new Map<number, Promise<void>>();
+
+  running(type: "QUERY" | "MUTATION" = "QUERY"): BulkOperationRecord[] {
+    return [...this.byId.values()].filter((op) => op.type === type && RUNNING_STATUSES.includes(op.status));
+  }
+
+  /** Newest first, as `bulkOperations` sorts by default. */
+  all(): BulkOperationRecord[] {
+    return [...this.byId.values()].sort((a, b) => b.createdAt - a.createdAt || b.id - a.id);
+  }
+
+  /** Lets held operations finish. */
+  release(): void {
+    this.controls.hold = false;
+  }
+
+  track(id: number, done: Promise<void>): void {
+    this.finished.set(id, done);
+  }
+
+  /** Resolves when the operation's background run has ended (any final status). */
+  async whenFinished(id: number): Promise<BulkOperationRecord | undefined> {
+    await this.finished.get(id);
+    return this.byId.get(id);
+  }
+}

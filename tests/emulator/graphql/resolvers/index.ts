@@ -1,0 +1,11 @@
+// Importing registers every type's resolvers.
+import "./orders";
+import "./customers";
+import "./shop";
+import "./metafields";
+import "./discounts";
+import "./bulk";
+import "./misc";
+import "./root";
+
+export { loadNode } from "./root";

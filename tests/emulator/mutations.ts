@@ -1,0 +1,232 @@
+import { numericId } from "./ids";
+import { parseDecimalToCents } from "./money";
+import {
+  customerDataRequestPayload,
+  customerPayload,
+  customerRedactPayload,
+  orderPayload,
+  shopPayload,
+  shopRedactPayload,
+} from "./rest-payloads";
+import type { ShopState } from "./shop";
+import { orderRefundedCents, type CancelReason, type CustomerRecord, type LineItemRecord, type OrderRecord } from "./store/records";
+import type { SendOptions, WebhookDelivery } from "./webhooks";
+
+export interface EmitOptions extends SendOptions {
+  /** false: only prepare the webhook (send it later, e.g. out of order, with `emulator.webhooks.send`). */
+  deliver?: boolean;
+  webhookId?: string;
+}
+
+export interface PreparedEvent {
+  topic: string;
+  payload: unknown;
+  webhookId?: string;
+}
+
+export interface MutationResult<T> {
+  record: T;
+  events: PreparedEvent[];
+  /** Settles when every webhook copy was delivered or ran out of retries (empty if deliver: false). */
+  delivered: Promise<WebhookDelivery[]>;
+}
+
+/** What the mutation helpers need from the emulator. */
+export interface MutationHost {
+  clock(): number;
+  deliverWebhook(shop: string, topic: string, payload: unknown, options?: EmitOptions): Promise<WebhookDelivery[]>;
+  revokeShopTokens(shop: string): void;
+}
+
+type Id = string | number;
+
+export interface NewOrderInput {
+  customerId?: Id | null;
+  /** Major units ("49.90" or 49.9) or use totalCents. */
+  total?: string | number;
+  totalCents?: number;
+  processedAt?: number | Date | string;
+  test?: boolean;
+  email?: string | null;
+  tags?: string[];
+  discountCode?: { code: string; amountCents: number };
+}
+
+const toMs = (value: number | Date | string): number =>
+  value instanceof Date ? value.getTime() : typeof value === "string" ? Date.parse(value) : value;
+
+/**
+ * Test helpers that change a shop the way a merchant or buyer would, and emit the webhook Shopify would send.
+ * `updatedAt` always moves forward (even under a frozen fake clock), so ordering by it is meaningful.
+ */
+export class ShopMutations {
+  constructor(
+    private readonly host: MutationHost,
+    readonly shop: ShopState,
+  ) {}
+
+  private tick(previous = 0): number {
+    return Math.max(Math.floor(this.host.clock() / 1000) * 1000, previous + 1000);
+  }
+
+  private emit<T>(record: T, events: PreparedEvent[], options: EmitOptions): MutationResult<T> {
+    if (options.deliver === false) return { record, events, delivered: Promise.resolve([]) };
+    const delivered = Promise.all(
+      events.map((event, k) =>
+        this.host.deliverWebhook(this.shop.domain, event.topic, event.payload, {
+          ...options,
+          webhookId: k === 0 ? options.webhookId : undefined,
+        }),
+      ),
+    ).then((lists) => lists.flat());
+    return { record, events, delivered };
+  }
+
+  customerIndex(id: Id): number {
+    const index = this.shop.data.findCustomer(numericId(id, "Customer") ?? -1);
+    if (index < 0) throw new Error(`No customer ${id} in ${this.shop.domain}`);
+    return index;
+  }
+
+  orderIndex(id: Id): number {
+    const index = this.shop.data.findOrder(numericId(id, "Order") ?? -1);
+    if (index < 0) throw new Error(`No order ${id} in ${this.shop.domain}`);
+    return index;
+  }
+
+  createCustomer(input: Partial<Omit<CustomerRecord, "index" | "id">> = {}, options: EmitOptions = {}): MutationResult<CustomerRecord> {
+    const now = this.tick();
+    const n = this.shop.data.customerCount + 1;
+    const record = this.shop.data.createCustomer({
+      firstName: "New",
+      lastName: `Customer ${n}`,
+      email: `new.customer.${n}@example.com`,
+      phone: null,
+      locale: this.shop.data.profile.locale,
+      countryCode: this.shop.data.profile.countryCode,
+      city: this.shop.data.profile.city,
+      state: "DISABLED",
+      verifiedEmail: true,
+      marketingState: "NOT_SUBSCRIBED",
+      marketingOptInLevel: null,
+      marketingUpdatedAt: null,
+      tags: [],
+      note: null,
+      taxExempt: false,
+      birthDate: null,
+      createdAt: now,
+      ...input,
+      updatedAt: input.updatedAt ?? now,
+    });
+    return this.emit(record, [{ topic: "customers/create", payload: customerPayload(this.shop, record) }], options);
+  }
+
+  updateCustomer(id: Id, patch: Partial<Omit<CustomerRecord, "index" | "id">>, options: EmitOptions = {}): MutationResult<CustomerRecord> {
+    const current = this.shop.data.customer(this.customerIndex(id));
+    const record: CustomerRecord = { ...current, ...patch, updatedAt: patch.updatedAt ?? this.tick(current.updatedAt) };
+    this.shop.data.putCustomer(record);
+    return this.emit(record, [{ topic: "customers/update", payload: customerPayload(this.shop, record) }], options);
+  }
+
+  createOrder(input: NewOrderInput = {}, options: EmitOptions = {}): MutationResult<OrderRecord> {
+    const now = this.tick();
+    const customerIndex = input.customerId === undefined || input.customerId === null ? -1 : this.customerIndex(input.customerId);
+    const totalCents = input.totalCents ?? (input.total !== undefined ? parseDecimalToCents(input.total) : 5000);
+    if (!(totalCents >= 0)) throw new Error(`Invalid order total ${String(input.total)}`);
+    const discount = input.discountCode;
+    const subtotalCents = totalCents + (discount?.amountCents ?? 0);
+    const product = this.shop.data.products[0];
+    const index = this.shop.data.orderCount;
+    const lineItems: LineItemRecord[] = product
+      ? [{ id: this.shop.data.ids.lineItem(index, 0), productIndex: product.index, title: product.title, variantTitle: null, sku: product.sku, vendor: product.vendor, quantity: 1, unitPriceCents: subtotalCents }]
+      : [];
+    const processedAt = input.processedAt !== undefined ? toMs(input.processedAt) : now;
+    const record = this.shop.data.createOrder({
+      customerIndex,
+      email: input.email !== undefined ? input.email : customerIndex >= 0 ? this.shop.data.customerEmail(customerIndex) : `guest.new.${index + 1}@example.net`,
+      createdAt: now,
+      processedAt,
+      updatedAt: now,
+      cancelledAt: null,
+      cancelReason: null,
+      closedAt: null,
+      test: input.test ?? false,
+      sourceName: "web",
+      tags: input.tags ?? [],
+      note: null,
+      lineItems,
+      discountCodes: discount ? [{ code: discount.code, amountCents: discount.amountCents, type: "fixed_amount" }] : [],
+      subtotalCents,
+      totalDiscountsCents: discount?.amountCents ?? 0,
+      totalTaxCents: 0,
+      shippingCents: 0,
+      totalCents,
+      refunds: [],
+      fulfilled: false,
+    });
+    if (customerIndex >= 0) {
+      // Placing an order changes the customer's stats, so Shopify bumps the customer too.
+      const customer = this.shop.data.customer(customerIndex);
+      this.shop.data.putCustomer({ ...customer, updatedAt: Math.max(customer.updatedAt, now) });
+    }
+    return this.emit(record, [{ topic: "orders/create", payload: orderPayload(this.shop, record) }], options);
+  }
+
+  updateOrder(id: Id, patch: Partial<Omit<OrderRecord, "index" | "id" | "name" | "number">>, options: EmitOptions = {}): MutationResult<OrderRecord> {
+    const current = this.shop.data.order(this.orderIndex(id));
+    const record: OrderRecord = { ...current, ...patch, updatedAt: patch.updatedAt ?? this.tick(current.updatedAt) };
+    this.shop.data.putOrder(record);
+    return this.emit(record, [{ topic: "orders/updated", payload: orderPayload(this.shop, record) }], options);
+  }
+
+  /** Adds a refund (cents, capped at what is left to refund); emits orders/updated. */
+  refundOrder(id: Id, amountCents: number, options: EmitOptions = {}): MutationResult<OrderRecord> {
+    const current = this.shop.data.order(this.orderIndex(id));
+    const at = this.tick(current.updatedAt);
+    const left = current.totalCents - orderRefundedCents(current);
+    const refund = { id: this.shop.data.ids.refund(current.index, current.refunds.length + 1), createdAt: at, amountCents: Math.min(amountCents, left), note: null };
+    const record: OrderRecord = { ...current, refunds: [...current.refunds, refund], updatedAt: at };
+    this.shop.data.putOrder(record);
+    return this.emit(record, [{ topic: "orders/updated", payload: orderPayload(this.shop, record) }], options);
+  }
+
+  /** Cancels (refunding what is left unless refund: false); emits orders/cancelled then orders/updated, as Shopify does. */
+  cancelOrder(id: Id, details: { reason?: CancelReason; refund?: boolean } = {}, options: EmitOptions = {}): MutationResult<OrderRecord> {
+    const current = this.shop.data.order(this.orderIndex(id));
+    const at = this.tick(current.updatedAt);
+    const left = current.totalCents - orderRefundedCents(current);
+    const refunds =
+      details.refund === false || left <= 0
+        ? current.refunds
+        : [...current.refunds, { id: this.shop.data.ids.refund(current.index, current.refunds.length + 1), createdAt: at, amountCents: left, note: "Order cancelled" }];
+    const record: OrderRecord = { ...current, cancelledAt: at, cancelReason: details.reason ?? "CUSTOMER", closedAt: at, refunds, fulfilled: false, updatedAt: at };
+    this.shop.data.putOrder(record);
+    const payload = orderPayload(this.shop, record);
+    return this.emit(record, [{ topic: "orders/cancelled", payload }, { topic: "orders/updated", payload }], options);
+  }
+
+  /** The merchant uninstalls the app: tokens are revoked, then app/uninstalled is sent. */
+  uninstallApp(options: EmitOptions = {}): MutationResult<ShopState> {
+    this.shop.installed = false;
+    this.host.revokeShopTokens(this.shop.domain);
+    return this.emit(this.shop, [{ topic: "app/uninstalled", payload: shopPayload(this.shop) }], options);
+  }
+
+  requestCustomerData(customerId: Id, options: EmitOptions = {}): MutationResult<CustomerRecord> {
+    const index = this.customerIndex(customerId);
+    const customer = this.shop.data.customer(index);
+    const orderIds = this.shop.data.customerOrderIndices(index).map((o) => this.shop.data.ids.order(o));
+    return this.emit(customer, [{ topic: "customers/data_request", payload: customerDataRequestPayload(this.shop, customer, orderIds, this.shop.nextId()) }], options);
+  }
+
+  redactCustomer(customerId: Id, options: EmitOptions = {}): MutationResult<CustomerRecord> {
+    const index = this.customerIndex(customerId);
+    const customer = this.shop.data.customer(index);
+    const orderIds = this.shop.data.customerOrderIndices(index).map((o) => this.shop.data.ids.order(o));
+    return this.emit(customer, [{ topic: "customers/redact", payload: customerRedactPayload(this.shop, customer, orderIds) }], options);
+  }
+
+  redactShop(options: EmitOptions = {}): MutationResult<ShopState> {
+    return this.emit(this.shop, [{ topic: "shop/redact", payload: shopRedactPayload(this.shop) }], options);
+  }
+}

@@ -1,0 +1,29 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { action } from "../../app/routes/webhooks";
+
+/**
+ * The app's real webhooks route behind a loopback port, so the emulator can deliver signed
+ * webhooks to it (with retries, duplicates and reordering) exactly as Shopify would.
+ */
+export async function startAppWebhookServer(): Promise<{ url: string; close: () => Promise<void> }> {
+  const server: Server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
+    const request = new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers, body: Buffer.concat(chunks) });
+    let status: number;
+    try {
+      status = (await action({ request, params: {}, context: {} })).status;
+    } catch (thrown) {
+      status = thrown instanceof Response ? thrown.status : 500;
+    }
+    res.writeHead(status).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

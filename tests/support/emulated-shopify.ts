@@ -1,0 +1,18 @@
+import { installShopifyDispatcher, uninstallShopifyDispatcher } from "../emulator/dispatcher";
+import { startEmulator, type Emulator, type EmulatorOptions } from "../emulator/server";
+import { TEST_API_KEY, TEST_API_SECRET } from "./test-env";
+
+/**
+ * Starts the local Shopify emulator for a test file and routes the Shopify libraries' own calls
+ * (https://*.myshopify.com) to it; Kinship's admin client reaches it through the same dispatcher.
+ */
+export async function startEmulatedShopify(options: Partial<EmulatorOptions> = {}): Promise<Emulator> {
+  const emulator = await startEmulator({ apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, ...options });
+  installShopifyDispatcher(emulator.url);
+  return emulator;
+}
+
+export async function stopEmulatedShopify(emulator: Emulator | undefined) {
+  await uninstallShopifyDispatcher();
+  await emulator?.close();
+}
