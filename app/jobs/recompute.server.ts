@@ -4,7 +4,9 @@ import { backtest, type BacktestResult } from "../retention/clv/backtest";
 import type { Transaction } from "../retention/clv/summary";
 import { summarizeTransactions } from "../retention/clv/summary";
 import { localDateAt } from "../retention/rewards/time-zone";
-import { scoreShop, type ScoringSettings, type ShopScore } from "../retention/score";
+import { rescoreCustomer, type StoredShopModel } from "../retention/rescore";
+import { DEFAULT_SCORING_SETTINGS, scoreShop, type ScoringSettings, type ShopScore } from "../retention/score";
+import type { Score } from "../retention/segments/rfm";
 import { dayNumber, dayString } from "../retention/time";
 
 /**
@@ -26,6 +28,8 @@ export function localDayConverter(timeZone: string) {
 
 export interface StoredModelState {
   asOf: string;
+  /** The settings the model was scored with; single-customer re-scoring reuses them. */
+  settings: ScoringSettings;
   model: ShopScore["model"];
   historic: ShopScore["historic"];
   cadence: ShopScore["cadence"];
@@ -71,13 +75,38 @@ function summarizeBacktest(result: BacktestResult, window: { calibrationEnd: str
   };
 }
 
-function parseSettings(raw: string | null | undefined): Partial<ScoringSettings> {
+function parseSettings(raw: string | null | undefined): ScoringSettings {
+  let scoring: Partial<ScoringSettings> = {};
   try {
-    const settings = JSON.parse(raw ?? "{}") as { scoring?: Partial<ScoringSettings> };
-    return settings.scoring ?? {};
+    scoring = (JSON.parse(raw ?? "{}") as { scoring?: Partial<ScoringSettings> }).scoring ?? {};
   } catch {
-    return {};
+    // Unreadable settings fall back to the defaults rather than stopping the scoring.
   }
+  return {
+    ...DEFAULT_SCORING_SETTINGS,
+    ...scoring,
+    lifecycle: { ...DEFAULT_SCORING_SETTINGS.lifecycle, ...scoring.lifecycle },
+  };
+}
+
+/** Shop-local date, summaries and settings: the common start of full and single-customer scoring. */
+async function scoringInputs(shop: string, now: Date, customerShopifyIds?: string[]) {
+  const shopRow = await db.shop.findUniqueOrThrow({ where: { shop } });
+  const toLocalDay = localDayConverter(shopRow.ianaTimezone);
+  const asOf = toLocalDay(now);
+  const orders = await loadValueOrders(shop, customerShopifyIds);
+  const transactions: Transaction[] = orders.map((o) => ({
+    customerId: o.customerShopifyId,
+    date: toLocalDay(o.processedAt),
+    amount: o.netTotal,
+  }));
+  return {
+    shopRow,
+    asOf,
+    transactions,
+    settings: parseSettings(shopRow.settings),
+    summaries: summarizeTransactions(transactions, { asOf, unit: "days" }),
+  };
 }
 
 /**
@@ -85,17 +114,8 @@ function parseSettings(raw: string | null | undefined): Partial<ScoringSettings>
  * shop insights and backtest accuracy, and returns what changed for write-back.
  */
 export async function recomputeShop(shop: string, now = new Date()) {
-  const shopRow = await db.shop.findUniqueOrThrow({ where: { shop } });
-  const toLocalDay = localDayConverter(shopRow.ianaTimezone);
-  const asOf = toLocalDay(now);
-  const orders = await loadValueOrders(shop);
-  const transactions: Transaction[] = orders.map((o) => ({
-    customerId: o.customerShopifyId,
-    date: toLocalDay(o.processedAt),
-    amount: o.netTotal,
-  }));
-  const summaries = summarizeTransactions(transactions, { asOf, unit: "days" });
-  const result = scoreShop({ customers: summaries, asOf, settings: parseSettings(shopRow.settings) });
+  const { asOf, transactions, summaries, settings } = await scoringInputs(shop, now);
+  const result = scoreShop({ customers: summaries, asOf, settings });
 
   const window = transactions.length ? backtestWindow(transactions[0].date, asOf) : null;
   const backtestSummary = window ? summarizeBacktest(backtest(transactions, { ...window, unit: "days" }), window) : null;
@@ -106,8 +126,6 @@ export async function recomputeShop(shop: string, now = new Date()) {
     ),
   );
   const rows: CustomerScoreRow[] = result.customers.map((c) => {
-    const before = previous.get(c.customerId);
-    const lapsed = c.lifecycle.group === "lapsed";
     return {
       shopifyId: c.customerId,
       historicClv: round2(c.historicClv.clv),
@@ -120,13 +138,13 @@ export async function recomputeShop(shop: string, now = new Date()) {
       rfmSegment: c.rfmSegment,
       lifecycle: c.lifecycle.group,
       lifecycleReason: JSON.stringify({ text: c.lifecycle.text, reason: c.lifecycle.reason }),
-      // The day a customer entered Lapsed is kept while they stay there (win-back: one offer per lapse).
-      lapsedSince: lapsed ? (before?.lifecycle === "lapsed" && before.lapsedSince ? before.lapsedSince : now) : null,
+      lapsedSince: lapsedSince(c.lifecycle.group, previous.get(c.customerId), now),
     };
   });
   await saveCustomerScores(shop, rows, now);
   const state: StoredModelState = {
     asOf,
+    settings,
     model: result.model,
     historic: result.historic,
     cadence: result.cadence,
@@ -136,6 +154,56 @@ export async function recomputeShop(shop: string, now = new Date()) {
   };
   await saveShopModelState(shop, state, now);
   return { state, scored: rows.length };
+}
+
+/**
+ * After an order webhook: re-score just these customers with the stored parameters (no refit).
+ * Does nothing until the shop has been scored once.
+ */
+export async function rescoreCustomers(shop: string, customerShopifyIds: string[], now = new Date()) {
+  if (!customerShopifyIds.length) return 0;
+  const { shopRow, summaries } = await scoringInputs(shop, now, customerShopifyIds);
+  if (!shopRow.modelState) return 0;
+  const state = JSON.parse(shopRow.modelState) as StoredModelState;
+  const model: StoredShopModel = {
+    bgnbd: state.model.status === "fitted" ? state.model.bgnbd : null,
+    gammaGamma: state.model.status === "fitted" ? state.model.gammaGamma : null,
+    cadence: state.cadence,
+    lifespanYears: state.historic.lifespanYears,
+    horizonMonths: state.settings.horizonMonths,
+    monthlyDiscountRate: state.settings.monthlyDiscountRate,
+    lifecycle: state.settings.lifecycle,
+  };
+  const current = new Map(
+    (await db.customer.findMany({ where: { shop, shopifyId: { in: customerShopifyIds } } })).map((c) => [c.shopifyId, c]),
+  );
+  let updated = 0;
+  for (const summary of summaries) {
+    const row = current.get(summary.customerId);
+    if (!row) continue;
+    const scored = rescoreCustomer(summary, model, (row.rfmFrequency ?? 1) as Score);
+    await db.customer.updateMany({
+      where: { shop, shopifyId: summary.customerId },
+      data: {
+        historicClv: round2(scored.historicClv),
+        predictedClv: scored.predictedClv === null ? null : round2(scored.predictedClv),
+        pAlive: scored.pAlive,
+        expectedPurchases: scored.expectedPurchases,
+        lifecycle: scored.lifecycle.group,
+        lifecycleReason: JSON.stringify({ text: scored.lifecycle.text, reason: scored.lifecycle.reason }),
+        lapsedSince: lapsedSince(scored.lifecycle.group, row, now),
+        scoredAt: now,
+      },
+    });
+    updated += 1;
+  }
+  return updated;
+}
+
+/** The day a customer entered Lapsed is kept while they stay there (win-back: one offer per lapse). */
+function lapsedSince(group: string, before: { lifecycle: string | null; lapsedSince: Date | null } | undefined, now: Date) {
+  if (group !== "lapsed") return null;
+  return before?.lifecycle === "lapsed" && before.lapsedSince ? before.lapsedSince : now;
 }
 
 function round2(value: number) {

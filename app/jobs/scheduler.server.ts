@@ -19,8 +19,8 @@ export const ISSUANCE_JOB_PREFIX = "issuance:";
 const DEFAULT_LEASE_TTL_MS = 10 * 60_000;
 
 export interface SchedulerDeps {
-  /** Admin client for a shop (production: the offline session, admin-for-shop.server.ts). */
-  clientFor: (shop: string) => Promise<AdminClient>;
+  /** Admin client for a shop; default: from the shop's offline session (admin-for-shop.server.ts). */
+  clientFor?: (shop: string) => Promise<AdminClient>;
   /** Identifies this instance in JobRun.owner. */
   owner?: string;
   now?: () => Date;
@@ -39,6 +39,10 @@ export type ShopRunOutcome =
   | { shop: string; jobKey: string; status: "ran"; issuance: IssuanceSummary; redemptions: number; sweep: SweepResult }
   | { shop: string; jobKey: string; status: "skipped"; reason: "completed" | "held" | "failedRecently"; owner: string | null }
   | { shop: string; jobKey: string; status: "failed"; error: string };
+
+// Imported lazily: the Shopify app config validates the environment at import, which tests and
+// scripts that inject their own client don't need.
+const offlineClient = async (shop: string) => (await import("../shopify/admin-for-shop.server")).adminClientForShop(shop);
 
 export function defaultOwner(): string {
   return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -96,7 +100,7 @@ export async function runShopDay(shop: string, deps: SchedulerDeps): Promise<Sho
     lastRenewal = at.getTime();
   };
   try {
-    const client = await deps.clientFor(shop);
+    const client = await (deps.clientFor ?? offlineClient)(shop);
     const redemptions = await recordRedemptions(shop);
     const issuance = await runIssuance(shop, today, { client, now: clock, heartbeat, log: deps.log, randomBytes: deps.randomBytes });
     const sweep = await sweepExpiredRewards(shop, client, clock());
@@ -121,7 +125,7 @@ export async function runScheduler(deps: SchedulerDeps): Promise<ShopRunOutcome[
  * Runs the scheduler every `intervalMs` (a shop's day starts at its local midnight, so hourly ticks
  * find it within the hour). Ticks never overlap within one instance.
  */
-export function startScheduler(deps: SchedulerDeps & { intervalMs?: number; onError?: (error: unknown) => void }) {
+export function startScheduler(deps: SchedulerDeps & { intervalMs?: number; onError?: (error: unknown) => void } = {}) {
   const owner = deps.owner ?? defaultOwner();
   let running = false;
   const tick = async () => {

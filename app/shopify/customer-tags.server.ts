@@ -21,12 +21,16 @@ export interface WriteBackResult {
  * admin client waits out Shopify's throttle. The stored tag list is updated after each success, so
  * an interrupted run resumes where it stopped.
  */
-export async function writeBackTags(shop: string, client: AdminClient, pageSize = 1_000): Promise<WriteBackResult> {
+export async function writeBackTags(
+  shop: string,
+  client: AdminClient,
+  { pageSize = 1_000, only }: { pageSize?: number; only?: string[] } = {},
+): Promise<WriteBackResult> {
   const result: WriteBackResult = { customersChanged: 0, tagsAdded: 0, tagsRemoved: 0, failures: [] };
   let cursor: string | undefined;
   for (;;) {
     const page = await db.customer.findMany({
-      where: { shop, redactedAt: null },
+      where: { shop, redactedAt: null, ...(only ? { shopifyId: { in: only } } : {}) },
       select: { id: true, shopifyId: true, tags: true, lifecycle: true, tier: true },
       orderBy: { id: "asc" },
       take: pageSize,

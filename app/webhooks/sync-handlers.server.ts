@@ -4,6 +4,8 @@ import { findOrder, upsertOrders } from "../models/orders.server";
 import { adminClientForShop } from "../shopify/admin-for-shop.server";
 import { completeBackfill } from "../jobs/backfill.server";
 import { afterBackfill } from "../jobs/after-backfill.server";
+import { rescoreCustomers } from "../jobs/recompute.server";
+import { writeBackTags } from "../shopify/customer-tags.server";
 import { runInBackground } from "../jobs/background.server";
 import { findSyncRunByBulkOperation } from "../models/sync-runs.server";
 import { customerFromWebhook, orderFromWebhook, type CustomerWebhookPayload, type OrderWebhookPayload } from "../sync/webhook-records";
@@ -21,12 +23,19 @@ export async function applyOrderWebhook({ shop, payload }: Pick<WebhookDelivery,
   const order = orderFromWebhook(payload as unknown as OrderWebhookPayload);
   const previous = await findOrder(shop, order.shopifyId);
   const customer = (payload as unknown as OrderWebhookPayload).customer;
+  const affected = [...new Set([order.customerShopifyId, previous?.customerShopifyId].filter((id): id is string => !!id))];
   await db.$transaction(async (tx) => {
     if (customer) await upsertCustomers(shop, [customerFromWebhook(customer)], { tx, keep: WEBHOOK_LACKS });
     await upsertOrders(shop, [order], { tx });
-    const affected = new Set([order.customerShopifyId, previous?.customerShopifyId].filter((id): id is string => !!id));
-    await refreshCustomerAggregates(shop, [...affected], tx);
+    await refreshCustomerAggregates(shop, affected, tx);
   });
+  if (affected.length) {
+    // Scoring and tag write-back call out to Shopify: after the webhook answer.
+    runInBackground(`rescore ${shop}`, async () => {
+      if (!(await rescoreCustomers(shop, affected))) return;
+      await writeBackTags(shop, await adminClientForShop(shop), { only: affected });
+    });
+  }
 }
 
 export async function applyCustomerWebhook({ shop, payload }: Pick<WebhookDelivery, "shop" | "payload">) {

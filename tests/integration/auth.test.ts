@@ -56,6 +56,8 @@ describe("embedded authentication (session token + token exchange)", () => {
     expect(sessions[0].expires).toBeInstanceOf(Date);
     expect(sessions[0].refreshToken).toBeTruthy();
     expect(exchange).toHaveBeenCalledTimes(1);
+    // Install starts the backfill of the shop's order history.
+    expect(await db.syncRun.findFirst({ where: { shop: SHOP, kind: "backfill" } })).toMatchObject({ status: "running" });
 
     const second = await load(appFetch((await getJwt(STORE, TEST_API_KEY, TEST_API_SECRET)).token));
     expect(second.status).toBe(200);

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import db from "../../app/db.server";
-import { recomputeShop, type StoredModelState } from "../../app/jobs/recompute.server";
+import { recomputeShop, rescoreCustomers, type StoredModelState } from "../../app/jobs/recompute.server";
 import { refreshCustomerAggregates, upsertCustomers } from "../../app/models/customers.server";
 import { upsertOrders } from "../../app/models/orders.server";
 import { simulateCustomer } from "../../app/retention/clv/simulate";
@@ -77,5 +77,28 @@ describe("recompute job", () => {
     if (state.model.status === "insufficient") expect(state.model.reason).toMatch(/repeat/i);
     const customers = await db.customer.findMany({ where: { shop: SHOP } });
     expect(customers.every((c) => c.predictedClv === null && c.historicClv !== null)).toBe(true);
+  });
+
+  it("re-scores one customer after a new order with the stored parameters, leaving the others alone", async () => {
+    await seedSimulatedShop(300);
+    await recomputeShop(SHOP, NOW);
+    const target = await db.customer.findFirstOrThrow({ where: { shop: SHOP, lifecycle: "lapsed", orderCount: { gt: 1 } } });
+    const others = await db.customer.findMany({ where: { shop: SHOP, NOT: { id: target.id } }, orderBy: { id: "asc" } });
+    const later = new Date(NOW.getTime() + DAY);
+    await upsertOrders(SHOP, [{
+      shopifyId: "gid://shopify/Order/999999", customerShopifyId: target.shopifyId, name: null, processedAt: later,
+      shopifyUpdatedAt: later, totalPrice: 80, totalRefunded: 0, currencyCode: "EUR", cancelledAt: null, test: false, discountCodes: [],
+    }]);
+    await refreshCustomerAggregates(SHOP, [target.shopifyId]);
+    const fittedBefore = (await db.shop.findUniqueOrThrow({ where: { shop: SHOP } })).modelFittedAt;
+    expect(await rescoreCustomers(SHOP, [target.shopifyId], later)).toBe(1);
+    const after = await db.customer.findUniqueOrThrow({ where: { id: target.id } });
+    expect(after.lifecycle).not.toBe("lapsed");
+    expect(after.lapsedSince).toBeNull();
+    expect(after.pAlive!).toBeGreaterThan(target.pAlive!);
+    expect(after.scoredAt?.getTime()).toBe(later.getTime());
+    // No refit, and nobody else touched.
+    expect((await db.shop.findUniqueOrThrow({ where: { shop: SHOP } })).modelFittedAt).toEqual(fittedBefore);
+    expect(await db.customer.findMany({ where: { shop: SHOP, NOT: { id: target.id } }, orderBy: { id: "asc" } })).toEqual(others);
   });
 });
