@@ -4,6 +4,10 @@ import { RemixServer } from "@remix-run/react";
 import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/node";
 import { isbot } from "isbot";
 import { addDocumentResponseHeaders } from "./shopify.server";
+import { ensureSchedulerStarted } from "./jobs/maintenance.server";
+
+// The daily runs (sync polling, nightly scoring, rewards) start with the server.
+ensureSchedulerStarted();
 
 const ABORT_DELAY = 5_000;
 

@@ -73,6 +73,7 @@ export interface IssuanceDeps {
   log?: (event: IssuanceEvent) => void;
   /** Consecutive failures that are not Shopify refusals (network, auth, 5xx) before the run stops. */
   maxConsecutiveFailures?: number;
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface IssuanceSummary {
@@ -133,6 +134,9 @@ function rewardFor(rule: Rule, period: string): { reward: Reward; minimumSubtota
  */
 export function decisionFromRow(row: IssuedRow, rule: Rule, timeZone: string): Decision | null {
   const period = periodOfKey(row.idempotencyKey);
+  // A key without a period is a one-off grant made outside the daily decision (the merchant's
+  // compensation for a feedback follow-up, `feedback-compensation:<id>`): a transactional thank-you.
+  const oneOff = row.idempotencyKey.split(":").length < 3;
   const value = rewardFor(rule, period);
   if (!value || !row.startsAt || !row.endsAt) return null;
   const kind = row.kind as DecisionKind;
@@ -146,7 +150,7 @@ export function decisionFromRow(row: IssuedRow, rule: Rule, timeZone: string): D
     kind,
     period,
     decidedOn: localDateAt(row.createdAt, timeZone),
-    reason: REASON_BY_KIND[rule.kind],
+    reason: oneOff ? "feedbackThanks" : REASON_BY_KIND[rule.kind],
     explanation: "",
     startsAt: row.startsAt.toISOString(),
     endsAt: row.endsAt.toISOString(),
@@ -154,8 +158,8 @@ export function decisionFromRow(row: IssuedRow, rule: Rule, timeZone: string): D
     ...(moment !== undefined ? { moment, lastChance: rule.kind === "birthday" && rule.lastChance && moment === LAST_CHANCE_OFFSET } : {}),
     estimatedCost: row.amount ?? 0,
     // Birthday codes are announced by their reminders; every other issue and every reminder notifies.
-    notify: kind === "remind" || rule.kind !== "birthday",
-    channel: rule.kind === "loyaltyTiers" || rule.kind === "feedbackThanks" ? "transactional" : "promotional",
+    notify: oneOff || kind === "remind" || rule.kind !== "birthday",
+    channel: oneOff || rule.kind === "loyaltyTiers" || rule.kind === "feedbackThanks" ? "transactional" : "promotional",
   };
 }
 
@@ -272,6 +276,20 @@ async function advanceReminder(ctx: RunContext, row: IssuedRow, decision: Decisi
   log(ctx, "remind", row);
 }
 
+/** Points one row can spend: create + metafieldsSet + flowTriggerReceive, about 10 each. */
+const ROW_COST = 30;
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Waits until the bucket (as Shopify last reported it) holds a row's worth of points, so bulk runs
+ * flow at the restore rate instead of bouncing off THROTTLED answers (the client still retries those).
+ */
+async function paceForRow(ctx: RunContext): Promise<void> {
+  const status = ctx.client.lastCost?.throttleStatus;
+  if (!status || status.restoreRate <= 0 || status.currentlyAvailable >= ROW_COST) return;
+  await (ctx.deps.sleep ?? defaultSleep)(Math.ceil(((ROW_COST - status.currentlyAvailable) / status.restoreRate) * 1000));
+}
+
 function isRefusal(error: unknown): boolean {
   return error instanceof ShopifyUserErrors || error instanceof FlowPayloadError;
 }
@@ -281,12 +299,18 @@ async function advance(ctx: RunContext, row: IssuedRow, decision: Decision | nul
   try {
     const d = decision ?? (rule ? decisionFromRow(row, rule, ctx.timeZone) : null);
     if (!rule || !d) {
-      // Rule deleted or changed beyond recognition: adopt what Shopify has, create nothing new.
-      const existing = row.kind === "issue" && row.status === "recorded" && row.code ? await findDiscountByCode(ctx.client, row.code) : null;
+      // Rule deleted or changed beyond recognition: keep what Shopify has, create and send nothing new.
+      const gone = "The rule no longer exists or no longer has this reward";
+      if (row.status === "created") {
+        await noteError(ctx.shop, row.id, gone);
+        return;
+      }
+      const existing = row.kind === "issue" && row.code ? await findDiscountByCode(ctx.client, row.code) : null;
       if (existing) await markCreated(ctx.shop, row.id, existing.id);
-      else await markFailed(ctx.shop, row.id, "The rule no longer exists or no longer has this reward");
+      else await markFailed(ctx.shop, row.id, gone);
       return;
     }
+    await paceForRow(ctx);
     if (row.kind === "issue") await advanceIssue(ctx, row, d, rule, fresh);
     else if (row.kind === "remind") await advanceReminder(ctx, row, d, rule);
     ctx.consecutiveFailures = 0;

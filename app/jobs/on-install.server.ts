@@ -1,5 +1,6 @@
 import { markInstalled, refreshShopInfo } from "../models/shop.server";
 import { createAdminClient } from "../shopify/admin-client.server";
+import { enableBirthdayDefinition } from "../shopify/customer-metafields.server";
 import { startBackfill } from "./backfill.server";
 
 /**
@@ -13,7 +14,10 @@ export async function onInstall(session: { shop: string; accessToken?: string })
     if (!session.accessToken) return;
     const auth = { shop: session.shop, accessToken: session.accessToken };
     await refreshShopInfo(auth);
-    if (needsBackfill) await startBackfill(session.shop, createAdminClient(auth));
+    const client = createAdminClient(auth);
+    if (needsBackfill) await startBackfill(session.shop, client);
+    // Birthdays live in Shopify's standard customer metafield facts.birth_date.
+    await enableBirthdayDefinition(client);
   } catch (error) {
     console.error(`Install steps for ${session.shop} failed`, error);
   }

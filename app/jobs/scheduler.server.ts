@@ -27,6 +27,10 @@ export interface SchedulerDeps {
   leaseTtlMs?: number;
   log?: IssuanceDeps["log"];
   randomBytes?: IssuanceDeps["randomBytes"];
+  /** Runs on every tick for every shop, outside the daily lease (sync polling and retries). */
+  everyTick?: (shop: string, client: AdminClient, now: Date) => Promise<unknown>;
+  /** Runs once per shop-local day inside the lease, before issuance (the nightly recompute). */
+  beforeIssuance?: (shop: string, client: AdminClient, now: Date) => Promise<unknown>;
 }
 
 export interface SweepResult {
@@ -87,6 +91,7 @@ export async function runShopDay(shop: string, deps: SchedulerDeps): Promise<Sho
   if (!shopRow) throw new Error(`Unknown shop ${shop}`);
   const today = localDateAt(now, shopRow.ianaTimezone);
   const jobKey = issuanceJobKey(today);
+  if (deps.everyTick) await deps.everyTick(shop, await (deps.clientFor ?? offlineClient)(shop), now);
 
   const lease = await acquireLease(shop, jobKey, { owner, ttlMs, now });
   if (!lease.acquired) return { shop, jobKey, status: "skipped", reason: lease.reason, owner: lease.owner };
@@ -101,6 +106,7 @@ export async function runShopDay(shop: string, deps: SchedulerDeps): Promise<Sho
   };
   try {
     const client = await (deps.clientFor ?? offlineClient)(shop);
+    await deps.beforeIssuance?.(shop, client, now);
     const redemptions = await recordRedemptions(shop);
     const issuance = await runIssuance(shop, today, { client, now: clock, heartbeat, log: deps.log, randomBytes: deps.randomBytes });
     const sweep = await sweepExpiredRewards(shop, client, clock());

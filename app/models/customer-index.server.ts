@@ -20,10 +20,10 @@ import db from "../db.server";
 import { dialect, sqlTimestamp } from "./sql.server";
 import { RFM_SEGMENTS } from "../retention/segments/rfm";
 
-export const CUSTOMER_SORTS = ["lastOrderAt", "orderCount", "totalSpent", "predictedClv", "pAlive"] as const;
-export type CustomerSort = (typeof CUSTOMER_SORTS)[number];
-export const LIFECYCLE_GROUPS = ["new", "loyal", "regular", "lapsed"] as const;
-export type LifecycleGroupKey = (typeof LIFECYCLE_GROUPS)[number];
+import { CUSTOMER_SORTS, LIFECYCLE_GROUPS, type CustomerSort } from "../components/customer-index-options";
+
+export { CUSTOMER_SORTS, LIFECYCLE_GROUPS };
+export type { CustomerSort, LifecycleGroupKey } from "../components/customer-index-options";
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 100;
@@ -173,7 +173,7 @@ function likePattern(term: string): string {
 
 /** SQLite's LIKE folds ASCII case only: for other scripts try the term as typed, lower and Capitalised. */
 function caseVariants(term: string): string[] {
-  if (dialect === "postgresql" || /^[\x00-\x7f]*$/.test(term)) return [term];
+  if (dialect === "postgresql" || /^\p{ASCII}*$/u.test(term)) return [term];
   const lower = term.toLocaleLowerCase();
   return [...new Set([term, lower, lower.charAt(0).toLocaleUpperCase() + lower.slice(1)])];
 }

@@ -108,8 +108,11 @@ export async function lifecycleCounts(shop: string): Promise<GroupCount[]> {
 }
 
 export async function tierCounts(shop: string): Promise<GroupCount[]> {
-  const groups = await db.customer.groupBy({ by: ["tier"], where: { shop }, _count: { _all: true }, orderBy: { tier: "asc" } });
-  return groups.map((g) => ({ key: g.tier, count: g._count._all }));
+  const groups = await db.customer.groupBy({ by: ["tier"], where: { shop }, _count: { _all: true } });
+  // Named tiers by name, customers without a tier last (the databases disagree on where NULL sorts).
+  return groups
+    .map((g) => ({ key: g.tier, count: g._count._all }))
+    .sort((a, b) => (a.key === null ? 1 : b.key === null ? -1 : a.key.localeCompare(b.key)));
 }
 
 export interface MonthlyTrend {
@@ -137,7 +140,8 @@ export async function monthlyTrend(shop: string, now = new Date()): Promise<Mont
   const since = new Date(`${months[0]}-01T00:00:00Z`);
   const perMonth = async (column: "firstOrderAt" | "lapsedSince") => {
     const sql = new Sql();
-    const month = dialect === "postgresql" ? `to_char("${column}" AT TIME ZONE 'UTC', 'YYYY-MM')` : `substr("${column}", 1, 7)`;
+    // Timestamps are stored in UTC (PostgreSQL: timestamp without time zone; SQLite: ISO text).
+    const month = dialect === "postgresql" ? `to_char("${column}", 'YYYY-MM')` : `substr("${column}", 1, 7)`;
     const sinceParam = dialect === "postgresql" ? since : since.toISOString().replace("Z", "+00:00");
     const hint = await customerScanHint([`Customer_shop_${column}_idx`]);
     const rows = await db.$queryRawUnsafe<{ m: string; n: number | bigint }[]>(

@@ -143,7 +143,7 @@ export function displayName(customer: { firstName: string | null; lastName: stri
 /** Low scores (≤ threshold): open ones, or all of them; the oldest MAX_QUEUE_ITEMS. */
 export async function listFollowUpItems(
   shop: string,
-  options: { threshold: number; includeResolved?: boolean },
+  options: { threshold: number; includeResolved?: boolean }
 ): Promise<{ items: FollowUpRow[]; total: number }> {
   const where = { shop, score: { lte: options.threshold }, ...(options.includeResolved ? {} : { status: "open" }) };
   const [rows, total] = await Promise.all([
@@ -151,7 +151,10 @@ export async function listFollowUpItems(
     db.feedback.count({ where }),
   ]);
   const customerIds = [...new Set(rows.map((r) => r.customerShopifyId).filter((id): id is string => id !== null))];
-  const customers = new Map<string, { firstName: string | null; lastName: string | null; email: string | null; predictedClv: number | null }>();
+  const customers = new Map<
+    string,
+    { firstName: string | null; lastName: string | null; email: string | null; predictedClv: number | null }
+  >();
   for (let i = 0; i < customerIds.length; i += 500) {
     const found = await db.customer.findMany({
       where: { shop, shopifyId: { in: customerIds.slice(i, i + 500) } },
@@ -261,7 +264,10 @@ export async function saveNote(shop: string, id: string, note: string, now: Date
 
 export async function resolveFeedback(shop: string, id: string, now: Date): Promise<boolean> {
   // Resolving twice keeps the first resolution time (recovery is measured from it).
-  const { count } = await db.feedback.updateMany({ where: { shop, id, status: { not: "resolved" } }, data: { status: "resolved", resolvedAt: now } });
+  const { count } = await db.feedback.updateMany({
+    where: { shop, id, status: { not: "resolved" } },
+    data: { status: "resolved", resolvedAt: now },
+  });
   if (count === 0) return (await getFeedback(shop, id)) !== null;
   await markFirstResponse(shop, id, now);
   return true;

@@ -24,10 +24,7 @@ export type LimitVerdict = { allowed: true } | { allowed: false; retryAfterMs: n
 export class SlidingWindowLimiter {
   private readonly hits = new Map<string, number[]>();
 
-  constructor(
-    private readonly rule: WindowLimit,
-    private readonly maxKeys = 50_000,
-  ) {
+  constructor(private readonly rule: WindowLimit, private readonly maxKeys = 50_000) {
     if (!Number.isInteger(rule.limit) || rule.limit < 1) throw new RangeError("limit must be a positive integer");
     if (!(rule.windowMs > 0)) throw new RangeError("windowMs must be positive");
   }
@@ -36,16 +33,14 @@ export class SlidingWindowLimiter {
   hit(key: string, now: number): LimitVerdict {
     const since = now - this.rule.windowMs;
     const recent = (this.hits.get(key) ?? []).filter((t) => t > since);
-    if (recent.length >= this.rule.limit) {
-      this.hits.set(key, recent);
-      return { allowed: false, retryAfterMs: Math.max(1, recent[0] + this.rule.windowMs - now) };
-    }
-    recent.push(now);
-    // Re-inserting moves the key to the end, so the oldest-touched keys are evicted first.
+    const allowed = recent.length < this.rule.limit;
+    if (allowed) recent.push(now);
+    // Re-inserting moves the key to the end, so the least recently seen keys are evicted first (a key
+    // being refused right now is recent: dropping it would hand a hammering client a fresh window).
     this.hits.delete(key);
     this.hits.set(key, recent);
     if (this.hits.size > this.maxKeys) this.evict(since);
-    return { allowed: true };
+    return allowed ? { allowed: true } : { allowed: false, retryAfterMs: Math.max(1, recent[0] + this.rule.windowMs - now) };
   }
 
   get size(): number {
@@ -97,7 +92,13 @@ export interface FeedbackRateLimiter {
    * `order:<gid>` for guests), and writes per shop. `orderShopifyId` is the row about to be written:
    * updating it again does not count as another write.
    */
-  checkSubject(shop: string, customerKey: string, customerShopifyId: string | null, orderShopifyId: string, now: Date): Promise<FeedbackLimitVerdict>;
+  checkSubject(
+    shop: string,
+    customerKey: string,
+    customerShopifyId: string | null,
+    orderShopifyId: string,
+    now: Date
+  ): Promise<FeedbackLimitVerdict>;
 }
 
 /** Rows written (created or updated) since `since`, leaving out the row about to be rewritten. */
@@ -105,11 +106,7 @@ async function writesSince(where: { shop: string; customerShopifyId?: string }, 
   return db.feedback.count({ where: { ...where, updatedAt: { gt: since }, NOT: { orderShopifyId: exceptOrder } } });
 }
 
-async function writeVerdict(
-  count: Promise<number>,
-  rule: WindowLimit,
-  scope: LimitScope,
-): Promise<FeedbackLimitVerdict> {
+async function writeVerdict(count: Promise<number>, rule: WindowLimit, scope: LimitScope): Promise<FeedbackLimitVerdict> {
   // The DB answers "how many", not "when does the oldest leave": retry after the whole window.
   return (await count) >= rule.limit ? { allowed: false, scope, retryAfterMs: rule.windowMs } : { allowed: true };
 }
@@ -127,7 +124,11 @@ export function createFeedbackRateLimiter(limits: FeedbackLimits = DEFAULT_FEEDB
       if (!attempt.allowed) return { ...attempt, scope: "customer" };
       if (customerShopifyId) {
         const since = new Date(now.getTime() - limits.customerWrites.windowMs);
-        const verdict = await writeVerdict(writesSince({ shop, customerShopifyId }, since, orderShopifyId), limits.customerWrites, "customer");
+        const verdict = await writeVerdict(
+          writesSince({ shop, customerShopifyId }, since, orderShopifyId),
+          limits.customerWrites,
+          "customer"
+        );
         if (!verdict.allowed) return verdict;
       }
       const since = new Date(now.getTime() - limits.shopWrites.windowMs);

@@ -24,7 +24,7 @@ import {
   type LifecycleSettings,
   type ShopCadence,
 } from "./segments/lifecycle";
-import { scoreRfm, type RfmScore, type RfmSegment } from "./segments/rfm";
+import { scoreRfmColumns, type RfmScore, type RfmSegment } from "./segments/rfm";
 
 export interface ScoringSettings {
   /** Historic CLV lifespan in years (clamped to 1–3); null derives it from the shop's data. */
@@ -147,38 +147,32 @@ export function scoreShop(input: ScoreShopInput): ShopScore {
   const bgnbd = model.bgnbd.status === "fitted" ? model.bgnbd : null;
   const spendParams = status.status === "fitted" ? status.gammaGamma : null;
 
-  let __t = performance.now(); const __lap = (l: string) => { const n = performance.now(); console.log(l, (n - __t).toFixed(0)); __t = n; };
   const historic = shopHistoricClv(customers, { unitDays: 1, lifespanYears: settings.lifespanYears });
   const lifespanYears = historic.lifespanYears;
-  const rfm = scoreRfm(
-    customers.map((c) => ({ daysSinceLastOrder: c.T - c.recency, orders: c.orderCount, monetary: c.totalSpend })),
+  const rfm = scoreRfmColumns(
+    Float64Array.from(customers, (c) => c.T - c.recency),
+    Float64Array.from(customers, (c) => c.orderCount),
+    Float64Array.from(customers, (c) => c.totalSpend),
   );
-  __lap('historic+rfm');
   const cadence = shopCadence(customers.map((c) => ({ purchaseDays: c.frequency + 1, firstToLastDays: c.recency })));
   const monthUnits = unitsPerMonth("days");
   const yearUnits = 12 * monthUnits;
 
-  // Predictions depend only on (x, t_x, T); in real shops many customers share them (every one-time buyer
-  // with the same first-order day), so each distinct history is computed once.
-  // Nested numeric maps rather than string keys: no garbage per customer.
-  const predictionCache = new Map<number, Map<number, Map<number, Prediction>>>();
+  // Predictions depend only on (x, t_x, T). One-time buyers share them whenever their first order fell on the
+  // same day — often most of a shop — so theirs are computed once per T; repeat buyers rarely share.
+  const oneTimeCache = new Map<number, Prediction>();
   const predict = (c: CustomerSummary, params: BgNbdParams): Prediction => {
-    let byT = predictionCache.get(c.frequency);
-    if (byT === undefined) predictionCache.set(c.frequency, (byT = new Map()));
-    let byRecency = byT.get(c.T);
-    if (byRecency === undefined) byT.set(c.T, (byRecency = new Map()));
-    let prediction = byRecency.get(c.recency);
-    if (prediction === undefined) {
-      const purchases = discountedExpectedPurchases(params, c, {
-        unitsPerMonth: monthUnits,
-        horizonMonths: settings.horizonMonths,
-        monthlyDiscountRate: settings.monthlyDiscountRate,
-      });
-      const nextYear =
-        settings.horizonMonths === 12 ? purchases.expectedPurchases : expectedPurchasesWithin(params, c, yearUnits);
-      prediction = { ...purchases, nextYear };
-      byRecency.set(c.recency, prediction);
-    }
+    const cached = c.frequency === 0 ? oneTimeCache.get(c.T) : undefined;
+    if (cached !== undefined) return cached;
+    const purchases = discountedExpectedPurchases(params, c, {
+      unitsPerMonth: monthUnits,
+      horizonMonths: settings.horizonMonths,
+      monthlyDiscountRate: settings.monthlyDiscountRate,
+    });
+    const nextYear =
+      settings.horizonMonths === 12 ? purchases.expectedPurchases : expectedPurchasesWithin(params, c, yearUnits);
+    const prediction = { ...purchases, nextYear };
+    if (c.frequency === 0) oneTimeCache.set(c.T, prediction);
     return prediction;
   };
 
@@ -221,13 +215,12 @@ export function scoreShop(input: ScoreShopInput): ShopScore {
       expectedPurchases,
       expectedSpend,
       spendSource,
-      rfm: { r: rfm[i].r, f: rfm[i].f, m: rfm[i].m },
+      rfm: rfm[i],
       rfmSegment: rfm[i].segment,
       lifecycle,
     };
   });
 
-  __lap('customers');
   const predictedRevenue: PredictedRevenue = bgnbd
     ? { value: modelRevenue, method: "model" }
     : { value: historicRevenue, method: "historic" };
@@ -235,6 +228,5 @@ export function scoreShop(input: ScoreShopInput): ShopScore {
     customers.map((c) => ({ orderCount: c.orderCount, totalSpend: c.totalSpend, daysSinceFirstOrder: c.T })),
     { predictedRevenue12Months: predictedRevenue, retentionLiftPoints: settings.retentionLiftPoints },
   );
-  __lap('insights');
   return { asOf: input.asOf, model: status, historic, cadence, insights, customers: scores };
 }

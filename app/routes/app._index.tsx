@@ -1,41 +1,467 @@
-import { json, type LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
-import { BlockStack, Card, Layout, Page, Text } from "@shopify/polaris";
-import { authenticate } from "../shopify.server";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Link as RemixLink, useLoaderData } from "@remix-run/react";
+import { BlockStack, Box, Card, EmptyState, FooterHelp, InlineGrid, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
 import { refreshShopInfo } from "../models/shop.server";
-import { resolveLocale, translate } from "../i18n";
+import { dashboardView } from "../models/dashboard-views.server";
+import db from "../db.server";
+import { translate, translatePlural } from "../i18n";
+import { shopFormatter } from "../formatting";
+import { pageContext, pageMessages } from "../components/page.server";
+import { runBackfillAction, syncStatusProps } from "../components/sync-status.server";
+import { I18nProvider, useAppPath, useI18n } from "../components/I18n";
+import { SyncStatusCard } from "../components/SyncStatusCard";
+import { KinshipBarChart, KinshipDonutChart, KinshipLineChart } from "../components/charts/Charts";
+import { chartStylesLink } from "../components/charts/styles";
+import { MetricTile } from "../components/MetricTile";
+import { EMPTY_STATE_IMAGE, LIFECYCLE_COLORS } from "../components/lifecycle";
+
+export const links = () => [chartStylesLink];
+
+// Name, currency and time zone change rarely; re-read them from Shopify at most this often.
+const SHOP_INFO_MAX_AGE_MS = 6 * 60 * 60_000;
+
+async function currentShopInfo(session: { shop: string; accessToken?: string }) {
+  const stored = await db.shop.findUnique({ where: { shop: session.shop } });
+  if (stored?.name && Date.now() - stored.updatedAt.getTime() < SHOP_INFO_MAX_AGE_MS) return stored;
+  try {
+    return await refreshShopInfo({ shop: session.shop, accessToken: session.accessToken ?? "" });
+  } catch (error) {
+    // Shopify unreachable: the stored copy (or the domain) is good enough to show the page.
+    console.error("shop info refresh failed", session.shop, error);
+    return stored;
+  }
+}
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const locale = resolveLocale(new URL(request.url).searchParams.get("locale"));
-  // Read through the Admin API (graphql-request client) and kept on the Shop row.
-  const shop = await refreshShopInfo({ shop: session.shop, accessToken: session.accessToken ?? "" });
+  const ctx = await pageContext(request);
+  const { locale, format, shop } = ctx;
+  const info = await currentShopInfo(ctx.session);
+  // The context read the row before a possible refresh; use the fresh currency and zone.
+  const formatCtx = info ? { ...ctx, currency: info.currencyCode, timeZone: info.ianaTimezone } : ctx;
+  const f = info ? shopFormatter({ locale, currency: info.currencyCode, timeZone: info.ianaTimezone }) : format;
+  const view = await dashboardView(shop);
+  const { live, model } = view;
+
+  const predicted = model.insights?.predictedRevenue12Months ?? null;
+  const backtest = model.backtest;
+  const lifecycleTotal = view.lifecycle.reduce((sum, g) => sum + g.count, 0);
+
   return json({
+    locale,
+    messages: pageMessages(locale, ["dashboard", "sync", "insights", "lifecycle", "rewards", "nps"]),
     title: translate(locale, "dashboard.title"),
-    welcome: translate(locale, "dashboard.welcome", { shop: shop.name ?? session.shop }),
-    currency: translate(locale, "dashboard.currency", { currency: shop.currencyCode, timezone: shop.ianaTimezone }),
-    shopName: shop.name,
+    shopName: info?.name ?? null,
+    welcome: translate(locale, "dashboard.welcome", { shop: info?.name ?? shop }),
+    currency: translate(locale, "dashboard.currency", { currency: formatCtx.currency, timezone: formatCtx.timeZone }),
+    sync: syncStatusProps(view.sync, f),
+    hasCustomers: live.customers > 0,
+    live: {
+      customers: f.number(live.customers),
+      buyers: f.number(live.buyers),
+      returning: f.number(live.returning),
+      repeatRate: live.repeatPurchaseRate === null ? null : f.percent(live.repeatPurchaseRate, 1),
+      top20: live.top20RevenueShare === null ? null : f.percent(live.top20RevenueShare, 1),
+      revenue: f.money(live.revenue),
+    },
+    model: {
+      scored: model.asOf !== null,
+      asOf: model.asOf ? f.calendarDate(model.asOf) : null,
+      status: model.model?.status ?? null,
+      insufficient:
+        model.model?.status === "insufficient"
+          ? {
+              repeatBuyers: model.model.repeatBuyers,
+              needed: model.model.repeatBuyersNeeded,
+              more: Math.max(0, model.model.repeatBuyersNeeded - model.model.repeatBuyers),
+            }
+          : null,
+      predicted: predicted ? { value: f.money(predicted.value), method: predicted.method } : null,
+      accuracy:
+        backtest?.status === "fitted"
+          ? {
+              mae: f.number(backtest.mae, { maximumFractionDigits: 2 }),
+              naiveMae: f.number(backtest.naiveMae, { maximumFractionDigits: 2 }),
+              // How much smaller the model's per-customer error is than the naive forecast's.
+              improvement: backtest.naiveMae > 0 ? f.percent(Math.abs(1 - backtest.mae / backtest.naiveMae), 0) : null,
+              better: backtest.mae <= backtest.naiveMae,
+              aggregate: backtest.aggregateRelativeError === null ? null : f.percent(Math.abs(backtest.aggregateRelativeError), 1),
+              over: (backtest.aggregateRelativeError ?? 0) > 0,
+              period: `${f.calendarDate(backtest.calibrationEnd)} – ${f.calendarDate(backtest.holdoutEnd)}`,
+            }
+          : null,
+      accuracyUnavailable: backtest?.status === "insufficient",
+    },
+    lifecycle: {
+      total: lifecycleTotal,
+      groups: view.lifecycle.map((g) => ({
+        key: g.key,
+        label: translate(locale, g.key ? (`lifecycle.${g.key}` as "lifecycle.new") : "lifecycle.unscored"),
+        count: g.count,
+        formatted: f.number(g.count),
+        share: lifecycleTotal ? f.percent(g.count / lifecycleTotal, 0) : "",
+      })),
+    },
+    tiers: view.tiers.map((g) => ({ label: g.key ?? translate(locale, "dashboard.noTier"), count: g.count })),
+    trend: {
+      months: view.trend.months.map((m) => f.monthLabel(m)),
+      firstOrders: view.trend.firstOrders,
+      lapsed: view.trend.lapsed,
+    },
+    rewards: {
+      any: view.rewards.issued + view.rewards.pending + view.rewards.failed + view.rewards.heldOut > 0,
+      issued: f.number(view.rewards.issued),
+      redeemed: f.number(view.rewards.redeemed),
+      rate: view.rewards.issued ? f.percent(view.rewards.redeemed / view.rewards.issued, 1) : null,
+      revenue: f.money(view.rewards.redeemedRevenue),
+      pending: view.rewards.pending,
+      failed: view.rewards.failed,
+      heldOut: f.number(view.rewards.heldOut),
+    },
+    nps: {
+      responses: view.nps.responses,
+      value: view.nps.nps === null ? null : f.number(view.nps.nps, { maximumFractionDigits: 0, signDisplay: "exceptZero" }),
+      promoters: f.number(view.nps.promoters),
+      passives: f.number(view.nps.passives),
+      detractors: f.number(view.nps.detractors),
+      openFollowUps: view.nps.openFollowUps,
+      openFollowUpsText: translatePlural(locale, "nps.openFollowUps", view.nps.openFollowUps),
+    },
   });
 };
 
-export default function Dashboard() {
-  const { title, welcome, currency } = useLoaderData<typeof loader>();
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { shop, locale } = await pageContext(request);
+  const form = await request.formData();
+  if (form.get("intent") === "backfill") return json(await runBackfillAction(shop, locale));
+  return json({ intent: "unknown", ok: false, message: translate(locale, "common.unknownAction") }, { status: 400 });
+};
+
+type Data = ReturnType<typeof useLoaderData<typeof loader>>;
+
+function InsightsCard({ data }: { data: Data }) {
+  const { t, tp } = useI18n();
+  const { live, model } = data;
+  if (!data.hasCustomers) {
+    return (
+      <Card>
+        <EmptyState heading={t("insights.emptyTitle")} image={EMPTY_STATE_IMAGE}>
+          <p>{t("insights.emptyBody")}</p>
+        </EmptyState>
+      </Card>
+    );
+  }
+  const modelPending = (
+    <Text as="p" tone="subdued">
+      {t("insights.notScoredYet")}
+    </Text>
+  );
   return (
-    <Page title={title}>
-      <Layout>
-        <Layout.Section>
-          <Card>
-            <BlockStack gap="200">
-              <Text as="h2" variant="headingMd" id="shop-name">
-                {welcome}
-              </Text>
+    <Card>
+      <BlockStack gap="400">
+        <InlineStack align="space-between" blockAlign="center">
+          <Text as="h2" variant="headingMd">
+            {t("insights.title")}
+          </Text>
+          {model.asOf ? (
+            <Text as="span" tone="subdued">
+              {t("insights.asOf", { date: model.asOf })}
+            </Text>
+          ) : null}
+        </InlineStack>
+        <InlineGrid columns={{ xs: 1, sm: 2, lg: 4 }} gap="400">
+          <MetricTile
+            label={t("insights.repeatRate")}
+            value={live.repeatRate ?? "—"}
+            help={t("insights.repeatRateHelp", { returning: live.returning, buyers: live.buyers })}
+          />
+          <MetricTile label={t("insights.top20")} value={live.top20 ?? "—"} help={t("insights.top20Help", { revenue: live.revenue })} />
+          <MetricTile
+            label={t("insights.predicted")}
+            value={model.predicted?.value ?? "—"}
+            help={
+              model.predicted
+                ? t(model.predicted.method === "model" ? "insights.predictedModel" : "insights.predictedHistoric")
+                : undefined
+            }
+          >
+            {model.predicted ? null : modelPending}
+          </MetricTile>
+          <MetricTile
+            label={t("insights.accuracy")}
+            value={
+              model.accuracy?.improvement
+                ? t(model.accuracy.better ? "insights.accuracyValueBetter" : "insights.accuracyValueWorse", { improvement: model.accuracy.improvement })
+                : "—"
+            }
+            help={
+              model.accuracy
+                ? t(model.accuracy.better ? "insights.accuracyBetter" : "insights.accuracyWorse", {
+                    mae: model.accuracy.mae,
+                    naive: model.accuracy.naiveMae,
+                    period: model.accuracy.period,
+                  })
+                : undefined
+            }
+          >
+            {model.accuracy ? (
+              model.accuracy.aggregate ? (
+                <Text as="p" tone="subdued" variant="bodySm">
+                  {t(model.accuracy.over ? "insights.aggregateOver" : "insights.aggregateUnder", { error: model.accuracy.aggregate })}
+                </Text>
+              ) : null
+            ) : model.accuracyUnavailable ? (
               <Text as="p" tone="subdued">
-                {currency}
+                {t("insights.accuracyUnavailable")}
               </Text>
-            </BlockStack>
-          </Card>
-        </Layout.Section>
-      </Layout>
-    </Page>
+            ) : (
+              modelPending
+            )}
+          </MetricTile>
+        </InlineGrid>
+        {model.insufficient ? (
+          <Box background="bg-surface-secondary" padding="300" borderRadius="200">
+            <Text as="p">
+              {tp("insights.insufficient", model.insufficient.more, {
+                have: model.insufficient.repeatBuyers,
+                needed: model.insufficient.needed,
+              })}
+            </Text>
+          </Box>
+        ) : null}
+        {!model.scored ? (
+          <Box background="bg-surface-secondary" padding="300" borderRadius="200">
+            <Text as="p">{t("insights.whenScored")}</Text>
+          </Box>
+        ) : null}
+      </BlockStack>
+    </Card>
   );
 }
+
+function LifecycleCard({ data }: { data: Data }) {
+  const { t } = useI18n();
+  const path = useAppPath();
+  const groups = data.lifecycle.groups;
+  const scored = groups.filter((g) => g.key !== null);
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h2" variant="headingMd">
+          {t("dashboard.lifecycleTitle")}
+        </Text>
+        {scored.every((g) => g.count === 0) ? (
+          <Text as="p" tone="subdued">
+            {t("dashboard.lifecycleEmpty")}
+          </Text>
+        ) : (
+          <KinshipDonutChart
+            label={t("dashboard.lifecycleTitle")}
+            series={scored.map((g) => ({ name: g.label, color: LIFECYCLE_COLORS[g.key as keyof typeof LIFECYCLE_COLORS], points: [{ label: g.label, value: g.count }] }))}
+          />
+        )}
+        <BlockStack gap="100">
+          {groups.map((g) => (
+            <InlineStack key={g.key ?? "none"} align="space-between">
+              {g.key ? (
+                <RemixLink to={path("/app/customers", { lifecycle: g.key })} style={{ color: "inherit" }}>
+                  {g.label}
+                </RemixLink>
+              ) : (
+                <Text as="span" tone="subdued">
+                  {g.label}
+                </Text>
+              )}
+              <Text as="span" numeric>
+                {g.formatted} {g.share ? `· ${g.share}` : ""}
+              </Text>
+            </InlineStack>
+          ))}
+        </BlockStack>
+      </BlockStack>
+    </Card>
+  );
+}
+
+function TiersCard({ data }: { data: Data }) {
+  const { t } = useI18n();
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h2" variant="headingMd">
+          {t("dashboard.tiersTitle")}
+        </Text>
+        {data.tiers.every((g) => g.label === t("dashboard.noTier")) ? (
+          <Text as="p" tone="subdued">
+            {t("dashboard.tiersEmpty")}
+          </Text>
+        ) : (
+          <KinshipBarChart
+            label={t("dashboard.tiersTitle")}
+            series={[{ name: t("dashboard.customersSeries"), points: data.tiers.map((g) => ({ label: g.label, value: g.count })) }]}
+          />
+        )}
+      </BlockStack>
+    </Card>
+  );
+}
+
+function TrendCard({ data }: { data: Data }) {
+  const { t } = useI18n();
+  const { trend } = data;
+  const empty = trend.firstOrders.every((v) => v === 0) && trend.lapsed.every((v) => v === 0);
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h2" variant="headingMd">
+          {t("dashboard.trendTitle")}
+        </Text>
+        <Text as="p" tone="subdued">
+          {t("dashboard.trendHelp")}
+        </Text>
+        {empty ? (
+          <Text as="p" tone="subdued">
+            {t("dashboard.trendEmpty")}
+          </Text>
+        ) : (
+          <KinshipLineChart
+            label={t("dashboard.trendTitle")}
+            series={[
+              { name: t("dashboard.trendNew"), color: LIFECYCLE_COLORS.new, points: trend.months.map((m, i) => ({ label: m, value: trend.firstOrders[i] })) },
+              { name: t("dashboard.trendLapsed"), color: LIFECYCLE_COLORS.lapsed, points: trend.months.map((m, i) => ({ label: m, value: trend.lapsed[i] })) },
+            ]}
+          />
+        )}
+      </BlockStack>
+    </Card>
+  );
+}
+
+function RewardsCard({ data }: { data: Data }) {
+  const { t } = useI18n();
+  const path = useAppPath();
+  const { rewards } = data;
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <InlineStack align="space-between">
+          <Text as="h2" variant="headingMd">
+            {t("rewards.title")}
+          </Text>
+          <RemixLink to={path("/app/rules")}>{t("rewards.manage")}</RemixLink>
+        </InlineStack>
+        {!rewards.any ? (
+          <Text as="p" tone="subdued">
+            {t("rewards.empty")}
+          </Text>
+        ) : (
+          <InlineGrid columns={{ xs: 2, md: 4 }} gap="300">
+            <MetricTile label={t("rewards.issued")} value={rewards.issued} />
+            <MetricTile label={t("rewards.redeemed")} value={rewards.redeemed} help={rewards.rate ? t("rewards.rate", { rate: rewards.rate }) : undefined} />
+            <MetricTile label={t("rewards.revenue")} value={rewards.revenue} help={t("rewards.revenueHelp")} />
+            <MetricTile label={t("rewards.heldOut")} value={rewards.heldOut} help={t("rewards.heldOutHelp")} />
+          </InlineGrid>
+        )}
+        {rewards.failed > 0 ? (
+          <Text as="p" tone="critical">
+            {t("rewards.failed", { count: rewards.failed })}
+          </Text>
+        ) : null}
+      </BlockStack>
+    </Card>
+  );
+}
+
+function NpsCard({ data }: { data: Data }) {
+  const { t } = useI18n();
+  const path = useAppPath();
+  const { nps } = data;
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <InlineStack align="space-between">
+          <Text as="h2" variant="headingMd">
+            {t("nps.title")}
+          </Text>
+          <RemixLink to={path("/app/feedback")}>{t("nps.open")}</RemixLink>
+        </InlineStack>
+        {nps.responses === 0 ? (
+          <Text as="p" tone="subdued">
+            {t("nps.empty")}
+          </Text>
+        ) : (
+          <InlineGrid columns={{ xs: 2, md: 3 }} gap="300">
+            <MetricTile label={t("nps.score")} value={nps.value ?? "—"} help={t("nps.scoreHelp")} />
+            <MetricTile
+              label={t("nps.responses")}
+              value={String(nps.responses)}
+              help={t("nps.split", { promoters: nps.promoters, passives: nps.passives, detractors: nps.detractors })}
+            />
+            <MetricTile label={t("nps.followUps")} value={String(nps.openFollowUps)} help={nps.openFollowUpsText} />
+          </InlineGrid>
+        )}
+      </BlockStack>
+    </Card>
+  );
+}
+
+export default function Dashboard() {
+  const data = useLoaderData<typeof loader>();
+  return (
+    <I18nProvider locale={data.locale} messages={data.messages}>
+      <Page title={data.title}>
+        <Layout>
+          <Layout.Section>
+            <Card>
+              <BlockStack gap="200">
+                <Text as="h2" variant="headingMd" id="shop-name">
+                  {data.welcome}
+                </Text>
+                <Text as="p" tone="subdued">
+                  {data.currency}
+                </Text>
+              </BlockStack>
+            </Card>
+          </Layout.Section>
+          <Layout.Section>
+            <SyncStatusCard sync={data.sync} />
+          </Layout.Section>
+          <Layout.Section>
+            <InsightsCard data={data} />
+          </Layout.Section>
+          {data.hasCustomers ? (
+            <>
+              <Layout.Section variant="oneHalf">
+                <LifecycleCard data={data} />
+              </Layout.Section>
+              <Layout.Section variant="oneHalf">
+                <TiersCard data={data} />
+              </Layout.Section>
+              <Layout.Section>
+                <TrendCard data={data} />
+              </Layout.Section>
+            </>
+          ) : null}
+          <Layout.Section variant="oneHalf">
+            <RewardsCard data={data} />
+          </Layout.Section>
+          <Layout.Section variant="oneHalf">
+            <NpsCard data={data} />
+          </Layout.Section>
+        </Layout>
+        <SettingsHint />
+      </Page>
+    </I18nProvider>
+  );
+}
+
+function SettingsHint() {
+  const { t } = useI18n();
+  const path = useAppPath();
+  return (
+    <FooterHelp>
+      {t("dashboard.footer")} <Link url={path("/app/settings")}>{t("dashboard.footerLink")}</Link>
+    </FooterHelp>
+  );
+}
+
+export { RouteError as ErrorBoundary } from "../components/RouteError";

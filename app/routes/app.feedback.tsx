@@ -1,9 +1,9 @@
-import { useLoaderData } from "@remix-run/react";
-import { NotYetBuilt } from "../components/NotYetBuilt";
-import { placeholderLoader } from "../placeholder-page.server";
+import { Outlet } from "@remix-run/react";
+import vizStyles from "@shopify/polaris-viz/build/esm/styles.css";
 
-export const loader = placeholderLoader("nav.feedback", 7, "the feedback survey and follow-up queue");
+/** /app/feedback: the overview (app.feedback._index) and one item (app.feedback.$id) share the chart styles. */
+export const links = () => [{ rel: "stylesheet", href: vizStyles }];
 
-export default function FeedbackPage() {
-  return <NotYetBuilt {...useLoaderData<typeof loader>()} />;
+export default function FeedbackLayout() {
+  return <Outlet />;
 }

@@ -3,20 +3,20 @@
  * rate λ ~ Gamma(r, α); after each repeat purchase they drop out with probability p ~ Beta(a, b).
  * Fitted by maximum likelihood on (x, t_x, T); time unit = the unit of the summaries (no rescaling).
  */
-import { lgamma, logSumExp, scaledHyp2f1 } from "./special";
-import { minimizeMultiStart } from "./optimize";
+import { lgamma, scaledHyp2f1 } from "./special";
+import { invertMatrix, minimizeMultiStart, numericalHessian } from "./optimize";
 import type { BgNbdParams } from "./simulate";
 import type { FrequencyRecency } from "./summary";
 
 export type { BgNbdParams } from "./simulate";
 
 /**
- * Minimum number of repeat buyers (x > 0) before we trust a fit. The dropout part (a, b) is learnt only from
- * repeat buyers — one-time buyers carry no information on when people stop — and the purchase-rate part
- * shares them. With four parameters, ~10–15 informative customers per parameter is the usual floor for
- * maximum likelihood to be roughly normal; below ~50 repeat buyers our simulations from CDNOW-like
- * parameters give (a, b) estimates that wander by a factor of two or more between samples, so the
- * predictions would mostly reflect noise. Shops under the floor fall back to historic CLV and RFM.
+ * Minimum number of repeat buyers (x > 0) before we trust a fit. Dropout (a, b) is learnt only from repeat
+ * buyers — one-time buyers say nothing about when people stop — and four parameters need a few dozen
+ * informative customers. Measured on CDNOW-like simulated shops (20 seeds each), the shop's total predicted
+ * 39-week purchases under the fitted vs the true parameters differ by a median 16% (90th percentile 43%) at
+ * ~20 repeat buyers, 10% (29%) at ~50 and 6% (16%) at ~200; a and b alone stay loose until a few hundred.
+ * 50 is where the model starts to beat rough rules of thumb; below it we fall back to historic CLV and RFM.
  */
 export const MIN_REPEAT_BUYERS = 50;
 
@@ -26,6 +26,11 @@ export interface BgNbdFitted extends BgNbdParams {
   converged: boolean;
   /** Largest slope of the mean log-likelihood in log-parameters at the answer (≈ 0 at a maximum). */
   gradientMax: number;
+  /**
+   * Parameters that ended at the search limits (e^±10 around 1, e^±14 around Σ T / Σ x for α): the data push
+   * the model to an extreme, e.g. a → 0, b → ∞ when nobody seems to drop out. Predictions remain usable.
+   */
+  parametersAtLimit: (keyof BgNbdParams)[];
   iterations: number;
   evaluations: number;
   customers: number;
@@ -190,6 +195,10 @@ export interface BgNbdFitOptions {
   starts?: BgNbdParams[];
 }
 
+const LOG_LIMIT = 10;
+const LOG_LIMIT_ALPHA = 14;
+const PARAMETER_NAMES = ["r", "alpha", "a", "b"] as const;
+
 /** Enough customers to tell good starting points from bad ones; refinement uses everyone. */
 const EXPLORE_SAMPLE_SIZE = 10_000;
 
@@ -249,8 +258,13 @@ export function fitBgNbd(customers: readonly FrequencyRecency[] | BgNbdData, opt
     exploreData === data
       ? undefined
       : (theta: number[]): number => -bgnbdLogLikelihood(fromLog(theta), exploreData) * explorePerCustomer;
+  const logTimePerPurchase = Math.log(timePerPurchase);
   const result = minimizeMultiStart(objective, starts.map(toLog), {
     exploreObjective,
+    // A box keeps degenerate shops (no visible dropout, identical customers) from drifting forever.
+    lower: [-LOG_LIMIT, logTimePerPurchase - LOG_LIMIT_ALPHA, -LOG_LIMIT, -LOG_LIMIT],
+    upper: [LOG_LIMIT, logTimePerPurchase + LOG_LIMIT_ALPHA, LOG_LIMIT, LOG_LIMIT],
+    maxIterations: 3000,
     step: 0.5,
     refineStep: 0.1,
     // 1e-5 in log-parameters is a relative precision of 1e-5, far finer than the sampling error of any shop.
@@ -260,7 +274,6 @@ export function fitBgNbd(customers: readonly FrequencyRecency[] | BgNbdData, opt
     exploreXTolerance: 1e-2,
     // Slope of the *mean* log-likelihood per unit log-parameter; 1e-4 is far below what moves a parameter.
     gradientTolerance: 1e-4,
-    maxIterations: 4000,
   });
   const params = fromLog(result.x);
   return {
@@ -269,6 +282,7 @@ export function fitBgNbd(customers: readonly FrequencyRecency[] | BgNbdData, opt
     logLikelihood: bgnbdLogLikelihood(params, data),
     converged: result.converged,
     gradientMax: result.gradientMax,
+    parametersAtLimit: result.atBounds.map((i) => PARAMETER_NAMES[i]),
     iterations: result.iterations,
     evaluations: result.evaluations,
     customers: data.customers,
@@ -300,27 +314,29 @@ function nudged(value: number): number {
  *   (a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) ₂F₁(r+x, b+x; a+b+x−1; t/(α+T+t))]
  *   / [1 + 1{x>0} a/(b+x−1) ((α+T)/(α+t_x))^(r+x)]
  * The denominator is 1 / P(alive); the power times ₂F₁ is computed as one overflow-safe product.
+ * Pass `alive` when it is already known (it does not depend on t).
  */
-export function expectedPurchases(params: BgNbdParams, c: FrequencyRecency, t: number): number {
-  return expectedPurchasesPath(params, c, [t])[0];
+export function expectedPurchases(
+  params: BgNbdParams,
+  c: FrequencyRecency,
+  t: number,
+  alive = probabilityAlive(params, c),
+): number {
+  if (!(t > 0)) return 0;
+  const { r, alpha, a, b } = params;
+  const x = c.frequency;
+  const cc = nudged(a + b + x - 1);
+  return (cc / nudged(a - 1)) * alive * (1 - scaledHyp2f1(r + x, b + x, cc, t / (alpha + c.T + t)));
 }
 
-/**
- * expectedPurchases for several horizons t (e.g. month ends) sharing P(alive) and the constants, so a
- * monthly path costs one series per month.
- */
+/** expectedPurchases for several horizons t (e.g. month ends), computing P(alive) once. */
 export function expectedPurchasesPath(
   params: BgNbdParams,
   c: FrequencyRecency,
   horizons: readonly number[],
   alive = probabilityAlive(params, c),
 ): number[] {
-  const { r, alpha, a, b } = params;
-  const x = c.frequency;
-  const k = r + x;
-  const cc = nudged(a + b + x - 1);
-  const factor = (cc / nudged(a - 1)) * alive;
-  return horizons.map((t) => (t > 0 ? factor * (1 - scaledHyp2f1(k, b + x, cc, t / (alpha + c.T + t))) : 0));
+  return horizons.map((t) => expectedPurchases(params, c, t, alive));
 }
 
 /** Expected purchases in (0, t] for a randomly chosen new customer (FHL 2005, eq. 9), excluding the first. */
@@ -330,4 +346,21 @@ export function unconditionalExpectedPurchases(params: BgNbdParams, t: number): 
   const cc = nudged(a + b - 1);
   const z = t / (alpha + t);
   return (cc / nudged(a - 1)) * (1 - scaledHyp2f1(r, b, cc, z));
+}
+
+/**
+ * Asymptotic standard errors of log r, log α, log a, log b at a fit (inverse observed information). A
+ * parameter's ~95% band is exp(log θ ± 1.96·se). Null when the information matrix is singular.
+ */
+export function bgnbdLogParameterStandardErrors(
+  params: BgNbdParams,
+  customers: readonly FrequencyRecency[] | BgNbdData,
+): { r: number; alpha: number; a: number; b: number } | null {
+  const data = "xValues" in customers ? customers : aggregateBgNbd(customers);
+  const negLL = (theta: number[]): number => -bgnbdLogLikelihood(fromLog(theta), data);
+  const covariance = invertMatrix(numericalHessian(negLL, toLog(params)));
+  if (!covariance) return null;
+  const se = covariance.map((row, i) => Math.sqrt(row[i]));
+  if (!se.every(Number.isFinite)) return null;
+  return { r: se[0], alpha: se[1], a: se[2], b: se[3] };
 }

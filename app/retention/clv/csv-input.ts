@@ -132,7 +132,8 @@ export function parseTransactionLog(text: string, format?: TransactionFormat): T
     if (detected === "cdnow") {
       const fields = raw.split(/\s+/);
       if (fields.length !== 5) throw new InputError(`expected 5 whitespace-separated fields (CDNOW layout), found ${fields.length}`, line);
-      [customerId, , date, , amountText] = fields;
+      // The sample id (1..2357) is the ID of the published summaries; the master id identifies the same person.
+      [, customerId, date, , amountText] = fields;
     } else {
       const fields = splitCsvLine(raw);
       if (fields.length < 2 || fields.length > 3) {

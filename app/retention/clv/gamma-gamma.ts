@@ -4,7 +4,7 @@
  * Fitted on repeat buyers only, from x (repeat purchases) and zbar (their mean value).
  */
 import { lgamma } from "./special";
-import { minimizeMultiStart } from "./optimize";
+import { invertMatrix, minimizeMultiStart, numericalHessian } from "./optimize";
 import type { GammaGammaParams } from "./simulate";
 
 export type { GammaGammaParams } from "./simulate";
@@ -15,6 +15,9 @@ export type { GammaGammaParams } from "./simulate";
  * p·v/(q−1) — is too noisy to be better than the customer's own average.
  */
 export const MIN_SPEND_CUSTOMERS = 30;
+
+const LOG_LIMIT = 10;
+const LOG_LIMIT_V = 14;
 
 export interface SpendObservation {
   /** Repeat purchases (x > 0 only are used). */
@@ -27,6 +30,8 @@ export interface GammaGammaFitted extends GammaGammaParams {
   status: "fitted";
   logLikelihood: number;
   converged: boolean;
+  /** Parameters that ended at the search limits (e^±10; v: e^±14 around the mean spend). */
+  parametersAtLimit: (keyof GammaGammaParams)[];
   customers: number;
   /**
    * Pearson correlation of frequency and average spend among the customers used. The model assumes they are
@@ -170,7 +175,17 @@ export function fitGammaGamma(customers: readonly SpendObservation[], options: G
   const result = minimizeMultiStart(
     objective,
     starts.map((s) => [Math.log(s.p), Math.log(s.q), Math.log(s.v)]),
-    { step: 0.5, refineStep: 0.1, fTolerance: 1e-12, xTolerance: 1e-6, exploreFTolerance: 1e-6, exploreXTolerance: 1e-2 },
+    {
+      step: 0.5,
+      refineStep: 0.1,
+      fTolerance: 1e-12,
+      xTolerance: 1e-6,
+      exploreFTolerance: 1e-6,
+      exploreXTolerance: 1e-2,
+      // A box keeps degenerate inputs (e.g. every order the same value) from drifting to infinity.
+      lower: [-LOG_LIMIT, -LOG_LIMIT, Math.log(meanSpend) - LOG_LIMIT_V],
+      upper: [LOG_LIMIT, LOG_LIMIT, Math.log(meanSpend) + LOG_LIMIT_V],
+    },
   );
   const params = { p: Math.exp(result.x[0]), q: Math.exp(result.x[1]), v: Math.exp(result.x[2]) };
   return {
@@ -178,6 +193,7 @@ export function fitGammaGamma(customers: readonly SpendObservation[], options: G
     ...params,
     logLikelihood: gammaGammaLogLikelihood(params, data),
     converged: result.converged,
+    parametersAtLimit: result.atBounds.map((i) => (["p", "q", "v"] as const)[i]),
     customers: sample.length,
     frequencySpendCorrelation: correlation ?? 0,
     meanSpend: params.q > 1 ? (params.p * params.v) / (params.q - 1) : null,
@@ -194,4 +210,19 @@ export function expectedAverageSpend(params: GammaGammaParams, c: SpendObservati
   const denominator = p * x + q - 1;
   if (!(denominator > 0)) return Number.NaN;
   return (p * (v + x * (x > 0 ? c.monetaryValue : 0))) / denominator;
+}
+
+/** Asymptotic standard errors of log p, log q, log v at a fit; null when the information matrix is singular. */
+export function gammaGammaLogParameterStandardErrors(
+  params: GammaGammaParams,
+  customers: readonly SpendObservation[] | GammaGammaData,
+): { p: number; q: number; v: number } | null {
+  const data = "xValues" in customers ? customers : aggregateGammaGamma(customers);
+  const negLL = (t: number[]): number =>
+    -gammaGammaLogLikelihood({ p: Math.exp(t[0]), q: Math.exp(t[1]), v: Math.exp(t[2]) }, data);
+  const covariance = invertMatrix(numericalHessian(negLL, [Math.log(params.p), Math.log(params.q), Math.log(params.v)]));
+  if (!covariance) return null;
+  const se = covariance.map((row, i) => Math.sqrt(row[i]));
+  if (!se.every(Number.isFinite)) return null;
+  return { p: se[0], q: se[1], v: se[2] };
 }

@@ -136,22 +136,50 @@ export interface MultiStartOptions extends NelderMeadOptions {
   /** Converged means: Nelder–Mead met its tolerances and every central-difference slope is below this. */
   gradientTolerance?: number;
   maxRestarts?: number;
+  /**
+   * Optional box. Outside it the objective counts as +Infinity, so Nelder–Mead stays inside; at a bound the
+   * slope pointing out of the box is ignored by the convergence check (a boundary optimum is an optimum).
+   */
+  lower?: readonly number[];
+  upper?: readonly number[];
 }
 
 export interface MultiStartResult extends MinimizeResult {
-  /** Largest absolute central-difference slope at the answer (the stationarity check). */
+  /** Largest absolute slope at the answer, ignoring slopes that point out of the box (the stationarity check). */
   gradientMax: number;
+  /** Indices of coordinates that ended at (within 1e-3 of) a bound. */
+  atBounds: number[];
 }
 
-/** Largest |∂f/∂x_i| by central differences. */
-export function maxAbsGradient(objective: (x: number[]) => number, x: readonly number[], h = 1e-4): number {
+const BOUND_MARGIN = 1e-3;
+
+/**
+ * Largest |∂f/∂x_i| by central differences (one-sided next to a bound). At a bound, a slope that would
+ * only improve f by leaving the box does not count.
+ */
+export function maxAbsGradient(
+  objective: (x: number[]) => number,
+  x: readonly number[],
+  h = 1e-4,
+  lower?: readonly number[],
+  upper?: readonly number[],
+): number {
+  const f0 = objective(x.slice());
   let worst = 0;
   for (let i = 0; i < x.length; i++) {
+    const nearUpper = upper !== undefined && x[i] + h > upper[i] - BOUND_MARGIN;
+    const nearLower = lower !== undefined && x[i] - h < lower[i] + BOUND_MARGIN;
     const up = x.slice();
     const down = x.slice();
     up[i] += h;
     down[i] -= h;
-    const slope = (objective(up) - objective(down)) / (2 * h);
+    const slope = nearUpper
+      ? (f0 - objective(down)) / h
+      : nearLower
+        ? (objective(up) - f0) / h
+        : (objective(up) - objective(down)) / (2 * h);
+    if (nearUpper && slope < 0) continue;
+    if (nearLower && slope > 0) continue;
     worst = Math.max(worst, Number.isFinite(slope) ? Math.abs(slope) : Infinity);
   }
   return worst;
@@ -169,12 +197,18 @@ export function minimizeMultiStart(
 ): MultiStartResult {
   if (starts.length === 0) throw new Error("minimizeMultiStart needs at least one start");
   const gradientTolerance = options.gradientTolerance ?? 1e-4;
-  const maxRestarts = options.maxRestarts ?? 4;
+  const maxRestarts = options.maxRestarts ?? 3;
+  const { lower, upper } = options;
+  const inBox = (x: number[]): boolean =>
+    x.every((v, i) => (lower === undefined || v >= lower[i]) && (upper === undefined || v <= upper[i]));
+  const boxed = (f: (x: number[]) => number) => (x: number[]): number => (inBox(x) ? f(x) : Infinity);
+  const exploreObjective = boxed(options.exploreObjective ?? objective);
+  const f = boxed(objective);
   let evaluations = 0;
   let iterations = 0;
   let best: MinimizeResult | null = null;
   for (const start of starts) {
-    const result = nelderMead(options.exploreObjective ?? objective, start, {
+    const result = nelderMead(exploreObjective, start, {
       ...options,
       fTolerance: options.exploreFTolerance ?? options.fTolerance,
       xTolerance: options.exploreXTolerance ?? options.xTolerance,
@@ -188,12 +222,12 @@ export function minimizeMultiStart(
   let current: MinimizeResult = { x, fx: Infinity, iterations: 0, evaluations: 0, converged: false };
   let gradientMax = Infinity;
   for (let attempt = 0; attempt <= maxRestarts; attempt++) {
-    const result = nelderMead(objective, x, { ...options, step });
+    const result = nelderMead(f, x, { ...options, step });
     evaluations += result.evaluations + 2 * x.length;
     iterations += result.iterations;
     if (result.fx <= current.fx) current = result;
     x = current.x;
-    gradientMax = maxAbsGradient(objective, x);
+    gradientMax = maxAbsGradient(f, x, 1e-4, lower, upper);
     if (result.converged && gradientMax <= gradientTolerance) break;
     step /= 2;
   }
@@ -204,5 +238,55 @@ export function minimizeMultiStart(
     evaluations,
     converged: current.converged && gradientMax <= gradientTolerance,
     gradientMax,
+    atBounds: current.x
+      .map((v, i) =>
+        (lower !== undefined && v < lower[i] + BOUND_MARGIN) || (upper !== undefined && v > upper[i] - BOUND_MARGIN) ? i : -1,
+      )
+      .filter((i) => i >= 0),
   };
+}
+
+/**
+ * Central-difference Hessian. At a maximum-likelihood estimate of a negative log-likelihood its inverse is
+ * the asymptotic covariance (standard errors for uncertainty bands and for judging parameter recovery).
+ */
+export function numericalHessian(objective: (x: number[]) => number, x: readonly number[], h = 1e-3): number[][] {
+  const n = x.length;
+  const at = (di: number, si: number, dj: number, sj: number): number => {
+    const p = x.slice();
+    p[di] += si * h;
+    p[dj] += sj * h;
+    return objective(p);
+  };
+  const f0 = objective(x.slice());
+  const hessian = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  for (let i = 0; i < n; i++) {
+    hessian[i][i] = (at(i, 1, i, 0) - 2 * f0 + at(i, -1, i, 0)) / (h * h);
+    for (let j = 0; j < i; j++) {
+      const value = (at(i, 1, j, 1) - at(i, 1, j, -1) - at(i, -1, j, 1) + at(i, -1, j, -1)) / (4 * h * h);
+      hessian[i][j] = value;
+      hessian[j][i] = value;
+    }
+  }
+  return hessian;
+}
+
+/** Inverse of a small symmetric positive-definite matrix (Gauss–Jordan); null if singular. */
+export function invertMatrix(matrix: readonly (readonly number[])[]): number[][] | null {
+  const n = matrix.length;
+  const a = matrix.map((row, i) => [...row, ...Array.from({ length: n }, (_, j) => (i === j ? 1 : 0))]);
+  for (let col = 0; col < n; col++) {
+    let pivot = col;
+    for (let row = col + 1; row < n; row++) if (Math.abs(a[row][col]) > Math.abs(a[pivot][col])) pivot = row;
+    if (Math.abs(a[pivot][col]) < 1e-300) return null;
+    [a[col], a[pivot]] = [a[pivot], a[col]];
+    const scale = a[col][col];
+    for (let k = 0; k < 2 * n; k++) a[col][k] /= scale;
+    for (let row = 0; row < n; row++) {
+      if (row === col) continue;
+      const factor = a[row][col];
+      for (let k = 0; k < 2 * n; k++) a[row][k] -= factor * a[col][k];
+    }
+  }
+  return a.map((row) => row.slice(n));
 }

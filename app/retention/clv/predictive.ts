@@ -4,7 +4,7 @@
  * were in (the app uses days, CDNOW uses weeks), and `unitsPerMonth` converts the monthly horizon to it.
  */
 import { DAYS_PER_MONTH, daysPerUnit, type TimeUnit } from "../time";
-import { expectedPurchasesPath, probabilityAlive, type BgNbdParams } from "./bgnbd";
+import { expectedPurchases, probabilityAlive, type BgNbdParams } from "./bgnbd";
 import type { FrequencyRecency } from "./summary";
 
 export const DEFAULT_HORIZON_MONTHS = 12;
@@ -52,13 +52,13 @@ export function discountedExpectedPurchases(
   const months = options.horizonMonths ?? DEFAULT_HORIZON_MONTHS;
   const rate = options.monthlyDiscountRate ?? DEFAULT_MONTHLY_DISCOUNT_RATE;
   if (!(options.unitsPerMonth > 0)) throw new RangeError("unitsPerMonth must be > 0");
-  const horizons = Array.from({ length: months }, (_, m) => (m + 1) * options.unitsPerMonth);
   const pAlive = probabilityAlive(params, c);
-  const path = expectedPurchasesPath(params, c, horizons, pAlive);
+  // One month-end at a time (no arrays): this runs for every customer of a shop.
   let discountedPurchases = 0;
   let previous = 0;
   let discount = 1;
-  for (const cumulative of path) {
+  for (let m = 1; m <= months; m++) {
+    const cumulative = expectedPurchases(params, c, m * options.unitsPerMonth, pAlive);
     discount /= 1 + rate;
     discountedPurchases += (cumulative - previous) * discount;
     previous = cumulative;

@@ -56,6 +56,7 @@ export function scaledHyp2f1(k: number, b: number, c: number, z: number, maxTerm
     }
     // Later ratios approach z (from above or below), so past the peak the tail is below term · ρ / (1 − ρ)
     // with ρ = max(ratio, z).
+    if (Math.abs(term) > 1e-16 * Math.abs(sum)) continue;
     const bound = Math.max(ratio, z);
     if (ratio >= 0 && bound < 1 && Math.abs(term) * (bound / (1 - bound)) <= 1e-16 * Math.abs(sum)) {
       return sum === 0 ? 0 : Math.sign(sum) * Math.exp(Math.log(Math.abs(sum)) + logOffset);

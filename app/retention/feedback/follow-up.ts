@@ -67,7 +67,7 @@ export interface FirstResponseCheck {
 export function firstResponseCheck(
   item: Pick<FollowUpItem, "createdAt" | "firstResponseAt">,
   now: Date,
-  targetMs: number = DEFAULT_FIRST_RESPONSE_TARGET_MS,
+  targetMs: number = DEFAULT_FIRST_RESPONSE_TARGET_MS
 ): FirstResponseCheck {
   const responded = item.firstResponseAt !== null;
   const end = item.firstResponseAt ?? now;
@@ -91,7 +91,10 @@ export interface QueueOptions {
   includeResolved?: boolean;
 }
 
-export function buildFollowUpQueue<T extends FollowUpItem>(items: readonly T[], options: QueueOptions): QueueRow<T>[] {
+export function buildFollowUpQueue<T extends FollowUpItem>(
+  items: readonly T[],
+  options: QueueOptions
+): QueueRow<T>[] {
   const open = options.includeResolved ? items : items.filter((item) => item.resolvedAt === null);
   return sortFollowUpQueue(open, options.order).map((item) => ({
     item,
@@ -116,7 +119,7 @@ export interface FirstResponseStats {
 export function firstResponseStats(
   items: readonly Pick<FollowUpItem, "createdAt" | "firstResponseAt">[],
   now: Date,
-  targetMs: number = DEFAULT_FIRST_RESPONSE_TARGET_MS,
+  targetMs: number = DEFAULT_FIRST_RESPONSE_TARGET_MS
 ): FirstResponseStats {
   const checks = items.map((item) => firstResponseCheck(item, now, targetMs));
   const answered = checks.filter((c) => c.status === "met" || c.status === "missed");
@@ -146,11 +149,15 @@ export interface RecoveryStats {
 }
 
 export function recoveryStats(
-  items: readonly { resolvedAt: Date | null; orderDates: readonly Date[] }[],
+  items: readonly { resolvedAt: Date | null; orderDates: readonly Date[] }[]
 ): RecoveryStats {
   const resolved = items.filter((item) => item.resolvedAt !== null);
   const recovered = resolved.filter((item) => isRecovered(item.resolvedAt, item.orderDates)).length;
-  return { resolved: resolved.length, recovered, rate: resolved.length === 0 ? null : recovered / resolved.length };
+  return {
+    resolved: resolved.length,
+    recovered,
+    rate: resolved.length === 0 ? null : recovered / resolved.length,
+  };
 }
 
 function validClv(value: number | null): number | null {

@@ -108,7 +108,7 @@ export function periodStart(day: string, period: TrendPeriod): string {
   if (period === "day") return dayString(n);
   if (period === "week") {
     // 1970-01-01 was a Thursday: (n + 3) mod 7 is 0 on Mondays.
-    return dayString(n - (((n + 3) % 7) + 7) % 7);
+    return dayString(n - ((((n + 3) % 7) + 7) % 7));
   }
   return `${day.slice(0, 7)}-01`;
 }
@@ -127,7 +127,7 @@ function nextPeriod(start: string, period: TrendPeriod): string {
 export function npsTrend(
   answers: readonly DatedScore[],
   period: TrendPeriod,
-  range: { from?: string; to?: string } = {},
+  range: { from?: string; to?: string } = {}
 ): TrendPoint[] {
   const buckets = new Map<string, number[]>();
   for (const { day, score } of answers) {

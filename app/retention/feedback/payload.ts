@@ -13,7 +13,15 @@ import { MAX_COMMENT_LENGTH, MAX_SCORE, MIN_SCORE, REASON_CODES, type ReasonCode
 
 export const MIN_BIRTH_YEAR = 1900;
 
-export const FEEDBACK_FIELDS = ["score", "reasons", "comment", "birthday", "birthdayConsent", "locale", "orderId"] as const;
+export const FEEDBACK_FIELDS = [
+  "score",
+  "reasons",
+  "comment",
+  "birthday",
+  "birthdayConsent",
+  "locale",
+  "orderId",
+] as const;
 export type FeedbackField = (typeof FEEDBACK_FIELDS)[number];
 /** Codes per field; `body` when the payload is not a JSON object at all. */
 export type FeedbackFieldErrors = Partial<Record<FeedbackField | "body", string[]>>;
@@ -50,6 +58,8 @@ function cleanComment(raw: string): string {
 /** Why a birthday is unacceptable, or null. `today` is the server's UTC day. */
 export function birthdayProblem(birthday: string, today: string): string | null {
   if (!ISO_DAY.test(birthday)) return "invalid_date";
+  // Checked first: dayNumber (Date.UTC) reads years 0–99 as 1900–1999.
+  if (Number(birthday.slice(0, 4)) < MIN_BIRTH_YEAR) return "implausible_year";
   let day: number;
   try {
     day = dayNumber(birthday);
@@ -58,7 +68,6 @@ export function birthdayProblem(birthday: string, today: string): string | null 
   }
   // One day of slack: the buyer's "today" can be ahead of UTC.
   if (day > dayNumber(today) + 1) return "future_date";
-  if (Number(birthday.slice(0, 4)) < MIN_BIRTH_YEAR) return "implausible_year";
   return null;
 }
 
@@ -78,7 +87,7 @@ function schema(today: string) {
                 ? { message: "invalid_type" }
                 : { message: "unknown_reason" },
           }),
-          typeErrors,
+          typeErrors
         )
         .max(REASON_CODES.length * 2, { message: "too_many" })
         .nullish()
@@ -119,7 +128,7 @@ function schema(today: string) {
         birthdayConsent: value.birthday !== null,
         locale: value.locale,
         orderId: value.orderId,
-      }),
+      })
     );
 }
 

@@ -69,7 +69,7 @@ export function rfmSegment(r: Score, f: Score): RfmSegment {
  * binary search in a sorted copy, so the result cannot depend on input order). A measure with fewer than
  * five distinct values uses fewer scores.
  */
-export function quintileScores(values: readonly number[], higherIsBetter: boolean): Score[] {
+export function quintileScores(values: ArrayLike<number>, higherIsBetter: boolean): Score[] {
   const n = values.length;
   const sign = higherIsBetter ? 1 : -1;
   const sorted = new Float64Array(n);
@@ -96,13 +96,30 @@ export interface RfmResult extends RfmScore {
 
 /** Scores every customer of one shop against the others. */
 export function scoreRfm(customers: readonly RfmInput[]): RfmResult[] {
-  for (const [i, c] of customers.entries()) {
-    if (![c.daysSinceLastOrder, c.orders, c.monetary].every(Number.isFinite)) {
+  return scoreRfmColumns(
+    customers.map((c) => c.daysSinceLastOrder),
+    customers.map((c) => c.orders),
+    customers.map((c) => c.monetary),
+  );
+}
+
+/** scoreRfm on parallel columns (no per-customer input objects; used when scoring large shops). */
+export function scoreRfmColumns(
+  daysSinceLastOrder: ArrayLike<number>,
+  orders: ArrayLike<number>,
+  monetary: ArrayLike<number>,
+): RfmResult[] {
+  const n = daysSinceLastOrder.length;
+  if (orders.length !== n || monetary.length !== n) throw new RangeError("RFM columns must have equal length");
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(daysSinceLastOrder[i]) || !Number.isFinite(orders[i]) || !Number.isFinite(monetary[i])) {
       throw new RangeError(`customer ${i}: RFM inputs must be finite numbers`);
     }
   }
-  const r = quintileScores(customers.map((c) => c.daysSinceLastOrder), false);
-  const f = quintileScores(customers.map((c) => c.orders), true);
-  const m = quintileScores(customers.map((c) => c.monetary), true);
-  return customers.map((_, i) => ({ r: r[i], f: f[i], m: m[i], segment: rfmSegment(r[i], f[i]) }));
+  const r = quintileScores(daysSinceLastOrder, false);
+  const f = quintileScores(orders, true);
+  const m = quintileScores(monetary, true);
+  const results = new Array<RfmResult>(n);
+  for (let i = 0; i < n; i++) results[i] = { r: r[i], f: f[i], m: m[i], segment: rfmSegment(r[i], f[i]) };
+  return results;
 }

@@ -1,0 +1,209 @@
+/**
+ * The Feedback page's data: statistics from the pure core over the shop's rows, formatted for the
+ * admin user's locale and the shop's currency and time zone.
+ */
+import { getShop } from "../../models/shop.server";
+import {
+  listFeedbackBetween,
+  listFollowUpItems,
+  listRecoveryInputs,
+  listResponseTimes,
+  MAX_QUEUE_ITEMS,
+} from "../../models/feedback.server";
+import { reasonCounts, npsTrend, scoreDistribution, summarizeScores, type TrendPeriod } from "../../retention/feedback/nps";
+import {
+  buildFollowUpQueue,
+  DEFAULT_FIRST_RESPONSE_TARGET_MS,
+  firstResponseStats,
+  HOUR_MS,
+  recoveryStats,
+  type QueueOrder,
+} from "../../retention/feedback/follow-up";
+import { DEFAULT_LOW_SCORE_THRESHOLD } from "../../retention/feedback/reasons";
+import { localDateAt } from "../../retention/rewards";
+import { translate, type Locale, type MessageKey } from "../../i18n";
+import { formatCalendarDate, shopFormatter } from "../../formatting";
+import { excerpt, firstResponseBadge, formatDuration, type Translate } from "./format";
+import type { MetricView, QueueRowView, ReasonView, TrendPointView } from "./types";
+
+export const RANGES = [30, 90, 365] as const;
+export type RangeDays = (typeof RANGES)[number];
+
+export const QUEUE_PAGE_SIZE = 50;
+
+export interface OverviewParams {
+  range: RangeDays;
+  sort: QueueOrder;
+  show: "open" | "all";
+  /** 1-based page of the follow-up queue. */
+  page: number;
+}
+
+export function parseOverviewParams(search: URLSearchParams): OverviewParams {
+  const range = Number(search.get("range"));
+  const page = Number(search.get("page"));
+  return {
+    range: (RANGES as readonly number[]).includes(range) ? (range as RangeDays) : 90,
+    sort: search.get("sort") === "age" ? "age" : "value",
+    show: search.get("show") === "all" ? "all" : "open",
+    page: Number.isInteger(page) && page >= 1 && page <= 10_000 ? page : 1,
+  };
+}
+
+export interface FeedbackSettings {
+  lowScoreThreshold: number;
+  firstResponseTargetMs: number;
+}
+
+/** `settings.feedback` on the Shop row; anything missing or out of range falls back to the defaults. */
+export function feedbackSettings(settingsJson: string | null | undefined): FeedbackSettings {
+  let raw: { lowScoreThreshold?: unknown; firstResponseTargetHours?: unknown } = {};
+  try {
+    const parsed = JSON.parse(settingsJson || "{}") as { feedback?: typeof raw };
+    raw = parsed.feedback && typeof parsed.feedback === "object" ? parsed.feedback : {};
+  } catch {
+    raw = {};
+  }
+  const threshold = raw.lowScoreThreshold;
+  const hours = raw.firstResponseTargetHours;
+  return {
+    lowScoreThreshold:
+      typeof threshold === "number" && Number.isInteger(threshold) && threshold >= 0 && threshold <= 9
+        ? threshold
+        : DEFAULT_LOW_SCORE_THRESHOLD,
+    firstResponseTargetMs:
+      typeof hours === "number" && Number.isFinite(hours) && hours > 0 && hours <= 24 * 30
+        ? hours * HOUR_MS
+        : DEFAULT_FIRST_RESPONSE_TARGET_MS,
+  };
+}
+
+const PERIOD_BY_RANGE: Record<RangeDays, TrendPeriod> = { 30: "day", 90: "week", 365: "month" };
+
+export function translator(locale: Locale): Translate {
+  return (key: MessageKey, values?: Record<string, string | number>) => translate(locale, key, values);
+}
+
+export async function feedbackOverview(shop: string, params: OverviewParams, locale: Locale, now: Date) {
+  const t = translator(locale);
+  const shopRow = await getShop(shop);
+  const timeZone = shopRow?.ianaTimezone ?? "UTC";
+  const fmt = shopFormatter({ locale, currency: shopRow?.currencyCode ?? "USD", timeZone });
+  const settings = feedbackSettings(shopRow?.settings);
+  const since = new Date(now.getTime() - params.range * 86_400_000);
+
+  const [answers, queue, responseTimes, recoveryInputs] = await Promise.all([
+    listFeedbackBetween(shop, since, now),
+    listFollowUpItems(shop, { threshold: settings.lowScoreThreshold, includeResolved: params.show === "all" }),
+    listResponseTimes(shop, settings.lowScoreThreshold, since, now),
+    listRecoveryInputs(shop, since, now),
+  ]);
+
+  const scores = answers.map((a) => a.score);
+  const summary = summarizeScores(scores);
+  const period = PERIOD_BY_RANGE[params.range];
+  const trend = npsTrend(
+    answers.map((a) => ({ day: localDateAt(a.createdAt, timeZone), score: a.score })),
+    period,
+    { from: localDateAt(since, timeZone), to: localDateAt(now, timeZone) }
+  );
+  const responses = firstResponseStats(responseTimes, now, settings.firstResponseTargetMs);
+  const recovery = recoveryStats(recoveryInputs);
+  const target = formatDuration(settings.firstResponseTargetMs, t);
+  const signed = (value: number | null) =>
+    value === null ? t("feedback.metric.none") : fmt.number(Math.round(value), { signDisplay: "exceptZero" });
+
+  const metrics: MetricView[] = [
+    { label: t("feedback.metric.nps"), value: signed(summary.nps), help: t("feedback.metric.npsHelp") },
+    {
+      label: t("feedback.metric.csat"),
+      value: summary.csat === null ? t("feedback.metric.none") : fmt.percent(summary.csat / 100),
+      help: t("feedback.metric.csatHelp"),
+    },
+    {
+      label: t("feedback.metric.responses"),
+      value: fmt.number(summary.responses),
+      help: t("feedback.metric.responsesHelp", {
+        promoters: summary.promoters,
+        passives: summary.passives,
+        detractors: summary.detractors,
+      }),
+    },
+    {
+      label: t("feedback.metric.firstResponse", { target }),
+      value: fmt.percent(responses.shareMet),
+      help: t("feedback.metric.firstResponseHelp", {
+        met: responses.metTarget,
+        responded: responses.responded,
+        median: responses.medianMs === null ? t("feedback.metric.none") : formatDuration(responses.medianMs, t),
+        overdue: responses.overdue,
+      }),
+    },
+    {
+      label: t("feedback.metric.recovery"),
+      value: fmt.percent(recovery.rate),
+      help: t("feedback.metric.recoveryHelp", { recovered: recovery.recovered, resolved: recovery.resolved }),
+    },
+  ];
+
+  const trendPoints: TrendPointView[] = trend.map((p) => ({ label: formatCalendarDate(p.period, locale), nps: p.nps, csat: p.csat }));
+  const reasons: ReasonView[] = reasonCounts(answers).map((r) => ({
+    reason: r.reason,
+    label: t(`feedback.reason.${r.reason}` as MessageKey),
+    count: r.count,
+    share: r.share ?? 0,
+    detail: t("feedback.reasons.count", { count: r.count, share: fmt.percent(r.share ?? 0) }),
+  }));
+
+  const rows = buildFollowUpQueue(queue.items, {
+    order: params.sort,
+    now,
+    targetMs: settings.firstResponseTargetMs,
+    includeResolved: params.show === "all",
+  });
+  const pages = Math.max(1, Math.ceil(rows.length / QUEUE_PAGE_SIZE));
+  const page = Math.min(params.page, pages);
+  const pageRows = rows.slice((page - 1) * QUEUE_PAGE_SIZE, page * QUEUE_PAGE_SIZE);
+  const queueRows: QueueRowView[] = pageRows.map(({ item, waitingMs, firstResponse }) => ({
+    id: item.id,
+    customer:
+      item.customerName ??
+      item.customerEmail ??
+      (item.customerShopifyId ? item.customerShopifyId.replace(/^gid:\/\/shopify\/Customer\//, "#") : t("feedback.queue.guest")),
+    score: item.score,
+    reasons: item.reasons.map((r) => t(`feedback.reason.${r}` as MessageKey)).join(", "),
+    comment: excerpt(item.comment),
+    value: item.predictedClv === null ? t("feedback.queue.unknownValue") : fmt.money(item.predictedClv),
+    waiting: formatDuration(waitingMs, t),
+    badge: item.resolvedAt ? { tone: "success", label: t("feedback.status.resolved") } : firstResponseBadge(firstResponse, false, t),
+  }));
+
+  return {
+    locale,
+    params,
+    empty: summary.responses === 0 && queue.total === 0,
+    metrics,
+    trend: trendPoints,
+    distribution: scoreDistribution(scores),
+    reasons,
+    queue: queueRows,
+    queuePage: {
+      page,
+      pages,
+      label:
+        rows.length > QUEUE_PAGE_SIZE
+          ? t("feedback.queue.page", {
+              from: (page - 1) * QUEUE_PAGE_SIZE + 1,
+              to: (page - 1) * QUEUE_PAGE_SIZE + pageRows.length,
+              total: rows.length,
+            })
+          : null,
+    },
+    queueTotal: queue.total,
+    queueShown: Math.min(queue.total, MAX_QUEUE_ITEMS),
+    threshold: settings.lowScoreThreshold,
+    target,
+  };
+}
+
+export type FeedbackOverview = Awaited<ReturnType<typeof feedbackOverview>>;

@@ -1,0 +1,27 @@
+/** Saving the lifecycle thresholds (Segments and Settings share the form). */
+import { fieldErrors } from "../i18n/form-errors";
+import { translate, type Locale } from "../i18n";
+import { lifecycleFormSchema, lifecycleFromForm, lifecycleToForm, saveEditableSettings } from "../models/shop-settings.server";
+
+export interface FormActionData {
+  intent: string;
+  ok: boolean;
+  message?: string;
+  errors?: Record<string, string>;
+  /** What the merchant typed, echoed back so a rejected form keeps its values. */
+  values?: Record<string, string>;
+}
+
+export function formValues(form: FormData, fields: readonly string[]): Record<string, string> {
+  return Object.fromEntries(fields.map((f) => [f, String(form.get(f) ?? "").slice(0, 200)]));
+}
+
+export async function saveLifecycleForm(shop: string, form: FormData, locale: Locale): Promise<FormActionData> {
+  const values = formValues(form, Object.keys(lifecycleFormSchema.shape));
+  const parsed = lifecycleFormSchema.safeParse(values);
+  if (!parsed.success) {
+    return { intent: "lifecycle", ok: false, errors: fieldErrors(parsed.error, locale), values, message: translate(locale, "form.fixErrors") };
+  }
+  const saved = await saveEditableSettings(shop, { lifecycle: lifecycleFromForm(parsed.data) });
+  return { intent: "lifecycle", ok: true, values: lifecycleToForm(saved.lifecycle), message: translate(locale, "lifecycleForm.saved") };
+}

@@ -1,0 +1,47 @@
+import { activeSyncRun } from "../models/sync-runs.server";
+import type { AdminClient } from "../shopify/admin-client.server";
+import { writeBackTags } from "../shopify/customer-tags.server";
+import { afterBackfill } from "./after-backfill.server";
+import { pollBackfill, retryDueBackfills } from "./backfill.server";
+import { recomputeShop } from "./recompute.server";
+import { startScheduler, type SchedulerDeps } from "./scheduler.server";
+
+/**
+ * Every tick: restart failed backfills whose backoff is over, and finish a running one whose
+ * bulk_operations/finish webhook never came (the polling fallback).
+ */
+export async function syncTick(shop: string, client: AdminClient) {
+  await retryDueBackfills(shop, client);
+  const running = await activeSyncRun(shop);
+  if (!running?.bulkOperationId) return null;
+  const run = await pollBackfill(shop, client);
+  if (run?.status === "completed") await afterBackfill(shop, client);
+  return run;
+}
+
+/** Once per shop-local night: refit, re-score everyone, write groups back as tags. */
+export async function nightlyRecompute(shop: string, client: AdminClient, now: Date) {
+  await recomputeShop(shop, now);
+  return writeBackTags(shop, client);
+}
+
+export const productionSchedulerHooks: Pick<SchedulerDeps, "everyTick" | "beforeIssuance"> = {
+  everyTick: (shop, client) => syncTick(shop, client),
+  beforeIssuance: nightlyRecompute,
+};
+
+let started: ReturnType<typeof startScheduler> | null = null;
+
+/**
+ * Starts this instance's scheduler once (entry.server.tsx calls it at boot). Every instance may run
+ * one: the per-shop, per-day lease makes the daily work happen once. KINSHIP_SCHEDULER=off stops it.
+ */
+export function ensureSchedulerStarted(env: NodeJS.ProcessEnv = process.env) {
+  if (started || env.KINSHIP_SCHEDULER === "off" || env.NODE_ENV === "test" || env.VITEST) return started;
+  started = startScheduler({
+    ...productionSchedulerHooks,
+    intervalMs: Number(env.KINSHIP_SCHEDULER_INTERVAL_MS) || undefined,
+    onError: (error) => console.error("Scheduler tick failed", error),
+  });
+  return started;
+}

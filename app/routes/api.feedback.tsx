@@ -1,0 +1,262 @@
+/**
+ * POST /api/feedback — the checkout survey's answers (extensions/feedback-survey/src/api.ts).
+ *
+ * Who is asking comes only from the session token (verified by `authenticate.public.checkout`):
+ * the shop from `dest`, the customer from `sub` when the buyer is logged in. The body says which
+ * order; an order the database knows under another shop is refused, and a known order's customer
+ * must be the token's. Answers:
+ *   200 { ok: true, reward? }         stored (a second answer for the same order rewrites the first)
+ *   400 { ok: false, fieldErrors }    invalid JSON or payload (codes from parseFeedbackPayload)
+ *   401                               no, forged, expired or foreign token; shop not installed
+ *   413 { ok: false, fieldErrors }    body over MAX_BODY_BYTES
+ *   429 { ok: false, error }          rate limited (Retry-After in seconds)
+ * Birthdays and the thank-you reward are best effort: Shopify being slow or down never costs the answer.
+ */
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { JwtPayload } from "@shopify/shopify-api";
+import { authenticate } from "../shopify.server";
+import { env } from "../env.server";
+import { getShop } from "../models/shop.server";
+import { locateOrder, saveFeedback, saveLocalBirthday } from "../models/feedback.server";
+import { createFeedbackRateLimiter, type FeedbackRateLimiter } from "../models/rate-limit.server";
+import { parseFeedbackPayload, type FeedbackFieldErrors } from "../retention/feedback/payload";
+import { adminClientForShop } from "../shopify/admin-for-shop.server";
+import type { AdminClient } from "../shopify/admin-client.server";
+import { saveCustomerBirthday } from "../shopify/customer-metafields.server";
+import { thankYouReward, type ThankYouCode as ThankYouReward } from "../components/feedback/rewards.server";
+
+/** The largest valid answer (2,000 characters of \uXXXX-escaped comment) is ~13 KB. */
+export const MAX_BODY_BYTES = 32 * 1024;
+/** Shopify work must finish well inside the extension's 10 s timeout. */
+export const SHOPIFY_BUDGET_MS = 4000;
+
+const CUSTOMER_GID = /^gid:\/\/shopify\/Customer\/[1-9]\d{0,19}$/;
+const MYSHOPIFY = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
+
+export interface CheckoutAuth {
+  sessionToken: JwtPayload;
+  cors: (response: Response) => Response;
+}
+
+export interface FeedbackEndpointDeps {
+  authenticate: (request: Request) => Promise<CheckoutAuth>;
+  /** The app's client id: the token's `aud` must be it (the library skips that check for extensions). */
+  apiKey: string;
+  limiter: FeedbackRateLimiter;
+  now: () => Date;
+  adminClient: (shop: string) => Promise<AdminClient>;
+  saveBirthdayInShopify: (shop: string, customerId: string, birthday: string, client: AdminClient) => Promise<unknown>;
+  thankYouReward: (shop: string, input: { feedbackId: string; customerShopifyId: string; now: Date }) => Promise<ThankYouReward | null>;
+  shopifyBudgetMs: number;
+  maxBodyBytes: number;
+  log: (message: string, detail: Record<string, unknown>) => void;
+}
+
+/** The shop domain a checkout token names: `dest` is a bare domain (admin tokens use https://domain). */
+export function shopFromDest(dest: unknown, customDomain?: string): string | null {
+  if (typeof dest !== "string" || dest.length > 255) return null;
+  let host: string;
+  try {
+    host = new URL(/^https?:\/\//i.test(dest) ? dest : `https://${dest}`).hostname.toLowerCase();
+  } catch {
+    return null;
+  }
+  if (MYSHOPIFY.test(host)) return host;
+  return customDomain && host === customDomain.toLowerCase() ? host : null;
+}
+
+export function customerFromSub(sub: unknown): string | null {
+  return typeof sub === "string" && CUSTOMER_GID.test(sub) ? sub : null;
+}
+
+class BodyTooLarge extends Error {}
+
+/** Reads at most `maxBytes`, whatever Content-Length claims (it may be absent or lie). */
+export async function readCappedText(request: Request, maxBytes: number): Promise<string> {
+  const declared = Number(request.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > maxBytes) throw new BodyTooLarge();
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw new BodyTooLarge();
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+function jsonResponse(body: unknown, status: number, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "Content-Type": "application/json", "Cache-Control": "no-store", ...headers },
+  });
+}
+
+const fieldErrors = (status: number, errors: FeedbackFieldErrors) => jsonResponse({ ok: false, fieldErrors: errors }, status);
+const unauthorized = () => new Response(undefined, { status: 401, statusText: "Unauthorized" });
+
+/** Responses the library throws (401, 204 for preflight) get the same CORS headers as ours, so the extension can read them. */
+function withCors(request: Request, response: Response, appUrl: string): Response {
+  const origin = request.headers.get("Origin");
+  if (origin && origin !== appUrl && !response.headers.has("Access-Control-Allow-Origin")) {
+    const headers = new Headers(response.headers);
+    headers.set("Access-Control-Allow-Origin", "*");
+    headers.set("Access-Control-Allow-Headers", "Authorization, Content-Type");
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  }
+  return response;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`gave up after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function createFeedbackAction(overrides: Partial<FeedbackEndpointDeps> = {}) {
+  const deps: FeedbackEndpointDeps = {
+    authenticate: (request) => authenticate.public.checkout(request),
+    apiKey: env.SHOPIFY_API_KEY,
+    limiter: createFeedbackRateLimiter(),
+    now: () => new Date(),
+    adminClient: (shop) => adminClientForShop(shop, { maxAttempts: 2, maxDelayMs: 500 }),
+    saveBirthdayInShopify: saveCustomerBirthday,
+    thankYouReward,
+    shopifyBudgetMs: SHOPIFY_BUDGET_MS,
+    maxBodyBytes: MAX_BODY_BYTES,
+    log: (message, detail) => console.warn(`[api.feedback] ${message}`, detail),
+    ...overrides,
+  };
+
+  async function action({ request }: ActionFunctionArgs): Promise<Response> {
+    let auth: CheckoutAuth;
+    try {
+      auth = await deps.authenticate(request);
+    } catch (thrown) {
+      if (thrown instanceof Response) throw withCors(request, thrown, env.SHOPIFY_APP_URL);
+      throw thrown;
+    }
+    const { sessionToken, cors } = auth;
+    try {
+      return cors(await handle(request, sessionToken));
+    } catch (error) {
+      deps.log("feedback not stored", { error: errorMessage(error) });
+      // With CORS headers, so the extension sees a failure it can read instead of an opaque network error.
+      return cors(jsonResponse({ ok: false, error: "server_error" }, 500));
+    }
+  }
+
+  async function handle(request: Request, sessionToken: JwtPayload): Promise<Response> {
+    if (request.method !== "POST") return new Response(undefined, { status: 405, headers: { Allow: "POST, OPTIONS" } });
+
+    const shop = shopFromDest(sessionToken.dest, env.SHOP_CUSTOM_DOMAIN);
+    if (sessionToken.aud !== deps.apiKey || !shop) return unauthorized();
+    const shopRow = await getShop(shop);
+    if (!shopRow || shopRow.uninstalledAt) return unauthorized();
+    const tokenCustomer = customerFromSub(sessionToken.sub);
+    const now = deps.now();
+
+    const shopLimit = await deps.limiter.checkShop(shop, now);
+    if (!shopLimit.allowed) return rateLimited(shopLimit.retryAfterMs);
+
+    let raw: unknown;
+    try {
+      const text = await readCappedText(request, deps.maxBodyBytes);
+      raw = JSON.parse(text);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) return fieldErrors(413, { body: ["too_large"] });
+      return fieldErrors(400, { body: ["invalid_json"] });
+    }
+    const parsed = parseFeedbackPayload(raw, { today: now.toISOString().slice(0, 10) });
+    if (!parsed.ok) return fieldErrors(400, parsed.fieldErrors);
+    const input = parsed.data;
+
+    const location = await locateOrder(shop, input.orderId);
+    if (location.kind === "elsewhere") return unauthorized();
+    const orderCustomer = location.kind === "here" ? location.customerShopifyId : null;
+    // A logged-in buyer answers for their own orders only.
+    if (tokenCustomer && orderCustomer && tokenCustomer !== orderCustomer) return unauthorized();
+    const customer = tokenCustomer ?? orderCustomer;
+
+    // Guests have no customer id: their attempts are counted per token, so one checkout can't walk order numbers.
+    const subjectKey =
+      customer ?? (typeof sessionToken.jti === "string" && sessionToken.jti ? `guest:${sessionToken.jti}` : `order:${input.orderId}`);
+    const subjectLimit = await deps.limiter.checkSubject(shop, subjectKey, customer, input.orderId, now);
+    if (!subjectLimit.allowed) return rateLimited(subjectLimit.retryAfterMs);
+
+    const saved = await saveFeedback(shop, {
+      orderShopifyId: input.orderId,
+      customerShopifyId: customer,
+      score: input.score,
+      reasons: input.reasons,
+      comment: input.comment,
+      locale: input.locale,
+    });
+    const customerId = saved.customerShopifyId;
+
+    // Everything below is extra: the answer is already stored.
+    const extras: Promise<unknown>[] = [];
+    let reward: ThankYouReward | null = null;
+    if (customerId && input.birthday) {
+      const birthday = input.birthday;
+      extras.push(
+        (async () => {
+          await saveLocalBirthday(shop, customerId, birthday);
+          const client = await deps.adminClient(shop);
+          await deps.saveBirthdayInShopify(shop, customerId, birthday, client);
+        })().catch((error) => deps.log("birthday not saved in Shopify", { shop, feedbackId: saved.id, error: errorMessage(error) }))
+      );
+    }
+    if (customerId) {
+      // Never conditional on the score: the same thanks for a 0 and a 10.
+      extras.push(
+        deps
+          .thankYouReward(shop, { feedbackId: saved.id, customerShopifyId: customerId, now })
+          .then((r) => {
+            reward = r;
+          })
+          .catch((error) => deps.log("thank-you reward not issued", { shop, feedbackId: saved.id, error: errorMessage(error) }))
+      );
+    }
+    if (extras.length) {
+      await withTimeout(Promise.all(extras), deps.shopifyBudgetMs).catch((error) =>
+        deps.log("Shopify work still running after the budget", { shop, feedbackId: saved.id, error: errorMessage(error) })
+      );
+    }
+    const granted = reward as ThankYouReward | null;
+    return jsonResponse(granted ? { ok: true, reward: { code: granted.code, endsAt: granted.endsAt } } : { ok: true }, 200);
+  }
+
+  return action;
+}
+
+function rateLimited(retryAfterMs: number): Response {
+  return jsonResponse({ ok: false, error: "rate_limited" }, 429, { "Retry-After": String(Math.ceil(retryAfterMs / 1000)) });
+}
+
+export const action = createFeedbackAction();
+
+/** GET has nothing to show; answering 405 (with CORS) beats a Remix 400 page. */
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { cors } = await authenticate.public.checkout(request);
+  return cors(new Response(undefined, { status: 405, headers: { Allow: "POST, OPTIONS" } }));
+};

@@ -1,0 +1,469 @@
+import { json, type LoaderFunctionArgs } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Box,
+  Card,
+  DataTable,
+  Divider,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Link,
+  Page,
+  ProgressBar,
+  Text,
+} from "@shopify/polaris";
+import { customerView } from "../models/customer-views.server";
+import { translate, translatePlural } from "../i18n";
+import { lifecycleReasonText } from "../i18n/lifecycle-reason";
+import { pageContext, pageMessages } from "../components/page.server";
+import { I18nProvider, useAppPath, useI18n } from "../components/I18n";
+import { LIFECYCLE_BADGE_TONE, type LifecycleKey } from "../components/lifecycle";
+import { MetricTile } from "../components/MetricTile";
+
+export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+  const { shop, locale, format: f } = await pageContext(request);
+  const messages = pageMessages(locale, ["customer", "lifecycle", "rfm", "issued"]);
+  const view = await customerView(shop, params.id ?? "");
+  if (!view) {
+    return json({ found: false as const, locale, messages, title: translate(locale, "customer.notFoundTitle") }, { status: 404 });
+  }
+  const c = view.customer;
+  const name = [c.firstName, c.lastName].filter(Boolean).join(" ") || c.email || translate(locale, "customers.unnamed");
+  const model = view.model.model;
+  const s = view.summary;
+  return json({
+    found: true as const,
+    locale,
+    messages,
+    title: name,
+    numericId: view.numericId,
+    email: c.email,
+    birthday: c.birthday ? f.calendarDate(c.birthday) : null,
+    marketing: c.marketingState === "SUBSCRIBED",
+    shopifyRfmGroup: c.shopifyRfmGroup,
+    tags: c.tags.split(",").map((tag) => tag.trim()).filter(Boolean),
+    lifecycle: c.lifecycle,
+    lifecycleLabel: c.lifecycle ? translate(locale, `lifecycle.${c.lifecycle}` as "lifecycle.new") : translate(locale, "lifecycle.unscored"),
+    reason: view.reason.reason ? lifecycleReasonText(view.reason.reason, locale) : view.reason.text,
+    lapsedSince: c.lapsedSince ? f.date(c.lapsedSince) : null,
+    scoredAt: c.scoredAt ? f.dateTime(c.scoredAt) : null,
+    rfm:
+      c.rfmRecency && c.rfmFrequency && c.rfmMonetary
+        ? {
+            r: c.rfmRecency,
+            f: c.rfmFrequency,
+            m: c.rfmMonetary,
+            segment: c.rfmSegment ? translate(locale, `rfm.segment.${c.rfmSegment}` as "rfm.segment.champions") : null,
+          }
+        : null,
+    value: {
+      totalSpent: f.money(c.totalSpent),
+      orders: translatePlural(locale, "customer.orders", c.orderCount),
+      firstOrder: c.firstOrderAt ? f.date(c.firstOrderAt) : null,
+      lastOrder: c.lastOrderAt ? f.date(c.lastOrderAt) : null,
+      historicClv: f.money(c.historicClv),
+      historicFormula: view.historic
+        ? translate(locale, "customer.historicFormula", {
+            aov: f.money(view.historic.averageOrderValue),
+            frequency: f.number(view.historic.purchaseFrequencyPerYear, { maximumFractionDigits: 2 }),
+            lifespan: f.number(view.historic.lifespanYears, { maximumFractionDigits: 1 }),
+          })
+        : null,
+      predictedClv: c.predictedClv === null ? null : f.money(c.predictedClv),
+      expectedPurchases: c.expectedPurchases === null ? null : f.number(c.expectedPurchases, { maximumFractionDigits: 2 }),
+      pAlive: c.pAlive,
+      pAliveText: c.pAlive === null ? null : f.percent(c.pAlive, 0),
+      inputs: s
+        ? {
+            x: translatePlural(locale, "customer.repeatDays", s.frequency),
+            recency: translatePlural(locale, "reason.days", Math.round(s.recency)),
+            T: translatePlural(locale, "reason.days", Math.round(s.T)),
+            monetary: s.frequency > 0 ? f.money(s.monetaryValue) : null,
+            asOf: f.calendarDate(view.asOf),
+          }
+        : null,
+      model:
+        model?.status === "fitted"
+          ? {
+              bgnbd: ["r", "alpha", "a", "b"].map((k) => ({
+                name: k === "alpha" ? "α" : k,
+                value: f.number(model.bgnbd[k as "r" | "alpha" | "a" | "b"], { maximumSignificantDigits: 4 }),
+              })),
+              gammaGamma: model.gammaGamma
+                ? (["p", "q", "v"] as const).map((k) => ({ name: k, value: f.number(model.gammaGamma![k], { maximumSignificantDigits: 4 }) }))
+                : null,
+            }
+          : null,
+      modelInsufficient: model?.status === "insufficient" ? model.reason : null,
+    },
+    tier: c.tier,
+    tierSince: c.tierSince ? f.date(c.tierSince) : null,
+    tierHistory: view.tierHistory.map((h) => ({
+      on: f.calendarDate(h.on),
+      text: translate(locale, `customer.tierChange.${h.direction}` as "customer.tierChange.up", {
+        from: h.from ?? translate(locale, "customer.noTier"),
+        to: h.to ?? translate(locale, "customer.noTier"),
+      }),
+    })),
+    orders: view.orders.map((o) => ({
+      name: o.name ?? o.shopifyId.replace(/^gid:\/\/shopify\/Order\//, "#"),
+      numericId: /\/(\d+)$/.exec(o.shopifyId)?.[1] ?? null,
+      date: f.dateTime(o.processedAt),
+      total: f.money(o.totalPrice),
+      refunded: o.totalRefunded > 0 ? f.money(o.totalRefunded) : "—",
+      net: f.money(o.netTotal),
+      codes: o.discountCodes || "—",
+      status: o.test ? "test" : o.cancelledAt ? "cancelled" : null,
+    })),
+    ordersNote: view.orderTotal > view.orders.length ? translate(locale, "customer.ordersShown", { shown: view.orders.length, total: view.orderTotal }) : null,
+    discounts: view.discounts.map((d) => ({
+      id: d.id,
+      code: d.code ?? "—",
+      rule: d.ruleName ?? "—",
+      status: d.redeemedAt ? "redeemed" : d.status,
+      value: d.amount === null ? "" : f.number(d.amount),
+      validUntil: d.endsAt ? f.date(d.endsAt) : "—",
+      redeemed: d.redeemedAt ? `${f.date(d.redeemedAt)} · ${f.money(d.redeemedRevenue)}` : "—",
+    })),
+    feedback: view.feedback.map((fb) => ({
+      id: fb.id,
+      score: fb.score,
+      reasons: fb.reasons,
+      comment: fb.comment,
+      status: fb.status,
+      date: f.date(fb.createdAt),
+    })),
+  });
+};
+
+type Found = Extract<ReturnType<typeof useLoaderData<typeof loader>>, { found: true }>;
+
+function ValueCard({ data }: { data: Found }) {
+  const { t } = useI18n();
+  const v = data.value;
+  return (
+    <Card>
+      <BlockStack gap="400">
+        <Text as="h2" variant="headingMd">
+          {t("customer.valueTitle")}
+        </Text>
+        <InlineGrid columns={{ xs: 1, sm: 3 }} gap="400">
+          <MetricTile label={t("customer.totalSpent")} value={v.totalSpent} help={v.orders} />
+          <MetricTile label={t("customer.historicClv")} value={v.historicClv} help={v.historicFormula ?? undefined} />
+          <MetricTile
+            label={t("customer.predictedClv")}
+            value={v.predictedClv ?? "—"}
+            help={v.expectedPurchases ? t("customer.expectedPurchases", { purchases: v.expectedPurchases }) : undefined}
+          />
+        </InlineGrid>
+        {v.pAlive !== null ? (
+          <BlockStack gap="100">
+            <InlineStack align="space-between">
+              <Text as="span">{t("customer.pAlive")}</Text>
+              <Text as="span" fontWeight="semibold" numeric>
+                {v.pAliveText}
+              </Text>
+            </InlineStack>
+            <ProgressBar progress={Math.round(v.pAlive * 100)} size="small" tone={v.pAlive < 0.3 ? "critical" : "success"} />
+          </BlockStack>
+        ) : null}
+        <Divider />
+        <BlockStack gap="200">
+          <Text as="h3" variant="headingSm">
+            {t("customer.inputsTitle")}
+          </Text>
+          {v.inputs ? (
+            <BlockStack gap="100">
+              <Text as="p">{t("customer.inputX", { x: v.inputs.x })}</Text>
+              <Text as="p">{t("customer.inputRecency", { recency: v.inputs.recency })}</Text>
+              <Text as="p">{t("customer.inputT", { T: v.inputs.T, asOf: v.inputs.asOf })}</Text>
+              {v.inputs.monetary ? <Text as="p">{t("customer.inputMonetary", { value: v.inputs.monetary })}</Text> : null}
+            </BlockStack>
+          ) : (
+            <Text as="p" tone="subdued">
+              {t("customer.noOrders")}
+            </Text>
+          )}
+          {v.model ? (
+            <Text as="p" tone="subdued">
+              {t("customer.modelParams", {
+                bgnbd: v.model.bgnbd.map((p) => `${p.name} = ${p.value}`).join(", "),
+                gg: v.model.gammaGamma ? v.model.gammaGamma.map((p) => `${p.name} = ${p.value}`).join(", ") : t("customer.ownAverage"),
+              })}
+            </Text>
+          ) : v.modelInsufficient ? (
+            <Banner tone="info">
+              <p>{t("customer.modelInsufficient")}</p>
+            </Banner>
+          ) : (
+            <Text as="p" tone="subdued">
+              {t("customer.notScored")}
+            </Text>
+          )}
+        </BlockStack>
+      </BlockStack>
+    </Card>
+  );
+}
+
+function OrdersCard({ data }: { data: Found }) {
+  const { t } = useI18n();
+  return (
+    <Card padding="0">
+      <Box padding="400">
+        <Text as="h2" variant="headingMd">
+          {t("customer.ordersTitle")}
+        </Text>
+      </Box>
+      {data.orders.length === 0 ? (
+        <Box padding="400" paddingBlockStart="0">
+          <Text as="p" tone="subdued">
+            {t("customer.noOrders")}
+          </Text>
+        </Box>
+      ) : (
+        <DataTable
+          columnContentTypes={["text", "text", "numeric", "numeric", "numeric", "text"]}
+          headings={[t("customer.col.order"), t("customer.col.date"), t("customer.col.total"), t("customer.col.refunded"), t("customer.col.net"), t("customer.col.codes")]}
+          rows={data.orders.map((o) => [
+            o.numericId ? (
+              <Link key={o.numericId} url={`shopify:admin/orders/${o.numericId}`} target="_top" removeUnderline>
+                {o.name}
+              </Link>
+            ) : (
+              o.name
+            ),
+            <InlineStack key="date" gap="100">
+              <span>{o.date}</span>
+              {o.status ? <Badge tone="attention">{t(`customer.order.${o.status}`)}</Badge> : null}
+            </InlineStack>,
+            o.total,
+            o.refunded,
+            o.net,
+            o.codes,
+          ])}
+          footerContent={data.ordersNote ?? undefined}
+        />
+      )}
+    </Card>
+  );
+}
+
+const ISSUED_TONE: Record<string, "success" | "info" | "critical" | "attention" | undefined> = {
+  redeemed: "success",
+  created: "info",
+  delivered: "info",
+  failed: "critical",
+  expired: "attention",
+  deactivated: "attention",
+};
+
+function CodesCard({ data }: { data: Found }) {
+  const { t } = useI18n();
+  return (
+    <Card padding="0">
+      <Box padding="400">
+        <Text as="h2" variant="headingMd">
+          {t("customer.codesTitle")}
+        </Text>
+      </Box>
+      {data.discounts.length === 0 ? (
+        <Box padding="400" paddingBlockStart="0">
+          <Text as="p" tone="subdued">
+            {t("customer.noCodes")}
+          </Text>
+        </Box>
+      ) : (
+        <DataTable
+          columnContentTypes={["text", "text", "text", "text", "text"]}
+          headings={[t("customer.col.code"), t("customer.col.rule"), t("customer.col.status"), t("customer.col.validUntil"), t("customer.col.redeemed")]}
+          rows={data.discounts.map((d) => [
+            <Text key="code" as="span" fontWeight="semibold">
+              {d.code}
+            </Text>,
+            d.rule,
+            <Badge key="status" tone={ISSUED_TONE[d.status]}>
+              {t(`issued.status.${d.status}`)}
+            </Badge>,
+            d.validUntil,
+            d.redeemed,
+          ])}
+        />
+      )}
+    </Card>
+  );
+}
+
+function FeedbackCard({ data }: { data: Found }) {
+  const { t } = useI18n();
+  const path = useAppPath();
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h2" variant="headingMd">
+          {t("customer.feedbackTitle")}
+        </Text>
+        {data.feedback.length === 0 ? (
+          <Text as="p" tone="subdued">
+            {t("customer.noFeedback")}
+          </Text>
+        ) : (
+          data.feedback.map((fb) => (
+            <BlockStack key={fb.id} gap="100">
+              <InlineStack gap="200" blockAlign="center">
+                <Badge tone={fb.score >= 9 ? "success" : fb.score <= 6 ? "critical" : undefined}>{t("customer.score", { score: fb.score })}</Badge>
+                <Text as="span" tone="subdued">
+                  {fb.date}
+                </Text>
+                <Link url={path(`/app/feedback/${fb.id}`)}>{t(fb.status === "resolved" ? "customer.feedbackResolved" : "customer.feedbackOpen")}</Link>
+              </InlineStack>
+              {/* Comments are the customer's words: React renders them as text, never HTML. */}
+              {fb.comment ? <Text as="p">{fb.comment}</Text> : null}
+            </BlockStack>
+          ))
+        )}
+      </BlockStack>
+    </Card>
+  );
+}
+
+function SideCards({ data }: { data: Found }) {
+  const { t } = useI18n();
+  return (
+    <BlockStack gap="400">
+      <Card>
+        <BlockStack gap="200">
+          <Text as="h2" variant="headingMd">
+            {t("customer.groupTitle")}
+          </Text>
+          <InlineStack>
+            {data.lifecycle ? <Badge tone={LIFECYCLE_BADGE_TONE[data.lifecycle as LifecycleKey]}>{data.lifecycleLabel}</Badge> : <Badge>{data.lifecycleLabel}</Badge>}
+          </InlineStack>
+          <Text as="p">{data.reason ?? t("customer.notScored")}</Text>
+          {data.lapsedSince ? (
+            <Text as="p" tone="subdued">
+              {t("customer.lapsedSince", { date: data.lapsedSince })}
+            </Text>
+          ) : null}
+          {data.scoredAt ? (
+            <Text as="p" tone="subdued" variant="bodySm">
+              {t("customer.scoredAt", { date: data.scoredAt })}
+            </Text>
+          ) : null}
+        </BlockStack>
+      </Card>
+      <Card>
+        <BlockStack gap="200">
+          <Text as="h2" variant="headingMd">
+            {t("customer.rfmTitle")}
+          </Text>
+          {data.rfm ? (
+            <>
+              <InlineGrid columns={3} gap="200">
+                <MetricTile label={t("rfm.recency")} value={String(data.rfm.r)} />
+                <MetricTile label={t("rfm.frequency")} value={String(data.rfm.f)} />
+                <MetricTile label={t("rfm.monetary")} value={String(data.rfm.m)} />
+              </InlineGrid>
+              {data.rfm.segment ? <Text as="p">{t("customer.segment", { segment: data.rfm.segment })}</Text> : null}
+            </>
+          ) : (
+            <Text as="p" tone="subdued">
+              {t("customer.notScored")}
+            </Text>
+          )}
+          {data.shopifyRfmGroup ? (
+            <Text as="p" tone="subdued" variant="bodySm">
+              {t("customer.shopifyRfm", { group: data.shopifyRfmGroup })}
+            </Text>
+          ) : null}
+        </BlockStack>
+      </Card>
+      <Card>
+        <BlockStack gap="200">
+          <Text as="h2" variant="headingMd">
+            {t("customer.tierTitle")}
+          </Text>
+          <Text as="p">{data.tier ? t("customer.tierSince", { tier: data.tier, date: data.tierSince ?? "—" }) : t("customer.noTier")}</Text>
+          {data.tierHistory.length ? (
+            <BlockStack gap="050">
+              {data.tierHistory.map((h, i) => (
+                <Text key={i} as="p" variant="bodySm" tone="subdued">
+                  {h.on}: {h.text}
+                </Text>
+              ))}
+            </BlockStack>
+          ) : null}
+        </BlockStack>
+      </Card>
+      <Card>
+        <BlockStack gap="200">
+          <Text as="h2" variant="headingMd">
+            {t("customer.detailsTitle")}
+          </Text>
+          <Text as="p">{data.email ?? "—"}</Text>
+          <Text as="p">{t("customer.birthday", { date: data.birthday ?? "—" })}</Text>
+          <Text as="p">{t(data.marketing ? "customer.marketingYes" : "customer.marketingNo")}</Text>
+          {data.tags.length ? (
+            <InlineStack gap="100">
+              {data.tags.map((tag) => (
+                <Badge key={tag}>{tag}</Badge>
+              ))}
+            </InlineStack>
+          ) : null}
+        </BlockStack>
+      </Card>
+    </BlockStack>
+  );
+}
+
+function CustomerContent() {
+  const data = useLoaderData<typeof loader>();
+  const { t } = useI18n();
+  const path = useAppPath();
+  if (!data.found) {
+    return (
+      <Page title={data.title} backAction={{ content: t("customer.back"), url: path("/app/customers") }}>
+        <Banner tone="warning" title={t("customer.notFoundTitle")}>
+          <p>{t("customer.notFoundBody")}</p>
+        </Banner>
+      </Page>
+    );
+  }
+  return (
+    <Page
+      title={data.title}
+      backAction={{ content: t("customer.back"), url: path("/app/customers") }}
+      titleMetadata={data.lifecycle ? <Badge tone={LIFECYCLE_BADGE_TONE[data.lifecycle as LifecycleKey]}>{data.lifecycleLabel}</Badge> : undefined}
+      secondaryActions={[{ content: t("customer.openInShopify"), url: `shopify:admin/customers/${data.numericId}`, target: "_top", external: false }]}
+    >
+      <Layout>
+        <Layout.Section>
+          <BlockStack gap="400">
+            <ValueCard data={data} />
+            <OrdersCard data={data} />
+            <CodesCard data={data} />
+            <FeedbackCard data={data} />
+          </BlockStack>
+        </Layout.Section>
+        <Layout.Section variant="oneThird">
+          <SideCards data={data} />
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}
+
+export default function CustomerPage() {
+  const data = useLoaderData<typeof loader>();
+  return (
+    <I18nProvider locale={data.locale} messages={data.messages}>
+      <CustomerContent />
+    </I18nProvider>
+  );
+}
+
+export { RouteError as ErrorBoundary } from "../components/RouteError";

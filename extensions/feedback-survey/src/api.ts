@@ -1,0 +1,87 @@
+import type { FeedbackPayload, FieldErrors, Reward } from "./survey-logic";
+
+export type SubmitOutcome =
+  | { kind: "ok"; reward: Reward | null }
+  | { kind: "rejected"; fieldErrors: FieldErrors }
+  | { kind: "failed" };
+
+export interface SubmitDeps {
+  appUrl: string;
+  getToken: () => Promise<string>;
+  fetch: typeof fetch;
+  /** Without an answer by then, treat the backend as down. */
+  timeoutMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+/**
+ * POSTs the answer to `${appUrl}/api/feedback` with the checkout session token. Never throws: any
+ * network, token or server trouble becomes `failed`, which the survey answers by hiding itself.
+ */
+export async function submitFeedback(payload: FeedbackPayload, deps: SubmitDeps): Promise<SubmitOutcome> {
+  const controller = typeof AbortController === "function" ? new AbortController() : null;
+  const timer = controller
+    ? setTimeout(() => controller.abort(), deps.timeoutMs ?? DEFAULT_TIMEOUT_MS)
+    : null;
+  try {
+    const token = await deps.getToken();
+    const response = await deps.fetch(`${deps.appUrl}/api/feedback`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+      body: JSON.stringify(payload),
+      signal: controller?.signal,
+    });
+    let body: unknown = null;
+    try {
+      body = await response.json();
+    } catch {
+      body = null;
+    }
+    return interpretResponse(response.status, body);
+  } catch {
+    return { kind: "failed" };
+  } finally {
+    if (timer !== null) clearTimeout(timer);
+  }
+}
+
+/** Only a well-formed answer counts; anything unexpected is treated like an outage. */
+export function interpretResponse(status: number, body: unknown): SubmitOutcome {
+  if (!isRecord(body)) return { kind: "failed" };
+  if (status >= 200 && status < 300 && body.ok === true)
+    return { kind: "ok", reward: readReward(body.reward) };
+  if ((status === 400 || status === 422) && body.ok === false && isRecord(body.fieldErrors)) {
+    const fieldErrors = readFieldErrors(body.fieldErrors);
+    if (Object.keys(fieldErrors).length > 0) return { kind: "rejected", fieldErrors };
+  }
+  return { kind: "failed" };
+}
+
+const KNOWN_FIELDS = ["score", "reasons", "comment", "birthday", "birthdayConsent"] as const;
+
+function readFieldErrors(raw: Record<string, unknown>): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const [key, value] of Object.entries(raw)) {
+    const codes = Array.isArray(value)
+      ? value.filter((code): code is string => typeof code === "string")
+      : [];
+    if (codes.length === 0) continue;
+    // Errors on fields the buyer cannot fix (locale, orderId) become one form-level message.
+    const field = (KNOWN_FIELDS as readonly string[]).includes(key)
+      ? (key as (typeof KNOWN_FIELDS)[number])
+      : "form";
+    errors[field] = [...(errors[field] ?? []), ...codes];
+  }
+  return errors;
+}
+
+function readReward(raw: unknown): Reward | null {
+  if (!isRecord(raw) || typeof raw.code !== "string" || raw.code.trim() === "") return null;
+  const endsAt = typeof raw.endsAt === "string" && !Number.isNaN(Date.parse(raw.endsAt)) ? raw.endsAt : null;
+  return { code: raw.code, endsAt };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

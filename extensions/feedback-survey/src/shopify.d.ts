@@ -1,0 +1,13 @@
+// Types for the `shopify` global, per entry module. Shopify CLI normally generates this file; it is
+// hand-written here (same shape as the CLI's) so type-checking works without the CLI.
+import "@shopify/ui-extensions";
+
+declare module "./ThankYou.tsx" {
+  const shopify: import("@shopify/ui-extensions/purchase.thank-you.block.render").Api;
+  const globalThis: { shopify: typeof shopify };
+}
+
+declare module "./OrderStatus.tsx" {
+  const shopify: import("@shopify/ui-extensions/customer-account.order-status.block.render").Api;
+  const globalThis: { shopify: typeof shopify };
+}

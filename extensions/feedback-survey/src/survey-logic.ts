@@ -1,0 +1,239 @@
+/**
+ * The survey as plain data: a reducer over user and network events, draft validation, and the payload
+ * sent to the app. No Preact, no `shopify` global, no network — the component only wires these up.
+ *
+ * Reason codes, the comment limit and the default threshold mirror app/retention/feedback/reasons.ts
+ * (the extension is bundled on its own, so it cannot import the app); a unit test keeps them equal.
+ */
+
+export const REASON_CODES = ["delivery", "product_not_as_described", "price", "service", "other"] as const;
+export type ReasonCode = (typeof REASON_CODES)[number];
+
+export const SCORES: readonly number[] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+export const MAX_COMMENT_LENGTH = 2000;
+export const DEFAULT_LOW_SCORE_THRESHOLD = 6;
+export const MIN_BIRTH_YEAR = 1900;
+
+export interface SurveyConfig {
+  /** Scores at or below this ask "what went wrong". */
+  lowScoreThreshold: number;
+  askBirthday: boolean;
+}
+
+/** Merchant settings arrive untyped (and empty while the block is being placed in the editor). */
+export function resolveConfig(settings: Readonly<Record<string, unknown>> | undefined): SurveyConfig {
+  const raw = settings?.low_score_threshold;
+  const parsed =
+    typeof raw === "number" ? raw : typeof raw === "string" && raw.trim() !== "" ? Number(raw) : NaN;
+  // 0..9 keeps both branches reachable: 10 would make every answer "low", negative none.
+  const lowScoreThreshold =
+    Number.isInteger(parsed) && parsed >= 0 && parsed <= 9 ? parsed : DEFAULT_LOW_SCORE_THRESHOLD;
+  const askBirthday = settings?.ask_birthday !== false && settings?.ask_birthday !== "false";
+  return { lowScoreThreshold, askBirthday };
+}
+
+export function isLowScore(score: number, config: SurveyConfig): boolean {
+  return score <= config.lowScoreThreshold;
+}
+
+export type Phase = "loading" | "hidden" | "score" | "details" | "submitting" | "thanks";
+export type FieldName = "score" | "reasons" | "comment" | "birthday" | "birthdayConsent" | "form";
+/** Error codes per field (translated by the component as `errors.<code>`). */
+export type FieldErrors = Partial<Record<FieldName, string[]>>;
+
+export interface Reward {
+  code: string;
+  endsAt: string | null;
+}
+
+export interface SurveyState {
+  phase: Phase;
+  score: number | null;
+  reasons: ReasonCode[];
+  comment: string;
+  birthday: string;
+  birthdayConsent: boolean;
+  errors: FieldErrors;
+  reward: Reward | null;
+}
+
+export const initialState: SurveyState = {
+  phase: "loading",
+  score: null,
+  reasons: [],
+  comment: "",
+  birthday: "",
+  birthdayConsent: false,
+  errors: {},
+  reward: null,
+};
+
+export type SurveyEvent =
+  /** Storage was read; `canSubmit` is false when there is no order id or no backend URL. */
+  | { type: "opened"; alreadyAnswered: boolean; canSubmit: boolean }
+  | { type: "scored"; score: number }
+  | { type: "reasonsChanged"; reasons: readonly string[] }
+  | { type: "commentChanged"; comment: string }
+  | { type: "birthdayChanged"; birthday: string }
+  | { type: "consentChanged"; consent: boolean }
+  /** `today` is the buyer's calendar day (YYYY-MM-DD), for the "birthday not in the future" check. */
+  | { type: "submitRequested"; today: string }
+  | { type: "submitSucceeded"; reward: Reward | null }
+  | { type: "submitRejected"; fieldErrors: FieldErrors }
+  /** Backend down, timed out or refused the token: the survey disappears rather than nag. */
+  | { type: "submitFailed" }
+  | { type: "dismissed" };
+
+const EDITABLE: readonly Phase[] = ["score", "details"];
+
+export function reduce(state: SurveyState, event: SurveyEvent): SurveyState {
+  switch (event.type) {
+    case "opened":
+      if (state.phase !== "loading") return state;
+      return { ...state, phase: event.alreadyAnswered || !event.canSubmit ? "hidden" : "score" };
+    case "scored":
+      if (!EDITABLE.includes(state.phase) || !isScore(event.score)) return state;
+      return { ...state, phase: "details", score: event.score, errors: withoutField(state.errors, "score") };
+    case "reasonsChanged": {
+      if (!EDITABLE.includes(state.phase)) return state;
+      const reasons = REASON_CODES.filter((code) => event.reasons.includes(code));
+      return { ...state, reasons, errors: withoutField(state.errors, "reasons") };
+    }
+    case "commentChanged":
+      if (!EDITABLE.includes(state.phase)) return state;
+      return {
+        ...state,
+        comment: event.comment.slice(0, MAX_COMMENT_LENGTH),
+        errors: withoutField(state.errors, "comment"),
+      };
+    case "birthdayChanged":
+      if (!EDITABLE.includes(state.phase)) return state;
+      return { ...state, birthday: event.birthday.trim(), errors: withoutField(state.errors, "birthday") };
+    case "consentChanged":
+      if (!EDITABLE.includes(state.phase)) return state;
+      return {
+        ...state,
+        birthdayConsent: event.consent,
+        errors: withoutField(state.errors, "birthdayConsent"),
+      };
+    case "submitRequested": {
+      if (!EDITABLE.includes(state.phase)) return state;
+      const errors = validateDraft(state, event.today);
+      return hasErrors(errors) ? { ...state, errors } : { ...state, phase: "submitting", errors: {} };
+    }
+    case "submitSucceeded":
+      if (state.phase !== "submitting") return state;
+      return { ...state, phase: "thanks", reward: event.reward };
+    case "submitRejected":
+      if (state.phase !== "submitting") return state;
+      return { ...state, phase: "details", errors: event.fieldErrors };
+    case "submitFailed":
+      return state.phase === "thanks" ? state : { ...state, phase: "hidden" };
+    case "dismissed":
+      return EDITABLE.includes(state.phase) ? { ...state, phase: "hidden" } : state;
+  }
+}
+
+function isScore(score: number): boolean {
+  return Number.isInteger(score) && score >= 0 && score <= 10;
+}
+
+function withoutField(errors: FieldErrors, field: FieldName): FieldErrors {
+  if (!(field in errors) && !("form" in errors)) return errors;
+  const next = { ...errors };
+  delete next[field];
+  delete next.form;
+  return next;
+}
+
+export function hasErrors(errors: FieldErrors): boolean {
+  return Object.values(errors).some((codes) => codes !== undefined && codes.length > 0);
+}
+
+/** The same rules as the app's payload schema, checked before sending so the buyer sees them at once. */
+export function validateDraft(state: SurveyState, today: string): FieldErrors {
+  const errors: FieldErrors = {};
+  if (state.score === null || !isScore(state.score)) errors.score = ["required"];
+  if (state.comment.length > MAX_COMMENT_LENGTH) errors.comment = ["too_long"];
+  if (state.birthday !== "") {
+    const problem = birthdayProblem(state.birthday, today);
+    if (problem) errors.birthday = [problem];
+    else if (!state.birthdayConsent) errors.birthdayConsent = ["consent_required"];
+  }
+  return errors;
+}
+
+/** Why a YYYY-MM-DD birthday is unacceptable, or null when it is a real past date after 1900. */
+export function birthdayProblem(birthday: string, today: string): string | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(birthday);
+  if (!match) return "invalid_date";
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  // Before building a Date: Date.UTC reads years 0–99 as 1900–1999.
+  if (year < MIN_BIRTH_YEAR) return "implausible_year";
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
+    return "invalid_date";
+  }
+  if (birthday > today) return "future_date";
+  return null;
+}
+
+/** The buyer's local calendar day; the extension runs in the buyer's browser. */
+export function localDay(now: Date): string {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+export interface FeedbackPayload {
+  score: number;
+  reasons: ReasonCode[];
+  comment?: string;
+  birthday?: string;
+  birthdayConsent?: boolean;
+  locale: string;
+  orderId: string;
+}
+
+/** What is sent: reasons and comment only for a low score, the birthday only with consent. */
+export function buildPayload(
+  state: SurveyState,
+  config: SurveyConfig,
+  context: { orderId: string; locale: string }
+): FeedbackPayload {
+  if (state.score === null) throw new Error("buildPayload needs a score");
+  const low = isLowScore(state.score, config);
+  const payload: FeedbackPayload = {
+    score: state.score,
+    reasons: low ? state.reasons : [],
+    locale: context.locale,
+    orderId: context.orderId,
+  };
+  const comment = state.comment.trim();
+  if (low && comment !== "") payload.comment = comment;
+  if (config.askBirthday && state.birthday !== "" && state.birthdayConsent) {
+    payload.birthday = state.birthday;
+    payload.birthdayConsent = true;
+  }
+  return payload;
+}
+
+/**
+ * Thank-you pages give `gid://shopify/OrderIdentity/N`, order-status pages `gid://shopify/Order/N`,
+ * with the same N for the same order. One form keeps the "once per order" memory and the backend key
+ * identical on both pages.
+ */
+export function normalizeOrderId(id: string | null | undefined): string | null {
+  if (!id) return null;
+  const match = /^(?:gid:\/\/shopify\/(?:Order|OrderIdentity)\/)?(\d+)$/.exec(id.trim());
+  return match ? `gid://shopify/Order/${match[1]}` : null;
+}
+
+export function storageKey(orderId: string): string {
+  return `kinship-feedback:${orderId.slice(orderId.lastIndexOf("/") + 1)}`;
+}
+
+/** What the extension remembers per order so it does not ask twice. */
+export interface AnsweredRecord {
+  at: string;
+  outcome: "submitted" | "dismissed";
+}

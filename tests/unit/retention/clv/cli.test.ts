@@ -1,0 +1,128 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+import { parseSummaryCsv, parseTransactionLog } from "../../../../app/retention/clv/csv-input";
+import { cdnowFile, PUBLISHED, REPO_ROOT } from "./shared-data";
+
+const run = promisify(execFile);
+const CLI = path.join(REPO_ROOT, "app/retention/clv/cli.ts");
+
+async function clv(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", CLI, ...args], { cwd: REPO_ROOT });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+const scratch = mkdtempSync(path.join(tmpdir(), "kinship-clv-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const writeScratch = (name: string, text: string): string => {
+  const file = path.join(scratch, name);
+  writeFileSync(file, text);
+  return file;
+};
+
+describe("clv fit (command)", () => {
+  it("prints the documented JSON shape with the published CDNOW values", async () => {
+    const { code, stdout } = await clv("fit", cdnowFile("cdnow_customers_summary_with_transactions.csv"));
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out.customers).toBe(2357);
+    expect(Object.keys(out)).toEqual(expect.arrayContaining(["customers", "bgnbd", "gammaGamma", "backtest"]));
+    expect(Object.keys(out.bgnbd)).toEqual(expect.arrayContaining(["r", "alpha", "a", "b", "logLikelihood", "converged"]));
+    expect(out.bgnbd.converged).toBe(true);
+    expect(Math.abs(out.bgnbd.r / PUBLISHED.bgnbd.r - 1)).toBeLessThan(0.01);
+    expect(Math.abs(out.bgnbd.logLikelihood - PUBLISHED.bgnbd.logLikelihood)).toBeLessThan(0.1);
+    expect(Math.abs(out.gammaGamma.p / PUBLISHED.gammaGamma.p - 1)).toBeLessThan(0.01);
+    expect(Math.abs(out.gammaGamma.q / PUBLISHED.gammaGamma.q - 1)).toBeLessThan(0.01);
+    expect(Math.abs(out.gammaGamma.v / PUBLISHED.gammaGamma.v - 1)).toBeLessThan(0.01);
+    expect(out.backtest).toBeNull();
+  });
+
+  it("gives gammaGamma null for a summary without monetary values", async () => {
+    const { code, stdout } = await clv("fit", cdnowFile("cdnow_customers_summary.csv"));
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out.gammaGamma).toBeNull();
+    expect(Math.abs(out.bgnbd.b / PUBLISHED.bgnbd.b - 1)).toBeLessThan(0.01);
+  });
+
+  it("backtests the raw CDNOW log in transactions mode", async () => {
+    const { code, stdout } = await clv(
+      "fit",
+      cdnowFile("CDNOW_sample.txt"),
+      "--transactions",
+      "--calibration-end",
+      "1997-09-30",
+      "--holdout-end",
+      "1998-06-30",
+      "--unit",
+      "weeks",
+    );
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out.customers).toBe(2357);
+    expect(Math.abs(out.bgnbd.a / PUBLISHED.bgnbd.a - 1)).toBeLessThan(0.01);
+    expect(Math.abs(out.gammaGamma.p / PUBLISHED.gammaGamma.p - 1)).toBeLessThan(0.01);
+    expect(out.backtest.holdoutActual).toBe(1882);
+    expect(out.backtest.holdoutPredicted).toBeGreaterThan(1500);
+    expect(out.backtest.holdoutPredicted).toBeLessThan(1900);
+    expect(out.backtest.mae).toBeLessThan(out.backtest.naiveMae);
+  });
+
+  it("names the line of a bad row and exits non-zero", async () => {
+    const file = writeScratch("bad.csv", "ID,frequency,recency,T\n1,2,30.43,38.86\n2,1,abc,38.86\n");
+    const { code, stdout, stderr } = await clv("fit", file);
+    expect(code).not.toBe(0);
+    expect(stdout).toBe("");
+    expect(stderr).toMatch(/line 3: recency is not a number: "abc"/);
+  });
+
+  it("reports a missing column, an unreadable file and a bad transaction date", async () => {
+    const noT = await clv("fit", writeScratch("no-t.csv", "frequency,recency\n1,2\n"));
+    expect(noT.code).not.toBe(0);
+    expect(noT.stderr).toMatch(/line 1: .*missing T/);
+    const missing = await clv("fit", path.join(scratch, "nope.csv"));
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(/cannot read/);
+    const badDate = await clv("fit", writeScratch("log.csv", "customer_id,date,amount\nA,2024-01-05,10\nA,2024-13-01,5\n"), "--transactions");
+    expect(badDate.code).not.toBe(0);
+    expect(badDate.stderr).toMatch(/line 3: /);
+  });
+
+  it("explains usage errors", async () => {
+    const { code, stderr } = await clv("fit");
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/missing <file>/);
+  });
+});
+
+describe("input parsing", () => {
+  it("accepts lifetimes/BTYD header names and quoted fields", () => {
+    const rows = parseSummaryCsv('ID,x,t_x,T,zbar\r\n"7",2,3.5,10,"12.5"\r\n');
+    expect(rows).toEqual([{ customerId: "7", frequency: 2, recency: 3.5, T: 10, monetaryValue: 12.5 }]);
+  });
+
+  it("rejects summaries that cannot come from a purchase history", () => {
+    expect(() => parseSummaryCsv("frequency,recency,T\n1.5,1,2\n")).toThrow(/line 2: frequency must be a whole number/);
+    expect(() => parseSummaryCsv("frequency,recency,T\n1,5,2\n")).toThrow(/line 2: need 0 ≤ recency ≤ T/);
+    expect(() => parseSummaryCsv("frequency,recency,T\n0,1,2\n")).toThrow(/line 2: recency must be 0/);
+    expect(() => parseSummaryCsv("frequency,recency,T\n1,1\n")).toThrow(/line 2: expected 3 fields/);
+  });
+
+  it("reads a log with or without header, amount optional", () => {
+    expect(parseTransactionLog("a,2024-01-02\nb,20240103,4.5\n")).toEqual([
+      { customerId: "a", date: "2024-01-02", amount: undefined },
+      { customerId: "b", date: "20240103", amount: 4.5 },
+    ]);
+    expect(parseTransactionLog("customer_id,date\na,2024-01-02\n")).toHaveLength(1);
+    expect(() => parseTransactionLog("customer_id,date\na,2024-01-02,1,2\n")).toThrow(/line 2: expected customer_id,date/);
+  });
+});

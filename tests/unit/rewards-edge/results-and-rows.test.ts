@@ -1,0 +1,136 @@
+import { describe, expect, it } from "vitest";
+import { decisionFromRow, decisionInstant } from "../../../app/jobs/issuance.server";
+import type { IssuedRow } from "../../../app/models/issued-discounts.server";
+import { periodOfKey } from "../../../app/models/issued-discounts.server";
+import { summarizeRuleResults, type LedgerRowForResults } from "../../../app/models/reward-results.server";
+import { buildFlowPayload, flowPayloadProblems, idempotencyKey, validateRuleInput, type Rule } from "../../../app/retention/rewards";
+
+function rule(input: Record<string, unknown>, id = "rule-1"): Rule {
+  const result = validateRuleInput(input, { knownTiers: [] });
+  if (!result.ok) throw new Error(JSON.stringify(result.fieldErrors));
+  return { ...result.rule, id } as Rule;
+}
+
+function row(partial: Partial<IssuedRow> & Pick<IssuedRow, "idempotencyKey" | "kind">): IssuedRow {
+  return {
+    id: "row",
+    shop: "s.myshopify.com",
+    ruleId: "rule-1",
+    customerShopifyId: "gid://shopify/Customer/7",
+    code: "K7M2QX9TBW4P",
+    shopifyDiscountId: null,
+    status: "recorded",
+    amount: 3,
+    startsAt: new Date("2026-05-10T04:00:00Z"),
+    endsAt: new Date("2026-05-21T04:00:00Z"),
+    redeemedAt: null,
+    redeemedOrderId: null,
+    redeemedRevenue: null,
+    error: null,
+    createdAt: new Date("2026-05-10T12:00:00Z"),
+    updatedAt: new Date("2026-05-10T12:00:00Z"),
+    ...partial,
+  };
+}
+
+describe("ledger keys and decision days", () => {
+  it("reads the period back from a key whose customer id contains ':'", () => {
+    const key = idempotencyKey("r:1", "gid://shopify/Customer/7", "tier:Gold: VIP");
+    expect(periodOfKey(key)).toBe("tier:Gold: VIP");
+  });
+
+  it("records a run of today at the current instant and a run of another day at that day's start", () => {
+    const now = new Date("2026-03-08T02:30:00Z");
+    expect(decisionInstant("2026-03-07", now, "America/New_York")).toEqual(now);
+    expect(decisionInstant("2026-03-05", now, "America/New_York").toISOString()).toBe("2026-03-05T05:00:00.000Z");
+  });
+});
+
+describe("decisionFromRow: finishing a row an earlier run recorded", () => {
+  const birthday = rule({ kind: "birthday", name: "Birthday", reward: { type: "percentage", percentage: 15 }, lastChance: true, windowDaysAfter: 3 });
+
+  it("rebuilds a birthday reminder (moment, last chance) that notifies through Flow", () => {
+    const key = idempotencyKey("rule-1", "gid://shopify/Customer/7", "2026:remind:+2");
+    const d = decisionFromRow(row({ idempotencyKey: key, kind: "remind" }), birthday, "UTC")!;
+    expect(d).toMatchObject({ kind: "remind", moment: 2, lastChance: true, notify: true, reason: "birthday", reward: { type: "percentage", percentage: 15 } });
+    const payload = buildFlowPayload(d, "K7M2QX9TBW4P", { ruleName: "Birthday", currencyCode: "EUR" });
+    expect(payload.moment).toBe("lastChance");
+    expect(flowPayloadProblems(payload)).toEqual([]);
+  });
+
+  it("a birthday issue creates the code silently (its reminders carry the message)", () => {
+    const key = idempotencyKey("rule-1", "gid://shopify/Customer/7", "2026");
+    expect(decisionFromRow(row({ idempotencyKey: key, kind: "issue" }), birthday, "UTC")).toMatchObject({ notify: false, channel: "promotional" });
+  });
+
+  it("finds a tier's own reward from the period, also for repeatable tier codes", () => {
+    const tiers = rule({
+      kind: "loyaltyTiers",
+      name: "Tiers",
+      metric: "netSpend",
+      oncePerCustomer: false,
+      tiers: [
+        { name: "Silver", threshold: 100, reward: { type: "fixedAmount", amount: 5 } },
+        { name: "Gold", threshold: 500, reward: { type: "percentage", percentage: 20 }, minimumSubtotal: 50 },
+      ],
+    });
+    const key = idempotencyKey("rule-1", "gid://shopify/Customer/7", "tier:Gold:2026-05-10");
+    expect(decisionFromRow(row({ idempotencyKey: key, kind: "issue" }), tiers, "UTC")).toMatchObject({
+      reason: "tierUpgrade",
+      reward: { type: "percentage", percentage: 20 },
+      minimumSubtotal: 50,
+      notify: true,
+    });
+  });
+
+  it("a one-off grant recorded outside the daily run (feedback compensation) is a transactional thank-you", () => {
+    const winback = rule({ kind: "winback", name: "Sorry", reward: { type: "fixedAmount", amount: 10 } });
+    const d = decisionFromRow(row({ idempotencyKey: "feedback-compensation:fb-1", kind: "issue" }), winback, "UTC")!;
+    expect(d).toMatchObject({ reason: "feedbackThanks", notify: true, channel: "transactional", reward: { type: "fixedAmount", amount: 10 } });
+    expect(flowPayloadProblems(buildFlowPayload(d, "K7M2QX9TBW4P", { ruleName: "Sorry", currencyCode: "EUR" }))).toEqual([]);
+  });
+
+  it("gives up when the tier no longer exists", () => {
+    const tiers = rule({ kind: "loyaltyTiers", name: "T", metric: "orderCount", tiers: [{ name: "Silver", threshold: 2, reward: { type: "freeShipping" } }] });
+    const key = idempotencyKey("rule-1", "gid://shopify/Customer/7", "tier:Platinum");
+    expect(decisionFromRow(row({ idempotencyKey: key, kind: "issue" }), tiers, "UTC")).toBeNull();
+  });
+});
+
+describe("summarizeRuleResults", () => {
+  const day = (d: string) => new Date(`${d}T12:00:00Z`);
+  const base = { ruleId: "r", kind: "issue", issued: true, decidedAt: day("2026-01-01"), startsAt: day("2026-01-01"), endsAt: day("2026-01-15"), redeemedAt: null, redeemedRevenue: null };
+  const rows: LedgerRowForResults[] = [
+    { ...base, customerId: "a", redeemedAt: day("2026-01-05"), redeemedRevenue: 80 },
+    { ...base, customerId: "b", redeemedAt: day("2026-01-09"), redeemedRevenue: 40.5 },
+    { ...base, customerId: "c" },
+    { ...base, customerId: "d", issued: false },
+    { ...base, customerId: "e", kind: "holdout" },
+    { ...base, customerId: "f", kind: "holdout" },
+    { ...base, customerId: "g", kind: "holdout" },
+    { ...base, customerId: "h", kind: "holdout" },
+    { ...base, ruleId: "other", customerId: "z" },
+  ];
+  const orders = new Map([
+    ["a", [day("2026-01-05").getTime()]],
+    ["b", [day("2026-01-09").getTime()]],
+    ["c", [day("2026-02-20").getTime()]],
+    ["e", [day("2026-01-10").getTime()]],
+    ["f", [day("2025-12-01").getTime()]],
+  ]);
+
+  it("counts issued (created in Shopify only), redeemed, revenue, and treated vs held-out rates", () => {
+    const [r] = summarizeRuleResults(["r"], rows, orders, day("2026-06-01"));
+    expect(r).toMatchObject({ ruleId: "r", issued: 3, redeemed: 2, redemptionRate: 0.6667, revenue: 120.5 });
+    expect(r.treated).toEqual({ customers: 3, windowPurchaseRate: 0.6667, repeatRate: 1 });
+    expect(r.heldOut).toEqual({ customers: 4, windowPurchaseRate: 0.25, repeatRate: 0.25 });
+    expect(r.uplift).toEqual({ windowPurchaseRate: 0.4167, repeatRate: 0.75 });
+  });
+
+  it("has no uplift without a holdout group, and no rates without codes", () => {
+    const [r] = summarizeRuleResults(["other"], rows, orders, day("2026-06-01"));
+    expect(r.uplift).toEqual({ windowPurchaseRate: null, repeatRate: null });
+    const [empty] = summarizeRuleResults(["none"], rows, orders, day("2026-06-01"));
+    expect(empty).toMatchObject({ issued: 0, redeemed: 0, redemptionRate: null, revenue: 0 });
+  });
+});

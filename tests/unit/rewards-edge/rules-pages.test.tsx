@@ -1,0 +1,124 @@
+import { renderToString } from "react-dom/server";
+import type { RouteObject } from "react-router-dom";
+import { createStaticHandler, createStaticRouter, StaticRouterProvider } from "react-router-dom/server";
+import { AppProvider } from "@shopify/polaris";
+import polarisEn from "@shopify/polaris/locales/en.json";
+import { describe, expect, it } from "vitest";
+import RulePage, { formToRuleInput } from "../../../app/routes/app.rules.$id";
+import RulesPage from "../../../app/routes/app.rules";
+
+/** Server-renders a route component the way Remix would, with the given loader (and action) data. */
+async function render(
+  path: string,
+  routes: Array<{ path: string; loader: () => object; action?: () => object; Component: () => JSX.Element }>,
+  method: "GET" | "POST" = "GET",
+) {
+  const handler = createStaticHandler(routes.map((r, i): RouteObject => ({ id: `r${i}`, path: r.path, loader: r.loader, action: r.action, Component: r.Component })));
+  const context = await handler.query(new Request(`http://app.test${path}`, { method, ...(method === "POST" ? { body: new URLSearchParams() } : {}) }));
+  if (context instanceof Response) throw new Error(`Unexpected response ${context.status}`);
+  const router = createStaticRouter(handler.dataRoutes, context);
+  // React separates adjacent text parts with empty comments; drop them so the text reads as shown.
+  return renderToString(
+    <AppProvider i18n={polarisEn}>
+      <StaticRouterProvider router={router} context={context} hydrate={false} />
+    </AppProvider>,
+  ).replaceAll("<!-- -->", "");
+}
+
+const ruleData = {
+  isNew: false,
+  id: "rule-1",
+  kind: "birthday",
+  values: { kind: "birthday", name: "Birthday gift", enabled: "true", "reward.type": "percentage", "reward.percentage": "-5", windowDaysBefore: "7", windowDaysAfter: "3", reminders: "-7, -3, 0", holdoutShare: "10" },
+  today: "2026-05-14",
+  currencyCode: "EUR",
+  knownTiers: ["Gold"],
+  segments: [],
+  pausedReason: "Paused: the monthly cap of 10 codes is reached (10 issued in 2026-05); 3 customers who were due a code did not get one. The rule resumes on 2026-06-01.",
+  preview: { recipients: ["a", "b"], count: 2, maxCost: 24.5, heldOut: 1, reminders: 0, pausedReason: null, withheldByBudget: 0, today: "2026-05-14" },
+  results: {
+    ruleId: "rule-1", issued: 40, redeemed: 10, redemptionRate: 0.25, revenue: 812.4, reminders: 80,
+    treated: { customers: 40, windowPurchaseRate: 0.3, repeatRate: 0.45 },
+    heldOut: { customers: 5, windowPurchaseRate: 0.2, repeatRate: 0.4 },
+    uplift: { windowPurchaseRate: 0.1, repeatRate: 0.05 },
+  },
+  recent: [],
+};
+
+describe("rule page", () => {
+  it("shows the stored values, the pause, today's preview and the results", async () => {
+    const html = await render("/app/rules/rule-1", [{ path: "/app/rules/:id", loader: () => ruleData, Component: RulePage }]);
+    expect(html).toContain('value="Birthday gift"');
+    expect(html).toContain("This rule is paused");
+    expect(html).toContain("2 customers would get this today");
+    expect(html).toContain("812.40 EUR");
+    expect(html).toContain("Bought while the code was valid: 30.0% vs 20.0%");
+  });
+
+  it("shows each server error next to its field", async () => {
+    const html = await render(
+      "/app/rules/rule-1",
+      [
+        {
+          path: "/app/rules/:id",
+          loader: () => ruleData,
+          action: () => ({ ok: false, fieldErrors: { "reward.percentage": ["A percentage can't be negative."] }, preview: null }),
+          Component: RulePage,
+        },
+      ],
+      "POST",
+    );
+    expect(html).toContain("Some fields need attention");
+    // Polaris ties the message to the field it belongs to.
+    const field = /<input[^>]*\sid="([^"]+)"[^>]*value="-5"/.exec(html);
+    expect(field).not.toBeNull();
+    expect(html).toMatch(new RegExp(`id="${field![1]}Error"[^>]*>[\\s\\S]*?A percentage can&#x27;t be negative\\.`));
+  });
+});
+
+describe("rules list", () => {
+  it("lists rules with their results and offers the holiday presets", async () => {
+    const html = await render("/app/rules", [
+      {
+        path: "/app/rules",
+        loader: () => ({
+          rules: [{ id: "rule-1", name: "Birthday gift", kind: "birthday", enabled: true, pausedReason: null, endsAt: null, results: ruleData.results }],
+          invalid: [],
+          currencyCode: "EUR",
+          presets: [{ id: "international-womens-day", name: "International Women's Day (8 March)" }],
+        }),
+        Component: RulesPage,
+      },
+    ]);
+    expect(html).toContain("Birthday gift");
+    expect(html).toContain("+10.0 pts");
+    expect(html).toContain("/app/rules/new?kind=holidayCampaign&amp;preset=international-womens-day");
+  });
+});
+
+describe("form fields to rule input", () => {
+  it("nests dotted names, reads booleans and reminder lists, and turns the holdout percentage into a share", () => {
+    const input = formToRuleInput(
+      Object.entries({
+        intent: "save",
+        kind: "loyaltyTiers",
+        enabled: "false",
+        holdoutShare: "12.5",
+        "tiers.0.name": "Bronze",
+        "tiers.0.reward.type": "none",
+        "tiers.1.name": "Gold",
+        "tiers.1.reward.type": "percentage",
+        "tiers.1.reward.percentage": "15",
+        reminders: "-7, -3 0",
+        presetId: "",
+      }),
+    );
+    expect(input).toEqual({
+      kind: "loyaltyTiers",
+      enabled: false,
+      holdoutShare: 0.125,
+      tiers: [{ name: "Bronze", reward: null }, { name: "Gold", reward: { type: "percentage", percentage: "15" } }],
+      reminders: ["-7", "-3", "0"],
+    });
+  });
+});
