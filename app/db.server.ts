@@ -15,7 +15,15 @@ const require = createRequire(import.meta.url);
  */
 export function createDb(url: string = databaseUrl()): Db {
   if (databaseKind(url) === "sqlite") {
-    return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url }) });
+    const client = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url }) });
+    // The adapter has one connection and runs statements in order, so these apply before any query.
+    // WAL lets readers (the admin pages) proceed during an import; NORMAL syncs at checkpoints rather
+    // than every commit (a power cut may lose the last commits, never consistency); busy_timeout
+    // makes a second process (the CLI, a migration) wait instead of failing.
+    void client.$queryRawUnsafe("PRAGMA journal_mode = WAL").catch(() => undefined);
+    void client.$queryRawUnsafe("PRAGMA synchronous = NORMAL").catch(() => undefined);
+    void client.$queryRawUnsafe("PRAGMA busy_timeout = 5000").catch(() => undefined);
+    return client;
   }
   const { PrismaClient: PgPrismaClient } = require(".prisma/kinship-postgresql") as {
     PrismaClient: new (options: { adapter: PrismaPg }) => Db;

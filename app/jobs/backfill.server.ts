@@ -8,8 +8,8 @@ import {
   BULK_QUERY_RUN,
   type BulkOperationStatus,
 } from "../shopify/queries/bulk";
-import { upsertCustomers, refreshCustomerAggregates } from "../models/customers.server";
-import { upsertOrders } from "../models/orders.server";
+import { refreshCustomerAggregates } from "../models/customers.server";
+import { writeImportBatch } from "../models/import-batch.server";
 import {
   activeSyncRun,
   createSyncRun,
@@ -81,7 +81,7 @@ export interface ImportOptions {
   fetchImpl?: typeof fetch;
   batchSize?: number;
   /** Test seam: runs inside each batch's transaction, after the writes (a throw aborts that batch). */
-  afterBatchWrite?: (batchNumber: number) => void | Promise<void>;
+  afterBatchWrite?: (batchNumber: number) => void;
 }
 
 /**
@@ -159,18 +159,14 @@ export async function importBulkFile(shop: string, runId: string, url: string, o
     const batchOrders = orders;
     const batchCustomers = [...customers.values()];
     const cursor = lastLine;
-    await db.$transaction(
-      async (tx) => {
-        await upsertCustomers(shop, batchCustomers, { tx });
-        await upsertOrders(shop, batchOrders, { tx });
-        await options.afterBatchWrite?.(batchNumber);
-        await tx.syncRun.updateMany({
-          where: { shop, id: runId },
-          data: { cursor: String(cursor), processedCount: processed, ordersCount: ordersWritten + batchOrders.length },
-        });
-      },
-      { timeout: 120_000 },
-    );
+    await writeImportBatch({
+      shop,
+      runId,
+      customers: batchCustomers,
+      orders: batchOrders,
+      progress: { cursor: String(cursor), processedCount: processed, ordersCount: ordersWritten + batchOrders.length },
+      afterWrite: options.afterBatchWrite ? () => options.afterBatchWrite!(batchNumber) : undefined,
+    });
     ordersWritten += batchOrders.length;
     orders = [];
     customers = new Map();

@@ -10,7 +10,7 @@ const ORDER_COLUMNS = [
   "totalRefunded", "netTotal", "currencyCode", "cancelledAt", "test", "discountCodes", "createdAt", "updatedAt",
 ];
 
-function orderSpec(onlyIfNewer: boolean): UpsertSpec {
+export function orderSpec(onlyIfNewer: boolean): UpsertSpec {
   return {
     table: "Order",
     columns: ORDER_COLUMNS,
@@ -23,7 +23,7 @@ function orderSpec(onlyIfNewer: boolean): UpsertSpec {
   };
 }
 
-function orderRow(shop: string, order: OrderRecord, now: Date): unknown[] {
+export function orderRow(shop: string, order: OrderRecord, now: Date): unknown[] {
   return [
     newId(), shop, order.shopifyId, order.customerShopifyId, order.name, sqlTimestamp(order.processedAt),
     sqlTimestamp(order.shopifyUpdatedAt), order.totalPrice, order.totalRefunded, netOrderValue(order),

@@ -35,24 +35,23 @@ export interface UpsertSpec {
   updateWhere?: string;
 }
 
-export async function upsertRows(db: Db | Parameters<Parameters<Db["$transaction"]>[0]>[0], spec: UpsertSpec, rows: unknown[][]): Promise<number> {
-  if (rows.length === 0) return 0;
+/** The upsert statement for `tuples` rows, with this dialect's placeholders numbered from 1. */
+export function upsertSql(spec: UpsertSpec, tuples: number): string {
   const quote = (name: string) => `"${name}"`;
-  const params: unknown[] = [];
-  const tuples = rows.map((row) => {
-    const slots = row.map((value) => {
-      params.push(value);
-      return placeholder(params.length);
-    });
-    return `(${slots.join(", ")})`;
-  });
+  let index = 0;
+  const values = Array.from({ length: tuples }, () => `(${spec.columns.map(() => placeholder(++index)).join(", ")})`);
   const update = spec.update ?? spec.columns.filter((c) => c !== "id" && !spec.conflict.includes(c));
-  const sql =
-    `INSERT INTO ${quote(spec.table)} (${spec.columns.map(quote).join(", ")}) VALUES ${tuples.join(", ")} ` +
+  return (
+    `INSERT INTO ${quote(spec.table)} (${spec.columns.map(quote).join(", ")}) VALUES ${values.join(", ")} ` +
     `ON CONFLICT (${spec.conflict.map(quote).join(", ")}) DO UPDATE SET ` +
     update.map((c) => `${quote(c)} = excluded.${quote(c)}`).join(", ") +
-    (spec.updateWhere ? ` WHERE ${spec.updateWhere}` : "");
-  return db.$executeRawUnsafe(sql, ...params);
+    (spec.updateWhere ? ` WHERE ${spec.updateWhere}` : "")
+  );
+}
+
+export async function upsertRows(db: Db | Parameters<Parameters<Db["$transaction"]>[0]>[0], spec: UpsertSpec, rows: unknown[][]): Promise<number> {
+  if (rows.length === 0) return 0;
+  return db.$executeRawUnsafe(upsertSql(spec, rows.length), ...rows.flat());
 }
 
 /** Largest batch that keeps one statement under SQLite's and PostgreSQL's bound-parameter limits. */

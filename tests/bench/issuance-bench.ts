@@ -1,0 +1,93 @@
+/**
+ * Child: discount issuance against the emulator's throttle. A one-day campaign for --codes consenting
+ * customers; `runIssuance` records each decision, creates the code (discountCodeBasicCreate), writes the
+ * customer's reward metafields and fires the Flow trigger — every call paying the emulator's cost model.
+ * The bucket starts empty (--full-bucket to start full), so the run shows the sustained rate.
+ * Theoretical maximum = restore rate ÷ points one code actually costs (summed from `extensions.cost`).
+ *   DATABASE_URL=… tsx tests/bench/issuance-bench.ts --plan basic --codes 120
+ */
+import "./app-env";
+import db from "../../app/db.server";
+import { runIssuance } from "../../app/jobs/issuance.server";
+import { createRule } from "../../app/models/rules.server";
+import { addDays, localDateAt, validateRuleInput } from "../../app/retention/rewards";
+import { createAdminClient, type QueryCost } from "../../app/shopify/admin-client.server";
+import type { PlanName } from "../emulator/throttle";
+import { startEmulatedShopify, stopEmulatedShopify } from "../support/emulated-shopify";
+import { argValue, progress, reportResult, round } from "./harness";
+
+const plan = (argValue(process.argv, "--plan") ?? "basic") as PlanName;
+const codes = Number(argValue(process.argv, "--codes") ?? 120);
+const fullBucket = process.argv.includes("--full-bucket");
+const DOMAIN = `bench-issuance-${plan}.myshopify.com`;
+const TZ = "Europe/Zagreb";
+
+const emulator = await startEmulatedShopify({ shops: [{ domain: DOMAIN, size: "empty", seed: 3, currency: "EUR", timeZone: TZ, plan }] });
+const state = emulator.shop(DOMAIN);
+await db.shop.create({ data: { shop: state.domain, name: state.name, ianaTimezone: TZ, currencyCode: "EUR" } });
+
+const calls: { operation: string; cost?: QueryCost; waitMs?: number }[] = [];
+const client = createAdminClient(
+  { shop: state.domain, accessToken: emulator.issueAccessToken(state.domain).accessToken },
+  { log: (entry) => void calls.push(entry) },
+);
+
+const today = localDateAt(new Date(), TZ);
+const rule = validateRuleInput(
+  {
+    kind: "holidayCampaign",
+    name: "Bench campaign",
+    startsAt: today,
+    endsAt: addDays(today, 3),
+    audience: { type: "everyoneWithConsent" },
+    reward: { type: "percentage", percentage: 10 },
+  },
+  { knownTiers: [] },
+);
+if (!rule.ok) throw new Error(`bench rule rejected: ${JSON.stringify(rule.fieldErrors)}`);
+await createRule(state.domain, rule.rule);
+
+progress(`issuance (${plan}): ${codes} customers`);
+const mutate = emulator.mutate(state.domain);
+const rows = [];
+for (let i = 0; i < codes; i++) {
+  const { record } = mutate.createCustomer({ marketingState: "SUBSCRIBED" }, { deliver: false });
+  rows.push({ shop: state.domain, shopifyId: `gid://shopify/Customer/${record.id}`, email: record.email, marketingState: "SUBSCRIBED" });
+}
+await db.customer.createMany({ data: rows });
+
+if (!fullBucket) state.bucket.setAvailable(0);
+const bucketAtStart = state.bucket.status();
+progress(`issuance (${plan}): issuing ${codes} codes, bucket ${bucketAtStart.currentlyAvailable}/${bucketAtStart.maximumAvailable}, +${bucketAtStart.restoreRate}/s`);
+const started = performance.now();
+const summary = await runIssuance(state.domain, today, { client });
+const seconds = (performance.now() - started) / 1000;
+
+const answered = calls.filter((c) => c.waitMs === undefined);
+const points = answered.reduce((sum, c) => sum + (c.cost?.actualQueryCost ?? c.cost?.requestedQueryCost ?? 0), 0);
+const byOperation: Record<string, number> = {};
+for (const c of answered) byOperation[c.operation] = (byOperation[c.operation] ?? 0) + 1;
+const pointsPerCode = summary.created ? points / summary.created : 0;
+// Starting empty, every point spent had to be restored first; starting full, the bucket pays the first part.
+const minimumSeconds = Math.max(0, points - bucketAtStart.currentlyAvailable) / bucketAtStart.restoreRate;
+const achieved = summary.created / seconds;
+const ceiling = minimumSeconds > 0 ? summary.created / minimumSeconds : null;
+await stopEmulatedShopify(emulator);
+await db.$disconnect();
+
+reportResult({
+  plan,
+  restoreRate: bucketAtStart.restoreRate,
+  bucketSize: bucketAtStart.maximumAvailable,
+  bucketAtStart: bucketAtStart.currentlyAvailable,
+  codes: summary.created,
+  delivered: summary.delivered,
+  failed: summary.failed + summary.retryLater,
+  seconds: round(seconds, 2),
+  codesPerSecond: round(achieved, 3),
+  pointsPerCode: round(pointsPerCode, 1),
+  requests: byOperation,
+  throttledRetries: calls.length - answered.length,
+  theoreticalCodesPerSecond: ceiling === null ? null : round(ceiling, 3),
+  fractionOfMaximum: ceiling === null ? null : round(achieved / ceiling, 3),
+});
