@@ -27,3 +27,20 @@ for (const run of runs) {
     process.exit(result.status ?? 1);
   }
 }
+
+// Browser tests: Debian's Chromium driven through the emulated Shopify admin against the built app.
+const chromium = spawnSync("sh", ["-c", "command -v chromium"], { encoding: "utf8" }).stdout.trim();
+if (process.env.KINSHIP_SKIP_E2E === "1") {
+  console.log("\nBrowser tests skipped (KINSHIP_SKIP_E2E=1).");
+} else if (!chromium) {
+  console.log("\nBrowser tests NOT run: Chromium is missing (apt-get install chromium; .ci/run installs it).");
+} else {
+  console.log("\n=== Browser tests (Chromium, SQLite) ===");
+  const build = spawnSync("npx", ["remix", "build"], { stdio: "inherit" });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+  const e2e = spawnSync("npx", ["vitest", "run", "--config", "tests/e2e/vitest.config.ts"], { stdio: "inherit", env: process.env });
+  if (e2e.status !== 0) {
+    console.error("Browser tests failed (screenshots in tests/e2e/screenshots/)");
+    process.exit(e2e.status ?? 1);
+  }
+}
