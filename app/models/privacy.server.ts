@@ -1,4 +1,5 @@
 import db from "../db.server";
+import { shopDataDeletes } from "./shop-data.server";
 
 /**
  * shop/redact (48 h after uninstall): remove every row Kinship holds for the shop, in one
@@ -6,14 +7,7 @@ import db from "../db.server";
  */
 export async function redactShop(shop: string) {
   await db.$transaction([
-    db.issuedDiscount.deleteMany({ where: { shop } }),
-    db.discountRule.deleteMany({ where: { shop } }),
-    db.feedback.deleteMany({ where: { shop } }),
-    db.order.deleteMany({ where: { shop } }),
-    db.customer.deleteMany({ where: { shop } }),
-    db.syncRun.deleteMany({ where: { shop } }),
-    db.jobRun.deleteMany({ where: { shop } }),
-    db.dataRequest.deleteMany({ where: { shop } }),
+    ...shopDataDeletes(shop),
     db.session.deleteMany({ where: { shop } }),
     db.shop.deleteMany({ where: { shop } }),
     db.webhookEvent.deleteMany({ where: { shop } }),

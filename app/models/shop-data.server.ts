@@ -80,8 +80,9 @@ export interface DeletedCounts {
  * resets settings and model. The session and the Shop row stay, so the app keeps working and a new
  * backfill can start from scratch. One transaction: all or nothing.
  */
-export async function deleteShopData(shop: string): Promise<DeletedCounts> {
-  const [issuedDiscounts, discountRules, feedback, orders, customers] = await db.$transaction([
+/** Deletes of everything Kinship learned about a shop (shared with shop/redact, which also removes the shop). */
+export function shopDataDeletes(shop: string) {
+  return [
     db.issuedDiscount.deleteMany({ where: { shop } }),
     db.discountRule.deleteMany({ where: { shop } }),
     db.feedback.deleteMany({ where: { shop } }),
@@ -90,6 +91,12 @@ export async function deleteShopData(shop: string): Promise<DeletedCounts> {
     db.syncRun.deleteMany({ where: { shop } }),
     db.jobRun.deleteMany({ where: { shop } }),
     db.dataRequest.deleteMany({ where: { shop } }),
+  ] as const;
+}
+
+export async function deleteShopData(shop: string): Promise<DeletedCounts> {
+  const [issuedDiscounts, discountRules, feedback, orders, customers] = await db.$transaction([
+    ...shopDataDeletes(shop),
     db.shop.updateMany({ where: { shop }, data: { settings: "{}", modelState: null, modelFittedAt: null } }),
   ]);
   return {
