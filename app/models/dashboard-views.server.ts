@@ -5,7 +5,7 @@
  */
 import db from "../db.server";
 import { latestSyncRun, syncProgress } from "./sync-runs.server";
-import { customerScanHint, LIFECYCLE_GROUPS, Sql } from "./customer-index.server";
+import { COVERING_LIST_INDEX, customerIndexes, customerScanHint, LIFECYCLE_GROUPS, Sql } from "./customer-index.server";
 import { dialect } from "./sql.server";
 import { readModelState, type ModelStateView } from "./model-state-views.server";
 import { DETRACTOR_MAX, PROMOTER_MIN } from "../retention/feedback/nps";
@@ -61,24 +61,50 @@ export interface LiveInsights {
   top20RevenueShare: number | null;
 }
 
-/** Repeat rate and revenue concentration straight from the customer rows (exact, always current). */
+/** SQLite: which of the given indexes exist (PostgreSQL plans from statistics and needs no choice). */
+async function haveIndexes(names: string[]): Promise<boolean> {
+  if (dialect !== "sqlite") return true;
+  const existing = await customerIndexes();
+  return names.every((n) => existing.has(n));
+}
+
+/**
+ * Repeat rate and revenue concentration straight from the customer rows (exact, always current).
+ * With the (shop, orderCount) and (shop, totalSpent) indexes each figure is an index-only range; with the
+ * covering list index the counts are one index-only pass; without either, one pass over the rows.
+ */
 export async function liveInsights(shop: string): Promise<LiveInsights> {
-  const orderHint = await customerScanHint(["Customer_shop_orderCount_id_idx"]);
-  const spendHint = await customerScanHint(["Customer_shop_totalSpent_id_idx"]);
-  const countOrders = (min: number) => {
+  let customers: number;
+  let buyers: number;
+  let returning: number;
+  let revenue: number;
+  const existing = dialect === "sqlite" ? await customerIndexes() : new Set<string>();
+  if (dialect === "sqlite" && !existing.has(COVERING_LIST_INDEX) && (await haveIndexes(["Customer_shop_orderCount_id_idx", "Customer_shop_totalSpent_id_idx"]))) {
+    const orderHint = await customerScanHint(["Customer_shop_orderCount_id_idx"]);
+    const spendHint = await customerScanHint(["Customer_shop_totalSpent_id_idx"]);
+    const countOrders = (min: number) => {
+      const sql = new Sql();
+      return scalar(`SELECT COUNT(*) AS "n" FROM "Customer"${orderHint} WHERE "shop" = ${sql.bind(shop)} AND "orderCount" >= ${sql.bind(min)}`, sql.params);
+    };
+    [customers, buyers, returning] = [await countOrders(0), await countOrders(1), await countOrders(2)];
     const sql = new Sql();
-    return scalar(`SELECT COUNT(*) AS "n" FROM "Customer"${orderHint} WHERE "shop" = ${sql.bind(shop)} AND "orderCount" >= ${sql.bind(min)}`, sql.params);
-  };
-  const [customers, buyers, returning] = await Promise.all([countOrders(0), countOrders(1), countOrders(2)]);
-  const revenueSql = new Sql();
-  const revenue = await scalar(
-    `SELECT COALESCE(SUM("totalSpent"), 0) AS "v" FROM "Customer"${spendHint} WHERE "shop" = ${revenueSql.bind(shop)}`,
-    revenueSql.params,
-  );
+    revenue = await scalar(`SELECT COALESCE(SUM("totalSpent"), 0) AS "v" FROM "Customer"${spendHint} WHERE "shop" = ${sql.bind(shop)}`, sql.params);
+  } else {
+    const sql = new Sql();
+    const hint = await customerScanHint([COVERING_LIST_INDEX]);
+    const [row] = await db.$queryRawUnsafe<Record<string, number | bigint | null>[]>(
+      `SELECT COUNT(*) AS "customers", SUM(CASE WHEN "orderCount" >= 1 THEN 1 ELSE 0 END) AS "buyers", ` +
+        `SUM(CASE WHEN "orderCount" >= 2 THEN 1 ELSE 0 END) AS "returning", COALESCE(SUM("totalSpent"), 0) AS "revenue" ` +
+        `FROM "Customer"${hint} WHERE "shop" = ${sql.bind(shop)}`,
+      ...sql.params,
+    );
+    [customers, buyers, returning, revenue] = ["customers", "buyers", "returning", "revenue"].map((k) => Number(row?.[k] ?? 0));
+  }
   const top = Math.ceil(0.2 * buyers);
   let topRevenue = 0;
   if (top > 0) {
     const sql = new Sql();
+    const spendHint = await customerScanHint(["Customer_shop_totalSpent_id_idx", COVERING_LIST_INDEX]);
     topRevenue = await scalar(
       `SELECT COALESCE(SUM("totalSpent"), 0) AS "v" FROM (SELECT "totalSpent" FROM "Customer"${spendHint} WHERE "shop" = ${sql.bind(shop)} ` +
         `ORDER BY "totalSpent" DESC LIMIT ${top}) AS "top"`,
@@ -138,21 +164,46 @@ function lastMonths(now: Date, n: number): string[] {
 export async function monthlyTrend(shop: string, now = new Date()): Promise<MonthlyTrend> {
   const months = lastMonths(now, 12);
   const since = new Date(`${months[0]}-01T00:00:00Z`);
-  const perMonth = async (column: "firstOrderAt" | "lapsedSince") => {
-    const sql = new Sql();
-    // Timestamps are stored in UTC (PostgreSQL: timestamp without time zone; SQLite: ISO text).
-    const month = dialect === "postgresql" ? `to_char("${column}", 'YYYY-MM')` : `substr("${column}", 1, 7)`;
-    const sinceParam = dialect === "postgresql" ? since : since.toISOString().replace("Z", "+00:00");
-    const hint = await customerScanHint([`Customer_shop_${column}_idx`]);
-    const rows = await db.$queryRawUnsafe<{ m: string; n: number | bigint }[]>(
-      `SELECT ${month} AS "m", COUNT(*) AS "n" FROM "Customer"${hint} WHERE "shop" = ${sql.bind(shop)} AND "${column}" >= ${sql.bind(sinceParam)} GROUP BY 1`,
-      ...sql.params,
-    );
-    const counts = new Map(rows.map((r) => [r.m, Number(r.n)]));
-    return months.map((m) => counts.get(m) ?? 0);
+  const sinceParam = dialect === "postgresql" ? since : since.toISOString().replace("Z", "+00:00");
+  // Timestamps are stored in UTC (PostgreSQL: timestamp without time zone; SQLite: ISO text).
+  const month = (column: string) => (dialect === "postgresql" ? `to_char("${column}", 'YYYY-MM')` : `substr("${column}", 1, 7)`);
+  const series = (counts: Map<string, number>) => months.map((m) => counts.get(m) ?? 0);
+  const add = (counts: Map<string, number>, key: string | null, n: number) => {
+    if (key) counts.set(key, (counts.get(key) ?? 0) + n);
   };
-  const [firstOrders, lapsed] = await Promise.all([perMonth("firstOrderAt"), perMonth("lapsedSince")]);
-  return { months, firstOrders, lapsed };
+
+  if (await haveIndexes(["Customer_shop_firstOrderAt_idx", "Customer_shop_lapsedSince_idx"])) {
+    // Two index ranges: only the last year's rows are read.
+    const perMonth = async (column: "firstOrderAt" | "lapsedSince") => {
+      const sql = new Sql();
+      const hint = await customerScanHint([`Customer_shop_${column}_idx`]);
+      const rows = await db.$queryRawUnsafe<{ m: string; n: number | bigint }[]>(
+        `SELECT ${month(column)} AS "m", COUNT(*) AS "n" FROM "Customer"${hint} WHERE "shop" = ${sql.bind(shop)} AND "${column}" >= ${sql.bind(sinceParam)} GROUP BY 1`,
+        ...sql.params,
+      );
+      const counts = new Map<string, number>();
+      for (const r of rows) add(counts, r.m, Number(r.n));
+      return series(counts);
+    };
+    return { months, firstOrders: await perMonth("firstOrderAt"), lapsed: await perMonth("lapsedSince") };
+  }
+  // Without those indexes: one pass over the shop's rows for both series.
+  const sql = new Sql();
+  const first = sql.bind(sinceParam);
+  const lapsedSince = sql.bind(sinceParam);
+  const rows = await db.$queryRawUnsafe<{ f: string | null; l: string | null; n: number | bigint }[]>(
+    `SELECT CASE WHEN "firstOrderAt" >= ${first} THEN ${month("firstOrderAt")} END AS "f", ` +
+      `CASE WHEN "lapsedSince" >= ${lapsedSince} THEN ${month("lapsedSince")} END AS "l", COUNT(*) AS "n" ` +
+      `FROM "Customer"${await customerScanHint()} WHERE "shop" = ${sql.bind(shop)} GROUP BY 1, 2`,
+    ...sql.params,
+  );
+  const firstOrders = new Map<string, number>();
+  const lapsed = new Map<string, number>();
+  for (const r of rows) {
+    add(firstOrders, r.f, Number(r.n));
+    add(lapsed, r.l, Number(r.n));
+  }
+  return { months, firstOrders: series(firstOrders), lapsed: series(lapsed) };
 }
 
 export interface RewardsSummary {

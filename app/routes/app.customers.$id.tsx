@@ -75,8 +75,10 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
         : null,
       predictedClv: c.predictedClv === null ? null : f.money(c.predictedClv),
       expectedPurchases: c.expectedPurchases === null ? null : f.number(c.expectedPurchases, { maximumFractionDigits: 2 }),
-      pAlive: c.pAlive,
-      pAliveText: c.pAlive === null ? null : f.percent(c.pAlive, 0),
+      // BG/NBD gives every one-time buyer P(alive) = 1: the model cannot judge them yet.
+      pAlive: c.orderCount <= 1 ? null : c.pAlive,
+      pAliveText: c.pAlive === null || c.orderCount <= 1 ? null : f.percent(c.pAlive, 0),
+      oneTimeBuyer: c.orderCount <= 1 && c.pAlive !== null,
       inputs: s
         ? {
             x: translatePlural(locale, "customer.repeatDays", s.frequency),
@@ -170,6 +172,10 @@ function ValueCard({ data }: { data: Found }) {
             </InlineStack>
             <ProgressBar progress={Math.round(v.pAlive * 100)} size="small" tone={v.pAlive < 0.3 ? "critical" : "success"} />
           </BlockStack>
+        ) : v.oneTimeBuyer ? (
+          <Text as="p" tone="subdued">
+            {t("customer.pAliveOneTime")}
+          </Text>
         ) : null}
         <Divider />
         <BlockStack gap="200">

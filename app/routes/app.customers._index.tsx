@@ -62,7 +62,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
         totalSpent: format.money(c.totalSpent),
         lastOrder: c.lastOrderAt ? format.date(c.lastOrderAt) : "—",
         predictedClv: format.money(c.predictedClv),
-        pAlive: c.pAlive === null ? "—" : format.percent(c.pAlive, 0),
+        // BG/NBD gives every one-time buyer P(alive) = 1: the model cannot judge them yet, so no figure.
+        pAlive: c.pAlive === null || c.orderCount <= 1 ? "—" : format.percent(c.pAlive, 0),
       };
     }),
   });
@@ -152,11 +153,10 @@ function CustomerFilters({ data }: { data: Data }) {
   useDebounced(query, (q) => change({ query: q.trim() || null }), 350);
 
   const selectedTab = values.lifecycle.length === 1 ? Math.max(0, TABS.indexOf(values.lifecycle[0] as (typeof TABS)[number])) : 0;
-  const tabs: TabProps[] = TABS.map((tab, index) => ({
+  const tabs: TabProps[] = TABS.map((tab) => ({
     id: `customers-tab-${tab}`,
     content: tab === "all" ? t("customers.tab.all") : t(`lifecycle.${tab}`),
     isLocked: true,
-    onAction: () => change({ lifecycle: index === 0 ? null : tab }),
   }));
 
   const sortOptions: IndexFiltersProps["sortOptions"] = CUSTOMER_SORTS.flatMap((sort) => [

@@ -4,9 +4,8 @@ import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { NavMenu } from "@shopify/app-bridge-react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css";
-import polarisEn from "@shopify/polaris/locales/en.json";
 import { authenticate } from "../shopify.server";
-import { resolveLocale, translate } from "../i18n";
+import { polarisTranslations, resolveLocale, translate } from "../i18n";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
@@ -19,6 +18,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     // variable for its bounce page): Shopify's CDN is unreachable there.
     appBridgeUrl: process.env.APP_BRIDGE_URL || undefined,
     locale,
+    // Polaris ships no Ukrainian, Russian or Croatian strings: Kinship's own overlay on its English.
+    polarisI18n: polarisTranslations(locale),
     nav: {
       customers: translate(locale, "nav.customers"),
       segments: translate(locale, "nav.segments"),
@@ -31,18 +32,25 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 export default function App() {
-  const { apiKey, appBridgeUrl, nav } = useLoaderData<typeof loader>();
+  const { apiKey, appBridgeUrl, nav, locale, polarisI18n } = useLoaderData<typeof loader>();
+  // Shopify passes ?locale= only on the first load: carry it on every link so pages stay translated.
+  const to = (path: string) => `${path}?locale=${locale}`;
   return (
-    <AppProvider isEmbeddedApp apiKey={apiKey} i18n={polarisEn} {...(appBridgeUrl ? { __APP_BRIDGE_URL: appBridgeUrl } : {})}>
+    <AppProvider
+      isEmbeddedApp
+      apiKey={apiKey}
+      i18n={polarisI18n as Parameters<typeof AppProvider>[0]["i18n"]}
+      {...(appBridgeUrl ? { __APP_BRIDGE_URL: appBridgeUrl } : {})}
+    >
       <NavMenu>
-        <Link to="/app" rel="home">
+        <Link to={to("/app")} rel="home">
           {nav.dashboard}
         </Link>
-        <Link to="/app/customers">{nav.customers}</Link>
-        <Link to="/app/segments">{nav.segments}</Link>
-        <Link to="/app/rules">{nav.rules}</Link>
-        <Link to="/app/feedback">{nav.feedback}</Link>
-        <Link to="/app/settings">{nav.settings}</Link>
+        <Link to={to("/app/customers")}>{nav.customers}</Link>
+        <Link to={to("/app/segments")}>{nav.segments}</Link>
+        <Link to={to("/app/rules")}>{nav.rules}</Link>
+        <Link to={to("/app/feedback")}>{nav.feedback}</Link>
+        <Link to={to("/app/settings")}>{nav.settings}</Link>
       </NavMenu>
       <Outlet />
     </AppProvider>

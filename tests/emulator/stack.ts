@@ -85,10 +85,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     },
   );
   const close = async () => {
-    if (app.exitCode === null) {
+    if (app.exitCode === null && app.signalCode === null) {
       const exited = new Promise((resolve) => app.once("exit", resolve));
       app.kill("SIGTERM");
+      // remix-serve waits for open keep-alive connections; don't wait minutes for it.
+      const force = setTimeout(() => app.kill("SIGKILL"), 3_000);
       await exited;
+      clearTimeout(force);
     }
     await Promise.allSettled([frame.close(), emulator.close()]);
   };

@@ -213,10 +213,28 @@ CREATE INDEX "Customer_shop_rfmSegment_id_idx" ON "Customer"("shop", "rfmSegment
 CREATE INDEX "Customer_shop_tier_id_idx" ON "Customer"("shop", "tier", "id");
 
 -- CreateIndex
-CREATE INDEX "Customer_shop_predictedClv_idx" ON "Customer"("shop", "predictedClv");
+CREATE INDEX "Customer_shop_predictedClv_id_idx" ON "Customer"("shop", "predictedClv", "id");
 
 -- CreateIndex
-CREATE INDEX "Customer_shop_lastOrderAt_idx" ON "Customer"("shop", "lastOrderAt");
+CREATE INDEX "Customer_shop_lastOrderAt_id_idx" ON "Customer"("shop", "lastOrderAt", "id");
+
+-- CreateIndex
+CREATE INDEX "Customer_shop_orderCount_id_idx" ON "Customer"("shop", "orderCount", "id");
+
+-- CreateIndex
+CREATE INDEX "Customer_shop_totalSpent_id_idx" ON "Customer"("shop", "totalSpent", "id");
+
+-- CreateIndex
+CREATE INDEX "Customer_shop_pAlive_id_idx" ON "Customer"("shop", "pAlive", "id");
+
+-- CreateIndex
+CREATE INDEX "Customer_shop_firstOrderAt_idx" ON "Customer"("shop", "firstOrderAt");
+
+-- CreateIndex
+CREATE INDEX "Customer_shop_lapsedSince_idx" ON "Customer"("shop", "lapsedSince");
+
+-- CreateIndex
+CREATE INDEX "Customer_shop_rfmRecency_rfmFrequency_totalSpent_idx" ON "Customer"("shop", "rfmRecency", "rfmFrequency", "totalSpent");
 
 -- CreateIndex
 CREATE INDEX "Customer_shop_email_idx" ON "Customer"("shop", "email");

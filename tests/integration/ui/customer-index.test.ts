@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import db from "../../../app/db.server";
 import {
+  COVERING_LIST_INDEX,
   CUSTOMER_SORTS,
+  forgetCustomerIndexes,
   listCustomers,
   listTierNames,
   parseCustomerListSearch,
@@ -10,6 +12,7 @@ import {
   type CustomerSort,
 } from "../../../app/models/customer-index.server";
 import { resetDatabase } from "../../support/fixtures";
+import { dialect } from "../../../app/models/sql.server";
 
 const SHOP = "index-shop.myshopify.com";
 const OTHER = "other-index-shop.myshopify.com";
@@ -137,6 +140,15 @@ describe("listCustomers keyset pagination", () => {
     expect(new Set(totals)).toEqual(new Set([expected.length]));
     const back = await allPagesBackward(params, lastCursor!);
     expect(back).toEqual(expected.slice(0, -1));
+  });
+
+  it("past the last match, returns an empty page that still knows the total", async () => {
+    const params: CustomerListParams = { lifecycle: ["loyal"], limit: 100 };
+    const all = await listCustomers(SHOP, params);
+    const page = await listCustomers(SHOP, { ...params, after: all.pageInfo.endCursor, withTotal: true });
+    expect(page.customers).toEqual([]);
+    expect(page.total).toBe(all.customers.length);
+    expect(page.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
   });
 
   it("a cursor made for another sort restarts the list instead of returning a wrong page", async () => {
@@ -279,5 +291,31 @@ describe("parseCustomerListSearch", () => {
   it("swaps an upside-down range", () => {
     const parsed = parseCustomerListSearch(new URLSearchParams("clvMin=500&clvMax=100"));
     expect(parsed.params).toMatchObject({ clvMin: 100, clvMax: 500 });
+  });
+});
+
+// On SQLite the filtered pass then reads through the index (a plan hint); PostgreSQL plans it itself.
+describe(`listCustomers with the proposed covering index (${dialect})`, () => {
+  beforeAll(async () => {
+    await db.$executeRawUnsafe(
+      `CREATE INDEX IF NOT EXISTS "${COVERING_LIST_INDEX}" ON "Customer"("shop","lifecycle","rfmSegment","tier","pAlive","predictedClv","lastOrderAt","orderCount","totalSpent","birthday","email","firstName","lastName","id")`,
+    );
+    forgetCustomerIndexes();
+    return async () => {
+      await db.$executeRawUnsafe(`DROP INDEX IF EXISTS "${COVERING_LIST_INDEX}"`);
+      forgetCustomerIndexes();
+    };
+  });
+
+  it("returns the same pages through the covering index", async () => {
+    const params: CustomerListParams = { sort: "pAlive", direction: "asc", limit: 9, lifecycle: ["lapsed", "new"], query: "a" };
+    const expected = expectedOrder(
+      rows.filter((r) => (r.lifecycle === "lapsed" || r.lifecycle === "new") && [r.email, r.firstName, r.lastName].some((v) => v?.toLowerCase().includes("a"))),
+      "pAlive",
+      "asc",
+    );
+    const { ids, totals } = await allPagesForward(params);
+    expect(ids).toEqual(expected);
+    expect(new Set(totals)).toEqual(new Set([expected.length]));
   });
 });

@@ -1,0 +1,64 @@
+import { existsSync, mkdirSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { chromium, type Browser, type Frame, type Page } from "playwright-core";
+import type { LocalStack } from "../emulator/stack";
+
+export const SCREENSHOTS = "tests/e2e/screenshots";
+
+/** Debian's Chromium (never a downloaded browser); CHROMIUM_PATH overrides. */
+export function chromiumPath(): string {
+  const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].filter((p): p is string => Boolean(p));
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) throw new Error("Chromium is not installed: `apt-get install -y chromium` (or set CHROMIUM_PATH). .ci/run installs it.");
+  return found;
+}
+
+/** The browser tests run the built app; build it when the build is missing. */
+export function ensureBuilt() {
+  if (existsSync("build/server/index.js")) return;
+  const result = spawnSync("npx", ["remix", "build"], { stdio: "inherit" });
+  if (result.status !== 0) throw new Error("remix build failed");
+}
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath(), args: ["--no-sandbox", "--disable-dev-shm-usage"] });
+}
+
+// authenticate.admin answers 410 to bots, including Playwright's default HeadlessChrome user agent.
+const DESKTOP_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
+
+export async function newAdminPage(browser: Browser): Promise<Page> {
+  const page = await browser.newPage({ userAgent: DESKTOP_UA, viewport: { width: 1400, height: 2400 } });
+  page.on("pageerror", (error) => console.error(`[browser] ${error.message}`));
+  return page;
+}
+
+/** The embedded app's frame inside the emulated admin. */
+export async function appFrame(page: Page): Promise<Frame> {
+  const handle = await page.waitForSelector("iframe#app-iframe");
+  const frame = await handle.contentFrame();
+  if (!frame) throw new Error("the app iframe has no document");
+  return frame;
+}
+
+export async function screenshot(page: Page, name: string) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
+}
+
+/**
+ * Stops the stack without waiting minutes for the app's background work (scheduler, recompute) to wind
+ * down after SIGTERM: a few seconds' grace, then SIGKILL. (LocalStack.close() waits on `exitCode`, which
+ * stays null for a process ended by a signal, so it is not used once the app has been stopped here.)
+ */
+export async function stopStack(stack: LocalStack, graceMs = 5_000) {
+  const { app } = stack;
+  if (app.exitCode === null && app.signalCode === null) {
+    const exited = new Promise((resolve) => app.once("exit", resolve));
+    app.kill("SIGTERM");
+    const timer = setTimeout(() => app.kill("SIGKILL"), graceMs);
+    await exited;
+    clearTimeout(timer);
+  }
+  await Promise.allSettled([stack.frame.close(), stack.emulator.close()]);
+}

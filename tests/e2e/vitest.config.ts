@@ -1,0 +1,16 @@
+import { defineConfig } from "vitest/config";
+
+/**
+ * Browser tests: `npx vitest run --config tests/e2e/vitest.config.ts` (after `npm run build`).
+ * They drive Debian's Chromium through the emulated Shopify admin against the built app; screenshots
+ * land in tests/e2e/screenshots/ (ignored by git, kept by CI).
+ */
+export default defineConfig({
+  test: {
+    include: ["tests/e2e/**/*.e2e.test.ts"],
+    environment: "node",
+    testTimeout: 180_000,
+    hookTimeout: 300_000,
+    fileParallelism: false,
+  },
+});
