@@ -48,7 +48,8 @@ const KIND_LABELS: Record<RuleKind, string> = {
 };
 
 const BOOLEAN_FIELDS = new Set(["enabled", "oncePerCustomer", "lastChance"]);
-const OPTIONAL_TEXT_FIELDS = new Set(["presetId", "holidayDate"]);
+// Empty means "not set" for these (the budget caps say "Leave empty for no cap").
+const OPTIONAL_TEXT_FIELDS = new Set(["presetId", "holidayDate", "budget.maxCount", "budget.maxAmount"]);
 
 function setPath(target: Record<string, unknown>, path: string[], value: unknown) {
   let node: Record<string, unknown> | unknown[] = target;

@@ -97,6 +97,13 @@ describe("rules list", () => {
 });
 
 describe("form fields to rule input", () => {
+  it("treats empty monthly caps as no cap, as the form's help text promises", () => {
+    const input = formToRuleInput(Object.entries({ kind: "winback", "budget.maxCount": "", "budget.maxAmount": " ", "budget.x": "1" }));
+    expect(input.budget).toEqual({ x: "1" });
+    const none = formToRuleInput(Object.entries({ kind: "winback", "budget.maxCount": "", "budget.maxAmount": "" }));
+    expect(none.budget).toBeUndefined();
+  });
+
   it("nests dotted names, reads booleans and reminder lists, and turns the holdout percentage into a share", () => {
     const input = formToRuleInput(
       Object.entries({
