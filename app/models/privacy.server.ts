@@ -28,6 +28,7 @@ export async function redactCustomer(shop: string, customerShopifyId: string, or
     }),
     db.issuedDiscount.updateMany({ where: { shop, customerShopifyId }, data: { customerShopifyId: "redacted" } }),
     db.dataRequest.deleteMany({ where: { shop, customerShopifyId } }),
+    db.customerTier.deleteMany({ where: { shop, customerShopifyId } }),
   ]);
 }
 

@@ -91,6 +91,7 @@ export function shopDataDeletes(shop: string) {
     db.syncRun.deleteMany({ where: { shop } }),
     db.jobRun.deleteMany({ where: { shop } }),
     db.dataRequest.deleteMany({ where: { shop } }),
+    db.customerTier.deleteMany({ where: { shop } }),
   ] as const;
 }
 

@@ -7,7 +7,7 @@ import { dropPostgresDatabase, recreatePostgresDatabase } from "../support/globa
 import { postgresAnswers, postgresUrl } from "../support/postgres";
 import { derivePostgresSchema } from "../../scripts/prisma-schemas.mjs";
 
-const MODELS = ["Session", "Shop", "Customer", "Order", "SyncRun", "WebhookEvent", "DiscountRule", "IssuedDiscount", "Feedback", "JobRun", "DataRequest"];
+const MODELS = ["Session", "Shop", "Customer", "Order", "SyncRun", "WebhookEvent", "DiscountRule", "IssuedDiscount", "Feedback", "JobRun", "DataRequest", "CustomerTier"];
 
 const postgresUp = await postgresAnswers();
 

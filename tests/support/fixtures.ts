@@ -48,6 +48,7 @@ export async function countRows(shop: string) {
     db.issuedDiscount.count(where),
     db.syncRun.count(where),
     db.jobRun.count(where),
+    db.customerTier.count(where),
     db.webhookEvent.count(where),
     db.dataRequest.count(where),
   ]);
@@ -63,6 +64,7 @@ export async function resetDatabase() {
     db.customer.deleteMany(),
     db.syncRun.deleteMany(),
     db.jobRun.deleteMany(),
+    db.customerTier.deleteMany(),
     db.webhookEvent.deleteMany(),
     db.dataRequest.deleteMany(),
     db.session.deleteMany(),

@@ -146,6 +146,19 @@ CREATE TABLE "DiscountRule" (
 );
 
 -- CreateTable
+CREATE TABLE "CustomerTier" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shop" TEXT NOT NULL,
+    "ruleId" TEXT NOT NULL,
+    "customerShopifyId" TEXT NOT NULL,
+    "tier" TEXT,
+    "since" TEXT,
+    "belowSince" TEXT,
+    "history" TEXT NOT NULL DEFAULT '[]',
+    "updatedAt" DATETIME NOT NULL
+);
+
+-- CreateTable
 CREATE TABLE "IssuedDiscount" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "shop" TEXT NOT NULL,
@@ -265,6 +278,12 @@ CREATE INDEX "DataRequest_shop_receivedAt_idx" ON "DataRequest"("shop", "receive
 
 -- CreateIndex
 CREATE INDEX "DiscountRule_shop_kind_idx" ON "DiscountRule"("shop", "kind");
+
+-- CreateIndex
+CREATE INDEX "CustomerTier_shop_customerShopifyId_idx" ON "CustomerTier"("shop", "customerShopifyId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "CustomerTier_shop_ruleId_customerShopifyId_key" ON "CustomerTier"("shop", "ruleId", "customerShopifyId");
 
 -- CreateIndex
 CREATE INDEX "IssuedDiscount_shop_ruleId_idx" ON "IssuedDiscount"("shop", "ruleId");

@@ -165,6 +165,21 @@ CREATE TABLE "DiscountRule" (
 );
 
 -- CreateTable
+CREATE TABLE "CustomerTier" (
+    "id" TEXT NOT NULL,
+    "shop" TEXT NOT NULL,
+    "ruleId" TEXT NOT NULL,
+    "customerShopifyId" TEXT NOT NULL,
+    "tier" TEXT,
+    "since" TEXT,
+    "belowSince" TEXT,
+    "history" TEXT NOT NULL DEFAULT '[]',
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "CustomerTier_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
 CREATE TABLE "IssuedDiscount" (
     "id" TEXT NOT NULL,
     "shop" TEXT NOT NULL,
@@ -290,6 +305,12 @@ CREATE INDEX "DataRequest_shop_receivedAt_idx" ON "DataRequest"("shop", "receive
 
 -- CreateIndex
 CREATE INDEX "DiscountRule_shop_kind_idx" ON "DiscountRule"("shop", "kind");
+
+-- CreateIndex
+CREATE INDEX "CustomerTier_shop_customerShopifyId_idx" ON "CustomerTier"("shop", "customerShopifyId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "CustomerTier_shop_ruleId_customerShopifyId_key" ON "CustomerTier"("shop", "ruleId", "customerShopifyId");
 
 -- CreateIndex
 CREATE INDEX "IssuedDiscount_shop_ruleId_idx" ON "IssuedDiscount"("shop", "ruleId");
