@@ -216,22 +216,32 @@ function ValueCard({ data }: { data: Found }) {
   );
 }
 
-function OrdersCard({ data }: { data: Found }) {
-  const { t } = useI18n();
+/** A titled card holding a table, or a line saying why there is nothing to show. */
+function TableCard({ title, empty, children }: { title: string; empty: string | null; children: React.ReactNode }) {
   return (
     <Card padding="0">
       <Box padding="400">
         <Text as="h2" variant="headingMd">
-          {t("customer.ordersTitle")}
+          {title}
         </Text>
       </Box>
-      {data.orders.length === 0 ? (
+      {empty !== null ? (
         <Box padding="400" paddingBlockStart="0">
           <Text as="p" tone="subdued">
-            {t("customer.noOrders")}
+            {empty}
           </Text>
         </Box>
       ) : (
+        children
+      )}
+    </Card>
+  );
+}
+
+function OrdersCard({ data }: { data: Found }) {
+  const { t } = useI18n();
+  return (
+    <TableCard title={t("customer.ordersTitle")} empty={data.orders.length === 0 ? t("customer.noOrders") : null}>
         <DataTable
           columnContentTypes={["text", "text", "numeric", "numeric", "numeric", "text"]}
           headings={[t("customer.col.order"), t("customer.col.date"), t("customer.col.total"), t("customer.col.refunded"), t("customer.col.net"), t("customer.col.codes")]}
@@ -254,8 +264,7 @@ function OrdersCard({ data }: { data: Found }) {
           ])}
           footerContent={data.ordersNote ?? undefined}
         />
-      )}
-    </Card>
+    </TableCard>
   );
 }
 
@@ -271,19 +280,7 @@ const ISSUED_TONE: Record<string, "success" | "info" | "critical" | "attention" 
 function CodesCard({ data }: { data: Found }) {
   const { t } = useI18n();
   return (
-    <Card padding="0">
-      <Box padding="400">
-        <Text as="h2" variant="headingMd">
-          {t("customer.codesTitle")}
-        </Text>
-      </Box>
-      {data.discounts.length === 0 ? (
-        <Box padding="400" paddingBlockStart="0">
-          <Text as="p" tone="subdued">
-            {t("customer.noCodes")}
-          </Text>
-        </Box>
-      ) : (
+    <TableCard title={t("customer.codesTitle")} empty={data.discounts.length === 0 ? t("customer.noCodes") : null}>
         <DataTable
           columnContentTypes={["text", "text", "text", "text", "text"]}
           headings={[t("customer.col.code"), t("customer.col.rule"), t("customer.col.status"), t("customer.col.validUntil"), t("customer.col.redeemed")]}
@@ -299,8 +296,7 @@ function CodesCard({ data }: { data: Found }) {
             d.redeemed,
           ])}
         />
-      )}
-    </Card>
+    </TableCard>
   );
 }
 
