@@ -261,13 +261,10 @@ function tierProgram(run: Run, rule: TierProgramRule, input: ScheduleInput): voi
       reason: "tierUpgrade",
       explanation: `Reached ${tier.name}: ${rule.metric} ${result.value} ≥ ${tier.threshold}.`,
       ...daysValidFrom(input.today, rule.validityDays, input.timeZone),
-      reward: tier.reward,
-      minimumSubtotal: tier.minimumSubtotal ?? null,
+      ...offerFields({ reward: tier.reward, minimumSubtotal: tier.minimumSubtotal }, customer),
       channel: "transactional",
       notify: true,
       tier: tier.name,
-      predictedClv: customer.predictedClv,
-      averageOrderValue: customer.averageOrderValue ?? null,
     });
   }
   run.grant(rule, candidates);
@@ -288,13 +285,10 @@ function birthdays(run: Run, rule: BirthdayRule, input: ScheduleInput): void {
       reason: "birthday",
       explanation: `Birthday on ${window.birthday}; code valid ${window.startsOn} to ${window.endsOn}.`,
       ...windowInstants(window, input.timeZone),
-      reward: rule.reward,
-      minimumSubtotal: rule.minimumSubtotal ?? null,
+      ...offerFields(rule, customer),
       channel: "promotional",
       // The reminders carry the message; issuing alone only creates the code.
       notify: false,
-      predictedClv: customer.predictedClv,
-      averageOrderValue: customer.averageOrderValue ?? null,
     });
   }
   run.grant(rule, candidates);
@@ -333,6 +327,19 @@ function birthdays(run: Run, rule: BirthdayRule, input: ScheduleInput): void {
   }
 }
 
+/** What every candidate takes from the rule (or tier) and the customer, for the offer and its cost. */
+function offerFields(
+  source: { reward: Reward; minimumSubtotal?: number | null },
+  customer: Pick<CustomerSnapshot, "predictedClv" | "averageOrderValue"> | undefined,
+) {
+  return {
+    reward: source.reward,
+    minimumSubtotal: source.minimumSubtotal ?? null,
+    predictedClv: customer?.predictedClv ?? null,
+    averageOrderValue: customer?.averageOrderValue ?? null,
+  };
+}
+
 function winbacks(run: Run, rule: WinbackRule, input: ScheduleInput): void {
   const candidates: Candidate[] = [];
   for (const customer of input.customers) {
@@ -351,12 +358,9 @@ function winbacks(run: Run, rule: WinbackRule, input: ScheduleInput): void {
       reason: "winback",
       explanation: `Lapsed since ${verdict.lapsedSince}.`,
       ...daysValidFrom(input.today, rule.validityDays, input.timeZone),
-      reward: rule.reward,
-      minimumSubtotal: rule.minimumSubtotal ?? null,
+      ...offerFields(rule, customer),
       channel: "promotional",
       notify: true,
-      predictedClv: customer.predictedClv,
-      averageOrderValue: customer.averageOrderValue ?? null,
     });
   }
   run.grant(rule, candidates);
@@ -385,12 +389,9 @@ function campaign(run: Run, rule: HolidayCampaignRule, input: ScheduleInput): vo
       reason: "campaign",
       explanation: `${rule.name} runs ${rule.startsAt} to ${rule.endsAt}.`,
       ...validityInstants(rule.startsAt, rule.endsAt, input.timeZone),
-      reward: rule.reward,
-      minimumSubtotal: rule.minimumSubtotal ?? null,
+      ...offerFields(rule, customer),
       channel: "promotional",
       notify: true,
-      predictedClv: customer.predictedClv,
-      averageOrderValue: customer.averageOrderValue ?? null,
     });
   }
   run.grant(rule, candidates);
@@ -413,12 +414,9 @@ function feedbackThanks(run: Run, rule: FeedbackThanksRule, input: ScheduleInput
       reason: "feedbackThanks",
       explanation: `Thanks for feedback ${e.responseId} (${e.receivedOn}).`,
       ...daysValidFrom(input.today, rule.validityDays, input.timeZone),
-      reward: rule.reward,
-      minimumSubtotal: rule.minimumSubtotal ?? null,
+      ...offerFields(rule, customer),
       channel: "transactional",
       notify: true,
-      predictedClv: customer?.predictedClv ?? null,
-      averageOrderValue: customer?.averageOrderValue ?? null,
     });
   }
   run.grant(rule, [...candidates.values()]);
