@@ -26,11 +26,6 @@ export async function latestSyncRun(shop: string, kind = "backfill") {
   return db.syncRun.findFirst({ where: { shop, kind }, orderBy: { startedAt: "desc" } });
 }
 
-/** Failed runs whose retry time has come (the scheduler calls this). */
-export async function dueRetries(shop: string, now = new Date()) {
-  return db.syncRun.findMany({ where: { shop, status: "failed", nextRetryAt: { lte: now } } });
-}
-
 /** Rows done / expected for the UI's progress bar (expected is Shopify's objectCount). */
 export function syncProgress(run: { processedCount: number; expectedCount: number | null; status: string }) {
   if (run.status === "completed") return 1;
