@@ -150,6 +150,10 @@ export async function importBulkFile(shop: string, runId: string, url: string, o
 
   let orders: OrderRecord[] = [];
   let customers = new Map<string, CustomerRecord>();
+  // Snapshot time of each customer already written by this import: a customer with many orders
+  // comes back on each of their lines, and an unchanged snapshot need not be upserted again.
+  const written = new Map<string, number>();
+  const snapshotTime = (c: CustomerRecord) => c.shopifyUpdatedAt?.getTime() ?? 0;
   let lastLine = resumeAfter;
   let batchNumber = 0;
 
@@ -168,28 +172,31 @@ export async function importBulkFile(shop: string, runId: string, url: string, o
       afterWrite: options.afterBatchWrite ? () => options.afterBatchWrite!(batchNumber) : undefined,
     });
     ordersWritten += batchOrders.length;
+    for (const c of batchCustomers) written.set(c.shopifyId, snapshotTime(c));
     orders = [];
     customers = new Map();
   };
 
   try {
-    for await (const { lineNumber, value } of streamJsonl<BulkOrderLine>(url, options.fetchImpl)) {
-      if (lineNumber <= resumeAfter) continue;
-      let order: OrderRecord;
-      try {
-        order = orderFromBulkLine(value);
-      } catch (error) {
-        throw new Error(`JSONL line ${lineNumber}: ${describe(error)}`);
+    for await (const lines of streamJsonl<BulkOrderLine>(url, options.fetchImpl)) {
+      for (const { lineNumber, value } of lines) {
+        if (lineNumber <= resumeAfter) continue;
+        let order: OrderRecord;
+        try {
+          order = orderFromBulkLine(value);
+        } catch (error) {
+          throw new Error(`JSONL line ${lineNumber}: ${describe(error)}`);
+        }
+        orders.push(order);
+        const customer = customerFromBulkLine(value);
+        if (customer && snapshotTime(customer) > (written.get(customer.shopifyId) ?? -1)) {
+          const seen = customers.get(customer.shopifyId);
+          if (!seen || snapshotTime(customer) >= snapshotTime(seen)) customers.set(customer.shopifyId, customer);
+        }
+        processed += 1;
+        lastLine = lineNumber;
+        if (orders.length >= batchSize) await flush();
       }
-      orders.push(order);
-      const customer = customerFromBulkLine(value);
-      if (customer) {
-        const seen = customers.get(customer.shopifyId);
-        if (!seen || (customer.shopifyUpdatedAt ?? 0) >= (seen.shopifyUpdatedAt ?? 0)) customers.set(customer.shopifyId, customer);
-      }
-      processed += 1;
-      lastLine = lineNumber;
-      if (orders.length >= batchSize) await flush();
     }
     await flush();
   } catch (error) {

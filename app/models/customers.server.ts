@@ -44,15 +44,10 @@ export async function upsertCustomers(
   return written;
 }
 
-const AGGREGATES = `
-  "orderCount" = (SELECT COUNT(*) FROM "Order" o WHERE o."shop" = "Customer"."shop"
-      AND o."customerShopifyId" = "Customer"."shopifyId" AND o."test" = FALSE AND o."cancelledAt" IS NULL),
-  "totalSpent" = COALESCE((SELECT SUM(o."netTotal") FROM "Order" o WHERE o."shop" = "Customer"."shop"
-      AND o."customerShopifyId" = "Customer"."shopifyId" AND o."test" = FALSE AND o."cancelledAt" IS NULL), 0),
-  "firstOrderAt" = (SELECT MIN(o."processedAt") FROM "Order" o WHERE o."shop" = "Customer"."shop"
-      AND o."customerShopifyId" = "Customer"."shopifyId" AND o."test" = FALSE AND o."cancelledAt" IS NULL),
-  "lastOrderAt" = (SELECT MAX(o."processedAt") FROM "Order" o WHERE o."shop" = "Customer"."shop"
-      AND o."customerShopifyId" = "Customer"."shopifyId" AND o."test" = FALSE AND o."cancelledAt" IS NULL)`;
+// One correlated scan per customer for all four values (a row-value assignment: SQLite ≥ 3.15, PostgreSQL ≥ 10).
+const AGGREGATES = `("orderCount", "totalSpent", "firstOrderAt", "lastOrderAt") = (
+    SELECT COUNT(*), COALESCE(SUM(o."netTotal"), 0), MIN(o."processedAt"), MAX(o."processedAt") FROM "Order" o
+    WHERE o."shop" = "Customer"."shop" AND o."customerShopifyId" = "Customer"."shopifyId" AND o."test" = FALSE AND o."cancelledAt" IS NULL)`;
 
 /**
  * Order count, net spend and first/last order from the stored orders: for the given customers only

@@ -23,18 +23,19 @@ export function orderSpec(onlyIfNewer: boolean): UpsertSpec {
   };
 }
 
-export function orderRow(shop: string, order: OrderRecord, now: Date): unknown[] {
+/** `now` is the write time already in the dialect's form (one conversion per batch, not per row). */
+export function orderRow(shop: string, order: OrderRecord, now: string | Date | null): unknown[] {
   return [
     newId(), shop, order.shopifyId, order.customerShopifyId, order.name, sqlTimestamp(order.processedAt),
     sqlTimestamp(order.shopifyUpdatedAt), order.totalPrice, order.totalRefunded, netOrderValue(order),
     order.currencyCode, sqlTimestamp(order.cancelledAt), sqlBool(order.test), order.discountCodes.join(","),
-    sqlTimestamp(now), sqlTimestamp(now),
+    now, now,
   ];
 }
 
 /** Upserts orders in batched multi-row statements; returns rows written. */
 export async function upsertOrders(shop: string, orders: OrderRecord[], { onlyIfNewer = true, tx }: { onlyIfNewer?: boolean; tx?: Tx } = {}) {
-  const now = new Date();
+  const now = sqlTimestamp(new Date());
   const size = batchSize(ORDER_COLUMNS.length);
   let written = 0;
   for (let i = 0; i < orders.length; i += size) {

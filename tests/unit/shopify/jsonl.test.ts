@@ -13,7 +13,7 @@ function streamOf(chunks: string[]): ReadableStream<Uint8Array> {
 
 async function collect(chunks: string[]) {
   const out: Array<{ lineNumber: number; value: unknown }> = [];
-  for await (const item of parseJsonlStream(streamOf(chunks))) out.push(item);
+  for await (const lines of parseJsonlStream(streamOf(chunks))) out.push(...lines);
   return out;
 }
 
@@ -30,7 +30,7 @@ describe("JSONL streaming", () => {
       },
     });
     const split: typeof whole = [];
-    for await (const item of parseJsonlStream(stream)) split.push(item);
+    for await (const lines of parseJsonlStream(stream)) split.push(...lines);
     expect(whole).toEqual([
       { lineNumber: 1, value: { id: 1 } },
       { lineNumber: 2, value: { id: 2, s: "é✓" } },
