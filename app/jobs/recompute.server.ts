@@ -1,5 +1,13 @@
 import db from "../db.server";
-import { loadValueOrders, saveCustomerScores, saveShopModelState, type CustomerScoreRow } from "../models/customer-scores.server";
+import {
+  loadLapsedSince,
+  SCORE_BATCH,
+  saveCustomerScores,
+  saveShopModelState,
+  valueOrderPages,
+  type CustomerScoreRow,
+  type ValueOrder,
+} from "../models/customer-scores.server";
 import { backtest, type BacktestResult } from "../retention/clv/backtest";
 import type { Transaction } from "../retention/clv/summary";
 import { summarizeTransactions } from "../retention/clv/summary";
@@ -24,6 +32,58 @@ export function localDayConverter(timeZone: string) {
     }
     return day;
   };
+}
+
+/**
+ * A shop's value orders as the retention core reads them (customer, local day, value), kept as columns
+ * instead of a million objects: per order a customer number, a day number and the value, with one
+ * string per customer and per day. Iterating yields the transactions in the order they were appended
+ * (oldest first), as often as needed.
+ */
+export class TransactionLog implements Iterable<Transaction> {
+  private readonly customerIds: string[] = [];
+  private readonly customerNumbers = new Map<string, number>();
+  private readonly days: string[] = [];
+  private readonly dayNumbers = new Map<string, number>();
+  private readonly pages: Array<{ customer: Int32Array; day: Int32Array; amount: Float64Array }> = [];
+  length = 0;
+
+  constructor(private readonly toLocalDay: (instant: Date) => string) {}
+
+  append(orders: readonly ValueOrder[]): void {
+    const customer = new Int32Array(orders.length);
+    const day = new Int32Array(orders.length);
+    const amount = new Float64Array(orders.length);
+    orders.forEach((order, i) => {
+      customer[i] = intern(this.customerNumbers, this.customerIds, order.customerShopifyId);
+      day[i] = intern(this.dayNumbers, this.days, this.toLocalDay(order.processedAt));
+      amount[i] = order.netTotal;
+    });
+    this.pages.push({ customer, day, amount });
+    this.length += orders.length;
+  }
+
+  /** Local day of the first transaction; undefined when there is none. */
+  get firstDay(): string | undefined {
+    return this.length ? this.days[this.pages[0].day[0]] : undefined;
+  }
+
+  *[Symbol.iterator](): Iterator<Transaction> {
+    for (const { customer, day, amount } of this.pages) {
+      for (let i = 0; i < customer.length; i++) {
+        yield { customerId: this.customerIds[customer[i]], date: this.days[day[i]], amount: amount[i] };
+      }
+    }
+  }
+}
+
+function intern(numbers: Map<string, number>, values: string[], value: string): number {
+  let n = numbers.get(value);
+  if (n === undefined) {
+    n = values.push(value) - 1;
+    numbers.set(value, n);
+  }
+  return n;
 }
 
 export interface StoredModelState {
@@ -94,12 +154,8 @@ async function scoringInputs(shop: string, now: Date, customerShopifyIds?: strin
   const shopRow = await db.shop.findUniqueOrThrow({ where: { shop } });
   const toLocalDay = localDayConverter(shopRow.ianaTimezone);
   const asOf = toLocalDay(now);
-  const orders = await loadValueOrders(shop, customerShopifyIds);
-  const transactions: Transaction[] = orders.map((o) => ({
-    customerId: o.customerShopifyId,
-    date: toLocalDay(o.processedAt),
-    amount: o.netTotal,
-  }));
+  const transactions = new TransactionLog(toLocalDay);
+  for await (const page of valueOrderPages(shop, customerShopifyIds)) transactions.append(page);
   return {
     shopRow,
     asOf,
@@ -115,17 +171,14 @@ async function scoringInputs(shop: string, now: Date, customerShopifyIds?: strin
  */
 export async function recomputeShop(shop: string, now = new Date()) {
   const { asOf, transactions, summaries, settings } = await scoringInputs(shop, now);
+  // The backtest first: its working data is gone before scoring builds a result per customer.
+  const window = transactions.firstDay ? backtestWindow(transactions.firstDay, asOf) : null;
+  const backtestSummary = window ? summarizeBacktest(backtest(transactions, { ...window, unit: "days" }), window) : null;
   const result = scoreShop({ customers: summaries, asOf, settings });
 
-  const window = transactions.length ? backtestWindow(transactions[0].date, asOf) : null;
-  const backtestSummary = window ? summarizeBacktest(backtest(transactions, { ...window, unit: "days" }), window) : null;
-
-  const previous = new Map(
-    (await db.customer.findMany({ where: { shop }, select: { shopifyId: true, lifecycle: true, lapsedSince: true } })).map(
-      (c) => [c.shopifyId, c],
-    ),
-  );
-  const rows: CustomerScoreRow[] = result.customers.map((c) => {
+  // Read before the first write; rows are built and written one statement's worth at a time.
+  const lapsedBefore = await loadLapsedSince(shop);
+  const toRow = (c: ShopScore["customers"][number]): CustomerScoreRow => {
     return {
       shopifyId: c.customerId,
       historicClv: round2(c.historicClv.clv),
@@ -138,10 +191,12 @@ export async function recomputeShop(shop: string, now = new Date()) {
       rfmSegment: c.rfmSegment,
       lifecycle: c.lifecycle.group,
       lifecycleReason: JSON.stringify({ text: c.lifecycle.text, reason: c.lifecycle.reason }),
-      lapsedSince: lapsedSince(c.lifecycle.group, previous.get(c.customerId), now),
+      lapsedSince: lapsedSince(c.lifecycle.group, lapsedBefore.get(c.customerId), now),
     };
-  });
-  await saveCustomerScores(shop, rows, now);
+  };
+  for (let i = 0; i < result.customers.length; i += SCORE_BATCH) {
+    await saveCustomerScores(shop, result.customers.slice(i, i + SCORE_BATCH).map(toRow), now);
+  }
   const state: StoredModelState = {
     asOf,
     settings,
@@ -150,10 +205,10 @@ export async function recomputeShop(shop: string, now = new Date()) {
     cadence: result.cadence,
     insights: result.insights,
     backtest: backtestSummary,
-    customersScored: rows.length,
+    customersScored: result.customers.length,
   };
   await saveShopModelState(shop, state, now);
-  return { state, scored: rows.length };
+  return { state, scored: result.customers.length };
 }
 
 /**
@@ -191,7 +246,7 @@ export async function rescoreCustomers(shop: string, customerShopifyIds: string[
         expectedPurchases: scored.expectedPurchases,
         lifecycle: scored.lifecycle.group,
         lifecycleReason: JSON.stringify({ text: scored.lifecycle.text, reason: scored.lifecycle.reason }),
-        lapsedSince: lapsedSince(scored.lifecycle.group, row, now),
+        lapsedSince: lapsedSince(scored.lifecycle.group, row.lifecycle === "lapsed" ? row.lapsedSince : null, now),
         scoredAt: now,
       },
     });
@@ -201,9 +256,9 @@ export async function rescoreCustomers(shop: string, customerShopifyIds: string[
 }
 
 /** The day a customer entered Lapsed is kept while they stay there (win-back: one offer per lapse). */
-function lapsedSince(group: string, before: { lifecycle: string | null; lapsedSince: Date | null } | undefined, now: Date) {
+function lapsedSince(group: string, lapsedBefore: Date | null | undefined, now: Date) {
   if (group !== "lapsed") return null;
-  return before?.lifecycle === "lapsed" && before.lapsedSince ? before.lapsedSince : now;
+  return lapsedBefore ?? now;
 }
 
 function round2(value: number) {

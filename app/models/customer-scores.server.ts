@@ -1,5 +1,5 @@
 import db from "../db.server";
-import { batchSize, dialect, newId, sqlTimestamp, upsertRows } from "./sql.server";
+import { batchSize, dialect, newId, placeholder, sqlTimestamp, upsertRows } from "./sql.server";
 
 /** One customer's purchase history as the scoring job needs it: purchase instant and net value. */
 export interface ValueOrder {
@@ -8,22 +8,52 @@ export interface ValueOrder {
   netTotal: number;
 }
 
+/** Rows per read of value orders: bounds what the driver and Prisma materialise at once. */
+export const VALUE_ORDER_PAGE = 50_000;
+
 /**
- * Orders that count for customer value (no test, no cancelled, no guests), oldest first. Read
- * with raw SQL: three columns of up to a million rows, without building Prisma models.
+ * Orders that count for customer value (no test, no cancelled, no guests), oldest first, one page at a
+ * time. Raw SQL (three columns, no Prisma models), read by keyset on ("processedAt", then the row key
+ * that breaks ties: SQLite's rowid, which the ("shop", "processedAt") index ends with, or the id), so
+ * a million orders never sit in the driver at once. Customer ids are interned across pages: the orders
+ * of one customer share one string.
  */
-export async function loadValueOrders(shop: string, customerShopifyIds?: string[]): Promise<ValueOrder[]> {
-  const p = (i: number) => (dialect === "sqlite" ? "?" : `$${i}`);
+export async function* valueOrderPages(shop: string, customerShopifyIds?: string[], pageSize = VALUE_ORDER_PAGE): AsyncGenerator<ValueOrder[]> {
   const ids = customerShopifyIds ?? [];
-  const filter = ids.length ? ` AND "customerShopifyId" IN (${ids.map((_, i) => p(i + 2)).join(", ")})` : "";
-  const rows = await db.$queryRawUnsafe<Array<{ c: string; at: string | Date; v: number }>>(
-    `SELECT "customerShopifyId" AS c, "processedAt" AS at, "netTotal" AS v FROM "Order"
-     WHERE "shop" = ${p(1)} AND "customerShopifyId" IS NOT NULL AND "test" = FALSE AND "cancelledAt" IS NULL${filter}
-     ORDER BY "processedAt"`,
-    shop,
-    ...ids,
-  );
-  return rows.map((row) => ({ customerShopifyId: row.c, processedAt: new Date(row.at), netTotal: Number(row.v) }));
+  const filter = ids.length ? ` AND "customerShopifyId" IN (${ids.map((_, i) => placeholder(i + 2)).join(", ")})` : "";
+  const key = dialect === "sqlite" ? "rowid" : `"id"`;
+  const afterKeyset = ` AND ("processedAt", ${key}) > (${placeholder(ids.length + 2)}, ${placeholder(ids.length + 3)})`;
+  const interned = new Map<string, string>();
+  let last: { at: unknown; k: unknown } | null = null;
+  for (;;) {
+    const rows: Array<{ c: string; at: string | Date; v: number; k: unknown }> = await db.$queryRawUnsafe(
+      `SELECT "customerShopifyId" AS c, "processedAt" AS at, "netTotal" AS v, ${key} AS k FROM "Order"
+       WHERE "shop" = ${placeholder(1)} AND "customerShopifyId" IS NOT NULL AND "test" = FALSE AND "cancelledAt" IS NULL${filter}${last ? afterKeyset : ""}
+       ORDER BY "processedAt", ${key} LIMIT ${pageSize}`,
+      shop,
+      ...ids,
+      ...(last ? [last.at, last.k] : []),
+    );
+    if (!rows.length) return;
+    const page = rows.map((row): ValueOrder => {
+      let customerShopifyId = interned.get(row.c);
+      if (customerShopifyId === undefined) interned.set(row.c, (customerShopifyId = row.c));
+      return { customerShopifyId, processedAt: new Date(row.at), netTotal: Number(row.v) };
+    });
+    if (rows.length < pageSize) {
+      yield page;
+      return;
+    }
+    last = { at: rows[rows.length - 1].at, k: rows[rows.length - 1].k };
+    yield page;
+  }
+}
+
+/** All value orders of the shop (or of these customers), oldest first: see `valueOrderPages`. */
+export async function loadValueOrders(shop: string, customerShopifyIds?: string[]): Promise<ValueOrder[]> {
+  const orders: ValueOrder[] = [];
+  for await (const page of valueOrderPages(shop, customerShopifyIds)) for (const order of page) orders.push(order);
+  return orders;
 }
 
 export interface CustomerScoreRow {
@@ -47,10 +77,13 @@ const SCORE_COLUMNS = [
   "createdAt", "updatedAt",
 ];
 
+/** Rows per upsert statement of scores. */
+export const SCORE_BATCH = batchSize(SCORE_COLUMNS.length);
+
 /** Writes scores onto existing customer rows (the insert branch never fires: scores follow sync). */
 export async function saveCustomerScores(shop: string, scores: CustomerScoreRow[], scoredAt = new Date()) {
   const now = sqlTimestamp(scoredAt);
-  const size = batchSize(SCORE_COLUMNS.length);
+  const size = SCORE_BATCH;
   const spec = {
     table: "Customer",
     columns: SCORE_COLUMNS,
@@ -64,11 +97,26 @@ export async function saveCustomerScores(shop: string, scores: CustomerScoreRow[
       s.rfmFrequency, s.rfmMonetary, s.rfmSegment, s.lifecycle, s.lifecycleReason, sqlTimestamp(s.lapsedSince),
       now, now, now,
     ]);
-    written += await db.$transaction(async (tx) => upsertRows(tx, spec, rows));
+    // One statement is atomic on its own: no interactive transaction (and its 5 s limit) around it.
+    written += await upsertRows(db, spec, rows);
   }
   return written;
 }
 
 export async function saveShopModelState(shop: string, state: unknown, fittedAt = new Date()) {
   await db.shop.updateMany({ where: { shop }, data: { modelState: JSON.stringify(state), modelFittedAt: fittedAt } });
+}
+
+/**
+ * The day each customer now in Lapsed entered it, for the customers that have one: all that
+ * recomputing needs of the previous scores (raw SQL, not a Prisma model per customer).
+ */
+export async function loadLapsedSince(shop: string): Promise<Map<string, Date>> {
+  const rows = await db.$queryRawUnsafe<Array<{ id: string; since: string | Date }>>(
+    `SELECT "shopifyId" AS id, "lapsedSince" AS since FROM "Customer"
+     WHERE "shop" = ${placeholder(1)} AND "lifecycle" = ${placeholder(2)} AND "lapsedSince" IS NOT NULL`,
+    shop,
+    "lapsed",
+  );
+  return new Map(rows.map((row) => [row.id, new Date(row.since)]));
 }

@@ -53,7 +53,8 @@ function purchaseDaysBetween(transactions: Iterable<Transaction>, fromDay: numbe
   return counts;
 }
 
-export function backtest(transactions: readonly Transaction[], options: BacktestOptions): BacktestResult {
+/** `transactions` is read twice (calibration summaries, then holdout purchases): pass an array or a re-iterable log. */
+export function backtest(transactions: Iterable<Transaction>, options: BacktestOptions): BacktestResult {
   const calibrationEnd = dayNumber(options.calibrationEnd);
   const holdoutEnd = dayNumber(options.holdoutEnd);
   if (!(holdoutEnd > calibrationEnd)) {
