@@ -9,7 +9,7 @@ import {
   type BulkOperationStatus,
 } from "../shopify/queries/bulk";
 import { refreshCustomerAggregates } from "../models/customers.server";
-import { writeImportBatch } from "../models/import-batch.server";
+import { openImportWriter } from "../models/import-batch.server";
 import {
   activeSyncRun,
   createSyncRun,
@@ -20,6 +20,9 @@ import { customerFromBulkLine, orderFromBulkLine, type BulkOrderLine } from "../
 import type { CustomerRecord, OrderRecord } from "../sync/records";
 
 export const MAX_BACKFILL_ATTEMPTS = 4;
+
+/** Import batches handed to the writer and not yet committed, at most. */
+const WRITE_AHEAD = 2;
 
 /** Capped exponential backoff between backfill attempts: 1, 4, 16 minutes… up to an hour. */
 export function backfillRetryDelayMs(attempt: number): number {
@@ -107,6 +110,7 @@ export async function completeBackfill(shop: string, client: AdminClient, bulkOp
   await updateSyncRun(shop, run.id, { expectedCount: Number(op.rootObjectCount) || Number(op.objectCount) || 0 });
   if (!op.url) {
     // A completed operation over zero objects has no file.
+    await refreshCustomerAggregates(shop);
     await finishImport(shop, run.id, 0, 0, 0);
     return findSyncRunByBulkOperation(shop, bulkOperationId);
   }
@@ -122,7 +126,6 @@ export async function pollBackfill(shop: string, client: AdminClient, options: I
 }
 
 async function finishImport(shop: string, runId: string, processed: number, orders: number, customers: number) {
-  await refreshCustomerAggregates(shop);
   await updateSyncRun(shop, runId, {
     status: "completed",
     processedCount: processed,
@@ -156,21 +159,30 @@ export async function importBulkFile(shop: string, runId: string, url: string, o
   const snapshotTime = (c: CustomerRecord) => c.shopifyUpdatedAt?.getTime() ?? 0;
   let lastLine = resumeAfter;
   let batchNumber = 0;
+  // Batches commit while the next ones are parsed. At most WRITE_AHEAD wait for their commit: memory
+  // stays bounded, and a failed write stops the import at the next flush.
+  const writer = openImportWriter();
+  const writing: Promise<void>[] = [];
 
   const flush = async () => {
     if (!orders.length) return;
+    if (writing.length >= WRITE_AHEAD) await writing.shift();
     batchNumber += 1;
     const batchOrders = orders;
     const batchCustomers = [...customers.values()];
-    const cursor = lastLine;
-    await writeImportBatch({
+    const number = batchNumber;
+    const write = writer.write({
       shop,
       runId,
       customers: batchCustomers,
       orders: batchOrders,
-      progress: { cursor: String(cursor), processedCount: processed, ordersCount: ordersWritten + batchOrders.length },
-      afterWrite: options.afterBatchWrite ? () => options.afterBatchWrite!(batchNumber) : undefined,
+      progress: { cursor: String(lastLine), processedCount: processed, ordersCount: ordersWritten + batchOrders.length },
+      afterWrite: options.afterBatchWrite ? () => options.afterBatchWrite!(number) : undefined,
     });
+    // Handled here so a failure while the next batch is parsed is not an unhandled rejection; awaiting
+    // `write` later still throws it.
+    write.catch(() => undefined);
+    writing.push(write);
     ordersWritten += batchOrders.length;
     for (const c of batchCustomers) written.set(c.shopifyId, snapshotTime(c));
     orders = [];
@@ -199,10 +211,15 @@ export async function importBulkFile(shop: string, runId: string, url: string, o
       }
     }
     await flush();
+    for (const write of writing.splice(0)) await write;
+    await writer.refreshAggregates(shop);
   } catch (error) {
-    // Earlier batches stay committed; the cursor says where a retry resumes.
+    // Batches committed before the failure stay; the cursor says where a retry resumes.
+    await Promise.allSettled(writing);
     await failRun(shop, runId, run.attempt, `Import failed: ${describe(error)}`);
     throw error;
+  } finally {
+    await writer.close();
   }
   const customerCount = await db.customer.count({ where: { shop } });
   await finishImport(shop, runId, processed, ordersWritten, customerCount);

@@ -50,6 +50,30 @@ const AGGREGATES = `("orderCount", "totalSpent", "firstOrderAt", "lastOrderAt") 
     WHERE o."shop" = "Customer"."shop" AND o."customerShopifyId" = "Customer"."shopifyId" AND o."test" = FALSE AND o."cancelledAt" IS NULL)`;
 
 /**
+ * The whole shop's aggregates (after a backfill), as statements to run in order: one grouped scan of
+ * the orders instead of four probes per customer, then zeros for customers left without value orders.
+ * Also run by the SQLite import writer on its own connection, whose cache holds the pages just written.
+ */
+export function shopAggregateStatements(shop: string): Array<{ sql: string; params: unknown[] }> {
+  return [
+    {
+      sql: `UPDATE "Customer" SET "orderCount" = a."n", "totalSpent" = a."s", "firstOrderAt" = a."f", "lastOrderAt" = a."l"
+       FROM (SELECT "customerShopifyId" AS "c", COUNT(*) AS "n", SUM("netTotal") AS "s", MIN("processedAt") AS "f", MAX("processedAt") AS "l"
+             FROM "Order" WHERE "shop" = ${placeholder(1)} AND "customerShopifyId" IS NOT NULL AND "test" = FALSE AND "cancelledAt" IS NULL
+             GROUP BY "customerShopifyId") AS a
+       WHERE "Customer"."shop" = ${placeholder(2)} AND "Customer"."shopifyId" = a."c"`,
+      params: [shop, shop],
+    },
+    {
+      sql: `UPDATE "Customer" SET "orderCount" = 0, "totalSpent" = 0, "firstOrderAt" = NULL, "lastOrderAt" = NULL
+       WHERE "shop" = ${placeholder(1)} AND "orderCount" <> 0 AND NOT EXISTS (SELECT 1 FROM "Order" o WHERE o."shop" = "Customer"."shop"
+         AND o."customerShopifyId" = "Customer"."shopifyId" AND o."test" = FALSE AND o."cancelledAt" IS NULL)`,
+      params: [shop],
+    },
+  ];
+}
+
+/**
  * Order count, net spend and first/last order from the stored orders: for the given customers only
  * (after a webhook: incremental, the rest of the shop untouched), or for the whole shop after a backfill.
  */
@@ -57,23 +81,9 @@ export async function refreshCustomerAggregates(shop: string, customerShopifyIds
   const client = tx ?? db;
   if (customerShopifyIds && customerShopifyIds.length === 0) return 0;
   if (!customerShopifyIds) {
-    // Whole shop (after a backfill): one grouped scan of the orders instead of four probes per customer.
-    const updated = await client.$executeRawUnsafe(
-      `UPDATE "Customer" SET "orderCount" = a."n", "totalSpent" = a."s", "firstOrderAt" = a."f", "lastOrderAt" = a."l"
-       FROM (SELECT "customerShopifyId" AS "c", COUNT(*) AS "n", SUM("netTotal") AS "s", MIN("processedAt") AS "f", MAX("processedAt") AS "l"
-             FROM "Order" WHERE "shop" = ${placeholder(1)} AND "customerShopifyId" IS NOT NULL AND "test" = FALSE AND "cancelledAt" IS NULL
-             GROUP BY "customerShopifyId") AS a
-       WHERE "Customer"."shop" = ${placeholder(2)} AND "Customer"."shopifyId" = a."c"`,
-      shop,
-      shop,
-    );
-    const emptied = await client.$executeRawUnsafe(
-      `UPDATE "Customer" SET "orderCount" = 0, "totalSpent" = 0, "firstOrderAt" = NULL, "lastOrderAt" = NULL
-       WHERE "shop" = ${placeholder(1)} AND "orderCount" <> 0 AND NOT EXISTS (SELECT 1 FROM "Order" o WHERE o."shop" = "Customer"."shop"
-         AND o."customerShopifyId" = "Customer"."shopifyId" AND o."test" = FALSE AND o."cancelledAt" IS NULL)`,
-      shop,
-    );
-    return updated + emptied;
+    let updated = 0;
+    for (const { sql, params } of shopAggregateStatements(shop)) updated += await client.$executeRawUnsafe(sql, ...params);
+    return updated;
   }
   let updated = 0;
   for (let i = 0; i < customerShopifyIds.length; i += 500) {

@@ -1,9 +1,9 @@
-import Database from "better-sqlite3";
 import db from "../db.server";
 import { databaseUrl } from "../database-url";
 import type { CustomerRecord, OrderRecord } from "../sync/records";
-import { customerRow, customerSpec, upsertCustomers } from "./customers.server";
+import { customerRow, customerSpec, refreshCustomerAggregates, shopAggregateStatements, upsertCustomers } from "./customers.server";
 import { orderRow, orderSpec, upsertOrders } from "./orders.server";
+import { SqliteImportWriter } from "./sqlite-import-writer.server";
 import { dialect, sqlTimestamp, upsertSql } from "./sql.server";
 
 export interface BatchProgress {
@@ -22,57 +22,60 @@ export interface ImportBatch {
   afterWrite?: () => void;
 }
 
-interface SqliteImport {
-  conn: Database.Database;
-  insertCustomer: Database.Statement;
-  insertOrder: Database.Statement;
-  saveProgress: Database.Statement;
+export interface ImportWriter {
+  /** Commits one batch (orders, their customers and the run's cursor) in one transaction, after the batches before it. */
+  write(batch: ImportBatch): Promise<void>;
+  /** The whole shop's customer aggregates from the stored orders, after the last batch. */
+  refreshAggregates(shop: string): Promise<void>;
+  /** Releases what the writer holds; call it once the last write has settled. */
+  close(): Promise<void>;
 }
-
-let sqlite: SqliteImport | null = null;
 
 /**
- * On SQLite the backfill writes through its own better-sqlite3 connection with prepared single-row
- * statements: Prisma's raw-query path costs more per parameter than SQLite costs per row, and the
- * import is the one place where that dominates (decision 002). Same SQL, same file, WAL mode.
+ * The backfill's batch writer for this database. SQLite: prepared single-row statements on a writer
+ * thread with its own better-sqlite3 connection — Prisma's raw-query path costs more per parameter
+ * than SQLite costs per row, and on one thread parsing and writing add up (decision 002). PostgreSQL:
+ * multi-row upserts through Prisma; the server does that work while this process parses the next batch.
  */
-function sqliteImport(): SqliteImport {
-  if (!sqlite) {
-    const conn = new Database(databaseUrl().replace(/^file:/, ""));
-    conn.pragma("journal_mode = WAL");
-    conn.pragma("synchronous = NORMAL");
-    conn.pragma("busy_timeout = 10000");
-    // The database grows by ~88 MB per 100,000 orders and the order indexes take rows at places spread
-    // over them (by customer, by date): SQLite's default 2 MB page cache would re-read pages from the
-    // OS for most rows. This connection only runs imports, so it gets 64 MB (counted in the RSS).
-    conn.pragma("cache_size = -65536");
-    sqlite = {
-      conn,
-      insertCustomer: conn.prepare(upsertSql(customerSpec, 1)),
-      insertOrder: conn.prepare(upsertSql(orderSpec(true), 1)),
-      saveProgress: conn.prepare(
-        `UPDATE "SyncRun" SET "cursor" = ?, "processedCount" = ?, "ordersCount" = ?, "updatedAt" = ? WHERE "shop" = ? AND "id" = ?`,
-      ),
+export function openImportWriter(): ImportWriter {
+  if (dialect === "sqlite") {
+    const writer = new SqliteImportWriter(databaseUrl().replace(/^file:/, ""), {
+      customer: upsertSql(customerSpec, 1),
+      order: upsertSql(orderSpec(true), 1),
+      progress: `UPDATE "SyncRun" SET "cursor" = ?, "processedCount" = ?, "ordersCount" = ?, "updatedAt" = ? WHERE "shop" = ? AND "id" = ?`,
+    });
+    return {
+      write(batch) {
+        const stamp = sqlTimestamp(new Date());
+        const { cursor, processedCount, ordersCount } = batch.progress;
+        return writer.write(
+          {
+            customers: batch.customers.map((customer) => customerRow(batch.shop, customer, stamp)),
+            orders: batch.orders.map((order) => orderRow(batch.shop, order, stamp)),
+            progress: [cursor, processedCount, ordersCount, stamp, batch.shop, batch.runId],
+          },
+          batch.afterWrite,
+        );
+      },
+      refreshAggregates: (shop) => writer.run(shopAggregateStatements(shop)),
+      close: () => writer.close(),
     };
   }
-  return sqlite;
+  // Chained: batches commit in order, and none after a failed one (its cursor would skip the failed lines).
+  let last: Promise<void> = Promise.resolve();
+  return {
+    write(batch) {
+      last = last.then(() => writePostgresBatch(batch));
+      return last;
+    },
+    refreshAggregates: async (shop) => {
+      await refreshCustomerAggregates(shop);
+    },
+    close: async () => undefined,
+  };
 }
 
-/** Orders, their customers and the run's cursor in one transaction. */
-export async function writeImportBatch(batch: ImportBatch): Promise<void> {
-  const now = new Date();
-  if (dialect === "sqlite") {
-    const { conn, insertCustomer, insertOrder, saveProgress } = sqliteImport();
-    const stamp = sqlTimestamp(now);
-    conn.transaction(() => {
-      for (const customer of batch.customers) insertCustomer.run(customerRow(batch.shop, customer, stamp));
-      for (const order of batch.orders) insertOrder.run(orderRow(batch.shop, order, stamp));
-      batch.afterWrite?.();
-      const { cursor, processedCount, ordersCount } = batch.progress;
-      saveProgress.run(cursor, processedCount, ordersCount, stamp, batch.shop, batch.runId);
-    })();
-    return;
-  }
+async function writePostgresBatch(batch: ImportBatch): Promise<void> {
   await db.$transaction(
     async (tx) => {
       await upsertCustomers(batch.shop, batch.customers, { tx });
