@@ -82,7 +82,10 @@ export async function retryDueBackfills(shop: string, client: AdminClient, now =
 
 export interface ImportOptions {
   fetchImpl?: typeof fetch;
+  /** Lines per batch (5,000). */
   batchSize?: number;
+  /** SQLite: batches per transaction (20). A crash loses at most this many batches of work. */
+  batchesPerCommit?: number;
   /** Test seam: runs inside each batch's transaction, after the writes (a throw aborts that batch). */
   afterBatchWrite?: (batchNumber: number) => void;
 }
@@ -161,7 +164,7 @@ export async function importBulkFile(shop: string, runId: string, url: string, o
   let batchNumber = 0;
   // Batches commit while the next ones are parsed. At most WRITE_AHEAD wait for their commit: memory
   // stays bounded, and a failed write stops the import at the next flush.
-  const writer = openImportWriter();
+  const writer = openImportWriter({ batchesPerCommit: options.batchesPerCommit ?? 20 });
   const writing: Promise<void>[] = [];
 
   const flush = async () => {
@@ -214,8 +217,9 @@ export async function importBulkFile(shop: string, runId: string, url: string, o
     for (const write of writing.splice(0)) await write;
     await writer.refreshAggregates(shop);
   } catch (error) {
-    // Batches committed before the failure stay; the cursor says where a retry resumes.
+    // Batches written before the failure are committed and stay; the cursor says where a retry resumes.
     await Promise.allSettled(writing);
+    await writer.close();
     await failRun(shop, runId, run.attempt, `Import failed: ${describe(error)}`);
     throw error;
   } finally {

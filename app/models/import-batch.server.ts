@@ -23,11 +23,14 @@ export interface ImportBatch {
 }
 
 export interface ImportWriter {
-  /** Commits one batch (orders, their customers and the run's cursor) in one transaction, after the batches before it. */
+  /**
+   * Writes one batch (orders, their customers and the run's cursor) after the batches before it. On
+   * SQLite `batchesPerCommit` batches share a transaction; on PostgreSQL each batch is one.
+   */
   write(batch: ImportBatch): Promise<void>;
   /** The whole shop's customer aggregates from the stored orders, after the last batch. */
   refreshAggregates(shop: string): Promise<void>;
-  /** Releases what the writer holds; call it once the last write has settled. */
+  /** Commits what is written (unless a batch failed) and releases the writer; after the last write settled. */
   close(): Promise<void>;
 }
 
@@ -37,13 +40,17 @@ export interface ImportWriter {
  * than SQLite costs per row, and on one thread parsing and writing add up (decision 002). PostgreSQL:
  * multi-row upserts through Prisma; the server does that work while this process parses the next batch.
  */
-export function openImportWriter(): ImportWriter {
+export function openImportWriter({ batchesPerCommit = 1 } = {}): ImportWriter {
   if (dialect === "sqlite") {
-    const writer = new SqliteImportWriter(databaseUrl().replace(/^file:/, ""), {
-      customer: upsertSql(customerSpec, 1),
-      order: upsertSql(orderSpec(true), 1),
-      progress: `UPDATE "SyncRun" SET "cursor" = ?, "processedCount" = ?, "ordersCount" = ?, "updatedAt" = ? WHERE "shop" = ? AND "id" = ?`,
-    });
+    const writer = new SqliteImportWriter(
+      databaseUrl().replace(/^file:/, ""),
+      {
+        customer: upsertSql(customerSpec, 1),
+        order: upsertSql(orderSpec(true), 1),
+        progress: `UPDATE "SyncRun" SET "cursor" = ?, "processedCount" = ?, "ordersCount" = ?, "updatedAt" = ? WHERE "shop" = ? AND "id" = ?`,
+      },
+      { batchesPerCommit },
+    );
     return {
       write(batch) {
         const stamp = sqlTimestamp(new Date());

@@ -88,6 +88,7 @@ describe("order and customer sync", () => {
         try {
           const run = await pollBackfill(TINY, client, {
             batchSize: 40,
+            batchesPerCommit: 1,
             afterBatchWrite: (batch: number) => {
               if (batch === 3) throw new Error("simulated crash in batch 3");
             },

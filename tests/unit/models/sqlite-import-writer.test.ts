@@ -69,6 +69,25 @@ describe("SqliteImportWriter", () => {
     expect(read()).toEqual({ orders: ["a"], cursor: 1 });
   });
 
+  it("commits in groups: a failure rolls back only the open group, and close commits what is written", async () => {
+    const grouped = new SqliteImportWriter(file, SQL, { batchesPerCommit: 2 });
+    try {
+      await grouped.write(batch(1, ["a", 1]));
+      await grouped.write(batch(2, ["b", 2])); // commits batches 1 and 2
+      await grouped.write(batch(3, ["c", 3]));
+      expect(read()).toEqual({ orders: ["a", "b"], cursor: 2 }); // batch 3 is written, not committed
+      await expect(grouped.write(batch(4, ["d", null]))).rejects.toThrow(/NOT NULL/);
+    } finally {
+      await grouped.close();
+    }
+    expect(read()).toEqual({ orders: ["a", "b"], cursor: 2 });
+
+    const again = new SqliteImportWriter(file, SQL, { batchesPerCommit: 10 });
+    await again.write(batch(3, ["c", 3]));
+    await again.close();
+    expect(read()).toEqual({ orders: ["a", "b", "c"], cursor: 3 });
+  });
+
   it("runs afterWrite inside the transaction: a throw there rolls the batch back with that error", async () => {
     const writer = new SqliteImportWriter(file, SQL);
     const crash = new Error("simulated crash");
