@@ -1,8 +1,8 @@
 import db from "../db.server";
 import {
   loadLapsedSince,
+  openScoreWriter,
   SCORE_BATCH,
-  saveCustomerScores,
   saveShopModelState,
   valueOrderPages,
   type CustomerScoreRow,
@@ -194,8 +194,13 @@ export async function recomputeShop(shop: string, now = new Date()) {
       lapsedSince: lapsedSince(c.lifecycle.group, lapsedBefore.get(c.customerId), now),
     };
   };
-  for (let i = 0; i < result.customers.length; i += SCORE_BATCH) {
-    await saveCustomerScores(shop, result.customers.slice(i, i + SCORE_BATCH).map(toRow), now);
+  const scores = openScoreWriter(shop, now);
+  try {
+    for (let i = 0; i < result.customers.length; i += SCORE_BATCH) {
+      await scores.write(result.customers.slice(i, i + SCORE_BATCH).map(toRow));
+    }
+  } finally {
+    await scores.close();
   }
   const state: StoredModelState = {
     asOf,

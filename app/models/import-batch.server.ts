@@ -3,7 +3,7 @@ import { databaseUrl } from "../database-url";
 import type { CustomerRecord, OrderRecord } from "../sync/records";
 import { customerRow, customerSpec, refreshCustomerAggregates, shopAggregateStatements, upsertCustomers } from "./customers.server";
 import { orderRow, orderSpec, upsertOrders } from "./orders.server";
-import { SqliteImportWriter } from "./sqlite-import-writer.server";
+import { SqliteWriter } from "./sqlite-writer.server";
 import { dialect, sqlTimestamp, upsertSql } from "./sql.server";
 
 export interface BatchProgress {
@@ -34,6 +34,11 @@ export interface ImportWriter {
   close(): Promise<void>;
 }
 
+// SQLite import statements, one row each (the writer thread prepares them once).
+const UPSERT_CUSTOMER = upsertSql(customerSpec, 1);
+const UPSERT_ORDER = upsertSql(orderSpec(true), 1);
+const SAVE_PROGRESS = `UPDATE "SyncRun" SET "cursor" = ?, "processedCount" = ?, "ordersCount" = ?, "updatedAt" = ? WHERE "shop" = ? AND "id" = ?`;
+
 /**
  * The backfill's batch writer for this database. SQLite: prepared single-row statements on a writer
  * thread with its own better-sqlite3 connection — Prisma's raw-query path costs more per parameter
@@ -42,29 +47,25 @@ export interface ImportWriter {
  */
 export function openImportWriter({ batchesPerCommit = 1 } = {}): ImportWriter {
   if (dialect === "sqlite") {
-    const writer = new SqliteImportWriter(
-      databaseUrl().replace(/^file:/, ""),
-      {
-        customer: upsertSql(customerSpec, 1),
-        order: upsertSql(orderSpec(true), 1),
-        progress: `UPDATE "SyncRun" SET "cursor" = ?, "processedCount" = ?, "ordersCount" = ?, "updatedAt" = ? WHERE "shop" = ? AND "id" = ?`,
-      },
-      { batchesPerCommit },
-    );
+    const writer = new SqliteWriter(databaseUrl().replace(/^file:/, ""), { batchesPerCommit });
     return {
       write(batch) {
         const stamp = sqlTimestamp(new Date());
         const { cursor, processedCount, ordersCount } = batch.progress;
         return writer.write(
-          {
-            customers: batch.customers.map((customer) => customerRow(batch.shop, customer, stamp)),
-            orders: batch.orders.map((order) => orderRow(batch.shop, order, stamp)),
-            progress: [cursor, processedCount, ordersCount, stamp, batch.shop, batch.runId],
-          },
-          batch.afterWrite,
+          [
+            { sql: UPSERT_CUSTOMER, rows: batch.customers.map((customer) => customerRow(batch.shop, customer, stamp)) },
+            { sql: UPSERT_ORDER, rows: batch.orders.map((order) => orderRow(batch.shop, order, stamp)) },
+            { sql: SAVE_PROGRESS, rows: [[cursor, processedCount, ordersCount, stamp, batch.shop, batch.runId]] },
+          ],
+          { afterWrite: batch.afterWrite },
         );
       },
-      refreshAggregates: (shop) => writer.run(shopAggregateStatements(shop)),
+      refreshAggregates: (shop) =>
+        writer.write(
+          shopAggregateStatements(shop).map(({ sql, params }) => ({ sql, rows: [params] })),
+          { commit: true },
+        ),
       close: () => writer.close(),
     };
   }

@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { SqliteImportWriter } from "../../../app/models/sqlite-import-writer.server";
+import { SqliteWriter } from "../../../app/models/sqlite-writer.server";
 
-// The writer thread only runs the statements it is given: a two-table stand-in for Customer, Order
-// and SyncRun is enough to check its ordering, failure and commit rules.
+// The writer thread only runs the statements it is given: stand-ins for Customer, Order and SyncRun,
+// written the way the backfill writes them, are enough to check its ordering, failure and commit rules.
 const SQL = {
   customer: `INSERT INTO "c" ("id") VALUES (?) ON CONFLICT DO NOTHING`,
   order: `INSERT INTO "o" ("id", "value") VALUES (?, ?)`,
@@ -39,14 +39,19 @@ function read() {
   }
 }
 
-const batch = (cursor: number, ...orders: Array<[string, number | null]>) => ({ customers: [["c1"]], orders, progress: [cursor] });
+const batch = (cursor: number, ...orders: Array<[string, number | null]>) => [
+  { sql: SQL.customer, rows: [["c1"]] },
+  { sql: SQL.order, rows: orders },
+  { sql: SQL.progress, rows: [[cursor]] },
+];
 
-describe("SqliteImportWriter", () => {
+describe("SqliteWriter", () => {
   it("commits queued batches in order, each with its cursor", async () => {
-    const writer = new SqliteImportWriter(file, SQL);
+    const writer = new SqliteWriter(file);
     try {
       await Promise.all([writer.write(batch(2, ["a", 1], ["b", 2])), writer.write(batch(3, ["c", 3]))]);
-      await writer.run([{ sql: `UPDATE "o" SET "value" = "value" * 10 WHERE "id" = ?`, params: ["a"] }]);
+      await writer.write([{ sql: `UPDATE "o" SET "value" = "value" * 10 WHERE "id" = ?`, rows: [["a"]] }], { commit: true });
+      expect(read()).toEqual({ orders: ["a", "b", "c"], cursor: 3 }); // committed before close
     } finally {
       await writer.close();
     }
@@ -54,7 +59,7 @@ describe("SqliteImportWriter", () => {
   });
 
   it("rolls a failed batch back and commits none of the batches queued after it", async () => {
-    const writer = new SqliteImportWriter(file, SQL);
+    const writer = new SqliteWriter(file);
     try {
       const first = writer.write(batch(1, ["a", 1]));
       const failing = writer.write(batch(2, ["b", 2], ["x", null])); // NOT NULL violation on the second row
@@ -70,7 +75,7 @@ describe("SqliteImportWriter", () => {
   });
 
   it("commits in groups: a failure rolls back only the open group, and close commits what is written", async () => {
-    const grouped = new SqliteImportWriter(file, SQL, { batchesPerCommit: 2 });
+    const grouped = new SqliteWriter(file, { batchesPerCommit: 2 });
     try {
       await grouped.write(batch(1, ["a", 1]));
       await grouped.write(batch(2, ["b", 2])); // commits batches 1 and 2
@@ -82,22 +87,24 @@ describe("SqliteImportWriter", () => {
     }
     expect(read()).toEqual({ orders: ["a", "b"], cursor: 2 });
 
-    const again = new SqliteImportWriter(file, SQL, { batchesPerCommit: 10 });
+    const again = new SqliteWriter(file, { batchesPerCommit: 10 });
     await again.write(batch(3, ["c", 3]));
     await again.close();
     expect(read()).toEqual({ orders: ["a", "b", "c"], cursor: 3 });
   });
 
   it("runs afterWrite inside the transaction: a throw there rolls the batch back with that error", async () => {
-    const writer = new SqliteImportWriter(file, SQL);
+    const writer = new SqliteWriter(file);
     const crash = new Error("simulated crash");
     let ordersSeenInside: string[] = [];
     try {
       await writer.write(batch(1, ["a", 1]));
       await expect(
-        writer.write(batch(2, ["b", 2]), () => {
-          ordersSeenInside = read().orders; // another connection: the batch is written but not committed
-          throw crash;
+        writer.write(batch(2, ["b", 2]), {
+          afterWrite: () => {
+            ordersSeenInside = read().orders; // another connection: the batch is written but not committed
+            throw crash;
+          },
         }),
       ).rejects.toBe(crash);
     } finally {
@@ -108,7 +115,7 @@ describe("SqliteImportWriter", () => {
   });
 
   it("reports a database it cannot open instead of hanging", async () => {
-    const writer = new SqliteImportWriter(path.join(dir, "missing", "db.sqlite"), SQL);
+    const writer = new SqliteWriter(path.join(dir, "missing", "db.sqlite"));
     await expect(writer.write(batch(1, ["a", 1]))).rejects.toThrow();
     await writer.close();
   });

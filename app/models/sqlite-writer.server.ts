@@ -1,18 +1,10 @@
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 
-/** One batch as the writer thread runs it: bound-parameter rows, in the order of the statements. */
-export interface SqliteImportBatch {
-  customers: unknown[][];
-  orders: unknown[][];
-  /** Parameters of the cursor update, committed with the rows. */
-  progress: unknown[];
-}
-
-export interface SqliteImportStatements {
-  customer: string;
-  order: string;
-  progress: string;
+/** One statement and the rows (bound parameters) it runs for, one execution per row. */
+export interface WriteStep {
+  sql: string;
+  rows: unknown[][];
 }
 
 /**
@@ -32,37 +24,38 @@ conn.pragma("cache_size = -65536");
 // into the database (and synced) once, not once per batch. The WAL is cut back to 64 MB afterwards.
 conn.pragma("wal_autocheckpoint = 65536");
 conn.pragma("journal_size_limit = 67108864");
-const insertCustomer = conn.prepare(workerData.sql.customer);
-const insertOrder = conn.prepare(workerData.sql.order);
-const saveProgress = conn.prepare(workerData.sql.progress);
+const prepared = new Map();
+function statement(sql) {
+  let found = prepared.get(sql);
+  if (!found) prepared.set(sql, (found = conn.prepare(sql)));
+  return found;
+}
 const verdict = new Int32Array(workerData.verdict);
 const begin = conn.prepare("BEGIN");
 const commit = conn.prepare("COMMIT");
 const rollback = conn.prepare("ROLLBACK");
 class Aborted extends Error {}
-// After a failed batch, none of the queued ones may commit: their cursor would skip the failed lines.
+// After a failed batch, none of the queued ones may be written: an import's cursor would skip the failed lines.
 let failed = null;
 let uncommitted = 0;
 function commitGroup() {
   if (conn.inTransaction) commit.run();
   uncommitted = 0;
 }
-function write(batch) {
+function write(message) {
   if (!conn.inTransaction) begin.run();
-  for (const row of batch.customers) insertCustomer.run(row);
-  for (const row of batch.orders) insertOrder.run(row);
-  if (batch.confirm) {
+  for (const step of message.steps) {
+    const run = statement(step.sql);
+    for (const row of step.rows) run.run(row);
+  }
+  if (message.confirm) {
     Atomics.store(verdict, 0, 0);
     parentPort.postMessage({ type: "written" });
     Atomics.wait(verdict, 0, 0);
     if (Atomics.load(verdict, 0) !== 1) throw new Aborted();
   }
-  saveProgress.run(batch.progress);
-  if (++uncommitted >= workerData.batchesPerCommit) commitGroup();
+  if (++uncommitted >= workerData.batchesPerCommit || message.commit) commitGroup();
 }
-const runAll = conn.transaction((statements) => {
-  for (const { sql, params } of statements) conn.prepare(sql).run(params);
-});
 parentPort.on("message", (message) => {
   if (message.type === "close") {
     if (!failed) commitGroup();
@@ -75,10 +68,7 @@ parentPort.on("message", (message) => {
     return;
   }
   try {
-    if (message.type === "run") {
-      commitGroup();
-      runAll(message.statements);
-    } else write(message.batch);
+    write(message);
     parentPort.postMessage({ type: "done" });
   } catch (error) {
     if (conn.inTransaction) rollback.run();
@@ -91,13 +81,14 @@ parentPort.on("message", (message) => {
 type Reply = { type: "done" } | { type: "written" } | { type: "failed"; aborted: boolean; message: string };
 
 /**
- * Writes a SQLite backfill's batches on a thread of their own, through its own better-sqlite3
- * connection (WAL, so the app's connection keeps reading). The main thread downloads, parses and maps
- * the next batches while this one writes: on two cores the two halves take about the same time, so the
- * import runs at the pace of the slower one instead of their sum. Batches are written in the order
- * given, each with its cursor, and commit in groups.
+ * Bulk writes on a thread of their own, through a second better-sqlite3 connection (WAL, so the app's
+ * connection keeps reading) with prepared single-row statements: Prisma's raw-query path costs more per
+ * bound parameter than SQLite costs per row (decision 002). The main thread keeps working meanwhile —
+ * the backfill downloads, parses and maps its next batches, so on two cores the import runs at the pace
+ * of the slower half instead of their sum — and its event loop stays free. Batches are written in the
+ * order given and commit in groups.
  */
-export class SqliteImportWriter {
+export class SqliteWriter {
   private readonly worker: Worker;
   private readonly verdict = new Int32Array(new SharedArrayBuffer(4));
   /** Batches posted and not yet answered, oldest first (the thread answers in order). */
@@ -109,38 +100,26 @@ export class SqliteImportWriter {
    * the WAL; on a large shop one batch of 5,000 orders touches about as many index pages as it has rows,
    * so commits of one batch each spent more time writing pages than inserting rows.
    */
-  constructor(file: string, sql: SqliteImportStatements, { batchesPerCommit = 1 }: { batchesPerCommit?: number } = {}) {
+  constructor(file: string, { batchesPerCommit = 1 }: { batchesPerCommit?: number } = {}) {
     const driver = createRequire(import.meta.url).resolve("better-sqlite3");
-    this.worker = new Worker(WRITER_SOURCE, {
-      eval: true,
-      workerData: { driver, file, sql, batchesPerCommit, verdict: this.verdict.buffer },
-    });
+    this.worker = new Worker(WRITER_SOURCE, { eval: true, workerData: { driver, file, batchesPerCommit, verdict: this.verdict.buffer } });
     this.worker.on("message", (reply: Reply) => this.onReply(reply));
     this.worker.on("error", (error) => this.onExit(error));
-    this.worker.on("exit", (code) => this.onExit(new Error(`The SQLite import writer stopped (exit code ${code})`)));
+    this.worker.on("exit", (code) => this.onExit(new Error(`The SQLite writer thread stopped (exit code ${code})`)));
   }
 
   /**
-   * Writes one batch after the ones before it; resolves once it is written. It commits with its group
-   * (every `batchesPerCommit` batches), before a `run`, or at `close`. A failed batch rolls its whole
-   * uncommitted group back, cursor included, and no later batch is written. `afterWrite` (a test seam)
-   * runs after the rows are written, inside the transaction, while the writer waits: a throw there
+   * Writes one batch (its steps in order) after the ones before it; resolves once it is written. It
+   * commits with its group (every `batchesPerCommit` batches), when `commit` is set, or at `close`. A
+   * failed batch rolls its whole uncommitted group back, and no later batch is written. `afterWrite`
+   * (a test seam) runs after the steps, inside the transaction, while the writer waits: a throw there
    * fails the batch with that error.
    */
-  write(batch: SqliteImportBatch, afterWrite?: () => void): Promise<void> {
+  write(steps: WriteStep[], { afterWrite, commit = false }: { afterWrite?: () => void; commit?: boolean } = {}): Promise<void> {
     if (this.exited) return Promise.reject(this.exited);
     return new Promise((resolve, reject) => {
       this.pending.push({ resolve, reject, afterWrite });
-      this.worker.postMessage({ type: "write", batch: { ...batch, confirm: Boolean(afterWrite) } });
-    });
-  }
-
-  /** Commits the written batches, then runs these statements in one transaction. */
-  run(statements: Array<{ sql: string; params: unknown[] }>): Promise<void> {
-    if (this.exited) return Promise.reject(this.exited);
-    return new Promise((resolve, reject) => {
-      this.pending.push({ resolve, reject });
-      this.worker.postMessage({ type: "run", statements });
+      this.worker.postMessage({ steps, confirm: Boolean(afterWrite), commit });
     });
   }
 
@@ -169,7 +148,7 @@ export class SqliteImportWriter {
     this.pending.shift();
     if (reply.type === "done") pending.resolve();
     else if (reply.aborted && pending.thrown !== undefined) pending.reject(pending.thrown as Error);
-    else pending.reject(new Error(`Writing the import batch failed: ${reply.message}`));
+    else pending.reject(new Error(`The SQLite write failed: ${reply.message}`));
   }
 
   private onExit(error: Error) {
