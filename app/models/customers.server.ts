@@ -4,10 +4,13 @@ import { batchSize, dialect, newId, placeholder, sqlTimestamp, upsertRows, type 
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
-const CUSTOMER_COLUMNS = [
-  "id", "shop", "shopifyId", "email", "firstName", "lastName", "marketingState", "birthday", "tags",
-  "shopifyRfmGroup", "shopifyUpdatedAt", "createdAt", "updatedAt",
-];
+// Bind order, with each column's PostgreSQL type (see UpsertSpec.pgTypes).
+const CUSTOMER_COLUMN_TYPES = {
+  id: "text", shop: "text", shopifyId: "text", email: "text", firstName: "text", lastName: "text", marketingState: "text",
+  birthday: "text", tags: "text", shopifyRfmGroup: "text", shopifyUpdatedAt: "timestamp(3)", createdAt: "timestamp(3)",
+  updatedAt: "timestamp(3)",
+};
+const CUSTOMER_COLUMNS = Object.keys(CUSTOMER_COLUMN_TYPES);
 
 export function customerRow(shop: string, c: CustomerRecord, now: string | Date | null): unknown[] {
   return [
@@ -19,6 +22,7 @@ export function customerRow(shop: string, c: CustomerRecord, now: string | Date 
 export const customerSpec: UpsertSpec = {
   table: "Customer",
   columns: CUSTOMER_COLUMNS,
+  pgTypes: Object.values(CUSTOMER_COLUMN_TYPES),
   conflict: ["shop", "shopifyId"],
   update: CUSTOMER_COLUMNS.filter((c) => !["id", "shop", "shopifyId", "createdAt"].includes(c)),
   updateWhere: `"Customer"."shopifyUpdatedAt" IS NULL OR excluded."shopifyUpdatedAt" IS NULL OR excluded."shopifyUpdatedAt" >= "Customer"."shopifyUpdatedAt"`,

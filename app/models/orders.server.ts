@@ -5,15 +5,19 @@ import { batchSize, newId, sqlBool, sqlTimestamp, upsertRows, type UpsertSpec } 
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
-const ORDER_COLUMNS = [
-  "id", "shop", "shopifyId", "customerShopifyId", "name", "processedAt", "shopifyUpdatedAt", "totalPrice",
-  "totalRefunded", "netTotal", "currencyCode", "cancelledAt", "test", "discountCodes", "createdAt", "updatedAt",
-];
+// Bind order, with each column's PostgreSQL type (see UpsertSpec.pgTypes).
+const ORDER_COLUMN_TYPES = {
+  id: "text", shop: "text", shopifyId: "text", customerShopifyId: "text", name: "text", processedAt: "timestamp(3)",
+  shopifyUpdatedAt: "timestamp(3)", totalPrice: "float8", totalRefunded: "float8", netTotal: "float8", currencyCode: "text",
+  cancelledAt: "timestamp(3)", test: "boolean", discountCodes: "text", createdAt: "timestamp(3)", updatedAt: "timestamp(3)",
+};
+const ORDER_COLUMNS = Object.keys(ORDER_COLUMN_TYPES);
 
 export function orderSpec(onlyIfNewer: boolean): UpsertSpec {
   return {
     table: "Order",
     columns: ORDER_COLUMNS,
+    pgTypes: Object.values(ORDER_COLUMN_TYPES),
     conflict: ["shop", "shopifyId"],
     update: ORDER_COLUMNS.filter((c) => !["id", "shop", "shopifyId", "createdAt"].includes(c)),
     // An older delivery never overwrites a newer state (webhooks arrive out of order).
