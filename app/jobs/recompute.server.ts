@@ -222,6 +222,9 @@ export async function recomputeShop(shop: string, now = new Date()) {
  */
 export async function rescoreCustomers(shop: string, customerShopifyIds: string[], now = new Date()) {
   if (!customerShopifyIds.length) return 0;
+  // Before the first recompute there is nothing to score with: skip reading the customers' orders.
+  const scored = await db.shop.findUnique({ where: { shop }, select: { modelState: true } });
+  if (!scored?.modelState) return 0;
   const { shopRow, summaries } = await scoringInputs(shop, now, customerShopifyIds);
   if (!shopRow.modelState) return 0;
   const state = JSON.parse(shopRow.modelState) as StoredModelState;
