@@ -51,6 +51,7 @@ export class TransactionLog implements Iterable<Transaction> {
   constructor(private readonly toLocalDay: (instant: Date) => string) {}
 
   append(orders: readonly ValueOrder[]): void {
+    if (!orders.length) return;
     const customer = new Int32Array(orders.length);
     const day = new Int32Array(orders.length);
     const amount = new Float64Array(orders.length);
@@ -176,7 +177,7 @@ export async function recomputeShop(shop: string, now = new Date()) {
   const backtestSummary = window ? summarizeBacktest(backtest(transactions, { ...window, unit: "days" }), window) : null;
   const result = scoreShop({ customers: summaries, asOf, settings });
 
-  // Read before the first write; rows are built and written one statement's worth at a time.
+  // Read before the first write; rows are built and written one batch at a time.
   const lapsedBefore = await loadLapsedSince(shop);
   const toRow = (c: ShopScore["customers"][number]): CustomerScoreRow => {
     return {
