@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import { PrismaClient } from "@prisma/client";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { databaseKind, databaseUrl } from "./database-url";
 
 export type Db = PrismaClient;
@@ -28,7 +29,19 @@ export function createDb(url: string = databaseUrl()): Db {
   const { PrismaClient: PgPrismaClient } = require(".prisma/kinship-postgresql") as {
     PrismaClient: new (options: { adapter: PrismaPg }) => Db;
   };
-  return new PgPrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+  // The pool is ours so the hottest writes (webhooks, see sql-transaction.server.ts) can use its
+  // connections without Prisma's per-query cost.
+  const pool = new pg.Pool({ connectionString: url });
+  const client = new PgPrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  pgPools.set(client, pool);
+  return client;
+}
+
+const pgPools = new WeakMap<Db, pg.Pool>();
+
+/** The PostgreSQL connection pool a client built by createDb runs on (none for SQLite). */
+export function pgPoolOf(client: Db): pg.Pool | undefined {
+  return pgPools.get(client);
 }
 
 declare global {

@@ -1,4 +1,5 @@
 import db from "../db.server";
+import type { Shop } from "@prisma/client";
 import {
   loadLapsedSince,
   openScoreWriter,
@@ -151,8 +152,8 @@ function parseSettings(raw: string | null | undefined): ScoringSettings {
 }
 
 /** Shop-local date, summaries and settings: the common start of full and single-customer scoring. */
-async function scoringInputs(shop: string, now: Date, customerShopifyIds?: string[]) {
-  const shopRow = await db.shop.findUniqueOrThrow({ where: { shop } });
+async function scoringInputs(shop: string, now: Date, customerShopifyIds?: string[], shopRow?: Shop) {
+  shopRow ??= await db.shop.findUniqueOrThrow({ where: { shop } });
   const toLocalDay = localDayConverter(shopRow.ianaTimezone);
   const asOf = toLocalDay(now);
   const transactions = new TransactionLog(toLocalDay);
@@ -224,10 +225,9 @@ export async function recomputeShop(shop: string, now = new Date()) {
 export async function rescoreCustomers(shop: string, customerShopifyIds: string[], now = new Date()) {
   if (!customerShopifyIds.length) return 0;
   // Before the first recompute there is nothing to score with: skip reading the customers' orders.
-  const scored = await db.shop.findUnique({ where: { shop }, select: { modelState: true } });
-  if (!scored?.modelState) return 0;
-  const { shopRow, summaries } = await scoringInputs(shop, now, customerShopifyIds);
-  if (!shopRow.modelState) return 0;
+  const shopRow = await db.shop.findUnique({ where: { shop } });
+  if (!shopRow?.modelState) return 0;
+  const { summaries } = await scoringInputs(shop, now, customerShopifyIds, shopRow);
   const state = JSON.parse(shopRow.modelState) as StoredModelState;
   const model: StoredShopModel = {
     bgnbd: state.model.status === "fitted" ? state.model.bgnbd : null,

@@ -1,8 +1,6 @@
-import db, { type Db } from "../db.server";
+import db from "../db.server";
 import type { CustomerRecord } from "../sync/records";
-import { batchSize, dialect, newId, placeholder, sqlTimestamp, upsertRows, type UpsertSpec } from "./sql.server";
-
-type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+import { batchSize, dialect, newId, placeholder, sqlTimestamp, upsertRows, type RawSql, type UpsertSpec } from "./sql.server";
 
 // Bind order, with each column's PostgreSQL type (see UpsertSpec.pgTypes).
 const CUSTOMER_COLUMN_TYPES = {
@@ -35,7 +33,7 @@ export const customerSpec: UpsertSpec = {
 export async function upsertCustomers(
   shop: string,
   customers: CustomerRecord[],
-  { tx, keep = [] }: { tx?: Tx; keep?: readonly string[] } = {},
+  { tx, keep = [] }: { tx?: RawSql; keep?: readonly string[] } = {},
 ) {
   const spec = keep.length ? { ...customerSpec, update: customerSpec.update!.filter((c) => !keep.includes(c)) } : customerSpec;
   const now = sqlTimestamp(new Date());
@@ -81,7 +79,7 @@ export function shopAggregateStatements(shop: string): Array<{ sql: string; para
  * Order count, net spend and first/last order from the stored orders: for the given customers only
  * (after a webhook: incremental, the rest of the shop untouched), or for the whole shop after a backfill.
  */
-export async function refreshCustomerAggregates(shop: string, customerShopifyIds?: string[], tx?: Tx) {
+export async function refreshCustomerAggregates(shop: string, customerShopifyIds?: string[], tx?: RawSql) {
   const client = tx ?? db;
   if (customerShopifyIds && customerShopifyIds.length === 0) return 0;
   if (!customerShopifyIds) {

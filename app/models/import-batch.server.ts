@@ -1,10 +1,10 @@
-import db from "../db.server";
 import { databaseUrl } from "../database-url";
 import type { CustomerRecord, OrderRecord } from "../sync/records";
 import { customerRow, customerSpec, refreshCustomerAggregates, shopAggregateStatements, upsertCustomers } from "./customers.server";
 import { orderRow, orderSpec, upsertOrders } from "./orders.server";
 import { SqliteWriter } from "./sqlite-writer.server";
-import { dialect, sqlTimestamp, upsertSql } from "./sql.server";
+import { rawSqlTransaction } from "./sql-transaction.server";
+import { dialect, placeholder, sqlTimestamp, upsertSql } from "./sql.server";
 
 export interface BatchProgress {
   cursor: string;
@@ -34,16 +34,17 @@ export interface ImportWriter {
   close(): Promise<void>;
 }
 
-// SQLite import statements, one row each (the writer thread prepares them once).
+// SQLite import statements, one row each (the writer thread prepares them once); the cursor on both.
 const UPSERT_CUSTOMER = upsertSql(customerSpec, 1);
 const UPSERT_ORDER = upsertSql(orderSpec(true), 1);
-const SAVE_PROGRESS = `UPDATE "SyncRun" SET "cursor" = ?, "processedCount" = ?, "ordersCount" = ?, "updatedAt" = ? WHERE "shop" = ? AND "id" = ?`;
+const SAVE_PROGRESS = `UPDATE "SyncRun" SET "cursor" = ${placeholder(1)}, "processedCount" = ${placeholder(2)}, "ordersCount" = ${placeholder(3)}, "updatedAt" = ${placeholder(4)} WHERE "shop" = ${placeholder(5)} AND "id" = ${placeholder(6)}`;
 
 /**
  * The backfill's batch writer for this database. SQLite: prepared single-row statements on a writer
  * thread with its own better-sqlite3 connection — Prisma's raw-query path costs more per parameter
  * than SQLite costs per row, and on one thread parsing and writing add up (decision 002). PostgreSQL:
- * multi-row upserts through Prisma; the server does that work while this process parses the next batch.
+ * one array-bound upsert per table on a pooled connection; the server does that work while this
+ * process parses the next batch.
  */
 export function openImportWriter({ batchesPerCommit = 1 } = {}): ImportWriter {
   if (dialect === "sqlite") {
@@ -84,15 +85,11 @@ export function openImportWriter({ batchesPerCommit = 1 } = {}): ImportWriter {
 }
 
 async function writePostgresBatch(batch: ImportBatch): Promise<void> {
-  await db.$transaction(
-    async (tx) => {
-      await upsertCustomers(batch.shop, batch.customers, { tx });
-      await upsertOrders(batch.shop, batch.orders, { tx });
-      batch.afterWrite?.();
-      await tx.syncRun.updateMany({ where: { shop: batch.shop, id: batch.runId }, data: { ...batch.progress } });
-    },
-    // Prisma's defaults (2 s to start, 5 s to finish) suit short transactions. A batch of a
-    // 1,000,000-order import on a busy machine ended in P2028 (transaction API error), so both are raised.
-    { maxWait: 30_000, timeout: 120_000 },
-  );
+  await rawSqlTransaction(async (sql) => {
+    await upsertCustomers(batch.shop, batch.customers, { tx: sql });
+    await upsertOrders(batch.shop, batch.orders, { tx: sql });
+    batch.afterWrite?.();
+    const { cursor, processedCount, ordersCount } = batch.progress;
+    await sql.$executeRawUnsafe(SAVE_PROGRESS, cursor, processedCount, ordersCount, new Date(), batch.shop, batch.runId);
+  });
 }

@@ -1,9 +1,7 @@
-import db, { type Db } from "../db.server";
+import db from "../db.server";
 import type { OrderRecord } from "../sync/records";
 import { netOrderValue } from "../sync/records";
-import { batchSize, newId, sqlBool, sqlTimestamp, upsertRows, type UpsertSpec } from "./sql.server";
-
-type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+import { batchSize, newId, placeholder, sqlBool, sqlTimestamp, upsertRows, type RawSql, type UpsertSpec } from "./sql.server";
 
 // Bind order, with each column's PostgreSQL type (see UpsertSpec.pgTypes).
 const ORDER_COLUMN_TYPES = {
@@ -38,7 +36,7 @@ export function orderRow(shop: string, order: OrderRecord, now: string | Date | 
 }
 
 /** Upserts orders in batched multi-row statements; returns rows written. */
-export async function upsertOrders(shop: string, orders: OrderRecord[], { onlyIfNewer = true, tx }: { onlyIfNewer?: boolean; tx?: Tx } = {}) {
+export async function upsertOrders(shop: string, orders: OrderRecord[], { onlyIfNewer = true, tx }: { onlyIfNewer?: boolean; tx?: RawSql } = {}) {
   const now = sqlTimestamp(new Date());
   const size = batchSize(ORDER_COLUMNS.length);
   let written = 0;
@@ -51,6 +49,16 @@ export async function upsertOrders(shop: string, orders: OrderRecord[], { onlyIf
 
 export async function findOrder(shop: string, shopifyId: string) {
   return db.order.findUnique({ where: { shop_shopifyId: { shop, shopifyId } } });
+}
+
+/** The customer an order is stored under: undefined when the order is not stored, null for a guest order. */
+export async function storedOrderCustomer(sql: RawSql, shop: string, shopifyId: string): Promise<string | null | undefined> {
+  const rows = await sql.$queryRawUnsafe<Array<{ customerShopifyId: string | null }>>(
+    `SELECT "customerShopifyId" FROM "Order" WHERE "shop" = ${placeholder(1)} AND "shopifyId" = ${placeholder(2)}`,
+    shop,
+    shopifyId,
+  );
+  return rows.length ? rows[0].customerShopifyId : undefined;
 }
 
 export async function listCustomerOrders(shop: string, customerShopifyId: string) {

@@ -1,9 +1,19 @@
 import db from "../db.server";
+import { placeholder, type RawSql } from "./sql.server";
 import { createAdminClient } from "../shopify/admin-client.server";
 import { SHOP_INFO_QUERY, type ShopInfo } from "../shopify/queries/shop";
 
 export async function getShop(shop: string) {
   return db.shop.findUnique({ where: { shop } });
+}
+
+/** Whether the shop has a fitted model to score customers with (after its first recompute). */
+export async function shopHasModel(sql: RawSql, shop: string): Promise<boolean> {
+  const rows = await sql.$queryRawUnsafe<unknown[]>(
+    `SELECT 1 FROM "Shop" WHERE "shop" = ${placeholder(1)} AND "modelState" IS NOT NULL`,
+    shop,
+  );
+  return rows.length > 0;
 }
 
 /** Reads the shop's name, currency and time zone from Shopify and stores them. */

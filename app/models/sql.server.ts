@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import { databaseKind, databaseUrl } from "../database-url";
-import type { Db } from "../db.server";
 
 /**
  * Bulk writes go through one multi-row `INSERT … ON CONFLICT … DO UPDATE` statement per batch: the
@@ -83,7 +82,16 @@ function onConflict(spec: UpsertSpec): string {
   );
 }
 
-export async function upsertRows(db: Db | Parameters<Parameters<Db["$transaction"]>[0]>[0], spec: UpsertSpec, rows: unknown[][]): Promise<number> {
+/**
+ * The raw-statement half of a Prisma client or transaction. Bulk and webhook writes take this, so the
+ * same code runs on Prisma and, on PostgreSQL, straight on a pooled connection (rawSqlTransaction).
+ */
+export interface RawSql {
+  $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
+  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
+}
+
+export async function upsertRows(db: RawSql, spec: UpsertSpec, rows: unknown[][]): Promise<number> {
   if (rows.length === 0) return 0;
   if (dialect === "postgresql" && spec.pgTypes) {
     // Prisma's cost (time, and garbage left for the GC) grows with the number of bound parameters:

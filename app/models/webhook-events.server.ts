@@ -1,4 +1,5 @@
 import db from "../db.server";
+import { newId, placeholder, sqlTimestamp, type RawSql } from "./sql.server";
 
 export type WebhookClaim = "process" | "duplicate" | "in-flight";
 
@@ -39,4 +40,33 @@ export async function finishWebhook(shop: string, webhookId: string, error?: unk
       ? { error: error instanceof Error ? error.message : String(error) }
       : { processedAt: new Date(), error: null },
   });
+}
+
+/**
+ * Claims a delivery inside the transaction that applies it, marked processed at once: the record and
+ * its effects commit together or not at all, so no in-flight state is ever stored. A concurrent copy
+ * waits on the unique key until this transaction ends, then finds it processed (or, after a rollback,
+ * claims it itself). Returns false for a delivery already processed.
+ */
+export async function claimWebhookInTransaction(sql: RawSql, shop: string, webhookId: string, topic: string, now = new Date()) {
+  const at = sqlTimestamp(now);
+  const claimed = await sql.$executeRawUnsafe(
+    `INSERT INTO "WebhookEvent" ("id", "shop", "webhookId", "topic", "receivedAt", "processedAt")
+     VALUES (${[1, 2, 3, 4, 5, 6].map(placeholder).join(", ")})
+     ON CONFLICT ("shop", "webhookId") DO UPDATE SET "receivedAt" = excluded."receivedAt", "processedAt" = excluded."processedAt", "error" = NULL
+     WHERE "WebhookEvent"."processedAt" IS NULL`,
+    newId(), shop, webhookId, topic, at, at,
+  );
+  return claimed === 1;
+}
+
+/** After a rolled-back delivery: the error is kept beside the delivery; Shopify's retry claims it again. */
+export async function recordWebhookFailure(shop: string, webhookId: string, topic: string, error: unknown, now = new Date()) {
+  const message = error instanceof Error ? error.message : String(error);
+  try {
+    await db.webhookEvent.create({ data: { shop, webhookId, topic, receivedAt: now, error: message } });
+  } catch (createError) {
+    if (!isUniqueViolation(createError)) throw createError;
+    await db.webhookEvent.updateMany({ where: { shop, webhookId, processedAt: null }, data: { error: message } });
+  }
 }

@@ -30,7 +30,12 @@ export interface CustomerWebhookPayload {
 }
 
 const gid = (type: string, id: number | string, given?: string) => given ?? `gid://shopify/${type}/${id}`;
-const date = (value: string | null | undefined) => (value ? new Date(value) : null);
+function date(value: string | null | undefined, field: string): Date | null {
+  if (!value) return null;
+  const parsed = new Date(value);
+  if (Number.isNaN(parsed.getTime())) throw new Error(`webhook field ${field} is not a date: "${value}"`);
+  return parsed;
+}
 
 /**
  * Refund transactions are in the presentment currency; scale them to the shop's currency with the
@@ -54,12 +59,12 @@ export function orderFromWebhook(payload: OrderWebhookPayload): OrderRecord {
     shopifyId: gid("Order", payload.id, payload.admin_graphql_api_id),
     customerShopifyId: payload.customer ? gid("Customer", payload.customer.id, payload.customer.admin_graphql_api_id) : null,
     name: payload.name ?? null,
-    processedAt: new Date(payload.processed_at ?? payload.created_at),
-    shopifyUpdatedAt: date(payload.updated_at),
+    processedAt: date(payload.processed_at ?? payload.created_at, payload.processed_at ? "processed_at" : "created_at")!,
+    shopifyUpdatedAt: date(payload.updated_at, "updated_at"),
     totalPrice,
     totalRefunded: refundedInShopMoney(payload, totalPrice),
     currencyCode: shopMoney?.currency_code ?? payload.currency ?? "USD",
-    cancelledAt: date(payload.cancelled_at),
+    cancelledAt: date(payload.cancelled_at, "cancelled_at"),
     test: payload.test === true,
     discountCodes: (payload.discount_codes ?? []).map((d) => d.code),
   };
@@ -80,6 +85,6 @@ export function customerFromWebhook(payload: CustomerWebhookPayload): CustomerRe
     birthday: null,
     tags,
     shopifyRfmGroup: null,
-    shopifyUpdatedAt: date(payload.updated_at),
+    shopifyUpdatedAt: date(payload.updated_at, "updated_at"),
   };
 }

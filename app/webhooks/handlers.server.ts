@@ -1,3 +1,4 @@
+import type { RawSql } from "../models/sql.server";
 import { markUninstalled } from "../models/shop.server";
 import { recordDataRequest, redactCustomer, redactShop } from "../models/privacy.server";
 import { applyBulkFinishWebhook, applyCustomerWebhook, applyOrderWebhook } from "./sync-handlers.server";
@@ -12,6 +13,12 @@ export interface WebhookDelivery {
 
 export type WebhookHandler = (delivery: WebhookDelivery) => Promise<void>;
 
+/**
+ * Applies a delivery inside the transaction that claims it (the frequent sync topics: one commit per
+ * delivery); returns work to start once that transaction has committed, if any.
+ */
+export type TransactionalWebhookHandler = (delivery: WebhookDelivery, sql: RawSql) => Promise<(() => void) | void>;
+
 function customerGid(payload: Record<string, unknown>): string | null {
   const customer = payload.customer as { id?: number | string } | undefined;
   return customer?.id === undefined ? null : `gid://shopify/Customer/${customer.id}`;
@@ -25,11 +32,6 @@ function orderGids(payload: Record<string, unknown>): string[] {
 const handlers = new Map<string, WebhookHandler>([
   ["app/uninstalled", async ({ shop }) => markUninstalled(shop)],
   ["shop/redact", async ({ shop }) => redactShop(shop)],
-  ["orders/create", applyOrderWebhook],
-  ["orders/updated", applyOrderWebhook],
-  ["orders/cancelled", applyOrderWebhook],
-  ["customers/create", applyCustomerWebhook],
-  ["customers/update", applyCustomerWebhook],
   ["bulk_operations/finish", applyBulkFinishWebhook],
   [
     "customers/redact",
@@ -48,6 +50,18 @@ const handlers = new Map<string, WebhookHandler>([
   ],
 ]);
 
+const transactionalHandlers = new Map<string, TransactionalWebhookHandler>([
+  ["orders/create", applyOrderWebhook],
+  ["orders/updated", applyOrderWebhook],
+  ["orders/cancelled", applyOrderWebhook],
+  ["customers/create", applyCustomerWebhook],
+  ["customers/update", applyCustomerWebhook],
+]);
+
 export function webhookHandler(topic: string): WebhookHandler | undefined {
   return handlers.get(topic);
+}
+
+export function transactionalWebhookHandler(topic: string): TransactionalWebhookHandler | undefined {
+  return transactionalHandlers.get(topic);
 }

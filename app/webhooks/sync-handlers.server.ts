@@ -1,6 +1,7 @@
-import db from "../db.server";
 import { refreshCustomerAggregates, upsertCustomers } from "../models/customers.server";
-import { findOrder, upsertOrders } from "../models/orders.server";
+import { storedOrderCustomer, upsertOrders } from "../models/orders.server";
+import { shopHasModel } from "../models/shop.server";
+import type { RawSql } from "../models/sql.server";
 import { adminClientForShop } from "../shopify/admin-for-shop.server";
 import { completeBackfill } from "../jobs/backfill.server";
 import { afterBackfill } from "../jobs/after-backfill.server";
@@ -15,31 +16,31 @@ import type { WebhookDelivery } from "./handlers.server";
 const WEBHOOK_LACKS = ["birthday", "shopifyRfmGroup"] as const;
 
 /**
- * Applies an order webhook. Converges under duplicates and reordering: the upsert keeps whichever
- * state has the newest `updated_at`, and the customer's aggregates are recomputed from its stored
- * orders (one customer, not the shop).
+ * Applies an order webhook inside the transaction that claims it. Converges under duplicates and
+ * reordering: the upsert keeps whichever state has the newest `updated_at`, and the customer's
+ * aggregates are recomputed from its stored orders (one customer, not the shop). Returns the work to
+ * start once the transaction has committed.
  */
-export async function applyOrderWebhook({ shop, payload }: Pick<WebhookDelivery, "shop" | "payload">) {
+export async function applyOrderWebhook({ shop, payload }: Pick<WebhookDelivery, "shop" | "payload">, sql: RawSql) {
   const order = orderFromWebhook(payload as unknown as OrderWebhookPayload);
-  const previous = await findOrder(shop, order.shopifyId);
+  const previous = await storedOrderCustomer(sql, shop, order.shopifyId);
   const customer = (payload as unknown as OrderWebhookPayload).customer;
-  const affected = [...new Set([order.customerShopifyId, previous?.customerShopifyId].filter((id): id is string => !!id))];
-  await db.$transaction(async (tx) => {
-    if (customer) await upsertCustomers(shop, [customerFromWebhook(customer)], { tx, keep: WEBHOOK_LACKS });
-    await upsertOrders(shop, [order], { tx });
-    await refreshCustomerAggregates(shop, affected, tx);
-  });
-  if (affected.length) {
-    // Scoring and tag write-back call out to Shopify: after the webhook answer.
+  const affected = [...new Set([order.customerShopifyId, previous].filter((id): id is string => !!id))];
+  if (customer) await upsertCustomers(shop, [customerFromWebhook(customer)], { tx: sql, keep: WEBHOOK_LACKS });
+  await upsertOrders(shop, [order], { tx: sql });
+  await refreshCustomerAggregates(shop, affected, sql);
+  // Until the shop's first recompute there is no model to re-score with.
+  if (!affected.length || !(await shopHasModel(sql, shop))) return;
+  // Scoring and tag write-back call out to Shopify: after the webhook answer.
+  return () =>
     runInBackground(`rescore ${shop}`, async () => {
       if (!(await rescoreCustomers(shop, affected))) return;
       await writeBackTags(shop, await adminClientForShop(shop), { only: affected });
     });
-  }
 }
 
-export async function applyCustomerWebhook({ shop, payload }: Pick<WebhookDelivery, "shop" | "payload">) {
-  await upsertCustomers(shop, [customerFromWebhook(payload as unknown as CustomerWebhookPayload)], { keep: WEBHOOK_LACKS });
+export async function applyCustomerWebhook({ shop, payload }: Pick<WebhookDelivery, "shop" | "payload">, sql: RawSql) {
+  await upsertCustomers(shop, [customerFromWebhook(payload as unknown as CustomerWebhookPayload)], { tx: sql, keep: WEBHOOK_LACKS });
 }
 
 export async function applyBulkFinishWebhook({ shop, payload }: Pick<WebhookDelivery, "shop" | "payload">) {

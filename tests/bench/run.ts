@@ -16,6 +16,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { generateClients } from "../../scripts/generate-clients";
 import { cdnowBacktest } from "./cdnow";
 import { dropDatabase, freshDatabase, postgresAvailable } from "./databases";
 import {
@@ -43,6 +44,9 @@ const reuseData = argv.includes("--reuse-data");
 const keepData = argv.includes("--keep-data");
 const sizes = (argValue(argv, "--sizes")?.split(",") ?? (quick ? ["small", "medium"] : ["small", "medium", "large"])) as BenchSize[];
 const dbChoice = argValue(argv, "--db");
+
+// Each measurement's child loads the Prisma client for its database: on a fresh clone neither exists yet.
+generateClients();
 
 const cores = machine().cores;
 const rows: BenchRow[] = [];

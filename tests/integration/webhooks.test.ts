@@ -87,4 +87,63 @@ describe("webhooks route", () => {
     expect(await db.session.count({ where: { shop: OTHER } })).toBe(1);
     expect((await db.shop.findUnique({ where: { shop: SHOP } }))?.uninstalledAt).toBeInstanceOf(Date);
   });
+
+  describe("order deliveries (claim and effects in one transaction)", () => {
+    const customerNumber = SHOP.length * 1000 + 1;
+    const customerGid = `gid://shopify/Customer/${customerNumber}`;
+    const orderPayload = (overrides: Record<string, unknown> = {}) => ({
+      id: 9_001,
+      name: "#9001",
+      created_at: "2026-05-01T10:00:00Z",
+      updated_at: "2026-05-01T10:00:00Z",
+      total_price: "25.00",
+      currency: "USD",
+      customer: { id: customerNumber, first_name: "Olena", updated_at: "2026-05-01T10:00:00Z" },
+      ...overrides,
+    });
+    const customer = () => db.customer.findUniqueOrThrow({ where: { shop_shopifyId: { shop: SHOP, shopifyId: customerGid } } });
+
+    it("applies two copies arriving at the same time once, and answers both with 200", async () => {
+      const copies = [1, 2].map(() => webhookRequest(SHOP, "orders/create", orderPayload(), { webhookId: "same-time" }));
+      expect(await Promise.all(copies.map(deliver))).toEqual([200, 200]);
+      const events = await db.webhookEvent.findMany({ where: { shop: SHOP, webhookId: "same-time" } });
+      expect(events).toHaveLength(1);
+      expect(events[0].processedAt).toBeInstanceOf(Date);
+      expect(await customer()).toMatchObject({ orderCount: 2, totalSpent: 35, firstName: "Olena" });
+    });
+
+    it("keeps nothing of a failed delivery but its error, and applies Shopify's retry", async () => {
+      const before = await customer();
+      const broken = orderPayload({ processed_at: "not a date" });
+      expect(await deliver(webhookRequest(SHOP, "orders/create", broken, { webhookId: "retried" }))).toBe(500);
+      const failed = await db.webhookEvent.findUniqueOrThrow({ where: { shop_webhookId: { shop: SHOP, webhookId: "retried" } } });
+      expect(failed).toMatchObject({ processedAt: null, error: 'webhook field processed_at is not a date: "not a date"' });
+      expect(await db.order.count({ where: { shop: SHOP, shopifyId: "gid://shopify/Order/9001" } })).toBe(0);
+      expect(await customer()).toMatchObject({ orderCount: before.orderCount, firstName: before.firstName });
+
+      expect(await deliver(webhookRequest(SHOP, "orders/create", orderPayload(), { webhookId: "retried" }))).toBe(200);
+      const retried = await db.webhookEvent.findUniqueOrThrow({ where: { shop_webhookId: { shop: SHOP, webhookId: "retried" } } });
+      expect(retried.error).toBeNull();
+      expect(retried.processedAt).toBeInstanceOf(Date);
+      expect(await customer()).toMatchObject({ orderCount: 2, totalSpent: 35, firstName: "Olena" });
+      // A third copy after success changes nothing.
+      expect(await deliver(webhookRequest(SHOP, "orders/create", orderPayload({ total_price: "99.00" }), { webhookId: "retried" }))).toBe(200);
+      expect((await customer()).totalSpent).toBe(35);
+    });
+
+    it("moves an order to another customer and updates both customers' aggregates", async () => {
+      const first = `gid://shopify/Order/${customerNumber}`;
+      const secondCustomer = customerNumber + 1;
+      const moved = orderPayload({ id: customerNumber, name: "#1", total_price: "10.00", customer: { id: secondCustomer } });
+      expect(await deliver(webhookRequest(SHOP, "orders/updated", moved))).toBe(200);
+      expect((await db.order.findUniqueOrThrow({ where: { shop_shopifyId: { shop: SHOP, shopifyId: first } } })).customerShopifyId).toBe(
+        `gid://shopify/Customer/${secondCustomer}`,
+      );
+      expect(await customer()).toMatchObject({ orderCount: 0, totalSpent: 0, lastOrderAt: null });
+      const second = await db.customer.findUniqueOrThrow({
+        where: { shop_shopifyId: { shop: SHOP, shopifyId: `gid://shopify/Customer/${secondCustomer}` } },
+      });
+      expect(second).toMatchObject({ orderCount: 2, totalSpent: 30 });
+    });
+  });
 });

@@ -75,4 +75,12 @@ describe("order and customer records", () => {
       marketingState: "SUBSCRIBED",
     });
   });
+
+  it("rejects a webhook date it cannot read, naming the field", () => {
+    const order = { id: 42, created_at: "2026-04-01T00:00:00Z" };
+    expect(orderFromWebhook(order).processedAt).toEqual(new Date("2026-04-01T00:00:00Z"));
+    expect(() => orderFromWebhook({ ...order, created_at: "yesterday" })).toThrow(/created_at is not a date: "yesterday"/);
+    expect(() => orderFromWebhook({ ...order, cancelled_at: "2026-13-45" })).toThrow(/cancelled_at is not a date/);
+    expect(() => customerFromWebhook({ id: 7, updated_at: "soon" })).toThrow(/updated_at is not a date/);
+  });
 });
