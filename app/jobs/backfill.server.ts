@@ -140,6 +140,10 @@ async function finishImport(shop: string, runId: string, processed: number, orde
   });
 }
 
+const byCustomer = (a: OrderRecord, b: OrderRecord) => compareText(a.customerShopifyId ?? "", b.customerShopifyId ?? "");
+const byShopifyId = (a: CustomerRecord, b: CustomerRecord) => compareText(a.shopifyId, b.shopifyId);
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /**
  * Streams the JSONL into the database in batches. Each batch (its orders, their customers and the
  * run's cursor) commits in one transaction, so a crash leaves a consistent prefix and a restart
@@ -171,8 +175,10 @@ export async function importBulkFile(shop: string, runId: string, url: string, o
     if (!orders.length) return;
     if (writing.length >= WRITE_AHEAD) await writing.shift();
     batchNumber += 1;
-    const batchOrders = orders;
-    const batchCustomers = [...customers.values()];
+    // In key order for the indexes rows land in at random (an order's customer, a customer's id): a
+    // batch then walks each index once from start to end instead of jumping about it.
+    const batchOrders = orders.sort(byCustomer);
+    const batchCustomers = [...customers.values()].sort(byShopifyId);
     const number = batchNumber;
     const write = writer.write({
       shop,

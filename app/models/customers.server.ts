@@ -51,23 +51,51 @@ const AGGREGATES = `("orderCount", "totalSpent", "firstOrderAt", "lastOrderAt") 
     SELECT COUNT(*), COALESCE(SUM(o."netTotal"), 0), MIN(o."processedAt"), MAX(o."processedAt") FROM "Order" o
     WHERE o."shop" = "Customer"."shop" AND o."customerShopifyId" = "Customer"."shopifyId" AND o."test" = FALSE AND o."cancelledAt" IS NULL)`;
 
+// A shop's value orders grouped by customer: the four aggregates of each customer who has any.
+function valueOrdersByCustomer(from: string) {
+  return `SELECT "customerShopifyId" AS "c", COUNT(*) AS "n", SUM("netTotal") AS "s", MIN("processedAt") AS "f", MAX("processedAt") AS "l"
+    FROM ${from} WHERE "shop" = ${placeholder(1)} AND "customerShopifyId" IS NOT NULL AND "test" = FALSE AND "cancelledAt" IS NULL
+    GROUP BY "customerShopifyId"`;
+}
+const SET_AGGREGATES = `"orderCount" = a."n", "totalSpent" = a."s", "firstOrderAt" = a."f", "lastOrderAt" = a."l"`;
+const ZERO_AGGREGATES = `"orderCount" = 0, "totalSpent" = 0, "firstOrderAt" = NULL, "lastOrderAt" = NULL`;
+
 /**
- * The whole shop's aggregates (after a backfill), as statements to run in order: one grouped scan of
- * the orders instead of four probes per customer, then zeros for customers left without value orders.
- * Also run by the SQLite import writer on its own connection, whose cache holds the pages just written.
+ * The whole shop's aggregates (after a backfill), as statements to run in order on one connection:
+ * one grouped scan of the orders instead of four probes per customer, then zeros for customers left
+ * without value orders. Also run by the SQLite import writer on its own connection.
  */
 export function shopAggregateStatements(shop: string): Array<{ sql: string; params: unknown[] }> {
+  if (dialect === "sqlite") {
+    // SQLite groups through the (shop, customer) index and so reads the order table in customer order,
+    // a random page per order: 2.9 GB of page reads on the large shop. Read in time order instead
+    // (which is how the table was written), group in a temporary table, and join that: 0.77 GB, and
+    // the refresh took 4.5–5 s instead of 6.2 s.
+    return [
+      { sql: `DROP TABLE IF EXISTS temp."kinship_aggregates"`, params: [] },
+      {
+        sql: `CREATE TEMP TABLE "kinship_aggregates" AS ${valueOrdersByCustomer(`"Order" INDEXED BY "Order_shop_processedAt_idx"`)}`,
+        params: [shop],
+      },
+      {
+        sql: `UPDATE "Customer" SET ${SET_AGGREGATES} FROM temp."kinship_aggregates" AS a WHERE "Customer"."shop" = ? AND "Customer"."shopifyId" = a."c"`,
+        params: [shop],
+      },
+      {
+        sql: `UPDATE "Customer" SET ${ZERO_AGGREGATES} WHERE "shop" = ? AND "orderCount" <> 0 AND "shopifyId" NOT IN (SELECT "c" FROM temp."kinship_aggregates")`,
+        params: [shop],
+      },
+      { sql: `DROP TABLE temp."kinship_aggregates"`, params: [] },
+    ];
+  }
   return [
     {
-      sql: `UPDATE "Customer" SET "orderCount" = a."n", "totalSpent" = a."s", "firstOrderAt" = a."f", "lastOrderAt" = a."l"
-       FROM (SELECT "customerShopifyId" AS "c", COUNT(*) AS "n", SUM("netTotal") AS "s", MIN("processedAt") AS "f", MAX("processedAt") AS "l"
-             FROM "Order" WHERE "shop" = ${placeholder(1)} AND "customerShopifyId" IS NOT NULL AND "test" = FALSE AND "cancelledAt" IS NULL
-             GROUP BY "customerShopifyId") AS a
+      sql: `UPDATE "Customer" SET ${SET_AGGREGATES} FROM (${valueOrdersByCustomer(`"Order"`)}) AS a
        WHERE "Customer"."shop" = ${placeholder(2)} AND "Customer"."shopifyId" = a."c"`,
       params: [shop, shop],
     },
     {
-      sql: `UPDATE "Customer" SET "orderCount" = 0, "totalSpent" = 0, "firstOrderAt" = NULL, "lastOrderAt" = NULL
+      sql: `UPDATE "Customer" SET ${ZERO_AGGREGATES}
        WHERE "shop" = ${placeholder(1)} AND "orderCount" <> 0 AND NOT EXISTS (SELECT 1 FROM "Order" o WHERE o."shop" = "Customer"."shop"
          AND o."customerShopifyId" = "Customer"."shopifyId" AND o."test" = FALSE AND o."cancelledAt" IS NULL)`,
       params: [shop],

@@ -48,7 +48,9 @@ const SAVE_PROGRESS = `UPDATE "SyncRun" SET "cursor" = ${placeholder(1)}, "proce
  */
 export function openImportWriter({ batchesPerCommit = 1 } = {}): ImportWriter {
   if (dialect === "sqlite") {
-    const writer = new SqliteWriter(databaseUrl().replace(/^file:/, ""), { batchesPerCommit });
+    // A 256 MB page cache: with 64 MB the large shop's index pages were read 2.2 GB more and written
+    // 0.4 GB more (the writer's RSS is gone when the import ends).
+    const writer = new SqliteWriter(databaseUrl().replace(/^file:/, ""), { batchesPerCommit, cacheMiB: 256 });
     return {
       write(batch) {
         const stamp = sqlTimestamp(new Date());

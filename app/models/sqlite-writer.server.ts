@@ -19,7 +19,7 @@ const conn = new Database(workerData.file);
 conn.pragma("journal_mode = WAL");
 conn.pragma("synchronous = NORMAL");
 conn.pragma("busy_timeout = 10000");
-conn.pragma("cache_size = -65536");
+conn.pragma("cache_size = -" + workerData.cacheKiB);
 // Checkpoint every 256 MB of WAL instead of every 4 MB: pages rewritten by many batches are copied
 // into the database (and synced) once, not once per batch. The WAL is cut back to 64 MB afterwards.
 conn.pragma("wal_autocheckpoint = 65536");
@@ -98,11 +98,13 @@ export class SqliteWriter {
   /**
    * `batchesPerCommit` batches share a transaction. Each commit writes every page its rows touched to
    * the WAL; on a large shop one batch of 5,000 orders touches about as many index pages as it has rows,
-   * so commits of one batch each spent more time writing pages than inserting rows.
+   * so commits of one batch each spent more time writing pages than inserting rows. `cacheMiB` is the
+   * connection's page cache: pages that do not fit are read again and written again.
    */
-  constructor(file: string, { batchesPerCommit = 1 }: { batchesPerCommit?: number } = {}) {
+  constructor(file: string, { batchesPerCommit = 1, cacheMiB = 64 }: { batchesPerCommit?: number; cacheMiB?: number } = {}) {
     const driver = createRequire(import.meta.url).resolve("better-sqlite3");
-    this.worker = new Worker(WRITER_SOURCE, { eval: true, workerData: { driver, file, batchesPerCommit, verdict: this.verdict.buffer } });
+    const workerData = { driver, file, batchesPerCommit, cacheKiB: cacheMiB * 1024, verdict: this.verdict.buffer };
+    this.worker = new Worker(WRITER_SOURCE, { eval: true, workerData });
     this.worker.on("message", (reply: Reply) => this.onReply(reply));
     this.worker.on("error", (error) => this.onExit(error));
     this.worker.on("exit", (code) => this.onExit(new Error(`The SQLite writer thread stopped (exit code ${code})`)));
