@@ -48,15 +48,17 @@ export async function rawSqlTransaction<T>(work: (sql: RawSql) => Promise<T>): P
   const pool = pgPoolOf(db);
   if (!pool) return db.$transaction((tx) => work(tx));
   const client = await pool.connect();
+  // A connection whose rollback failed is in an unknown state: it is closed, not reused.
+  let broken = false;
   try {
     await client.query("BEGIN");
     const result = await work(rawSqlOn(client));
     await client.query("COMMIT");
     return result;
   } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
+    await client.query("ROLLBACK").catch(() => (broken = true));
     throw error;
   } finally {
-    client.release();
+    client.release(broken);
   }
 }
