@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import db from "../../app/db.server";
+import { afterBackfill } from "../../app/jobs/after-backfill.server";
 import { completeBackfill, pollBackfill, startBackfill } from "../../app/jobs/backfill.server";
 import { settled } from "../../app/jobs/background.server";
 import type { AdminClient } from "../../app/shopify/admin-client.server";
@@ -160,6 +161,31 @@ describe("live webhooks and failures", () => {
     expect(result.shopNetCents.db).toBe(result.shopNetCents.shopify);
     const processed = await db.webhookEvent.count({ where: { shop: TINY, webhookId: { startsWith: "convergence-" } } });
     expect(processed).toBe(events.length);
+  });
+
+  it("re-scores the customer an order webhook touches once the shop has a model, and not before", async () => {
+    const client = await installShop(emulator, TINY);
+    await cleanBackfill(client);
+    const customer = await db.customer.findFirstOrThrow({ where: { shop: TINY, orderCount: { gt: 0 } } });
+    const shop = emulator.mutate(TINY);
+    const deliverNewOrder = async () => {
+      for (const event of shop.createOrder({ customerId: customer.shopifyId, total: "30.00" }, { deliver: false }).events) {
+        await emulator.deliverWebhook(TINY, event.topic, event.payload);
+      }
+      await settled();
+      return db.customer.findUniqueOrThrow({ where: { shop_shopifyId: { shop: TINY, shopifyId: customer.shopifyId } } });
+    };
+    const beforeModel = await deliverNewOrder();
+    expect(beforeModel.orderCount).toBe(customer.orderCount + 1);
+    expect(beforeModel.scoredAt).toBeNull();
+
+    await afterBackfill(TINY, client);
+    const scored = await db.customer.findUniqueOrThrow({ where: { shop_shopifyId: { shop: TINY, shopifyId: customer.shopifyId } } });
+    expect(scored.scoredAt).toBeInstanceOf(Date);
+    const afterModel = await deliverNewOrder();
+    expect(afterModel.orderCount).toBe(customer.orderCount + 2);
+    expect(afterModel.scoredAt!.getTime()).toBeGreaterThan(scored.scoredAt!.getTime());
+    expect(afterModel.historicClv).not.toBe(scored.historicClv);
   });
 
   it.each([
