@@ -6,6 +6,10 @@ export type WebhookClaim = "process" | "duplicate" | "in-flight";
 // A delivery that started this long ago without finishing is taken to have crashed.
 const STALE_AFTER_MS = 5 * 60_000;
 
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: string })?.code === "P2002";
 }
@@ -37,7 +41,7 @@ export async function finishWebhook(shop: string, webhookId: string, error?: unk
   await db.webhookEvent.updateMany({
     where: { shop, webhookId },
     data: error
-      ? { error: error instanceof Error ? error.message : String(error) }
+      ? { error: errorMessage(error) }
       : { processedAt: new Date(), error: null },
   });
 }
@@ -62,7 +66,7 @@ export async function claimWebhookInTransaction(sql: RawSql, shop: string, webho
 
 /** After a rolled-back delivery: the error is kept beside the delivery; Shopify's retry claims it again. */
 export async function recordWebhookFailure(shop: string, webhookId: string, topic: string, error: unknown, now = new Date()) {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   try {
     await db.webhookEvent.create({ data: { shop, webhookId, topic, receivedAt: now, error: message } });
   } catch (createError) {
