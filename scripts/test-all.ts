@@ -3,9 +3,22 @@
 import { spawnSync } from "node:child_process";
 import { postgresAnswers, postgresUrl } from "../tests/support/postgres";
 import { dropPostgresDatabase } from "../tests/support/global-setup";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { sharedDir } from "../tests/emulator/config";
+import { ensureAdminSchema } from "./admin-schema";
 import { generateClients } from "./generate-clients";
 
 generateClients();
+ensureAdminSchema();
+// Material only ../shared has: its tests are reported as not run when it is absent (a bare clone).
+for (const [what, relative] of [
+  ["CDNOW validation tests", "datasets/cdnow"],
+  ["Registry-vs-SDL schema cross-check", "shopify/admin-schema"],
+] as const) {
+  const dir = path.join(sharedDir(), relative);
+  if (!existsSync(dir)) console.log(`${what} NOT run: ${dir} is absent (they need ../shared beside the clone).`);
+}
 
 const args = process.argv.slice(2);
 const runs: Array<{ label: string; url: string }> = [{ label: "SQLite", url: `file:./tests/.tmp/test-${process.pid}.sqlite` }];

@@ -30,7 +30,8 @@ export interface EmulatorConfig {
   appWebhookTopics?: readonly string[];
   /** Seeded shops: a domain alone means a tiny shop. */
   shops?: readonly (ShopSeed | string)[];
-  schemaPath?: string;
+  /** Admin introspection JSON; default: Shopify's published 2026-04 schema (scripts/admin-schema.ts). */
+  introspectionPath?: string;
   /** Scopes granted by token exchange. */
   scopes?: readonly string[];
   clock?: Clock;
@@ -64,7 +65,7 @@ export class EmulatorCore implements EmulatorServices {
     this.apiKey = config.apiKey;
     this.apiSecret = config.apiSecret;
     this.clock = config.clock ?? systemClock;
-    this.schema = loadAdminSchema(config.schemaPath);
+    this.schema = loadAdminSchema(config.introspectionPath);
     this.appScopes = [...(config.scopes ?? DEFAULT_APP_SCOPES)];
     this.tokens = new TokenStore(this.clock, { ...DEFAULT_TOKEN_LIFETIMES, ...config.tokenLifetimes });
     this.webhooks = new WebhookSender({ apiSecret: config.apiSecret, ...config.webhookDelivery });

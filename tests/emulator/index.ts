@@ -4,7 +4,7 @@ export { EmulatorCore, type EmulatorConfig } from "./emulator";
 export { installShopifyDispatcher, uninstallShopifyDispatcher, ShopifyRoutingAgent } from "./dispatcher";
 export { adminGraphql, parseJsonl, type GraphqlAnswer } from "./client";
 export { fakeClock, systemClock, type Clock, type FakeClock } from "./clock";
-export { API_VERSION, defaultSchemaPath, sharedDir } from "./config";
+export { API_VERSION, sharedDir } from "./config";
 export { loadAdminSchema } from "./schema";
 export { ShopState, normalizeShopDomain, type ShopSeed } from "./shop";
 export { ShopMutations, type EmitOptions, type MutationResult, type NewOrderInput } from "./mutations";

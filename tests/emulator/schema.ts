@@ -1,24 +1,20 @@
 import { readFileSync } from "node:fs";
-import { buildSchema, type GraphQLSchema } from "graphql";
-import { defaultSchemaPath } from "./config";
+import { buildClientSchema, type GraphQLSchema, type IntrospectionQuery } from "graphql";
+import { ensureAdminSchema } from "../../scripts/admin-schema";
 
 const cache = new Map<string, GraphQLSchema>();
 
-/** Builds the real Admin SDL once per process (≈0.4 s); every emulator instance shares it. */
-export function loadAdminSchema(schemaPath = defaultSchemaPath()): GraphQLSchema {
-  let schema = cache.get(schemaPath);
+/**
+ * The real 2026-04 Admin schema, built once per process from Shopify's published introspection
+ * (fetched from the npm registry and cached by scripts/admin-schema.ts); every emulator instance
+ * shares it.
+ */
+export function loadAdminSchema(introspectionPath = ensureAdminSchema()): GraphQLSchema {
+  let schema = cache.get(introspectionPath);
   if (!schema) {
-    let sdl: string;
-    try {
-      sdl = readFileSync(schemaPath, "utf8");
-    } catch (error) {
-      throw new Error(
-        `Admin schema not found at ${schemaPath}. Set KINSHIP_SHARED_DIR to the folder holding shopify/admin-schema/ ` +
-          `(${(error as Error).message})`,
-      );
-    }
-    schema = buildSchema(sdl);
-    cache.set(schemaPath, schema);
+    const parsed = JSON.parse(readFileSync(introspectionPath, "utf8")) as { data?: IntrospectionQuery } & IntrospectionQuery;
+    schema = buildClientSchema(parsed.data ?? parsed);
+    cache.set(introspectionPath, schema);
   }
   return schema;
 }

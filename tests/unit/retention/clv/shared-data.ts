@@ -1,11 +1,19 @@
 /** Where the read-only shared material lives: KINSHIP_SHARED_DIR, else <repo>/../shared. */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
 export const KINSHIP_SHARED_DIR = process.env.KINSHIP_SHARED_DIR ?? path.resolve(REPO_ROOT, "../shared");
 export const CDNOW_DIR = path.join(KINSHIP_SHARED_DIR, "datasets/cdnow");
+/** The CDNOW data sets exist only beside the clone; without them their tests are reported as not run. */
+export const HAS_CDNOW = existsSync(CDNOW_DIR);
+
+/** A value computed on first use, so a suite that does not run never reads its files. */
+export function once<T>(compute: () => T): () => T {
+  let value: { v: T } | undefined;
+  return () => (value ??= { v: compute() }).v;
+}
 
 export const cdnowFile = (name: string): string => path.join(CDNOW_DIR, name);
 

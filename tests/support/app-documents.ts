@@ -1,0 +1,19 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+
+/** Every gql`…` document in app/, with the file it came from. */
+export function appDocuments(root = "app"): Array<{ file: string; source: string }> {
+  const found: Array<{ file: string; source: string }> = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (/\.(ts|tsx)$/.test(entry.name)) {
+        const text = readFileSync(full, "utf8");
+        for (const match of text.matchAll(/\bgql`([\s\S]*?)`/g)) found.push({ file: full, source: match[1] });
+      }
+    }
+  };
+  walk(root);
+  return found;
+}
