@@ -37,7 +37,7 @@ let started: ReturnType<typeof startScheduler> | null = null;
  * one: the per-shop, per-day lease makes the daily work happen once. KINSHIP_SCHEDULER=off stops it.
  */
 export function ensureSchedulerStarted(env: NodeJS.ProcessEnv = process.env) {
-  if (started || env.KINSHIP_SCHEDULER === "off" || env.NODE_ENV === "test" || env.VITEST) return started;
+  if (started || env.KINSHIP_SCHEDULER === "off" || env.NODE_ENV === "test") return started;
   started = startScheduler({
     ...productionSchedulerHooks,
     intervalMs: Number(env.KINSHIP_SCHEDULER_INTERVAL_MS) || undefined,
