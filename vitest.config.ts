@@ -1,20 +1,40 @@
 import { defineConfig } from "vitest/config";
 import { fileURLToPath } from "node:url";
 
+const alias = { "~": fileURLToPath(new URL("./app", import.meta.url)) };
+const common = {
+  globals: true,
+  environment: "node",
+  setupFiles: ["tests/support/test-env.ts"],
+  testTimeout: 30_000,
+  hookTimeout: 60_000,
+};
+
 export default defineConfig({
-  resolve: {
-    alias: { "~": fileURLToPath(new URL("./app", import.meta.url)) },
-  },
+  resolve: { alias },
   test: {
-    include: ["tests/**/*.test.ts", "tests/**/*.test.tsx", "extensions/*/tests/**/*.test.{ts,tsx}"],
-    exclude: ["tests/e2e/**", "**/node_modules/**"],
-    globals: true,
-    environment: "node",
-    setupFiles: ["tests/support/test-env.ts"],
+    // One fresh database per run, created once for both projects.
     globalSetup: ["tests/support/global-setup.ts"],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-    // Integration tests share one database per run: run files one after another.
-    fileParallelism: false,
+    projects: [
+      {
+        resolve: { alias },
+        // Pure code, the emulator alone, page rendering: files run side by side.
+        test: {
+          ...common,
+          name: "unit",
+          include: ["tests/unit/**/*.test.{ts,tsx}", "extensions/*/tests/**/*.test.{ts,tsx}"],
+        },
+      },
+      {
+        resolve: { alias },
+        // The app against the emulator and one shared database: files run one after another.
+        test: {
+          ...common,
+          name: "integration",
+          include: ["tests/integration/**/*.test.{ts,tsx}"],
+          fileParallelism: false,
+        },
+      },
+    ],
   },
 });

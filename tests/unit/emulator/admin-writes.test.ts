@@ -70,13 +70,15 @@ describe("Admin API writes Kinship uses", () => {
     expect(gone.body.data!.codeDiscountNodeByCode).toBeNull();
   });
 
-  it("validates discount input and rejects the deprecated customerSelection input like the 2026-04 schema does", async () => {
+  it("validates discount input, and still accepts the deprecated customerSelection input as the 2026-04 schema does", async () => {
     const bad = await gql<Payload>(CREATE, {
       input: { title: "Bad", code: "BAD1", startsAt: "2026-01-01T00:00:00Z", customerGets: { value: { percentage: 15 }, items: { all: true } }, context: { all: "ALL" } },
     });
     expect(bad.body.data!.discountCodeBasicCreate.userErrors.map((e) => e.code)).toEqual(["VALUE_OUTSIDE_RANGE"]);
     const legacy = await gql(CREATE, { input: { title: "Old", code: "OLD1", startsAt: "2026-01-01T00:00:00Z", customerSelection: { all: true } } });
-    expect((legacy.body.errors as { message: string }[])[0].message).toMatch(/customerSelection/);
+    // Deprecated is not removed: Shopify's 2026-04 introspection still lists it (the app's own guard,
+    // tests/support/deprecated-inputs.ts, keeps Kinship from sending it).
+    expect(legacy.body.errors).toBeUndefined();
   });
 
   it("adds redeem codes asynchronously in batches of at most 250", async () => {

@@ -171,11 +171,11 @@ describe("findDiscountByCode", () => {
 });
 
 describe("the schema guard in these tests", () => {
-  it("rejects the removed customerSelection input, so a passing test means Shopify would accept the input", async () => {
+  it("rejects the deprecated customerSelection input (replaced by context), so passing tests use no deprecated input", async () => {
     const { DISCOUNT_CODE_BASIC_CREATE } = await import("../../../app/shopify/queries/discounts");
     const { client } = fakeAdmin(() => ({}));
     await expect(
       client.request(DISCOUNT_CODE_BASIC_CREATE, { basicCodeDiscount: { code: "X", customerSelection: { all: true } } }),
-    ).rejects.toThrow(/customerSelection/);
+    ).rejects.toThrow(/basicCodeDiscount\.customerSelection is deprecated/);
   });
 });
