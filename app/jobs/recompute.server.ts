@@ -13,7 +13,7 @@ import { backtest, type BacktestResult } from "../retention/clv/backtest";
 import type { Transaction } from "../retention/clv/summary";
 import { summarizeTransactions } from "../retention/clv/summary";
 import { localDateAt } from "../retention/rewards/time-zone";
-import { rescoreCustomer, type StoredShopModel } from "../retention/rescore";
+import { scoreCustomer, type ScoringModel } from "../retention/customer-score";
 import { DEFAULT_SCORING_SETTINGS, scoreShop, type ScoringSettings, type ShopScore } from "../retention/score";
 import type { Score } from "../retention/segments/rfm";
 import { dayNumber, dayString } from "../retention/time";
@@ -219,8 +219,9 @@ export async function recomputeShop(shop: string, now = new Date()) {
 }
 
 /**
- * After an order webhook: re-score just these customers with the stored parameters (no refit).
- * Does nothing until the shop has been scored once.
+ * After an order webhook: re-score just these customers with the stored parameters (no refit), through
+ * the same kernel as the shop-wide run. RFM quintiles need the whole shop, so the customers keep their
+ * last RFM scores until the next full run. Does nothing until the shop has been scored once.
  */
 export async function rescoreCustomers(shop: string, customerShopifyIds: string[], now = new Date()) {
   if (!customerShopifyIds.length) return 0;
@@ -229,7 +230,7 @@ export async function rescoreCustomers(shop: string, customerShopifyIds: string[
   if (!shopRow?.modelState) return 0;
   const { summaries } = await scoringInputs(shop, now, customerShopifyIds, shopRow);
   const state = JSON.parse(shopRow.modelState) as StoredModelState;
-  const model: StoredShopModel = {
+  const model: ScoringModel = {
     bgnbd: state.model.status === "fitted" ? state.model.bgnbd : null,
     gammaGamma: state.model.status === "fitted" ? state.model.gammaGamma : null,
     cadence: state.cadence,
@@ -245,11 +246,11 @@ export async function rescoreCustomers(shop: string, customerShopifyIds: string[
   for (const summary of summaries) {
     const row = current.get(summary.customerId);
     if (!row) continue;
-    const scored = rescoreCustomer(summary, model, (row.rfmFrequency ?? 1) as Score);
+    const scored = scoreCustomer(summary, model, (row.rfmFrequency ?? 1) as Score);
     await db.customer.updateMany({
       where: { shop, shopifyId: summary.customerId },
       data: {
-        historicClv: round2(scored.historicClv),
+        historicClv: round2(scored.historicClv.clv),
         predictedClv: scored.predictedClv === null ? null : round2(scored.predictedClv),
         pAlive: scored.pAlive,
         expectedPurchases: scored.expectedPurchases,

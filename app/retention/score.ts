@@ -5,19 +5,13 @@
  */
 import { dayNumber, dayString } from "./time";
 import { expectedPurchases as expectedPurchasesWithin, fitBgNbd, type BgNbdFit, type BgNbdParams } from "./clv/bgnbd";
-import { expectedAverageSpend, fitGammaGamma, type GammaGammaFit, type GammaGammaParams } from "./clv/gamma-gamma";
-import { customerHistoricClv, shopHistoricClv, type HistoricClv, type ShopHistoricClv } from "./clv/historic";
-import {
-  DEFAULT_HORIZON_MONTHS,
-  DEFAULT_MONTHLY_DISCOUNT_RATE,
-  discountedExpectedPurchases,
-  unitsPerMonth,
-  type DiscountedPurchases,
-} from "./clv/predictive";
+import { fitGammaGamma, type GammaGammaFit, type GammaGammaParams } from "./clv/gamma-gamma";
+import { shopHistoricClv, type HistoricClv, type ShopHistoricClv } from "./clv/historic";
+import { DEFAULT_HORIZON_MONTHS, DEFAULT_MONTHLY_DISCOUNT_RATE, unitsPerMonth, type DiscountedPurchases } from "./clv/predictive";
+import { predictPurchases, scoreCustomer, type ScoringModel } from "./customer-score";
 import type { CustomerSummary } from "./clv/summary";
 import { computeShopInsights, type PredictedRevenue, type ShopInsights } from "./insights/shop-insights";
 import {
-  classifyLifecycle,
   DEFAULT_LIFECYCLE_SETTINGS,
   shopCadence,
   type LifecycleAssignment,
@@ -155,8 +149,17 @@ export function scoreShop(input: ScoreShopInput): ShopScore {
     Float64Array.from(customers, (c) => c.totalSpend),
   );
   const cadence = shopCadence(customers.map((c) => ({ purchaseDays: c.frequency + 1, firstToLastDays: c.recency })));
-  const monthUnits = unitsPerMonth("days");
-  const yearUnits = 12 * monthUnits;
+  const scoring: ScoringModel = {
+    bgnbd,
+    gammaGamma: spendParams,
+    cadence,
+    lifespanYears,
+    horizonMonths: settings.horizonMonths,
+    monthlyDiscountRate: settings.monthlyDiscountRate,
+    lifecycle: settings.lifecycle,
+  };
+  const horizon = predictPurchases(scoring);
+  const yearUnits = 12 * unitsPerMonth("days");
 
   // Predictions depend only on (x, t_x, T). One-time buyers share them whenever their first order fell on the
   // same day — often most of a shop — so theirs are computed once per T; repeat buyers rarely share.
@@ -164,11 +167,7 @@ export function scoreShop(input: ScoreShopInput): ShopScore {
   const predict = (c: CustomerSummary, params: BgNbdParams): Prediction => {
     const cached = c.frequency === 0 ? oneTimeCache.get(c.T) : undefined;
     if (cached !== undefined) return cached;
-    const purchases = discountedExpectedPurchases(params, c, {
-      unitsPerMonth: monthUnits,
-      horizonMonths: settings.horizonMonths,
-      monthlyDiscountRate: settings.monthlyDiscountRate,
-    });
+    const purchases = horizon(c, params);
     const nextYear =
       settings.horizonMonths === 12 ? purchases.expectedPurchases : expectedPurchasesWithin(params, c, yearUnits);
     const prediction = { ...purchases, nextYear };
@@ -179,45 +178,16 @@ export function scoreShop(input: ScoreShopInput): ShopScore {
   let modelRevenue = 0;
   let historicRevenue = 0;
   const scores = customers.map((c, i): CustomerScore => {
-    const ownAverage = c.orderCount > 0 ? c.totalSpend / c.orderCount : 0;
-    const expectedSpend = spendParams ? expectedAverageSpend(spendParams, c) : ownAverage;
-    const spendSource = spendParams ? "gamma-gamma" : "own-average";
-    const historicClv = customerHistoricClv(c, lifespanYears, 1);
-    let predictedClv: number | null = null;
-    let pAlive: number | null = null;
-    let expectedPurchases: number | null = null;
-    if (bgnbd) {
-      const prediction = predict(c, bgnbd);
-      predictedClv = prediction.discountedPurchases * expectedSpend;
-      pAlive = prediction.pAlive;
-      expectedPurchases = prediction.expectedPurchases;
-      modelRevenue += prediction.nextYear * expectedSpend;
-    }
-    const lifecycle = classifyLifecycle(
-      {
-        orders: c.orderCount,
-        purchaseDays: c.frequency + 1,
-        daysSinceLastOrder: c.T - c.recency,
-        firstToLastDays: c.recency,
-        pAlive,
-        frequencyScore: rfm[i].f,
-      },
-      cadence,
-      settings.lifecycle,
-    );
+    const { prediction, ...value } = scoreCustomer(c, scoring, rfm[i].f, predict);
+    if (prediction) modelRevenue += prediction.nextYear * value.expectedSpend;
+    const { historicClv, lifecycle } = value;
     if (lifecycle.group !== "lapsed") historicRevenue += historicClv.purchaseFrequencyPerYear * historicClv.averageOrderValue;
     return {
       customerId: c.customerId,
       lastOrderDate: dayString(asOfDay - Math.round(c.T - c.recency)),
-      historicClv,
-      predictedClv,
-      pAlive,
-      expectedPurchases,
-      expectedSpend,
-      spendSource,
+      ...value,
       rfm: rfm[i],
       rfmSegment: rfm[i].segment,
-      lifecycle,
     };
   });
 

@@ -1,0 +1,85 @@
+/**
+ * The one per-customer scoring kernel: historic and predicted value, P(alive) and the lifecycle group
+ * of one customer under a shop's model. The shop-wide run (score.ts) and the single-customer re-score
+ * after a webhook (jobs/recompute) both call it, so the two can never disagree.
+ */
+import type { BgNbdParams } from "./clv/bgnbd";
+import { expectedAverageSpend, type GammaGammaParams } from "./clv/gamma-gamma";
+import { customerHistoricClv, type HistoricClv } from "./clv/historic";
+import { discountedExpectedPurchases, unitsPerMonth, type DiscountedPurchases } from "./clv/predictive";
+import type { CustomerSummary } from "./clv/summary";
+import type { Score } from "./segments/rfm";
+import { classifyLifecycle, type LifecycleAssignment, type LifecycleSettings, type ShopCadence } from "./segments/lifecycle";
+
+/** What scoring one customer needs from the shop: the fitted (or stored) model and the settings. */
+export interface ScoringModel {
+  bgnbd: BgNbdParams | null;
+  /** The spend model when usable; null: each customer's own average order value. */
+  gammaGamma: GammaGammaParams | null;
+  cadence: ShopCadence;
+  lifespanYears: number;
+  horizonMonths: number;
+  monthlyDiscountRate: number;
+  lifecycle: LifecycleSettings;
+}
+
+export type Predict<P extends DiscountedPurchases> = (c: CustomerSummary, params: BgNbdParams) => P;
+
+/** Discounted purchases over the model's horizon, in days. */
+export function predictPurchases(model: Pick<ScoringModel, "horizonMonths" | "monthlyDiscountRate">): Predict<DiscountedPurchases> {
+  return (c, params) =>
+    discountedExpectedPurchases(params, c, {
+      unitsPerMonth: unitsPerMonth("days"),
+      horizonMonths: model.horizonMonths,
+      monthlyDiscountRate: model.monthlyDiscountRate,
+    });
+}
+
+export interface CustomerValue<P extends DiscountedPurchases = DiscountedPurchases> {
+  historicClv: HistoricClv;
+  /** Discounted CLV over the horizon; null when the shop's model is not fitted. */
+  predictedClv: number | null;
+  pAlive: number | null;
+  /** Expected purchases over the horizon (undiscounted); null without a fitted model. */
+  expectedPurchases: number | null;
+  /** Expected value per future purchase; from Gamma-Gamma, or the customer's own AOV when that is unavailable. */
+  expectedSpend: number;
+  spendSource: "gamma-gamma" | "own-average";
+  lifecycle: LifecycleAssignment;
+  /** The model's prediction, null without a fitted model. */
+  prediction: P | null;
+}
+
+export function scoreCustomer<P extends DiscountedPurchases = DiscountedPurchases>(
+  c: CustomerSummary,
+  model: ScoringModel,
+  frequencyScore: Score,
+  predict: Predict<P> = predictPurchases(model) as Predict<P>,
+): CustomerValue<P> {
+  const ownAverage = c.orderCount > 0 ? c.totalSpend / c.orderCount : 0;
+  const expectedSpend = model.gammaGamma ? expectedAverageSpend(model.gammaGamma, c) : ownAverage;
+  const prediction = model.bgnbd ? predict(c, model.bgnbd) : null;
+  const pAlive = prediction ? prediction.pAlive : null;
+  const lifecycle = classifyLifecycle(
+    {
+      orders: c.orderCount,
+      purchaseDays: c.frequency + 1,
+      daysSinceLastOrder: c.T - c.recency,
+      firstToLastDays: c.recency,
+      pAlive,
+      frequencyScore,
+    },
+    model.cadence,
+    model.lifecycle,
+  );
+  return {
+    historicClv: customerHistoricClv(c, model.lifespanYears, 1),
+    predictedClv: prediction ? prediction.discountedPurchases * expectedSpend : null,
+    pAlive,
+    expectedPurchases: prediction ? prediction.expectedPurchases : null,
+    expectedSpend,
+    spendSource: model.gammaGamma ? "gamma-gamma" : "own-average",
+    lifecycle,
+    prediction,
+  };
+}
