@@ -1,5 +1,5 @@
 import type { AdminClient } from "../shopify/admin-client.server";
-import { writeBackTags } from "../shopify/customer-tags.server";
+import { writeBackTags } from "./write-back-tags.server";
 import { recomputeShop } from "./recompute.server";
 
 /** Once the shop's history is in: score every customer, then write groups back as tags. */

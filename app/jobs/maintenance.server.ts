@@ -1,6 +1,6 @@
 import { activeSyncRun } from "../models/sync-runs.server";
 import type { AdminClient } from "../shopify/admin-client.server";
-import { writeBackTags } from "../shopify/customer-tags.server";
+import { writeBackTags } from "./write-back-tags.server";
 import { afterBackfill } from "./after-backfill.server";
 import { pollBackfill, retryDueBackfills } from "./backfill.server";
 import { recomputeShop } from "./recompute.server";

@@ -4,10 +4,11 @@
  * customer rows loaded.
  */
 import db from "../db.server";
+import { lifecycleSegmentIds } from "./customer-tags.server";
 import { customerScanHint, Sql } from "./customer-index.server";
 import { rfmSegment, RFM_SEGMENTS, type RfmSegment, type Score } from "../retention/segments/rfm";
+import { KINSHIP_TAG_PREFIX } from "../retention/segments/tags";
 
-export const KINSHIP_TAG_PREFIX = "kinship:";
 
 export interface RfmCell {
   r: Score;
@@ -82,18 +83,7 @@ export async function writeBackStatus(shop: string): Promise<WriteBackView> {
       `FROM "Customer"${hint} WHERE "shop" = ${sql.bind(shop)}`,
     ...sql.params,
   );
-  const shopRow = await db.shop.findUnique({ where: { shop }, select: { settings: true } });
-  let shopifySegments: Record<string, string> = {};
-  try {
-    const settings = JSON.parse(shopRow?.settings || "{}") as { segments?: unknown };
-    if (settings.segments && typeof settings.segments === "object") {
-      shopifySegments = Object.fromEntries(
-        Object.entries(settings.segments as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === "string"),
-      );
-    }
-  } catch {
-    // Unreadable settings: no segments to show.
-  }
+  const shopifySegments = await lifecycleSegmentIds(shop);
   const n = (key: string) => Number(row?.[key] ?? 0);
   return { customers: n("customers"), scored: n("scored"), tagged: n("tagged"), upToDate: n("upToDate"), shopifySegments };
 }

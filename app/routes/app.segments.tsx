@@ -1,7 +1,8 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link as RemixLink, useLoaderData } from "@remix-run/react";
 import { Badge, BlockStack, Card, DataTable, InlineStack, Layout, Page, ProgressBar, Text } from "@shopify/polaris";
-import { rfmGrid, writeBackStatus, KINSHIP_TAG_PREFIX } from "../models/segment-views.server";
+import { rfmGrid, writeBackStatus } from "../models/segment-views.server";
+import { KINSHIP_TAG_PREFIX } from "../retention/segments/tags";
 import { lifecycleCounts } from "../models/dashboard-views.server";
 import { getEditableSettings, lifecycleToForm } from "../models/shop-settings.server";
 import { readModelState } from "../models/model-state-views.server";

@@ -6,7 +6,7 @@ import { adminClientForShop } from "../shopify/admin-for-shop.server";
 import { completeBackfill } from "../jobs/backfill.server";
 import { afterBackfill } from "../jobs/after-backfill.server";
 import { rescoreCustomers } from "../jobs/recompute.server";
-import { writeBackTags } from "../shopify/customer-tags.server";
+import { writeBackTags } from "../jobs/write-back-tags.server";
 import { runInBackground } from "../jobs/background.server";
 import { findSyncRunByBulkOperation } from "../models/sync-runs.server";
 import { customerFromWebhook, orderFromWebhook, type CustomerWebhookPayload, type OrderWebhookPayload } from "../sync/webhook-records";

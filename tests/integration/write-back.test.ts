@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import db from "../../app/db.server";
 import { recomputeShop } from "../../app/jobs/recompute.server";
-import { ensureLifecycleSegments, writeBackTags } from "../../app/shopify/customer-tags.server";
+import { ensureLifecycleSegments, writeBackTags } from "../../app/jobs/write-back-tags.server";
 import type { Emulator } from "../emulator/server";
 import { startEmulatedShopify, stopEmulatedShopify } from "../support/emulated-shopify";
 import { resetDatabase } from "../support/fixtures";

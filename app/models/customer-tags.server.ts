@@ -1,0 +1,64 @@
+import db from "../db.server";
+
+export interface TaggableCustomer {
+  id: string;
+  shopifyId: string;
+  /** Shopify's tag list as stored ("a, b, c"). */
+  tags: string;
+  lifecycle: string | null;
+  tier: string | null;
+}
+
+/** The shop's unredacted customers (or only these Shopify ids), a page at a time in id order. */
+export async function* taggableCustomerPages(
+  shop: string,
+  { pageSize = 1_000, only }: { pageSize?: number; only?: string[] } = {},
+): AsyncGenerator<TaggableCustomer[]> {
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await db.customer.findMany({
+      where: { shop, redactedAt: null, ...(only ? { shopifyId: { in: only } } : {}) },
+      select: { id: true, shopifyId: true, tags: true, lifecycle: true, tier: true },
+      orderBy: { id: "asc" },
+      take: pageSize,
+      ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+    });
+    if (!page.length) return;
+    cursor = page[page.length - 1].id;
+    yield page;
+  }
+}
+
+/** Records the tag list Shopify now holds for one customer. */
+export async function saveCustomerTags(shop: string, id: string, tags: string[]) {
+  await db.customer.updateMany({ where: { shop, id }, data: { tags: tags.join(", ") } });
+}
+
+/** Shopify segment ids Kinship created, by lifecycle group (kept in the shop's settings). */
+export async function lifecycleSegmentIds(shop: string): Promise<Record<string, string>> {
+  const row = await db.shop.findUnique({ where: { shop }, select: { settings: true } });
+  return segmentsOf(row?.settings ?? null);
+}
+
+export async function saveLifecycleSegmentIds(shop: string, segments: Record<string, string>) {
+  await db.$transaction(async (tx) => {
+    const row = await tx.shop.findUniqueOrThrow({ where: { shop }, select: { settings: true } });
+    const settings = parseObject(row.settings);
+    await tx.shop.updateMany({ where: { shop }, data: { settings: JSON.stringify({ ...settings, segments }) } });
+  });
+}
+
+function parseObject(text: string | null): Record<string, unknown> {
+  try {
+    const value = JSON.parse(text || "{}") as unknown;
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function segmentsOf(text: string | null): Record<string, string> {
+  const segments = parseObject(text).segments;
+  if (typeof segments !== "object" || segments === null) return {};
+  return Object.fromEntries(Object.entries(segments).filter((e): e is [string, string] => typeof e[1] === "string"));
+}
