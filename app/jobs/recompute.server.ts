@@ -1,14 +1,16 @@
-import db from "../db.server";
 import type { Shop } from "@prisma/client";
 import {
   loadLapsedSince,
   openScoreWriter,
   SCORE_BATCH,
+  saveCustomerScore,
   saveShopModelState,
+  storedScores,
   valueOrderPages,
   type CustomerScoreRow,
   type ValueOrder,
 } from "../models/customer-scores.server";
+import { getShop } from "../models/shop.server";
 import { backtest, type BacktestResult } from "../retention/clv/backtest";
 import type { Transaction } from "../retention/clv/summary";
 import { summarizeTransactions } from "../retention/clv/summary";
@@ -152,8 +154,9 @@ function parseSettings(raw: string | null | undefined): ScoringSettings {
 }
 
 /** Shop-local date, summaries and settings: the common start of full and single-customer scoring. */
-async function scoringInputs(shop: string, now: Date, customerShopifyIds?: string[], shopRow?: Shop) {
-  shopRow ??= await db.shop.findUniqueOrThrow({ where: { shop } });
+async function scoringInputs(shop: string, now: Date, customerShopifyIds?: string[], given?: Shop) {
+  const shopRow = given ?? (await getShop(shop));
+  if (!shopRow) throw new Error(`Shop ${shop} is not installed`);
   const toLocalDay = localDayConverter(shopRow.ianaTimezone);
   const asOf = toLocalDay(now);
   const transactions = new TransactionLog(toLocalDay);
@@ -226,7 +229,7 @@ export async function recomputeShop(shop: string, now = new Date()) {
 export async function rescoreCustomers(shop: string, customerShopifyIds: string[], now = new Date()) {
   if (!customerShopifyIds.length) return 0;
   // Before the first recompute there is nothing to score with: skip reading the customers' orders.
-  const shopRow = await db.shop.findUnique({ where: { shop } });
+  const shopRow = await getShop(shop);
   if (!shopRow?.modelState) return 0;
   const { summaries } = await scoringInputs(shop, now, customerShopifyIds, shopRow);
   const state = JSON.parse(shopRow.modelState) as StoredModelState;
@@ -239,17 +242,16 @@ export async function rescoreCustomers(shop: string, customerShopifyIds: string[
     monthlyDiscountRate: state.settings.monthlyDiscountRate,
     lifecycle: state.settings.lifecycle,
   };
-  const current = new Map(
-    (await db.customer.findMany({ where: { shop, shopifyId: { in: customerShopifyIds } } })).map((c) => [c.shopifyId, c]),
-  );
+  const current = new Map((await storedScores(shop, customerShopifyIds)).map((c) => [c.shopifyId, c]));
   let updated = 0;
   for (const summary of summaries) {
     const row = current.get(summary.customerId);
     if (!row) continue;
     const scored = scoreCustomer(summary, model, (row.rfmFrequency ?? 1) as Score);
-    await db.customer.updateMany({
-      where: { shop, shopifyId: summary.customerId },
-      data: {
+    await saveCustomerScore(
+      shop,
+      {
+        shopifyId: summary.customerId,
         historicClv: round2(scored.historicClv.clv),
         predictedClv: scored.predictedClv === null ? null : round2(scored.predictedClv),
         pAlive: scored.pAlive,
@@ -257,9 +259,9 @@ export async function rescoreCustomers(shop: string, customerShopifyIds: string[
         lifecycle: scored.lifecycle.group,
         lifecycleReason: JSON.stringify({ text: scored.lifecycle.text, reason: scored.lifecycle.reason }),
         lapsedSince: lapsedSince(scored.lifecycle.group, row.lifecycle === "lapsed" ? row.lapsedSince : null, now),
-        scoredAt: now,
       },
-    });
+      now,
+    );
     updated += 1;
   }
   return updated;

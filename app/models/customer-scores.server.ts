@@ -125,6 +125,24 @@ export function openScoreWriter(shop: string, scoredAt = new Date()): ScoreWrite
   };
 }
 
+/** What re-scoring a few customers needs of their stored scores. */
+export async function storedScores(shop: string, customerShopifyIds: string[]) {
+  return db.customer.findMany({
+    where: { shop, shopifyId: { in: customerShopifyIds } },
+    select: { shopifyId: true, rfmFrequency: true, lifecycle: true, lapsedSince: true },
+  });
+}
+
+/** One customer's new value and group, leaving the RFM scores (which need the whole shop) as they are. */
+export async function saveCustomerScore(
+  shop: string,
+  score: Omit<CustomerScoreRow, "rfmRecency" | "rfmFrequency" | "rfmMonetary" | "rfmSegment">,
+  scoredAt = new Date(),
+) {
+  const { shopifyId, ...data } = score;
+  await db.customer.updateMany({ where: { shop, shopifyId }, data: { ...data, scoredAt } });
+}
+
 export async function saveShopModelState(shop: string, state: unknown, fittedAt = new Date()) {
   await db.shop.updateMany({ where: { shop }, data: { modelState: JSON.stringify(state), modelFittedAt: fittedAt } });
 }
