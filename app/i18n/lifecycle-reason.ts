@@ -2,14 +2,14 @@
  * A customer's lifecycle reason ("3 orders, last 212 days ago, usually buys every 40 days; …") in the
  * admin's language, built from the structured reason the scoring job stores, with each language's plurals.
  */
-import type { LifecycleReasonView } from "../models/model-state-views.server";
+import type { LifecycleReason } from "../retention/segments/lifecycle";
 import { translate, translatePlural, type Locale } from "./index";
 
 function percent(value: number, locale: Locale): string {
   return new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 0 }).format(value);
 }
 
-export function lifecycleReasonText(reason: LifecycleReasonView, locale: Locale): string {
+export function lifecycleReasonText(reason: LifecycleReason, locale: Locale): string {
   const days = (n: number) => translatePlural(locale, "reason.days", Math.round(n));
   const orders = translatePlural(locale, "reason.orders", reason.orders);
   const last = translate(locale, reason.orders === 1 ? "reason.ago" : "reason.lastAgo", { days: days(reason.daysSinceLastOrder) });

@@ -3,7 +3,8 @@
  * history. Reads only this customer's rows (indexed by shop + customer).
  */
 import db from "../db.server";
-import { readLifecycleReason, readModelState, type LifecycleReasonView, type ModelStateView } from "./model-state-views.server";
+import { readLifecycleReason, readModelState, type ModelStateView } from "./model-state-views.server";
+import type { LifecycleReason } from "../retention/segments/lifecycle";
 import { readEditableSettings } from "./shop-settings.server";
 import { summarizeTransactions, type CustomerSummary } from "../retention/clv/summary";
 import { customerHistoricClv, type HistoricClv } from "../retention/clv/historic";
@@ -34,7 +35,7 @@ export interface CustomerView {
   historic: HistoricClv | null;
   asOf: string;
   model: ModelStateView;
-  reason: { reason: LifecycleReasonView | null; text: string | null };
+  reason: { reason: LifecycleReason | null; text: string | null };
   discounts: Awaited<ReturnType<typeof issuedCodes>>;
   feedback: Awaited<ReturnType<typeof feedbackOf>>;
   tierHistory: TierChange[];

@@ -5,6 +5,7 @@
  * instead of failing.
  */
 import { z } from "zod";
+import type { LifecycleReason } from "../retention/segments/lifecycle";
 
 const finite = z.number().finite();
 
@@ -117,7 +118,7 @@ export function readModelState(text: string | null | undefined): ModelStateView 
 }
 
 /** Customer.lifecycleReason: `{ text, reason }` JSON from the recompute job, or a plain sentence. */
-const reasonSchema = z.object({
+const reasonSchema: z.ZodType<LifecycleReason> = z.object({
   rule: z.enum(["p-alive-low", "overdue", "single-purchase", "cadence", "returned"]),
   orders: finite,
   daysSinceLastOrder: finite,
@@ -129,9 +130,7 @@ const reasonSchema = z.object({
   intervalMultiple: finite,
 });
 
-export type LifecycleReasonView = z.infer<typeof reasonSchema>;
-
-export function readLifecycleReason(text: string | null | undefined): { reason: LifecycleReasonView | null; text: string | null } {
+export function readLifecycleReason(text: string | null | undefined): { reason: LifecycleReason | null; text: string | null } {
   if (!text) return { reason: null, text: null };
   try {
     const parsed = JSON.parse(text) as { text?: unknown; reason?: unknown };
