@@ -1,4 +1,5 @@
 import { lifecycleSegmentIds, saveCustomerTags, saveLifecycleSegmentIds, taggableCustomerPages } from "../models/customer-tags.server";
+import { LIFECYCLE_GROUPS } from "../retention/segments/lifecycle";
 import { desiredKinshipTags, kinshipTagChanges, KINSHIP_TAG_PREFIX, parseTagList } from "../retention/segments/tags";
 import type { AdminClient } from "../shopify/admin-client.server";
 import { changeCustomerTags, createCustomerSegment } from "../shopify/customer-tags.server";
@@ -42,15 +43,13 @@ export async function writeBackTags(
   return result;
 }
 
-export const LIFECYCLE_SEGMENTS = ["new", "loyal", "regular", "lapsed"] as const;
-
 /**
  * Optionally creates one Shopify customer segment per lifecycle group over the tags, once per shop;
  * the created ids are kept in the shop's settings.
  */
 export async function ensureLifecycleSegments(shop: string, client: AdminClient, names: Record<string, string>) {
   const segments = await lifecycleSegmentIds(shop);
-  for (const group of LIFECYCLE_SEGMENTS) {
+  for (const group of LIFECYCLE_GROUPS) {
     if (segments[group]) continue;
     const id = await createCustomerSegment(client, names[group] ?? `Kinship: ${group}`, `customer_tags CONTAINS '${KINSHIP_TAG_PREFIX}${group}'`);
     if (id) segments[group] = id;

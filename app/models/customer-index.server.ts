@@ -23,10 +23,9 @@ import db from "../db.server";
 import { dialect, sqlTimestamp } from "./sql.server";
 import { RFM_SEGMENTS } from "../retention/segments/rfm";
 
-import { CUSTOMER_SORTS, LIFECYCLE_GROUPS, type CustomerSort } from "../components/customer-index-options";
+import { CUSTOMER_SORTS, type CustomerSort } from "./customer-index-options";
+import { LIFECYCLE_GROUPS } from "../retention/segments/lifecycle";
 
-export { CUSTOMER_SORTS, LIFECYCLE_GROUPS };
-export type { CustomerSort, LifecycleGroupKey } from "../components/customer-index-options";
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 100;

@@ -5,7 +5,8 @@
  */
 import db from "../db.server";
 import { latestSyncRun, syncProgress } from "./sync-runs.server";
-import { COVERING_LIST_INDEX, customerIndexes, customerScanHint, LIFECYCLE_GROUPS, Sql } from "./customer-index.server";
+import { COVERING_LIST_INDEX, customerIndexes, customerScanHint, Sql } from "./customer-index.server";
+import { LIFECYCLE_GROUPS } from "../retention/segments/lifecycle";
 import { dialect } from "./sql.server";
 import { readModelState, type ModelStateView } from "./model-state-views.server";
 import { DETRACTOR_MAX, PROMOTER_MIN } from "../retention/feedback/nps";

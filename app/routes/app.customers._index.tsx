@@ -21,7 +21,8 @@ import {
   type TabProps,
 } from "@shopify/polaris";
 import { listCustomers, listTierNames, parseCustomerListSearch } from "../models/customer-index.server";
-import { CUSTOMER_SORTS, LIFECYCLE_GROUPS, type CustomerSort } from "../components/customer-index-options";
+import { CUSTOMER_SORTS, type CustomerSort } from "../models/customer-index-options";
+import { LIFECYCLE_GROUPS } from "../retention/segments/lifecycle";
 import { RFM_SEGMENTS } from "../retention/segments/rfm";
 import { translate, translatePlural } from "../i18n";
 import { currencySymbol } from "../formatting";

@@ -4,7 +4,8 @@
  */
 import type { Score } from "./rfm";
 
-export type LifecycleGroup = "new" | "loyal" | "regular" | "lapsed";
+export const LIFECYCLE_GROUPS = ["new", "loyal", "regular", "lapsed"] as const;
+export type LifecycleGroup = (typeof LIFECYCLE_GROUPS)[number];
 
 export interface LifecycleSettings {
   /** Repeat buyers with P(alive) below this are Lapsed. */

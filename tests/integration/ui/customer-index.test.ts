@@ -2,15 +2,14 @@ import { beforeAll, describe, expect, it } from "vitest";
 import db from "../../../app/db.server";
 import {
   COVERING_LIST_INDEX,
-  CUSTOMER_SORTS,
   forgetCustomerIndexes,
   listCustomers,
   listTierNames,
   parseCustomerListSearch,
   type CustomerListParams,
   type CustomerListRow,
-  type CustomerSort,
 } from "../../../app/models/customer-index.server";
+import { CUSTOMER_SORTS, type CustomerSort } from "../../../app/models/customer-index-options";
 import { resetDatabase } from "../../support/fixtures";
 import { dialect } from "../../../app/models/sql.server";
 

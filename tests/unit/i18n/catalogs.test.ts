@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { catalog, englishKeys, SUPPORTED_LOCALES } from "../../../app/i18n";
 import { polarisTranslations } from "../../../app/i18n/polaris";
 import polarisEn from "@shopify/polaris/locales/en.json";
-import { LIFECYCLE_GROUPS } from "../../../app/models/customer-index.server";
+import { LIFECYCLE_GROUPS } from "../../../app/retention/segments/lifecycle";
 import { lifecycleFormSchema } from "../../../app/models/shop-settings.server";
 import { RFM_SEGMENTS } from "../../../app/retention/segments/rfm";
 
