@@ -1,7 +1,13 @@
-import { markInstalled, refreshShopInfo } from "../models/shop.server";
+import { markInstalled, saveShopDetails } from "../models/shop.server";
 import { createAdminClient } from "../shopify/admin-client.server";
 import { enableBirthdayDefinition } from "../shopify/customer-metafields.server";
+import { fetchShopDetails } from "../shopify/shop-info.server";
 import { startBackfill } from "./backfill.server";
+
+/** Reads the shop's name, currency and time zone from Shopify and stores them. */
+export async function refreshShopInfo(session: { shop: string; accessToken: string }) {
+  return saveShopDetails(session.shop, await fetchShopDetails(createAdminClient(session)));
+}
 
 /**
  * Runs after token exchange stored the offline session (first install or re-install): read the

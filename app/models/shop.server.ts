@@ -1,7 +1,5 @@
 import db from "../db.server";
 import { placeholder, type RawSql } from "./sql.server";
-import { createAdminClient } from "../shopify/admin-client.server";
-import { SHOP_INFO_QUERY, type ShopInfo } from "../shopify/queries/shop";
 
 export async function getShop(shop: string) {
   return db.shop.findUnique({ where: { shop } });
@@ -16,20 +14,10 @@ export async function shopHasModel(sql: RawSql, shop: string): Promise<boolean> 
   return rows.length > 0;
 }
 
-/** Reads the shop's name, currency and time zone from Shopify and stores them. */
-export async function refreshShopInfo(session: { shop: string; accessToken: string }) {
-  const data = await createAdminClient(session).request<ShopInfo>(SHOP_INFO_QUERY);
-  const fields = {
-    name: data.shop.name,
-    currencyCode: data.shop.currencyCode,
-    ianaTimezone: data.shop.ianaTimezone,
-    uninstalledAt: null,
-  };
-  return db.shop.upsert({
-    where: { shop: session.shop },
-    create: { shop: session.shop, ...fields },
-    update: fields,
-  });
+/** Stores the shop's name, currency and time zone (and that it is installed). */
+export async function saveShopDetails(shop: string, details: { name: string; currencyCode: string; ianaTimezone: string }) {
+  const fields = { ...details, uninstalledAt: null };
+  return db.shop.upsert({ where: { shop }, create: { shop, ...fields }, update: fields });
 }
 
 /** (Re)marks the shop installed; returns whether its history was ever imported. */

@@ -1,7 +1,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link as RemixLink, useLoaderData } from "@remix-run/react";
 import { BlockStack, Box, Card, EmptyState, FooterHelp, InlineGrid, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
-import { refreshShopInfo } from "../models/shop.server";
+import { refreshShopInfo } from "../jobs/on-install.server";
 import { dashboardView } from "../models/dashboard-views.server";
 import db from "../db.server";
 import { translate, translatePlural } from "../i18n";
