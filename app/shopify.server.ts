@@ -1,8 +1,7 @@
 import "@shopify/shopify-app-remix/adapters/node";
 import { AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
-import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
-import db from "./db.server";
 import { env } from "./env.server";
+import { sessionStorage as prismaSessionStorage } from "./models/session-storage.server";
 import { ADMIN_API_VERSION } from "./shopify/api-version";
 import { onInstall } from "./jobs/on-install.server";
 
@@ -13,7 +12,7 @@ const shopify = shopifyApp({
   scopes: env.SCOPES?.split(","),
   appUrl: env.SHOPIFY_APP_URL,
   authPathPrefix: "/auth",
-  sessionStorage: new PrismaSessionStorage(db),
+  sessionStorage: prismaSessionStorage,
   distribution: AppDistribution.AppStore,
   future: {
     // Session tokens + token exchange instead of the OAuth redirect dance (Shopify-managed install).
