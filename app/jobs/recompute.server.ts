@@ -196,7 +196,7 @@ export async function recomputeShop(shop: string, now = new Date()) {
       rfmSegment: c.rfmSegment,
       lifecycle: c.lifecycle.group,
       lifecycleReason: JSON.stringify({ text: c.lifecycle.text, reason: c.lifecycle.reason }),
-      lapsedSince: lapsedSince(c.lifecycle.group, lapsedBefore.get(c.customerId), now),
+      lapsedSince: lapsedSince(c.lapsedDaysAgo, lapsedBefore.get(c.customerId), now),
     };
   };
   const scores = openScoreWriter(shop, now);
@@ -258,7 +258,7 @@ export async function rescoreCustomers(shop: string, customerShopifyIds: string[
         expectedPurchases: scored.expectedPurchases,
         lifecycle: scored.lifecycle.group,
         lifecycleReason: JSON.stringify({ text: scored.lifecycle.text, reason: scored.lifecycle.reason }),
-        lapsedSince: lapsedSince(scored.lifecycle.group, row.lifecycle === "lapsed" ? row.lapsedSince : null, now),
+        lapsedSince: lapsedSince(scored.lapsedDaysAgo, row.lifecycle === "lapsed" ? row.lapsedSince : null, now),
       },
       now,
     );
@@ -267,11 +267,17 @@ export async function rescoreCustomers(shop: string, customerShopifyIds: string[
   return updated;
 }
 
-/** The day a customer entered Lapsed is kept while they stay there (win-back: one offer per lapse). */
-function lapsedSince(group: string, lapsedBefore: Date | null | undefined, now: Date) {
-  if (group !== "lapsed") return null;
-  return lapsedBefore ?? now;
+/**
+ * The day a customer entered Lapsed is kept while they stay there (win-back: one offer per lapse);
+ * a customer newly found Lapsed is dated by their history, so the first scoring after install does
+ * not make everyone lapse on install day.
+ */
+function lapsedSince(lapsedDaysAgo: number | null, lapsedBefore: Date | null | undefined, now: Date) {
+  if (lapsedDaysAgo === null) return null;
+  return lapsedBefore ?? new Date(now.getTime() - lapsedDaysAgo * DAY_MS);
 }
+
+const DAY_MS = 86_400_000;
 
 function round2(value: number) {
   return Math.round(value * 100) / 100;

@@ -3,7 +3,7 @@
  * of one customer under a shop's model. The shop-wide run (score.ts) and the single-customer re-score
  * after a webhook (jobs/recompute) both call it, so the two can never disagree.
  */
-import type { BgNbdParams } from "./clv/bgnbd";
+import { probabilityAlive, type BgNbdParams } from "./clv/bgnbd";
 import { expectedAverageSpend, type GammaGammaParams } from "./clv/gamma-gamma";
 import { customerHistoricClv, type HistoricClv } from "./clv/historic";
 import { discountedExpectedPurchases, unitsPerMonth, type DiscountedPurchases } from "./clv/predictive";
@@ -48,6 +48,8 @@ export interface CustomerValue<P extends DiscountedPurchases = DiscountedPurchas
   lifecycle: LifecycleAssignment;
   /** The model's prediction, null without a fitted model. */
   prediction: P | null;
+  /** For a Lapsed customer, how many days ago their history crossed the line; null otherwise. */
+  lapsedDaysAgo: number | null;
 }
 
 export function scoreCustomer<P extends DiscountedPurchases = DiscountedPurchases>(
@@ -81,5 +83,32 @@ export function scoreCustomer<P extends DiscountedPurchases = DiscountedPurchase
     spendSource: model.gammaGamma ? "gamma-gamma" : "own-average",
     lifecycle,
     prediction,
+    lapsedDaysAgo: lapsedDaysAgo(c, lifecycle, model.bgnbd),
   };
+}
+
+/**
+ * When a Lapsed customer crossed the line, read from their own history under today's rules: the day
+ * they became overdue, or the first day without an order on which P(alive) fell below the threshold
+ * (P(alive) only falls while no order comes, so a bisection over those days finds it).
+ */
+export function lapsedDaysAgo(c: CustomerSummary, lifecycle: LifecycleAssignment, bgnbd: BgNbdParams | null): number | null {
+  if (lifecycle.group !== "lapsed") return null;
+  const { reason } = lifecycle;
+  const quiet = c.T - c.recency;
+  let crossedAfter: number;
+  if (reason.rule === "p-alive-low" && bgnbd) {
+    const below = (days: number) => probabilityAlive(bgnbd, { frequency: c.frequency, recency: c.recency, T: c.recency + days }) < reason.pAliveThreshold;
+    let [lo, hi] = [0, Math.max(0, Math.ceil(quiet))];
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (below(mid)) hi = mid;
+      else lo = mid + 1;
+    }
+    crossedAfter = lo;
+  } else {
+    // Overdue means strictly more quiet days than the allowed interval.
+    crossedAfter = Math.floor(reason.intervalMultiple * reason.usualIntervalDays) + 1;
+  }
+  return Math.max(0, Math.round(quiet - crossedAfter));
 }

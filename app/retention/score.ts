@@ -6,15 +6,14 @@
 import { dayNumber, dayString } from "./time";
 import { expectedPurchases as expectedPurchasesWithin, fitBgNbd, type BgNbdFit, type BgNbdParams } from "./clv/bgnbd";
 import { fitGammaGamma, type GammaGammaFit, type GammaGammaParams } from "./clv/gamma-gamma";
-import { shopHistoricClv, type HistoricClv, type ShopHistoricClv } from "./clv/historic";
+import { shopHistoricClv, type ShopHistoricClv } from "./clv/historic";
 import { DEFAULT_HORIZON_MONTHS, DEFAULT_MONTHLY_DISCOUNT_RATE, unitsPerMonth, type DiscountedPurchases } from "./clv/predictive";
-import { predictPurchases, scoreCustomer, type ScoringModel } from "./customer-score";
+import { predictPurchases, scoreCustomer, type CustomerValue, type ScoringModel } from "./customer-score";
 import type { CustomerSummary } from "./clv/summary";
 import { computeShopInsights, type PredictedRevenue, type ShopInsights } from "./insights/shop-insights";
 import {
   DEFAULT_LIFECYCLE_SETTINGS,
   shopCadence,
-  type LifecycleAssignment,
   type LifecycleSettings,
   type ShopCadence,
 } from "./segments/lifecycle";
@@ -58,21 +57,11 @@ export type ModelStatus =
       fallback: "historic";
     };
 
-export interface CustomerScore {
+export interface CustomerScore extends Omit<CustomerValue, "prediction"> {
   customerId: string;
   lastOrderDate: string;
-  historicClv: HistoricClv;
-  /** Discounted CLV over the horizon; null when the shop's model is not fitted. */
-  predictedClv: number | null;
-  pAlive: number | null;
-  /** Expected purchases over the horizon (undiscounted); null without a fitted model. */
-  expectedPurchases: number | null;
-  /** Expected value per future purchase; from Gamma-Gamma, or the customer's own AOV when that is unavailable. */
-  expectedSpend: number;
-  spendSource: "gamma-gamma" | "own-average";
   rfm: RfmScore;
   rfmSegment: RfmSegment;
-  lifecycle: LifecycleAssignment;
 }
 
 export interface ShopScore {

@@ -6,6 +6,8 @@ import { upsertOrders } from "../../app/models/orders.server";
 import { simulateCustomer } from "../../app/retention/clv/simulate";
 import { mulberry32 } from "../../app/retention/random";
 import type { OrderRecord } from "../../app/sync/records";
+import { saveEditableSettings } from "../../app/models/shop-settings.server";
+import { DEFAULT_LIFECYCLE_SETTINGS } from "../../app/retention/segments/lifecycle";
 import { resetDatabase } from "../support/fixtures";
 
 const SHOP = "scoring-shop.myshopify.com";
@@ -54,7 +56,13 @@ describe("recompute job", () => {
     expect(customers.every((c) => c.scoredAt !== null && c.rfmSegment && c.lifecycle)).toBe(true);
     expect(new Set(customers.map((c) => c.lifecycle))).toEqual(new Set(["new", "loyal", "regular", "lapsed"]));
     expect(customers.every((c) => c.pAlive !== null && c.pAlive >= 0 && c.pAlive <= 1)).toBe(true);
-    for (const c of customers.filter((c) => c.lifecycle === "lapsed")) expect(c.lapsedSince?.getTime()).toBe(NOW.getTime());
+    // Dated by each customer's own history, not by the day of the first scoring.
+    const lapsed = customers.filter((c) => c.lifecycle === "lapsed");
+    for (const c of lapsed) {
+      expect(c.lapsedSince!.getTime()).toBeLessThanOrEqual(NOW.getTime());
+      expect(c.lapsedSince!.getTime()).toBeGreaterThan(c.lastOrderAt!.getTime());
+    }
+    expect(lapsed.filter((c) => c.lapsedSince!.getTime() < NOW.getTime() - 30 * DAY).length).toBeGreaterThan(lapsed.length / 2);
     const stored = JSON.parse((await db.shop.findUniqueOrThrow({ where: { shop: SHOP } })).modelState!) as StoredModelState;
     expect(stored.insights.repeatPurchaseRate).toBeGreaterThan(0);
     expect(stored.asOf).toBe("2026-11-01");
@@ -63,11 +71,15 @@ describe("recompute job", () => {
   it("keeps the day a customer entered Lapsed across recomputes", async () => {
     await seedSimulatedShop(300);
     await recomputeShop(SHOP, NOW);
-    const later = new Date(NOW.getTime() + DAY);
-    await recomputeShop(SHOP, later);
-    const stillLapsed = await db.customer.findMany({ where: { shop: SHOP, lifecycle: "lapsed" } });
+    const first = new Map(
+      (await db.customer.findMany({ where: { shop: SHOP, lifecycle: "lapsed" } })).map((c) => [c.id, c.lapsedSince!.getTime()]),
+    );
+    // Ninety days on, under a stricter threshold, history would date them differently: the day stays.
+    await saveEditableSettings(SHOP, { lifecycle: { ...DEFAULT_LIFECYCLE_SETTINGS, intervalMultiple: 1.5 } });
+    await recomputeShop(SHOP, new Date(NOW.getTime() + 90 * DAY));
+    const stillLapsed = await db.customer.findMany({ where: { shop: SHOP, lifecycle: "lapsed", id: { in: [...first.keys()] } } });
     expect(stillLapsed.length).toBeGreaterThan(0);
-    expect(stillLapsed.filter((c) => c.lapsedSince?.getTime() === NOW.getTime()).length).toBeGreaterThan(0);
+    for (const c of stillLapsed) expect(c.lapsedSince!.getTime()).toBe(first.get(c.id));
   });
 
   it("a shop without repeat buyers is scored without the model and says why", async () => {
