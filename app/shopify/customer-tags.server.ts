@@ -61,6 +61,11 @@ export async function writeBackTags(
 
 export const LIFECYCLE_SEGMENTS = ["new", "loyal", "regular", "lapsed"] as const;
 
+/** Shopify segment query (segment query language) selecting one lifecycle group by its `kinship:` tag. */
+export function lifecycleSegmentQuery(group: (typeof LIFECYCLE_SEGMENTS)[number]): string {
+  return `customer_tags CONTAINS '${KINSHIP_TAG_PREFIX}${group}'`;
+}
+
 /**
  * Optionally creates one Shopify customer segment per lifecycle group over the tags, once per shop;
  * the created ids are kept in the shop's settings.
@@ -73,7 +78,7 @@ export async function ensureLifecycleSegments(shop: string, client: AdminClient,
     if (segments[group]) continue;
     const data = await client.mutate<{ segmentCreate: { segment: { id: string } | null } }>(
       SEGMENT_CREATE,
-      { name: names[group] ?? `Kinship: ${group}`, query: `customer_tags CONTAINS '${KINSHIP_TAG_PREFIX}${group}'` },
+      { name: names[group] ?? `Kinship: ${group}`, query: lifecycleSegmentQuery(group) },
       "segmentCreate",
     );
     if (data.segmentCreate.segment) segments[group] = data.segmentCreate.segment.id;

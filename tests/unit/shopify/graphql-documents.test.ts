@@ -1,25 +1,7 @@
-import { readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
 import { parse, validate } from "graphql";
 import { describe, expect, it } from "vitest";
 import { loadAdminSchema } from "../../emulator/schema";
-
-/** Every gql`…` document in app/, with the file it came from. */
-function appDocuments(): Array<{ file: string; source: string }> {
-  const found: Array<{ file: string; source: string }> = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (/\.(ts|tsx)$/.test(entry.name)) {
-        const text = readFileSync(full, "utf8");
-        for (const match of text.matchAll(/\bgql`([\s\S]*?)`/g)) found.push({ file: full, source: match[1] });
-      }
-    }
-  };
-  walk("app");
-  return found;
-}
+import { appDocuments } from "../../support/app-documents";
 
 describe("GraphQL documents in app/", () => {
   const schema = loadAdminSchema();
