@@ -1,8 +1,8 @@
 import { lifecycleSegmentIds, saveCustomerTags, saveLifecycleSegmentIds, taggableCustomerPages } from "../models/customer-tags.server";
 import { LIFECYCLE_GROUPS } from "../retention/segments/lifecycle";
-import { desiredKinshipTags, kinshipTagChanges, KINSHIP_TAG_PREFIX, parseTagList } from "../retention/segments/tags";
+import { desiredKinshipTags, kinshipTagChanges, parseTagList } from "../retention/segments/tags";
 import type { AdminClient } from "../shopify/admin-client.server";
-import { changeCustomerTags, createCustomerSegment } from "../shopify/customer-tags.server";
+import { changeCustomerTags, createCustomerSegment, lifecycleSegmentQuery } from "../shopify/customer-tags.server";
 
 export interface WriteBackResult {
   customersChanged: number;
@@ -51,7 +51,7 @@ export async function ensureLifecycleSegments(shop: string, client: AdminClient,
   const segments = await lifecycleSegmentIds(shop);
   for (const group of LIFECYCLE_GROUPS) {
     if (segments[group]) continue;
-    const id = await createCustomerSegment(client, names[group] ?? `Kinship: ${group}`, `customer_tags CONTAINS '${KINSHIP_TAG_PREFIX}${group}'`);
+    const id = await createCustomerSegment(client, names[group] ?? `Kinship: ${group}`, lifecycleSegmentQuery(group));
     if (id) segments[group] = id;
   }
   await saveLifecycleSegmentIds(shop, segments);

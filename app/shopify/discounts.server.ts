@@ -132,22 +132,38 @@ export function isCodeTaken(error: unknown): boolean {
 export type CreateOutcome = { id: string; adopted: boolean };
 
 /**
+ * Shopify answered the create with neither a discount nor a userError (the schema allows it). Resending
+ * the same input would get the same answer, so it is a refusal of this one reward: the row is recorded
+ * as failed with this message (shown on the rule page), not retried every day until it expires.
+ */
+export class DiscountNotReturnedError extends ShopifyUserErrors {
+  constructor(operation: string, code: string) {
+    super(operation, [{ field: null, message: `Shopify returned no discount for code ${code} and gave no reason` }]);
+    this.name = "DiscountNotReturnedError";
+  }
+}
+
+/**
  * Creates the discount; if Shopify says the code is taken and the existing discount is this
  * customer's (an earlier attempt whose answer was lost), adopts it instead of failing.
  */
 export async function createRewardDiscount(client: AdminClient, spec: RewardDiscountSpec): Promise<CreateOutcome> {
   const { document, variables, payloadKey } = discountCreateRequest(spec);
+  let id: string | undefined;
   try {
     const data = await client.mutate<Record<string, DiscountCreateResult>>(document, variables, payloadKey);
-    const id = data[payloadKey]?.codeDiscountNode?.id;
-    if (!id) throw new Error(`${payloadKey} returned no discount for code ${spec.code}`);
-    return { id, adopted: false };
+    id = data[payloadKey]?.codeDiscountNode?.id;
   } catch (error) {
     if (!isCodeTaken(error)) throw error;
     const existing = await findDiscountByCode(client, spec.code);
     if (existing && existing.customerIds.includes(spec.customerId)) return { id: existing.id, adopted: true };
     throw error;
   }
+  if (id) return { id, adopted: false };
+  // No discount and no reason: if the code exists anyway (created, answer lost), it is this reward's.
+  const existing = await findDiscountByCode(client, spec.code);
+  if (existing && existing.customerIds.includes(spec.customerId)) return { id: existing.id, adopted: true };
+  throw new DiscountNotReturnedError(payloadKey, spec.code);
 }
 
 export async function deactivateDiscount(client: AdminClient, id: string): Promise<void> {

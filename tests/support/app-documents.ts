@@ -1,9 +1,15 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 
-/** Every gql`…` document in app/, with the file it came from. */
-export function appDocuments(root = "app"): Array<{ file: string; source: string }> {
-  const found: Array<{ file: string; source: string }> = [];
+export interface AppDocument {
+  file: string;
+  /** The text between gql` and `, as the app sends it. */
+  source: string;
+}
+
+/** Every gql`…` document in app/, with the file it came from (the schema test and the emulator conformance test share this). */
+export function appDocuments(root = "app"): AppDocument[] {
+  const found: AppDocument[] = [];
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);

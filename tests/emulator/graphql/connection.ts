@@ -78,10 +78,10 @@ export function sortKeys(keys: number[], value: (key: number) => SortValue, id: 
   return keys;
 }
 
-function checkPageSize(name: "first" | "last", value: number | null | undefined): void {
+function checkPageSize(name: "first" | "last", value: number | null | undefined, max: number): void {
   if (value === null || value === undefined) return;
-  if (value > MAX_PAGE_SIZE || value < 0) {
-    throw new GraphQLError(`The '${name}' argument must be between 0 and ${MAX_PAGE_SIZE}.`, {
+  if (value > max || value < 0) {
+    throw new GraphQLError(`The '${name}' argument must be between 0 and ${max}.`, {
       extensions: { code: "BAD_REQUEST" },
     });
   }
@@ -89,13 +89,14 @@ function checkPageSize(name: "first" | "last", value: number | null | undefined)
 
 /**
  * Cursor pagination over keys already sorted ascending by (sortValue, id). `reverse` flips the order; `first`
- * or `last` is required and capped at 250, like Shopify.
+ * or `last` is required and capped at 250, like Shopify (a few connections allow more: `maxPageSize`).
  */
 export function paginate<T>(
   ctx: RequestContext,
   keys: ArrayLike<number>,
   spec: KeySpec<T>,
   args: ConnectionArgs,
+  maxPageSize = MAX_PAGE_SIZE,
 ): Page<T> | BulkSequence<T> {
   const n = keys.length;
   const reverse = args.reverse === true;
@@ -107,8 +108,8 @@ export function paginate<T>(
   if (first === null && last === null) {
     throw new GraphQLError("you must provide one of first or last", { extensions: { code: "BAD_REQUEST" } });
   }
-  checkPageSize("first", first);
-  checkPageSize("last", last);
+  checkPageSize("first", first, maxPageSize);
+  checkPageSize("last", last, maxPageSize);
 
   const locate = (cursor: string): { position: number; exact: boolean } => {
     const { last_id: id, last_value: value } = decodeCursor(cursor);

@@ -1,4 +1,4 @@
-import { defaultFieldResolver, GraphQLError, isNonNullType, type GraphQLFieldResolver, type GraphQLTypeResolver } from "graphql";
+import { defaultFieldResolver, GraphQLError, type GraphQLFieldResolver, type GraphQLTypeResolver } from "graphql";
 import type { RequestContext } from "./context";
 
 export type Args = Record<string, unknown>;
@@ -20,13 +20,22 @@ export function typed<T extends object>(typeName: string, value: T): T & { __typ
   return { ...value, __typename: typeName };
 }
 
+export const NOT_IMPLEMENTED = "NOT_IMPLEMENTED_IN_EMULATOR";
+
+/**
+ * A field nobody resolves is an error, never a silent null: a root field without a resolver, or an object field
+ * whose source has no such property (a resolver that means "none" returns null explicitly). Otherwise an operation
+ * the emulator lacks would look like Shopify answering "nothing" and the app's handling of that would be tested
+ * instead of the operation.
+ */
 export const fieldResolver: GraphQLFieldResolver<unknown, RequestContext> = (source, args, ctx, info) => {
   const resolver = resolverFor(info.parentType.name, info.fieldName);
   if (resolver) return resolver(source as never, args, ctx);
-  const value = defaultFieldResolver(source, args, ctx, info);
-  if (value === undefined && isNonNullType(info.returnType)) {
+  const isRoot = info.parentType === info.schema.getQueryType() || info.parentType === info.schema.getMutationType();
+  const value = isRoot ? undefined : defaultFieldResolver(source, args, ctx, info);
+  if (value === undefined) {
     throw new GraphQLError(`The Kinship emulator does not implement ${info.parentType.name}.${info.fieldName}.`, {
-      extensions: { code: "NOT_IMPLEMENTED_IN_EMULATOR" },
+      extensions: { code: NOT_IMPLEMENTED },
     });
   }
   return value;

@@ -1,6 +1,10 @@
 export type DiscountValue =
   | { type: "percentage"; percentage: number }
-  | { type: "amount"; amountCents: number; appliesOnEachItem: boolean };
+  | { type: "amount"; amountCents: number; appliesOnEachItem: boolean }
+  /** A free-shipping code discount (DiscountCodeFreeShipping): no customerGets, a destination instead. */
+  | { type: "freeShipping"; destination: ShippingDestination; maximumShippingPriceCents: number | null };
+
+export type ShippingDestination = { all: true } | { countries: string[]; includeRestOfWorld: boolean };
 
 export type DiscountContextRecord =
   | { type: "all" }
@@ -51,6 +55,11 @@ export function discountStatus(discount: DiscountRecord, now: number): "ACTIVE" 
 export class DiscountStore {
   readonly byId = new Map<number, DiscountRecord>();
   readonly bulkCreations = new Map<number, RedeemCodeBulkCreationRecord>();
+  /**
+   * Fault knob: the next N code-discount creates answer `codeDiscountNode: null` with no userErrors and store
+   * nothing (an answer Shopify's schema allows), so tests can see what the app does with it.
+   */
+  readonly controls = { answerWithoutDiscountNext: 0 };
   private readonly byCode = new Map<string, number>();
 
   discountForCode(code: string): DiscountRecord | null {

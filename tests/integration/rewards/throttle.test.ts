@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import db from "../../../app/db.server";
 import { runIssuance } from "../../../app/jobs/issuance.server";
 import { addDays, localDateAt } from "../../../app/retention/rewards";
+import { fakeClock } from "../../emulator/clock";
 import type { Emulator } from "../../emulator/server";
 import { startEmulatedShopify, stopEmulatedShopify } from "../../support/emulated-shopify";
 import { resetDatabase } from "../../support/fixtures";
@@ -9,32 +10,39 @@ import { addCustomer, addRule, setUpShop, type RewardsShop } from "./support";
 
 const DOMAIN = "rewards-throttle.myshopify.com";
 const TZ = "America/New_York";
+const NOW = Date.parse("2026-06-01T15:00:00Z");
+// The emulator's bucket refills on this clock, and every wait (the run's pacing and the client's THROTTLED
+// retries) advances it instead of sleeping: pacing is asserted in emulated time, whatever the machine's load.
+const clock = fakeClock(NOW);
+const waitOnClock = async (ms: number) => clock.advance(ms);
 let emulator: Emulator;
 let s: RewardsShop;
 let throttledRetries = 0;
 
 // A bucket of 50 points refilled at 500/s: every code (create + metafields + Flow, 30 points) drains
-// most of it, so bulk issuance keeps hitting THROTTLED and must wait it out. Real clock: the bucket refills.
+// most of it, so bulk issuance must wait for the bucket between codes.
 beforeAll(async () => {
   emulator = await startEmulatedShopify({
+    clock: clock.now,
     shops: [{ domain: DOMAIN, size: "empty", seed: 4, currency: "USD", timeZone: TZ, throttle: { maximumAvailable: 50, restoreRate: 500 } }],
   });
 });
 afterAll(() => stopEmulatedShopify(emulator));
 
 beforeEach(async () => {
+  clock.set(NOW);
   await resetDatabase();
   throttledRetries = 0;
   s = await setUpShop(emulator, DOMAIN, {
     timeZone: TZ,
     currencyCode: "USD",
-    clientOptions: { log: (entry) => void (entry.waitMs !== undefined && throttledRetries++) },
+    clientOptions: { sleep: waitOnClock, log: (entry) => void (entry.waitMs !== undefined && throttledRetries++) },
   });
 });
 
 describe("bulk issuance within the Admin API cost limits", () => {
   it("issues every code of a large campaign exactly once, pacing itself by the reported bucket", async () => {
-    const today = localDateAt(new Date(), TZ);
+    const today = localDateAt(new Date(clock.now()), TZ);
     await addRule(s.shop, {
       kind: "holidayCampaign",
       name: "Flash",
@@ -47,13 +55,16 @@ describe("bulk issuance within the Admin API cost limits", () => {
     for (let i = 0; i < 30; i++) customers.push(await addCustomer(emulator, s.shop));
 
     const paced: number[] = [];
-    const sleep = (ms: number) => (paced.push(ms), new Promise<void>((resolve) => setTimeout(resolve, ms)));
-    const summary = await runIssuance(s.shop, today, { client: s.client, sleep });
+    const sleep = (ms: number) => (paced.push(ms), waitOnClock(ms));
+    const started = clock.now();
+    const summary = await runIssuance(s.shop, today, { client: s.client, sleep, now: () => new Date(clock.now()) });
     expect(summary).toMatchObject({ created: 30, delivered: 30, flowTriggers: 30, failed: 0, retryLater: 0 });
-    // Nearly every row had to wait for the bucket; any THROTTLED answer in between was retried by the client.
-    expect(paced.length).toBeGreaterThan(20);
-    expect(paced.every((ms) => ms > 0 && ms <= Math.ceil((30 / 500) * 1000))).toBe(true);
-    expect(throttledRetries).toBeLessThan(30);
+    // The first code leaves 20 of the 50 points; every later one waits for exactly the 30 points a row
+    // spends (60 ms at 500/s) and no longer, and waiting by the reported bucket leaves no THROTTLED answer.
+    expect(paced).toEqual([20, ...Array<number>(28).fill(60)]);
+    expect(throttledRetries).toBe(0);
+    // In all, the 900 points of 30 codes minus the 50 in the full bucket, restored at 500 points/s.
+    expect(clock.now() - started).toBe(((30 * 30 - 50) / 500) * 1000);
 
     const discounts = [...emulator.shop(DOMAIN).discounts.byId.values()];
     expect(discounts).toHaveLength(30);

@@ -42,6 +42,7 @@ describe("token exchange and Admin API authentication", () => {
   });
 
   it("exchanges a session token for an expiring offline token with the library's own code, then uses it", async () => {
+    const before = Date.now();
     const { session } = await shopify.auth.tokenExchange({
       shop: SHOP,
       sessionToken: emulator.sessionToken(SHOP),
@@ -52,7 +53,9 @@ describe("token exchange and Admin API authentication", () => {
     expect(session.isOnline).toBe(false);
     expect(session.accessToken).toMatch(/^shpat_/);
     expect(session.refreshToken).toMatch(/^shprt_/);
-    expect(session.expires!.getTime()).toBeGreaterThan(Date.now() + 3500_000);
+    // The library dates the expiry from its own clock on receipt of `expires_in` (3600 s): bracketed, not timed.
+    expect(session.expires!.getTime()).toBeGreaterThanOrEqual(before + 3600_000);
+    expect(session.expires!.getTime()).toBeLessThanOrEqual(Date.now() + 3600_000);
     expect(session.scope).toContain("read_orders");
 
     const client = new shopify.clients.Graphql({ session });

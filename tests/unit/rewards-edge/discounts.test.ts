@@ -3,6 +3,7 @@ import { ShopifyUserErrors } from "../../../app/shopify/admin-client.server";
 import {
   createRewardDiscount,
   deactivateDiscount,
+  DiscountNotReturnedError,
   discountCreateRequest,
   findDiscountByCode,
   percentageFraction,
@@ -119,6 +120,17 @@ describe("createRewardDiscount when Shopify says the code is taken", () => {
     }));
     await expect(createRewardDiscount(client, base)).rejects.toThrow(/Ends at needs to be after/);
     expect(seen).toHaveLength(1);
+  });
+
+  it("answered with no discount and no reason: adopts the code if Shopify has it for this customer, else refuses", async () => {
+    const empty = { discountCodeBasicCreate: { codeDiscountNode: null, userErrors: [] } };
+    const found = fakeAdmin((r) => (r.operation === "KinshipCodeDiscountByCode" ? lookup([CUSTOMER]) : empty));
+    expect(await createRewardDiscount(found.client, base)).toEqual({ id: "gid://shopify/DiscountCodeNode/77", adopted: true });
+    const missing = fakeAdmin((r) => (r.operation === "KinshipCodeDiscountByCode" ? { codeDiscountNodeByCode: null } : empty));
+    const refusal = createRewardDiscount(missing.client, base);
+    await expect(refusal).rejects.toBeInstanceOf(DiscountNotReturnedError);
+    await expect(refusal).rejects.toBeInstanceOf(ShopifyUserErrors);
+    expect(missing.seen.map((r) => r.operation)).toEqual(["KinshipDiscountCodeBasicCreate", "KinshipCodeDiscountByCode"]);
   });
 });
 

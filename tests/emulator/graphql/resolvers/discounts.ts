@@ -1,11 +1,11 @@
 import { gid, parseGid } from "../../ids";
 import { decimalString, parseDecimalToCents } from "../../money";
-import { discountStatus, type DiscountRecord, type RedeemCodeBulkCreationRecord, type RedeemCodeRecord } from "../../store/discounts";
+import { discountStatus, type DiscountRecord, type DiscountValue, type RedeemCodeBulkCreationRecord, type RedeemCodeRecord } from "../../store/discounts";
 import { isoUtc, nullableIsoUtc } from "../../time";
 import type { RequestContext } from "../context";
 import { paginateList } from "../connection";
 import { requireScope } from "../errors";
-import { defineResolvers, typed, type Args } from "../registry";
+import { defineResolvers, typed, type Args, type FieldResolver } from "../registry";
 import { connectionArgs, count, money } from "./common";
 
 type UserError = { field: string[] | null; message: string; code: string; extraInfo: string | null };
@@ -20,21 +20,26 @@ export interface DiscountNodeSource {
 export const discountNode = (discount: DiscountRecord): DiscountNodeSource => ({ discount });
 
 function summary(discount: DiscountRecord, ctx: RequestContext): string {
-  const value =
-    discount.value.type === "percentage"
-      ? `${Math.round(discount.value.percentage * 10000) / 100}% off`
-      : `${decimalString(discount.value.amountCents)} ${ctx.shop.currency} off`;
+  const value = discount.value;
+  if (value.type === "freeShipping") {
+    return "all" in value.destination ? "Free shipping on all products • For all countries" : `Free shipping on all products • For ${value.destination.countries.length} countries`;
+  }
+  const off = value.type === "percentage" ? `${Math.round(value.percentage * 10000) / 100}% off` : `${decimalString(value.amountCents)} ${ctx.shop.currency} off`;
   const target = "all" in discount.items ? "entire order" : "selected items";
-  return `${value} ${target}`;
+  return `${off} ${target}`;
 }
+
+/** The concrete DiscountCode type a stored discount is served as. */
+const codeDiscountType = (discount: DiscountRecord) => (discount.value.type === "freeShipping" ? "DiscountCodeFreeShipping" : "DiscountCodeBasic");
 
 defineResolvers<DiscountNodeSource>("DiscountCodeNode", {
   id: (s) => gid("DiscountCodeNode", s.discount.id),
-  codeDiscount: (s) => typed("DiscountCodeBasic", s),
+  codeDiscount: (s) => typed(codeDiscountType(s.discount), s),
   metafield: () => null,
 });
 
-defineResolvers<DiscountNodeSource>("DiscountCodeBasic", {
+/** Fields DiscountCodeBasic and DiscountCodeFreeShipping share. */
+const commonCodeFields = {
   title: (s) => s.discount.title,
   status: (s, _a, ctx) => discountStatus(s.discount, ctx.now),
   startsAt: (s) => isoUtc(s.discount.startsAt),
@@ -47,8 +52,6 @@ defineResolvers<DiscountNodeSource>("DiscountCodeBasic", {
   recurringCycleLimit: (s) => s.discount.recurringCycleLimit ?? 0,
   combinesWith: (s) => s.discount.combinesWith,
   tags: (s) => s.discount.tags,
-  discountClass: () => "ORDER",
-  discountClasses: () => ["ORDER"],
   hasTimelineComment: () => false,
   shareableUrls: () => [],
   summary: (s, _a, ctx) => summary(s.discount, ctx),
@@ -63,8 +66,17 @@ defineResolvers<DiscountNodeSource>("DiscountCodeBasic", {
       ? typed("DiscountMinimumQuantity", { greaterThanOrEqualToQuantity: String(requirement.quantity) })
       : typed("DiscountMinimumSubtotal", { greaterThanOrEqualToSubtotal: money(ctx, requirement.subtotalCents) });
   },
+  context: (s, _a, ctx) => contextView(s.discount, ctx, false),
+  customerSelection: (s, _a, ctx) => contextView(s.discount, ctx, true),
+} satisfies Record<string, FieldResolver<DiscountNodeSource>>;
+
+defineResolvers<DiscountNodeSource>("DiscountCodeBasic", {
+  ...commonCodeFields,
+  discountClass: () => "ORDER",
+  discountClasses: () => ["ORDER"],
   customerGets: (s, _a, ctx) => {
     const { value, items } = s.discount;
+    if (value.type === "freeShipping") throw new Error("A free-shipping discount has no customerGets");
     return {
       value:
         value.type === "percentage"
@@ -75,8 +87,25 @@ defineResolvers<DiscountNodeSource>("DiscountCodeBasic", {
       appliesOnSubscription: false,
     };
   },
-  context: (s, _a, ctx) => contextView(s.discount, ctx, false),
-  customerSelection: (s, _a, ctx) => contextView(s.discount, ctx, true),
+});
+
+defineResolvers<DiscountNodeSource>("DiscountCodeFreeShipping", {
+  ...commonCodeFields,
+  discountClass: () => "SHIPPING",
+  discountClasses: () => ["SHIPPING"],
+  appliesOnOneTimePurchase: () => true,
+  appliesOnSubscription: () => false,
+  destinationSelection: (s) => {
+    const value = s.discount.value;
+    const destination = value.type === "freeShipping" ? value.destination : { all: true as const };
+    return "all" in destination
+      ? typed("DiscountCountryAll", { allCountries: true })
+      : typed("DiscountCountries", { countries: destination.countries, includeRestOfWorld: destination.includeRestOfWorld });
+  },
+  maximumShippingPrice: (s, _a, ctx) => {
+    const value = s.discount.value;
+    return value.type === "freeShipping" && value.maximumShippingPriceCents !== null ? money(ctx, value.maximumShippingPriceCents) : null;
+  },
 });
 
 function contextView(discount: DiscountRecord, ctx: RequestContext, legacy: boolean) {
@@ -127,29 +156,13 @@ function parseDate(value: unknown): number | null {
   return Number.isNaN(ms) ? Number.NaN : ms;
 }
 
-/** Validates DiscountCodeBasicInput (2026-04 shape: eligibility in `context`) into a record, or user errors. */
-function readBasicInput(ctx: RequestContext, input: Record<string, unknown>, existing: DiscountRecord | null): { record?: DiscountRecord; errors: UserError[] } {
-  const errors: UserError[] = [];
-  const field = (...path: string[]) => ["basicCodeDiscount", ...path];
-  const title = (input.title as string | undefined) ?? existing?.title;
-  const code = (input.code as string | undefined) ?? existing?.codes[0]?.code;
-  const startsAt = input.startsAt !== undefined ? parseDate(input.startsAt) : (existing?.startsAt ?? null);
-  const endsAt = input.endsAt !== undefined ? parseDate(input.endsAt) : (existing?.endsAt ?? null);
+type Field = (...path: string[]) => string[];
 
-  if (!title) errors.push(userError(field("title"), "Title can't be blank", "BLANK"));
-  if (!code) errors.push(userError(field("code"), "Code can't be blank", "BLANK"));
-  else if (code.length > 255) errors.push(userError(field("code"), "Code is too long (maximum is 255 characters)", "TOO_LONG"));
-  else if (/[\r\n]/.test(code)) errors.push(userError(field("code"), "Code cannot contain newline characters.", "INVALID"));
-  else {
-    const owner = ctx.shop.discounts.discountForCode(code);
-    if (owner && owner.id !== existing?.id) errors.push(userError(field("code"), "Code must be unique. Please try a different code.", "TAKEN"));
-  }
-  if (startsAt === null) errors.push(userError(field("startsAt"), "Starts at can't be blank", "BLANK"));
-  else if (Number.isNaN(startsAt)) errors.push(userError(field("startsAt"), "Starts at is invalid", "INVALID"));
-  if (endsAt !== null && !Number.isNaN(endsAt) && startsAt !== null && endsAt <= startsAt) {
-    errors.push(userError(field("endsAt"), "Ends at needs to be after starts_at", "END_DATE_BEFORE_START_DATE"));
-  }
+/** What a code discount gives: read from the kind's own input fields (customerGets, or destination for free shipping). */
+type ValueReader = (input: Record<string, unknown>, existing: DiscountRecord | null, field: Field, errors: UserError[]) => { value?: DiscountValue; items?: DiscountRecord["items"] };
 
+/** DiscountCodeBasicInput's `customerGets`: one of percentage or a fixed amount, on all items or some. */
+const readCustomerGets: ValueReader = (input, existing, field, errors) => {
   let value = existing?.value;
   const gets = input.customerGets as Record<string, unknown> | undefined;
   if (gets) {
@@ -176,6 +189,77 @@ function readBasicInput(ctx: RequestContext, input: Record<string, unknown>, exi
   } else if (!existing) {
     errors.push(userError(field("customerGets"), "Customer gets can't be blank", "BLANK"));
   }
+  const items = (gets?.items ?? {}) as Record<string, unknown>;
+  return { value, items: items.products ? { productIds: [] } : (existing?.items ?? { all: true }) };
+};
+
+/** DiscountCodeFreeShippingInput's `destination` (all countries or a list) and `maximumShippingPrice`. */
+const readFreeShipping: ValueReader = (input, existing, field, errors) => {
+  const previous = existing?.value.type === "freeShipping" ? existing.value : null;
+  let destination = previous?.destination;
+  const destinationInput = input.destination as { all?: boolean | null; countries?: Record<string, unknown> | null } | undefined | null;
+  if (destinationInput) {
+    if (destinationInput.all && destinationInput.countries) {
+      errors.push(userError(field("destination"), "Only one of all or countries can be specified.", "TOO_MANY_ARGUMENTS"));
+    } else if (destinationInput.all) {
+      destination = { all: true };
+    } else if (destinationInput.countries) {
+      const add = (destinationInput.countries.add as string[] | undefined) ?? [];
+      const remove = new Set((destinationInput.countries.remove as string[] | undefined) ?? []);
+      const before = previous && "countries" in previous.destination ? previous.destination.countries : [];
+      const countries = [...new Set([...before, ...add])].filter((c) => !remove.has(c));
+      const includeRestOfWorld = Boolean(destinationInput.countries.includeRestOfWorld);
+      if (!countries.length && !includeRestOfWorld) errors.push(userError(field("destination", "countries"), "Countries can't be blank", "BLANK"));
+      destination = { countries, includeRestOfWorld };
+    } else {
+      errors.push(userError(field("destination"), "Destination must be all countries or a list of countries.", "MISSING_ARGUMENT"));
+    }
+  } else if (!existing) {
+    errors.push(userError(field("destination"), "Destination can't be blank", "BLANK"));
+  }
+  let maximumShippingPriceCents = previous?.maximumShippingPriceCents ?? null;
+  if (input.maximumShippingPrice !== undefined) {
+    maximumShippingPriceCents = input.maximumShippingPrice === null ? null : parseDecimalToCents(String(input.maximumShippingPrice));
+    if (maximumShippingPriceCents !== null && !(maximumShippingPriceCents > 0)) {
+      errors.push(userError(field("maximumShippingPrice"), "Maximum shipping price must be greater than 0", "GREATER_THAN"));
+    }
+  }
+  return { value: destination ? { type: "freeShipping", destination, maximumShippingPriceCents } : undefined, items: { all: true } };
+};
+
+/**
+ * Validates a code discount input (2026-04 shape: eligibility in `context`) into a record, or user errors.
+ * `argument` names the mutation's input argument, which Shopify puts first in every userError's `field`.
+ */
+function readCodeInput(
+  ctx: RequestContext,
+  argument: "basicCodeDiscount" | "freeShippingCodeDiscount",
+  input: Record<string, unknown>,
+  existing: DiscountRecord | null,
+  readValue: ValueReader,
+): { record?: DiscountRecord; errors: UserError[] } {
+  const errors: UserError[] = [];
+  const field: Field = (...path) => [argument, ...path];
+  const title = (input.title as string | undefined) ?? existing?.title;
+  const code = (input.code as string | undefined) ?? existing?.codes[0]?.code;
+  const startsAt = input.startsAt !== undefined ? parseDate(input.startsAt) : (existing?.startsAt ?? null);
+  const endsAt = input.endsAt !== undefined ? parseDate(input.endsAt) : (existing?.endsAt ?? null);
+
+  if (!title) errors.push(userError(field("title"), "Title can't be blank", "BLANK"));
+  if (!code) errors.push(userError(field("code"), "Code can't be blank", "BLANK"));
+  else if (code.length > 255) errors.push(userError(field("code"), "Code is too long (maximum is 255 characters)", "TOO_LONG"));
+  else if (/[\r\n]/.test(code)) errors.push(userError(field("code"), "Code cannot contain newline characters.", "INVALID"));
+  else {
+    const owner = ctx.shop.discounts.discountForCode(code);
+    if (owner && owner.id !== existing?.id) errors.push(userError(field("code"), "Code must be unique. Please try a different code.", "TAKEN"));
+  }
+  if (startsAt === null) errors.push(userError(field("startsAt"), "Starts at can't be blank", "BLANK"));
+  else if (Number.isNaN(startsAt)) errors.push(userError(field("startsAt"), "Starts at is invalid", "INVALID"));
+  if (endsAt !== null && !Number.isNaN(endsAt) && startsAt !== null && endsAt <= startsAt) {
+    errors.push(userError(field("endsAt"), "Ends at needs to be after starts_at", "END_DATE_BEFORE_START_DATE"));
+  }
+
+  const { value, items } = readValue(input, existing, field, errors);
 
   let context = existing?.context;
   const contextInput = input.context as Record<string, unknown> | undefined;
@@ -217,7 +301,6 @@ function readBasicInput(ctx: RequestContext, input: Record<string, unknown>, exi
   const combines = (input.combinesWith ?? {}) as Record<string, boolean | undefined>;
   const minimum = input.minimumRequirement as Record<string, Record<string, unknown> | undefined> | undefined;
   const codes = existing ? existing.codes.map((c, k) => (k === 0 ? { ...c, code } : c)) : [{ id: ctx.shop.nextId(), code, createdAt: ctx.now, asyncUsageCount: 0 }];
-  const items = (gets?.items ?? {}) as Record<string, unknown>;
   return {
     errors,
     record: {
@@ -234,7 +317,7 @@ function readBasicInput(ctx: RequestContext, input: Record<string, unknown>, exi
         shippingDiscounts: combines.shippingDiscounts ?? existing?.combinesWith.shippingDiscounts ?? false,
       },
       value,
-      items: items.products ? { productIds: [] } : (existing?.items ?? { all: true }),
+      items: items ?? existing?.items ?? { all: true },
       context,
       minimumRequirement: minimum?.quantity
         ? { quantity: Number(minimum.quantity.greaterThanOrEqualToQuantity) }
@@ -249,12 +332,27 @@ function readBasicInput(ctx: RequestContext, input: Record<string, unknown>, exi
   };
 }
 
-export function discountCodeBasicCreate(ctx: RequestContext, args: Args) {
-  requireScope(ctx, "write_discounts", "discountCodeBasicCreate");
-  const { record, errors } = readBasicInput(ctx, args.basicCodeDiscount as Record<string, unknown>, null);
+function createCodeDiscount(ctx: RequestContext, record: DiscountRecord | undefined, errors: UserError[]) {
   if (!record) return { codeDiscountNode: null, userErrors: errors };
+  const controls = ctx.shop.discounts.controls;
+  if (controls.answerWithoutDiscountNext > 0) {
+    controls.answerWithoutDiscountNext--;
+    return { codeDiscountNode: null, userErrors: [] };
+  }
   ctx.shop.discounts.save(record);
   return { codeDiscountNode: discountNode(record), userErrors: [] };
+}
+
+export function discountCodeBasicCreate(ctx: RequestContext, args: Args) {
+  requireScope(ctx, "write_discounts", "discountCodeBasicCreate");
+  const { record, errors } = readCodeInput(ctx, "basicCodeDiscount", args.basicCodeDiscount as Record<string, unknown>, null, readCustomerGets);
+  return createCodeDiscount(ctx, record, errors);
+}
+
+export function discountCodeFreeShippingCreate(ctx: RequestContext, args: Args) {
+  requireScope(ctx, "write_discounts", "discountCodeFreeShippingCreate");
+  const { record, errors } = readCodeInput(ctx, "freeShippingCodeDiscount", args.freeShippingCodeDiscount as Record<string, unknown>, null, readFreeShipping);
+  return createCodeDiscount(ctx, record, errors);
 }
 
 function discountById(ctx: RequestContext, id: unknown): DiscountRecord | null {
@@ -269,7 +367,8 @@ export function discountCodeBasicUpdate(ctx: RequestContext, args: Args) {
   requireScope(ctx, "write_discounts", "discountCodeBasicUpdate");
   const existing = discountById(ctx, args.id);
   if (!existing) return { codeDiscountNode: null, userErrors: [notFound(args.id)] };
-  const { record, errors } = readBasicInput(ctx, args.basicCodeDiscount as Record<string, unknown>, existing);
+  if (existing.value.type === "freeShipping") return { codeDiscountNode: null, userErrors: [notFound(args.id)] };
+  const { record, errors } = readCodeInput(ctx, "basicCodeDiscount", args.basicCodeDiscount as Record<string, unknown>, existing, readCustomerGets);
   if (!record) return { codeDiscountNode: null, userErrors: errors };
   ctx.shop.discounts.save(record);
   return { codeDiscountNode: discountNode(record), userErrors: [] };

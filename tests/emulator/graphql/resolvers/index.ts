@@ -6,6 +6,7 @@ import "./metafields";
 import "./discounts";
 import "./bulk";
 import "./misc";
+import "./segment-members";
 import "./root";
 
 export { loadNode } from "./root";

@@ -10,6 +10,7 @@ import { paginateList } from "../connection";
 import { requireScope } from "../errors";
 import { defineResolvers, typed, type Args } from "../registry";
 import { compileSearch } from "../search-query";
+import { segmentQueryProblem } from "../segment-query";
 import { connectionArgs } from "./common";
 
 type UserError = { field: string[] | null; message: string };
@@ -94,28 +95,8 @@ export function customerEmailMarketingConsentUpdate(ctx: RequestContext, args: A
 
 // ---------- segments ----------
 
-const SEGMENT_ATTRIBUTES = new Set([
-  "amount_spent", "number_of_orders", "last_order_date", "first_order_date", "customer_added_date", "customer_tags",
-  "email_subscription_status", "sms_subscription_status", "rfm_group", "predicted_spend_tier", "customer_email_domain",
-  "customer_cities", "customer_countries", "customer_regions", "customer_language", "customer_account_status",
-  "companies", "abandoned_checkout_date", "email_domain", "customer_within_distance", "store_credit_accounts",
-]);
-const SEGMENT_FUNCTIONS = new Set(["anniversary", "products_purchased", "orders_placed", "shopify_email", "customer_within_distance", "store_credit_accounts"]);
-
-/** A light check of Shopify's segment query language: every condition must start with a known filter. */
-export function validateSegmentQuery(query: string): string | null {
-  if (!query.trim()) return "Query can't be blank";
-  const pattern = /(^|\bAND\b|\bOR\b|\bNOT\b|\()\s*([A-Za-z_][\w.]*)\s*(\()?/g;
-  for (let match = pattern.exec(query); match; match = pattern.exec(query)) {
-    const name = match[2];
-    if (["AND", "OR", "NOT"].includes(name)) continue;
-    const isFunction = match[3] === "(";
-    const known = isFunction ? SEGMENT_FUNCTIONS.has(name) : SEGMENT_ATTRIBUTES.has(name) || name.startsWith("metafields.");
-    if (!known) return `Query Line 1 Column ${match.index + match[1].length}: '${name}' filter cannot be found.`;
-  }
-  if ((query.match(/'/g)?.length ?? 0) % 2 !== 0) return "Query Line 1: unterminated string literal.";
-  return null;
-}
+/** Shopify's message for a segment query it would reject (see ../segment-query.ts), or null. */
+export const validateSegmentQuery = segmentQueryProblem;
 
 defineResolvers<SegmentRecord>("Segment", {
   id: (s) => gid("Segment", s.id),

@@ -13,6 +13,7 @@ import {
   discountCodeBasicCreate,
   discountCodeBasicUpdate,
   discountCodeDeactivate,
+  discountCodeFreeShippingCreate,
   discountCodeDelete,
   discountNode,
   discountRedeemCodeBulkAdd,
@@ -31,6 +32,7 @@ import {
   webhookSubscriptionsConnection,
 } from "./misc";
 import { findOrder, ordersConnection, ordersCount, productsConnection } from "./orders";
+import { customerSegmentMembers } from "./segment-members";
 import { currentAppInstallation } from "./shop";
 
 /** Any stored object by global id, typed for the Node interface (null when unknown or not visible). */
@@ -115,6 +117,7 @@ defineResolvers<unknown>("QueryRoot", {
   discountRedeemCodeBulkCreation: root((ctx, args) => ctx.shop.discounts.bulkCreations.get(expectGid(args.id, "DiscountRedeemCodeBulkCreation")) ?? null),
   segment: root((ctx, args) => ctx.shop.segments.get(expectGid(args.id, "Segment")) ?? null),
   segments: root(segmentsConnection),
+  customerSegmentMembers: root(customerSegmentMembers),
   webhookSubscription: root((ctx, args) => ctx.shop.webhookSubscriptions.get(expectGid(args.id, "WebhookSubscription")) ?? null),
   webhookSubscriptions: root(webhookSubscriptionsConnection),
   metafieldDefinitions: root((ctx, args) => paginateList(ctx, metafieldDefinitions(ctx, args), (d) => d.id, connectionArgs(args))),
@@ -129,6 +132,7 @@ defineResolvers<unknown>("Mutation", {
   standardMetafieldDefinitionEnable: root(standardMetafieldDefinitionEnable),
   discountCodeBasicCreate: root(discountCodeBasicCreate),
   discountCodeBasicUpdate: root(discountCodeBasicUpdate),
+  discountCodeFreeShippingCreate: root(discountCodeFreeShippingCreate),
   discountCodeDeactivate: root(discountCodeDeactivate),
   discountCodeActivate: root(discountCodeActivate),
   discountCodeDelete: root(discountCodeDelete),

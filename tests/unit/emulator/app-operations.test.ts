@@ -1,0 +1,220 @@
+// Conformance: every GraphQL document in app/ is EXECUTED against the emulator with the variables the app
+// builds, and must be served (no errors, no missing resolvers, no empty payloads). A new document in app/
+// fails here until it has a scenario below and the emulator implements what it asks for.
+import { readFileSync } from "node:fs";
+import { getOperationAST, Kind, parse, type OperationDefinitionNode } from "graphql";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FLOW_TRIGGER_HANDLE, flowPayloadProblems, type FlowTriggerPayload, type Reward } from "../../../app/retention/rewards";
+import { rewardMetafieldInputs } from "../../../app/shopify/customer-metafields.server";
+import { lifecycleSegmentQuery } from "../../../app/shopify/customer-tags.server";
+import { discountCreateRequest, type RewardDiscountSpec } from "../../../app/shopify/discounts.server";
+import { adminGraphql, type GraphqlAnswer } from "../../emulator/client";
+import { NOT_IMPLEMENTED } from "../../emulator/graphql/registry";
+import { startEmulator, type Emulator } from "../../emulator/server";
+import { appDocuments, type AppDocument } from "../../support/app-documents";
+import { API_KEY, API_SECRET } from "./helpers";
+
+const SHOP = "conformance.myshopify.com";
+
+/** The scopes the app asks for (shopify.app.toml), so a scope the app lacks fails here too. */
+function appScopes(): string[] {
+  const toml = readFileSync("shopify.app.toml", "utf8");
+  const scopes = /^\s*scopes\s*=\s*"([^"]*)"/m.exec(toml)?.[1];
+  if (!scopes) throw new Error("shopify.app.toml declares no access_scopes.scopes");
+  return scopes.split(",").map((s) => s.trim());
+}
+
+interface Fixture {
+  emulator: Emulator;
+  token: string;
+  customerId: string;
+  /** Filled as scenarios run: what later operations refer to. */
+  bulkOperationId?: string;
+  discounts: Array<{ kind: Reward["type"]; code: string; id: string }>;
+}
+
+interface Scenario {
+  /** Runs the operation (once or more) and returns its answers; each must be clean. */
+  run(fx: Fixture, source: string): Promise<Array<GraphqlAnswer["body"]>>;
+  /** What the answers must show beyond "no errors". */
+  check?(answers: Array<GraphqlAnswer["body"]>, fx: Fixture): void;
+}
+
+const call = async (fx: Fixture, source: string, variables: Record<string, unknown> = {}) =>
+  (await adminGraphql(fx.emulator.url, fx.token, source, variables)).body;
+
+const once = (variables: (fx: Fixture) => Record<string, unknown>): Scenario["run"] => async (fx, source) => [await call(fx, source, variables(fx))];
+
+function rewardSpec(fx: Fixture, reward: Reward, code: string): RewardDiscountSpec {
+  return {
+    code,
+    title: `Kinship · Conformance · ${reward.type}`,
+    customerId: fx.customerId,
+    startsAt: "2026-01-01T00:00:00Z",
+    endsAt: "2036-01-01T00:00:00Z",
+    reward,
+    minimumSubtotal: 25,
+  };
+}
+
+function createScenario(reward: Reward, code: string): Scenario {
+  return {
+    run: once((fx) => discountCreateRequest(rewardSpec(fx, reward, code)).variables),
+    check: ([answer], fx) => {
+      const key = discountCreateRequest(rewardSpec(fx, reward, code)).payloadKey;
+      const payload = (answer.data as Record<string, { codeDiscountNode: { id: string } | null }>)[key];
+      expect(payload.codeDiscountNode?.id).toMatch(/^gid:\/\/shopify\/DiscountCodeNode\/\d+$/);
+      fx.discounts.push({ kind: reward.type, code, id: payload.codeDiscountNode!.id });
+    },
+  };
+}
+
+const flowPayload = (fx: Fixture): FlowTriggerPayload => ({
+  customer_id: Number(fx.customerId.split("/").pop()),
+  code: "CONF-PCT-1",
+  reason: "birthday",
+  expiresAt: "2036-01-01T00:00:00.000Z",
+  moment: "issued",
+  ruleName: "Birthday",
+  offer: "15% off",
+});
+
+/**
+ * Keyed by operation name; an anonymous query is a bulk query (the app only sends those through
+ * bulkOperationRunQuery) keyed `bulk:<root field>`. Listed in the order they run.
+ */
+const SCENARIOS: Record<string, Scenario> = {
+  KinshipShopInfo: { run: once(() => ({})), check: ([a]) => expect((a.data as { shop: { currencyCode: string } }).shop.currencyCode).toBe("USD") },
+  KinshipBulkRun: {
+    run: once(() => ({ query: BACKFILL_SOURCE() })),
+    check: ([a], fx) => {
+      const op = (a.data as { bulkOperationRunQuery: { bulkOperation: { id: string } | null } }).bulkOperationRunQuery.bulkOperation;
+      expect(op?.id).toBeTruthy();
+      fx.bulkOperationId = op!.id;
+    },
+  },
+  "bulk:orders": {
+    // Executing the backfill document means running it as the bulk query it is, to completion.
+    run: async (fx) => {
+      const record = await fx.emulator.waitForBulkOperation(SHOP, fx.bulkOperationId!);
+      return [{ data: { status: record.status, errorCode: record.errorCode ?? null, objectCount: record.objectCount } as never }];
+    },
+    check: ([a]) => {
+      expect(a.data).toMatchObject({ status: "COMPLETED", errorCode: null });
+      expect((a.data as { objectCount: number }).objectCount).toBeGreaterThan(0);
+    },
+  },
+  KinshipBulkStatus: {
+    run: once((fx) => ({ id: fx.bulkOperationId })),
+    check: ([a]) => expect((a.data as { bulkOperation: { status: string; url: string | null } }).bulkOperation).toMatchObject({ status: "COMPLETED", url: expect.any(String) }),
+  },
+  KinshipDiscountCodeBasicCreate: createScenario({ type: "percentage", percentage: 15 }, "CONF-PCT-1"),
+  KinshipDiscountCodeFreeShippingCreate: createScenario({ type: "freeShipping" }, "CONF-SHIP-1"),
+  KinshipCodeDiscountByCode: {
+    run: async (fx, source) => Promise.all([...fx.discounts.map((d) => call(fx, source, { code: d.code })), call(fx, source, { code: "NO-SUCH-CODE" })]),
+    check: (answers, fx) => {
+      const nodes = answers.map((a) => (a.data as { codeDiscountNodeByCode: { id: string; codeDiscount: Record<string, unknown> } | null }).codeDiscountNodeByCode);
+      expect(nodes.at(-1)).toBeNull();
+      for (const [k, discount] of fx.discounts.entries()) {
+        expect(nodes[k]?.id).toBe(discount.id);
+        expect(nodes[k]?.codeDiscount).toMatchObject({
+          __typename: discount.kind === "freeShipping" ? "DiscountCodeFreeShipping" : "DiscountCodeBasic",
+          status: "ACTIVE",
+          usageLimit: 1,
+          appliesOncePerCustomer: true,
+          context: { __typename: "DiscountCustomers", customers: [{ id: fx.customerId }] },
+          minimumRequirement: { __typename: "DiscountMinimumSubtotal", greaterThanOrEqualToSubtotal: { amount: "25.0", currencyCode: "USD" } },
+        });
+      }
+    },
+  },
+  KinshipDiscountCodeDeactivate: {
+    run: async (fx, source) => Promise.all(fx.discounts.map((d) => call(fx, source, { id: d.id }))),
+    check: (answers) => expect(answers).toHaveLength(2),
+  },
+  KinshipMetafieldsSet: {
+    run: once((fx) => ({ metafields: rewardMetafieldInputs(fx.customerId, { code: "CONF-PCT-1", expiresAt: "2036-01-01T00:00:00Z", offer: "15% off", reason: "birthday" }) })),
+    check: ([a]) => expect((a.data as { metafieldsSet: { metafields: unknown[] } }).metafieldsSet.metafields).toHaveLength(4),
+  },
+  KinshipStandardMetafieldDefinitionEnable: {
+    run: once(() => ({ ownerType: "CUSTOMER", namespace: "facts", key: "birth_date" })),
+    check: ([a]) => expect(a.data).toMatchObject({ standardMetafieldDefinitionEnable: { createdDefinition: { namespace: "facts", key: "birth_date" } } }),
+  },
+  KinshipFlowTriggerReceive: {
+    run: async (fx, source) => {
+      expect(flowPayloadProblems(flowPayload(fx))).toEqual([]);
+      return [await call(fx, source, { handle: FLOW_TRIGGER_HANDLE, payload: flowPayload(fx) })];
+    },
+    check: (_answers, fx) => expect(fx.emulator.shop(SHOP).flowTriggers.map((t) => t.handle)).toEqual([FLOW_TRIGGER_HANDLE]),
+  },
+  KinshipTagsAdd: {
+    run: once((fx) => ({ id: fx.customerId, tags: ["kinship:loyal", "kinship:tier:gold"] })),
+    check: (_a, fx) => expect(customerTags(fx)).toEqual(expect.arrayContaining(["kinship:loyal", "kinship:tier:gold"])),
+  },
+  KinshipTagsRemove: {
+    run: once((fx) => ({ id: fx.customerId, tags: ["kinship:tier:gold"] })),
+    check: (_a, fx) => expect(customerTags(fx)).not.toContain("kinship:tier:gold"),
+  },
+  KinshipSegmentCreate: {
+    run: once(() => ({ name: "Kinship: loyal", query: lifecycleSegmentQuery("loyal") })),
+    check: ([a]) => expect(a.data).toMatchObject({ segmentCreate: { segment: { name: "Kinship: loyal", query: "customer_tags CONTAINS 'kinship:loyal'" } } }),
+  },
+};
+
+function customerTags(fx: Fixture): string[] {
+  const data = fx.emulator.shop(SHOP).data;
+  return data.customer(data.findCustomer(Number(fx.customerId.split("/").pop()))).tags;
+}
+
+const documents = appDocuments();
+const keyOf = (doc: AppDocument): string => {
+  const operation = getOperationAST(parse(doc.source)) as OperationDefinitionNode;
+  if (operation.name) return operation.name.value;
+  const root = operation.selectionSet.selections.find((s) => s.kind === Kind.FIELD);
+  return `bulk:${root && root.kind === Kind.FIELD ? root.name.value : "?"}`;
+};
+const byKey = new Map(documents.map((d) => [keyOf(d), d]));
+const BACKFILL_SOURCE = () => byKey.get("bulk:orders")!.source;
+
+/** Mutation payloads must exist and carry no userErrors; no answer may carry errors. */
+function expectClean(answer: GraphqlAnswer["body"], source: string) {
+  const errors = Array.isArray(answer.errors) ? answer.errors : answer.errors ? [{ message: answer.errors }] : [];
+  expect(errors.map((e) => `${e.message}${"extensions" in e && e.extensions?.code ? ` (${String(e.extensions.code)})` : ""}`)).toEqual([]);
+  expect(answer.data).toBeTruthy();
+  if (getOperationAST(parse(source))?.operation !== "mutation") return;
+  for (const [field, payload] of Object.entries(answer.data as Record<string, { userErrors?: unknown[] } | null>)) {
+    expect(payload, `${field} payload`).not.toBeNull();
+    expect(payload?.userErrors ?? [], `${field} userErrors`).toEqual([]);
+  }
+}
+
+describe("every Admin API operation in app/ runs on the emulator", () => {
+  const fx = { discounts: [] } as unknown as Fixture;
+
+  beforeAll(async () => {
+    fx.emulator = await startEmulator({ apiKey: API_KEY, apiSecret: API_SECRET, shops: [{ domain: SHOP, size: "tiny", seed: 11, currency: "USD" }] });
+    fx.token = fx.emulator.issueAccessToken(SHOP, appScopes()).accessToken;
+    fx.customerId = fx.emulator.shop(SHOP).data.customerGid(3);
+  });
+  afterAll(() => fx.emulator?.close());
+
+  it("has a scenario for each document in app/ and no scenario without one", () => {
+    expect([...byKey.keys()].sort()).toEqual(Object.keys(SCENARIOS).sort());
+    expect(byKey.size).toBe(documents.length);
+  });
+
+  for (const [key, scenario] of Object.entries(SCENARIOS)) {
+    it(`serves ${key}`, async () => {
+      const doc = byKey.get(key);
+      expect(doc, `no document in app/ is ${key}`).toBeDefined();
+      const answers = await scenario.run(fx, doc!.source);
+      for (const answer of answers) expectClean(answer, doc!.source);
+      scenario.check?.(answers, fx);
+    });
+  }
+
+  it("answers a root field it does not implement with an error, never a silent null", async () => {
+    const answer = await call(fx, "{ shopifyPaymentsAccount { id } }");
+    expect(answer.errors).toEqual([expect.objectContaining({ extensions: { code: NOT_IMPLEMENTED } })]);
+  });
+});
