@@ -61,7 +61,7 @@ export async function processWebhook(delivery: VerifiedDelivery): Promise<Respon
   };
 
   const parsed = definition.schema.safeParse(delivery.payload);
-  if (!parsed.success) return refuse(422, `The body is not a ${topic} payload: ${describe(parsed.error)}`);
+  if (!parsed.success) return refuse(422, `The body does not have the shape of ${topic}: ${describe(parsed.error)}`);
   const named = (definition.shopNames?.(parsed.data) ?? []).filter((name): name is string => !!name);
   const other = named.find((name) => name.toLowerCase() !== shop);
   if (other !== undefined) return refuse(422, `The body names the shop ${JSON.stringify(other)}, not ${shop} from X-Shopify-Shop-Domain`);
