@@ -2,6 +2,8 @@ import { beforeEach, describe, expect, it } from "vitest";
 import db from "../../app/db.server";
 import { action } from "../../app/routes/webhooks";
 import { countRows, resetDatabase, seedTenant } from "../support/fixtures";
+import { getHmac } from "@shopify/shopify-api/test-helpers";
+import { TEST_API_SECRET } from "../support/test-env";
 import { webhookRequest } from "../support/webhook-request";
 
 const SHOP = "alpha-shop.myshopify.com";
@@ -43,7 +45,8 @@ describe("webhooks route", () => {
   it("rejects a tampered body with 401 and writes nothing", async () => {
     const before = await countRows(SHOP);
     const payload = { shop_id: 1, shop_domain: SHOP };
-    const tampered = webhookRequest(SHOP, "shop/redact", payload, { body: JSON.stringify({ ...payload, shop_id: 2 }) });
+    const signature = getHmac(JSON.stringify(payload), TEST_API_SECRET);
+    const tampered = webhookRequest(SHOP, "shop/redact", payload, { body: JSON.stringify({ ...payload, shop_id: 2 }), hmac: signature });
     expect(await deliver(tampered)).toBe(401);
     expect(await countRows(SHOP)).toBe(before);
   });
