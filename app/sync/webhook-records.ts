@@ -149,17 +149,17 @@ export function orderFromWebhook(payload: OrderWebhookPayload): OrderRecord {
   };
 }
 
-/** The columns a customer record from customers/create|update (or inside an order) carries. */
+/**
+ * The columns a customer record from customers/create|update (or inside an order) carries: only those
+ * whose field is in the payload (include_fields or a future payload may leave one out).
+ */
 export function customerFieldsFromWebhook(payload: CustomerWebhookPayload) {
-  return {
-    shopifyId: customerGid(payload.id, payload.admin_graphql_api_id),
-    values: {
-      email: payload.email ?? null,
-      firstName: payload.first_name ?? null,
-      lastName: payload.last_name ?? null,
-      shopifyUpdatedAt: toDate(payload.updated_at),
-    },
-  };
+  const values: { email?: string | null; firstName?: string | null; lastName?: string | null; shopifyUpdatedAt?: Date | null } = {};
+  if ("email" in payload) values.email = payload.email ?? null;
+  if ("first_name" in payload) values.firstName = payload.first_name ?? null;
+  if ("last_name" in payload) values.lastName = payload.last_name ?? null;
+  if ("updated_at" in payload) values.shopifyUpdatedAt = toDate(payload.updated_at);
+  return { shopifyId: customerGid(payload.id, payload.admin_graphql_api_id), values };
 }
 
 /** The email consent of customers_email_marketing_consent/update; its version is the consent's own date. */

@@ -44,6 +44,13 @@ import type { WebhookDelivery } from "./delivery";
 export const CUSTOMER_RECORD_COLUMNS = ["email", "firstName", "lastName", "shopifyUpdatedAt"] as const satisfies readonly WebhookCustomerColumn[];
 export const EMAIL_CONSENT_COLUMNS = ["marketingState", "marketingUpdatedAt"] as const satisfies readonly WebhookCustomerColumn[];
 
+/** Writes the customer record columns the payload carries (the version column always: null if absent, which never blocks). */
+function upsertCustomerRecord(sql: RawSql, shop: string, payload: CustomerWebhookPayload) {
+  const record = customerFieldsFromWebhook(payload);
+  const owned = CUSTOMER_RECORD_COLUMNS.filter((column) => column === "shopifyUpdatedAt" || column in record.values);
+  return upsertOwnedCustomerColumns(sql, shop, [record], owned, "shopifyUpdatedAt");
+}
+
 /** Once the shop has a model, re-score the customers a delivery touched (after the answer: it calls Shopify). */
 async function rescoreAfterCommit(sql: RawSql, shop: string, customers: string[]) {
   if (!customers.length || !(await shopHasModel(sql, shop))) return;
@@ -63,16 +70,14 @@ export async function applyOrderWebhook({ shop, payload }: WebhookDelivery<Order
   const order = orderFromWebhook(payload);
   const previous = await storedOrderCustomer(sql, shop, order.shopifyId);
   const affected = [...new Set([order.customerShopifyId, previous].filter((id): id is string => !!id))];
-  if (payload.customer) {
-    await upsertOwnedCustomerColumns(sql, shop, [customerFieldsFromWebhook(payload.customer)], CUSTOMER_RECORD_COLUMNS, "shopifyUpdatedAt");
-  }
+  if (payload.customer) await upsertCustomerRecord(sql, shop, payload.customer);
   await upsertOrders(shop, [order], { tx: sql });
   await refreshCustomerAggregates(shop, affected, sql);
   return rescoreAfterCommit(sql, shop, affected);
 }
 
 export async function applyCustomerWebhook({ shop, payload }: WebhookDelivery<CustomerWebhookPayload>, sql: RawSql) {
-  await upsertOwnedCustomerColumns(sql, shop, [customerFieldsFromWebhook(payload)], CUSTOMER_RECORD_COLUMNS, "shopifyUpdatedAt");
+  await upsertCustomerRecord(sql, shop, payload);
 }
 
 export async function applyEmailConsentWebhook(
