@@ -1,4 +1,4 @@
-import { lifecycleSegmentIds, saveCustomerTags, saveLifecycleSegmentIds, taggableCustomerPages } from "../models/customer-tags.server";
+import { lifecycleSegmentIds, recordTagChanges, saveLifecycleSegmentIds, taggableCustomerPages } from "../models/customer-tags.server";
 import { LIFECYCLE_GROUPS } from "../retention/segments/lifecycle";
 import { desiredKinshipTags, kinshipTagChanges, parseTagList } from "../retention/segments/tags";
 import type { AdminClient } from "../shopify/admin-client.server";
@@ -34,7 +34,7 @@ export async function writeBackTags(
         result.failures.push({ customer: customer.shopifyId, error: (error as Error).message });
         continue;
       }
-      await saveCustomerTags(shop, customer.id, [...current.filter((t) => !changes.remove.includes(t)), ...changes.add]);
+      await recordTagChanges(shop, customer.shopifyId, changes);
       result.customersChanged += 1;
       result.tagsAdded += changes.add.length;
       result.tagsRemoved += changes.remove.length;

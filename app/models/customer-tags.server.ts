@@ -1,4 +1,6 @@
 import db from "../db.server";
+import { applyCustomerTagEvents } from "./customers.server";
+import { rawSqlTransaction } from "./sql-transaction.server";
 
 export interface TaggableCustomer {
   id: string;
@@ -29,9 +31,18 @@ export async function* taggableCustomerPages(
   }
 }
 
-/** Records the tag list Shopify now holds for one customer. */
-export async function saveCustomerTags(shop: string, id: string, tags: string[]) {
-  await db.customer.updateMany({ where: { shop, id }, data: { tags: tags.join(", ") } });
+/**
+ * Records tags Kinship just added and removed in Shopify, as tag events of this moment, so a merchant's
+ * change that Shopify reports later by webhook still wins.
+ */
+export async function recordTagChanges(shop: string, shopifyId: string, changes: { add: string[]; remove: string[] }, at = new Date()) {
+  const occurredAt = at.toISOString();
+  await rawSqlTransaction((sql) =>
+    applyCustomerTagEvents(sql, shop, shopifyId, [
+      { kind: "added", tags: changes.add, occurredAt },
+      { kind: "removed", tags: changes.remove, occurredAt },
+    ]),
+  );
 }
 
 /** Shopify segment ids Kinship created, by lifecycle group (kept in the shop's settings). */

@@ -1,5 +1,7 @@
 import db from "../db.server";
+import { parseTagList } from "../retention/segments/tags";
 import type { CustomerRecord } from "../sync/records";
+import { applyTagEvent, type TagState } from "../sync/webhook-records";
 import { batchSize, dialect, newId, placeholder, sqlTimestamp, upsertRows, type RawSql, type UpsertSpec } from "./sql.server";
 
 // Bind order, with each column's PostgreSQL type (see UpsertSpec.pgTypes).
@@ -138,4 +140,124 @@ export async function findCustomer(shop: string, shopifyId: string) {
 
 export async function countCustomers(shop: string) {
   return db.customer.count({ where: { shop } });
+}
+
+// ---------- webhook writes: each topic writes only the columns its payload carries ----------
+
+const OWNED_COLUMN_TYPES = {
+  email: "text", firstName: "text", lastName: "text", shopifyUpdatedAt: "timestamp(3)", marketingState: "text", marketingUpdatedAt: "timestamp(3)",
+} as const;
+/** Customer columns a webhook topic can own; birthday, tags, the RFM group and every score are never among them. */
+export type WebhookCustomerColumn = keyof typeof OWNED_COLUMN_TYPES;
+
+export interface OwnedCustomerWrite {
+  shopifyId: string;
+  values: Partial<Record<WebhookCustomerColumn, string | Date | null>>;
+}
+
+/**
+ * Upserts the `owned` columns of customers and nothing else; `version` is the owned timestamp that
+ * orders the topic's deliveries (an older one never overwrites a newer one). A customer first seen
+ * here gets a row with just these columns; the others keep their defaults until their own topic comes.
+ */
+export async function upsertOwnedCustomerColumns(
+  sql: RawSql,
+  shop: string,
+  rows: OwnedCustomerWrite[],
+  owned: readonly WebhookCustomerColumn[],
+  version: WebhookCustomerColumn,
+) {
+  if (!owned.includes(version)) throw new Error(`version column ${version} is not among the owned columns`);
+  const columns = ["id", "shop", "shopifyId", ...owned, "createdAt", "updatedAt"];
+  const spec: UpsertSpec = {
+    table: "Customer",
+    columns,
+    pgTypes: ["text", "text", "text", ...owned.map((c) => OWNED_COLUMN_TYPES[c]), "timestamp(3)", "timestamp(3)"],
+    conflict: ["shop", "shopifyId"],
+    update: [...owned, "updatedAt"],
+    updateWhere: `"Customer"."${version}" IS NULL OR excluded."${version}" IS NULL OR excluded."${version}" >= "Customer"."${version}"`,
+  };
+  const now = sqlTimestamp(new Date());
+  const values = rows.map((row) => [
+    newId(), shop, row.shopifyId,
+    ...owned.map((c) => { const v = row.values[c] ?? null; return v instanceof Date ? sqlTimestamp(v) : v; }),
+    now, now,
+  ]);
+  return upsertRows(sql, spec, values);
+}
+
+/** Makes sure a customer row exists (for topics that read and rewrite one of its columns). */
+async function ensureCustomerRow(sql: RawSql, shop: string, shopifyId: string) {
+  const now = sqlTimestamp(new Date());
+  await sql.$executeRawUnsafe(
+    `INSERT INTO "Customer" ("id", "shop", "shopifyId", "createdAt", "updatedAt") VALUES (${[1, 2, 3, 4, 5].map(placeholder).join(", ")})
+     ON CONFLICT ("shop", "shopifyId") DO NOTHING`,
+    newId(), shop, shopifyId, now, now,
+  );
+}
+
+/**
+ * Reads a customer's tags and their per-tag versions, lets `change` compute the next state and
+ * stores it; the row is locked on PostgreSQL (SQLite's writer already holds the database).
+ */
+/** A tags-added or tags-removed event, from Shopify's webhooks or from Kinship's own write-back. */
+export interface CustomerTagEvent {
+  kind: "added" | "removed";
+  tags: string[];
+  occurredAt: string;
+}
+
+/**
+ * Applies tag events to the stored tag list: each tag keeps the time of the last event applied to it,
+ * so a delivery that arrives late never undoes a newer change (see applyTagEvent).
+ */
+export async function applyCustomerTagEvents(sql: RawSql, shop: string, shopifyId: string, events: CustomerTagEvent[]) {
+  await ensureCustomerRow(sql, shop, shopifyId);
+  const lock = dialect === "postgresql" ? " FOR UPDATE" : "";
+  const [row] = await sql.$queryRawUnsafe<Array<{ tags: string; tagVersions: string }>>(
+    `SELECT "tags", "tagVersions" FROM "Customer" WHERE "shop" = ${placeholder(1)} AND "shopifyId" = ${placeholder(2)}${lock}`,
+    shop,
+    shopifyId,
+  );
+  let state: TagState = { tags: parseTagList(row.tags), versions: parseTagVersions(row.tagVersions) };
+  for (const event of events) state = applyTagEvent(state, event, event.kind);
+  await sql.$executeRawUnsafe(
+    `UPDATE "Customer" SET "tags" = ${placeholder(1)}, "tagVersions" = ${placeholder(2)}, "updatedAt" = ${placeholder(3)}
+     WHERE "shop" = ${placeholder(4)} AND "shopifyId" = ${placeholder(5)}`,
+    // Object.fromEntries defines own properties: a tag named "__proto__" stays a plain key.
+    state.tags.join(", "), JSON.stringify(Object.fromEntries(state.versions)), sqlTimestamp(new Date()), shop, shopifyId,
+  );
+}
+
+function parseTagVersions(text: string): Map<string, string> {
+  try {
+    const parsed: unknown = JSON.parse(text || "{}");
+    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) return new Map();
+    return new Map(Object.entries(parsed).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
+  } catch {
+    return new Map();
+  }
+}
+
+/** customers/delete: the customer's row (with its scores) and tier states go; its orders, if any, become anonymous. */
+export async function deleteCustomer(sql: RawSql, shop: string, shopifyId: string) {
+  const [p1, p2] = [placeholder(1), placeholder(2)];
+  await sql.$executeRawUnsafe(`UPDATE "Order" SET "customerShopifyId" = NULL WHERE "shop" = ${p1} AND "customerShopifyId" = ${p2}`, shop, shopifyId);
+  await sql.$executeRawUnsafe(`DELETE FROM "CustomerTier" WHERE "shop" = ${p1} AND "customerShopifyId" = ${p2}`, shop, shopifyId);
+  return sql.$executeRawUnsafe(`DELETE FROM "Customer" WHERE "shop" = ${p1} AND "shopifyId" = ${p2}`, shop, shopifyId);
+}
+
+/**
+ * customers/merge: the deleted customer's orders, feedback and issued codes move to the kept one, its
+ * row and tier states go, and the kept customer's aggregates are recomputed from the moved orders.
+ */
+export async function mergeCustomers(sql: RawSql, shop: string, keptId: string, deletedId: string) {
+  const [p1, p2, p3] = [placeholder(1), placeholder(2), placeholder(3)];
+  await ensureCustomerRow(sql, shop, keptId);
+  for (const [table, column] of [["Order", "customerShopifyId"], ["Feedback", "customerShopifyId"], ["IssuedDiscount", "customerShopifyId"]]) {
+    await sql.$executeRawUnsafe(`UPDATE "${table}" SET "${column}" = ${p1} WHERE "shop" = ${p2} AND "${column}" = ${p3}`, keptId, shop, deletedId);
+  }
+  await sql.$executeRawUnsafe(`DELETE FROM "CustomerTier" WHERE "shop" = ${p1} AND "customerShopifyId" = ${p2}`, shop, deletedId);
+  await sql.$executeRawUnsafe(`DELETE FROM "Customer" WHERE "shop" = ${p1} AND "shopifyId" = ${p2}`, shop, deletedId);
+  await refreshCustomerAggregates(shop, [keptId], sql);
 }

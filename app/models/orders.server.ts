@@ -74,3 +74,12 @@ export async function shopOrderTotals(shop: string) {
   });
   return { orders: result._count._all, revenue: Math.round((result._sum.netTotal ?? 0) * 100) / 100 };
 }
+
+/** orders/delete: removes the order; returns the customer it was stored under (null: guest, undefined: not stored). */
+export async function deleteOrder(sql: RawSql, shop: string, shopifyId: string): Promise<string | null | undefined> {
+  const customer = await storedOrderCustomer(sql, shop, shopifyId);
+  if (customer !== undefined) {
+    await sql.$executeRawUnsafe(`DELETE FROM "Order" WHERE "shop" = ${placeholder(1)} AND "shopifyId" = ${placeholder(2)}`, shop, shopifyId);
+  }
+  return customer;
+}

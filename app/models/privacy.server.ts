@@ -3,15 +3,25 @@ import { shopDataDeletes } from "./shop-data.server";
 
 /**
  * shop/redact (48 h after uninstall): remove every row Kinship holds for the shop, in one
- * transaction so a failure leaves nothing half-deleted.
+ * transaction so a failure leaves nothing half-deleted. The redaction's own webhook record stays: it
+ * is the log of the deletion (topic, webhook id, time) and holds no personal data.
  */
-export async function redactShop(shop: string) {
+export async function redactShop(shop: string, webhookId: string) {
   await db.$transaction([
     ...shopDataDeletes(shop),
     db.session.deleteMany({ where: { shop } }),
     db.shop.deleteMany({ where: { shop } }),
-    db.webhookEvent.deleteMany({ where: { shop } }),
+    db.webhookEvent.deleteMany({ where: { shop, webhookId: { not: webhookId } } }),
   ]);
+}
+
+/** What Kinship holds of a customers/redact request's ids for this shop (nothing held: nothing to delete). */
+export async function heldForRedaction(shop: string, customerShopifyId: string, orderShopifyIds: string[]) {
+  const [customers, orders] = await Promise.all([
+    db.customer.count({ where: { shop, shopifyId: customerShopifyId } }),
+    db.order.count({ where: { shop, shopifyId: { in: orderShopifyIds } } }),
+  ]);
+  return { customers, orders };
 }
 
 /**
@@ -22,8 +32,9 @@ export async function redactCustomer(shop: string, customerShopifyId: string, or
   await db.$transaction([
     db.customer.deleteMany({ where: { shop, shopifyId: customerShopifyId } }),
     db.order.updateMany({ where: { shop, customerShopifyId }, data: { customerShopifyId: null } }),
+    // Feedback on the request's orders, unless it belongs to another customer (the ids come with the request).
     db.feedback.updateMany({
-      where: { shop, OR: [{ customerShopifyId }, { orderShopifyId: { in: orderShopifyIds } }] },
+      where: { shop, OR: [{ customerShopifyId }, { orderShopifyId: { in: orderShopifyIds }, customerShopifyId: null }] },
       data: { customerShopifyId: null, comment: null, note: null },
     }),
     db.issuedDiscount.updateMany({ where: { shop, customerShopifyId }, data: { customerShopifyId: "redacted" } }),

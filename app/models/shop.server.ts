@@ -31,3 +31,20 @@ export async function markUninstalled(shop: string) {
   await db.session.deleteMany({ where: { shop } });
   await db.shop.updateMany({ where: { shop }, data: { uninstalledAt: new Date() } });
 }
+
+export type ShopInstallState = "installed" | "uninstalled" | "unknown";
+
+/**
+ * Whether Kinship holds the shop as installed, uninstalled (awaiting shop/redact) or not at all
+ * (never installed, or redacted): webhooks for a shop Kinship does not hold write nothing.
+ */
+export async function shopInstallState(shop: string): Promise<ShopInstallState> {
+  const row = await db.shop.findUnique({ where: { shop }, select: { uninstalledAt: true } });
+  if (!row) return "unknown";
+  return row.uninstalledAt ? "uninstalled" : "installed";
+}
+
+/** Whether an offline session (an access token) is stored for the shop. */
+export async function hasOfflineSession(shop: string): Promise<boolean> {
+  return (await db.session.count({ where: { shop, isOnline: false } })) > 0;
+}

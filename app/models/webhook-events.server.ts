@@ -74,3 +74,16 @@ export async function recordWebhookFailure(shop: string, webhookId: string, topi
     await db.webhookEvent.updateMany({ where: { shop, webhookId, processedAt: null }, data: { error: message } });
   }
 }
+
+/**
+ * A delivery Kinship refuses (wrong shape for its topic, another shop's body, an unconfirmed
+ * destructive topic): kept as done with the reason, so it is never applied, and a copy of it finds
+ * the same record.
+ */
+export async function recordRefusal(shop: string, webhookId: string, topic: string, reason: string, now = new Date()) {
+  try {
+    await db.webhookEvent.create({ data: { shop, webhookId, topic, receivedAt: now, processedAt: now, error: `refused: ${reason}` } });
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+  }
+}

@@ -1,71 +1,126 @@
+import type { ZodError } from "zod";
+import { shopInstallState, type ShopInstallState } from "../models/shop.server";
 import { rawSqlTransaction } from "../models/sql-transaction.server";
-import { claimWebhook, claimWebhookInTransaction, finishWebhook, recordWebhookFailure } from "../models/webhook-events.server";
-import { transactionalWebhookHandler, webhookHandler, type TransactionalWebhookHandler, type WebhookDelivery } from "./handlers.server";
+import { claimWebhook, claimWebhookInTransaction, finishWebhook, recordRefusal, recordWebhookFailure } from "../models/webhook-events.server";
+import type { WebhookDelivery } from "./delivery";
+import { normaliseTopic, webhookTopic, type ShopRequirement, type TopicDefinition } from "./topics.server";
 
-// The topics shopify.app.toml subscribes to, in the header's form.
-export const SUBSCRIBED_TOPICS = [
-  "app/uninstalled",
-  "orders/create",
-  "orders/updated",
-  "orders/cancelled",
-  "customers/create",
-  "customers/update",
-  "bulk_operations/finish",
-  "customers/data_request",
-  "customers/redact",
-  "shop/redact",
-] as const;
+export { SUBSCRIBED_TOPICS, normaliseTopic } from "./topics.server";
 
-const byLibraryName = new Map<string, string>(
-  SUBSCRIBED_TOPICS.map((topic) => [topic.replace("/", "_").toUpperCase(), topic]),
-);
-
-/** "ORDERS_CREATE" (the library's enum form) or "orders/create" (the header's) → "orders/create". */
-export function normaliseTopic(topic: string): string {
-  return topic.includes("/") ? topic.toLowerCase() : (byLibraryName.get(topic) ?? topic.toLowerCase());
+/** A verified delivery as the route hands it over: headers checked, body parsed as JSON but not yet as its topic. */
+export interface VerifiedDelivery {
+  shop: string;
+  topic: string;
+  webhookId: string;
+  triggeredAt: Date | null;
+  payload: unknown;
 }
 
+const answer = (status: number, message?: string) =>
+  new Response(message ?? null, { status, headers: message ? { "Content-Type": "text/plain; charset=utf-8" } : undefined });
+
+function describe(error: ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.length ? issue.path.join(".") : "body"}: ${issue.message}`)
+    .join("; ");
+}
+
+const SHOP_STATES: Record<ShopRequirement, readonly ShopInstallState[]> = {
+  installed: ["installed"],
+  held: ["installed", "uninstalled"],
+  uninstalled: ["uninstalled"],
+};
+
 /**
- * Processes one verified delivery exactly once per webhook id. Answers with the status Shopify
- * should see: 200 when done (or already done), 500 on failure, so Shopify retries, and — for the
- * topics not applied in one transaction — 409 while another copy is in flight.
+ * Processes one verified delivery exactly once per webhook id:
+ * 1. the body must have its topic's shape and name no other shop than the header (422, recorded);
+ * 2. a shop Kinship does not hold in the state the topic needs gets nothing written (200: a late
+ *    delivery for a redacted or never-installed shop is not an error Shopify should retry), except
+ *    shop/redact for an installed shop, which is refused (409, recorded);
+ * 3. destructive topics are confirmed first (409 and recorded when not; 500 when Shopify could not be asked);
+ * 4. then applied once: 200 when done (or already done), 500 on failure so Shopify retries, 409 while
+ *    another copy of a non-transactional topic is in flight.
+ * Refusals answer 4xx: Shopify retries them a bounded number of times and shows them as failed
+ * deliveries to the developer; each retry finds the same reason and writes nothing.
  */
-export async function processWebhook(delivery: WebhookDelivery): Promise<Response> {
+export async function processWebhook(delivery: VerifiedDelivery): Promise<Response> {
   const topic = normaliseTopic(delivery.topic);
-  const transactional = transactionalWebhookHandler(topic);
-  if (transactional) return processInTransaction({ ...delivery, topic }, transactional);
-  const claim = await claimWebhook(delivery.shop, delivery.webhookId, topic);
-  if (claim === "duplicate") return new Response(null, { status: 200 });
-  if (claim === "in-flight") return new Response(null, { status: 409 });
-  const handler = webhookHandler(topic);
+  const definition = webhookTopic(topic);
+  const { shop, webhookId } = delivery;
+  if (!definition) {
+    console.warn(`Webhook ${topic} ${webhookId} for ${shop}: not a subscribed topic, ignored`);
+    return answer(200);
+  }
+  const state = await shopInstallState(shop);
+  const refuse = async (status: number, reason: string) => {
+    console.warn(`Webhook ${topic} ${webhookId} for ${shop} refused: ${reason}`);
+    // Only for a shop Kinship holds: nothing at all is written for any other.
+    if (state !== "unknown") await recordRefusal(shop, webhookId, topic, reason);
+    return answer(status, reason);
+  };
+
+  const parsed = definition.schema.safeParse(delivery.payload);
+  if (!parsed.success) return refuse(422, `The body does not have the shape of ${topic}: ${describe(parsed.error)}`);
+  const named = (definition.shopNames?.(parsed.data) ?? []).filter((name): name is string => !!name);
+  const other = named.find((name) => name.toLowerCase() !== shop);
+  if (other !== undefined) return refuse(422, `The body names the shop ${JSON.stringify(other)}, not ${shop} from X-Shopify-Shop-Domain`);
+
+  if (!SHOP_STATES[definition.shop].includes(state)) {
+    if (topic === "shop/redact" && state === "installed") return refuse(409, "The shop is installed: shop/redact is not confirmed");
+    console.info(`Webhook ${topic} ${webhookId} for ${shop}: the shop is ${state === "unknown" ? "not held" : state}, nothing written`);
+    return answer(200);
+  }
+
+  const typed: WebhookDelivery = { shop, topic, webhookId, triggeredAt: delivery.triggeredAt, payload: parsed.data };
+  if (definition.confirm) {
+    let refusal: string | null;
+    try {
+      refusal = await definition.confirm(typed);
+    } catch (error) {
+      logFailure(typed, error);
+      await recordWebhookFailure(shop, webhookId, topic, error);
+      return answer(500);
+    }
+    if (refusal) return refuse(409, refusal);
+  }
+  return "applyInTransaction" in definition ? processInTransaction(typed, definition) : processOnce(typed, definition);
+}
+
+async function processOnce(delivery: WebhookDelivery, definition: TopicDefinition & { apply: (d: WebhookDelivery) => Promise<void> }) {
+  const { shop, webhookId, topic } = delivery;
+  const claim = await claimWebhook(shop, webhookId, topic);
+  if (claim === "duplicate") return answer(200);
+  if (claim === "in-flight") return answer(409);
   try {
-    if (handler) await handler({ ...delivery, topic });
-    await finishWebhook(delivery.shop, delivery.webhookId);
-    return new Response(null, { status: 200 });
+    await definition.apply(delivery);
+    await finishWebhook(shop, webhookId);
+    return answer(200);
   } catch (error) {
-    logFailure(delivery, topic, error);
-    await finishWebhook(delivery.shop, delivery.webhookId, error);
-    return new Response(null, { status: 500 });
+    logFailure(delivery, error);
+    await finishWebhook(shop, webhookId, error);
+    return answer(500);
   }
 }
 
 /** Claim and effects in one transaction: a copy arriving meanwhile waits for it, then sees it done. */
-async function processInTransaction(delivery: WebhookDelivery, apply: TransactionalWebhookHandler): Promise<Response> {
+async function processInTransaction(delivery: WebhookDelivery, definition: TopicDefinition) {
+  if (!("applyInTransaction" in definition)) throw new Error(`${delivery.topic} is not applied in a transaction`);
   const { shop, webhookId, topic } = delivery;
   try {
     const afterCommit = await rawSqlTransaction(async (sql) => {
       if (!(await claimWebhookInTransaction(sql, shop, webhookId, topic))) return undefined;
-      return (await apply(delivery, sql)) ?? undefined;
+      return (await definition.applyInTransaction(delivery, sql)) ?? undefined;
     });
     afterCommit?.();
-    return new Response(null, { status: 200 });
+    return answer(200);
   } catch (error) {
-    logFailure(delivery, topic, error);
+    logFailure(delivery, error);
     await recordWebhookFailure(shop, webhookId, topic, error);
-    return new Response(null, { status: 500 });
+    return answer(500);
   }
 }
 
-function logFailure(delivery: WebhookDelivery, topic: string, error: unknown) {
-  console.error(`Webhook ${topic} ${delivery.webhookId} for ${delivery.shop} failed`, error);
+function logFailure(delivery: WebhookDelivery, error: unknown) {
+  console.error(`Webhook ${delivery.topic} ${delivery.webhookId} for ${delivery.shop} failed`, error);
 }

@@ -1,51 +1,118 @@
-import { refreshCustomerAggregates, upsertCustomers } from "../models/customers.server";
-import { storedOrderCustomer, upsertOrders } from "../models/orders.server";
+import {
+  deleteCustomer,
+  mergeCustomers,
+  refreshCustomerAggregates,
+  applyCustomerTagEvents,
+  upsertOwnedCustomerColumns,
+  type WebhookCustomerColumn,
+} from "../models/customers.server";
+import { deleteOrder, storedOrderCustomer, upsertOrders } from "../models/orders.server";
 import { shopHasModel } from "../models/shop.server";
 import type { RawSql } from "../models/sql.server";
+import { findSyncRunByBulkOperation } from "../models/sync-runs.server";
 import { adminClientForShop } from "../shopify/admin-for-shop.server";
 import { completeBackfill } from "../jobs/backfill.server";
 import { afterBackfill } from "../jobs/after-backfill.server";
 import { rescoreCustomers } from "../jobs/recompute.server";
 import { writeBackTags } from "../jobs/write-back-tags.server";
 import { runInBackground } from "../jobs/background.server";
-import { findSyncRunByBulkOperation } from "../models/sync-runs.server";
-import { customerFromWebhook, orderFromWebhook, type CustomerWebhookPayload, type OrderWebhookPayload } from "../sync/webhook-records";
-import type { WebhookDelivery } from "./handlers.server";
-
-// Webhook payloads carry no birthday metafield or RFM group: keep what the backfill stored.
-const WEBHOOK_LACKS = ["birthday", "shopifyRfmGroup"] as const;
+import {
+  customerFieldsFromWebhook,
+  customerGid,
+  emailConsentFromWebhook,
+  orderFromWebhook,
+  orderGidOf,
+  type CustomerWebhookPayload,
+  type OrderWebhookPayload,
+} from "../sync/webhook-records";
+import type { z } from "zod";
+import type {
+  customerDeleteWebhookSchema,
+  customerMergeWebhookSchema,
+  customerTagsWebhookSchema,
+  emailConsentWebhookSchema,
+  orderDeleteWebhookSchema,
+} from "../sync/webhook-records";
+import type { WebhookDelivery } from "./delivery";
 
 /**
- * Applies an order webhook inside the transaction that claims it. Converges under duplicates and
- * reordering: the upsert keeps whichever state has the newest `updated_at`, and the customer's
- * aggregates are recomputed from its stored orders (one customer, not the shop). Returns the work to
- * start once the transaction has committed.
+ * The customer columns each topic owns: the only ones its upsert writes. Birthday (a metafield), the
+ * RFM group and the scores come from no webhook; tags only from customer.tags_added/removed (their
+ * own column pair, `tags` and `tagVersions`); email consent only from its consent topic.
  */
-export async function applyOrderWebhook({ shop, payload }: Pick<WebhookDelivery, "shop" | "payload">, sql: RawSql) {
-  const order = orderFromWebhook(payload as unknown as OrderWebhookPayload);
-  const previous = await storedOrderCustomer(sql, shop, order.shopifyId);
-  const customer = (payload as unknown as OrderWebhookPayload).customer;
-  const affected = [...new Set([order.customerShopifyId, previous].filter((id): id is string => !!id))];
-  if (customer) await upsertCustomers(shop, [customerFromWebhook(customer)], { tx: sql, keep: WEBHOOK_LACKS });
-  await upsertOrders(shop, [order], { tx: sql });
-  await refreshCustomerAggregates(shop, affected, sql);
-  // Until the shop's first recompute there is no model to re-score with.
-  if (!affected.length || !(await shopHasModel(sql, shop))) return;
-  // Scoring and tag write-back call out to Shopify: after the webhook answer.
+export const CUSTOMER_RECORD_COLUMNS = ["email", "firstName", "lastName", "shopifyUpdatedAt"] as const satisfies readonly WebhookCustomerColumn[];
+export const EMAIL_CONSENT_COLUMNS = ["marketingState", "marketingUpdatedAt"] as const satisfies readonly WebhookCustomerColumn[];
+
+/** Writes the customer record columns the payload carries (the version column always: null if absent, which never blocks). */
+function upsertCustomerRecord(sql: RawSql, shop: string, payload: CustomerWebhookPayload) {
+  const record = customerFieldsFromWebhook(payload);
+  const owned = CUSTOMER_RECORD_COLUMNS.filter((column) => column === "shopifyUpdatedAt" || column in record.values);
+  return upsertOwnedCustomerColumns(sql, shop, [record], owned, "shopifyUpdatedAt");
+}
+
+/** Once the shop has a model, re-score the customers a delivery touched (after the answer: it calls Shopify). */
+async function rescoreAfterCommit(sql: RawSql, shop: string, customers: string[]) {
+  if (!customers.length || !(await shopHasModel(sql, shop))) return;
   return () =>
     runInBackground(`rescore ${shop}`, async () => {
-      if (!(await rescoreCustomers(shop, affected))) return;
-      await writeBackTags(shop, await adminClientForShop(shop), { only: affected });
+      if (!(await rescoreCustomers(shop, customers))) return;
+      await writeBackTags(shop, await adminClientForShop(shop), { only: customers });
     });
 }
 
-export async function applyCustomerWebhook({ shop, payload }: Pick<WebhookDelivery, "shop" | "payload">, sql: RawSql) {
-  await upsertCustomers(shop, [customerFromWebhook(payload as unknown as CustomerWebhookPayload)], { tx: sql, keep: WEBHOOK_LACKS });
+/**
+ * orders/create|updated|cancelled inside the transaction that claims the delivery. Converges under
+ * duplicates and reordering: the order upsert keeps the newest `updated_at`, the customer's record
+ * columns keep the newest customer `updated_at`, and aggregates are recomputed from stored orders.
+ */
+export async function applyOrderWebhook({ shop, payload }: WebhookDelivery<OrderWebhookPayload>, sql: RawSql) {
+  const order = orderFromWebhook(payload);
+  const previous = await storedOrderCustomer(sql, shop, order.shopifyId);
+  const affected = [...new Set([order.customerShopifyId, previous].filter((id): id is string => !!id))];
+  if (payload.customer) await upsertCustomerRecord(sql, shop, payload.customer);
+  await upsertOrders(shop, [order], { tx: sql });
+  await refreshCustomerAggregates(shop, affected, sql);
+  return rescoreAfterCommit(sql, shop, affected);
 }
 
-export async function applyBulkFinishWebhook({ shop, payload }: Pick<WebhookDelivery, "shop" | "payload">) {
-  const id = (payload as { admin_graphql_api_id?: string }).admin_graphql_api_id;
-  if (!id) return;
+export async function applyCustomerWebhook({ shop, payload }: WebhookDelivery<CustomerWebhookPayload>, sql: RawSql) {
+  await upsertCustomerRecord(sql, shop, payload);
+}
+
+export async function applyEmailConsentWebhook(
+  { shop, payload, triggeredAt }: WebhookDelivery<z.infer<typeof emailConsentWebhookSchema>>,
+  sql: RawSql,
+) {
+  await upsertOwnedCustomerColumns(sql, shop, [emailConsentFromWebhook(payload, triggeredAt)], EMAIL_CONSENT_COLUMNS, "marketingUpdatedAt");
+}
+
+export function tagsWebhookHandler(kind: "added" | "removed") {
+  return async ({ shop, payload }: WebhookDelivery<z.infer<typeof customerTagsWebhookSchema>>, sql: RawSql) => {
+    await applyCustomerTagEvents(sql, shop, payload.customerId, [{ kind, tags: payload.tags, occurredAt: payload.occurredAt }]);
+  };
+}
+
+export async function applyCustomerDeleteWebhook({ shop, payload }: WebhookDelivery<z.infer<typeof customerDeleteWebhookSchema>>, sql: RawSql) {
+  await deleteCustomer(sql, shop, customerGid(payload.id, payload.admin_graphql_api_id));
+}
+
+export async function applyOrderDeleteWebhook({ shop, payload }: WebhookDelivery<z.infer<typeof orderDeleteWebhookSchema>>, sql: RawSql) {
+  const customer = await deleteOrder(sql, shop, orderGidOf(payload));
+  if (!customer) return;
+  await refreshCustomerAggregates(shop, [customer], sql);
+  return rescoreAfterCommit(sql, shop, [customer]);
+}
+
+export async function applyCustomerMergeWebhook({ shop, payload }: WebhookDelivery<z.infer<typeof customerMergeWebhookSchema>>, sql: RawSql) {
+  // A failed or running merge changed nothing in Shopify.
+  if (payload.status.toLowerCase() !== "completed") return;
+  const kept = payload.admin_graphql_api_customer_kept_id;
+  await mergeCustomers(sql, shop, kept, payload.admin_graphql_api_customer_deleted_id);
+  return rescoreAfterCommit(sql, shop, [kept]);
+}
+
+export async function applyBulkFinishWebhook({ shop, payload }: WebhookDelivery<{ admin_graphql_api_id: string }>) {
+  const id = payload.admin_graphql_api_id;
   // Importing a large file takes longer than Shopify waits for a webhook answer.
   runInBackground(`backfill ${shop}`, async () => {
     // A redelivered or late webhook for a run the poller already finished changes nothing.

@@ -1,9 +1,13 @@
 import { numericId } from "./ids";
 import { parseDecimalToCents } from "./money";
+import { customerChangeEvents } from "./customer-events";
 import {
   customerDataRequestPayload,
+  customerDeletePayload,
+  customerMergePayload,
   customerPayload,
   customerRedactPayload,
+  orderDeletePayload,
   orderPayload,
   shopPayload,
   shopRedactPayload,
@@ -118,14 +122,59 @@ export class ShopMutations {
       ...input,
       updatedAt: input.updatedAt ?? now,
     });
-    return this.emit(record, [{ topic: "customers/create", payload: customerPayload(this.shop, record) }], options);
+    // Tags and a consent given at creation come through their own topics, as for an update.
+    const blank: CustomerRecord = { ...record, tags: [], marketingState: "NOT_SUBSCRIBED", marketingOptInLevel: record.marketingOptInLevel };
+    const extra = customerChangeEvents(this.shop, blank, record, record.updatedAt).slice(1);
+    return this.emit(record, [{ topic: "customers/create", payload: customerPayload(this.shop, record) }, ...extra], options);
   }
 
+  /**
+   * Changes a customer as the merchant would in the admin; emits customers/update and, for tags and
+   * consent, the topics that carry them since 2025-01 (a consent change also moves its consent date).
+   */
   updateCustomer(id: Id, patch: Partial<Omit<CustomerRecord, "index" | "id">>, options: EmitOptions = {}): MutationResult<CustomerRecord> {
     const current = this.shop.data.customer(this.customerIndex(id));
-    const record: CustomerRecord = { ...current, ...patch, updatedAt: patch.updatedAt ?? this.tick(current.updatedAt) };
+    const updatedAt = patch.updatedAt ?? this.tick(current.updatedAt);
+    const consentChanged = patch.marketingState !== undefined && patch.marketingState !== current.marketingState;
+    const record: CustomerRecord = {
+      ...current,
+      ...(consentChanged && patch.marketingUpdatedAt === undefined ? { marketingUpdatedAt: updatedAt } : {}),
+      ...patch,
+      updatedAt,
+    };
     this.shop.data.putCustomer(record);
-    return this.emit(record, [{ topic: "customers/update", payload: customerPayload(this.shop, record) }], options);
+    return this.emit(record, customerChangeEvents(this.shop, current, record, updatedAt), options);
+  }
+
+  /** Deletes a customer (Shopify refuses for customers with orders); emits customers/delete. */
+  deleteCustomer(id: Id, options: EmitOptions = {}): MutationResult<CustomerRecord> {
+    const current = this.shop.data.customer(this.customerIndex(id));
+    if (this.shop.data.customerOrderIndices(current.index).length) throw new Error(`Customer ${id} has orders and can't be deleted`);
+    this.shop.data.deleteCustomer(current.index);
+    return this.emit(current, [{ topic: "customers/delete", payload: customerDeletePayload(current) }], options);
+  }
+
+  /** Deletes an order; emits orders/delete. */
+  deleteOrder(id: Id, options: EmitOptions = {}): MutationResult<OrderRecord> {
+    const current = this.shop.data.order(this.orderIndex(id));
+    this.shop.data.deleteOrder(current.index);
+    return this.emit(current, [{ topic: "orders/delete", payload: orderDeletePayload(current) }], options);
+  }
+
+  /**
+   * Merges `deletedId` into `keptId` (customerMerge): the deleted customer's orders move to the kept
+   * one, then customers/merge is sent with status "completed".
+   */
+  mergeCustomers(keptId: Id, deletedId: Id, options: EmitOptions = {}): MutationResult<CustomerRecord> {
+    const kept = this.shop.data.customer(this.customerIndex(keptId));
+    const deleted = this.shop.data.customer(this.customerIndex(deletedId));
+    for (const orderIndex of this.shop.data.customerOrderIndices(deleted.index)) {
+      const order = this.shop.data.order(orderIndex);
+      this.shop.data.putOrder({ ...order, customerIndex: kept.index, updatedAt: this.tick(order.updatedAt) });
+    }
+    this.shop.data.deleteCustomer(deleted.index);
+    const payload = customerMergePayload(kept.id, deleted.id, this.shop.nextId(), "completed");
+    return this.emit(kept, [{ topic: "customers/merge", payload }], options);
   }
 
   createOrder(input: NewOrderInput = {}, options: EmitOptions = {}): MutationResult<OrderRecord> {

@@ -15,11 +15,11 @@ const moneySet = (cents: number, currency: string) => {
   return { shop_money: money, presentment_money: { ...money } };
 };
 
-function consentPayload(shop: ShopState, customer: CustomerRecord) {
-  if (!customer.email) return null;
+/** A customer's email consent in the REST shape (the consent topics and nothing else carry it since 2025-01). */
+function emailConsent(shop: ShopState, customer: CustomerRecord) {
   return {
-    state: customer.marketingState.toLowerCase(),
-    opt_in_level: customer.marketingOptInLevel?.toLowerCase() ?? null,
+    state: customer.email ? customer.marketingState.toLowerCase() : null,
+    opt_in_level: customer.email ? (customer.marketingOptInLevel?.toLowerCase() ?? null) : null,
     consent_updated_at: nullableIsoInZone(customer.marketingUpdatedAt, shop.timeZone),
   };
 }
@@ -59,15 +59,62 @@ export function customerPayload(shop: ShopState, customer: CustomerRecord) {
     tax_exempt: customer.taxExempt,
     phone: customer.phone,
     currency: shop.currency,
-    tags: customer.tags.join(", "),
     tax_exemptions: [],
     admin_graphql_api_id: gid("Customer", customer.id),
     default_address: address,
     addresses: [address],
-    email_marketing_consent: consentPayload(shop, customer),
+    // Since 2025-01 no customer payload carries `tags`, `email_marketing_consent` or `sms_marketing_consent`
+    // (changelog "New customer's webhook and changes to existing customer's webhooks payload"): they come
+    // through customer.tags_added/removed, customers_email_marketing_consent/update and
+    // customers_marketing_consent/update.
+  };
+}
+
+/** The customer inside an order payload: the customer fields without the address list (as in Shopify's example). */
+function orderCustomerPayload(shop: ShopState, customer: CustomerRecord) {
+  const { addresses: _addresses, ...nested } = customerPayload(shop, customer);
+  return nested;
+}
+
+/** customers_email_marketing_consent/update (enum CUSTOMERS_EMAIL_MARKETING_CONSENT_UPDATE). */
+export function emailConsentPayload(shop: ShopState, customer: CustomerRecord) {
+  return { customer_id: customer.id, email_address: customer.email, email_marketing_consent: emailConsent(shop, customer) };
+}
+
+/** customers_marketing_consent/update (enum CUSTOMERS_MARKETING_CONSENT_UPDATE): the SMS consent. */
+export function smsConsentPayload(shop: ShopState, customer: CustomerRecord) {
+  return {
+    id: customer.id,
+    phone: customer.phone,
     sms_marketing_consent: customer.phone
-      ? { state: "not_subscribed", opt_in_level: "single_opt_in", consent_updated_at: null, consent_collected_from: "OTHER" }
+      ? { state: "not_subscribed", opt_in_level: "single_opt_in", consent_updated_at: null, consent_collected_from: "other" }
       : null,
+  };
+}
+
+/** customer.tags_added / customer.tags_removed: GraphQL-style ids and UTC time, only the tags that changed. */
+export function customerTagsPayload(customer: CustomerRecord, tags: string[], occurredAt: number) {
+  return { customerId: gid("Customer", customer.id), tags, occurredAt: new Date(occurredAt).toISOString() };
+}
+
+/** customers/delete: the id and little else. */
+export function customerDeletePayload(customer: Pick<CustomerRecord, "id">) {
+  return { id: customer.id, tax_exemptions: [], admin_graphql_api_id: gid("Customer", customer.id) };
+}
+
+/** orders/delete: the id only. */
+export function orderDeletePayload(order: Pick<OrderRecord, "id">) {
+  return { id: order.id };
+}
+
+/** customers/merge (enum CUSTOMERS_MERGE, scope read_customer_merge). */
+export function customerMergePayload(keptId: number, deletedId: number, jobId: number, status: "completed" | "failed", errors: unknown[] = []) {
+  return {
+    admin_graphql_api_customer_kept_id: gid("Customer", keptId),
+    admin_graphql_api_customer_deleted_id: gid("Customer", deletedId),
+    admin_graphql_api_job_id: gid("Job", jobId),
+    status,
+    errors,
   };
 }
 
@@ -139,7 +186,7 @@ export function orderPayload(shop: ShopState, order: OrderRecord) {
     total_weight: 0,
     updated_at: isoInZone(order.updatedAt, tz),
     user_id: null,
-    customer: customer ? customerPayload(shop, customer) : null,
+    customer: customer ? orderCustomerPayload(shop, customer) : null,
     line_items: order.lineItems.map((item) => {
       const product = shop.data.products[item.productIndex];
       return {

@@ -134,4 +134,5 @@ export const DEFAULT_APP_SCOPES = [
   "read_products",
   "read_discounts",
   "write_discounts",
+  "read_customer_merge",
 ];

@@ -7,7 +7,7 @@ export function webhookRequest(
   shop: string,
   topic: string,
   payload: unknown,
-  options: { webhookId?: string; hmac?: string; body?: string } = {},
+  options: { webhookId?: string; hmac?: string; body?: string; headers?: Record<string, string> } = {},
 ): Request {
   const body = options.body ?? JSON.stringify(payload);
   return new Request(`${TEST_APP_URL}/webhooks`, {
@@ -21,7 +21,9 @@ export function webhookRequest(
       "X-Shopify-Event-Id": randomUUID(),
       "X-Shopify-Triggered-At": new Date().toISOString(),
       "X-Shopify-Api-Version": "2026-04",
-      "X-Shopify-Hmac-Sha256": options.hmac ?? getHmac(JSON.stringify(payload), TEST_API_SECRET),
+      // A body given as text is signed as it is (a genuine signature over a malformed body).
+      "X-Shopify-Hmac-Sha256": options.hmac ?? getHmac(body, TEST_API_SECRET),
+      ...options.headers,
     },
   });
 }

@@ -88,6 +88,9 @@ export class ShopData {
   /** Orders that joined a customer after generation (new orders or reassignments). */
   private readonly extraOrdersByCustomer = new Map<number, number[]>();
   private extraCustomers = 0;
+  /** Deleted records keep their index (ids stay stable) but are no longer found or counted. */
+  private readonly deletedCustomers = new Set<number>();
+  private readonly deletedOrders = new Set<number>();
   private extraOrders = 0;
   // One-entry memos: a bulk line asks for the same customer (and its stats) several times in a row.
   private lastCustomer: CustomerRecord | null = null;
@@ -126,12 +129,23 @@ export class ShopData {
   /** Index for a numeric customer id, or -1. */
   findCustomer(id: number): number {
     const index = this.ids.customerIndex(id);
-    return Number.isInteger(index) && index >= 0 && index < this.customerCount ? index : -1;
+    return Number.isInteger(index) && index >= 0 && index < this.customerCount && !this.deletedCustomers.has(index) ? index : -1;
   }
 
   findOrder(id: number): number {
     const index = this.ids.orderIndex(id);
-    return Number.isInteger(index) && index >= 0 && index < this.orderCount ? index : -1;
+    return Number.isInteger(index) && index >= 0 && index < this.orderCount && !this.deletedOrders.has(index) ? index : -1;
+  }
+
+  deleteCustomer(index: number): void {
+    this.lastCustomer = null;
+    this.lastStats = null;
+    this.deletedCustomers.add(index);
+  }
+
+  deleteOrder(index: number): void {
+    this.lastStats = null;
+    this.deletedOrders.add(index);
   }
 
   findProduct(id: number): ProductRecord | null {
@@ -170,6 +184,11 @@ export class ShopData {
   }
 
   customerOrderIndices(customerIndex: number): number[] {
+    if (this.deletedOrders.size) return this.liveCustomerOrderIndices(customerIndex).filter((o) => !this.deletedOrders.has(o));
+    return this.liveCustomerOrderIndices(customerIndex);
+  }
+
+  private liveCustomerOrderIndices(customerIndex: number): number[] {
     const result: number[] = [];
     const { offsets, indices } = this.base.ordersByCustomer;
     if (this.orderOverrides.size === 0 && customerIndex < this.base.customers.count) {
@@ -391,6 +410,7 @@ export class ShopData {
       excluded: { test: 0, cancelled: 0 },
     };
     for (let index = 0; index < this.orderCount; index += 1) {
+      if (this.deletedOrders.has(index)) continue;
       const s = this.orderSummary(index);
       if (s.test) {
         truth.excluded.test += 1;
@@ -415,6 +435,7 @@ export class ShopData {
       entry.last = entry.last === null ? s.processedAt : Math.max(entry.last, s.processedAt);
     }
     perCustomer.forEach((entry, index) => {
+      if (this.deletedCustomers.has(index)) return;
       const customerId = this.customerGid(index);
       customers.set(customerId, {
         customerId,

@@ -123,7 +123,7 @@ describe("webhooks to the app", () => {
     expect((received[2].body.refunds as unknown[]).length).toBe(1);
   });
 
-  it("sends customers/update after tagsAdd through the API, and bulk_operations/finish after a bulk query", async () => {
+  it("sends customer.tags_added (and a customers/update without tags) after tagsAdd through the API, and bulk_operations/finish after a bulk query", async () => {
     const token = emulator.issueAccessToken(SHOP).accessToken;
     const customerId = emulator.shop(SHOP).data.customerGid(0);
     await adminGraphql(emulator.url, token, `mutation($id: ID!) { tagsAdd(id: $id, tags: ["vip"]) { userErrors { message } } }`, { id: customerId });
@@ -136,7 +136,11 @@ describe("webhooks to the app", () => {
     await emulator.waitForBulkOperation(SHOP, id);
     await emulator.webhooks.drain();
     const update = received.find((r) => r.headers["x-shopify-topic"] === "customers/update")!;
-    expect(update.body).toMatchObject({ admin_graphql_api_id: customerId, tags: expect.stringContaining("vip") });
+    expect(update.body).toMatchObject({ admin_graphql_api_id: customerId });
+    // 2026-04: no customer payload carries tags or consents (changelog, effective 2025-01).
+    for (const removed of ["tags", "email_marketing_consent", "sms_marketing_consent"]) expect(update.body).not.toHaveProperty(removed);
+    const added = received.find((r) => r.headers["x-shopify-topic"] === "customer.tags_added")!;
+    expect(added.body).toEqual({ customerId, tags: ["vip"], occurredAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/) });
     const finish = received.find((r) => r.headers["x-shopify-topic"] === "bulk_operations/finish")!;
     expect(Object.keys(finish.body).sort()).toEqual(["admin_graphql_api_id", "completed_at", "created_at", "error_code", "status", "type"]);
     expect(finish.body).toMatchObject({ admin_graphql_api_id: id, status: "completed", type: "query", error_code: null });

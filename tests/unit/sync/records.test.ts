@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { customerFromBulkLine, orderFromBulkLine } from "../../../app/sync/bulk-records";
 import { money, netOrderValue } from "../../../app/sync/records";
-import { customerFromWebhook, orderFromWebhook } from "../../../app/sync/webhook-records";
+import { applyTagEvent, customerFieldsFromWebhook, customerWebhookSchema, orderFromWebhook, orderWebhookSchema } from "../../../app/sync/webhook-records";
 
 describe("order and customer records", () => {
   it("reads a bulk order line in shop money, with its inline customer", () => {
@@ -69,18 +69,37 @@ describe("order and customer records", () => {
       customer: { id: 7 },
     });
     expect(order).toMatchObject({ totalPrice: 1600, totalRefunded: 400, currencyCode: "UAH", customerShopifyId: "gid://shopify/Customer/7" });
-    expect(customerFromWebhook({ id: 7, tags: "a, b", email_marketing_consent: { state: "subscribed" } })).toMatchObject({
+    // Since 2025-01 a customer payload carries no tags or consent: the mapping yields only the columns it has.
+    // A field the payload leaves out is not a column to write (not even as null).
+    expect(customerFieldsFromWebhook(customerWebhookSchema.parse({ id: 7, email: "o@example.com", first_name: null, updated_at: "2026-04-02T00:00:00Z" }))).toEqual({
       shopifyId: "gid://shopify/Customer/7",
-      tags: ["a", "b"],
-      marketingState: "SUBSCRIBED",
+      values: { email: "o@example.com", firstName: null, shopifyUpdatedAt: new Date("2026-04-02T00:00:00Z") },
     });
   });
 
-  it("rejects a webhook date it cannot read, naming the field", () => {
+  it("applies tag events in any order and any number of times to the same tags", () => {
+    const events = [
+      { kind: "added" as const, tags: ["vip", "kinship:loyal"], occurredAt: "2026-04-01T10:00:00Z" },
+      { kind: "removed" as const, tags: ["kinship:loyal"], occurredAt: "2026-04-02T10:00:00Z" },
+      { kind: "added" as const, tags: ["kinship:lapsed"], occurredAt: "2026-04-02T10:00:00Z" },
+      { kind: "removed" as const, tags: ["vip"], occurredAt: "2026-04-03T10:00:00Z" },
+      { kind: "added" as const, tags: ["VIP"], occurredAt: "2026-04-04T10:00:00Z" },
+    ];
+    const run = (order: typeof events) =>
+      order.reduce((state, e) => applyTagEvent(state, e, e.kind), { tags: ["old"], versions: new Map<string, string>() }).tags.sort();
+    const expected = ["VIP", "kinship:lapsed", "old"].sort();
+    expect(run(events)).toEqual(expected);
+    expect(run([...events].reverse())).toEqual(expected);
+    expect(run([events[3], events[0], events[4], events[1], events[0], events[2], events[3]])).toEqual(expected);
+  });
+
+  it("refuses at the schema a webhook date it cannot read, naming the field", () => {
     const order = { id: 42, created_at: "2026-04-01T00:00:00Z" };
-    expect(orderFromWebhook(order).processedAt).toEqual(new Date("2026-04-01T00:00:00Z"));
-    expect(() => orderFromWebhook({ ...order, created_at: "yesterday" })).toThrow(/created_at is not a date: "yesterday"/);
-    expect(() => orderFromWebhook({ ...order, cancelled_at: "2026-13-45" })).toThrow(/cancelled_at is not a date/);
-    expect(() => customerFromWebhook({ id: 7, updated_at: "soon" })).toThrow(/updated_at is not a date/);
+    expect(orderFromWebhook(orderWebhookSchema.parse(order)).processedAt).toEqual(new Date("2026-04-01T00:00:00Z"));
+    const issue = (result: { success: boolean; error?: { issues: Array<{ path: (string | number)[]; message: string }> } }) =>
+      result.error?.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    expect(issue(orderWebhookSchema.safeParse({ ...order, created_at: "yesterday" }))).toEqual(['created_at: not a date ("yesterday")']);
+    expect(issue(orderWebhookSchema.safeParse({ ...order, cancelled_at: "2026-13-45" }))).toEqual(['cancelled_at: not a date ("2026-13-45")']);
+    expect(issue(customerWebhookSchema.safeParse({ id: 7, updated_at: "soon" }))).toEqual(['updated_at: not a date ("soon")']);
   });
 });

@@ -1,5 +1,6 @@
 import { gid, parseGid } from "../../ids";
-import { customerPayload, orderPayload } from "../../rest-payloads";
+import { customerChangeEvents } from "../../customer-events";
+import { orderPayload } from "../../rest-payloads";
 import type { SegmentRecord, WebhookSubscriptionRecord } from "../../shop";
 import type { MarketingOptInLevel, MarketingState } from "../../store/records";
 import { isoUtc } from "../../time";
@@ -50,7 +51,10 @@ export function changeTags(ctx: RequestContext, args: Args, mode: "add" | "remov
       const customer = data.customer(index);
       const next = { ...customer, tags: mergeTags(customer.tags, add, remove), updatedAt: ctx.now };
       data.putCustomer(next);
-      ctx.services.emitForApiWrite(ctx.shop, "customers/update", customerPayload(ctx.shop, next));
+      // Tags the app writes itself come back as customer.tags_added / customer.tags_removed (only the tags that changed).
+      if (next.tags.join("\n") !== customer.tags.join("\n")) {
+        for (const event of customerChangeEvents(ctx.shop, customer, next, ctx.now)) ctx.services.emitForApiWrite(ctx.shop, event.topic, event.payload);
+      }
       return { node: typed("Customer", next), userErrors: [] };
     }
   } else if (parsed?.type === "Order") {
@@ -89,7 +93,7 @@ export function customerEmailMarketingConsentUpdate(ctx: RequestContext, args: A
     updatedAt: ctx.now,
   };
   ctx.shop.data.putCustomer(next);
-  ctx.services.emitForApiWrite(ctx.shop, "customers/update", customerPayload(ctx.shop, next));
+  for (const event of customerChangeEvents(ctx.shop, customer, next, ctx.now)) ctx.services.emitForApiWrite(ctx.shop, event.topic, event.payload);
   return { customer: next, userErrors: [] };
 }
 
