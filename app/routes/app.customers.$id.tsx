@@ -23,20 +23,18 @@ import { pageContext, pageMessages } from "../components/page.server";
 import { I18nProvider, useAppPath, useI18n } from "../components/I18n";
 import { LIFECYCLE_BADGE_TONE, type LifecycleKey } from "../components/lifecycle";
 import { MetricTile } from "../components/MetricTile";
+import { notFound } from "../components/RouteError";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop, locale, format: f } = await pageContext(request);
   const messages = pageMessages(locale, ["customer", "lifecycle", "rfm", "issued"]);
   const view = await customerView(shop, params.id ?? "");
-  if (!view) {
-    return json({ found: false as const, locale, messages, title: translate(locale, "customer.notFoundTitle") }, { status: 404 });
-  }
+  if (!view) throw notFound("customer");
   const c = view.customer;
   const name = [c.firstName, c.lastName].filter(Boolean).join(" ") || c.email || translate(locale, "customers.unnamed");
   const model = view.model.model;
   const s = view.summary;
   return json({
-    found: true as const,
     locale,
     messages,
     title: name,
@@ -142,7 +140,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   });
 };
 
-type Found = Extract<ReturnType<typeof useLoaderData<typeof loader>>, { found: true }>;
+type Found = ReturnType<typeof useLoaderData<typeof loader>>;
 
 function ValueCard({ data }: { data: Found }) {
   const { t } = useI18n();
@@ -426,15 +424,6 @@ function CustomerContent() {
   const data = useLoaderData<typeof loader>();
   const { t } = useI18n();
   const path = useAppPath();
-  if (!data.found) {
-    return (
-      <Page title={data.title} backAction={{ content: t("customer.back"), url: path("/app/customers") }}>
-        <Banner tone="warning" title={t("customer.notFoundTitle")}>
-          <p>{t("customer.notFoundBody")}</p>
-        </Banner>
-      </Page>
-    );
-  }
   return (
     <Page
       title={data.title}
