@@ -50,7 +50,10 @@ describe("catalogs split by page", () => {
   it("no key is defined by two pages", () => {
     const owners = new Map<string, string>();
     const twice: string[] = [];
-    for (const page of pages) for (const key of Object.keys(PAGE_CATALOGS[page].en)) owners.has(key) ? twice.push(key) : owners.set(key, page);
+    for (const page of pages) for (const key of Object.keys(PAGE_CATALOGS[page].en)) {
+      if (owners.has(key)) twice.push(key);
+      else owners.set(key, page);
+    }
     expect(twice).toEqual([]);
   });
 });
