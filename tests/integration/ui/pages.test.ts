@@ -172,6 +172,9 @@ describe("customers index", () => {
     expect(body.rows.map((r: { name: string }) => r.name)).toEqual(["Ana", "Olena Kovalenko"]);
     expect(body.rows[1]).toMatchObject({ numericId: "1", lifecycle: "lapsed", lifecycleLabel: "Lapsed", segment: "At risk", totalSpent: "€300.00", pAlive: "12%" });
     expect(body.tiers).toEqual(["Gold", "Silver"]);
+    // Every group's meaning, for the badges' hover and the legend under the list.
+    expect(Object.keys(body.definitions).sort()).toEqual(["lapsed", "loyal", "new", "regular"]);
+    expect(body.definitions.loyal.meaning).toBe("Returning customers, not yet frequent: the ones content and offers can move.");
   });
 
   it("survives anything typed into the address and says which filters it ignored", async () => {
@@ -194,6 +197,11 @@ describe("customer page", () => {
     expect(status).toBe(200);
     expect(body.title).toBe("Olena Kovalenko");
     expect(body.lifecycleLabel).toBe("Izgubljeni");
+    // The group says what it means where the merchant meets it, with the shop's own thresholds.
+    expect(body.definition).toMatchObject({ label: "Izgubljeni", meaning: expect.stringContaining("Prestali kupovati") });
+    expect(body.definition?.criteria).toContain("30\u00a0%");
+    // Value per year from past orders, next to what was spent so far (was "Historic value" × lifespan).
+    expect(body.value.valuePerYearFormula).toMatch(/^Iz prošlih narudžbi: prosječna narudžba .* × .* narudžbi godišnje$/);
     expect(body.reason).toBe("3 narudžbe, zadnja prije 212 dana, obično kupuje svakih 40 dana; vjerojatnost da još kupuje ovdje samo je 12\u00a0% (manje od 30\u00a0%).");
     expect(body.rfm).toMatchObject({ r: 1, f: 4, m: 5, segment: "U riziku" });
     // Three purchase days, 212 days apart in total: x = 2 repeat days, t_x = 212 days.
@@ -229,7 +237,8 @@ describe("segments", () => {
     expect(body.segments.map((s: { key: string }) => s.key)).toEqual(["champions", "at_risk", "need_attention", "new"]);
     // Olena (lapsed) and Ivan (new) carry their own group's tag; Ana's tag is stale; Petar has none.
     expect(body.writeBack).toMatchObject({ scored: 4, upToDate: 2, upToDatePercent: 50 });
-    expect(body.groups.find((g) => g.key === "lapsed")?.definition).toContain("30%");
+    expect(body.groups.find((g) => g.key === "lapsed")?.definition.criteria).toContain("30%");
+    expect(body.groups.find((g) => g.key === "regular")?.definition.meaning).toBe("Steady, frequent buyers.");
   });
 
   it("rejects bad thresholds field by field and saves nothing", async () => {

@@ -122,10 +122,25 @@ describe("keys used in the admin pages", () => {
   });
 });
 
+describe("words merchants read right", () => {
+  for (const locale of SUPPORTED_LOCALES) {
+    it(`${locale}: no RFM cell is named like a lifecycle group (a customer page showed "Lapsed", "Segment: Loyal" at once)`, () => {
+      const messages = catalog(locale);
+      const groups = LIFECYCLE_GROUPS.map((g) => messages[`lifecycle.${g}`].toLocaleLowerCase(locale));
+      const clashes = RFM_SEGMENTS.flatMap((s) => {
+        const cell = messages[`rfm.segment.${s}`].toLocaleLowerCase(locale);
+        return groups.filter((group) => cell.includes(group) || group.includes(cell)).map((group) => `${s}: ${cell} ~ ${group}`);
+      });
+      expect(clashes).toEqual([]);
+    });
+  }
+});
+
 describe("keys built at run time", () => {
   const families: Record<string, readonly string[]> = {
     lifecycle: LIFECYCLE_GROUPS,
     "lifecycle.definition": LIFECYCLE_GROUPS,
+    "lifecycle.meaning": LIFECYCLE_GROUPS,
     "rfm.segment": RFM_SEGMENTS,
     "rfm.action": RFM_SEGMENTS,
     "customers.filter": ["sort", "direction", "after", "before", "query", "lifecycle", "rfmSegment", "tier", "pAliveMin", "pAliveMax", "clvMin", "clvMax", "hasBirthday"],
