@@ -12,7 +12,8 @@ import { FollowUpQueue } from "../components/feedback/FollowUpQueue";
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, locale, url } = await pageContext(request);
   const overview = await feedbackOverview(shop, parseOverviewParams(url.searchParams), locale, new Date());
-  return json({ ...overview, messages: pageMessages(locale, ["feedback"]) });
+  // The ranges travel with the data: a *.server module's exports do not exist in the browser.
+  return json({ ...overview, ranges: RANGES, messages: pageMessages(locale, ["feedback"]) });
 };
 
 function FeedbackContent() {
@@ -41,7 +42,7 @@ function FeedbackContent() {
           <Select
             label={t("feedback.range.label")}
             labelInline
-            options={RANGES.map((days) => ({ value: String(days), label: t(`feedback.range.${days}`) }))}
+            options={data.ranges.map((days) => ({ value: String(days), label: t(`feedback.range.${days}`) }))}
             value={String(data.params.range)}
             onChange={(value) => change({ range: value })}
           />

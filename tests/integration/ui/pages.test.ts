@@ -7,6 +7,8 @@ import { loader as customerLoader } from "../../../app/routes/app.customers.$id"
 import { loader as segmentsLoader, action as segmentsAction } from "../../../app/routes/app.segments";
 import { loader as settingsLoader, action as settingsAction } from "../../../app/routes/app.settings";
 import { loader as exportLoader } from "../../../app/routes/app.settings.export";
+import { loader as loginLoader, action as loginAction } from "../../../app/routes/auth.login/route";
+import { TEST_APP_URL } from "../../support/test-env";
 import { resetDatabase } from "../../support/fixtures";
 import { monthlyTrend } from "../../../app/models/dashboard-views.server";
 import { appRequest, call, installShop } from "./support";
@@ -101,6 +103,18 @@ describe("authentication", () => {
       const { status } = await call(customersLoader, await appRequest(SHOP, "/app/customers", { token }));
       expect(status).not.toBe(200);
     }
+  });
+});
+
+describe("login page", () => {
+  it("speaks the browser's language and names the problem with a typed shop domain by key", async () => {
+    const page = await call<SerializeFrom<typeof loginLoader>>(loginLoader, new Request(`${TEST_APP_URL}/auth/login`, { headers: { "Accept-Language": "uk-UA,uk;q=0.9" } }));
+    expect(page.status).toBe(200);
+    expect(page.body.locale).toBe("uk");
+    expect(page.body.messages["login.title"]).toBe("Увійти в Kinship");
+    const form = new URLSearchParams({ shop: "not a shop" });
+    const post = await call<SerializeFrom<typeof loginAction>>(loginAction, new Request(`${TEST_APP_URL}/auth/login`, { method: "POST", body: form, headers: { "Content-Type": "application/x-www-form-urlencoded" } }));
+    expect(post.body.error).toBe("login.invalidShop");
   });
 });
 
