@@ -58,6 +58,21 @@ function toDate(value: Date | string | number | null | undefined): Date | null {
   return Number.isNaN(date.getTime()) ? null : date;
 }
 
+// Signs several currencies write the same way: where the locale only knows a currency's code, its sign is used
+// instead (UAH is "₴" for an English admin, not "UAH"), unless the sign would not say which currency it is.
+const SHARED_SIGNS = new Set(["$", "kr", "£", "¥", "Rs", "₨", "R"]);
+
+function currencyDisplay(locale: Locale, currency: string): "symbol" | "narrowSymbol" {
+  const sign = (display: "symbol" | "narrowSymbol") =>
+    new Intl.NumberFormat(locale, { style: "currency", currency, currencyDisplay: display }).formatToParts(0).find((p) => p.type === "currency")?.value;
+  const narrow = sign("narrowSymbol");
+  return sign("symbol") === currency && narrow && narrow !== currency && !SHARED_SIGNS.has(narrow) ? "narrowSymbol" : "symbol";
+}
+
+/**
+ * Money in the shop's currency, written the admin's way: "$1,234.50", "1 234,50 ₴", "₴1,234.50" (UAH for an
+ * English admin). The one money format of the admin: pages, previews and charts all call this.
+ */
 export function formatMoney(amount: number | null | undefined, ctx: Pick<ShopFormatContext, "locale" | "currency">, options: { compact?: boolean } = {}): string {
   if (amount === null || amount === undefined || !Number.isFinite(amount)) return "—";
   if (!isValidCurrency(ctx.currency)) {
@@ -68,6 +83,7 @@ export function formatMoney(amount: number | null | undefined, ctx: Pick<ShopFor
     new Intl.NumberFormat(ctx.locale, {
       style: "currency",
       currency: ctx.currency,
+      currencyDisplay: currencyDisplay(ctx.locale, ctx.currency),
       ...(options.compact ? { notation: "compact", maximumFractionDigits: 1 } : {}),
     }),
   ).format(amount);
@@ -82,8 +98,10 @@ export function formatNumber(value: number | null | undefined, locale: Locale, o
 /** The currency's symbol as the locale writes it ("€", "₴", "US$"), or the code itself. */
 export function currencySymbol(locale: Locale, currency: string): string {
   if (!isValidCurrency(currency)) return currency;
-  const parts = cached(`money|${locale}|${currency}|`, () => new Intl.NumberFormat(locale, { style: "currency", currency })) as Intl.NumberFormat;
-  return parts.formatToParts(0).find((p) => p.type === "currency")?.value ?? currency;
+  const format = cached(`money|${locale}|${currency}|`, () =>
+    new Intl.NumberFormat(locale, { style: "currency", currency, currencyDisplay: currencyDisplay(locale, currency) }),
+  ) as Intl.NumberFormat;
+  return format.formatToParts(0).find((p) => p.type === "currency")?.value ?? currency;
 }
 
 /** A share 0..1 as a percentage ("37%", "37.5 %" in some locales). */
@@ -148,6 +166,17 @@ export function utcOffset(timeZone: string, at: Date = new Date()): string {
   return name === "GMT" ? "UTC+00:00" : name.replace("GMT", "UTC");
 }
 
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
+
+/** "45 min", "5 hr", "3 days" in the admin's language: minutes below an hour, hours below two days, days after; rounded down. */
+export function formatDuration(ms: number, locale: Locale): string {
+  const value = Math.max(0, Number.isFinite(ms) ? ms : 0);
+  const [unit, size] = value < HOUR_MS ? (["minute", MINUTE_MS] as const) : value < 2 * DAY_MS ? (["hour", HOUR_MS] as const) : (["day", DAY_MS] as const);
+  return cached(`duration|${locale}|${unit}`, () => new Intl.NumberFormat(locale, { style: "unit", unit, unitDisplay: "short" })).format(Math.floor(value / size));
+}
+
 /** Whole days between two instants (b − a), for "last order 12 days ago". */
 export function daysBetween(a: Date, b: Date): number {
   return Math.floor((b.getTime() - a.getTime()) / 86_400_000);
@@ -163,6 +192,7 @@ export function shopFormatter(ctx: ShopFormatContext) {
     dateTime: (value: Date | string | number | null | undefined) => formatDateTime(value, ctx),
     calendarDate: (day: string | null | undefined) => formatCalendarDate(day, ctx.locale),
     monthLabel: (month: string) => formatMonth(month, ctx.locale),
+    duration: (ms: number) => formatDuration(ms, ctx.locale),
   };
 }
 

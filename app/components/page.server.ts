@@ -6,6 +6,10 @@ import { authenticate } from "../shopify.server";
 import db from "../db.server";
 import { messagesFor, resolveLocale, type Locale } from "../i18n";
 import { shopFormatter, type ShopFormatter } from "../formatting";
+import { lifecycleDefinitions } from "../i18n/lifecycle-definitions";
+import { getShop } from "../models/shop.server";
+import { readEditableSettings } from "../models/shop-settings.server";
+import { readModelState } from "../models/model-state-views.server";
 
 export interface PageContext {
   shop: string;
@@ -40,4 +44,14 @@ export async function pageContext(request: Request): Promise<PageContext> {
 /** The messages a page's components need, plus the shared ones. */
 export function pageMessages(locale: Locale, prefixes: readonly string[]) {
   return messagesFor(locale, ["common", "form", ...prefixes]);
+}
+
+/**
+ * Each lifecycle group's meaning and the shop's own thresholds for it, for every page that shows the groups
+ * (hover on a badge, the customers list's legend, the customer page).
+ */
+export async function lifecycleGroupDefinitions(ctx: Pick<PageContext, "shop" | "locale" | "format">) {
+  const row = await getShop(ctx.shop);
+  const typical = readModelState(row?.modelState).cadence?.typicalIntervalDays ?? null;
+  return lifecycleDefinitions(ctx.locale, readEditableSettings(row?.settings).lifecycle, typical, ctx.format);
 }

@@ -1,36 +1,23 @@
 /**
  * Admin UI strings in English, Ukrainian, Russian and Croatian. English is the source and the fallback for
- * any key a translation lacks. Two catalogs per language are merged: `locales/` (navigation and the pages
- * other issues build) and `admin/` (dashboard, customers, segments, settings), so parallel work on
- * different pages never edits the same file.
+ * any key a translation lacks. The catalogs are split by page (see ./catalogs.ts) and merged per language here.
  *
  * Plural messages are keys ending in an Intl.PluralRules category (`customers.count.one`,
  * `customers.count.few`, …): each language lists the categories its grammar has, see `translatePlural`.
  */
-import en from "./locales/en.json";
-import uk from "./locales/uk.json";
-import ru from "./locales/ru.json";
-import hr from "./locales/hr.json";
-import adminEn from "./admin/en.json";
-import adminUk from "./admin/uk.json";
-import adminRu from "./admin/ru.json";
-import adminHr from "./admin/hr.json";
+import { englishCatalog, PAGE_CATALOGS } from "./catalogs";
 import { formatCount, interpolate, pluralKey, type Messages } from "./translator";
 
 export const SUPPORTED_LOCALES = ["en", "uk", "ru", "hr"] as const;
 export type Locale = (typeof SUPPORTED_LOCALES)[number];
 
-const english = { ...en, ...adminEn };
+const english = englishCatalog;
 export type MessageKey = keyof typeof english;
 /** Base names of plural messages: "x" when "x.other" exists. */
 export type PluralKey = { [K in MessageKey]: K extends `${infer Base}.other` ? Base : never }[MessageKey];
 
-const catalogs: Record<Locale, Messages> = {
-  en: english,
-  uk: { ...uk, ...adminUk },
-  ru: { ...ru, ...adminRu },
-  hr: { ...hr, ...adminHr },
-};
+const merged = (locale: Locale): Messages => Object.assign({}, ...Object.values(PAGE_CATALOGS).map((pages) => pages[locale]));
+const catalogs: Record<Locale, Messages> = { en: english, uk: merged("uk"), ru: merged("ru"), hr: merged("hr") };
 
 /** Shopify passes the admin user's locale as `?locale=uk-UA`; anything unknown falls back to English. */
 export function resolveLocale(requested: string | null | undefined): Locale {

@@ -1,19 +1,19 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link as RemixLink, useLoaderData } from "@remix-run/react";
-import { BlockStack, Box, Card, EmptyState, FooterHelp, InlineGrid, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
+import { BlockStack, Box, Card, EmptyState, FooterHelp, InlineGrid, InlineStack, Layout, Link, Page, Text, Tooltip } from "@shopify/polaris";
 import { refreshShopInfo } from "../jobs/on-install.server";
 import { dashboardView } from "../models/dashboard-views.server";
 import db from "../db.server";
 import { translate, translatePlural } from "../i18n";
 import { shopFormatter } from "../formatting";
-import { pageContext, pageMessages } from "../components/page.server";
+import { lifecycleGroupDefinitions, pageContext, pageMessages } from "../components/page.server";
 import { runBackfillAction, syncStatusProps } from "../components/sync-status.server";
 import { I18nProvider, useAppPath, useI18n } from "../components/I18n";
 import { SyncStatusCard } from "../components/SyncStatusCard";
 import { KinshipBarChart, KinshipDonutChart, KinshipLineChart } from "../components/charts/Charts";
 import { chartStylesLink } from "../components/charts/styles";
 import { MetricTile } from "../components/MetricTile";
-import { EMPTY_STATE_IMAGE, LIFECYCLE_COLORS } from "../components/lifecycle";
+import { EMPTY_STATE_IMAGE, LIFECYCLE_COLORS, type LifecycleKey } from "../components/lifecycle";
 
 export const links = () => [chartStylesLink];
 
@@ -39,7 +39,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   // The context read the row before a possible refresh; use the fresh currency and zone.
   const formatCtx = info ? { ...ctx, currency: info.currencyCode, timeZone: info.ianaTimezone } : ctx;
   const f = info ? shopFormatter({ locale, currency: info.currencyCode, timeZone: info.ianaTimezone }) : format;
-  const view = await dashboardView(shop);
+  const [view, definitions] = await Promise.all([dashboardView(shop), lifecycleGroupDefinitions({ shop, locale, format: f })]);
   const { live, model } = view;
 
   const predicted = model.insights?.predictedRevenue12Months ?? null;
@@ -99,6 +99,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
         count: g.count,
         formatted: f.number(g.count),
         share: lifecycleTotal ? f.percent(g.count / lifecycleTotal, 0) : "",
+        // The group's meaning, on hover.
+        meaning: g.key && g.key in definitions ? definitions[g.key as LifecycleKey].meaning : null,
       })),
     },
     tiers: view.tiers.map((g) => ({ label: g.key ?? translate(locale, "dashboard.noTier"), count: g.count })),
@@ -263,9 +265,11 @@ function LifecycleCard({ data }: { data: Data }) {
           {groups.map((g) => (
             <InlineStack key={g.key ?? "none"} align="space-between">
               {g.key ? (
-                <RemixLink to={path("/app/customers", { lifecycle: g.key })} style={{ color: "inherit" }}>
-                  {g.label}
-                </RemixLink>
+                <Tooltip content={g.meaning}>
+                  <RemixLink to={path("/app/customers", { lifecycle: g.key })} style={{ color: "inherit" }}>
+                    {g.label}
+                  </RemixLink>
+                </Tooltip>
               ) : (
                 <Text as="span" tone="subdued">
                   {g.label}

@@ -19,24 +19,24 @@ import {
 import { customerView } from "../models/customer-views.server";
 import { translate, translatePlural } from "../i18n";
 import { lifecycleReasonText } from "../i18n/lifecycle-reason";
-import { pageContext, pageMessages } from "../components/page.server";
+import { lifecycleGroupDefinitions, pageContext, pageMessages } from "../components/page.server";
+import { LifecycleBadge } from "../components/LifecycleBadge";
 import { I18nProvider, useAppPath, useI18n } from "../components/I18n";
-import { LIFECYCLE_BADGE_TONE, type LifecycleKey } from "../components/lifecycle";
+import type { LifecycleKey } from "../components/lifecycle";
 import { MetricTile } from "../components/MetricTile";
+import { notFound } from "../components/RouteError";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
-  const { shop, locale, format: f } = await pageContext(request);
+  const ctx = await pageContext(request);
+  const { shop, locale, format: f } = ctx;
   const messages = pageMessages(locale, ["customer", "lifecycle", "rfm", "issued"]);
-  const view = await customerView(shop, params.id ?? "");
-  if (!view) {
-    return json({ found: false as const, locale, messages, title: translate(locale, "customer.notFoundTitle") }, { status: 404 });
-  }
+  const [view, definitions] = await Promise.all([customerView(shop, params.id ?? ""), lifecycleGroupDefinitions(ctx)]);
+  if (!view) throw notFound("customer");
   const c = view.customer;
   const name = [c.firstName, c.lastName].filter(Boolean).join(" ") || c.email || translate(locale, "customers.unnamed");
   const model = view.model.model;
   const s = view.summary;
   return json({
-    found: true as const,
     locale,
     messages,
     title: name,
@@ -47,6 +47,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     shopifyRfmGroup: c.shopifyRfmGroup,
     tags: c.tags.split(",").map((tag) => tag.trim()).filter(Boolean),
     lifecycle: c.lifecycle,
+    definition: c.lifecycle && c.lifecycle in definitions ? definitions[c.lifecycle as LifecycleKey] : null,
     lifecycleLabel: c.lifecycle ? translate(locale, `lifecycle.${c.lifecycle}` as "lifecycle.new") : translate(locale, "lifecycle.unscored"),
     reason: view.reason.reason ? lifecycleReasonText(view.reason.reason, locale) : view.reason.text,
     lapsedSince: c.lapsedSince ? f.date(c.lapsedSince) : null,
@@ -65,12 +66,13 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       orders: translatePlural(locale, "customer.orders", c.orderCount),
       firstOrder: c.firstOrderAt ? f.date(c.firstOrderAt) : null,
       lastOrder: c.lastOrderAt ? f.date(c.lastOrderAt) : null,
-      historicClv: f.money(c.historicClv),
-      historicFormula: view.historic
-        ? translate(locale, "customer.historicFormula", {
+      // What the past orders are worth per year (AOV × orders a year); the lifetime figure multiplies it by the
+      // shop's lifespan, which made "Historic value" read as smaller than what the customer had already spent.
+      valuePerYear: view.historic ? f.money(view.historic.averageOrderValue * view.historic.purchaseFrequencyPerYear) : "—",
+      valuePerYearFormula: view.historic
+        ? translate(locale, "customer.valuePerYearFormula", {
             aov: f.money(view.historic.averageOrderValue),
             frequency: f.number(view.historic.purchaseFrequencyPerYear, { maximumFractionDigits: 2 }),
-            lifespan: f.number(view.historic.lifespanYears, { maximumFractionDigits: 1 }),
           })
         : null,
       predictedClv: c.predictedClv === null ? null : f.money(c.predictedClv),
@@ -142,7 +144,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   });
 };
 
-type Found = Extract<ReturnType<typeof useLoaderData<typeof loader>>, { found: true }>;
+type Found = ReturnType<typeof useLoaderData<typeof loader>>;
 
 function ValueCard({ data }: { data: Found }) {
   const { t } = useI18n();
@@ -155,7 +157,7 @@ function ValueCard({ data }: { data: Found }) {
         </Text>
         <InlineGrid columns={{ xs: 1, sm: 3 }} gap="400">
           <MetricTile label={t("customer.totalSpent")} value={v.totalSpent} help={v.orders} />
-          <MetricTile label={t("customer.historicClv")} value={v.historicClv} help={v.historicFormula ?? undefined} />
+          <MetricTile label={t("customer.valuePerYear")} value={v.valuePerYear} help={v.valuePerYearFormula ?? undefined} />
           <MetricTile
             label={t("customer.predictedClv")}
             value={v.predictedClv ?? "—"}
@@ -343,8 +345,22 @@ function SideCards({ data }: { data: Found }) {
             {t("customer.groupTitle")}
           </Text>
           <InlineStack>
-            {data.lifecycle ? <Badge tone={LIFECYCLE_BADGE_TONE[data.lifecycle as LifecycleKey]}>{data.lifecycleLabel}</Badge> : <Badge>{data.lifecycleLabel}</Badge>}
+            {data.lifecycle && data.definition ? (
+              <LifecycleBadge group={data.lifecycle as LifecycleKey} definition={data.definition} />
+            ) : (
+              <Badge>{data.lifecycleLabel}</Badge>
+            )}
           </InlineStack>
+          {data.definition ? (
+            <BlockStack gap="050">
+              <Text as="p" fontWeight="semibold">
+                {data.definition.meaning}
+              </Text>
+              <Text as="p" tone="subdued" variant="bodySm">
+                {data.definition.criteria}
+              </Text>
+            </BlockStack>
+          ) : null}
           <Text as="p">{data.reason ?? t("customer.notScored")}</Text>
           {data.lapsedSince ? (
             <Text as="p" tone="subdued">
@@ -426,20 +442,11 @@ function CustomerContent() {
   const data = useLoaderData<typeof loader>();
   const { t } = useI18n();
   const path = useAppPath();
-  if (!data.found) {
-    return (
-      <Page title={data.title} backAction={{ content: t("customer.back"), url: path("/app/customers") }}>
-        <Banner tone="warning" title={t("customer.notFoundTitle")}>
-          <p>{t("customer.notFoundBody")}</p>
-        </Banner>
-      </Page>
-    );
-  }
   return (
     <Page
       title={data.title}
       backAction={{ content: t("customer.back"), url: path("/app/customers") }}
-      titleMetadata={data.lifecycle ? <Badge tone={LIFECYCLE_BADGE_TONE[data.lifecycle as LifecycleKey]}>{data.lifecycleLabel}</Badge> : undefined}
+      titleMetadata={data.lifecycle && data.definition ? <LifecycleBadge group={data.lifecycle as LifecycleKey} definition={data.definition} /> : undefined}
       secondaryActions={[{ content: t("customer.openInShopify"), url: `shopify:admin/customers/${data.numericId}`, target: "_top", external: false }]}
     >
       <Layout>

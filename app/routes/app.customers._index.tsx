@@ -2,7 +2,6 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData, useLocation, useNavigate, useNavigation } from "@remix-run/react";
 import {
-  Badge,
   Banner,
   BlockStack,
   Card,
@@ -26,20 +25,27 @@ import { LIFECYCLE_GROUPS } from "../retention/segments/lifecycle";
 import { RFM_SEGMENTS } from "../retention/segments/rfm";
 import { translate, translatePlural } from "../i18n";
 import { currencySymbol } from "../formatting";
-import { pageContext, pageMessages } from "../components/page.server";
+import { lifecycleGroupDefinitions, pageContext, pageMessages } from "../components/page.server";
+import { LifecycleBadge, LifecycleLegend } from "../components/LifecycleBadge";
 import { I18nProvider, useAppPath, useI18n } from "../components/I18n";
-import { EMPTY_STATE_IMAGE, LIFECYCLE_BADGE_TONE, type LifecycleKey } from "../components/lifecycle";
+import { EMPTY_STATE_IMAGE, type LifecycleKey } from "../components/lifecycle";
 import { numericShopifyId } from "../models/customer-views.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { shop, locale, format, url, currency: currencyCode } = await pageContext(request);
+  const ctx = await pageContext(request);
+  const { shop, locale, format, url, currency: currencyCode } = ctx;
   const parsed = parseCustomerListSearch(url.searchParams);
-  const [page, tiers] = await Promise.all([listCustomers(shop, { ...parsed.params, withTotal: true }), listTierNames(shop)]);
+  const [page, tiers, definitions] = await Promise.all([
+    listCustomers(shop, { ...parsed.params, withTotal: true }),
+    listTierNames(shop),
+    lifecycleGroupDefinitions(ctx),
+  ]);
   const shopHasCustomers = page.total !== 0 || (await listCustomers(shop, { limit: 1 })).customers.length > 0;
   return json({
     locale,
     messages: pageMessages(locale, ["customers", "lifecycle", "rfm.segment"]),
     title: translate(locale, "customers.title"),
+    definitions,
     values: parsed.values,
     invalid: parsed.invalid.map((field) => translate(locale, `customers.filter.${field}` as "customers.filter.sort")),
     tiers,
@@ -377,7 +383,7 @@ function CustomerTable({ data }: { data: Data }) {
             </BlockStack>
           </IndexTable.Cell>
           <IndexTable.Cell>
-            {row.lifecycle ? <Badge tone={LIFECYCLE_BADGE_TONE[row.lifecycle as LifecycleKey]}>{row.lifecycleLabel}</Badge> : <Text as="span" tone="subdued">{row.lifecycleLabel}</Text>}
+            {row.lifecycle ? <LifecycleBadge group={row.lifecycle as LifecycleKey} definition={data.definitions[row.lifecycle as LifecycleKey]} /> : <Text as="span" tone="subdued">{row.lifecycleLabel}</Text>}
           </IndexTable.Cell>
           <IndexTable.Cell>{row.segment}</IndexTable.Cell>
           <IndexTable.Cell>{row.tier}</IndexTable.Cell>
@@ -431,6 +437,14 @@ function CustomersContent({ data }: { data: Data }) {
             <CustomerTable data={data} />
           </Card>
         )}
+        <Card>
+          <BlockStack gap="300">
+            <Text as="h2" variant="headingMd">
+              {t("customers.groupsTitle")}
+            </Text>
+            <LifecycleLegend definitions={data.definitions} />
+          </BlockStack>
+        </Card>
       </BlockStack>
     </Page>
   );

@@ -1,5 +1,5 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { useActionData, useLoaderData, useLocation, useNavigation, useSubmit } from "@remix-run/react";
+import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import {
   Badge,
   Banner,
@@ -18,6 +18,9 @@ import {
 import { useState } from "react";
 import { authenticate } from "../shopify.server";
 import { resolveLocale } from "../i18n";
+import { pageContext, pageMessages } from "../components/page.server";
+import { I18nProvider, useAppPath, useI18n } from "../components/I18n";
+import { notFound } from "../components/RouteError";
 import { getFeedback, linkCompensation, MAX_NOTE_LENGTH, reopenFeedback, resolveFeedback, saveNote } from "../models/feedback.server";
 import { getRule } from "../models/rules.server";
 import { feedbackItemView } from "../components/feedback/detail.server";
@@ -25,51 +28,11 @@ import { translator } from "../components/feedback/overview.server";
 import { issueCompensation, type CompensationIssuer } from "../components/feedback/rewards.server";
 import { CommentText } from "../components/feedback/CommentText";
 
-function notFound(): never {
-  throw new Response("Not found", { status: 404 });
-}
-
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const locale = resolveLocale(new URL(request.url).searchParams.get("locale"));
-  const view = await feedbackItemView(session.shop, params.id ?? "", locale, new Date());
-  if (!view) notFound();
-  const t = translator(locale);
-  return json({
-    view,
-    text: {
-      back: t("feedback.title"),
-      answer: t("feedback.detail.answer"),
-      comment: t("feedback.detail.comment"),
-      noComment: t("feedback.detail.noComment"),
-      customer: t("feedback.detail.customer"),
-      guest: t("feedback.detail.guest"),
-      unknownCustomer: t("feedback.detail.unknownCustomer"),
-      predictedClv: t("feedback.detail.predictedClv"),
-      totalSpent: t("feedback.detail.totalSpent"),
-      orders: t("feedback.detail.orders"),
-      noOrders: t("feedback.detail.noOrders"),
-      colOrder: t("feedback.detail.colOrder"),
-      colDate: t("feedback.detail.colDate"),
-      colTotal: t("feedback.detail.colTotal"),
-      thisOrder: t("feedback.detail.thisOrder"),
-      compensation: t("feedback.detail.compensation"),
-      compensationHelp: t("feedback.detail.compensationHelp"),
-      compensationPick: t("feedback.detail.compensationPick"),
-      compensationChoose: t("feedback.detail.compensationChoose"),
-      compensationNone: t("feedback.detail.compensationNone"),
-      compensationIssue: t("feedback.detail.compensationIssue"),
-      compensationGuest: t("feedback.detail.compensationGuest"),
-      note: t("feedback.detail.note"),
-      noteHelp: t("feedback.detail.noteHelp"),
-      saveNote: t("feedback.detail.saveNote"),
-      resolve: t("feedback.detail.resolve"),
-      reopen: t("feedback.detail.reopen"),
-      status: t("feedback.detail.status"),
-      firstResponse: t("feedback.detail.firstResponse"),
-      saved: t("feedback.detail.saved"),
-    },
-  });
+  const { shop, locale } = await pageContext(request);
+  const view = await feedbackItemView(shop, params.id ?? "", locale, new Date());
+  if (!view) throw notFound("feedback");
+  return json({ view, locale, messages: pageMessages(locale, ["feedback"]) });
 };
 
 export type ItemActionResult =
@@ -95,7 +58,7 @@ export function createFeedbackItemAction(overrides: Partial<FeedbackItemDeps> = 
     const shop = session.shop;
     const t = translator(resolveLocale(new URL(request.url).searchParams.get("locale")));
     const feedback = await getFeedback(shop, params.id ?? "");
-    if (!feedback) notFound();
+    if (!feedback) throw notFound("feedback");
     const form = await request.formData();
     const intent = String(form.get("intent") ?? "");
     const now = deps.now();
@@ -135,31 +98,31 @@ export function createFeedbackItemAction(overrides: Partial<FeedbackItemDeps> = 
         return json<ItemActionResult>({ ok: true, intent });
       }
       default:
-        return fail({ form: `Unknown intent: ${intent.slice(0, 40)}` });
+        return fail({ form: t("common.unknownAction") });
     }
   };
 }
 
 export const action = createFeedbackItemAction();
 
-export default function FeedbackItemPage() {
-  const { view, text } = useLoaderData<typeof loader>();
+function FeedbackItemContent() {
+  const { view } = useLoaderData<typeof loader>();
+  const { t } = useI18n();
+  const path = useAppPath();
   const result = useActionData<typeof action>() as ItemActionResult | undefined;
   const navigation = useNavigation();
-  const location = useLocation();
   const submit = useSubmit();
   const send = (intent: string, fields: Record<string, string> = {}) => submit({ intent, ...fields }, { method: "post" });
   const busy = (intent: string) => navigation.state !== "idle" && navigation.formData?.get("intent") === intent;
   const [note, setNote] = useState(view.note);
   const [ruleId, setRuleId] = useState("");
   const errors = result && !result.ok ? result.errors : {};
-  const locale = new URLSearchParams(location.search).get("locale");
-  const backUrl = `/app/feedback${locale ? `?locale=${encodeURIComponent(locale)}` : ""}`;
+  const backUrl = path("/app/feedback");
 
   return (
     <Page
       title={view.title}
-      backAction={{ content: text.back, url: backUrl }}
+      backAction={{ content: t("feedback.title"), url: backUrl }}
       titleMetadata={<Badge tone={view.status.badge.tone}>{view.status.badge.label}</Badge>}
     >
       <Layout>
@@ -170,7 +133,7 @@ export default function FeedbackItemPage() {
               <BlockStack gap="300">
                 <InlineStack align="space-between" blockAlign="center">
                   <Text as="h2" variant="headingMd">
-                    {text.answer}
+                    {t("feedback.detail.answer")}
                   </Text>
                   <Text as="span" variant="headingLg">
                     {view.answer.scoreText}
@@ -185,9 +148,9 @@ export default function FeedbackItemPage() {
                 ) : null}
                 <BlockStack gap="100">
                   <Text as="h3" variant="headingSm">
-                    {text.comment}
+                    {t("feedback.detail.comment")}
                   </Text>
-                  <CommentText text={view.answer.comment} empty={text.noComment} />
+                  <CommentText text={view.answer.comment} empty={t("feedback.detail.noComment")} />
                 </BlockStack>
                 <Text as="p" tone="subdued" variant="bodySm">
                   {view.answer.received}
@@ -198,14 +161,14 @@ export default function FeedbackItemPage() {
             <Card>
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">
-                  {text.orders}
+                  {t("feedback.detail.orders")}
                 </Text>
                 {view.customer && view.customer.orders.length ? (
                   <>
                     <DataTable
                       columnContentTypes={["text", "text", "numeric"]}
-                      headings={[text.colOrder, text.colDate, text.colTotal]}
-                      rows={view.customer.orders.map((o) => [o.thisOrder ? `${o.label} · ${text.thisOrder}` : o.label, o.date, o.total])}
+                      headings={[t("feedback.detail.colOrder"), t("feedback.detail.colDate"), t("feedback.detail.colTotal")]}
+                      rows={view.customer.orders.map((o) => [o.thisOrder ? t("feedback.detail.orderThis", { order: o.label }) : o.label, o.date, o.total])}
                     />
                     {view.customer.ordersShown ? (
                       <Text as="p" tone="subdued" variant="bodySm">
@@ -215,7 +178,7 @@ export default function FeedbackItemPage() {
                   </>
                 ) : (
                   <Text as="p" tone="subdued">
-                    {view.customer ? text.noOrders : text.guest}
+                    {view.customer ? t("feedback.detail.noOrders") : t("feedback.detail.guest")}
                   </Text>
                 )}
               </BlockStack>
@@ -224,23 +187,23 @@ export default function FeedbackItemPage() {
             <Card>
               <BlockStack gap="300">
                 <TextField
-                  label={text.note}
+                  label={t("feedback.detail.note")}
                   value={note}
                   onChange={setNote}
                   multiline={4}
                   maxLength={5000}
                   showCharacterCount
-                  helpText={text.noteHelp}
+                  helpText={t("feedback.detail.noteHelp")}
                   error={errors.note}
                   autoComplete="off"
                 />
                 <InlineStack gap="200" align="end">
                   <Button onClick={() => send("note", { note })} loading={busy("note")}>
-                    {text.saveNote}
+                    {t("feedback.detail.saveNote")}
                   </Button>
                   {view.status.resolved ? null : (
                     <Button onClick={() => send("resolve", { note })} variant="primary" loading={busy("resolve")}>
-                      {text.resolve}
+                      {t("feedback.detail.resolve")}
                     </Button>
                   )}
                 </InlineStack>
@@ -254,7 +217,7 @@ export default function FeedbackItemPage() {
             <Card>
               <BlockStack gap="200">
                 <Text as="h2" variant="headingMd">
-                  {text.customer}
+                  {t("feedback.detail.customer")}
                 </Text>
                 {view.customer ? (
                   <>
@@ -264,12 +227,12 @@ export default function FeedbackItemPage() {
                     {view.customer.email ? <Text as="p">{view.customer.email}</Text> : null}
                     {view.customer.known ? null : (
                       <Text as="p" tone="subdued">
-                        {text.unknownCustomer}
+                        {t("feedback.detail.unknownCustomer")}
                       </Text>
                     )}
                     <InlineStack align="space-between">
                       <Text as="span" tone="subdued">
-                        {text.predictedClv}
+                        {t("feedback.detail.predictedClv")}
                       </Text>
                       <Text as="span" numeric>
                         {view.customer.predictedClv}
@@ -277,7 +240,7 @@ export default function FeedbackItemPage() {
                     </InlineStack>
                     <InlineStack align="space-between">
                       <Text as="span" tone="subdued">
-                        {text.totalSpent}
+                        {t("feedback.detail.totalSpent")}
                       </Text>
                       <Text as="span" numeric>
                         {view.customer.totalSpent}
@@ -289,7 +252,7 @@ export default function FeedbackItemPage() {
                   </>
                 ) : (
                   <Text as="p" tone="subdued">
-                    {text.guest}
+                    {t("feedback.detail.guest")}
                   </Text>
                 )}
               </BlockStack>
@@ -298,26 +261,26 @@ export default function FeedbackItemPage() {
             <Card>
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">
-                  {text.compensation}
+                  {t("feedback.detail.compensation")}
                 </Text>
                 {view.compensation.issued ? (
                   <Banner tone={view.compensation.issued.tone}>{view.compensation.issued.text}</Banner>
                 ) : !view.customer ? (
                   <Text as="p" tone="subdued">
-                    {text.compensationGuest}
+                    {t("feedback.detail.compensationGuest")}
                   </Text>
                 ) : view.compensation.options.length === 0 ? (
                   <Text as="p" tone="subdued">
-                    {text.compensationNone}
+                    {t("feedback.detail.compensationNone")}
                   </Text>
                 ) : (
                   <BlockStack gap="200">
                     <Text as="p" tone="subdued">
-                      {text.compensationHelp}
+                      {t("feedback.detail.compensationHelp")}
                     </Text>
                     <Select
-                      label={text.compensationPick}
-                      options={[{ label: text.compensationChoose, value: "" }, ...view.compensation.options]}
+                      label={t("feedback.detail.compensationPick")}
+                      options={[{ label: t("feedback.detail.compensationChoose"), value: "" }, ...view.compensation.options]}
                       value={ruleId}
                       onChange={setRuleId}
                       error={errors.ruleId}
@@ -328,7 +291,7 @@ export default function FeedbackItemPage() {
                         disabled={!view.compensation.canIssue}
                         loading={busy("compensate")}
                       >
-                        {text.compensationIssue}
+                        {t("feedback.detail.compensationIssue")}
                       </Button>
                     </Box>
                   </BlockStack>
@@ -339,17 +302,17 @@ export default function FeedbackItemPage() {
             <Card>
               <BlockStack gap="200">
                 <Text as="h2" variant="headingMd">
-                  {text.status}
+                  {t("feedback.detail.status")}
                 </Text>
                 <Text as="p">{view.status.text}</Text>
                 <Text as="p" tone="subdued">
-                  {text.firstResponse}: {view.status.firstResponse}
+                  {t("feedback.detail.firstResponseAt", { time: view.status.firstResponse })}
                 </Text>
                 {view.status.recovery ? <Text as="p">{view.status.recovery}</Text> : null}
                 {view.status.resolved ? (
                   <Box>
                     <Button onClick={() => send("reopen")} loading={busy("reopen")}>
-                      {text.reopen}
+                      {t("feedback.detail.reopen")}
                     </Button>
                   </Box>
                 ) : null}
@@ -361,3 +324,14 @@ export default function FeedbackItemPage() {
     </Page>
   );
 }
+
+export default function FeedbackItemPage() {
+  const data = useLoaderData<typeof loader>();
+  return (
+    <I18nProvider locale={data.locale} messages={data.messages}>
+      <FeedbackItemContent />
+    </I18nProvider>
+  );
+}
+
+export { RouteError as ErrorBoundary } from "../components/RouteError";

@@ -1,66 +1,24 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData, useLocation, useNavigate } from "@remix-run/react";
 import { Banner, BlockStack, InlineGrid, Layout, Page, Select } from "@shopify/polaris";
-import { authenticate } from "../shopify.server";
-import { resolveLocale } from "../i18n";
-import { feedbackOverview, parseOverviewParams, RANGES, translator } from "../components/feedback/overview.server";
+import { feedbackOverview, parseOverviewParams, RANGES } from "../components/feedback/overview.server";
+import { pageContext, pageMessages } from "../components/page.server";
+import { I18nProvider, useI18n } from "../components/I18n";
 import { MetricCard } from "../components/feedback/MetricCard";
 import { DistributionChart, TrendChart } from "../components/feedback/FeedbackCharts";
 import { ReasonsCard } from "../components/feedback/ReasonsCard";
 import { FollowUpQueue } from "../components/feedback/FollowUpQueue";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const url = new URL(request.url);
-  const locale = resolveLocale(url.searchParams.get("locale"));
-  const t = translator(locale);
-  const overview = await feedbackOverview(session.shop, parseOverviewParams(url.searchParams), locale, new Date());
-  return json({
-    ...overview,
-    text: {
-      title: t("feedback.title"),
-      subtitle: t("feedback.subtitle"),
-      range: t("feedback.range.label"),
-      ranges: RANGES.map((days) => ({ value: String(days), label: t(`feedback.range.${days}`) })),
-      emptyTitle: t("feedback.empty.title"),
-      emptyBody: t("feedback.empty.body"),
-      trendTitle: t("feedback.trend.title"),
-      trendEmpty: t("feedback.trend.empty"),
-      nps: t("feedback.metric.nps"),
-      csat: t("feedback.metric.csat"),
-      distributionTitle: t("feedback.distribution.title"),
-      distributionSeries: t("feedback.distribution.series"),
-      reasonsTitle: t("feedback.reasons.title"),
-      reasonsEmpty: t("feedback.reasons.empty"),
-      queue: {
-        title: t("feedback.queue.title"),
-        help: t("feedback.queue.help", { threshold: overview.threshold, target: overview.target }),
-        sort: t("feedback.queue.sort"),
-        sortValue: t("feedback.queue.sortValue"),
-        sortAge: t("feedback.queue.sortAge"),
-        show: t("feedback.queue.show"),
-        showOpen: t("feedback.queue.showOpen"),
-        showAll: t("feedback.queue.showAll"),
-        empty: t("feedback.queue.empty"),
-        truncated:
-          overview.queueTotal > overview.queueShown
-            ? t("feedback.queue.truncated", { shown: overview.queueShown, total: overview.queueTotal })
-            : null,
-        colCustomer: t("feedback.queue.colCustomer"),
-        colScore: t("feedback.queue.colScore"),
-        colReasons: t("feedback.queue.colReasons"),
-        colComment: t("feedback.queue.colComment"),
-        colValue: t("feedback.queue.colValue"),
-        colWaiting: t("feedback.queue.colWaiting"),
-        colStatus: t("feedback.queue.colStatus"),
-      },
-    },
-  });
+  const { shop, locale, url } = await pageContext(request);
+  const overview = await feedbackOverview(shop, parseOverviewParams(url.searchParams), locale, new Date());
+  // The ranges travel with the data: a *.server module's exports do not exist in the browser.
+  return json({ ...overview, ranges: RANGES, messages: pageMessages(locale, ["feedback"]) });
 };
 
-export default function FeedbackPage() {
+function FeedbackContent() {
   const data = useLoaderData<typeof loader>();
-  const { text } = data;
+  const { t } = useI18n();
   const navigate = useNavigate();
   const location = useLocation();
 
@@ -78,20 +36,20 @@ export default function FeedbackPage() {
   };
 
   return (
-    <Page title={text.title} subtitle={text.subtitle}>
+    <Page title={t("feedback.title")} subtitle={t("feedback.subtitle")}>
       <BlockStack gap="500">
         <InlineGrid columns={{ xs: 1, md: 3 }}>
           <Select
-            label={text.range}
+            label={t("feedback.range.label")}
             labelInline
-            options={text.ranges}
+            options={data.ranges.map((days) => ({ value: String(days), label: t(`feedback.range.${days}`) }))}
             value={String(data.params.range)}
             onChange={(value) => change({ range: value })}
           />
         </InlineGrid>
         {data.empty ? (
-          <Banner tone="info" title={text.emptyTitle}>
-            <p>{text.emptyBody}</p>
+          <Banner tone="info" title={t("feedback.empty.title")}>
+            <p>{t("feedback.empty.body")}</p>
           </Banner>
         ) : null}
         <InlineGrid columns={{ xs: 1, sm: 2, lg: 5 }} gap="400">
@@ -101,17 +59,18 @@ export default function FeedbackPage() {
         </InlineGrid>
         <Layout>
           <Layout.Section>
-            <TrendChart title={text.trendTitle} npsLabel={text.nps} csatLabel={text.csat} empty={text.trendEmpty} points={data.trend} />
+            <TrendChart points={data.trend} />
           </Layout.Section>
           <Layout.Section variant="oneThird">
-            <ReasonsCard title={text.reasonsTitle} empty={text.reasonsEmpty} reasons={data.reasons} />
+            <ReasonsCard reasons={data.reasons} />
           </Layout.Section>
           <Layout.Section>
-            <DistributionChart title={text.distributionTitle} seriesLabel={text.distributionSeries} counts={data.distribution} />
+            <DistributionChart counts={data.distribution} />
           </Layout.Section>
           <Layout.Section>
             <FollowUpQueue
-              labels={text.queue}
+              help={t("feedback.queue.help", { threshold: data.threshold, target: data.target })}
+              truncated={data.queueTotal > data.queueShown ? t("feedback.queue.truncated", { shown: data.queueShown, total: data.queueTotal }) : null}
               rows={data.queue}
               sort={data.params.sort}
               show={data.params.show}
@@ -131,3 +90,14 @@ export default function FeedbackPage() {
     </Page>
   );
 }
+
+export default function FeedbackPage() {
+  const data = useLoaderData<typeof loader>();
+  return (
+    <I18nProvider locale={data.locale} messages={data.messages}>
+      <FeedbackContent />
+    </I18nProvider>
+  );
+}
+
+export { RouteError as ErrorBoundary } from "../components/RouteError";

@@ -1,8 +1,8 @@
 import { Outlet } from "@remix-run/react";
-import vizStyles from "@shopify/polaris-viz/build/esm/styles.css";
+import { chartStylesLink } from "../components/charts/styles";
 
 /** /app/feedback: the overview (app.feedback._index) and one item (app.feedback.$id) share the chart styles. */
-export const links = () => [{ rel: "stylesheet", href: vizStyles }];
+export const links = () => [chartStylesLink];
 
 export default function FeedbackLayout() {
   return <Outlet />;

@@ -1,6 +1,6 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link as RemixLink, useLoaderData } from "@remix-run/react";
-import { Badge, BlockStack, Card, DataTable, InlineStack, Layout, Page, ProgressBar, Text } from "@shopify/polaris";
+import { BlockStack, Card, DataTable, InlineStack, Layout, Page, ProgressBar, Text } from "@shopify/polaris";
 import { rfmGrid, writeBackStatus } from "../models/segment-views.server";
 import { KINSHIP_TAG_PREFIX } from "../retention/segments/tags";
 import { lifecycleCounts } from "../models/dashboard-views.server";
@@ -8,21 +8,24 @@ import { getEditableSettings, lifecycleToForm } from "../models/shop-settings.se
 import { readModelState } from "../models/model-state-views.server";
 import db from "../db.server";
 import { translate } from "../i18n";
-import { pageContext, pageMessages } from "../components/page.server";
+import { lifecycleGroupDefinitions, pageContext, pageMessages } from "../components/page.server";
+import { LifecycleBadge } from "../components/LifecycleBadge";
 import { saveLifecycleForm } from "../components/lifecycle-settings.server";
 import { I18nProvider, useAppPath, useI18n } from "../components/I18n";
 import { RfmHeatmap } from "../components/RfmHeatmap";
 import { LifecycleSettingsForm, type LifecycleFormValues } from "../components/LifecycleSettingsForm";
-import { LIFECYCLE_BADGE_TONE, type LifecycleKey } from "../components/lifecycle";
+import type { LifecycleKey } from "../components/lifecycle";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { shop, locale, format: f } = await pageContext(request);
-  const [grid, groups, writeBack, settings, shopRow] = await Promise.all([
+  const ctx = await pageContext(request);
+  const { shop, locale, format: f } = ctx;
+  const [grid, groups, writeBack, settings, shopRow, definitions] = await Promise.all([
     rfmGrid(shop),
     lifecycleCounts(shop),
     writeBackStatus(shop),
     getEditableSettings(shop),
     db.shop.findUnique({ where: { shop }, select: { modelState: true } }),
+    lifecycleGroupDefinitions(ctx),
   ]);
   const model = readModelState(shopRow?.modelState);
   const lc = settings.lifecycle;
@@ -58,19 +61,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       })),
     groups: groups
       .filter((g) => g.key !== null)
-      .map((g) => ({
-        key: g.key as string,
-        label: translate(locale, `lifecycle.${g.key}` as "lifecycle.new"),
-        count: f.number(g.count),
-        definition: translate(locale, `lifecycle.definition.${g.key}` as "lifecycle.definition.new", {
-          threshold: f.percent(lc.pAliveThreshold, 0),
-          multiple: f.number(lc.intervalMultiple, { maximumFractionDigits: 1 }),
-          defaultDays: days(lc.defaultIntervalDays),
-          minOrders: days(lc.regularMinOrders),
-          minScore: String(lc.regularMinFrequencyScore),
-          typical: typical ? days(typical) : "—",
-        }),
-      })),
+      .map((g) => ({ key: g.key as LifecycleKey, count: f.number(g.count), definition: definitions[g.key as LifecycleKey] })),
     unscored: f.number(groups.find((g) => g.key === null)?.count ?? 0),
     typicalInterval: typical ? translate(locale, "segments.typicalInterval", { days: days(typical) }) : null,
     form: lifecycleToForm(lc),
@@ -147,10 +138,13 @@ function GroupsCard({ data }: { data: Data }) {
         {data.groups.map((g) => (
           <BlockStack key={g.key} gap="100">
             <InlineStack gap="200" blockAlign="center">
-              <Badge tone={LIFECYCLE_BADGE_TONE[g.key as LifecycleKey]}>{g.label}</Badge>
+              <LifecycleBadge group={g.key} definition={g.definition} />
               <RemixLink to={path("/app/customers", { lifecycle: g.key })}>{t("segments.groupCount", { count: g.count })}</RemixLink>
             </InlineStack>
-            <Text as="p">{g.definition}</Text>
+            <Text as="p" fontWeight="semibold">
+              {g.definition.meaning}
+            </Text>
+            <Text as="p">{g.definition.criteria}</Text>
           </BlockStack>
         ))}
         <Text as="p" tone="subdued">

@@ -336,7 +336,7 @@ function BirthdayImportCard({ data }: { data: Data }) {
           {t("import.help")}
         </Text>
         <Box background="bg-surface-secondary" padding="200" borderRadius="200">
-          <pre style={{ margin: 0, fontSize: 12 }}>{"anna@example.com,1990-03-08\n7408123904,1985-12-24"}</pre>
+          <pre style={{ margin: 0, fontSize: 12 }}>{t("import.example")}</pre>
         </Box>
         {readError ? (
           <Banner tone="critical">

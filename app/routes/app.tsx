@@ -5,7 +5,9 @@ import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { NavMenu } from "@shopify/app-bridge-react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css";
 import { authenticate } from "../shopify.server";
-import { polarisTranslations, resolveLocale, translate } from "../i18n";
+import { messagesFor, polarisTranslations, resolveLocale } from "../i18n";
+import { I18nProvider, useAppPath, useI18n } from "../components/I18n";
+import { LAYOUT_MESSAGE_PREFIXES } from "../components/RouteError";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
@@ -20,21 +22,31 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     locale,
     // Polaris ships no Ukrainian, Russian or Croatian strings: Kinship's own overlay on its English.
     polarisI18n: polarisTranslations(locale),
-    nav: {
-      customers: translate(locale, "nav.customers"),
-      segments: translate(locale, "nav.segments"),
-      rules: translate(locale, "nav.rules"),
-      feedback: translate(locale, "nav.feedback"),
-      settings: translate(locale, "nav.settings"),
-      dashboard: translate(locale, "nav.dashboard"),
-    },
+    // The navigation and the words every page's error boundary needs (a failed page has no messages of its own).
+    messages: messagesFor(locale, LAYOUT_MESSAGE_PREFIXES),
   });
 };
 
-export default function App() {
-  const { apiKey, appBridgeUrl, nav, locale, polarisI18n } = useLoaderData<typeof loader>();
+function Navigation() {
+  const { t } = useI18n();
   // Shopify passes ?locale= only on the first load: carry it on every link so pages stay translated.
-  const to = (path: string) => `${path}?locale=${locale}`;
+  const to = useAppPath();
+  return (
+    <NavMenu>
+      <Link to={to("/app")} rel="home">
+        {t("nav.dashboard")}
+      </Link>
+      <Link to={to("/app/customers")}>{t("nav.customers")}</Link>
+      <Link to={to("/app/segments")}>{t("nav.segments")}</Link>
+      <Link to={to("/app/rules")}>{t("nav.rules")}</Link>
+      <Link to={to("/app/feedback")}>{t("nav.feedback")}</Link>
+      <Link to={to("/app/settings")}>{t("nav.settings")}</Link>
+    </NavMenu>
+  );
+}
+
+export default function App() {
+  const { apiKey, appBridgeUrl, locale, messages, polarisI18n } = useLoaderData<typeof loader>();
   return (
     <AppProvider
       isEmbeddedApp
@@ -42,16 +54,9 @@ export default function App() {
       i18n={polarisI18n as Parameters<typeof AppProvider>[0]["i18n"]}
       {...(appBridgeUrl ? { __APP_BRIDGE_URL: appBridgeUrl } : {})}
     >
-      <NavMenu>
-        <Link to={to("/app")} rel="home">
-          {nav.dashboard}
-        </Link>
-        <Link to={to("/app/customers")}>{nav.customers}</Link>
-        <Link to={to("/app/segments")}>{nav.segments}</Link>
-        <Link to={to("/app/rules")}>{nav.rules}</Link>
-        <Link to={to("/app/feedback")}>{nav.feedback}</Link>
-        <Link to={to("/app/settings")}>{nav.settings}</Link>
-      </NavMenu>
+      <I18nProvider locale={locale} messages={messages}>
+        <Navigation />
+      </I18nProvider>
       <Outlet />
     </AppProvider>
   );

@@ -10,6 +10,7 @@ import type { Browser, Frame, Page } from "playwright-core";
 import { migrate } from "../../scripts/migrate";
 import { startLocalStack, type LocalStack } from "../emulator/stack";
 import { appFrame, ensureBuilt, launch, newAdminPage, screenshot, stopStack } from "./browser";
+import { CATALOG_PREFIXES } from "../../app/i18n/catalogs";
 
 const SHOP = "kinship-e2e.myshopify.com";
 const DB_FILE = `tests/.tmp/e2e-${process.pid}.sqlite`;
@@ -29,7 +30,7 @@ async function open(path = "", locale = "en"): Promise<Frame> {
 }
 
 // A message key on screen means a page asked for a string its loader did not send.
-const MESSAGE_KEY = /\b(?:common|form|dashboard|sync|insights|lifecycle|lifecycleForm|rewards|nps|customers|customer|issued|reason|rfm|segments|settings|import)\.[a-z][A-Za-z]+(?:\.[A-Za-z_]+)*\b/;
+const MESSAGE_KEY = new RegExp(`\\b(?:${Object.values(CATALOG_PREFIXES).flat().join("|")})\\.[a-z][A-Za-z]+(?:\\.[A-Za-z_]+)*\\b`);
 
 async function expectTranslated(frame: Frame) {
   const text = await frame.locator("body").innerText();
@@ -117,6 +118,10 @@ describe("Kinship in the Shopify admin", () => {
     const groups = await frame.locator(".Polaris-IndexTable__TableRow .Polaris-Badge").allInnerTexts();
     expect(groups.length).toBeGreaterThan(0);
     expect(groups.every((text) => text.trim().endsWith("Lapsed"))).toBe(true);
+    // The group says what it means on hover.
+    await frame.locator(".Polaris-IndexTable__TableRow .Polaris-Badge").first().hover();
+    await frame.getByRole("tooltip").getByText("Stopped buying: likely gone unless won back.").waitFor();
+    await screenshot(page, "03b-lapsed-meaning-on-hover");
     await expectTranslated(frame);
     await screenshot(page, "03-customers-lapsed");
 
@@ -186,6 +191,7 @@ describe("Kinship in the Shopify admin", () => {
     const item = frame.getByRole("link", { name }).first();
     await item.waitFor();
     await screenshot(page, "09-follow-up-queue");
+    await expectTranslated(frame);
     await item.click();
     await frame.waitForURL(new RegExp(`/app/feedback/${feedback.id}`));
     await frame.getByText("The parcel arrived two weeks late.").waitFor();
@@ -194,6 +200,22 @@ describe("Kinship in the Shopify admin", () => {
     const stored = await db.feedback.findUniqueOrThrow({ where: { id: feedback.id } });
     expect(stored.status).toBe("resolved");
     expect(stored.resolvedAt).not.toBeNull();
+    await expectTranslated(frame);
     await screenshot(page, "10-feedback-resolved");
+  });
+
+  it("answers an unknown customer or feedback item with a translated page and a way back", async () => {
+    const customer = await open("/customers/999999999", "uk");
+    await customer.getByRole("heading", { name: "Клієнта не знайдено" }).first().waitFor();
+    await expectTranslated(customer);
+    await screenshot(page, "11-customer-not-found-uk");
+
+    const feedback = await open("/feedback/no-such-item");
+    await feedback.getByRole("heading", { name: "Feedback not found" }).first().waitFor();
+    await expectTranslated(feedback);
+    await screenshot(page, "12-feedback-not-found");
+    await feedback.getByRole("link", { name: "All feedback" }).last().click();
+    await feedback.waitForURL(/\/app\/feedback\?/);
+    await feedback.getByRole("heading", { name: "Feedback" }).first().waitFor();
   });
 });

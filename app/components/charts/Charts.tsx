@@ -6,10 +6,12 @@
 import { useEffect, useState, type ReactNode } from "react";
 import { BarChart, DonutChart, LineChart, PolarisVizProvider, type DataSeries } from "@shopify/polaris-viz";
 import { BlockStack, InlineStack, Text } from "@shopify/polaris";
+import { useI18n } from "../I18n";
 
 export interface ChartPoint {
   label: string;
-  value: number;
+  /** null: no data for this label (a gap in a line, not a zero). */
+  value: number | null;
 }
 
 export interface ChartSeries {
@@ -22,6 +24,28 @@ function useMounted(): boolean {
   const [mounted, setMounted] = useState(false);
   useEffect(() => setMounted(true), []);
   return mounted;
+}
+
+/**
+ * Whether a chart would show anything: a line needs two labels with a value (one point is a dot on an empty
+ * grid), bars and slices need one value above zero. Otherwise the chart says "not enough data yet".
+ */
+export function hasEnoughData(series: ChartSeries[], kind: "line" | "bar"): boolean {
+  if (kind === "bar") return series.some((s) => s.points.some((p) => (p.value ?? 0) > 0));
+  const withValue = new Set(series.flatMap((s) => s.points.filter((p) => p.value !== null).map((p) => p.label)));
+  const anyNonZero = series.some((s) => s.points.some((p) => (p.value ?? 0) !== 0));
+  return withValue.size >= 2 && anyNonZero;
+}
+
+function NotEnoughData({ height }: { height: number }) {
+  const { t } = useI18n();
+  return (
+    <div style={{ minHeight: Math.min(height, 80), display: "flex", alignItems: "center" }}>
+      <Text as="p" tone="subdued">
+        {t("common.notEnoughData")}
+      </Text>
+    </div>
+  );
 }
 
 function toDataSeries(series: ChartSeries[]): DataSeries[] {
@@ -42,13 +66,13 @@ function Fallback({ series, format }: { series: ChartSeries[]; format: (value: n
               {s.name}
             </Text>
           ) : null}
-          {s.points.map((p) => (
+          {s.points.filter((p) => p.value !== null).map((p) => (
             <InlineStack key={p.label} align="space-between">
               <Text as="span" variant="bodySm">
                 {p.label}
               </Text>
               <Text as="span" variant="bodySm" numeric>
-                {format(p.value)}
+                {format(p.value ?? 0)}
               </Text>
             </InlineStack>
           ))}
@@ -78,6 +102,7 @@ const plain = (value: number) => String(value);
 
 export function KinshipBarChart({ label, series, format = plain, height = 240, horizontal = false }: CommonProps & { horizontal?: boolean }) {
   const mounted = useMounted();
+  if (!hasEnoughData(series, "bar")) return <NotEnoughData height={height} />;
   if (!mounted) return <Fallback series={series} format={format} />;
   return (
     <ChartFrame height={height} label={label}>
@@ -97,6 +122,7 @@ export function KinshipBarChart({ label, series, format = plain, height = 240, h
 
 export function KinshipDonutChart({ label, series, format = plain, height = 240 }: CommonProps) {
   const mounted = useMounted();
+  if (!hasEnoughData(series, "bar")) return <NotEnoughData height={height} />;
   if (!mounted) return <Fallback series={series} format={format} />;
   // A donut has one slice per series.
   const slices: DataSeries[] = series.flatMap((s) =>
@@ -113,6 +139,7 @@ export function KinshipDonutChart({ label, series, format = plain, height = 240 
 
 export function KinshipLineChart({ label, series, format = plain, height = 240 }: CommonProps) {
   const mounted = useMounted();
+  if (!hasEnoughData(series, "line")) return <NotEnoughData height={height} />;
   if (!mounted) return <Fallback series={series} format={format} />;
   return (
     <ChartFrame height={height} label={label}>

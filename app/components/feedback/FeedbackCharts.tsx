@@ -1,48 +1,45 @@
-import { BlockStack, Box, Card, Text } from "@shopify/polaris";
-import { BarChart, LineChart, PolarisVizProvider } from "@shopify/polaris-viz";
-import { ClientOnly } from "./ClientOnly";
+import { BlockStack, Card, Text } from "@shopify/polaris";
+import { KinshipBarChart, KinshipLineChart } from "../charts/Charts";
+import { useI18n } from "../I18n";
 import type { TrendPointView } from "./types";
 
 const CHART_HEIGHT = 260;
 
-function ChartCard({ title, children }: { title: string; children: () => JSX.Element }) {
+function ChartCard({ title, children }: { title: string; children: JSX.Element }) {
   return (
     <Card>
       <BlockStack gap="300">
         <Text as="h2" variant="headingMd">
           {title}
         </Text>
-        <Box minHeight={`${CHART_HEIGHT}px`}>
-          <ClientOnly fallback={<div style={{ height: CHART_HEIGHT }} />}>
-            {() => (
-              <PolarisVizProvider>
-                <div style={{ height: CHART_HEIGHT }}>{children()}</div>
-              </PolarisVizProvider>
-            )}
-          </ClientOnly>
-        </Box>
+        {children}
       </BlockStack>
     </Card>
   );
 }
 
 /** NPS (−100..100) and CSAT (0..100) per period; periods without answers are gaps, not zeros. */
-export function TrendChart(props: { title: string; npsLabel: string; csatLabel: string; empty: string; points: TrendPointView[] }) {
-  const data = [
-    { name: props.npsLabel, data: props.points.map((p) => ({ key: p.label, value: p.nps === null ? null : Math.round(p.nps) })) },
-    { name: props.csatLabel, data: props.points.map((p) => ({ key: p.label, value: p.csat === null ? null : Math.round(p.csat) })) },
+export function TrendChart({ points }: { points: TrendPointView[] }) {
+  const { t } = useI18n();
+  const round = (value: number | null) => (value === null ? null : Math.round(value));
+  const series = [
+    { name: t("feedback.metric.nps"), points: points.map((p) => ({ label: p.label, value: round(p.nps) })) },
+    { name: t("feedback.metric.csat"), points: points.map((p) => ({ label: p.label, value: round(p.csat) })) },
   ];
   return (
-    <ChartCard title={props.title}>{() => <LineChart data={data} emptyStateText={props.empty} isAnimated={false} showLegend />}</ChartCard>
+    <ChartCard title={t("feedback.trend.title")}>
+      <KinshipLineChart label={t("feedback.trend.title")} series={series} height={CHART_HEIGHT} />
+    </ChartCard>
   );
 }
 
 /** Answers per score 0..10. */
-export function DistributionChart(props: { title: string; seriesLabel: string; counts: number[] }) {
-  const data = [{ name: props.seriesLabel, data: props.counts.map((count, score) => ({ key: String(score), value: count })) }];
+export function DistributionChart({ counts }: { counts: number[] }) {
+  const { t } = useI18n();
+  const series = [{ name: t("feedback.distribution.series"), points: counts.map((count, score) => ({ label: String(score), value: count })) }];
   return (
-    <ChartCard title={props.title}>
-      {() => <BarChart data={data} isAnimated={false} showLegend={false} yAxisOptions={{ integersOnly: true }} />}
+    <ChartCard title={t("feedback.distribution.title")}>
+      <KinshipBarChart label={t("feedback.distribution.title")} series={series} height={CHART_HEIGHT} />
     </ChartCard>
   );
 }

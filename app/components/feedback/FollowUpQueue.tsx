@@ -1,28 +1,12 @@
 import { Badge, BlockStack, Box, Card, IndexTable, InlineStack, Link, Pagination, Select, Text } from "@shopify/polaris";
+import { useI18n } from "../I18n";
 import type { QueueRowView } from "./types";
 
-export interface FollowUpQueueLabels {
-  title: string;
-  help: string;
-  sort: string;
-  sortValue: string;
-  sortAge: string;
-  show: string;
-  showOpen: string;
-  showAll: string;
-  empty: string;
-  truncated: string | null;
-  colCustomer: string;
-  colScore: string;
-  colReasons: string;
-  colComment: string;
-  colValue: string;
-  colWaiting: string;
-  colStatus: string;
-}
-
 export interface FollowUpQueueProps {
-  labels: FollowUpQueueLabels;
+  /** Who is in the queue and the response target, filled in by the page. */
+  help: string;
+  /** Set when the queue holds more items than it shows. */
+  truncated: string | null;
   rows: QueueRowView[];
   sort: "value" | "age";
   show: "open" | "all";
@@ -33,7 +17,8 @@ export interface FollowUpQueueProps {
   onChange: (change: { sort?: "value" | "age"; show?: "open" | "all"; page?: number }) => void;
 }
 
-export function FollowUpQueue({ labels, rows, sort, show, itemUrl, paging, onChange }: FollowUpQueueProps) {
+export function FollowUpQueue({ help, truncated, rows, sort, show, itemUrl, paging, onChange }: FollowUpQueueProps) {
+  const { t } = useI18n();
   return (
     <Card padding="0">
       <BlockStack gap="0">
@@ -41,37 +26,37 @@ export function FollowUpQueue({ labels, rows, sort, show, itemUrl, paging, onCha
           <BlockStack gap="300">
             <BlockStack gap="100">
               <Text as="h2" variant="headingMd">
-                {labels.title}
+                {t("feedback.queue.title")}
               </Text>
               <Text as="p" tone="subdued">
-                {labels.help}
+                {help}
               </Text>
             </BlockStack>
             <InlineStack gap="400" wrap>
               <Select
-                label={labels.sort}
+                label={t("feedback.queue.sort")}
                 labelInline
                 options={[
-                  { label: labels.sortValue, value: "value" },
-                  { label: labels.sortAge, value: "age" },
+                  { label: t("feedback.queue.sortValue"), value: "value" },
+                  { label: t("feedback.queue.sortAge"), value: "age" },
                 ]}
                 value={sort}
                 onChange={(value) => onChange({ sort: value === "age" ? "age" : "value", page: 1 })}
               />
               <Select
-                label={labels.show}
+                label={t("feedback.queue.show")}
                 labelInline
                 options={[
-                  { label: labels.showOpen, value: "open" },
-                  { label: labels.showAll, value: "all" },
+                  { label: t("feedback.queue.showOpen"), value: "open" },
+                  { label: t("feedback.queue.showAll"), value: "all" },
                 ]}
                 value={show}
                 onChange={(value) => onChange({ show: value === "all" ? "all" : "open", page: 1 })}
               />
             </InlineStack>
-            {labels.truncated ? (
+            {truncated ? (
               <Text as="p" tone="subdued" variant="bodySm">
-                {labels.truncated}
+                {truncated}
               </Text>
             ) : null}
           </BlockStack>
@@ -79,22 +64,22 @@ export function FollowUpQueue({ labels, rows, sort, show, itemUrl, paging, onCha
         {rows.length === 0 ? (
           <Box padding="400" paddingBlockStart="0">
             <Text as="p" tone="subdued">
-              {labels.empty}
+              {t("feedback.queue.empty")}
             </Text>
           </Box>
         ) : (
           <IndexTable
-            resourceName={{ singular: labels.title, plural: labels.title }}
+            resourceName={{ singular: t("feedback.queue.title"), plural: t("feedback.queue.title") }}
             itemCount={rows.length}
             selectable={false}
             headings={[
-              { title: labels.colCustomer },
-              { title: labels.colScore, alignment: "end" },
-              { title: labels.colReasons },
-              { title: labels.colComment },
-              { title: labels.colValue, alignment: "end" },
-              { title: labels.colWaiting, alignment: "end" },
-              { title: labels.colStatus },
+              { title: t("feedback.queue.colCustomer") },
+              { title: t("feedback.queue.colScore"), alignment: "end" },
+              { title: t("feedback.queue.colReasons") },
+              { title: t("feedback.queue.colComment") },
+              { title: t("feedback.queue.colValue"), alignment: "end" },
+              { title: t("feedback.queue.colWaiting"), alignment: "end" },
+              { title: t("feedback.queue.colStatus") },
             ]}
           >
             {rows.map((row, index) => (

@@ -1,13 +1,15 @@
 import { BlockStack, Card, InlineStack, ProgressBar, Text } from "@shopify/polaris";
+import { useI18n } from "../I18n";
 import type { ReasonView } from "./types";
 
-export function ReasonsCard({ title, empty, reasons }: { title: string; empty: string; reasons: ReasonView[] }) {
+export function ReasonsCard({ reasons }: { reasons: ReasonView[] }) {
+  const { t } = useI18n();
   const named = reasons.some((r) => r.count > 0);
   return (
     <Card>
       <BlockStack gap="300">
         <Text as="h2" variant="headingMd">
-          {title}
+          {t("feedback.reasons.title")}
         </Text>
         {named ? (
           reasons.map((r) => (
@@ -23,7 +25,7 @@ export function ReasonsCard({ title, empty, reasons }: { title: string; empty: s
           ))
         ) : (
           <Text as="p" tone="subdued">
-            {empty}
+            {t("feedback.reasons.empty")}
           </Text>
         )}
       </BlockStack>

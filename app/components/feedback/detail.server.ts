@@ -10,7 +10,7 @@ import type { Rule } from "../../retention/rewards";
 import type { CompensationRule } from "./rewards.server";
 import type { Locale, MessageKey } from "../../i18n";
 import { formatCalendarDate, shopFormatter } from "../../formatting";
-import { describeRewardText, firstResponseBadge, orderLabel } from "./format";
+import { describeRewardText, firstResponseBadge, orderLabel } from "./view-text";
 import { feedbackSettings, translator } from "./overview.server";
 
 /** Rules whose single reward can be sent as compensation (tier programs have one reward per tier). */
@@ -88,7 +88,7 @@ export async function feedbackItemView(shop: string, id: string, locale: Locale,
       resolved,
       text: resolved ? t("feedback.detail.resolvedOn", { date: fmt.dateTime(feedback.resolvedAt) }) : t("feedback.detail.open"),
       firstResponse: feedback.firstResponseAt ? fmt.dateTime(feedback.firstResponseAt) : t("feedback.detail.noResponseYet"),
-      badge: firstResponseBadge(check, resolved, t),
+      badge: firstResponseBadge(check, resolved, t, fmt.duration),
       recovery: resolved
         ? isRecovered(
             feedback.resolvedAt,

@@ -23,7 +23,7 @@ import { DEFAULT_LOW_SCORE_THRESHOLD } from "../../retention/feedback/reasons";
 import { localDateAt } from "../../retention/rewards";
 import { translate, type Locale, type MessageKey } from "../../i18n";
 import { formatCalendarDate, shopFormatter } from "../../formatting";
-import { excerpt, firstResponseBadge, formatDuration, type Translate } from "./format";
+import { excerpt, firstResponseBadge, type Translate } from "./view-text";
 import type { MetricView, QueueRowView, ReasonView, TrendPointView } from "./types";
 
 export const RANGES = [30, 90, 365] as const;
@@ -109,7 +109,7 @@ export async function feedbackOverview(shop: string, params: OverviewParams, loc
   );
   const responses = firstResponseStats(responseTimes, now, settings.firstResponseTargetMs);
   const recovery = recoveryStats(recoveryInputs);
-  const target = formatDuration(settings.firstResponseTargetMs, t);
+  const target = fmt.duration(settings.firstResponseTargetMs);
   const signed = (value: number | null) =>
     value === null ? t("feedback.metric.none") : fmt.number(Math.round(value), { signDisplay: "exceptZero" });
 
@@ -135,7 +135,7 @@ export async function feedbackOverview(shop: string, params: OverviewParams, loc
       help: t("feedback.metric.firstResponseHelp", {
         met: responses.metTarget,
         responded: responses.responded,
-        median: responses.medianMs === null ? t("feedback.metric.none") : formatDuration(responses.medianMs, t),
+        median: responses.medianMs === null ? t("feedback.metric.none") : fmt.duration(responses.medianMs),
         overdue: responses.overdue,
       }),
     },
@@ -174,8 +174,8 @@ export async function feedbackOverview(shop: string, params: OverviewParams, loc
     reasons: item.reasons.map((r) => t(`feedback.reason.${r}` as MessageKey)).join(", "),
     comment: excerpt(item.comment),
     value: item.predictedClv === null ? t("feedback.queue.unknownValue") : fmt.money(item.predictedClv),
-    waiting: formatDuration(waitingMs, t),
-    badge: item.resolvedAt ? { tone: "success", label: t("feedback.status.resolved") } : firstResponseBadge(firstResponse, false, t),
+    waiting: fmt.duration(waitingMs),
+    badge: item.resolvedAt ? { tone: "success", label: t("feedback.status.resolved") } : firstResponseBadge(firstResponse, false, t, fmt.duration),
   }));
 
   return {

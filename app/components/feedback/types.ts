@@ -1,5 +1,5 @@
 /** What the Feedback pages' loaders send to the browser: numbers for charts, text already formatted. */
-import type { StatusBadge } from "./format";
+import type { StatusBadge } from "./view-text";
 
 export interface MetricView {
   label: string;

@@ -114,14 +114,14 @@ describe("Feedback overview", () => {
     expect(byValue.queue.find((r) => r.id === guest.id)?.customer).toBe("Guest");
     expect(byValue.queue.find((r) => r.id === a.id)).toMatchObject({
       customer: "Customer 2",
-      waiting: "30 h",
+      waiting: "30 hr",
       comment: "<script>x</script> late",
     });
     expect(byValue.queue.find((r) => r.id === c.id)).toMatchObject({
-      waiting: "2 d",
-      badge: { tone: "critical", label: "Overdue by 26 h" },
+      waiting: "2 days",
+      badge: { tone: "critical", label: "Overdue by 26 hr" },
     });
-    expect(byValue.queue.find((r) => r.id === b.id)?.badge).toEqual({ tone: "attention", label: "Due in 22 h" });
+    expect(byValue.queue.find((r) => r.id === b.id)?.badge).toEqual({ tone: "attention", label: "Due in 22 hr" });
 
     const byAge = await feedbackOverview(SHOP, parseOverviewParams(new URLSearchParams("sort=age")), "en", NOW);
     expect(byAge.queue.map((r) => r.id)).toEqual([c.id, a.id, guest.id, b.id]);
@@ -175,9 +175,9 @@ describe("Feedback overview", () => {
     await order(gone, ago(DAY), { test: true }); // test orders don't count
 
     const view = await feedbackOverview(SHOP, parseOverviewParams(new URLSearchParams()), "en", NOW);
-    const first = view.metrics.find((m) => m.label === "First response within 24 h")!;
+    const first = view.metrics.find((m) => m.label === "First response within 24 hr")!;
     expect(first.value).toBe("50%");
-    expect(first.help).toBe("1 of 2 answered in time · median 25 h · 1 overdue");
+    expect(first.help).toBe("1 of 2 answered in time · median 25 hr · 1 overdue");
     const recovery = view.metrics.find((m) => m.label === "Recovery")!;
     expect(recovery).toMatchObject({ value: "50%", help: "1 of 2 resolved customers ordered again" });
   });
@@ -201,8 +201,8 @@ describe("Feedback overview", () => {
     const low = await feedback({ score: 4, createdAt: ago(10 * HOUR) });
     const view = await feedbackOverview(SHOP, parseOverviewParams(new URLSearchParams()), "en", NOW);
     expect(view.queue.map((r) => r.id)).toEqual([low.id]);
-    expect(view.queue[0].badge.label).toBe("Overdue by 2 h");
-    expect(view.target).toBe("8 h");
+    expect(view.queue[0].badge.label).toBe("Overdue by 2 hr");
+    expect(view.target).toBe("8 hr");
   });
 
   it("an empty shop says so instead of showing zeros", async () => {

@@ -18,12 +18,12 @@ describe("Feedback pages behind admin authentication", () => {
   it("the overview loads with the admin session token, in the admin's language", async () => {
     await db.feedback.create({ data: { shop: SHOP, orderShopifyId: "gid://shopify/Order/1", score: 2, comment: "<script>x()</script>" } });
     await db.feedback.create({ data: { shop: OTHER, orderShopifyId: "gid://shopify/Order/2", score: 1 } });
-    const res = await call<{ text: { title: string }; queue: { comment: string }[]; metrics: { value: string }[] }>(
+    const res = await call<{ messages: Record<string, string>; queue: { comment: string }[]; metrics: { value: string }[] }>(
       overviewLoader as never,
       await appRequest(SHOP, "/app/feedback?locale=hr-HR")
     );
     expect(res.status).toBe(200);
-    expect(res.body.text.title).toBe("Povratne informacije");
+    expect(res.body.messages["feedback.title"]).toBe("Povratne informacije");
     // Only this shop's item; the comment travels as data, not markup.
     expect(res.body.queue.map((r) => r.comment)).toEqual(["<script>x()</script>"]);
   });
@@ -37,6 +37,8 @@ describe("Feedback pages behind admin authentication", () => {
     const theirs = await db.feedback.create({ data: { shop: OTHER, orderShopifyId: "gid://shopify/Order/3", score: 0 } });
     const view = await call(itemLoader as never, await appRequest(SHOP, `/app/feedback/${theirs.id}`), { id: theirs.id });
     expect(view.status).toBe(404);
+    // The route's boundary shows this as the translated "Feedback not found" page with a way back.
+    expect(view.body).toEqual({ notFound: "feedback" });
     const post = await call(itemAction as never, await appRequest(SHOP, `/app/feedback/${theirs.id}`, { form: { intent: "resolve" } }), {
       id: theirs.id,
     });

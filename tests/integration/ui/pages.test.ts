@@ -7,6 +7,8 @@ import { loader as customerLoader } from "../../../app/routes/app.customers.$id"
 import { loader as segmentsLoader, action as segmentsAction } from "../../../app/routes/app.segments";
 import { loader as settingsLoader, action as settingsAction } from "../../../app/routes/app.settings";
 import { loader as exportLoader } from "../../../app/routes/app.settings.export";
+import { loader as loginLoader, action as loginAction } from "../../../app/routes/auth.login/route";
+import { TEST_APP_URL } from "../../support/test-env";
 import { resetDatabase } from "../../support/fixtures";
 import { monthlyTrend } from "../../../app/models/dashboard-views.server";
 import { appRequest, call, installShop } from "./support";
@@ -104,6 +106,18 @@ describe("authentication", () => {
   });
 });
 
+describe("login page", () => {
+  it("speaks the browser's language and names the problem with a typed shop domain by key", async () => {
+    const page = await call<SerializeFrom<typeof loginLoader>>(loginLoader, new Request(`${TEST_APP_URL}/auth/login`, { headers: { "Accept-Language": "uk-UA,uk;q=0.9" } }));
+    expect(page.status).toBe(200);
+    expect(page.body.locale).toBe("uk");
+    expect(page.body.messages["login.title"]).toBe("Увійти в Kinship");
+    const form = new URLSearchParams({ shop: "not a shop" });
+    const post = await call<SerializeFrom<typeof loginAction>>(loginAction, new Request(`${TEST_APP_URL}/auth/login`, { method: "POST", body: form, headers: { "Content-Type": "application/x-www-form-urlencoded" } }));
+    expect(post.body.error).toBe("login.invalidShop");
+  });
+});
+
 describe("dashboard", () => {
   it("shows the shop's numbers from aggregate queries", async () => {
     const { status, body } = await call<SerializeFrom<typeof dashboardLoader>>(dashboardLoader, await appRequest(SHOP, "/app?locale=en"));
@@ -172,6 +186,9 @@ describe("customers index", () => {
     expect(body.rows.map((r: { name: string }) => r.name)).toEqual(["Ana", "Olena Kovalenko"]);
     expect(body.rows[1]).toMatchObject({ numericId: "1", lifecycle: "lapsed", lifecycleLabel: "Lapsed", segment: "At risk", totalSpent: "€300.00", pAlive: "12%" });
     expect(body.tiers).toEqual(["Gold", "Silver"]);
+    // Every group's meaning, for the badges' hover and the legend under the list.
+    expect(Object.keys(body.definitions).sort()).toEqual(["lapsed", "loyal", "new", "regular"]);
+    expect(body.definitions.loyal.meaning).toBe("Returning customers, not yet frequent: the ones content and offers can move.");
   });
 
   it("survives anything typed into the address and says which filters it ignored", async () => {
@@ -192,9 +209,13 @@ describe("customer page", () => {
   it("shows value with the model's inputs, the group's reason in the admin's language, orders, codes and feedback", async () => {
     const { status, body } = await call<SerializeFrom<typeof customerLoader>>(customerLoader, await appRequest(SHOP, "/app/customers/1?locale=hr"), { id: "1" });
     expect(status).toBe(200);
-    if (!body.found) throw new Error("customer not found");
     expect(body.title).toBe("Olena Kovalenko");
     expect(body.lifecycleLabel).toBe("Izgubljeni");
+    // The group says what it means where the merchant meets it, with the shop's own thresholds.
+    expect(body.definition).toMatchObject({ label: "Izgubljeni", meaning: expect.stringContaining("Prestali kupovati") });
+    expect(body.definition?.criteria).toContain("30\u00a0%");
+    // Value per year from past orders, next to what was spent so far (was "Historic value" × lifespan).
+    expect(body.value.valuePerYearFormula).toMatch(/^Iz prošlih narudžbi: prosječna narudžba .* × .* narudžbi godišnje$/);
     expect(body.reason).toBe("3 narudžbe, zadnja prije 212 dana, obično kupuje svakih 40 dana; vjerojatnost da još kupuje ovdje samo je 12\u00a0% (manje od 30\u00a0%).");
     expect(body.rfm).toMatchObject({ r: 1, f: 4, m: 5, segment: "U riziku" });
     // Three purchase days, 212 days apart in total: x = 2 repeat days, t_x = 212 days.
@@ -211,9 +232,10 @@ describe("customer page", () => {
 
   it("answers 404 for another shop's customer, an unknown id and a malformed id", async () => {
     for (const id of ["9", "12345", "abc", "1 OR 1=1", "9".repeat(40)]) {
-      const { status, body } = await call<SerializeFrom<typeof customerLoader>>(customerLoader, await appRequest(SHOP, `/app/customers/${encodeURIComponent(id)}`), { id });
+      const { status, body } = await call(customerLoader, await appRequest(SHOP, `/app/customers/${encodeURIComponent(id)}`), { id });
       expect(status, id).toBe(404);
-      expect(body.found).toBe(false);
+      // The route's boundary turns this into the translated "Customer not found" page with a way back.
+      expect(body).toEqual({ notFound: "customer" });
     }
   });
 });
@@ -229,7 +251,8 @@ describe("segments", () => {
     expect(body.segments.map((s: { key: string }) => s.key)).toEqual(["champions", "at_risk", "need_attention", "new"]);
     // Olena (lapsed) and Ivan (new) carry their own group's tag; Ana's tag is stale; Petar has none.
     expect(body.writeBack).toMatchObject({ scored: 4, upToDate: 2, upToDatePercent: 50 });
-    expect(body.groups.find((g) => g.key === "lapsed")?.definition).toContain("30%");
+    expect(body.groups.find((g) => g.key === "lapsed")?.definition.criteria).toContain("30%");
+    expect(body.groups.find((g) => g.key === "regular")?.definition.meaning).toBe("Steady, frequent buyers.");
   });
 
   it("rejects bad thresholds field by field and saves nothing", async () => {

@@ -2,6 +2,8 @@ import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { catalog, englishKeys, SUPPORTED_LOCALES } from "../../../app/i18n";
+import { CATALOG_PREFIXES, PAGE_CATALOGS, type CatalogPage } from "../../../app/i18n/catalogs";
+import type { Messages } from "../../../app/i18n/translator";
 import { polarisTranslations } from "../../../app/i18n/polaris";
 import polarisEn from "@shopify/polaris/locales/en.json";
 import { LIFECYCLE_GROUPS } from "../../../app/retention/segments/lifecycle";
@@ -10,29 +12,61 @@ import { RFM_SEGMENTS } from "../../../app/retention/segments/rfm";
 
 const PLURAL_SUFFIX = /\.(zero|one|two|few|many|other)$/;
 const english = new Set(englishKeys());
-const adminEnglish = JSON.parse(readFileSync("app/i18n/admin/en.json", "utf8")) as Record<string, string>;
-// Plural messages are an admin-catalog convention (the base catalog has keys such as "feedback.reason.other").
-const pluralBases = new Set(Object.keys(adminEnglish).filter((k) => k.endsWith(".other")).map((k) => k.slice(0, -".other".length)));
+// A plural message has "one" and "other" forms in English ("feedback.reason.other" alone is a reason named other).
+const pluralBases = new Set([...english].filter((k) => k.endsWith(".other") && english.has(k.replace(/other$/, "one"))).map((k) => k.slice(0, -".other".length)));
+const isPluralForm = (key: string) => PLURAL_SUFFIX.test(key) && pluralBases.has(key.replace(PLURAL_SUFFIX, ""));
 
-/** Every key a language must have: plain keys as they are, plural keys in each category the language uses. */
-function requiredKeys(locale: string): string[] {
+/** Every key a language's file must have: plain keys as they are, plural keys in each category the language uses. */
+function requiredKeys(englishFile: Messages, locale: string): string[] {
   const categories = new Intl.PluralRules(locale).resolvedOptions().pluralCategories;
-  const plain = Object.keys(adminEnglish).filter((k) => !PLURAL_SUFFIX.test(k) || !pluralBases.has(k.replace(PLURAL_SUFFIX, "")));
-  const plural = [...pluralBases].flatMap((base) =>
-    // A category whose numbers are never counts of things (e.g. "many" for fractions in some languages) still needs a form.
-    categories.map((category) => `${base}.${category}`),
-  );
-  return [...plain, ...plural];
+  const keys = Object.keys(englishFile);
+  const plain = keys.filter((k) => !isPluralForm(k));
+  // A category whose numbers are never counts of things (e.g. "many" for fractions in some languages) still needs a form.
+  const bases = [...new Set(keys.filter(isPluralForm).map((k) => k.replace(PLURAL_SUFFIX, "")))];
+  return [...plain, ...bases.flatMap((base) => categories.map((category) => `${base}.${category}`))];
 }
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+const pages = Object.keys(CATALOG_PREFIXES) as CatalogPage[];
+
+describe("catalogs split by page", () => {
+  it("every catalog file on disk is loaded, one folder per page with a file per language", () => {
+    const folders = readdirSync("app/i18n/catalogs").sort();
+    expect(folders).toEqual([...pages].sort());
+    for (const page of pages) expect(readdirSync(`app/i18n/catalogs/${page}`).sort(), page).toEqual(SUPPORTED_LOCALES.map((l) => `${l}.json`).sort());
+  });
+
+  it("every key sits in the catalog of the page that owns its prefix", () => {
+    const misplaced = pages.flatMap((page) =>
+      SUPPORTED_LOCALES.flatMap((locale) =>
+        Object.keys(PAGE_CATALOGS[page][locale])
+          .filter((key) => !(CATALOG_PREFIXES[page] as readonly string[]).includes(key.split(".")[0]))
+          .map((key) => `${page}/${locale}: ${key}`),
+      ),
+    );
+    expect(misplaced).toEqual([]);
+  });
+
+  it("no key is defined by two pages", () => {
+    const owners = new Map<string, string>();
+    const twice: string[] = [];
+    for (const page of pages) for (const key of Object.keys(PAGE_CATALOGS[page].en)) {
+      if (owners.has(key)) twice.push(key);
+      else owners.set(key, page);
+    }
+    expect(twice).toEqual([]);
+  });
+});
 
 describe("message catalogs", () => {
   for (const locale of SUPPORTED_LOCALES.filter((l) => l !== "en")) {
-    it(`${locale} translates every admin string, in every plural form its grammar has`, () => {
-      const messages = catalog(locale);
-      // The base catalogs (navigation, pages of other issues) are checked by their owners; the admin catalog here.
-      expect(requiredKeys(locale).filter((key) => !(key in messages))).toEqual([]);
+    it(`${locale} translates every string of every page, in every plural form its grammar has`, () => {
+      const missing = pages.flatMap((page) =>
+        requiredKeys(PAGE_CATALOGS[page].en, locale)
+          .filter((key) => !(key in PAGE_CATALOGS[page][locale]))
+          .map((key) => `${page}: ${key}`),
+      );
+      expect(missing).toEqual([]);
     });
 
     it(`${locale} keeps the same placeholders as English`, () => {
@@ -44,31 +78,33 @@ describe("message catalogs", () => {
       expect(mismatched).toEqual([]);
     });
 
-    it(`${locale} has no English left in translated admin strings`, () => {
-      const admin = JSON.parse(readFileSync(`app/i18n/admin/${locale}.json`, "utf8")) as Record<string, string>;
-      const en = JSON.parse(readFileSync(`app/i18n/admin/en.json`, "utf8")) as Record<string, string>;
+    it(`${locale} has no English left in translated strings`, () => {
+      const messages = catalog(locale);
+      const en = catalog("en");
       // Single words may coincide (Croatian "Status", "Segment"); a phrase left identical is untranslated.
       const words = (text: string) => text.replace(/\{\w+\}/g, "").match(/\p{L}{2,}/gu) ?? [];
-      const identical = Object.keys(en).filter((key) => admin[key] === en[key] && words(en[key]).length >= 3);
+      const identical = Object.keys(en).filter((key) => messages[key] === en[key] && words(en[key]).length >= 3);
       expect(identical).toEqual([]);
     });
   }
 
-  it("the admin catalogs have no keys English lacks", () => {
+  it("no language has keys English lacks", () => {
     for (const locale of SUPPORTED_LOCALES) {
-      const admin = Object.keys(JSON.parse(readFileSync(`app/i18n/admin/${locale}.json`, "utf8")));
-      const unknown = admin.filter((key) => !english.has(key) && !pluralBases.has(key.replace(PLURAL_SUFFIX, "")));
+      const unknown = Object.keys(catalog(locale)).filter((key) => !english.has(key) && !pluralBases.has(key.replace(PLURAL_SUFFIX, "")));
       expect(unknown, locale).toEqual([]);
     }
   });
 });
 
 describe("keys used in the admin pages", () => {
-  // String literals that look like message keys of the admin namespaces, in the files that use them.
-  const NAMESPACES = ["common", "form", "dashboard", "sync", "insights", "lifecycle", "lifecycleForm", "rewards", "nps", "customers", "customer", "issued", "reason", "rfm", "segments", "settings", "import"];
+  // String literals that look like message keys of any page's namespace, in every route and component.
+  const NAMESPACES = Object.values(CATALOG_PREFIXES).flat();
+  const walk = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [path.join(dir, e.name)] : []));
   const files = [
-    ...["app._index.tsx", "app.customers._index.tsx", "app.customers.$id.tsx", "app.segments.tsx", "app.settings.tsx"].map((f) => path.join("app/routes", f)),
-    ...readdirSync("app/components").filter((f) => /\.tsx?$/.test(f)).map((f) => path.join("app/components", f)),
+    // The rules area is translated on branch wip/rooms; the lead removes this filter after merging.
+    ...walk("app/routes").filter((f) => !/app\.rules/.test(f)),
+    ...walk("app/components"),
     "app/i18n/form-errors.ts",
     "app/i18n/lifecycle-reason.ts",
   ];
@@ -86,10 +122,25 @@ describe("keys used in the admin pages", () => {
   });
 });
 
+describe("words merchants read right", () => {
+  for (const locale of SUPPORTED_LOCALES) {
+    it(`${locale}: no RFM cell is named like a lifecycle group (a customer page showed "Lapsed", "Segment: Loyal" at once)`, () => {
+      const messages = catalog(locale);
+      const groups = LIFECYCLE_GROUPS.map((g) => messages[`lifecycle.${g}`].toLocaleLowerCase(locale));
+      const clashes = RFM_SEGMENTS.flatMap((s) => {
+        const cell = messages[`rfm.segment.${s}`].toLocaleLowerCase(locale);
+        return groups.filter((group) => cell.includes(group) || group.includes(cell)).map((group) => `${s}: ${cell} ~ ${group}`);
+      });
+      expect(clashes).toEqual([]);
+    });
+  }
+});
+
 describe("keys built at run time", () => {
   const families: Record<string, readonly string[]> = {
     lifecycle: LIFECYCLE_GROUPS,
     "lifecycle.definition": LIFECYCLE_GROUPS,
+    "lifecycle.meaning": LIFECYCLE_GROUPS,
     "rfm.segment": RFM_SEGMENTS,
     "rfm.action": RFM_SEGMENTS,
     "customers.filter": ["sort", "direction", "after", "before", "query", "lifecycle", "rfmSegment", "tier", "pAliveMin", "pAliveMax", "clvMin", "clvMax", "hasBirthday"],

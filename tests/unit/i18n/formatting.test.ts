@@ -4,6 +4,7 @@ import {
   formatCalendarDate,
   formatDate,
   formatDateTime,
+  formatDuration,
   formatMoney,
   formatMonth,
   formatNumber,
@@ -31,6 +32,16 @@ describe("money", () => {
     expect(formatMoney(Number.NaN, { locale: "en", currency: "USD" })).toBe("—");
   });
 
+  it("uses the currency's own sign where the admin's language only knows its code, unless other currencies share it", () => {
+    // Was "UAH 7,082,762.49" for an English admin.
+    expect(formatMoney(7_082_762.49, { locale: "en", currency: "UAH" })).toBe("₴7,082,762.49");
+    expect(plain(formatMoney(7_082_762.49, { locale: "uk", currency: "UAH" }))).toBe("7 082 762,49 ₴");
+    expect(plain(formatMoney(10, { locale: "hr", currency: "PLN" }))).toBe("10,00 zł");
+    // "$" alone would not say which dollar.
+    expect(formatMoney(10, { locale: "en", currency: "CAD" })).toBe("CA$10.00");
+    expect(plain(formatMoney(10, { locale: "uk", currency: "CAD" }))).toBe("10,00 CAD");
+  });
+
   it("can be compact for tight spaces", () => {
     expect(formatMoney(1_250_000, { locale: "en", currency: "USD" }, { compact: true })).toBe("$1.3M");
   });
@@ -38,6 +49,21 @@ describe("money", () => {
   it("names the currency symbol", () => {
     expect(currencySymbol("en", "EUR")).toBe("€");
     expect(currencySymbol("en", "nope")).toBe("nope");
+  });
+});
+
+describe("durations", () => {
+  const MIN = 60_000;
+  const HOUR = 60 * MIN;
+  it("use minutes below an hour, hours below two days, days after, rounding down, in the admin's language", () => {
+    expect(formatDuration(0, "en")).toBe("0 min");
+    expect(formatDuration(59 * MIN + 59_000, "en")).toBe("59 min");
+    expect(formatDuration(HOUR, "en")).toBe("1 hr");
+    expect(formatDuration(48 * HOUR - 1, "en")).toBe("47 hr");
+    expect(formatDuration(48 * HOUR, "en")).toBe("2 days");
+    expect(formatDuration(-5 * MIN, "en")).toBe("0 min");
+    expect(plain(formatDuration(5 * HOUR, "uk"))).toBe("5 год");
+    expect(plain(formatDuration(3 * 24 * HOUR, "hr"))).toBe("3 dana");
   });
 });
 

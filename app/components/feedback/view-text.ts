@@ -1,24 +1,12 @@
 /**
  * Text for the Feedback pages, built by the loaders (on the server, so the browser renders exactly
- * what it was sent). Pure: the translator and formatters are passed in.
+ * what it was sent). Pure: the translator and the duration formatter (app/formatting) are passed in.
  */
 import type { MessageKey } from "../../i18n";
 import type { FirstResponseCheck } from "../../retention/feedback/follow-up";
 import type { Reward } from "../../retention/rewards";
 
 export type Translate = (key: MessageKey, values?: Record<string, string | number>) => string;
-
-const MINUTE_MS = 60_000;
-const HOUR_MS = 60 * MINUTE_MS;
-const DAY_MS = 24 * HOUR_MS;
-
-/** "45 min", "5 h", "3 d": minutes below an hour, hours below two days, days after. Rounded down. */
-export function formatDuration(ms: number, t: Translate): string {
-  const value = Math.max(0, ms);
-  if (value < HOUR_MS) return t("feedback.duration.minutes", { n: Math.floor(value / MINUTE_MS) });
-  if (value < 2 * DAY_MS) return t("feedback.duration.hours", { n: Math.floor(value / HOUR_MS) });
-  return t("feedback.duration.days", { n: Math.floor(value / DAY_MS) });
-}
 
 export type StatusTone = "success" | "warning" | "critical" | "attention" | "info";
 
@@ -27,16 +15,16 @@ export interface StatusBadge {
   label: string;
 }
 
-export function firstResponseBadge(check: FirstResponseCheck, resolved: boolean, t: Translate): StatusBadge {
+export function firstResponseBadge(check: FirstResponseCheck, resolved: boolean, t: Translate, duration: (ms: number) => string): StatusBadge {
   switch (check.status) {
     case "met":
       return { tone: resolved ? "success" : "info", label: t("feedback.status.met") };
     case "missed":
       return { tone: "warning", label: t("feedback.status.missed") };
     case "due":
-      return { tone: "attention", label: t("feedback.status.due", { time: formatDuration(check.remainingMs, t) }) };
+      return { tone: "attention", label: t("feedback.status.due", { time: duration(check.remainingMs) }) };
     case "overdue":
-      return { tone: "critical", label: t("feedback.status.overdue", { time: formatDuration(-check.remainingMs, t) }) };
+      return { tone: "critical", label: t("feedback.status.overdue", { time: duration(-check.remainingMs) }) };
   }
 }
 
