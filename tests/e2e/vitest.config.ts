@@ -12,5 +12,7 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 300_000,
     fileParallelism: false,
+    // expect.poll waits for the page, not for a deadline: a busy machine must not fail a browser test.
+    expect: { poll: { timeout: 20_000, interval: 100 } },
   },
 });
