@@ -17,7 +17,9 @@ import {
   previewRule,
   generateDiscountCode,
   idempotencyKey,
-  LAST_CHANCE_OFFSET,
+  COMPENSATION_REASON,
+  TIER_KINDS,
+  rewardKind,
   localDateAt,
   periods,
   startOfLocalDay,
@@ -26,11 +28,9 @@ import {
   type DecisionKind,
   type LocalDate,
   type RandomBytes,
-  type Reward,
   type RuleDraft,
   type RulePreview,
   type ScheduleInput,
-  type RewardReason,
   type Rule,
   type RulePause,
 } from "../retention/rewards";
@@ -107,25 +107,9 @@ export class IssuanceInterruptedError extends Error {
   }
 }
 
-const REASON_BY_KIND: Record<Rule["kind"], RewardReason> = {
-  loyaltyTiers: "tierUpgrade",
-  birthday: "birthday",
-  winback: "winback",
-  holidayCampaign: "campaign",
-  feedbackThanks: "feedbackThanks",
-};
-
 /** The instant recorded as a decision's `createdAt`: now, or for a run of another day that day's start, so the decision day reads back right. */
 export function decisionInstant(today: LocalDate, now: Date, timeZone: string): Date {
   return localDateAt(now, timeZone) === today ? now : startOfLocalDay(today, timeZone);
-}
-
-function rewardFor(rule: Rule, period: string): { reward: Reward; minimumSubtotal: number | null } | null {
-  if (rule.kind !== "loyaltyTiers") return { reward: rule.reward, minimumSubtotal: rule.minimumSubtotal ?? null };
-  const dated = /^tier:(.*):(\d{4}-\d{2}-\d{2})$/.exec(period);
-  const name = !rule.oncePerCustomer && dated ? dated[1] : period.slice("tier:".length);
-  const tier = rule.tiers.find((t) => t.name === name);
-  return tier?.reward ? { reward: tier.reward, minimumSubtotal: tier.minimumSubtotal ?? null } : null;
 }
 
 /**
@@ -137,7 +121,8 @@ export function decisionFromRow(row: IssuedRow, rule: Rule, timeZone: string): D
   // A key without a period is a one-off grant made outside the daily decision (the merchant's
   // compensation for a feedback follow-up, `feedback-compensation:<id>`): a transactional thank-you.
   const oneOff = row.idempotencyKey.split(":").length < 3;
-  const value = rewardFor(rule, period);
+  const kindOfRule = rewardKind(rule.kind);
+  const value = kindOfRule.offerFor(rule, period);
   if (!value || !row.startsAt || !row.endsAt) return null;
   const kind = row.kind as DecisionKind;
   const reminder = /:remind:([+-]?\d+)$/.exec(period);
@@ -150,16 +135,16 @@ export function decisionFromRow(row: IssuedRow, rule: Rule, timeZone: string): D
     kind,
     period,
     decidedOn: localDateAt(row.createdAt, timeZone),
-    reason: oneOff ? "feedbackThanks" : REASON_BY_KIND[rule.kind],
+    reason: oneOff ? COMPENSATION_REASON : kindOfRule.reason,
     explanation: "",
     startsAt: row.startsAt.toISOString(),
     endsAt: row.endsAt.toISOString(),
     ...value,
-    ...(moment !== undefined ? { moment, lastChance: rule.kind === "birthday" && rule.lastChance && moment === LAST_CHANCE_OFFSET } : {}),
+    ...(moment !== undefined ? { moment, lastChance: kindOfRule.isLastChance?.(rule, moment) ?? false } : {}),
     estimatedCost: row.amount ?? 0,
-    // Birthday codes are announced by their reminders; every other issue and every reminder notifies.
-    notify: oneOff || kind === "remind" || rule.kind !== "birthday",
-    channel: oneOff || rule.kind === "loyaltyTiers" || rule.kind === "feedbackThanks" ? "transactional" : "promotional",
+    // Some codes are announced by their reminders (birthday); every other issue and every reminder notifies.
+    notify: oneOff || kind === "remind" || kindOfRule.notifyOnIssue,
+    channel: oneOff ? "transactional" : kindOfRule.channel,
   };
 }
 
@@ -350,10 +335,10 @@ export async function loadScheduleInput(
   const stored = loaded?.stored ?? (await listRules(shop)).rules;
   const rules = stored.map((s) => s.rule);
   const timeZone = shopRow.ianaTimezone;
-  const tierRuleIds = rules.filter((r) => r.kind === "loyaltyTiers").map((r) => r.id);
+  const tierRuleIds = rules.filter((r) => TIER_KINDS.includes(r.kind)).map((r) => r.id);
   const tierStates = await loadTierStates(shop, tierRuleIds);
   const ledger = await listIssuedRecords(shop, timeZone);
-  const feedbackRules = stored.filter((s) => s.rule.kind === "feedbackThanks" && s.rule.enabled);
+  const feedbackRules = stored.filter((s) => rewardKind(s.rule.kind).thanksPeriod && s.rule.enabled);
   const feedbackSince = new Date(Math.min(...feedbackRules.map((s) => s.createdAt.getTime())));
   const input: ScheduleInput = {
     today,
@@ -380,7 +365,7 @@ export async function previewForShop(shop: string, rule: Rule | RuleDraft, now =
   const { input } = await loadScheduleInput(shop, today, now, { shopRow, stored: (await listRules(shop)).rules });
   let feedback = input.feedback;
   // An unsaved feedback rule would only see responses from after it is saved; preview the last week's.
-  if (rule.kind === "feedbackThanks" && !("id" in rule)) feedback = await loadFeedbackEvents(shop, input.timeZone, now, new Date(0));
+  if (rewardKind(rule.kind).thanksPeriod && !("id" in rule)) feedback = await loadFeedbackEvents(shop, input.timeZone, now, new Date(0));
   return { ...previewRule(rule, { ...input, feedback }), today };
 }
 

@@ -20,7 +20,7 @@ import { authenticate } from "../shopify.server";
 import { resolveLocale } from "../i18n";
 import { getFeedback, linkCompensation, MAX_NOTE_LENGTH, reopenFeedback, resolveFeedback, saveNote } from "../models/feedback.server";
 import { getRule } from "../models/rules.server";
-import { feedbackItemView } from "../components/feedback/detail.server";
+import { asCompensationRule, feedbackItemView } from "../components/feedback/detail.server";
 import { translator } from "../components/feedback/overview.server";
 import { issueCompensation, type CompensationIssuer } from "../components/feedback/rewards.server";
 import { CommentText } from "../components/feedback/CommentText";
@@ -124,10 +124,11 @@ export function createFeedbackItemAction(overrides: Partial<FeedbackItemDeps> = 
         const ruleId = form.get("ruleId");
         if (typeof ruleId !== "string" || ruleId === "") return fail({ ruleId: t("feedback.detail.ruleRequired") });
         const stored = await getRule(shop, ruleId);
-        if (!stored || stored.rule.kind === "loyaltyTiers") return fail({ ruleId: t("feedback.detail.ruleUnknown") });
+        const rule = stored ? asCompensationRule(stored.rule) : null;
+        if (!rule) return fail({ ruleId: t("feedback.detail.ruleUnknown") });
         const issued = await deps.issueCompensation(shop, {
           feedbackId: feedback.id,
-          rule: stored.rule,
+          rule,
           customerShopifyId: feedback.customerShopifyId,
           now,
         });

@@ -33,12 +33,13 @@ import {
   generateDiscountCode,
   idempotencyKey,
   localDateAt,
-  periods,
   usageThisMonth,
   validityInstants,
   type CustomerSnapshot,
   type Decision,
-  type FeedbackThanksRule,
+  COMPENSATION_REASON,
+  rewardKind,
+  type Reward,
   type RandomBytes,
   type Rule,
 } from "../../retention/rewards";
@@ -135,7 +136,8 @@ async function recordThenCreate(shop: string, decision: Decision, title: string,
 
 // ——— Compensation ———
 
-export type CompensationRule = Exclude<Rule, { kind: "loyaltyTiers" }>;
+/** A rule with one reward (its kind's `compensation` says how to send it). */
+export type CompensationRule = Extract<Rule, { reward: Reward }>;
 
 export interface CompensationRequest {
   feedbackId: string;
@@ -163,9 +165,11 @@ export async function issueCompensation(
   const { timeZone, settings } = await shopContext(shop);
   const { rule, customerShopifyId, now } = request;
   const today = localDateAt(now, timeZone);
-  const validityDays = "validityDays" in rule ? rule.validityDays : COMPENSATION_VALIDITY_DAYS;
+  const offer = rewardKind(rule.kind).compensation?.(rule);
+  if (!offer) throw new Error(`Rule ${rule.id} has no single reward to send`);
+  const validityDays = offer.validityDays ?? COMPENSATION_VALIDITY_DAYS;
   const customer = await customerSnapshot(shop, customerShopifyId);
-  const minimumSubtotal = rule.minimumSubtotal ?? null;
+  const minimumSubtotal = offer.minimumSubtotal;
   const decision: Decision = {
     idempotencyKey: key,
     ruleId: rule.id,
@@ -174,12 +178,12 @@ export async function issueCompensation(
     kind: "issue",
     period: "",
     decidedOn: today,
-    reason: "feedbackThanks",
+    reason: COMPENSATION_REASON,
     explanation: `Compensation for feedback ${request.feedbackId}.`,
     ...validityInstants(today, addDays(today, validityDays - 1), timeZone),
-    reward: rule.reward,
+    reward: offer.reward,
     minimumSubtotal,
-    estimatedCost: estimateRedemptionCost(rule.reward, minimumSubtotal, await costAssumptions(shop, settings), customer.averageOrderValue),
+    estimatedCost: estimateRedemptionCost(offer.reward, minimumSubtotal, await costAssumptions(shop, settings), customer.averageOrderValue),
     notify: true,
     channel: "transactional",
   };
@@ -217,7 +221,7 @@ export async function thankYouReward(
   deps: RewardDeps = defaultDeps
 ): Promise<ThankYouCode | null> {
   const { rules } = await listRules(shop);
-  const thanks = rules.map((s) => s.rule).filter((r): r is FeedbackThanksRule => r.kind === "feedbackThanks" && r.enabled);
+  const thanks = rules.map((s) => s.rule).filter((r) => rewardKind(r.kind).thanksPeriod && r.enabled);
   if (thanks.length === 0) return null;
 
   const { timeZone, currencyCode, settings } = await shopContext(shop);
@@ -250,9 +254,7 @@ export async function thankYouReward(
   }
   if (reward) return reward;
 
-  const keys = thanks.map((r) =>
-    idempotencyKey(r.id, input.customerShopifyId, r.oncePerCustomer ? periods.feedback() : periods.feedback(input.feedbackId))
-  );
+  const keys = thanks.map((r) => idempotencyKey(r.id, input.customerShopifyId, rewardKind(r.kind).thanksPeriod!(r, input.feedbackId)));
   const rows = await findByKeys(shop, keys);
   for (const key of keys) {
     const row = rows.get(key);
