@@ -11,9 +11,7 @@
 import { randomBytes as cryptoRandomBytes } from "node:crypto";
 import db from "../db.server";
 import {
-  buildFlowPayload,
   decideDay,
-  describeReward,
   previewRule,
   generateDiscountCode,
   idempotencyKey,
@@ -34,10 +32,9 @@ import {
   type Rule,
   type RulePause,
 } from "../retention/rewards";
-import { ShopifyUserErrors, type AdminClient } from "../shopify/admin-client.server";
-import { writeRewardMetafields } from "../shopify/customer-metafields.server";
-import { createRewardDiscount, findDiscountByCode, type RewardDiscountSpec } from "../shopify/discounts.server";
-import { fireRewardTrigger, FlowPayloadError } from "../shopify/flow.server";
+import type { AdminClient } from "../shopify/admin-client.server";
+import { findDiscountByCode } from "../shopify/discounts.server";
+import { advanceIssue, deliverCode, errorMessage, settle, type IssueContext, type IssueStep } from "./reward-issue.server";
 import {
   findByKeys,
   listIssuedRecords,
@@ -160,79 +157,33 @@ interface RunContext {
   consecutiveFailures: number;
 }
 
-function discountTitle(rule: Rule, decision: Decision): string {
-  return `Kinship · ${rule.name} · ${decision.reason} · ${decision.customerId.replace(/^gid:\/\/shopify\/Customer\//, "customer ")}`.slice(0, 255);
-}
-
 function log(ctx: RunContext, step: IssuanceEvent["step"], row: IssuedRow, detail?: string) {
   ctx.deps.log?.({ shop: ctx.shop, step, idempotencyKey: row.idempotencyKey, ...(detail ? { detail } : {}) });
 }
 
-async function deliver(ctx: RunContext, rule: Rule, decision: Decision, code: string): Promise<void> {
-  await writeRewardMetafields(ctx.client, decision.customerId, {
-    code,
-    expiresAt: decision.endsAt,
-    offer: describeReward(decision.reward, ctx.currencyCode),
-    reason: decision.reason,
-  });
-  if (decision.notify) {
-    await fireRewardTrigger(ctx.client, buildFlowPayload(decision, code, { ruleName: rule.name, currencyCode: ctx.currencyCode }));
-    ctx.summary.flowTriggers++;
-  }
-}
+const COUNTER: Record<IssueStep, "created" | "adopted" | "delivered" | "expired" | "failed"> = {
+  create: "created",
+  adopt: "adopted",
+  deliver: "delivered",
+  expire: "expired",
+  fail: "failed",
+};
 
-/** Brings an issue row from `recorded`/`created` to `delivered`. `fresh`: recorded by this run, so Shopify can't have it yet. */
-async function advanceIssue(ctx: RunContext, row: IssuedRow, decision: Decision, rule: Rule, fresh: boolean): Promise<void> {
-  const code = row.code;
-  if (!code) {
-    await markFailed(ctx.shop, row.id, "No code was recorded");
-    ctx.summary.failed++;
-    return;
-  }
-  let status = row.status;
-  if (status === "recorded") {
-    const existing = fresh ? null : await findDiscountByCode(ctx.client, code);
-    if (existing && !existing.customerIds.includes(row.customerShopifyId)) {
-      await markFailed(ctx.shop, row.id, `Code ${code} belongs to another discount (${existing.id})`);
-      ctx.summary.failed++;
-      log(ctx, "fail", row, "code collision");
-      return;
-    }
-    if (existing) {
-      await markCreated(ctx.shop, row.id, existing.id);
-      ctx.summary.adopted++;
-      log(ctx, "adopt", row, existing.id);
-    } else if (new Date(decision.endsAt).getTime() <= ctx.now.getTime()) {
-      // Too late to be useful: never create a code that is already over.
-      await markExpired(ctx.shop, row.id);
-      ctx.summary.expired++;
-      log(ctx, "expire", row);
-      return;
-    } else {
-      const spec: RewardDiscountSpec = {
-        code,
-        title: discountTitle(rule, decision),
-        customerId: row.customerShopifyId,
-        startsAt: decision.startsAt,
-        endsAt: decision.endsAt,
-        reward: decision.reward,
-        minimumSubtotal: decision.minimumSubtotal,
-      };
-      const outcome = await createRewardDiscount(ctx.client, spec);
-      await markCreated(ctx.shop, row.id, outcome.id);
-      if (outcome.adopted) ctx.summary.adopted++;
-      else ctx.summary.created++;
-      log(ctx, outcome.adopted ? "adopt" : "create", row, outcome.id);
-    }
-    status = "created";
-  }
-  if (status === "created") {
-    if (new Date(decision.endsAt).getTime() <= ctx.now.getTime()) return;
-    await deliver(ctx, rule, decision, code);
-    await markDelivered(ctx.shop, row.id);
-    ctx.summary.delivered++;
-    log(ctx, "deliver", row);
-  }
+/** The shared issuance path's context, counting and logging each step in this run's summary. */
+function issueContext(ctx: RunContext): IssueContext {
+  return {
+    shop: ctx.shop,
+    client: ctx.client,
+    now: ctx.now,
+    currencyCode: ctx.currencyCode,
+    onStep: (step, row, detail) => {
+      ctx.summary[COUNTER[step]]++;
+      log(ctx, step, row, detail);
+    },
+    onFlowTrigger: () => {
+      ctx.summary.flowTriggers++;
+    },
+  };
 }
 
 function issueKeyOfReminder(row: Pick<IssuedRow, "ruleId" | "customerShopifyId" | "idempotencyKey">): string | null {
@@ -255,7 +206,7 @@ async function advanceReminder(ctx: RunContext, row: IssuedRow, decision: Decisi
     ctx.summary.expired++;
     return;
   }
-  await deliver(ctx, rule, decision, issue.code);
+  await deliverCode(issueContext(ctx), rule.name, decision, issue.code);
   await markDelivered(ctx.shop, row.id);
   ctx.summary.delivered++;
   log(ctx, "remind", row);
@@ -275,47 +226,35 @@ async function paceForRow(ctx: RunContext): Promise<void> {
   await (ctx.deps.sleep ?? defaultSleep)(Math.ceil(((ROW_COST - status.currentlyAvailable) / status.restoreRate) * 1000));
 }
 
-function isRefusal(error: unknown): boolean {
-  return error instanceof ShopifyUserErrors || error instanceof FlowPayloadError;
-}
-
 async function advance(ctx: RunContext, row: IssuedRow, decision: Decision | null, fresh: boolean): Promise<void> {
   const rule = ctx.rules.get(row.ruleId);
   try {
-    const d = decision ?? (rule ? decisionFromRow(row, rule, ctx.timeZone) : null);
-    if (!rule || !d) {
-      // Rule deleted or changed beyond recognition: keep what Shopify has, create and send nothing new.
-      const gone = "The rule no longer exists or no longer has this reward";
-      if (row.status === "created") {
-        await noteError(ctx.shop, row.id, gone);
+    const outcome = await settle(issueContext(ctx), row, async () => {
+      const d = decision ?? (rule ? decisionFromRow(row, rule, ctx.timeZone) : null);
+      if (!rule || !d) {
+        // Rule deleted or changed beyond recognition: keep what Shopify has, create and send nothing new.
+        const gone = "The rule no longer exists or no longer has this reward";
+        if (row.status === "created") {
+          await noteError(ctx.shop, row.id, gone);
+          return;
+        }
+        const existing = row.kind === "issue" && row.code ? await findDiscountByCode(ctx.client, row.code) : null;
+        if (existing) await markCreated(ctx.shop, row.id, existing.id);
+        else await markFailed(ctx.shop, row.id, gone);
         return;
       }
-      const existing = row.kind === "issue" && row.code ? await findDiscountByCode(ctx.client, row.code) : null;
-      if (existing) await markCreated(ctx.shop, row.id, existing.id);
-      else await markFailed(ctx.shop, row.id, gone);
-      return;
-    }
-    await paceForRow(ctx);
-    if (row.kind === "issue") await advanceIssue(ctx, row, d, rule, fresh);
-    else if (row.kind === "remind") await advanceReminder(ctx, row, d, rule);
-    ctx.consecutiveFailures = 0;
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (isRefusal(error)) {
-      // Shopify refused this one row (invalid input, unknown customer…): retrying won't help.
-      const current = (await findByKeys(ctx.shop, [row.idempotencyKey])).get(row.idempotencyKey);
-      if (current?.status === "created") await noteError(ctx.shop, row.id, message);
-      else await markFailed(ctx.shop, row.id, message);
-      ctx.summary.failed++;
-      log(ctx, "fail", row, message);
+      await paceForRow(ctx);
+      if (row.kind === "issue") await advanceIssue(issueContext(ctx), row, d, rule.name, { fresh, deliver: true });
+      else if (row.kind === "remind") await advanceReminder(ctx, row, d, rule);
+    });
+    if (outcome.status !== "retryLater") {
       ctx.consecutiveFailures = 0;
       return;
     }
     // Network, auth or Shopify trouble: the row stays as it is and the next run resumes it.
-    await noteError(ctx.shop, row.id, message);
     ctx.summary.retryLater++;
-    log(ctx, "retryLater", row, message);
-    if (++ctx.consecutiveFailures >= (ctx.deps.maxConsecutiveFailures ?? 3)) throw new IssuanceInterruptedError(error, ctx.summary);
+    log(ctx, "retryLater", row, errorMessage(outcome.error));
+    if (++ctx.consecutiveFailures >= (ctx.deps.maxConsecutiveFailures ?? 3)) throw new IssuanceInterruptedError(outcome.error, ctx.summary);
   } finally {
     await ctx.deps.heartbeat?.();
   }

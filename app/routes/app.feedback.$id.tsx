@@ -22,7 +22,7 @@ import { getFeedback, linkCompensation, MAX_NOTE_LENGTH, reopenFeedback, resolve
 import { getRule } from "../models/rules.server";
 import { asCompensationRule, feedbackItemView } from "../components/feedback/detail.server";
 import { translator } from "../components/feedback/overview.server";
-import { issueCompensation, type CompensationIssuer } from "../components/feedback/rewards.server";
+import { issueCompensation, type CompensationIssuer } from "../jobs/feedback-rewards.server";
 import { CommentText } from "../components/feedback/CommentText";
 
 function notFound(): never {

@@ -7,7 +7,7 @@ import { getShop } from "../../models/shop.server";
 import { listRules } from "../../models/rules.server";
 import { firstResponseCheck, isRecovered } from "../../retention/feedback/follow-up";
 import { rewardKind, type Rule } from "../../retention/rewards";
-import type { CompensationRule } from "./rewards.server";
+import type { CompensationRule } from "../../jobs/feedback-rewards.server";
 import type { Locale, MessageKey } from "../../i18n";
 import { formatCalendarDate, shopFormatter } from "../../formatting";
 import { describeRewardText, firstResponseBadge, orderLabel } from "./format";
