@@ -1,8 +1,9 @@
 /**
  * Admin UI strings in English, Ukrainian, Russian and Croatian. English is the source and the fallback for
- * any key a translation lacks. Two catalogs per language are merged: `locales/` (navigation and the pages
- * other issues build) and `admin/` (dashboard, customers, segments, settings), so parallel work on
- * different pages never edits the same file.
+ * any key a translation lacks. Catalogs per language are merged: `locales/` (navigation and the pages
+ * other issues build), `admin/` (dashboard, customers, segments, settings) and `rules/` (the rules pages,
+ * their validation messages and the offer text customers read; `rules/kinds.json` holds each reward
+ * kind's texts in all four languages), so parallel work on different pages never edits the same file.
  *
  * Plural messages are keys ending in an Intl.PluralRules category (`customers.count.one`,
  * `customers.count.few`, …): each language lists the categories its grammar has, see `translatePlural`.
@@ -15,21 +16,27 @@ import adminEn from "./admin/en.json";
 import adminUk from "./admin/uk.json";
 import adminRu from "./admin/ru.json";
 import adminHr from "./admin/hr.json";
+import rulesEn from "./rules/en.json";
+import rulesUk from "./rules/uk.json";
+import rulesRu from "./rules/ru.json";
+import rulesHr from "./rules/hr.json";
+// One file for every language's reward-kind texts, so adding a kind edits one catalog (decision 004).
+import kinds from "./rules/kinds.json";
 import { formatCount, interpolate, pluralKey, type Messages } from "./translator";
 
 export const SUPPORTED_LOCALES = ["en", "uk", "ru", "hr"] as const;
 export type Locale = (typeof SUPPORTED_LOCALES)[number];
 
-const english = { ...en, ...adminEn };
+const english = { ...en, ...adminEn, ...rulesEn, ...kinds.en };
 export type MessageKey = keyof typeof english;
 /** Base names of plural messages: "x" when "x.other" exists. */
 export type PluralKey = { [K in MessageKey]: K extends `${infer Base}.other` ? Base : never }[MessageKey];
 
 const catalogs: Record<Locale, Messages> = {
   en: english,
-  uk: { ...uk, ...adminUk },
-  ru: { ...ru, ...adminRu },
-  hr: { ...hr, ...adminHr },
+  uk: { ...uk, ...adminUk, ...rulesUk, ...kinds.uk },
+  ru: { ...ru, ...adminRu, ...rulesRu, ...kinds.ru },
+  hr: { ...hr, ...adminHr, ...rulesHr, ...kinds.hr },
 };
 
 /** Shopify passes the admin user's locale as `?locale=uk-UA`; anything unknown falls back to English. */

@@ -100,6 +100,8 @@ export const holidayCampaign = defineKind<"holidayCampaign", typeof holidayCampa
   offerFor: (rule) => ruleOffer(rule),
   compensation: (rule) => ({ ...ruleOffer(rule), validityDays: null }),
   dateRange: (rule) => ({ startsAt: rule.startsAt, endsAt: rule.endsAt }),
+  // A campaign from a preset is named after its holiday.
+  formTexts: (values): Record<string, string> => (values.presetId ? { name: `preset.${values.presetId}` } : {}),
   formDefaults(today, { presetId }) {
     const preset = HOLIDAY_PRESETS.find((p) => p.id === presetId);
     if (!preset) return { ...percentOff(10), startsAt: today, endsAt: addDays(today, 7), "audience.type": "everyoneWithConsent" };

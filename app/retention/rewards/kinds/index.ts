@@ -45,7 +45,6 @@ export function kindLabelKeys<K extends RuleKind>(kind: K) {
   return {
     name: `rules.kind.${kind}`,
     add: `rules.kind.${kind}.add`,
-    newRule: `rules.kind.${kind}.new`,
     defaultName: `rules.kind.${kind}.defaultName`,
   } as const;
 }

@@ -67,7 +67,9 @@ export interface RewardKind<K extends string, S extends z.ZodTypeAny, Draft exte
   tierNames?(config: Record<string, unknown>): string[];
   /** Calendar range stored in the rule's own columns (for sorting and filtering). */
   dateRange?(rule: Draft): { startsAt: LocalDate; endsAt: LocalDate };
-  /** A new rule's form, as flat values (names come from the translations; `name` is filled by the page). */
+  /** Form values that are words, filled in the admin's language: field path → text key under `rules.kind.<kind>.`. */
+  formTexts?(values: FormValues): Record<string, string>;
+  /** A new rule's form, as flat values (the name and `formTexts` come from the translations). */
   formDefaults(today: LocalDate, options: { presetId?: string | null }): FormValues;
 }
 

@@ -111,10 +111,11 @@ export const loyaltyTiers = defineKind<"loyaltyTiers", typeof tierProgramSchema,
       t && typeof t === "object" && typeof (t as { name?: unknown }).name === "string" ? [(t as { name: string }).name.trim()] : [],
     );
   },
+  formTexts: () => ({ "tiers.0.name": "bronze", "tiers.1.name": "silver", "tiers.2.name": "gold" }),
   formDefaults: () => ({
     metric: "netSpend", window: "lifetime", graceDays: "30", validityDays: "30", oncePerCustomer: "true",
-    "tiers.0.name": "Bronze", "tiers.0.threshold": "100", "tiers.0.reward.type": "percentage", "tiers.0.reward.percentage": "5",
-    "tiers.1.name": "Silver", "tiers.1.threshold": "500", "tiers.1.reward.type": "percentage", "tiers.1.reward.percentage": "10",
-    "tiers.2.name": "Gold", "tiers.2.threshold": "1000", "tiers.2.reward.type": "percentage", "tiers.2.reward.percentage": "15",
+    "tiers.0.threshold": "100", "tiers.0.reward.type": "percentage", "tiers.0.reward.percentage": "5",
+    "tiers.1.threshold": "500", "tiers.1.reward.type": "percentage", "tiers.1.reward.percentage": "10",
+    "tiers.2.threshold": "1000", "tiers.2.reward.type": "percentage", "tiers.2.reward.percentage": "15",
   }),
 });
