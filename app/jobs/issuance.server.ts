@@ -34,7 +34,8 @@ import {
 } from "../retention/rewards";
 import type { AdminClient } from "../shopify/admin-client.server";
 import { findDiscountByCode } from "../shopify/discounts.server";
-import { advanceIssue, deliverCode, errorMessage, settle, type IssueContext, type IssueStep } from "./reward-issue.server";
+import type { Locale } from "../i18n";
+import { advanceIssue, deliverCode, errorMessage, settle, shopLocaleOnce, type IssueContext, type IssueStep } from "./reward-issue.server";
 import {
   findByKeys,
   listIssuedRecords,
@@ -147,6 +148,7 @@ export function decisionFromRow(row: IssuedRow, rule: Rule, timeZone: string): D
 
 interface RunContext {
   shop: string;
+  shopLocale: () => Promise<Locale>;
   client: AdminClient;
   timeZone: string;
   currencyCode: string;
@@ -176,6 +178,7 @@ function issueContext(ctx: RunContext): IssueContext {
     client: ctx.client,
     now: ctx.now,
     currencyCode: ctx.currencyCode,
+    shopLocale: ctx.shopLocale,
     onStep: (step, row, detail) => {
       ctx.summary[COUNTER[step]]++;
       log(ctx, step, row, detail);
@@ -321,7 +324,7 @@ export async function runIssuance(shop: string, today: LocalDate, deps: Issuance
     expired: 0, reconciled: 0, retryLater: 0, tierChanges: 0, paused: [], invalidRules: invalid.map((r) => r.id),
   };
   const ctx: RunContext = {
-    shop, client: deps.client, timeZone, currencyCode: shopRow.currencyCode, rules: new Map(rules.map((r) => [r.id, r])),
+    shop, shopLocale: shopLocaleOnce(deps.client), client: deps.client, timeZone, currencyCode: shopRow.currencyCode, rules: new Map(rules.map((r) => [r.id, r])),
     now, deps, summary, consecutiveFailures: 0,
   };
 

@@ -9,9 +9,10 @@
  * created if absent, never both; one whose validity has already ended is expired instead of created.
  * Surfaces that answer a customer right away stop after creation and leave delivery to the daily run.
  */
+import { resolveLocale, type Locale } from "../i18n";
+import { offerText } from "../i18n/rule-texts";
 import {
   buildFlowPayload,
-  describeReward,
   generateDiscountCode,
   type Decision,
   type RandomBytes,
@@ -20,6 +21,7 @@ import { ShopifyUserErrors, type AdminClient } from "../shopify/admin-client.ser
 import { writeRewardMetafields } from "../shopify/customer-metafields.server";
 import { createRewardDiscount, findDiscountByCode } from "../shopify/discounts.server";
 import { fireRewardTrigger, FlowPayloadError } from "../shopify/flow.server";
+import { shopPrimaryLocale } from "../shopify/shop-locale.server";
 import {
   findByKeys,
   markCreated,
@@ -38,10 +40,24 @@ export interface IssueContext {
   client: AdminClient;
   now: Date;
   currencyCode: string;
+  /** The shop's language, for the offer text customers read (looked up once, when first needed). */
+  shopLocale: () => Promise<Locale>;
   /** Told about every step a row takes (the daily run counts and logs them). */
   onStep?: (step: IssueStep, row: IssuedRow, detail?: string) => void;
   /** Told when a Flow trigger was fired. */
   onFlowTrigger?: () => void;
+}
+
+/** The shop's language, asked of Shopify once per caller and remembered (a failed lookup is asked again). */
+export function shopLocaleOnce(client: AdminClient): () => Promise<Locale> {
+  let known: Promise<Locale> | null = null;
+  return () => {
+    known ??= shopPrimaryLocale(client).then(resolveLocale, (error: unknown) => {
+      known = null;
+      throw error;
+    });
+    return known;
+  };
 }
 
 /** The title merchants see on the discount in Shopify. */
@@ -64,14 +80,10 @@ function isOver(endsAt: string, now: Date): boolean {
 
 /** Writes the code to the customer's metafields and, when the decision says so, fires the Flow trigger. */
 export async function deliverCode(ctx: IssueContext, ruleName: string, decision: Decision, code: string): Promise<void> {
-  await writeRewardMetafields(ctx.client, decision.customerId, {
-    code,
-    expiresAt: decision.endsAt,
-    offer: describeReward(decision.reward, ctx.currencyCode),
-    reason: decision.reason,
-  });
+  const offer = offerText(decision.reward, ctx.currencyCode, await ctx.shopLocale());
+  await writeRewardMetafields(ctx.client, decision.customerId, { code, expiresAt: decision.endsAt, offer, reason: decision.reason });
   if (decision.notify) {
-    await fireRewardTrigger(ctx.client, buildFlowPayload(decision, code, { ruleName, currencyCode: ctx.currencyCode }));
+    await fireRewardTrigger(ctx.client, buildFlowPayload(decision, code, { ruleName, currencyCode: ctx.currencyCode, offer }));
     ctx.onFlowTrigger?.();
   }
 }
@@ -185,7 +197,7 @@ export async function recordAndCreate(
   const fresh = recorded.code === offered;
   await settle({ shop }, recorded, async () => {
     const client = await deps.client(shop);
-    await advanceIssue({ shop, client, now, currencyCode: deps.currencyCode }, recorded, decision, ruleName, { fresh, deliver: false });
+    await advanceIssue({ shop, client, now, currencyCode: deps.currencyCode, shopLocale: shopLocaleOnce(client) }, recorded, decision, ruleName, { fresh, deliver: false });
   });
   return (await findByKeys(shop, [decision.idempotencyKey])).get(decision.idempotencyKey) ?? recorded;
 }

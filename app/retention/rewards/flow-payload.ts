@@ -83,7 +83,8 @@ export function momentLabel(decision: Pick<Decision, "kind" | "moment" | "lastCh
 export function buildFlowPayload(
   decision: Decision,
   code: string,
-  context: { ruleName: string; currencyCode: string },
+  /** `offer`: the reward in the shop's language (English when not given). */
+  context: { ruleName: string; currencyCode: string; offer?: string },
 ): FlowTriggerPayload {
   if (decision.kind === "holdout") throw new Error("Held-out customers are never notified");
   return {
@@ -93,7 +94,7 @@ export function buildFlowPayload(
     expiresAt: decision.endsAt,
     moment: momentLabel(decision),
     ruleName: context.ruleName,
-    offer: describeReward(decision.reward, context.currencyCode),
+    offer: context.offer ?? describeReward(decision.reward, context.currencyCode),
   };
 }
 
