@@ -27,43 +27,52 @@ export function numeric<T extends z.ZodTypeAny>(schema: T) {
 }
 
 export function number(requiredMessage: string) {
-  return z.number({ required_error: requiredMessage, invalid_type_error: "Enter a number." }).finite("Enter a number.");
+  return z.number({ required_error: requiredMessage, invalid_type_error: "rules.error.enterANumber" }).finite("rules.error.enterANumber");
 }
 
+/**
+ * A message for the merchant, written as a catalog key (`app/i18n/rules/*.json`) with its values:
+ * the core has no words of its own; the edge translates (`ruleErrorText`).
+ */
+export function msg(key: string, values?: Record<string, string | number>): string {
+  return values ? `${key}|${JSON.stringify(values)}` : key;
+}
+
+/** `label` is the field's name as a catalog key (`rules.label.*`). */
 export function wholeDays(label: string, min: number, max: number) {
-  return number(`Enter the ${label} in days.`)
-    .int(`Enter the ${label} as a whole number of days.`)
-    .min(min, `The ${label} can't be less than ${min} days.`)
-    .max(max, `The ${label} can't be more than ${max} days.`);
+  return number(msg("rules.error.daysRequired", { label }))
+    .int(msg("rules.error.daysWhole", { label }))
+    .min(min, msg("rules.error.daysMin", { label, min }))
+    .max(max, msg("rules.error.daysMax", { label, max }));
 }
 
 export const money = (label: string) =>
-  number(`Enter the ${label}.`).superRefine((v, ctx) => {
-    if (v < 0) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `The ${label} can't be negative.` });
+  number(msg("rules.error.moneyRequired", { label })).superRefine((v, ctx) => {
+    if (v < 0) ctx.addIssue({ code: z.ZodIssueCode.custom, message: msg("rules.error.moneyNegative", { label }) });
   });
 
-const percentage = number("Enter the percentage off.").superRefine((v, ctx) => {
-  if (v < 0) ctx.addIssue({ code: z.ZodIssueCode.custom, message: "A percentage can't be negative." });
-  else if (v === 0) ctx.addIssue({ code: z.ZodIssueCode.custom, message: "Enter a percentage above 0." });
-  else if (v > 100) ctx.addIssue({ code: z.ZodIssueCode.custom, message: "A percentage can't be more than 100." });
+const percentage = number("rules.error.enterThePercentageOff").superRefine((v, ctx) => {
+  if (v < 0) ctx.addIssue({ code: z.ZodIssueCode.custom, message: "rules.error.aPercentageCanTBeNegative" });
+  else if (v === 0) ctx.addIssue({ code: z.ZodIssueCode.custom, message: "rules.error.enterAPercentageAbove0" });
+  else if (v > 100) ctx.addIssue({ code: z.ZodIssueCode.custom, message: "rules.error.aPercentageCanTBeMore" });
 });
 
-const positiveAmount = number("Enter the amount off.").superRefine((v, ctx) => {
-  if (v < 0) ctx.addIssue({ code: z.ZodIssueCode.custom, message: "An amount off can't be negative." });
-  else if (v === 0) ctx.addIssue({ code: z.ZodIssueCode.custom, message: "Enter an amount above 0." });
+const positiveAmount = number("rules.error.enterTheAmountOff").superRefine((v, ctx) => {
+  if (v < 0) ctx.addIssue({ code: z.ZodIssueCode.custom, message: "rules.error.anAmountOffCanTBe" });
+  else if (v === 0) ctx.addIssue({ code: z.ZodIssueCode.custom, message: "rules.error.enterAnAmountAbove0" });
 });
 
 export const localDate = (requiredMessage: string) =>
   z
     .string({ required_error: requiredMessage, invalid_type_error: requiredMessage })
     .refine((s) => s.trim() !== "", requiredMessage)
-    .refine((s) => s.trim() === "" || isLocalDate(s), "Enter a date as YYYY-MM-DD.");
+    .refine((s) => s.trim() === "" || isLocalDate(s), "rules.error.enterADateAsYyyyMm");
 
 const name = z
-  .string({ required_error: "Give the rule a name.", invalid_type_error: "Give the rule a name." })
+  .string({ required_error: "rules.error.giveTheRuleAName", invalid_type_error: "rules.error.giveTheRuleAName" })
   .trim()
-  .min(1, "Give the rule a name.")
-  .max(80, "Keep the name under 80 characters.");
+  .min(1, "rules.error.giveTheRuleAName")
+  .max(80, "rules.error.keepTheNameUnder80Characters");
 
 /** percentage: 0 < x ≤ 100 (Kinship stores percent; Shopify wants a 0–1 fraction, converted at the edge). */
 export const rewardSchema = z.discriminatedUnion(
@@ -76,7 +85,7 @@ export const rewardSchema = z.discriminatedUnion(
   {
     errorMap: (issue, ctx) =>
       issue.code === z.ZodIssueCode.invalid_union_discriminator || issue.code === z.ZodIssueCode.invalid_type
-        ? { message: "Choose a reward: percentage off, amount off or free shipping." }
+        ? { message: "rules.error.chooseARewardPercentageOffAmount" }
         : { message: ctx.defaultError },
   },
 );
@@ -85,12 +94,12 @@ export type Reward = z.infer<typeof rewardSchema>;
 export const budgetSchema = z
   .object({
     maxCount: numeric(
-      number("Enter how many codes a month at most.")
-        .int("Enter a whole number of codes.")
-        .min(1, "Allow at least 1 code a month, or remove the cap."),
+      number("rules.error.enterHowManyCodesAMonth")
+        .int("rules.error.enterAWholeNumberOfCodes")
+        .min(1, "rules.error.allowAtLeast1CodeA"),
     ).optional(),
     maxAmount: numeric(
-      number("Enter the most the rule may cost a month.").positive("Enter an amount above 0, or remove the cap."),
+      number("rules.error.enterTheMostTheRuleMay").positive("rules.error.enterAnAmountAbove0Or"),
     ).optional(),
   })
   .nullable()
@@ -99,18 +108,18 @@ export type Budget = NonNullable<z.infer<typeof budgetSchema>>;
 
 export const guardrails = {
   name,
-  enabled: z.boolean({ invalid_type_error: "Choose on or off." }).default(true),
+  enabled: z.boolean({ invalid_type_error: "rules.error.chooseOnOrOff" }).default(true),
   /** Monthly cap (count and/or money); when reached the rule pauses until next month. */
   budget: budgetSchema,
   /** Share of eligible customers withheld for measurement, 0 – 0.5. */
   holdoutShare: numeric(
-    number("Enter the holdout share.")
-      .min(0, "The holdout share can't be negative.")
-      .max(MAX_HOLDOUT_SHARE, "Hold out at most half of the customers."),
+    number("rules.error.enterTheHoldoutShare")
+      .min(0, "rules.error.theHoldoutShareCanTBe")
+      .max(MAX_HOLDOUT_SHARE, "rules.error.holdOutAtMostHalfOf"),
   ).default(0),
 };
 
-export const minimumSubtotal = numeric(money("minimum subtotal")).nullable().optional();
+export const minimumSubtotal = numeric(money("rules.label.minimumSubtotal")).nullable().optional();
 
 /** A cross-field error: the field's dotted path and the message shown next to it. */
 export type AddError = (path: string, message: string) => void;

@@ -45,13 +45,13 @@ export const FORM_ERROR_KEY = "form";
 // Zod applies a parse-time map *after* messages bound to fields, so only replace its generic English.
 const fallbackErrors: z.ZodErrorMap = (issue, ctx) => {
   if (issue.code === z.ZodIssueCode.invalid_type && ctx.defaultError === "Required") {
-    return { message: "This field is required." };
+    return { message: "rules.error.thisFieldIsRequired" };
   }
   if (
     (issue.code === z.ZodIssueCode.invalid_type && /^Expected .+, received /.test(ctx.defaultError)) ||
     (issue.code === z.ZodIssueCode.invalid_literal && ctx.defaultError.startsWith("Invalid literal value"))
   ) {
-    return { message: "Enter a valid value." };
+    return { message: "rules.error.enterAValidValue" };
   }
   return { message: ctx.defaultError };
 };
@@ -74,11 +74,11 @@ export function validateRuleInput(raw: unknown, ctx: RuleValidationContext): Rul
   const errors: FieldErrors = {};
   const add = (path: string, message: string) => addError(errors, path, message);
   if (!isRecord(raw)) {
-    add("", "Send the rule as a set of fields.");
+    add("", "rules.error.sendTheRuleAsASet");
     return { ok: false, fieldErrors: errors };
   }
   if (!isRuleKind(raw.kind)) {
-    add("kind", "Choose a rule type: loyalty tiers, birthday, win-back, holiday campaign or feedback thanks.");
+    add("kind", "rules.error.chooseARuleTypeLoyaltyTiers");
     return { ok: false, fieldErrors: errors };
   }
   const kind = rewardKind(raw.kind);

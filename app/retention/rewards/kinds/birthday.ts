@@ -13,7 +13,7 @@ import {
   type BirthdayWindow,
 } from "../birthdays";
 import { idempotencyKey, periods } from "../codes";
-import { guardrails, minimumSubtotal, number, numeric, rewardSchema, wholeDays } from "../rule-fields";
+import { guardrails, minimumSubtotal, msg, number, numeric, rewardSchema, wholeDays } from "../rule-fields";
 import type { Candidate, CustomerSnapshot } from "../schedule";
 import { defineKind, offerFields, percentOff, ruleOffer } from "./kind";
 
@@ -24,12 +24,12 @@ export const birthdaySchema = z.object({
   ...guardrails,
   reward: rewardSchema,
   minimumSubtotal,
-  windowDaysBefore: numeric(wholeDays("time before the birthday", 0, 31)).default(7),
-  windowDaysAfter: numeric(wholeDays("time after the birthday", 0, 31)).default(3),
+  windowDaysBefore: numeric(wholeDays("rules.label.timeBeforeBirthday", 0, 31)).default(7),
+  windowDaysAfter: numeric(wholeDays("rules.label.timeAfterBirthday", 0, 31)).default(3),
   /** Days relative to the birthday; defaults to −7, −3, 0 (those inside the window). */
   reminders: z
-    .array(numeric(number("Enter the reminder day.").int("Reminders are on whole days.")))
-    .max(6, "Use at most 6 reminders.")
+    .array(numeric(number("rules.error.enterTheReminderDay").int("rules.error.remindersAreOnWholeDays")))
+    .max(6, "rules.error.useAtMost6Reminders")
     .optional(),
   /** Extra reminder at +2 days. */
   lastChance: z.boolean().default(false),
@@ -54,13 +54,13 @@ export const birthday = defineKind<"birthday", typeof birthdaySchema, BirthdayDr
     const seen = new Set<number>();
     rule.reminders.forEach((day, i) => {
       if (day < from || day > to) {
-        addError(`reminders.${i}`, `Day ${day} is outside the code's window (${rule.windowDaysBefore} days before to ${rule.windowDaysAfter} days after).`);
+        addError(`reminders.${i}`, msg("rules.error.reminderOutsideWindow", { day, before: rule.windowDaysBefore, after: rule.windowDaysAfter }));
       }
-      if (seen.has(day)) addError(`reminders.${i}`, `There is already a reminder on day ${day}.`);
+      if (seen.has(day)) addError(`reminders.${i}`, msg("rules.error.reminderTwice", { day }));
       seen.add(day);
     });
     if (rule.lastChance && LAST_CHANCE_OFFSET > to) {
-      addError("lastChance", `A last-chance reminder ${LAST_CHANCE_OFFSET} days after the birthday needs the code to stay valid at least ${LAST_CHANCE_OFFSET} days after it.`);
+      addError("lastChance", msg("rules.error.lastChanceOutsideWindow", { days: LAST_CHANCE_OFFSET }));
     }
   },
   decide(run, rule, input) {

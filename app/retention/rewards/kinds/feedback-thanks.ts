@@ -14,7 +14,7 @@ export const feedbackThanksSchema = z.object({
   ...guardrails,
   reward: rewardSchema,
   minimumSubtotal,
-  validityDays: numeric(wholeDays("validity", 1, 366)).default(30),
+  validityDays: numeric(wholeDays("rules.label.validity", 1, 366)).default(30),
   /** One thank-you code per customer ever, instead of one per feedback response. */
   oncePerCustomer: z.boolean().default(true),
 });
@@ -30,7 +30,7 @@ export const feedbackThanks = defineKind<"feedbackThanks", typeof feedbackThanks
   checkRaw(raw, addError) {
     // A reward can never be made to depend on the score.
     for (const key of Object.keys(raw)) {
-      if (/score|rating|nps|csat/i.test(key)) addError(key, "Feedback rewards thank every response; they can't depend on the score.");
+      if (/score|rating|nps|csat/i.test(key)) addError(key, "rules.error.feedbackRewardsThankEveryResponseThey");
     }
   },
   decide(run, rule, input, customers) {

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { periods } from "../codes";
 import { HOLIDAY_PRESETS, isCampaignActive, presetCampaignDates } from "../holidays";
 import { addDays, compareLocalDates, isLocalDate } from "../local-date";
-import { guardrails, localDate, minimumSubtotal, rewardSchema } from "../rule-fields";
+import { guardrails, localDate, minimumSubtotal, msg, rewardSchema } from "../rule-fields";
 import type { Candidate, CustomerSnapshot, DayRun } from "../schedule";
 import { validityInstants } from "../time-zone";
 import { defineKind, offerFields, percentOff, ruleOffer } from "./kind";
@@ -16,18 +16,18 @@ export const audienceSchema = z.discriminatedUnion(
   [
     z.object({
       type: z.literal("segment"),
-      segmentId: z.string({ required_error: "Choose a segment." }).trim().min(1, "Choose a segment."),
+      segmentId: z.string({ required_error: "rules.error.chooseASegment" }).trim().min(1, "rules.error.chooseASegment"),
     }),
     z.object({
       type: z.literal("tier"),
-      tier: z.string({ required_error: "Choose a tier." }).trim().min(1, "Choose a tier."),
+      tier: z.string({ required_error: "rules.error.chooseATier" }).trim().min(1, "rules.error.chooseATier"),
     }),
     z.object({ type: z.literal("everyoneWithConsent") }),
   ],
   {
     errorMap: (issue, ctx) =>
       issue.code === z.ZodIssueCode.invalid_union_discriminator || issue.code === z.ZodIssueCode.invalid_type
-        ? { message: "Choose who gets it: a segment, a tier or everyone who agreed to marketing." }
+        ? { message: "rules.error.chooseWhoGetsItASegment" }
         : { message: ctx.defaultError },
   },
 );
@@ -39,10 +39,10 @@ export const holidayCampaignSchema = z.object({
   ...guardrails,
   /** Stable preset id when added from a preset (e.g. "international-womens-day"). */
   presetId: z.string().trim().min(1).nullable().optional(),
-  holidayDate: localDate("Enter the holiday's date.").nullable().optional(),
+  holidayDate: localDate("rules.error.enterTheHolidaySDate").nullable().optional(),
   /** Shop-local calendar dates, both inclusive. */
-  startsAt: localDate("Enter the start date."),
-  endsAt: localDate("Campaigns need an end date."),
+  startsAt: localDate("rules.error.enterTheStartDate"),
+  endsAt: localDate("rules.error.campaignsNeedAnEndDate"),
   audience: audienceSchema,
   reward: rewardSchema,
   minimumSubtotal,
@@ -69,17 +69,21 @@ export const holidayCampaign = defineKind<"holidayCampaign", typeof holidayCampa
   notifyOnIssue: true,
   check(rule, ctx, addError) {
     if (compareLocalDates(rule.endsAt, rule.startsAt) < 0) {
-      addError("endsAt", "The end date must be on or after the start date.");
+      addError("endsAt", "rules.error.theEndDateMustBeOn");
     }
     if (ctx.today && isLocalDate(ctx.today) && compareLocalDates(rule.endsAt, ctx.today) < 0) {
-      addError("endsAt", "This end date has already passed.");
+      addError("endsAt", "rules.error.thisEndDateHasAlreadyPassed");
     }
     if (rule.audience.type === "tier" && !ctx.knownTiers.includes(rule.audience.tier)) {
-      const choices = ctx.knownTiers.length ? ` Choose one of: ${ctx.knownTiers.join(", ")}.` : " Set up loyalty tiers first.";
-      addError("audience.tier", `There is no tier called “${rule.audience.tier}”.${choices}`);
+      addError(
+        "audience.tier",
+        ctx.knownTiers.length
+          ? msg("rules.error.unknownTierChoose", { tier: rule.audience.tier, tiers: ctx.knownTiers.join(", ") })
+          : msg("rules.error.unknownTierNoTiers", { tier: rule.audience.tier }),
+      );
     }
     if (rule.audience.type === "segment" && ctx.knownSegments && !ctx.knownSegments.includes(rule.audience.segmentId)) {
-      addError("audience.segmentId", "That segment doesn't exist any more. Choose another one.");
+      addError("audience.segmentId", "rules.error.thatSegmentDoesnTExistAny");
     }
   },
   decide(run, rule, input) {

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { periods } from "../codes";
 import {
   guardrails,
+  msg,
   minimumSubtotal,
   number,
   numeric,
@@ -19,12 +20,12 @@ import { evaluateTier, NO_TIER } from "../tiers";
 import { daysValidFrom, defineKind, offerFields } from "./kind";
 export const tierSchema = z.object({
   name: z
-    .string({ required_error: "Name the tier.", invalid_type_error: "Name the tier." })
+    .string({ required_error: "rules.error.nameTheTier", invalid_type_error: "rules.error.nameTheTier" })
     .trim()
-    .min(1, "Name the tier.")
-    .max(40, "Keep tier names under 40 characters."),
+    .min(1, "rules.error.nameTheTier")
+    .max(40, "rules.error.keepTierNamesUnder40Characters"),
   threshold: numeric(
-    number("Enter the threshold to reach this tier.").min(0, "A threshold can't be negative."),
+    number("rules.error.enterTheThresholdToReachThis").min(0, "rules.error.aThresholdCanTBeNegative"),
   ),
   /** A tier without a reward is recognition only: reaching it issues no code. */
   reward: rewardSchema.nullable().optional(),
@@ -37,20 +38,20 @@ export const tierProgramSchema = z.object({
   kind: z.literal("loyaltyTiers"),
   ...guardrails,
   metric: z.enum(TIER_METRICS, {
-    errorMap: () => ({ message: "Choose what tiers are based on: net spend, order count or predicted CLV." }),
+    errorMap: () => ({ message: "rules.error.chooseWhatTiersAreBasedOn" }),
   }),
   /** Ignored for predictedClv, which is already a 12-month forecast. */
   window: z
-    .enum(TIER_WINDOWS, { errorMap: () => ({ message: "Choose lifetime or the last 12 months." }) })
+    .enum(TIER_WINDOWS, { errorMap: () => ({ message: "rules.error.chooseLifetimeOrTheLast12" }) })
     .default("lifetime"),
-  graceDays: numeric(wholeDays("grace period", 0, 730)).default(30),
-  validityDays: numeric(wholeDays("validity", 1, 366)).default(30),
+  graceDays: numeric(wholeDays("rules.label.gracePeriod", 0, 730)).default(30),
+  validityDays: numeric(wholeDays("rules.label.validity", 1, 366)).default(30),
   /** One code per tier per customer, ever (moving down and back up again issues nothing). */
   oncePerCustomer: z.boolean().default(true),
   tiers: z
-    .array(tierSchema, { required_error: "Add at least one tier.", invalid_type_error: "Add at least one tier." })
-    .min(1, "Add at least one tier.")
-    .max(10, "Use at most 10 tiers."),
+    .array(tierSchema, { required_error: "rules.error.addAtLeastOneTier", invalid_type_error: "rules.error.addAtLeastOneTier" })
+    .min(1, "rules.error.addAtLeastOneTier")
+    .max(10, "rules.error.useAtMost10Tiers"),
 });
 export type TierProgramDraft = z.infer<typeof tierProgramSchema>;
 
@@ -65,11 +66,11 @@ export const loyaltyTiers = defineKind<"loyaltyTiers", typeof tierProgramSchema,
     const seen = new Set<string>();
     rule.tiers.forEach((tier, i) => {
       const key = tier.name.toLowerCase();
-      if (seen.has(key)) addError(`tiers.${i}.name`, `Another tier is already called “${tier.name}”.`);
+      if (seen.has(key)) addError(`tiers.${i}.name`, msg("rules.error.tierNameTaken", { name: tier.name }));
       seen.add(key);
       const prev = rule.tiers[i - 1];
       if (prev && tier.threshold <= prev.threshold) {
-        addError(`tiers.${i}.threshold`, `Must be higher than ${prev.name}'s threshold (${prev.threshold}).`);
+        addError(`tiers.${i}.threshold`, msg("rules.error.thresholdNotHigher", { name: prev.name, threshold: prev.threshold }));
       }
     });
   },
