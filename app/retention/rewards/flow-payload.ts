@@ -6,7 +6,6 @@
  * Custom field keys are camelCase (they become Liquid variable names in Flow). The customer is a
  * Flow *reference* field, whose payload key Flow fixes as `customer_id` with the numeric customer id.
  */
-import { REWARD_REASONS } from "./kinds";
 import { describeReward } from "./reward-cost";
 import type { Decision } from "./schedule";
 
@@ -30,7 +29,8 @@ export const FLOW_TRIGGER_FIELDS: readonly FlowTriggerField[] = [
   {
     key: "reason",
     type: "single_line_text_field",
-    description: `Why: ${REWARD_REASONS.slice(0, -1).join(", ")} or ${REWARD_REASONS[REWARD_REASONS.length - 1]}.`,
+    // Not a list of the codes: a new reward kind must not change the deployed trigger (decision 004).
+    description: "Why: the reason code of the rule's kind, e.g. birthday, winback or tierUpgrade.",
   },
   { key: "expiresAt", type: "single_line_text_field", description: "When the code stops working (ISO 8601)." },
   {

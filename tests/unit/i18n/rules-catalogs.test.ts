@@ -25,8 +25,8 @@ describe("rules area catalogs", () => {
   }
 
   it("turns the core's keyed messages into the admin's language, field names included", () => {
-    expect(ruleErrorText('rules.error.daysMax|{"label":"rules.label.gracePeriod","max":730}', "en")).toBe("The grace period can't be more than 730 days.");
-    expect(ruleErrorText('rules.error.daysMax|{"label":"rules.label.gracePeriod","max":730}', "uk")).toBe("Пільговий період: не більше ніж 730 дн.");
+    expect(ruleErrorText('rules.error.daysMax|{"label":"rules.kind.loyaltyTiers.label.gracePeriod","max":730}', "en")).toBe("The grace period can't be more than 730 days.");
+    expect(ruleErrorText('rules.error.daysMax|{"label":"rules.kind.loyaltyTiers.label.gracePeriod","max":730}', "uk")).toBe("Пільговий період: не більше ніж 730 дн.");
     expect(ruleErrorText("Not a key.", "uk")).toBe("Not a key.");
   });
 

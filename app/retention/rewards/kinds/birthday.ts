@@ -24,12 +24,12 @@ export const birthdaySchema = z.object({
   ...guardrails,
   reward: rewardSchema,
   minimumSubtotal,
-  windowDaysBefore: numeric(wholeDays("rules.label.timeBeforeBirthday", 0, 31)).default(7),
-  windowDaysAfter: numeric(wholeDays("rules.label.timeAfterBirthday", 0, 31)).default(3),
+  windowDaysBefore: numeric(wholeDays("rules.kind.birthday.label.timeBeforeBirthday", 0, 31)).default(7),
+  windowDaysAfter: numeric(wholeDays("rules.kind.birthday.label.timeAfterBirthday", 0, 31)).default(3),
   /** Days relative to the birthday; defaults to −7, −3, 0 (those inside the window). */
   reminders: z
-    .array(numeric(number("rules.error.enterTheReminderDay").int("rules.error.remindersAreOnWholeDays")))
-    .max(6, "rules.error.useAtMost6Reminders")
+    .array(numeric(number("rules.kind.birthday.error.enterTheReminderDay").int("rules.kind.birthday.error.remindersAreOnWholeDays")))
+    .max(6, "rules.kind.birthday.error.useAtMost6Reminders")
     .optional(),
   /** Extra reminder at +2 days. */
   lastChance: z.boolean().default(false),
@@ -54,13 +54,13 @@ export const birthday = defineKind<"birthday", typeof birthdaySchema, BirthdayDr
     const seen = new Set<number>();
     rule.reminders.forEach((day, i) => {
       if (day < from || day > to) {
-        addError(`reminders.${i}`, msg("rules.error.reminderOutsideWindow", { day, before: rule.windowDaysBefore, after: rule.windowDaysAfter }));
+        addError(`reminders.${i}`, msg("rules.kind.birthday.error.reminderOutsideWindow", { day, before: rule.windowDaysBefore, after: rule.windowDaysAfter }));
       }
-      if (seen.has(day)) addError(`reminders.${i}`, msg("rules.error.reminderTwice", { day }));
+      if (seen.has(day)) addError(`reminders.${i}`, msg("rules.kind.birthday.error.reminderTwice", { day }));
       seen.add(day);
     });
     if (rule.lastChance && LAST_CHANCE_OFFSET > to) {
-      addError("lastChance", msg("rules.error.lastChanceOutsideWindow", { days: LAST_CHANCE_OFFSET }));
+      addError("lastChance", msg("rules.kind.birthday.error.lastChanceOutsideWindow", { days: LAST_CHANCE_OFFSET }));
     }
   },
   decide(run, rule, input) {

@@ -30,7 +30,7 @@ export const feedbackThanks = defineKind<"feedbackThanks", typeof feedbackThanks
   checkRaw(raw, addError) {
     // A reward can never be made to depend on the score.
     for (const key of Object.keys(raw)) {
-      if (/score|rating|nps|csat/i.test(key)) addError(key, "rules.error.feedbackRewardsThankEveryResponseThey");
+      if (/score|rating|nps|csat/i.test(key)) addError(key, "rules.kind.feedbackThanks.error.feedbackRewardsThankEveryResponseThey");
     }
   },
   decide(run, rule, input, customers) {

@@ -16,18 +16,18 @@ export const audienceSchema = z.discriminatedUnion(
   [
     z.object({
       type: z.literal("segment"),
-      segmentId: z.string({ required_error: "rules.error.chooseASegment" }).trim().min(1, "rules.error.chooseASegment"),
+      segmentId: z.string({ required_error: "rules.kind.holidayCampaign.error.chooseASegment" }).trim().min(1, "rules.kind.holidayCampaign.error.chooseASegment"),
     }),
     z.object({
       type: z.literal("tier"),
-      tier: z.string({ required_error: "rules.error.chooseATier" }).trim().min(1, "rules.error.chooseATier"),
+      tier: z.string({ required_error: "rules.kind.holidayCampaign.error.chooseATier" }).trim().min(1, "rules.kind.holidayCampaign.error.chooseATier"),
     }),
     z.object({ type: z.literal("everyoneWithConsent") }),
   ],
   {
     errorMap: (issue, ctx) =>
       issue.code === z.ZodIssueCode.invalid_union_discriminator || issue.code === z.ZodIssueCode.invalid_type
-        ? { message: "rules.error.chooseWhoGetsItASegment" }
+        ? { message: "rules.kind.holidayCampaign.error.chooseWhoGetsItASegment" }
         : { message: ctx.defaultError },
   },
 );
@@ -39,10 +39,10 @@ export const holidayCampaignSchema = z.object({
   ...guardrails,
   /** Stable preset id when added from a preset (e.g. "international-womens-day"). */
   presetId: z.string().trim().min(1).nullable().optional(),
-  holidayDate: localDate("rules.error.enterTheHolidaySDate").nullable().optional(),
+  holidayDate: localDate("rules.kind.holidayCampaign.error.enterTheHolidaySDate").nullable().optional(),
   /** Shop-local calendar dates, both inclusive. */
-  startsAt: localDate("rules.error.enterTheStartDate"),
-  endsAt: localDate("rules.error.campaignsNeedAnEndDate"),
+  startsAt: localDate("rules.kind.holidayCampaign.error.enterTheStartDate"),
+  endsAt: localDate("rules.kind.holidayCampaign.error.campaignsNeedAnEndDate"),
   audience: audienceSchema,
   reward: rewardSchema,
   minimumSubtotal,
@@ -69,21 +69,21 @@ export const holidayCampaign = defineKind<"holidayCampaign", typeof holidayCampa
   notifyOnIssue: true,
   check(rule, ctx, addError) {
     if (compareLocalDates(rule.endsAt, rule.startsAt) < 0) {
-      addError("endsAt", "rules.error.theEndDateMustBeOn");
+      addError("endsAt", "rules.kind.holidayCampaign.error.theEndDateMustBeOn");
     }
     if (ctx.today && isLocalDate(ctx.today) && compareLocalDates(rule.endsAt, ctx.today) < 0) {
-      addError("endsAt", "rules.error.thisEndDateHasAlreadyPassed");
+      addError("endsAt", "rules.kind.holidayCampaign.error.thisEndDateHasAlreadyPassed");
     }
     if (rule.audience.type === "tier" && !ctx.knownTiers.includes(rule.audience.tier)) {
       addError(
         "audience.tier",
         ctx.knownTiers.length
-          ? msg("rules.error.unknownTierChoose", { tier: rule.audience.tier, tiers: ctx.knownTiers.join(", ") })
-          : msg("rules.error.unknownTierNoTiers", { tier: rule.audience.tier }),
+          ? msg("rules.kind.holidayCampaign.error.unknownTierChoose", { tier: rule.audience.tier, tiers: ctx.knownTiers.join(", ") })
+          : msg("rules.kind.holidayCampaign.error.unknownTierNoTiers", { tier: rule.audience.tier }),
       );
     }
     if (rule.audience.type === "segment" && ctx.knownSegments && !ctx.knownSegments.includes(rule.audience.segmentId)) {
-      addError("audience.segmentId", "rules.error.thatSegmentDoesnTExistAny");
+      addError("audience.segmentId", "rules.kind.holidayCampaign.error.thatSegmentDoesnTExistAny");
     }
   },
   decide(run, rule, input) {

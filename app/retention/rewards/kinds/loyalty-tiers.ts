@@ -20,12 +20,12 @@ import { evaluateTier, NO_TIER } from "../tiers";
 import { daysValidFrom, defineKind, offerFields } from "./kind";
 export const tierSchema = z.object({
   name: z
-    .string({ required_error: "rules.error.nameTheTier", invalid_type_error: "rules.error.nameTheTier" })
+    .string({ required_error: "rules.kind.loyaltyTiers.error.nameTheTier", invalid_type_error: "rules.kind.loyaltyTiers.error.nameTheTier" })
     .trim()
-    .min(1, "rules.error.nameTheTier")
-    .max(40, "rules.error.keepTierNamesUnder40Characters"),
+    .min(1, "rules.kind.loyaltyTiers.error.nameTheTier")
+    .max(40, "rules.kind.loyaltyTiers.error.keepTierNamesUnder40Characters"),
   threshold: numeric(
-    number("rules.error.enterTheThresholdToReachThis").min(0, "rules.error.aThresholdCanTBeNegative"),
+    number("rules.kind.loyaltyTiers.error.enterTheThresholdToReachThis").min(0, "rules.kind.loyaltyTiers.error.aThresholdCanTBeNegative"),
   ),
   /** A tier without a reward is recognition only: reaching it issues no code. */
   reward: rewardSchema.nullable().optional(),
@@ -38,20 +38,20 @@ export const tierProgramSchema = z.object({
   kind: z.literal("loyaltyTiers"),
   ...guardrails,
   metric: z.enum(TIER_METRICS, {
-    errorMap: () => ({ message: "rules.error.chooseWhatTiersAreBasedOn" }),
+    errorMap: () => ({ message: "rules.kind.loyaltyTiers.error.chooseWhatTiersAreBasedOn" }),
   }),
   /** Ignored for predictedClv, which is already a 12-month forecast. */
   window: z
-    .enum(TIER_WINDOWS, { errorMap: () => ({ message: "rules.error.chooseLifetimeOrTheLast12" }) })
+    .enum(TIER_WINDOWS, { errorMap: () => ({ message: "rules.kind.loyaltyTiers.error.chooseLifetimeOrTheLast12" }) })
     .default("lifetime"),
-  graceDays: numeric(wholeDays("rules.label.gracePeriod", 0, 730)).default(30),
+  graceDays: numeric(wholeDays("rules.kind.loyaltyTiers.label.gracePeriod", 0, 730)).default(30),
   validityDays: numeric(wholeDays("rules.label.validity", 1, 366)).default(30),
   /** One code per tier per customer, ever (moving down and back up again issues nothing). */
   oncePerCustomer: z.boolean().default(true),
   tiers: z
-    .array(tierSchema, { required_error: "rules.error.addAtLeastOneTier", invalid_type_error: "rules.error.addAtLeastOneTier" })
-    .min(1, "rules.error.addAtLeastOneTier")
-    .max(10, "rules.error.useAtMost10Tiers"),
+    .array(tierSchema, { required_error: "rules.kind.loyaltyTiers.error.addAtLeastOneTier", invalid_type_error: "rules.kind.loyaltyTiers.error.addAtLeastOneTier" })
+    .min(1, "rules.kind.loyaltyTiers.error.addAtLeastOneTier")
+    .max(10, "rules.kind.loyaltyTiers.error.useAtMost10Tiers"),
 });
 export type TierProgramDraft = z.infer<typeof tierProgramSchema>;
 
@@ -66,11 +66,11 @@ export const loyaltyTiers = defineKind<"loyaltyTiers", typeof tierProgramSchema,
     const seen = new Set<string>();
     rule.tiers.forEach((tier, i) => {
       const key = tier.name.toLowerCase();
-      if (seen.has(key)) addError(`tiers.${i}.name`, msg("rules.error.tierNameTaken", { name: tier.name }));
+      if (seen.has(key)) addError(`tiers.${i}.name`, msg("rules.kind.loyaltyTiers.error.tierNameTaken", { name: tier.name }));
       seen.add(key);
       const prev = rule.tiers[i - 1];
       if (prev && tier.threshold <= prev.threshold) {
-        addError(`tiers.${i}.threshold`, msg("rules.error.thresholdNotHigher", { name: prev.name, threshold: prev.threshold }));
+        addError(`tiers.${i}.threshold`, msg("rules.kind.loyaltyTiers.error.thresholdNotHigher", { name: prev.name, threshold: prev.threshold }));
       }
     });
   },

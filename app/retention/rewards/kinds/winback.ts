@@ -13,7 +13,7 @@ export const winbackSchema = z.object({
   minimumSubtotal,
   validityDays: numeric(wholeDays("rules.label.validity", 1, 366)).default(14),
   /** No second win-back offer within this many days of the previous one, even after a new lapse. */
-  cooldownDays: numeric(wholeDays("rules.label.cooldown", 0, 730)).default(90),
+  cooldownDays: numeric(wholeDays("rules.kind.winback.label.cooldown", 0, 730)).default(90),
 });
 export type WinbackDraft = z.infer<typeof winbackSchema>;
 
