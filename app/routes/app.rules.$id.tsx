@@ -17,7 +17,7 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { useCallback, useMemo, useState, type ComponentProps } from "react";
-import { I18nProvider, useI18n } from "../components/I18n";
+import { I18nProvider, useAppPath, useI18n } from "../components/I18n";
 import { KIND_FIELDS } from "../components/rules/KindFields";
 import { resolveLocale, type Locale } from "../i18n";
 import { kindText, ruleErrorsText, rulesMessages } from "../i18n/rule-texts";
@@ -189,15 +189,17 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const isNew = params.id === "new";
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "save");
+  const locale = resolveLocale(new URL(request.url).searchParams.get("locale"));
+  // Where the page goes next keeps the admin's language (Shopify passes ?locale= only on the first load).
+  const to = (path: string) => `${path}?locale=${locale}`;
 
   if (!isNew && !(await getRule(shop, params.id ?? ""))) throw new Response("Rule not found", { status: 404 });
   if (intent === "delete") {
     if (!isNew) await deleteRule(shop, params.id!);
-    return redirect("/app/rules");
+    return redirect(to("/app/rules"));
   }
 
   const { today } = await shopToday(shop);
-  const locale = resolveLocale(new URL(request.url).searchParams.get("locale"));
   const validation = validateRuleInput(formToRuleInput(form.entries()), {
     knownTiers: await knownTierNames(shop, isNew ? undefined : params.id),
     knownSegments: rewardSegmentOptions().map((s) => s.id),
@@ -213,10 +215,10 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   }
   if (isNew) {
     const id = await createRule(shop, validation.rule);
-    return redirect(`/app/rules/${id}`);
+    return redirect(to(`/app/rules/${id}`));
   }
   await updateRule(shop, params.id!, validation.rule);
-  return redirect(`/app/rules/${params.id}`);
+  return redirect(to(`/app/rules/${params.id}`));
 };
 
 function percent(rate: number | null | undefined): string {
@@ -238,6 +240,7 @@ function RuleForm() {
   const navigation = useNavigation();
   const submit = useSubmit();
   const { t, tp } = useI18n();
+  const path = useAppPath();
   const [values, setValues] = useState<Values>(data.values);
   const errors: FieldErrors = actionData?.fieldErrors ?? {};
   const busy = navigation.state !== "idle";
@@ -286,7 +289,7 @@ function RuleForm() {
     <Page
       title={data.isNew ? t("rules.page.newTitle", { kind: kindName }) : values.name || kindName}
       subtitle={kindName}
-      backAction={{ content: t("rules.page.back"), url: "/app/rules" }}
+      backAction={{ content: t("rules.page.back"), url: path("/app/rules") }}
     >
       <Layout>
         {formError && (

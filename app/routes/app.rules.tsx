@@ -4,7 +4,7 @@ import { Badge, Banner, BlockStack, Button, Card, DataTable, InlineStack, Layout
 import { ruleResults, type RuleResult } from "../models/reward-results.server";
 import { deleteRule, listRules, setRuleEnabled } from "../models/rules.server";
 import { getShop } from "../models/shop.server";
-import { I18nProvider, useI18n } from "../components/I18n";
+import { I18nProvider, useAppPath, useI18n } from "../components/I18n";
 import { resolveLocale } from "../i18n";
 import { kindText, rulesMessages } from "../i18n/rule-texts";
 import { HOLIDAY_PRESETS, holidayCampaign, RULE_KINDS } from "../retention/rewards";
@@ -67,12 +67,13 @@ function RulesList() {
   const { rules, invalid, currencyCode, presets } = useLoaderData<typeof loader>();
   const submit = useSubmit();
   const { t } = useI18n();
+  const path = useAppPath();
   const uplift = (results: Pick<RuleResult, "uplift" | "heldOut"> | null) => {
     const points = upliftPoints(results);
     return points === null ? "–" : t("rules.list.upliftPoints", { points });
   };
   const rows = rules.map((r) => [
-    <Link key={r.id} to={`/app/rules/${r.id}`}>
+    <Link key={r.id} to={path(`/app/rules/${r.id}`)}>
       {r.name}
     </Link>,
     t(`rules.kind.${r.kind}`),
@@ -113,7 +114,7 @@ function RulesList() {
             <BlockStack gap="400">
               <InlineStack gap="200">
                 {RULE_KINDS.map((kind) => (
-                  <Button key={kind} url={`/app/rules/new?kind=${kind}`}>
+                  <Button key={kind} url={path("/app/rules/new", { kind })}>
                     {t(`rules.kind.${kind}.add`)}
                   </Button>
                 ))}
@@ -149,7 +150,7 @@ function RulesList() {
               </Text>
               <InlineStack gap="200">
                 {presets.map((p) => (
-                  <Button key={p.id} url={`/app/rules/new?kind=${holidayCampaign.kind}&preset=${p.id}`}>
+                  <Button key={p.id} url={path("/app/rules/new", { kind: holidayCampaign.kind, preset: p.id })}>
                     {p.name}
                   </Button>
                 ))}
