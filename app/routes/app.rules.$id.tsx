@@ -19,7 +19,7 @@ import {
 import { useCallback, useMemo, useState, type ComponentProps } from "react";
 import { I18nProvider, useAppPath, useI18n } from "../components/I18n";
 import { KIND_FIELDS } from "../components/rules/KindFields";
-import { resolveLocale, type Locale } from "../i18n";
+import { resolveLocale, translate, type Locale, type MessageKey } from "../i18n";
 import { kindText, ruleErrorsText, rulesMessages } from "../i18n/rule-texts";
 import { previewForShop } from "../jobs/issuance.server";
 import { listIssuedForRule } from "../models/issued-discounts.server";
@@ -130,6 +130,14 @@ function defaultsFor(kind: RuleKind, today: string, presetId: string | null, loc
   return values;
 }
 
+/** "Lifecycle: Loyal", "RFM: Champions" in the admin's language (segment ids are `lifecycle:<group>` / `rfm:<segment>`). */
+function segmentLabel(id: string, locale: Locale): string | null {
+  const [family, name] = id.split(":");
+  if (family === "lifecycle") return translate(locale, "rules.segment.lifecycle", { name: translate(locale, `lifecycle.${name}` as MessageKey) });
+  if (family === "rfm") return translate(locale, "rules.segment.rfm", { name: translate(locale, `rfm.segment.${name}` as MessageKey) });
+  return null;
+}
+
 async function shopToday(shop: string) {
   const shopRow = await getShop(shop);
   const timeZone = shopRow?.ianaTimezone ?? "UTC";
@@ -160,7 +168,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     today,
     currencyCode,
     knownTiers: await knownTierNames(shop),
-    segments: rewardSegmentOptions(),
+    segments: rewardSegmentOptions().map((s) => ({ id: s.id, label: segmentLabel(s.id, locale) ?? s.label })),
     pausedReason: stored?.pausedReason ?? null,
     preview: stored ? await previewForShop(shop, stored.rule) : null,
     results: stored ? ((await ruleResults(shop, [stored.rule.id]))[0] ?? null) : null,

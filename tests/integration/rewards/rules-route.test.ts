@@ -140,6 +140,8 @@ describe("rules route: server-side validation", () => {
   it("speaks the admin's language: a new rule's words and the field errors", async () => {
     const fresh = await load("new", "&locale=uk-UA&kind=loyaltyTiers");
     expect(fresh.values).toMatchObject({ kind: "loyaltyTiers", name: "Рівні лояльності", "tiers.0.name": "Бронза", "tiers.2.name": "Золото" });
+    const ru = (await load("new", "&locale=ru&kind=holidayCampaign")) as unknown as { segments: { id: string; label: string }[] };
+    expect(ru.segments.find((x) => x.id === "lifecycle:lapsed")?.label).toBe("Жизненный цикл: Потерянные");
     const preset = await load("new", "&locale=hr&kind=holidayCampaign&preset=christmas");
     expect(preset.values).toMatchObject({ name: "Božić", presetId: "christmas" });
 
