@@ -38,6 +38,8 @@ import rulesEn from "./catalogs/rules/en.json";
 import rulesUk from "./catalogs/rules/uk.json";
 import rulesRu from "./catalogs/rules/ru.json";
 import rulesHr from "./catalogs/rules/hr.json";
+// Every language's reward-kind texts in one file, so adding a kind edits one catalog (decision 005).
+import kinds from "./catalogs/rules/kinds.json";
 import loginEn from "./catalogs/login/en.json";
 import loginUk from "./catalogs/login/uk.json";
 import loginRu from "./catalogs/login/ru.json";
@@ -60,7 +62,7 @@ export const CATALOG_PREFIXES = {
 export type CatalogPage = keyof typeof CATALOG_PREFIXES;
 
 /** English: the source language and the fallback for any key a translation lacks. */
-export const englishCatalog = { ...sharedEn, ...dashboardEn, ...customersEn, ...customerEn, ...segmentsEn, ...settingsEn, ...feedbackEn, ...rulesEn, ...loginEn };
+export const englishCatalog = { ...sharedEn, ...dashboardEn, ...customersEn, ...customerEn, ...segmentsEn, ...settingsEn, ...feedbackEn, ...rulesEn, ...kinds.en, ...loginEn };
 
 /** Every page's catalog per language, for tests and the merged per-language dictionaries. */
 export const PAGE_CATALOGS: Record<CatalogPage, Record<"en" | "uk" | "ru" | "hr", Messages>> = {
@@ -71,6 +73,6 @@ export const PAGE_CATALOGS: Record<CatalogPage, Record<"en" | "uk" | "ru" | "hr"
   segments: { en: segmentsEn, uk: segmentsUk, ru: segmentsRu, hr: segmentsHr },
   settings: { en: settingsEn, uk: settingsUk, ru: settingsRu, hr: settingsHr },
   feedback: { en: feedbackEn, uk: feedbackUk, ru: feedbackRu, hr: feedbackHr },
-  rules: { en: rulesEn, uk: rulesUk, ru: rulesRu, hr: rulesHr },
+  rules: { en: { ...rulesEn, ...kinds.en }, uk: { ...rulesUk, ...kinds.uk }, ru: { ...rulesRu, ...kinds.ru }, hr: { ...rulesHr, ...kinds.hr } },
   login: { en: loginEn, uk: loginUk, ru: loginRu, hr: loginHr },
 };

@@ -3,7 +3,7 @@
  * shows next to the field it is about.
  */
 import type { ZodError, ZodIssue } from "zod";
-import { translate, type Locale } from "./index";
+import { translate, type Locale, type MessageKey } from "./index";
 
 function numberText(value: number | bigint, locale: Locale): string {
   return new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(value);
@@ -45,3 +45,32 @@ export function fieldErrors(error: ZodError, locale: Locale): Record<string, str
   }
   return errors;
 }
+
+/**
+ * A validation message in the admin's language. The rules core writes each message as a catalog key,
+ * with values after a `|` as JSON (`rules.error.daysMax|{"max":31}`); anything else is shown as it is.
+ */
+export function ruleErrorText(message: string, locale: Locale): string {
+  const bar = message.indexOf("|");
+  const key = bar === -1 ? message : message.slice(0, bar);
+  if (!key.startsWith("rules.")) return message;
+  let values: Record<string, string | number> = {};
+  if (bar !== -1) {
+    try {
+      values = JSON.parse(message.slice(bar + 1)) as Record<string, string | number>;
+    } catch {
+      values = {};
+    }
+  }
+  // A value that is itself a key (a field's name inside a message) is translated too.
+  for (const [name, value] of Object.entries(values)) {
+    if (typeof value === "string" && value.startsWith("rules.")) values[name] = translate(locale, value as MessageKey);
+  }
+  return translate(locale, key as MessageKey, values);
+}
+
+/** Every field's messages (a rule's `FieldErrors`) in the admin's language. */
+export function ruleErrorsText(errors: Record<string, string[]>, locale: Locale): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(errors).map(([field, messages]) => [field, messages.map((m) => ruleErrorText(m, locale))]));
+}
+

@@ -11,13 +11,13 @@
 import { randomBytes as cryptoRandomBytes } from "node:crypto";
 import db from "../db.server";
 import {
-  buildFlowPayload,
   decideDay,
-  describeReward,
   previewRule,
   generateDiscountCode,
   idempotencyKey,
-  LAST_CHANCE_OFFSET,
+  COMPENSATION_REASON,
+  TIER_KINDS,
+  rewardKind,
   localDateAt,
   periods,
   startOfLocalDay,
@@ -26,18 +26,16 @@ import {
   type DecisionKind,
   type LocalDate,
   type RandomBytes,
-  type Reward,
   type RuleDraft,
   type RulePreview,
   type ScheduleInput,
-  type RewardReason,
   type Rule,
   type RulePause,
 } from "../retention/rewards";
-import { ShopifyUserErrors, type AdminClient } from "../shopify/admin-client.server";
-import { writeRewardMetafields } from "../shopify/customer-metafields.server";
-import { createRewardDiscount, findDiscountByCode, type RewardDiscountSpec } from "../shopify/discounts.server";
-import { fireRewardTrigger, FlowPayloadError } from "../shopify/flow.server";
+import type { AdminClient } from "../shopify/admin-client.server";
+import { findDiscountByCode } from "../shopify/discounts.server";
+import type { Locale } from "../i18n";
+import { advanceIssue, deliverCode, errorMessage, settle, shopLocaleOnce, type IssueContext, type IssueStep } from "./reward-issue.server";
 import {
   findByKeys,
   listIssuedRecords,
@@ -107,25 +105,9 @@ export class IssuanceInterruptedError extends Error {
   }
 }
 
-const REASON_BY_KIND: Record<Rule["kind"], RewardReason> = {
-  loyaltyTiers: "tierUpgrade",
-  birthday: "birthday",
-  winback: "winback",
-  holidayCampaign: "campaign",
-  feedbackThanks: "feedbackThanks",
-};
-
 /** The instant recorded as a decision's `createdAt`: now, or for a run of another day that day's start, so the decision day reads back right. */
 export function decisionInstant(today: LocalDate, now: Date, timeZone: string): Date {
   return localDateAt(now, timeZone) === today ? now : startOfLocalDay(today, timeZone);
-}
-
-function rewardFor(rule: Rule, period: string): { reward: Reward; minimumSubtotal: number | null } | null {
-  if (rule.kind !== "loyaltyTiers") return { reward: rule.reward, minimumSubtotal: rule.minimumSubtotal ?? null };
-  const dated = /^tier:(.*):(\d{4}-\d{2}-\d{2})$/.exec(period);
-  const name = !rule.oncePerCustomer && dated ? dated[1] : period.slice("tier:".length);
-  const tier = rule.tiers.find((t) => t.name === name);
-  return tier?.reward ? { reward: tier.reward, minimumSubtotal: tier.minimumSubtotal ?? null } : null;
 }
 
 /**
@@ -137,7 +119,8 @@ export function decisionFromRow(row: IssuedRow, rule: Rule, timeZone: string): D
   // A key without a period is a one-off grant made outside the daily decision (the merchant's
   // compensation for a feedback follow-up, `feedback-compensation:<id>`): a transactional thank-you.
   const oneOff = row.idempotencyKey.split(":").length < 3;
-  const value = rewardFor(rule, period);
+  const kindOfRule = rewardKind(rule.kind);
+  const value = kindOfRule.offerFor(rule, period);
   if (!value || !row.startsAt || !row.endsAt) return null;
   const kind = row.kind as DecisionKind;
   const reminder = /:remind:([+-]?\d+)$/.exec(period);
@@ -150,21 +133,22 @@ export function decisionFromRow(row: IssuedRow, rule: Rule, timeZone: string): D
     kind,
     period,
     decidedOn: localDateAt(row.createdAt, timeZone),
-    reason: oneOff ? "feedbackThanks" : REASON_BY_KIND[rule.kind],
+    reason: oneOff ? COMPENSATION_REASON : kindOfRule.reason,
     explanation: "",
     startsAt: row.startsAt.toISOString(),
     endsAt: row.endsAt.toISOString(),
     ...value,
-    ...(moment !== undefined ? { moment, lastChance: rule.kind === "birthday" && rule.lastChance && moment === LAST_CHANCE_OFFSET } : {}),
+    ...(moment !== undefined ? { moment, lastChance: kindOfRule.isLastChance?.(rule, moment) ?? false } : {}),
     estimatedCost: row.amount ?? 0,
-    // Birthday codes are announced by their reminders; every other issue and every reminder notifies.
-    notify: oneOff || kind === "remind" || rule.kind !== "birthday",
-    channel: oneOff || rule.kind === "loyaltyTiers" || rule.kind === "feedbackThanks" ? "transactional" : "promotional",
+    // Some codes are announced by their reminders (birthday); every other issue and every reminder notifies.
+    notify: oneOff || kind === "remind" || kindOfRule.notifyOnIssue,
+    channel: oneOff ? "transactional" : kindOfRule.channel,
   };
 }
 
 interface RunContext {
   shop: string;
+  shopLocale: () => Promise<Locale>;
   client: AdminClient;
   timeZone: string;
   currencyCode: string;
@@ -175,79 +159,34 @@ interface RunContext {
   consecutiveFailures: number;
 }
 
-function discountTitle(rule: Rule, decision: Decision): string {
-  return `Kinship · ${rule.name} · ${decision.reason} · ${decision.customerId.replace(/^gid:\/\/shopify\/Customer\//, "customer ")}`.slice(0, 255);
-}
-
 function log(ctx: RunContext, step: IssuanceEvent["step"], row: IssuedRow, detail?: string) {
   ctx.deps.log?.({ shop: ctx.shop, step, idempotencyKey: row.idempotencyKey, ...(detail ? { detail } : {}) });
 }
 
-async function deliver(ctx: RunContext, rule: Rule, decision: Decision, code: string): Promise<void> {
-  await writeRewardMetafields(ctx.client, decision.customerId, {
-    code,
-    expiresAt: decision.endsAt,
-    offer: describeReward(decision.reward, ctx.currencyCode),
-    reason: decision.reason,
-  });
-  if (decision.notify) {
-    await fireRewardTrigger(ctx.client, buildFlowPayload(decision, code, { ruleName: rule.name, currencyCode: ctx.currencyCode }));
-    ctx.summary.flowTriggers++;
-  }
-}
+const COUNTER: Record<IssueStep, "created" | "adopted" | "delivered" | "expired" | "failed"> = {
+  create: "created",
+  adopt: "adopted",
+  deliver: "delivered",
+  expire: "expired",
+  fail: "failed",
+};
 
-/** Brings an issue row from `recorded`/`created` to `delivered`. `fresh`: recorded by this run, so Shopify can't have it yet. */
-async function advanceIssue(ctx: RunContext, row: IssuedRow, decision: Decision, rule: Rule, fresh: boolean): Promise<void> {
-  const code = row.code;
-  if (!code) {
-    await markFailed(ctx.shop, row.id, "No code was recorded");
-    ctx.summary.failed++;
-    return;
-  }
-  let status = row.status;
-  if (status === "recorded") {
-    const existing = fresh ? null : await findDiscountByCode(ctx.client, code);
-    if (existing && !existing.customerIds.includes(row.customerShopifyId)) {
-      await markFailed(ctx.shop, row.id, `Code ${code} belongs to another discount (${existing.id})`);
-      ctx.summary.failed++;
-      log(ctx, "fail", row, "code collision");
-      return;
-    }
-    if (existing) {
-      await markCreated(ctx.shop, row.id, existing.id);
-      ctx.summary.adopted++;
-      log(ctx, "adopt", row, existing.id);
-    } else if (new Date(decision.endsAt).getTime() <= ctx.now.getTime()) {
-      // Too late to be useful: never create a code that is already over.
-      await markExpired(ctx.shop, row.id);
-      ctx.summary.expired++;
-      log(ctx, "expire", row);
-      return;
-    } else {
-      const spec: RewardDiscountSpec = {
-        code,
-        title: discountTitle(rule, decision),
-        customerId: row.customerShopifyId,
-        startsAt: decision.startsAt,
-        endsAt: decision.endsAt,
-        reward: decision.reward,
-        minimumSubtotal: decision.minimumSubtotal,
-      };
-      const outcome = await createRewardDiscount(ctx.client, spec);
-      await markCreated(ctx.shop, row.id, outcome.id);
-      if (outcome.adopted) ctx.summary.adopted++;
-      else ctx.summary.created++;
-      log(ctx, outcome.adopted ? "adopt" : "create", row, outcome.id);
-    }
-    status = "created";
-  }
-  if (status === "created") {
-    if (new Date(decision.endsAt).getTime() <= ctx.now.getTime()) return;
-    await deliver(ctx, rule, decision, code);
-    await markDelivered(ctx.shop, row.id);
-    ctx.summary.delivered++;
-    log(ctx, "deliver", row);
-  }
+/** The shared issuance path's context, counting and logging each step in this run's summary. */
+function issueContext(ctx: RunContext): IssueContext {
+  return {
+    shop: ctx.shop,
+    client: ctx.client,
+    now: ctx.now,
+    currencyCode: ctx.currencyCode,
+    shopLocale: ctx.shopLocale,
+    onStep: (step, row, detail) => {
+      ctx.summary[COUNTER[step]]++;
+      log(ctx, step, row, detail);
+    },
+    onFlowTrigger: () => {
+      ctx.summary.flowTriggers++;
+    },
+  };
 }
 
 function issueKeyOfReminder(row: Pick<IssuedRow, "ruleId" | "customerShopifyId" | "idempotencyKey">): string | null {
@@ -270,7 +209,7 @@ async function advanceReminder(ctx: RunContext, row: IssuedRow, decision: Decisi
     ctx.summary.expired++;
     return;
   }
-  await deliver(ctx, rule, decision, issue.code);
+  await deliverCode(issueContext(ctx), rule.name, decision, issue.code);
   await markDelivered(ctx.shop, row.id);
   ctx.summary.delivered++;
   log(ctx, "remind", row);
@@ -290,47 +229,35 @@ async function paceForRow(ctx: RunContext): Promise<void> {
   await (ctx.deps.sleep ?? defaultSleep)(Math.ceil(((ROW_COST - status.currentlyAvailable) / status.restoreRate) * 1000));
 }
 
-function isRefusal(error: unknown): boolean {
-  return error instanceof ShopifyUserErrors || error instanceof FlowPayloadError;
-}
-
 async function advance(ctx: RunContext, row: IssuedRow, decision: Decision | null, fresh: boolean): Promise<void> {
   const rule = ctx.rules.get(row.ruleId);
   try {
-    const d = decision ?? (rule ? decisionFromRow(row, rule, ctx.timeZone) : null);
-    if (!rule || !d) {
-      // Rule deleted or changed beyond recognition: keep what Shopify has, create and send nothing new.
-      const gone = "The rule no longer exists or no longer has this reward";
-      if (row.status === "created") {
-        await noteError(ctx.shop, row.id, gone);
+    const outcome = await settle(issueContext(ctx), row, async () => {
+      const d = decision ?? (rule ? decisionFromRow(row, rule, ctx.timeZone) : null);
+      if (!rule || !d) {
+        // Rule deleted or changed beyond recognition: keep what Shopify has, create and send nothing new.
+        const gone = "The rule no longer exists or no longer has this reward";
+        if (row.status === "created") {
+          await noteError(ctx.shop, row.id, gone);
+          return;
+        }
+        const existing = row.kind === "issue" && row.code ? await findDiscountByCode(ctx.client, row.code) : null;
+        if (existing) await markCreated(ctx.shop, row.id, existing.id);
+        else await markFailed(ctx.shop, row.id, gone);
         return;
       }
-      const existing = row.kind === "issue" && row.code ? await findDiscountByCode(ctx.client, row.code) : null;
-      if (existing) await markCreated(ctx.shop, row.id, existing.id);
-      else await markFailed(ctx.shop, row.id, gone);
-      return;
-    }
-    await paceForRow(ctx);
-    if (row.kind === "issue") await advanceIssue(ctx, row, d, rule, fresh);
-    else if (row.kind === "remind") await advanceReminder(ctx, row, d, rule);
-    ctx.consecutiveFailures = 0;
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (isRefusal(error)) {
-      // Shopify refused this one row (invalid input, unknown customer…): retrying won't help.
-      const current = (await findByKeys(ctx.shop, [row.idempotencyKey])).get(row.idempotencyKey);
-      if (current?.status === "created") await noteError(ctx.shop, row.id, message);
-      else await markFailed(ctx.shop, row.id, message);
-      ctx.summary.failed++;
-      log(ctx, "fail", row, message);
+      await paceForRow(ctx);
+      if (row.kind === "issue") await advanceIssue(issueContext(ctx), row, d, rule.name, { fresh, deliver: true });
+      else if (row.kind === "remind") await advanceReminder(ctx, row, d, rule);
+    });
+    if (outcome.status !== "retryLater") {
       ctx.consecutiveFailures = 0;
       return;
     }
     // Network, auth or Shopify trouble: the row stays as it is and the next run resumes it.
-    await noteError(ctx.shop, row.id, message);
     ctx.summary.retryLater++;
-    log(ctx, "retryLater", row, message);
-    if (++ctx.consecutiveFailures >= (ctx.deps.maxConsecutiveFailures ?? 3)) throw new IssuanceInterruptedError(error, ctx.summary);
+    log(ctx, "retryLater", row, errorMessage(outcome.error));
+    if (++ctx.consecutiveFailures >= (ctx.deps.maxConsecutiveFailures ?? 3)) throw new IssuanceInterruptedError(outcome.error, ctx.summary);
   } finally {
     await ctx.deps.heartbeat?.();
   }
@@ -350,10 +277,10 @@ export async function loadScheduleInput(
   const stored = loaded?.stored ?? (await listRules(shop)).rules;
   const rules = stored.map((s) => s.rule);
   const timeZone = shopRow.ianaTimezone;
-  const tierRuleIds = rules.filter((r) => r.kind === "loyaltyTiers").map((r) => r.id);
+  const tierRuleIds = rules.filter((r) => TIER_KINDS.includes(r.kind)).map((r) => r.id);
   const tierStates = await loadTierStates(shop, tierRuleIds);
   const ledger = await listIssuedRecords(shop, timeZone);
-  const feedbackRules = stored.filter((s) => s.rule.kind === "feedbackThanks" && s.rule.enabled);
+  const feedbackRules = stored.filter((s) => rewardKind(s.rule.kind).thanksPeriod && s.rule.enabled);
   const feedbackSince = new Date(Math.min(...feedbackRules.map((s) => s.createdAt.getTime())));
   const input: ScheduleInput = {
     today,
@@ -380,7 +307,7 @@ export async function previewForShop(shop: string, rule: Rule | RuleDraft, now =
   const { input } = await loadScheduleInput(shop, today, now, { shopRow, stored: (await listRules(shop)).rules });
   let feedback = input.feedback;
   // An unsaved feedback rule would only see responses from after it is saved; preview the last week's.
-  if (rule.kind === "feedbackThanks" && !("id" in rule)) feedback = await loadFeedbackEvents(shop, input.timeZone, now, new Date(0));
+  if (rewardKind(rule.kind).thanksPeriod && !("id" in rule)) feedback = await loadFeedbackEvents(shop, input.timeZone, now, new Date(0));
   return { ...previewRule(rule, { ...input, feedback }), today };
 }
 
@@ -397,7 +324,7 @@ export async function runIssuance(shop: string, today: LocalDate, deps: Issuance
     expired: 0, reconciled: 0, retryLater: 0, tierChanges: 0, paused: [], invalidRules: invalid.map((r) => r.id),
   };
   const ctx: RunContext = {
-    shop, client: deps.client, timeZone, currencyCode: shopRow.currencyCode, rules: new Map(rules.map((r) => [r.id, r])),
+    shop, shopLocale: shopLocaleOnce(deps.client), client: deps.client, timeZone, currencyCode: shopRow.currencyCode, rules: new Map(rules.map((r) => [r.id, r])),
     now, deps, summary, consecutiveFailures: 0,
   };
 

@@ -10,7 +10,7 @@ import { summarizeTransactions, type CustomerSummary } from "../retention/clv/su
 import { customerHistoricClv, type HistoricClv } from "../retention/clv/historic";
 import { shopDay } from "../formatting";
 import { tierStateOf } from "./tier-states.server";
-import type { TierChange } from "../retention/rewards";
+import { TIER_KINDS, type TierChange } from "../retention/rewards";
 
 export const ORDERS_SHOWN = 50;
 // Enough orders for any real customer's summary; a pathological account stays bounded.
@@ -89,7 +89,7 @@ function feedbackOf(shop: string, customerShopifyId: string) {
 }
 
 async function tierHistoryOf(shop: string, customerShopifyId: string): Promise<TierChange[]> {
-  const program = await db.discountRule.findFirst({ where: { shop, kind: "loyaltyTiers" }, orderBy: { createdAt: "asc" }, select: { id: true } });
+  const program = await db.discountRule.findFirst({ where: { shop, kind: { in: TIER_KINDS } }, orderBy: { createdAt: "asc" }, select: { id: true } });
   if (!program) return [];
   try {
     const state = await tierStateOf(shop, program.id, customerShopifyId);

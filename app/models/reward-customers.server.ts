@@ -26,15 +26,19 @@ function segmentIdsOf(lifecycle: string | null, rfmSegment: string | null): stri
   return [lifecycle ? `lifecycle:${lifecycle}` : null, rfmSegment ? `rfm:${rfmSegment}` : null].filter((s): s is string => s !== null);
 }
 
-/** Customers as `decideDay` sees them. Redacted customers are left out. */
+/**
+ * Customers as `decideDay` sees them (all of the shop's, or the one `only` names), with lifetime and
+ * rolling-12-month tier metrics. Redacted customers are left out.
+ */
 export async function loadRewardCustomers(
   shop: string,
   timeZone: string,
   now: Date,
   tierStates: Map<string, Record<string, TierState>> = new Map(),
+  only?: string,
 ): Promise<CustomerSnapshot[]> {
   const customers = await db.customer.findMany({
-    where: { shop, redactedAt: null },
+    where: { shop, redactedAt: null, ...(only !== undefined ? { shopifyId: only } : {}) },
     select: {
       shopifyId: true, lifecycle: true, lapsedSince: true, totalSpent: true, orderCount: true, predictedClv: true,
       birthday: true, marketingState: true, rfmSegment: true,
@@ -43,7 +47,7 @@ export async function loadRewardCustomers(
   });
   const rolling = await db.order.groupBy({
     by: ["customerShopifyId"],
-    where: { shop, test: false, cancelledAt: null, customerShopifyId: { not: null }, processedAt: { gte: new Date(now.getTime() - 365 * DAY_MS) } },
+    where: { shop, test: false, cancelledAt: null, customerShopifyId: only ?? { not: null }, processedAt: { gte: new Date(now.getTime() - 365 * DAY_MS) } },
     _sum: { netTotal: true },
     _count: { _all: true },
   });
@@ -66,6 +70,28 @@ export async function loadRewardCustomers(
       tierStates: tierStates.get(c.shopifyId) ?? {},
     };
   });
+}
+
+/**
+ * One customer as `decideDay` sees them, for a reward granted outside the daily run (a feedback
+ * thank-you, a compensation). A customer Kinship has not synced yet has no history: no value, no consent.
+ */
+export async function loadRewardCustomer(shop: string, timeZone: string, now: Date, customerId: string): Promise<CustomerSnapshot> {
+  const [found] = await loadRewardCustomers(shop, timeZone, now, new Map(), customerId);
+  return (
+    found ?? {
+      id: customerId,
+      lifecycleGroup: null,
+      lapsedSince: null,
+      tierMetrics: { netSpend: { lifetime: 0, rolling12m: 0 }, orderCount: { lifetime: 0, rolling12m: 0 } },
+      predictedClv: null,
+      birthday: null,
+      marketingConsent: false,
+      segmentIds: [],
+      averageOrderValue: null,
+      tierStates: {},
+    }
+  );
 }
 
 /**

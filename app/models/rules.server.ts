@@ -5,6 +5,9 @@
  */
 import db from "../db.server";
 import {
+  isRuleKind,
+  rewardKind,
+  TIER_KINDS,
   validateRuleInput,
   type FieldErrors,
   type Rule,
@@ -38,14 +41,7 @@ function configOf(row: RuleRow): Record<string, unknown> {
 }
 
 function tierNamesOf(rows: RuleRow[]): string[] {
-  const names: string[] = [];
-  for (const row of rows) {
-    if (row.kind !== "loyaltyTiers") continue;
-    const tiers = configOf(row).tiers;
-    if (!Array.isArray(tiers)) continue;
-    for (const t of tiers) if (t && typeof t.name === "string") names.push(t.name.trim());
-  }
-  return names;
+  return rows.flatMap((row) => (isRuleKind(row.kind) ? (rewardKind(row.kind).tierNames?.(configOf(row)) ?? []) : []));
 }
 
 function parseRows(rows: RuleRow[]): { rules: StoredRule[]; invalid: InvalidStoredRule[] } {
@@ -77,14 +73,15 @@ export async function getRule(shop: string, id: string): Promise<StoredRule | nu
 
 /** Tier names of the shop's loyalty programs, for validating campaign audiences. */
 export async function knownTierNames(shop: string, exceptRuleId?: string): Promise<string[]> {
-  const rows = await db.discountRule.findMany({ where: { shop, kind: "loyaltyTiers", ...(exceptRuleId ? { NOT: { id: exceptRuleId } } : {}) } });
+  const rows = await db.discountRule.findMany({ where: { shop, kind: { in: TIER_KINDS }, ...(exceptRuleId ? { NOT: { id: exceptRuleId } } : {}) } });
   return tierNamesOf(rows);
 }
 
 // Campaign dates are shop-local calendar days; the columns hold them at UTC midnight for sorting and filtering.
 function campaignColumns(draft: RuleDraft) {
-  if (draft.kind !== "holidayCampaign") return { startsAt: null, endsAt: null };
-  return { startsAt: new Date(`${draft.startsAt}T00:00:00Z`), endsAt: new Date(`${draft.endsAt}T00:00:00Z`) };
+  const range = rewardKind(draft.kind).dateRange?.(draft);
+  if (!range) return { startsAt: null, endsAt: null };
+  return { startsAt: new Date(`${range.startsAt}T00:00:00Z`), endsAt: new Date(`${range.endsAt}T00:00:00Z`) };
 }
 
 function rowData(draft: RuleDraft) {

@@ -23,7 +23,7 @@ import { parseFeedbackPayload, type FeedbackFieldErrors } from "../retention/fee
 import { adminClientForShop } from "../shopify/admin-for-shop.server";
 import type { AdminClient } from "../shopify/admin-client.server";
 import { saveCustomerBirthday } from "../shopify/customer-metafields.server";
-import { thankYouReward, type ThankYouCode as ThankYouReward } from "../components/feedback/rewards.server";
+import { thankYouReward, type ThankYouCode as ThankYouReward } from "../jobs/feedback-rewards.server";
 
 /** The largest valid answer (2,000 characters of \uXXXX-escaped comment) is ~13 KB. */
 export const MAX_BODY_BYTES = 32 * 1024;

@@ -23,9 +23,9 @@ import { I18nProvider, useAppPath, useI18n } from "../components/I18n";
 import { notFound } from "../components/RouteError";
 import { getFeedback, linkCompensation, MAX_NOTE_LENGTH, reopenFeedback, resolveFeedback, saveNote } from "../models/feedback.server";
 import { getRule } from "../models/rules.server";
-import { feedbackItemView } from "../components/feedback/detail.server";
+import { asCompensationRule, feedbackItemView } from "../components/feedback/detail.server";
 import { translator } from "../components/feedback/overview.server";
-import { issueCompensation, type CompensationIssuer } from "../components/feedback/rewards.server";
+import { issueCompensation, type CompensationIssuer } from "../jobs/feedback-rewards.server";
 import { CommentText } from "../components/feedback/CommentText";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
@@ -87,10 +87,11 @@ export function createFeedbackItemAction(overrides: Partial<FeedbackItemDeps> = 
         const ruleId = form.get("ruleId");
         if (typeof ruleId !== "string" || ruleId === "") return fail({ ruleId: t("feedback.detail.ruleRequired") });
         const stored = await getRule(shop, ruleId);
-        if (!stored || stored.rule.kind === "loyaltyTiers") return fail({ ruleId: t("feedback.detail.ruleUnknown") });
+        const rule = stored ? asCompensationRule(stored.rule) : null;
+        if (!rule) return fail({ ruleId: t("feedback.detail.ruleUnknown") });
         const issued = await deps.issueCompensation(shop, {
           feedbackId: feedback.id,
-          rule: stored.rule,
+          rule,
           customerShopifyId: feedback.customerShopifyId,
           now,
         });

@@ -17,6 +17,10 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { useCallback, useMemo, useState, type ComponentProps } from "react";
+import { I18nProvider, useAppPath, useI18n } from "../components/I18n";
+import { KIND_FIELDS } from "../components/rules/KindFields";
+import { resolveLocale, translate, type Locale, type MessageKey } from "../i18n";
+import { kindText, ruleErrorsText, rulesMessages } from "../i18n/rule-texts";
 import { previewForShop } from "../jobs/issuance.server";
 import { listIssuedForRule } from "../models/issued-discounts.server";
 import { ruleResults } from "../models/reward-results.server";
@@ -24,11 +28,10 @@ import { rewardSegmentOptions } from "../models/reward-customers.server";
 import { createRule, deleteRule, getRule, knownTierNames, updateRule } from "../models/rules.server";
 import { getShop } from "../models/shop.server";
 import {
-  addDays,
-  campaignInputFromPreset,
   FORM_ERROR_KEY,
-  HOLIDAY_PRESETS,
+  isRuleKind,
   localDateAt,
+  rewardKind,
   RULE_KINDS,
   validateRuleInput,
   type FieldErrors,
@@ -38,14 +41,6 @@ import { authenticate } from "../shopify.server";
 
 /** Form values as flat dotted paths ("reward.percentage", "tiers.0.threshold"), the same paths field errors use. */
 type Values = Record<string, string>;
-
-const KIND_LABELS: Record<RuleKind, string> = {
-  loyaltyTiers: "Loyalty tiers",
-  birthday: "Birthday",
-  winback: "Win-back",
-  holidayCampaign: "Holiday campaign",
-  feedbackThanks: "Feedback thanks",
-};
 
 const BOOLEAN_FIELDS = new Set(["enabled", "oncePerCustomer", "lastChance"]);
 // Empty means "not set" for these (the budget caps say "Leave empty for no cap").
@@ -119,33 +114,28 @@ function ruleToValues(rule: Record<string, unknown>): Values {
   return out;
 }
 
-function defaultsFor(kind: RuleKind, today: string, presetId: string | null): Values {
-  const common = { kind, enabled: "true", holdoutShare: "0", "budget.maxCount": "", "budget.maxAmount": "" };
-  const percent = (p: number) => ({ "reward.type": "percentage", "reward.percentage": String(p) });
-  switch (kind) {
-    case "loyaltyTiers":
-      return {
-        ...common, name: "Loyalty tiers", metric: "netSpend", window: "lifetime", graceDays: "30", validityDays: "30", oncePerCustomer: "true",
-        "tiers.0.name": "Bronze", "tiers.0.threshold": "100", "tiers.0.reward.type": "percentage", "tiers.0.reward.percentage": "5",
-        "tiers.1.name": "Silver", "tiers.1.threshold": "500", "tiers.1.reward.type": "percentage", "tiers.1.reward.percentage": "10",
-        "tiers.2.name": "Gold", "tiers.2.threshold": "1000", "tiers.2.reward.type": "percentage", "tiers.2.reward.percentage": "15",
-      };
-    case "birthday":
-      return { ...common, name: "Birthday gift", ...percent(15), windowDaysBefore: "7", windowDaysAfter: "3", reminders: "-7, -3, 0", lastChance: "false" };
-    case "winback":
-      return { ...common, name: "We miss you", ...percent(15), validityDays: "14", cooldownDays: "90" };
-    case "holidayCampaign": {
-      if (presetId && HOLIDAY_PRESETS.some((p) => p.id === presetId)) {
-        const input = campaignInputFromPreset(presetId, today, { type: "percentage", percentage: 10 });
-        const values: Values = { ...common };
-        flatten(input, "", values);
-        return values;
-      }
-      return { ...common, name: "Holiday campaign", ...percent(10), startsAt: today, endsAt: addDays(today, 7), "audience.type": "everyoneWithConsent" };
-    }
-    case "feedbackThanks":
-      return { ...common, name: "Thanks for your feedback", "reward.type": "fixedAmount", "reward.amount": "5", validityDays: "30", oncePerCustomer: "true" };
-  }
+/** A new rule's form: the kind's defaults, with its name (and any other words) in the admin's language. */
+function defaultsFor(kind: RuleKind, today: string, presetId: string | null, locale: Locale): Values {
+  const module = rewardKind(kind);
+  const values: Values = {
+    kind,
+    enabled: "true",
+    holdoutShare: "0",
+    "budget.maxCount": "",
+    "budget.maxAmount": "",
+    ...module.formDefaults(today, { presetId }),
+  };
+  values.name = kindText(locale, kind, "defaultName");
+  for (const [path, text] of Object.entries(module.formTexts?.(values) ?? {})) values[path] = kindText(locale, kind, text);
+  return values;
+}
+
+/** "Lifecycle: Loyal", "RFM: Champions" in the admin's language (segment ids are `lifecycle:<group>` / `rfm:<segment>`). */
+function segmentLabel(id: string, locale: Locale): string | null {
+  const [family, name] = id.split(":");
+  if (family === "lifecycle") return translate(locale, "rules.segment.lifecycle", { name: translate(locale, `lifecycle.${name}` as MessageKey) });
+  if (family === "rfm") return translate(locale, "rules.segment.rfm", { name: translate(locale, `rfm.segment.${name}` as MessageKey) });
+  return null;
 }
 
 async function shopToday(shop: string) {
@@ -158,14 +148,19 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const shop = session.shop;
   const url = new URL(request.url);
+  const locale = resolveLocale(url.searchParams.get("locale"));
   const { today, currencyCode } = await shopToday(shop);
   const isNew = params.id === "new";
   const stored = isNew ? null : await getRule(shop, params.id ?? "");
   if (!isNew && !stored) throw new Response("Rule not found", { status: 404 });
   const requestedKind = url.searchParams.get("kind");
-  const kind: RuleKind = stored?.rule.kind ?? ((RULE_KINDS as readonly string[]).includes(requestedKind ?? "") ? (requestedKind as RuleKind) : "birthday");
-  const values = stored ? ruleToValues(stored.rule as unknown as Record<string, unknown>) : defaultsFor(kind, today, url.searchParams.get("preset"));
+  const kind: RuleKind = stored?.rule.kind ?? (isRuleKind(requestedKind) ? requestedKind : RULE_KINDS[0]);
+  const values = stored ? ruleToValues(stored.rule as unknown as Record<string, unknown>) : defaultsFor(kind, today, url.searchParams.get("preset"), locale);
   return json({
+    locale,
+    messages: rulesMessages(locale),
+    // Defaults of every kind, for switching the type of a new rule in the browser.
+    defaults: isNew ? Object.fromEntries(RULE_KINDS.map((k) => [k, defaultsFor(k, today, null, locale)])) : {},
     isNew,
     id: stored?.rule.id ?? null,
     kind,
@@ -173,7 +168,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     today,
     currencyCode,
     knownTiers: await knownTierNames(shop),
-    segments: rewardSegmentOptions(),
+    segments: rewardSegmentOptions().map((s) => ({ id: s.id, label: segmentLabel(s.id, locale) ?? s.label })),
     pausedReason: stored?.pausedReason ?? null,
     preview: stored ? await previewForShop(shop, stored.rule) : null,
     results: stored ? ((await ruleResults(shop, [stored.rule.id]))[0] ?? null) : null,
@@ -202,11 +197,14 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const isNew = params.id === "new";
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "save");
+  const locale = resolveLocale(new URL(request.url).searchParams.get("locale"));
+  // Where the page goes next keeps the admin's language (Shopify passes ?locale= only on the first load).
+  const to = (path: string) => `${path}?locale=${locale}`;
 
   if (!isNew && !(await getRule(shop, params.id ?? ""))) throw new Response("Rule not found", { status: 404 });
   if (intent === "delete") {
     if (!isNew) await deleteRule(shop, params.id!);
-    return redirect("/app/rules");
+    return redirect(to("/app/rules"));
   }
 
   const { today } = await shopToday(shop);
@@ -215,7 +213,9 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
     knownSegments: rewardSegmentOptions().map((s) => s.id),
     today,
   });
-  if (!validation.ok) return json<ActionData>({ ok: false, fieldErrors: validation.fieldErrors, preview: null }, { status: 400 });
+  if (!validation.ok) {
+    return json<ActionData>({ ok: false, fieldErrors: ruleErrorsText(validation.fieldErrors, locale), preview: null }, { status: 400 });
+  }
 
   if (intent === "preview") {
     const rule = isNew ? validation.rule : { ...validation.rule, id: params.id! };
@@ -223,17 +223,11 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   }
   if (isNew) {
     const id = await createRule(shop, validation.rule);
-    return redirect(`/app/rules/${id}`);
+    return redirect(to(`/app/rules/${id}`));
   }
   await updateRule(shop, params.id!, validation.rule);
-  return redirect(`/app/rules/${params.id}`);
+  return redirect(to(`/app/rules/${params.id}`));
 };
-
-const REWARD_OPTIONS = [
-  { label: "Percentage off", value: "percentage" },
-  { label: "Amount off", value: "fixedAmount" },
-  { label: "Free shipping", value: "freeShipping" },
-];
 
 function percent(rate: number | null | undefined): string {
   return rate === null || rate === undefined ? "–" : `${(rate * 100).toFixed(1)}%`;
@@ -241,13 +235,25 @@ function percent(rate: number | null | undefined): string {
 
 export default function RulePage() {
   const data = useLoaderData<typeof loader>();
+  return (
+    <I18nProvider locale={data.locale ?? "en"} messages={data.messages ?? {}}>
+      <RuleForm />
+    </I18nProvider>
+  );
+}
+
+function RuleForm() {
+  const data = useLoaderData<typeof loader>();
   const actionData = useActionData<ActionData>();
   const navigation = useNavigation();
   const submit = useSubmit();
+  const { t, tp } = useI18n();
+  const path = useAppPath();
   const [values, setValues] = useState<Values>(data.values);
   const errors: FieldErrors = actionData?.fieldErrors ?? {};
   const busy = navigation.state !== "idle";
-  const kind = (values.kind as RuleKind) ?? data.kind;
+  const kind: RuleKind = isRuleKind(values.kind) ? values.kind : data.kind;
+  const kindName = t(`rules.kind.${kind}`);
 
   const set = useCallback((key: string) => (value: string) => setValues((v) => ({ ...v, [key]: value })), []);
   const setBool = useCallback((key: string) => (checked: boolean) => setValues((v) => ({ ...v, [key]: String(checked) })), []);
@@ -282,51 +288,35 @@ export default function RulePage() {
     setValues((v) => ({ ...v, [`tiers.${i}.name`]: "", [`tiers.${i}.threshold`]: "", [`tiers.${i}.reward.type`]: "none" }));
   };
 
-  const rewardFields = (prefix: string, allowNone = false) => {
-    const type = values[`${prefix}type`] ?? (allowNone ? "none" : "percentage");
-    return (
-      <FormLayout.Group>
-        <Select
-          label="Reward"
-          options={allowNone ? [{ label: "No code (recognition only)", value: "none" }, ...REWARD_OPTIONS] : REWARD_OPTIONS}
-          value={type}
-          onChange={set(`${prefix}type`)}
-          error={error(prefix.slice(0, -1))}
-        />
-        {type === "percentage" && field(`${prefix}percentage`, "Percentage off", { type: "number", suffix: "%" })}
-        {type === "fixedAmount" && field(`${prefix}amount`, "Amount off", { type: "number", suffix: data.currencyCode })}
-      </FormLayout.Group>
-    );
-  };
-
   const preview = actionData?.preview ?? data.preview;
   const results = data.results;
   const formError = errors[FORM_ERROR_KEY] ?? errors.kind;
+  const Fields = KIND_FIELDS[kind];
 
   return (
     <Page
-      title={data.isNew ? `New ${KIND_LABELS[kind].toLowerCase()} rule` : values.name || KIND_LABELS[kind]}
-      subtitle={KIND_LABELS[kind]}
-      backAction={{ content: "Rules", url: "/app/rules" }}
+      title={data.isNew ? t("rules.page.newTitle", { kind: kindName }) : values.name || kindName}
+      subtitle={kindName}
+      backAction={{ content: t("rules.page.back"), url: path("/app/rules") }}
     >
       <Layout>
         {formError && (
           <Layout.Section>
-            <Banner tone="critical" title="The rule can't be saved">
+            <Banner tone="critical" title={t("rules.page.cantSave")}>
               <p>{formError.join(" ")}</p>
             </Banner>
           </Layout.Section>
         )}
         {actionData && !actionData.ok && !formError && (
           <Layout.Section>
-            <Banner tone="critical" title="Some fields need attention">
-              <p>Nothing was saved. Fix the fields marked below.</p>
+            <Banner tone="critical" title={t("rules.page.fieldsNeedAttention")}>
+              <p>{t("form.fixErrors")}</p>
             </Banner>
           </Layout.Section>
         )}
         {data.pausedReason && (
           <Layout.Section>
-            <Banner tone="warning" title="This rule is paused">
+            <Banner tone="warning" title={t("rules.page.paused")}>
               <p>{data.pausedReason}</p>
             </Banner>
           </Layout.Section>
@@ -337,175 +327,42 @@ export default function RulePage() {
               <FormLayout>
                 {data.isNew && (
                   <Select
-                    label="Rule type"
-                    options={RULE_KINDS.map((k) => ({ label: KIND_LABELS[k], value: k }))}
+                    label={t("rules.field.kind")}
+                    options={RULE_KINDS.map((k) => ({ label: t(`rules.kind.${k}`), value: k }))}
                     value={kind}
-                    onChange={(k) => setValues(defaultsFor(k as RuleKind, data.today, null))}
+                    onChange={(k) => isRuleKind(k) && setValues((data.defaults as Record<string, Values>)[k] ?? { kind: k })}
                   />
                 )}
-                {field("name", "Name")}
-                <Checkbox label="On" checked={values.enabled !== "false"} onChange={setBool("enabled")} error={error("enabled")} />
+                {field("name", t("rules.field.name"))}
+                <Checkbox label={t("rules.field.enabled")} checked={values.enabled !== "false"} onChange={setBool("enabled")} error={error("enabled")} />
               </FormLayout>
             </Card>
 
-            {kind === "loyaltyTiers" && (
-              <Card>
-                <BlockStack gap="400">
-                  <Text as="h2" variant="headingMd">Tiers</Text>
-                  <FormLayout>
-                    <FormLayout.Group>
-                      <Select
-                        label="Based on"
-                        options={[
-                          { label: "Net spend", value: "netSpend" },
-                          { label: "Order count", value: "orderCount" },
-                          { label: "Predicted CLV (12 months)", value: "predictedClv" },
-                        ]}
-                        value={values.metric ?? "netSpend"}
-                        onChange={set("metric")}
-                        error={error("metric")}
-                      />
-                      <Select
-                        label="Over"
-                        options={[
-                          { label: "Lifetime", value: "lifetime" },
-                          { label: "Last 12 months", value: "rolling12m" },
-                        ]}
-                        value={values.window ?? "lifetime"}
-                        onChange={set("window")}
-                        error={error("window")}
-                        disabled={values.metric === "predictedClv"}
-                      />
-                    </FormLayout.Group>
-                    <FormLayout.Group>
-                      {field("graceDays", "Grace period before moving down", { type: "number", suffix: "days" })}
-                      {field("validityDays", "Code valid for", { type: "number", suffix: "days" })}
-                    </FormLayout.Group>
-                    <Checkbox
-                      label="One code per tier per customer, ever"
-                      checked={values.oncePerCustomer !== "false"}
-                      onChange={setBool("oncePerCustomer")}
-                    />
-                    {error("tiers") && <Text as="p" tone="critical">{error("tiers")}</Text>}
-                    {tierIndexes.map((i) => (
-                      <Card key={i} background="bg-surface-secondary">
-                        <FormLayout>
-                          <FormLayout.Group>
-                            {field(`tiers.${i}.name`, `Tier ${i + 1} name`)}
-                            {field(`tiers.${i}.threshold`, "Threshold", { type: "number" })}
-                          </FormLayout.Group>
-                          {rewardFields(`tiers.${i}.reward.`, true)}
-                          {field(`tiers.${i}.minimumSubtotal`, "Minimum subtotal", { type: "number", suffix: data.currencyCode })}
-                          <InlineStack align="end">
-                            <Button tone="critical" variant="plain" onClick={() => removeTier(i)}>
-                              Remove tier
-                            </Button>
-                          </InlineStack>
-                        </FormLayout>
-                      </Card>
-                    ))}
-                    <Button onClick={addTier} disabled={tierIndexes.length >= 10}>
-                      Add tier
-                    </Button>
-                  </FormLayout>
-                </BlockStack>
-              </Card>
-            )}
-
-            {kind !== "loyaltyTiers" && (
-              <Card>
-                <BlockStack gap="400">
-                  <Text as="h2" variant="headingMd">Reward</Text>
-                  <FormLayout>
-                    {rewardFields("reward.")}
-                    {field("minimumSubtotal", "Minimum subtotal", { type: "number", suffix: data.currencyCode, helpText: "Leave empty for none." })}
-                  </FormLayout>
-                </BlockStack>
-              </Card>
-            )}
-
-            {kind === "birthday" && (
-              <Card>
-                <FormLayout>
-                  <FormLayout.Group>
-                    {field("windowDaysBefore", "Code valid from (days before the birthday)", { type: "number" })}
-                    {field("windowDaysAfter", "Until (days after the birthday)", { type: "number" })}
-                  </FormLayout.Group>
-                  {field("reminders", "Reminder days", { helpText: "Days relative to the birthday, e.g. -7, -3, 0." })}
-                  <Checkbox label="Last-chance reminder 2 days after" checked={values.lastChance === "true"} onChange={setBool("lastChance")} error={error("lastChance")} />
-                </FormLayout>
-              </Card>
-            )}
-
-            {kind === "winback" && (
-              <Card>
-                <FormLayout.Group>
-                  {field("validityDays", "Code valid for", { type: "number", suffix: "days" })}
-                  {field("cooldownDays", "No new offer within", { type: "number", suffix: "days" })}
-                </FormLayout.Group>
-              </Card>
-            )}
-
-            {kind === "holidayCampaign" && (
-              <Card>
-                <FormLayout>
-                  <FormLayout.Group>
-                    {field("startsAt", "Starts", { type: "date" })}
-                    {field("endsAt", "Ends", { type: "date" })}
-                  </FormLayout.Group>
-                  <FormLayout.Group>
-                    <Select
-                      label="Who gets it"
-                      options={[
-                        { label: "Everyone who agreed to marketing", value: "everyoneWithConsent" },
-                        { label: "A segment", value: "segment" },
-                        { label: "A loyalty tier", value: "tier" },
-                      ]}
-                      value={values["audience.type"] ?? "everyoneWithConsent"}
-                      onChange={set("audience.type")}
-                      error={error("audience")}
-                    />
-                    {values["audience.type"] === "segment" && (
-                      <Select
-                        label="Segment"
-                        options={[{ label: "Choose…", value: "" }, ...data.segments.map((s) => ({ label: s.label, value: s.id }))]}
-                        value={values["audience.segmentId"] ?? ""}
-                        onChange={set("audience.segmentId")}
-                        error={error("audience.segmentId")}
-                      />
-                    )}
-                    {values["audience.type"] === "tier" &&
-                      field("audience.tier", "Tier", {
-                        helpText: data.knownTiers.length ? `One of: ${data.knownTiers.join(", ")}` : "Set up loyalty tiers first.",
-                      })}
-                  </FormLayout.Group>
-                </FormLayout>
-              </Card>
-            )}
-
-            {kind === "feedbackThanks" && (
-              <Card>
-                <FormLayout>
-                  {field("validityDays", "Code valid for", { type: "number", suffix: "days" })}
-                  <Checkbox label="One thank-you per customer, ever" checked={values.oncePerCustomer !== "false"} onChange={setBool("oncePerCustomer")} />
-                  <Text as="p" tone="subdued">Every response is thanked, whatever the score.</Text>
-                </FormLayout>
-              </Card>
-            )}
+            <Fields
+              values={values}
+              set={set}
+              setBool={setBool}
+              error={error}
+              field={field}
+              currencyCode={data.currencyCode}
+              knownTiers={data.knownTiers}
+              segments={data.segments}
+              tierIndexes={tierIndexes}
+              addTier={addTier}
+              removeTier={removeTier}
+            />
 
             <Card>
               <BlockStack gap="400">
-                <Text as="h2" variant="headingMd">Guardrails</Text>
+                <Text as="h2" variant="headingMd">
+                  {t("rules.guardrails.title")}
+                </Text>
                 <FormLayout>
                   <FormLayout.Group>
-                    {field("budget.maxCount", "Monthly cap (codes)", { type: "number", helpText: "Leave empty for no cap." })}
-                    {field("budget.maxAmount", "Monthly budget", { type: "number", suffix: data.currencyCode, helpText: "Estimated cost if every code is used." })}
+                    {field("budget.maxCount", t("rules.guardrails.maxCount"), { type: "number", helpText: t("rules.help.emptyForNoCap") })}
+                    {field("budget.maxAmount", t("rules.guardrails.maxAmount"), { type: "number", suffix: data.currencyCode, helpText: t("rules.guardrails.maxAmountHelp") })}
                   </FormLayout.Group>
-                  {field("holdoutShare", "Holdout group", {
-                    type: "number",
-                    suffix: "%",
-                    helpText: "Eligible customers randomly withheld, to measure the rule's real effect (0–50%).",
-                  })}
+                  {field("holdoutShare", t("rules.guardrails.holdout"), { type: "number", suffix: "%", helpText: t("rules.guardrails.holdoutHelp") })}
                 </FormLayout>
               </BlockStack>
             </Card>
@@ -514,14 +371,14 @@ export default function RulePage() {
               <ButtonGroup>
                 {!data.isNew && (
                   <Button tone="critical" onClick={() => send("delete")} disabled={busy}>
-                    Delete
+                    {t("rules.action.delete")}
                   </Button>
                 )}
                 <Button onClick={() => send("preview")} loading={busy && navigation.formData?.get("intent") === "preview"}>
-                  Preview
+                  {t("rules.action.preview")}
                 </Button>
                 <Button variant="primary" onClick={() => send("save")} loading={busy && navigation.formData?.get("intent") === "save"}>
-                  Save
+                  {t("rules.action.save")}
                 </Button>
               </ButtonGroup>
             </InlineStack>
@@ -533,13 +390,15 @@ export default function RulePage() {
             {preview && (
               <Card>
                 <BlockStack gap="200">
-                  <Text as="h2" variant="headingMd">Today ({preview.today})</Text>
-                  <Text as="p" variant="headingLg">
-                    {preview.count === 1 ? "1 customer would get this today" : `${preview.count} customers would get this today`}
+                  <Text as="h2" variant="headingMd">
+                    {t("rules.preview.today", { date: preview.today })}
                   </Text>
-                  <Text as="p">Cost if all are used: {preview.maxCost.toFixed(2)} {data.currencyCode}</Text>
-                  {preview.heldOut > 0 && <Text as="p">{preview.heldOut} held out for measurement</Text>}
-                  {preview.reminders > 0 && <Text as="p">{preview.reminders} reminders due</Text>}
+                  <Text as="p" variant="headingLg">
+                    {tp("rules.preview.count", preview.count)}
+                  </Text>
+                  <Text as="p">{t("rules.preview.maxCost", { amount: `${preview.maxCost.toFixed(2)} ${data.currencyCode}` })}</Text>
+                  {preview.heldOut > 0 && <Text as="p">{tp("rules.preview.heldOut", preview.heldOut)}</Text>}
+                  {preview.reminders > 0 && <Text as="p">{tp("rules.preview.reminders", preview.reminders)}</Text>}
                   {preview.pausedReason && <Banner tone="warning">{preview.pausedReason}</Banner>}
                 </BlockStack>
               </Card>
@@ -547,30 +406,42 @@ export default function RulePage() {
             {results && (
               <Card>
                 <BlockStack gap="200">
-                  <Text as="h2" variant="headingMd">Results</Text>
+                  <Text as="h2" variant="headingMd">
+                    {t("rules.results.title")}
+                  </Text>
                   <InlineGrid columns={2} gap="200">
-                    <Text as="p">Issued</Text>
-                    <Text as="p" alignment="end">{results.issued}</Text>
-                    <Text as="p">Redeemed</Text>
-                    <Text as="p" alignment="end">{results.redeemed} ({percent(results.redemptionRate)})</Text>
-                    <Text as="p">Revenue</Text>
-                    <Text as="p" alignment="end">{results.revenue.toFixed(2)} {data.currencyCode}</Text>
+                    <Text as="p">{t("rules.results.issued")}</Text>
+                    <Text as="p" alignment="end">
+                      {results.issued}
+                    </Text>
+                    <Text as="p">{t("rules.results.redeemed")}</Text>
+                    <Text as="p" alignment="end">
+                      {`${results.redeemed} (${percent(results.redemptionRate)})`}
+                    </Text>
+                    <Text as="p">{t("rules.results.revenue")}</Text>
+                    <Text as="p" alignment="end">
+                      {`${results.revenue.toFixed(2)} ${data.currencyCode}`}
+                    </Text>
                   </InlineGrid>
                   {results.heldOut.customers > 0 ? (
                     <BlockStack gap="100">
-                      <Text as="h3" variant="headingSm">Treated vs held out</Text>
-                      <Text as="p">
-                        Bought while the code was valid: {percent(results.treated.windowPurchaseRate)} vs {percent(results.heldOut.windowPurchaseRate)}
+                      <Text as="h3" variant="headingSm">
+                        {t("rules.results.treatedVsHeldOut")}
                       </Text>
                       <Text as="p">
-                        Bought again within 90 days: {percent(results.treated.repeatRate)} vs {percent(results.heldOut.repeatRate)}
+                        {t("rules.results.windowPurchase", { treated: percent(results.treated.windowPurchaseRate), heldOut: percent(results.heldOut.windowPurchaseRate) })}
+                      </Text>
+                      <Text as="p">
+                        {t("rules.results.repeat", { treated: percent(results.treated.repeatRate), heldOut: percent(results.heldOut.repeatRate) })}
                       </Text>
                       <Text as="p" tone="subdued">
-                        {results.treated.customers} treated, {results.heldOut.customers} held out.
+                        {t("rules.results.groups", { treated: results.treated.customers, heldOut: results.heldOut.customers })}
                       </Text>
                     </BlockStack>
                   ) : (
-                    <Text as="p" tone="subdued">Set a holdout group to see the rule&apos;s incremental effect.</Text>
+                    <Text as="p" tone="subdued">
+                      {t("rules.results.noHoldout")}
+                    </Text>
                   )}
                 </BlockStack>
               </Card>
@@ -578,12 +449,19 @@ export default function RulePage() {
             {data.recent.length > 0 && (
               <Card>
                 <BlockStack gap="100">
-                  <Text as="h2" variant="headingMd">Latest</Text>
+                  <Text as="h2" variant="headingMd">
+                    {t("rules.recent.title")}
+                  </Text>
                   {data.recent.map((r) => (
                     <Text as="p" key={r.id} tone={r.status === "failed" ? "critical" : undefined}>
-                      {r.kind === "holdout" ? "Held out" : r.kind === "remind" ? "Reminder" : r.code} · {r.status}
-                      {r.redeemed ? " · redeemed" : ""}
-                      {r.error ? ` · ${r.error}` : ""}
+                      {[
+                        r.kind === "holdout" ? t("rules.recent.heldOut") : r.kind === "remind" ? t("rules.recent.reminder") : r.code,
+                        t(`rules.status.${r.status}`),
+                        r.redeemed ? t("rules.recent.redeemed") : null,
+                        r.error,
+                      ]
+                        .filter(Boolean)
+                        .join(" · ")}
                     </Text>
                   ))}
                 </BlockStack>
@@ -595,3 +473,5 @@ export default function RulePage() {
     </Page>
   );
 }
+
+export { RouteError as ErrorBoundary } from "../components/RouteError";

@@ -4,39 +4,36 @@ import { Badge, Banner, BlockStack, Button, Card, DataTable, InlineStack, Layout
 import { ruleResults, type RuleResult } from "../models/reward-results.server";
 import { deleteRule, listRules, setRuleEnabled } from "../models/rules.server";
 import { getShop } from "../models/shop.server";
-import { HOLIDAY_PRESETS, RULE_KINDS, type RuleKind } from "../retention/rewards";
+import { I18nProvider, useAppPath, useI18n } from "../components/I18n";
+import { resolveLocale } from "../i18n";
+import { kindText, rulesMessages } from "../i18n/rule-texts";
+import { HOLIDAY_PRESETS, holidayCampaign, RULE_KINDS } from "../retention/rewards";
 import { authenticate } from "../shopify.server";
-
-const KIND_LABELS: Record<RuleKind, string> = {
-  loyaltyTiers: "Loyalty tiers",
-  birthday: "Birthday",
-  winback: "Win-back",
-  holidayCampaign: "Holiday campaign",
-  feedbackThanks: "Feedback thanks",
-};
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const shop = session.shop;
+  const locale = resolveLocale(new URL(request.url).searchParams.get("locale"));
   // A rule's own page renders in the outlet; its list data would go unused.
   if (new URL(request.url).pathname.replace(/\/+$/, "") !== "/app/rules") {
-    return json({ rules: [], invalid: [], currencyCode: "", presets: [] });
+    return json({ locale, messages: {} as Record<string, string>, rules: [], invalid: [], currencyCode: "", presets: [] });
   }
   const [{ rules, invalid }, shopRow] = await Promise.all([listRules(shop), getShop(shop)]);
   const results = new Map((await ruleResults(shop, rules.map((r) => r.rule.id))).map((r) => [r.ruleId, r]));
   return json({
+    locale,
+    messages: rulesMessages(locale),
     rules: rules.map(({ rule, pausedReason }) => ({
       id: rule.id,
       name: rule.name,
       kind: rule.kind,
       enabled: rule.enabled,
       pausedReason,
-      endsAt: rule.kind === "holidayCampaign" ? rule.endsAt : null,
       results: results.get(rule.id) ?? null,
     })),
     invalid: invalid.map((r) => ({ id: r.id, name: r.name })),
     currencyCode: shopRow?.currencyCode ?? "USD",
-    presets: HOLIDAY_PRESETS.map((p) => ({ id: p.id, name: p.name })),
+    presets: HOLIDAY_PRESETS.map((p) => ({ id: p.id, name: kindText(locale, holidayCampaign.kind, `preset.${p.id}`) })),
   });
 };
 
@@ -60,21 +57,27 @@ function rate(r: number | null): string {
   return r === null ? "–" : `${(r * 100).toFixed(1)}%`;
 }
 
-function uplift(results: Pick<RuleResult, "uplift" | "heldOut"> | null): string {
-  if (!results || results.heldOut.customers === 0 || results.uplift.windowPurchaseRate === null) return "–";
+function upliftPoints(results: Pick<RuleResult, "uplift" | "heldOut"> | null): string | null {
+  if (!results || results.heldOut.customers === 0 || results.uplift.windowPurchaseRate === null) return null;
   const points = results.uplift.windowPurchaseRate * 100;
-  return `${points >= 0 ? "+" : ""}${points.toFixed(1)} pts`;
+  return `${points >= 0 ? "+" : ""}${points.toFixed(1)}`;
 }
 
 function RulesList() {
   const { rules, invalid, currencyCode, presets } = useLoaderData<typeof loader>();
   const submit = useSubmit();
+  const { t } = useI18n();
+  const path = useAppPath();
+  const uplift = (results: Pick<RuleResult, "uplift" | "heldOut"> | null) => {
+    const points = upliftPoints(results);
+    return points === null ? "–" : t("rules.list.upliftPoints", { points });
+  };
   const rows = rules.map((r) => [
-    <Link key={r.id} to={`/app/rules/${r.id}`}>
+    <Link key={r.id} to={path(`/app/rules/${r.id}`)}>
       {r.name}
     </Link>,
-    KIND_LABELS[r.kind],
-    r.pausedReason ? <Badge tone="warning">Paused</Badge> : r.enabled ? <Badge tone="success">On</Badge> : <Badge>Off</Badge>,
+    t(`rules.kind.${r.kind}`),
+    r.pausedReason ? <Badge tone="warning">{t("rules.list.paused")}</Badge> : r.enabled ? <Badge tone="success">{t("rules.list.on")}</Badge> : <Badge>{t("rules.list.off")}</Badge>,
     r.results?.issued ?? 0,
     `${r.results?.redeemed ?? 0} (${rate(r.results?.redemptionRate ?? null)})`,
     `${(r.results?.revenue ?? 0).toFixed(2)} ${currencyCode}`,
@@ -84,18 +87,16 @@ function RulesList() {
       variant="plain"
       onClick={() => submit({ intent: "toggle", id: r.id, enabled: String(!r.enabled) }, { method: "post" })}
     >
-      {r.enabled ? "Turn off" : "Turn on"}
+      {r.enabled ? t("rules.list.turnOff") : t("rules.list.turnOn")}
     </Button>,
   ]);
   return (
-    <Page title="Discount rules">
+    <Page title={t("rules.title")}>
       <Layout>
         {invalid.length > 0 && (
           <Layout.Section>
-            <Banner tone="critical" title="Some rules can't run">
-              <p>
-                {invalid.map((r) => r.name).join(", ")}: their settings no longer pass validation. Open and save them again.
-              </p>
+            <Banner tone="critical" title={t("rules.list.invalidTitle")}>
+              <p>{t("rules.list.invalidBody", { names: invalid.map((r) => r.name).join(", ") })}</p>
             </Banner>
           </Layout.Section>
         )}
@@ -103,7 +104,7 @@ function RulesList() {
           .filter((r) => r.pausedReason)
           .map((r) => (
             <Layout.Section key={`paused-${r.id}`}>
-              <Banner tone="warning" title={`${r.name} is paused`}>
+              <Banner tone="warning" title={t("rules.list.pausedTitle", { name: r.name })}>
                 <p>{r.pausedReason}</p>
               </Banner>
             </Layout.Section>
@@ -113,17 +114,28 @@ function RulesList() {
             <BlockStack gap="400">
               <InlineStack gap="200">
                 {RULE_KINDS.map((kind) => (
-                  <Button key={kind} url={`/app/rules/new?kind=${kind}`}>
-                    {`Add ${KIND_LABELS[kind].toLowerCase()}`}
+                  <Button key={kind} url={path("/app/rules/new", { kind })}>
+                    {t(`rules.kind.${kind}.add`)}
                   </Button>
                 ))}
               </InlineStack>
               {rows.length === 0 ? (
-                <Text as="p" tone="subdued">No rules yet. Add one to start rewarding customers.</Text>
+                <Text as="p" tone="subdued">
+                  {t("rules.list.empty")}
+                </Text>
               ) : (
                 <DataTable
                   columnContentTypes={["text", "text", "text", "numeric", "numeric", "numeric", "numeric", "text"]}
-                  headings={["Rule", "Type", "Status", "Issued", "Redeemed", "Revenue", "Holdout uplift", ""]}
+                  headings={[
+                    t("rules.list.rule"),
+                    t("rules.list.type"),
+                    t("rules.list.status"),
+                    t("rules.list.issued"),
+                    t("rules.list.redeemed"),
+                    t("rules.list.revenue"),
+                    t("rules.list.uplift"),
+                    "",
+                  ]}
                   rows={rows}
                 />
               )}
@@ -133,10 +145,12 @@ function RulesList() {
         <Layout.Section>
           <Card>
             <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">Holiday presets</Text>
+              <Text as="h2" variant="headingMd">
+                {t("rules.list.presets")}
+              </Text>
               <InlineStack gap="200">
                 {presets.map((p) => (
-                  <Button key={p.id} url={`/app/rules/new?kind=holidayCampaign&preset=${p.id}`}>
+                  <Button key={p.id} url={path("/app/rules/new", { kind: holidayCampaign.kind, preset: p.id })}>
                     {p.name}
                   </Button>
                 ))}
@@ -151,5 +165,13 @@ function RulesList() {
 
 export default function RulesPage() {
   const outlet = useOutlet();
-  return outlet ?? <RulesList />;
+  const data = useLoaderData<typeof loader>();
+  if (outlet) return outlet;
+  return (
+    <I18nProvider locale={data.locale ?? "en"} messages={data.messages ?? {}}>
+      <RulesList />
+    </I18nProvider>
+  );
 }
+
+export { RouteError as ErrorBoundary } from "../components/RouteError";

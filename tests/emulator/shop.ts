@@ -19,6 +19,15 @@ export interface ShopSeed extends GenerateOptions {
   bulkQueryConcurrency?: number;
   /** If set, flowTriggerReceive rejects other handles (as Shopify does for triggers the app hasn't deployed). */
   flowTriggerHandles?: string[];
+  /** The shop's languages, the first one primary (`shopLocales`); default English only. */
+  locales?: string[];
+}
+
+/** A locale enabled on the shop (`ShopLocale`: locale, name, primary, published). */
+export interface ShopLocaleRecord {
+  locale: string;
+  primary: boolean;
+  published: boolean;
 }
 
 export function normalizeShopDomain(domain: string): string {
@@ -59,6 +68,7 @@ export class ShopState {
   readonly shopId: number;
   readonly currency: string;
   readonly timeZone: string;
+  readonly locales: ShopLocaleRecord[];
   readonly generation: GenerationParams;
   readonly data: ShopData;
   readonly bucket: LeakyBucket;
@@ -85,6 +95,7 @@ export class ShopState {
     this.data = new ShopData(dataset, new IdScheme(salt));
     this.currency = dataset.params.currency;
     this.timeZone = dataset.params.timeZone;
+    this.locales = (seed.locales ?? ["en"]).map((locale, i) => ({ locale, primary: i === 0, published: true }));
     this.name = seed.name ?? handle.split("-").map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(" ");
     this.email = seed.email ?? `owner@${handle}.example.com`;
     this.shopId = 60_000_000_000 + salt * 1000 + 1;

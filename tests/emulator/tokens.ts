@@ -132,6 +132,7 @@ export const DEFAULT_APP_SCOPES = [
   "read_orders",
   "read_all_orders",
   "read_products",
+  "read_locales",
   "read_discounts",
   "write_discounts",
   "read_customer_merge",

@@ -6,8 +6,8 @@ import { getFeedbackDetail } from "../../models/feedback.server";
 import { getShop } from "../../models/shop.server";
 import { listRules } from "../../models/rules.server";
 import { firstResponseCheck, isRecovered } from "../../retention/feedback/follow-up";
-import type { Rule } from "../../retention/rewards";
-import type { CompensationRule } from "./rewards.server";
+import { rewardKind, type Rule } from "../../retention/rewards";
+import type { CompensationRule } from "../../jobs/feedback-rewards.server";
 import type { Locale, MessageKey } from "../../i18n";
 import { formatCalendarDate, shopFormatter } from "../../formatting";
 import { describeRewardText, firstResponseBadge, orderLabel } from "./view-text";
@@ -15,7 +15,11 @@ import { feedbackSettings, translator } from "./overview.server";
 
 /** Rules whose single reward can be sent as compensation (tier programs have one reward per tier). */
 export function compensationRules(rules: readonly Rule[]): CompensationRule[] {
-  return rules.filter((r): r is CompensationRule => r.kind !== "loyaltyTiers");
+  return rules.filter((r): r is CompensationRule => rewardKind(r.kind).compensation !== null);
+}
+
+export function asCompensationRule(rule: Rule): CompensationRule | null {
+  return compensationRules([rule])[0] ?? null;
 }
 
 export async function feedbackItemView(shop: string, id: string, locale: Locale, now: Date) {

@@ -13,8 +13,10 @@ import {
   parseLocalDate,
   type LocalDate,
 } from "./local-date";
-import { LAST_CHANCE_OFFSET } from "./rule-schema";
 import { validityInstants } from "./time-zone";
+
+/** The last-chance reminder is this many days after the birthday. */
+export const LAST_CHANCE_OFFSET = 2;
 
 export interface Birthday {
   month: number;

@@ -29,7 +29,8 @@ export const FLOW_TRIGGER_FIELDS: readonly FlowTriggerField[] = [
   {
     key: "reason",
     type: "single_line_text_field",
-    description: "Why: tierUpgrade, birthday, winback, campaign or feedbackThanks.",
+    // Not a list of the codes: a new reward kind must not change the deployed trigger (decision 005).
+    description: "Why: the reason code of the rule's kind, e.g. birthday, winback or tierUpgrade.",
   },
   { key: "expiresAt", type: "single_line_text_field", description: "When the code stops working (ISO 8601)." },
   {
@@ -82,7 +83,8 @@ export function momentLabel(decision: Pick<Decision, "kind" | "moment" | "lastCh
 export function buildFlowPayload(
   decision: Decision,
   code: string,
-  context: { ruleName: string; currencyCode: string },
+  /** `offer`: the reward in the shop's language (English when not given). */
+  context: { ruleName: string; currencyCode: string; offer?: string },
 ): FlowTriggerPayload {
   if (decision.kind === "holdout") throw new Error("Held-out customers are never notified");
   return {
@@ -92,7 +94,7 @@ export function buildFlowPayload(
     expiresAt: decision.endsAt,
     moment: momentLabel(decision),
     ruleName: context.ruleName,
-    offer: describeReward(decision.reward, context.currencyCode),
+    offer: context.offer ?? describeReward(decision.reward, context.currencyCode),
   };
 }
 

@@ -4,37 +4,17 @@
  * decisions, and recording today's decisions and running again gives nothing new (every decision's
  * idempotency key is checked against the records).
  */
-import {
-  dueMoments,
-  parseBirthday,
-  reminderMoments,
-  windowContaining,
-  windowInstants,
-  type BirthdayWindow,
-} from "./birthdays";
 import { addUsage, budgetPauseReason, checkBudget, NO_USAGE, type BudgetUsage } from "./budget";
-import { idempotencyKey, lapseDateOfPeriod, periods } from "./codes";
-import { isCampaignActive } from "./holidays";
+import { idempotencyKey } from "./codes";
 import { isHeldOut } from "./holdout";
-import { addDays, compareLocalDates, isLocalDate, type LocalDate } from "./local-date";
+import { isLocalDate, type LocalDate } from "./local-date";
 import { estimateRedemptionCost, type CostAssumptions } from "./reward-cost";
-import type {
-  BirthdayRule,
-  FeedbackThanksRule,
-  HolidayCampaignRule,
-  Reward,
-  Rule,
-  RuleKind,
-  TierProgramRule,
-  WinbackRule,
-} from "./rule-schema";
-import { evaluateTier, NO_TIER, type TierChange, type TierMetrics, type TierState } from "./tiers";
-import { isValidTimeZone, validityInstants } from "./time-zone";
-import { winbackVerdict, type PreviousWinbackOffer } from "./winback";
+import { REWARD_KINDS, rewardKind, RULE_KINDS, type RewardReason, type RuleKind } from "./kinds";
+import type { Reward, Rule } from "./rule-schema";
+import type { TierChange, TierMetrics, TierState } from "./tiers";
+import { isValidTimeZone } from "./time-zone";
 
 export type DecisionKind = "issue" | "remind" | "holdout";
-/** Stable reason codes, also sent to Flow so merchants can branch on them. */
-export type RewardReason = "tierUpgrade" | "birthday" | "winback" | "campaign" | "feedbackThanks";
 
 /** What the issuance job stores (in `IssuedDiscount`) before calling Shopify. */
 export interface IssuedRecord {
@@ -125,20 +105,45 @@ export interface ScheduleResult {
   tierUpdates: TierUpdate[];
 }
 
-interface Candidate {
+/** One customer a rule would grant a code today; reason, channel and notification come from the rule's kind. */
+export interface Candidate {
   customerId: string;
   period: string;
-  reason: RewardReason;
   explanation: string;
   startsAt: string;
   endsAt: string;
   reward: Reward;
   minimumSubtotal: number | null;
-  channel: Decision["channel"];
-  notify: boolean;
   tier?: string;
   predictedClv: number | null;
   averageOrderValue: number | null;
+}
+
+/** A reminder about a code already issued (no cost, never held out). */
+export interface ReminderCandidate {
+  customerId: string;
+  period: string;
+  explanation: string;
+  startsAt: string;
+  endsAt: string;
+  reward: Reward;
+  minimumSubtotal: number | null;
+  moment: number;
+  lastChance: boolean;
+}
+
+/** What a kind's `decide` may do with today's run. */
+export interface DayRun {
+  readonly tierUpdates: TierUpdate[];
+  has(key: string): boolean;
+  kindOf(key: string): DecisionKind | undefined;
+  recordsFor(ruleId: string, customerId: string): readonly IssuedRecord[];
+  /** Holdout, budget and idempotency for one rule's candidates. */
+  grant(rule: Rule, candidates: Candidate[]): void;
+  remind(rule: Rule, reminder: ReminderCandidate): void;
+  /** The customer's tier after today's evaluation (the first program that knows the customer wins). */
+  noteTier(customerId: string, tier: string | null): void;
+  tierOf(customerId: string): string | null | undefined;
 }
 
 // When a budget can't cover everyone, the customers with the highest predicted value go first.
@@ -149,14 +154,13 @@ function byPriority(a: Candidate, b: Candidate): number {
   return a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0;
 }
 
-class Run {
+class Run implements DayRun {
   readonly decisions: Decision[] = [];
   readonly paused: RulePause[] = [];
   readonly tierUpdates: TierUpdate[] = [];
   private readonly recorded = new Map<string, IssuedRecord>();
   private readonly recordsByRuleCustomer = new Map<string, IssuedRecord[]>();
-  /** Current tier per customer, after today's evaluation (first program that knows the customer). */
-  readonly currentTier = new Map<string, string | null>();
+  private readonly currentTier = new Map<string, string | null>();
 
   constructor(private readonly input: ScheduleInput) {
     for (const r of input.issued) {
@@ -185,9 +189,41 @@ class Run {
     this.recorded.set(decision.idempotencyKey, decision);
   }
 
+  noteTier(customerId: string, tier: string | null): void {
+    if (!this.currentTier.has(customerId)) this.currentTier.set(customerId, tier);
+  }
+
+  tierOf(customerId: string): string | null | undefined {
+    return this.currentTier.get(customerId);
+  }
+
+  remind(rule: Rule, r: ReminderCandidate): void {
+    this.push({
+      idempotencyKey: idempotencyKey(rule.id, r.customerId, r.period),
+      ruleId: rule.id,
+      ruleKind: rule.kind,
+      customerId: r.customerId,
+      kind: "remind",
+      period: r.period,
+      decidedOn: this.input.today,
+      reason: REWARD_KINDS[rule.kind].reason,
+      explanation: r.explanation,
+      startsAt: r.startsAt,
+      endsAt: r.endsAt,
+      reward: r.reward,
+      minimumSubtotal: r.minimumSubtotal,
+      moment: r.moment,
+      lastChance: r.lastChance,
+      estimatedCost: 0,
+      notify: true,
+      channel: REWARD_KINDS[rule.kind].channel,
+    });
+  }
+
   /** Holdout, budget and idempotency for one rule's candidates. */
   grant(rule: Rule, candidates: Candidate[]): void {
     const { today, costAssumptions } = this.input;
+    const kind = REWARD_KINDS[rule.kind];
     let used = this.input.budgetUsedThisMonth?.[rule.id] ?? NO_USAGE;
     let limit: "count" | "amount" | null = null;
     let withheld = 0;
@@ -205,13 +241,13 @@ class Run {
         customerId: c.customerId,
         period: c.period,
         decidedOn: today,
-        reason: c.reason,
+        reason: kind.reason,
         explanation: c.explanation,
         startsAt: c.startsAt,
         endsAt: c.endsAt,
         reward: c.reward,
         minimumSubtotal: c.minimumSubtotal,
-        channel: c.channel,
+        channel: kind.channel,
         ...(c.tier ? { tier: c.tier } : {}),
       };
       if (isHeldOut(rule.id, c.customerId, rule.holdoutShare)) {
@@ -226,7 +262,7 @@ class Run {
         continue;
       }
       used = addUsage(used, cost);
-      this.push({ ...base, kind: "issue", estimatedCost: cost, notify: c.notify });
+      this.push({ ...base, kind: "issue", estimatedCost: cost, notify: kind.notifyOnIssue });
     }
     if (limit && rule.budget) {
       this.paused.push({
@@ -239,215 +275,17 @@ class Run {
   }
 }
 
-function daysValidFrom(today: LocalDate, validityDays: number, timeZone: string) {
-  return validityInstants(today, addDays(today, validityDays - 1), timeZone);
-}
-
-function tierProgram(run: Run, rule: TierProgramRule, input: ScheduleInput): void {
-  const candidates: Candidate[] = [];
-  for (const customer of input.customers) {
-    const before = customer.tierStates?.[rule.id] ?? NO_TIER;
-    const result = evaluateTier(rule, before, customer.tierMetrics, customer.predictedClv, input.today);
-    if (!run.currentTier.has(customer.id)) run.currentTier.set(customer.id, result.state.tier);
-    if (result.state !== before) {
-      run.tierUpdates.push({ ruleId: rule.id, customerId: customer.id, state: result.state, changes: result.changes });
-    }
-    const tierName = result.issueTierCode;
-    const tier = rule.tiers.find((t) => t.name === tierName);
-    if (!tier?.reward) continue;
-    candidates.push({
-      customerId: customer.id,
-      period: rule.oncePerCustomer ? periods.tier(tier.name) : periods.tier(tier.name, input.today),
-      reason: "tierUpgrade",
-      explanation: `Reached ${tier.name}: ${rule.metric} ${result.value} ≥ ${tier.threshold}.`,
-      ...daysValidFrom(input.today, rule.validityDays, input.timeZone),
-      ...offerFields({ reward: tier.reward, minimumSubtotal: tier.minimumSubtotal }, customer),
-      channel: "transactional",
-      notify: true,
-      tier: tier.name,
-    });
-  }
-  run.grant(rule, candidates);
-}
-
-function birthdays(run: Run, rule: BirthdayRule, input: ScheduleInput): void {
-  const candidates: Candidate[] = [];
-  const inWindow: { customer: CustomerSnapshot; window: BirthdayWindow }[] = [];
-  for (const customer of input.customers) {
-    const birthday = parseBirthday(customer.birthday);
-    if (!birthday) continue;
-    const window = windowContaining(birthday, input.today, rule);
-    if (!window) continue;
-    inWindow.push({ customer, window });
-    candidates.push({
-      customerId: customer.id,
-      period: periods.birthday(window.year),
-      reason: "birthday",
-      explanation: `Birthday on ${window.birthday}; code valid ${window.startsOn} to ${window.endsOn}.`,
-      ...windowInstants(window, input.timeZone),
-      ...offerFields(rule, customer),
-      channel: "promotional",
-      // The reminders carry the message; issuing alone only creates the code.
-      notify: false,
-    });
-  }
-  run.grant(rule, candidates);
-
-  for (const { customer, window } of inWindow.sort((a, b) => (a.customer.id < b.customer.id ? -1 : 1))) {
-    if (!customer.marketingConsent) continue;
-    if (run.kindOf(idempotencyKey(rule.id, customer.id, periods.birthday(window.year))) !== "issue") continue;
-    const moments = reminderMoments(window, rule);
-    const sent = moments
-      .filter((m) => run.has(idempotencyKey(rule.id, customer.id, periods.birthdayReminder(window.year, m.offset))))
-      .map((m) => m.offset);
-    for (const m of dueMoments(moments, input.today, sent)) {
-      const period = periods.birthdayReminder(window.year, m.offset);
-      run.push({
-        idempotencyKey: idempotencyKey(rule.id, customer.id, period),
-        ruleId: rule.id,
-        ruleKind: rule.kind,
-        customerId: customer.id,
-        kind: "remind",
-        period,
-        decidedOn: input.today,
-        reason: "birthday",
-        explanation: m.lastChance
-          ? `Last chance: birthday code ends ${window.endsOn}.`
-          : `Reminder ${m.offset === 0 ? "on the birthday" : `${Math.abs(m.offset)} days ${m.offset < 0 ? "before" : "after"} the birthday`} (${window.birthday}).`,
-        ...windowInstants(window, input.timeZone),
-        reward: rule.reward,
-        minimumSubtotal: rule.minimumSubtotal ?? null,
-        moment: m.offset,
-        lastChance: m.lastChance,
-        estimatedCost: 0,
-        notify: true,
-        channel: "promotional",
-      });
-    }
-  }
-}
-
-/** What every candidate takes from the rule (or tier) and the customer, for the offer and its cost. */
-function offerFields(
-  source: { reward: Reward; minimumSubtotal?: number | null },
-  customer: Pick<CustomerSnapshot, "predictedClv" | "averageOrderValue"> | undefined,
-) {
-  return {
-    reward: source.reward,
-    minimumSubtotal: source.minimumSubtotal ?? null,
-    predictedClv: customer?.predictedClv ?? null,
-    averageOrderValue: customer?.averageOrderValue ?? null,
-  };
-}
-
-function winbacks(run: Run, rule: WinbackRule, input: ScheduleInput): void {
-  const candidates: Candidate[] = [];
-  for (const customer of input.customers) {
-    // Promotional: an offer nobody may tell the customer about would only spend budget.
-    if (!customer.marketingConsent) continue;
-    const previous: PreviousWinbackOffer[] = [];
-    for (const r of run.recordsFor(rule.id, customer.id)) {
-      const lapsedSince = lapseDateOfPeriod(r.period);
-      if (lapsedSince && r.kind !== "remind") previous.push({ lapsedSince, decidedOn: r.decidedOn });
-    }
-    const verdict = winbackVerdict(customer, previous, input.today, rule.cooldownDays);
-    if (!verdict.due) continue;
-    candidates.push({
-      customerId: customer.id,
-      period: verdict.period,
-      reason: "winback",
-      explanation: `Lapsed since ${verdict.lapsedSince}.`,
-      ...daysValidFrom(input.today, rule.validityDays, input.timeZone),
-      ...offerFields(rule, customer),
-      channel: "promotional",
-      notify: true,
-    });
-  }
-  run.grant(rule, candidates);
-}
-
-function inAudience(run: Run, rule: HolidayCampaignRule, customer: CustomerSnapshot): boolean {
-  const a = rule.audience;
-  switch (a.type) {
-    case "everyoneWithConsent":
-      return true;
-    case "segment":
-      return customer.segmentIds?.includes(a.segmentId) ?? false;
-    case "tier":
-      return run.currentTier.get(customer.id) === a.tier;
-  }
-}
-
-function campaign(run: Run, rule: HolidayCampaignRule, input: ScheduleInput): void {
-  if (!isCampaignActive(rule, input.today)) return;
-  const candidates: Candidate[] = [];
-  for (const customer of input.customers) {
-    if (!customer.marketingConsent || !inAudience(run, rule, customer)) continue;
-    candidates.push({
-      customerId: customer.id,
-      period: periods.campaign(rule.id),
-      reason: "campaign",
-      explanation: `${rule.name} runs ${rule.startsAt} to ${rule.endsAt}.`,
-      ...validityInstants(rule.startsAt, rule.endsAt, input.timeZone),
-      ...offerFields(rule, customer),
-      channel: "promotional",
-      notify: true,
-    });
-  }
-  run.grant(rule, candidates);
-}
-
-function feedbackThanks(run: Run, rule: FeedbackThanksRule, input: ScheduleInput, customers: Map<string, CustomerSnapshot>): void {
-  const candidates = new Map<string, Candidate>();
-  const events = [...(input.feedback ?? [])]
-    .filter((e) => compareLocalDates(e.receivedOn, input.today) <= 0)
-    .sort((a, b) => compareLocalDates(a.receivedOn, b.receivedOn) || (a.responseId < b.responseId ? -1 : 1));
-  for (const e of events) {
-    // At most one thank-you per customer per day, so a burst of responses can't mint a pile of codes.
-    if (candidates.has(e.customerId)) continue;
-    const period = rule.oncePerCustomer ? periods.feedback() : periods.feedback(e.responseId);
-    if (run.has(idempotencyKey(rule.id, e.customerId, period))) continue;
-    const customer = customers.get(e.customerId);
-    candidates.set(e.customerId, {
-      customerId: e.customerId,
-      period,
-      reason: "feedbackThanks",
-      explanation: `Thanks for feedback ${e.responseId} (${e.receivedOn}).`,
-      ...daysValidFrom(input.today, rule.validityDays, input.timeZone),
-      ...offerFields(rule, customer),
-      channel: "transactional",
-      notify: true,
-    });
-  }
-  run.grant(rule, [...candidates.values()]);
-}
-
 /** Decide everything due on `input.today` (shop-local) for one shop. */
 export function decideDay(input: ScheduleInput): ScheduleResult {
   if (!isLocalDate(input.today)) throw new RangeError(`today must be a shop-local date (YYYY-MM-DD): ${input.today}`);
   if (!isValidTimeZone(input.timeZone)) throw new RangeError(`Unknown time zone: ${input.timeZone}`);
   const run = new Run(input);
   const rules = input.rules.filter((r) => r.enabled);
-  // Tiers first: campaign audiences use today's tiers.
-  for (const rule of rules) if (rule.kind === "loyaltyTiers") tierProgram(run, rule, input);
   const customers = new Map(input.customers.map((c) => [c.id, c]));
-  for (const rule of rules) {
-    switch (rule.kind) {
-      case "loyaltyTiers":
-        break;
-      case "birthday":
-        birthdays(run, rule, input);
-        break;
-      case "winback":
-        winbacks(run, rule, input);
-        break;
-      case "holidayCampaign":
-        campaign(run, rule, input);
-        break;
-      case "feedbackThanks":
-        feedbackThanks(run, rule, input, customers);
-        break;
-    }
+  // Kinds that decide first (tiers: campaign audiences use today's tiers), then the rest in rule order.
+  const first = new Set<RuleKind>(RULE_KINDS.filter((k) => rewardKind(k).decidesFirst));
+  for (const rule of [...rules.filter((r) => first.has(r.kind)), ...rules.filter((r) => !first.has(r.kind))]) {
+    rewardKind(rule.kind).decide(run, rule, input, customers);
   }
   return { decisions: run.decisions, paused: run.paused, tierUpdates: run.tierUpdates };
 }

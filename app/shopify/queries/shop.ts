@@ -14,3 +14,17 @@ export const SHOP_INFO_QUERY = gql`
 export interface ShopInfo {
   shop: { name: string; myshopifyDomain: string; currencyCode: string; ianaTimezone: string };
 }
+
+/** The shop's languages; the primary one is what customers read by default (needs `read_locales`). */
+export const SHOP_LOCALES_QUERY = gql`
+  query KinshipShopLocales {
+    shopLocales(published: true) {
+      locale
+      primary
+    }
+  }
+`;
+
+export interface ShopLocales {
+  shopLocales: { locale: string; primary: boolean }[];
+}

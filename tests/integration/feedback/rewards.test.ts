@@ -5,11 +5,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import db from "../../../app/db.server";
 import { createRule } from "../../../app/models/rules.server";
+import { loadRewardCustomer, loadRewardCustomers } from "../../../app/models/reward-customers.server";
 import { validateRuleInput, idempotencyKey, localDateAt, periods, type RuleDraft } from "../../../app/retention/rewards";
 import { runIssuance } from "../../../app/jobs/issuance.server";
 import { createFeedbackAction } from "../../../app/routes/api.feedback";
 import { createFeedbackItemAction } from "../../../app/routes/app.feedback.$id";
-import { compensationKey, issueCompensation, type RewardDeps } from "../../../app/components/feedback/rewards.server";
+import { compensationKey, issueCompensation, type RewardDeps } from "../../../app/jobs/feedback-rewards.server";
 import { feedbackItemView } from "../../../app/components/feedback/detail.server";
 import { createAdminClient, type AdminClient } from "../../../app/shopify/admin-client.server";
 import type { Emulator } from "../../emulator/server";
@@ -187,6 +188,25 @@ describe("compensation for a follow-up item", () => {
     expect((await db.issuedDiscount.findUniqueOrThrow({ where: { id: down.issuedDiscountId } })).status).toBe("created");
   });
 
+  it("a retry after the code's validity has ended expires the row instead of creating a dead code", async () => {
+    const id = await rule({ kind: "winback", name: "Sorry", reward: { type: "percentage", percentage: 20 }, validityDays: 14 });
+    const stored = (await (await import("../../../app/models/rules.server")).getRule(SHOP, id))!.rule;
+    if (stored.kind === "loyaltyTiers") throw new Error("unexpected");
+    const item = await db.feedback.create({
+      data: { shop: SHOP, orderShopifyId: "gid://shopify/Order/8801", customerShopifyId: customerB, score: 0 },
+    });
+    const unreachable = async () =>
+      createAdminClient({ shop: SHOP, accessToken }, { fetch: async () => Promise.reject(new TypeError("fetch failed")), maxAttempts: 1 });
+    const now = new Date();
+    const down = await issueCompensation(SHOP, { feedbackId: item.id, rule: stored, customerShopifyId: customerB, now }, deps({ client: unreachable }));
+    expect((await db.issuedDiscount.findUniqueOrThrow({ where: { id: down.issuedDiscountId } })).status).toBe("recorded");
+
+    const later = new Date(now.getTime() + 20 * 86_400_000);
+    await issueCompensation(SHOP, { feedbackId: item.id, rule: stored, customerShopifyId: customerB, now: later }, deps());
+    expect((await db.issuedDiscount.findUniqueOrThrow({ where: { id: down.issuedDiscountId } })).status).toBe("expired");
+    expect(discountsFor(customerB)).toHaveLength(0);
+  });
+
   it("an answer lost after Shopify created the code: the retry adopts it instead of creating a second", async () => {
     const id = await rule({ kind: "winback", name: "Sorry", reward: { type: "percentage", percentage: 20 } });
     const stored = (await (await import("../../../app/models/rules.server")).getRule(SHOP, id))!.rule;
@@ -212,6 +232,35 @@ describe("compensation for a follow-up item", () => {
     const row = await db.issuedDiscount.findFirstOrThrow({ where: { shop: SHOP, idempotencyKey: compensationKey(item.id) } });
     expect(row.status).toBe("created");
     expect(row.shopifyDiscountId).toBe(`gid://shopify/DiscountCodeNode/${discountsFor(customerB)[0].id}`);
+  });
+});
+
+describe("the customer as a feedback reward sees them", () => {
+  it("has rolling-12-month tier metrics from the last 12 months only, like the daily run's", async () => {
+    await db.order.create({
+      data: {
+        shop: SHOP,
+        shopifyId: "gid://shopify/Order/8900",
+        customerShopifyId: customerA,
+        name: "#8900",
+        processedAt: new Date(Date.now() - 400 * 86_400_000),
+        totalPrice: 80,
+        netTotal: 80,
+        currencyCode: "EUR",
+      },
+    });
+    await db.customer.update({ where: { shop_shopifyId: { shop: SHOP, shopifyId: customerA } }, data: { orderCount: 2, totalSpent: 200 } });
+    const now = new Date();
+    const one = await loadRewardCustomer(SHOP, "UTC", now, customerA);
+    expect(one.tierMetrics).toEqual({ netSpend: { lifetime: 200, rolling12m: 120 }, orderCount: { lifetime: 2, rolling12m: 1 } });
+    // The same builder as the daily run: the one customer equals their row in the shop-wide load.
+    expect((await loadRewardCustomers(SHOP, "UTC", now)).find((c) => c.id === customerA)).toEqual(one);
+    // Not synced yet: nothing known, nothing promised.
+    expect(await loadRewardCustomer(SHOP, "UTC", now, "gid://shopify/Customer/424242")).toMatchObject({
+      tierMetrics: { netSpend: { lifetime: 0, rolling12m: 0 }, orderCount: { lifetime: 0, rolling12m: 0 } },
+      marketingConsent: false,
+      averageOrderValue: null,
+    });
   });
 });
 

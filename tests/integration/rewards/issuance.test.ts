@@ -116,6 +116,32 @@ describe("issuance against the emulated shop", () => {
     expect(byCustomer[Number(cleo.split("/").pop())]).toBeUndefined();
   });
 
+  it("writes the offer customers read in the shop's primary language, English without the locales scope", async () => {
+    const locales = emulator.shop(DOMAIN).locales;
+    const english = locales.splice(0, locales.length, { locale: "uk", primary: true, published: true }, { locale: "en", primary: false, published: true });
+    try {
+      await run();
+      const shop = emulator.shop(DOMAIN);
+      expect(shop.metafields.get(ben, "kinship", "reward_offer")?.value).toBe("Знижка 10.00 EUR");
+      const offers = flowTriggers().map((t) => (t.payload as { offer: string }).offer).sort();
+      expect(offers).toEqual(["Знижка 10.00 EUR", "Знижка 15%"]);
+
+      // A shop that has not granted read_locales yet: Shopify answers ACCESS_DENIED, customers read English.
+      await resetDatabase();
+      emulator.shop(DOMAIN).discounts.byId.clear();
+      const scopes = emulator.appScopes.filter((scope) => scope !== "read_locales");
+      const { createAdminClient } = await import("../../../app/shopify/admin-client.server");
+      const bare = await setUpShop(emulator, DOMAIN, { timeZone: TZ, currencyCode: "EUR" });
+      const client = createAdminClient({ shop: bare.shop, accessToken: emulator.issueAccessToken(DOMAIN, scopes).accessToken });
+      await addRule(bare.shop, { kind: "winback", name: "Come back", reward: { type: "fixedAmount", amount: 10 }, validityDays: 14 });
+      const dan = await addCustomer(emulator, bare.shop, { lifecycle: "lapsed", lapsedSince: new Date("2026-04-01T08:00:00Z") });
+      expect((await run(client)).delivered).toBe(1);
+      expect(shop.metafields.get(dan, "kinship", "reward_offer")?.value).toBe("10.00 EUR off");
+    } finally {
+      locales.splice(0, locales.length, ...english);
+    }
+  });
+
   it("re-running the same day issues, delivers and notifies nothing new", async () => {
     await run();
     const rowsBefore = await ledger(s.shop);

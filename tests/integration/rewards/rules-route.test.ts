@@ -35,9 +35,9 @@ beforeEach(async () => {
 });
 
 /** A form post from the embedded page (App Bridge adds the session token). */
-async function post(id: string, fields: Record<string, string>): Promise<Response> {
+async function post(id: string, fields: Record<string, string>, query = ""): Promise<Response> {
   const { token } = await getJwt(STORE, TEST_API_KEY, TEST_API_SECRET);
-  const request = new Request(`${TEST_APP_URL}/app/rules/${id}?_data=routes%2Fapp.rules.%24id`, {
+  const request = new Request(`${TEST_APP_URL}/app/rules/${id}?_data=routes%2Fapp.rules.%24id${query}`, {
     method: "POST",
     headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/x-www-form-urlencoded" },
     body: new URLSearchParams(fields),
@@ -50,9 +50,9 @@ async function post(id: string, fields: Record<string, string>): Promise<Respons
   }
 }
 
-async function load(id: string) {
+async function load(id: string, query = "") {
   const { token } = await getJwt(STORE, TEST_API_KEY, TEST_API_SECRET);
-  const request = new Request(`${TEST_APP_URL}/app/rules/${id}?_data=routes%2Fapp.rules.%24id`, { headers: { Authorization: `Bearer ${token}` } });
+  const request = new Request(`${TEST_APP_URL}/app/rules/${id}?_data=routes%2Fapp.rules.%24id${query}`, { headers: { Authorization: `Bearer ${token}` } });
   return (await (await loader({ request, params: { id }, context: {} })).json()) as { values: Record<string, string>; preview: { count: number } | null };
 }
 
@@ -135,5 +135,20 @@ describe("rules route: server-side validation", () => {
   it("a tier program's stored tiers come back as form fields", async () => {
     const { values } = await load(tiersRuleId);
     expect(values).toMatchObject({ "tiers.0.name": "Bronze", "tiers.1.threshold": "1000", "tiers.1.reward.percentage": "15", metric: "netSpend" });
+  });
+
+  it("speaks the admin's language: a new rule's words and the field errors", async () => {
+    const fresh = await load("new", "&locale=uk-UA&kind=loyaltyTiers");
+    expect(fresh.values).toMatchObject({ kind: "loyaltyTiers", name: "Рівні лояльності", "tiers.0.name": "Бронза", "tiers.2.name": "Золото" });
+    const ru = (await load("new", "&locale=ru&kind=holidayCampaign")) as unknown as { segments: { id: string; label: string }[] };
+    expect(ru.segments.find((x) => x.id === "lifecycle:lapsed")?.label).toBe("Жизненный цикл: Потерянные");
+    const preset = await load("new", "&locale=hr&kind=holidayCampaign&preset=christmas");
+    expect(preset.values).toMatchObject({ name: "Božić", presetId: "christmas" });
+
+    const response = await post("new", birthday({ "reward.percentage": "-5", windowDaysAfter: "40" }), "&locale=ru");
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { fieldErrors: Record<string, string[]> };
+    expect(body.fieldErrors["reward.percentage"]).toEqual(["Процент не может быть отрицательным."]);
+    expect(body.fieldErrors.windowDaysAfter).toEqual(["Время после дня рождения: не больше 31 дн."]);
   });
 });

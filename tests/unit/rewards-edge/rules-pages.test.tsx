@@ -6,6 +6,7 @@ import polarisEn from "@shopify/polaris/locales/en.json";
 import { describe, expect, it } from "vitest";
 import RulePage, { formToRuleInput } from "../../../app/routes/app.rules.$id";
 import RulesPage from "../../../app/routes/app.rules";
+import { rulesMessages } from "../../../app/i18n/rule-texts";
 
 /** Server-renders a route component the way Remix would, with the given loader (and action) data. */
 async function render(
@@ -25,7 +26,11 @@ async function render(
   ).replaceAll("<!-- -->", "");
 }
 
+// What the loaders send with every page: the admin's locale and the rules area's messages.
+const texts = { locale: "en", messages: rulesMessages("en") };
+
 const ruleData = {
+  ...texts,
   isNew: false,
   id: "rule-1",
   kind: "birthday",
@@ -82,6 +87,7 @@ describe("rules list", () => {
       {
         path: "/app/rules",
         loader: () => ({
+          ...texts,
           rules: [{ id: "rule-1", name: "Birthday gift", kind: "birthday", enabled: true, pausedReason: null, endsAt: null, results: ruleData.results }],
           invalid: [],
           currencyCode: "EUR",

@@ -86,6 +86,12 @@ const root = <T>(fn: (ctx: RequestContext, args: Args) => T) => (_source: unknow
 
 defineResolvers<unknown>("QueryRoot", {
   shop: root((ctx) => ctx.shop),
+  shopLocales: root((ctx, args) => {
+    requireScope(ctx, "read_locales", "shopLocales");
+    return ctx.shop.locales
+      .filter((l) => args.published !== true || l.published)
+      .map((l) => ({ ...l, name: new Intl.DisplayNames(["en"], { type: "language" }).of(l.locale) ?? l.locale, marketWebPresences: [] }));
+  }),
   currentAppInstallation: root((ctx) => currentAppInstallation(ctx)),
   orders: root((ctx, args) => {
     requireScope(ctx, "read_orders", "orders");

@@ -1,3 +1,4 @@
+import { ruleErrorsText } from "../../../../app/i18n/form-errors";
 import { validateRuleInput, type RuleValidationContext } from "../../../../app/retention/rewards/rule-schema";
 
 const ctx: RuleValidationContext = { knownTiers: ["Bronze", "Silver", "Gold"] };
@@ -15,7 +16,8 @@ const campaign = (overrides: Record<string, unknown> = {}) => ({
 function errorsOf(raw: unknown, context: RuleValidationContext = ctx) {
   const result = validateRuleInput(raw, context);
   if (result.ok) throw new Error("expected the input to be rejected");
-  return result.fieldErrors;
+  // The core writes catalog keys; the merchant reads them in their language (English here).
+  return ruleErrorsText(result.fieldErrors, "en");
 }
 
 describe("validateRuleInput", () => {

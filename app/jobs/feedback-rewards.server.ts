@@ -9,42 +9,34 @@
  * - the compensation the merchant picks for a follow-up item, keyed `feedback-compensation:<id>`,
  *   so however often it is requested (double clicks, two tabs, retries) one code exists.
  *
- * Only creation happens here. Delivery (the `kinship` customer metafields and the Flow trigger) is
- * left to the scheduler's next run, which picks up every `created` row; a row left `recorded` by a
- * Shopify outage is resolved by that run too (looked up by its code, created only if absent).
+ * Both go through the one issuance path (`reward-issue.server.ts`), stopping after creation:
+ * delivery (the `kinship` customer metafields and the Flow trigger) is left to the scheduler's next
+ * run, which picks up every `created` row; a row left `recorded` by a Shopify outage is resolved by
+ * that run too (looked up by its code, created only if absent, expired if its validity is over).
  */
 import { randomBytes as cryptoRandomBytes } from "node:crypto";
-import db from "../../db.server";
-import {
-  findByKeys,
-  listIssuedRecords,
-  markCreated,
-  markFailed,
-  noteError,
-  recordDecisions,
-  type IssuedRow,
-} from "../../models/issued-discounts.server";
-import { costAssumptions } from "../../models/reward-customers.server";
-import { listRules } from "../../models/rules.server";
+import db from "../db.server";
+import { findByKeys, listIssuedRecords, type IssuedRow } from "../models/issued-discounts.server";
+import { costAssumptions, loadRewardCustomer } from "../models/reward-customers.server";
+import { listRules } from "../models/rules.server";
 import {
   addDays,
+  COMPENSATION_REASON,
   decideDay,
   estimateRedemptionCost,
-  generateDiscountCode,
   idempotencyKey,
   localDateAt,
-  periods,
+  rewardKind,
   usageThisMonth,
   validityInstants,
-  type CustomerSnapshot,
   type Decision,
-  type FeedbackThanksRule,
   type RandomBytes,
+  type Reward,
   type Rule,
-} from "../../retention/rewards";
-import { ShopifyUserErrors, type AdminClient } from "../../shopify/admin-client.server";
-import { adminClientForShop } from "../../shopify/admin-for-shop.server";
-import { createRewardDiscount, findDiscountByCode } from "../../shopify/discounts.server";
+} from "../retention/rewards";
+import type { AdminClient } from "../shopify/admin-client.server";
+import { adminClientForShop } from "../shopify/admin-for-shop.server";
+import { recordAndCreate } from "./reward-issue.server";
 
 export interface RewardDeps {
   client: (shop: string) => Promise<AdminClient>;
@@ -62,80 +54,16 @@ export function compensationKey(feedbackId: string): string {
   return `feedback-compensation:${feedbackId}`;
 }
 
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 async function shopContext(shop: string) {
   const row = await db.shop.findUnique({ where: { shop } });
   if (!row) throw new Error(`Unknown shop ${shop}`);
   return { timeZone: row.ianaTimezone, currencyCode: row.currencyCode, settings: row.settings };
 }
 
-async function customerSnapshot(shop: string, customerId: string): Promise<CustomerSnapshot> {
-  const c = await db.customer.findUnique({ where: { shop_shopifyId: { shop, shopifyId: customerId } } });
-  return {
-    id: customerId,
-    lifecycleGroup: c?.lifecycle ?? null,
-    lapsedSince: null,
-    tierMetrics: {
-      netSpend: { lifetime: c?.totalSpent ?? 0, rolling12m: c?.totalSpent ?? 0 },
-      orderCount: { lifetime: c?.orderCount ?? 0, rolling12m: c?.orderCount ?? 0 },
-    },
-    predictedClv: c?.predictedClv ?? null,
-    birthday: c?.birthday ?? null,
-    marketingConsent: c?.marketingState === "SUBSCRIBED",
-    averageOrderValue: c && c.orderCount > 0 ? c.totalSpent / c.orderCount : null,
-  };
-}
-
-function discountTitle(ruleName: string, what: string, customerId: string): string {
-  return `Kinship · ${ruleName} · ${what} · ${customerId.replace(/^gid:\/\/shopify\/Customer\//, "customer ")}`.slice(0, 255);
-}
-
-/**
- * Records the decision (or finds the row someone recorded first) and brings a `recorded` issue row
- * to `created`. Shopify refusing the code marks the row failed; an outage leaves it `recorded` for
- * the scheduler. Returns the row as stored afterwards.
- */
-async function recordThenCreate(shop: string, decision: Decision, title: string, now: Date, deps: RewardDeps): Promise<IssuedRow> {
-  const offered = decision.kind === "issue" ? generateDiscountCode(deps.randomBytes) : null;
-  const recorded = (await recordDecisions(shop, [{ decision, code: offered }], now)).get(decision.idempotencyKey);
-  if (!recorded) throw new Error(`Ledger row ${decision.idempotencyKey} was not recorded`);
-  if (recorded.kind !== "issue" || recorded.status !== "recorded" || !recorded.code) return recorded;
-
-  // Our own fresh row can't be in Shopify yet; anyone else's may be (an earlier answer was lost).
-  const fresh = recorded.code === offered;
-  try {
-    const client = await deps.client(shop);
-    const existing = fresh ? null : await findDiscountByCode(client, recorded.code);
-    if (existing && !existing.customerIds.includes(recorded.customerShopifyId)) {
-      await markFailed(shop, recorded.id, `Code ${recorded.code} belongs to another discount (${existing.id})`);
-    } else if (existing) {
-      await markCreated(shop, recorded.id, existing.id);
-    } else {
-      const outcome = await createRewardDiscount(client, {
-        code: recorded.code,
-        title,
-        customerId: recorded.customerShopifyId,
-        // A row recorded earlier keeps the validity it was recorded with.
-        startsAt: recorded.startsAt?.toISOString() ?? decision.startsAt,
-        endsAt: recorded.endsAt?.toISOString() ?? decision.endsAt,
-        reward: decision.reward,
-        minimumSubtotal: decision.minimumSubtotal,
-      });
-      await markCreated(shop, recorded.id, outcome.id);
-    }
-  } catch (error) {
-    if (error instanceof ShopifyUserErrors) await markFailed(shop, recorded.id, errorMessage(error));
-    else await noteError(shop, recorded.id, errorMessage(error));
-  }
-  return (await findByKeys(shop, [decision.idempotencyKey])).get(decision.idempotencyKey) ?? recorded;
-}
-
 // ——— Compensation ———
 
-export type CompensationRule = Exclude<Rule, { kind: "loyaltyTiers" }>;
+/** A rule with one reward (its kind's `compensation` says how to send it). */
+export type CompensationRule = Extract<Rule, { reward: Reward }>;
 
 export interface CompensationRequest {
   feedbackId: string;
@@ -160,12 +88,14 @@ export async function issueCompensation(
   const earlier = (await findByKeys(shop, [key])).get(key);
   if (earlier && earlier.status !== "recorded") return { issuedDiscountId: earlier.id };
 
-  const { timeZone, settings } = await shopContext(shop);
+  const { timeZone, currencyCode, settings } = await shopContext(shop);
   const { rule, customerShopifyId, now } = request;
   const today = localDateAt(now, timeZone);
-  const validityDays = "validityDays" in rule ? rule.validityDays : COMPENSATION_VALIDITY_DAYS;
-  const customer = await customerSnapshot(shop, customerShopifyId);
-  const minimumSubtotal = rule.minimumSubtotal ?? null;
+  const offer = rewardKind(rule.kind).compensation?.(rule);
+  if (!offer) throw new Error(`Rule ${rule.id} has no single reward to send`);
+  const validityDays = offer.validityDays ?? COMPENSATION_VALIDITY_DAYS;
+  const customer = await loadRewardCustomer(shop, timeZone, now, customerShopifyId);
+  const minimumSubtotal = offer.minimumSubtotal;
   const decision: Decision = {
     idempotencyKey: key,
     ruleId: rule.id,
@@ -174,16 +104,16 @@ export async function issueCompensation(
     kind: "issue",
     period: "",
     decidedOn: today,
-    reason: "feedbackThanks",
+    reason: COMPENSATION_REASON,
     explanation: `Compensation for feedback ${request.feedbackId}.`,
     ...validityInstants(today, addDays(today, validityDays - 1), timeZone),
-    reward: rule.reward,
+    reward: offer.reward,
     minimumSubtotal,
-    estimatedCost: estimateRedemptionCost(rule.reward, minimumSubtotal, await costAssumptions(shop, settings), customer.averageOrderValue),
+    estimatedCost: estimateRedemptionCost(offer.reward, minimumSubtotal, await costAssumptions(shop, settings), customer.averageOrderValue),
     notify: true,
     channel: "transactional",
   };
-  const row = await recordThenCreate(shop, decision, discountTitle(rule.name, "feedback follow-up", customerShopifyId), now, deps);
+  const row = await recordAndCreate(shop, decision, rule.name, now, { ...deps, currencyCode });
   return { issuedDiscountId: row.id };
 }
 
@@ -217,7 +147,7 @@ export async function thankYouReward(
   deps: RewardDeps = defaultDeps
 ): Promise<ThankYouCode | null> {
   const { rules } = await listRules(shop);
-  const thanks = rules.map((s) => s.rule).filter((r): r is FeedbackThanksRule => r.kind === "feedbackThanks" && r.enabled);
+  const thanks = rules.map((s) => s.rule).filter((r) => rewardKind(r.kind).thanksPeriod && r.enabled);
   if (thanks.length === 0) return null;
 
   const { timeZone, currencyCode, settings } = await shopContext(shop);
@@ -227,7 +157,7 @@ export async function thankYouReward(
     today,
     timeZone,
     rules: thanks,
-    customers: [await customerSnapshot(shop, input.customerShopifyId)],
+    customers: [await loadRewardCustomer(shop, timeZone, input.now, input.customerShopifyId)],
     issued: ledger,
     budgetUsedThisMonth: usageThisMonth(ledger, today),
     feedback: [{ customerId: input.customerShopifyId, responseId: input.feedbackId, receivedOn: today }],
@@ -239,20 +169,12 @@ export async function thankYouReward(
   // Holdouts are recorded too: the daily run must find them and not decide again.
   for (const decision of result.decisions.filter((d) => d.customerId === input.customerShopifyId)) {
     const rule = thanks.find((r) => r.id === decision.ruleId);
-    const row = await recordThenCreate(
-      shop,
-      decision,
-      discountTitle(rule?.name ?? "Feedback thanks", "thanks", decision.customerId),
-      input.now,
-      deps
-    );
+    const row = await recordAndCreate(shop, decision, rule?.name ?? "", input.now, { ...deps, currencyCode });
     if (!reward && usable(row, input.now)) reward = { code: row.code, endsAt: row.endsAt?.toISOString() ?? null };
   }
   if (reward) return reward;
 
-  const keys = thanks.map((r) =>
-    idempotencyKey(r.id, input.customerShopifyId, r.oncePerCustomer ? periods.feedback() : periods.feedback(input.feedbackId))
-  );
+  const keys = thanks.map((r) => idempotencyKey(r.id, input.customerShopifyId, rewardKind(r.kind).thanksPeriod!(r, input.feedbackId)));
   const rows = await findByKeys(shop, keys);
   for (const key of keys) {
     const row = rows.get(key);

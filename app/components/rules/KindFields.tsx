@@ -1,0 +1,243 @@
+/**
+ * Each reward kind's own part of the rule form (the name, on/off, guardrails and preview are the
+ * page's). Keyed by kind and checked by the compiler against the registry: a new kind does not
+ * compile until it has its fields here.
+ */
+import { BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Select, Text, TextField } from "@shopify/polaris";
+import type { ComponentProps, ReactNode } from "react";
+import type { RuleKind } from "../../retention/rewards";
+import { useI18n } from "../I18n";
+
+export type FormValues = Record<string, string>;
+
+export interface KindFieldsProps {
+  values: FormValues;
+  set: (key: string) => (value: string) => void;
+  setBool: (key: string) => (checked: boolean) => void;
+  error: (key: string) => string | undefined;
+  field: (key: string, label: string, extra?: Partial<ComponentProps<typeof TextField>>) => ReactNode;
+  currencyCode: string;
+  knownTiers: readonly string[];
+  segments: readonly { id: string; label: string }[];
+  tierIndexes: number[];
+  addTier: () => void;
+  removeTier: (index: number) => void;
+}
+
+/** Reward type, amount and (optionally) "no code" for one reward at `at` ("reward." or "tiers.0.reward."). */
+export function RewardFields({ at: prefix, allowNone = false, ...p }: KindFieldsProps & { at: string; allowNone?: boolean }) {
+  const { t } = useI18n();
+  const type = p.values[`${prefix}type`] ?? (allowNone ? "none" : "percentage");
+  const options = [
+    { label: t("rules.reward.percentage"), value: "percentage" },
+    { label: t("rules.reward.fixedAmount"), value: "fixedAmount" },
+    { label: t("rules.reward.freeShipping"), value: "freeShipping" },
+  ];
+  return (
+    <FormLayout.Group>
+      <Select
+        label={t("rules.reward.label")}
+        options={allowNone ? [{ label: t("rules.reward.none"), value: "none" }, ...options] : options}
+        value={type}
+        onChange={p.set(`${prefix}type`)}
+        error={p.error(prefix.slice(0, -1))}
+      />
+      {type === "percentage" && p.field(`${prefix}percentage`, t("rules.reward.percentageOff"), { type: "number", suffix: "%" })}
+      {type === "fixedAmount" && p.field(`${prefix}amount`, t("rules.reward.amountOff"), { type: "number", suffix: p.currencyCode })}
+    </FormLayout.Group>
+  );
+}
+
+/** The card for kinds whose whole rule grants one reward. */
+function RewardCard(p: KindFieldsProps) {
+  const { t } = useI18n();
+  return (
+    <Card>
+      <BlockStack gap="400">
+        <Text as="h2" variant="headingMd">
+          {t("rules.reward.title")}
+        </Text>
+        <FormLayout>
+          <RewardFields {...p} at="reward." />
+          {p.field("minimumSubtotal", t("rules.field.minimumSubtotal"), { type: "number", suffix: p.currencyCode, helpText: t("rules.help.emptyForNone") })}
+        </FormLayout>
+      </BlockStack>
+    </Card>
+  );
+}
+
+function LoyaltyTiersFields(p: KindFieldsProps) {
+  const { t } = useI18n();
+  const days = t("rules.unit.days");
+  return (
+    <Card>
+      <BlockStack gap="400">
+        <Text as="h2" variant="headingMd">
+          {t("rules.kind.loyaltyTiers.tiers")}
+        </Text>
+        <FormLayout>
+          <FormLayout.Group>
+            <Select
+              label={t("rules.kind.loyaltyTiers.metric")}
+              options={[
+                { label: t("rules.kind.loyaltyTiers.metric.netSpend"), value: "netSpend" },
+                { label: t("rules.kind.loyaltyTiers.metric.orderCount"), value: "orderCount" },
+                { label: t("rules.kind.loyaltyTiers.metric.predictedClv"), value: "predictedClv" },
+              ]}
+              value={p.values.metric ?? "netSpend"}
+              onChange={p.set("metric")}
+              error={p.error("metric")}
+            />
+            <Select
+              label={t("rules.kind.loyaltyTiers.window")}
+              options={[
+                { label: t("rules.kind.loyaltyTiers.window.lifetime"), value: "lifetime" },
+                { label: t("rules.kind.loyaltyTiers.window.rolling12m"), value: "rolling12m" },
+              ]}
+              value={p.values.window ?? "lifetime"}
+              onChange={p.set("window")}
+              error={p.error("window")}
+              disabled={p.values.metric === "predictedClv"}
+            />
+          </FormLayout.Group>
+          <FormLayout.Group>
+            {p.field("graceDays", t("rules.kind.loyaltyTiers.graceDays"), { type: "number", suffix: days })}
+            {p.field("validityDays", t("rules.field.validityDays"), { type: "number", suffix: days })}
+          </FormLayout.Group>
+          <Checkbox label={t("rules.kind.loyaltyTiers.oncePerCustomer")} checked={p.values.oncePerCustomer !== "false"} onChange={p.setBool("oncePerCustomer")} />
+          {p.error("tiers") && (
+            <Text as="p" tone="critical">
+              {p.error("tiers")}
+            </Text>
+          )}
+          {p.tierIndexes.map((i) => (
+            <Card key={i} background="bg-surface-secondary">
+              <FormLayout>
+                <FormLayout.Group>
+                  {p.field(`tiers.${i}.name`, t("rules.kind.loyaltyTiers.tierName", { n: i + 1 }))}
+                  {p.field(`tiers.${i}.threshold`, t("rules.kind.loyaltyTiers.threshold"), { type: "number" })}
+                </FormLayout.Group>
+                <RewardFields {...p} at={`tiers.${i}.reward.`} allowNone />
+                {p.field(`tiers.${i}.minimumSubtotal`, t("rules.field.minimumSubtotal"), { type: "number", suffix: p.currencyCode })}
+                <InlineStack align="end">
+                  <Button tone="critical" variant="plain" onClick={() => p.removeTier(i)}>
+                    {t("rules.kind.loyaltyTiers.removeTier")}
+                  </Button>
+                </InlineStack>
+              </FormLayout>
+            </Card>
+          ))}
+          <Button onClick={p.addTier} disabled={p.tierIndexes.length >= 10}>
+            {t("rules.kind.loyaltyTiers.addTier")}
+          </Button>
+        </FormLayout>
+      </BlockStack>
+    </Card>
+  );
+}
+
+function BirthdayFields(p: KindFieldsProps) {
+  const { t } = useI18n();
+  return (
+    <>
+      <RewardCard {...p} />
+      <Card>
+        <FormLayout>
+          <FormLayout.Group>
+            {p.field("windowDaysBefore", t("rules.kind.birthday.windowDaysBefore"), { type: "number" })}
+            {p.field("windowDaysAfter", t("rules.kind.birthday.windowDaysAfter"), { type: "number" })}
+          </FormLayout.Group>
+          {p.field("reminders", t("rules.kind.birthday.reminders"), { helpText: t("rules.kind.birthday.remindersHelp") })}
+          <Checkbox label={t("rules.kind.birthday.lastChance")} checked={p.values.lastChance === "true"} onChange={p.setBool("lastChance")} error={p.error("lastChance")} />
+        </FormLayout>
+      </Card>
+    </>
+  );
+}
+
+function WinbackFields(p: KindFieldsProps) {
+  const { t } = useI18n();
+  const days = t("rules.unit.days");
+  return (
+    <>
+      <RewardCard {...p} />
+      <Card>
+        <FormLayout.Group>
+          {p.field("validityDays", t("rules.field.validityDays"), { type: "number", suffix: days })}
+          {p.field("cooldownDays", t("rules.kind.winback.cooldownDays"), { type: "number", suffix: days })}
+        </FormLayout.Group>
+      </Card>
+    </>
+  );
+}
+
+function HolidayCampaignFields(p: KindFieldsProps) {
+  const { t } = useI18n();
+  return (
+    <>
+      <RewardCard {...p} />
+      <Card>
+        <FormLayout>
+          <FormLayout.Group>
+            {p.field("startsAt", t("rules.kind.holidayCampaign.startsAt"), { type: "date" })}
+            {p.field("endsAt", t("rules.kind.holidayCampaign.endsAt"), { type: "date" })}
+          </FormLayout.Group>
+          <FormLayout.Group>
+            <Select
+              label={t("rules.kind.holidayCampaign.audience")}
+              options={[
+                { label: t("rules.kind.holidayCampaign.audience.everyoneWithConsent"), value: "everyoneWithConsent" },
+                { label: t("rules.kind.holidayCampaign.audience.segment"), value: "segment" },
+                { label: t("rules.kind.holidayCampaign.audience.tier"), value: "tier" },
+              ]}
+              value={p.values["audience.type"] ?? "everyoneWithConsent"}
+              onChange={p.set("audience.type")}
+              error={p.error("audience")}
+            />
+            {p.values["audience.type"] === "segment" && (
+              <Select
+                label={t("rules.kind.holidayCampaign.segment")}
+                options={[{ label: t("rules.choose"), value: "" }, ...p.segments.map((s) => ({ label: s.label, value: s.id }))]}
+                value={p.values["audience.segmentId"] ?? ""}
+                onChange={p.set("audience.segmentId")}
+                error={p.error("audience.segmentId")}
+              />
+            )}
+            {p.values["audience.type"] === "tier" &&
+              p.field("audience.tier", t("rules.kind.holidayCampaign.tier"), {
+                helpText: p.knownTiers.length
+                  ? t("rules.kind.holidayCampaign.tierChoices", { tiers: p.knownTiers.join(", ") })
+                  : t("rules.kind.holidayCampaign.noTiers"),
+              })}
+          </FormLayout.Group>
+        </FormLayout>
+      </Card>
+    </>
+  );
+}
+
+function FeedbackThanksFields(p: KindFieldsProps) {
+  const { t } = useI18n();
+  return (
+    <>
+      <RewardCard {...p} />
+      <Card>
+        <FormLayout>
+          {p.field("validityDays", t("rules.field.validityDays"), { type: "number", suffix: t("rules.unit.days") })}
+          <Checkbox label={t("rules.kind.feedbackThanks.oncePerCustomer")} checked={p.values.oncePerCustomer !== "false"} onChange={p.setBool("oncePerCustomer")} />
+          <Text as="p" tone="subdued">
+            {t("rules.kind.feedbackThanks.anyScore")}
+          </Text>
+        </FormLayout>
+      </Card>
+    </>
+  );
+}
+
+export const KIND_FIELDS = {
+  loyaltyTiers: LoyaltyTiersFields,
+  birthday: BirthdayFields,
+  winback: WinbackFields,
+  holidayCampaign: HolidayCampaignFields,
+  feedbackThanks: FeedbackThanksFields,
+} satisfies Record<RuleKind, (props: KindFieldsProps) => JSX.Element>;

@@ -1,0 +1,64 @@
+/**
+ * The reward kinds, in the order the rules page offers them. Adding a kind: its module here, its
+ * texts in app/i18n/catalogs/rules/kinds.json and its form fields in app/components/rules/KindFields.tsx
+ * (docs/decisions/005-reward-kinds.md); the compiler points at anything else that must know it.
+ */
+import { birthday } from "./birthday";
+import { feedbackThanks } from "./feedback-thanks";
+import { holidayCampaign } from "./holiday";
+import type { AnyRewardKind, DraftOf, RewardKind } from "./kind";
+import { loyaltyTiers } from "./loyalty-tiers";
+import { winback } from "./winback";
+
+// Each entry's key must be its module's `kind` (the registry is the only list of kinds).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function registry<T extends { [K in keyof T]: RewardKind<K & string, any, any> }>(kinds: T): T {
+  return kinds;
+}
+
+export const REWARD_KINDS = registry({ loyaltyTiers, birthday, winback, holidayCampaign, feedbackThanks });
+
+export type RuleKind = keyof typeof REWARD_KINDS;
+export const RULE_KINDS = Object.keys(REWARD_KINDS) as RuleKind[];
+/** A validated rule of any kind, before the database gives it an id. */
+export type RuleDraft = { [K in RuleKind]: DraftOf<(typeof REWARD_KINDS)[K]> }[RuleKind];
+/** Stable reason codes, also sent to Flow so merchants can branch on them. */
+export type RewardReason = (typeof REWARD_KINDS)[RuleKind]["reason"];
+export const REWARD_REASONS = RULE_KINDS.map((k) => REWARD_KINDS[k].reason) as RewardReason[];
+
+/** Kinds whose rules define loyalty tiers (their tier states are stored per customer). */
+export const TIER_KINDS = RULE_KINDS.filter((k) => REWARD_KINDS[k].tierNames !== undefined);
+/** Flow's reason for a merchant's one-off compensation: a thank-you for feedback. */
+export const COMPENSATION_REASON: RewardReason = REWARD_KINDS.feedbackThanks.reason;
+
+export function isRuleKind(value: unknown): value is RuleKind {
+  return typeof value === "string" && Object.prototype.hasOwnProperty.call(REWARD_KINDS, value);
+}
+
+/** The module of a kind, typed loosely so generic code can call it with any rule. */
+export function rewardKind(kind: RuleKind): AnyRewardKind {
+  return REWARD_KINDS[kind];
+}
+
+/** Translation keys of a kind's texts (checked against the catalogs by the compiler in app/i18n/reward-kinds.ts). */
+export function kindLabelKeys<K extends RuleKind>(kind: K) {
+  return {
+    name: `rules.kind.${kind}`,
+    add: `rules.kind.${kind}.add`,
+    defaultName: `rules.kind.${kind}.defaultName`,
+  } as const;
+}
+export type KindLabelKey = { [K in RuleKind]: ReturnType<typeof kindLabelKeys<K>>[keyof ReturnType<typeof kindLabelKeys<K>>] }[RuleKind];
+
+export { birthday, feedbackThanks, holidayCampaign, loyaltyTiers, winback };
+export type { AnyRewardKind, FormValues, Offer, RewardKind, RuleValidationContext } from "./kind";
+export type { BirthdayDraft } from "./birthday";
+export { DEFAULT_BIRTHDAY_REMINDERS, birthdaySchema } from "./birthday";
+export type { FeedbackThanksDraft } from "./feedback-thanks";
+export { feedbackThanksSchema } from "./feedback-thanks";
+export type { Audience, HolidayCampaignDraft } from "./holiday";
+export { audienceSchema, holidayCampaignSchema } from "./holiday";
+export type { Tier, TierProgramDraft } from "./loyalty-tiers";
+export { tierProgramSchema } from "./loyalty-tiers";
+export type { WinbackDraft } from "./winback";
+export { winbackSchema } from "./winback";

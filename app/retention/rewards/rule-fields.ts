@@ -1,0 +1,125 @@
+/**
+ * The pieces every reward kind's rule schema is built from: numbers posted as strings, money,
+ * percentages, the reward and budget shapes, the guardrails every rule has. Each kind's module
+ * (`kinds/*.ts`) composes its schema from these; `rule-schema.ts` validates any kind through them.
+ */
+import { z } from "zod";
+import { isLocalDate } from "./local-date";
+
+export const TIER_METRICS = ["netSpend", "orderCount", "predictedClv"] as const;
+export type TierMetric = (typeof TIER_METRICS)[number];
+export const TIER_WINDOWS = ["lifetime", "rolling12m"] as const;
+export type TierWindow = (typeof TIER_WINDOWS)[number];
+
+export const MAX_HOLDOUT_SHARE = 0.5;
+
+// Form posts send numbers as strings; blank means "not given".
+export function numeric<T extends z.ZodTypeAny>(schema: T) {
+  return z.preprocess((v) => {
+    if (typeof v === "string") {
+      const t = v.trim();
+      if (t === "") return undefined;
+      const n = Number(t);
+      return Number.isNaN(n) ? v : n;
+    }
+    return v === null ? undefined : v;
+  }, schema);
+}
+
+export function number(requiredMessage: string) {
+  return z.number({ required_error: requiredMessage, invalid_type_error: "rules.error.enterANumber" }).finite("rules.error.enterANumber");
+}
+
+/**
+ * A message for the merchant, written as a catalog key (`app/i18n/catalogs/rules/*.json`) with its values:
+ * the core has no words of its own; the edge translates (`ruleErrorText`).
+ */
+export function msg(key: string, values?: Record<string, string | number>): string {
+  return values ? `${key}|${JSON.stringify(values)}` : key;
+}
+
+/** `label` is the field's name as a catalog key (`rules.label.*`). */
+export function wholeDays(label: string, min: number, max: number) {
+  return number(msg("rules.error.daysRequired", { label }))
+    .int(msg("rules.error.daysWhole", { label }))
+    .min(min, msg("rules.error.daysMin", { label, min }))
+    .max(max, msg("rules.error.daysMax", { label, max }));
+}
+
+export const money = (label: string) =>
+  number(msg("rules.error.moneyRequired", { label })).superRefine((v, ctx) => {
+    if (v < 0) ctx.addIssue({ code: z.ZodIssueCode.custom, message: msg("rules.error.moneyNegative", { label }) });
+  });
+
+const percentage = number("rules.error.enterThePercentageOff").superRefine((v, ctx) => {
+  if (v < 0) ctx.addIssue({ code: z.ZodIssueCode.custom, message: "rules.error.aPercentageCanTBeNegative" });
+  else if (v === 0) ctx.addIssue({ code: z.ZodIssueCode.custom, message: "rules.error.enterAPercentageAbove0" });
+  else if (v > 100) ctx.addIssue({ code: z.ZodIssueCode.custom, message: "rules.error.aPercentageCanTBeMore" });
+});
+
+const positiveAmount = number("rules.error.enterTheAmountOff").superRefine((v, ctx) => {
+  if (v < 0) ctx.addIssue({ code: z.ZodIssueCode.custom, message: "rules.error.anAmountOffCanTBe" });
+  else if (v === 0) ctx.addIssue({ code: z.ZodIssueCode.custom, message: "rules.error.enterAnAmountAbove0" });
+});
+
+export const localDate = (requiredMessage: string) =>
+  z
+    .string({ required_error: requiredMessage, invalid_type_error: requiredMessage })
+    .refine((s) => s.trim() !== "", requiredMessage)
+    .refine((s) => s.trim() === "" || isLocalDate(s), "rules.error.enterADateAsYyyyMm");
+
+const name = z
+  .string({ required_error: "rules.error.giveTheRuleAName", invalid_type_error: "rules.error.giveTheRuleAName" })
+  .trim()
+  .min(1, "rules.error.giveTheRuleAName")
+  .max(80, "rules.error.keepTheNameUnder80Characters");
+
+/** percentage: 0 < x ≤ 100 (Kinship stores percent; Shopify wants a 0–1 fraction, converted at the edge). */
+export const rewardSchema = z.discriminatedUnion(
+  "type",
+  [
+    z.object({ type: z.literal("percentage"), percentage: numeric(percentage) }),
+    z.object({ type: z.literal("fixedAmount"), amount: numeric(positiveAmount) }),
+    z.object({ type: z.literal("freeShipping") }),
+  ],
+  {
+    errorMap: (issue, ctx) =>
+      issue.code === z.ZodIssueCode.invalid_union_discriminator || issue.code === z.ZodIssueCode.invalid_type
+        ? { message: "rules.error.chooseARewardPercentageOffAmount" }
+        : { message: ctx.defaultError },
+  },
+);
+export type Reward = z.infer<typeof rewardSchema>;
+
+export const budgetSchema = z
+  .object({
+    maxCount: numeric(
+      number("rules.error.enterHowManyCodesAMonth")
+        .int("rules.error.enterAWholeNumberOfCodes")
+        .min(1, "rules.error.allowAtLeast1CodeA"),
+    ).optional(),
+    maxAmount: numeric(
+      number("rules.error.enterTheMostTheRuleMay").positive("rules.error.enterAnAmountAbove0Or"),
+    ).optional(),
+  })
+  .nullable()
+  .optional();
+export type Budget = NonNullable<z.infer<typeof budgetSchema>>;
+
+export const guardrails = {
+  name,
+  enabled: z.boolean({ invalid_type_error: "rules.error.chooseOnOrOff" }).default(true),
+  /** Monthly cap (count and/or money); when reached the rule pauses until next month. */
+  budget: budgetSchema,
+  /** Share of eligible customers withheld for measurement, 0 – 0.5. */
+  holdoutShare: numeric(
+    number("rules.error.enterTheHoldoutShare")
+      .min(0, "rules.error.theHoldoutShareCanTBe")
+      .max(MAX_HOLDOUT_SHARE, "rules.error.holdOutAtMostHalfOf"),
+  ).default(0),
+};
+
+export const minimumSubtotal = numeric(money("rules.label.minimumSubtotal")).nullable().optional();
+
+/** A cross-field error: the field's dotted path and the message shown next to it. */
+export type AddError = (path: string, message: string) => void;
