@@ -141,12 +141,13 @@ describe("polluting field names", () => {
       expectCleanPrototype();
       expect(status).toBe(200);
     }
-    for (const form of [
+    const forms: Array<Record<string, string>> = [
       { intent: "lifespan", lifespanMode: "fixed", lifespanYears: "3" },
       { intent: "consent", promotionalRequiresMarketingConsent: "on" },
       { intent: "__proto__" },
       { intent: "constructor" },
-    ]) {
+    ];
+    for (const form of forms) {
       const { status } = await call(settingsAction, await appRequest(SHOP, "/app/settings", { form: { ...form, ...pollutingFields } }));
       expectCleanPrototype();
       expect(status).toBeLessThan(500);
