@@ -1,5 +1,6 @@
 // Request guards the app server applies before Remix (server/app.mjs). Plain JavaScript: the server
 // runs with Node alone in production, before and beside the Remix build.
+import { URL, URLSearchParams } from "node:url";
 
 /** Query values that are credentials: session tokens, signatures, and the OAuth/HMAC proofs. */
 export const SECRET_QUERY_KEYS = ["id_token", "hmac", "session", "signature", "code", "state", "token", "access_token"];
@@ -18,16 +19,11 @@ export function redactTarget(target) {
   } catch {
     return "[unparseable request target]";
   }
-  let changed = false;
-  for (const key of [...url.searchParams.keys()]) {
-    if (SECRET_QUERY_KEYS.includes(key.toLowerCase()) && url.searchParams.get(key) !== REDACTED) {
-      url.searchParams.set(key, REDACTED);
-      changed = true;
-    }
-  }
-  if (!changed) return `${url.pathname}${url.search}`;
-  // URLSearchParams would percent-encode the brackets; keep the marker readable.
-  return `${url.pathname}${url.search.replaceAll(encodeURIComponent(REDACTED), REDACTED)}`;
+  const kept = new URLSearchParams();
+  for (const [key, value] of url.searchParams) kept.append(key, SECRET_QUERY_KEYS.includes(key.toLowerCase()) ? REDACTED : value);
+  const query = kept.toString();
+  // URLSearchParams percent-encodes the brackets; keep the marker readable.
+  return `${url.pathname}${query ? `?${query.replaceAll(encodeURIComponent(REDACTED), REDACTED)}` : ""}`;
 }
 
 /**
