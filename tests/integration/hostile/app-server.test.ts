@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ServerBuild } from "@remix-run/node";
 import { createApp } from "../../../server/app.mjs";
 import { redactTarget } from "../../../server/guards.mjs";
+import { waitFor } from "../../support/sync-helpers";
 
 /**
  * The HTTP server in front of Remix (server/app.mjs, `npm start`), over a two-route build: a page
@@ -114,6 +115,8 @@ describe("request log", () => {
     await fetch(`${base}/app/form?${query}`, { headers: { Authorization: `Bearer ${SECRETS.id_token}`, Cookie: `s=${SECRETS.session}` } });
     await fetch(`${base}/app/form?ID_TOKEN=${SECRETS.id_token}&Hmac=${SECRETS.hmac}`);
     await post(`/app/form?signature=${SECRETS.signature}`, { Authorization: `Bearer ${SECRETS.id_token}`, Origin: "null" });
+    // A line is written when its response has finished, which can be just after the client has it.
+    await waitFor(async () => logged.length >= 3, "three request lines");
     const log = logged.join("\n");
     expect(logged).toHaveLength(3);
     for (const secret of Object.values(SECRETS)) expect(log).not.toContain(secret);
