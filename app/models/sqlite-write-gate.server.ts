@@ -15,7 +15,8 @@
  */
 import type { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 
-// Int32 slots: the next ticket to hand out, the ticket being served, the holder's id (0 = main thread),
+// Int32 slots: the next ticket to hand out, the ticket being served, the holder's id (0 = main thread,
+// -1 = none),
 // and how many main-thread requests wait: writer threads take no new ticket meanwhile, so a request
 // (a webhook, a page's save) waits for at most the tickets already taken, not for every batch to come.
 const NEXT = 0;
@@ -52,6 +53,7 @@ function acquireGate(id) {
   Atomics.store(gate, ${HOLDER}, id);
 }
 function releaseGate() {
+  Atomics.store(gate, ${HOLDER}, -1);
   Atomics.add(gate, ${SERVING}, 1);
   Atomics.notify(gate, ${SERVING});
 }
@@ -84,13 +86,20 @@ export async function acquireWriteGate(): Promise<void> {
 }
 
 export function releaseWriteGate(): void {
+  Atomics.store(gate, HOLDER, -1);
   Atomics.add(gate, SERVING, 1);
   Atomics.notify(gate, SERVING);
 }
 
-/** After a writer thread (its id, > 0) died holding the gate, the next in line is served. */
+/**
+ * After a writer thread (its id, > 0) died holding the gate, the next in line is served. A holder
+ * marks the gate free (-1) before serving the next ticket, so a thread that exits normally matches nothing.
+ */
 export function releaseWriteGateHeldBy(holderId: number): void {
-  if (Atomics.load(gate, HOLDER) === holderId && Atomics.load(gate, SERVING) !== Atomics.load(gate, NEXT)) releaseWriteGate();
+  if (Atomics.compareExchange(gate, HOLDER, holderId, -1) === holderId) {
+    Atomics.add(gate, SERVING, 1);
+    Atomics.notify(gate, SERVING);
+  }
 }
 
 /**
