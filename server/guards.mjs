@@ -40,9 +40,11 @@ export const CROSS_ORIGIN_ENDPOINTS = ["/api/feedback"];
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 /**
- * Why a request must be refused as cross-site, or null. The same rule Remix applies to form posts
- * (the Origin's host must be the request's Host or X-Forwarded-Host) — Remix enforces it by throwing,
- * which answers an empty 500; refused here first, the sender gets a 403 page instead.
+ * Why a request must be refused as cross-site, or null. The rule Remix applies to form posts that
+ * load a page (the Origin's host must be the request's Host or X-Forwarded-Host) — Remix enforces it
+ * by throwing, which answers an empty 500; refused here first, the sender gets a 403 page instead.
+ * Remix's data requests (`?_data=`, what fetchers and useSubmit send) are left to it as before: they
+ * need the session token in a header, which no other site can send.
  * @param {{ method: string; url: string; headers: { get(name: string): string | null } }} request
  * @returns {null | "null-origin" | "malformed-origin" | "foreign-origin"}
  */
@@ -50,8 +52,8 @@ export function crossSiteRefusal({ method, url, headers }) {
   if (!UNSAFE.has(method.toUpperCase())) return null;
   const origin = headers.get("origin");
   if (origin === null || origin === "") return null;
-  const path = new URL(url, "http://request.invalid").pathname;
-  if (CROSS_ORIGIN_ENDPOINTS.includes(path)) return null;
+  const target = new URL(url, "http://request.invalid");
+  if (CROSS_ORIGIN_ENDPOINTS.includes(target.pathname) || target.searchParams.has("_data")) return null;
   if (origin === "null") return "null-origin";
   let originHost;
   try {

@@ -94,6 +94,12 @@ describe("cross-site form posts", () => {
     expect(host).toBeTruthy();
   });
 
+  it("Remix data requests are left to the route (their session token is a header no other site can send)", async () => {
+    reached.length = 0;
+    expect((await post("/app/form?_data=routes%2Fapp.form", { Origin: "https://admin-frame.example" })).status).toBe(200);
+    expect(reached).toEqual(["POST /app/form"]);
+  });
+
   it("the checkout extension's endpoint still takes its cross-origin posts", async () => {
     reached.length = 0;
     expect((await post("/api/feedback", { Origin: "https://extensions.shopifycdn.com" })).status).toBe(200);
