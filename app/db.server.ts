@@ -4,7 +4,6 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { databaseKind, databaseUrl } from "./database-url";
-import { gatedSqliteAdapter } from "./models/sqlite-write-gate.server";
 
 export type Db = PrismaClient;
 
@@ -17,8 +16,7 @@ const require = createRequire(import.meta.url);
  */
 export function createDb(url: string = databaseUrl()): Db {
   if (databaseKind(url) === "sqlite") {
-    // Writes queue at the process's write gate with the backfill and scoring threads' (one at a time, in turn).
-    const client = new PrismaClient({ adapter: gatedSqliteAdapter(new PrismaBetterSQLite3({ url })) });
+    const client = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url }) });
     // The adapter has one connection and runs statements in order, so these apply before any query.
     // WAL lets readers (the admin pages) proceed during an import; NORMAL syncs at checkpoints rather
     // than every commit (a power cut may lose the last commits, never consistency); busy_timeout

@@ -33,8 +33,8 @@ function statement(sql) {
 }
 const verdict = new Int32Array(workerData.verdict);
 ${WRITE_GATE_WORKER_SOURCE}
-// The process's write gate is taken first (sqlite-write-gate.server.ts), so IMMEDIATE never waits on
-// this process's other connections.
+// The process's write gate is taken first (sqlite-write-gate.server.ts): IMMEDIATE then waits only for
+// a short write of the main thread's connection (or another process), never for another writer thread.
 const begin = conn.prepare("BEGIN IMMEDIATE");
 const commit = conn.prepare("COMMIT");
 const rollback = conn.prepare("ROLLBACK");
@@ -44,10 +44,14 @@ let failed = null;
 let uncommitted = 0;
 let startedAt = 0;
 let idleCommit = null;
+const pause = new Int32Array(new SharedArrayBuffer(4));
 function commitGroup() {
   if (conn.inTransaction) {
     try {
       commit.run();
+      // The main thread's connection waits in SQLite's busy handler, which retries up to 100 ms apart:
+      // a gap longer than that before the next writer thread begins lets it in.
+      Atomics.wait(pause, 0, 0, workerData.yieldMs);
     } finally {
       if (conn.inTransaction) rollback.run();
       releaseGate();
@@ -132,6 +136,8 @@ parentPort.on("message", (message) => {
  * pages per row on a large import (decision 002), at the cost of that wait.
  */
 export const MAX_TRANSACTION_MS = 1_000;
+/** Pause after each commit (longer than the 100 ms between SQLite's busy retries) for the main thread's writes. */
+const YIELD_MS = 120;
 let lastWriterId = 0;
 
 type Reply = { type: "done" } | { type: "written" } | { type: "failed"; aborted: boolean; message: string };
@@ -173,6 +179,7 @@ export class SqliteWriter {
       gate: writeGateBuffer,
       id: this.id,
       maxTransactionMs,
+      yieldMs: YIELD_MS,
     };
     this.worker = new Worker(WRITER_SOURCE, { eval: true, workerData });
     this.worker.on("message", (reply: Reply) => this.onReply(reply));
