@@ -48,7 +48,7 @@ import type { Messages } from "./translator";
 
 /** The first segment of a key (`customers.title` → `customers`) decides which page's catalog holds it. */
 export const CATALOG_PREFIXES = {
-  shared: ["nav", "common", "form", "error", "notFound", "lifecycle", "lifecycleForm", "rfm", "reason", "sync", "issued"],
+  shared: ["nav", "common", "form", "error", "notFound", "security", "lifecycle", "lifecycleForm", "rfm", "reason", "sync", "issued"],
   dashboard: ["dashboard", "insights", "rewards", "nps"],
   customers: ["customers"],
   customer: ["customer"],

@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
+import { releaseWriteGateHeldBy, WRITE_GATE_WORKER_SOURCE, writeGateBuffer } from "./sqlite-write-gate.server";
 
 /** One statement and the rows (bound parameters) it runs for, one execution per row. */
 export interface WriteStep {
@@ -31,19 +32,53 @@ function statement(sql) {
   return found;
 }
 const verdict = new Int32Array(workerData.verdict);
-const begin = conn.prepare("BEGIN");
+${WRITE_GATE_WORKER_SOURCE}
+// The process's write gate is taken first (sqlite-write-gate.server.ts): IMMEDIATE then waits only for
+// a short write of the main thread's connection (or another process), never for another writer thread.
+const begin = conn.prepare("BEGIN IMMEDIATE");
 const commit = conn.prepare("COMMIT");
 const rollback = conn.prepare("ROLLBACK");
 class Aborted extends Error {}
 // After a failed batch, none of the queued ones may be written: an import's cursor would skip the failed lines.
 let failed = null;
 let uncommitted = 0;
+let startedAt = 0;
+let idleCommit = null;
+const pause = new Int32Array(new SharedArrayBuffer(4));
 function commitGroup() {
-  if (conn.inTransaction) commit.run();
+  if (conn.inTransaction) {
+    try {
+      commit.run();
+      // The main thread's connection waits in SQLite's busy handler, which retries up to 100 ms apart:
+      // a gap longer than that before the next writer thread begins lets it in.
+      Atomics.wait(pause, 0, 0, workerData.yieldMs);
+    } finally {
+      if (conn.inTransaction) rollback.run();
+      releaseGate();
+    }
+  }
   uncommitted = 0;
 }
+function abortGroup() {
+  if (conn.inTransaction) {
+    try {
+      rollback.run();
+    } finally {
+      releaseGate();
+    }
+  }
+}
 function write(message) {
-  if (!conn.inTransaction) begin.run();
+  if (!conn.inTransaction) {
+    acquireGate(workerData.id);
+    try {
+      begin.run();
+    } catch (error) {
+      releaseGate();
+      throw error;
+    }
+    startedAt = Date.now();
+  }
   for (const step of message.steps) {
     const run = statement(step.sql);
     for (const row of step.rows) run.run(row);
@@ -54,11 +89,27 @@ function write(message) {
     Atomics.wait(verdict, 0, 0);
     if (Atomics.load(verdict, 0) !== 1) throw new Aborted();
   }
-  if (++uncommitted >= workerData.batchesPerCommit || message.commit) commitGroup();
+  const held = Date.now() - startedAt;
+  if (++uncommitted >= workerData.batchesPerCommit || message.commit || held >= workerData.maxTransactionMs) commitGroup();
+  // Nobody else in the process may write while this transaction is open: it never stays open longer
+  // than maxTransactionMs, also while the main thread is still preparing the next batch.
+  else idleCommit = setTimeout(idle, workerData.maxTransactionMs - held);
+}
+function idle() {
+  idleCommit = null;
+  if (failed) return;
+  try {
+    commitGroup();
+  } catch (error) {
+    failed = error && error.message ? error.message : String(error);
+  }
 }
 parentPort.on("message", (message) => {
+  if (idleCommit) clearTimeout(idleCommit);
+  idleCommit = null;
   if (message.type === "close") {
     if (!failed) commitGroup();
+    else abortGroup();
     conn.close();
     parentPort.close();
     return;
@@ -71,12 +122,23 @@ parentPort.on("message", (message) => {
     write(message);
     parentPort.postMessage({ type: "done" });
   } catch (error) {
-    if (conn.inTransaction) rollback.run();
+    abortGroup();
     failed = error && error.message ? error.message : String(error);
     parentPort.postMessage({ type: "failed", aborted: error instanceof Aborted, message: failed });
   }
 });
 `;
+
+/**
+ * The longest a writer thread keeps its transaction (and the process's write gate) open: every other
+ * write of the process — a webhook, a merchant's save, another shop's import — waits at most this long
+ * per writer ahead of it, well inside Shopify's 5 s webhook budget. Longer groups would write fewer
+ * pages per row on a large import (decision 002), at the cost of that wait.
+ */
+export const MAX_TRANSACTION_MS = 1_000;
+/** Pause after each commit (longer than the 100 ms between SQLite's busy retries) for the main thread's writes. */
+const YIELD_MS = 120;
+let lastWriterId = 0;
 
 type Reply = { type: "done" } | { type: "written" } | { type: "failed"; aborted: boolean; message: string };
 
@@ -91,6 +153,8 @@ type Reply = { type: "done" } | { type: "written" } | { type: "failed"; aborted:
 export class SqliteWriter {
   private readonly worker: Worker;
   private readonly verdict = new Int32Array(new SharedArrayBuffer(4));
+  /** This thread's id in the write gate (0 is the main thread). */
+  private readonly id = ++lastWriterId;
   /** Batches posted and not yet answered, oldest first (the thread answers in order). */
   private readonly pending: Array<{ resolve: () => void; reject: (error: Error) => void; afterWrite?: () => void; thrown?: unknown }> = [];
   private exited: Error | null = null;
@@ -101,9 +165,22 @@ export class SqliteWriter {
    * so commits of one batch each spent more time writing pages than inserting rows. `cacheMiB` is the
    * connection's page cache: pages that do not fit are read again and written again.
    */
-  constructor(file: string, { batchesPerCommit = 1, cacheMiB = 64 }: { batchesPerCommit?: number; cacheMiB?: number } = {}) {
+  constructor(
+    file: string,
+    { batchesPerCommit = 1, cacheMiB = 64, maxTransactionMs = MAX_TRANSACTION_MS }: { batchesPerCommit?: number; cacheMiB?: number; maxTransactionMs?: number } = {},
+  ) {
     const driver = createRequire(import.meta.url).resolve("better-sqlite3");
-    const workerData = { driver, file, batchesPerCommit, cacheKiB: cacheMiB * 1024, verdict: this.verdict.buffer };
+    const workerData = {
+      driver,
+      file,
+      batchesPerCommit,
+      cacheKiB: cacheMiB * 1024,
+      verdict: this.verdict.buffer,
+      gate: writeGateBuffer,
+      id: this.id,
+      maxTransactionMs,
+      yieldMs: YIELD_MS,
+    };
     this.worker = new Worker(WRITER_SOURCE, { eval: true, workerData });
     this.worker.on("message", (reply: Reply) => this.onReply(reply));
     this.worker.on("error", (error) => this.onExit(error));
@@ -156,6 +233,7 @@ export class SqliteWriter {
   private onExit(error: Error) {
     if (this.exited) return;
     this.exited = error;
+    releaseWriteGateHeldBy(this.id);
     for (const pending of this.pending.splice(0)) pending.reject(error);
   }
 }

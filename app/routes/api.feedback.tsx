@@ -15,6 +15,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import type { JwtPayload } from "@shopify/shopify-api";
 import { authenticate } from "../shopify.server";
+import { parseJsonWellFormed } from "../forms/well-formed";
 import { env } from "../env.server";
 import { getShop } from "../models/shop.server";
 import { locateOrder, saveFeedback, saveLocalBirthday } from "../models/feedback.server";
@@ -181,7 +182,7 @@ export function createFeedbackAction(overrides: Partial<FeedbackEndpointDeps> = 
     let raw: unknown;
     try {
       const text = await readCappedText(request, deps.maxBodyBytes);
-      raw = JSON.parse(text);
+      raw = parseJsonWellFormed(text);
     } catch (error) {
       if (error instanceof BodyTooLarge) return fieldErrors(413, { body: ["too_large"] });
       return fieldErrors(400, { body: ["invalid_json"] });

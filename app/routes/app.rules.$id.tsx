@@ -33,11 +33,13 @@ import {
   localDateAt,
   rewardKind,
   RULE_KINDS,
+  ruleSchemas,
   validateRuleInput,
   type FieldErrors,
   type RuleKind,
 } from "../retention/rewards";
 import { authenticate } from "../shopify.server";
+import { setDeclaredField } from "../forms/schema-paths";
 
 /** Form values as flat dotted paths ("reward.percentage", "tiers.0.threshold"), the same paths field errors use. */
 type Values = Record<string, string>;
@@ -46,29 +48,27 @@ const BOOLEAN_FIELDS = new Set(["enabled", "oncePerCustomer", "lastChance"]);
 // Empty means "not set" for these (the budget caps say "Leave empty for no cap").
 const OPTIONAL_TEXT_FIELDS = new Set(["presetId", "holidayDate", "budget.maxCount", "budget.maxAmount"]);
 
-function setPath(target: Record<string, unknown>, path: string[], value: unknown) {
-  let node: Record<string, unknown> | unknown[] = target;
-  path.forEach((segment, i) => {
-    const last = i === path.length - 1;
-    const key: string | number = /^\d+$/.test(segment) ? Number(segment) : segment;
-    const container = node as Record<string | number, unknown>;
-    if (last) {
-      container[key] = value;
-      return;
-    }
-    if (typeof container[key] !== "object" || container[key] === null) container[key] = /^\d+$/.test(path[i + 1]) ? [] : {};
-    node = container[key] as Record<string, unknown>;
-  });
-}
-
-/** Form fields → the raw input `validateRuleInput` expects (it does all checking; this only reshapes). */
-export function formToRuleInput(entries: Iterable<[string, FormDataEntryValue]>): Record<string, unknown> {
+/**
+ * Form fields → the raw input `validateRuleInput` expects (it does all checking; this only reshapes).
+ * A dotted name becomes a nested field only where the kind's schema declares it; any other name is
+ * returned in `undeclared` and set nowhere.
+ */
+export function formToRuleInput(entries: Iterable<[string, FormDataEntryValue]>): { input: Record<string, unknown>; undeclared: string[] } {
+  const list = [...entries];
+  const kind = list.find(([key]) => key === "kind")?.[1];
+  const schema = typeof kind === "string" && Object.hasOwn(ruleSchemas, kind) ? ruleSchemas[kind as RuleKind] : null;
   const raw: Record<string, unknown> = {};
-  for (const [key, value] of entries) {
+  const undeclared: string[] = [];
+  const setPath = (key: string, value: unknown) => {
+    if (key === "kind") raw.kind = value;
+    // An unknown kind is reported by validation; its other fields mean nothing.
+    else if (schema && !setDeclaredField(raw, schema, key, value)) undeclared.push(key);
+  };
+  for (const [key, value] of list) {
     if (key === "intent" || typeof value !== "string") continue;
     if (OPTIONAL_TEXT_FIELDS.has(key) && value.trim() === "") continue;
     if (BOOLEAN_FIELDS.has(key)) {
-      setPath(raw, key.split("."), value === "true" ? true : value === "false" ? false : value);
+      setPath(key, value === "true" ? true : value === "false" ? false : value);
     } else if (key === "holdoutShare") {
       // Shown as a percentage; stored as a share of 0–0.5.
       const n = Number(value.trim());
@@ -77,7 +77,7 @@ export function formToRuleInput(entries: Iterable<[string, FormDataEntryValue]>)
       const days = value.split(/[,\s]+/).filter(Boolean);
       if (days.length) raw.reminders = days;
     } else {
-      setPath(raw, key.split("."), value);
+      setPath(key, value);
     }
   }
   if (Array.isArray(raw.tiers)) {
@@ -86,7 +86,7 @@ export function formToRuleInput(entries: Iterable<[string, FormDataEntryValue]>)
       if (reward?.type === "none" || reward?.type === "") tier.reward = null;
     }
   }
-  return raw;
+  return { input: raw, undeclared };
 }
 
 function flatten(value: unknown, prefix: string, out: Values) {
@@ -207,8 +207,14 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
     return redirect(to("/app/rules"));
   }
 
+  const { input, undeclared } = formToRuleInput(form.entries());
+  if (undeclared.length) {
+    const locale = resolveLocale(new URL(request.url).searchParams.get("locale"));
+    const message = translate(locale, "form.unknownFields", { fields: undeclared.slice(0, 5).join(", ") });
+    return json<ActionData>({ ok: false, fieldErrors: { [FORM_ERROR_KEY]: [message] }, preview: null }, { status: 400 });
+  }
   const { today } = await shopToday(shop);
-  const validation = validateRuleInput(formToRuleInput(form.entries()), {
+  const validation = validateRuleInput(input, {
     knownTiers: await knownTierNames(shop, isNew ? undefined : params.id),
     knownSegments: rewardSegmentOptions().map((s) => s.id),
     today,

@@ -1,6 +1,6 @@
 /**
  * The merchant's admin in a real browser: Debian's Chromium opens the emulated Shopify admin, which embeds
- * the built app (remix-serve) talking to the Shopify emulator with a seeded shop. The first visit installs
+ * the built app (server/index.mjs) talking to the Shopify emulator with a seeded shop. The first visit installs
  * the app and imports the shop's history; then each flow runs as a merchant would, and every page is
  * photographed into tests/e2e/screenshots/.
  */

@@ -1,5 +1,5 @@
 // The whole local stack: the emulated admin frame, the Shopify emulator with seeded shops, and the
-// built app (remix-serve) in a child process whose Shopify traffic is routed to the emulator.
+// built app (server/index.mjs, as `npm start`) in a child process whose Shopify traffic is routed to the emulator.
 // Used by `npm run dev:local` (tests/emulator/demo.ts) and the browser tests (tests/e2e/).
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
@@ -64,7 +64,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const output = options.appOutput ?? "inherit";
   const app = spawn(
     process.execPath,
-    ["--import", "tsx", "--import", "./tests/emulator/register-dispatcher.ts", "node_modules/@remix-run/serve/dist/cli.js", "build/server/index.js"],
+    ["--import", "tsx", "--import", "./tests/emulator/register-dispatcher.ts", "server/index.mjs", "build/server/index.js"],
     {
       stdio: ["ignore", output, output],
       env: {
@@ -88,7 +88,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     if (app.exitCode === null && app.signalCode === null) {
       const exited = new Promise((resolve) => app.once("exit", resolve));
       app.kill("SIGTERM");
-      // remix-serve waits for open keep-alive connections; don't wait minutes for it.
+      // The server waits for open keep-alive connections; don't wait minutes for it.
       const force = setTimeout(() => app.kill("SIGKILL"), 3_000);
       await exited;
       clearTimeout(force);

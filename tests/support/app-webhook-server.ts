@@ -4,9 +4,15 @@ import { action } from "../../app/routes/webhooks";
 
 /**
  * The app's real webhooks route behind a loopback port, so the emulator can deliver signed
- * webhooks to it (with retries, duplicates and reordering) exactly as Shopify would.
+ * webhooks to it (with retries, duplicates and reordering) exactly as Shopify would. `answers`
+ * records each delivery's topic and status, so a test can assert no webhook was answered 5xx.
  */
-export async function startAppWebhookServer(): Promise<{ url: string; close: () => Promise<void> }> {
+export async function startAppWebhookServer(): Promise<{
+  url: string;
+  answers: Array<{ topic: string | null; shop: string | null; status: number }>;
+  close: () => Promise<void>;
+}> {
+  const answers: Array<{ topic: string | null; shop: string | null; status: number }> = [];
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -19,11 +25,13 @@ export async function startAppWebhookServer(): Promise<{ url: string; close: () 
     } catch (thrown) {
       status = thrown instanceof Response ? thrown.status : 500;
     }
+    answers.push({ topic: headers.get("x-shopify-topic"), shop: headers.get("x-shopify-shop-domain"), status });
     res.writeHead(status).end();
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    answers,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

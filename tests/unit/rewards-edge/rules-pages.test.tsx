@@ -104,14 +104,15 @@ describe("rules list", () => {
 
 describe("form fields to rule input", () => {
   it("treats empty monthly caps as no cap, as the form's help text promises", () => {
-    const input = formToRuleInput(Object.entries({ kind: "winback", "budget.maxCount": "", "budget.maxAmount": " ", "budget.x": "1" }));
-    expect(input.budget).toEqual({ x: "1" });
+    const { input, undeclared } = formToRuleInput(Object.entries({ kind: "winback", "budget.maxCount": "", "budget.maxAmount": " ", "budget.maxCount2": "1" }));
+    expect(input.budget).toBeUndefined();
+    expect(undeclared).toEqual(["budget.maxCount2"]);
     const none = formToRuleInput(Object.entries({ kind: "winback", "budget.maxCount": "", "budget.maxAmount": "" }));
-    expect(none.budget).toBeUndefined();
+    expect(none.input.budget).toBeUndefined();
   });
 
   it("nests dotted names, reads booleans and reminder lists, and turns the holdout percentage into a share", () => {
-    const input = formToRuleInput(
+    const { input, undeclared } = formToRuleInput(
       Object.entries({
         intent: "save",
         kind: "loyaltyTiers",
@@ -133,5 +134,6 @@ describe("form fields to rule input", () => {
       tiers: [{ name: "Bronze", reward: null }, { name: "Gold", reward: { type: "percentage", percentage: "15" } }],
       reminders: ["-7", "-3", "0"],
     });
+    expect(undeclared).toEqual([]);
   });
 });
