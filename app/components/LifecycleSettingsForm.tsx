@@ -2,7 +2,7 @@ import { useEffect, useState } from "react";
 import { useFetcher } from "@remix-run/react";
 import { Banner, BlockStack, Button, FormLayout, InlineStack, TextField } from "@shopify/polaris";
 import { useI18n } from "./I18n";
-import type { FormActionData } from "./lifecycle-settings.server";
+import type { FormActionData } from "../services/lifecycle-settings.server";
 
 export type LifecycleFormValues = Record<
   "pAliveThreshold" | "intervalMultiple" | "defaultIntervalDays" | "regularMinOrders" | "regularMinFrequencyScore",

@@ -2,28 +2,7 @@ import { useEffect } from "react";
 import { useFetcher, useRevalidator } from "@remix-run/react";
 import { Banner, BlockStack, Button, Card, InlineStack, ProgressBar, Spinner, Text } from "@shopify/polaris";
 import { useI18n } from "./I18n";
-
-/** The latest backfill as the page shows it (formatted on the server). */
-export interface SyncStatusProps {
-  status: string;
-  active: boolean;
-  /** 0–100, or null while Shopify has not said how many rows are coming. */
-  percent: number | null;
-  processed: string;
-  expected: string | null;
-  startedAt: string;
-  finishedAt: string | null;
-  customers: string;
-  orders: string;
-  error: string | null;
-  nextRetryAt: string | null;
-}
-
-export interface BackfillActionData {
-  intent: "backfill";
-  ok: boolean;
-  message: string;
-}
+import type { BackfillActionData, SyncStatusProps } from "../services/sync-status.server";
 
 // A backfill of a large shop runs for minutes; the page refreshes its progress on its own.
 const POLL_MS = 4_000;

@@ -1,4 +1,3 @@
-import db from "../db.server";
 import type { AdminClient } from "../shopify/admin-client.server";
 import { ShopifyUserErrors } from "../shopify/admin-errors";
 import { streamJsonl } from "../shopify/jsonl.server";
@@ -8,12 +7,14 @@ import {
   BULK_QUERY_RUN,
   type BulkOperationStatus,
 } from "../shopify/queries/bulk";
-import { refreshCustomerAggregates } from "../models/customers.server";
+import { countCustomers, refreshCustomerAggregates } from "../models/customers.server";
 import { openImportWriter } from "../models/import-batch.server";
 import {
   activeSyncRun,
   createSyncRun,
   findSyncRunByBulkOperation,
+  getSyncRun,
+  takeDueBackfillRetry,
   updateSyncRun,
 } from "../models/sync-runs.server";
 import { customerFromBulkLine, orderFromBulkLine, type BulkOrderLine } from "../sync/bulk-records";
@@ -70,14 +71,8 @@ export async function startBackfill(shop: string, client: AdminClient, attempt =
 
 /** Re-starts failed backfills whose backoff has elapsed. */
 export async function retryDueBackfills(shop: string, client: AdminClient, now = new Date()) {
-  const due = await db.syncRun.findMany({
-    where: { shop, kind: "backfill", status: "failed", nextRetryAt: { lte: now } },
-    orderBy: { startedAt: "desc" },
-    take: 1,
-  });
-  if (!due.length) return null;
-  await db.syncRun.updateMany({ where: { shop, kind: "backfill", status: "failed" }, data: { nextRetryAt: null } });
-  return startBackfill(shop, client, due[0].attempt + 1);
+  const due = await takeDueBackfillRetry(shop, now);
+  return due ? startBackfill(shop, client, due.attempt + 1) : null;
 }
 
 export interface ImportOptions {
@@ -151,7 +146,7 @@ const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  */
 export async function importBulkFile(shop: string, runId: string, url: string, options: ImportOptions = {}) {
   const batchSize = options.batchSize ?? 5_000;
-  const run = await db.syncRun.findFirstOrThrow({ where: { shop, id: runId } });
+  const run = await getSyncRun(shop, runId);
   // The cursor belongs to this run's file: resume after the last committed line.
   const resumeAfter = run.cursor ? Number(run.cursor) : 0;
   let processed = resumeAfter ? run.processedCount : 0;
@@ -231,6 +226,6 @@ export async function importBulkFile(shop: string, runId: string, url: string, o
   } finally {
     await writer.close();
   }
-  const customerCount = await db.customer.count({ where: { shop } });
+  const customerCount = await countCustomers(shop);
   await finishImport(shop, runId, processed, ordersWritten, customerCount);
 }

@@ -14,8 +14,8 @@
  * run, which picks up every `created` row; a row left `recorded` by a Shopify outage is resolved by
  * that run too (looked up by its code, created only if absent, expired if its validity is over).
  */
+import { getShop } from "../models/shop.server";
 import { randomBytes as cryptoRandomBytes } from "node:crypto";
-import db from "../db.server";
 import { findByKeys, listIssuedRecords, type IssuedRow } from "../models/issued-discounts.server";
 import { costAssumptions, loadRewardCustomer } from "../models/reward-customers.server";
 import { listRules } from "../models/rules.server";
@@ -35,7 +35,7 @@ import {
   type Rule,
 } from "../retention/rewards";
 import type { AdminClient } from "../shopify/admin-client.server";
-import { adminClientForShop } from "../shopify/admin-for-shop.server";
+import { adminClientForShop } from "./admin-for-shop.server";
 import { recordAndCreate } from "./reward-issue.server";
 
 export interface RewardDeps {
@@ -55,7 +55,7 @@ export function compensationKey(feedbackId: string): string {
 }
 
 async function shopContext(shop: string) {
-  const row = await db.shop.findUnique({ where: { shop } });
+  const row = await getShop(shop);
   if (!row) throw new Error(`Unknown shop ${shop}`);
   return { timeZone: row.ianaTimezone, currencyCode: row.currencyCode, settings: row.settings };
 }

@@ -8,8 +8,8 @@
  * the code up in Shopify, and adopts the discount it finds or creates it (never both). Shopify calls
  * are sequential; the admin client waits out THROTTLED answers using the bucket's restore rate.
  */
+import { getShop } from "../models/shop.server";
 import { randomBytes as cryptoRandomBytes } from "node:crypto";
-import db from "../db.server";
 import {
   decideDay,
   previewRule,
@@ -263,7 +263,7 @@ async function advance(ctx: RunContext, row: IssuedRow, decision: Decision | nul
   }
 }
 
-type ShopRow = NonNullable<Awaited<ReturnType<typeof db.shop.findUnique>>>;
+type ShopRow = NonNullable<Awaited<ReturnType<typeof getShop>>>;
 
 /** Everything `decideDay` needs for the shop on `today`, read from the database. */
 export async function loadScheduleInput(
@@ -272,7 +272,7 @@ export async function loadScheduleInput(
   now: Date,
   loaded?: { shopRow: ShopRow; stored: StoredRule[] },
 ): Promise<{ input: ScheduleInput; tierRuleIds: string[]; stored: StoredRule[] }> {
-  const shopRow = loaded?.shopRow ?? (await db.shop.findUnique({ where: { shop } }));
+  const shopRow = loaded?.shopRow ?? (await getShop(shop));
   if (!shopRow) throw new Error(`Unknown shop ${shop}`);
   const stored = loaded?.stored ?? (await listRules(shop)).rules;
   const rules = stored.map((s) => s.rule);
@@ -301,7 +301,7 @@ export async function loadScheduleInput(
  * against today's customers and ledger. Feedback events are those already received.
  */
 export async function previewForShop(shop: string, rule: Rule | RuleDraft, now = new Date()): Promise<RulePreview & { today: LocalDate }> {
-  const shopRow = await db.shop.findUnique({ where: { shop } });
+  const shopRow = await getShop(shop);
   if (!shopRow) throw new Error(`Unknown shop ${shop}`);
   const today = localDateAt(now, shopRow.ianaTimezone);
   const { input } = await loadScheduleInput(shop, today, now, { shopRow, stored: (await listRules(shop)).rules });
@@ -314,7 +314,7 @@ export async function previewForShop(shop: string, rule: Rule | RuleDraft, now =
 export async function runIssuance(shop: string, today: LocalDate, deps: IssuanceDeps): Promise<IssuanceSummary> {
   if (deps.client.shop !== shop) throw new Error(`Admin client is for ${deps.client.shop}, not ${shop}`);
   const now = deps.now?.() ?? new Date();
-  const shopRow = await db.shop.findUnique({ where: { shop } });
+  const shopRow = await getShop(shop);
   if (!shopRow) throw new Error(`Unknown shop ${shop}`);
   const timeZone = shopRow.ianaTimezone;
   const { rules: stored, invalid } = await listRules(shop);

@@ -4,9 +4,9 @@
  * models/job-leases.server.ts), so a shop's day runs once. A run also reads redemptions back from
  * synced orders and deactivates expired codes nobody used.
  */
+import { getShop, installedShops } from "../models/shop.server";
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import db from "../db.server";
 import { localDateAt, sweepExpiredCodes, type ExpirySweep } from "../retention/rewards";
 import { ShopifyUserErrors, type AdminClient } from "../shopify/admin-client.server";
 import { deactivateDiscount } from "../shopify/discounts.server";
@@ -46,7 +46,7 @@ export type ShopRunOutcome =
 
 // Imported lazily: the Shopify app config validates the environment at import, which tests and
 // scripts that inject their own client don't need.
-const offlineClient = async (shop: string) => (await import("../shopify/admin-for-shop.server")).adminClientForShop(shop);
+const offlineClient = async (shop: string) => (await import("./admin-for-shop.server")).adminClientForShop(shop);
 
 export function defaultOwner(): string {
   return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -87,7 +87,7 @@ export async function runShopDay(shop: string, deps: SchedulerDeps): Promise<Sho
   const now = deps.now?.() ?? new Date();
   const owner = deps.owner ?? defaultOwner();
   const ttlMs = deps.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
-  const shopRow = await db.shop.findUnique({ where: { shop }, select: { ianaTimezone: true } });
+  const shopRow = await getShop(shop);
   if (!shopRow) throw new Error(`Unknown shop ${shop}`);
   const today = localDateAt(now, shopRow.ianaTimezone);
   const jobKey = issuanceJobKey(today);
@@ -121,7 +121,7 @@ export async function runShopDay(shop: string, deps: SchedulerDeps): Promise<Sho
 /** Every installed shop, one after another. */
 export async function runScheduler(deps: SchedulerDeps): Promise<ShopRunOutcome[]> {
   const owner = deps.owner ?? defaultOwner();
-  const shops = await db.shop.findMany({ where: { uninstalledAt: null }, select: { shop: true }, orderBy: { shop: "asc" } });
+  const shops = await installedShops();
   const outcomes: ShopRunOutcome[] = [];
   for (const { shop } of shops) outcomes.push(await runShopDay(shop, { ...deps, owner }));
   return outcomes;

@@ -138,6 +138,11 @@ export async function findCustomer(shop: string, shopifyId: string) {
   return db.customer.findUnique({ where: { shop_shopifyId: { shop, shopifyId } } });
 }
 
+/** Kinship's copy of a birthday it has just written to Shopify. */
+export async function saveLocalBirthday(shop: string, shopifyId: string, birthDate: string) {
+  await db.customer.updateMany({ where: { shop, shopifyId }, data: { birthday: birthDate } });
+}
+
 export async function countCustomers(shop: string) {
   return db.customer.count({ where: { shop } });
 }

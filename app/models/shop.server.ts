@@ -5,6 +5,11 @@ export async function getShop(shop: string) {
   return db.shop.findUnique({ where: { shop } });
 }
 
+/** Every installed shop, in a stable order (the scheduler's round). */
+export async function installedShops() {
+  return db.shop.findMany({ where: { uninstalledAt: null }, select: { shop: true }, orderBy: { shop: "asc" } });
+}
+
 /** Whether the shop has a fitted model to score customers with (after its first recompute). */
 export async function shopHasModel(sql: RawSql, shop: string): Promise<boolean> {
   const rows = await sql.$queryRawUnsafe<unknown[]>(

@@ -32,3 +32,23 @@ export function syncProgress(run: { processedCount: number; expectedCount: numbe
   if (!run.expectedCount) return null;
   return Math.min(1, run.processedCount / run.expectedCount);
 }
+
+/** The latest failed backfill whose backoff has elapsed, its retry cleared so only one caller takes it. */
+export async function takeDueBackfillRetry(shop: string, now = new Date()) {
+  const [due] = await db.syncRun.findMany({
+    where: { shop, kind: "backfill", status: "failed", nextRetryAt: { lte: now } },
+    orderBy: { startedAt: "desc" },
+    take: 1,
+  });
+  if (!due) return null;
+  await db.syncRun.updateMany({ where: { shop, kind: "backfill", status: "failed" }, data: { nextRetryAt: null } });
+  return due;
+}
+
+export async function getSyncRun(shop: string, id: string) {
+  return db.syncRun.findFirstOrThrow({ where: { shop, id } });
+}
+
+export async function recentSyncRuns(shop: string, take: number) {
+  return db.syncRun.findMany({ where: { shop }, orderBy: { startedAt: "desc" }, take });
+}

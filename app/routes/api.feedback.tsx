@@ -21,9 +21,9 @@ import { getShop } from "../models/shop.server";
 import { locateOrder, saveFeedback, saveLocalBirthday } from "../models/feedback.server";
 import { createFeedbackRateLimiter, type FeedbackRateLimiter } from "../models/rate-limit.server";
 import { parseFeedbackPayload, type FeedbackFieldErrors } from "../retention/feedback/payload";
-import { adminClientForShop } from "../shopify/admin-for-shop.server";
+import { adminClientForShop } from "../jobs/admin-for-shop.server";
 import type { AdminClient } from "../shopify/admin-client.server";
-import { saveCustomerBirthday } from "../shopify/customer-metafields.server";
+import { saveCustomerBirthday } from "../jobs/birthdays.server";
 import { thankYouReward, type ThankYouCode as ThankYouReward } from "../jobs/feedback-rewards.server";
 
 /** The largest valid answer (2,000 characters of \uXXXX-escaped comment) is ~13 KB. */

@@ -1,13 +1,13 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { getShop } from "../models/shop.server";
 import { Link as RemixLink, useLoaderData } from "@remix-run/react";
 import { BlockStack, Box, Card, EmptyState, FooterHelp, InlineGrid, InlineStack, Layout, Link, Page, Text, Tooltip } from "@shopify/polaris";
 import { refreshShopInfo } from "../jobs/on-install.server";
 import { dashboardView } from "../models/dashboard-views.server";
-import db from "../db.server";
 import { translate, translatePlural } from "../i18n";
 import { shopFormatter } from "../formatting";
-import { lifecycleGroupDefinitions, pageContext, pageMessages } from "../components/page.server";
-import { runBackfillAction, syncStatusProps } from "../components/sync-status.server";
+import { lifecycleGroupDefinitions, pageContext, pageMessages } from "../services/page-context.server";
+import { runBackfillAction, syncStatusProps } from "../services/sync-status.server";
 import { I18nProvider, useAppPath, useI18n } from "../components/I18n";
 import { SyncStatusCard } from "../components/SyncStatusCard";
 import { KinshipBarChart, KinshipDonutChart, KinshipLineChart } from "../components/charts/Charts";
@@ -21,7 +21,7 @@ export const links = () => [chartStylesLink];
 const SHOP_INFO_MAX_AGE_MS = 6 * 60 * 60_000;
 
 async function currentShopInfo(session: { shop: string; accessToken?: string }) {
-  const stored = await db.shop.findUnique({ where: { shop: session.shop } });
+  const stored = await getShop(session.shop);
   if (stored?.name && Date.now() - stored.updatedAt.getTime() < SHOP_INFO_MAX_AGE_MS) return stored;
   try {
     return await refreshShopInfo({ shop: session.shop, accessToken: session.accessToken ?? "" });

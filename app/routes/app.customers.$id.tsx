@@ -19,7 +19,7 @@ import {
 import { customerView } from "../models/customer-views.server";
 import { translate, translatePlural } from "../i18n";
 import { lifecycleReasonText } from "../i18n/lifecycle-reason";
-import { lifecycleGroupDefinitions, pageContext, pageMessages } from "../components/page.server";
+import { lifecycleGroupDefinitions, pageContext, pageMessages } from "../services/page-context.server";
 import { LifecycleBadge } from "../components/LifecycleBadge";
 import { I18nProvider, useAppPath, useI18n } from "../components/I18n";
 import type { LifecycleKey } from "../components/lifecycle";

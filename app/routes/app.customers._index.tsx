@@ -25,7 +25,7 @@ import { LIFECYCLE_GROUPS } from "../retention/segments/lifecycle";
 import { RFM_SEGMENTS } from "../retention/segments/rfm";
 import { translate, translatePlural } from "../i18n";
 import { currencySymbol } from "../formatting";
-import { lifecycleGroupDefinitions, pageContext, pageMessages } from "../components/page.server";
+import { lifecycleGroupDefinitions, pageContext, pageMessages } from "../services/page-context.server";
 import { LifecycleBadge, LifecycleLegend } from "../components/LifecycleBadge";
 import { I18nProvider, useAppPath, useI18n } from "../components/I18n";
 import { EMPTY_STATE_IMAGE, type LifecycleKey } from "../components/lifecycle";

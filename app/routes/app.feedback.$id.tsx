@@ -18,13 +18,13 @@ import {
 import { useState } from "react";
 import { authenticate } from "../shopify.server";
 import { resolveLocale } from "../i18n";
-import { pageContext, pageMessages } from "../components/page.server";
+import { pageContext, pageMessages } from "../services/page-context.server";
 import { I18nProvider, useAppPath, useI18n } from "../components/I18n";
 import { notFound } from "../components/RouteError";
 import { getFeedback, linkCompensation, MAX_NOTE_LENGTH, reopenFeedback, resolveFeedback, saveNote } from "../models/feedback.server";
 import { getRule } from "../models/rules.server";
-import { asCompensationRule, feedbackItemView } from "../components/feedback/detail.server";
-import { translator } from "../components/feedback/overview.server";
+import { asCompensationRule, feedbackItemView } from "../services/feedback-detail.server";
+import { translator } from "../services/feedback-overview.server";
 import { issueCompensation, type CompensationIssuer } from "../jobs/feedback-rewards.server";
 import { CommentText } from "../components/feedback/CommentText";
 

@@ -1,8 +1,8 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData, useLocation, useNavigate } from "@remix-run/react";
 import { Banner, BlockStack, InlineGrid, Layout, Page, Select } from "@shopify/polaris";
-import { feedbackOverview, parseOverviewParams, RANGES } from "../components/feedback/overview.server";
-import { pageContext, pageMessages } from "../components/page.server";
+import { feedbackOverview, parseOverviewParams, RANGES } from "../services/feedback-overview.server";
+import { pageContext, pageMessages } from "../services/page-context.server";
 import { I18nProvider, useI18n } from "../components/I18n";
 import { MetricCard } from "../components/feedback/MetricCard";
 import { DistributionChart, TrendChart } from "../components/feedback/FeedbackCharts";

@@ -1,4 +1,5 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { getShop } from "../models/shop.server";
 import { Link as RemixLink, useLoaderData } from "@remix-run/react";
 import { BlockStack, Card, DataTable, InlineStack, Layout, Page, ProgressBar, Text } from "@shopify/polaris";
 import { rfmGrid, writeBackStatus } from "../models/segment-views.server";
@@ -6,11 +7,10 @@ import { KINSHIP_TAG_PREFIX } from "../retention/segments/tags";
 import { lifecycleCounts } from "../models/dashboard-views.server";
 import { getEditableSettings, lifecycleToForm } from "../models/shop-settings.server";
 import { readModelState } from "../models/model-state-views.server";
-import db from "../db.server";
 import { translate } from "../i18n";
-import { lifecycleGroupDefinitions, pageContext, pageMessages } from "../components/page.server";
+import { lifecycleGroupDefinitions, pageContext, pageMessages } from "../services/page-context.server";
 import { LifecycleBadge } from "../components/LifecycleBadge";
-import { saveLifecycleForm } from "../components/lifecycle-settings.server";
+import { saveLifecycleForm } from "../services/lifecycle-settings.server";
 import { I18nProvider, useAppPath, useI18n } from "../components/I18n";
 import { RfmHeatmap } from "../components/RfmHeatmap";
 import { LifecycleSettingsForm, type LifecycleFormValues } from "../components/LifecycleSettingsForm";
@@ -24,7 +24,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     lifecycleCounts(shop),
     writeBackStatus(shop),
     getEditableSettings(shop),
-    db.shop.findUnique({ where: { shop }, select: { modelState: true } }),
+    getShop(shop),
     lifecycleGroupDefinitions(ctx),
   ]);
   const model = readModelState(shopRow?.modelState);

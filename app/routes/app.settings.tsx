@@ -1,4 +1,6 @@
 import { useCallback, useEffect, useState } from "react";
+import { getShop } from "../models/shop.server";
+import { recentSyncRuns } from "../models/sync-runs.server";
 import { z } from "zod";
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
@@ -22,7 +24,6 @@ import {
   Text,
   TextField,
 } from "@shopify/polaris";
-import db from "../db.server";
 import { translate, translatePlural } from "../i18n";
 import { fieldErrors } from "../i18n/form-errors";
 import { shopDay, utcOffset } from "../formatting";
@@ -30,9 +31,9 @@ import { consentFormSchema, getEditableSettings, lifecycleToForm, lifespanFormSc
 import { readModelState } from "../models/model-state-views.server";
 import { importBirthdays, MAX_IMPORT_BYTES } from "../models/birthday-import.server";
 import { deleteShopData } from "../models/shop-data.server";
-import { pageContext, pageMessages } from "../components/page.server";
-import { loadSyncStatus, runBackfillAction } from "../components/sync-status.server";
-import { formValues, saveLifecycleForm, type FormActionData } from "../components/lifecycle-settings.server";
+import { pageContext, pageMessages } from "../services/page-context.server";
+import { loadSyncStatus, runBackfillAction } from "../services/sync-status.server";
+import { formValues, saveLifecycleForm, type FormActionData } from "../services/lifecycle-settings.server";
 import { I18nProvider, useAppPath, useI18n } from "../components/I18n";
 import { SyncStatusCard } from "../components/SyncStatusCard";
 import { LifecycleSettingsForm, type LifecycleFormValues } from "../components/LifecycleSettingsForm";
@@ -45,8 +46,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const [settings, sync, runs, shopRow] = await Promise.all([
     getEditableSettings(shop),
     loadSyncStatus(shop, f),
-    db.syncRun.findMany({ where: { shop }, orderBy: { startedAt: "desc" }, take: RECENT_RUNS }),
-    db.shop.findUnique({ where: { shop }, select: { modelState: true } }),
+    recentSyncRuns(shop, RECENT_RUNS),
+    getShop(shop),
   ]);
   const lifespan = readModelState(shopRow?.modelState).historic?.lifespan ?? null;
   const now = new Date();

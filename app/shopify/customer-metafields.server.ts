@@ -3,8 +3,6 @@
  * merchant's Flow / Shopify Email templates and the storefront) and birthdays collected by Kinship,
  * written back to Shopify's standard `facts.birth_date`.
  */
-import db from "../db.server";
-import { isLocalDate } from "../retention/rewards";
 import { ShopifyUserErrors, type AdminClient } from "./admin-client.server";
 import {
   METAFIELDS_SET,
@@ -74,35 +72,11 @@ export async function enableBirthdayDefinition(client: AdminClient): Promise<{ e
   return { enabled: true, created: payload.createdDefinition !== null };
 }
 
-export class InvalidBirthdayError extends Error {
-  constructor(value: string) {
-    super(`Not a birthday: ${value} (expected a past date as YYYY-MM-DD)`);
-    this.name = "InvalidBirthdayError";
-  }
-}
-
-/**
- * Writes a birthday Kinship collected (survey, CSV) to the customer's `facts.birth_date` and keeps
- * the local copy in step, so the next issuance run sees it without waiting for a sync.
- */
-export async function saveCustomerBirthday(
-  shop: string,
-  customerId: string,
-  birthDate: string,
-  client: AdminClient,
-  now: Date = new Date(),
-): Promise<{ birthDate: string }> {
-  if (client.shop !== shop) throw new Error(`Admin client is for ${client.shop}, not ${shop}`);
-  const value = birthDate.trim();
-  // Shopify's `date` type needs a full date; a birthday can't be in the future or implausibly old.
-  if (!isLocalDate(value) || value > now.toISOString().slice(0, 10) || value < "1900-01-01") {
-    throw new InvalidBirthdayError(birthDate);
-  }
+/** Writes a birthday (YYYY-MM-DD) to the customer's standard `facts.birth_date` metafield. */
+export async function setBirthdayMetafield(client: AdminClient, customerId: string, birthDate: string) {
   await client.mutate<MetafieldsSetResult>(
     METAFIELDS_SET,
-    { metafields: [{ ownerId: customerId, namespace: "facts", key: "birth_date", type: "date", value }] },
+    { metafields: [{ ownerId: customerId, namespace: "facts", key: "birth_date", type: "date", value: birthDate }] },
     "metafieldsSet",
   );
-  await db.customer.updateMany({ where: { shop, shopifyId: customerId }, data: { birthday: value } });
-  return { birthDate: value };
 }

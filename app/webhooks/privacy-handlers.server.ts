@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { hasOfflineSession, markUninstalled } from "../models/shop.server";
 import { heldForRedaction, recordDataRequest, redactCustomer, redactShop } from "../models/privacy.server";
-import { checkShopToken } from "../shopify/installation.server";
+import { checkShopToken } from "../jobs/installation.server";
 import type { Confirmation, WebhookDelivery } from "./delivery";
 
 /**

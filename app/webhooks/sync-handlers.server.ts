@@ -10,7 +10,7 @@ import { deleteOrder, storedOrderCustomer, upsertOrders } from "../models/orders
 import { shopHasModel } from "../models/shop.server";
 import type { RawSql } from "../models/sql.server";
 import { findSyncRunByBulkOperation } from "../models/sync-runs.server";
-import { adminClientForShop } from "../shopify/admin-for-shop.server";
+import { adminClientForShop } from "../jobs/admin-for-shop.server";
 import { completeBackfill } from "../jobs/backfill.server";
 import { afterBackfill } from "../jobs/after-backfill.server";
 import { rescoreCustomers } from "../jobs/recompute.server";

@@ -1,7 +1,7 @@
 import { BlockStack, Card, Text } from "@shopify/polaris";
 import { KinshipBarChart, KinshipLineChart } from "../charts/Charts";
 import { useI18n } from "../I18n";
-import type { TrendPointView } from "./types";
+import type { TrendPointView } from "../../services/feedback-views";
 
 const CHART_HEIGHT = 260;
 

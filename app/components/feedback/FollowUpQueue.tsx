@@ -1,6 +1,6 @@
 import { Badge, BlockStack, Box, Card, IndexTable, InlineStack, Link, Pagination, Select, Text } from "@shopify/polaris";
 import { useI18n } from "../I18n";
-import type { QueueRowView } from "./types";
+import type { QueueRowView } from "../../services/feedback-views";
 
 export interface FollowUpQueueProps {
   /** Who is in the queue and the response target, filled in by the page. */

@@ -1,5 +1,5 @@
 import { BlockStack, Card, Text } from "@shopify/polaris";
-import type { MetricView } from "./types";
+import type { MetricView } from "../../services/feedback-views";
 
 export function MetricCard({ metric }: { metric: MetricView }) {
   return (

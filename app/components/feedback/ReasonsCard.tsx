@@ -1,6 +1,6 @@
 import { BlockStack, Card, InlineStack, ProgressBar, Text } from "@shopify/polaris";
 import { useI18n } from "../I18n";
-import type { ReasonView } from "./types";
+import type { ReasonView } from "../../services/feedback-views";
 
 export function ReasonsCard({ reasons }: { reasons: ReasonView[] }) {
   const { t } = useI18n();

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import db from "../../../app/db.server";
-import { feedbackOverview, feedbackSettings, parseOverviewParams } from "../../../app/components/feedback/overview.server";
-import { feedbackItemView } from "../../../app/components/feedback/detail.server";
+import { feedbackOverview, feedbackSettings, parseOverviewParams } from "../../../app/services/feedback-overview.server";
+import { feedbackItemView } from "../../../app/services/feedback-detail.server";
 import { createFeedbackItemAction } from "../../../app/routes/app.feedback.$id";
 import { decodeReasons, encodeReasons, MAX_NOTE_LENGTH } from "../../../app/models/feedback.server";
 import { resetDatabase } from "../../support/fixtures";

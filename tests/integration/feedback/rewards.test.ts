@@ -11,7 +11,7 @@ import { runIssuance } from "../../../app/jobs/issuance.server";
 import { createFeedbackAction } from "../../../app/routes/api.feedback";
 import { createFeedbackItemAction } from "../../../app/routes/app.feedback.$id";
 import { compensationKey, issueCompensation, type RewardDeps } from "../../../app/jobs/feedback-rewards.server";
-import { feedbackItemView } from "../../../app/components/feedback/detail.server";
+import { feedbackItemView } from "../../../app/services/feedback-detail.server";
 import { createAdminClient, type AdminClient } from "../../../app/shopify/admin-client.server";
 import type { Emulator } from "../../emulator/server";
 import type { DiscountRecord } from "../../emulator/store/discounts";

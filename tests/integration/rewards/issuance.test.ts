@@ -7,7 +7,8 @@ import { recordRedemptions, ruleResults } from "../../../app/models/reward-resul
 import { tierStateOf } from "../../../app/models/tier-states.server";
 import { flowPayloadProblems, FLOW_TRIGGER_HANDLE, localDateAt } from "../../../app/retention/rewards";
 import type { AdminClient } from "../../../app/shopify/admin-client.server";
-import { enableBirthdayDefinition, saveCustomerBirthday } from "../../../app/shopify/customer-metafields.server";
+import { saveCustomerBirthday } from "../../../app/jobs/birthdays.server";
+import { enableBirthdayDefinition } from "../../../app/shopify/customer-metafields.server";
 import { fakeClock } from "../../emulator/clock";
 import type { Emulator } from "../../emulator/server";
 import type { DiscountRecord } from "../../emulator/store/discounts";

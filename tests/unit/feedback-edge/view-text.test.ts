@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { excerpt, firstResponseBadge, orderLabel, type Translate } from "../../../app/components/feedback/view-text";
+import { excerpt, firstResponseBadge, orderLabel, type Translate } from "../../../app/i18n/feedback-text";
 import { formatDuration } from "../../../app/formatting";
 
 // Echoes the key and values, so the tests see which message and numbers were chosen.

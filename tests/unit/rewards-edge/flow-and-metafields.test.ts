@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildFlowPayload, type Decision } from "../../../app/retention/rewards";
-import {
-  enableBirthdayDefinition,
-  InvalidBirthdayError,
-  rewardMetafieldInputs,
-  saveCustomerBirthday,
-  writeRewardMetafields,
-} from "../../../app/shopify/customer-metafields.server";
+import { InvalidBirthdayError, saveCustomerBirthday } from "../../../app/jobs/birthdays.server";
+import { enableBirthdayDefinition, rewardMetafieldInputs, writeRewardMetafields } from "../../../app/shopify/customer-metafields.server";
 import { fireRewardTrigger, FlowPayloadError } from "../../../app/shopify/flow.server";
 import { fakeAdmin } from "./fake-admin";
 

@@ -1,8 +1,8 @@
 import { HttpResponseError } from "@shopify/shopify-api";
 import { SessionNotFoundError } from "@shopify/shopify-app-remix/server";
-import { AdminApiError } from "./admin-errors";
+import { AdminApiError } from "../shopify/admin-errors";
 import { adminClientForShop } from "./admin-for-shop.server";
-import { SHOP_INFO_QUERY } from "./queries/shop";
+import { SHOP_INFO_QUERY } from "../shopify/queries/shop";
 
 export type TokenCheck = "accepted" | "rejected" | "no-token";
 

@@ -2,9 +2,9 @@
  * Text for the Feedback pages, built by the loaders (on the server, so the browser renders exactly
  * what it was sent). Pure: the translator and the duration formatter (app/formatting) are passed in.
  */
-import type { MessageKey } from "../../i18n";
-import type { FirstResponseCheck } from "../../retention/feedback/follow-up";
-import type { Reward } from "../../retention/rewards";
+import type { MessageKey } from ".";
+import type { FirstResponseCheck } from "../retention/feedback/follow-up";
+import type { Reward } from "../retention/rewards";
 
 export type Translate = (key: MessageKey, values?: Record<string, string | number>) => string;
 

@@ -1,9 +1,30 @@
 import { syncView, type SyncView } from "../models/dashboard-views.server";
 import { startBackfill } from "../jobs/backfill.server";
-import { adminClientForShop } from "../shopify/admin-for-shop.server";
+import { adminClientForShop } from "../jobs/admin-for-shop.server";
 import { translate, type Locale } from "../i18n";
 import type { ShopFormatter } from "../formatting";
-import type { BackfillActionData, SyncStatusProps } from "./SyncStatusCard";
+
+/** The latest backfill as the page shows it (formatted on the server). */
+export interface SyncStatusProps {
+  status: string;
+  active: boolean;
+  /** 0–100, or null while Shopify has not said how many rows are coming. */
+  percent: number | null;
+  processed: string;
+  expected: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  customers: string;
+  orders: string;
+  error: string | null;
+  nextRetryAt: string | null;
+}
+
+export interface BackfillActionData {
+  intent: "backfill";
+  ok: boolean;
+  message: string;
+}
 
 export function syncStatusProps(sync: SyncView | null, format: ShopFormatter): SyncStatusProps | null {
   if (!sync) return null;

@@ -1,5 +1,5 @@
 import { unauthenticated } from "../shopify.server";
-import { createAdminClient, type AdminClient, type AdminClientOptions } from "./admin-client.server";
+import { createAdminClient, type AdminClient, type AdminClientOptions } from "../shopify/admin-client.server";
 
 /**
  * An Admin API client for background work (sync, scheduler) from the shop's offline session.

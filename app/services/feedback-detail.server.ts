@@ -2,16 +2,16 @@
  * One follow-up item for the detail page: the answer, the customer's orders and value, the
  * compensation (issued or to pick), the note, and where the item stands against the target.
  */
-import { getFeedbackDetail } from "../../models/feedback.server";
-import { getShop } from "../../models/shop.server";
-import { listRules } from "../../models/rules.server";
-import { firstResponseCheck, isRecovered } from "../../retention/feedback/follow-up";
-import { rewardKind, type Rule } from "../../retention/rewards";
-import type { CompensationRule } from "../../jobs/feedback-rewards.server";
-import type { Locale, MessageKey } from "../../i18n";
-import { formatCalendarDate, shopFormatter } from "../../formatting";
-import { describeRewardText, firstResponseBadge, orderLabel } from "./view-text";
-import { feedbackSettings, translator } from "./overview.server";
+import { getFeedbackDetail } from "../models/feedback.server";
+import { getShop } from "../models/shop.server";
+import { listRules } from "../models/rules.server";
+import { firstResponseCheck, isRecovered } from "../retention/feedback/follow-up";
+import { rewardKind, type Rule } from "../retention/rewards";
+import type { CompensationRule } from "../jobs/feedback-rewards.server";
+import type { Locale, MessageKey } from "../i18n";
+import { formatCalendarDate, shopFormatter } from "../formatting";
+import { describeRewardText, firstResponseBadge, orderLabel } from "../i18n/feedback-text";
+import { feedbackSettings, translator } from "./feedback-overview.server";
 
 /** Rules whose single reward can be sent as compensation (tier programs have one reward per tier). */
 export function compensationRules(rules: readonly Rule[]): CompensationRule[] {

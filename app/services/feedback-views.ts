@@ -1,5 +1,5 @@
 /** What the Feedback pages' loaders send to the browser: numbers for charts, text already formatted. */
-import type { StatusBadge } from "./view-text";
+import type { StatusBadge } from "../i18n/feedback-text";
 
 export interface MetricView {
   label: string;

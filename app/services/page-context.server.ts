@@ -3,7 +3,6 @@
  * in the shop's currency and time zone.
  */
 import { authenticate } from "../shopify.server";
-import db from "../db.server";
 import { messagesFor, resolveLocale, type Locale } from "../i18n";
 import { shopFormatter, type ShopFormatter } from "../formatting";
 import { lifecycleDefinitions } from "../i18n/lifecycle-definitions";
@@ -26,7 +25,7 @@ export async function pageContext(request: Request): Promise<PageContext> {
   const { session } = await authenticate.admin(request);
   const url = new URL(request.url);
   const locale = resolveLocale(url.searchParams.get("locale"));
-  const shopRow = await db.shop.findUnique({ where: { shop: session.shop }, select: { name: true, currencyCode: true, ianaTimezone: true } });
+  const shopRow = await getShop(session.shop);
   const currency = shopRow?.currencyCode ?? "USD";
   const timeZone = shopRow?.ianaTimezone ?? "UTC";
   return {

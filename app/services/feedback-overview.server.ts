@@ -2,15 +2,15 @@
  * The Feedback page's data: statistics from the pure core over the shop's rows, formatted for the
  * admin user's locale and the shop's currency and time zone.
  */
-import { getShop } from "../../models/shop.server";
+import { getShop } from "../models/shop.server";
 import {
   listFeedbackBetween,
   listFollowUpItems,
   listRecoveryInputs,
   listResponseTimes,
   MAX_QUEUE_ITEMS,
-} from "../../models/feedback.server";
-import { reasonCounts, npsTrend, scoreDistribution, summarizeScores, type TrendPeriod } from "../../retention/feedback/nps";
+} from "../models/feedback.server";
+import { reasonCounts, npsTrend, scoreDistribution, summarizeScores, type TrendPeriod } from "../retention/feedback/nps";
 import {
   buildFollowUpQueue,
   DEFAULT_FIRST_RESPONSE_TARGET_MS,
@@ -18,13 +18,13 @@ import {
   HOUR_MS,
   recoveryStats,
   type QueueOrder,
-} from "../../retention/feedback/follow-up";
-import { DEFAULT_LOW_SCORE_THRESHOLD } from "../../retention/feedback/reasons";
-import { localDateAt } from "../../retention/rewards";
-import { translate, type Locale, type MessageKey } from "../../i18n";
-import { formatCalendarDate, shopFormatter } from "../../formatting";
-import { excerpt, firstResponseBadge, type Translate } from "./view-text";
-import type { MetricView, QueueRowView, ReasonView, TrendPointView } from "./types";
+} from "../retention/feedback/follow-up";
+import { DEFAULT_LOW_SCORE_THRESHOLD } from "../retention/feedback/reasons";
+import { localDateAt } from "../retention/rewards";
+import { translate, type Locale, type MessageKey } from "../i18n";
+import { formatCalendarDate, shopFormatter } from "../formatting";
+import { excerpt, firstResponseBadge, type Translate } from "../i18n/feedback-text";
+import type { MetricView, QueueRowView, ReasonView, TrendPointView } from "./feedback-views";
 
 export const RANGES = [30, 90, 365] as const;
 export type RangeDays = (typeof RANGES)[number];
