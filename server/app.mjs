@@ -9,7 +9,7 @@ import { crossSiteRefusal, refusalPage, requestLogLine } from "./guards.mjs";
 
 const require = createRequire(import.meta.url);
 const LOCALES = ["en", "uk", "ru", "hr"];
-const catalogs = Object.fromEntries(LOCALES.map((locale) => [locale, require(`../app/i18n/admin/${locale}.json`)]));
+const catalogs = Object.fromEntries(LOCALES.map((locale) => [locale, require(`../app/i18n/catalogs/shared/${locale}.json`)]));
 
 function localeOf(url) {
   const requested = (new URL(url, "http://request.invalid").searchParams.get("locale") ?? "").toLowerCase().split(/[-_]/)[0];
