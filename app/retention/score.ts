@@ -115,6 +115,15 @@ function modelStatus(model: ShopModel): ModelStatus {
   };
 }
 
+/**
+ * The small-shop message's numbers. `repeatBuyersNeeded` is already the shortfall (minimum − have), so the
+ * minimum is have + shortfall; subtracting again gave "needs 30, has 20, 10 more to go" for a minimum of 50.
+ */
+export function repeatBuyerProgress(status: { repeatBuyers: number; repeatBuyersNeeded: number }): { have: number; needed: number; more: number } {
+  const more = Math.max(0, status.repeatBuyersNeeded);
+  return { have: status.repeatBuyers, needed: status.repeatBuyers + more, more };
+}
+
 type Prediction = DiscountedPurchases & { nextYear: number };
 
 export function scoreShop(input: ScoreShopInput): ShopScore {

@@ -13,6 +13,7 @@ import { SyncStatusCard } from "../components/SyncStatusCard";
 import { KinshipBarChart, KinshipDonutChart, KinshipLineChart } from "../components/charts/Charts";
 import { chartStylesLink } from "../components/charts/styles";
 import { MetricTile } from "../components/MetricTile";
+import { repeatBuyerProgress } from "../retention/score";
 import { EMPTY_STATE_IMAGE, LIFECYCLE_COLORS } from "../components/lifecycle";
 
 export const links = () => [chartStylesLink];
@@ -69,11 +70,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       status: model.model?.status ?? null,
       insufficient:
         model.model?.status === "insufficient"
-          ? {
-              repeatBuyers: model.model.repeatBuyers,
-              needed: model.model.repeatBuyersNeeded,
-              more: Math.max(0, model.model.repeatBuyersNeeded - model.model.repeatBuyers),
-            }
+          ? repeatBuyerProgress(model.model)
           : null,
       predicted: predicted ? { value: f.money(predicted.value), method: predicted.method } : null,
       accuracy:
@@ -222,7 +219,7 @@ function InsightsCard({ data }: { data: Data }) {
           <Box background="bg-surface-secondary" padding="300" borderRadius="200">
             <Text as="p">
               {tp("insights.insufficient", model.insufficient.more, {
-                have: model.insufficient.repeatBuyers,
+                have: model.insufficient.have,
                 needed: model.insufficient.needed,
               })}
             </Text>

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { syntheticSummaries } from "../../../app/retention/clv/synthetic";
 import type { CustomerSummary } from "../../../app/retention/clv/summary";
 import { mulberry32 } from "../../../app/retention/random";
-import { fitShopModel, scoreShop } from "../../../app/retention/score";
+import { fitShopModel, repeatBuyerProgress, scoreShop } from "../../../app/retention/score";
 import { RFM_SEGMENTS } from "../../../app/retention/segments/rfm";
 
 const oneTimer = (id: number, T: number, spend = 40): CustomerSummary => ({
@@ -119,5 +119,23 @@ describe("scoreShop with a fitted model", () => {
     expect(c.spendSource).toBe("own-average");
     expect(c.expectedSpend).toBeCloseTo(customers[5].totalSpend / customers[5].orderCount, 10);
     expect(noSpend.model.status === "fitted" && noSpend.model.spendModelNote).toContain("own average order value");
+  });
+});
+
+describe("small-shop message numbers", () => {
+  it("reports the minimum, what the shop has and the shortfall without subtracting twice", () => {
+    const customers: CustomerSummary[] = Array.from({ length: 40 }, (_, i) => ({
+      customerId: String(i),
+      frequency: i < 20 ? 2 : 0,
+      recency: i < 20 ? 30 : 0,
+      T: 100,
+      monetaryValue: i < 20 ? 10 : 0,
+      orderCount: i < 20 ? 3 : 1,
+      totalSpend: 30,
+    }));
+    const { bgnbd } = fitShopModel(customers, { minRepeatBuyers: 50 });
+    if (bgnbd.status !== "insufficient") throw new Error("expected an insufficient fit");
+    expect(repeatBuyerProgress(bgnbd)).toEqual({ have: 20, needed: 50, more: 30 });
+    expect(repeatBuyerProgress({ repeatBuyers: 25, repeatBuyersNeeded: 25 })).toEqual({ have: 25, needed: 50, more: 25 });
   });
 });
