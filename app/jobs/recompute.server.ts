@@ -166,7 +166,14 @@ async function scoringInputs(shop: string, now: Date, customerShopifyIds?: strin
     asOf,
     transactions,
     settings: parseSettings(shopRow.settings),
-    summaries: summarizeTransactions(transactions, { asOf, unit: "days" }),
+    summaries: summarizeTransactions(transactions, {
+      asOf,
+      unit: "days",
+      // An order's net total of 0 means it was fully refunded: not a purchase (and not a repeat purchase).
+      zeroDays: "never",
+      // The robust cap needs the whole shop's days; a single-customer re-score keeps the recorded values.
+      spendCap: customerShopifyIds ? undefined : "robust",
+    }),
   };
 }
 

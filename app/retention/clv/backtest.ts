@@ -13,6 +13,8 @@ export interface BacktestOptions extends BgNbdFitOptions {
   /** Last holdout day (inclusive); the holdout starts the day after calibrationEnd. */
   holdoutEnd: string;
   unit: TimeUnit;
+  /** Calibration summaries already built (e.g. with a spend cap); built from `transactions` otherwise. */
+  summaries?: CustomerSummary[];
 }
 
 export interface BacktestCustomer {
@@ -60,7 +62,7 @@ export function backtest(transactions: Iterable<Transaction>, options: BacktestO
   if (!(holdoutEnd > calibrationEnd)) {
     throw new RangeError(`holdout end ${options.holdoutEnd} must be after calibration end ${options.calibrationEnd}`);
   }
-  const summaries = summarizeTransactions(transactions, { asOf: options.calibrationEnd, unit: options.unit });
+  const summaries = options.summaries ?? summarizeTransactions(transactions, { asOf: options.calibrationEnd, unit: options.unit });
   const fit = fitBgNbd(summaries, options);
   if (fit.status === "insufficient") return { status: "insufficient", fit, summaries };
 
