@@ -69,9 +69,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       asOf: model.asOf ? f.calendarDate(model.asOf) : null,
       status: model.model?.status ?? null,
       insufficient:
-        model.model?.status === "insufficient"
+        model.model?.status === "insufficient" && (model.model.cause ?? "few-repeat-buyers") === "few-repeat-buyers"
           ? repeatBuyerProgress(model.model)
           : null,
+      unreliableFit: model.model?.status === "insufficient" ? (model.model.cause === "at-bounds" || model.model.cause === "not-converged" ? model.model.cause : null) : null,
       predicted: predicted ? { value: f.money(predicted.value), method: predicted.method } : null,
       accuracy:
         backtest?.status === "fitted"
@@ -223,6 +224,11 @@ function InsightsCard({ data }: { data: Data }) {
                 needed: model.insufficient.needed,
               })}
             </Text>
+          </Box>
+        ) : null}
+        {model.unreliableFit ? (
+          <Box background="bg-surface-secondary" padding="300" borderRadius="200">
+            <Text as="p">{t(model.unreliableFit === "at-bounds" ? "insights.fitAtBounds" : "insights.fitNotConverged")}</Text>
           </Box>
         ) : null}
         {!model.scored ? (

@@ -139,3 +139,23 @@ describe("small-shop message numbers", () => {
     expect(repeatBuyerProgress({ repeatBuyers: 25, repeatBuyersNeeded: 25 })).toEqual({ have: 25, needed: 50, more: 25 });
   });
 });
+
+describe("degenerate fits are not used", () => {
+  it("falls back to historic CLV, with the cause, when the fit ends at its search limits", () => {
+    // A subscription-like shop: everyone buys every 30 days and nobody leaves — BG/NBD runs to its limits.
+    const customers: CustomerSummary[] = Array.from({ length: 300 }, (_, i) => {
+      const T = 200 + (i % 100);
+      const frequency = Math.floor(T / 30);
+      return { customerId: String(i), frequency, recency: frequency * 30, T, monetaryValue: 20, orderCount: frequency + 1, totalSpend: 20 * (frequency + 1) };
+    });
+    const model = fitShopModel(customers);
+    if (model.bgnbd.status !== "fitted") throw new Error("expected a fit");
+    expect(model.bgnbd.parametersAtLimit.length + (model.bgnbd.converged ? 0 : 1)).toBeGreaterThan(0);
+    const score = scoreShop({ customers, asOf: "2024-06-30", model });
+    expect(score.model.status).toBe("insufficient");
+    if (score.model.status !== "insufficient") return;
+    expect(["at-bounds", "not-converged"]).toContain(score.model.cause);
+    expect(score.model.reason).toMatch(/historic CLV/);
+    expect(score.insights.predictedRevenue12Months?.method).toBe("historic");
+  });
+});
