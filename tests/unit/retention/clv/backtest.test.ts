@@ -116,3 +116,19 @@ describe.runIf(HAS_CDNOW)("backtest on CDNOW (calibration to 1997-09-30, holdout
     );
   });
 });
+
+describe("backtest with the app's amount rule", () => {
+  it("does not count a fully refunded order (net 0) in the holdout as a purchase", () => {
+    const log = Array.from({ length: 60 }, (_, i) => [
+      { customerId: `c${i}`, date: "2024-01-02", amount: 30 },
+      { customerId: `c${i}`, date: `2024-02-${String(1 + (i % 20)).padStart(2, "0")}`, amount: 25 },
+      { customerId: `c${i}`, date: "2024-04-10", amount: i % 2 === 0 ? 0 : 40 },
+    ]).flat();
+    const window = { calibrationEnd: "2024-03-31", holdoutEnd: "2024-05-31", unit: "days" as const, minRepeatBuyers: 10 };
+    const app = backtest(log, { ...window, zeroDays: "never" });
+    const free = backtest(log, window);
+    if (app.status !== "fitted" || free.status !== "fitted") throw new Error("expected fits");
+    expect(app.holdoutActual).toBe(30);
+    expect(free.holdoutActual).toBe(60);
+  });
+});
