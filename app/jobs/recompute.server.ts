@@ -166,7 +166,14 @@ async function scoringInputs(shop: string, now: Date, customerShopifyIds?: strin
     asOf,
     transactions,
     settings: parseSettings(shopRow.settings),
-    summaries: summarizeTransactions(transactions, { asOf, unit: "days" }),
+    summaries: summarizeTransactions(transactions, {
+      asOf,
+      unit: "days",
+      // An order's net total of 0 means it was fully refunded: not a purchase (and not a repeat purchase).
+      zeroDays: "never",
+      // The robust cap needs the whole shop's days; a single-customer re-score keeps the recorded values.
+      spendCap: customerShopifyIds ? undefined : "robust",
+    }),
   };
 }
 
@@ -178,7 +185,7 @@ export async function recomputeShop(shop: string, now = new Date()) {
   const { asOf, transactions, summaries, settings } = await scoringInputs(shop, now);
   // The backtest first: its working data is gone before scoring builds a result per customer.
   const window = transactions.firstDay ? backtestWindow(transactions.firstDay, asOf) : null;
-  const backtestSummary = window ? summarizeBacktest(backtest(transactions, { ...window, unit: "days" }), window) : null;
+  const backtestSummary = window ? summarizeBacktest(backtest(transactions, { ...window, unit: "days", zeroDays: "never" }), window) : null;
   const result = scoreShop({ customers: summaries, asOf, settings });
 
   // Read before the first write; rows are built and written one batch at a time.

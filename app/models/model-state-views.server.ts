@@ -22,6 +22,7 @@ const insufficientModel = z.object({
   reason: z.string(),
   repeatBuyers: finite,
   repeatBuyersNeeded: finite,
+  cause: z.enum(["few-repeat-buyers", "not-converged", "at-bounds"]).optional(),
 });
 
 const modelSchema = z.discriminatedUnion("status", [fittedModel, insufficientModel]);

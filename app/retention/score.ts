@@ -53,9 +53,16 @@ export type ModelStatus =
       reason: string;
       repeatBuyers: number;
       repeatBuyersNeeded: number;
+      /**
+       * Why: too few repeat buyers, or a fit that is not trustworthy — the optimizer did not converge, or
+       * parameters ended at the search limits (e.g. r = 22,026 on a subscription-like shop). Absent in older states.
+       */
+      cause?: ModelFallbackCause;
       /** Predictions fall back to historic CLV and RFM, whose uncertainty is wider and not quantified. */
       fallback: "historic";
     };
+
+export type ModelFallbackCause = "few-repeat-buyers" | "not-converged" | "at-bounds";
 
 export interface CustomerScore extends Omit<CustomerValue, "prediction"> {
   customerId: string;
@@ -97,6 +104,22 @@ function modelStatus(model: ShopModel): ModelStatus {
       reason: `${bgnbd.reason} Until then Kinship shows historic CLV and RFM, which are rougher guides.`,
       repeatBuyers: bgnbd.repeatBuyers,
       repeatBuyersNeeded: bgnbd.repeatBuyersNeeded,
+      cause: "few-repeat-buyers",
+      fallback: "historic",
+    };
+  }
+  // A degenerate fit scores customers with numbers the data do not support; historic CLV is the honest answer.
+  if (!bgnbd.converged || bgnbd.parametersAtLimit.length > 0) {
+    const atBounds = bgnbd.parametersAtLimit.length > 0;
+    return {
+      status: "insufficient",
+      reason: atBounds
+        ? `The purchase model's fit ended at the limits of its search (${bgnbd.parametersAtLimit.join(", ")}): this shop's ` +
+          "history does not pin down how often customers return and when they stop. Kinship shows historic CLV and RFM instead."
+        : "The purchase model's fit did not converge. Kinship shows historic CLV and RFM instead.",
+      repeatBuyers: bgnbd.repeatBuyers,
+      repeatBuyersNeeded: 0,
+      cause: atBounds ? "at-bounds" : "not-converged",
       fallback: "historic",
     };
   }
@@ -115,6 +138,15 @@ function modelStatus(model: ShopModel): ModelStatus {
   };
 }
 
+/**
+ * The small-shop message's numbers. `repeatBuyersNeeded` is already the shortfall (minimum − have), so the
+ * minimum is have + shortfall; subtracting again gave "needs 30, has 20, 10 more to go" for a minimum of 50.
+ */
+export function repeatBuyerProgress(status: { repeatBuyers: number; repeatBuyersNeeded: number }): { have: number; needed: number; more: number } {
+  const more = Math.max(0, status.repeatBuyersNeeded);
+  return { have: status.repeatBuyers, needed: status.repeatBuyers + more, more };
+}
+
 type Prediction = DiscountedPurchases & { nextYear: number };
 
 export function scoreShop(input: ScoreShopInput): ShopScore {
@@ -127,7 +159,7 @@ export function scoreShop(input: ScoreShopInput): ShopScore {
   const customers = input.customers;
   const model = input.model ?? fitShopModel(customers, settings);
   const status = modelStatus(model);
-  const bgnbd = model.bgnbd.status === "fitted" ? model.bgnbd : null;
+  const bgnbd = status.status === "fitted" && model.bgnbd.status === "fitted" ? model.bgnbd : null;
   const spendParams = status.status === "fitted" ? status.gammaGamma : null;
 
   const historic = shopHistoricClv(customers, { unitDays: 1, lifespanYears: settings.lifespanYears });

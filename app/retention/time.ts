@@ -13,7 +13,8 @@ export function daysPerUnit(unit: TimeUnit): number {
   return unit === "weeks" ? DAYS_PER_WEEK : 1;
 }
 
-const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})(?:$|T)/;
+// A time after the date (ISO "T" or a space, as in "YYYY-MM-DD HH:MM:SS") is ignored: the date is the local day.
+const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})(?:$|[T ])/;
 const COMPACT_DAY = /^(\d{4})(\d{2})(\d{2})$/;
 
 /**

@@ -13,6 +13,7 @@ import { SyncStatusCard } from "../components/SyncStatusCard";
 import { KinshipBarChart, KinshipDonutChart, KinshipLineChart } from "../components/charts/Charts";
 import { chartStylesLink } from "../components/charts/styles";
 import { MetricTile } from "../components/MetricTile";
+import { repeatBuyerProgress } from "../retention/score";
 import { EMPTY_STATE_IMAGE, LIFECYCLE_COLORS, type LifecycleKey } from "../components/lifecycle";
 
 export const links = () => [chartStylesLink];
@@ -68,13 +69,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       asOf: model.asOf ? f.calendarDate(model.asOf) : null,
       status: model.model?.status ?? null,
       insufficient:
-        model.model?.status === "insufficient"
-          ? {
-              repeatBuyers: model.model.repeatBuyers,
-              needed: model.model.repeatBuyersNeeded,
-              more: Math.max(0, model.model.repeatBuyersNeeded - model.model.repeatBuyers),
-            }
+        model.model?.status === "insufficient" && (model.model.cause ?? "few-repeat-buyers") === "few-repeat-buyers"
+          ? repeatBuyerProgress(model.model)
           : null,
+      unreliableFit: model.model?.status === "insufficient" ? (model.model.cause === "at-bounds" || model.model.cause === "not-converged" ? model.model.cause : null) : null,
       predicted: predicted ? { value: f.money(predicted.value), method: predicted.method } : null,
       accuracy:
         backtest?.status === "fitted"
@@ -224,10 +222,15 @@ function InsightsCard({ data }: { data: Data }) {
           <Box background="bg-surface-secondary" padding="300" borderRadius="200">
             <Text as="p">
               {tp("insights.insufficient", model.insufficient.more, {
-                have: model.insufficient.repeatBuyers,
+                have: model.insufficient.have,
                 needed: model.insufficient.needed,
               })}
             </Text>
+          </Box>
+        ) : null}
+        {model.unreliableFit ? (
+          <Box background="bg-surface-secondary" padding="300" borderRadius="200">
+            <Text as="p">{t(model.unreliableFit === "at-bounds" ? "insights.fitAtBounds" : "insights.fitNotConverged")}</Text>
           </Box>
         ) : null}
         {!model.scored ? (

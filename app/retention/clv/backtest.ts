@@ -5,7 +5,7 @@
  */
 import { dayNumber, daysPerUnit, type TimeUnit } from "../time";
 import { expectedPurchases, fitBgNbd, type BgNbdFit, type BgNbdFitOptions } from "./bgnbd";
-import { purchaseDaysByCustomer, summarizeTransactions, type CustomerSummary, type Transaction } from "./summary";
+import { purchaseDaysByCustomer, summarizeTransactions, type CustomerSummary, type Transaction, type ZeroDayRule } from "./summary";
 
 export interface BacktestOptions extends BgNbdFitOptions {
   /** Last calibration day (inclusive), "YYYY-MM-DD". */
@@ -13,6 +13,10 @@ export interface BacktestOptions extends BgNbdFitOptions {
   /** Last holdout day (inclusive); the holdout starts the day after calibrationEnd. */
   holdoutEnd: string;
   unit: TimeUnit;
+  /** Calibration summaries already built (e.g. with a spend cap); built from `transactions` otherwise. */
+  summaries?: CustomerSummary[];
+  /** How a day with net 0 counts, in calibration and holdout alike (see summarizeTransactions). */
+  zeroDays?: ZeroDayRule;
 }
 
 export interface BacktestCustomer {
@@ -43,9 +47,9 @@ export type BacktestResult =
   | { status: "insufficient"; fit: Extract<BgNbdFit, { status: "insufficient" }>; summaries: CustomerSummary[] };
 
 /** Repeat purchase days of each customer in (fromDay, toDay]. */
-function purchaseDaysBetween(transactions: Iterable<Transaction>, fromDay: number, toDay: number): Map<string, number> {
+function purchaseDaysBetween(transactions: Iterable<Transaction>, fromDay: number, toDay: number, zeroDays?: ZeroDayRule): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const [customerId, { days }] of purchaseDaysByCustomer(transactions, toDay)) {
+  for (const [customerId, { days }] of purchaseDaysByCustomer(transactions, toDay, undefined, zeroDays)) {
     let n = 0;
     for (const day of days.keys()) if (day > fromDay) n += 1;
     counts.set(customerId, n);
@@ -60,12 +64,12 @@ export function backtest(transactions: Iterable<Transaction>, options: BacktestO
   if (!(holdoutEnd > calibrationEnd)) {
     throw new RangeError(`holdout end ${options.holdoutEnd} must be after calibration end ${options.calibrationEnd}`);
   }
-  const summaries = summarizeTransactions(transactions, { asOf: options.calibrationEnd, unit: options.unit });
+  const summaries = options.summaries ?? summarizeTransactions(transactions, { asOf: options.calibrationEnd, unit: options.unit, zeroDays: options.zeroDays });
   const fit = fitBgNbd(summaries, options);
   if (fit.status === "insufficient") return { status: "insufficient", fit, summaries };
 
   const holdoutLength = (holdoutEnd - calibrationEnd) / daysPerUnit(options.unit);
-  const actualByCustomer = purchaseDaysBetween(transactions, calibrationEnd, holdoutEnd);
+  const actualByCustomer = purchaseDaysBetween(transactions, calibrationEnd, holdoutEnd, options.zeroDays);
   const perCustomer: BacktestCustomer[] = summaries.map((c) => ({
     customerId: c.customerId,
     actual: actualByCustomer.get(c.customerId) ?? 0,

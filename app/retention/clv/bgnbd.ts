@@ -3,7 +3,7 @@
  * rate λ ~ Gamma(r, α); after each repeat purchase they drop out with probability p ~ Beta(a, b).
  * Fitted by maximum likelihood on (x, t_x, T); time unit = the unit of the summaries (no rescaling).
  */
-import { lgamma, scaledHyp2f1 } from "./special";
+import { bgnbdGrowth, lgamma } from "./special";
 import { invertMatrix, minimizeMultiStart, numericalHessian } from "./optimize";
 import type { BgNbdParams } from "./simulate";
 import type { FrequencyRecency } from "./summary";
@@ -295,7 +295,10 @@ function logDeadOdds(params: BgNbdParams, c: FrequencyRecency): number {
   const { r, alpha, a, b } = params;
   const x = c.frequency;
   if (x === 0) return -Infinity;
-  return Math.log(a) - Math.log(b + x - 1) + (r + x) * (Math.log(alpha + c.T) - Math.log(alpha + c.recency));
+  // ln((α+T)/(α+t_x)) as log1p of the gap: exact 0 when the last purchase is today, finite as α → 0.
+  const gap = c.T - c.recency;
+  const logRatio = gap === 0 ? 0 : Math.log1p(gap / (alpha + c.recency));
+  return Math.log(a) - Math.log(b + x - 1) + (r + x) * logRatio;
 }
 
 /** P(alive | x, t_x, T). Always 1 for x = 0: in BG/NBD dropout can only follow a repeat purchase. */
@@ -304,7 +307,8 @@ export function probabilityAlive(params: BgNbdParams, c: FrequencyRecency): numb
   return lo > 0 ? Math.exp(-lo) / (1 + Math.exp(-lo)) : 1 / (1 + Math.exp(lo));
 }
 
-// a = 1 or a + b + x − 1 = 0 make the closed forms 0/0; a nudge of 1e-9 changes results far below their precision.
+// a + b + x − 1 = 0 makes the closed forms 0/0; a nudge of 1e-9 changes results far below their precision
+// (a = 1 is handled exactly by bgnbdGrowth).
 function nudged(value: number): number {
   return Math.abs(value) < 1e-9 ? 1e-9 : value;
 }
@@ -326,7 +330,8 @@ export function expectedPurchases(
   const { r, alpha, a, b } = params;
   const x = c.frequency;
   const cc = nudged(a + b + x - 1);
-  return (cc / nudged(a - 1)) * alive * (1 - scaledHyp2f1(r + x, b + x, cc, t / (alpha + c.T + t)));
+  const span = alpha + c.T + t;
+  return cc * alive * bgnbdGrowth(r + x, b + x, a - 1, t / span, (alpha + c.T) / span);
 }
 
 /** expectedPurchases for several horizons t (e.g. month ends), computing P(alive) once. */
@@ -344,8 +349,7 @@ export function unconditionalExpectedPurchases(params: BgNbdParams, t: number): 
   if (!(t > 0)) return 0;
   const { r, alpha, a, b } = params;
   const cc = nudged(a + b - 1);
-  const z = t / (alpha + t);
-  return (cc / nudged(a - 1)) * (1 - scaledHyp2f1(r, b, cc, z));
+  return cc * bgnbdGrowth(r, b, a - 1, t / (alpha + t), alpha / (alpha + t));
 }
 
 /**

@@ -2,21 +2,32 @@
  * `npm run -s clv -- fit <file.csv> [options]` — fits the app's own CLV models on a file and prints JSON.
  * The only file under app/retention allowed to touch the file system and the process.
  */
-import { readFileSync } from "node:fs";
+import { createReadStream, readFileSync } from "node:fs";
+import { createInterface } from "node:readline";
 import { dayNumber, dayString, type TimeUnit } from "../time";
 import { backtest } from "./backtest";
 import { fitBgNbd, type BgNbdFit } from "./bgnbd";
-import { InputError, parseSummaryCsv, parseTransactionLog, type TransactionFormat } from "./csv-input";
+import { InputError, parseSummaryCsv, TransactionLineParser, type TransactionFormat } from "./csv-input";
 import { fitGammaGamma, type GammaGammaFit } from "./gamma-gamma";
-import { summarizeTransactions } from "./summary";
+import { emptyCleaningReport, summarizeTransactions, type Transaction } from "./summary";
 
 const USAGE = `usage: clv fit <file> [options]
   <file>                    customer summary CSV: header with frequency,recency,T[,monetary_value]
                             (lifetimes/CDNOW names x,t_x,zbar also accepted), any single time unit
-  --transactions            <file> is a transaction log customer_id,date[,amount] instead
-  --format csv|cdnow        transaction log layout (default: detected; cdnow = CDNOW_sample.txt)
-  --calibration-end DATE    last day of the calibration period (default: last date in the log)
-  --holdout-end DATE        last day of the holdout (default: last date in the log); enables the backtest
+  --transactions            <file> is a transaction log instead: CSV with a header naming the customer, date
+                            and amount columns in any order, or customer_id,date[,amount] without one;
+                            dates YYYY-MM-DD, YYYYMMDD or YYYY-MM-DD HH:MM:SS; streamed, any size
+  --format csv|cdnow|cdnow-master
+                            transaction log layout (default: detected; cdnow = CDNOW_sample.txt,
+                            cdnow-master = id, YYYYMMDD, quantity, amount, whitespace separated)
+  --customer-column NAME    CSV header of the customer column (default: customer_id, customer, id, ...)
+  --date-column NAME        CSV header of the date column (default: date, order_date, created_at, ...)
+  --amount-column NAME      CSV header of the amount column (default: amount, value, total, ...)
+  --calibration-end DATE    last day of the calibration period (default: last date in the log not after
+                            today; later rows are reported as future-dated)
+  --holdout-end DATE        last day of the holdout (default: as --calibration-end); enables the backtest
+Amounts: lines of one customer-day are netted; a day with net <= 0 (refund-only, zero) is not a purchase;
+day values above a robust cap are winsorised for the spend model. "rules" in the output says what fired.
   --unit days|weeks         time unit for transaction logs (default days)
   --min-repeat-buyers N     repeat buyers needed before BG/NBD is fitted (default 50)`;
 
@@ -26,6 +37,9 @@ interface Options {
   file: string;
   transactions: boolean;
   format?: TransactionFormat;
+  customerColumn?: string;
+  dateColumn?: string;
+  amountColumn?: string;
   calibrationEnd?: string;
   holdoutEnd?: string;
   unit: TimeUnit;
@@ -46,9 +60,13 @@ function parseArgs(argv: readonly string[]): Options {
     if (arg === "--transactions") options.transactions = true;
     else if (arg === "--format") {
       const v = value();
-      if (v !== "csv" && v !== "cdnow") throw new UsageError(`--format must be csv or cdnow, got "${v}"`);
+      if (v !== "csv" && v !== "cdnow" && v !== "cdnow-master") {
+        throw new UsageError(`--format must be csv, cdnow or cdnow-master, got "${v}"`);
+      }
       options.format = v;
-    } else if (arg === "--calibration-end") options.calibrationEnd = value();
+    } else if (arg === "--customer-column") options.customerColumn = value();
+    else if (arg === "--date-column") options.dateColumn = value();
+    else if (arg === "--amount-column") options.amountColumn = value(); else if (arg === "--calibration-end") options.calibrationEnd = value();
     else if (arg === "--holdout-end") options.holdoutEnd = value();
     else if (arg === "--unit") {
       const v = value();
@@ -63,8 +81,9 @@ function parseArgs(argv: readonly string[]): Options {
     else throw new UsageError(`unexpected argument "${arg}"`);
   }
   if (options.file === undefined) throw new UsageError("missing <file>");
-  if (!options.transactions && (options.calibrationEnd || options.holdoutEnd || options.format)) {
-    throw new UsageError("--calibration-end, --holdout-end and --format need --transactions");
+  const logOnly = [options.calibrationEnd, options.holdoutEnd, options.format, options.customerColumn, options.dateColumn, options.amountColumn];
+  if (!options.transactions && logOnly.some((v) => v !== undefined)) {
+    throw new UsageError("--calibration-end, --holdout-end, --format and the --*-column options need --transactions");
   }
   for (const date of [options.calibrationEnd, options.holdoutEnd]) {
     if (date !== undefined) {
@@ -97,11 +116,10 @@ function modelStatus(bgnbd: BgNbdFit, gg: GammaGammaFit | null) {
   };
 }
 
-function run(options: Options): unknown {
-  const text = readFileSync(options.file, "utf8");
+async function run(options: Options, today: number): Promise<unknown> {
   const minRepeatBuyers = options.minRepeatBuyers;
   if (!options.transactions) {
-    const rows = parseSummaryCsv(text);
+    const rows = parseSummaryCsv(readFileSync(options.file, "utf8"));
     const bgnbd = fitBgNbd(rows, { minRepeatBuyers });
     const hasMonetary = rows.length > 0 && rows.every((row) => row.monetaryValue !== null);
     const gg = hasMonetary
@@ -117,21 +135,40 @@ function run(options: Options): unknown {
     };
   }
 
-  const transactions = parseTransactionLog(text, options.format);
-  const lastDay = dayString(Math.max(...transactions.map((t) => dayNumber(t.date))));
-  const calibrationEnd = options.calibrationEnd ?? lastDay;
-  const holdoutEnd = options.holdoutEnd ?? lastDay;
+  const { transactions, lastDay, future } = await readTransactionLog(options, today);
+  const warnings: string[] = [];
+  if (future.lines > 0) {
+    warnings.push(
+      `${future.lines} line(s) are dated after today (latest ${dayString(future.latest)}); they do not move the default ` +
+        "calibration end. Pass --calibration-end to include them.",
+    );
+  }
+  const calibrationEnd = options.calibrationEnd ?? dayString(lastDay);
+  const holdoutEnd = options.holdoutEnd ?? calibrationEnd;
   const hasAmounts = transactions.some((t) => t.amount !== undefined);
   const withHoldout = dayNumber(holdoutEnd) > dayNumber(calibrationEnd);
+  const rules = emptyCleaningReport();
+  const summaries = summarizeTransactions(transactions, {
+    asOf: calibrationEnd,
+    unit: options.unit,
+    spendCap: hasAmounts ? "robust" : undefined,
+    report: rules,
+  });
   const result = withHoldout
-    ? backtest(transactions, { calibrationEnd, holdoutEnd, unit: options.unit, minRepeatBuyers })
+    ? backtest(transactions, { calibrationEnd, holdoutEnd, unit: options.unit, minRepeatBuyers, summaries })
     : null;
-  const summaries = result?.summaries ?? summarizeTransactions(transactions, { asOf: calibrationEnd, unit: options.unit });
   const bgnbd = result?.fit ?? fitBgNbd(summaries, { minRepeatBuyers });
   const gg = hasAmounts ? fitGammaGamma(summaries) : null;
+  if (rules.nonPurchaseDays > 0) {
+    warnings.push(`${rules.nonPurchaseDays} customer-day(s) with a net amount <= 0 (refunds, zero values) are not counted as purchases.`);
+  }
+  if (rules.cappedDays > 0) {
+    warnings.push(`${rules.cappedDays} customer-day(s) above ${rules.spendCap} were winsorised for the spend model.`);
+  }
   return {
     customers: summaries.length,
     repeatBuyers: bgnbd.repeatBuyers,
+    lines: transactions.length + future.lines,
     unit: options.unit,
     calibrationEnd,
     holdoutEnd: withHoldout ? holdoutEnd : null,
@@ -150,10 +187,48 @@ function run(options: Options): unknown {
           }
         : null,
     status: modelStatus(bgnbd, gg),
+    rules: { ...rules, futureDatedLines: future.lines, latestFutureDate: future.lines > 0 ? dayString(future.latest) : null },
+    warnings,
   };
 }
 
-function main(argv: readonly string[]): number {
+/**
+ * Streams the log line by line (no whole-file string, no spread of a million dates onto the stack). Lines dated
+ * after `today` are counted and set aside unless an explicit --calibration-end/--holdout-end reaches them.
+ */
+async function readTransactionLog(options: Options, today: number) {
+  const parser = new TransactionLineParser(options);
+  const explicitEnd = Math.max(
+    options.calibrationEnd ? dayNumber(options.calibrationEnd) : -Infinity,
+    options.holdoutEnd ? dayNumber(options.holdoutEnd) : -Infinity,
+  );
+  const keepUntil = Math.max(today, explicitEnd);
+  const transactions: Transaction[] = [];
+  let lastDay = -Infinity;
+  const future = { lines: 0, latest: -Infinity };
+  let line = 0;
+  const lines = createInterface({ input: createReadStream(options.file, { encoding: "utf8" }), crlfDelay: Infinity });
+  for await (const raw of lines) {
+    line += 1;
+    const t = parser.parse(raw, line);
+    if (!t) continue;
+    const day = dayNumber(t.date);
+    if (day > keepUntil) {
+      future.lines += 1;
+      if (day > future.latest) future.latest = day;
+      continue;
+    }
+    if (day <= today && day > lastDay) lastDay = day;
+    transactions.push(t);
+  }
+  if (transactions.length === 0) {
+    throw new InputError(line === 0 ? "the file is empty" : future.lines > 0 ? "every line is dated after today" : "no transactions after the header", null);
+  }
+  if (lastDay === -Infinity) lastDay = today;
+  return { transactions, lastDay, future };
+}
+
+async function main(argv: readonly string[]): Promise<number> {
   let options: Options;
   try {
     options = parseArgs(argv);
@@ -165,7 +240,9 @@ function main(argv: readonly string[]): number {
     throw error;
   }
   try {
-    process.stdout.write(`${JSON.stringify(run(options), null, 2)}\n`);
+    // Today (UTC) only bounds the default calibration end: rows after it are future-dated.
+    const today = Math.floor(Date.now() / 86_400_000);
+    process.stdout.write(`${JSON.stringify(await run(options, today), null, 2)}\n`);
     return 0;
   } catch (error) {
     if (error instanceof InputError || error instanceof RangeError) {
@@ -181,4 +258,4 @@ function main(argv: readonly string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

@@ -112,35 +112,80 @@ export function parseSummaryCsv(text: string): SummaryRow[] {
   });
 }
 
-export type TransactionFormat = "csv" | "cdnow";
+export type TransactionFormat = "csv" | "cdnow" | "cdnow-master";
+
+/** Header names looked for when no column flag is given (case-insensitive). */
+export const TRANSACTION_COLUMN_DEFAULTS = {
+  customer: ["customer_id", "customer", "cust", "id", "customerid"],
+  date: ["date", "order_date", "created_at", "processed_at", "timestamp"],
+  amount: ["amount", "value", "total", "net_total", "sales", "price"],
+} as const;
+
+export interface TransactionLogOptions {
+  format?: TransactionFormat;
+  /** Header names of the three CSV columns (defaults: TRANSACTION_COLUMN_DEFAULTS). */
+  customerColumn?: string;
+  dateColumn?: string;
+  amountColumn?: string;
+}
 
 /**
- * Transaction log. "csv": `customer_id,date[,amount]` with an optional header line. "cdnow": the
- * whitespace-separated CDNOW_sample.txt layout (master id, sample id, YYYYMMDD, CDs, dollars; no header).
- * With format undefined, a first line without commas that has 5 whitespace-separated fields means "cdnow".
+ * Transaction log, one line at a time (so a file of any size can be streamed through it). Layouts:
+ * - "csv": with a header, columns found by name in any order (extra columns ignored); without one,
+ *   `customer_id,date[,amount]`. Dates `YYYY-MM-DD`, `YYYYMMDD`, or with a time (`YYYY-MM-DD HH:MM:SS`, ISO `T`).
+ * - "cdnow": CDNOW_sample.txt (master id, sample id, YYYYMMDD, CDs, dollars; whitespace separated).
+ * - "cdnow-master": the CDNOW master log as published (id, YYYYMMDD, CDs, dollars; whitespace separated).
+ * With no format, the first line decides: no comma and 5 fields → cdnow, 4 → cdnow-master, else csv.
  */
-export function parseTransactionLog(text: string, format?: TransactionFormat): Transaction[] {
-  const lines = numberedLines(text);
-  if (lines.length === 0) throw new InputError("the file is empty", null);
-  const detected: TransactionFormat =
-    format ?? (!lines[0].text.includes(",") && lines[0].text.split(/\s+/).length === 5 ? "cdnow" : "csv");
-  const transactions: Transaction[] = [];
-  lines.forEach(({ line, text: raw }, index) => {
+export class TransactionLineParser {
+  private format: TransactionFormat | undefined;
+  private columns: { customer: number; date: number; amount: number; width: number } | null = null;
+  private seenFirst = false;
+
+  constructor(private readonly options: TransactionLogOptions = {}) {
+    this.format = options.format;
+  }
+
+  /** The transaction on this line, or null for a blank or header line; throws InputError naming the line. */
+  parse(raw: string, line: number): Transaction | null {
+    const text = (this.seenFirst ? raw : raw.replace(/^\uFEFF/, "")).trim();
+    if (text === "") return null;
+    const first = !this.seenFirst;
+    this.seenFirst = true;
+    if (this.format === undefined) {
+      const fields = text.includes(",") ? [] : text.split(/\s+/);
+      this.format = fields.length === 5 ? "cdnow" : fields.length === 4 ? "cdnow-master" : "csv";
+    }
     let customerId: string;
     let date: string;
     let amountText: string | undefined;
-    if (detected === "cdnow") {
-      const fields = raw.split(/\s+/);
-      if (fields.length !== 5) throw new InputError(`expected 5 whitespace-separated fields (CDNOW layout), found ${fields.length}`, line);
-      // The sample id (1..2357) is the ID of the published summaries; the master id identifies the same person.
-      [, customerId, date, , amountText] = fields;
-    } else {
-      const fields = splitCsvLine(raw);
-      if (fields.length < 2 || fields.length > 3) {
-        throw new InputError(`expected customer_id,date[,amount], found ${fields.length} fields`, line);
+    if (this.format === "cdnow" || this.format === "cdnow-master") {
+      const fields = text.split(/\s+/);
+      const width = this.format === "cdnow" ? 5 : 4;
+      if (fields.length !== width) {
+        throw new InputError(`expected ${width} whitespace-separated fields (${this.format} layout), found ${fields.length}`, line);
       }
-      [customerId, date, amountText] = fields;
-      if (index === 0 && !looksLikeDate(date)) return; // header line
+      // In the sample the second field (1..2357) is the ID of the published summaries.
+      [customerId, date, , amountText] = this.format === "cdnow" ? fields.slice(1) : fields;
+    } else {
+      const fields = splitCsvLine(text);
+      if (first && this.isHeader(fields)) {
+        this.columns = this.headerColumns(fields, line);
+        return null;
+      }
+      if (this.columns) {
+        if (fields.length !== this.columns.width) {
+          throw new InputError(`expected ${this.columns.width} fields like the header, found ${fields.length}`, line);
+        }
+        customerId = fields[this.columns.customer];
+        date = fields[this.columns.date];
+        amountText = this.columns.amount >= 0 ? fields[this.columns.amount] : undefined;
+      } else {
+        if (fields.length < 2 || fields.length > 3) {
+          throw new InputError(`expected customer_id,date[,amount], found ${fields.length} fields`, line);
+        }
+        [customerId, date, amountText] = fields;
+      }
     }
     if (customerId === "") throw new InputError("customer id is empty", line);
     try {
@@ -149,9 +194,52 @@ export function parseTransactionLog(text: string, format?: TransactionFormat): T
       throw new InputError((error as Error).message, line);
     }
     const amount = amountText === undefined || amountText === "" ? undefined : parseNumber(amountText, "amount", line);
-    transactions.push({ customerId, date, amount });
+    return { customerId, date: date.slice(0, 10), amount };
+  }
+
+  /** A first line is a header when no field looks like a date, or a column flag names one of its fields. */
+  private isHeader(fields: string[]): boolean {
+    const named = [this.options.customerColumn, this.options.dateColumn, this.options.amountColumn];
+    const lower = fields.map((f) => f.toLowerCase());
+    if (named.some((n) => n !== undefined && lower.includes(n.toLowerCase()))) return true;
+    return !fields.some((f) => looksLikeDate(f));
+  }
+
+  private headerColumns(fields: string[], line: number) {
+    const lower = fields.map((f) => f.toLowerCase());
+    const find = (flag: string | undefined, defaults: readonly string[], what: string, required: boolean): number => {
+      if (flag !== undefined) {
+        const i = lower.indexOf(flag.toLowerCase());
+        if (i < 0) throw new InputError(`no column named "${flag}" for the ${what} in the header "${fields.join(",")}"`, line);
+        return i;
+      }
+      const i = lower.findIndex((h) => defaults.includes(h));
+      if (i < 0 && required) {
+        throw new InputError(
+          `the header "${fields.join(",")}" has no ${what} column (looked for ${defaults.join(", ")}; name it with --${what}-column)`,
+          line,
+        );
+      }
+      return i;
+    };
+    return {
+      customer: find(this.options.customerColumn, TRANSACTION_COLUMN_DEFAULTS.customer, "customer", true),
+      date: find(this.options.dateColumn, TRANSACTION_COLUMN_DEFAULTS.date, "date", true),
+      amount: find(this.options.amountColumn, TRANSACTION_COLUMN_DEFAULTS.amount, "amount", false),
+      width: fields.length,
+    };
+  }
+}
+
+/** A whole transaction log in memory (tests, small files); the command streams lines through TransactionLineParser. */
+export function parseTransactionLog(text: string, format?: TransactionFormat | TransactionLogOptions): Transaction[] {
+  const parser = new TransactionLineParser(typeof format === "string" ? { format } : format);
+  const transactions: Transaction[] = [];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const t = parser.parse(raw, i + 1);
+    if (t) transactions.push(t);
   });
-  if (transactions.length === 0) throw new InputError("no transactions after the header", null);
+  if (transactions.length === 0) throw new InputError(text.trim() === "" ? "the file is empty" : "no transactions after the header", null);
   return transactions;
 }
 

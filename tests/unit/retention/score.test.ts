@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { syntheticSummaries } from "../../../app/retention/clv/synthetic";
 import type { CustomerSummary } from "../../../app/retention/clv/summary";
 import { mulberry32 } from "../../../app/retention/random";
-import { fitShopModel, scoreShop } from "../../../app/retention/score";
+import { fitShopModel, repeatBuyerProgress, scoreShop } from "../../../app/retention/score";
 import { RFM_SEGMENTS } from "../../../app/retention/segments/rfm";
 
 const oneTimer = (id: number, T: number, spend = 40): CustomerSummary => ({
@@ -119,5 +119,43 @@ describe("scoreShop with a fitted model", () => {
     expect(c.spendSource).toBe("own-average");
     expect(c.expectedSpend).toBeCloseTo(customers[5].totalSpend / customers[5].orderCount, 10);
     expect(noSpend.model.status === "fitted" && noSpend.model.spendModelNote).toContain("own average order value");
+  });
+});
+
+describe("small-shop message numbers", () => {
+  it("reports the minimum, what the shop has and the shortfall without subtracting twice", () => {
+    const customers: CustomerSummary[] = Array.from({ length: 40 }, (_, i) => ({
+      customerId: String(i),
+      frequency: i < 20 ? 2 : 0,
+      recency: i < 20 ? 30 : 0,
+      T: 100,
+      monetaryValue: i < 20 ? 10 : 0,
+      orderCount: i < 20 ? 3 : 1,
+      totalSpend: 30,
+    }));
+    const { bgnbd } = fitShopModel(customers, { minRepeatBuyers: 50 });
+    if (bgnbd.status !== "insufficient") throw new Error("expected an insufficient fit");
+    expect(repeatBuyerProgress(bgnbd)).toEqual({ have: 20, needed: 50, more: 30 });
+    expect(repeatBuyerProgress({ repeatBuyers: 25, repeatBuyersNeeded: 25 })).toEqual({ have: 25, needed: 50, more: 25 });
+  });
+});
+
+describe("degenerate fits are not used", () => {
+  it("falls back to historic CLV, with the cause, when the fit ends at its search limits", () => {
+    // A subscription-like shop: everyone buys every 30 days and nobody leaves — BG/NBD runs to its limits.
+    const customers: CustomerSummary[] = Array.from({ length: 300 }, (_, i) => {
+      const T = 200 + (i % 100);
+      const frequency = Math.floor(T / 30);
+      return { customerId: String(i), frequency, recency: frequency * 30, T, monetaryValue: 20, orderCount: frequency + 1, totalSpend: 20 * (frequency + 1) };
+    });
+    const model = fitShopModel(customers);
+    if (model.bgnbd.status !== "fitted") throw new Error("expected a fit");
+    expect(model.bgnbd.parametersAtLimit.length + (model.bgnbd.converged ? 0 : 1)).toBeGreaterThan(0);
+    const score = scoreShop({ customers, asOf: "2024-06-30", model });
+    expect(score.model.status).toBe("insufficient");
+    if (score.model.status !== "insufficient") return;
+    expect(["at-bounds", "not-converged"]).toContain(score.model.cause);
+    expect(score.model.reason).toMatch(/historic CLV/);
+    expect(score.insights.predictedRevenue12Months?.method).toBe("historic");
   });
 });

@@ -3,10 +3,41 @@ import { describe, expect, it } from "vitest";
 import { backtest } from "../../../../app/retention/clv/backtest";
 import { expectedPurchases } from "../../../../app/retention/clv/bgnbd";
 import { parseTransactionLog } from "../../../../app/retention/clv/csv-input";
-import { summarizeTransactions } from "../../../../app/retention/clv/summary";
+import { emptyCleaningReport, summarizeTransactions } from "../../../../app/retention/clv/summary";
 import { cdnowFile, HAS_CDNOW, once, PUBLISHED } from "./shared-data";
 
 describe("summarizeTransactions", () => {
+  it("does not count a fully refunded order (net 0, as the app stores it) or a refund-only day as a purchase", () => {
+    const log = [
+      { customerId: "a", date: "2024-01-01", amount: 40 },
+      { customerId: "a", date: "2024-01-10", amount: 0 }, // fully refunded order: net total 0
+      { customerId: "a", date: "2024-01-20", amount: -15 }, // refund of the first order, on a later day
+      { customerId: "b", date: "2024-01-05", amount: 0 },
+    ];
+    const report = emptyCleaningReport();
+    const summaries = summarizeTransactions(log, { asOf: "2024-01-31", unit: "days", zeroDays: "never", report });
+    expect(summaries).toHaveLength(1);
+    expect(summaries[0]).toMatchObject({ customerId: "a", frequency: 0, recency: 0, orderCount: 1, totalSpend: 40 });
+    expect(report).toMatchObject({ nonPositiveLines: 3, nonPurchaseDays: 3, customersWithoutPurchase: 1 });
+    // A log's zero-value line (a free item) is a purchase unless refunded the same day.
+    const free = summarizeTransactions(log.slice(0, 2), { asOf: "2024-01-31", unit: "days" });
+    expect(free[0].frequency).toBe(1);
+  });
+
+  it("winsorises day values above the robust cap for the spend model only", () => {
+    const log = Array.from({ length: 50 }, (_, i) => [
+      { customerId: `c${i}`, date: "2024-01-01", amount: 20 + (i % 9) },
+      { customerId: `c${i}`, date: "2024-01-15", amount: i === 0 ? 1e9 : 25 + (i % 7) },
+    ]).flat();
+    const report = emptyCleaningReport();
+    const [first] = summarizeTransactions(log, { asOf: "2024-01-31", unit: "days", spendCap: "robust", report });
+    expect(report.cappedDays).toBe(1);
+    expect(report.cappedCustomers).toEqual(["c0"]);
+    expect(first.monetaryValue).toBe(report.spendCap);
+    expect(first.monetaryValue).toBeLessThan(1e4);
+    expect(first.totalSpend).toBeGreaterThan(1e9);
+  });
+
   const log = [
     { customerId: "a", date: "2024-01-01", amount: 10 },
     { customerId: "a", date: "2024-01-01", amount: 5 }, // same day: one transaction worth 15
@@ -83,5 +114,21 @@ describe.runIf(HAS_CDNOW)("backtest on CDNOW (calibration to 1997-09-30, holdout
     expect(() => backtest(log(), { calibrationEnd: "1997-09-30", holdoutEnd: "1997-09-01", unit: "weeks" })).toThrow(
       /must be after/,
     );
+  });
+});
+
+describe("backtest with the app's amount rule", () => {
+  it("does not count a fully refunded order (net 0) in the holdout as a purchase", () => {
+    const log = Array.from({ length: 60 }, (_, i) => [
+      { customerId: `c${i}`, date: "2024-01-02", amount: 30 },
+      { customerId: `c${i}`, date: `2024-02-${String(1 + (i % 20)).padStart(2, "0")}`, amount: 25 },
+      { customerId: `c${i}`, date: "2024-04-10", amount: i % 2 === 0 ? 0 : 40 },
+    ]).flat();
+    const window = { calibrationEnd: "2024-03-31", holdoutEnd: "2024-05-31", unit: "days" as const, minRepeatBuyers: 10 };
+    const app = backtest(log, { ...window, zeroDays: "never" });
+    const free = backtest(log, window);
+    if (app.status !== "fitted" || free.status !== "fitted") throw new Error("expected fits");
+    expect(app.holdoutActual).toBe(30);
+    expect(free.holdoutActual).toBe(60);
   });
 });

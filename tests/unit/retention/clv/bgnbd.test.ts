@@ -97,3 +97,34 @@ describe("degenerate shops", () => {
     expect(Number.isFinite(fit.logLikelihood)).toBe(true);
   });
 });
+
+describe("numerical stability of E[Y(t)] and P(alive) across the parameter space", () => {
+  // The CDNOW fit's parameters (as in cdnow.test.ts); reference values from mpmath at 60–90 digits, FHL 2005 eqs. 10, 12.
+  const params = { r: 0.242592892432227, alpha: 4.41352566198225, a: 0.792885964010761, b: 2.42574930221605 };
+  const customer = { frequency: 2, recency: 30.43, T: 38.86 };
+  const relativeError = (got: number, want: number): number => Math.abs(got / want - 1);
+
+  it("is continuous through a = 1 (the closed form's 0/0), with no sign jump at a = 1 ± 1e-12", () => {
+    expect(relativeError(expectedPurchases({ ...params, a: 1 }, customer, 39), 1.10196690715538)).toBeLessThan(1e-10);
+    expect(relativeError(expectedPurchases({ ...params, a: 1 + 1e-12 }, customer, 39), 1.10196690715484)).toBeLessThan(1e-10);
+    expect(relativeError(expectedPurchases({ ...params, a: 1 - 1e-12 }, customer, 39), 1.10196690715593)).toBeLessThan(1e-10);
+    expect(relativeError(expectedPurchases({ ...params, a: 1 + 1e-10 }, customer, 39), 1.10196690715538)).toBeLessThan(1e-9);
+    expect(relativeError(expectedPurchases({ ...params, a: 1 - 1e-10 }, customer, 39), 1.10196690715538)).toBeLessThan(1e-9);
+  });
+
+  it("stays finite and accurate as α → 0 for a customer whose first or last purchase was today", () => {
+    const tiny = { ...params, alpha: 1e-12 };
+    expect(relativeError(expectedPurchases(tiny, { frequency: 0, recency: 0, T: 0 }, 39), 3232.11422895286)).toBeLessThan(1e-8);
+    expect(relativeError(expectedPurchases({ ...tiny, a: 1.5 }, { frequency: 0, recency: 0, T: 0 }, 39), 5.84431762765577)).toBeLessThan(1e-8);
+    expect(relativeError(expectedPurchases(tiny, { frequency: 3, recency: 10, T: 10 }, 39), 6.07970005104058)).toBeLessThan(1e-10);
+    const alive = probabilityAlive({ ...params, alpha: 0 }, { frequency: 3, recency: 0, T: 0 });
+    expect(alive).toBeGreaterThan(0);
+    expect(alive).toBeLessThan(1);
+  });
+
+  it("keeps its digits for a huge T (the bracket is O(t/T) and used to cancel) and for x = 0", () => {
+    expect(relativeError(expectedPurchases(params, { frequency: 0, recency: 0, T: 1e9 }, 39), 9.46112270662638e-09)).toBeLessThan(1e-10);
+    expect(relativeError(expectedPurchases(params, { frequency: 5, recency: 1e9, T: 1e9 }, 39), 1.82003363172071e-07)).toBeLessThan(1e-10);
+    expect(probabilityAlive(params, { frequency: 0, recency: 0, T: 1e9 })).toBe(1);
+  });
+});

@@ -1,10 +1,12 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseSummaryCsv, parseTransactionLog } from "../../../../app/retention/clv/csv-input";
+import { simulateCustomer } from "../../../../app/retention/clv/simulate";
+import { mulberry32 } from "../../../../app/retention/random";
 import { cdnowFile, HAS_CDNOW, PUBLISHED, REPO_ROOT } from "./shared-data";
 
 const run = promisify(execFile);
@@ -104,6 +106,103 @@ describe("clv fit (command)", () => {
   });
 });
 
+describe("clv fit --transactions: size, formats and the amount rules", () => {
+  /** A seeded log drawn from BG/NBD and Gamma-Gamma (days), `rows` lines, customers joining over 2023. */
+  function syntheticLog(rows: number): string {
+    const rng = mulberry32(2024);
+    const lines = ["customer_id,date,amount"];
+    const start = Date.UTC(2023, 0, 1);
+    for (let c = 0; lines.length <= rows; c++) {
+      const joined = Math.floor(rng() * 300);
+      const { times, amounts } = simulateCustomer(rng, { r: 2, alpha: 40, a: 0.5, b: 5 }, { p: 6, q: 4, v: 15 }, 365 - joined);
+      times.forEach((t, i) => {
+        if (lines.length > rows) return;
+        const day = new Date(start + (joined + Math.floor(t)) * 86_400_000).toISOString().slice(0, 10);
+        lines.push(`c${c},${day},${amounts[i].toFixed(2)}`);
+      });
+    }
+    return `${lines.join("\n")}\n`;
+  }
+
+  it("streams a 200,000-row log (Math.max(...dates) overflowed the stack above ~125,000)", async () => {
+    const file = writeScratch("big.csv", syntheticLog(200_000));
+    const { code, stdout, stderr } = await clv("fit", file, "--transactions");
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out.lines).toBe(200_000);
+    expect(out.customers).toBeGreaterThan(10_000);
+    expect(out.bgnbd.converged).toBe(true);
+  }, 120_000);
+
+  it("reads named columns in any order, chosen by flags, with date-times", async () => {
+    const byDefault = writeScratch(
+      "named.csv",
+      "amount,created_at,note,customer_id\n10,2024-01-05 09:15:00,x,A\n20,2024-01-09 23:59:59,y,A\n5,2024-01-07 00:00:01,z,B\n",
+    );
+    const a = JSON.parse((await clv("fit", byDefault, "--transactions", "--min-repeat-buyers", "1")).stdout);
+    expect(a.customers).toBe(2);
+    expect(a.repeatBuyers).toBe(1);
+    expect(a.calibrationEnd).toBe("2024-01-09");
+    const flagged = writeScratch("flags.csv", "paid;when;buyer\n".replace(/;/g, ",") + "10,2024-01-05,A\n20,2024-01-09,A\n");
+    const b = await clv("fit", flagged, "--transactions", "--customer-column", "buyer", "--date-column", "when", "--amount-column", "paid", "--min-repeat-buyers", "1");
+    expect(b.code).toBe(0);
+    expect(JSON.parse(b.stdout).repeatBuyers).toBe(1);
+    const wrong = await clv("fit", flagged, "--transactions", "--customer-column", "client");
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toMatch(/line 1: no column named "client"/);
+  });
+
+  it.runIf(HAS_CDNOW)("reads the CDNOW master layout (id, YYYYMMDD, quantity, amount) like the sample", async () => {
+    const master = readFileSync(cdnowFile("CDNOW_sample.txt"), "utf8")
+      .trim()
+      .split(/\r?\n/)
+      .map((line) => line.trim().split(/\s+/))
+      .map(([id, , date, cds, dollars]) => ` ${id}   ${date}  ${cds}  ${dollars}`)
+      .join("\n");
+    const { code, stdout } = await clv("fit", writeScratch("master.txt", master), "--transactions", "--calibration-end", "1997-09-30", "--unit", "weeks");
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out.customers).toBe(2357);
+    expect(Math.abs(out.bgnbd.r / PUBLISHED.bgnbd.r - 1)).toBeLessThan(0.01);
+  });
+
+  it("nets refunds per day, does not count refund days as purchases, caps an extreme order, and says so", async () => {
+    // 60 customers buy twice (day 1 and day 40); 30 of them get a refund on a later day; one order is 1e9.
+    const lines = ["customer_id,date,amount"];
+    for (let i = 0; i < 60; i++) {
+      lines.push(`c${i},2024-01-01,${20 + (i % 7)}`, `c${i},2024-02-09,${i === 0 ? 1e9 : 25 + (i % 5)}`);
+      if (i % 2 === 0) lines.push(`c${i},2024-03-0${1 + (i % 9)},-${10 + (i % 3)}`);
+    }
+    for (let i = 0; i < 40; i++) lines.push(`n${i},2024-0${1 + (i % 3)}-15,30`);
+    lines.push("z0,2024-02-20,-15");
+    const { code, stdout } = await clv("fit", writeScratch("refunds.csv", lines.join("\n")), "--transactions", "--calibration-end", "2024-03-31", "--min-repeat-buyers", "10");
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out.repeatBuyers).toBe(60);
+    expect(out.customers).toBe(100);
+    expect(out.rules.nonPositiveLines).toBe(31);
+    expect(out.rules.nonPurchaseDays).toBe(31);
+    expect(out.rules.customersWithoutPurchase).toBe(1);
+    expect(out.rules.cappedDays).toBe(1);
+    expect(out.rules.cappedCustomers).toEqual(["c0"]);
+    expect(out.rules.spendCap).toBeLessThan(1e5);
+    expect(out.gammaGamma === null || out.gammaGamma.meanSpend < 1e5).toBe(true);
+    expect(out.warnings.join(" ")).toMatch(/not counted as purchases/);
+  });
+
+  it("keeps the default calibration end at the last real day when a row is dated in the future, and warns", async () => {
+    const file = writeScratch("future.csv", "customer_id,date,amount\nA,2024-01-05,10\nA,2024-02-05,10\nB,2024-01-20,10\nB,2099-06-01,10\n");
+    const { code, stdout } = await clv("fit", file, "--transactions", "--min-repeat-buyers", "1");
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out.calibrationEnd).toBe("2024-02-05");
+    expect(out.rules.futureDatedLines).toBe(1);
+    expect(out.rules.latestFutureDate).toBe("2099-06-01");
+    expect(out.warnings.join(" ")).toMatch(/dated after today/);
+  });
+});
+
 describe("input parsing", () => {
   it("accepts lifetimes/BTYD header names and quoted fields", () => {
     const rows = parseSummaryCsv('ID,x,t_x,T,zbar\r\n"7",2,3.5,10,"12.5"\r\n');
@@ -123,6 +222,6 @@ describe("input parsing", () => {
       { customerId: "b", date: "20240103", amount: 4.5 },
     ]);
     expect(parseTransactionLog("customer_id,date\na,2024-01-02\n")).toHaveLength(1);
-    expect(() => parseTransactionLog("customer_id,date\na,2024-01-02,1,2\n")).toThrow(/line 2: expected customer_id,date/);
+    expect(() => parseTransactionLog("customer_id,date\na,2024-01-02,1,2\n")).toThrow(/line 2: expected 2 fields like the header/);
   });
 });
