@@ -85,6 +85,13 @@ const flowPayload = (fx: Fixture): FlowTriggerPayload => ({
  */
 const SCENARIOS: Record<string, Scenario> = {
   KinshipShopInfo: { run: once(() => ({})), check: ([a]) => expect((a.data as { shop: { currencyCode: string } }).shop.currencyCode).toBe("USD") },
+  KinshipShopLocales: {
+    run: once(() => ({})),
+    check: ([a]) => {
+      const { shopLocales } = a.data as { shopLocales: Array<{ locale: string; primary: boolean }> };
+      expect(shopLocales.filter((l) => l.primary)).toHaveLength(1);
+    },
+  },
   KinshipBulkRun: {
     run: once(() => ({ query: BACKFILL_SOURCE() })),
     check: ([a], fx) => {
