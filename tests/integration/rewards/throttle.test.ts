@@ -59,12 +59,15 @@ describe("bulk issuance within the Admin API cost limits", () => {
     const started = clock.now();
     const summary = await runIssuance(s.shop, today, { client: s.client, sleep, now: () => new Date(clock.now()) });
     expect(summary).toMatchObject({ created: 30, delivered: 30, flowTriggers: 30, failed: 0, retryLater: 0 });
-    // The first code leaves 20 of the 50 points; every later one waits for exactly the 30 points a row
-    // spends (60 ms at 500/s) and no longer, and waiting by the reported bucket leaves no THROTTLED answer.
-    expect(paced).toEqual([20, ...Array<number>(28).fill(60)]);
+    // The run first reads the shop's languages (1 point, for the offer text), so the first code leaves
+    // 19 of the 50 points and the second waits 22 ms for the 30 it needs; every later one waits for
+    // exactly the 30 points a row spends (60 ms at 500/s) and no longer, and waiting by the reported
+    // bucket leaves no THROTTLED answer.
+    expect(paced).toEqual([22, ...Array<number>(28).fill(60)]);
     expect(throttledRetries).toBe(0);
-    // In all, the 900 points of 30 codes minus the 50 in the full bucket, restored at 500 points/s.
-    expect(clock.now() - started).toBe(((30 * 30 - 50) / 500) * 1000);
+    // In all, the 900 points of 30 codes and the 1 of the languages, minus the 50 in the full bucket,
+    // restored at 500 points/s.
+    expect(clock.now() - started).toBe(((30 * 30 + 1 - 50) / 500) * 1000);
 
     const discounts = [...emulator.shop(DOMAIN).discounts.byId.values()];
     expect(discounts).toHaveLength(30);
