@@ -1,5 +1,6 @@
 import { Badge, BlockStack, Text, Tooltip } from "@shopify/polaris";
-import { LIFECYCLE_BADGE_TONE, type LifecycleKey } from "./lifecycle";
+import type { LifecycleGroup } from "../retention/segments/lifecycle";
+import { LIFECYCLE_BADGE_TONE } from "./lifecycle";
 
 export interface LifecycleDefinitionView {
   label: string;
@@ -8,7 +9,7 @@ export interface LifecycleDefinitionView {
 }
 
 /** A lifecycle group's badge that says what the group means on hover (and to screen readers, on focus). */
-export function LifecycleBadge({ group, definition }: { group: LifecycleKey; definition: LifecycleDefinitionView }) {
+export function LifecycleBadge({ group, definition }: { group: LifecycleGroup; definition: LifecycleDefinitionView }) {
   return (
     <Tooltip
       content={
@@ -26,10 +27,10 @@ export function LifecycleBadge({ group, definition }: { group: LifecycleKey; def
 }
 
 /** Every group with its meaning and thresholds, for the pages where merchants meet the groups. */
-export function LifecycleLegend({ definitions }: { definitions: Record<LifecycleKey, LifecycleDefinitionView> }) {
+export function LifecycleLegend({ definitions }: { definitions: Record<LifecycleGroup, LifecycleDefinitionView> }) {
   return (
     <BlockStack gap="200">
-      {(Object.keys(LIFECYCLE_BADGE_TONE) as LifecycleKey[]).map((key) => (
+      {(Object.keys(LIFECYCLE_BADGE_TONE) as LifecycleGroup[]).map((key) => (
         <BlockStack key={key} gap="050">
           <Text as="p">
             <Badge tone={LIFECYCLE_BADGE_TONE[key]}>{definitions[key].label}</Badge> {definitions[key].meaning}

@@ -1,14 +1,14 @@
 /** Shared look of the lifecycle groups (charts, badges) and the empty-state illustration. */
-export const LIFECYCLE_COLORS = {
+import type { LifecycleGroup } from "../retention/segments/lifecycle";
+
+export const LIFECYCLE_COLORS: Record<LifecycleGroup, string> = {
   new: "#2c6ecb",
   loyal: "#008060",
   regular: "#6a46c1",
   lapsed: "#d72c0d",
-} as const;
+};
 
-export type LifecycleKey = keyof typeof LIFECYCLE_COLORS;
-
-export const LIFECYCLE_BADGE_TONE: Record<LifecycleKey, "info" | "success" | "magic" | "critical"> = {
+export const LIFECYCLE_BADGE_TONE: Record<LifecycleGroup, "info" | "success" | "magic" | "critical"> = {
   new: "info",
   loyal: "success",
   regular: "magic",

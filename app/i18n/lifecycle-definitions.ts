@@ -3,15 +3,12 @@
  * buyers") and the shop's own thresholds that put a customer there. Every page that shows a group shows these
  * (Segments, the customers list and the customer page, on hover and in full), so the words are built once here.
  */
-import type { LifecycleSettings } from "../retention/segments/lifecycle";
+import type { LifecycleGroup, LifecycleSettings } from "../retention/segments/lifecycle";
 import type { ShopFormatter } from "../formatting";
 import { translate, type Locale } from "./index";
 
-export const LIFECYCLE_GROUP_KEYS = ["new", "loyal", "regular", "lapsed"] as const;
-export type LifecycleGroupKey = (typeof LIFECYCLE_GROUP_KEYS)[number];
-
 export interface LifecycleDefinition {
-  key: LifecycleGroupKey;
+  key: LifecycleGroup;
   label: string;
   /** What the group is, in the merchant's words. */
   meaning: string;
@@ -24,7 +21,7 @@ export function lifecycleDefinitions(
   settings: LifecycleSettings,
   typicalIntervalDays: number | null | undefined,
   format: Pick<ShopFormatter, "number" | "percent">,
-): Record<LifecycleGroupKey, LifecycleDefinition> {
+): Record<LifecycleGroup, LifecycleDefinition> {
   const days = (n: number) => format.number(n, { maximumFractionDigits: 0 });
   const values = {
     threshold: format.percent(settings.pAliveThreshold, 0),
@@ -34,7 +31,7 @@ export function lifecycleDefinitions(
     minScore: String(settings.regularMinFrequencyScore),
     typical: typicalIntervalDays ? days(typicalIntervalDays) : "—",
   };
-  const one = (key: LifecycleGroupKey): LifecycleDefinition => ({
+  const one = (key: LifecycleGroup): LifecycleDefinition => ({
     key,
     label: translate(locale, `lifecycle.${key}`),
     meaning: translate(locale, `lifecycle.meaning.${key}`),

@@ -1,4 +1,5 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import type { LifecycleGroup } from "../retention/segments/lifecycle";
 import { getShop } from "../models/shop.server";
 import { Link as RemixLink, useLoaderData } from "@remix-run/react";
 import { BlockStack, Box, Card, EmptyState, FooterHelp, InlineGrid, InlineStack, Layout, Link, Page, Text, Tooltip } from "@shopify/polaris";
@@ -14,7 +15,7 @@ import { KinshipBarChart, KinshipDonutChart, KinshipLineChart } from "../compone
 import { chartStylesLink } from "../components/charts/styles";
 import { MetricTile } from "../components/MetricTile";
 import { repeatBuyerProgress } from "../retention/score";
-import { EMPTY_STATE_IMAGE, LIFECYCLE_COLORS, type LifecycleKey } from "../components/lifecycle";
+import { EMPTY_STATE_IMAGE, LIFECYCLE_COLORS } from "../components/lifecycle";
 
 export const links = () => [chartStylesLink];
 
@@ -98,7 +99,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
         formatted: f.number(g.count),
         share: lifecycleTotal ? f.percent(g.count / lifecycleTotal, 0) : "",
         // The group's meaning, on hover.
-        meaning: g.key && g.key in definitions ? definitions[g.key as LifecycleKey].meaning : null,
+        meaning: g.key && g.key in definitions ? definitions[g.key as LifecycleGroup].meaning : null,
       })),
     },
     tiers: view.tiers.map((g) => ({ label: g.key ?? translate(locale, "dashboard.noTier"), count: g.count })),

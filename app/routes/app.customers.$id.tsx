@@ -22,7 +22,7 @@ import { lifecycleReasonText } from "../i18n/lifecycle-reason";
 import { lifecycleGroupDefinitions, pageContext, pageMessages } from "../services/page-context.server";
 import { LifecycleBadge } from "../components/LifecycleBadge";
 import { I18nProvider, useAppPath, useI18n } from "../components/I18n";
-import type { LifecycleKey } from "../components/lifecycle";
+import type { LifecycleGroup } from "../retention/segments/lifecycle";
 import { MetricTile } from "../components/MetricTile";
 import { notFound } from "../components/RouteError";
 
@@ -47,7 +47,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     shopifyRfmGroup: c.shopifyRfmGroup,
     tags: c.tags.split(",").map((tag) => tag.trim()).filter(Boolean),
     lifecycle: c.lifecycle,
-    definition: c.lifecycle && c.lifecycle in definitions ? definitions[c.lifecycle as LifecycleKey] : null,
+    definition: c.lifecycle && c.lifecycle in definitions ? definitions[c.lifecycle as LifecycleGroup] : null,
     lifecycleLabel: c.lifecycle ? translate(locale, `lifecycle.${c.lifecycle}` as "lifecycle.new") : translate(locale, "lifecycle.unscored"),
     reason: view.reason.reason ? lifecycleReasonText(view.reason.reason, locale) : view.reason.text,
     lapsedSince: c.lapsedSince ? f.date(c.lapsedSince) : null,
@@ -346,7 +346,7 @@ function SideCards({ data }: { data: Found }) {
           </Text>
           <InlineStack>
             {data.lifecycle && data.definition ? (
-              <LifecycleBadge group={data.lifecycle as LifecycleKey} definition={data.definition} />
+              <LifecycleBadge group={data.lifecycle as LifecycleGroup} definition={data.definition} />
             ) : (
               <Badge>{data.lifecycleLabel}</Badge>
             )}
@@ -446,7 +446,7 @@ function CustomerContent() {
     <Page
       title={data.title}
       backAction={{ content: t("customer.back"), url: path("/app/customers") }}
-      titleMetadata={data.lifecycle && data.definition ? <LifecycleBadge group={data.lifecycle as LifecycleKey} definition={data.definition} /> : undefined}
+      titleMetadata={data.lifecycle && data.definition ? <LifecycleBadge group={data.lifecycle as LifecycleGroup} definition={data.definition} /> : undefined}
       secondaryActions={[{ content: t("customer.openInShopify"), url: `shopify:admin/customers/${data.numericId}`, target: "_top", external: false }]}
     >
       <Layout>

@@ -21,14 +21,14 @@ import {
 } from "@shopify/polaris";
 import { listCustomers, listTierNames, parseCustomerListSearch } from "../models/customer-index.server";
 import { CUSTOMER_SORTS, type CustomerSort } from "../models/customer-index-options";
-import { LIFECYCLE_GROUPS } from "../retention/segments/lifecycle";
+import { LIFECYCLE_GROUPS, type LifecycleGroup } from "../retention/segments/lifecycle";
 import { RFM_SEGMENTS } from "../retention/segments/rfm";
 import { translate, translatePlural } from "../i18n";
 import { currencySymbol } from "../formatting";
 import { lifecycleGroupDefinitions, pageContext, pageMessages } from "../services/page-context.server";
 import { LifecycleBadge, LifecycleLegend } from "../components/LifecycleBadge";
 import { I18nProvider, useAppPath, useI18n } from "../components/I18n";
-import { EMPTY_STATE_IMAGE, type LifecycleKey } from "../components/lifecycle";
+import { EMPTY_STATE_IMAGE } from "../components/lifecycle";
 import { numericShopifyId } from "../models/customer-views.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -383,7 +383,7 @@ function CustomerTable({ data }: { data: Data }) {
             </BlockStack>
           </IndexTable.Cell>
           <IndexTable.Cell>
-            {row.lifecycle ? <LifecycleBadge group={row.lifecycle as LifecycleKey} definition={data.definitions[row.lifecycle as LifecycleKey]} /> : <Text as="span" tone="subdued">{row.lifecycleLabel}</Text>}
+            {row.lifecycle ? <LifecycleBadge group={row.lifecycle as LifecycleGroup} definition={data.definitions[row.lifecycle as LifecycleGroup]} /> : <Text as="span" tone="subdued">{row.lifecycleLabel}</Text>}
           </IndexTable.Cell>
           <IndexTable.Cell>{row.segment}</IndexTable.Cell>
           <IndexTable.Cell>{row.tier}</IndexTable.Cell>

@@ -1,4 +1,5 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import type { LifecycleGroup } from "../retention/segments/lifecycle";
 import { getShop } from "../models/shop.server";
 import { Link as RemixLink, useLoaderData } from "@remix-run/react";
 import { BlockStack, Card, DataTable, InlineStack, Layout, Page, ProgressBar, Text } from "@shopify/polaris";
@@ -14,7 +15,6 @@ import { saveLifecycleForm } from "../services/lifecycle-settings.server";
 import { I18nProvider, useAppPath, useI18n } from "../components/I18n";
 import { RfmHeatmap } from "../components/RfmHeatmap";
 import { LifecycleSettingsForm, type LifecycleFormValues } from "../components/LifecycleSettingsForm";
-import type { LifecycleKey } from "../components/lifecycle";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const ctx = await pageContext(request);
@@ -61,7 +61,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       })),
     groups: groups
       .filter((g) => g.key !== null)
-      .map((g) => ({ key: g.key as LifecycleKey, count: f.number(g.count), definition: definitions[g.key as LifecycleKey] })),
+      .map((g) => ({ key: g.key as LifecycleGroup, count: f.number(g.count), definition: definitions[g.key as LifecycleGroup] })),
     unscored: f.number(groups.find((g) => g.key === null)?.count ?? 0),
     typicalInterval: typical ? translate(locale, "segments.typicalInterval", { days: days(typical) }) : null,
     form: lifecycleToForm(lc),

@@ -120,14 +120,8 @@ export interface Candidate {
 }
 
 /** A reminder about a code already issued (no cost, never held out). */
-export interface ReminderCandidate {
-  customerId: string;
-  period: string;
-  explanation: string;
-  startsAt: string;
-  endsAt: string;
-  reward: Reward;
-  minimumSubtotal: number | null;
+/** A reminder of a code already granted: the grant's fields, when it goes out and whether it is the last. */
+export interface ReminderCandidate extends Pick<Candidate, "customerId" | "period" | "explanation" | "startsAt" | "endsAt" | "reward" | "minimumSubtotal"> {
   moment: number;
   lastChance: boolean;
 }
