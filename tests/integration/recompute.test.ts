@@ -1,12 +1,13 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import db from "../../app/db.server";
-import { recomputeShop, rescoreCustomers, type StoredModelState } from "../../app/jobs/recompute.server";
+import { recomputeShop, rescoreCustomers } from "../../app/jobs/recompute.server";
+import type { StoredModelState } from "../../app/models/model-state.server";
 import { refreshCustomerAggregates, upsertCustomers } from "../../app/models/customers.server";
 import { upsertOrders } from "../../app/models/orders.server";
 import { simulateCustomer } from "../../app/retention/clv/simulate";
 import { mulberry32 } from "../../app/retention/random";
 import type { OrderRecord } from "../../app/sync/records";
-import { saveEditableSettings } from "../../app/models/shop-settings.server";
+import { saveShopSettings } from "../../app/models/shop-settings.server";
 import { DEFAULT_LIFECYCLE_SETTINGS } from "../../app/retention/segments/lifecycle";
 import { resetDatabase } from "../support/fixtures";
 
@@ -75,7 +76,7 @@ describe("recompute job", () => {
       (await db.customer.findMany({ where: { shop: SHOP, lifecycle: "lapsed" } })).map((c) => [c.id, c.lapsedSince!.getTime()]),
     );
     // Ninety days on, under a stricter threshold, history would date them differently: the day stays.
-    await saveEditableSettings(SHOP, { lifecycle: { ...DEFAULT_LIFECYCLE_SETTINGS, intervalMultiple: 1.5 } });
+    await saveShopSettings(SHOP, { lifecycle: { ...DEFAULT_LIFECYCLE_SETTINGS, intervalMultiple: 1.5 } });
     await recomputeShop(SHOP, new Date(NOW.getTime() + 90 * DAY));
     const stillLapsed = await db.customer.findMany({ where: { shop: SHOP, lifecycle: "lapsed", id: { in: [...first.keys()] } } });
     expect(stillLapsed.length).toBeGreaterThan(0);

@@ -93,6 +93,15 @@ describe("the layers of app/", () => {
     expect(crossing).toEqual([]);
   });
 
+  it("read and write Shop.settings and Shop.modelState only through their own modules", () => {
+    const owners = new Set(["app/models/shop-settings.server.ts", "app/models/model-state.server.ts"]);
+    // A parse of either column, or a write of a serialised value into it, anywhere else.
+    const handling = /(JSON\.parse|parse\w*)\([^;]*?(settings|modelState)|(settings|modelState)\s*:\s*(JSON\.stringify|"\{)/i;
+    const elsewhere = files.filter((file) => !owners.has(file) && handling.test(readFileSync(file, "utf8")));
+    expect(elsewhere).toEqual([]);
+    expect(handling.test('const state = JSON.parse(shopRow.modelState) as StoredModelState;')).toBe(true);
+  });
+
   // Type-only imports are erased at build time and cannot change load order; the reward-kind registry
   // needs them both ways (a kind's decision takes the day's run, whose grant takes any kind's rule).
   it("form no import cycle at run time", () => {

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import db from "../../../app/db.server";
-import { feedbackOverview, feedbackSettings, parseOverviewParams } from "../../../app/services/feedback-overview.server";
+import { feedbackOverview, parseOverviewParams } from "../../../app/services/feedback-overview.server";
+import { readShopSettings } from "../../../app/models/shop-settings.server";
 import { feedbackItemView } from "../../../app/services/feedback-detail.server";
 import { createFeedbackItemAction } from "../../../app/routes/app.feedback.$id";
 import { decodeReasons, encodeReasons, MAX_NOTE_LENGTH } from "../../../app/models/feedback.server";
@@ -183,12 +184,12 @@ describe("Feedback overview", () => {
   });
 
   it("uses the shop's own threshold and target when Settings hold them", async () => {
-    expect(feedbackSettings(JSON.stringify({ feedback: { lowScoreThreshold: 4, firstResponseTargetHours: 8 } }))).toEqual({
+    expect(readShopSettings(JSON.stringify({ feedback: { lowScoreThreshold: 4, firstResponseTargetHours: 8 } })).feedback).toEqual({
       lowScoreThreshold: 4,
       firstResponseTargetMs: 8 * HOUR,
     });
-    expect(feedbackSettings("not json")).toEqual({ lowScoreThreshold: 6, firstResponseTargetMs: 24 * HOUR });
-    expect(feedbackSettings(JSON.stringify({ feedback: { lowScoreThreshold: 10, firstResponseTargetHours: -1 } }))).toEqual({
+    expect(readShopSettings("not json").feedback).toEqual({ lowScoreThreshold: 6, firstResponseTargetMs: 24 * HOUR });
+    expect(readShopSettings(JSON.stringify({ feedback: { lowScoreThreshold: 10, firstResponseTargetHours: -1 } })).feedback).toEqual({
       lowScoreThreshold: 6,
       firstResponseTargetMs: 24 * HOUR,
     });

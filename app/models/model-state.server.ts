@@ -1,11 +1,13 @@
 /**
- * Shop.modelState as the pages read it: what the recompute job stored (app/jobs/recompute.server.ts,
- * `StoredModelState`), parsed part by part. A part that is missing or has an unexpected shape (an older
+ * Shop.modelState, a JSON column (decision 014): the one module that reads and writes it. The recompute
+ * job stores a `StoredModelState`; pages and the single-customer re-score read it back part by part. A part that is missing or has an unexpected shape (an older
  * job version, a shop never scored) is null, and the page explains what will appear there and when,
  * instead of failing.
  */
 import { z } from "zod";
-import type { LifecycleReason } from "../retention/segments/lifecycle";
+import db from "../db.server";
+import type { ScoringModel } from "../retention/customer-score";
+import type { ScoringSettings, ShopScore } from "../retention/score";
 
 const finite = z.number().finite();
 
@@ -118,28 +120,56 @@ export function readModelState(text: string | null | undefined): ModelStateView 
   };
 }
 
-/** Customer.lifecycleReason: `{ text, reason }` JSON from the recompute job, or a plain sentence. */
-const reasonSchema: z.ZodType<LifecycleReason> = z.object({
-  rule: z.enum(["p-alive-low", "overdue", "single-purchase", "cadence", "returned"]),
-  orders: finite,
-  daysSinceLastOrder: finite,
-  usualIntervalDays: finite,
-  intervalSource: z.enum(["customer", "shop", "default"]),
-  shopTypicalIntervalDays: finite.nullable(),
-  pAlive: finite.nullable(),
-  pAliveThreshold: finite,
-  intervalMultiple: finite,
+export interface StoredModelState {
+  asOf: string;
+  /** The settings the model was scored with; single-customer re-scoring reuses them. */
+  settings: ScoringSettings;
+  model: ShopScore["model"];
+  historic: ShopScore["historic"];
+  cadence: ShopScore["cadence"];
+  insights: ShopScore["insights"];
+  backtest: BacktestView | null;
+  customersScored: number;
+}
+
+export async function saveShopModelState(shop: string, state: StoredModelState, fittedAt = new Date()) {
+  await db.shop.updateMany({ where: { shop }, data: { modelState: JSON.stringify(state), modelFittedAt: fittedAt } });
+}
+
+const storedScoringSettings = z.object({
+  horizonMonths: finite,
+  monthlyDiscountRate: finite,
+  lifecycle: z.object({
+    pAliveThreshold: finite,
+    intervalMultiple: finite,
+    defaultIntervalDays: finite,
+    regularMinOrders: finite,
+    regularMinFrequencyScore: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]),
+  }),
 });
 
-export function readLifecycleReason(text: string | null | undefined): { reason: LifecycleReason | null; text: string | null } {
-  if (!text) return { reason: null, text: null };
+/** What the last full run scored with, for re-scoring single customers; null until a complete state is stored. */
+export function readScoringModel(text: string | null | undefined): ScoringModel | null {
+  const view = readModelState(text);
+  let settings: z.infer<typeof storedScoringSettings> | null = null;
   try {
-    const parsed = JSON.parse(text) as { text?: unknown; reason?: unknown };
-    return {
-      reason: part(reasonSchema, parsed.reason),
-      text: typeof parsed.text === "string" ? parsed.text : null,
-    };
+    settings = part(storedScoringSettings, object(JSON.parse(text ?? "null")).settings);
   } catch {
-    return { reason: null, text };
+    return null;
   }
+  if (!view.model || !view.cadence || !view.historic || !settings) return null;
+  const fitted = view.model.status === "fitted" ? view.model : null;
+  return {
+    bgnbd: fitted && fitted.bgnbd,
+    gammaGamma: fitted?.gammaGamma ?? null,
+    cadence: view.cadence,
+    lifespanYears: view.historic.lifespanYears,
+    horizonMonths: settings.horizonMonths,
+    monthlyDiscountRate: settings.monthlyDiscountRate,
+    lifecycle: settings.lifecycle,
+  };
+}
+
+function object(value: unknown): Record<string, unknown> {
+  return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
 }
