@@ -13,30 +13,12 @@ import { getShop } from "../models/shop.server";
 import { backtest, type BacktestResult } from "../retention/clv/backtest";
 import type { Transaction } from "../retention/clv/summary";
 import { summarizeTransactions } from "../retention/clv/summary";
-import { localDateAt } from "../retention/rewards/time-zone";
 import { scoreCustomer } from "../retention/customer-score";
 import { scoreShop, type ShopScore } from "../retention/score";
 import { readScoringModel, saveShopModelState, type BacktestView, type StoredModelState } from "../models/model-state.server";
 import { readShopSettings, scoringSettings } from "../models/shop-settings.server";
 import type { Score } from "../retention/segments/rfm";
-import { dayNumber, dayString } from "../retention/time";
-
-/**
- * Shop-local calendar day of each order. Time-zone offsets are whole quarter hours, so every UTC
- * quarter hour falls on one local day: cache per quarter hour instead of formatting a million dates.
- */
-export function localDayConverter(timeZone: string) {
-  const cache = new Map<number, string>();
-  return (instant: Date): string => {
-    const bucket = Math.floor(instant.getTime() / 900_000);
-    let day = cache.get(bucket);
-    if (day === undefined) {
-      day = localDateAt(new Date(bucket * 900_000), timeZone);
-      cache.set(bucket, day);
-    }
-    return day;
-  };
-}
+import { dayNumber, dayString, localDayConverter } from "../retention/time";
 
 /**
  * A shop's value orders as the retention core reads them (customer, local day, value), kept as columns

@@ -1,7 +1,8 @@
 /**
- * Shop-local calendar dates as "YYYY-MM-DD" strings. Rewards are decided per calendar day in the
- * shop's time zone, so the core works on dates, not instants; `time-zone.ts` converts at the edges.
- * Arithmetic goes through UTC milliseconds, where every day has exactly 24 hours.
+ * Shop-local calendar dates as "YYYY-MM-DD" strings, the one date library of the app. Rewards and
+ * scores are decided per calendar day in the shop's time zone, so the core works on dates, not
+ * instants; `time-zone.ts` converts instants to dates. Arithmetic goes through UTC milliseconds, where
+ * every day has exactly 24 hours.
  */
 export type LocalDate = string;
 
@@ -58,11 +59,6 @@ export function addDays(date: LocalDate, days: number): LocalDate {
   return fromUtcMs(toUtcMs(date) + days * DAY_MS);
 }
 
-/** Whole days from `from` to `to` (positive when `to` is later). */
-export function daysBetween(from: LocalDate, to: LocalDate): number {
-  return Math.round((toUtcMs(to) - toUtcMs(from)) / DAY_MS);
-}
-
 export function compareLocalDates(a: LocalDate, b: LocalDate): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -85,4 +81,54 @@ export function firstDayOfNextMonth(date: LocalDate): LocalDate {
 /** Day of week, 0 = Sunday … 6 = Saturday. */
 export function dayOfWeek(date: LocalDate): number {
   return new Date(toUtcMs(date)).getUTCDay();
+}
+
+// Day numbers: the scoring core counts days as integers (days since 1970-01-01).
+
+export const DAYS_PER_WEEK = 7;
+export const DAYS_PER_YEAR = 365.25;
+export const DAYS_PER_MONTH = DAYS_PER_YEAR / 12;
+
+export type TimeUnit = "days" | "weeks";
+
+/** Length of one unit in days. */
+export function daysPerUnit(unit: TimeUnit): number {
+  return unit === "weeks" ? DAYS_PER_WEEK : 1;
+}
+
+// A time after the date (ISO "T" or a space, as in "YYYY-MM-DD HH:MM:SS") is ignored: the date is the local day.
+const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})(?:$|[T ])/;
+const COMPACT_DAY = /^(\d{4})(\d{2})(\d{2})$/;
+
+/**
+ * Days since 1970-01-01 for "YYYY-MM-DD" (an ISO timestamp's date part is used as is) or "YYYYMMDD".
+ * Throws on anything else, including impossible dates such as 2023-02-30.
+ */
+export function dayNumber(date: string): number {
+  const match = ISO_DAY.exec(date) ?? COMPACT_DAY.exec(date);
+  if (!match) throw new RangeError(`not a date (expected YYYY-MM-DD or YYYYMMDD): "${date}"`);
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const ms = Date.UTC(year, month - 1, day);
+  const check = new Date(ms);
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) {
+    throw new RangeError(`not a calendar date: "${date}"`);
+  }
+  return ms / DAY_MS;
+}
+
+const dayStrings = new Map<number, string>();
+
+/** "YYYY-MM-DD" for a day number from dayNumber (memoised: scoring formats the same few days many times). */
+export function dayString(day: number): string {
+  let text = dayStrings.get(day);
+  if (text === undefined) {
+    text = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    if (dayStrings.size < 100_000) dayStrings.set(day, text);
+  }
+  return text;
+}
+
+/** Whole days from `from` to `to` (negative if `to` is earlier). */
+export function daysBetween(from: string, to: string): number {
+  return dayNumber(to) - dayNumber(from);
 }

@@ -1,5 +1,5 @@
-import { localDateAt, startOfLocalDay, validityInstants, isValidTimeZone } from "../../../../app/retention/rewards/time-zone";
-import { addDays, daysBetween, isLocalDate, firstDayOfNextMonth } from "../../../../app/retention/rewards/local-date";
+import { localDateAt, startOfLocalDay, validityInstants, isValidTimeZone } from "../../../../app/retention/time";
+import { addDays, daysBetween, isLocalDate, firstDayOfNextMonth } from "../../../../app/retention/time";
 
 describe("shop-local dates", () => {
   it("gives different calendar dates for the same instant in Auckland and Los Angeles", () => {

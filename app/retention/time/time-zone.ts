@@ -2,7 +2,7 @@
  * Converting between instants and shop-local calendar dates with `Intl` only (no date library):
  * the shop's IANA zone decides which day it is and when a code starts and ends.
  */
-import { addDays, formatLocalDate, parseLocalDate, type LocalDate } from "./local-date";
+import { addDays, formatLocalDate, parseLocalDate, type LocalDate } from "./calendar";
 
 interface WallClock {
   year: number;
@@ -115,5 +115,23 @@ export function validityInstants(
   return {
     startsAt: startOfLocalDay(firstDay, timeZone).toISOString(),
     endsAt: startOfLocalDay(addDays(lastDay, 1), timeZone).toISOString(),
+  };
+}
+
+/**
+ * Shop-local calendar day of many instants (a shop's orders). Time-zone offsets are whole quarter
+ * hours, so every UTC quarter hour falls on one local day: cache per quarter hour instead of
+ * formatting a million dates.
+ */
+export function localDayConverter(timeZone: string) {
+  const cache = new Map<number, string>();
+  return (instant: Date): string => {
+    const bucket = Math.floor(instant.getTime() / 900_000);
+    let day = cache.get(bucket);
+    if (day === undefined) {
+      day = localDateAt(new Date(bucket * 900_000), timeZone);
+      cache.set(bucket, day);
+    }
+    return day;
   };
 }
