@@ -126,3 +126,17 @@ describe("the layers of app/", () => {
     expect(edges.some((e) => e.from === "app/routes/webhooks.tsx" && e.to === "app/webhooks/process.server.ts")).toBe(true);
   });
 });
+
+describe("the test layout", () => {
+  // Test folders mirror app/ (decision 015); these few hold what has no room in app/.
+  const OWN_FOLDERS = new Set(["emulator", "hostile", "prisma", "extensions"]);
+  const appRooms = new Set(readdirSync("app", { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name));
+
+  it.each(["tests/unit", "tests/integration"])("%s mirrors app/ and keeps helpers in tests/support/", (dir) => {
+    const entries = readdirSync(dir, { withFileTypes: true });
+    const strayFolders = entries.filter((e) => e.isDirectory() && !appRooms.has(e.name) && !OWN_FOLDERS.has(e.name)).map((e) => e.name);
+    expect(strayFolders).toEqual([]);
+    const helpers = sources(dir).filter((file) => !/\.test\.tsx?$/.test(file));
+    expect(helpers).toEqual([]);
+  });
+});
