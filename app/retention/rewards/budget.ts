@@ -4,7 +4,7 @@
  */
 import { firstDayOfNextMonth, monthOf, type LocalDate } from "../time";
 import { roundMoney } from "./reward-cost";
-import type { Budget } from "./rule-schema";
+import type { Budget } from "./rule-fields";
 
 export interface BudgetUsage {
   /** Codes issued this month. */

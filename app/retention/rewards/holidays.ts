@@ -11,7 +11,8 @@ import {
   parseLocalDate,
   type LocalDate,
 } from "../time";
-import type { Audience, Reward } from "./rule-schema";
+import type { Reward } from "./rule-fields";
+import type { Audience } from "./rule-schema";
 
 export interface HolidayPreset {
   /** Stable id: stored on campaigns created from the preset, never renamed. */

@@ -2,7 +2,7 @@
  * What a code could cost if redeemed, in shop currency. Percentage and free-shipping rewards have no
  * fixed value, so they are priced from order-value and shipping assumptions the caller measures.
  */
-import type { Reward } from "./rule-schema";
+import type { Reward } from "./rule-fields";
 
 export interface CostAssumptions {
   /** The shop's average order value (net), used when the customer has none. */

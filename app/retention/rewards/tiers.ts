@@ -4,7 +4,7 @@
  * period, so a customer who dips below a threshold for a few days keeps their status.
  */
 import { addDays, daysBetween, type LocalDate } from "../time";
-import type { TierProgramDraft } from "./rule-schema";
+import type { Reward, TierMetric, TierWindow } from "./rule-fields";
 
 export interface TierMetrics {
   netSpend: { lifetime: number; rolling12m: number };
@@ -29,7 +29,14 @@ export interface TierState {
 
 export const NO_TIER: TierState = Object.freeze({ tier: null, since: null, belowSince: null, history: [] }) as TierState;
 
-export type TierProgram = Pick<TierProgramDraft, "metric" | "window" | "graceDays" | "tiers">;
+/** What tier evaluation reads of a loyalty-tier rule (declared here so the core below the kinds needs no kind). */
+export interface TierProgram {
+  metric: TierMetric;
+  window: TierWindow;
+  graceDays: number;
+  /** A tier without a reward is recognition only. */
+  tiers: ReadonlyArray<{ name: string; threshold: number; reward?: Reward | null }>;
+}
 
 export interface TierEvaluation {
   state: TierState;
