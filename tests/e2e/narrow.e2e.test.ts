@@ -91,4 +91,21 @@ describe(`the customers list at ${WIDTH} px`, () => {
       }
     }
   });
+
+  it("shows the app's pages in the admin's sidebar on a wide screen, the open one highlighted", async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const frame = await open("/customers");
+    await frame.locator(".Polaris-IndexTable").first().waitFor();
+    const sidebar = page.getByRole("navigation", { name: "Admin navigation" });
+    await sidebar.getByRole("link", { name: "Kinship" }).waitFor();
+    // The entries come from the app's own <ui-nav-menu>, which the admin draws instead of the app.
+    await expect.poll(() => sidebar.locator("#app-nav-items a").allInnerTexts()).toEqual(["Customers", "Segments", "Rules", "Feedback", "Settings"]);
+    await expect.poll(() => sidebar.locator('a[aria-current="page"]').allInnerTexts()).toEqual(["Customers"]);
+    expect(await frame.locator("ui-nav-menu").isVisible()).toBe(false);
+    await screenshot(page, "narrow-02-sidebar");
+    // A click in the sidebar navigates the app inside its frame.
+    await sidebar.getByRole("link", { name: "Rules" }).click();
+    await frame.waitForURL(/\/app\/rules/);
+    await expect.poll(() => sidebar.locator('a[aria-current="page"]').allInnerTexts()).toEqual(["Rules"]);
+  });
 });
