@@ -30,14 +30,14 @@ afterAll(async () => {
   await frame?.close();
 });
 
-async function openPreview(query: string): Promise<Frame> {
-  await page.goto(`${frame.url}/store/kinship-survey/survey-preview?${query}`);
+async function openPreview(options: Parameters<AdminFrame["surveyPreviewUrl"]>[1]): Promise<Frame> {
+  await page.goto(frame.surveyPreviewUrl(SHOP, options));
   return appFrame(page);
 }
 
 describe("checkout survey preview", () => {
   it("renders the extension's Ukrainian strings and takes a low score through to its thanks, sending nothing", async () => {
-    const survey = await openPreview("target=thank-you&locale=uk");
+    const survey = await openPreview({ target: "thank-you", locale: "uk" });
     await survey.getByText(uk.heading, { exact: true }).waitFor({ timeout: 60_000 });
     await survey.getByText(uk.score.question).waitFor();
     await survey.getByText(uk.actions.submit).waitFor();
@@ -55,7 +55,7 @@ describe("checkout survey preview", () => {
   });
 
   it("renders the order-status page in English beside the admin's sidebar", async () => {
-    const survey = await openPreview("target=order-status&locale=en");
+    const survey = await openPreview({ target: "order-status", locale: "en" });
     await survey.getByText(en.heading, { exact: true }).waitFor({ timeout: 60_000 });
     await expect(page.locator('#survey-preview-link[aria-current="page"]').count()).resolves.toBe(1);
     await screenshot(page, "survey-03-order-status-en");

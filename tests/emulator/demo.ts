@@ -23,6 +23,7 @@ console.log(`
 Kinship is running against an emulated Shopify (nothing leaves this machine).
   Open the emulated Shopify admin:  ${stack.frame.appPageUrl(SHOP)}
   In Ukrainian:                     ${stack.frame.appPageUrl(SHOP, { locale: "uk" })}
+  Checkout survey preview:          ${stack.frame.surveyPreviewUrl(SHOP, { locale: "uk" })}
   Emulator (Admin API):             ${stack.emulator.url}
 The first visit installs the app and imports the demo shop's 10,000 orders (a few seconds); then
 survey answers from the last weeks and draft rules (switched off) are added, so Feedback and Rules have

@@ -20,6 +20,8 @@ export interface AdminFrame {
   appBridgeUrl: string;
   /** The URL a merchant would open: the emulated admin with the app embedded. */
   appPageUrl(shop: string, options?: { path?: string; locale?: string }): string;
+  /** The checkout survey preview (the feedback-survey extension's real code) in the emulated admin. */
+  surveyPreviewUrl(shop: string, options?: { target?: SurveyTarget; locale?: string }): string;
   close(): Promise<void>;
 }
 
@@ -33,7 +35,7 @@ const SURVEY_TARGETS = {
   "thank-you": "purchase.thank-you.block.render",
   "order-status": "customer-account.order-status.block.render",
 } as const;
-type SurveyTarget = keyof typeof SURVEY_TARGETS;
+export type SurveyTarget = keyof typeof SURVEY_TARGETS;
 const SURVEY_LOCALES = ["en", "uk", "ru", "hr"] as const;
 
 function surveyMessages(locale: string): unknown {
@@ -260,6 +262,8 @@ export async function startAdminFrame(options: AdminFrameOptions): Promise<Admin
     appBridgeUrl: `${url}/app-bridge.js`,
     appPageUrl: (shop, opts = {}) =>
       `${url}/store/${shop.replace(/\.myshopify\.com$/, "")}/apps/kinship${opts.path ?? ""}${opts.locale ? `?locale=${opts.locale}` : ""}`,
+    surveyPreviewUrl: (shop, opts = {}) =>
+      `${url}/store/${shop.replace(/\.myshopify\.com$/, "")}/survey-preview?target=${opts.target ?? "thank-you"}&locale=${opts.locale ?? "en"}`,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
