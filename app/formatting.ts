@@ -6,6 +6,7 @@
  * A malformed currency code or time zone (old rows, a shop mid-migration) must never crash a page: the
  * formatter falls back to a plain number with the code, or to UTC, instead of throwing Intl's RangeError.
  */
+import { isValidTimeZone, localDateAt } from "./retention/time";
 import type { Locale } from "./i18n";
 
 export interface ShopFormatContext {
@@ -27,15 +28,6 @@ function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, 
     cache.set(key, format);
   }
   return format;
-}
-
-export function isValidTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export function isValidCurrency(currency: string): boolean {
@@ -146,13 +138,9 @@ export function formatMonth(month: string, locale: Locale): string {
   return cached(`month|${locale}`, () => new Intl.DateTimeFormat(locale, { timeZone: "UTC", month: "short", year: "numeric" })).format(date);
 }
 
-/** "YYYY-MM-DD" of an instant in the shop's time zone (the merchant's "today"). */
+/** "YYYY-MM-DD" of an instant in the shop's time zone (the merchant's "today"); an unknown zone reads as UTC. */
 export function shopDay(value: Date, timeZone: string): string {
-  const parts = cached(`day|${safeZone(timeZone)}`, () =>
-    new Intl.DateTimeFormat("en-CA", { timeZone: safeZone(timeZone), year: "numeric", month: "2-digit", day: "2-digit" }),
-  ) as Intl.DateTimeFormat;
-  const byType = Object.fromEntries(parts.formatToParts(value).map((p) => [p.type, p.value]));
-  return `${byType.year}-${byType.month}-${byType.day}`;
+  return localDateAt(value, safeZone(timeZone));
 }
 
 /** The zone's offset from UTC at an instant, as "UTC+02:00" (for the Settings page). */
@@ -175,11 +163,6 @@ export function formatDuration(ms: number, locale: Locale): string {
   const value = Math.max(0, Number.isFinite(ms) ? ms : 0);
   const [unit, size] = value < HOUR_MS ? (["minute", MINUTE_MS] as const) : value < 2 * DAY_MS ? (["hour", HOUR_MS] as const) : (["day", DAY_MS] as const);
   return cached(`duration|${locale}|${unit}`, () => new Intl.NumberFormat(locale, { style: "unit", unit, unitDisplay: "short" })).format(Math.floor(value / size));
-}
-
-/** Whole days between two instants (b − a), for "last order 12 days ago". */
-export function daysBetween(a: Date, b: Date): number {
-  return Math.floor((b.getTime() - a.getTime()) / 86_400_000);
 }
 
 /** Convenience: every formatter bound to one shop and admin locale. */

@@ -1,6 +1,6 @@
 // `npm test`: the whole suite on SQLite (always) and again on PostgreSQL when one answers on
 // 127.0.0.1:5432 (or KINSHIP_PG_ADMIN_URL). Extra arguments go to vitest (e.g. a file filter).
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { postgresAnswers, postgresUrl } from "../tests/support/postgres";
 import { dropPostgresDatabase } from "../tests/support/global-setup";
 import { existsSync } from "node:fs";
@@ -28,17 +28,32 @@ if (process.env.KINSHIP_TEST_SQLITE_ONLY !== "1" && (await postgresAnswers())) {
   console.log("PostgreSQL did not answer: running the suite on SQLite only.");
 }
 
-for (const run of runs) {
-  console.log(`\n=== Test suite on ${run.label} ===`);
-  const result = spawnSync("npx", ["vitest", "run", ...args], {
-    stdio: "inherit",
-    env: { ...process.env, DATABASE_URL: run.url, KINSHIP_TEST_DB: run.label },
+// The two database passes run side by side: each one's integration files run one after another and
+// wait on their database much of the time, so together they use both cores. Each pass's output is
+// shown whole when it ends, so the two never interleave.
+const results = await Promise.all(
+  runs.map((run) =>
+    runVitest(run.label, ["vitest", "run", ...args], { ...process.env, DATABASE_URL: run.url, KINSHIP_TEST_DB: run.label }).finally(() =>
+      run.label === "PostgreSQL" ? dropPostgresDatabase(run.url).catch(() => undefined) : undefined,
+    ),
+  ),
+);
+const failed = results.filter((r) => r.status !== 0);
+for (const r of failed) console.error(`Test suite failed on ${r.label}`);
+if (failed.length) process.exit(failed[0].status ?? 1);
+
+function runVitest(label: string, command: string[], env: NodeJS.ProcessEnv): Promise<{ label: string; status: number | null }> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    const child = spawn("npx", command, { env, stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => chunks.push(chunk));
+    child.on("close", (status) => {
+      console.log(`\n=== Test suite on ${label} ===`);
+      process.stdout.write(Buffer.concat(chunks));
+      resolve({ label, status });
+    });
   });
-  if (run.label === "PostgreSQL") await dropPostgresDatabase(run.url).catch(() => undefined);
-  if (result.status !== 0) {
-    console.error(`Test suite failed on ${run.label}`);
-    process.exit(result.status ?? 1);
-  }
 }
 
 // Browser tests: Debian's Chromium driven through the emulated Shopify admin against the built app.

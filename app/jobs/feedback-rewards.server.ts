@@ -14,6 +14,7 @@
  * run, which picks up every `created` row; a row left `recorded` by a Shopify outage is resolved by
  * that run too (looked up by its code, created only if absent, expired if its validity is over).
  */
+import { readShopSettings } from "../models/shop-settings.server";
 import { getShop } from "../models/shop.server";
 import { randomBytes as cryptoRandomBytes } from "node:crypto";
 import { findByKeys, listIssuedRecords, type IssuedRow } from "../models/issued-discounts.server";
@@ -57,7 +58,7 @@ export function compensationKey(feedbackId: string): string {
 async function shopContext(shop: string) {
   const row = await getShop(shop);
   if (!row) throw new Error(`Unknown shop ${shop}`);
-  return { timeZone: row.ianaTimezone, currencyCode: row.currencyCode, settings: row.settings };
+  return { timeZone: row.ianaTimezone, currencyCode: row.currencyCode, settings: readShopSettings(row.settings) };
 }
 
 // ——— Compensation ———
@@ -109,7 +110,7 @@ export async function issueCompensation(
     ...validityInstants(today, addDays(today, validityDays - 1), timeZone),
     reward: offer.reward,
     minimumSubtotal,
-    estimatedCost: estimateRedemptionCost(offer.reward, minimumSubtotal, await costAssumptions(shop, settings), customer.averageOrderValue),
+    estimatedCost: estimateRedemptionCost(offer.reward, minimumSubtotal, await costAssumptions(shop, settings.averageShippingCost), customer.averageOrderValue),
     notify: true,
     channel: "transactional",
   };
@@ -161,7 +162,7 @@ export async function thankYouReward(
     issued: ledger,
     budgetUsedThisMonth: usageThisMonth(ledger, today),
     feedback: [{ customerId: input.customerShopifyId, responseId: input.feedbackId, receivedOn: today }],
-    costAssumptions: await costAssumptions(shop, settings),
+    costAssumptions: await costAssumptions(shop, settings.averageShippingCost),
     currencyCode,
   });
 

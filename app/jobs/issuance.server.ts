@@ -8,6 +8,7 @@
  * the code up in Shopify, and adopts the discount it finds or creates it (never both). Shopify calls
  * are sequential; the admin client waits out THROTTLED answers using the bucket's restore rate.
  */
+import { readShopSettings } from "../models/shop-settings.server";
 import { getShop } from "../models/shop.server";
 import { randomBytes as cryptoRandomBytes } from "node:crypto";
 import {
@@ -291,7 +292,7 @@ export async function loadScheduleInput(
     issued: ledger,
     budgetUsedThisMonth: usageThisMonth(ledger, today),
     feedback: feedbackRules.length ? await loadFeedbackEvents(shop, timeZone, now, feedbackSince) : [],
-    costAssumptions: await costAssumptions(shop, shopRow.settings),
+    costAssumptions: await costAssumptions(shop, readShopSettings(shopRow.settings).averageShippingCost),
     currencyCode: shopRow.currencyCode,
   };
   return { input, tierRuleIds, stored };

@@ -4,7 +4,6 @@ import {
   openScoreWriter,
   SCORE_BATCH,
   saveCustomerScore,
-  saveShopModelState,
   storedScores,
   valueOrderPages,
   type CustomerScoreRow,
@@ -14,28 +13,12 @@ import { getShop } from "../models/shop.server";
 import { backtest, type BacktestResult } from "../retention/clv/backtest";
 import type { Transaction } from "../retention/clv/summary";
 import { summarizeTransactions } from "../retention/clv/summary";
-import { localDateAt } from "../retention/rewards/time-zone";
-import { scoreCustomer, type ScoringModel } from "../retention/customer-score";
-import { DEFAULT_SCORING_SETTINGS, scoreShop, type ScoringSettings, type ShopScore } from "../retention/score";
+import { scoreCustomer } from "../retention/customer-score";
+import { scoreShop, type ShopScore } from "../retention/score";
+import { readScoringModel, saveShopModelState, type BacktestView, type StoredModelState } from "../models/model-state.server";
+import { readShopSettings, scoringSettings } from "../models/shop-settings.server";
 import type { Score } from "../retention/segments/rfm";
-import { dayNumber, dayString } from "../retention/time";
-
-/**
- * Shop-local calendar day of each order. Time-zone offsets are whole quarter hours, so every UTC
- * quarter hour falls on one local day: cache per quarter hour instead of formatting a million dates.
- */
-export function localDayConverter(timeZone: string) {
-  const cache = new Map<number, string>();
-  return (instant: Date): string => {
-    const bucket = Math.floor(instant.getTime() / 900_000);
-    let day = cache.get(bucket);
-    if (day === undefined) {
-      day = localDateAt(new Date(bucket * 900_000), timeZone);
-      cache.set(bucket, day);
-    }
-    return day;
-  };
-}
+import { dayNumber, dayString, localDayConverter } from "../retention/time";
 
 /**
  * A shop's value orders as the retention core reads them (customer, local day, value), kept as columns
@@ -90,31 +73,6 @@ function intern(numbers: Map<string, number>, values: string[], value: string): 
   return n;
 }
 
-export interface StoredModelState {
-  asOf: string;
-  /** The settings the model was scored with; single-customer re-scoring reuses them. */
-  settings: ScoringSettings;
-  model: ShopScore["model"];
-  historic: ShopScore["historic"];
-  cadence: ShopScore["cadence"];
-  insights: ShopScore["insights"];
-  backtest: BacktestSummary | null;
-  customersScored: number;
-}
-
-export type BacktestSummary =
-  | { status: "insufficient"; reason: string; calibrationEnd: string; holdoutEnd: string }
-  | {
-      status: "fitted";
-      calibrationEnd: string;
-      holdoutEnd: string;
-      holdoutActual: number;
-      holdoutPredicted: number;
-      aggregateRelativeError: number | null;
-      mae: number;
-      naiveMae: number;
-    };
-
 /**
  * Holdout for the per-shop backtest: the last quarter of the shop's history, at least 28 days and at
  * most a year, so the calibration period keeps most of the data.
@@ -126,7 +84,7 @@ export function backtestWindow(firstDay: string, asOf: string): { calibrationEnd
   return { calibrationEnd: dayString(dayNumber(asOf) - holdout), holdoutEnd: asOf };
 }
 
-function summarizeBacktest(result: BacktestResult, window: { calibrationEnd: string; holdoutEnd: string }): BacktestSummary {
+function summarizeBacktest(result: BacktestResult, window: { calibrationEnd: string; holdoutEnd: string }): BacktestView {
   if (result.status === "insufficient") return { status: "insufficient", reason: result.fit.reason, ...window };
   return {
     status: "fitted",
@@ -136,20 +94,6 @@ function summarizeBacktest(result: BacktestResult, window: { calibrationEnd: str
     aggregateRelativeError: result.aggregateRelativeError,
     mae: result.mae,
     naiveMae: result.naiveMae,
-  };
-}
-
-function parseSettings(raw: string | null | undefined): ScoringSettings {
-  let scoring: Partial<ScoringSettings> = {};
-  try {
-    scoring = (JSON.parse(raw ?? "{}") as { scoring?: Partial<ScoringSettings> }).scoring ?? {};
-  } catch {
-    // Unreadable settings fall back to the defaults rather than stopping the scoring.
-  }
-  return {
-    ...DEFAULT_SCORING_SETTINGS,
-    ...scoring,
-    lifecycle: { ...DEFAULT_SCORING_SETTINGS.lifecycle, ...scoring.lifecycle },
   };
 }
 
@@ -165,7 +109,7 @@ async function scoringInputs(shop: string, now: Date, customerShopifyIds?: strin
     shopRow,
     asOf,
     transactions,
-    settings: parseSettings(shopRow.settings),
+    settings: scoringSettings(readShopSettings(shopRow.settings)),
     summaries: summarizeTransactions(transactions, {
       asOf,
       unit: "days",
@@ -239,16 +183,8 @@ export async function rescoreCustomers(shop: string, customerShopifyIds: string[
   const shopRow = await getShop(shop);
   if (!shopRow?.modelState) return 0;
   const { summaries } = await scoringInputs(shop, now, customerShopifyIds, shopRow);
-  const state = JSON.parse(shopRow.modelState) as StoredModelState;
-  const model: ScoringModel = {
-    bgnbd: state.model.status === "fitted" ? state.model.bgnbd : null,
-    gammaGamma: state.model.status === "fitted" ? state.model.gammaGamma : null,
-    cadence: state.cadence,
-    lifespanYears: state.historic.lifespanYears,
-    horizonMonths: state.settings.horizonMonths,
-    monthlyDiscountRate: state.settings.monthlyDiscountRate,
-    lifecycle: state.settings.lifecycle,
-  };
+  const model = readScoringModel(shopRow.modelState);
+  if (!model) return 0;
   const current = new Map((await storedScores(shop, customerShopifyIds)).map((c) => [c.shopifyId, c]));
   let updated = 0;
   for (const summary of summaries) {

@@ -1,4 +1,5 @@
-import { lifecycleSegmentIds, recordTagChanges, saveLifecycleSegmentIds, taggableCustomerPages } from "../models/customer-tags.server";
+import { recordTagChanges, taggableCustomerPages } from "../models/customer-tags.server";
+import { getShopSettings, saveShopSettings } from "../models/shop-settings.server";
 import { LIFECYCLE_GROUPS } from "../retention/segments/lifecycle";
 import { desiredKinshipTags, kinshipTagChanges, parseTagList } from "../retention/segments/tags";
 import type { AdminClient } from "../shopify/admin-client.server";
@@ -48,12 +49,12 @@ export async function writeBackTags(
  * the created ids are kept in the shop's settings.
  */
 export async function ensureLifecycleSegments(shop: string, client: AdminClient, names: Record<string, string>) {
-  const segments = await lifecycleSegmentIds(shop);
+  const { segments } = await getShopSettings(shop);
   for (const group of LIFECYCLE_GROUPS) {
     if (segments[group]) continue;
     const id = await createCustomerSegment(client, names[group] ?? `Kinship: ${group}`, lifecycleSegmentQuery(group));
     if (id) segments[group] = id;
   }
-  await saveLifecycleSegmentIds(shop, segments);
+  await saveShopSettings(shop, { segments });
   return segments;
 }

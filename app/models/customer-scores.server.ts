@@ -143,10 +143,6 @@ export async function saveCustomerScore(
   await db.customer.updateMany({ where: { shop, shopifyId }, data: { ...data, scoredAt } });
 }
 
-export async function saveShopModelState(shop: string, state: unknown, fittedAt = new Date()) {
-  await db.shop.updateMany({ where: { shop }, data: { modelState: JSON.stringify(state), modelFittedAt: fittedAt } });
-}
-
 /**
  * The day each customer now in Lapsed entered it, for the customers that have one: all that
  * recomputing needs of the previous scores (raw SQL, not a Prisma model per customer).

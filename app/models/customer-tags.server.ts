@@ -45,31 +45,3 @@ export async function recordTagChanges(shop: string, shopifyId: string, changes:
   );
 }
 
-/** Shopify segment ids Kinship created, by lifecycle group (kept in the shop's settings). */
-export async function lifecycleSegmentIds(shop: string): Promise<Record<string, string>> {
-  const row = await db.shop.findUnique({ where: { shop }, select: { settings: true } });
-  return segmentsOf(row?.settings ?? null);
-}
-
-export async function saveLifecycleSegmentIds(shop: string, segments: Record<string, string>) {
-  await db.$transaction(async (tx) => {
-    const row = await tx.shop.findUniqueOrThrow({ where: { shop }, select: { settings: true } });
-    const settings = parseObject(row.settings);
-    await tx.shop.updateMany({ where: { shop }, data: { settings: JSON.stringify({ ...settings, segments }) } });
-  });
-}
-
-function parseObject(text: string | null): Record<string, unknown> {
-  try {
-    const value = JSON.parse(text || "{}") as unknown;
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
-
-function segmentsOf(text: string | null): Record<string, string> {
-  const segments = parseObject(text).segments;
-  if (typeof segments !== "object" || segments === null) return {};
-  return Object.fromEntries(Object.entries(segments).filter((e): e is [string, string] => typeof e[1] === "string"));
-}

@@ -3,9 +3,10 @@
  * history. Reads only this customer's rows (indexed by shop + customer).
  */
 import db from "../db.server";
-import { readLifecycleReason, readModelState, type ModelStateView } from "./model-state-views.server";
+import { readModelState, type ModelStateView } from "./model-state.server";
+import { z } from "zod";
 import type { LifecycleReason } from "../retention/segments/lifecycle";
-import { readEditableSettings } from "./shop-settings.server";
+import { readShopSettings } from "./shop-settings.server";
 import { summarizeTransactions, type CustomerSummary } from "../retention/clv/summary";
 import { customerHistoricClv, type HistoricClv } from "../retention/clv/historic";
 import { shopDay } from "../formatting";
@@ -127,7 +128,7 @@ export async function customerView(shop: string, numericId: string, now = new Da
     valueOrders.map((o) => ({ customerId: shopifyId, date: shopDay(o.processedAt, timeZone), amount: o.netTotal })),
     { asOf, unit: "days" },
   );
-  const lifespanYears = model.historic?.lifespanYears ?? readEditableSettings(shopRow?.settings).lifespanYears ?? 1;
+  const lifespanYears = model.historic?.lifespanYears ?? readShopSettings(shopRow?.settings).lifespanYears ?? 1;
   return {
     customer,
     numericId,
@@ -142,4 +143,37 @@ export async function customerView(shop: string, numericId: string, now = new Da
     feedback,
     tierHistory,
   };
+}
+
+const finite = z.number().finite();
+
+/** Customer.lifecycleReason: `{ text, reason }` JSON from the recompute job, or a plain sentence. */
+const reasonSchema: z.ZodType<LifecycleReason> = z.object({
+  rule: z.enum(["p-alive-low", "overdue", "single-purchase", "cadence", "returned"]),
+  orders: finite,
+  daysSinceLastOrder: finite,
+  usualIntervalDays: finite,
+  intervalSource: z.enum(["customer", "shop", "default"]),
+  shopTypicalIntervalDays: finite.nullable(),
+  pAlive: finite.nullable(),
+  pAliveThreshold: finite,
+  intervalMultiple: finite,
+});
+
+export function readLifecycleReason(text: string | null | undefined): { reason: LifecycleReason | null; text: string | null } {
+  if (!text) return { reason: null, text: null };
+  try {
+    const parsed = JSON.parse(text) as { text?: unknown; reason?: unknown };
+    return {
+      reason: reasonOf(parsed.reason),
+      text: typeof parsed.text === "string" ? parsed.text : null,
+    };
+  } catch {
+    return { reason: null, text };
+  }
+}
+
+function reasonOf(value: unknown): LifecycleReason | null {
+  const parsed = reasonSchema.safeParse(value);
+  return parsed.success ? parsed.data : null;
 }

@@ -8,7 +8,7 @@ import { latestSyncRun, syncProgress } from "./sync-runs.server";
 import { COVERING_LIST_INDEX, customerIndexes, customerScanHint, Sql } from "./customer-index.server";
 import { LIFECYCLE_GROUPS } from "../retention/segments/lifecycle";
 import { dialect } from "./sql.server";
-import { readModelState, type ModelStateView } from "./model-state-views.server";
+import { readModelState, type ModelStateView } from "./model-state.server";
 import { DETRACTOR_MAX, PROMOTER_MIN } from "../retention/feedback/nps";
 
 export interface SyncView {

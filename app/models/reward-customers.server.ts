@@ -108,17 +108,9 @@ export async function loadFeedbackEvents(shop: string, timeZone: string, now: Da
 }
 
 /** Order value and shipping assumptions for budget estimates (shop currency). */
-export async function costAssumptions(shop: string, settingsJson: string): Promise<CostAssumptions> {
+export async function costAssumptions(shop: string, averageShippingCost: number | null): Promise<CostAssumptions> {
   const totals = await db.order.aggregate({ where: { shop, test: false, cancelledAt: null }, _avg: { netTotal: true } });
   const averageOrderValue = Math.round((totals._avg.netTotal ?? 0) * 100) / 100;
-  let shipping: number | undefined;
-  try {
-    const settings = JSON.parse(settingsJson) as { rewards?: { averageShippingCost?: unknown } };
-    const v = settings.rewards?.averageShippingCost;
-    if (typeof v === "number" && Number.isFinite(v) && v >= 0) shipping = v;
-  } catch {
-    // Unreadable settings fall back to the estimate below.
-  }
   // Without a measured shipping cost, assume a tenth of the average order.
-  return { averageOrderValue, averageShippingCost: shipping ?? Math.round(averageOrderValue * 10) / 100 };
+  return { averageOrderValue, averageShippingCost: averageShippingCost ?? Math.round(averageOrderValue * 10) / 100 };
 }

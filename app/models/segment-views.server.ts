@@ -4,7 +4,7 @@
  * customer rows loaded.
  */
 import db from "../db.server";
-import { lifecycleSegmentIds } from "./customer-tags.server";
+import { getShopSettings } from "./shop-settings.server";
 import { customerScanHint, Sql } from "./customer-index.server";
 import { rfmSegment, RFM_SEGMENTS, type RfmSegment, type Score } from "../retention/segments/rfm";
 import { KINSHIP_TAG_PREFIX } from "../retention/segments/tags";
@@ -83,7 +83,7 @@ export async function writeBackStatus(shop: string): Promise<WriteBackView> {
       `FROM "Customer"${hint} WHERE "shop" = ${sql.bind(shop)}`,
     ...sql.params,
   );
-  const shopifySegments = await lifecycleSegmentIds(shop);
+  const shopifySegments = (await getShopSettings(shop)).segments;
   const n = (key: string) => Number(row?.[key] ?? 0);
   return { customers: n("customers"), scored: n("scored"), tagged: n("tagged"), upToDate: n("upToDate"), shopifySegments };
 }

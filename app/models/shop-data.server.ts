@@ -3,6 +3,8 @@
  * (Settings → Delete data) while the app stays installed. Access tokens are never exported.
  */
 import db from "../db.server";
+import { EMPTY_SHOP_SETTINGS, readShopSettings } from "./shop-settings.server";
+import { readModelState } from "./model-state.server";
 
 const BATCH = 2_000;
 
@@ -21,15 +23,6 @@ const TABLES: [string, Reader][] = [
   ["syncRuns", (shop, id, take) => db.syncRun.findMany({ where: { shop, ...after(id) }, orderBy: { id: "asc" }, take })],
 ];
 
-function parseJson(text: string | null | undefined): unknown {
-  if (!text) return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
 /** A JSON document `{ exportedAt, shop, customers: [...], orders: [...], ... }`, streamed. */
 export function exportShopData(shop: string, now = new Date()): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
@@ -40,7 +33,7 @@ export function exportShopData(shop: string, now = new Date()): ReadableStream<U
         const header = {
           format: "kinship-export/1",
           exportedAt: now.toISOString(),
-          shop: shopRow && { ...shopRow, settings: parseJson(shopRow.settings), modelState: parseJson(shopRow.modelState) },
+          shop: shopRow && { ...shopRow, settings: readShopSettings(shopRow.settings), modelState: readModelState(shopRow.modelState) },
         };
         controller.enqueue(encoder.encode(JSON.stringify(header).slice(0, -1)));
         for (const [name, read] of TABLES) {
@@ -98,7 +91,7 @@ export function shopDataDeletes(shop: string) {
 export async function deleteShopData(shop: string): Promise<DeletedCounts> {
   const [issuedDiscounts, discountRules, feedback, orders, customers] = await db.$transaction([
     ...shopDataDeletes(shop),
-    db.shop.updateMany({ where: { shop }, data: { settings: "{}", modelState: null, modelFittedAt: null } }),
+    db.shop.updateMany({ where: { shop }, data: { settings: EMPTY_SHOP_SETTINGS, modelState: null, modelFittedAt: null } }),
   ]);
   return {
     customers: customers.count,

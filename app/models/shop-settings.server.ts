@@ -1,16 +1,24 @@
 /**
- * The merchant-editable part of Shop.settings (a JSON text column shared by several features):
- *   scoring.lifespanYears, scoring.lifecycle.*   read by the recompute job (app/jobs/recompute.server.ts)
- *   consent.promotionalRequiresMarketingConsent  the consent policy for promotional reminders
- * Other keys (rewards, segments, …) belong to other features: every write keeps them untouched.
+ * Shop.settings, a JSON text column (decision 014): the one module that reads and writes it. Every key
+ * is declared here with its bounds and default; nothing else parses the column.
+ *   scoring.lifespanYears, scoring.lifecycle.*   Settings page → the recompute job
+ *   consent.promotionalRequiresMarketingConsent  Settings page → the consent policy for promotional rewards
+ *   feedback.lowScoreThreshold, feedback.firstResponseTargetHours   the feedback follow-up queue
+ *   rewards.averageShippingCost                  budget estimates for free shipping (else a tenth of AOV)
+ *   segments.<group>                             Shopify segment ids Kinship created (write-back job)
+ * Reading is lenient: a missing or out-of-range value falls back to its default, key by key, so one bad
+ * key never stops a page or a job. Writing validates and keeps every key it does not change.
  *
  * Forms arrive as strings; each form has a zod schema whose issues become per-field messages
  * (see app/i18n/form-errors.ts). Nothing invalid is ever written.
  */
 import { z } from "zod";
 import db from "../db.server";
-import { DEFAULT_LIFECYCLE_SETTINGS, type LifecycleSettings } from "../retention/segments/lifecycle";
+import { DEFAULT_LIFECYCLE_SETTINGS, LIFECYCLE_GROUPS, type LifecycleGroup, type LifecycleSettings } from "../retention/segments/lifecycle";
 import { MAX_LIFESPAN_YEARS, MIN_LIFESPAN_YEARS } from "../retention/clv/historic";
+import { DEFAULT_SCORING_SETTINGS, type ScoringSettings } from "../retention/score";
+import { DEFAULT_LOW_SCORE_THRESHOLD } from "../retention/feedback/reasons";
+import { DEFAULT_FIRST_RESPONSE_TARGET_MS, HOUR_MS } from "../retention/feedback/follow-up";
 
 export interface ConsentPolicy {
   /** Promotional reminders (birthday, win-back, campaigns) only reach customers with marketing consent. */
@@ -19,19 +27,35 @@ export interface ConsentPolicy {
 
 export const DEFAULT_CONSENT_POLICY: ConsentPolicy = { promotionalRequiresMarketingConsent: true };
 
-export interface EditableSettings {
+export interface FeedbackSettings {
+  /** Scores at or below this are "low" and enter the follow-up queue. */
+  lowScoreThreshold: number;
+  firstResponseTargetMs: number;
+}
+
+export interface ShopSettings {
   /** null: derived from the shop's own data by the scoring job. */
   lifespanYears: number | null;
   lifecycle: LifecycleSettings;
   consent: ConsentPolicy;
+  feedback: FeedbackSettings;
+  /** null: estimated from the average order value. */
+  averageShippingCost: number | null;
+  /** Shopify customer segment ids Kinship created, by lifecycle group. */
+  segments: Partial<Record<LifecycleGroup, string>>;
 }
+
+/** The parts a caller may change; each replaces the stored part (lifecycle and consent merge key by key). */
+export type ShopSettingsPatch = Partial<Omit<ShopSettings, "lifecycle" | "consent">> & {
+  lifecycle?: Partial<LifecycleSettings>;
+  consent?: Partial<ConsentPolicy>;
+};
 
 type Json = Record<string, unknown>;
 
 function parseJsonObject(text: string | null | undefined): Json {
   try {
-    const value = JSON.parse(text || "{}") as unknown;
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Json) : {};
+    return object(JSON.parse(text || "{}"));
   } catch {
     return {};
   }
@@ -48,56 +72,116 @@ export const LIFECYCLE_BOUNDS = {
   regularMinFrequencyScore: { min: 1, max: 5 },
 } as const;
 
-const lifecycleStored = z.object({
-  pAliveThreshold: z.number().min(LIFECYCLE_BOUNDS.pAliveThresholdPercent.min / 100).max(LIFECYCLE_BOUNDS.pAliveThresholdPercent.max / 100),
-  intervalMultiple: z.number().min(LIFECYCLE_BOUNDS.intervalMultiple.min).max(LIFECYCLE_BOUNDS.intervalMultiple.max),
-  defaultIntervalDays: z.number().int().min(LIFECYCLE_BOUNDS.defaultIntervalDays.min).max(LIFECYCLE_BOUNDS.defaultIntervalDays.max),
-  regularMinOrders: z.number().int().min(LIFECYCLE_BOUNDS.regularMinOrders.min).max(LIFECYCLE_BOUNDS.regularMinOrders.max),
-  regularMinFrequencyScore: z.number().int().min(1).max(5),
-});
+const MAX_FIRST_RESPONSE_TARGET_HOURS = 24 * 30;
 
-/** What is stored, read leniently: a missing or out-of-range value falls back to its default, field by field. */
-export function readEditableSettings(settingsJson: string | null | undefined): EditableSettings {
+// What is stored, key by key (the JSON's own layout: scoring.*, consent.*, feedback.*, rewards.*, segments.*).
+const stored = {
+  lifecycle: z.object({
+    pAliveThreshold: z.number().min(LIFECYCLE_BOUNDS.pAliveThresholdPercent.min / 100).max(LIFECYCLE_BOUNDS.pAliveThresholdPercent.max / 100),
+    intervalMultiple: z.number().min(LIFECYCLE_BOUNDS.intervalMultiple.min).max(LIFECYCLE_BOUNDS.intervalMultiple.max),
+    defaultIntervalDays: z.number().int().min(LIFECYCLE_BOUNDS.defaultIntervalDays.min).max(LIFECYCLE_BOUNDS.defaultIntervalDays.max),
+    regularMinOrders: z.number().int().min(LIFECYCLE_BOUNDS.regularMinOrders.min).max(LIFECYCLE_BOUNDS.regularMinOrders.max),
+    regularMinFrequencyScore: z.number().int().min(1).max(5),
+  }),
+  lifespanYears: z.number().min(MIN_LIFESPAN_YEARS).max(MAX_LIFESPAN_YEARS),
+  promotionalRequiresMarketingConsent: z.boolean(),
+  lowScoreThreshold: z.number().int().min(0).max(9),
+  firstResponseTargetHours: z.number().finite().gt(0).max(MAX_FIRST_RESPONSE_TARGET_HOURS),
+  averageShippingCost: z.number().finite().min(0),
+  segmentId: z.string().min(1),
+};
+
+function valueOr<T>(schema: z.ZodType<T>, value: unknown, fallback: T): T {
+  const parsed = schema.safeParse(value);
+  return parsed.success ? parsed.data : fallback;
+}
+
+/** The stored JSON as typed settings, every missing or invalid key at its default. */
+export function readShopSettings(settingsJson: string | null | undefined): ShopSettings {
   const root = parseJsonObject(settingsJson);
   const scoring = object(root.scoring);
   const storedLifecycle = object(scoring.lifecycle);
   const lifecycle = { ...DEFAULT_LIFECYCLE_SETTINGS };
-  for (const key of Object.keys(lifecycleStored.shape) as (keyof LifecycleSettings)[]) {
-    const parsed = lifecycleStored.shape[key].safeParse(storedLifecycle[key]);
-    if (parsed.success) (lifecycle as Record<string, number>)[key] = parsed.data;
+  for (const key of Object.keys(stored.lifecycle.shape) as (keyof LifecycleSettings)[]) {
+    (lifecycle as Record<string, number>)[key] = valueOr(stored.lifecycle.shape[key], storedLifecycle[key], lifecycle[key]);
   }
-  const lifespan = z.number().min(MIN_LIFESPAN_YEARS).max(MAX_LIFESPAN_YEARS).safeParse(scoring.lifespanYears);
-  const consent = z.boolean().safeParse(object(root.consent).promotionalRequiresMarketingConsent);
+  const feedback = object(root.feedback);
+  const targetHours = valueOr(stored.firstResponseTargetHours, feedback.firstResponseTargetHours, null);
+  const storedSegments = object(root.segments);
+  const segments: ShopSettings["segments"] = {};
+  for (const group of LIFECYCLE_GROUPS) {
+    const id = valueOr(stored.segmentId, storedSegments[group], null);
+    if (id) segments[group] = id;
+  }
   return {
-    lifespanYears: lifespan.success ? lifespan.data : null,
+    lifespanYears: valueOr(stored.lifespanYears, scoring.lifespanYears, null),
     lifecycle,
-    consent: { promotionalRequiresMarketingConsent: consent.success ? consent.data : DEFAULT_CONSENT_POLICY.promotionalRequiresMarketingConsent },
+    consent: {
+      promotionalRequiresMarketingConsent: valueOr(
+        stored.promotionalRequiresMarketingConsent,
+        object(root.consent).promotionalRequiresMarketingConsent,
+        DEFAULT_CONSENT_POLICY.promotionalRequiresMarketingConsent,
+      ),
+    },
+    feedback: {
+      lowScoreThreshold: valueOr(stored.lowScoreThreshold, feedback.lowScoreThreshold, DEFAULT_LOW_SCORE_THRESHOLD),
+      firstResponseTargetMs: targetHours === null ? DEFAULT_FIRST_RESPONSE_TARGET_MS : targetHours * HOUR_MS,
+    },
+    averageShippingCost: valueOr(stored.averageShippingCost, object(root.rewards).averageShippingCost, null),
+    segments,
   };
 }
 
-export async function getEditableSettings(shop: string): Promise<EditableSettings> {
-  const row = await db.shop.findUnique({ where: { shop }, select: { settings: true } });
-  return readEditableSettings(row?.settings);
+/** What the scoring core runs with: the shop's choices over the core's defaults. */
+export function scoringSettings(settings: ShopSettings): ScoringSettings {
+  return { ...DEFAULT_SCORING_SETTINGS, lifespanYears: settings.lifespanYears, lifecycle: settings.lifecycle };
 }
 
-/** Writes the given parts, keeping every other key of the stored JSON (other features' settings). */
-export async function saveEditableSettings(shop: string, patch: Partial<EditableSettings>): Promise<EditableSettings> {
+export async function getShopSettings(shop: string): Promise<ShopSettings> {
+  const row = await db.shop.findUnique({ where: { shop }, select: { settings: true } });
+  return readShopSettings(row?.settings);
+}
+
+/** The stored JSON with `patch` applied; keys this module does not know (older versions) are kept as they were. */
+function applyPatch(root: Json, patch: ShopSettingsPatch): Json {
+  const next: Json = { ...root };
+  const part = (key: string, change: (current: Json) => Json) => {
+    next[key] = change(object(root[key]));
+  };
+  if (patch.lifecycle) part("scoring", (scoring) => ({ ...scoring, lifecycle: { ...object(scoring.lifecycle), ...stored.lifecycle.partial().parse(patch.lifecycle) } }));
+  if (patch.lifespanYears !== undefined) {
+    const years = patch.lifespanYears === null ? undefined : stored.lifespanYears.parse(patch.lifespanYears);
+    part("scoring", (scoring) => ({ ...scoring, lifespanYears: years }));
+  }
+  if (patch.consent) part("consent", (consent) => ({ ...consent, ...patch.consent }));
+  if (patch.feedback) {
+    const { lowScoreThreshold, firstResponseTargetMs } = patch.feedback;
+    part("feedback", (feedback) => ({
+      ...feedback,
+      lowScoreThreshold: stored.lowScoreThreshold.parse(lowScoreThreshold),
+      firstResponseTargetHours: stored.firstResponseTargetHours.parse(firstResponseTargetMs / HOUR_MS),
+    }));
+  }
+  if (patch.averageShippingCost !== undefined) {
+    const cost = patch.averageShippingCost === null ? undefined : stored.averageShippingCost.parse(patch.averageShippingCost);
+    part("rewards", (rewards) => ({ ...rewards, averageShippingCost: cost }));
+  }
+  if (patch.segments) next.segments = z.record(stored.segmentId).parse(patch.segments);
+  return next;
+}
+
+/** Writes the given parts, keeping every other stored key; throws (nothing written) on an invalid value. */
+export async function saveShopSettings(shop: string, patch: ShopSettingsPatch): Promise<ShopSettings> {
   return db.$transaction(async (tx) => {
     const row = await tx.shop.findUnique({ where: { shop }, select: { settings: true } });
-    const root = parseJsonObject(row?.settings);
-    const scoring = object(root.scoring);
-    if (patch.lifecycle) scoring.lifecycle = { ...object(scoring.lifecycle), ...patch.lifecycle };
-    if (patch.lifespanYears !== undefined) {
-      if (patch.lifespanYears === null) delete scoring.lifespanYears;
-      else scoring.lifespanYears = patch.lifespanYears;
-    }
-    const next: Json = { ...root, scoring };
-    if (patch.consent) next.consent = { ...object(root.consent), ...patch.consent };
-    const settings = JSON.stringify(next);
+    const settings = JSON.stringify(applyPatch(parseJsonObject(row?.settings), patch));
     await tx.shop.upsert({ where: { shop }, create: { shop, settings }, update: { settings } });
-    return readEditableSettings(settings);
+    return readShopSettings(settings);
   });
 }
+
+/** What a shop starts with, and returns to when its data is reset. */
+export const EMPTY_SHOP_SETTINGS = "{}";
 
 // ---------------------------------------------------------------------------------------------------------
 // Forms

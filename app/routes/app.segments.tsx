@@ -6,8 +6,8 @@ import { BlockStack, Card, DataTable, InlineStack, Layout, Page, ProgressBar, Te
 import { rfmGrid, writeBackStatus } from "../models/segment-views.server";
 import { KINSHIP_TAG_PREFIX } from "../retention/segments/tags";
 import { lifecycleCounts } from "../models/dashboard-views.server";
-import { getEditableSettings, lifecycleToForm } from "../models/shop-settings.server";
-import { readModelState } from "../models/model-state-views.server";
+import { getShopSettings, lifecycleToForm } from "../models/shop-settings.server";
+import { readModelState } from "../models/model-state.server";
 import { translate } from "../i18n";
 import { lifecycleGroupDefinitions, pageContext, pageMessages } from "../services/page-context.server";
 import { LifecycleBadge } from "../components/LifecycleBadge";
@@ -23,7 +23,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     rfmGrid(shop),
     lifecycleCounts(shop),
     writeBackStatus(shop),
-    getEditableSettings(shop),
+    getShopSettings(shop),
     getShop(shop),
     lifecycleGroupDefinitions(ctx),
   ]);

@@ -27,8 +27,8 @@ import {
 import { translate, translatePlural } from "../i18n";
 import { fieldErrors } from "../i18n/form-errors";
 import { shopDay, utcOffset } from "../formatting";
-import { consentFormSchema, getEditableSettings, lifecycleToForm, lifespanFormSchema, saveEditableSettings } from "../models/shop-settings.server";
-import { readModelState } from "../models/model-state-views.server";
+import { consentFormSchema, getShopSettings, lifecycleToForm, lifespanFormSchema, saveShopSettings } from "../models/shop-settings.server";
+import { readModelState } from "../models/model-state.server";
 import { importBirthdays, MAX_IMPORT_BYTES } from "../models/birthday-import.server";
 import { deleteShopData } from "../models/shop-data.server";
 import { pageContext, pageMessages } from "../services/page-context.server";
@@ -44,7 +44,7 @@ const ERRORS_SHOWN = 100;
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, locale, format: f, timeZone, currency } = await pageContext(request);
   const [settings, sync, runs, shopRow] = await Promise.all([
-    getEditableSettings(shop),
+    getShopSettings(shop),
     loadSyncStatus(shop, f),
     recentSyncRuns(shop, RECENT_RUNS),
     getShop(shop),
@@ -141,13 +141,13 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       const values = formValues(form, ["lifespanMode", "lifespanYears"]);
       const parsed = lifespanFormSchema.safeParse(values);
       if (!parsed.success) return json({ intent, ok: false, values, errors: fieldErrors(parsed.error, locale), message: translate(locale, "form.fixErrors") });
-      await saveEditableSettings(shop, { lifespanYears: parsed.data.lifespanMode === "fixed" ? parsed.data.lifespanYears : null });
+      await saveShopSettings(shop, { lifespanYears: parsed.data.lifespanMode === "fixed" ? parsed.data.lifespanYears : null });
       return json({ intent, ok: true, message: translate(locale, "settings.savedRecompute") });
     }
     case "consent": {
       const parsed = consentFormSchema.safeParse(formValues(form, ["promotionalRequiresMarketingConsent"]));
       if (!parsed.success) return json({ intent, ok: false, message: translate(locale, "form.invalid") }, { status: 400 });
-      await saveEditableSettings(shop, { consent: { promotionalRequiresMarketingConsent: parsed.data.promotionalRequiresMarketingConsent === "on" } });
+      await saveShopSettings(shop, { consent: { promotionalRequiresMarketingConsent: parsed.data.promotionalRequiresMarketingConsent === "on" } });
       return json({ intent, ok: true, message: translate(locale, "settings.saved") });
     }
     case "birthdays":

@@ -11,7 +11,8 @@ import type { CompensationRule } from "../jobs/feedback-rewards.server";
 import type { Locale, MessageKey } from "../i18n";
 import { formatCalendarDate, shopFormatter } from "../formatting";
 import { describeRewardText, firstResponseBadge, orderLabel } from "../i18n/feedback-text";
-import { feedbackSettings, translator } from "./feedback-overview.server";
+import { translator } from "./feedback-overview.server";
+import { readShopSettings } from "../models/shop-settings.server";
 
 /** Rules whose single reward can be sent as compensation (tier programs have one reward per tier). */
 export function compensationRules(rules: readonly Rule[]): CompensationRule[] {
@@ -28,7 +29,7 @@ export async function feedbackItemView(shop: string, id: string, locale: Locale,
   const t = translator(locale);
   const shopRow = await getShop(shop);
   const fmt = shopFormatter({ locale, currency: shopRow?.currencyCode ?? "USD", timeZone: shopRow?.ianaTimezone ?? "UTC" });
-  const settings = feedbackSettings(shopRow?.settings);
+  const settings = readShopSettings(shopRow?.settings).feedback;
   const { feedback, customer, orders, orderCount, order, compensation } = detail;
 
   const check = firstResponseCheck(feedback, now, settings.firstResponseTargetMs);

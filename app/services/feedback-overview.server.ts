@@ -2,6 +2,7 @@
  * The Feedback page's data: statistics from the pure core over the shop's rows, formatted for the
  * admin user's locale and the shop's currency and time zone.
  */
+import { readShopSettings } from "../models/shop-settings.server";
 import { getShop } from "../models/shop.server";
 import {
   listFeedbackBetween,
@@ -13,13 +14,10 @@ import {
 import { reasonCounts, npsTrend, scoreDistribution, summarizeScores, type TrendPeriod } from "../retention/feedback/nps";
 import {
   buildFollowUpQueue,
-  DEFAULT_FIRST_RESPONSE_TARGET_MS,
   firstResponseStats,
-  HOUR_MS,
   recoveryStats,
   type QueueOrder,
 } from "../retention/feedback/follow-up";
-import { DEFAULT_LOW_SCORE_THRESHOLD } from "../retention/feedback/reasons";
 import { localDateAt } from "../retention/rewards";
 import { translate, type Locale, type MessageKey } from "../i18n";
 import { formatCalendarDate, shopFormatter } from "../formatting";
@@ -50,34 +48,6 @@ export function parseOverviewParams(search: URLSearchParams): OverviewParams {
   };
 }
 
-export interface FeedbackSettings {
-  lowScoreThreshold: number;
-  firstResponseTargetMs: number;
-}
-
-/** `settings.feedback` on the Shop row; anything missing or out of range falls back to the defaults. */
-export function feedbackSettings(settingsJson: string | null | undefined): FeedbackSettings {
-  let raw: { lowScoreThreshold?: unknown; firstResponseTargetHours?: unknown } = {};
-  try {
-    const parsed = JSON.parse(settingsJson || "{}") as { feedback?: typeof raw };
-    raw = parsed.feedback && typeof parsed.feedback === "object" ? parsed.feedback : {};
-  } catch {
-    raw = {};
-  }
-  const threshold = raw.lowScoreThreshold;
-  const hours = raw.firstResponseTargetHours;
-  return {
-    lowScoreThreshold:
-      typeof threshold === "number" && Number.isInteger(threshold) && threshold >= 0 && threshold <= 9
-        ? threshold
-        : DEFAULT_LOW_SCORE_THRESHOLD,
-    firstResponseTargetMs:
-      typeof hours === "number" && Number.isFinite(hours) && hours > 0 && hours <= 24 * 30
-        ? hours * HOUR_MS
-        : DEFAULT_FIRST_RESPONSE_TARGET_MS,
-  };
-}
-
 const PERIOD_BY_RANGE: Record<RangeDays, TrendPeriod> = { 30: "day", 90: "week", 365: "month" };
 
 export function translator(locale: Locale): Translate {
@@ -89,7 +59,7 @@ export async function feedbackOverview(shop: string, params: OverviewParams, loc
   const shopRow = await getShop(shop);
   const timeZone = shopRow?.ianaTimezone ?? "UTC";
   const fmt = shopFormatter({ locale, currency: shopRow?.currencyCode ?? "USD", timeZone });
-  const settings = feedbackSettings(shopRow?.settings);
+  const settings = readShopSettings(shopRow?.settings).feedback;
   const since = new Date(now.getTime() - params.range * 86_400_000);
 
   const [answers, queue, responseTimes, recoveryInputs] = await Promise.all([

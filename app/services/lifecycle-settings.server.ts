@@ -1,7 +1,7 @@
 /** Saving the lifecycle thresholds (Segments and Settings share the form). */
 import { fieldErrors } from "../i18n/form-errors";
 import { translate, type Locale } from "../i18n";
-import { lifecycleFormSchema, lifecycleFromForm, lifecycleToForm, saveEditableSettings } from "../models/shop-settings.server";
+import { lifecycleFormSchema, lifecycleFromForm, lifecycleToForm, saveShopSettings } from "../models/shop-settings.server";
 
 export interface FormActionData {
   intent: string;
@@ -22,6 +22,6 @@ export async function saveLifecycleForm(shop: string, form: FormData, locale: Lo
   if (!parsed.success) {
     return { intent: "lifecycle", ok: false, errors: fieldErrors(parsed.error, locale), values, message: translate(locale, "form.fixErrors") };
   }
-  const saved = await saveEditableSettings(shop, { lifecycle: lifecycleFromForm(parsed.data) });
+  const saved = await saveShopSettings(shop, { lifecycle: lifecycleFromForm(parsed.data) });
   return { intent: "lifecycle", ok: true, values: lifecycleToForm(saved.lifecycle), message: translate(locale, "lifecycleForm.saved") };
 }

@@ -7,8 +7,8 @@ import { messagesFor, resolveLocale, type Locale } from "../i18n";
 import { shopFormatter, type ShopFormatter } from "../formatting";
 import { lifecycleDefinitions } from "../i18n/lifecycle-definitions";
 import { getShop } from "../models/shop.server";
-import { readEditableSettings } from "../models/shop-settings.server";
-import { readModelState } from "../models/model-state-views.server";
+import { readShopSettings } from "../models/shop-settings.server";
+import { readModelState } from "../models/model-state.server";
 
 export interface PageContext {
   shop: string;
@@ -52,5 +52,5 @@ export function pageMessages(locale: Locale, prefixes: readonly string[]) {
 export async function lifecycleGroupDefinitions(ctx: Pick<PageContext, "shop" | "locale" | "format">) {
   const row = await getShop(ctx.shop);
   const typical = readModelState(row?.modelState).cadence?.typicalIntervalDays ?? null;
-  return lifecycleDefinitions(ctx.locale, readEditableSettings(row?.settings).lifecycle, typical, ctx.format);
+  return lifecycleDefinitions(ctx.locale, readShopSettings(row?.settings).lifecycle, typical, ctx.format);
 }

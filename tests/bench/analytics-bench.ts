@@ -10,7 +10,8 @@
 import "./app-env";
 import { readFileSync } from "node:fs";
 import db from "../../app/db.server";
-import { localDayConverter, recomputeShop } from "../../app/jobs/recompute.server";
+import { recomputeShop } from "../../app/jobs/recompute.server";
+import { localDayConverter } from "../../app/retention/time";
 import { loadValueOrders } from "../../app/models/customer-scores.server";
 import { summarizeTransactions } from "../../app/retention/clv/summary";
 import { fitShopModel, scoreShop } from "../../app/retention/score";

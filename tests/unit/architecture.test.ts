@@ -93,6 +93,15 @@ describe("the layers of app/", () => {
     expect(crossing).toEqual([]);
   });
 
+  it("read and write Shop.settings and Shop.modelState only through their own modules", () => {
+    const owners = new Set(["app/models/shop-settings.server.ts", "app/models/model-state.server.ts"]);
+    // A parse of either column, or a write of a serialised value into it, anywhere else.
+    const handling = /(JSON\.parse|parse\w*)\([^;]*?(settings|modelState)|(settings|modelState)\s*:\s*(JSON\.stringify|"\{)/i;
+    const elsewhere = files.filter((file) => !owners.has(file) && handling.test(readFileSync(file, "utf8")));
+    expect(elsewhere).toEqual([]);
+    expect(handling.test('const state = JSON.parse(shopRow.modelState) as StoredModelState;')).toBe(true);
+  });
+
   // Type-only imports are erased at build time and cannot change load order; the reward-kind registry
   // needs them both ways (a kind's decision takes the day's run, whose grant takes any kind's rule).
   it("form no import cycle at run time", () => {
@@ -115,5 +124,19 @@ describe("the layers of app/", () => {
   it("would notice an upward import", () => {
     expect(layerOf("app/retention/score.ts")).toBeLessThan(layerOf("app/models/shop.server.ts"));
     expect(edges.some((e) => e.from === "app/routes/webhooks.tsx" && e.to === "app/webhooks/process.server.ts")).toBe(true);
+  });
+});
+
+describe("the test layout", () => {
+  // Test folders mirror app/ (decision 015); these few hold what has no room in app/.
+  const OWN_FOLDERS = new Set(["emulator", "hostile", "prisma", "extensions"]);
+  const appRooms = new Set(readdirSync("app", { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name));
+
+  it.each(["tests/unit", "tests/integration"])("%s mirrors app/ and keeps helpers in tests/support/", (dir) => {
+    const entries = readdirSync(dir, { withFileTypes: true });
+    const strayFolders = entries.filter((e) => e.isDirectory() && !appRooms.has(e.name) && !OWN_FOLDERS.has(e.name)).map((e) => e.name);
+    expect(strayFolders).toEqual([]);
+    const helpers = sources(dir).filter((file) => !/\.test\.tsx?$/.test(file));
+    expect(helpers).toEqual([]);
   });
 });

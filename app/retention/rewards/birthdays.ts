@@ -12,8 +12,8 @@ import {
   isLocalDate,
   parseLocalDate,
   type LocalDate,
-} from "./local-date";
-import { validityInstants } from "./time-zone";
+} from "../time";
+import { validityInstants } from "../time";
 
 /** The last-chance reminder is this many days after the birthday. */
 export const LAST_CHANCE_OFFSET = 2;

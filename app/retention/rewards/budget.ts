@@ -2,7 +2,7 @@
  * Monthly budget caps. A rule that would go over its cap pauses for the rest of the shop-local month
  * and says why, instead of silently issuing fewer codes.
  */
-import { firstDayOfNextMonth, monthOf, type LocalDate } from "./local-date";
+import { firstDayOfNextMonth, monthOf, type LocalDate } from "../time";
 import { roundMoney } from "./reward-cost";
 import type { Budget } from "./rule-schema";
 

@@ -10,7 +10,7 @@ import {
   maxLocalDate,
   parseLocalDate,
   type LocalDate,
-} from "./local-date";
+} from "../time";
 import type { Audience, Reward } from "./rule-schema";
 
 export interface HolidayPreset {

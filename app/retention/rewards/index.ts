@@ -1,6 +1,6 @@
 /** Public API of the rewards core (pure: plain data in, plain data out). */
-export * from "./local-date";
-export * from "./time-zone";
+// Dates and time zones come from the one time library; re-exported for the rewards core's callers.
+export * from "../time";
 export * from "./rule-schema";
 export * from "./tiers";
 export * from "./birthdays";

@@ -4,7 +4,7 @@
  * (`kinds/*.ts`) composes its schema from these; `rule-schema.ts` validates any kind through them.
  */
 import { z } from "zod";
-import { isLocalDate } from "./local-date";
+import { isLocalDate } from "../time";
 
 export const TIER_METRICS = ["netSpend", "orderCount", "predictedClv"] as const;
 export type TierMetric = (typeof TIER_METRICS)[number];

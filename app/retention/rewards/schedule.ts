@@ -7,12 +7,12 @@
 import { addUsage, budgetPauseReason, checkBudget, NO_USAGE, type BudgetUsage } from "./budget";
 import { idempotencyKey } from "./codes";
 import { isHeldOut } from "./holdout";
-import { isLocalDate, type LocalDate } from "./local-date";
+import { isLocalDate, type LocalDate } from "../time";
 import { estimateRedemptionCost, type CostAssumptions } from "./reward-cost";
 import { REWARD_KINDS, rewardKind, RULE_KINDS, type RewardReason, type RuleKind } from "./kinds";
 import type { Reward, Rule } from "./rule-schema";
 import type { TierChange, TierMetrics, TierState } from "./tiers";
-import { isValidTimeZone } from "./time-zone";
+import { isValidTimeZone } from "../time";
 
 export type DecisionKind = "issue" | "remind" | "holdout";
 

@@ -3,7 +3,7 @@
  * Moving up is immediate (and may issue the new tier's code); moving down waits for the grace
  * period, so a customer who dips below a threshold for a few days keeps their status.
  */
-import { addDays, daysBetween, type LocalDate } from "./local-date";
+import { addDays, daysBetween, type LocalDate } from "../time";
 import type { TierProgramDraft } from "./rule-schema";
 
 export interface TierMetrics {

@@ -2,7 +2,7 @@
  * Win-back: one offer per lapse (a lapse is identified by the date the customer entered the Lapsed
  * group), and never two offers within the cooldown, even if the customer came back and lapsed again.
  */
-import { addDays, compareLocalDates, type LocalDate } from "./local-date";
+import { addDays, compareLocalDates, type LocalDate } from "../time";
 import { periods } from "./codes";
 
 /** Lifecycle group name (from the segments core) that makes a customer eligible for win-back. */

@@ -7,7 +7,7 @@ import { action as loginAction, loader as loginLoader } from "../../../app/route
 import { hostParam } from "../../emulator/admin-frame/server";
 import { resetDatabase } from "../../support/fixtures";
 import { TEST_APP_URL } from "../../support/test-env";
-import { answer, call, customerToken, feedbackRequest, seedShop, type RouteHandler } from "../feedback/helpers";
+import { answer, call, customerToken, feedbackRequest, seedShop, type RouteHandler } from "../../support/feedback";
 
 const SHOP = "bad-input.myshopify.com";
 const roomy = { limit: 1000, windowMs: 60_000 };

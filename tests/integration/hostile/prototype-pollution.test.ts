@@ -8,8 +8,8 @@ import { action as dashboardAction } from "../../../app/routes/app._index";
 import { createFeedbackAction } from "../../../app/routes/api.feedback";
 import { createFeedbackRateLimiter } from "../../../app/models/rate-limit.server";
 import { resetDatabase } from "../../support/fixtures";
-import { appRequest, call, installShop } from "../ui/support";
-import { call as callFeedback, customerToken, feedbackRequest, answer, seedShop, type RouteHandler } from "../feedback/helpers";
+import { appRequest, call, installShop } from "../../support/admin-routes";
+import { call as callFeedback, customerToken, feedbackRequest, answer, seedShop, type RouteHandler } from "../../support/feedback";
 
 /**
  * Field names an attacker would use to reach Object.prototype through a form or JSON body, posted to

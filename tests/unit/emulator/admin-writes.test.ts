@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../emulator/server";
-import { API_KEY, API_SECRET, graphqlFor } from "./helpers";
+import { API_KEY, API_SECRET, graphqlFor } from "../../support/emulator-helpers";
 
 const SHOP = "writes.myshopify.com";
 

@@ -12,7 +12,7 @@ import { adminGraphql, type GraphqlAnswer } from "../../emulator/client";
 import { NOT_IMPLEMENTED } from "../../emulator/graphql/registry";
 import { startEmulator, type Emulator } from "../../emulator/server";
 import { appDocuments, type AppDocument } from "../../support/app-documents";
-import { API_KEY, API_SECRET } from "./helpers";
+import { API_KEY, API_SECRET } from "../../support/emulator-helpers";
 
 const SHOP = "conformance.myshopify.com";
 

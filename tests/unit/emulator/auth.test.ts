@@ -6,7 +6,7 @@ import { fakeClock } from "../../emulator/clock";
 import { installShopifyDispatcher, uninstallShopifyDispatcher } from "../../emulator/dispatcher";
 import { startEmulator, type Emulator } from "../../emulator/server";
 import { signSessionToken } from "../../emulator/session-token";
-import { API_KEY, API_SECRET } from "./helpers";
+import { API_KEY, API_SECRET } from "../../support/emulator-helpers";
 
 const SHOP = "auth-shop.myshopify.com";
 

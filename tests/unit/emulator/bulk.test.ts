@@ -5,7 +5,7 @@ import { startEmulator, type Emulator } from "../../emulator/server";
 import { decimalString } from "../../emulator/money";
 import { orderRefundedCents } from "../../emulator/store/records";
 import { isoUtc } from "../../emulator/time";
-import { API_KEY, API_SECRET, graphqlFor } from "./helpers";
+import { API_KEY, API_SECRET, graphqlFor } from "../../support/emulator-helpers";
 
 const RUN = `mutation Run($query: String!, $group: Boolean!) {
   bulkOperationRunQuery(query: $query, groupObjects: $group) { bulkOperation { id status } userErrors { field message code } }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installShopifyDispatcher, uninstallShopifyDispatcher } from "../../emulator/dispatcher";
 import { startEmulator, type Emulator } from "../../emulator/server";
-import { API_KEY, API_SECRET } from "./helpers";
+import { API_KEY, API_SECRET } from "../../support/emulator-helpers";
 
 describe("installShopifyDispatcher", () => {
   let emulator: Emulator;

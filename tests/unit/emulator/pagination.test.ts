@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../emulator/server";
 import { isoUtc } from "../../emulator/time";
-import { API_KEY, API_SECRET, graphqlFor } from "./helpers";
+import { API_KEY, API_SECRET, graphqlFor } from "../../support/emulator-helpers";
 
 type OrdersPage = {
   orders: {

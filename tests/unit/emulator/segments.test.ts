@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NOT_IMPLEMENTED } from "../../emulator/graphql/registry";
 import { startEmulator, type Emulator } from "../../emulator/server";
-import { API_KEY, API_SECRET, graphqlFor } from "./helpers";
+import { API_KEY, API_SECRET, graphqlFor } from "../../support/emulator-helpers";
 
 const SHOP = "segments.myshopify.com";
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fakeClock } from "../../emulator/clock";
 import { startEmulator, type Emulator } from "../../emulator/server";
 import { LeakyBucket, PLAN_LIMITS } from "../../emulator/throttle";
-import { API_KEY, API_SECRET, graphqlFor } from "./helpers";
+import { API_KEY, API_SECRET, graphqlFor } from "../../support/emulator-helpers";
 
 describe("LeakyBucket", () => {
   it("refills at the restore rate up to the maximum and refunds unused points", () => {

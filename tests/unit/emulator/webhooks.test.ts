@@ -6,7 +6,7 @@ import { ApiVersion, LogSeverity, shopifyApi } from "@shopify/shopify-api";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { adminGraphql } from "../../emulator/client";
 import { startEmulator, type Emulator } from "../../emulator/server";
-import { API_KEY, API_SECRET } from "./helpers";
+import { API_KEY, API_SECRET } from "../../support/emulator-helpers";
 
 const SHOP = "hooks.myshopify.com";
 

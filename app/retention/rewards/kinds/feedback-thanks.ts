@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { idempotencyKey, periods } from "../codes";
-import { compareLocalDates } from "../local-date";
+import { compareLocalDates } from "../../time";
 import { guardrails, minimumSubtotal, numeric, rewardSchema, wholeDays } from "../rule-fields";
 import type { Candidate } from "../schedule";
 import { daysValidFrom, defineKind, offerFields, ruleOffer } from "./kind";

@@ -5,10 +5,10 @@
 import { z } from "zod";
 import { periods } from "../codes";
 import { HOLIDAY_PRESETS, isCampaignActive, presetCampaignDates } from "../holidays";
-import { addDays, compareLocalDates, isLocalDate } from "../local-date";
+import { addDays, compareLocalDates, isLocalDate } from "../../time";
 import { guardrails, localDate, minimumSubtotal, msg, rewardSchema } from "../rule-fields";
 import type { Candidate, CustomerSnapshot, DayRun } from "../schedule";
-import { validityInstants } from "../time-zone";
+import { validityInstants } from "../../time";
 import { defineKind, offerFields, percentOff, ruleOffer } from "./kind";
 
 export const audienceSchema = z.discriminatedUnion(

@@ -5,10 +5,10 @@
  * app switches on kind names (see docs/decisions/005-reward-kinds.md).
  */
 import type { z } from "zod";
-import { addDays, type LocalDate } from "../local-date";
+import { addDays, type LocalDate } from "../../time";
 import type { AddError, Reward } from "../rule-fields";
 import type { CustomerSnapshot, DayRun, ScheduleInput } from "../schedule";
-import { validityInstants } from "../time-zone";
+import { validityInstants } from "../../time";
 
 export interface RuleValidationContext {
   /** Tier names of the shop's loyalty program(s), for campaign audiences. */

@@ -4,7 +4,7 @@ import { backtest } from "../../../../app/retention/clv/backtest";
 import { expectedPurchases } from "../../../../app/retention/clv/bgnbd";
 import { parseTransactionLog } from "../../../../app/retention/clv/csv-input";
 import { emptyCleaningReport, summarizeTransactions } from "../../../../app/retention/clv/summary";
-import { cdnowFile, HAS_CDNOW, once, PUBLISHED } from "./shared-data";
+import { cdnowFile, HAS_CDNOW, once, PUBLISHED } from "../../../support/shared-data";
 
 describe("summarizeTransactions", () => {
   it("does not count a fully refunded order (net 0, as the app stores it) or a refund-only day as a purchase", () => {

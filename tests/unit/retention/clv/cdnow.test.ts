@@ -4,7 +4,7 @@ import { bgnbdLogLikelihood, expectedPurchases, fitBgNbd, probabilityAlive } fro
 import { expectedAverageSpend, fitGammaGamma } from "../../../../app/retention/clv/gamma-gamma";
 import { parseTransactionLog } from "../../../../app/retention/clv/csv-input";
 import { summarizeTransactions } from "../../../../app/retention/clv/summary";
-import { cdnowFile, HAS_CDNOW, once, PUBLISHED, readNumericCsv } from "./shared-data";
+import { cdnowFile, HAS_CDNOW, once, PUBLISHED, readNumericCsv } from "../../../support/shared-data";
 
 const summary = once(() =>
   readNumericCsv(cdnowFile("cdnow_customers_summary.csv")).map((row) => ({

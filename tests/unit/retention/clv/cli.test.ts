@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parseSummaryCsv, parseTransactionLog } from "../../../../app/retention/clv/csv-input";
 import { simulateCustomer } from "../../../../app/retention/clv/simulate";
 import { mulberry32 } from "../../../../app/retention/random";
-import { cdnowFile, HAS_CDNOW, PUBLISHED, REPO_ROOT } from "./shared-data";
+import { cdnowFile, HAS_CDNOW, PUBLISHED, REPO_ROOT } from "../../../support/shared-data";
 
 const run = promisify(execFile);
 const CLI = path.join(REPO_ROOT, "app/retention/clv/cli.ts");

@@ -8,7 +8,7 @@ import {
   windowInstants,
   type BirthdayWindowConfig,
 } from "../../../../app/retention/rewards/birthdays";
-import { localDateAt } from "../../../../app/retention/rewards/time-zone";
+import { localDateAt } from "../../../../app/retention/time";
 
 const config: BirthdayWindowConfig = { windowDaysBefore: 7, windowDaysAfter: 3, reminders: [-7, -3, 0], lastChance: true };
 

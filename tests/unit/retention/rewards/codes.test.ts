@@ -5,7 +5,7 @@ import {
   isWellFormedCode,
   periods,
 } from "../../../../app/retention/rewards/codes";
-import { seededBytes } from "./fixtures";
+import { seededBytes } from "../../../support/reward-fixtures";
 
 // Chi-square critical value for 30 degrees of freedom at p = 0.001.
 const CHI2_30_P001 = 59.7;

@@ -9,7 +9,7 @@ import {
   renderFlowTriggerToml,
 } from "../../../../app/retention/rewards/flow-payload";
 import { decideDay } from "../../../../app/retention/rewards/schedule";
-import { customer, rule, scheduleInput } from "./fixtures";
+import { customer, rule, scheduleInput } from "../../../support/reward-fixtures";
 
 const birthday = rule("bday", { kind: "birthday", name: "Birthday treat", reward: { type: "percentage", percentage: 15 }, lastChance: true });
 

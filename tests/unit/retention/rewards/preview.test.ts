@@ -1,6 +1,6 @@
 import { previewDay, previewRule } from "../../../../app/retention/rewards/preview";
 import { validateRuleInput } from "../../../../app/retention/rewards/rule-schema";
-import { customer, rule, scheduleInput } from "./fixtures";
+import { customer, rule, scheduleInput } from "../../../support/reward-fixtures";
 
 describe("previewRule", () => {
   const customers = [

@@ -1,9 +1,9 @@
-import { addDays } from "../../../../app/retention/rewards/local-date";
-import { localDateAt } from "../../../../app/retention/rewards/time-zone";
+import { addDays } from "../../../../app/retention/time";
+import { localDateAt } from "../../../../app/retention/time";
 import { decideDay, type CustomerSnapshot, type Decision, type IssuedRecord, type ScheduleInput } from "../../../../app/retention/rewards/schedule";
 import { usageThisMonth } from "../../../../app/retention/rewards/budget";
 import type { TierState } from "../../../../app/retention/rewards/tiers";
-import { customer, rule, scheduleInput } from "./fixtures";
+import { customer, rule, scheduleInput } from "../../../support/reward-fixtures";
 
 const birthdayRule = rule("bday", {
   kind: "birthday",

@@ -1,0 +1,175 @@
+/**
+ * Shop.modelState, a JSON column (decision 014): the one module that reads and writes it. The recompute
+ * job stores a `StoredModelState`; pages and the single-customer re-score read it back part by part. A part that is missing or has an unexpected shape (an older
+ * job version, a shop never scored) is null, and the page explains what will appear there and when,
+ * instead of failing.
+ */
+import { z } from "zod";
+import db from "../db.server";
+import type { ScoringModel } from "../retention/customer-score";
+import type { ScoringSettings, ShopScore } from "../retention/score";
+
+const finite = z.number().finite();
+
+const fittedModel = z.object({
+  status: z.literal("fitted"),
+  bgnbd: z.object({ r: finite, alpha: finite, a: finite, b: finite, logLikelihood: finite.optional(), converged: z.boolean().optional() }),
+  gammaGamma: z.object({ p: finite, q: finite, v: finite }).nullable().optional(),
+  spendModelNote: z.string().nullable().optional(),
+  frequencySpendCorrelation: finite.nullable().optional(),
+});
+
+const insufficientModel = z.object({
+  status: z.literal("insufficient"),
+  reason: z.string(),
+  repeatBuyers: finite,
+  repeatBuyersNeeded: finite,
+  cause: z.enum(["few-repeat-buyers", "not-converged", "at-bounds"]).optional(),
+});
+
+const modelSchema = z.discriminatedUnion("status", [fittedModel, insufficientModel]);
+
+const insightsSchema = z.object({
+  customers: finite,
+  returningCustomers: finite,
+  repeatPurchaseRate: finite,
+  top20RevenueShare: finite,
+  averageOrdersOfReturning: finite.nullable(),
+  averageOrderValue: finite,
+  predictedRevenue12Months: z.object({ value: finite, method: z.enum(["model", "historic"]) }).nullable(),
+  retentionRoi: z
+    .object({
+      liftPoints: finite,
+      firstTimeBuyersPerMonth: finite,
+      extraOrdersPerReturningCustomer: finite,
+      averageOrderValue: finite,
+      extraOrdersPerMonth: finite,
+      extraRevenuePerMonth: finite,
+    })
+    .optional(),
+});
+
+const backtestSchema = z.discriminatedUnion("status", [
+  z.object({ status: z.literal("insufficient"), reason: z.string(), calibrationEnd: z.string(), holdoutEnd: z.string() }),
+  z.object({
+    status: z.literal("fitted"),
+    calibrationEnd: z.string(),
+    holdoutEnd: z.string(),
+    holdoutActual: finite,
+    holdoutPredicted: finite,
+    aggregateRelativeError: finite.nullable(),
+    mae: finite,
+    naiveMae: finite,
+  }),
+]);
+
+const historicSchema = z.object({
+  clv: finite,
+  averageOrderValue: finite,
+  purchaseFrequencyPerYear: finite,
+  lifespanYears: finite,
+  lifespan: z.object({ years: finite, source: z.enum(["setting", "shop-data"]), observedYears: finite.nullable() }).optional(),
+  customers: finite.optional(),
+  orders: finite.optional(),
+  revenue: finite.optional(),
+});
+
+const cadenceSchema = z.object({ typicalIntervalDays: finite.nullable(), repeatBuyers: finite });
+
+export type ModelView = z.infer<typeof modelSchema>;
+export type InsightsView = z.infer<typeof insightsSchema>;
+export type BacktestView = z.infer<typeof backtestSchema>;
+export type HistoricView = z.infer<typeof historicSchema>;
+
+export interface ModelStateView {
+  /** Shop-local day the scores are as of. */
+  asOf: string | null;
+  model: ModelView | null;
+  insights: InsightsView | null;
+  backtest: BacktestView | null;
+  historic: HistoricView | null;
+  cadence: z.infer<typeof cadenceSchema> | null;
+  customersScored: number | null;
+}
+
+const EMPTY: ModelStateView = { asOf: null, model: null, insights: null, backtest: null, historic: null, cadence: null, customersScored: null };
+
+function part<T>(schema: z.ZodType<T>, value: unknown): T | null {
+  const parsed = schema.safeParse(value);
+  return parsed.success ? parsed.data : null;
+}
+
+export function readModelState(text: string | null | undefined): ModelStateView {
+  if (!text) return EMPTY;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return EMPTY;
+  }
+  if (typeof raw !== "object" || raw === null) return EMPTY;
+  const state = raw as Record<string, unknown>;
+  return {
+    asOf: part(z.string().regex(/^\d{4}-\d{2}-\d{2}$/), state.asOf),
+    model: part(modelSchema, state.model),
+    insights: part(insightsSchema, state.insights),
+    backtest: part(backtestSchema, state.backtest),
+    historic: part(historicSchema, state.historic),
+    cadence: part(cadenceSchema, state.cadence),
+    customersScored: part(finite, state.customersScored),
+  };
+}
+
+export interface StoredModelState {
+  asOf: string;
+  /** The settings the model was scored with; single-customer re-scoring reuses them. */
+  settings: ScoringSettings;
+  model: ShopScore["model"];
+  historic: ShopScore["historic"];
+  cadence: ShopScore["cadence"];
+  insights: ShopScore["insights"];
+  backtest: BacktestView | null;
+  customersScored: number;
+}
+
+export async function saveShopModelState(shop: string, state: StoredModelState, fittedAt = new Date()) {
+  await db.shop.updateMany({ where: { shop }, data: { modelState: JSON.stringify(state), modelFittedAt: fittedAt } });
+}
+
+const storedScoringSettings = z.object({
+  horizonMonths: finite,
+  monthlyDiscountRate: finite,
+  lifecycle: z.object({
+    pAliveThreshold: finite,
+    intervalMultiple: finite,
+    defaultIntervalDays: finite,
+    regularMinOrders: finite,
+    regularMinFrequencyScore: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]),
+  }),
+});
+
+/** What the last full run scored with, for re-scoring single customers; null until a complete state is stored. */
+export function readScoringModel(text: string | null | undefined): ScoringModel | null {
+  const view = readModelState(text);
+  let settings: z.infer<typeof storedScoringSettings> | null = null;
+  try {
+    settings = part(storedScoringSettings, object(JSON.parse(text ?? "null")).settings);
+  } catch {
+    return null;
+  }
+  if (!view.model || !view.cadence || !view.historic || !settings) return null;
+  const fitted = view.model.status === "fitted" ? view.model : null;
+  return {
+    bgnbd: fitted && fitted.bgnbd,
+    gammaGamma: fitted?.gammaGamma ?? null,
+    cadence: view.cadence,
+    lifespanYears: view.historic.lifespanYears,
+    horizonMonths: settings.horizonMonths,
+    monthlyDiscountRate: settings.monthlyDiscountRate,
+    lifecycle: settings.lifecycle,
+  };
+}
+
+function object(value: unknown): Record<string, unknown> {
+  return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
+}

@@ -1,0 +1,137 @@
+/**
+ * Converting between instants and shop-local calendar dates with `Intl` only (no date library):
+ * the shop's IANA zone decides which day it is and when a code starts and ends.
+ */
+import { addDays, formatLocalDate, parseLocalDate, type LocalDate } from "./calendar";
+
+interface WallClock {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    formatterFor(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function wallClock(ms: number, timeZone: string): WallClock {
+  const parts: Record<string, number> = {};
+  for (const p of formatterFor(timeZone).formatToParts(new Date(ms))) {
+    if (p.type !== "literal") parts[p.type] = Number(p.value);
+  }
+  return {
+    year: parts.year,
+    month: parts.month,
+    day: parts.day,
+    hour: parts.hour,
+    minute: parts.minute,
+    second: parts.second,
+  };
+}
+
+function wallDate(ms: number, timeZone: string): LocalDate {
+  return formatLocalDate(wallClock(ms, timeZone));
+}
+
+/** The shop-local calendar date at an instant. */
+export function localDateAt(instant: Date, timeZone: string): LocalDate {
+  return wallDate(instant.getTime(), timeZone);
+}
+
+function offsetMs(ms: number, timeZone: string): number {
+  const w = wallClock(ms, timeZone);
+  const wallAsUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
+  return wallAsUtc - (ms - (((ms % 1000) + 1000) % 1000));
+}
+
+const dayStartCache = new Map<string, number>();
+
+/**
+ * The first instant of a shop-local day. Usually local midnight; where a DST jump skips midnight
+ * (e.g. America/Santiago, America/Havana) the day starts at the jump, found by bisection.
+ */
+export function startOfLocalDay(date: LocalDate, timeZone: string): Date {
+  const cacheKey = `${timeZone}|${date}`;
+  const cached = dayStartCache.get(cacheKey);
+  if (cached !== undefined) return new Date(cached);
+
+  const { year, month, day } = parseLocalDate(date);
+  const wallMidnight = Date.UTC(year, month - 1, day);
+  const guess = wallMidnight - offsetMs(wallMidnight - offsetMs(wallMidnight, timeZone), timeZone);
+  const w = wallClock(guess, timeZone);
+  let result: number;
+  if (wallDate(guess, timeZone) === date && w.hour === 0 && w.minute === 0 && w.second === 0 && wallDate(guess - 1000, timeZone) < date) {
+    result = guess;
+  } else {
+    // Offsets stay within -12h…+14h, so these bracket the day's first second.
+    let lo = wallMidnight - 15 * 3_600_000;
+    let hi = wallMidnight + 13 * 3_600_000;
+    while (hi - lo > 1000) {
+      const mid = lo + Math.floor((hi - lo) / 2000) * 1000;
+      if (wallDate(mid, timeZone) >= date) hi = mid;
+      else lo = mid;
+    }
+    result = hi;
+  }
+  if (dayStartCache.size > 10_000) dayStartCache.clear();
+  dayStartCache.set(cacheKey, result);
+  return new Date(result);
+}
+
+/** ISO instants for a code valid on shop-local days `firstDay` … `lastDay` inclusive. */
+export function validityInstants(
+  firstDay: LocalDate,
+  lastDay: LocalDate,
+  timeZone: string,
+): { startsAt: string; endsAt: string } {
+  return {
+    startsAt: startOfLocalDay(firstDay, timeZone).toISOString(),
+    endsAt: startOfLocalDay(addDays(lastDay, 1), timeZone).toISOString(),
+  };
+}
+
+/**
+ * Shop-local calendar day of many instants (a shop's orders). Time-zone offsets are whole quarter
+ * hours, so every UTC quarter hour falls on one local day: cache per quarter hour instead of
+ * formatting a million dates.
+ */
+export function localDayConverter(timeZone: string) {
+  const cache = new Map<number, string>();
+  return (instant: Date): string => {
+    const bucket = Math.floor(instant.getTime() / 900_000);
+    let day = cache.get(bucket);
+    if (day === undefined) {
+      day = localDateAt(new Date(bucket * 900_000), timeZone);
+      cache.set(bucket, day);
+    }
+    return day;
+  };
+}

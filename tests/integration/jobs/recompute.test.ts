@@ -1,0 +1,117 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import db from "../../../app/db.server";
+import { recomputeShop, rescoreCustomers } from "../../../app/jobs/recompute.server";
+import type { StoredModelState } from "../../../app/models/model-state.server";
+import { refreshCustomerAggregates, upsertCustomers } from "../../../app/models/customers.server";
+import { upsertOrders } from "../../../app/models/orders.server";
+import { simulateCustomer } from "../../../app/retention/clv/simulate";
+import { mulberry32 } from "../../../app/retention/random";
+import type { OrderRecord } from "../../../app/sync/records";
+import { saveShopSettings } from "../../../app/models/shop-settings.server";
+import { DEFAULT_LIFECYCLE_SETTINGS } from "../../../app/retention/segments/lifecycle";
+import { resetDatabase } from "../../support/fixtures";
+
+const SHOP = "scoring-shop.myshopify.com";
+const NOW = new Date("2026-11-01T12:00:00Z");
+const DAY = 86_400_000;
+
+/** A shop whose customers buy by a BG/NBD process (daily units) over up to two years. */
+async function seedSimulatedShop(customers: number, repeat = true) {
+  const rng = mulberry32(7);
+  const orders: OrderRecord[] = [];
+  const people = [];
+  let orderId = 1;
+  for (let i = 1; i <= customers; i++) {
+    const gid = `gid://shopify/Customer/${i}`;
+    const age = 60 + Math.floor(rng() * 660);
+    const { times, amounts } = repeat
+      ? simulateCustomer(rng, { r: 0.6, alpha: 60, a: 0.8, b: 3 }, { p: 6, q: 4, v: 90 }, age)
+      : { times: [0], amounts: [50] };
+    times.forEach((t, k) => {
+      orders.push({
+        shopifyId: `gid://shopify/Order/${orderId++}`, customerShopifyId: gid, name: null,
+        processedAt: new Date(NOW.getTime() - (age - t) * DAY), shopifyUpdatedAt: null,
+        totalPrice: Math.round(amounts[k] * 100) / 100, totalRefunded: 0, currencyCode: "EUR",
+        cancelledAt: null, test: false, discountCodes: [],
+      });
+    });
+    people.push({ shopifyId: gid, email: `c${i}@shop.test`, firstName: null, lastName: null, marketingState: null, birthday: null, tags: [], shopifyRfmGroup: null, shopifyUpdatedAt: null });
+  }
+  await db.shop.create({ data: { shop: SHOP, currencyCode: "EUR", ianaTimezone: "Europe/Kyiv" } });
+  await upsertCustomers(SHOP, people);
+  await upsertOrders(SHOP, orders);
+  await refreshCustomerAggregates(SHOP);
+  return orders.length;
+}
+
+describe("recompute job", () => {
+  beforeEach(resetDatabase);
+
+  it("scores every customer, stores the fitted model, insights and backtest", async () => {
+    await seedSimulatedShop(600);
+    const { state, scored } = await recomputeShop(SHOP, NOW);
+    expect(scored).toBe(600);
+    expect(state.model.status).toBe("fitted");
+    expect(state.backtest?.status).toBe("fitted");
+    const customers = await db.customer.findMany({ where: { shop: SHOP } });
+    expect(customers.every((c) => c.scoredAt !== null && c.rfmSegment && c.lifecycle)).toBe(true);
+    expect(new Set(customers.map((c) => c.lifecycle))).toEqual(new Set(["new", "loyal", "regular", "lapsed"]));
+    expect(customers.every((c) => c.pAlive !== null && c.pAlive >= 0 && c.pAlive <= 1)).toBe(true);
+    // Dated by each customer's own history, not by the day of the first scoring.
+    const lapsed = customers.filter((c) => c.lifecycle === "lapsed");
+    for (const c of lapsed) {
+      expect(c.lapsedSince!.getTime()).toBeLessThanOrEqual(NOW.getTime());
+      expect(c.lapsedSince!.getTime()).toBeGreaterThan(c.lastOrderAt!.getTime());
+    }
+    expect(lapsed.filter((c) => c.lapsedSince!.getTime() < NOW.getTime() - 30 * DAY).length).toBeGreaterThan(lapsed.length / 2);
+    const stored = JSON.parse((await db.shop.findUniqueOrThrow({ where: { shop: SHOP } })).modelState!) as StoredModelState;
+    expect(stored.insights.repeatPurchaseRate).toBeGreaterThan(0);
+    expect(stored.asOf).toBe("2026-11-01");
+  });
+
+  it("keeps the day a customer entered Lapsed across recomputes", async () => {
+    await seedSimulatedShop(300);
+    await recomputeShop(SHOP, NOW);
+    const first = new Map(
+      (await db.customer.findMany({ where: { shop: SHOP, lifecycle: "lapsed" } })).map((c) => [c.id, c.lapsedSince!.getTime()]),
+    );
+    // Ninety days on, under a stricter threshold, history would date them differently: the day stays.
+    await saveShopSettings(SHOP, { lifecycle: { ...DEFAULT_LIFECYCLE_SETTINGS, intervalMultiple: 1.5 } });
+    await recomputeShop(SHOP, new Date(NOW.getTime() + 90 * DAY));
+    const stillLapsed = await db.customer.findMany({ where: { shop: SHOP, lifecycle: "lapsed", id: { in: [...first.keys()] } } });
+    expect(stillLapsed.length).toBeGreaterThan(0);
+    for (const c of stillLapsed) expect(c.lapsedSince!.getTime()).toBe(first.get(c.id));
+  });
+
+  it("a shop without repeat buyers is scored without the model and says why", async () => {
+    await seedSimulatedShop(40, false);
+    const { state } = await recomputeShop(SHOP, NOW);
+    expect(state.model.status).toBe("insufficient");
+    if (state.model.status === "insufficient") expect(state.model.reason).toMatch(/repeat/i);
+    const customers = await db.customer.findMany({ where: { shop: SHOP } });
+    expect(customers.every((c) => c.predictedClv === null && c.historicClv !== null)).toBe(true);
+  });
+
+  it("re-scores one customer after a new order with the stored parameters, leaving the others alone", async () => {
+    await seedSimulatedShop(300);
+    await recomputeShop(SHOP, NOW);
+    const target = await db.customer.findFirstOrThrow({ where: { shop: SHOP, lifecycle: "lapsed", orderCount: { gt: 1 } } });
+    const others = await db.customer.findMany({ where: { shop: SHOP, NOT: { id: target.id } }, orderBy: { id: "asc" } });
+    const later = new Date(NOW.getTime() + DAY);
+    await upsertOrders(SHOP, [{
+      shopifyId: "gid://shopify/Order/999999", customerShopifyId: target.shopifyId, name: null, processedAt: later,
+      shopifyUpdatedAt: later, totalPrice: 80, totalRefunded: 0, currencyCode: "EUR", cancelledAt: null, test: false, discountCodes: [],
+    }]);
+    await refreshCustomerAggregates(SHOP, [target.shopifyId]);
+    const fittedBefore = (await db.shop.findUniqueOrThrow({ where: { shop: SHOP } })).modelFittedAt;
+    expect(await rescoreCustomers(SHOP, [target.shopifyId], later)).toBe(1);
+    const after = await db.customer.findUniqueOrThrow({ where: { id: target.id } });
+    expect(after.lifecycle).not.toBe("lapsed");
+    expect(after.lapsedSince).toBeNull();
+    expect(after.pAlive!).toBeGreaterThan(target.pAlive!);
+    expect(after.scoredAt?.getTime()).toBe(later.getTime());
+    // No refit, and nobody else touched.
+    expect((await db.shop.findUniqueOrThrow({ where: { shop: SHOP } })).modelFittedAt).toEqual(fittedBefore);
+    expect(await db.customer.findMany({ where: { shop: SHOP, NOT: { id: target.id } }, orderBy: { id: "asc" } })).toEqual(others);
+  });
+});

@@ -1,0 +1,82 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import db from "../../../app/db.server";
+import { refreshCustomerAggregates } from "../../../app/models/customers.server";
+import { openImportWriter } from "../../../app/models/import-batch.server";
+import { resetDatabase } from "../../support/fixtures";
+
+const A = "aggregates-a.myshopify.com";
+const B = "aggregates-b.myshopify.com";
+const gid = (n: number) => `gid://shopify/Customer/${n}`;
+let orderNumber = 0;
+
+async function order(shop: string, customer: number | null, net: number, day: string, extra: { test?: boolean; cancelled?: boolean } = {}) {
+  orderNumber += 1;
+  await db.order.create({
+    data: {
+      shop,
+      shopifyId: `gid://shopify/Order/${orderNumber}`,
+      customerShopifyId: customer === null ? null : gid(customer),
+      processedAt: new Date(`${day}T12:00:00Z`),
+      totalPrice: net,
+      netTotal: net,
+      currencyCode: "EUR",
+      test: extra.test ?? false,
+      cancelledAt: extra.cancelled ? new Date(`${day}T13:00:00Z`) : null,
+    },
+  });
+}
+
+/** Stale aggregates on purpose: the refresh must replace every one of them from the orders. */
+async function customer(shop: string, n: number) {
+  await db.customer.create({
+    data: { shop, shopifyId: gid(n), orderCount: 9, totalSpent: 999, firstOrderAt: new Date("2020-01-01T00:00:00Z"), lastOrderAt: new Date("2020-01-02T00:00:00Z") },
+  });
+}
+
+const aggregates = (shop: string) =>
+  db.customer.findMany({
+    where: { shop },
+    orderBy: { shopifyId: "asc" },
+    select: { shopifyId: true, orderCount: true, totalSpent: true, firstOrderAt: true, lastOrderAt: true },
+  });
+
+describe("shop-wide customer aggregates (after a backfill)", () => {
+  beforeEach(async () => {
+    await resetDatabase();
+    for (const shop of [A, B]) for (const n of [1, 2, 3]) await customer(shop, n);
+    // Customer 1: two value orders, plus a test and a cancelled one that count for nothing.
+    await order(A, 1, 40, "2026-03-01");
+    await order(A, 1, 60.5, "2026-05-10");
+    await order(A, 1, 500, "2026-04-01", { test: true });
+    await order(A, 1, 700, "2026-06-01", { cancelled: true });
+    // Customer 2: only a cancelled order left, so zeros. Customer 3: no orders at all.
+    await order(A, 2, 80, "2026-02-01", { cancelled: true });
+    await order(A, null, 25, "2026-02-02"); // a guest order belongs to nobody
+    // The other shop has a customer with the same Shopify id and orders of its own.
+    await order(B, 1, 5, "2026-01-05");
+  });
+
+  it.each([
+    ["on the app's connection", (shop: string) => refreshCustomerAggregates(shop)],
+    [
+      "by the import writer",
+      async (shop: string) => {
+        const writer = openImportWriter();
+        try {
+          await writer.refreshAggregates(shop);
+        } finally {
+          await writer.close();
+        }
+      },
+    ],
+  ])("recounts every customer of the shop from its value orders %s, and leaves other shops alone", async (_how, refresh) => {
+    const otherBefore = await aggregates(B);
+    await refresh(A);
+    expect(await aggregates(A)).toEqual([
+      { shopifyId: gid(1), orderCount: 2, totalSpent: 100.5, firstOrderAt: new Date("2026-03-01T12:00:00Z"), lastOrderAt: new Date("2026-05-10T12:00:00Z") },
+      { shopifyId: gid(2), orderCount: 0, totalSpent: 0, firstOrderAt: null, lastOrderAt: null },
+      { shopifyId: gid(3), orderCount: 0, totalSpent: 0, firstOrderAt: null, lastOrderAt: null },
+    ]);
+    expect(await aggregates(B)).toEqual(otherBefore);
+  });
+});

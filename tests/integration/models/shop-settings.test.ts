@@ -1,0 +1,72 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import db from "../../../app/db.server";
+import { getShopSettings, readShopSettings, saveShopSettings } from "../../../app/models/shop-settings.server";
+import { DEFAULT_LIFECYCLE_SETTINGS } from "../../../app/retention/segments/lifecycle";
+import { resetDatabase } from "../../support/fixtures";
+
+const SHOP = "settings-shop.myshopify.com";
+const HOUR = 3_600_000;
+
+const stored = async () => JSON.parse((await db.shop.findUniqueOrThrow({ where: { shop: SHOP } })).settings) as Record<string, unknown>;
+
+describe("Shop.settings through its one module", () => {
+  beforeEach(async () => {
+    await resetDatabase();
+    await db.shop.create({ data: { shop: SHOP, currencyCode: "EUR", ianaTimezone: "Europe/Zagreb" } });
+  });
+
+  it("reads every key at its default from nothing, from broken JSON and from wrong types", () => {
+    const defaults = readShopSettings(null);
+    expect(defaults).toEqual({
+      lifespanYears: null,
+      lifecycle: DEFAULT_LIFECYCLE_SETTINGS,
+      consent: { promotionalRequiresMarketingConsent: true },
+      feedback: { lowScoreThreshold: 6, firstResponseTargetMs: 24 * HOUR },
+      averageShippingCost: null,
+      segments: {},
+    });
+    expect(readShopSettings("{not json")).toEqual(defaults);
+    expect(readShopSettings("[1,2]")).toEqual(defaults);
+    const wrong = JSON.stringify({
+      scoring: { lifespanYears: 99, lifecycle: { intervalMultiple: "3", regularMinOrders: 4 } },
+      consent: { promotionalRequiresMarketingConsent: "no" },
+      feedback: { lowScoreThreshold: 12, firstResponseTargetHours: 0 },
+      rewards: { averageShippingCost: -5 },
+      segments: { lapsed: 42, loyal: "gid://shopify/Segment/7", __proto__: "x", unknownGroup: "gid://shopify/Segment/8" },
+    });
+    // Only the well-formed values survive, key by key; an unknown segment key never becomes a property.
+    expect(readShopSettings(wrong)).toEqual({ ...defaults, lifecycle: { ...DEFAULT_LIFECYCLE_SETTINGS, regularMinOrders: 4 }, segments: { loyal: "gid://shopify/Segment/7" } });
+  });
+
+  it("writes each part, keeps the keys it does not change, and reads back what it wrote", async () => {
+    await db.shop.update({ where: { shop: SHOP }, data: { settings: JSON.stringify({ olderFeature: { keep: true }, scoring: { lifespanYears: 2 } }) } });
+    await saveShopSettings(SHOP, { lifecycle: { intervalMultiple: 2.5 } });
+    await saveShopSettings(SHOP, { consent: { promotionalRequiresMarketingConsent: false } });
+    await saveShopSettings(SHOP, { feedback: { lowScoreThreshold: 4, firstResponseTargetMs: 8 * HOUR } });
+    await saveShopSettings(SHOP, { averageShippingCost: 4.5, segments: { lapsed: "gid://shopify/Segment/1" } });
+    const settings = await getShopSettings(SHOP);
+    expect(settings).toEqual({
+      lifespanYears: 2,
+      lifecycle: { ...DEFAULT_LIFECYCLE_SETTINGS, intervalMultiple: 2.5 },
+      consent: { promotionalRequiresMarketingConsent: false },
+      feedback: { lowScoreThreshold: 4, firstResponseTargetMs: 8 * HOUR },
+      averageShippingCost: 4.5,
+      segments: { lapsed: "gid://shopify/Segment/1" },
+    });
+    expect(await stored()).toMatchObject({ olderFeature: { keep: true }, feedback: { firstResponseTargetHours: 8 }, rewards: { averageShippingCost: 4.5 } });
+
+    await saveShopSettings(SHOP, { lifespanYears: null, averageShippingCost: null });
+    const cleared = await stored();
+    expect((cleared.scoring as Record<string, unknown>).lifespanYears).toBeUndefined();
+    expect((await getShopSettings(SHOP)).averageShippingCost).toBeNull();
+  });
+
+  it("refuses an invalid value and writes nothing", async () => {
+    await saveShopSettings(SHOP, { lifecycle: { intervalMultiple: 2 } });
+    const before = await stored();
+    await expect(saveShopSettings(SHOP, { lifecycle: { intervalMultiple: 50 } })).rejects.toThrow();
+    await expect(saveShopSettings(SHOP, { feedback: { lowScoreThreshold: 11, firstResponseTargetMs: HOUR } })).rejects.toThrow();
+    await expect(saveShopSettings(SHOP, { averageShippingCost: -1 })).rejects.toThrow();
+    expect(await stored()).toEqual(before);
+  });
+});

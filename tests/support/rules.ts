@@ -1,0 +1,72 @@
+import db from "../../app/db.server";
+import { createRule } from "../../app/models/rules.server";
+import { validateRuleInput, type RuleDraft } from "../../app/retention/rewards";
+import { createAdminClient, type AdminClient, type AdminClientOptions } from "../../app/shopify/admin-client.server";
+import type { Emulator } from "../emulator/server";
+import type { CustomerRecord } from "../emulator/store/records";
+
+export interface RewardsShop {
+  shop: string;
+  client: AdminClient;
+}
+
+/** The shop's row in Kinship's database and an admin client with an offline token from the emulator. */
+export async function setUpShop(
+  emulator: Emulator,
+  shop: string,
+  options: { timeZone?: string; currencyCode?: string; clientOptions?: AdminClientOptions } = {},
+): Promise<RewardsShop> {
+  const state = emulator.shop(shop);
+  await db.shop.create({
+    data: { shop: state.domain, name: state.name, ianaTimezone: options.timeZone ?? "UTC", currencyCode: options.currencyCode ?? "EUR" },
+  });
+  const token = emulator.issueAccessToken(state.domain).accessToken;
+  return { shop: state.domain, client: createAdminClient({ shop: state.domain, accessToken: token }, options.clientOptions) };
+}
+
+export interface TestCustomer {
+  birthDate?: string | null;
+  subscribed?: boolean;
+  lifecycle?: string | null;
+  lapsedSince?: Date | null;
+  totalSpent?: number;
+  orderCount?: number;
+  predictedClv?: number | null;
+}
+
+/** Creates the customer in the emulated shop and the synced copy in Kinship's database; returns the GID. */
+export async function addCustomer(emulator: Emulator, shop: string, c: TestCustomer = {}): Promise<string> {
+  const { record } = emulator.mutate(shop).createCustomer(
+    { birthDate: c.birthDate ?? null, marketingState: c.subscribed === false ? "NOT_SUBSCRIBED" : "SUBSCRIBED" } satisfies Partial<CustomerRecord>,
+    { deliver: false },
+  );
+  const gid = `gid://shopify/Customer/${record.id}`;
+  await db.customer.create({
+    data: {
+      shop,
+      shopifyId: gid,
+      email: record.email,
+      marketingState: record.marketingState,
+      birthday: c.birthDate ?? null,
+      lifecycle: c.lifecycle ?? null,
+      lapsedSince: c.lapsedSince ?? null,
+      totalSpent: c.totalSpent ?? 0,
+      orderCount: c.orderCount ?? 0,
+      predictedClv: c.predictedClv ?? null,
+    },
+  });
+  return gid;
+}
+
+export async function addRule(shop: string, input: Record<string, unknown>): Promise<{ id: string; rule: RuleDraft }> {
+  const result = validateRuleInput(input, { knownTiers: [] });
+  if (!result.ok) throw new Error(`Invalid test rule: ${JSON.stringify(result.fieldErrors)}`);
+  return { id: await createRule(shop, result.rule), rule: result.rule };
+}
+
+/** Issue rows by status, for compact assertions. */
+export async function ledger(shop: string) {
+  return db.issuedDiscount.findMany({ where: { shop }, orderBy: [{ createdAt: "asc" }, { idempotencyKey: "asc" }] });
+}
+
+export const at = (iso: string) => () => new Date(iso);
