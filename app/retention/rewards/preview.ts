@@ -3,7 +3,7 @@
  * for this one rule, so the preview can never disagree with what the scheduler will do.
  */
 import { rewardKind } from "./kinds";
-import { compareLocalDates, type LocalDate } from "./local-date";
+import { compareLocalDates, type LocalDate } from "../time";
 import { roundMoney } from "./reward-cost";
 import type { Rule, RuleDraft } from "./rule-schema";
 import { decideDay, type ScheduleInput } from "./schedule";
