@@ -26,10 +26,13 @@ export default tseslint.config(
     },
   },
   {
-    // Browser scripts served as-is (the emulated admin's App Bridge stand-in).
+    // Browser scripts served as-is (the emulated admin's App Bridge stand-in, sidebar and survey preview host).
     files: ["tests/emulator/admin-frame/*.js"],
     languageOptions: {
-      globals: { window: "readonly", document: "readonly", Headers: "readonly", Request: "readonly", URLSearchParams: "readonly" },
+      globals: {
+        window: "readonly", document: "readonly", Headers: "readonly", Request: "readonly", Response: "readonly", URLSearchParams: "readonly",
+        history: "readonly", MutationObserver: "readonly", customElements: "readonly", HTMLElement: "readonly", Event: "readonly",
+      },
     },
   },
   {

@@ -13,6 +13,7 @@ import { getShop } from "../models/shop.server";
 import { randomBytes as cryptoRandomBytes } from "node:crypto";
 import {
   decideDay,
+  previewDay,
   previewRule,
   generateDiscountCode,
   idempotencyKey,
@@ -298,18 +299,24 @@ export async function loadScheduleInput(
 }
 
 /**
- * "N customers would get this today": the real daily decision for one rule (saved or a draft),
- * against today's customers and ledger. Feedback events are those already received.
+ * "N customers would get this on <day>": the real daily decision for one rule (saved or a draft) on
+ * its first day (today, or a campaign's start date), against today's customers and ledger (the budget
+ * of that day's month). Feedback events are those already received.
  */
-export async function previewForShop(shop: string, rule: Rule | RuleDraft, now = new Date()): Promise<RulePreview & { today: LocalDate }> {
+export async function previewForShop(
+  shop: string,
+  rule: Rule | RuleDraft,
+  now = new Date(),
+): Promise<RulePreview & { today: LocalDate; day: LocalDate }> {
   const shopRow = await getShop(shop);
   if (!shopRow) throw new Error(`Unknown shop ${shop}`);
   const today = localDateAt(now, shopRow.ianaTimezone);
-  const { input } = await loadScheduleInput(shop, today, now, { shopRow, stored: (await listRules(shop)).rules });
+  const day = previewDay(rule, today);
+  const { input } = await loadScheduleInput(shop, day, now, { shopRow, stored: (await listRules(shop)).rules });
   let feedback = input.feedback;
   // An unsaved feedback rule would only see responses from after it is saved; preview the last week's.
   if (rewardKind(rule.kind).thanksPeriod && !("id" in rule)) feedback = await loadFeedbackEvents(shop, input.timeZone, now, new Date(0));
-  return { ...previewRule(rule, { ...input, feedback }), today };
+  return { ...previewRule(rule, { ...input, feedback }), today, day };
 }
 
 export async function runIssuance(shop: string, today: LocalDate, deps: IssuanceDeps): Promise<IssuanceSummary> {

@@ -9,11 +9,13 @@ import {
   EmptyState,
   IndexFilters,
   IndexTable,
+  InlineGrid,
   InlineStack,
   Link,
   Page,
   Text,
   TextField,
+  useBreakpoints,
   useSetIndexFiltersMode,
   type IndexFiltersProps,
   type IndexTableProps,
@@ -322,7 +324,6 @@ function CustomerFilters({ data }: { data: Data }) {
 
 function CustomerTable({ data }: { data: Data }) {
   const { t } = useI18n();
-  const path = useAppPath();
   const change = useListNavigation();
   const navigation = useNavigation();
   const { values } = data;
@@ -338,8 +339,12 @@ function CustomerTable({ data }: { data: Data }) {
     { title: t("customers.column.pAlive"), alignment: "end" },
   ];
   const sortColumnIndex = COLUMN_SORTS.indexOf(values.sort);
+  // Under 490 px (Polaris's small breakpoint) nine columns leave no room for a number: each row becomes
+  // one readable block (the customer, the group, and the key numbers with their names).
+  const { smDown: condensed } = useBreakpoints();
   return (
     <IndexTable
+      condensed={condensed}
       resourceName={{ singular: t("customers.resource.singular"), plural: t("customers.resource.plural") }}
       itemCount={data.rows.length}
       selectable={false}
@@ -360,21 +365,16 @@ function CustomerTable({ data }: { data: Data }) {
         label: data.totalText,
       }}
     >
-      {data.rows.map((row, index) => (
+      {data.rows.map((row, index) =>
+        condensed ? (
+          <IndexTable.Row id={row.id} key={row.id} position={index}>
+            <CondensedCustomer row={row} definitions={data.definitions} />
+          </IndexTable.Row>
+        ) : (
         <IndexTable.Row id={row.id} key={row.id} position={index}>
           <IndexTable.Cell>
             <BlockStack gap="050">
-              {row.numericId ? (
-                <Link url={path(`/app/customers/${row.numericId}`)} dataPrimaryLink monochrome removeUnderline>
-                  <Text as="span" fontWeight="semibold">
-                    {row.name}
-                  </Text>
-                </Link>
-              ) : (
-                <Text as="span" fontWeight="semibold">
-                  {row.name}
-                </Text>
-              )}
+              <CustomerName row={row} />
               {row.email ? (
                 <Text as="span" variant="bodySm" tone="subdued">
                   {row.email}
@@ -409,8 +409,66 @@ function CustomerTable({ data }: { data: Data }) {
             </Text>
           </IndexTable.Cell>
         </IndexTable.Row>
-      ))}
+        ),
+      )}
     </IndexTable>
+  );
+}
+
+type Row = Data["rows"][number];
+
+function CustomerName({ row }: { row: Row }) {
+  const path = useAppPath();
+  const name = (
+    <Text as="span" fontWeight="semibold">
+      {row.name}
+    </Text>
+  );
+  return row.numericId ? (
+    <Link url={path(`/app/customers/${row.numericId}`)} dataPrimaryLink monochrome removeUnderline>
+      {name}
+    </Link>
+  ) : (
+    name
+  );
+}
+
+/** One customer as a block for narrow screens: name and group on top, then each key number under its name. */
+function CondensedCustomer({ row, definitions }: { row: Row; definitions: Data["definitions"] }) {
+  const { t } = useI18n();
+  const figures: Array<[string, string]> = [
+    [t("customers.column.orders"), row.orders],
+    [t("customers.column.totalSpent"), row.totalSpent],
+    [t("customers.column.predictedClv"), row.predictedClv],
+    [t("customers.column.lastOrder"), row.lastOrder],
+  ];
+  return (
+    <div className="kinship-condensed-customer" style={{ padding: "var(--p-space-300) var(--p-space-400)" }}>
+      <BlockStack gap="200">
+        <InlineStack align="space-between" blockAlign="center" gap="200" wrap={false}>
+          <CustomerName row={row} />
+          {row.lifecycle ? (
+            <LifecycleBadge group={row.lifecycle as LifecycleGroup} definition={definitions[row.lifecycle as LifecycleGroup]} />
+          ) : (
+            <Text as="span" tone="subdued">
+              {row.lifecycleLabel}
+            </Text>
+          )}
+        </InlineStack>
+        <InlineGrid columns={2} gap="200">
+          {figures.map(([label, value]) => (
+            <BlockStack gap="0" key={label}>
+              <Text as="span" variant="bodySm" tone="subdued">
+                {label}
+              </Text>
+              <Text as="span" numeric>
+                {value}
+              </Text>
+            </BlockStack>
+          ))}
+        </InlineGrid>
+      </BlockStack>
+    </div>
   );
 }
 

@@ -40,6 +40,7 @@ import {
 } from "../retention/rewards";
 import { authenticate } from "../shopify.server";
 import { setDeclaredField } from "../forms/schema-paths";
+import { formatCalendarDate } from "../formatting";
 
 /** Form values as flat dotted paths ("reward.percentage", "tiers.0.threshold"), the same paths field errors use. */
 type Values = Record<string, string>;
@@ -253,7 +254,7 @@ function RuleForm() {
   const actionData = useActionData<ActionData>();
   const navigation = useNavigation();
   const submit = useSubmit();
-  const { t, tp } = useI18n();
+  const { t, tp, locale } = useI18n();
   const path = useAppPath();
   const [values, setValues] = useState<Values>(data.values);
   const errors: FieldErrors = actionData?.fieldErrors ?? {};
@@ -397,10 +398,12 @@ function RuleForm() {
               <Card>
                 <BlockStack gap="200">
                   <Text as="h2" variant="headingMd">
-                    {t("rules.preview.today", { date: preview.today })}
+                    {preview.day === preview.today
+                      ? t("rules.preview.today", { date: formatCalendarDate(preview.today, resolveLocale(locale)) })
+                      : t("rules.preview.firstDay", { date: formatCalendarDate(preview.day, resolveLocale(locale)) })}
                   </Text>
                   <Text as="p" variant="headingLg">
-                    {tp("rules.preview.count", preview.count)}
+                    {tp(preview.day === preview.today ? "rules.preview.count" : "rules.preview.countOnFirstDay", preview.count)}
                   </Text>
                   <Text as="p">{t("rules.preview.maxCost", { amount: `${preview.maxCost.toFixed(2)} ${data.currencyCode}` })}</Text>
                   {preview.heldOut > 0 && <Text as="p">{tp("rules.preview.heldOut", preview.heldOut)}</Text>}

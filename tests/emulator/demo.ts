@@ -3,15 +3,19 @@
 import { startLocalStack } from "./stack";
 
 const SHOP = "kinship-demo.myshopify.com";
+const DATABASE_URL = process.env.DATABASE_URL ?? "file:./prisma/dev.sqlite";
+const TIME_ZONE = "Europe/Kyiv";
+// Ukrainian first (the shop's primary language), English second: survey comments come in both.
+const LOCALES = ["uk", "en"];
 
 const stack = await startLocalStack({
   apiKey: "kinship-demo-api-key",
   apiSecret: "kinship-demo-api-secret",
-  databaseUrl: process.env.DATABASE_URL ?? "file:./prisma/dev.sqlite",
+  databaseUrl: DATABASE_URL,
   appPort: Number(process.env.PORT) || undefined,
   framePort: Number(process.env.KINSHIP_ADMIN_PORT) || undefined,
   shops: [
-    { domain: SHOP, name: "Kinship Demo", size: "small", seed: 2026, currency: "UAH", timeZone: "Europe/Kyiv" },
+    { domain: SHOP, name: "Kinship Demo", size: "small", seed: 2026, currency: "UAH", timeZone: TIME_ZONE, locales: LOCALES },
   ],
 });
 
@@ -19,13 +23,35 @@ console.log(`
 Kinship is running against an emulated Shopify (nothing leaves this machine).
   Open the emulated Shopify admin:  ${stack.frame.appPageUrl(SHOP)}
   In Ukrainian:                     ${stack.frame.appPageUrl(SHOP, { locale: "uk" })}
+  Checkout survey preview:          ${stack.frame.surveyPreviewUrl(SHOP, { locale: "uk" })}
   Emulator (Admin API):             ${stack.emulator.url}
-The first visit installs the app and imports the demo shop's 10,000 orders (a few seconds).
+The first visit installs the app and imports the demo shop's 10,000 orders (a few seconds); then
+survey answers from the last weeks and draft rules (switched off) are added, so Feedback and Rules have
+something to open.
 Press Ctrl+C to stop.
 `);
 
+// Once the first import has finished, seed what Shopify does not hold: survey answers and draft rules.
+process.env.DATABASE_URL = DATABASE_URL;
+const { default: db } = await import("../../app/db.server");
+const { seedDemo } = await import("./demo-seed");
+const seeding = setInterval(() => {
+  void (async () => {
+    const imported = await db.syncRun.findFirst({ where: { shop: SHOP, kind: "backfill", status: "completed" }, select: { id: true } });
+    if (!imported) return;
+    clearInterval(seeding);
+    const added = await seedDemo({ shop: SHOP, locales: LOCALES, timeZone: TIME_ZONE, now: new Date() });
+    if (added.feedback || added.rules) console.log(`Demo: added ${added.feedback} survey answers and ${added.rules} draft rules.`);
+  })().catch((error: unknown) => {
+    clearInterval(seeding);
+    console.error("Demo seeding failed:", error);
+  });
+}, 2_000);
+
 const stop = async () => {
+  clearInterval(seeding);
   await stack.close();
+  await db.$disconnect();
   process.exit(0);
 };
 process.on("SIGINT", stop);

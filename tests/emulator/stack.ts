@@ -37,7 +37,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function waitForHttp(url: string, app: ChildProcess, timeoutMs = 30_000) {
+// Generous: on a loaded machine the built app can take over half a minute to load.
+async function waitForHttp(url: string, app: ChildProcess, timeoutMs = 120_000) {
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
     if (app.exitCode !== null) throw new Error(`The app exited with code ${app.exitCode} before answering`);

@@ -1,7 +1,9 @@
 /**
- * "Who would receive this rule today, and what could it cost?" Runs the real daily decision for this
- * one rule, so the preview can never disagree with what the scheduler will do.
+ * "Who would receive this rule on its first day, and what could it cost?" Runs the real daily decision
+ * for this one rule, so the preview can never disagree with what the scheduler will do.
  */
+import { rewardKind } from "./kinds";
+import { compareLocalDates, type LocalDate } from "../time";
 import { roundMoney } from "./reward-cost";
 import type { Rule, RuleDraft } from "./rule-schema";
 import { decideDay, type ScheduleInput } from "./schedule";
@@ -17,6 +19,15 @@ export interface RulePreview {
   /** Set when the budget would stop the rule today. */
   pausedReason: string | null;
   withheldByBudget: number;
+}
+
+/**
+ * The day a preview evaluates: today, or a dated rule's first day when it starts later (a campaign
+ * that starts next month would otherwise always preview as 0 customers).
+ */
+export function previewDay(rule: Rule | RuleDraft, today: LocalDate): LocalDate {
+  const range = rewardKind(rule.kind).dateRange?.(rule as never);
+  return range && compareLocalDates(range.startsAt, today) > 0 ? range.startsAt : today;
 }
 
 /** An unsaved draft is previewed under a temporary id; its holdout split may differ once saved. */

@@ -51,6 +51,51 @@
     modal: { show: function () { return Promise.resolve(); }, hide: function () { return Promise.resolve(); }, toggle: function () { return Promise.resolve(); } },
   };
 
+  // Shopify's admin draws <ui-nav-menu> in its own sidebar, not in the app: hide it here and tell the
+  // emulated admin (the parent page) what it holds and which page is open, after every navigation.
+  var style = document.createElement("style");
+  style.textContent = "ui-nav-menu{display:none!important}";
+  document.head.appendChild(style);
+  var lastPosted = "";
+  var scheduled = false;
+  function schedulePost() {
+    if (scheduled) return;
+    scheduled = true;
+    setTimeout(function () { scheduled = false; postNav(); }, 50);
+  }
+  function postNav() {
+    if (window.parent === window) return;
+    var links = document.querySelectorAll("ui-nav-menu a");
+    var items = Array.prototype.map.call(links, function (a) {
+      return { href: a.getAttribute("href"), label: a.textContent.trim(), rel: a.getAttribute("rel") };
+    });
+    var message = { kinship: "nav", items: items, path: window.location.pathname };
+    var text = JSON.stringify(message);
+    if (text === lastPosted) return;
+    lastPosted = text;
+    window.parent.postMessage(message, frameOrigin);
+  }
+  ["pushState", "replaceState"].forEach(function (name) {
+    var original = history[name];
+    history[name] = function () {
+      var result = original.apply(this, arguments);
+      schedulePost();
+      return result;
+    };
+  });
+  window.addEventListener("popstate", schedulePost);
+  // The menu renders with the app and changes with its language: post whenever the page changes (only
+  // a different menu or path is sent).
+  new MutationObserver(schedulePost).observe(document.documentElement, { childList: true, subtree: true });
+  schedulePost();
+  window.addEventListener("message", function (event) {
+    if (event.origin !== frameOrigin || !event.data || event.data.kinship !== "navigate") return;
+    var target = Array.prototype.find.call(document.querySelectorAll("ui-nav-menu a"), function (a) {
+      return a.getAttribute("href") === event.data.href;
+    });
+    if (target) target.click();
+  });
+
   var reload = params.get("shopify-reload");
   if (reload) {
     idToken().then(function (token) {

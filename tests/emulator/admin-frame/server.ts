@@ -20,10 +20,46 @@ export interface AdminFrame {
   appBridgeUrl: string;
   /** The URL a merchant would open: the emulated admin with the app embedded. */
   appPageUrl(shop: string, options?: { path?: string; locale?: string }): string;
+  /** The checkout survey preview (the feedback-survey extension's real code) in the emulated admin. */
+  surveyPreviewUrl(shop: string, options?: { target?: SurveyTarget; locale?: string }): string;
   close(): Promise<void>;
 }
 
 const standIn = readFileSync(new URL("./app-bridge-standin.js", import.meta.url), "utf8");
+const sidebarScript = readFileSync(new URL("./sidebar.js", import.meta.url), "utf8");
+const surveyHost = readFileSync(new URL("./survey-host.js", import.meta.url), "utf8");
+const SURVEY_DIR = new URL("../../../extensions/feedback-survey/", import.meta.url);
+/** The survey's backend URL in the preview bundle; the preview host answers it without sending anything. */
+const SURVEY_PREVIEW_APP_URL = "http://localhost/kinship-survey-preview";
+const SURVEY_TARGETS = {
+  "thank-you": "purchase.thank-you.block.render",
+  "order-status": "customer-account.order-status.block.render",
+} as const;
+export type SurveyTarget = keyof typeof SURVEY_TARGETS;
+const SURVEY_LOCALES = ["en", "uk", "ru", "hr"] as const;
+
+function surveyMessages(locale: string): unknown {
+  const file = locale === "en" ? "en.default.json" : `${locale}.json`;
+  return JSON.parse(readFileSync(new URL(`locales/${file}`, SURVEY_DIR), "utf8"));
+}
+
+/** Which page and language to preview; anything unknown falls back to the thank-you page in English. */
+function surveyChoice(params: URLSearchParams): { target: SurveyTarget; locale: string } {
+  return {
+    target: params.get("target") === "order-status" ? "order-status" : "thank-you",
+    locale: SURVEY_LOCALES.find((l) => l === params.get("locale")) ?? "en",
+  };
+}
+
+let surveyBundle: Promise<string> | null = null;
+/** The extension's real bundle, built once the way Shopify CLI builds it (extensions/feedback-survey/build.mjs). */
+function surveyExtensionCode(): Promise<string> {
+  surveyBundle ??= import("../../../extensions/feedback-survey/build.mjs").then(async ({ bundle }) => {
+    const built = await bundle({ env: { KINSHIP_APP_URL: SURVEY_PREVIEW_APP_URL } });
+    return built.code;
+  });
+  return surveyBundle;
+}
 
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
@@ -31,6 +67,90 @@ const escapeHtml = (text: string) =>
 /** `host` as Shopify passes it: base64 of admin.shopify.com/store/<store handle>. */
 export function hostParam(shop: string): string {
   return Buffer.from(`admin.shopify.com/store/${shop.replace(/\.myshopify\.com$/, "")}`).toString("base64url");
+}
+
+const ADMIN_CSS = `
+body{margin:0;font:13px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif;background:#f1f1f1;color:#303030}
+.topbar{height:48px;box-sizing:border-box;background:#1a1a1a;color:#e3e3e3;display:flex;align-items:center;gap:12px;padding:0 16px;font-size:13px}
+.topbar strong{color:#fff}
+.layout{display:flex;height:calc(100vh - 48px)}
+.sidebar{width:240px;flex:none;background:#ebebeb;border-right:1px solid #e3e3e3;padding:12px 8px;box-sizing:border-box;overflow-y:auto}
+.sidebar h2{font-size:12px;font-weight:600;color:#616161;margin:16px 8px 4px}
+.sidebar ul{list-style:none;margin:0;padding:0}
+.sidebar a{display:flex;align-items:center;gap:8px;padding:6px 8px;border-radius:8px;color:#303030;text-decoration:none}
+.sidebar a:hover{background:#f7f7f7}
+.sidebar a[aria-current="page"]{background:#fff;font-weight:650;box-shadow:0 1px 0 rgba(0,0,0,.06)}
+.sidebar .app-icon{width:20px;height:20px;border-radius:5px;background:#2c6ecb;color:#fff;font-size:12px;font-weight:700;display:inline-flex;align-items:center;justify-content:center}
+.sidebar .sub a{padding-left:36px}
+.sidebar .note{color:#8a8a8a;padding:6px 8px;margin:0}
+main{flex:1;min-width:0}
+iframe{border:0;width:100%;height:100%;display:block;background:#fff}
+@media (max-width:767px){.sidebar{display:none}}`;
+
+/**
+ * The admin around an app page: the top bar with the shop's name and Shopify's left sidebar. The app's
+ * own entries are filled in by sidebar.js from the app's <ui-nav-menu> (as Shopify's admin does); the
+ * demo's extras (the survey preview) sit in their own section.
+ */
+export function adminShell(options: { shopName: string; handle: string; title: string; iframeSrc: string; active: "app" | "survey" }): string {
+  const name = escapeHtml(options.shopName);
+  const base = `/store/${encodeURIComponent(options.handle)}`;
+  const current = (which: "app" | "survey") => (options.active === which ? ' aria-current="page"' : "");
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(options.title)} · ${name} · Emulated Shopify admin</title><style>${ADMIN_CSS}</style></head>
+<body><header class="topbar"><strong>${name}</strong><span>Emulated Shopify admin</span></header>
+<div class="layout">
+<nav class="sidebar" aria-label="Admin navigation">
+<h2>Apps</h2>
+<ul>
+<li><a id="app-nav-home" href="${base}/apps/kinship"${current("app")}><span class="app-icon" aria-hidden="true">K</span>Kinship</a></li>
+<li class="sub"><ul id="app-nav-items" data-admin-base="${base}/apps/kinship"></ul></li>
+</ul>
+<h2>Demo</h2>
+<ul>
+<li><a id="survey-preview-link" href="${base}/survey-preview"${current("survey")}>Checkout survey preview</a></li>
+</ul>
+</nav>
+<main><iframe id="app-iframe" name="app-iframe" title="${escapeHtml(options.title)}" src="${escapeHtml(options.iframeSrc)}"></iframe></main>
+</div>
+${options.active === "app" ? `<script>${sidebarScript}</script>` : ""}
+</body></html>`;
+}
+
+/** The survey preview page: the extension's real bundle, run by the small host in survey-host.js. */
+function surveyRenderPage(target: SurveyTarget, locale: string): string {
+  const config = {
+    target: SURVEY_TARGETS[target],
+    locale,
+    appUrl: SURVEY_PREVIEW_APP_URL,
+    messages: surveyMessages(locale),
+    fallbackMessages: surveyMessages("en"),
+  };
+  // JSON inside <script>: "<" escaped so no string can close the element.
+  const json = JSON.stringify(config).replace(/</g, "\\u003c");
+  return `<!doctype html>
+<html lang="${escapeHtml(locale)}"><head><meta charset="utf-8"><title>Survey preview</title>
+<style>body{margin:0;padding:24px;background:#f6f6f7;font:14px system-ui,sans-serif;max-width:640px}</style>
+<script type="application/json" id="survey-preview-config">${json}</script>
+<script src="/survey-preview/host.js"></script>
+<script type="module" src="/survey-preview/extension.js"></script>
+</head><body></body></html>`;
+}
+
+/** The survey preview inside the admin: which page and language to show, and the rendered block. */
+function surveyPreviewPage(shop: { domain: string; name?: string }, handle: string, target: SurveyTarget, locale: string): string {
+  const src = `/survey-preview/render?target=${target}&locale=${locale}`;
+  const shell = adminShell({ shopName: shop.name ?? shop.domain, handle, title: "Checkout survey preview", iframeSrc: src, active: "survey" });
+  const choices = [
+    ...(Object.keys(SURVEY_TARGETS) as SurveyTarget[]).map((t) =>
+      `<a href="?target=${t}&locale=${locale}"${t === target ? ' aria-current="true"' : ""}>${t === "thank-you" ? "Thank-you page" : "Order status page"}</a>`),
+    ...SURVEY_LOCALES.map((l) => `<a href="?target=${target}&locale=${l}"${l === locale ? ' aria-current="true"' : ""}>${l}</a>`),
+  ].join(" · ");
+  return shell.replace(
+    '<main><iframe',
+    `<main style="display:flex;flex-direction:column"><p style="margin:0;padding:10px 16px;background:#fff;border-bottom:1px solid #e3e3e3">The feedback-survey extension's own code and translations, rendered as checkout would (answers here are not stored). ${choices}</p><iframe`,
+  );
 }
 
 /**
@@ -74,13 +194,37 @@ export async function startAdminFrame(options: AdminFrameOptions): Promise<Admin
       src.searchParams.set("host", hostParam(shop));
       src.searchParams.set("locale", url.searchParams.get("locale") ?? "en");
       src.searchParams.set("id_token", token(shop));
-      const name = escapeHtml(known.get(shop)?.name ?? shop);
-      res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(`<!doctype html>
-<html><head><meta charset="utf-8"><title>${name} · Kinship · Emulated Shopify admin</title>
-<style>body{margin:0;font-family:system-ui,sans-serif;background:#f1f1f1}header{background:#1a1a1a;color:#fff;padding:10px 16px;font-size:14px}
-iframe{border:0;width:100%;height:calc(100vh - 40px);display:block;background:#fff}</style></head>
-<body><header>Emulated Shopify admin — ${name} — Apps › Kinship</header>
-<iframe id="app-iframe" name="app-iframe" title="Kinship" src="${escapeHtml(src.toString())}"></iframe></body></html>`);
+      const handle = match[1]!;
+      res
+        .writeHead(200, { "Content-Type": "text/html; charset=utf-8" })
+        .end(adminShell({ shopName: known.get(shop)?.name ?? shop, handle, title: "Kinship", iframeSrc: src.toString(), active: "app" }));
+      return;
+    }
+    const preview = /^\/store\/([^/]+)\/survey-preview$/.exec(url.pathname);
+    if (preview) {
+      const shop = known.get(`${preview[1]}.myshopify.com`);
+      if (!shop) {
+        res.writeHead(404, { "Content-Type": "text/plain" }).end(`No emulated shop ${preview[1]}.myshopify.com`);
+        return;
+      }
+      const { target, locale } = surveyChoice(url.searchParams);
+      res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(surveyPreviewPage(shop, preview[1]!, target, locale));
+      return;
+    }
+    if (url.pathname === "/survey-preview/render") {
+      const { target, locale } = surveyChoice(url.searchParams);
+      res.writeHead(200, { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" }).end(surveyRenderPage(target, locale));
+      return;
+    }
+    if (url.pathname === "/survey-preview/host.js") {
+      res.writeHead(200, { "Content-Type": "text/javascript; charset=utf-8" }).end(surveyHost);
+      return;
+    }
+    if (url.pathname === "/survey-preview/extension.js") {
+      surveyExtensionCode().then(
+        (code) => res.writeHead(200, { "Content-Type": "text/javascript; charset=utf-8" }).end(code),
+        (error: unknown) => res.writeHead(500, { "Content-Type": "text/plain" }).end(`The survey extension did not build: ${String(error)}`),
+      );
       return;
     }
     if (url.pathname === "/") {
@@ -118,6 +262,8 @@ iframe{border:0;width:100%;height:calc(100vh - 40px);display:block;background:#f
     appBridgeUrl: `${url}/app-bridge.js`,
     appPageUrl: (shop, opts = {}) =>
       `${url}/store/${shop.replace(/\.myshopify\.com$/, "")}/apps/kinship${opts.path ?? ""}${opts.locale ? `?locale=${opts.locale}` : ""}`,
+    surveyPreviewUrl: (shop, opts = {}) =>
+      `${url}/store/${shop.replace(/\.myshopify\.com$/, "")}/survey-preview?target=${opts.target ?? "thank-you"}&locale=${opts.locale ?? "en"}`,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

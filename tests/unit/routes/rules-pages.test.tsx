@@ -40,7 +40,7 @@ const ruleData = {
   knownTiers: ["Gold"],
   segments: [],
   pausedReason: "Paused: the monthly cap of 10 codes is reached (10 issued in 2026-05); 3 customers who were due a code did not get one. The rule resumes on 2026-06-01.",
-  preview: { recipients: ["a", "b"], count: 2, maxCost: 24.5, heldOut: 1, reminders: 0, pausedReason: null, withheldByBudget: 0, today: "2026-05-14" },
+  preview: { recipients: ["a", "b"], count: 2, maxCost: 24.5, heldOut: 1, reminders: 0, pausedReason: null, withheldByBudget: 0, today: "2026-05-14", day: "2026-05-14" },
   results: {
     ruleId: "rule-1", issued: 40, redeemed: 10, redemptionRate: 0.25, revenue: 812.4, reminders: 80,
     treated: { customers: 40, windowPurchaseRate: 0.3, repeatRate: 0.45 },
@@ -58,6 +58,14 @@ describe("rule page", () => {
     expect(html).toContain("2 customers would get this today");
     expect(html).toContain("812.40 EUR");
     expect(html).toContain("Bought while the code was valid: 30.0% vs 20.0%");
+  });
+
+  it("names the campaign's first day when the preview is for a later day", async () => {
+    const campaign = { ...ruleData, preview: { ...ruleData.preview, day: "2026-06-01" } };
+    const html = await render("/app/rules/rule-1", [{ path: "/app/rules/:id", loader: () => campaign, Component: RulePage }]);
+    expect(html).toContain("On the campaign&#x27;s first day (Jun 1, 2026)");
+    expect(html).toContain("2 customers would get this that day");
+    expect(html).not.toContain("would get this today");
   });
 
   it("shows each server error next to its field", async () => {

@@ -1,4 +1,4 @@
-import { previewRule } from "../../../../app/retention/rewards/preview";
+import { previewDay, previewRule } from "../../../../app/retention/rewards/preview";
 import { validateRuleInput } from "../../../../app/retention/rewards/rule-schema";
 import { customer, rule, scheduleInput } from "../../../support/reward-fixtures";
 
@@ -49,5 +49,27 @@ describe("previewRule", () => {
     const preview = previewRule(draft.rule, input);
     expect(preview).toMatchObject({ recipients: ["a"], count: 1, maxCost: 6, withheldByBudget: 1 });
     expect(preview.pausedReason).toMatch(/^Paused: the monthly cap of 1 codes is reached/);
+  });
+});
+
+describe("previewDay", () => {
+  const campaign = rule("c9", {
+    kind: "holidayCampaign",
+    startsAt: "2026-04-01",
+    endsAt: "2026-04-08",
+    audience: { type: "everyoneWithConsent" },
+    reward: { type: "percentage", percentage: 10 },
+  });
+
+  it("is a later campaign's first day, and today for a running campaign or an undated rule", () => {
+    expect(previewDay(campaign, "2026-03-05")).toBe("2026-04-01");
+    expect(previewDay(campaign, "2026-04-03")).toBe("2026-04-03");
+    expect(previewDay(rule("w1", { kind: "winback", reward: { type: "percentage", percentage: 10 } }), "2026-03-05")).toBe("2026-03-05");
+  });
+
+  it("finds the customers due on that first day, where today finds none", () => {
+    const { rules: _rules, ...input } = scheduleInput({ customers: [customer("a"), customer("b")] });
+    expect(previewRule(campaign, input).count).toBe(0);
+    expect(previewRule(campaign, { ...input, today: previewDay(campaign, input.today) }).recipients).toEqual(["a", "b"]);
   });
 });

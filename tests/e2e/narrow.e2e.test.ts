@@ -1,0 +1,111 @@
+/**
+ * The customers list on a phone-width admin (420 px): each customer is one readable block whose numbers
+ * are on screen, not in columns scrolled out of view.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rmSync } from "node:fs";
+import type { Browser, Frame, Page } from "playwright-core";
+import { migrate } from "../../scripts/migrate";
+import { startLocalStack, type LocalStack } from "../emulator/stack";
+import { appFrame, ensureBuilt, launch, newAdminPage, screenshot, stopStack } from "./browser";
+
+const SHOP = "kinship-narrow.myshopify.com";
+const DB_FILE = `tests/.tmp/e2e-narrow-${process.pid}.sqlite`;
+const DATABASE_URL = `file:./${DB_FILE}`;
+const WIDTH = 420;
+
+let stack: LocalStack;
+let browser: Browser;
+let page: Page;
+let db: (typeof import("../../app/db.server"))["default"];
+
+async function open(path = ""): Promise<Frame> {
+  await page.goto(stack.frame.appPageUrl(SHOP, { path, locale: "en" }));
+  const frame = await appFrame(page);
+  await frame.waitForSelector(".Polaris-Page", { timeout: 60_000 });
+  return frame;
+}
+
+beforeAll(async () => {
+  ensureBuilt();
+  for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(DB_FILE + suffix, { force: true });
+  await migrate(DATABASE_URL, { quiet: true });
+  process.env.DATABASE_URL = DATABASE_URL;
+  db = (await import("../../app/db.server")).default;
+  stack = await startLocalStack({
+    apiKey: "kinship-narrow-key",
+    apiSecret: "kinship-narrow-secret",
+    databaseUrl: DATABASE_URL,
+    appOutput: "ignore",
+    shops: [{ domain: SHOP, name: "Kinship Narrow", size: "tiny", seed: 77, currency: "UAH", timeZone: "Europe/Kyiv" }],
+  });
+  browser = await launch();
+  page = await newAdminPage(browser);
+  await page.setViewportSize({ width: WIDTH, height: 1600 });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (stack) await stopStack(stack);
+  await db?.$disconnect();
+  for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(DB_FILE + suffix, { force: true });
+});
+
+describe(`the customers list at ${WIDTH} px`, () => {
+  it("shows each customer with their numbers inside the screen", async () => {
+    // The first visit installs the app and imports the shop; the dashboard says when scores are in.
+    const deadline = Date.now() + 150_000;
+    for (;;) {
+      const frame = await open();
+      if (/Scores as of/.test(await frame.locator("body").innerText())) break;
+      if (Date.now() > deadline) throw new Error("The shop was not imported and scored in time");
+      await page.waitForTimeout(2_000);
+    }
+    const frame = await open("/customers");
+    const blocks = frame.locator(".kinship-condensed-customer");
+    await blocks.first().waitFor({ timeout: 20_000 });
+    const count = await blocks.count();
+    expect(count).toBeGreaterThan(0);
+    await screenshot(page, "narrow-01-customers-420px");
+
+    for (let i = 0; i < Math.min(count, 5); i++) {
+      const block = blocks.nth(i);
+      const href = await block.locator("a").first().getAttribute("href");
+      const numericId = /\/app\/customers\/(\d+)/.exec(href ?? "")?.[1];
+      expect(numericId).toBeTruthy();
+      const customer = await db.customer.findFirstOrThrow({ where: { shop: SHOP, shopifyId: `gid://shopify/Customer/${numericId}` } });
+      const text = await block.innerText();
+      // Each number is shown under its name: the order count the database holds and the money figures.
+      expect(text).toMatch(new RegExp(`Orders\\s+${customer.orderCount}\\b`));
+      expect(text).toMatch(/Total spent\s+\S*\d/);
+      expect(text).toMatch(/Predicted value\s+(\S*\d|—)/);
+      // Every figure is on screen, not in a column scrolled out of view.
+      const figures = block.locator(".Polaris-Text--numeric");
+      expect(await figures.count()).toBe(4);
+      for (const figure of await figures.all()) {
+        expect(await figure.isVisible()).toBe(true);
+        const box = await figure.boundingBox();
+        expect(box).not.toBeNull();
+        expect(box!.x).toBeGreaterThanOrEqual(0);
+        expect(box!.x + box!.width).toBeLessThanOrEqual(WIDTH);
+      }
+    }
+  });
+
+  it("shows the app's pages in the admin's sidebar on a wide screen, the open one highlighted", async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const frame = await open("/customers");
+    await frame.locator(".Polaris-IndexTable").first().waitFor();
+    const sidebar = page.getByRole("navigation", { name: "Admin navigation" });
+    await sidebar.getByRole("link", { name: "Kinship" }).waitFor();
+    // The entries come from the app's own <ui-nav-menu>, which the admin draws instead of the app.
+    await expect.poll(() => sidebar.locator("#app-nav-items a").allInnerTexts()).toEqual(["Customers", "Segments", "Rules", "Feedback", "Settings"]);
+    await expect.poll(() => sidebar.locator('a[aria-current="page"]').allInnerTexts()).toEqual(["Customers"]);
+    expect(await frame.locator("ui-nav-menu").isVisible()).toBe(false);
+    await screenshot(page, "narrow-02-sidebar");
+    // A click in the sidebar navigates the app inside its frame.
+    await sidebar.getByRole("link", { name: "Rules" }).click();
+    await frame.waitForURL(/\/app\/rules/);
+    await expect.poll(() => sidebar.locator('a[aria-current="page"]').allInnerTexts()).toEqual(["Rules"]);
+  });
+});
