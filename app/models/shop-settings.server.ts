@@ -2,6 +2,7 @@
  * The merchant-editable part of Shop.settings (a JSON text column shared by several features):
  *   scoring.lifespanYears, scoring.lifecycle.*   read by the recompute job (app/jobs/recompute.server.ts)
  *   consent.promotionalRequiresMarketingConsent  the consent policy for promotional reminders
+ *   issuance.customerCaps.{perDay,per30Days}     codes one customer may get across all rules (the scheduler)
  * Other keys (rewards, segments, …) belong to other features: every write keeps them untouched.
  *
  * Forms arrive as strings; each form has a zod schema whose issues become per-field messages
@@ -11,6 +12,7 @@ import { z } from "zod";
 import db from "../db.server";
 import { DEFAULT_LIFECYCLE_SETTINGS, type LifecycleSettings } from "../retention/segments/lifecycle";
 import { MAX_LIFESPAN_YEARS, MIN_LIFESPAN_YEARS } from "../retention/clv/historic";
+import { CUSTOMER_CAP_BOUNDS, DEFAULT_CUSTOMER_CAPS, type CustomerCaps } from "../retention/rewards/customer-caps";
 
 export interface ConsentPolicy {
   /** Promotional reminders (birthday, win-back, campaigns) only reach customers with marketing consent. */
@@ -24,6 +26,7 @@ export interface EditableSettings {
   lifespanYears: number | null;
   lifecycle: LifecycleSettings;
   consent: ConsentPolicy;
+  customerCaps: CustomerCaps;
 }
 
 type Json = Record<string, unknown>;
@@ -56,6 +59,13 @@ const lifecycleStored = z.object({
   regularMinFrequencyScore: z.number().int().min(1).max(5),
 });
 
+const customerCapsStored = z
+  .object({
+    perDay: z.number().int().min(CUSTOMER_CAP_BOUNDS.perDay.min).max(CUSTOMER_CAP_BOUNDS.perDay.max),
+    per30Days: z.number().int().min(CUSTOMER_CAP_BOUNDS.per30Days.min).max(CUSTOMER_CAP_BOUNDS.per30Days.max),
+  })
+  .refine((c) => c.per30Days >= c.perDay);
+
 /** What is stored, read leniently: a missing or out-of-range value falls back to its default, field by field. */
 export function readEditableSettings(settingsJson: string | null | undefined): EditableSettings {
   const root = parseJsonObject(settingsJson);
@@ -68,10 +78,12 @@ export function readEditableSettings(settingsJson: string | null | undefined): E
   }
   const lifespan = z.number().min(MIN_LIFESPAN_YEARS).max(MAX_LIFESPAN_YEARS).safeParse(scoring.lifespanYears);
   const consent = z.boolean().safeParse(object(root.consent).promotionalRequiresMarketingConsent);
+  const caps = customerCapsStored.safeParse(object(root.issuance).customerCaps);
   return {
     lifespanYears: lifespan.success ? lifespan.data : null,
     lifecycle,
     consent: { promotionalRequiresMarketingConsent: consent.success ? consent.data : DEFAULT_CONSENT_POLICY.promotionalRequiresMarketingConsent },
+    customerCaps: caps.success ? caps.data : { ...DEFAULT_CUSTOMER_CAPS },
   };
 }
 
@@ -93,6 +105,7 @@ export async function saveEditableSettings(shop: string, patch: Partial<Editable
     }
     const next: Json = { ...root, scoring };
     if (patch.consent) next.consent = { ...object(root.consent), ...patch.consent };
+    if (patch.customerCaps) next.issuance = { ...object(root.issuance), customerCaps: customerCapsStored.parse(patch.customerCaps) };
     const settings = JSON.stringify(next);
     await tx.shop.upsert({ where: { shop }, create: { shop, settings }, update: { settings } });
     return readEditableSettings(settings);
@@ -152,3 +165,10 @@ export const lifespanFormSchema = z.discriminatedUnion("lifespanMode", [
 export const consentFormSchema = z.object({
   promotionalRequiresMarketingConsent: z.enum(["on", "off"]),
 });
+
+export const customerCapsFormSchema = z
+  .object({
+    perDay: bounded(CUSTOMER_CAP_BOUNDS.perDay, true),
+    per30Days: bounded(CUSTOMER_CAP_BOUNDS.per30Days, true),
+  })
+  .refine((c) => c.per30Days >= c.perDay, { path: ["per30Days"], message: "capsOrder" });
