@@ -171,7 +171,7 @@ describe("one rule per overlapping kind", () => {
 
 describe("per-customer caps across all rules in the daily run", () => {
   it("never gives a customer more codes than the caps, however many rules are due, and counts the rest", async () => {
-    const customers = [];
+    const customers: string[] = [];
     for (let i = 0; i < 5; i++) customers.push(await addCustomer(emulator, SHOP, { ...lapsed, birthDate: "1990-01-01" }));
     await addRule(SHOP, { kind: "winback", name: "W", reward: { type: "percentage", percentage: 10 } });
     for (const [name, audience] of [["A", { type: "everyoneWithConsent" }], ["B", { type: "segment", segmentId: "lifecycle:lapsed" }]] as const) {
