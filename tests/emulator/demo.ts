@@ -1,8 +1,9 @@
 // `npm run dev:local`: the emulator with a seeded demo shop, the app against SQLite, and the
 // emulated Shopify admin to open in a browser. No Shopify account or network needed.
+import { DEMO_SHOP } from "./demo-shop";
 import { startLocalStack } from "./stack";
 
-const SHOP = "kinship-demo.myshopify.com";
+const SHOP = DEMO_SHOP.domain;
 
 const stack = await startLocalStack({
   apiKey: "kinship-demo-api-key",
@@ -10,9 +11,7 @@ const stack = await startLocalStack({
   databaseUrl: process.env.DATABASE_URL ?? "file:./prisma/dev.sqlite",
   appPort: Number(process.env.PORT) || undefined,
   framePort: Number(process.env.KINSHIP_ADMIN_PORT) || undefined,
-  shops: [
-    { domain: SHOP, name: "Kinship Demo", size: "small", seed: 2026, currency: "UAH", timeZone: "Europe/Kyiv" },
-  ],
+  shops: [DEMO_SHOP],
 });
 
 console.log(`
