@@ -164,6 +164,7 @@ export async function thankYouReward(
     feedback: [{ customerId: input.customerShopifyId, responseId: input.feedbackId, receivedOn: today }],
     costAssumptions: await costAssumptions(shop, settings.averageShippingCost),
     currencyCode,
+    customerCaps: settings.customerCaps,
   });
 
   let reward: ThankYouCode | null = null;

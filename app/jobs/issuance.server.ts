@@ -12,8 +12,10 @@ import { readShopSettings } from "../models/shop-settings.server";
 import { getShop } from "../models/shop.server";
 import { randomBytes as cryptoRandomBytes } from "node:crypto";
 import {
+  addDays,
   decideDay,
   previewDay,
+  firstRun,
   previewRule,
   generateDiscountCode,
   idempotencyKey,
@@ -29,6 +31,7 @@ import {
   type LocalDate,
   type RandomBytes,
   type RuleDraft,
+  type FirstRun,
   type RulePreview,
   type ScheduleInput,
   type Rule,
@@ -53,6 +56,7 @@ import {
   type NewLedgerRow,
 } from "../models/issued-discounts.server";
 import { costAssumptions, loadFeedbackEvents, loadRewardCustomers } from "../models/reward-customers.server";
+import { findJobRun } from "../models/job-leases.server";
 import { listRules, savePauses, type StoredRule } from "../models/rules.server";
 import { loadTierStates, saveTierUpdates } from "../models/tier-states.server";
 
@@ -95,6 +99,8 @@ export interface IssuanceSummary {
   /** Rows left for the next run (Shopify unreachable). */
   retryLater: number;
   tierChanges: number;
+  /** Codes due today but over the per-customer cap (Settings): not issued, the customers stay due. */
+  capped: number;
   paused: RulePause[];
   /** Stored rules whose config no longer validates (skipped). */
   invalidRules: string[];
@@ -284,6 +290,7 @@ export async function loadScheduleInput(
   const ledger = await listIssuedRecords(shop, timeZone);
   const feedbackRules = stored.filter((s) => rewardKind(s.rule.kind).thanksPeriod && s.rule.enabled);
   const feedbackSince = new Date(Math.min(...feedbackRules.map((s) => s.createdAt.getTime())));
+  const settings = readShopSettings(shopRow.settings);
   const input: ScheduleInput = {
     today,
     timeZone,
@@ -292,8 +299,9 @@ export async function loadScheduleInput(
     issued: ledger,
     budgetUsedThisMonth: usageThisMonth(ledger, today),
     feedback: feedbackRules.length ? await loadFeedbackEvents(shop, timeZone, now, feedbackSince) : [],
-    costAssumptions: await costAssumptions(shop, readShopSettings(shopRow.settings).averageShippingCost),
+    costAssumptions: await costAssumptions(shop, settings.averageShippingCost),
     currencyCode: shopRow.currencyCode,
+    customerCaps: settings.customerCaps,
   };
   return { input, tierRuleIds, stored };
 }
@@ -319,6 +327,36 @@ export async function previewForShop(
   return { ...previewRule(rule, { ...input, feedback }), today, day };
 }
 
+export const ISSUANCE_JOB_PREFIX = "issuance:";
+
+/** The lease key of a shop's daily run for one shop-local day. */
+export function issuanceJobKey(localDate: string): string {
+  return `${ISSUANCE_JOB_PREFIX}${localDate}`;
+}
+
+/**
+ * What turning `ruleId` on would issue on its first run: the daily decision for the day of the next
+ * run (today, unless today's run has already decided; then tomorrow), with the shop's other enabled
+ * rules, ledger and per-customer caps, exactly as `runIssuance` will load them. Writes nothing and
+ * calls nothing in Shopify. Null when the rule does not exist (or no longer validates).
+ */
+export async function firstRunForShop(shop: string, ruleId: string, now = new Date()): Promise<(FirstRun & { startsAt: string }) | null> {
+  const shopRow = await getShop(shop);
+  if (!shopRow) throw new Error(`Unknown shop ${shop}`);
+  const stored = (await listRules(shop)).rules;
+  if (!stored.some((s) => s.rule.id === ruleId)) return null;
+  const timeZone = shopRow.ianaTimezone;
+  const today = localDateAt(now, timeZone);
+  const todays = await findJobRun(shop, issuanceJobKey(today));
+  // A run that has started (or finished) today decided without this rule: its first run is tomorrow's.
+  const decided = todays !== null && todays.status !== "failed";
+  const runsOn = decided ? addDays(today, 1) : today;
+  const at = decided ? startOfLocalDay(runsOn, timeZone) : now;
+  const withRule = stored.map((s) => (s.rule.id === ruleId ? { ...s, rule: { ...s.rule, enabled: true } as Rule } : s));
+  const { input } = await loadScheduleInput(shop, runsOn, at, { shopRow, stored: withRule });
+  return { ...firstRun(ruleId, input), startsAt: at.toISOString() };
+}
+
 export async function runIssuance(shop: string, today: LocalDate, deps: IssuanceDeps): Promise<IssuanceSummary> {
   if (deps.client.shop !== shop) throw new Error(`Admin client is for ${deps.client.shop}, not ${shop}`);
   const now = deps.now?.() ?? new Date();
@@ -329,7 +367,7 @@ export async function runIssuance(shop: string, today: LocalDate, deps: Issuance
   const rules = stored.map((s) => s.rule);
   const summary: IssuanceSummary = {
     shop, today, decisions: 0, created: 0, adopted: 0, delivered: 0, flowTriggers: 0, heldOut: 0, failed: 0,
-    expired: 0, reconciled: 0, retryLater: 0, tierChanges: 0, paused: [], invalidRules: invalid.map((r) => r.id),
+    expired: 0, reconciled: 0, retryLater: 0, tierChanges: 0, capped: 0, paused: [], invalidRules: invalid.map((r) => r.id),
   };
   const ctx: RunContext = {
     shop, shopLocale: shopLocaleOnce(deps.client), client: deps.client, timeZone, currencyCode: shopRow.currencyCode, rules: new Map(rules.map((r) => [r.id, r])),
@@ -351,6 +389,7 @@ export async function runIssuance(shop: string, today: LocalDate, deps: Issuance
   const result = decideDay(input);
   summary.decisions = result.decisions.length;
   summary.paused = result.paused;
+  summary.capped = result.capped.length;
   summary.tierChanges = result.tierUpdates.reduce((n, u) => n + u.changes.length, 0);
   await saveTierUpdates(shop, result.tierUpdates, tierRuleIds[0] ?? null);
   await savePauses(shop, stored.filter((s) => s.rule.enabled), result.paused);

@@ -13,9 +13,9 @@ import { deactivateDiscount } from "../shopify/discounts.server";
 import { markDeactivated, sweepCandidates } from "../models/issued-discounts.server";
 import { acquireLease, completeLease, failLease, renewLease } from "../models/job-leases.server";
 import { recordRedemptions } from "../models/reward-results.server";
-import { runIssuance, type IssuanceDeps, type IssuanceSummary } from "./issuance.server";
+import { issuanceJobKey, runIssuance, type IssuanceDeps, type IssuanceSummary } from "./issuance.server";
 
-export const ISSUANCE_JOB_PREFIX = "issuance:";
+export { ISSUANCE_JOB_PREFIX, issuanceJobKey } from "./issuance.server";
 const DEFAULT_LEASE_TTL_MS = 10 * 60_000;
 
 export interface SchedulerDeps {
@@ -50,10 +50,6 @@ const offlineClient = async (shop: string) => (await import("./admin-for-shop.se
 
 export function defaultOwner(): string {
   return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-}
-
-export function issuanceJobKey(localDate: string): string {
-  return `${ISSUANCE_JOB_PREFIX}${localDate}`;
 }
 
 /** Deactivates codes whose end has passed and that nobody used; returns the core's counts plus what was done. */

@@ -6,6 +6,7 @@
  *   feedback.lowScoreThreshold, feedback.firstResponseTargetHours   the feedback follow-up queue
  *   rewards.averageShippingCost                  budget estimates for free shipping (else a tenth of AOV)
  *   segments.<group>                             Shopify segment ids Kinship created (write-back job)
+ *   issuance.customerCaps.{perDay,per30Days}     codes one customer may get across all rules (the scheduler)
  * Reading is lenient: a missing or out-of-range value falls back to its default, key by key, so one bad
  * key never stops a page or a job. Writing validates and keeps every key it does not change.
  *
@@ -19,6 +20,7 @@ import { MAX_LIFESPAN_YEARS, MIN_LIFESPAN_YEARS } from "../retention/clv/histori
 import { DEFAULT_SCORING_SETTINGS, type ScoringSettings } from "../retention/score";
 import { DEFAULT_LOW_SCORE_THRESHOLD } from "../retention/feedback/reasons";
 import { DEFAULT_FIRST_RESPONSE_TARGET_MS, HOUR_MS } from "../retention/feedback/follow-up";
+import { CUSTOMER_CAP_BOUNDS, DEFAULT_CUSTOMER_CAPS, type CustomerCaps } from "../retention/rewards/customer-caps";
 
 export interface ConsentPolicy {
   /** Promotional reminders (birthday, win-back, campaigns) only reach customers with marketing consent. */
@@ -43,6 +45,8 @@ export interface ShopSettings {
   averageShippingCost: number | null;
   /** Shopify customer segment ids Kinship created, by lifecycle group. */
   segments: Partial<Record<LifecycleGroup, string>>;
+  /** Codes one customer may get across all rules, per day and per 30 days. */
+  customerCaps: CustomerCaps;
 }
 
 /** The parts a caller may change; each replaces the stored part (lifecycle and consent merge key by key). */
@@ -89,6 +93,12 @@ const stored = {
   firstResponseTargetHours: z.number().finite().gt(0).max(MAX_FIRST_RESPONSE_TARGET_HOURS),
   averageShippingCost: z.number().finite().min(0),
   segmentId: z.string().min(1),
+  customerCaps: z
+    .object({
+      perDay: z.number().int().min(CUSTOMER_CAP_BOUNDS.perDay.min).max(CUSTOMER_CAP_BOUNDS.perDay.max),
+      per30Days: z.number().int().min(CUSTOMER_CAP_BOUNDS.per30Days.min).max(CUSTOMER_CAP_BOUNDS.per30Days.max),
+    })
+    .refine((c) => c.per30Days >= c.perDay),
 };
 
 function valueOr<T>(schema: z.ZodType<T>, value: unknown, fallback: T): T {
@@ -129,6 +139,7 @@ export function readShopSettings(settingsJson: string | null | undefined): ShopS
     },
     averageShippingCost: valueOr(stored.averageShippingCost, object(root.rewards).averageShippingCost, null),
     segments,
+    customerCaps: valueOr(stored.customerCaps, object(root.issuance).customerCaps, { ...DEFAULT_CUSTOMER_CAPS }),
   };
 }
 
@@ -167,6 +178,7 @@ function applyPatch(root: Json, patch: ShopSettingsPatch): Json {
     part("rewards", (rewards) => ({ ...rewards, averageShippingCost: cost }));
   }
   if (patch.segments) next.segments = z.record(stored.segmentId).parse(patch.segments);
+  if (patch.customerCaps) part("issuance", (issuance) => ({ ...issuance, customerCaps: stored.customerCaps.parse(patch.customerCaps) }));
   return next;
 }
 
@@ -236,3 +248,10 @@ export const lifespanFormSchema = z.discriminatedUnion("lifespanMode", [
 export const consentFormSchema = z.object({
   promotionalRequiresMarketingConsent: z.enum(["on", "off"]),
 });
+
+export const customerCapsFormSchema = z
+  .object({
+    perDay: bounded(CUSTOMER_CAP_BOUNDS.perDay, true),
+    per30Days: bounded(CUSTOMER_CAP_BOUNDS.per30Days, true),
+  })
+  .refine((c) => c.per30Days >= c.perDay, { path: ["per30Days"], message: "capsOrder" });

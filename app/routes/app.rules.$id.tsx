@@ -1,16 +1,16 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import { useActionData, useLoaderData, useNavigate, useNavigation, useSubmit } from "@remix-run/react";
 import {
   Banner,
   BlockStack,
   Button,
   ButtonGroup,
   Card,
-  Checkbox,
   FormLayout,
   InlineGrid,
   InlineStack,
   Layout,
+  Modal,
   Page,
   Select,
   Text,
@@ -21,22 +21,28 @@ import { I18nProvider, useAppPath, useI18n } from "../components/I18n";
 import { KIND_FIELDS } from "../components/rules/KindFields";
 import { resolveLocale, translate, type Locale, type MessageKey } from "../i18n";
 import { kindText, ruleErrorsText, rulesMessages } from "../i18n/rule-texts";
-import { previewForShop } from "../jobs/issuance.server";
+import { shopFormatter } from "../formatting";
+import { firstRunForShop, previewForShop } from "../jobs/issuance.server";
 import { listIssuedForRule } from "../models/issued-discounts.server";
 import { ruleResults } from "../models/reward-results.server";
 import { rewardSegmentOptions } from "../models/reward-customers.server";
-import { createRule, deleteRule, getRule, knownTierNames, updateRule } from "../models/rules.server";
+import { createRule, deleteRule, getRule, knownTierNames, listRules, setRuleEnabled, updateRule } from "../models/rules.server";
+import { loadShopScale } from "../models/shop-scale.server";
 import { getShop } from "../models/shop.server";
 import {
   FORM_ERROR_KEY,
   isRuleKind,
   localDateAt,
+  overlapErrors,
   rewardKind,
   RULE_KINDS,
   ruleSchemas,
+  scaledDefaults,
   validateRuleInput,
   type FieldErrors,
+  type RuleDraft,
   type RuleKind,
+  type ScaledDefaults,
 } from "../retention/rewards";
 import { authenticate } from "../shopify.server";
 import { setDeclaredField } from "../forms/schema-paths";
@@ -115,16 +121,19 @@ function ruleToValues(rule: Record<string, unknown>): Values {
   return out;
 }
 
-/** A new rule's form: the kind's defaults, with its name (and any other words) in the admin's language. */
-function defaultsFor(kind: RuleKind, today: string, presetId: string | null, locale: Locale): Values {
+/**
+ * A new rule's form: the kind's defaults (money figures scaled to the shop), with its name (and any
+ * other words) in the admin's language. New rules are drafts: only the confirmation turns one on.
+ */
+function defaultsFor(kind: RuleKind, today: string, presetId: string | null, locale: Locale, scale: ScaledDefaults): Values {
   const module = rewardKind(kind);
   const values: Values = {
     kind,
-    enabled: "true",
+    enabled: "false",
     holdoutShare: "0",
     "budget.maxCount": "",
     "budget.maxAmount": "",
-    ...module.formDefaults(today, { presetId }),
+    ...module.formDefaults(today, { presetId, scale }),
   };
   values.name = kindText(locale, kind, "defaultName");
   for (const [path, text] of Object.entries(module.formTexts?.(values) ?? {})) values[path] = kindText(locale, kind, text);
@@ -142,7 +151,30 @@ function segmentLabel(id: string, locale: Locale): string | null {
 async function shopToday(shop: string) {
   const shopRow = await getShop(shop);
   const timeZone = shopRow?.ianaTimezone ?? "UTC";
-  return { today: localDateAt(new Date(), timeZone), currencyCode: shopRow?.currencyCode ?? "USD" };
+  return { today: localDateAt(new Date(), timeZone), currencyCode: shopRow?.currencyCode ?? "USD", timeZone };
+}
+
+/** The confirmation's figures: the first run's dry run, in the shop's currency and the admin's language. */
+async function turnOnConfirmation(shop: string, id: string, locale: Locale, currency: string, timeZone: string) {
+  const run = await firstRunForShop(shop, id);
+  if (!run) return null;
+  const f = shopFormatter({ locale, currency, timeZone });
+  return {
+    audience: f.number(run.audience),
+    codes: f.number(run.count),
+    maxCost: f.money(run.maxCost),
+    heldOut: run.heldOut > 0 ? f.number(run.heldOut) : null,
+    capped: run.capped > 0 ? f.number(run.capped) : null,
+    withheldByBudget: run.withheldByBudget > 0 ? f.number(run.withheldByBudget) : null,
+    runsOn: f.calendarDate(run.runsOn),
+    today: run.runsOn === localDateAt(new Date(), timeZone),
+  };
+}
+
+/** Rule-of-a-kind overlaps with the shop's other rules (a second tier programme, a second win-back), in the admin's language. */
+async function overlapsText(shop: string, draft: RuleDraft, exceptId: string | null, locale: Locale): Promise<FieldErrors> {
+  const others = (await listRules(shop)).rules.map((s) => s.rule).filter((r) => r.id !== exceptId);
+  return ruleErrorsText(overlapErrors(draft, others), locale);
 }
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
@@ -150,20 +182,27 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const shop = session.shop;
   const url = new URL(request.url);
   const locale = resolveLocale(url.searchParams.get("locale"));
-  const { today, currencyCode } = await shopToday(shop);
+  const { today, currencyCode, timeZone } = await shopToday(shop);
   const isNew = params.id === "new";
   const stored = isNew ? null : await getRule(shop, params.id ?? "");
   if (!isNew && !stored) throw new Response("Rule not found", { status: 404 });
   const requestedKind = url.searchParams.get("kind");
   const kind: RuleKind = stored?.rule.kind ?? (isRuleKind(requestedKind) ? requestedKind : RULE_KINDS[0]);
-  const values = stored ? ruleToValues(stored.rule as unknown as Record<string, unknown>) : defaultsFor(kind, today, url.searchParams.get("preset"), locale);
+  const scale = isNew ? scaledDefaults(await loadShopScale(shop)) : {};
+  const values = stored
+    ? ruleToValues(stored.rule as unknown as Record<string, unknown>)
+    : defaultsFor(kind, today, url.searchParams.get("preset"), locale, scale as ScaledDefaults);
+  // "Turn on…" (here or from the list) opens the confirmation with the first run's figures.
+  const confirmTurnOn = stored && !stored.rule.enabled && url.searchParams.get("turnOn") === "1";
   return json({
     locale,
     messages: rulesMessages(locale),
     // Defaults of every kind, for switching the type of a new rule in the browser.
-    defaults: isNew ? Object.fromEntries(RULE_KINDS.map((k) => [k, defaultsFor(k, today, null, locale)])) : {},
+    defaults: isNew ? Object.fromEntries(RULE_KINDS.map((k) => [k, defaultsFor(k, today, null, locale, scale as ScaledDefaults)])) : {},
     isNew,
     id: stored?.rule.id ?? null,
+    enabled: stored?.rule.enabled ?? false,
+    confirmation: confirmTurnOn ? await turnOnConfirmation(shop, stored.rule.id, locale, currencyCode, timeZone) : null,
     kind,
     values,
     today,
@@ -207,6 +246,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
     if (!isNew) await deleteRule(shop, params.id!);
     return redirect(to("/app/rules"));
   }
+  if (intent === "turnOn") return turnOn(shop, params.id!, form, locale, () => redirect(to(`/app/rules/${params.id}`)));
 
   const { input, undeclared } = formToRuleInput(form.entries());
   if (undeclared.length) {
@@ -228,13 +268,31 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
     const rule = isNew ? validation.rule : { ...validation.rule, id: params.id! };
     return json<ActionData>({ ok: true, fieldErrors: {}, preview: await previewForShop(shop, rule) });
   }
+  // Saving never turns a rule on: a new rule is a draft, an edit keeps the rule's state.
+  const stored = isNew ? null : await getRule(shop, params.id!);
+  const draft = { ...validation.rule, enabled: stored?.rule.enabled ?? false } as RuleDraft;
+  const overlaps = await overlapsText(shop, draft, stored?.rule.id ?? null, locale);
+  if (Object.keys(overlaps).length) return json<ActionData>({ ok: false, fieldErrors: overlaps, preview: null }, { status: 409 });
   if (isNew) {
-    const id = await createRule(shop, validation.rule);
+    const id = await createRule(shop, draft);
     return redirect(to(`/app/rules/${id}`));
   }
-  await updateRule(shop, params.id!, validation.rule);
+  await updateRule(shop, params.id!, draft);
   return redirect(to(`/app/rules/${params.id}`));
 };
+
+/** Turns a draft on, only with the merchant's explicit confirmation of the first run's figures. */
+async function turnOn(shop: string, id: string, form: FormData, locale: Locale, done: () => Response) {
+  if (form.get("confirmed") !== "yes") {
+    return json<ActionData>({ ok: false, fieldErrors: { [FORM_ERROR_KEY]: [translate(locale, "rules.confirm.required")] }, preview: null }, { status: 400 });
+  }
+  const stored = await getRule(shop, id);
+  if (!stored) throw new Response("Rule not found", { status: 404 });
+  const overlaps = await overlapsText(shop, stored.rule, id, locale);
+  if (Object.keys(overlaps).length) return json<ActionData>({ ok: false, fieldErrors: overlaps, preview: null }, { status: 409 });
+  await setRuleEnabled(shop, id, true);
+  return done();
+}
 
 function percent(rate: number | null | undefined): string {
   return rate === null || rate === undefined ? "–" : `${(rate * 100).toFixed(1)}%`;
@@ -254,6 +312,7 @@ function RuleForm() {
   const actionData = useActionData<ActionData>();
   const navigation = useNavigation();
   const submit = useSubmit();
+  const navigate = useNavigate();
   const { t, tp, locale } = useI18n();
   const path = useAppPath();
   const [values, setValues] = useState<Values>(data.values);
@@ -300,12 +359,67 @@ function RuleForm() {
   const formError = errors[FORM_ERROR_KEY] ?? errors.kind;
   const Fields = KIND_FIELDS[kind];
 
+  const confirmation = data.confirmation;
   return (
     <Page
       title={data.isNew ? t("rules.page.newTitle", { kind: kindName }) : values.name || kindName}
       subtitle={kindName}
       backAction={{ content: t("rules.page.back"), url: path("/app/rules") }}
     >
+      {confirmation && (
+        <Modal
+          open
+          title={t("rules.confirm.title", { name: values.name || kindName })}
+          onClose={() => navigate(path(`/app/rules/${data.id}`))}
+          primaryAction={{
+            content: t("rules.confirm.turnOn"),
+            loading: busy,
+            onAction: () => submit({ intent: "turnOn", confirmed: "yes" }, { method: "post" }),
+          }}
+          secondaryActions={[{ content: t("rules.confirm.keepDraft"), onAction: () => navigate(path(`/app/rules/${data.id}`)) }]}
+        >
+          <Modal.Section>
+            <BlockStack gap="200">
+              <Text as="p">{t("rules.confirm.intro")}</Text>
+              <InlineGrid columns={2} gap="200">
+                <Text as="p">{t("rules.confirm.audience")}</Text>
+                <Text as="p" alignment="end">
+                  {confirmation.audience}
+                </Text>
+                <Text as="p">{t("rules.confirm.codes")}</Text>
+                <Text as="p" alignment="end" fontWeight="bold">
+                  {confirmation.codes}
+                </Text>
+                <Text as="p">{t("rules.confirm.maxCost")}</Text>
+                <Text as="p" alignment="end" fontWeight="bold">
+                  {confirmation.maxCost}
+                </Text>
+                {confirmation.heldOut && <Text as="p">{t("rules.confirm.heldOut")}</Text>}
+                {confirmation.heldOut && (
+                  <Text as="p" alignment="end">
+                    {confirmation.heldOut}
+                  </Text>
+                )}
+                {confirmation.capped && <Text as="p">{t("rules.confirm.capped")}</Text>}
+                {confirmation.capped && (
+                  <Text as="p" alignment="end">
+                    {confirmation.capped}
+                  </Text>
+                )}
+                {confirmation.withheldByBudget && <Text as="p">{t("rules.confirm.withheldByBudget")}</Text>}
+                {confirmation.withheldByBudget && (
+                  <Text as="p" alignment="end">
+                    {confirmation.withheldByBudget}
+                  </Text>
+                )}
+              </InlineGrid>
+              <Text as="p">
+                {confirmation.today ? t("rules.confirm.whenToday", { date: confirmation.runsOn }) : t("rules.confirm.whenLater", { date: confirmation.runsOn })}
+              </Text>
+            </BlockStack>
+          </Modal.Section>
+        </Modal>
+      )}
       <Layout>
         {formError && (
           <Layout.Section>
@@ -341,7 +455,16 @@ function RuleForm() {
                   />
                 )}
                 {field("name", t("rules.field.name"))}
-                <Checkbox label={t("rules.field.enabled")} checked={values.enabled !== "false"} onChange={setBool("enabled")} error={error("enabled")} />
+                <InlineStack gap="200" blockAlign="center">
+                  <Text as="p" tone={data.enabled ? undefined : "subdued"}>
+                    {data.enabled ? t("rules.page.on") : t("rules.page.draft")}
+                  </Text>
+                  {!data.isNew && !data.enabled && (
+                    <Button url={path(`/app/rules/${data.id}`, { turnOn: "1" })} disabled={busy}>
+                      {t("rules.action.turnOn")}
+                    </Button>
+                  )}
+                </InlineStack>
               </FormLayout>
             </Card>
 

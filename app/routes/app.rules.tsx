@@ -43,7 +43,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const id = String(form.get("id") ?? "");
   switch (form.get("intent")) {
     case "toggle":
-      await setRuleEnabled(session.shop, id, form.get("enabled") === "true");
+      // Turning on goes through the rule page's confirmation (first run's figures); here only off.
+      if (form.get("enabled") !== "false") return json({ ok: false }, { status: 400 });
+      await setRuleEnabled(session.shop, id, false);
       return json({ ok: true });
     case "delete":
       await deleteRule(session.shop, id);
@@ -82,13 +84,15 @@ function RulesList() {
     `${r.results?.redeemed ?? 0} (${rate(r.results?.redemptionRate ?? null)})`,
     `${(r.results?.revenue ?? 0).toFixed(2)} ${currencyCode}`,
     uplift(r.results),
-    <Button
-      key={`toggle-${r.id}`}
-      variant="plain"
-      onClick={() => submit({ intent: "toggle", id: r.id, enabled: String(!r.enabled) }, { method: "post" })}
-    >
-      {r.enabled ? t("rules.list.turnOff") : t("rules.list.turnOn")}
-    </Button>,
+    r.enabled ? (
+      <Button key={`toggle-${r.id}`} variant="plain" onClick={() => submit({ intent: "toggle", id: r.id, enabled: "false" }, { method: "post" })}>
+        {t("rules.list.turnOff")}
+      </Button>
+    ) : (
+      <Button key={`toggle-${r.id}`} variant="plain" url={path(`/app/rules/${r.id}`, { turnOn: "1" })}>
+        {t("rules.list.turnOn")}
+      </Button>
+    ),
   ]);
   return (
     <Page title={t("rules.title")}>

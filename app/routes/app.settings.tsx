@@ -27,7 +27,7 @@ import {
 import { translate, translatePlural } from "../i18n";
 import { fieldErrors } from "../i18n/form-errors";
 import { shopDay, utcOffset } from "../formatting";
-import { consentFormSchema, getShopSettings, lifecycleToForm, lifespanFormSchema, saveShopSettings } from "../models/shop-settings.server";
+import { consentFormSchema, customerCapsFormSchema, getShopSettings, lifecycleToForm, lifespanFormSchema, saveShopSettings } from "../models/shop-settings.server";
 import { readModelState } from "../models/model-state.server";
 import { importBirthdays, MAX_IMPORT_BYTES } from "../models/birthday-import.server";
 import { deleteShopData } from "../models/shop-data.server";
@@ -69,6 +69,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     },
     lifecycle: lifecycleToForm(settings.lifecycle),
     consent: settings.consent.promotionalRequiresMarketingConsent,
+    customerCaps: { perDay: String(settings.customerCaps.perDay), per30Days: String(settings.customerCaps.per30Days) },
     timeZone: {
       zone: timeZone,
       offset: utcOffset(timeZone, now),
@@ -148,6 +149,18 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       const parsed = consentFormSchema.safeParse(formValues(form, ["promotionalRequiresMarketingConsent"]));
       if (!parsed.success) return json({ intent, ok: false, message: translate(locale, "form.invalid") }, { status: 400 });
       await saveShopSettings(shop, { consent: { promotionalRequiresMarketingConsent: parsed.data.promotionalRequiresMarketingConsent === "on" } });
+      return json({ intent, ok: true, message: translate(locale, "settings.saved") });
+    }
+    case "customerCaps": {
+      const values = formValues(form, ["perDay", "per30Days"]);
+      const parsed = customerCapsFormSchema.safeParse(values);
+      if (!parsed.success) {
+        const errors = fieldErrors(parsed.error, locale);
+        // The one cross-field rule: 30 days allow at least a day's codes.
+        if (parsed.error.issues.some((i) => i.code === "custom")) errors.per30Days = translate(locale, "settings.capsOrder");
+        return json({ intent, ok: false, values, errors, message: translate(locale, "form.fixErrors") }, { status: 400 });
+      }
+      await saveShopSettings(shop, { customerCaps: parsed.data });
       return json({ intent, ok: true, message: translate(locale, "settings.saved") });
     }
     case "birthdays":
@@ -279,6 +292,52 @@ function ConsentCard({ data }: { data: Data }) {
           </Banner>
         ) : null}
       </BlockStack>
+    </Card>
+  );
+}
+
+/** Codes one customer may get across all rules, per day and per 30 days (applied by the daily run). */
+function CustomerCapsCard({ data }: { data: Data }) {
+  const { t } = useI18n();
+  const fetcher = useFetcher<FormActionData>();
+  const [perDay, setPerDay] = useState(data.customerCaps.perDay);
+  const [per30Days, setPer30Days] = useState(data.customerCaps.per30Days);
+  const result = fetcher.data?.intent === "customerCaps" ? fetcher.data : null;
+  const errors = result && !result.ok ? result.errors : undefined;
+  return (
+    <Card>
+      <fetcher.Form method="post" noValidate>
+        <input type="hidden" name="intent" value="customerCaps" />
+        <BlockStack gap="300">
+          <Text as="h2" variant="headingMd">
+            {t("settings.capsTitle")}
+          </Text>
+          <Text as="p" tone="subdued">
+            {t("settings.capsHelp")}
+          </Text>
+          <ResultBanner result={result} />
+          <FormLayout>
+            <FormLayout.Group>
+              <TextField label={t("settings.capsPerDay")} name="perDay" type="number" min={1} autoComplete="off" value={perDay} onChange={setPerDay} error={errors?.perDay} />
+              <TextField
+                label={t("settings.capsPer30Days")}
+                name="per30Days"
+                type="number"
+                min={1}
+                autoComplete="off"
+                value={per30Days}
+                onChange={setPer30Days}
+                error={errors?.per30Days}
+              />
+            </FormLayout.Group>
+          </FormLayout>
+          <InlineStack align="end">
+            <Button submit variant="primary" loading={fetcher.state !== "idle"}>
+              {t("settings.save")}
+            </Button>
+          </InlineStack>
+        </BlockStack>
+      </fetcher.Form>
     </Card>
   );
 }
@@ -533,6 +592,7 @@ function SettingsContent({ data }: { data: Data }) {
           <BlockStack gap="400">
             <TimeZoneCard data={data} />
             <ConsentCard data={data} />
+            <CustomerCapsCard data={data} />
           </BlockStack>
         </Layout.AnnotatedSection>
         <Layout.AnnotatedSection title={t("settings.dataSection")} description={t("settings.dataSectionHelp")}>

@@ -1,12 +1,11 @@
 // `npm run dev:local`: the emulator with a seeded demo shop, the app against SQLite, and the
 // emulated Shopify admin to open in a browser. No Shopify account or network needed.
+import { DEMO_SHOP } from "./demo-shop";
 import { startLocalStack } from "./stack";
 
-const SHOP = "kinship-demo.myshopify.com";
+const SHOP = DEMO_SHOP.domain;
 const DATABASE_URL = process.env.DATABASE_URL ?? "file:./prisma/dev.sqlite";
-const TIME_ZONE = "Europe/Kyiv";
-// Ukrainian first (the shop's primary language), English second: survey comments come in both.
-const LOCALES = ["uk", "en"];
+const TIME_ZONE = DEMO_SHOP.timeZone;
 
 const stack = await startLocalStack({
   apiKey: "kinship-demo-api-key",
@@ -14,9 +13,7 @@ const stack = await startLocalStack({
   databaseUrl: DATABASE_URL,
   appPort: Number(process.env.PORT) || undefined,
   framePort: Number(process.env.KINSHIP_ADMIN_PORT) || undefined,
-  shops: [
-    { domain: SHOP, name: "Kinship Demo", size: "small", seed: 2026, currency: "UAH", timeZone: TIME_ZONE, locales: LOCALES },
-  ],
+  shops: [{ ...DEMO_SHOP, locales: [...DEMO_SHOP.locales] }],
 });
 
 console.log(`
@@ -40,7 +37,7 @@ const seeding = setInterval(() => {
     const imported = await db.syncRun.findFirst({ where: { shop: SHOP, kind: "backfill", status: "completed" }, select: { id: true } });
     if (!imported) return;
     clearInterval(seeding);
-    const added = await seedDemo({ shop: SHOP, locales: LOCALES, timeZone: TIME_ZONE, now: new Date() });
+    const added = await seedDemo({ shop: SHOP, locales: [...DEMO_SHOP.locales], timeZone: TIME_ZONE, now: new Date() });
     if (added.feedback || added.rules) console.log(`Demo: added ${added.feedback} survey answers and ${added.rules} draft rules.`);
   })().catch((error: unknown) => {
     clearInterval(seeding);

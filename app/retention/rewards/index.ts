@@ -14,3 +14,6 @@ export * from "./schedule";
 export * from "./preview";
 export * from "./expiry";
 export * from "./flow-payload";
+export * from "./customer-caps";
+export * from "./shop-scale";
+export * from "./overlap";

@@ -7,6 +7,7 @@
 import { addUsage, budgetPauseReason, checkBudget, NO_USAGE, type BudgetUsage } from "./budget";
 import { idempotencyKey } from "./codes";
 import { isHeldOut } from "./holdout";
+import { customerCapLimit, type CustomerCaps } from "./customer-caps";
 import { isLocalDate, type LocalDate } from "../time";
 import { estimateRedemptionCost, type CostAssumptions } from "./reward-cost";
 import { REWARD_KINDS, rewardKind, RULE_KINDS, type RewardReason, type RuleKind } from "./kinds";
@@ -81,6 +82,8 @@ export interface ScheduleInput {
   feedback?: readonly FeedbackEvent[];
   costAssumptions: CostAssumptions;
   currencyCode?: string;
+  /** Codes one customer may get across all rules per day and per 30 days (Settings); none when absent. */
+  customerCaps?: CustomerCaps | null;
 }
 
 export interface RulePause {
@@ -98,9 +101,19 @@ export interface TierUpdate {
   changes: TierChange[];
 }
 
+/** A code a customer was due today but not given: the per-customer cap was reached (they may get it on a later day). */
+export interface CappedDecision {
+  ruleId: string;
+  customerId: string;
+  period: string;
+  limit: "day" | "30days";
+}
+
 export interface ScheduleResult {
   decisions: Decision[];
   paused: RulePause[];
+  /** Due but over the per-customer cap: counted, not recorded (the customer stays due). */
+  capped: CappedDecision[];
   /** Tier states that changed today; persist them with the decisions. */
   tierUpdates: TierUpdate[];
 }
@@ -151,7 +164,10 @@ function byPriority(a: Candidate, b: Candidate): number {
 class Run implements DayRun {
   readonly decisions: Decision[] = [];
   readonly paused: RulePause[] = [];
+  readonly capped: CappedDecision[] = [];
   readonly tierUpdates: TierUpdate[] = [];
+  /** Days on which each customer was issued a code (earlier runs and this one), for the per-customer caps. */
+  private readonly issueDays = new Map<string, LocalDate[]>();
   private readonly recorded = new Map<string, IssuedRecord>();
   private readonly recordsByRuleCustomer = new Map<string, IssuedRecord[]>();
   private readonly currentTier = new Map<string, string | null>();
@@ -163,7 +179,14 @@ class Run implements DayRun {
       const list = this.recordsByRuleCustomer.get(k);
       if (list) list.push(r);
       else this.recordsByRuleCustomer.set(k, [r]);
+      if (r.kind === "issue") this.noteIssue(r.customerId, r.decidedOn);
     }
+  }
+
+  private noteIssue(customerId: string, day: LocalDate): void {
+    const days = this.issueDays.get(customerId);
+    if (days) days.push(day);
+    else this.issueDays.set(customerId, [day]);
   }
 
   has(key: string): boolean {
@@ -181,6 +204,7 @@ class Run implements DayRun {
   push(decision: Decision): void {
     this.decisions.push(decision);
     this.recorded.set(decision.idempotencyKey, decision);
+    if (decision.kind === "issue") this.noteIssue(decision.customerId, decision.decidedOn);
   }
 
   noteTier(customerId: string, tier: string | null): void {
@@ -248,6 +272,12 @@ class Run implements DayRun {
         this.push({ ...base, kind: "holdout", estimatedCost: 0, notify: false });
         continue;
       }
+      // Across all rules: a customer never gets more codes than the shop's caps allow; the rest wait.
+      const capLimit = customerCapLimit(this.input.customerCaps, this.issueDays.get(c.customerId) ?? [], today);
+      if (capLimit) {
+        this.capped.push({ ruleId: rule.id, customerId: c.customerId, period: c.period, limit: capLimit });
+        continue;
+      }
       const cost = estimateRedemptionCost(c.reward, c.minimumSubtotal, costAssumptions, c.averageOrderValue);
       const check = checkBudget(rule.budget, used, cost);
       if (!check.ok) {
@@ -281,5 +311,5 @@ export function decideDay(input: ScheduleInput): ScheduleResult {
   for (const rule of [...rules.filter((r) => first.has(r.kind)), ...rules.filter((r) => !first.has(r.kind))]) {
     rewardKind(rule.kind).decide(run, rule, input, customers);
   }
-  return { decisions: run.decisions, paused: run.paused, tierUpdates: run.tierUpdates };
+  return { decisions: run.decisions, paused: run.paused, capped: run.capped, tierUpdates: run.tierUpdates };
 }

@@ -144,6 +144,7 @@ describe("polluting field names", () => {
     const forms: Array<Record<string, string>> = [
       { intent: "lifespan", lifespanMode: "fixed", lifespanYears: "3" },
       { intent: "consent", promotionalRequiresMarketingConsent: "on" },
+      { intent: "customerCaps", perDay: "1", per30Days: "3" },
       { intent: "__proto__" },
       { intent: "constructor" },
     ];
@@ -159,6 +160,7 @@ describe("polluting field names", () => {
     expect(settings).toEqual({
       scoring: { lifecycle: { pAliveThreshold: 0.3, intervalMultiple: 2, defaultIntervalDays: 90, regularMinOrders: 4, regularMinFrequencyScore: 4 }, lifespanYears: 3 },
       consent: { promotionalRequiresMarketingConsent: true },
+      issuance: { customerCaps: { perDay: 1, per30Days: 3 } },
     });
   });
 

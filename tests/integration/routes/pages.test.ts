@@ -312,6 +312,18 @@ describe("settings", () => {
     expect(garbage.status).toBe(400);
   });
 
+  it("stores the per-customer caps (defaults 1 a day, 2 per 30 days), refusing bad input with 400 and keeping other settings", async () => {
+    const before = await call<SerializeFrom<typeof settingsLoader>>(settingsLoader, await appRequest(SHOP, "/app/settings"));
+    expect(before.body.customerCaps).toEqual({ perDay: "1", per30Days: "2" });
+    const bad = await call<ActionBody>(settingsAction, await appRequest(SHOP, "/app/settings?locale=en", { form: { intent: "customerCaps", perDay: "3", per30Days: "2" } }));
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ ok: false, errors: { per30Days: "Allow at least as many codes per 30 days as per day." } });
+    const good = await call<ActionBody>(settingsAction, await appRequest(SHOP, "/app/settings", { form: { intent: "customerCaps", perDay: "2", per30Days: "4" } }));
+    expect(good.body.ok).toBe(true);
+    const stored = JSON.parse((await db.shop.findUniqueOrThrow({ where: { shop: SHOP } })).settings);
+    expect(stored).toMatchObject({ rewards: { averageShippingCost: 4 }, issuance: { customerCaps: { perDay: 2, per30Days: 4 } } });
+  });
+
   it("imports birthdays: good lines saved, bad lines reported by number and not saved", async () => {
     const csv = ["email,birthday", "olena@example.com,1988-02-29", "IVAN@example.com;1991-07-01", "ghost@example.com,1990-01-01", "3,2023-02-29", "4,2999-01-01", "olena@example.com,1970-01-01", ""].join("\n");
     const { body } = await call<ActionBody>(settingsAction, await appRequest(SHOP, "/app/settings?locale=en", { form: { intent: "birthdays", csv } }));

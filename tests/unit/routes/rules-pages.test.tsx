@@ -68,6 +68,16 @@ describe("rule page", () => {
     expect(html).not.toContain("would get this today");
   });
 
+  it("a draft says it is off and offers Turn on… (the confirmation), never a plain On switch", async () => {
+    const draft = { ...ruleData, enabled: false, confirmation: null, pausedReason: null };
+    const html = await render("/app/rules/rule-1", [{ path: "/app/rules/:id", loader: () => draft, Component: RulePage }]);
+    expect(html).toContain("Draft: off. Nothing is issued until you turn it on.");
+    expect(html).toMatch(/href="[^"]*\/app\/rules\/rule-1\?[^"]*turnOn=1/);
+    const on = await render("/app/rules/rule-1", [{ path: "/app/rules/:id", loader: () => ({ ...draft, enabled: true }), Component: RulePage }]);
+    expect(on).toContain("On: codes go out with the daily run.");
+    expect(on).not.toContain("turnOn=1");
+  });
+
   it("shows each server error next to its field", async () => {
     const html = await render(
       "/app/rules/rule-1",

@@ -55,5 +55,11 @@ export const feedbackThanks = defineKind<"feedbackThanks", typeof feedbackThanks
   },
   offerFor: (rule) => ruleOffer(rule),
   compensation: (rule) => ({ ...ruleOffer(rule), validityDays: rule.validityDays }),
-  formDefaults: () => ({ "reward.type": "fixedAmount", "reward.amount": "5", validityDays: "30", oncePerCustomer: "true" }),
+  // About a twentieth of the shop's average order, in its currency.
+  formDefaults: (_today, { scale }) => ({
+    "reward.type": "fixedAmount",
+    "reward.amount": scale?.thankYouAmount != null ? String(scale.thankYouAmount) : "",
+    validityDays: "30",
+    oncePerCustomer: "true",
+  }),
 });

@@ -61,6 +61,17 @@ function inAudience(run: DayRun, rule: HolidayCampaignDraft, customer: CustomerS
   }
 }
 
+/** Two audiences may share a customer unless they are different groups of one family (two tiers, two lifecycle groups, two RFM cells). */
+function audiencesMayShare(a: Audience, b: Audience): boolean {
+  if (a.type === "tier" && b.type === "tier") return a.tier === b.tier;
+  if (a.type === "segment" && b.type === "segment") {
+    const [familyA] = a.segmentId.split(":");
+    const [familyB] = b.segmentId.split(":");
+    return familyA !== familyB || a.segmentId === b.segmentId;
+  }
+  return true;
+}
+
 export const holidayCampaign = defineKind<"holidayCampaign", typeof holidayCampaignSchema, HolidayCampaignDraft>({
   kind: "holidayCampaign",
   schema: holidayCampaignSchema,
@@ -106,6 +117,11 @@ export const holidayCampaign = defineKind<"holidayCampaign", typeof holidayCampa
   dateRange: (rule) => ({ startsAt: rule.startsAt, endsAt: rule.endsAt }),
   // A campaign from a preset is named after its holiday.
   formTexts: (values): Record<string, string> => (values.presetId ? { name: `preset.${values.presetId}` } : {}),
+  // Campaigns on different days, or for audiences that cannot share a customer, may run side by side.
+  overlaps(a, b) {
+    return compareLocalDates(a.startsAt, b.endsAt) <= 0 && compareLocalDates(b.startsAt, a.endsAt) <= 0 && audiencesMayShare(a.audience, b.audience);
+  },
+  overlapField: "startsAt",
   formDefaults(today, { presetId }) {
     const preset = HOLIDAY_PRESETS.find((p) => p.id === presetId);
     if (!preset) return { ...percentOff(10), startsAt: today, endsAt: addDays(today, 7), "audience.type": "everyoneWithConsent" };

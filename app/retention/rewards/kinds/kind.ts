@@ -8,6 +8,7 @@ import type { z } from "zod";
 import { addDays, type LocalDate } from "../../time";
 import type { AddError, Reward } from "../rule-fields";
 import type { CustomerSnapshot, DayRun, ScheduleInput } from "../schedule";
+import type { ScaledDefaults } from "../shop-scale";
 import { validityInstants } from "../../time";
 
 export interface RuleValidationContext {
@@ -65,12 +66,22 @@ export interface RewardKind<K extends string, S extends z.ZodTypeAny, Draft exte
   compensation: ((rule: Draft & { id: string }) => Offer & { validityDays: number | null }) | null;
   /** Loyalty tier names the rule defines (campaign audiences pick from them). */
   tierNames?(config: Record<string, unknown>): string[];
+  /**
+   * Whether two rules of this kind could grant codes to the same customer for the same reason (the
+   * shop may keep only one of them). Absent: any two rules of the kind overlap (one per shop).
+   */
+  overlaps?(a: Draft, b: Draft): boolean;
+  /** The field an overlap is reported at (default: the whole form). */
+  overlapField?: string;
   /** Calendar range stored in the rule's own columns (for sorting and filtering). */
   dateRange?(rule: Draft): { startsAt: LocalDate; endsAt: LocalDate };
   /** Form values that are words, filled in the admin's language: field path → text key under `rules.kind.<kind>.`. */
   formTexts?(values: FormValues): Record<string, string>;
-  /** A new rule's form, as flat values (the name and `formTexts` come from the translations). */
-  formDefaults(today: LocalDate, options: { presetId?: string | null }): FormValues;
+  /**
+   * A new rule's form, as flat values (the name and `formTexts` come from the translations). Money
+   * figures come from `scale` (the shop's own order values); without order history they are left blank.
+   */
+  formDefaults(today: LocalDate, options: { presetId?: string | null; scale?: ScaledDefaults }): FormValues;
 }
 
 interface RuleBase<K extends string> {

@@ -113,10 +113,14 @@ export const loyaltyTiers = defineKind<"loyaltyTiers", typeof tierProgramSchema,
     );
   },
   formTexts: () => ({ "tiers.0.name": "bronze", "tiers.1.name": "silver", "tiers.2.name": "gold" }),
-  formDefaults: () => ({
-    metric: "netSpend", window: "lifetime", graceDays: "30", validityDays: "30", oncePerCustomer: "true",
-    "tiers.0.threshold": "100", "tiers.0.reward.type": "percentage", "tiers.0.reward.percentage": "5",
-    "tiers.1.threshold": "500", "tiers.1.reward.type": "percentage", "tiers.1.reward.percentage": "10",
-    "tiers.2.threshold": "1000", "tiers.2.reward.type": "percentage", "tiers.2.reward.percentage": "15",
-  }),
+  formDefaults: (_today, { scale }) => {
+    // Thresholds at the 50th / 80th / 95th percentile of the shop's customer spend, in its currency.
+    const [bronze, silver, gold] = (scale?.tierThresholds ?? ["", "", ""]).map(String);
+    return {
+      metric: "netSpend", window: "lifetime", graceDays: "30", validityDays: "30", oncePerCustomer: "true",
+      "tiers.0.threshold": bronze, "tiers.0.reward.type": "percentage", "tiers.0.reward.percentage": "5",
+      "tiers.1.threshold": silver, "tiers.1.reward.type": "percentage", "tiers.1.reward.percentage": "10",
+      "tiers.2.threshold": gold, "tiers.2.reward.type": "percentage", "tiers.2.reward.percentage": "15",
+    };
+  },
 });

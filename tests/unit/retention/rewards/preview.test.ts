@@ -27,6 +27,7 @@ describe("previewRule", () => {
       reminders: 0,
       pausedReason: null,
       withheldByBudget: 0,
+      capped: 0,
     });
   });
 

@@ -138,7 +138,7 @@ describe("decideDay: re-running the same day", () => {
     const persisted = runDays(input, "2026-03-05", 1);
     expect(persisted.decisions).toEqual(first.decisions);
     const second = decideDay({ ...input, issued: persisted.issued, customers: persisted.customers });
-    expect(second).toEqual({ decisions: [], paused: [], tierUpdates: [] });
+    expect(second).toEqual({ decisions: [], paused: [], capped: [], tierUpdates: [] });
 
     // Even if tier states were not saved, recorded keys stop a second tier code.
     const unsavedTiers = decideDay({ ...input, issued: persisted.issued });

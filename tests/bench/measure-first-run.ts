@@ -1,0 +1,97 @@
+/**
+ * The demo shop's first run when a merchant turns rules on (not a test: it measures, #23).
+ *   npx tsx tests/bench/measure-first-run.ts
+ * Seeds the demo's shop (tests/emulator/demo.ts: 1,762 customers with orders, UAH, Europe/Kyiv), imports
+ * and scores it as on install, then prints, per rule kind with its new (shop-scaled) defaults, what the
+ * confirmation shows (the scheduler's dry run), and the day's total with every kind on, against the old
+ * defaults (tiers 100 / 500 / 1,000, a UAH 5 thank-you, all on, no per-customer cap).
+ */
+import { mkdirSync, rmSync } from "node:fs";
+import "../support/test-env";
+import type { RuleKind, ScaledDefaults } from "../../app/retention/rewards";
+
+const url = "file:./tests/.tmp/guard-measure.sqlite";
+process.env.DATABASE_URL = url;
+mkdirSync("tests/.tmp", { recursive: true });
+rmSync(url.slice("file:".length), { force: true });
+
+const { migrate } = await import("../../scripts/migrate");
+await migrate(url, { quiet: true });
+const { default: db } = await import("../../app/db.server");
+const { pollBackfill, startBackfill } = await import("../../app/jobs/backfill.server");
+const { recomputeShop } = await import("../../app/jobs/recompute.server");
+const { firstRunForShop, loadScheduleInput } = await import("../../app/jobs/issuance.server");
+const { createRule, setRuleEnabled, listRules } = await import("../../app/models/rules.server");
+const { loadShopScale } = await import("../../app/models/shop-scale.server");
+const core = await import("../../app/retention/rewards");
+const { formToRuleInput } = await import("../../app/routes/app.rules.$id");
+const { DEMO_SHOP } = await import("../emulator/demo-shop");
+const { startEmulatedShopify, stopEmulatedShopify } = await import("../support/emulated-shopify");
+const { installShop, waitFor } = await import("../support/sync-helpers");
+
+const shop = DEMO_SHOP.domain;
+const emulator = await startEmulatedShopify({ shops: [{ ...DEMO_SHOP, locales: [...DEMO_SHOP.locales] }] });
+const client = await installShop(emulator, shop);
+await startBackfill(shop, client);
+await waitFor(async () => {
+  const run = await pollBackfill(shop, client);
+  return run?.status === "completed" || run?.status === "failed" ? run : null;
+}, "the demo import", 600_000);
+await recomputeShop(shop);
+
+const now = new Date();
+const timeZone = DEMO_SHOP.timeZone;
+const today = core.localDateAt(now, timeZone);
+const scale = core.scaledDefaults(await loadShopScale(shop));
+const round = (n: number) => Math.round(n * 100) / 100;
+
+/** A rule of `kind` as the new-rule form fills it in (draft), with the given money defaults. */
+function draftOf(kind: RuleKind, s: ScaledDefaults) {
+  const values = { kind, name: kind, enabled: "false", holdoutShare: "0", ...core.rewardKind(kind).formDefaults(today, { presetId: null, scale: s }) };
+  for (const [path] of Object.entries(core.rewardKind(kind).formTexts?.(values) ?? {})) (values as Record<string, string>)[path] = path;
+  const { input: raw } = formToRuleInput(Object.entries(values));
+  const result = core.validateRuleInput(raw, { knownTiers: [] });
+  if (!result.ok) throw new Error(`${kind}: ${JSON.stringify(result.fieldErrors)}`);
+  return result.rule;
+}
+
+async function dayTotals(caps: boolean) {
+  const { input } = await loadScheduleInput(shop, today, now);
+  const result = core.decideDay(caps ? input : { ...input, customerCaps: null });
+  const issued = result.decisions.filter((d) => d.kind === "issue");
+  const perCustomer = new Map<string, number>();
+  for (const d of issued) perCustomer.set(d.customerId, (perCustomer.get(d.customerId) ?? 0) + 1);
+  return {
+    codes: issued.length,
+    maxCost: round(issued.reduce((sum, d) => sum + d.estimatedCost, 0)),
+    capped: result.capped.length,
+    customersWith5PlusCodes: [...perCustomer.values()].filter((n) => n >= 5).length,
+    mostCodesForOneCustomer: Math.max(0, ...perCustomer.values()),
+  };
+}
+
+const customers = await db.customer.count({ where: { shop, orderCount: { gt: 0 } } });
+const report: Record<string, unknown> = { shop, customers, today, scale };
+
+// New defaults: each kind alone (what its confirmation shows), then all of them on.
+const perKind: Record<string, unknown> = {};
+for (const kind of core.RULE_KINDS) {
+  const id = await createRule(shop, draftOf(kind, scale));
+  const run = await firstRunForShop(shop, id, now);
+  perKind[kind] = { audience: run!.audience, codes: run!.count, maxCost: run!.maxCost, capped: run!.capped, heldOut: run!.heldOut };
+}
+report.newDefaultsEachKindAlone = perKind;
+for (const { rule } of (await listRules(shop)).rules) await setRuleEnabled(shop, rule.id, true);
+report.newDefaultsAllOnWithCaps = await dayTotals(true);
+report.newDefaultsAllOnWithoutCaps = await dayTotals(false);
+
+// Old defaults, all on, no cap (what the demo did before #23).
+await db.discountRule.deleteMany({ where: { shop } });
+const old: ScaledDefaults = { tierThresholds: [100, 500, 1000], thankYouAmount: 5 };
+for (const kind of core.RULE_KINDS) await createRule(shop, { ...draftOf(kind, old), enabled: true });
+report.oldDefaultsAllOnNoCaps = await dayTotals(false);
+
+console.log(JSON.stringify(report, null, 2));
+await stopEmulatedShopify(emulator);
+await db.$disconnect();
+process.exit(0);
