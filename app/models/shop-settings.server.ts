@@ -2,6 +2,7 @@
  * The merchant-editable part of Shop.settings (a JSON text column shared by several features):
  *   scoring.lifespanYears, scoring.lifecycle.*   read by the recompute job (app/jobs/recompute.server.ts)
  *   consent.promotionalRequiresMarketingConsent  the consent policy for promotional reminders
+ *   issuance.pausedAt                      Pause all: while set, the scheduler issues nothing for the shop
  * Other keys (rewards, segments, …) belong to other features: every write keeps them untouched.
  *
  * Forms arrive as strings; each form has a zod schema whose issues become per-field messages
@@ -96,6 +97,39 @@ export async function saveEditableSettings(shop: string, patch: Partial<Editable
     const settings = JSON.stringify(next);
     await tx.shop.upsert({ where: { shop }, create: { shop, settings }, update: { settings } });
     return readEditableSettings(settings);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Pause all (issue #23): written by its own button, not by the settings form.
+
+export interface IssuancePause {
+  paused: boolean;
+  pausedAt: Date | null;
+}
+
+export function readIssuancePause(settingsJson: string | null | undefined): IssuancePause {
+  const pausedAt = z.string().datetime().safeParse(object(parseJsonObject(settingsJson).issuance).pausedAt);
+  return pausedAt.success ? { paused: true, pausedAt: new Date(pausedAt.data) } : { paused: false, pausedAt: null };
+}
+
+export async function getIssuancePause(shop: string): Promise<IssuancePause> {
+  const row = await db.shop.findUnique({ where: { shop }, select: { settings: true } });
+  return readIssuancePause(row?.settings);
+}
+
+/** Pauses (keeping the first pause's time) or resumes the shop's issuance; other keys stay untouched. */
+export async function setIssuancePaused(shop: string, paused: boolean, now = new Date()): Promise<IssuancePause> {
+  return db.$transaction(async (tx) => {
+    const row = await tx.shop.findUnique({ where: { shop }, select: { settings: true } });
+    const root = parseJsonObject(row?.settings);
+    const current = readIssuancePause(row?.settings);
+    const issuance = { ...object(root.issuance) };
+    if (paused) issuance.pausedAt = (current.pausedAt ?? now).toISOString();
+    else delete issuance.pausedAt;
+    const settings = JSON.stringify({ ...root, issuance });
+    await tx.shop.upsert({ where: { shop }, create: { shop, settings }, update: { settings } });
+    return readIssuancePause(settings);
   });
 }
 
