@@ -27,6 +27,9 @@ import { ruleResults } from "../models/reward-results.server";
 import { rewardSegmentOptions } from "../models/reward-customers.server";
 import { createRule, deleteRule, getRule, knownTierNames, updateRule } from "../models/rules.server";
 import { getShop } from "../models/shop.server";
+import { shopFormatter } from "../formatting";
+import { issuanceStatus, ruleSavedOff } from "../services/issuance-status.server";
+import { IssuanceStatusCard } from "../components/IssuanceStatusCard";
 import {
   FORM_ERROR_KEY,
   isRuleKind,
@@ -141,7 +144,7 @@ function segmentLabel(id: string, locale: Locale): string | null {
 async function shopToday(shop: string) {
   const shopRow = await getShop(shop);
   const timeZone = shopRow?.ianaTimezone ?? "UTC";
-  return { today: localDateAt(new Date(), timeZone), currencyCode: shopRow?.currencyCode ?? "USD" };
+  return { today: localDateAt(new Date(), timeZone), currencyCode: shopRow?.currencyCode ?? "USD", timeZone };
 }
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
@@ -149,7 +152,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const shop = session.shop;
   const url = new URL(request.url);
   const locale = resolveLocale(url.searchParams.get("locale"));
-  const { today, currencyCode } = await shopToday(shop);
+  const { today, currencyCode, timeZone } = await shopToday(shop);
   const isNew = params.id === "new";
   const stored = isNew ? null : await getRule(shop, params.id ?? "");
   if (!isNew && !stored) throw new Response("Rule not found", { status: 404 });
@@ -171,6 +174,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     segments: rewardSegmentOptions().map((s) => ({ id: s.id, label: segmentLabel(s.id, locale) ?? s.label })),
     pausedReason: stored?.pausedReason ?? null,
     preview: stored ? await previewForShop(shop, stored.rule) : null,
+    issuance: stored ? await issuanceStatus(shop, shopFormatter({ locale, currency: currencyCode, timeZone }), { ruleId: stored.rule.id }) : null,
     results: stored ? ((await ruleResults(shop, [stored.rule.id]))[0] ?? null) : null,
     recent: stored
       ? (await listIssuedForRule(shop, stored.rule.id, 20)).map((r) => ({
@@ -201,7 +205,8 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   // Where the page goes next keeps the admin's language (Shopify passes ?locale= only on the first load).
   const to = (path: string) => `${path}?locale=${locale}`;
 
-  if (!isNew && !(await getRule(shop, params.id ?? ""))) throw new Response("Rule not found", { status: 404 });
+  const before = isNew ? null : await getRule(shop, params.id ?? "");
+  if (!isNew && !before) throw new Response("Rule not found", { status: 404 });
   if (intent === "delete") {
     if (!isNew) await deleteRule(shop, params.id!);
     return redirect(to("/app/rules"));
@@ -232,6 +237,8 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
     return redirect(to(`/app/rules/${id}`));
   }
   await updateRule(shop, params.id!, validation.rule);
+  // Saved off: like "Turn off" on the list, its queued codes are cancelled (the checkbox says so).
+  if (before?.rule.enabled && !validation.rule.enabled) await ruleSavedOff(shop, params.id!);
   return redirect(to(`/app/rules/${params.id}`));
 };
 
@@ -340,7 +347,17 @@ function RuleForm() {
                   />
                 )}
                 {field("name", t("rules.field.name"))}
-                <Checkbox label={t("rules.field.enabled")} checked={values.enabled !== "false"} onChange={setBool("enabled")} error={error("enabled")} />
+                <Checkbox
+                  label={t("rules.field.enabled")}
+                  checked={values.enabled !== "false"}
+                  onChange={setBool("enabled")}
+                  error={error("enabled")}
+                  helpText={
+                    data.values.enabled !== "false" && values.enabled === "false" && data.issuance
+                      ? t("issued.turnOff.saveHelp", { count: data.issuance.queuedText })
+                      : undefined
+                  }
+                />
               </FormLayout>
             </Card>
 
@@ -393,6 +410,7 @@ function RuleForm() {
 
         <Layout.Section variant="oneThird">
           <BlockStack gap="400">
+            {data.issuance && <IssuanceStatusCard status={data.issuance} title={t("issued.ruleTitle")} controls={false} />}
             {preview && (
               <Card>
                 <BlockStack gap="200">

@@ -62,8 +62,10 @@ export type IssuanceRunState = "none" | "running" | "completed" | "failed";
 
 /**
  * When the scheduler will next issue for the shop (null: paused). The scheduler runs each shop's
- * day at its first tick after local midnight; an unfinished or failed day is taken up again once
- * `retryAfterMs` has passed since it stopped. A time at or before `now` means "at the next tick".
+ * day at its first tick after local midnight; a day that ended failed or unfinished is taken up
+ * again once `retryAfterMs` has passed since it stopped (the scheduler, not this function, decides
+ * whether a day is complete: only when no code is left queued or being created). A time at or
+ * before `now` means "at the next tick".
  */
 export function nextIssuanceRun(input: {
   now: Date;
@@ -72,13 +74,12 @@ export function nextIssuanceRun(input: {
   today: { state: IssuanceRunState; finishedAt: Date | null };
   /** Start of the shop's next local day. */
   tomorrowStartsAt: Date;
-  unfinished: number;
   retryAfterMs: number;
 }): Date | null {
   if (input.paused) return null;
   const { state, finishedAt } = input.today;
   if (state === "running" || state === "none") return input.now;
-  if (state === "completed" && input.unfinished === 0) return input.tomorrowStartsAt;
+  if (state === "completed") return input.tomorrowStartsAt;
   const retryAt = new Date((finishedAt ?? input.now).getTime() + input.retryAfterMs);
   return retryAt.getTime() > input.now.getTime() ? retryAt : input.now;
 }
