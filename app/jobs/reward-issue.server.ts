@@ -35,6 +35,7 @@ import {
   recordDecisions,
   type IssuedRow,
 } from "../models/issued-discounts.server";
+import { getIssuancePause } from "../models/shop-settings.server";
 
 export type IssueStep = "create" | "adopt" | "deliver" | "expire" | "fail";
 
@@ -183,7 +184,7 @@ export async function settle(
 
 /**
  * Records one decision (or finds the row someone recorded first) and, for an issue still
- * `recorded`, creates it in Shopify now. Delivery is left to the daily run. Returns the row as
+ * `recorded`, creates it in Shopify now (unless the shop's issuance is paused). Delivery is left to the daily run. Returns the row as
  * stored afterwards.
  */
 export async function recordAndCreate(
@@ -197,6 +198,8 @@ export async function recordAndCreate(
   const recorded = (await recordDecisions(shop, [{ decision, code: offered }], now)).get(decision.idempotencyKey);
   if (!recorded) throw new Error(`Ledger row ${decision.idempotencyKey} was not recorded`);
   if (recorded.kind !== "issue" || recorded.status !== "recorded" || !recorded.code) return recorded;
+  // Pause all: the code stays queued; the first run after Resume creates it (or Cancel queued drops it).
+  if ((await getIssuancePause(shop)).paused) return recorded;
 
   // Our own fresh row can't be in Shopify yet; anyone else's may be (an earlier answer was lost).
   const fresh = recorded.code === offered;
