@@ -20,7 +20,7 @@ export function kindText(locale: Locale, kind: RuleKind, text: string): string {
 
 /** What the rules pages send to the browser. */
 export function rulesMessages(locale: Locale) {
-  return messagesFor(locale, ["common", "form", "rules"]);
+  return messagesFor(locale, ["common", "form", "rules", "issued"]);
 }
 
 /** "15% off", "10.00 EUR off", "Free shipping" in `locale` (the shop's, for text customers read). */

@@ -47,6 +47,7 @@ import {
   markCreated,
   markDelivered,
   markExpired,
+  markCancelled,
   markFailed,
   noteError,
   pendingRows,
@@ -205,6 +206,10 @@ function issueKeyOfReminder(row: Pick<IssuedRow, "ruleId" | "customerShopifyId" 
 async function advanceReminder(ctx: RunContext, row: IssuedRow, decision: Decision, rule: Rule): Promise<void> {
   const issueKey = issueKeyOfReminder(row);
   const issue = issueKey ? (await findByKeys(ctx.shop, [issueKey])).get(issueKey) : undefined;
+  if (issue?.status === "cancelled") {
+    await markCancelled(ctx.shop, row.id);
+    return;
+  }
   if (!issue || ["failed", "expired", "withheld"].includes(issue.status) || !issue.code) {
     await markFailed(ctx.shop, row.id, "The birthday code this reminder is about was never created");
     ctx.summary.failed++;

@@ -7,6 +7,8 @@
  * A row is written before Shopify is called. A row found still `recorded` later (the process died,
  * Shopify was unreachable, an answer was lost) is looked up in Shopify by its code and adopted, or
  * created if absent, never both; one whose validity has already ended is expired instead of created.
+ * Just before Shopify is asked, the row is claimed (`attemptedAt`); a row the merchant cancelled
+ * meanwhile is left alone, so a cancelled code never reaches Shopify.
  * Surfaces that answer a customer right away stop after creation and leave delivery to the daily run.
  */
 import { resolveLocale, type Locale } from "../i18n";
@@ -23,6 +25,7 @@ import { createRewardDiscount, findDiscountByCode } from "../shopify/discounts.s
 import { fireRewardTrigger, FlowPayloadError } from "../shopify/flow.server";
 import { shopPrimaryLocale } from "../shopify/shop-locale.server";
 import {
+  claimForCreation,
   findByKeys,
   markCreated,
   markDelivered,
@@ -32,6 +35,7 @@ import {
   recordDecisions,
   type IssuedRow,
 } from "../models/issued-discounts.server";
+import { getIssuancePause } from "../models/shop-settings.server";
 
 export type IssueStep = "create" | "adopt" | "deliver" | "expire" | "fail";
 
@@ -110,6 +114,8 @@ export async function advanceIssue(
   const endsAt = row.endsAt?.toISOString() ?? decision.endsAt;
   let status = row.status;
   if (status === "recorded") {
+    // Cancelled (Cancel queued, the rule turned off) or finished by another caller since it was read.
+    if (!(await claimForCreation(ctx.shop, row.id, ctx.now))) return;
     const existing = options.fresh ? null : await findDiscountByCode(ctx.client, code);
     if (existing && !existing.customerIds.includes(row.customerShopifyId)) {
       await markFailed(ctx.shop, row.id, `Code ${code} belongs to another discount (${existing.id})`);
@@ -178,7 +184,7 @@ export async function settle(
 
 /**
  * Records one decision (or finds the row someone recorded first) and, for an issue still
- * `recorded`, creates it in Shopify now. Delivery is left to the daily run. Returns the row as
+ * `recorded`, creates it in Shopify now (unless the shop's issuance is paused). Delivery is left to the daily run. Returns the row as
  * stored afterwards.
  */
 export async function recordAndCreate(
@@ -192,6 +198,8 @@ export async function recordAndCreate(
   const recorded = (await recordDecisions(shop, [{ decision, code: offered }], now)).get(decision.idempotencyKey);
   if (!recorded) throw new Error(`Ledger row ${decision.idempotencyKey} was not recorded`);
   if (recorded.kind !== "issue" || recorded.status !== "recorded" || !recorded.code) return recorded;
+  // Pause all: the code stays queued; the first run after Resume creates it (or Cancel queued drops it).
+  if ((await getIssuancePause(shop)).paused) return recorded;
 
   // Our own fresh row can't be in Shopify yet; anyone else's may be (an earlier answer was lost).
   const fresh = recorded.code === offered;

@@ -3,6 +3,10 @@
  * the `issuance:<shop-local date>` JobRun row is a lease only one of them gets (see
  * models/job-leases.server.ts), so a shop's day runs once. A run also reads redemptions back from
  * synced orders and deactivates expired codes nobody used.
+ *
+ * A day's run is complete only when no code is left queued or being created; otherwise (Shopify
+ * unreachable, an error, a crash, Pause all) a later tick takes the same day up again, and the run
+ * starts by finishing the rows left behind. While the shop is paused, nothing is issued at all.
  */
 import { getShop, installedShops } from "../models/shop.server";
 import { randomUUID } from "node:crypto";
@@ -10,13 +14,26 @@ import { hostname } from "node:os";
 import { localDateAt, sweepExpiredCodes, type ExpirySweep } from "../retention/rewards";
 import { ShopifyUserErrors, type AdminClient } from "../shopify/admin-client.server";
 import { deactivateDiscount } from "../shopify/discounts.server";
-import { markDeactivated, sweepCandidates } from "../models/issued-discounts.server";
-import { acquireLease, completeLease, failLease, renewLease } from "../models/job-leases.server";
+import { countPending, markDeactivated, sweepCandidates } from "../models/issued-discounts.server";
+import { acquireLease, completeLease, failLease, leaveLease, renewLease } from "../models/job-leases.server";
+import { getIssuancePause } from "../models/shop-settings.server";
 import { recordRedemptions } from "../models/reward-results.server";
 import { issuanceJobKey, runIssuance, type IssuanceDeps, type IssuanceSummary } from "./issuance.server";
 
 export { ISSUANCE_JOB_PREFIX, issuanceJobKey } from "./issuance.server";
 const DEFAULT_LEASE_TTL_MS = 10 * 60_000;
+/** How often `startScheduler` ticks. */
+export const SCHEDULER_INTERVAL_MS = 15 * 60_000;
+/** A failed or unfinished day is taken up again this long after it stopped: by the next tick. */
+export const RETRY_UNFINISHED_AFTER_MS = 10 * 60_000;
+
+/** Thrown between two rows when the merchant paused the shop's issuance during a run. */
+export class IssuancePausedError extends Error {
+  constructor(shop: string) {
+    super(`Issuance for ${shop} was paused`);
+    this.name = "IssuancePausedError";
+  }
+}
 
 export interface SchedulerDeps {
   /** Admin client for a shop; default: from the shop's offline session (admin-for-shop.server.ts). */
@@ -25,6 +42,8 @@ export interface SchedulerDeps {
   owner?: string;
   now?: () => Date;
   leaseTtlMs?: number;
+  /** Default RETRY_UNFINISHED_AFTER_MS. */
+  retryFailedAfterMs?: number;
   log?: IssuanceDeps["log"];
   randomBytes?: IssuanceDeps["randomBytes"];
   /** Runs on every tick for every shop, outside the daily lease (sync polling and retries). */
@@ -40,8 +59,9 @@ export interface SweepResult {
 }
 
 export type ShopRunOutcome =
-  | { shop: string; jobKey: string; status: "ran"; issuance: IssuanceSummary; redemptions: number; sweep: SweepResult }
+  | { shop: string; jobKey: string; status: "ran"; issuance: IssuanceSummary; redemptions: number; sweep: SweepResult; unfinished: number }
   | { shop: string; jobKey: string; status: "skipped"; reason: "completed" | "held" | "failedRecently"; owner: string | null }
+  | { shop: string; jobKey: string; status: "paused" }
   | { shop: string; jobKey: string; status: "failed"; error: string };
 
 // Imported lazily: the Shopify app config validates the environment at import, which tests and
@@ -89,12 +109,20 @@ export async function runShopDay(shop: string, deps: SchedulerDeps): Promise<Sho
   const jobKey = issuanceJobKey(today);
   if (deps.everyTick) await deps.everyTick(shop, await (deps.clientFor ?? offlineClient)(shop), now);
 
-  const lease = await acquireLease(shop, jobKey, { owner, ttlMs, now });
+  if ((await getIssuancePause(shop)).paused) return { shop, jobKey, status: "paused" };
+
+  const retryFailedAfterMs = deps.retryFailedAfterMs ?? RETRY_UNFINISHED_AFTER_MS;
+  const lease = await acquireLease(shop, jobKey, { owner, ttlMs, now, retryFailedAfterMs });
   if (!lease.acquired) return { shop, jobKey, status: "skipped", reason: lease.reason, owner: lease.owner };
 
   let lastRenewal = now.getTime();
   const clock = () => deps.now?.() ?? new Date();
+  const stopIfPaused = async () => {
+    if ((await getIssuancePause(shop)).paused) throw new IssuancePausedError(shop);
+  };
+  // After every row: Pause all takes effect before the next code, and the lease stays ours.
   const heartbeat = async () => {
+    await stopIfPaused();
     const at = clock();
     if (at.getTime() - lastRenewal < ttlMs / 3) return;
     await renewLease(shop, jobKey, { owner, ttlMs, now: at });
@@ -104,11 +132,20 @@ export async function runShopDay(shop: string, deps: SchedulerDeps): Promise<Sho
     const client = await (deps.clientFor ?? offlineClient)(shop);
     await deps.beforeIssuance?.(shop, client, now);
     const redemptions = await recordRedemptions(shop);
+    await stopIfPaused();
     const issuance = await runIssuance(shop, today, { client, now: clock, heartbeat, log: deps.log, randomBytes: deps.randomBytes });
     const sweep = await sweepExpiredRewards(shop, client, clock());
-    await completeLease(shop, jobKey, owner, { issuance, redemptions, sweep }, clock());
-    return { shop, jobKey, status: "ran", issuance, redemptions, sweep };
+    const unfinished = await countPending(shop, clock());
+    const result = { issuance, redemptions, sweep, unfinished };
+    // Rows left (Shopify unreachable for some): not complete; the next tick resumes them.
+    if (unfinished > 0) await leaveLease(shop, jobKey, owner, "unfinished", result, clock());
+    else await completeLease(shop, jobKey, owner, result, clock());
+    return { shop, jobKey, status: "ran", issuance, redemptions, sweep, unfinished };
   } catch (error) {
+    if (error instanceof IssuancePausedError) {
+      await leaveLease(shop, jobKey, owner, "paused", {}, clock());
+      return { shop, jobKey, status: "paused" };
+    }
     await failLease(shop, jobKey, owner, error, clock());
     return { shop, jobKey, status: "failed", error: error instanceof Error ? error.message : String(error) };
   }
@@ -141,7 +178,7 @@ export function startScheduler(deps: SchedulerDeps & { intervalMs?: number; onEr
       running = false;
     }
   };
-  const timer = setInterval(tick, deps.intervalMs ?? 15 * 60_000);
+  const timer = setInterval(tick, deps.intervalMs ?? SCHEDULER_INTERVAL_MS);
   timer.unref?.();
   void tick();
   return { owner, stop: () => clearInterval(timer), tick };

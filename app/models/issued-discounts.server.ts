@@ -8,14 +8,18 @@
  *            → deactivated (expired unused, swept); or failed (Shopify refused) / expired (never created in time)
  *   remind:  recorded → delivered | failed
  *   holdout: withheld (never sent to Shopify)
+ *   issue or remind still `recorded` with no `attemptedAt` (queued) → cancelled by the merchant (never sent)
+ * `attemptedAt` is set, atomically with a `recorded` check, just before Shopify is asked to create a
+ * code; cancelling matches only rows without it, so a code is either cancelled or sent, never both.
  * Redemption is tracked separately (redeemedAt/redeemedOrderId/redeemedRevenue).
  */
 import type { IssuedDiscount } from "@prisma/client";
 import db from "../db.server";
 import { localDateAt, type Decision, type IssuedCodeStatus, type IssuedRecord, type LocalDate } from "../retention/rewards";
+import { addToCounts, emptyIssuanceCounts, type IssuanceCounts } from "../retention/rewards/issuance-states";
 import { batchSize, newId, placeholder, sqlTimestamp } from "./sql.server";
 
-export type IssuedStatus = "recorded" | "created" | "delivered" | "failed" | "expired" | "deactivated" | "withheld";
+export type IssuedStatus = "recorded" | "created" | "delivered" | "failed" | "expired" | "deactivated" | "withheld" | "cancelled";
 export type IssuedRow = IssuedDiscount;
 
 /** The period part of an idempotency key (rule and customer ids have their ':' escaped; the period comes last). */
@@ -107,20 +111,73 @@ export const markExpired = (shop: string, id: string) => update(shop, id, { stat
 /** Keeps the status (the step is retried next run) and says what went wrong. */
 export const noteError = (shop: string, id: string, error: string) => update(shop, id, { error: error.slice(0, 2000) });
 
+/**
+ * Claims a queued row for a Shopify call: true when it is still `recorded` (and is now "being
+ * created"); false when it was cancelled (or finished by someone else) meanwhile.
+ */
+export async function claimForCreation(shop: string, id: string, now: Date): Promise<boolean> {
+  const { count } = await db.issuedDiscount.updateMany({ where: { shop, id, status: "recorded" }, data: { attemptedAt: now } });
+  return count === 1;
+}
+
+/**
+ * Cancels codes Shopify was never asked to create (all of the shop's, or one rule's). Their rows
+ * stay in the ledger with their keys, so the same decision is never made again.
+ */
+export async function cancelQueued(shop: string, options: { ruleId?: string } = {}): Promise<number> {
+  const { count } = await db.issuedDiscount.updateMany({
+    where: { shop, kind: "issue", status: "recorded", attemptedAt: null, ...(options.ruleId ? { ruleId: options.ruleId } : {}) },
+    data: { status: "cancelled", error: null },
+  });
+  return count;
+}
+
+export const markCancelled = (shop: string, id: string) => update(shop, id, { status: "cancelled" });
+
+/** Codes by the merchant's states (see issuance-states.ts), shop-wide and per rule. */
+export async function issuanceCounts(shop: string): Promise<{ shop: IssuanceCounts; byRule: Map<string, IssuanceCounts> }> {
+  const [groups, attempted] = await Promise.all([
+    db.issuedDiscount.groupBy({ by: ["ruleId", "status"], where: { shop, kind: "issue" }, _count: { _all: true } }),
+    db.issuedDiscount.groupBy({ by: ["ruleId"], where: { shop, kind: "issue", status: "recorded", attemptedAt: { not: null } }, _count: { _all: true } }),
+  ]);
+  const total = emptyIssuanceCounts();
+  const byRule = new Map<string, IssuanceCounts>();
+  const add = (ruleId: string, status: string, attemptedRow: boolean, n: number) => {
+    if (!byRule.has(ruleId)) byRule.set(ruleId, emptyIssuanceCounts());
+    addToCounts(byRule.get(ruleId)!, { kind: "issue", status, attempted: attemptedRow }, n);
+    addToCounts(total, { kind: "issue", status, attempted: attemptedRow }, n);
+  };
+  const attemptedByRule = new Map(attempted.map((g) => [g.ruleId, g._count._all]));
+  for (const g of groups) {
+    if (g.status !== "recorded") {
+      add(g.ruleId, g.status, false, g._count._all);
+      continue;
+    }
+    const tried = attemptedByRule.get(g.ruleId) ?? 0;
+    add(g.ruleId, "recorded", true, tried);
+    add(g.ruleId, "recorded", false, g._count._all - tried);
+  }
+  return { shop: total, byRule };
+}
+
+const pendingWhere = (shop: string, now: Date) => ({
+  shop,
+  OR: [
+    { kind: "issue", status: "recorded" },
+    // Created but not delivered: worth delivering only while the code still works.
+    { kind: "issue", status: "created", endsAt: { gt: now } },
+    { kind: "remind", status: "recorded" },
+  ],
+});
+
 /** Rows an earlier run left half-done (crash, lost answer, Shopify down), oldest first. */
 export async function pendingRows(shop: string, now: Date): Promise<IssuedRow[]> {
-  return db.issuedDiscount.findMany({
-    where: {
-      shop,
-      OR: [
-        { kind: "issue", status: "recorded" },
-        // Created but not delivered: worth delivering only while the code still works.
-        { kind: "issue", status: "created", endsAt: { gt: now } },
-        { kind: "remind", status: "recorded" },
-      ],
-    },
-    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-  });
+  return db.issuedDiscount.findMany({ where: pendingWhere(shop, now), orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+}
+
+/** How many rows a run would still have to finish (a run that leaves any is not complete). */
+export async function countPending(shop: string, now: Date): Promise<number> {
+  return db.issuedDiscount.count({ where: pendingWhere(shop, now) });
 }
 
 /** Codes Shopify holds for the shop that may need sweeping, in the core's `sweepExpiredCodes` shape. */

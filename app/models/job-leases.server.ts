@@ -2,6 +2,10 @@
  * Leases on periodic jobs, so one shop's daily run happens once however many app instances share
  * the database. The unique (shop, jobKey) row is the lease: inserting it wins the race; an expired
  * lease (its holder died) or a failed run is taken over by one atomic conditional UPDATE.
+ *
+ * A run's end is one of: `completed` (nothing left to do), `failed` (an error) or `unfinished` (work
+ * left for later, e.g. codes Shopify could not create yet), both retried after `retryFailedAfterMs`;
+ * or `paused` (Pause all), taken up again by the first tick after the merchant resumes.
  */
 import defaultDb, { type Db } from "../db.server";
 import { newId, placeholder, sqlTimestamp } from "./sql.server";
@@ -9,6 +13,8 @@ import { newId, placeholder, sqlTimestamp } from "./sql.server";
 export type LeaseOutcome =
   | { acquired: true; takenOver: boolean }
   | { acquired: false; reason: "completed" | "held" | "failedRecently"; owner: string | null };
+
+export type LeaseStatus = "running" | "completed" | "failed" | "unfinished" | "paused";
 
 export interface LeaseOptions {
   owner: string;
@@ -55,7 +61,8 @@ export async function acquireLease(shop: string, jobKey: string, options: LeaseO
     `UPDATE "JobRun" SET "status" = 'running', "owner" = ${p(1)}, "leaseUntil" = ${p(2)}, "startedAt" = ${p(3)},
        "finishedAt" = NULL, "error" = NULL
      WHERE "shop" = ${p(4)} AND "jobKey" = ${p(5)}
-       AND (("status" = 'running' AND "leaseUntil" < ${p(6)}) OR ("status" = 'failed' AND "finishedAt" < ${p(7)}))`,
+       AND (("status" = 'running' AND "leaseUntil" < ${p(6)}) OR "status" = 'paused'
+         OR ("status" IN ('failed', 'unfinished') AND "finishedAt" < ${p(7)}))`,
     options.owner,
     sqlTimestamp(leaseUntil),
     sqlTimestamp(now),
@@ -67,7 +74,7 @@ export async function acquireLease(shop: string, jobKey: string, options: LeaseO
   if (count === 1) return { acquired: true, takenOver: true };
 
   const row = await db.jobRun.findUnique({ where: { shop_jobKey: { shop, jobKey } } });
-  const reason = row?.status === "completed" ? "completed" : row?.status === "failed" ? "failedRecently" : "held";
+  const reason = row?.status === "completed" ? "completed" : row?.status === "failed" || row?.status === "unfinished" ? "failedRecently" : "held";
   return { acquired: false, reason, owner: row?.owner ?? null };
 }
 
@@ -95,6 +102,22 @@ export async function failLease(shop: string, jobKey: string, owner: string, err
   const { count } = await defaultDb.jobRun.updateMany({
     where: { shop, jobKey, owner, status: "running" },
     data: { status: "failed", error: message.slice(0, 2000), finishedAt: now, leaseUntil: null },
+  });
+  return count === 1;
+}
+
+/** Ends a held lease with work left: `unfinished` (retried later) or `paused` (taken up after resume). */
+export async function leaveLease(
+  shop: string,
+  jobKey: string,
+  owner: string,
+  status: "unfinished" | "paused",
+  result: unknown,
+  now = new Date(),
+): Promise<boolean> {
+  const { count } = await defaultDb.jobRun.updateMany({
+    where: { shop, jobKey, owner, status: "running" },
+    data: { status, result: JSON.stringify(result), finishedAt: now, leaseUntil: null },
   });
   return count === 1;
 }

@@ -7,6 +7,7 @@
  *   rewards.averageShippingCost                  budget estimates for free shipping (else a tenth of AOV)
  *   segments.<group>                             Shopify segment ids Kinship created (write-back job)
  *   issuance.customerCaps.{perDay,per30Days}     codes one customer may get across all rules (the scheduler)
+ *   issuance.pausedAt                            Pause all: while set, the scheduler issues nothing for the shop
  * Reading is lenient: a missing or out-of-range value falls back to its default, key by key, so one bad
  * key never stops a page or a job. Writing validates and keeps every key it does not change.
  *
@@ -47,6 +48,8 @@ export interface ShopSettings {
   segments: Partial<Record<LifecycleGroup, string>>;
   /** Codes one customer may get across all rules, per day and per 30 days. */
   customerCaps: CustomerCaps;
+  /** Pause all: while set, the scheduler issues nothing for the shop. */
+  pausedAt: Date | null;
 }
 
 /** The parts a caller may change; each replaces the stored part (lifecycle and consent merge key by key). */
@@ -99,9 +102,10 @@ const stored = {
       per30Days: z.number().int().min(CUSTOMER_CAP_BOUNDS.per30Days.min).max(CUSTOMER_CAP_BOUNDS.per30Days.max),
     })
     .refine((c) => c.per30Days >= c.perDay),
+  pausedAt: z.string().datetime().transform((text) => new Date(text)),
 };
 
-function valueOr<T>(schema: z.ZodType<T>, value: unknown, fallback: T): T {
+function valueOr<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, value: unknown, fallback: T): T {
   const parsed = schema.safeParse(value);
   return parsed.success ? parsed.data : fallback;
 }
@@ -140,6 +144,7 @@ export function readShopSettings(settingsJson: string | null | undefined): ShopS
     averageShippingCost: valueOr(stored.averageShippingCost, object(root.rewards).averageShippingCost, null),
     segments,
     customerCaps: valueOr(stored.customerCaps, object(root.issuance).customerCaps, { ...DEFAULT_CUSTOMER_CAPS }),
+    pausedAt: valueOr(stored.pausedAt, object(root.issuance).pausedAt, null),
   };
 }
 
@@ -157,7 +162,8 @@ export async function getShopSettings(shop: string): Promise<ShopSettings> {
 function applyPatch(root: Json, patch: ShopSettingsPatch): Json {
   const next: Json = { ...root };
   const part = (key: string, change: (current: Json) => Json) => {
-    next[key] = change(object(root[key]));
+    // Several parts may live under one key (issuance.*): each change starts from the previous one's result.
+    next[key] = change(object(next[key]));
   };
   if (patch.lifecycle) part("scoring", (scoring) => ({ ...scoring, lifecycle: { ...object(scoring.lifecycle), ...stored.lifecycle.partial().parse(patch.lifecycle) } }));
   if (patch.lifespanYears !== undefined) {
@@ -179,6 +185,10 @@ function applyPatch(root: Json, patch: ShopSettingsPatch): Json {
   }
   if (patch.segments) next.segments = z.record(stored.segmentId).parse(patch.segments);
   if (patch.customerCaps) part("issuance", (issuance) => ({ ...issuance, customerCaps: stored.customerCaps.parse(patch.customerCaps) }));
+  if (patch.pausedAt !== undefined) {
+    const pausedAt = patch.pausedAt?.toISOString();
+    part("issuance", (issuance) => ({ ...issuance, pausedAt }));
+  }
   return next;
 }
 
@@ -194,6 +204,26 @@ export async function saveShopSettings(shop: string, patch: ShopSettingsPatch): 
 
 /** What a shop starts with, and returns to when its data is reset. */
 export const EMPTY_SHOP_SETTINGS = "{}";
+
+// ---------------------------------------------------------------------------------------------------------
+// Pause all (issue #23): written by its own button, not by the settings form.
+
+export interface IssuancePause {
+  paused: boolean;
+  pausedAt: Date | null;
+}
+
+const pauseOf = (settings: ShopSettings): IssuancePause => ({ paused: settings.pausedAt !== null, pausedAt: settings.pausedAt });
+
+export async function getIssuancePause(shop: string): Promise<IssuancePause> {
+  return pauseOf(await getShopSettings(shop));
+}
+
+/** Pauses (keeping the first pause's time) or resumes the shop's issuance. */
+export async function setIssuancePaused(shop: string, paused: boolean, now = new Date()): Promise<IssuancePause> {
+  const current = await getShopSettings(shop);
+  return pauseOf(await saveShopSettings(shop, { pausedAt: paused ? (current.pausedAt ?? now) : null }));
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // Forms

@@ -9,8 +9,10 @@ import { translate, translatePlural } from "../i18n";
 import { shopFormatter } from "../formatting";
 import { lifecycleGroupDefinitions, pageContext, pageMessages } from "../services/page-context.server";
 import { runBackfillAction, syncStatusProps } from "../services/sync-status.server";
+import { issuanceAction, issuanceStatus } from "../services/issuance-status.server";
 import { I18nProvider, useAppPath, useI18n } from "../components/I18n";
 import { SyncStatusCard } from "../components/SyncStatusCard";
+import { IssuanceStatusCard } from "../components/IssuanceStatusCard";
 import { KinshipBarChart, KinshipDonutChart, KinshipLineChart } from "../components/charts/Charts";
 import { chartStylesLink } from "../components/charts/styles";
 import { MetricTile } from "../components/MetricTile";
@@ -41,7 +43,11 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   // The context read the row before a possible refresh; use the fresh currency and zone.
   const formatCtx = info ? { ...ctx, currency: info.currencyCode, timeZone: info.ianaTimezone } : ctx;
   const f = info ? shopFormatter({ locale, currency: info.currencyCode, timeZone: info.ianaTimezone }) : format;
-  const [view, definitions] = await Promise.all([dashboardView(shop), lifecycleGroupDefinitions({ shop, locale, format: f })]);
+  const [view, definitions, issuance] = await Promise.all([
+    dashboardView(shop),
+    lifecycleGroupDefinitions({ shop, locale, format: f }),
+    issuanceStatus(shop, f),
+  ]);
   const { live, model } = view;
 
   const predicted = model.insights?.predictedRevenue12Months ?? null;
@@ -50,12 +56,13 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
   return json({
     locale,
-    messages: pageMessages(locale, ["dashboard", "sync", "insights", "lifecycle", "rewards", "nps"]),
+    messages: pageMessages(locale, ["dashboard", "sync", "insights", "lifecycle", "rewards", "nps", "issued"]),
     title: translate(locale, "dashboard.title"),
     shopName: info?.name ?? null,
     welcome: translate(locale, "dashboard.welcome", { shop: info?.name ?? shop }),
     currency: translate(locale, "dashboard.currency", { currency: formatCtx.currency, timezone: formatCtx.timeZone }),
     sync: syncStatusProps(view.sync, f),
+    issuance,
     hasCustomers: live.customers > 0,
     live: {
       customers: f.number(live.customers),
@@ -134,6 +141,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop, locale } = await pageContext(request);
   const form = await request.formData();
   if (form.get("intent") === "backfill") return json(await runBackfillAction(shop, locale));
+  const issuance = await issuanceAction(shop, form, locale);
+  if (issuance) return json(issuance, { status: issuance.ok ? 200 : 404 });
   return json({ intent: "unknown", ok: false, message: translate(locale, "common.unknownAction") }, { status: 400 });
 };
 
@@ -432,6 +441,9 @@ export default function Dashboard() {
           </Layout.Section>
           <Layout.Section>
             <SyncStatusCard sync={data.sync} />
+          </Layout.Section>
+          <Layout.Section>
+            <IssuanceStatusCard status={data.issuance} controls />
           </Layout.Section>
           <Layout.Section>
             <InsightsCard data={data} />

@@ -29,6 +29,8 @@ import { rewardSegmentOptions } from "../models/reward-customers.server";
 import { createRule, deleteRule, getRule, knownTierNames, listRules, setRuleEnabled, updateRule } from "../models/rules.server";
 import { loadShopScale } from "../models/shop-scale.server";
 import { getShop } from "../models/shop.server";
+import { issuanceStatus } from "../services/issuance-status.server";
+import { IssuanceStatusCard } from "../components/IssuanceStatusCard";
 import {
   FORM_ERROR_KEY,
   isRuleKind,
@@ -211,6 +213,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     segments: rewardSegmentOptions().map((s) => ({ id: s.id, label: segmentLabel(s.id, locale) ?? s.label })),
     pausedReason: stored?.pausedReason ?? null,
     preview: stored ? await previewForShop(shop, stored.rule) : null,
+    issuance: stored ? await issuanceStatus(shop, shopFormatter({ locale, currency: currencyCode, timeZone }), { ruleId: stored.rule.id }) : null,
     results: stored ? ((await ruleResults(shop, [stored.rule.id]))[0] ?? null) : null,
     recent: stored
       ? (await listIssuedForRule(shop, stored.rule.id, 20)).map((r) => ({
@@ -241,7 +244,8 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   // Where the page goes next keeps the admin's language (Shopify passes ?locale= only on the first load).
   const to = (path: string) => `${path}?locale=${locale}`;
 
-  if (!isNew && !(await getRule(shop, params.id ?? ""))) throw new Response("Rule not found", { status: 404 });
+  const before = isNew ? null : await getRule(shop, params.id ?? "");
+  if (!isNew && !before) throw new Response("Rule not found", { status: 404 });
   if (intent === "delete") {
     if (!isNew) await deleteRule(shop, params.id!);
     return redirect(to("/app/rules"));
@@ -517,6 +521,7 @@ function RuleForm() {
 
         <Layout.Section variant="oneThird">
           <BlockStack gap="400">
+            {data.issuance && <IssuanceStatusCard status={data.issuance} title={t("issued.ruleTitle")} controls={false} />}
             {preview && (
               <Card>
                 <BlockStack gap="200">

@@ -1,9 +1,13 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData, useOutlet, useSubmit } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Button, Card, DataTable, InlineStack, Layout, Page, Text } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Button, Card, DataTable, InlineStack, Layout, Modal, Page, Text } from "@shopify/polaris";
+import { useState } from "react";
 import { ruleResults, type RuleResult } from "../models/reward-results.server";
 import { deleteRule, listRules, setRuleEnabled } from "../models/rules.server";
 import { getShop } from "../models/shop.server";
+import { shopFormatter } from "../formatting";
+import { issuanceAction, issuanceStatus, queuedByRule, turnRuleOff, type IssuanceStatusProps } from "../services/issuance-status.server";
+import { IssuanceStatusCard } from "../components/IssuanceStatusCard";
 import { I18nProvider, useAppPath, useI18n } from "../components/I18n";
 import { resolveLocale } from "../i18n";
 import { kindText, rulesMessages } from "../i18n/rule-texts";
@@ -16,10 +20,12 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const locale = resolveLocale(new URL(request.url).searchParams.get("locale"));
   // A rule's own page renders in the outlet; its list data would go unused.
   if (new URL(request.url).pathname.replace(/\/+$/, "") !== "/app/rules") {
-    return json({ locale, messages: {} as Record<string, string>, rules: [], invalid: [], currencyCode: "", presets: [] });
+    return json({ locale, messages: {} as Record<string, string>, rules: [], invalid: [], currencyCode: "", presets: [], issuance: null as IssuanceStatusProps | null });
   }
   const [{ rules, invalid }, shopRow] = await Promise.all([listRules(shop), getShop(shop)]);
   const results = new Map((await ruleResults(shop, rules.map((r) => r.rule.id))).map((r) => [r.ruleId, r]));
+  const queued = await queuedByRule(shop);
+  const format = shopFormatter({ locale, currency: shopRow?.currencyCode ?? "USD", timeZone: shopRow?.ianaTimezone ?? "UTC" });
   return json({
     locale,
     messages: rulesMessages(locale),
@@ -30,10 +36,13 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       enabled: rule.enabled,
       pausedReason,
       results: results.get(rule.id) ?? null,
+      // What "Turn off" will cancel, said in its confirmation.
+      queued: format.number(queued.get(rule.id) ?? 0),
     })),
     invalid: invalid.map((r) => ({ id: r.id, name: r.name })),
     currencyCode: shopRow?.currencyCode ?? "USD",
     presets: HOLIDAY_PRESETS.map((p) => ({ id: p.id, name: kindText(locale, holidayCampaign.kind, `preset.${p.id}`) })),
+    issuance: (await issuanceStatus(shop, format)) as IssuanceStatusProps | null,
   });
 };
 
@@ -41,11 +50,15 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const form = await request.formData();
   const id = String(form.get("id") ?? "");
+  // Pause all, Resume, Cancel queued, and Turn off (which cancels the rule's queued codes).
+  const issuance = await issuanceAction(session.shop, form, resolveLocale(new URL(request.url).searchParams.get("locale")));
+  if (issuance) return json(issuance, { status: issuance.ok ? 200 : 404 });
   switch (form.get("intent")) {
     case "toggle":
-      // Turning on goes through the rule page's confirmation (first run's figures); here only off.
+      // Turning on goes through the rule page's confirmation (first run's figures); here only off,
+      // which also cancels the rule's queued codes (the list's confirmation says so).
       if (form.get("enabled") !== "false") return json({ ok: false }, { status: 400 });
-      await setRuleEnabled(session.shop, id, false);
+      await turnRuleOff(session.shop, id);
       return json({ ok: true });
     case "delete":
       await deleteRule(session.shop, id);
@@ -66,8 +79,9 @@ function upliftPoints(results: Pick<RuleResult, "uplift" | "heldOut"> | null): s
 }
 
 function RulesList() {
-  const { rules, invalid, currencyCode, presets } = useLoaderData<typeof loader>();
+  const { rules, invalid, currencyCode, presets, issuance } = useLoaderData<typeof loader>();
   const submit = useSubmit();
+  const [turningOff, setTurningOff] = useState<{ id: string; name: string; queued: string } | null>(null);
   const { t } = useI18n();
   const path = useAppPath();
   const uplift = (results: Pick<RuleResult, "uplift" | "heldOut"> | null) => {
@@ -85,7 +99,7 @@ function RulesList() {
     `${(r.results?.revenue ?? 0).toFixed(2)} ${currencyCode}`,
     uplift(r.results),
     r.enabled ? (
-      <Button key={`toggle-${r.id}`} variant="plain" onClick={() => submit({ intent: "toggle", id: r.id, enabled: "false" }, { method: "post" })}>
+      <Button key={`toggle-${r.id}`} variant="plain" onClick={() => setTurningOff(r)}>
         {t("rules.list.turnOff")}
       </Button>
     ) : (
@@ -113,6 +127,11 @@ function RulesList() {
               </Banner>
             </Layout.Section>
           ))}
+        {issuance && (
+          <Layout.Section>
+            <IssuanceStatusCard status={issuance} controls />
+          </Layout.Section>
+        )}
         <Layout.Section>
           <Card>
             <BlockStack gap="400">
@@ -163,6 +182,24 @@ function RulesList() {
           </Card>
         </Layout.Section>
       </Layout>
+      <Modal
+        open={turningOff !== null}
+        onClose={() => setTurningOff(null)}
+        title={t("issued.turnOff.title", { name: turningOff?.name ?? "" })}
+        primaryAction={{
+          content: t("issued.turnOff.confirm"),
+          destructive: true,
+          onAction: () => {
+            if (turningOff) submit({ intent: "turnOff", id: turningOff.id }, { method: "post" });
+            setTurningOff(null);
+          },
+        }}
+        secondaryActions={[{ content: t("issued.turnOff.keep"), onAction: () => setTurningOff(null) }]}
+      >
+        <Modal.Section>
+          <Text as="p">{t("issued.turnOff.body", { count: turningOff?.queued ?? "0" })}</Text>
+        </Modal.Section>
+      </Modal>
     </Page>
   );
 }

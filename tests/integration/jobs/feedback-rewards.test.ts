@@ -188,6 +188,26 @@ describe("compensation for a follow-up item", () => {
     expect((await db.issuedDiscount.findUniqueOrThrow({ where: { id: down.issuedDiscountId } })).status).toBe("created");
   });
 
+  it("Pause all: the code stays queued (Shopify is not asked) until Resume", async () => {
+    const { setIssuancePaused } = await import("../../../app/models/shop-settings.server");
+    const id = await rule({ kind: "winback", name: "Sorry", reward: { type: "percentage", percentage: 20 } });
+    const stored = (await (await import("../../../app/models/rules.server")).getRule(SHOP, id))!.rule;
+    if (stored.kind === "loyaltyTiers") throw new Error("unexpected");
+    const item = await db.feedback.create({
+      data: { shop: SHOP, orderShopifyId: "gid://shopify/Order/8802", customerShopifyId: customerB, score: 0 },
+    });
+    const request = { feedbackId: item.id, rule: stored, customerShopifyId: customerB, now: new Date() };
+    await setIssuancePaused(SHOP, true);
+    const paused = await issueCompensation(SHOP, request, deps());
+    expect(await db.issuedDiscount.findUniqueOrThrow({ where: { id: paused.issuedDiscountId } })).toMatchObject({ status: "recorded", attemptedAt: null });
+    expect(discountsFor(customerB)).toHaveLength(0);
+
+    await setIssuancePaused(SHOP, false);
+    const resumed = await issueCompensation(SHOP, request, deps());
+    expect(resumed.issuedDiscountId).toBe(paused.issuedDiscountId);
+    expect(discountsFor(customerB)).toHaveLength(1);
+  });
+
   it("a retry after the code's validity has ended expires the row instead of creating a dead code", async () => {
     const id = await rule({ kind: "winback", name: "Sorry", reward: { type: "percentage", percentage: 20 }, validityDays: 14 });
     const stored = (await (await import("../../../app/models/rules.server")).getRule(SHOP, id))!.rule;

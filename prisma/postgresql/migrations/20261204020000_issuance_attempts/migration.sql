@@ -1,0 +1,3 @@
+-- Issuance you can see and stop (issue #23): "queued" vs "being created", and fast counts by state.
+ALTER TABLE "IssuedDiscount" ADD COLUMN "attemptedAt" TIMESTAMP(3);
+CREATE INDEX "IssuedDiscount_shop_status_idx" ON "IssuedDiscount"("shop", "status");
