@@ -3,7 +3,7 @@ import { Link, useLoaderData, useOutlet, useSubmit } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, Card, DataTable, InlineStack, Layout, Modal, Page, Text } from "@shopify/polaris";
 import { useState } from "react";
 import { ruleResults, type RuleResult } from "../models/reward-results.server";
-import { deleteRule, listRules, setRuleEnabled } from "../models/rules.server";
+import { deleteRule, listRules } from "../models/rules.server";
 import { getShop } from "../models/shop.server";
 import { shopFormatter } from "../formatting";
 import { issuanceAction, issuanceStatus, queuedByRule, turnRuleOff, type IssuanceStatusProps } from "../services/issuance-status.server";
