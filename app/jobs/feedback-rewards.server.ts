@@ -16,7 +16,7 @@
  */
 import { getShop } from "../models/shop.server";
 import { randomBytes as cryptoRandomBytes } from "node:crypto";
-import { findByKeys, listIssuedRecords, type IssuedRow } from "../models/issued-discounts.server";
+import { findByKeys, isStoreCreditRow, listIssuedRecords, type IssuedRow } from "../models/issued-discounts.server";
 import { costAssumptions, loadRewardCustomer } from "../models/reward-customers.server";
 import { listRules } from "../models/rules.server";
 import {
@@ -128,6 +128,8 @@ function usable(row: IssuedRow | undefined, now: Date): row is IssuedRow & { cod
   return (
     row !== undefined &&
     row.kind === "issue" &&
+    // A store-credit thank-you has no code to show: Shopify told the customer.
+    !isStoreCreditRow(row) &&
     (row.status === "created" || row.status === "delivered") &&
     row.code !== null &&
     row.redeemedAt === null &&

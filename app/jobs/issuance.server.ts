@@ -38,6 +38,7 @@ import type { Locale } from "../i18n";
 import { advanceIssue, deliverCode, errorMessage, settle, shopLocaleOnce, type IssueContext, type IssueStep } from "./reward-issue.server";
 import {
   findByKeys,
+  isStoreCreditRow,
   listIssuedRecords,
   markCreated,
   markDelivered,
@@ -122,6 +123,8 @@ export function decisionFromRow(row: IssuedRow, rule: Rule, timeZone: string): D
   const kindOfRule = rewardKind(rule.kind);
   const value = kindOfRule.offerFor(rule, period);
   if (!value || !row.startsAt || !row.endsAt) return null;
+  // A credit is not a code: a rule switched between the two since the row was recorded no longer has this reward.
+  if (row.rewardType && (row.rewardType === "storeCredit") !== (value.reward.type === "storeCredit")) return null;
   const kind = row.kind as DecisionKind;
   const reminder = /:remind:([+-]?\d+)$/.exec(period);
   const moment = kind === "remind" && reminder ? Number(reminder[1]) : undefined;
@@ -241,7 +244,8 @@ async function advance(ctx: RunContext, row: IssuedRow, decision: Decision | nul
           await noteError(ctx.shop, row.id, gone);
           return;
         }
-        const existing = row.kind === "issue" && row.code ? await findDiscountByCode(ctx.client, row.code) : null;
+        // A store-credit row's code is only the ledger's reference, never a discount in Shopify.
+        const existing = row.kind === "issue" && row.code && !isStoreCreditRow(row) ? await findDiscountByCode(ctx.client, row.code) : null;
         if (existing) await markCreated(ctx.shop, row.id, existing.id);
         else await markFailed(ctx.shop, row.id, gone);
         return;

@@ -58,6 +58,7 @@ export function discountCreateRequest(spec: RewardDiscountSpec): {
   payloadKey: "discountCodeBasicCreate" | "discountCodeFreeShippingCreate";
 } {
   const reward = spec.reward;
+  if (reward.type === "storeCredit") throw new Error("Store credit is not a discount code (see store-credit.server.ts)");
   if (reward.type === "freeShipping") {
     return {
       document: DISCOUNT_CODE_FREE_SHIPPING_CREATE,

@@ -32,6 +32,7 @@ export function RewardFields({ at: prefix, allowNone = false, ...p }: KindFields
     { label: t("rules.reward.percentage"), value: "percentage" },
     { label: t("rules.reward.fixedAmount"), value: "fixedAmount" },
     { label: t("rules.reward.freeShipping"), value: "freeShipping" },
+    { label: t("rules.reward.storeCredit"), value: "storeCredit" },
   ];
   return (
     <FormLayout.Group>
@@ -44,6 +45,8 @@ export function RewardFields({ at: prefix, allowNone = false, ...p }: KindFields
       />
       {type === "percentage" && p.field(`${prefix}percentage`, t("rules.reward.percentageOff"), { type: "number", suffix: "%" })}
       {type === "fixedAmount" && p.field(`${prefix}amount`, t("rules.reward.amountOff"), { type: "number", suffix: p.currencyCode })}
+      {type === "storeCredit" &&
+        p.field(`${prefix}amount`, t("rules.reward.creditAmount"), { type: "number", suffix: p.currencyCode, helpText: t("rules.help.storeCredit") })}
     </FormLayout.Group>
   );
 }

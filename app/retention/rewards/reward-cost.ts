@@ -25,6 +25,8 @@ export function estimateRedemptionCost(
   const orderValue = Math.max(minimumSubtotal ?? 0, customerAverageOrderValue ?? assumptions.averageOrderValue);
   switch (reward.type) {
     case "fixedAmount":
+    // Credit is money the customer holds once issued: it counts in full against the budget.
+    case "storeCredit":
       return roundMoney(reward.amount);
     case "percentage":
       return roundMoney((orderValue * reward.percentage) / 100);
@@ -42,5 +44,7 @@ export function describeReward(reward: Reward, currencyCode: string): string {
       return `${reward.amount.toFixed(2)} ${currencyCode} off`;
     case "freeShipping":
       return "Free shipping";
+    case "storeCredit":
+      return `${reward.amount.toFixed(2)} ${currencyCode} store credit`;
   }
 }

@@ -192,6 +192,8 @@ class Run implements DayRun {
   }
 
   remind(rule: Rule, r: ReminderCandidate): void {
+    // Store credit has no code to remind of: Shopify announced it when it was credited.
+    if (r.reward.type === "storeCredit") return;
     this.push({
       idempotencyKey: idempotencyKey(rule.id, r.customerId, r.period),
       ruleId: rule.id,
