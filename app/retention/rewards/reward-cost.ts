@@ -25,6 +25,7 @@ export function estimateRedemptionCost(
   const orderValue = Math.max(minimumSubtotal ?? 0, customerAverageOrderValue ?? assumptions.averageOrderValue);
   switch (reward.type) {
     case "fixedAmount":
+      return roundMoney(reward.amount);
     // Credit is money the customer holds once issued: it counts in full against the budget.
     case "storeCredit":
       return roundMoney(reward.amount);
