@@ -21,6 +21,7 @@ import { costAssumptions, loadRewardCustomer } from "../models/reward-customers.
 import { listRules } from "../models/rules.server";
 import {
   addDays,
+  combinesWithOf,
   COMPENSATION_REASON,
   decideDay,
   estimateRedemptionCost,
@@ -109,6 +110,7 @@ export async function issueCompensation(
     ...validityInstants(today, addDays(today, validityDays - 1), timeZone),
     reward: offer.reward,
     minimumSubtotal,
+    combinesWith: combinesWithOf(rule),
     estimatedCost: estimateRedemptionCost(offer.reward, minimumSubtotal, await costAssumptions(shop, settings), customer.averageOrderValue),
     notify: true,
     channel: "transactional",

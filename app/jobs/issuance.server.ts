@@ -11,6 +11,7 @@
 import { getShop } from "../models/shop.server";
 import { randomBytes as cryptoRandomBytes } from "node:crypto";
 import {
+  combinesWithOf,
   decideDay,
   previewRule,
   generateDiscountCode,
@@ -141,6 +142,7 @@ export function decisionFromRow(row: IssuedRow, rule: Rule, timeZone: string): D
     startsAt: row.startsAt.toISOString(),
     endsAt: row.endsAt.toISOString(),
     ...value,
+    combinesWith: combinesWithOf(rule),
     ...(moment !== undefined ? { moment, lastChance: kindOfRule.isLastChance?.(rule, moment) ?? false } : {}),
     estimatedCost: row.amount ?? 0,
     // Some codes are announced by their reminders (birthday); every other issue and every reminder notifies.

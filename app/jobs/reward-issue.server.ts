@@ -170,6 +170,7 @@ export async function advanceIssue(
         endsAt,
         reward: decision.reward,
         minimumSubtotal: decision.minimumSubtotal,
+        combinesWith: decision.combinesWith,
       });
       await markCreated(ctx.shop, row.id, outcome.id);
       ctx.onStep?.(outcome.adopted ? "adopt" : "create", row, outcome.id);

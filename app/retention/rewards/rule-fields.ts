@@ -115,11 +115,23 @@ export const budgetSchema = z
   .optional();
 export type Budget = NonNullable<z.infer<typeof budgetSchema>>;
 
+/**
+ * Which of a shop's other discount classes a rule's codes may be used with at checkout (Shopify's
+ * `combinesWith`). Absent: the kind's own default (`RewardKind.combinesWith`).
+ */
+export const combinesWithSchema = z.object({
+  orderDiscounts: z.boolean({ invalid_type_error: "rules.error.chooseOnOrOff", required_error: "rules.error.chooseOnOrOff" }),
+  productDiscounts: z.boolean({ invalid_type_error: "rules.error.chooseOnOrOff", required_error: "rules.error.chooseOnOrOff" }),
+  shippingDiscounts: z.boolean({ invalid_type_error: "rules.error.chooseOnOrOff", required_error: "rules.error.chooseOnOrOff" }),
+});
+export type CombinesWith = z.infer<typeof combinesWithSchema>;
+
 export const guardrails = {
   name,
   enabled: z.boolean({ invalid_type_error: "rules.error.chooseOnOrOff" }).default(true),
   /** Monthly cap (count and/or money); when reached the rule pauses until next month. */
   budget: budgetSchema,
+  combinesWith: combinesWithSchema.optional(),
   /** Share of eligible customers withheld for measurement, 0 – 0.5. */
   holdoutShare: numeric(
     number("rules.error.enterTheHoldoutShare")

@@ -9,8 +9,8 @@ import { idempotencyKey } from "./codes";
 import { isHeldOut } from "./holdout";
 import { isLocalDate, type LocalDate } from "./local-date";
 import { estimateRedemptionCost, type CostAssumptions } from "./reward-cost";
-import { REWARD_KINDS, rewardKind, RULE_KINDS, type RewardReason, type RuleKind } from "./kinds";
-import type { Reward, Rule } from "./rule-schema";
+import { combinesWithOf, REWARD_KINDS, rewardKind, RULE_KINDS, type RewardReason, type RuleKind } from "./kinds";
+import type { CombinesWith, Reward, Rule } from "./rule-schema";
 import type { TierChange, TierMetrics, TierState } from "./tiers";
 import { isValidTimeZone } from "./time-zone";
 
@@ -36,6 +36,8 @@ export interface Decision extends IssuedRecord {
   endsAt: string;
   reward: Reward;
   minimumSubtotal: number | null;
+  /** Which of the shop's other discount classes the code combines with (the rule's, or its kind's default). */
+  combinesWith: CombinesWith;
   /** Birthday reminders: days relative to the birthday. */
   moment?: number;
   lastChance?: boolean;
@@ -208,6 +210,7 @@ class Run implements DayRun {
       endsAt: r.endsAt,
       reward: r.reward,
       minimumSubtotal: r.minimumSubtotal,
+      combinesWith: combinesWithOf(rule),
       moment: r.moment,
       lastChance: r.lastChance,
       estimatedCost: 0,
@@ -243,6 +246,7 @@ class Run implements DayRun {
         endsAt: c.endsAt,
         reward: c.reward,
         minimumSubtotal: c.minimumSubtotal,
+        combinesWith: combinesWithOf(rule),
         channel: kind.channel,
         ...(c.tier ? { tier: c.tier } : {}),
       };

@@ -56,6 +56,7 @@ function rewardSpec(fx: Fixture, reward: Reward, code: string): RewardDiscountSp
     endsAt: "2036-01-01T00:00:00Z",
     reward,
     minimumSubtotal: 25,
+    combinesWith: { orderDiscounts: false, productDiscounts: true, shippingDiscounts: true },
   };
 }
 

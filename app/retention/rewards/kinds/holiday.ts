@@ -9,7 +9,7 @@ import { addDays, compareLocalDates, isLocalDate } from "../local-date";
 import { guardrails, localDate, minimumSubtotal, msg, rewardSchema } from "../rule-fields";
 import type { Candidate, CustomerSnapshot, DayRun } from "../schedule";
 import { validityInstants } from "../time-zone";
-import { defineKind, offerFields, percentOff, ruleOffer } from "./kind";
+import { defineKind, INCENTIVE_COMBINES, offerFields, percentOff, ruleOffer } from "./kind";
 
 export const audienceSchema = z.discriminatedUnion(
   "type",
@@ -66,6 +66,7 @@ export const holidayCampaign = defineKind<"holidayCampaign", typeof holidayCampa
   schema: holidayCampaignSchema,
   reason: "campaign",
   channel: "promotional",
+  combinesWith: INCENTIVE_COMBINES,
   notifyOnIssue: true,
   check(rule, ctx, addError) {
     if (compareLocalDates(rule.endsAt, rule.startsAt) < 0) {
