@@ -217,6 +217,17 @@ function HolidayCampaignFields(p: KindFieldsProps) {
             {p.field("startsAt", t("rules.kind.holidayCampaign.startsAt"), { type: "date" })}
             {p.field("endsAt", t("rules.kind.holidayCampaign.endsAt"), { type: "date" })}
           </FormLayout.Group>
+          <Select
+            label={t("rules.kind.holidayCampaign.recurrence")}
+            options={[
+              { label: t("rules.kind.holidayCampaign.recurrence.once"), value: "once" },
+              { label: t("rules.kind.holidayCampaign.recurrence.yearly"), value: "yearly" },
+            ]}
+            value={p.values.recurrence ?? "once"}
+            onChange={p.set("recurrence")}
+            error={p.error("recurrence")}
+            helpText={t("rules.kind.holidayCampaign.recurrenceHelp")}
+          />
           <FormLayout.Group>
             <Select
               label={t("rules.kind.holidayCampaign.audience")}

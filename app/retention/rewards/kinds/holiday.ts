@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { periods } from "../codes";
-import { HOLIDAY_PRESETS, isCampaignActive, presetCampaignDates } from "../holidays";
+import { campaignOccurrenceOn, HOLIDAY_PRESETS, presetCampaignDates } from "../holidays";
 import { addDays, compareLocalDates, isLocalDate } from "../local-date";
 import { guardrails, localDate, minimumSubtotal, msg, rewardSchema } from "../rule-fields";
 import type { Candidate, CustomerSnapshot, DayRun } from "../schedule";
@@ -43,6 +43,8 @@ export const holidayCampaignSchema = z.object({
   /** Shop-local calendar dates, both inclusive. */
   startsAt: localDate("rules.kind.holidayCampaign.error.enterTheStartDate"),
   endsAt: localDate("rules.kind.holidayCampaign.error.campaignsNeedAnEndDate"),
+  /** "yearly": the campaign comes back around its holiday every year (same days before and after). */
+  recurrence: z.enum(["once", "yearly"], { invalid_type_error: "rules.error.enterAValidValue" }).default("once"),
   audience: audienceSchema,
   reward: rewardSchema,
   minimumSubtotal,
@@ -72,7 +74,8 @@ export const holidayCampaign = defineKind<"holidayCampaign", typeof holidayCampa
     if (compareLocalDates(rule.endsAt, rule.startsAt) < 0) {
       addError("endsAt", "rules.kind.holidayCampaign.error.theEndDateMustBeOn");
     }
-    if (ctx.today && isLocalDate(ctx.today) && compareLocalDates(rule.endsAt, ctx.today) < 0) {
+    // A yearly campaign whose first run is over still has the next ones ahead.
+    if (rule.recurrence !== "yearly" && ctx.today && isLocalDate(ctx.today) && compareLocalDates(rule.endsAt, ctx.today) < 0) {
       addError("endsAt", "rules.kind.holidayCampaign.error.thisEndDateHasAlreadyPassed");
     }
     if (rule.audience.type === "tier" && !ctx.knownTiers.includes(rule.audience.tier)) {
@@ -88,15 +91,16 @@ export const holidayCampaign = defineKind<"holidayCampaign", typeof holidayCampa
     }
   },
   decide(run, rule, input) {
-    if (!isCampaignActive(rule, input.today)) return;
+    const occurrence = campaignOccurrenceOn(rule, input.today);
+    if (!occurrence) return;
     const candidates: Candidate[] = [];
     for (const customer of input.customers) {
       if (!customer.marketingConsent || !inAudience(run, rule, customer)) continue;
       candidates.push({
         customerId: customer.id,
-        period: periods.campaign(rule.id),
-        explanation: `${rule.name} runs ${rule.startsAt} to ${rule.endsAt}.`,
-        ...validityInstants(rule.startsAt, rule.endsAt, input.timeZone),
+        period: periods.campaign(rule.id, occurrence.year),
+        explanation: `${rule.name} runs ${occurrence.startsAt} to ${occurrence.endsAt}.`,
+        ...validityInstants(occurrence.startsAt, occurrence.endsAt, input.timeZone),
         ...offerFields(rule, customer),
       });
     }
@@ -111,6 +115,7 @@ export const holidayCampaign = defineKind<"holidayCampaign", typeof holidayCampa
     const preset = HOLIDAY_PRESETS.find((p) => p.id === presetId);
     if (!preset) return { ...percentOff(10), startsAt: today, endsAt: addDays(today, 7), "audience.type": "everyoneWithConsent" };
     const dates = presetCampaignDates(preset.id, today);
-    return { ...percentOff(10), presetId: preset.id, ...dates, "audience.type": "everyoneWithConsent" };
+    // A holiday comes back every year: so does a campaign started from its preset, unless the merchant says once.
+    return { ...percentOff(10), presetId: preset.id, ...dates, recurrence: "yearly", "audience.type": "everyoneWithConsent" };
   },
 });
