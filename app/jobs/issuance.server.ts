@@ -194,16 +194,17 @@ function issueContext(ctx: RunContext): IssueContext {
   };
 }
 
+/** A reminder's period is its code's period + `:remind:<moment>` (a birthday's year, a campaign run). */
 function issueKeyOfReminder(row: Pick<IssuedRow, "ruleId" | "customerShopifyId" | "idempotencyKey">): string | null {
-  const m = /^(\d{4}):remind:/.exec(periodOfKey(row.idempotencyKey));
-  return m ? idempotencyKey(row.ruleId, row.customerShopifyId, periods.birthday(Number(m[1]))) : null;
+  const m = /^(.+):remind:[+-]?\d+$/.exec(periodOfKey(row.idempotencyKey));
+  return m ? idempotencyKey(row.ruleId, row.customerShopifyId, m[1]) : null;
 }
 
 async function advanceReminder(ctx: RunContext, row: IssuedRow, decision: Decision, rule: Rule): Promise<void> {
   const issueKey = issueKeyOfReminder(row);
   const issue = issueKey ? (await findByKeys(ctx.shop, [issueKey])).get(issueKey) : undefined;
   if (!issue || ["failed", "expired", "withheld"].includes(issue.status) || !issue.code) {
-    await markFailed(ctx.shop, row.id, "The birthday code this reminder is about was never created");
+    await markFailed(ctx.shop, row.id, "The code this reminder is about was never created");
     ctx.summary.failed++;
     return;
   }

@@ -46,7 +46,7 @@ type Values = Record<string, string>;
 
 const BOOLEAN_FIELDS = new Set(["enabled", "oncePerCustomer", "lastChance", "combinesWith.orderDiscounts", "combinesWith.productDiscounts", "combinesWith.shippingDiscounts"]);
 // Empty means "not set" for these (the budget caps say "Leave empty for no cap").
-const OPTIONAL_TEXT_FIELDS = new Set(["presetId", "holidayDate", "budget.maxCount", "budget.maxAmount"]);
+const OPTIONAL_TEXT_FIELDS = new Set(["presetId", "holidayDate", "reminderDaysBeforeEnd", "budget.maxCount", "budget.maxAmount"]);
 
 /**
  * Form fields → the raw input `validateRuleInput` expects (it does all checking; this only reshapes).

@@ -228,6 +228,7 @@ function HolidayCampaignFields(p: KindFieldsProps) {
             error={p.error("recurrence")}
             helpText={t("rules.kind.holidayCampaign.recurrenceHelp")}
           />
+          {p.field("reminderDaysBeforeEnd", t("rules.kind.holidayCampaign.reminderDaysBeforeEnd"), { type: "number", helpText: t("rules.kind.holidayCampaign.reminderHelp") })}
           <FormLayout.Group>
             <Select
               label={t("rules.kind.holidayCampaign.audience")}

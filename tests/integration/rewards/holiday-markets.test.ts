@@ -103,4 +103,40 @@ describe("a yearly campaign", () => {
     // The second year's code is valid for the second year's run, to the end of 1 October in Kyiv.
     expect(rows[1].endsAt?.toISOString()).toBe("2027-10-01T21:00:00.000Z");
   });
+
+  it("reminds customers holding the code once, the chosen number of days before each run ends", async () => {
+    const client = await install(UA);
+    clock.set(Date.parse("2026-09-28T09:00:00Z"));
+    const ruleId = (
+      await addRule(UA, {
+        kind: "holidayCampaign",
+        name: "Захисникам",
+        presetId: "defenders-of-ukraine-day",
+        holidayDate: "2026-10-01",
+        startsAt: "2026-09-26",
+        endsAt: "2026-10-01",
+        recurrence: "yearly",
+        reminderDaysBeforeEnd: 2,
+        audience: { type: "everyoneWithConsent" },
+        reward: { type: "percentage", percentage: 10 },
+      })
+    ).id;
+    const customer = await addCustomer(emulator, UA, {});
+    const triggers = () => emulator.shop(UA).flowTriggers.filter((t) => (t.payload as { customer_id: number }).customer_id === Number(customer.split("/").pop()));
+    const run = () => runIssuance(UA, localDateAt(new Date(clock.now()), "Europe/Kyiv"), { client, now: () => new Date(clock.now()) });
+    emulator.shop(UA).flowTriggers.length = 0;
+
+    expect(await run()).toMatchObject({ created: 1, delivered: 1 });
+    expect(triggers().map((t) => (t.payload as { moment: string }).moment)).toEqual(["issued"]);
+    clock.set(Date.parse("2026-09-29T09:00:00Z"));
+    expect(await run()).toMatchObject({ created: 0, delivered: 1 });
+    clock.set(Date.parse("2026-09-30T09:00:00Z"));
+    expect(await run()).toMatchObject({ created: 0, delivered: 0, decisions: 0 });
+    const [issued, reminder] = triggers().map((t) => t.payload as { moment: string; code: string });
+    expect(reminder).toMatchObject({ moment: "lastChance", code: issued.code });
+    expect((await ledger(UA)).filter((r) => r.ruleId === ruleId).map((r) => [r.kind, periodOfKey(r.idempotencyKey)])).toEqual([
+      ["issue", `campaign:${ruleId}:2026`],
+      ["remind", `campaign:${ruleId}:2026:remind:-2`],
+    ]);
+  });
 });

@@ -3,10 +3,10 @@
  * loyalty tier) between two shop-local dates, optionally started from a holiday preset.
  */
 import { z } from "zod";
-import { periods } from "../codes";
+import { idempotencyKey, periods } from "../codes";
 import { campaignOccurrenceOn, HOLIDAY_PRESETS, presetCampaignDates } from "../holidays";
 import { addDays, compareLocalDates, isLocalDate } from "../local-date";
-import { guardrails, localDate, minimumSubtotal, msg, rewardSchema } from "../rule-fields";
+import { guardrails, localDate, minimumSubtotal, msg, numeric, rewardSchema, wholeDays } from "../rule-fields";
 import type { Candidate, CustomerSnapshot, DayRun } from "../schedule";
 import { validityInstants } from "../time-zone";
 import { defineKind, INCENTIVE_COMBINES, offerFields, percentOff, ruleOffer } from "./kind";
@@ -45,6 +45,8 @@ export const holidayCampaignSchema = z.object({
   endsAt: localDate("rules.kind.holidayCampaign.error.campaignsNeedAnEndDate"),
   /** "yearly": the campaign comes back around its holiday every year (same days before and after). */
   recurrence: z.enum(["once", "yearly"], { invalid_type_error: "rules.error.enterAValidValue" }).default("once"),
+  /** A last-chance reminder this many days before each run ends (to customers holding its code); none when empty. */
+  reminderDaysBeforeEnd: numeric(wholeDays("rules.kind.holidayCampaign.label.reminderDaysBeforeEnd", 1, 30)).nullable().optional(),
   audience: audienceSchema,
   reward: rewardSchema,
   minimumSubtotal,
@@ -105,7 +107,18 @@ export const holidayCampaign = defineKind<"holidayCampaign", typeof holidayCampa
       });
     }
     run.grant(rule, candidates);
+
+    const before = rule.reminderDaysBeforeEnd;
+    if (!before || compareLocalDates(input.today, addDays(occurrence.endsAt, -before)) < 0) return;
+    const issuedPeriod = periods.campaign(rule.id, occurrence.year);
+    for (const c of candidates) {
+      const period = periods.campaignReminder(rule.id, occurrence.year, before);
+      // Only customers who hold this run's code, once each (a missed day is caught up while the run lasts).
+      if (run.kindOf(idempotencyKey(rule.id, c.customerId, issuedPeriod)) !== "issue" || run.has(idempotencyKey(rule.id, c.customerId, period))) continue;
+      run.remind(rule, { ...c, period, explanation: `Last chance: ${rule.name} ends ${occurrence.endsAt}.`, moment: -before, lastChance: true });
+    }
   },
+  isLastChance: () => true,
   offerFor: (rule) => ruleOffer(rule),
   compensation: (rule) => ({ ...ruleOffer(rule), validityDays: null }),
   dateRange: (rule) => ({ startsAt: rule.startsAt, endsAt: rule.endsAt }),
