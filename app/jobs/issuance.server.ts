@@ -20,7 +20,6 @@ import {
   TIER_KINDS,
   rewardKind,
   localDateAt,
-  periods,
   startOfLocalDay,
   usageThisMonth,
   type Decision,
