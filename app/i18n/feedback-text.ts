@@ -36,6 +36,8 @@ export function describeRewardText(reward: Reward, t: Translate, money: (amount:
       return t("feedback.reward.fixedAmount", { amount: money(reward.amount) });
     case "freeShipping":
       return t("feedback.reward.freeShipping");
+    case "storeCredit":
+      return t("feedback.reward.storeCredit", { amount: money(reward.amount) });
   }
 }
 

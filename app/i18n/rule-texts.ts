@@ -32,5 +32,7 @@ export function offerText(reward: Reward, currencyCode: string, locale: Locale):
       return translate(locale, "rules.offer.fixedAmount", { amount: `${reward.amount.toFixed(2)} ${currencyCode}` });
     case "freeShipping":
       return translate(locale, "rules.offer.freeShipping");
+    case "storeCredit":
+      return translate(locale, "rules.offer.storeCredit", { amount: `${reward.amount.toFixed(2)} ${currencyCode}` });
   }
 }

@@ -17,11 +17,12 @@
 import { readShopSettings } from "../models/shop-settings.server";
 import { getShop } from "../models/shop.server";
 import { randomBytes as cryptoRandomBytes } from "node:crypto";
-import { findByKeys, listIssuedRecords, type IssuedRow } from "../models/issued-discounts.server";
+import { findByKeys, isStoreCreditRow, listIssuedRecords, type IssuedRow } from "../models/issued-discounts.server";
 import { costAssumptions, loadRewardCustomer } from "../models/reward-customers.server";
 import { listRules } from "../models/rules.server";
 import {
   addDays,
+  combinesWithOf,
   COMPENSATION_REASON,
   decideDay,
   estimateRedemptionCost,
@@ -110,6 +111,7 @@ export async function issueCompensation(
     ...validityInstants(today, addDays(today, validityDays - 1), timeZone),
     reward: offer.reward,
     minimumSubtotal,
+    combinesWith: combinesWithOf(rule),
     estimatedCost: estimateRedemptionCost(offer.reward, minimumSubtotal, await costAssumptions(shop, settings.averageShippingCost), customer.averageOrderValue),
     notify: true,
     channel: "transactional",
@@ -129,6 +131,8 @@ function usable(row: IssuedRow | undefined, now: Date): row is IssuedRow & { cod
   return (
     row !== undefined &&
     row.kind === "issue" &&
+    // A store-credit thank-you has no code to show: Shopify told the customer.
+    !isStoreCreditRow(row) &&
     (row.status === "created" || row.status === "delivered") &&
     row.code !== null &&
     row.redeemedAt === null &&

@@ -13,6 +13,7 @@ import { getShop } from "../models/shop.server";
 import { randomBytes as cryptoRandomBytes } from "node:crypto";
 import {
   addDays,
+  combinesWithOf,
   decideDay,
   previewDay,
   firstRun,
@@ -23,7 +24,6 @@ import {
   TIER_KINDS,
   rewardKind,
   localDateAt,
-  periods,
   startOfLocalDay,
   usageThisMonth,
   type Decision,
@@ -43,6 +43,7 @@ import type { Locale } from "../i18n";
 import { advanceIssue, deliverCode, errorMessage, settle, shopLocaleOnce, type IssueContext, type IssueStep } from "./reward-issue.server";
 import {
   findByKeys,
+  isStoreCreditRow,
   listIssuedRecords,
   markCreated,
   markDelivered,
@@ -131,6 +132,8 @@ export function decisionFromRow(row: IssuedRow, rule: Rule, timeZone: string): D
   const kindOfRule = rewardKind(rule.kind);
   const value = kindOfRule.offerFor(rule, period);
   if (!value || !row.startsAt || !row.endsAt) return null;
+  // A credit is not a code: a rule switched between the two since the row was recorded no longer has this reward.
+  if (row.rewardType && (row.rewardType === "storeCredit") !== (value.reward.type === "storeCredit")) return null;
   const kind = row.kind as DecisionKind;
   const reminder = /:remind:([+-]?\d+)$/.exec(period);
   const moment = kind === "remind" && reminder ? Number(reminder[1]) : undefined;
@@ -147,6 +150,7 @@ export function decisionFromRow(row: IssuedRow, rule: Rule, timeZone: string): D
     startsAt: row.startsAt.toISOString(),
     endsAt: row.endsAt.toISOString(),
     ...value,
+    combinesWith: combinesWithOf(rule),
     ...(moment !== undefined ? { moment, lastChance: kindOfRule.isLastChance?.(rule, moment) ?? false } : {}),
     estimatedCost: row.amount ?? 0,
     // Some codes are announced by their reminders (birthday); every other issue and every reminder notifies.
@@ -198,9 +202,10 @@ function issueContext(ctx: RunContext): IssueContext {
   };
 }
 
+/** A reminder's period is its code's period + `:remind:<moment>` (a birthday's year, a campaign run). */
 function issueKeyOfReminder(row: Pick<IssuedRow, "ruleId" | "customerShopifyId" | "idempotencyKey">): string | null {
-  const m = /^(\d{4}):remind:/.exec(periodOfKey(row.idempotencyKey));
-  return m ? idempotencyKey(row.ruleId, row.customerShopifyId, periods.birthday(Number(m[1]))) : null;
+  const m = /^(.+):remind:[+-]?\d+$/.exec(periodOfKey(row.idempotencyKey));
+  return m ? idempotencyKey(row.ruleId, row.customerShopifyId, m[1]) : null;
 }
 
 async function advanceReminder(ctx: RunContext, row: IssuedRow, decision: Decision, rule: Rule): Promise<void> {
@@ -211,7 +216,7 @@ async function advanceReminder(ctx: RunContext, row: IssuedRow, decision: Decisi
     return;
   }
   if (!issue || ["failed", "expired", "withheld"].includes(issue.status) || !issue.code) {
-    await markFailed(ctx.shop, row.id, "The birthday code this reminder is about was never created");
+    await markFailed(ctx.shop, row.id, "The code this reminder is about was never created");
     ctx.summary.failed++;
     return;
   }
@@ -254,7 +259,8 @@ async function advance(ctx: RunContext, row: IssuedRow, decision: Decision | nul
           await noteError(ctx.shop, row.id, gone);
           return;
         }
-        const existing = row.kind === "issue" && row.code ? await findDiscountByCode(ctx.client, row.code) : null;
+        // A store-credit row's code is only the ledger's reference, never a discount in Shopify.
+        const existing = row.kind === "issue" && row.code && !isStoreCreditRow(row) ? await findDiscountByCode(ctx.client, row.code) : null;
         if (existing) await markCreated(ctx.shop, row.id, existing.id);
         else await markFailed(ctx.shop, row.id, gone);
         return;

@@ -4,6 +4,9 @@
  *
  *   record (unique idempotency key, code included) → create in Shopify → deliver (metafields + Flow)
  *
+ * Store credit takes the same path: the row is recorded (its code is the ledger's reference), the
+ * credit is made in Shopify, which announces it itself, so the row is delivered once the credit exists.
+ *
  * A row is written before Shopify is called. A row found still `recorded` later (the process died,
  * Shopify was unreachable, an answer was lost) is looked up in Shopify by its code and adopted, or
  * created if absent, never both; one whose validity has already ended is expired instead of created.
@@ -23,10 +26,12 @@ import { ShopifyUserErrors, type AdminClient } from "../shopify/admin-client.ser
 import { writeRewardMetafields } from "../shopify/customer-metafields.server";
 import { createRewardDiscount, findDiscountByCode } from "../shopify/discounts.server";
 import { fireRewardTrigger, FlowPayloadError } from "../shopify/flow.server";
+import { creditStoreCredit, findStoreCredits, type StoreCreditGrant } from "../shopify/store-credit.server";
 import { shopPrimaryLocale } from "../shopify/shop-locale.server";
 import {
   claimForCreation,
   findByKeys,
+  heldShopifyIds,
   markCreated,
   markDelivered,
   markExpired,
@@ -92,6 +97,37 @@ export async function deliverCode(ctx: IssueContext, ruleName: string, decision:
   }
 }
 
+/** Allowed difference between our clock and Shopify's when matching a credit to the row recorded before it. */
+const CLOCK_SKEW_MS = 10 * 60_000;
+
+/**
+ * A store-credit row: adopt the matching credit no other row holds (an earlier answer was lost), or
+ * credit now. Shopify emails the customer (`notify`), so the row is delivered as soon as the credit exists.
+ */
+async function advanceCredit(ctx: IssueContext, row: IssuedRow, decision: Decision, fresh: boolean, endsAt: string): Promise<void> {
+  if (decision.reward.type !== "storeCredit") throw new Error(`Row ${row.id} is not a store-credit reward`);
+  if (row.status === "recorded") {
+    const grant: StoreCreditGrant = { customerId: row.customerShopifyId, amount: decision.reward.amount, currencyCode: ctx.currencyCode, expiresAt: endsAt };
+    const matches = fresh ? [] : await findStoreCredits(ctx.client, grant, new Date(row.createdAt.getTime() - CLOCK_SKEW_MS));
+    const held = await heldShopifyIds(ctx.shop, matches);
+    const existing = matches.find((id) => !held.has(id));
+    if (existing) {
+      await markCreated(ctx.shop, row.id, existing);
+      ctx.onStep?.("adopt", row, existing);
+    } else if (isOver(endsAt, ctx.now)) {
+      await markExpired(ctx.shop, row.id);
+      ctx.onStep?.("expire", row);
+      return;
+    } else {
+      const id = await creditStoreCredit(ctx.client, grant);
+      await markCreated(ctx.shop, row.id, id);
+      ctx.onStep?.("create", row, id);
+    }
+  }
+  await markDelivered(ctx.shop, row.id);
+  ctx.onStep?.("deliver", row);
+}
+
 /**
  * Brings an issue row from `recorded` to `created` and, with `deliver`, on to `delivered`.
  * `fresh`: recorded by this caller just now, so Shopify can't have the code yet. A row recorded
@@ -112,6 +148,7 @@ export async function advanceIssue(
   }
   const startsAt = row.startsAt?.toISOString() ?? decision.startsAt;
   const endsAt = row.endsAt?.toISOString() ?? decision.endsAt;
+  if (decision.reward.type === "storeCredit") return advanceCredit(ctx, row, decision, options.fresh, endsAt);
   let status = row.status;
   if (status === "recorded") {
     // Cancelled (Cancel queued, the rule turned off) or finished by another caller since it was read.
@@ -139,6 +176,7 @@ export async function advanceIssue(
         endsAt,
         reward: decision.reward,
         minimumSubtotal: decision.minimumSubtotal,
+        combinesWith: decision.combinesWith,
       });
       await markCreated(ctx.shop, row.id, outcome.id);
       ctx.onStep?.(outcome.adopted ? "adopt" : "create", row, outcome.id);

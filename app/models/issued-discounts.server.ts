@@ -11,6 +11,8 @@
  *   issue or remind still `recorded` with no `attemptedAt` (queued) → cancelled by the merchant (never sent)
  * `attemptedAt` is set, atomically with a `recorded` check, just before Shopify is asked to create a
  * code; cancelling matches only rows without it, so a code is either cancelled or sent, never both.
+ * A store-credit issue takes the same path: its transaction is created (and Shopify announces it)
+ * instead of a discount, and it is never swept (Shopify expires the credit itself).
  * Redemption is tracked separately (redeemedAt/redeemedOrderId/redeemedRevenue).
  */
 import type { IssuedDiscount } from "@prisma/client";
@@ -60,7 +62,7 @@ export interface NewLedgerRow {
 }
 
 const COLUMNS = [
-  "id", "shop", "ruleId", "customerShopifyId", "idempotencyKey", "code", "kind", "status", "amount",
+  "id", "shop", "ruleId", "customerShopifyId", "idempotencyKey", "code", "kind", "status", "rewardType", "amount",
   "startsAt", "endsAt", "createdAt", "updatedAt",
 ];
 
@@ -76,7 +78,7 @@ export async function recordDecisions(shop: string, rows: readonly NewLedgerRow[
     const tuples = rows.slice(i, i + size).map(({ decision: d, code }) => {
       const values = [
         newId(), shop, d.ruleId, d.customerId, d.idempotencyKey, code, d.kind,
-        d.kind === "holdout" ? "withheld" : "recorded", d.estimatedCost,
+        d.kind === "holdout" ? "withheld" : "recorded", d.kind === "holdout" ? null : d.reward.type, d.estimatedCost,
         sqlTimestamp(new Date(d.startsAt)), sqlTimestamp(new Date(d.endsAt)), at, at,
       ];
       return `(${values.map((v) => (params.push(v), placeholder(params.length))).join(", ")})`;
@@ -101,6 +103,19 @@ export async function findByKeys(shop: string, keys: readonly string[]): Promise
 
 async function update(shop: string, id: string, data: Partial<Pick<IssuedRow, "status" | "shopifyDiscountId" | "error" | "code" | "endsAt">>) {
   await db.issuedDiscount.updateMany({ where: { shop, id }, data });
+}
+
+/** A store-credit row: its code is the ledger's reference, never a discount code in Shopify. */
+export const isStoreCreditRow = (row: Pick<IssuedRow, "rewardType">) => row.rewardType === "storeCredit";
+
+/** Rows that are discount codes in Shopify (older rows have no reward type and are all codes). */
+const discountCodeRows = { OR: [{ rewardType: null }, { rewardType: { not: "storeCredit" } }] };
+
+/** Of these Shopify ids, the ones some row of the shop already holds (a credit transaction adopted once is never adopted again). */
+export async function heldShopifyIds(shop: string, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.issuedDiscount.findMany({ where: { shop, shopifyDiscountId: { in: [...ids] } }, select: { shopifyDiscountId: true } });
+  return new Set(rows.map((r) => r.shopifyDiscountId!));
 }
 
 export const markCreated = (shop: string, id: string, shopifyDiscountId: string) =>
@@ -186,6 +201,7 @@ export async function sweepCandidates(shop: string, now: Date): Promise<Array<Is
     where: {
       shop,
       kind: "issue",
+      ...discountCodeRows,
       shopifyDiscountId: { not: null },
       status: { in: ["created", "delivered", "deactivated"] },
       endsAt: { lte: now },

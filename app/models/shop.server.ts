@@ -19,8 +19,8 @@ export async function shopHasModel(sql: RawSql, shop: string): Promise<boolean> 
   return rows.length > 0;
 }
 
-/** Stores the shop's name, currency and time zone (and that it is installed). */
-export async function saveShopDetails(shop: string, details: { name: string; currencyCode: string; ianaTimezone: string }) {
+/** Stores the shop's name, currency, time zone and country (and that it is installed). */
+export async function saveShopDetails(shop: string, details: { name: string; currencyCode: string; ianaTimezone: string; countryCode?: string | null }) {
   const fields = { ...details, uninstalledAt: null };
   return db.shop.upsert({ where: { shop }, create: { shop, ...fields }, update: fields });
 }

@@ -18,7 +18,7 @@ import {
 } from "@shopify/polaris";
 import { useCallback, useMemo, useState, type ComponentProps } from "react";
 import { I18nProvider, useAppPath, useI18n } from "../components/I18n";
-import { KIND_FIELDS } from "../components/rules/KindFields";
+import { CombinesWithFields, KIND_FIELDS } from "../components/rules/KindFields";
 import { resolveLocale, translate, type Locale, type MessageKey } from "../i18n";
 import { kindText, ruleErrorsText, rulesMessages } from "../i18n/rule-texts";
 import { shopFormatter } from "../formatting";
@@ -53,9 +53,9 @@ import { formatCalendarDate } from "../formatting";
 /** Form values as flat dotted paths ("reward.percentage", "tiers.0.threshold"), the same paths field errors use. */
 type Values = Record<string, string>;
 
-const BOOLEAN_FIELDS = new Set(["enabled", "oncePerCustomer", "lastChance"]);
+const BOOLEAN_FIELDS = new Set(["enabled", "oncePerCustomer", "lastChance", "combinesWith.orderDiscounts", "combinesWith.productDiscounts", "combinesWith.shippingDiscounts"]);
 // Empty means "not set" for these (the budget caps say "Leave empty for no cap").
-const OPTIONAL_TEXT_FIELDS = new Set(["presetId", "holidayDate", "budget.maxCount", "budget.maxAmount"]);
+const OPTIONAL_TEXT_FIELDS = new Set(["presetId", "holidayDate", "reminderDaysBeforeEnd", "budget.maxCount", "budget.maxAmount"]);
 
 /**
  * Form fields → the raw input `validateRuleInput` expects (it does all checking; this only reshapes).
@@ -497,6 +497,7 @@ function RuleForm() {
                     {field("budget.maxAmount", t("rules.guardrails.maxAmount"), { type: "number", suffix: data.currencyCode, helpText: t("rules.guardrails.maxAmountHelp") })}
                   </FormLayout.Group>
                   {field("holdoutShare", t("rules.guardrails.holdout"), { type: "number", suffix: "%", helpText: t("rules.guardrails.holdoutHelp") })}
+                  <CombinesWithFields kind={kind} values={values} setBool={setBool} error={error} />
                 </FormLayout>
               </BlockStack>
             </Card>

@@ -11,7 +11,7 @@ import { IssuanceStatusCard } from "../components/IssuanceStatusCard";
 import { I18nProvider, useAppPath, useI18n } from "../components/I18n";
 import { resolveLocale } from "../i18n";
 import { kindText, rulesMessages } from "../i18n/rule-texts";
-import { HOLIDAY_PRESETS, holidayCampaign, RULE_KINDS } from "../retention/rewards";
+import { holidayCampaign, marketOf, presetsForMarket, RULE_KINDS } from "../retention/rewards";
 import { authenticate } from "../shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -41,7 +41,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     })),
     invalid: invalid.map((r) => ({ id: r.id, name: r.name })),
     currencyCode: shopRow?.currencyCode ?? "USD",
-    presets: HOLIDAY_PRESETS.map((p) => ({ id: p.id, name: kindText(locale, holidayCampaign.kind, `preset.${p.id}`) })),
+    // The holidays of the shop's market (its country; else the region of the admin's locale), named in the admin's language.
+    presets: presetsForMarket(marketOf(shopRow?.countryCode, new URL(request.url).searchParams.get("locale"))).map((p) => ({ id: p.id, name: kindText(locale, holidayCampaign.kind, `preset.${p.id}`) })),
     issuance: (await issuanceStatus(shop, format)) as IssuanceStatusProps | null,
   });
 };

@@ -2,7 +2,7 @@
  * One discount per reward code, usable once by exactly one customer. The caller records the code
  * before calling `createRewardDiscount`, so a crash at any point is resolved by `findDiscountByCode`.
  */
-import type { Reward } from "../retention/rewards";
+import type { CombinesWith, Reward } from "../retention/rewards";
 import { ShopifyUserErrors, type AdminClient } from "./admin-client.server";
 import {
   CODE_DISCOUNT_NODE_BY_CODE,
@@ -23,6 +23,8 @@ export interface RewardDiscountSpec {
   endsAt: string;
   reward: Reward;
   minimumSubtotal: number | null;
+  /** The discount classes the code may be used with (Shopify's default is none). */
+  combinesWith: CombinesWith;
 }
 
 /** Shopify wants a 0–1 fraction; Kinship stores percent. Rounded so 15 → 0.15, not 0.15000000000000002. */
@@ -43,6 +45,7 @@ function commonInput(spec: RewardDiscountSpec) {
     endsAt: spec.endsAt,
     usageLimit: 1,
     appliesOncePerCustomer: true,
+    combinesWith: { ...spec.combinesWith },
     context: { customers: { add: [spec.customerId] } },
     ...(spec.minimumSubtotal && spec.minimumSubtotal > 0
       ? { minimumRequirement: { subtotal: { greaterThanOrEqualToSubtotal: decimal(spec.minimumSubtotal) } } }
@@ -58,6 +61,7 @@ export function discountCreateRequest(spec: RewardDiscountSpec): {
   payloadKey: "discountCodeBasicCreate" | "discountCodeFreeShippingCreate";
 } {
   const reward = spec.reward;
+  if (reward.type === "storeCredit") throw new Error("Store credit is not a discount code (see store-credit.server.ts)");
   if (reward.type === "freeShipping") {
     return {
       document: DISCOUNT_CODE_FREE_SHIPPING_CREATE,
@@ -91,6 +95,7 @@ export interface ShopifyRewardDiscount {
   usageCount: number;
   appliesOncePerCustomer: boolean;
   customerIds: string[];
+  combinesWith: CombinesWith | null;
   /** Percent (15 for 15%), fixed amount, or free shipping; null for other discount kinds. */
   reward: Reward | null;
   minimumSubtotal: number | null;
@@ -102,7 +107,7 @@ export async function findDiscountByCode(client: AdminClient, code: string): Pro
   if (!node) return null;
   const d = node.codeDiscount;
   if (d.__typename !== "DiscountCodeBasic" && d.__typename !== "DiscountCodeFreeShipping") {
-    return { id: node.id, title: "", status: "", startsAt: "", endsAt: null, usageLimit: null, usageCount: 0, appliesOncePerCustomer: false, customerIds: [], reward: null, minimumSubtotal: null };
+    return { id: node.id, title: "", status: "", startsAt: "", endsAt: null, usageLimit: null, usageCount: 0, appliesOncePerCustomer: false, customerIds: [], combinesWith: null, reward: null, minimumSubtotal: null };
   }
   let reward: Reward | null = null;
   if (d.__typename === "DiscountCodeFreeShipping") reward = { type: "freeShipping" };
@@ -119,6 +124,7 @@ export async function findDiscountByCode(client: AdminClient, code: string): Pro
     usageCount: d.asyncUsageCount,
     appliesOncePerCustomer: d.appliesOncePerCustomer,
     customerIds: d.context.customers?.map((c) => c.id) ?? [],
+    combinesWith: d.combinesWith ? { orderDiscounts: d.combinesWith.orderDiscounts, productDiscounts: d.combinesWith.productDiscounts, shippingDiscounts: d.combinesWith.shippingDiscounts } : null,
     reward,
     minimumSubtotal: subtotal === undefined ? null : Number(subtotal),
   };

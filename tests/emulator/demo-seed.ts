@@ -10,7 +10,8 @@ import { createRule } from "../../app/models/rules.server";
 import { encodeReasons } from "../../app/models/feedback.server";
 import { REASON_CODES, type ReasonCode } from "../../app/retention/feedback/reasons";
 import { mulberry32, type Rng } from "../../app/retention/random";
-import { presetCampaignDates, upcomingCampaigns, HOLIDAY_PRESETS, localDateAt, validateRuleInput } from "../../app/retention/rewards";
+import { marketOf, presetCampaignDates, presetsForMarket, upcomingCampaigns, localDateAt, validateRuleInput } from "../../app/retention/rewards";
+import { kindText } from "../../app/i18n/rule-texts";
 
 const DAY_MS = 86_400_000;
 
@@ -162,8 +163,9 @@ export async function seedDemoRules(options: Pick<DemoSeedOptions, "shop" | "tim
   const spend = (await db.customer.findMany({ where: { shop, orderCount: { gte: 1 } }, select: { totalSpent: true } }))
     .map((c) => c.totalSpent)
     .sort((a, b) => a - b);
+  const country = (await db.shop.findUnique({ where: { shop }, select: { countryCode: true } }))?.countryCode;
   const nextHoliday = upcomingCampaigns(
-    HOLIDAY_PRESETS.map((p) => ({ ...p, ...presetCampaignDates(p.id, today) })),
+    presetsForMarket(marketOf(country, null)).map((p) => ({ ...p, ...presetCampaignDates(p.id, today) })),
     today,
     366,
   )[0];
@@ -188,7 +190,7 @@ export async function seedDemoRules(options: Pick<DemoSeedOptions, "shop" | "tim
   if (nextHoliday) {
     drafts.push({
       kind: "holidayCampaign",
-      name: nextHoliday.name,
+      name: kindText("en", "holidayCampaign", `preset.${nextHoliday.id}`),
       presetId: nextHoliday.id,
       holidayDate: nextHoliday.holidayDate,
       startsAt: nextHoliday.startsAt,

@@ -53,7 +53,8 @@ export interface NewOrderInput {
   test?: boolean;
   email?: string | null;
   tags?: string[];
-  discountCode?: { code: string; amountCents: number };
+  /** "shipping": a free-shipping code, whose amount is the shipping charge it waived (the items' subtotal is unchanged). */
+  discountCode?: { code: string; amountCents: number; type?: "percentage" | "fixed_amount" | "shipping" };
 }
 
 const toMs = (value: number | Date | string): number =>
@@ -183,7 +184,8 @@ export class ShopMutations {
     const totalCents = input.totalCents ?? (input.total !== undefined ? parseDecimalToCents(input.total) : 5000);
     if (!(totalCents >= 0)) throw new Error(`Invalid order total ${String(input.total)}`);
     const discount = input.discountCode;
-    const subtotalCents = totalCents + (discount?.amountCents ?? 0);
+    const waivesShipping = discount?.type === "shipping";
+    const subtotalCents = totalCents + (discount && !waivesShipping ? discount.amountCents : 0);
     const product = this.shop.data.products[0];
     const index = this.shop.data.orderCount;
     const lineItems: LineItemRecord[] = product
@@ -204,7 +206,7 @@ export class ShopMutations {
       tags: input.tags ?? [],
       note: null,
       lineItems,
-      discountCodes: discount ? [{ code: discount.code, amountCents: discount.amountCents, type: "fixed_amount" }] : [],
+      discountCodes: discount ? [{ code: discount.code, amountCents: discount.amountCents, type: discount.type ?? "fixed_amount" }] : [],
       subtotalCents,
       totalDiscountsCents: discount?.amountCents ?? 0,
       totalTaxCents: 0,
@@ -213,6 +215,10 @@ export class ShopMutations {
       refunds: [],
       fulfilled: false,
     });
+    // A code used at checkout counts as used on its discount (`asyncUsageCount`).
+    const used = discount ? this.shop.discounts.discountForCode(discount.code) : null;
+    const usedCode = used?.codes.find((c) => c.code.toLowerCase() === discount!.code.toLowerCase());
+    if (used && usedCode) this.shop.discounts.save({ ...used, codes: used.codes.map((c) => (c === usedCode ? { ...c, asyncUsageCount: c.asyncUsageCount + 1 } : c)) });
     if (customerIndex >= 0) {
       // Placing an order changes the customer's stats, so Shopify bumps the customer too.
       const customer = this.shop.data.customer(customerIndex);

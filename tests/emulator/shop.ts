@@ -3,6 +3,7 @@ import { BulkOperationStore } from "./bulk/operations";
 import { generateShopData, type GenerateOptions, type GenerationParams } from "./seed/generate";
 import { hashString, mixSeed } from "./seed/hash";
 import { DiscountStore } from "./store/discounts";
+import { StoreCreditStore } from "./store/store-credit";
 import { MetafieldStore, type MetafieldDefinitionRecord } from "./store/metafields";
 import { IdScheme, ShopData, type ShopTruth } from "./store/shop-data";
 import { LeakyBucket, PLAN_LIMITS, type PlanName, type ThrottleLimits } from "./throttle";
@@ -75,6 +76,7 @@ export class ShopState {
   readonly metafields: MetafieldStore;
   readonly metafieldDefinitions = new Map<string, MetafieldDefinitionRecord>();
   readonly discounts = new DiscountStore();
+  readonly storeCredit = new StoreCreditStore();
   readonly segments = new Map<number, SegmentRecord>();
   readonly flowTriggers: FlowTriggerRecord[] = [];
   readonly webhookSubscriptions = new Map<number, WebhookSubscriptionRecord>();

@@ -136,4 +136,7 @@ export const DEFAULT_APP_SCOPES = [
   "read_discounts",
   "write_discounts",
   "read_customer_merge",
+  "read_store_credit_accounts",
+  "read_store_credit_account_transactions",
+  "write_store_credit_account_transactions",
 ];

@@ -5,7 +5,7 @@
  */
 import { BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Select, Text, TextField } from "@shopify/polaris";
 import type { ComponentProps, ReactNode } from "react";
-import type { RuleKind } from "../../retention/rewards";
+import { REWARD_KINDS, type CombinesWith, type RuleKind } from "../../retention/rewards";
 import { useI18n } from "../I18n";
 
 export type FormValues = Record<string, string>;
@@ -32,6 +32,7 @@ export function RewardFields({ at: prefix, allowNone = false, ...p }: KindFields
     { label: t("rules.reward.percentage"), value: "percentage" },
     { label: t("rules.reward.fixedAmount"), value: "fixedAmount" },
     { label: t("rules.reward.freeShipping"), value: "freeShipping" },
+    { label: t("rules.reward.storeCredit"), value: "storeCredit" },
   ];
   return (
     <FormLayout.Group>
@@ -44,7 +45,41 @@ export function RewardFields({ at: prefix, allowNone = false, ...p }: KindFields
       />
       {type === "percentage" && p.field(`${prefix}percentage`, t("rules.reward.percentageOff"), { type: "number", suffix: "%" })}
       {type === "fixedAmount" && p.field(`${prefix}amount`, t("rules.reward.amountOff"), { type: "number", suffix: p.currencyCode })}
+      {type === "storeCredit" &&
+        p.field(`${prefix}amount`, t("rules.reward.creditAmount"), { type: "number", suffix: p.currencyCode, helpText: t("rules.help.storeCredit") })}
     </FormLayout.Group>
+  );
+}
+
+const COMBINE_CLASSES = ["productDiscounts", "orderDiscounts", "shippingDiscounts"] as const satisfies readonly (keyof CombinesWith)[];
+
+/**
+ * Which of the shop's other discount classes the rule's codes combine with. Unset, the kind's default
+ * applies (shown checked as it is, with why); changing one box sets all three, so the rule then
+ * carries the merchant's full choice.
+ */
+export function CombinesWithFields({ kind, ...p }: Pick<KindFieldsProps, "values" | "setBool" | "error"> & { kind: RuleKind }) {
+  const { t } = useI18n();
+  const fallback = REWARD_KINDS[kind].combinesWith;
+  const current = (c: keyof CombinesWith) => {
+    const v = p.values[`combinesWith.${c}`];
+    return v === undefined || v === "" ? fallback[c] : v === "true";
+  };
+  const change = (c: keyof CombinesWith) => (checked: boolean) => {
+    for (const other of COMBINE_CLASSES) p.setBool(`combinesWith.${other}`)(other === c ? checked : current(other));
+  };
+  return (
+    <BlockStack gap="200">
+      <Text as="h3" variant="headingSm">
+        {t("rules.combines.title")}
+      </Text>
+      <Text as="p" tone="subdued">
+        {t("rules.combines.help")} {t(`rules.kind.${kind}.combinesHelp`)}
+      </Text>
+      {COMBINE_CLASSES.map((c) => (
+        <Checkbox key={c} label={t(`rules.combines.${c}`)} checked={current(c)} onChange={change(c)} error={p.error(`combinesWith.${c}`)} />
+      ))}
+    </BlockStack>
   );
 }
 
@@ -182,6 +217,18 @@ function HolidayCampaignFields(p: KindFieldsProps) {
             {p.field("startsAt", t("rules.kind.holidayCampaign.startsAt"), { type: "date" })}
             {p.field("endsAt", t("rules.kind.holidayCampaign.endsAt"), { type: "date" })}
           </FormLayout.Group>
+          <Select
+            label={t("rules.kind.holidayCampaign.recurrence")}
+            options={[
+              { label: t("rules.kind.holidayCampaign.recurrence.once"), value: "once" },
+              { label: t("rules.kind.holidayCampaign.recurrence.yearly"), value: "yearly" },
+            ]}
+            value={p.values.recurrence ?? "once"}
+            onChange={p.set("recurrence")}
+            error={p.error("recurrence")}
+            helpText={t("rules.kind.holidayCampaign.recurrenceHelp")}
+          />
+          {p.field("reminderDaysBeforeEnd", t("rules.kind.holidayCampaign.reminderDaysBeforeEnd"), { type: "number", helpText: t("rules.kind.holidayCampaign.reminderHelp") })}
           <FormLayout.Group>
             <Select
               label={t("rules.kind.holidayCampaign.audience")}

@@ -81,7 +81,11 @@ export const periods = {
   /** `on` is given when the program allows a tier's code more than once per customer. */
   tier: (tierName: string, on?: string): string => (on ? `tier:${tierName}:${on}` : `tier:${tierName}`),
   lapse: (lapsedSince: string): string => `lapse:${lapsedSince}`,
-  campaign: (ruleId: string): string => `campaign:${ruleId}`,
+  /** `year`: the holiday's year, for a campaign that comes back every year. */
+  campaign: (ruleId: string, year?: number | null): string => (year ? `campaign:${ruleId}:${year}` : `campaign:${ruleId}`),
+  /** The last-chance reminder `daysBeforeEnd` days before a campaign run ends (moment -daysBeforeEnd). */
+  campaignReminder: (ruleId: string, year: number | null, daysBeforeEnd: number): string =>
+    `${year ? `campaign:${ruleId}:${year}` : `campaign:${ruleId}`}:remind:-${daysBeforeEnd}`,
   /** Without a response id: once per customer for the rule. */
   feedback: (responseId?: string): string => (responseId ? `feedback:${responseId}` : "feedback"),
 } as const;

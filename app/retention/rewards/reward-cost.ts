@@ -26,6 +26,9 @@ export function estimateRedemptionCost(
   switch (reward.type) {
     case "fixedAmount":
       return roundMoney(reward.amount);
+    // Credit is money the customer holds once issued: it counts in full against the budget.
+    case "storeCredit":
+      return roundMoney(reward.amount);
     case "percentage":
       return roundMoney((orderValue * reward.percentage) / 100);
     case "freeShipping":
@@ -42,5 +45,7 @@ export function describeReward(reward: Reward, currencyCode: string): string {
       return `${reward.amount.toFixed(2)} ${currencyCode} off`;
     case "freeShipping":
       return "Free shipping";
+    case "storeCredit":
+      return `${reward.amount.toFixed(2)} ${currencyCode} store credit`;
   }
 }

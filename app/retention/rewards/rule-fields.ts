@@ -57,6 +57,10 @@ const percentage = number("rules.error.enterThePercentageOff").superRefine((v, c
   else if (v > 100) ctx.addIssue({ code: z.ZodIssueCode.custom, message: "rules.error.aPercentageCanTBeMore" });
 });
 
+const creditAmount = number("rules.error.enterTheCreditAmount").superRefine((v, ctx) => {
+  if (v <= 0) ctx.addIssue({ code: z.ZodIssueCode.custom, message: "rules.error.enterAnAmountAbove0" });
+});
+
 const positiveAmount = number("rules.error.enterTheAmountOff").superRefine((v, ctx) => {
   if (v < 0) ctx.addIssue({ code: z.ZodIssueCode.custom, message: "rules.error.anAmountOffCanTBe" });
   else if (v === 0) ctx.addIssue({ code: z.ZodIssueCode.custom, message: "rules.error.enterAnAmountAbove0" });
@@ -74,13 +78,18 @@ const name = z
   .min(1, "rules.error.giveTheRuleAName")
   .max(80, "rules.error.keepTheNameUnder80Characters");
 
-/** percentage: 0 < x ≤ 100 (Kinship stores percent; Shopify wants a 0–1 fraction, converted at the edge). */
+/**
+ * percentage: 0 < x ≤ 100 (Kinship stores percent; Shopify wants a 0–1 fraction, converted at the edge).
+ * storeCredit: an amount in the shop's currency added to the customer's Shopify store credit, which
+ * Shopify announces itself and which stacks with any discount at checkout (no code).
+ */
 export const rewardSchema = z.discriminatedUnion(
   "type",
   [
     z.object({ type: z.literal("percentage"), percentage: numeric(percentage) }),
     z.object({ type: z.literal("fixedAmount"), amount: numeric(positiveAmount) }),
     z.object({ type: z.literal("freeShipping") }),
+    z.object({ type: z.literal("storeCredit"), amount: numeric(creditAmount) }),
   ],
   {
     errorMap: (issue, ctx) =>
@@ -106,11 +115,23 @@ export const budgetSchema = z
   .optional();
 export type Budget = NonNullable<z.infer<typeof budgetSchema>>;
 
+/**
+ * Which of a shop's other discount classes a rule's codes may be used with at checkout (Shopify's
+ * `combinesWith`). Absent: the kind's own default (`RewardKind.combinesWith`).
+ */
+export const combinesWithSchema = z.object({
+  orderDiscounts: z.boolean({ invalid_type_error: "rules.error.chooseOnOrOff", required_error: "rules.error.chooseOnOrOff" }),
+  productDiscounts: z.boolean({ invalid_type_error: "rules.error.chooseOnOrOff", required_error: "rules.error.chooseOnOrOff" }),
+  shippingDiscounts: z.boolean({ invalid_type_error: "rules.error.chooseOnOrOff", required_error: "rules.error.chooseOnOrOff" }),
+});
+export type CombinesWith = z.infer<typeof combinesWithSchema>;
+
 export const guardrails = {
   name,
   enabled: z.boolean({ invalid_type_error: "rules.error.chooseOnOrOff" }).default(true),
   /** Monthly cap (count and/or money); when reached the rule pauses until next month. */
   budget: budgetSchema,
+  combinesWith: combinesWithSchema.optional(),
   /** Share of eligible customers withheld for measurement, 0 – 0.5. */
   holdoutShare: numeric(
     number("rules.error.enterTheHoldoutShare")

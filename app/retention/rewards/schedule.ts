@@ -10,8 +10,8 @@ import { isHeldOut } from "./holdout";
 import { customerCapLimit, type CustomerCaps } from "./customer-caps";
 import { isLocalDate, type LocalDate } from "../time";
 import { estimateRedemptionCost, type CostAssumptions } from "./reward-cost";
-import { REWARD_KINDS, rewardKind, RULE_KINDS, type RewardReason, type RuleKind } from "./kinds";
-import type { Reward, Rule } from "./rule-schema";
+import { combinesWithOf, REWARD_KINDS, rewardKind, RULE_KINDS, type RewardReason, type RuleKind } from "./kinds";
+import type { CombinesWith, Reward, Rule } from "./rule-schema";
 import type { TierChange, TierMetrics, TierState } from "./tiers";
 import { isValidTimeZone } from "../time";
 
@@ -37,6 +37,8 @@ export interface Decision extends IssuedRecord {
   endsAt: string;
   reward: Reward;
   minimumSubtotal: number | null;
+  /** Which of the shop's other discount classes the code combines with (the rule's, or its kind's default). */
+  combinesWith: CombinesWith;
   /** Birthday reminders: days relative to the birthday. */
   moment?: number;
   lastChance?: boolean;
@@ -216,6 +218,8 @@ class Run implements DayRun {
   }
 
   remind(rule: Rule, r: ReminderCandidate): void {
+    // Store credit has no code to remind of: Shopify announced it when it was credited.
+    if (r.reward.type === "storeCredit") return;
     this.push({
       idempotencyKey: idempotencyKey(rule.id, r.customerId, r.period),
       ruleId: rule.id,
@@ -230,6 +234,7 @@ class Run implements DayRun {
       endsAt: r.endsAt,
       reward: r.reward,
       minimumSubtotal: r.minimumSubtotal,
+      combinesWith: combinesWithOf(rule),
       moment: r.moment,
       lastChance: r.lastChance,
       estimatedCost: 0,
@@ -265,6 +270,7 @@ class Run implements DayRun {
         endsAt: c.endsAt,
         reward: c.reward,
         minimumSubtotal: c.minimumSubtotal,
+        combinesWith: combinesWithOf(rule),
         channel: kind.channel,
         ...(c.tier ? { tier: c.tier } : {}),
       };

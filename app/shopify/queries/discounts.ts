@@ -37,6 +37,7 @@ export const CODE_DISCOUNT_NODE_BY_CODE = gql`
           usageLimit
           asyncUsageCount
           appliesOncePerCustomer
+          combinesWith { orderDiscounts productDiscounts shippingDiscounts }
           context {
             __typename
             ... on DiscountCustomers { customers { id } }
@@ -61,6 +62,7 @@ export const CODE_DISCOUNT_NODE_BY_CODE = gql`
           usageLimit
           asyncUsageCount
           appliesOncePerCustomer
+          combinesWith { orderDiscounts productDiscounts shippingDiscounts }
           context {
             __typename
             ... on DiscountCustomers { customers { id } }
@@ -106,6 +108,7 @@ export interface CodeDiscountLookup {
           usageLimit: number | null;
           asyncUsageCount: number;
           appliesOncePerCustomer: boolean;
+          combinesWith: { orderDiscounts: boolean; productDiscounts: boolean; shippingDiscounts: boolean } | null;
           context: { __typename: string; customers?: { id: string }[] };
           minimumRequirement: { __typename: string; greaterThanOrEqualToSubtotal?: MoneyV2 } | null;
           customerGets?: {

@@ -66,7 +66,8 @@ export interface OrderRecord {
   tags: string[];
   note: string | null;
   lineItems: LineItemRecord[];
-  discountCodes: { code: string; amountCents: number; type: "percentage" | "fixed_amount" }[];
+  /** As the order webhook's `discount_codes`: a free-shipping code is type "shipping", its amount the shipping waived. */
+  discountCodes: { code: string; amountCents: number; type: "percentage" | "fixed_amount" | "shipping" }[];
   subtotalCents: number;
   totalDiscountsCents: number;
   totalTaxCents: number;

@@ -8,6 +8,7 @@ import { FLOW_TRIGGER_HANDLE, flowPayloadProblems, type FlowTriggerPayload, type
 import { rewardMetafieldInputs } from "../../../app/shopify/customer-metafields.server";
 import { lifecycleSegmentQuery } from "../../../app/shopify/customer-tags.server";
 import { discountCreateRequest, type RewardDiscountSpec } from "../../../app/shopify/discounts.server";
+import { storeCreditInput, type StoreCreditGrant } from "../../../app/shopify/store-credit.server";
 import { adminGraphql, type GraphqlAnswer } from "../../emulator/client";
 import { NOT_IMPLEMENTED } from "../../emulator/graphql/registry";
 import { startEmulator, type Emulator } from "../../emulator/server";
@@ -31,6 +32,7 @@ interface Fixture {
   /** Filled as scenarios run: what later operations refer to. */
   bulkOperationId?: string;
   discounts: Array<{ kind: Reward["type"]; code: string; id: string }>;
+  creditId?: string;
 }
 
 interface Scenario {
@@ -54,6 +56,7 @@ function rewardSpec(fx: Fixture, reward: Reward, code: string): RewardDiscountSp
     endsAt: "2036-01-01T00:00:00Z",
     reward,
     minimumSubtotal: 25,
+    combinesWith: { orderDiscounts: false, productDiscounts: true, shippingDiscounts: true },
   };
 }
 
@@ -68,6 +71,8 @@ function createScenario(reward: Reward, code: string): Scenario {
     },
   };
 }
+
+const creditGrant = (fx: Fixture): StoreCreditGrant => ({ customerId: fx.customerId, amount: 12.5, currencyCode: "USD", expiresAt: "2036-01-01T00:00:00Z" });
 
 const flowPayload = (fx: Fixture): FlowTriggerPayload => ({
   customer_id: Number(fx.customerId.split("/").pop()),
@@ -138,6 +143,29 @@ const SCENARIOS: Record<string, Scenario> = {
   KinshipDiscountCodeDeactivate: {
     run: async (fx, source) => Promise.all(fx.discounts.map((d) => call(fx, source, { id: d.id }))),
     check: (answers) => expect(answers).toHaveLength(2),
+  },
+  KinshipStoreCreditAccountCredit: {
+    run: once((fx) => storeCreditInput(creditGrant(fx))),
+    check: ([a], fx) => {
+      const created = (a.data as { storeCreditAccountCredit: { storeCreditAccountTransaction: Record<string, unknown> } }).storeCreditAccountCredit.storeCreditAccountTransaction;
+      expect(created).toMatchObject({
+        id: expect.stringMatching(/^gid:\/\/shopify\/StoreCreditAccountCreditTransaction\/\d+$/),
+        amount: { amount: "12.5", currencyCode: "USD" },
+        expiresAt: "2036-01-01T00:00:00Z",
+      });
+      // notify: true — Shopify emails the customer itself.
+      expect(fx.emulator.shop(SHOP).storeCredit.notifications).toHaveLength(1);
+      fx.creditId = created.id as string;
+    },
+  },
+  KinshipStoreCreditCredits: {
+    run: once((fx) => ({ customerId: fx.customerId, currencyQuery: "currency_code:USD", after: null })),
+    check: ([a], fx) => {
+      const account = (a.data as { customer: { storeCreditAccounts: { nodes: Array<{ transactions: { nodes: unknown[] } }> } } }).customer.storeCreditAccounts.nodes[0];
+      expect(account.transactions.nodes).toEqual([
+        { __typename: "StoreCreditAccountCreditTransaction", id: fx.creditId, createdAt: expect.any(String), amount: { amount: "12.5", currencyCode: "USD" }, expiresAt: "2036-01-01T00:00:00Z" },
+      ]);
+    },
   },
   KinshipMetafieldsSet: {
     run: once((fx) => ({ metafields: rewardMetafieldInputs(fx.customerId, { code: "CONF-PCT-1", expiresAt: "2036-01-01T00:00:00Z", offer: "15% off", reason: "birthday" }) })),

@@ -21,6 +21,7 @@ function row(partial: Partial<IssuedRow> & Pick<IssuedRow, "idempotencyKey" | "k
     shopifyDiscountId: null,
     status: "recorded",
     amount: 3,
+    rewardType: "percentage",
     startsAt: new Date("2026-05-10T04:00:00Z"),
     endsAt: new Date("2026-05-21T04:00:00Z"),
     redeemedAt: null,

@@ -20,6 +20,7 @@ const base: RewardDiscountSpec = {
   endsAt: "2026-03-12T05:00:00.000Z",
   reward: { type: "percentage", percentage: 15 },
   minimumSubtotal: 40,
+  combinesWith: { orderDiscounts: false, productDiscounts: true, shippingDiscounts: true },
 };
 
 describe("discount input for one customer's code", () => {
@@ -38,6 +39,18 @@ describe("discount input for one customer's code", () => {
       customerGets: { value: { percentage: 0.15 }, items: { all: true } },
     });
     expect(input).not.toHaveProperty("customerSelection");
+  });
+
+  it("sends the rule's stacking choice as combinesWith, for basic and free-shipping codes alike", () => {
+    const combinesWith = { orderDiscounts: true, productDiscounts: false, shippingDiscounts: true };
+    const basic = discountCreateRequest({ ...base, combinesWith }).variables.basicCodeDiscount as Record<string, unknown>;
+    const shipping = discountCreateRequest({ ...base, reward: { type: "freeShipping" }, combinesWith }).variables.freeShippingCodeDiscount as Record<string, unknown>;
+    expect(basic.combinesWith).toEqual(combinesWith);
+    expect(shipping.combinesWith).toEqual(combinesWith);
+  });
+
+  it("never turns store credit into a discount code", () => {
+    expect(() => discountCreateRequest({ ...base, reward: { type: "storeCredit", amount: 5 } })).toThrow(/not a discount code/);
   });
 
   it("converts awkward percentages exactly", () => {
@@ -148,6 +161,7 @@ describe("findDiscountByCode", () => {
           usageLimit: 1,
           asyncUsageCount: 1,
           appliesOncePerCustomer: true,
+          combinesWith: { orderDiscounts: false, productDiscounts: true, shippingDiscounts: false },
           context: { __typename: "DiscountCustomers", customers: [{ id: CUSTOMER }] },
           minimumRequirement: { __typename: "DiscountMinimumSubtotal", greaterThanOrEqualToSubtotal: { amount: "40.0", currencyCode: "EUR" } },
           customerGets: { value: { __typename: "DiscountPercentage", percentage: 0.15 } },
@@ -164,6 +178,7 @@ describe("findDiscountByCode", () => {
       usageCount: 1,
       appliesOncePerCustomer: true,
       customerIds: [CUSTOMER],
+      combinesWith: { orderDiscounts: false, productDiscounts: true, shippingDiscounts: false },
       reward: { type: "percentage", percentage: 15 },
       minimumSubtotal: 40,
     });

@@ -19,6 +19,7 @@ const decision: Decision = {
   endsAt: "2026-05-21T04:00:00.000Z",
   reward: { type: "percentage", percentage: 15 },
   minimumSubtotal: null,
+  combinesWith: { orderDiscounts: false, productDiscounts: true, shippingDiscounts: true },
   moment: -3,
   estimatedCost: 0,
   notify: true,

@@ -15,7 +15,7 @@ import {
 import { idempotencyKey, periods } from "../codes";
 import { guardrails, minimumSubtotal, msg, number, numeric, rewardSchema, wholeDays } from "../rule-fields";
 import type { Candidate, CustomerSnapshot } from "../schedule";
-import { defineKind, offerFields, percentOff, ruleOffer } from "./kind";
+import { defineKind, EARNED_COMBINES, offerFields, percentOff, ruleOffer } from "./kind";
 
 export const DEFAULT_BIRTHDAY_REMINDERS = [-7, -3, 0] as const;
 
@@ -47,6 +47,7 @@ export const birthday = defineKind<"birthday", typeof birthdaySchema, BirthdayDr
   reason: "birthday",
   channel: "promotional",
   // The reminders carry the message; issuing alone only creates the code.
+  combinesWith: EARNED_COMBINES,
   notifyOnIssue: false,
   check(rule, _ctx, addError) {
     const from = -rule.windowDaysBefore;

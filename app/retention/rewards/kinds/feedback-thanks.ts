@@ -7,7 +7,7 @@ import { idempotencyKey, periods } from "../codes";
 import { compareLocalDates } from "../../time";
 import { guardrails, minimumSubtotal, numeric, rewardSchema, wholeDays } from "../rule-fields";
 import type { Candidate } from "../schedule";
-import { daysValidFrom, defineKind, offerFields, ruleOffer } from "./kind";
+import { daysValidFrom, defineKind, EARNED_COMBINES, offerFields, ruleOffer } from "./kind";
 
 export const feedbackThanksSchema = z.object({
   kind: z.literal("feedbackThanks"),
@@ -25,6 +25,7 @@ export const feedbackThanks = defineKind<"feedbackThanks", typeof feedbackThanks
   schema: feedbackThanksSchema,
   reason: "feedbackThanks",
   channel: "transactional",
+  combinesWith: EARNED_COMBINES,
   notifyOnIssue: true,
   thanksPeriod: (rule, responseId) => (rule.oncePerCustomer ? periods.feedback() : periods.feedback(responseId)),
   checkRaw(raw, addError) {

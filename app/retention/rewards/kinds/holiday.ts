@@ -3,13 +3,12 @@
  * loyalty tier) between two shop-local dates, optionally started from a holiday preset.
  */
 import { z } from "zod";
-import { periods } from "../codes";
-import { HOLIDAY_PRESETS, isCampaignActive, presetCampaignDates } from "../holidays";
-import { addDays, compareLocalDates, isLocalDate } from "../../time";
-import { guardrails, localDate, minimumSubtotal, msg, rewardSchema } from "../rule-fields";
+import { idempotencyKey, periods } from "../codes";
+import { campaignOccurrenceOn, HOLIDAY_PRESETS, presetCampaignDates } from "../holidays";
+import { addDays, compareLocalDates, isLocalDate, validityInstants } from "../../time";
+import { guardrails, localDate, minimumSubtotal, msg, numeric, rewardSchema, wholeDays } from "../rule-fields";
 import type { Candidate, CustomerSnapshot, DayRun } from "../schedule";
-import { validityInstants } from "../../time";
-import { defineKind, offerFields, percentOff, ruleOffer } from "./kind";
+import { defineKind, INCENTIVE_COMBINES, offerFields, percentOff, ruleOffer } from "./kind";
 
 export const audienceSchema = z.discriminatedUnion(
   "type",
@@ -43,6 +42,10 @@ export const holidayCampaignSchema = z.object({
   /** Shop-local calendar dates, both inclusive. */
   startsAt: localDate("rules.kind.holidayCampaign.error.enterTheStartDate"),
   endsAt: localDate("rules.kind.holidayCampaign.error.campaignsNeedAnEndDate"),
+  /** "yearly": the campaign comes back around its holiday every year (same days before and after). */
+  recurrence: z.enum(["once", "yearly"], { invalid_type_error: "rules.error.enterAValidValue" }).default("once"),
+  /** A last-chance reminder this many days before each run ends (to customers holding its code); none when empty. */
+  reminderDaysBeforeEnd: numeric(wholeDays("rules.kind.holidayCampaign.label.reminderDaysBeforeEnd", 1, 30)).nullable().optional(),
   audience: audienceSchema,
   reward: rewardSchema,
   minimumSubtotal,
@@ -77,12 +80,14 @@ export const holidayCampaign = defineKind<"holidayCampaign", typeof holidayCampa
   schema: holidayCampaignSchema,
   reason: "campaign",
   channel: "promotional",
+  combinesWith: INCENTIVE_COMBINES,
   notifyOnIssue: true,
   check(rule, ctx, addError) {
     if (compareLocalDates(rule.endsAt, rule.startsAt) < 0) {
       addError("endsAt", "rules.kind.holidayCampaign.error.theEndDateMustBeOn");
     }
-    if (ctx.today && isLocalDate(ctx.today) && compareLocalDates(rule.endsAt, ctx.today) < 0) {
+    // A yearly campaign whose first run is over still has the next ones ahead.
+    if (rule.recurrence !== "yearly" && ctx.today && isLocalDate(ctx.today) && compareLocalDates(rule.endsAt, ctx.today) < 0) {
       addError("endsAt", "rules.kind.holidayCampaign.error.thisEndDateHasAlreadyPassed");
     }
     if (rule.audience.type === "tier" && !ctx.knownTiers.includes(rule.audience.tier)) {
@@ -98,20 +103,32 @@ export const holidayCampaign = defineKind<"holidayCampaign", typeof holidayCampa
     }
   },
   decide(run, rule, input) {
-    if (!isCampaignActive(rule, input.today)) return;
+    const occurrence = campaignOccurrenceOn(rule, input.today);
+    if (!occurrence) return;
     const candidates: Candidate[] = [];
     for (const customer of input.customers) {
       if (!customer.marketingConsent || !inAudience(run, rule, customer)) continue;
       candidates.push({
         customerId: customer.id,
-        period: periods.campaign(rule.id),
-        explanation: `${rule.name} runs ${rule.startsAt} to ${rule.endsAt}.`,
-        ...validityInstants(rule.startsAt, rule.endsAt, input.timeZone),
+        period: periods.campaign(rule.id, occurrence.year),
+        explanation: `${rule.name} runs ${occurrence.startsAt} to ${occurrence.endsAt}.`,
+        ...validityInstants(occurrence.startsAt, occurrence.endsAt, input.timeZone),
         ...offerFields(rule, customer),
       });
     }
     run.grant(rule, candidates);
+
+    const before = rule.reminderDaysBeforeEnd;
+    if (!before || compareLocalDates(input.today, addDays(occurrence.endsAt, -before)) < 0) return;
+    const issuedPeriod = periods.campaign(rule.id, occurrence.year);
+    for (const c of candidates) {
+      const period = periods.campaignReminder(rule.id, occurrence.year, before);
+      // Only customers who hold this run's code, once each (a missed day is caught up while the run lasts).
+      if (run.kindOf(idempotencyKey(rule.id, c.customerId, issuedPeriod)) !== "issue" || run.has(idempotencyKey(rule.id, c.customerId, period))) continue;
+      run.remind(rule, { ...c, period, explanation: `Last chance: ${rule.name} ends ${occurrence.endsAt}.`, moment: -before, lastChance: true });
+    }
   },
+  isLastChance: () => true,
   offerFor: (rule) => ruleOffer(rule),
   compensation: (rule) => ({ ...ruleOffer(rule), validityDays: null }),
   dateRange: (rule) => ({ startsAt: rule.startsAt, endsAt: rule.endsAt }),
@@ -126,6 +143,7 @@ export const holidayCampaign = defineKind<"holidayCampaign", typeof holidayCampa
     const preset = HOLIDAY_PRESETS.find((p) => p.id === presetId);
     if (!preset) return { ...percentOff(10), startsAt: today, endsAt: addDays(today, 7), "audience.type": "everyoneWithConsent" };
     const dates = presetCampaignDates(preset.id, today);
-    return { ...percentOff(10), presetId: preset.id, ...dates, "audience.type": "everyoneWithConsent" };
+    // A holiday comes back every year: so does a campaign started from its preset, unless the merchant says once.
+    return { ...percentOff(10), presetId: preset.id, ...dates, recurrence: "yearly", "audience.type": "everyoneWithConsent" };
   },
 });

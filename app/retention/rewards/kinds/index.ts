@@ -6,6 +6,7 @@
 import { birthday } from "./birthday";
 import { feedbackThanks } from "./feedback-thanks";
 import { holidayCampaign } from "./holiday";
+import type { CombinesWith } from "../rule-fields";
 import type { AnyRewardKind, DraftOf, RewardKind } from "./kind";
 import { loyaltyTiers } from "./loyalty-tiers";
 import { winback } from "./winback";
@@ -40,12 +41,18 @@ export function rewardKind(kind: RuleKind): AnyRewardKind {
   return REWARD_KINDS[kind];
 }
 
+/** The discount classes a rule's codes combine with: the rule's choice, or its kind's default. */
+export function combinesWithOf(rule: { kind: RuleKind; combinesWith?: CombinesWith }): CombinesWith {
+  return rule.combinesWith ?? REWARD_KINDS[rule.kind].combinesWith;
+}
+
 /** Translation keys of a kind's texts (checked against the catalogs by the compiler in app/i18n/reward-kinds.ts). */
 export function kindLabelKeys<K extends RuleKind>(kind: K) {
   return {
     name: `rules.kind.${kind}`,
     add: `rules.kind.${kind}.add`,
     defaultName: `rules.kind.${kind}.defaultName`,
+    combinesHelp: `rules.kind.${kind}.combinesHelp`,
   } as const;
 }
 export type KindLabelKey = { [K in RuleKind]: ReturnType<typeof kindLabelKeys<K>>[keyof ReturnType<typeof kindLabelKeys<K>>] }[RuleKind];

@@ -6,7 +6,7 @@
  */
 import type { z } from "zod";
 import { addDays, type LocalDate } from "../../time";
-import type { AddError, Reward } from "../rule-fields";
+import type { AddError, CombinesWith, Reward } from "../rule-fields";
 import type { CustomerSnapshot, DayRun, ScheduleInput } from "../schedule";
 import type { ScaledDefaults } from "../shop-scale";
 import { validityInstants } from "../../time";
@@ -47,6 +47,11 @@ export interface RewardKind<K extends string, S extends z.ZodTypeAny, Draft exte
   reason: string;
   /** Promotional codes need marketing consent; transactional ones answer something the customer did. */
   channel: "promotional" | "transactional";
+  /**
+   * Which discount classes the kind's codes combine with when the rule does not say (the form explains
+   * the choice with the kind's `combinesHelp` text).
+   */
+  combinesWith: CombinesWith;
   /** An issued code fires the Flow trigger itself (birthday codes are announced by their reminders). */
   notifyOnIssue: boolean;
   /** Decided before every other kind (campaign audiences read today's tiers). */
@@ -90,6 +95,7 @@ interface RuleBase<K extends string> {
   enabled: boolean;
   holdoutShare: number;
   budget?: { maxCount?: number; maxAmount?: number } | null;
+  combinesWith?: CombinesWith;
 }
 
 /** Declares a kind; the type parameters tie its schema, draft and callbacks together. */
@@ -102,6 +108,11 @@ export function defineKind<K extends string, S extends z.ZodTypeAny, Draft exten
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyRewardKind = RewardKind<string, any, any>;
 export type DraftOf<M> = M extends RewardKind<string, z.ZodTypeAny, infer D> ? D : never;
+
+/** Earned rewards (a gift, a tier, a thank-you) still apply on sale items and with free shipping, never on top of another order-wide code. */
+export const EARNED_COMBINES: CombinesWith = { orderDiscounts: false, productDiscounts: true, shippingDiscounts: true };
+/** Incentives (win-back, campaigns) are promotions themselves: only free shipping stacks with them. */
+export const INCENTIVE_COMBINES: CombinesWith = { orderDiscounts: false, productDiscounts: false, shippingDiscounts: true };
 
 /** Code validity from today for `validityDays` shop-local days. */
 export function daysValidFrom(today: LocalDate, validityDays: number, timeZone: string) {

@@ -17,7 +17,7 @@ import {
 } from "../rule-fields";
 import type { Candidate } from "../schedule";
 import { evaluateTier, NO_TIER } from "../tiers";
-import { daysValidFrom, defineKind, offerFields } from "./kind";
+import { daysValidFrom, defineKind, EARNED_COMBINES, offerFields } from "./kind";
 export const tierSchema = z.object({
   name: z
     .string({ required_error: "rules.kind.loyaltyTiers.error.nameTheTier", invalid_type_error: "rules.kind.loyaltyTiers.error.nameTheTier" })
@@ -60,6 +60,7 @@ export const loyaltyTiers = defineKind<"loyaltyTiers", typeof tierProgramSchema,
   schema: tierProgramSchema,
   reason: "tierUpgrade",
   channel: "transactional",
+  combinesWith: EARNED_COMBINES,
   notifyOnIssue: true,
   decidesFirst: true,
   check(rule, _ctx, addError) {

@@ -4,7 +4,7 @@ import { lapseDateOfPeriod } from "../codes";
 import { guardrails, minimumSubtotal, numeric, rewardSchema, wholeDays } from "../rule-fields";
 import type { Candidate } from "../schedule";
 import { winbackVerdict, type PreviousWinbackOffer } from "../winback";
-import { daysValidFrom, defineKind, offerFields, percentOff, ruleOffer } from "./kind";
+import { daysValidFrom, defineKind, INCENTIVE_COMBINES, offerFields, percentOff, ruleOffer } from "./kind";
 
 export const winbackSchema = z.object({
   kind: z.literal("winback"),
@@ -22,6 +22,7 @@ export const winback = defineKind<"winback", typeof winbackSchema, WinbackDraft>
   schema: winbackSchema,
   reason: "winback",
   channel: "promotional",
+  combinesWith: INCENTIVE_COMBINES,
   notifyOnIssue: true,
   decide(run, rule, input) {
     const candidates: Candidate[] = [];

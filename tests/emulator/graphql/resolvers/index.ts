@@ -4,6 +4,7 @@ import "./customers";
 import "./shop";
 import "./metafields";
 import "./discounts";
+import "./store-credit";
 import "./bulk";
 import "./misc";
 import "./segment-members";

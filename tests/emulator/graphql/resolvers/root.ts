@@ -33,6 +33,7 @@ import {
 } from "./misc";
 import { findOrder, ordersConnection, ordersCount, productsConnection } from "./orders";
 import { customerSegmentMembers } from "./segment-members";
+import { storeCreditAccount, storeCreditAccountCredit } from "./store-credit";
 import { currentAppInstallation } from "./shop";
 
 /** Any stored object by global id, typed for the Node interface (null when unknown or not visible). */
@@ -120,6 +121,7 @@ defineResolvers<unknown>("QueryRoot", {
   currentBulkOperation: root(currentBulkOperation),
   codeDiscountNode: root(codeDiscountNode),
   codeDiscountNodeByCode: root(codeDiscountNodeByCode),
+  storeCreditAccount: root(storeCreditAccount),
   discountRedeemCodeBulkCreation: root((ctx, args) => ctx.shop.discounts.bulkCreations.get(expectGid(args.id, "DiscountRedeemCodeBulkCreation")) ?? null),
   segment: root((ctx, args) => ctx.shop.segments.get(expectGid(args.id, "Segment")) ?? null),
   segments: root(segmentsConnection),
@@ -137,6 +139,7 @@ defineResolvers<unknown>("Mutation", {
   metafieldsSet: root(metafieldsSet),
   standardMetafieldDefinitionEnable: root(standardMetafieldDefinitionEnable),
   discountCodeBasicCreate: root(discountCodeBasicCreate),
+  storeCreditAccountCredit: root(storeCreditAccountCredit),
   discountCodeBasicUpdate: root(discountCodeBasicUpdate),
   discountCodeFreeShippingCreate: root(discountCodeFreeShippingCreate),
   discountCodeDeactivate: root(discountCodeDeactivate),

@@ -2,9 +2,13 @@ import {
   activeCampaigns,
   blackFriday,
   campaignInputFromPreset,
+  campaignOccurrenceOn,
   HOLIDAY_PRESETS,
   isCampaignActive,
+  marketOf,
   presetCampaignDates,
+  presetsForMarket,
+  secondSundayOfMay,
   upcomingCampaigns,
 } from "../../../../app/retention/rewards/holidays";
 import { validateRuleInput } from "../../../../app/retention/rewards/rule-schema";
@@ -13,10 +17,14 @@ describe("holiday presets", () => {
   it("have stable ids", () => {
     expect(HOLIDAY_PRESETS.map((p) => p.id)).toEqual([
       "new-year",
+      "orthodox-christmas",
       "valentines-day",
       "defender-of-the-fatherland-day",
       "international-womens-day",
+      "mothers-day",
+      "defenders-of-ukraine-day",
       "black-friday",
+      "saint-nicholas-day",
       "christmas",
     ]);
   });
@@ -49,6 +57,78 @@ describe("holiday presets", () => {
       const result = validateRuleInput(input, { knownTiers: [] });
       expect(result.ok, preset.id).toBe(true);
     }
+  });
+});
+
+describe("holiday presets per market", () => {
+  const ids = (market: string | null) => presetsForMarket(market).map((p) => p.id);
+  const dateOf = (id: string, year: number) => HOLIDAY_PRESETS.find((p) => p.id === id)!.dateIn(year);
+
+  it("offers a Ukrainian shop Defenders' Day on 1 October, Christmas on 25 December, and no 23 February", () => {
+    expect(ids("UA")).toEqual([
+      "new-year",
+      "valentines-day",
+      "international-womens-day",
+      "mothers-day",
+      "defenders-of-ukraine-day",
+      "black-friday",
+      "saint-nicholas-day",
+      "christmas",
+    ]);
+    expect(dateOf("defenders-of-ukraine-day", 2026)).toBe("2026-10-01");
+    expect(dateOf("saint-nicholas-day", 2026)).toBe("2026-12-06");
+    expect(dateOf("christmas", 2026)).toBe("2026-12-25");
+  });
+
+  it("offers 23 February and Christmas on 7 January only where they are kept", () => {
+    expect(ids("RU")).toEqual(["new-year", "orthodox-christmas", "valentines-day", "defender-of-the-fatherland-day", "international-womens-day", "black-friday"]);
+    expect(dateOf("orthodox-christmas", 2027)).toBe("2027-01-07");
+    expect(ids("HR")).toEqual(["new-year", "valentines-day", "international-womens-day", "mothers-day", "black-friday", "saint-nicholas-day", "christmas"]);
+    expect(ids("US")).toEqual(["new-year", "valentines-day", "mothers-day", "black-friday", "christmas"]);
+    // The UK's Mothering Sunday follows Easter, so the second-Sunday-of-May preset is not offered there.
+    expect(ids("GB")).toEqual(["new-year", "valentines-day", "black-friday", "christmas"]);
+    // Unknown market: only what every market shares.
+    expect(ids(null)).toEqual(["new-year", "valentines-day", "black-friday", "christmas"]);
+  });
+
+  it("computes Mother's Day as the second Sunday of May", () => {
+    expect(secondSundayOfMay(2026)).toBe("2026-05-10");
+    expect(secondSundayOfMay(2027)).toBe("2027-05-09");
+    expect(secondSundayOfMay(2028)).toBe("2028-05-14");
+    expect(secondSundayOfMay(2031)).toBe("2031-05-11");
+  });
+
+  it("takes the market from the shop's country, else the region of its locale, never from a bare language", () => {
+    expect(marketOf("ua", "en")).toBe("UA");
+    expect(marketOf(null, "uk-UA")).toBe("UA");
+    expect(marketOf(null, "en_US")).toBe("US");
+    expect(marketOf(null, "ru")).toBeNull();
+    expect(marketOf("", null)).toBeNull();
+  });
+});
+
+describe("yearly campaigns", () => {
+  const bf = { startsAt: "2026-11-27", endsAt: "2026-11-30", holidayDate: "2026-11-27", presetId: "black-friday", recurrence: "yearly" as const };
+  const newYear = { startsAt: "2025-12-18", endsAt: "2026-01-01", holidayDate: "2026-01-01", presetId: "new-year", recurrence: "yearly" as const };
+
+  it("comes back around its holiday every year, moving with a holiday that moves", () => {
+    expect(campaignOccurrenceOn(bf, "2026-11-28")).toEqual({ startsAt: "2026-11-27", endsAt: "2026-11-30", year: 2026 });
+    expect(campaignOccurrenceOn(bf, "2026-12-01")).toBeNull();
+    expect(campaignOccurrenceOn(bf, "2027-11-26")).toEqual({ startsAt: "2027-11-26", endsAt: "2027-11-29", year: 2027 });
+    expect(campaignOccurrenceOn(bf, "2027-11-30")).toBeNull();
+    // Never before its first run.
+    expect(campaignOccurrenceOn({ ...bf, startsAt: "2027-11-26", endsAt: "2027-11-29", holidayDate: "2027-11-26" }, "2026-11-28")).toBeNull();
+  });
+
+  it("keeps a run that crosses the new year together, named by its holiday's year", () => {
+    expect(campaignOccurrenceOn(newYear, "2026-12-20")).toEqual({ startsAt: "2026-12-18", endsAt: "2027-01-01", year: 2027 });
+    expect(campaignOccurrenceOn(newYear, "2027-01-01")).toEqual({ startsAt: "2026-12-18", endsAt: "2027-01-01", year: 2027 });
+    expect(campaignOccurrenceOn(newYear, "2027-01-02")).toBeNull();
+  });
+
+  it("runs a one-off campaign once", () => {
+    expect(campaignOccurrenceOn({ ...bf, recurrence: "once" }, "2027-11-26")).toBeNull();
+    expect(campaignOccurrenceOn({ ...bf, recurrence: undefined }, "2026-11-28")).toEqual({ startsAt: "2026-11-27", endsAt: "2026-11-30", year: null });
   });
 });
 

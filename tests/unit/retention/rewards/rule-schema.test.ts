@@ -162,3 +162,24 @@ describe("validateRuleInput", () => {
     expect(result.ok && result.rule).toMatchObject({ budget: null, cooldownDays: 90, validityDays: 14 });
   });
 });
+
+describe("store credit and stacking", () => {
+  it("accepts store credit with a positive amount in the shop's currency, and refuses none or zero", () => {
+    const ok = validateRuleInput({ kind: "winback", name: "Credit", reward: { type: "storeCredit", amount: "7.5" } }, ctx);
+    expect(ok.ok && "reward" in ok.rule && ok.rule.reward).toEqual({ type: "storeCredit", amount: 7.5 });
+    const zero = validateRuleInput({ kind: "winback", name: "Credit", reward: { type: "storeCredit", amount: "0" } }, ctx);
+    expect(!zero.ok && zero.fieldErrors["reward.amount"]).toEqual(["rules.error.enterAnAmountAbove0"]);
+    const missing = validateRuleInput({ kind: "winback", name: "Credit", reward: { type: "storeCredit" } }, ctx);
+    expect(!missing.ok && missing.fieldErrors["reward.amount"]).toEqual(["rules.error.enterTheCreditAmount"]);
+  });
+
+  it("keeps the rule's combinesWith, leaves it unset for the kind's default, and refuses a partial choice", () => {
+    const chosen = { orderDiscounts: true, productDiscounts: false, shippingDiscounts: true };
+    const set = validateRuleInput({ kind: "birthday", name: "B", reward: { type: "percentage", percentage: 10 }, combinesWith: chosen }, ctx);
+    expect(set.ok && set.rule.combinesWith).toEqual(chosen);
+    const unset = validateRuleInput({ kind: "birthday", name: "B", reward: { type: "percentage", percentage: 10 } }, ctx);
+    expect(unset.ok && unset.rule.combinesWith).toBeUndefined();
+    const partial = validateRuleInput({ kind: "birthday", name: "B", reward: { type: "percentage", percentage: 10 }, combinesWith: { orderDiscounts: true } }, ctx);
+    expect(partial.ok).toBe(false);
+  });
+});
