@@ -1,7 +1,9 @@
 /**
  * The merchant-editable part of Shop.settings (a JSON text column shared by several features):
  *   scoring.lifespanYears, scoring.lifecycle.*   read by the recompute job (app/jobs/recompute.server.ts)
- *   consent.promotionalRequiresMarketingConsent  the consent policy for promotional reminders
+ *   consent.promotionalRequiresMarketingConsent  promotional rewards only reach customers with marketing consent
+ *   consent.kindPurposes.<rule kind>             per rule kind: "promotional" (needs consent) or "service"
+ *                                                (tier reached, feedback thanks); read by the daily decision
  * Other keys (rewards, segments, …) belong to other features: every write keeps them untouched.
  *
  * Forms arrive as strings; each form has a zod schema whose issues become per-field messages
@@ -11,13 +13,39 @@ import { z } from "zod";
 import db from "../db.server";
 import { DEFAULT_LIFECYCLE_SETTINGS, type LifecycleSettings } from "../retention/segments/lifecycle";
 import { MAX_LIFESPAN_YEARS, MIN_LIFESPAN_YEARS } from "../retention/clv/historic";
+import { REWARD_KINDS, RULE_KINDS, type RewardPurpose, type RuleKind } from "../retention/rewards";
 
 export interface ConsentPolicy {
-  /** Promotional reminders (birthday, win-back, campaigns) only reach customers with marketing consent. */
+  /** Promotional rewards (and their reminders) only reach customers with marketing consent. */
   promotionalRequiresMarketingConsent: boolean;
+  /** What each rule kind's rewards are, as the merchant sees them. */
+  kindPurposes: Record<RuleKind, RewardPurpose>;
 }
 
-export const DEFAULT_CONSENT_POLICY: ConsentPolicy = { promotionalRequiresMarketingConsent: true };
+export const DEFAULT_KIND_PURPOSES = Object.fromEntries(
+  RULE_KINDS.map((k) => [k, REWARD_KINDS[k].channel === "promotional" ? "promotional" : "service"]),
+) as Record<RuleKind, RewardPurpose>;
+
+export const DEFAULT_CONSENT_POLICY: ConsentPolicy = { promotionalRequiresMarketingConsent: true, kindPurposes: DEFAULT_KIND_PURPOSES };
+
+/** The rule kinds whose rewards need marketing consent under this policy (what the daily decision reads). */
+export function kindsNeedingConsent(policy: ConsentPolicy): RuleKind[] {
+  if (!policy.promotionalRequiresMarketingConsent) return [];
+  return RULE_KINDS.filter((k) => policy.kindPurposes[k] === "promotional");
+}
+
+const purposeSchema = z.enum(["promotional", "service"]);
+
+function readConsent(stored: Json): ConsentPolicy {
+  const flag = z.boolean().safeParse(stored.promotionalRequiresMarketingConsent);
+  const purposes = object(stored.kindPurposes);
+  const kindPurposes = { ...DEFAULT_KIND_PURPOSES };
+  for (const kind of RULE_KINDS) {
+    const parsed = purposeSchema.safeParse(purposes[kind]);
+    if (parsed.success) kindPurposes[kind] = parsed.data;
+  }
+  return { promotionalRequiresMarketingConsent: flag.success ? flag.data : DEFAULT_CONSENT_POLICY.promotionalRequiresMarketingConsent, kindPurposes };
+}
 
 export interface EditableSettings {
   /** null: derived from the shop's own data by the scoring job. */
@@ -67,11 +95,10 @@ export function readEditableSettings(settingsJson: string | null | undefined): E
     if (parsed.success) (lifecycle as Record<string, number>)[key] = parsed.data;
   }
   const lifespan = z.number().min(MIN_LIFESPAN_YEARS).max(MAX_LIFESPAN_YEARS).safeParse(scoring.lifespanYears);
-  const consent = z.boolean().safeParse(object(root.consent).promotionalRequiresMarketingConsent);
   return {
     lifespanYears: lifespan.success ? lifespan.data : null,
     lifecycle,
-    consent: { promotionalRequiresMarketingConsent: consent.success ? consent.data : DEFAULT_CONSENT_POLICY.promotionalRequiresMarketingConsent },
+    consent: readConsent(object(root.consent)),
   };
 }
 
@@ -81,7 +108,10 @@ export async function getEditableSettings(shop: string): Promise<EditableSetting
 }
 
 /** Writes the given parts, keeping every other key of the stored JSON (other features' settings). */
-export async function saveEditableSettings(shop: string, patch: Partial<EditableSettings>): Promise<EditableSettings> {
+export async function saveEditableSettings(
+  shop: string,
+  patch: Partial<Omit<EditableSettings, "consent">> & { consent?: Partial<ConsentPolicy> },
+): Promise<EditableSettings> {
   return db.$transaction(async (tx) => {
     const row = await tx.shop.findUnique({ where: { shop }, select: { settings: true } });
     const root = parseJsonObject(row?.settings);
@@ -92,7 +122,11 @@ export async function saveEditableSettings(shop: string, patch: Partial<Editable
       else scoring.lifespanYears = patch.lifespanYears;
     }
     const next: Json = { ...root, scoring };
-    if (patch.consent) next.consent = { ...object(root.consent), ...patch.consent };
+    if (patch.consent) {
+      const stored = object(root.consent);
+      const { kindPurposes, ...rest } = patch.consent;
+      next.consent = { ...stored, ...rest, ...(kindPurposes ? { kindPurposes: { ...object(stored.kindPurposes), ...kindPurposes } } : {}) };
+    }
     const settings = JSON.stringify(next);
     await tx.shop.upsert({ where: { shop }, create: { shop, settings }, update: { settings } });
     return readEditableSettings(settings);
@@ -152,3 +186,8 @@ export const lifespanFormSchema = z.discriminatedUnion("lifespanMode", [
 export const consentFormSchema = z.object({
   promotionalRequiresMarketingConsent: z.enum(["on", "off"]),
 });
+
+/** One purpose per rule kind; the keys are the registry's kinds only (no outside key becomes a path). */
+export const kindPurposesFormSchema = z.object(
+  Object.fromEntries(RULE_KINDS.map((k) => [k, purposeSchema])) as Record<RuleKind, typeof purposeSchema>,
+);

@@ -17,6 +17,10 @@ export interface RulePreview {
   /** Set when the budget would stop the rule today. */
   pausedReason: string | null;
   withheldByBudget: number;
+  /** Due a code, but nothing would tell them (no Flow workflow, no store credit, no surface): recorded as withheld. */
+  withheldNoChannel: number;
+  /** Due a promotional reward, but without marketing consent under the shop's policy. */
+  excludedForConsent: number;
 }
 
 /** An unsaved draft is previewed under a temporary id; its holdout split may differ once saved. */
@@ -24,8 +28,8 @@ export const PREVIEW_RULE_ID = "preview";
 
 export function previewRule(rule: Rule | RuleDraft, input: Omit<ScheduleInput, "rules">): RulePreview {
   const withId: Rule = { ...rule, id: "id" in rule && typeof rule.id === "string" ? rule.id : PREVIEW_RULE_ID, enabled: true } as Rule;
-  const { decisions, paused } = decideDay({ ...input, rules: [withId] });
-  const issued = decisions.filter((d) => d.kind === "issue");
+  const { decisions, paused, excludedForConsent } = decideDay({ ...input, rules: [withId] });
+  const issued = decisions.filter((d) => d.kind === "issue" && !d.withheldReason);
   const pause = paused.find((p) => p.ruleId === withId.id) ?? null;
   return {
     recipients: issued.map((d) => d.customerId),
@@ -35,5 +39,7 @@ export function previewRule(rule: Rule | RuleDraft, input: Omit<ScheduleInput, "
     reminders: decisions.filter((d) => d.kind === "remind").length,
     pausedReason: pause?.reason ?? null,
     withheldByBudget: pause?.withheld ?? 0,
+    withheldNoChannel: decisions.filter((d) => d.withheldReason).length,
+    excludedForConsent: excludedForConsent[withId.id] ?? 0,
   };
 }

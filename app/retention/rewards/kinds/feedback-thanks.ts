@@ -25,6 +25,7 @@ export const feedbackThanks = defineKind<"feedbackThanks", typeof feedbackThanks
   schema: feedbackThanksSchema,
   reason: "feedbackThanks",
   channel: "transactional",
+  shownWhereEarned: true,
   notifyOnIssue: true,
   thanksPeriod: (rule, responseId) => (rule.oncePerCustomer ? periods.feedback() : periods.feedback(responseId)),
   checkRaw(raw, addError) {

@@ -46,6 +46,8 @@ export interface RewardKind<K extends string, S extends z.ZodTypeAny, Draft exte
   reason: string;
   /** Promotional codes need marketing consent; transactional ones answer something the customer did. */
   channel: "promotional" | "transactional";
+  /** The code is shown to the customer where it was earned (the survey's thank-you): it needs no other channel. */
+  shownWhereEarned?: boolean;
   /** An issued code fires the Flow trigger itself (birthday codes are announced by their reminders). */
   notifyOnIssue: boolean;
   /** Decided before every other kind (campaign audiences read today's tiers). */

@@ -27,6 +27,8 @@ describe("previewRule", () => {
       reminders: 0,
       pausedReason: null,
       withheldByBudget: 0,
+      withheldNoChannel: 0,
+      excludedForConsent: 1,
     });
   });
 
