@@ -19,6 +19,7 @@ import { randomBytes as cryptoRandomBytes } from "node:crypto";
 import { findByKeys, listIssuedRecords, type IssuedRow } from "../models/issued-discounts.server";
 import { costAssumptions, loadRewardCustomer } from "../models/reward-customers.server";
 import { listRules } from "../models/rules.server";
+import { kindsNeedingConsent, readEditableSettings } from "../models/shop-settings.server";
 import {
   addDays,
   COMPENSATION_REASON,
@@ -163,6 +164,7 @@ export async function thankYouReward(
     feedback: [{ customerId: input.customerShopifyId, responseId: input.feedbackId, receivedOn: today }],
     costAssumptions: await costAssumptions(shop, settings),
     currencyCode,
+    kindsNeedingConsent: kindsNeedingConsent(readEditableSettings(settings).consent),
   });
 
   let reward: ThankYouCode | null = null;

@@ -4,6 +4,7 @@
  * Read by the customer page and the customer data export (customers/data_request).
  */
 import db from "../db.server";
+import { dialect, newId, placeholder, sqlTimestamp, type RawSql } from "./sql.server";
 
 export const CONSENT_PURPOSES = ["birthday", "marketing"] as const;
 export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number];
@@ -38,6 +39,31 @@ export async function recordConsents(shop: string, entries: readonly ConsentEntr
     added++;
   }
   return added;
+}
+
+/** One entry inside a webhook's transaction (raw SQL); a repeated one (same moment and answer) is not stored twice. */
+export async function recordConsentInTransaction(sql: RawSql, shop: string, e: ConsentEntry): Promise<void> {
+  const granted = dialect === "sqlite" ? (e.granted ? 1 : 0) : e.granted;
+  const givenAt = sqlTimestamp(e.givenAt);
+  const same = await sql.$queryRawUnsafe<unknown[]>(
+    `SELECT 1 FROM "ConsentRecord" WHERE "shop" = ${placeholder(1)} AND "customerShopifyId" = ${placeholder(2)} AND "purpose" = ${placeholder(3)}
+       AND "granted" = ${placeholder(4)} AND "source" = ${placeholder(5)} AND "givenAt" = ${placeholder(6)}`,
+    shop, e.customerShopifyId, e.purpose, granted, e.source, givenAt,
+  );
+  if (same.length) return;
+  const values = [newId(), shop, e.customerShopifyId, e.purpose, granted, e.source, e.textVersion, givenAt, sqlTimestamp(new Date())];
+  await sql.$executeRawUnsafe(
+    `INSERT INTO "ConsentRecord" ("id", "shop", "customerShopifyId", "purpose", "granted", "source", "textVersion", "givenAt", "createdAt")
+     VALUES (${values.map((_, i) => placeholder(i + 1)).join(", ")})`,
+    ...values,
+  );
+}
+
+/** Appends entries that cannot repeat (one import, one moment), in batches. */
+export async function appendConsents(shop: string, entries: readonly ConsentEntry[]): Promise<void> {
+  for (let i = 0; i < entries.length; i += 1_000) {
+    await db.consentRecord.createMany({ data: entries.slice(i, i + 1_000).map((e) => ({ shop, ...e })) });
+  }
 }
 
 /** A customer's consent history, oldest first. */
