@@ -75,3 +75,8 @@ export async function listConsents(shop: string, customerShopifyId: string): Pro
   });
   return rows.map((r) => ({ ...r, purpose: r.purpose as ConsentPurpose, source: r.source as ConsentSource }));
 }
+
+/** Customers whose email marketing state is not SUBSCRIBED: promotional rewards leave them out under a consent policy. */
+export async function countWithoutMarketingConsent(shop: string): Promise<number> {
+  return db.customer.count({ where: { shop, redactedAt: null, OR: [{ marketingState: null }, { marketingState: { not: "SUBSCRIBED" } }] } });
+}
