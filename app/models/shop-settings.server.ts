@@ -110,7 +110,9 @@ export async function getEditableSettings(shop: string): Promise<EditableSetting
 /** Writes the given parts, keeping every other key of the stored JSON (other features' settings). */
 export async function saveEditableSettings(
   shop: string,
-  patch: Partial<Omit<EditableSettings, "consent">> & { consent?: Partial<ConsentPolicy> },
+  patch: Partial<Omit<EditableSettings, "consent">> & {
+    consent?: Partial<Omit<ConsentPolicy, "kindPurposes">> & { kindPurposes?: Partial<Record<RuleKind, RewardPurpose>> };
+  },
 ): Promise<EditableSettings> {
   return db.$transaction(async (tx) => {
     const row = await tx.shop.findUnique({ where: { shop }, select: { settings: true } });
