@@ -2,6 +2,9 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { Link, useLoaderData, useOutlet, useSubmit } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, Card, DataTable, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { ruleResults, type RuleResult } from "../models/reward-results.server";
+import { countWithheld } from "../models/issued-discounts.server";
+import { countWithoutMarketingConsent } from "../models/consent-records.server";
+import { getEditableSettings, kindsNeedingConsent } from "../models/shop-settings.server";
 import { deleteRule, listRules, setRuleEnabled } from "../models/rules.server";
 import { getShop } from "../models/shop.server";
 import { I18nProvider, useAppPath, useI18n } from "../components/I18n";
@@ -20,6 +23,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   }
   const [{ rules, invalid }, shopRow] = await Promise.all([listRules(shop), getShop(shop)]);
   const results = new Map((await ruleResults(shop, rules.map((r) => r.rule.id))).map((r) => [r.ruleId, r]));
+  // Who each rule does not reach: codes withheld for want of a channel, customers left out by the consent policy.
+  const [withheld, settings, withoutConsent] = await Promise.all([countWithheld(shop), getEditableSettings(shop), countWithoutMarketingConsent(shop)]);
+  const consentKinds = kindsNeedingConsent(settings.consent);
+  const withheldOf = (ruleId: string) => withheld.filter((w) => w.ruleId === ruleId && w.reason === "noDeliveryChannel").reduce((n, w) => n + w.count, 0);
   return json({
     locale,
     messages: rulesMessages(locale),
@@ -30,6 +37,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       enabled: rule.enabled,
       pausedReason,
       results: results.get(rule.id) ?? null,
+      withheldNoChannel: withheldOf(rule.id),
+      consentExcluded: rule.enabled && consentKinds.includes(rule.kind) ? withoutConsent : 0,
     })),
     invalid: invalid.map((r) => ({ id: r.id, name: r.name })),
     currencyCode: shopRow?.currencyCode ?? "USD",
@@ -100,6 +109,16 @@ function RulesList() {
             </Banner>
           </Layout.Section>
         )}
+        {rules
+          .filter((r) => r.withheldNoChannel > 0 || r.consentExcluded > 0)
+          .map((r) => (
+            <Layout.Section key={`reach-${r.id}`}>
+              <Banner tone="warning" title={t("rules.list.reachTitle", { name: r.name })}>
+                {r.withheldNoChannel > 0 ? <p>{t("rules.list.withheldNoChannel", { count: r.withheldNoChannel })}</p> : null}
+                {r.consentExcluded > 0 ? <p>{t("rules.list.consentExcluded", { count: r.consentExcluded })}</p> : null}
+              </Banner>
+            </Layout.Section>
+          ))}
         {rules
           .filter((r) => r.pausedReason)
           .map((r) => (
