@@ -20,6 +20,7 @@ import { randomBytes as cryptoRandomBytes } from "node:crypto";
 import { findByKeys, isStoreCreditRow, listIssuedRecords, type IssuedRow } from "../models/issued-discounts.server";
 import { costAssumptions, loadRewardCustomer } from "../models/reward-customers.server";
 import { listRules } from "../models/rules.server";
+import { kindsNeedingConsent } from "../models/shop-settings.server";
 import {
   addDays,
   combinesWithOf,
@@ -169,6 +170,7 @@ export async function thankYouReward(
     costAssumptions: await costAssumptions(shop, settings.averageShippingCost),
     currencyCode,
     customerCaps: settings.customerCaps,
+    kindsNeedingConsent: kindsNeedingConsent(settings.consent),
   });
 
   let reward: ThankYouCode | null = null;

@@ -61,6 +61,8 @@ import { costAssumptions, loadFeedbackEvents, loadRewardCustomers } from "../mod
 import { findJobRun } from "../models/job-leases.server";
 import { listRules, savePauses, type StoredRule } from "../models/rules.server";
 import { loadTierStates, saveTierUpdates } from "../models/tier-states.server";
+import { flowUsage } from "../models/flow-usage.server";
+import { kindsNeedingConsent } from "../models/shop-settings.server";
 
 export interface IssuanceEvent {
   shop: string;
@@ -94,6 +96,10 @@ export interface IssuanceSummary {
   delivered: number;
   flowTriggers: number;
   heldOut: number;
+  /** Issues recorded as withheld today (nothing would tell the customer), by reason. */
+  withheld: Record<string, number>;
+  /** Customers due a promotional reward today but left out for lack of marketing consent. */
+  excludedForConsent: number;
   failed: number;
   expired: number;
   /** Rows from earlier runs brought to completion. */
@@ -313,6 +319,8 @@ export async function loadScheduleInput(
     costAssumptions: await costAssumptions(shop, settings.averageShippingCost),
     currencyCode: shopRow.currencyCode,
     customerCaps: settings.customerCaps,
+    kindsNeedingConsent: kindsNeedingConsent(settings.consent),
+    delivery: { flowWorkflow: (await flowUsage(shop)).active },
   };
   return { input, tierRuleIds, stored };
 }
@@ -377,7 +385,7 @@ export async function runIssuance(shop: string, today: LocalDate, deps: Issuance
   const { rules: stored, invalid } = await listRules(shop);
   const rules = stored.map((s) => s.rule);
   const summary: IssuanceSummary = {
-    shop, today, decisions: 0, created: 0, adopted: 0, delivered: 0, flowTriggers: 0, heldOut: 0, failed: 0,
+    shop, today, decisions: 0, created: 0, adopted: 0, delivered: 0, flowTriggers: 0, heldOut: 0, withheld: {}, excludedForConsent: 0, failed: 0,
     expired: 0, reconciled: 0, retryLater: 0, tierChanges: 0, capped: 0, paused: [], invalidRules: invalid.map((r) => r.id),
   };
   const ctx: RunContext = {
@@ -411,7 +419,7 @@ export async function runIssuance(shop: string, today: LocalDate, deps: Issuance
   const decidedAt = decisionInstant(today, now, timeZone);
   const grants: NewLedgerRow[] = result.decisions
     .filter((d) => d.kind !== "remind")
-    .map((d) => ({ decision: d, code: d.kind === "issue" ? generateDiscountCode(randomBytes) : null }));
+    .map((d) => ({ decision: d, code: d.kind === "issue" && !d.withheldReason ? generateDiscountCode(randomBytes) : null }));
   const recorded = await recordDecisions(shop, grants, decidedAt);
   const reminders = result.decisions.filter((d) => d.kind === "remind");
   const issueKeyOf = (d: Decision) => issueKeyOfReminder({ ruleId: d.ruleId, customerShopifyId: d.customerId, idempotencyKey: d.idempotencyKey }) ?? "";
@@ -419,10 +427,12 @@ export async function runIssuance(shop: string, today: LocalDate, deps: Issuance
   const reminderRows = reminders.map((d) => ({ decision: d, code: issueRows.get(issueKeyOf(d))?.code ?? null }));
   for (const [key, row] of await recordDecisions(shop, reminderRows, decidedAt)) recorded.set(key, row);
   summary.heldOut = result.decisions.filter((d) => d.kind === "holdout").length;
+  for (const d of result.decisions) if (d.withheldReason) summary.withheld[d.withheldReason] = (summary.withheld[d.withheldReason] ?? 0) + 1;
+  summary.excludedForConsent = Object.values(result.excludedForConsent).reduce((n, v) => n + v, 0);
 
   // 4. Shopify, one row at a time; rows recorded by someone else (another code) are theirs to finish.
   const offered = new Map([...grants, ...reminderRows].map((g) => [g.decision.idempotencyKey, g.code]));
-  for (const decision of [...result.decisions.filter((d) => d.kind === "issue"), ...reminders]) {
+  for (const decision of [...result.decisions.filter((d) => d.kind === "issue" && !d.withheldReason), ...reminders]) {
     const row = recorded.get(decision.idempotencyKey);
     if (!row || row.code !== offered.get(decision.idempotencyKey) || row.status !== "recorded") continue;
     await advance(ctx, row, decision, decision.kind === "issue");

@@ -5,6 +5,7 @@
  * customer id or its gid. A header line, quotes, `;` or tab separators and a BOM are tolerated.
  */
 import db from "../db.server";
+import { appendConsents } from "./consent-records.server";
 
 export const MAX_IMPORT_BYTES = 2_000_000;
 export const MAX_IMPORT_ROWS = 50_000;
@@ -117,6 +118,7 @@ export function parseBirthdayCsv(text: string, today: string): { rows: ParsedBir
 
 interface Match {
   id: string;
+  shopifyId: string;
   birthday: string | null;
 }
 
@@ -130,11 +132,11 @@ async function resolveCustomers(shop: string, rows: ParsedBirthdayRow[]) {
     // Stored emails usually are lower case already; the upper-cased variant catches shops that are not.
     const found = await db.customer.findMany({
       where: { shop, email: { in: [...batch, ...batch.map((e) => e.toUpperCase())] } },
-      select: { id: true, email: true, birthday: true },
+      select: { id: true, shopifyId: true, email: true, birthday: true },
     });
     for (const c of found) {
       const key = (c.email ?? "").toLowerCase();
-      byEmail.set(key, [...(byEmail.get(key) ?? []), { id: c.id, birthday: c.birthday }]);
+      byEmail.set(key, [...(byEmail.get(key) ?? []), { id: c.id, shopifyId: c.shopifyId, birthday: c.birthday }]);
     }
   }
   for (let i = 0; i < ids.length; i += LOOKUP_BATCH) {
@@ -142,7 +144,7 @@ async function resolveCustomers(shop: string, rows: ParsedBirthdayRow[]) {
       where: { shop, shopifyId: { in: ids.slice(i, i + LOOKUP_BATCH) } },
       select: { id: true, shopifyId: true, birthday: true },
     });
-    for (const c of found) byShopifyId.set(c.shopifyId, { id: c.id, birthday: c.birthday });
+    for (const c of found) byShopifyId.set(c.shopifyId, { id: c.id, shopifyId: c.shopifyId, birthday: c.birthday });
   }
   return { byEmail, byShopifyId };
 }
@@ -156,7 +158,7 @@ export async function importBirthdays(shop: string, text: string, today: string)
 
   const { byEmail, byShopifyId } = await resolveCustomers(shop, parsed.rows);
   const errors = [...parsed.errors];
-  const writes: { id: string; birthday: string }[] = [];
+  const writes: { id: string; shopifyId: string; birthday: string }[] = [];
   const claimed = new Map<string, number>();
   let unchanged = 0;
   for (const row of parsed.rows) {
@@ -184,12 +186,18 @@ export async function importBirthdays(shop: string, text: string, today: string)
     }
     claimed.set(match.id, row.line);
     if (match.birthday === row.birthday) unchanged++;
-    else writes.push({ id: match.id, birthday: row.birthday });
+    else writes.push({ id: match.id, shopifyId: match.shopifyId, birthday: row.birthday });
   }
   for (let i = 0; i < writes.length; i += WRITE_BATCH) {
     const batch = writes.slice(i, i + WRITE_BATCH);
     await db.$transaction(batch.map((w) => db.customer.updateMany({ where: { shop, id: w.id }, data: { birthday: w.birthday } })));
   }
+  // The merchant's file stands for the customers' birthday consent: recorded as given by CSV, now.
+  const importedAt = new Date();
+  await appendConsents(
+    shop,
+    writes.map((w) => ({ customerShopifyId: w.shopifyId, purpose: "birthday", granted: true, source: "csvImport", textVersion: null, givenAt: importedAt })),
+  );
   errors.sort((a, b) => a.line - b.line);
   return { rows: parsed.dataLines, updated: writes.length, unchanged, errors, fileError: null };
 }

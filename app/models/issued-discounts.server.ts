@@ -13,6 +13,9 @@
  * code; cancelling matches only rows without it, so a code is either cancelled or sent, never both.
  * A store-credit issue takes the same path: its transaction is created (and Shopify announces it)
  * instead of a discount, and it is never swept (Shopify expires the credit itself).
+ *   issue withheld (withheldReason set): nothing would tell the customer (no Flow workflow, no store
+ *            credit, no surface). Never created in Shopify, costs nothing; decided again each day, and
+ *            upgraded to `recorded` (with a code) the first day a channel exists.
  * Redemption is tracked separately (redeemedAt/redeemedOrderId/redeemedRevenue).
  */
 import type { IssuedDiscount } from "@prisma/client";
@@ -41,7 +44,8 @@ export interface LedgerRecord extends IssuedRecord {
 /** Everything recorded for the shop, in the shape the core's `decideDay` checks idempotency and budgets against. */
 export async function listIssuedRecords(shop: string, timeZone: string): Promise<LedgerRecord[]> {
   const rows = await db.issuedDiscount.findMany({
-    where: { shop, kind: { in: ["issue", "remind", "holdout"] } },
+    // Withheld issues are left out: they are decided again (and created once a channel exists).
+    where: { shop, kind: { in: ["issue", "remind", "holdout"] }, NOT: { kind: "issue", status: "withheld" } },
     select: { ruleId: true, customerShopifyId: true, idempotencyKey: true, kind: true, createdAt: true, amount: true },
   });
   return rows.map((r) => ({
@@ -63,12 +67,13 @@ export interface NewLedgerRow {
 
 const COLUMNS = [
   "id", "shop", "ruleId", "customerShopifyId", "idempotencyKey", "code", "kind", "status", "rewardType", "amount",
-  "startsAt", "endsAt", "createdAt", "updatedAt",
+  "startsAt", "endsAt", "createdAt", "updatedAt", "withheldReason",
 ];
 
 /**
- * Inserts the rows; a key that already exists is left untouched (ON CONFLICT DO NOTHING). Returns
- * the rows as stored, by key: a row whose code differs from the one offered was recorded by someone else.
+ * Inserts the rows; a key that already exists is left untouched, except a withheld issue, which a
+ * decision with a channel (and a code) turns into a `recorded` one. Returns the rows as stored, by
+ * key: a row whose code differs from the one offered was recorded by someone else.
  */
 export async function recordDecisions(shop: string, rows: readonly NewLedgerRow[], decidedAt: Date): Promise<Map<string, IssuedRow>> {
   const at = sqlTimestamp(decidedAt);
@@ -78,14 +83,17 @@ export async function recordDecisions(shop: string, rows: readonly NewLedgerRow[
     const tuples = rows.slice(i, i + size).map(({ decision: d, code }) => {
       const values = [
         newId(), shop, d.ruleId, d.customerId, d.idempotencyKey, code, d.kind,
-        d.kind === "holdout" ? "withheld" : "recorded", d.kind === "holdout" ? null : d.reward.type, d.estimatedCost,
-        sqlTimestamp(new Date(d.startsAt)), sqlTimestamp(new Date(d.endsAt)), at, at,
+        d.kind === "holdout" || d.withheldReason ? "withheld" : "recorded", d.kind === "holdout" ? null : d.reward.type, d.withheldReason ? 0 : d.estimatedCost,
+        sqlTimestamp(new Date(d.startsAt)), sqlTimestamp(new Date(d.endsAt)), at, at, d.withheldReason ?? null,
       ];
       return `(${values.map((v) => (params.push(v), placeholder(params.length))).join(", ")})`;
     });
     await db.$executeRawUnsafe(
       `INSERT INTO "IssuedDiscount" (${COLUMNS.map((c) => `"${c}"`).join(", ")}) VALUES ${tuples.join(", ")}
-       ON CONFLICT ("shop", "idempotencyKey") DO NOTHING`,
+       ON CONFLICT ("shop", "idempotencyKey") DO UPDATE SET
+         "code" = excluded."code", "status" = excluded."status", "amount" = excluded."amount", "withheldReason" = NULL,
+         "startsAt" = excluded."startsAt", "endsAt" = excluded."endsAt", "createdAt" = excluded."createdAt", "updatedAt" = excluded."updatedAt"
+       WHERE "IssuedDiscount"."kind" = 'issue' AND "IssuedDiscount"."status" = 'withheld' AND excluded."status" = 'recorded'`,
       ...params,
     );
   }
@@ -225,6 +233,21 @@ export async function markDeactivated(shop: string, id: string): Promise<void> {
 export async function countByStatus(shop: string): Promise<Record<string, number>> {
   const groups = await db.issuedDiscount.groupBy({ by: ["kind", "status"], where: { shop }, _count: { _all: true } });
   return Object.fromEntries(groups.map((g) => [`${g.kind}:${g.status}`, g._count._all]));
+}
+
+/** Withheld issues per rule and reason (the rules page and the health card show them). */
+export async function countWithheld(shop: string): Promise<Array<{ ruleId: string; reason: string; count: number }>> {
+  const groups = await db.issuedDiscount.groupBy({
+    by: ["ruleId", "withheldReason"],
+    where: { shop, kind: "issue", status: "withheld" },
+    _count: { _all: true },
+  });
+  return groups.map((g) => ({ ruleId: g.ruleId, reason: g.withheldReason ?? "unknown", count: g._count._all }));
+}
+
+/** Codes Shopify refused since `since` (the health card's "refused in the last 7 days"). */
+export async function countRefusedSince(shop: string, since: Date): Promise<number> {
+  return db.issuedDiscount.count({ where: { shop, kind: "issue", status: "failed", updatedAt: { gte: since } } });
 }
 
 export async function listIssuedForRule(shop: string, ruleId: string, take = 50) {

@@ -40,6 +40,7 @@ export async function redactCustomer(shop: string, customerShopifyId: string, or
     db.issuedDiscount.updateMany({ where: { shop, customerShopifyId }, data: { customerShopifyId: "redacted" } }),
     db.dataRequest.deleteMany({ where: { shop, customerShopifyId } }),
     db.customerTier.deleteMany({ where: { shop, customerShopifyId } }),
+    db.consentRecord.deleteMany({ where: { shop, customerShopifyId } }),
   ]);
 }
 
@@ -53,11 +54,17 @@ export async function recordDataRequest(shop: string, customerShopifyId: string,
 }
 
 export async function exportCustomerData(shop: string, customerShopifyId: string) {
-  const [customer, orders, feedback, discounts] = await Promise.all([
+  const [customer, orders, feedback, discounts, consents] = await Promise.all([
     db.customer.findUnique({ where: { shop_shopifyId: { shop, shopifyId: customerShopifyId } } }),
     db.order.findMany({ where: { shop, customerShopifyId }, orderBy: { processedAt: "asc" } }),
     db.feedback.findMany({ where: { shop, customerShopifyId } }),
     db.issuedDiscount.findMany({ where: { shop, customerShopifyId } }),
+    // What the customer agreed to, when, where and under which text (issue #15).
+    db.consentRecord.findMany({
+      where: { shop, customerShopifyId },
+      orderBy: [{ givenAt: "asc" }, { id: "asc" }],
+      select: { purpose: true, granted: true, source: true, textVersion: true, givenAt: true },
+    }),
   ]);
-  return { customer, orders, feedback, discounts };
+  return { customer, orders, feedback, discounts, consents };
 }

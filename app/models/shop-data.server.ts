@@ -20,6 +20,7 @@ const TABLES: [string, Reader][] = [
   ["feedback", (shop, id, take) => db.feedback.findMany({ where: { shop, ...after(id) }, orderBy: { id: "asc" }, take })],
   ["discountRules", (shop, id, take) => db.discountRule.findMany({ where: { shop, ...after(id) }, orderBy: { id: "asc" }, take })],
   ["issuedDiscounts", (shop, id, take) => db.issuedDiscount.findMany({ where: { shop, ...after(id) }, orderBy: { id: "asc" }, take })],
+  ["consentRecords", (shop, id, take) => db.consentRecord.findMany({ where: { shop, ...after(id) }, orderBy: { id: "asc" }, take })],
   ["syncRuns", (shop, id, take) => db.syncRun.findMany({ where: { shop, ...after(id) }, orderBy: { id: "asc" }, take })],
 ];
 
@@ -85,6 +86,8 @@ export function shopDataDeletes(shop: string) {
     db.jobRun.deleteMany({ where: { shop } }),
     db.dataRequest.deleteMany({ where: { shop } }),
     db.customerTier.deleteMany({ where: { shop } }),
+    db.consentRecord.deleteMany({ where: { shop } }),
+    db.flowTriggerUsage.deleteMany({ where: { shop } }),
   ] as const;
 }
 

@@ -3,6 +3,8 @@
  * is declared here with its bounds and default; nothing else parses the column.
  *   scoring.lifespanYears, scoring.lifecycle.*   Settings page → the recompute job
  *   consent.promotionalRequiresMarketingConsent  Settings page → the consent policy for promotional rewards
+ *   consent.kindPurposes.<rule kind>             per rule kind: "promotional" (needs consent) or "service"
+ *                                                (tier reached, feedback thanks); read by the daily decision
  *   feedback.lowScoreThreshold, feedback.firstResponseTargetHours   the feedback follow-up queue
  *   rewards.averageShippingCost                  budget estimates for free shipping (else a tenth of AOV)
  *   segments.<group>                             Shopify segment ids Kinship created (write-back job)
@@ -22,13 +24,26 @@ import { DEFAULT_SCORING_SETTINGS, type ScoringSettings } from "../retention/sco
 import { DEFAULT_LOW_SCORE_THRESHOLD } from "../retention/feedback/reasons";
 import { DEFAULT_FIRST_RESPONSE_TARGET_MS, HOUR_MS } from "../retention/feedback/follow-up";
 import { CUSTOMER_CAP_BOUNDS, DEFAULT_CUSTOMER_CAPS, type CustomerCaps } from "../retention/rewards/customer-caps";
+import { REWARD_KINDS, RULE_KINDS, type RewardPurpose, type RuleKind } from "../retention/rewards";
 
 export interface ConsentPolicy {
-  /** Promotional reminders (birthday, win-back, campaigns) only reach customers with marketing consent. */
+  /** Promotional rewards (and their reminders) only reach customers with marketing consent. */
   promotionalRequiresMarketingConsent: boolean;
+  /** What each rule kind's rewards are, as the merchant sees them. */
+  kindPurposes: Record<RuleKind, RewardPurpose>;
 }
 
-export const DEFAULT_CONSENT_POLICY: ConsentPolicy = { promotionalRequiresMarketingConsent: true };
+export const DEFAULT_KIND_PURPOSES = Object.fromEntries(
+  RULE_KINDS.map((k) => [k, REWARD_KINDS[k].channel === "promotional" ? "promotional" : "service"]),
+) as Record<RuleKind, RewardPurpose>;
+
+export const DEFAULT_CONSENT_POLICY: ConsentPolicy = { promotionalRequiresMarketingConsent: true, kindPurposes: DEFAULT_KIND_PURPOSES };
+
+/** The rule kinds whose rewards need marketing consent under this policy (what the daily decision reads). */
+export function kindsNeedingConsent(policy: ConsentPolicy): RuleKind[] {
+  if (!policy.promotionalRequiresMarketingConsent) return [];
+  return RULE_KINDS.filter((k) => policy.kindPurposes[k] === "promotional");
+}
 
 export interface FeedbackSettings {
   /** Scores at or below this are "low" and enter the follow-up queue. */
@@ -55,7 +70,7 @@ export interface ShopSettings {
 /** The parts a caller may change; each replaces the stored part (lifecycle and consent merge key by key). */
 export type ShopSettingsPatch = Partial<Omit<ShopSettings, "lifecycle" | "consent">> & {
   lifecycle?: Partial<LifecycleSettings>;
-  consent?: Partial<ConsentPolicy>;
+  consent?: Partial<Omit<ConsentPolicy, "kindPurposes">> & { kindPurposes?: Partial<Record<RuleKind, RewardPurpose>> };
 };
 
 type Json = Record<string, unknown>;
@@ -92,6 +107,7 @@ const stored = {
   }),
   lifespanYears: z.number().min(MIN_LIFESPAN_YEARS).max(MAX_LIFESPAN_YEARS),
   promotionalRequiresMarketingConsent: z.boolean(),
+  purpose: z.enum(["promotional", "service"]),
   lowScoreThreshold: z.number().int().min(0).max(9),
   firstResponseTargetHours: z.number().finite().gt(0).max(MAX_FIRST_RESPONSE_TARGET_HOURS),
   averageShippingCost: z.number().finite().min(0),
@@ -130,13 +146,7 @@ export function readShopSettings(settingsJson: string | null | undefined): ShopS
   return {
     lifespanYears: valueOr(stored.lifespanYears, scoring.lifespanYears, null),
     lifecycle,
-    consent: {
-      promotionalRequiresMarketingConsent: valueOr(
-        stored.promotionalRequiresMarketingConsent,
-        object(root.consent).promotionalRequiresMarketingConsent,
-        DEFAULT_CONSENT_POLICY.promotionalRequiresMarketingConsent,
-      ),
-    },
+    consent: readConsent(object(root.consent)),
     feedback: {
       lowScoreThreshold: valueOr(stored.lowScoreThreshold, feedback.lowScoreThreshold, DEFAULT_LOW_SCORE_THRESHOLD),
       firstResponseTargetMs: targetHours === null ? DEFAULT_FIRST_RESPONSE_TARGET_MS : targetHours * HOUR_MS,
@@ -145,6 +155,20 @@ export function readShopSettings(settingsJson: string | null | undefined): ShopS
     segments,
     customerCaps: valueOr(stored.customerCaps, object(root.issuance).customerCaps, { ...DEFAULT_CUSTOMER_CAPS }),
     pausedAt: valueOr(stored.pausedAt, object(root.issuance).pausedAt, null),
+  };
+}
+
+function readConsent(consent: Json): ConsentPolicy {
+  const purposes = object(consent.kindPurposes);
+  const kindPurposes = { ...DEFAULT_KIND_PURPOSES };
+  for (const kind of RULE_KINDS) kindPurposes[kind] = valueOr(stored.purpose, purposes[kind], kindPurposes[kind]);
+  return {
+    promotionalRequiresMarketingConsent: valueOr(
+      stored.promotionalRequiresMarketingConsent,
+      consent.promotionalRequiresMarketingConsent,
+      DEFAULT_CONSENT_POLICY.promotionalRequiresMarketingConsent,
+    ),
+    kindPurposes,
   };
 }
 
@@ -170,7 +194,17 @@ function applyPatch(root: Json, patch: ShopSettingsPatch): Json {
     const years = patch.lifespanYears === null ? undefined : stored.lifespanYears.parse(patch.lifespanYears);
     part("scoring", (scoring) => ({ ...scoring, lifespanYears: years }));
   }
-  if (patch.consent) part("consent", (consent) => ({ ...consent, ...patch.consent }));
+  if (patch.consent) {
+    const { kindPurposes, ...rest } = patch.consent;
+    part("consent", (consent) => ({
+      ...consent,
+      ...rest,
+      // Only the registry's kinds become keys, whatever the caller passed.
+      ...(kindPurposes
+        ? { kindPurposes: { ...object(consent.kindPurposes), ...Object.fromEntries(RULE_KINDS.filter((k) => kindPurposes[k] !== undefined).map((k) => [k, stored.purpose.parse(kindPurposes[k])])) } }
+        : {}),
+    }));
+  }
   if (patch.feedback) {
     const { lowScoreThreshold, firstResponseTargetMs } = patch.feedback;
     part("feedback", (feedback) => ({
@@ -285,3 +319,8 @@ export const customerCapsFormSchema = z
     per30Days: bounded(CUSTOMER_CAP_BOUNDS.per30Days, true),
   })
   .refine((c) => c.per30Days >= c.perDay, { path: ["per30Days"], message: "capsOrder" });
+
+/** One purpose per rule kind; the keys are the registry's kinds only (no outside key becomes a path). */
+export const kindPurposesFormSchema = z.object(
+  Object.fromEntries(RULE_KINDS.map((k) => [k, stored.purpose])) as Record<RuleKind, typeof stored.purpose>,
+);

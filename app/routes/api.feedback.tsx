@@ -24,6 +24,7 @@ import { parseFeedbackPayload, type FeedbackFieldErrors } from "../retention/fee
 import { adminClientForShop } from "../jobs/admin-for-shop.server";
 import type { AdminClient } from "../shopify/admin-client.server";
 import { saveCustomerBirthday } from "../jobs/birthdays.server";
+import { recordConsents } from "../models/consent-records.server";
 import { thankYouReward, type ThankYouCode as ThankYouReward } from "../jobs/feedback-rewards.server";
 
 /** The largest valid answer (2,000 characters of \uXXXX-escaped comment) is ~13 KB. */
@@ -222,6 +223,10 @@ export function createFeedbackAction(overrides: Partial<FeedbackEndpointDeps> = 
       extras.push(
         (async () => {
           await saveLocalBirthday(shop, customerId, birthday);
+          // Consent as a record: when, where and under which wording the buyer agreed.
+          await recordConsents(shop, [
+            { customerShopifyId: customerId, purpose: "birthday", granted: true, source: "checkoutSurvey", textVersion: input.consentTextVersion, givenAt: now },
+          ]);
           const client = await deps.adminClient(shop);
           await deps.saveBirthdayInShopify(shop, customerId, birthday, client);
         })().catch((error) => deps.log("birthday not saved in Shopify", { shop, feedbackId: saved.id, error: errorMessage(error) }))

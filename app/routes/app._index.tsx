@@ -13,6 +13,9 @@ import { issuanceAction, issuanceStatus } from "../services/issuance-status.serv
 import { I18nProvider, useAppPath, useI18n } from "../components/I18n";
 import { SyncStatusCard } from "../components/SyncStatusCard";
 import { IssuanceStatusCard } from "../components/IssuanceStatusCard";
+import { ReachHealthCard, type HealthItem } from "../components/ReachHealthCard";
+import { reachHealth, type ReachHealth } from "../services/reach-health.server";
+import type { Locale } from "../i18n";
 import { KinshipBarChart, KinshipDonutChart, KinshipLineChart } from "../components/charts/Charts";
 import { chartStylesLink } from "../components/charts/styles";
 import { MetricTile } from "../components/MetricTile";
@@ -36,6 +39,30 @@ async function currentShopInfo(session: { shop: string; accessToken?: string }) 
   }
 }
 
+/** The health card's warnings, each with its count and fix, and the freshness lines, in the admin's language. */
+function healthProps(h: ReachHealth, locale: Locale, f: ReturnType<typeof shopFormatter>) {
+  const items: HealthItem[] = [];
+  const warn = (id: HealthItem["id"], count: number) =>
+    items.push({
+      id,
+      title: translate(locale, `dashboard.health.${id}.title`),
+      count: translate(locale, `dashboard.health.${id}.count`, { count: f.number(count) }),
+      fix: translate(locale, `dashboard.health.${id}.fix`),
+    });
+  const withheldNoChannel = h.withheld.filter((w) => w.reason === "noDeliveryChannel").reduce((n, w) => n + w.count, 0);
+  if (!h.flowWorkflow && (h.rulesNeedingFlow > 0 || withheldNoChannel > 0)) warn("noFlow", withheldNoChannel);
+  if (h.consentExcluded > 0) warn("consent", h.consentExcluded);
+  if (h.refusedLastWeek > 0) warn("refused", h.refusedLastWeek);
+  const status = (s: string | null) => translate(locale, `dashboard.health.status.${s === "failed" || s === "running" || s === "importing" ? s : "completed"}`);
+  const freshness = [
+    h.lastSyncAt ? translate(locale, "dashboard.health.lastSync", { when: f.dateTime(h.lastSyncAt), status: status(h.lastSyncStatus) }) : translate(locale, "dashboard.health.neverSynced"),
+    h.lastDailyRunAt
+      ? translate(locale, "dashboard.health.lastRun", { when: f.dateTime(h.lastDailyRunAt), status: status(h.lastDailyRunStatus) })
+      : translate(locale, "dashboard.health.neverRun"),
+  ];
+  return { items, freshness };
+}
+
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const ctx = await pageContext(request);
   const { locale, format, shop } = ctx;
@@ -43,10 +70,11 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   // The context read the row before a possible refresh; use the fresh currency and zone.
   const formatCtx = info ? { ...ctx, currency: info.currencyCode, timeZone: info.ianaTimezone } : ctx;
   const f = info ? shopFormatter({ locale, currency: info.currencyCode, timeZone: info.ianaTimezone }) : format;
-  const [view, definitions, issuance] = await Promise.all([
+  const [view, definitions, issuance, health] = await Promise.all([
     dashboardView(shop),
     lifecycleGroupDefinitions({ shop, locale, format: f }),
     issuanceStatus(shop, f),
+    reachHealth(shop),
   ]);
   const { live, model } = view;
 
@@ -63,6 +91,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     currency: translate(locale, "dashboard.currency", { currency: formatCtx.currency, timezone: formatCtx.timeZone }),
     sync: syncStatusProps(view.sync, f),
     issuance,
+    health: healthProps(health, locale, f),
     hasCustomers: live.customers > 0,
     live: {
       customers: f.number(live.customers),
@@ -444,6 +473,7 @@ export default function Dashboard() {
           </Layout.Section>
           <Layout.Section>
             <IssuanceStatusCard status={data.issuance} controls />
+            <ReachHealthCard items={data.health.items} freshness={data.health.freshness} />
           </Layout.Section>
           <Layout.Section>
             <InsightsCard data={data} />

@@ -17,6 +17,7 @@ import {
   Text,
 } from "@shopify/polaris";
 import { customerView } from "../models/customer-views.server";
+import { listConsents } from "../models/consent-records.server";
 import { translate, translatePlural } from "../i18n";
 import { lifecycleReasonText } from "../i18n/lifecycle-reason";
 import { lifecycleGroupDefinitions, pageContext, pageMessages } from "../services/page-context.server";
@@ -32,6 +33,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const messages = pageMessages(locale, ["customer", "lifecycle", "rfm", "issued"]);
   const [view, definitions] = await Promise.all([customerView(shop, params.id ?? ""), lifecycleGroupDefinitions(ctx)]);
   if (!view) throw notFound("customer");
+  const consents = await listConsents(shop, view.customer.shopifyId);
   const c = view.customer;
   const name = [c.firstName, c.lastName].filter(Boolean).join(" ") || c.email || translate(locale, "customers.unnamed");
   const model = view.model.model;
@@ -44,6 +46,13 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     email: c.email,
     birthday: c.birthday ? f.calendarDate(c.birthday) : null,
     marketing: c.marketingState === "SUBSCRIBED",
+    consents: consents.map((r) => ({
+      purpose: translate(locale, `customer.consentPurpose.${r.purpose}`),
+      answer: translate(locale, r.granted ? "customer.consentGranted" : "customer.consentWithdrawn"),
+      when: f.dateTime(r.givenAt),
+      where: translate(locale, `customer.consentSource.${r.source}`),
+      text: r.textVersion ?? (r.source.startsWith("shopify") ? translate(locale, "customer.consentTextShopify") : "—"),
+    })),
     shopifyRfmGroup: c.shopifyRfmGroup,
     tags: c.tags.split(",").map((tag) => tag.trim()).filter(Boolean),
     lifecycle: c.lifecycle,
@@ -432,6 +441,24 @@ function SideCards({ data }: { data: Found }) {
               ))}
             </InlineStack>
           ) : null}
+        </BlockStack>
+      </Card>
+      <Card>
+        <BlockStack gap="200">
+          <Text as="h2" variant="headingMd">
+            {t("customer.consentTitle")}
+          </Text>
+          {data.consents.length ? (
+            <DataTable
+              columnContentTypes={["text", "text", "text", "text", "text"]}
+              headings={[t("customer.consentWhat"), t("customer.consentAnswer"), t("customer.consentWhen"), t("customer.consentWhere"), t("customer.consentText")]}
+              rows={data.consents.map((r) => [r.purpose, r.answer, r.when, r.where, r.text])}
+            />
+          ) : (
+            <Text as="p" tone="subdued">
+              {t("customer.consentEmpty")}
+            </Text>
+          )}
         </BlockStack>
       </Card>
     </BlockStack>

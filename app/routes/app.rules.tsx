@@ -3,6 +3,9 @@ import { Link, useLoaderData, useOutlet, useSubmit } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, Card, DataTable, InlineStack, Layout, Modal, Page, Text } from "@shopify/polaris";
 import { useState } from "react";
 import { ruleResults, type RuleResult } from "../models/reward-results.server";
+import { countWithheld } from "../models/issued-discounts.server";
+import { countWithoutMarketingConsent } from "../models/consent-records.server";
+import { getShopSettings, kindsNeedingConsent } from "../models/shop-settings.server";
 import { deleteRule, listRules } from "../models/rules.server";
 import { getShop } from "../models/shop.server";
 import { shopFormatter } from "../formatting";
@@ -26,6 +29,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const results = new Map((await ruleResults(shop, rules.map((r) => r.rule.id))).map((r) => [r.ruleId, r]));
   const queued = await queuedByRule(shop);
   const format = shopFormatter({ locale, currency: shopRow?.currencyCode ?? "USD", timeZone: shopRow?.ianaTimezone ?? "UTC" });
+  // Who each rule does not reach: codes withheld for want of a channel, customers left out by the consent policy.
+  const [withheld, settings, withoutConsent] = await Promise.all([countWithheld(shop), getShopSettings(shop), countWithoutMarketingConsent(shop)]);
+  const consentKinds = kindsNeedingConsent(settings.consent);
+  const withheldOf = (ruleId: string) => withheld.filter((w) => w.ruleId === ruleId && w.reason === "noDeliveryChannel").reduce((n, w) => n + w.count, 0);
   return json({
     locale,
     messages: rulesMessages(locale),
@@ -38,6 +45,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       results: results.get(rule.id) ?? null,
       // What "Turn off" will cancel, said in its confirmation.
       queued: format.number(queued.get(rule.id) ?? 0),
+      withheldNoChannel: withheldOf(rule.id),
+      consentExcluded: rule.enabled && consentKinds.includes(rule.kind) ? withoutConsent : 0,
     })),
     invalid: invalid.map((r) => ({ id: r.id, name: r.name })),
     currencyCode: shopRow?.currencyCode ?? "USD",
@@ -119,6 +128,16 @@ function RulesList() {
             </Banner>
           </Layout.Section>
         )}
+        {rules
+          .filter((r) => r.withheldNoChannel > 0 || r.consentExcluded > 0)
+          .map((r) => (
+            <Layout.Section key={`reach-${r.id}`}>
+              <Banner tone="warning" title={t("rules.list.reachTitle", { name: r.name })}>
+                {r.withheldNoChannel > 0 ? <p>{t("rules.list.withheldNoChannel", { count: r.withheldNoChannel })}</p> : null}
+                {r.consentExcluded > 0 ? <p>{t("rules.list.consentExcluded", { count: r.consentExcluded })}</p> : null}
+              </Banner>
+            </Layout.Section>
+          ))}
         {rules
           .filter((r) => r.pausedReason)
           .map((r) => (

@@ -21,13 +21,24 @@ import {
   Modal,
   Page,
   RadioButton,
+  Select,
   Text,
   TextField,
 } from "@shopify/polaris";
 import { translate, translatePlural } from "../i18n";
 import { fieldErrors } from "../i18n/form-errors";
 import { shopDay, utcOffset } from "../formatting";
-import { consentFormSchema, customerCapsFormSchema, getShopSettings, lifecycleToForm, lifespanFormSchema, saveShopSettings } from "../models/shop-settings.server";
+import {
+  consentFormSchema,
+  customerCapsFormSchema,
+  getShopSettings,
+  kindPurposesFormSchema,
+  lifecycleToForm,
+  lifespanFormSchema,
+  saveShopSettings,
+} from "../models/shop-settings.server";
+import { kindText } from "../i18n/rule-texts";
+import { RULE_KINDS } from "../retention/rewards";
 import { readModelState } from "../models/model-state.server";
 import { importBirthdays, MAX_IMPORT_BYTES } from "../models/birthday-import.server";
 import { deleteShopData } from "../models/shop-data.server";
@@ -70,6 +81,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     lifecycle: lifecycleToForm(settings.lifecycle),
     consent: settings.consent.promotionalRequiresMarketingConsent,
     customerCaps: { perDay: String(settings.customerCaps.perDay), per30Days: String(settings.customerCaps.per30Days) },
+    purposes: RULE_KINDS.map((kind) => ({ kind, label: kindText(locale, kind, "name"), purpose: settings.consent.kindPurposes[kind] })),
     timeZone: {
       zone: timeZone,
       offset: utcOffset(timeZone, now),
@@ -161,6 +173,12 @@ export const action = async ({ request }: ActionFunctionArgs) => {
         return json({ intent, ok: false, values, errors, message: translate(locale, "form.fixErrors") }, { status: 400 });
       }
       await saveShopSettings(shop, { customerCaps: parsed.data });
+      return json({ intent, ok: true, message: translate(locale, "settings.saved") });
+    }
+    case "kindPurposes": {
+      const parsed = kindPurposesFormSchema.safeParse(formValues(form, [...RULE_KINDS]));
+      if (!parsed.success) return json({ intent, ok: false, message: translate(locale, "form.invalid") }, { status: 400 });
+      await saveShopSettings(shop, { consent: { kindPurposes: parsed.data } });
       return json({ intent, ok: true, message: translate(locale, "settings.saved") });
     }
     case "birthdays":
@@ -291,6 +309,7 @@ function ConsentCard({ data }: { data: Data }) {
             <p>{t("settings.consentOffWarning")}</p>
           </Banner>
         ) : null}
+        <KindPurposes data={data} />
       </BlockStack>
     </Card>
   );
@@ -339,6 +358,47 @@ function CustomerCapsCard({ data }: { data: Data }) {
         </BlockStack>
       </fetcher.Form>
     </Card>
+  );
+}
+
+/** Per rule kind: promotional (needs marketing consent) or service. Saved on change, all kinds at once. */
+function KindPurposes({ data }: { data: Data }) {
+  const { t } = useI18n();
+  const fetcher = useFetcher<FormActionData>();
+  const [purposes, setPurposes] = useState<Record<string, string>>(() => Object.fromEntries(data.purposes.map((p) => [p.kind, p.purpose])));
+  const result = fetcher.data?.intent === "kindPurposes" ? fetcher.data : null;
+  const change = (kind: string, value: string) => {
+    const next = { ...purposes, [kind]: value };
+    setPurposes(next);
+    fetcher.submit({ intent: "kindPurposes", ...next }, { method: "post" });
+  };
+  const options = [
+    { label: t("settings.purpose.promotional"), value: "promotional" },
+    { label: t("settings.purpose.service"), value: "service" },
+  ];
+  return (
+    <BlockStack gap="200">
+      <Text as="h3" variant="headingSm">
+        {t("settings.purposeTitle")}
+      </Text>
+      <Text as="p" tone="subdued">
+        {t("settings.purposeHelp")}
+      </Text>
+      <ResultBanner result={result} />
+      <FormLayout>
+        {data.purposes.map((p) => (
+          <Select
+            key={p.kind}
+            label={p.label}
+            name={p.kind}
+            options={options}
+            value={purposes[p.kind]}
+            onChange={(value) => change(p.kind, value)}
+            disabled={fetcher.state !== "idle"}
+          />
+        ))}
+      </FormLayout>
+    </BlockStack>
   );
 }
 

@@ -6,6 +6,7 @@ import {
   upsertOwnedCustomerColumns,
   type WebhookCustomerColumn,
 } from "../models/customers.server";
+import { recordConsentInTransaction } from "../models/consent-records.server";
 import { deleteOrder, storedOrderCustomer, upsertOrders } from "../models/orders.server";
 import { shopHasModel } from "../models/shop.server";
 import type { RawSql } from "../models/sql.server";
@@ -83,7 +84,17 @@ export async function applyEmailConsentWebhook(
   { shop, payload, triggeredAt }: WebhookDelivery<z.infer<typeof emailConsentWebhookSchema>>,
   sql: RawSql,
 ) {
-  await upsertOwnedCustomerColumns(sql, shop, [emailConsentFromWebhook(payload, triggeredAt)], EMAIL_CONSENT_COLUMNS, "marketingUpdatedAt");
+  const consent = emailConsentFromWebhook(payload, triggeredAt);
+  await upsertOwnedCustomerColumns(sql, shop, [consent], EMAIL_CONSENT_COLUMNS, "marketingUpdatedAt");
+  // Consent as a record: Shopify's marketing consent as it changed (Shopify holds the wording).
+  await recordConsentInTransaction(sql, shop, {
+    customerShopifyId: consent.shopifyId,
+    purpose: "marketing",
+    granted: consent.values.marketingState === "SUBSCRIBED",
+    source: "shopifyWebhook",
+    textVersion: null,
+    givenAt: consent.values.marketingUpdatedAt ?? new Date(),
+  });
 }
 
 export function tagsWebhookHandler(kind: "added" | "removed") {

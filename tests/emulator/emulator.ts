@@ -134,6 +134,40 @@ export class EmulatorCore implements EmulatorServices {
     );
   }
 
+  // ---------- Flow ----------
+
+  /**
+   * Flow's trigger lifecycle callback, sent as Flow does when a merchant enables or disables a workflow
+   * that uses the app's trigger (https://shopify.dev/docs/apps/build/flow/track-lifecycle-events): a JSON
+   * POST of { flow_trigger_definition_id, has_enabled_flow, shop_id, shopify_domain, timestamp }, signed
+   * in X-Shopify-Hmac-SHA256 (base64 HMAC-SHA256 of the body with the app's client secret). Flow refuses
+   * to enable the workflow unless the app answers 2xx, so the app's status is returned.
+   * `secret` signs with another key (to prove a forged callback is refused).
+   */
+  async sendFlowLifecycle(
+    shopDomain: string,
+    options: { enabled: boolean; definitionId?: string; path?: string; secret?: string; timestamp?: string },
+  ): Promise<{ status: number; body: string }> {
+    const shop = this.shop(shopDomain);
+    if (!this.appUrl) throw new Error("No app URL for the Flow lifecycle callback: call setAppUrl()");
+    const body = JSON.stringify({
+      flow_trigger_definition_id: options.definitionId ?? "kinship-reward-issued",
+      has_enabled_flow: options.enabled,
+      shop_id: shop.shopId,
+      shopify_domain: shop.domain,
+      timestamp: options.timestamp ?? new Date(this.clock()).toISOString(),
+    });
+    const response = await fetch(`${this.appUrl}${options.path ?? "/flow/lifecycle"}`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-shopify-hmac-sha256": createHmac("sha256", options.secret ?? this.apiSecret).update(body).digest("base64"),
+      },
+      body,
+    });
+    return { status: response.status, body: await response.text() };
+  }
+
   // ---------- webhooks ----------
 
   webhookTargets(shop: ShopState, topic: string): string[] {

@@ -1,11 +1,14 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { action } from "../../app/routes/webhooks";
+import { action as flowLifecycleAction } from "../../app/routes/flow.lifecycle";
+import { FLOW_LIFECYCLE_PATH } from "../../app/retention/rewards";
 
 /**
  * The app's real webhooks route behind a loopback port, so the emulator can deliver signed
  * webhooks to it (with retries, duplicates and reordering) exactly as Shopify would. `answers`
  * records each delivery's topic and status, so a test can assert no webhook was answered 5xx.
+ * Flow's lifecycle callback path goes to its own route, as in the app.
  */
 export async function startAppWebhookServer(): Promise<{
   url: string;
@@ -21,7 +24,8 @@ export async function startAppWebhookServer(): Promise<{
     const request = new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers, body: Buffer.concat(chunks) });
     let status: number;
     try {
-      status = (await action({ request, params: {}, context: {} })).status;
+      const route = new URL(request.url).pathname === FLOW_LIFECYCLE_PATH ? flowLifecycleAction : action;
+      status = (await route({ request, params: {}, context: {} })).status;
     } catch (thrown) {
       status = thrown instanceof Response ? thrown.status : 500;
     }

@@ -65,6 +65,8 @@ export async function resetDatabase() {
     db.syncRun.deleteMany(),
     db.jobRun.deleteMany(),
     db.customerTier.deleteMany(),
+    db.consentRecord.deleteMany(),
+    db.flowTriggerUsage.deleteMany(),
     db.webhookEvent.deleteMany(),
     db.dataRequest.deleteMany(),
     db.session.deleteMany(),

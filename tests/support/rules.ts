@@ -1,5 +1,7 @@
 import db from "../../app/db.server";
 import { createRule } from "../../app/models/rules.server";
+import { applyFlowLifecycleNotice } from "../../app/models/flow-usage.server";
+import { FLOW_TRIGGER_HANDLE } from "../../app/retention/rewards";
 import { validateRuleInput, type RuleDraft } from "../../app/retention/rewards";
 import { createAdminClient, type AdminClient, type AdminClientOptions } from "../../app/shopify/admin-client.server";
 import type { Emulator } from "../emulator/server";
@@ -10,16 +12,23 @@ export interface RewardsShop {
   client: AdminClient;
 }
 
-/** The shop's row in Kinship's database and an admin client with an offline token from the emulator. */
+/**
+ * The shop's row in Kinship's database and an admin client with an offline token from the emulator.
+ * Unless `flowWorkflow: false`, the shop has an enabled Flow workflow using Kinship's trigger (as
+ * Flow's lifecycle callback would have said), so its codes have a delivery channel.
+ */
 export async function setUpShop(
   emulator: Emulator,
   shop: string,
-  options: { timeZone?: string; currencyCode?: string; clientOptions?: AdminClientOptions } = {},
+  options: { timeZone?: string; currencyCode?: string; clientOptions?: AdminClientOptions; flowWorkflow?: boolean } = {},
 ): Promise<RewardsShop> {
   const state = emulator.shop(shop);
   await db.shop.create({
     data: { shop: state.domain, name: state.name, ianaTimezone: options.timeZone ?? "UTC", currencyCode: options.currencyCode ?? "EUR" },
   });
+  if (options.flowWorkflow !== false) {
+    await applyFlowLifecycleNotice(state.domain, { flowTriggerDefinitionId: FLOW_TRIGGER_HANDLE, hasEnabledFlow: true, timestamp: new Date(0) });
+  }
   const token = emulator.issueAccessToken(state.domain).accessToken;
   return { shop: state.domain, client: createAdminClient({ shop: state.domain, accessToken: token }, options.clientOptions) };
 }

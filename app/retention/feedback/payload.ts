@@ -19,6 +19,7 @@ export const FEEDBACK_FIELDS = [
   "comment",
   "birthday",
   "birthdayConsent",
+  "consentTextVersion",
   "locale",
   "orderId",
 ] as const;
@@ -34,6 +35,8 @@ export interface FeedbackInput {
   /** "YYYY-MM-DD", only ever present together with consent. */
   birthday: string | null;
   birthdayConsent: boolean;
+  /** The consent wording's version the survey sent with the birthday (null from older survey builds). */
+  consentTextVersion: string | null;
   locale: string;
   /** Always `gid://shopify/Order/<n>` (the thank-you page sends `OrderIdentity` GIDs with the same n). */
   orderId: string;
@@ -108,6 +111,10 @@ function schema(today: string) {
         .nullish()
         .transform((birthday) => birthday ?? null),
       birthdayConsent: z.boolean(typeErrors).nullish(),
+      consentTextVersion: z
+        .string(typeErrors)
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/, { message: "invalid_text_version" })
+        .nullish(),
       locale: z.string(typeErrors).regex(LOCALE, { message: "invalid_locale" }),
       orderId: z
         .string(typeErrors)
@@ -126,6 +133,7 @@ function schema(today: string) {
         comment: value.comment,
         birthday: value.birthday,
         birthdayConsent: value.birthday !== null,
+        consentTextVersion: value.birthday !== null ? (value.consentTextVersion ?? null) : null,
         locale: value.locale,
         orderId: value.orderId,
       })

@@ -134,5 +134,21 @@ export function renderFlowTriggerToml(): string {
       lines.push(`key = ${JSON.stringify(f.key)}`, `description = ${JSON.stringify(f.description)}`);
     }
   }
+  lines.push(
+    "",
+    "# Flow's trigger lifecycle callback: Flow POSTs here (HMAC-signed) whenever a merchant enables or",
+    "# disables a workflow that uses the trigger above, so Kinship knows whether a code would reach anyone",
+    "# (https://shopify.dev/docs/apps/build/flow/track-lifecycle-events). Shopify CLI resolves the relative",
+    "# URL against the app's URL (module `flow_trigger_lifecycle_callback`).",
+    "[[extensions]]",
+    `name = ${JSON.stringify(`${FLOW_TRIGGER_NAME}: lifecycle`)}`,
+    'type = "flow_trigger_lifecycle_callback"',
+    `handle = ${JSON.stringify(FLOW_LIFECYCLE_HANDLE)}`,
+    `url = ${JSON.stringify(FLOW_LIFECYCLE_PATH)}`,
+  );
   return lines.join("\n") + "\n";
 }
+
+/** Where Flow's lifecycle callback is served (app/routes/flow.lifecycle.tsx). */
+export const FLOW_LIFECYCLE_PATH = "/flow/lifecycle";
+export const FLOW_LIFECYCLE_HANDLE = "kinship-reward-lifecycle";

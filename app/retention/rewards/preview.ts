@@ -22,6 +22,10 @@ export interface RulePreview {
   withheldByBudget: number;
   /** Due, but over the per-customer cap across all rules (they stay due for a later day). */
   capped: number;
+  /** Due a code, but nothing would tell them (no Flow workflow, no store credit, no surface): recorded as withheld. */
+  withheldNoChannel: number;
+  /** Due a promotional reward, but without marketing consent under the shop's policy. */
+  excludedForConsent: number;
 }
 
 /**
@@ -39,7 +43,7 @@ export const PREVIEW_RULE_ID = "preview";
 /** One rule's part of a day's decisions. */
 export function summarizeRule(ruleId: string, result: ScheduleResult): RulePreview {
   const mine = result.decisions.filter((d) => d.ruleId === ruleId);
-  const issued = mine.filter((d) => d.kind === "issue");
+  const issued = mine.filter((d) => d.kind === "issue" && !d.withheldReason);
   const pause = result.paused.find((p) => p.ruleId === ruleId) ?? null;
   return {
     recipients: issued.map((d) => d.customerId),
@@ -50,6 +54,8 @@ export function summarizeRule(ruleId: string, result: ScheduleResult): RulePrevi
     pausedReason: pause?.reason ?? null,
     withheldByBudget: pause?.withheld ?? 0,
     capped: result.capped.filter((c) => c.ruleId === ruleId).length,
+    withheldNoChannel: mine.filter((d) => d.withheldReason).length,
+    excludedForConsent: result.excludedForConsent[ruleId] ?? 0,
   };
 }
 
@@ -72,5 +78,5 @@ export interface FirstRun extends RulePreview {
 export function firstRun(ruleId: string, input: ScheduleInput): FirstRun {
   const rules = input.rules.map((r) => (r.id === ruleId ? { ...r, enabled: true } : r));
   const summary = summarizeRule(ruleId, decideDay({ ...input, rules }));
-  return { ...summary, runsOn: input.today, audience: summary.count + summary.heldOut + summary.withheldByBudget + summary.capped };
+  return { ...summary, runsOn: input.today, audience: summary.count + summary.heldOut + summary.withheldByBudget + summary.capped + summary.withheldNoChannel };
 }

@@ -17,6 +17,25 @@ import { isValidTimeZone } from "../time";
 
 export type DecisionKind = "issue" | "remind" | "holdout";
 
+/** How the merchant classes a kind's rewards: promotional ones need marketing consent (when the shop's policy says so). */
+export type RewardPurpose = "promotional" | "service";
+
+/**
+ * How a customer hears of a code: an enabled Flow workflow using Kinship's trigger, Shopify's own
+ * store-credit notification, or the surface where it was earned (the survey's thank-you shows it).
+ */
+export type DeliveryChannel = "flow" | "storeCredit" | "surface";
+
+/** Why an issue was recorded but never created in Shopify. */
+export const WITHHELD_REASONS = ["noDeliveryChannel"] as const;
+export type WithheldReason = (typeof WITHHELD_REASONS)[number];
+
+/** What the shop has that can carry a code to a customer. */
+export interface DeliveryOptions {
+  /** Flow's lifecycle callback says an enabled workflow uses Kinship's trigger. */
+  flowWorkflow: boolean;
+}
+
 /** What the issuance job stores (in `IssuedDiscount`) before calling Shopify. */
 export interface IssuedRecord {
   idempotencyKey: string;
@@ -48,6 +67,10 @@ export interface Decision extends IssuedRecord {
   /** Fire the Flow trigger for this decision (consent already checked for promotional ones). */
   notify: boolean;
   channel: "promotional" | "transactional";
+  /** How the customer hears of it (issues only); null when nothing can carry it: then it is withheld. */
+  delivery?: DeliveryChannel | null;
+  /** Set when the issue is recorded as withheld (never created in Shopify, costs nothing). */
+  withheldReason?: WithheldReason;
 }
 
 export interface CustomerSnapshot {
@@ -86,6 +109,13 @@ export interface ScheduleInput {
   currencyCode?: string;
   /** Codes one customer may get across all rules per day and per 30 days (Settings); none when absent. */
   customerCaps?: CustomerCaps | null;
+  /**
+   * Rule kinds whose rewards need marketing consent (the shop's consent policy). Absent: the kinds
+   * the registry calls promotional.
+   */
+  kindsNeedingConsent?: readonly RuleKind[];
+  /** What can carry a code to a customer. Absent: the caller vouches that Flow does (decision tests of other concerns). */
+  delivery?: DeliveryOptions;
 }
 
 export interface RulePause {
@@ -116,6 +146,8 @@ export interface ScheduleResult {
   paused: RulePause[];
   /** Due but over the per-customer cap: counted, not recorded (the customer stays due). */
   capped: CappedDecision[];
+  /** Per rule id: customers due a reward today who were left out because they have no marketing consent. */
+  excludedForConsent: Record<string, number>;
   /** Tier states that changed today; persist them with the decisions. */
   tierUpdates: TierUpdate[];
 }
@@ -146,6 +178,10 @@ export interface DayRun {
   readonly tierUpdates: TierUpdate[];
   has(key: string): boolean;
   kindOf(key: string): DecisionKind | undefined;
+  /** A code was granted under this key and something carries it to the customer (not held out, not withheld). */
+  granted(key: string): boolean;
+  /** The customer may be contacted about this rule's rewards under the shop's consent policy. */
+  mayContact(rule: Rule, customer: CustomerSnapshot | undefined): boolean;
   recordsFor(ruleId: string, customerId: string): readonly IssuedRecord[];
   /** Holdout, budget and idempotency for one rule's candidates. */
   grant(rule: Rule, candidates: Candidate[]): void;
@@ -173,8 +209,14 @@ class Run implements DayRun {
   private readonly recorded = new Map<string, IssuedRecord>();
   private readonly recordsByRuleCustomer = new Map<string, IssuedRecord[]>();
   private readonly currentTier = new Map<string, string | null>();
+  readonly excludedForConsent: Record<string, number> = {};
+  private readonly customers: Map<string, CustomerSnapshot>;
+  private readonly consentKinds: ReadonlySet<RuleKind>;
+  private readonly withheld = new Set<string>();
 
   constructor(private readonly input: ScheduleInput) {
+    this.customers = new Map(input.customers.map((c) => [c.id, c]));
+    this.consentKinds = new Set(input.kindsNeedingConsent ?? RULE_KINDS.filter((k) => REWARD_KINDS[k].channel === "promotional"));
     for (const r of input.issued) {
       this.recorded.set(r.idempotencyKey, r);
       const k = `${r.ruleId}\u0000${r.customerId}`;
@@ -199,14 +241,31 @@ class Run implements DayRun {
     return this.recorded.get(key)?.kind;
   }
 
+  granted(key: string): boolean {
+    return this.kindOf(key) === "issue" && !this.withheld.has(key);
+  }
+
+  mayContact(rule: Rule, customer: CustomerSnapshot | undefined): boolean {
+    return !this.consentKinds.has(rule.kind) || customer?.marketingConsent === true;
+  }
+
+  /** How a code of this rule would reach the customer, or null. */
+  private deliveryFor(rule: Rule, reward: Reward): DeliveryChannel | null {
+    if (REWARD_KINDS[rule.kind].shownWhereEarned) return "surface";
+    // Store credit (a reward type added alongside): Shopify notifies the customer itself (notify: true).
+    if ((reward as { type: string }).type === "storeCredit") return "storeCredit";
+    return (this.input.delivery?.flowWorkflow ?? true) ? "flow" : null;
+  }
+
   recordsFor(ruleId: string, customerId: string): readonly IssuedRecord[] {
     return this.recordsByRuleCustomer.get(`${ruleId}\u0000${customerId}`) ?? [];
   }
 
   push(decision: Decision): void {
+    if (decision.withheldReason) this.withheld.add(decision.idempotencyKey);
     this.decisions.push(decision);
     this.recorded.set(decision.idempotencyKey, decision);
-    if (decision.kind === "issue") this.noteIssue(decision.customerId, decision.decidedOn);
+    if (decision.kind === "issue" && !decision.withheldReason) this.noteIssue(decision.customerId, decision.decidedOn);
   }
 
   noteTier(customerId: string, tier: string | null): void {
@@ -250,9 +309,15 @@ class Run implements DayRun {
     let used = this.input.budgetUsedThisMonth?.[rule.id] ?? NO_USAGE;
     let limit: "count" | "amount" | null = null;
     let withheld = 0;
+    let excluded = 0;
     for (const c of [...candidates].sort(byPriority)) {
       const key = idempotencyKey(rule.id, c.customerId, c.period);
       if (this.has(key)) continue;
+      // The shop's consent policy: a promotional reward nobody may tell the customer about is not decided at all.
+      if (!this.mayContact(rule, this.customers.get(c.customerId))) {
+        excluded++;
+        continue;
+      }
       if (limit) {
         withheld++;
         continue;
@@ -278,6 +343,13 @@ class Run implements DayRun {
         this.push({ ...base, kind: "holdout", estimatedCost: 0, notify: false });
         continue;
       }
+      const delivery = this.deliveryFor(rule, c.reward);
+      if (!delivery) {
+        // Nothing would tell the customer: recorded as withheld, never created in Shopify, costs nothing
+        // (and uses none of the customer's cap).
+        this.push({ ...base, kind: "issue", estimatedCost: 0, notify: false, delivery: null, withheldReason: "noDeliveryChannel" });
+        continue;
+      }
       // Across all rules: a customer never gets more codes than the shop's caps allow; the rest wait.
       const capLimit = customerCapLimit(this.input.customerCaps, this.issueDays.get(c.customerId) ?? [], today);
       if (capLimit) {
@@ -292,8 +364,9 @@ class Run implements DayRun {
         continue;
       }
       used = addUsage(used, cost);
-      this.push({ ...base, kind: "issue", estimatedCost: cost, notify: kind.notifyOnIssue });
+      this.push({ ...base, kind: "issue", estimatedCost: cost, notify: kind.notifyOnIssue, delivery });
     }
+    if (excluded) this.excludedForConsent[rule.id] = (this.excludedForConsent[rule.id] ?? 0) + excluded;
     if (limit && rule.budget) {
       this.paused.push({
         ruleId: rule.id,
@@ -317,5 +390,5 @@ export function decideDay(input: ScheduleInput): ScheduleResult {
   for (const rule of [...rules.filter((r) => first.has(r.kind)), ...rules.filter((r) => !first.has(r.kind))]) {
     rewardKind(rule.kind).decide(run, rule, input, customers);
   }
-  return { decisions: run.decisions, paused: run.paused, capped: run.capped, tierUpdates: run.tierUpdates };
+  return { decisions: run.decisions, paused: run.paused, capped: run.capped, tierUpdates: run.tierUpdates, excludedForConsent: run.excludedForConsent };
 }

@@ -190,9 +190,17 @@ export interface FeedbackPayload {
   comment?: string;
   birthday?: string;
   birthdayConsent?: boolean;
+  /** Which wording of the consent line the buyer ticked (kept with the consent on the server). */
+  consentTextVersion?: string;
   locale: string;
   orderId: string;
 }
+
+/**
+ * The version of the birthday consent line ("consent" in locales/*.json). Change it whenever that
+ * wording changes in any language, so each stored consent names the text the buyer agreed to.
+ */
+export const BIRTHDAY_CONSENT_TEXT_VERSION = "survey-birthday-1";
 
 /** What is sent: reasons and comment only for a low score, the birthday only with consent. */
 export function buildPayload(
@@ -213,6 +221,7 @@ export function buildPayload(
   if (config.askBirthday && state.birthday !== "" && state.birthdayConsent) {
     payload.birthday = state.birthday;
     payload.birthdayConsent = true;
+    payload.consentTextVersion = BIRTHDAY_CONSENT_TEXT_VERSION;
   }
   return payload;
 }

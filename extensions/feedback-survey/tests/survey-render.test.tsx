@@ -193,6 +193,7 @@ describe("order-status page, Ukrainian", () => {
       reasons: [],
       birthday: "1988-02-29",
       birthdayConsent: true,
+      consentTextVersion: "survey-birthday-1",
       locale: "uk",
       orderId: "gid://shopify/Order/777",
     });

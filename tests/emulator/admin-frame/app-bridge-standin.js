@@ -49,6 +49,16 @@
     loading: function () {},
     saveBar: { show: function () { return Promise.resolve(); }, hide: function () { return Promise.resolve(); }, toggle: function () { return Promise.resolve(); } },
     modal: { show: function () { return Promise.resolve(); }, hide: function () { return Promise.resolve(); }, toggle: function () { return Promise.resolve(); } },
+    // App API (https://shopify.dev/docs/api/app-home/apis/app): a Promise of the app's extensions,
+    // each `{ handle, type, activations: [{ target }] }`, as the emulated admin says they are placed.
+    app: {
+      extensions: function () {
+        return window.__kinshipOriginalFetch(frameOrigin + "/app-extensions?shop=" + encodeURIComponent(shop || "")).then(function (response) {
+          if (!response.ok) throw new Error("The emulated admin could not list extensions (" + response.status + ")");
+          return response.json();
+        });
+      },
+    },
   };
 
   // Shopify's admin draws <ui-nav-menu> in its own sidebar, not in the app: hide it here and tell the

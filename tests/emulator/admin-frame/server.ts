@@ -15,8 +15,17 @@ export interface AdminFrameOptions {
   port?: number;
 }
 
+/** What App Bridge's `shopify.app.extensions()` answers for one extension. */
+export interface ExtensionInfo {
+  handle: string;
+  type: "ui_extension" | "theme_app_extension";
+  activations: Array<{ target: string }>;
+}
+
 export interface AdminFrame {
   url: string;
+  /** Where the merchant has placed the app's extensions (default: the survey extension, placed nowhere). */
+  setExtensions(shop: string, extensions: ExtensionInfo[]): void;
   appBridgeUrl: string;
   /** The URL a merchant would open: the emulated admin with the app embedded. */
   appPageUrl(shop: string, options?: { path?: string; locale?: string }): string;
@@ -163,6 +172,8 @@ export async function startAdminFrame(options: AdminFrameOptions): Promise<Admin
   let ownOrigin = "";
   const known = new Map(options.shops.map((s) => [s.domain, s]));
   const token = (shop: string) => signSessionToken({ shop, apiKey: options.apiKey, apiSecret: options.apiSecret });
+  const extensions = new Map<string, ExtensionInfo[]>();
+  const extensionsOf = (shop: string) => extensions.get(shop) ?? [{ handle: "feedback-survey", type: "ui_extension" as const, activations: [] }];
 
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://frame.local");
@@ -178,6 +189,13 @@ export async function startAdminFrame(options: AdminFrameOptions): Promise<Admin
         return;
       }
       res.writeHead(200, cors).end(JSON.stringify({ token: token(shop) }));
+      return;
+    }
+    if (url.pathname === "/app-extensions") {
+      const shop = url.searchParams.get("shop") ?? "";
+      const headers = { "Content-Type": "application/json", "Cache-Control": "no-store" };
+      if (!known.has(shop)) res.writeHead(404, headers).end(JSON.stringify({ error: `unknown shop ${shop}` }));
+      else res.writeHead(200, headers).end(JSON.stringify(extensionsOf(shop)));
       return;
     }
     const match = /^\/store\/([^/]+)\/apps\/kinship(\/.*)?$/.exec(url.pathname);
@@ -260,6 +278,7 @@ export async function startAdminFrame(options: AdminFrameOptions): Promise<Admin
   return {
     url,
     appBridgeUrl: `${url}/app-bridge.js`,
+    setExtensions: (shop, list) => void extensions.set(shop, list),
     appPageUrl: (shop, opts = {}) =>
       `${url}/store/${shop.replace(/\.myshopify\.com$/, "")}/apps/kinship${opts.path ?? ""}${opts.locale ? `?locale=${opts.locale}` : ""}`,
     surveyPreviewUrl: (shop, opts = {}) =>

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getJwt } from "@shopify/shopify-api/test-helpers";
+import { applyFlowLifecycleNotice } from "../../../app/models/flow-usage.server";
 import db from "../../../app/db.server";
 import { action, loader } from "../../../app/routes/app.rules.$id";
 import type { Emulator } from "../../emulator/server";
@@ -125,10 +126,15 @@ describe("rules route: server-side validation", () => {
   it("previews how many customers would get the rule today without saving it", async () => {
     for (let i = 0; i < 3; i++) await addCustomer(emulator, SHOP, { lifecycle: "lapsed", lapsedSince: new Date("2026-01-01T00:00:00Z") });
     await addCustomer(emulator, SHOP, { lifecycle: "lapsed", lapsedSince: new Date("2026-01-01T00:00:00Z"), subscribed: false });
-    const response = await post("new", { intent: "preview", kind: "winback", name: "Come back", "reward.type": "fixedAmount", "reward.amount": "50", holdoutShare: "0" });
+    const form = { intent: "preview", kind: "winback", name: "Come back", "reward.type": "fixedAmount", "reward.amount": "50", holdoutShare: "0" };
+    // No Flow workflow uses Kinship's trigger yet: nothing would tell them, so no code, and the preview says why.
+    const blind = (await (await post("new", form)).json()) as { preview: { count: number; withheldNoChannel: number; excludedForConsent: number } };
+    expect(blind.preview).toMatchObject({ count: 0, withheldNoChannel: 3, excludedForConsent: 1 });
+    await applyFlowLifecycleNotice(SHOP, { flowTriggerDefinitionId: "kinship-reward-issued", hasEnabledFlow: true, timestamp: new Date() });
+    const response = await post("new", form);
     expect(response.status).toBe(200);
     const body = (await response.json()) as { preview: { count: number; maxCost: number } };
-    expect(body.preview).toMatchObject({ count: 3, maxCost: 150 });
+    expect(body.preview).toMatchObject({ count: 3, maxCost: 150, withheldNoChannel: 0 });
     expect(await db.discountRule.count({ where: { shop: SHOP, kind: "winback" } })).toBe(0);
   });
 

@@ -84,8 +84,8 @@ export const birthday = defineKind<"birthday", typeof birthdaySchema, BirthdayDr
     run.grant(rule, candidates);
 
     for (const { customer, window } of inWindow.sort((a, b) => (a.customer.id < b.customer.id ? -1 : 1))) {
-      if (!customer.marketingConsent) continue;
-      if (run.kindOf(idempotencyKey(rule.id, customer.id, periods.birthday(window.year))) !== "issue") continue;
+      if (!run.mayContact(rule, customer)) continue;
+      if (!run.granted(idempotencyKey(rule.id, customer.id, periods.birthday(window.year)))) continue;
       const moments = reminderMoments(window, rule);
       const sent = moments
         .filter((m) => run.has(idempotencyKey(rule.id, customer.id, periods.birthdayReminder(window.year, m.offset))))

@@ -26,6 +26,7 @@ export const feedbackThanks = defineKind<"feedbackThanks", typeof feedbackThanks
   reason: "feedbackThanks",
   channel: "transactional",
   combinesWith: EARNED_COMBINES,
+  shownWhereEarned: true,
   notifyOnIssue: true,
   thanksPeriod: (rule, responseId) => (rule.oncePerCustomer ? periods.feedback() : periods.feedback(responseId)),
   checkRaw(raw, addError) {

@@ -107,7 +107,7 @@ export const holidayCampaign = defineKind<"holidayCampaign", typeof holidayCampa
     if (!occurrence) return;
     const candidates: Candidate[] = [];
     for (const customer of input.customers) {
-      if (!customer.marketingConsent || !inAudience(run, rule, customer)) continue;
+      if (!inAudience(run, rule, customer)) continue;
       candidates.push({
         customerId: customer.id,
         period: periods.campaign(rule.id, occurrence.year),

@@ -52,6 +52,8 @@ export interface RewardKind<K extends string, S extends z.ZodTypeAny, Draft exte
    * the choice with the kind's `combinesHelp` text).
    */
   combinesWith: CombinesWith;
+  /** The code is shown to the customer where it was earned (the survey's thank-you): it needs no other channel. */
+  shownWhereEarned?: boolean;
   /** An issued code fires the Flow trigger itself (birthday codes are announced by their reminders). */
   notifyOnIssue: boolean;
   /** Decided before every other kind (campaign audiences read today's tiers). */

@@ -27,8 +27,6 @@ export const winback = defineKind<"winback", typeof winbackSchema, WinbackDraft>
   decide(run, rule, input) {
     const candidates: Candidate[] = [];
     for (const customer of input.customers) {
-      // Promotional: an offer nobody may tell the customer about would only spend budget.
-      if (!customer.marketingConsent) continue;
       const previous: PreviousWinbackOffer[] = [];
       for (const r of run.recordsFor(rule.id, customer.id)) {
         const lapsedSince = lapseDateOfPeriod(r.period);

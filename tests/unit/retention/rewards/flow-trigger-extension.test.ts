@@ -1,6 +1,7 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { FLOW_TRIGGER_FIELDS, FLOW_TRIGGER_HANDLE, renderFlowTriggerToml } from "../../../../app/retention/rewards";
+import { FLOW_LIFECYCLE_PATH, FLOW_TRIGGER_FIELDS, FLOW_TRIGGER_HANDLE, renderFlowTriggerToml } from "../../../../app/retention/rewards";
+import { flowHmac, flowLifecycleSchema, isSignedByShopify } from "../../../../app/shopify/flow-lifecycle.server";
 
 const TOML = "extensions/kinship-flow-trigger/shopify.extension.toml";
 
@@ -17,5 +18,24 @@ describe("the committed Flow trigger extension", () => {
     for (const field of FLOW_TRIGGER_FIELDS) {
       expect(committed).toContain(field.type === "customer_reference" ? `type = "customer_reference"` : `key = "${field.key}"`);
     }
+  });
+});
+
+describe("Flow's trigger lifecycle callback", () => {
+  it("is declared with a URL the app serves (Remix flat route: dots are slashes)", () => {
+    const committed = readFileSync(TOML, "utf8");
+    expect(committed).toContain('type = "flow_trigger_lifecycle_callback"');
+    expect(committed).toContain(`url = "${FLOW_LIFECYCLE_PATH}"`);
+    expect(existsSync(`app/routes/${FLOW_LIFECYCLE_PATH.slice(1).replaceAll("/", ".")}.tsx`)).toBe(true);
+  });
+
+  it("accepts only the body signed with the app's secret, and Flow's documented fields", () => {
+    const body = JSON.stringify({ flow_trigger_definition_id: "kinship-reward-issued", has_enabled_flow: true, shop_id: "690933842", shopify_domain: "a.myshopify.com", timestamp: "2019-01-25T16:44:10.999Z" });
+    expect(isSignedByShopify(body, flowHmac(body, "secret"), "secret")).toBe(true);
+    expect(isSignedByShopify(body, flowHmac(body, "other"), "secret")).toBe(false);
+    expect(isSignedByShopify(`${body} `, flowHmac(body, "secret"), "secret")).toBe(false);
+    expect(isSignedByShopify(body, null, "secret")).toBe(false);
+    expect(flowLifecycleSchema.safeParse(JSON.parse(body)).success).toBe(true);
+    expect(flowLifecycleSchema.safeParse({ ...JSON.parse(body), shopify_domain: "evil.example.com" }).success).toBe(false);
   });
 });

@@ -28,6 +28,8 @@ describe("previewRule", () => {
       pausedReason: null,
       withheldByBudget: 0,
       capped: 0,
+      withheldNoChannel: 0,
+      excludedForConsent: 1,
     });
   });
 

@@ -43,9 +43,10 @@ describe("decideDay: birthdays", () => {
     customer("c3"),
   ];
 
-  it("issues the code at the window start and reminds only customers with marketing consent", () => {
-    const { decisions } = decideDay(scheduleInput({ rules: [birthdayRule], customers }));
-    expect(summary(decisions)).toEqual(["2026-03-05 issue c1", "2026-03-05 issue c2", "2026-03-05 remind c1 -7"]);
+  it("issues the code at the window start, only to customers with marketing consent (promotional by default)", () => {
+    const { decisions, excludedForConsent } = decideDay(scheduleInput({ rules: [birthdayRule], customers }));
+    expect(summary(decisions)).toEqual(["2026-03-05 issue c1", "2026-03-05 remind c1 -7"]);
+    expect(excludedForConsent).toEqual({ bday: 1 });
     const issue = decisions[0];
     expect(issue).toMatchObject({
       ruleId: "bday",
@@ -58,14 +59,13 @@ describe("decideDay: birthdays", () => {
       notify: false,
       channel: "promotional",
     });
-    expect(decisions[2]).toMatchObject({ kind: "remind", notify: true, estimatedCost: 0, endsAt: issue.endsAt });
+    expect(decisions[1]).toMatchObject({ kind: "remind", notify: true, estimatedCost: 0, endsAt: issue.endsAt });
   });
 
   it("over the whole window fires each reminder once and issues each code once, even with two runs a day", () => {
     const { decisions } = runDays(scheduleInput({ rules: [birthdayRule], customers }), "2026-03-01", 20, 2);
     expect(summary(decisions)).toEqual([
       "2026-03-05 issue c1",
-      "2026-03-05 issue c2",
       "2026-03-05 remind c1 -7",
       "2026-03-09 remind c1 -3",
       "2026-03-12 remind c1 0",
@@ -138,11 +138,60 @@ describe("decideDay: re-running the same day", () => {
     const persisted = runDays(input, "2026-03-05", 1);
     expect(persisted.decisions).toEqual(first.decisions);
     const second = decideDay({ ...input, issued: persisted.issued, customers: persisted.customers });
-    expect(second).toEqual({ decisions: [], paused: [], capped: [], tierUpdates: [] });
+    expect(second).toEqual({ decisions: [], paused: [], capped: [], tierUpdates: [], excludedForConsent: first.excludedForConsent });
 
     // Even if tier states were not saved, recorded keys stop a second tier code.
     const unsavedTiers = decideDay({ ...input, issued: persisted.issued });
     expect(unsavedTiers.decisions).toEqual([]);
+  });
+});
+
+describe("decideDay: the shop's consent policy", () => {
+  const customers = [
+    customer("yes", { birthday: "1990-03-12", lifecycleGroup: "lapsed", lapsedSince: "2026-02-01" }),
+    customer("no", { birthday: "1990-03-12", lifecycleGroup: "lapsed", lapsedSince: "2026-02-01", marketingConsent: false }),
+  ];
+  const winback = rule("wb", { kind: "winback", reward: { type: "fixedAmount", amount: 10 } });
+  const issuedTo = (input: ScheduleInput) => decideDay(input).decisions.filter((d) => d.kind === "issue").map((d) => `${d.ruleId}:${d.customerId}`).sort();
+
+  it("leaves customers without consent out of promotional kinds only", () => {
+    const input = scheduleInput({ rules: [birthdayRule, winback], customers, kindsNeedingConsent: ["birthday", "winback"] });
+    expect(issuedTo(input)).toEqual(["bday:yes", "wb:yes"]);
+    expect(decideDay(input).excludedForConsent).toEqual({ bday: 1, wb: 1 });
+  });
+
+  it("reaches everyone once the merchant calls a kind service, or turns the requirement off", () => {
+    expect(issuedTo(scheduleInput({ rules: [birthdayRule, winback], customers, kindsNeedingConsent: ["winback"] }))).toEqual(["bday:no", "bday:yes", "wb:yes"]);
+    const off = scheduleInput({ rules: [birthdayRule, winback], customers, kindsNeedingConsent: [] });
+    expect(issuedTo(off)).toEqual(["bday:no", "bday:yes", "wb:no", "wb:yes"]);
+    // Reminders follow the same policy: with no consent needed, the birthday code is announced to both.
+    expect(decideDay(off).decisions.filter((d) => d.kind === "remind").map((d) => d.customerId)).toEqual(["no", "yes"]);
+  });
+});
+
+describe("decideDay: a delivery channel for every code", () => {
+  const customers = [customer("c1", { birthday: "1990-03-12", lifecycleGroup: "lapsed", lapsedSince: "2026-02-01" })];
+  const winback = rule("wb", { kind: "winback", reward: { type: "fixedAmount", amount: 10 }, budget: { maxCount: 1 } });
+  const thanks = rule("thanks", { kind: "feedbackThanks", reward: { type: "fixedAmount", amount: 5 } });
+  const feedback = [{ customerId: "c1", responseId: "r1", receivedOn: "2026-03-04" }];
+
+  it("withholds codes nothing would announce, at no cost, and sends no reminder about them", () => {
+    const input = scheduleInput({ rules: [birthdayRule, winback, thanks], customers, feedback, delivery: { flowWorkflow: false } });
+    const { decisions, paused } = decideDay(input);
+    const byRule = Object.fromEntries(decisions.map((d) => [`${d.ruleId}/${d.kind}`, d]));
+    expect(Object.keys(byRule).sort()).toEqual(["bday/issue", "thanks/issue", "wb/issue"]);
+    expect(byRule["bday/issue"]).toMatchObject({ withheldReason: "noDeliveryChannel", delivery: null, estimatedCost: 0, notify: false });
+    expect(byRule["wb/issue"]).toMatchObject({ withheldReason: "noDeliveryChannel", estimatedCost: 0 });
+    // The survey's thank-you shows its code where it was earned.
+    expect(byRule["thanks/issue"]).toMatchObject({ delivery: "surface", estimatedCost: 5 });
+    expect(byRule["thanks/issue"].withheldReason).toBeUndefined();
+    // A withheld code spends no budget.
+    expect(paused).toEqual([]);
+  });
+
+  it("issues through Flow once a workflow uses the trigger", () => {
+    const { decisions } = decideDay(scheduleInput({ rules: [birthdayRule], customers, delivery: { flowWorkflow: true } }));
+    expect(decisions.map((d) => `${d.kind}:${d.delivery ?? "-"}:${d.withheldReason ?? "-"}`)).toEqual(["issue:flow:-", "remind:-:-"]);
   });
 });
 
