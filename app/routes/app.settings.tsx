@@ -29,7 +29,9 @@ import { fieldErrors } from "../i18n/form-errors";
 import { shopDay, utcOffset } from "../formatting";
 import { consentFormSchema, getEditableSettings, lifecycleToForm, lifespanFormSchema, saveEditableSettings } from "../models/shop-settings.server";
 import { readModelState } from "../models/model-state-views.server";
-import { importBirthdays, MAX_IMPORT_BYTES } from "../models/birthday-import.server";
+import { MAX_IMPORT_BYTES } from "../models/birthday-import.server";
+import { importBirthdays } from "../jobs/birthdays.server";
+import { adminClientForShop } from "../jobs/admin-for-shop.server";
 import { deleteShopData } from "../models/shop-data.server";
 import { pageContext, pageMessages } from "../services/page-context.server";
 import { loadSyncStatus, runBackfillAction } from "../services/sync-status.server";
@@ -101,7 +103,15 @@ async function handleImport(shop: string, form: FormData, locale: Parameters<typ
   if (typeof csv !== "string" || csv.trim() === "") {
     return { intent: "birthdays", ok: false, errors: { csv: translate(locale, "import.noFile") } };
   }
-  const result = await importBirthdays(shop, csv, shopDay(new Date(), timeZone));
+  // Through the one birthday writer: the local rows, then Shopify's facts.birth_date (what backfills read back).
+  let result: Awaited<ReturnType<typeof importBirthdays>>;
+  try {
+    result = await importBirthdays(shop, () => adminClientForShop(shop), csv, shopDay(new Date(), timeZone));
+  } catch (error) {
+    // The lines are saved in Kinship; Shopify's copy is written when the import is sent again.
+    console.error("birthday import: Shopify not updated", shop, error);
+    return { intent: "birthdays", ok: false, message: translate(locale, "import.shopifyFailed") };
+  }
   if (result.fileError) {
     const message = translate(locale, `import.file.${result.fileError}` as "import.file.empty", {
       max: Math.round(MAX_IMPORT_BYTES / 1_000_000),
