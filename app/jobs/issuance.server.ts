@@ -52,6 +52,7 @@ import {
 } from "../models/issued-discounts.server";
 import { costAssumptions, loadFeedbackEvents, loadRewardCustomers } from "../models/reward-customers.server";
 import { listRules, savePauses, type StoredRule } from "../models/rules.server";
+import { readEditableSettings } from "../models/shop-settings.server";
 import { loadTierStates, saveTierUpdates } from "../models/tier-states.server";
 
 export interface IssuanceEvent {
@@ -72,6 +73,10 @@ export interface IssuanceDeps {
   /** Consecutive failures that are not Shopify refusals (network, auth, 5xx) before the run stops. */
   maxConsecutiveFailures?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** False before the shop's birthday send hour (the scheduler decides): birthday moments wait. */
+  birthdayMomentsDue?: boolean;
+  /** Decide only these kinds' rules (the scheduler's send-hour run is for birthdays only). */
+  onlyKinds?: readonly string[];
 }
 
 export interface IssuanceSummary {
@@ -271,6 +276,7 @@ export async function loadScheduleInput(
   today: LocalDate,
   now: Date,
   loaded?: { shopRow: ShopRow; stored: StoredRule[] },
+  birthdayMomentsDue = true,
 ): Promise<{ input: ScheduleInput; tierRuleIds: string[]; stored: StoredRule[] }> {
   const shopRow = loaded?.shopRow ?? (await getShop(shop));
   if (!shopRow) throw new Error(`Unknown shop ${shop}`);
@@ -292,6 +298,7 @@ export async function loadScheduleInput(
     feedback: feedbackRules.length ? await loadFeedbackEvents(shop, timeZone, now, feedbackSince) : [],
     costAssumptions: await costAssumptions(shop, shopRow.settings),
     currencyCode: shopRow.currencyCode,
+    birthdays: { minNoticeDays: readEditableSettings(shopRow.settings).birthdays.minNoticeDays, momentsDue: birthdayMomentsDue },
   };
   return { input, tierRuleIds, stored };
 }
@@ -317,7 +324,8 @@ export async function runIssuance(shop: string, today: LocalDate, deps: Issuance
   const shopRow = await getShop(shop);
   if (!shopRow) throw new Error(`Unknown shop ${shop}`);
   const timeZone = shopRow.ianaTimezone;
-  const { rules: stored, invalid } = await listRules(shop);
+  const { rules: listed, invalid } = await listRules(shop);
+  const stored = deps.onlyKinds ? listed.filter((s) => deps.onlyKinds!.includes(s.rule.kind)) : listed;
   const rules = stored.map((s) => s.rule);
   const summary: IssuanceSummary = {
     shop, today, decisions: 0, created: 0, adopted: 0, delivered: 0, flowTriggers: 0, heldOut: 0, failed: 0,
@@ -339,7 +347,7 @@ export async function runIssuance(shop: string, today: LocalDate, deps: Issuance
   }
 
   // 2. Today's decisions.
-  const { input, tierRuleIds } = await loadScheduleInput(shop, today, now, { shopRow, stored });
+  const { input, tierRuleIds } = await loadScheduleInput(shop, today, now, { shopRow, stored }, deps.birthdayMomentsDue ?? true);
   const result = decideDay(input);
   summary.decisions = result.decisions.length;
   summary.paused = result.paused;

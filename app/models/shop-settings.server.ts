@@ -2,6 +2,7 @@
  * The merchant-editable part of Shop.settings (a JSON text column shared by several features):
  *   scoring.lifespanYears, scoring.lifecycle.*   read by the recompute job (app/jobs/recompute.server.ts)
  *   consent.promotionalRequiresMarketingConsent  the consent policy for promotional reminders
+ *   birthdays.minNoticeDays, birthdays.sendHour  the birthday anti-gaming rule and send hour (issuance, scheduler)
  * Other keys (rewards, segments, …) belong to other features: every write keeps them untouched.
  *
  * Forms arrive as strings; each form has a zod schema whose issues become per-field messages
@@ -19,11 +20,27 @@ export interface ConsentPolicy {
 
 export const DEFAULT_CONSENT_POLICY: ConsentPolicy = { promotionalRequiresMarketingConsent: true };
 
+export interface BirthdaySettings {
+  /** A birthday set or changed fewer days than this before it falls earns no code that year (0: off). */
+  minNoticeDays: number;
+  /** Shop-local hour (0–23) from which the day's birthday codes and reminders go out. */
+  sendHour: number;
+}
+
+export const BIRTHDAY_BOUNDS = { minNoticeDays: { min: 0, max: 365 }, sendHour: { min: 0, max: 23 } } as const;
+export const DEFAULT_BIRTHDAY_SETTINGS: BirthdaySettings = { minNoticeDays: 30, sendHour: 9 };
+
+const birthdaysStored = z.object({
+  minNoticeDays: z.number().int().min(BIRTHDAY_BOUNDS.minNoticeDays.min).max(BIRTHDAY_BOUNDS.minNoticeDays.max),
+  sendHour: z.number().int().min(BIRTHDAY_BOUNDS.sendHour.min).max(BIRTHDAY_BOUNDS.sendHour.max),
+});
+
 export interface EditableSettings {
   /** null: derived from the shop's own data by the scoring job. */
   lifespanYears: number | null;
   lifecycle: LifecycleSettings;
   consent: ConsentPolicy;
+  birthdays: BirthdaySettings;
 }
 
 type Json = Record<string, unknown>;
@@ -68,10 +85,17 @@ export function readEditableSettings(settingsJson: string | null | undefined): E
   }
   const lifespan = z.number().min(MIN_LIFESPAN_YEARS).max(MAX_LIFESPAN_YEARS).safeParse(scoring.lifespanYears);
   const consent = z.boolean().safeParse(object(root.consent).promotionalRequiresMarketingConsent);
+  const storedBirthdays = object(root.birthdays);
+  const birthdays = { ...DEFAULT_BIRTHDAY_SETTINGS };
+  for (const key of Object.keys(birthdaysStored.shape) as (keyof BirthdaySettings)[]) {
+    const parsed = birthdaysStored.shape[key].safeParse(storedBirthdays[key]);
+    if (parsed.success) birthdays[key] = parsed.data;
+  }
   return {
     lifespanYears: lifespan.success ? lifespan.data : null,
     lifecycle,
     consent: { promotionalRequiresMarketingConsent: consent.success ? consent.data : DEFAULT_CONSENT_POLICY.promotionalRequiresMarketingConsent },
+    birthdays,
   };
 }
 
@@ -93,6 +117,7 @@ export async function saveEditableSettings(shop: string, patch: Partial<Editable
     }
     const next: Json = { ...root, scoring };
     if (patch.consent) next.consent = { ...object(root.consent), ...patch.consent };
+    if (patch.birthdays) next.birthdays = { ...object(root.birthdays), ...birthdaysStored.partial().parse(patch.birthdays) };
     const settings = JSON.stringify(next);
     await tx.shop.upsert({ where: { shop }, create: { shop, settings }, update: { settings } });
     return readEditableSettings(settings);
@@ -151,4 +176,9 @@ export const lifespanFormSchema = z.discriminatedUnion("lifespanMode", [
 
 export const consentFormSchema = z.object({
   promotionalRequiresMarketingConsent: z.enum(["on", "off"]),
+});
+
+export const birthdaysFormSchema = z.object({
+  minNoticeDays: bounded(BIRTHDAY_BOUNDS.minNoticeDays, true),
+  sendHour: bounded(BIRTHDAY_BOUNDS.sendHour, true),
 });
