@@ -18,6 +18,7 @@ export const REFRESH_KIND = "refresh";
 /** 100 customers per page: about 400 cost points, well inside every plan's bucket. */
 const PAGE_SIZE = 100;
 const DAY_MS = 86_400_000;
+const OVERLAP_MS = 5 * 60_000;
 
 interface RefreshCursor {
   since: string;
@@ -67,7 +68,9 @@ export async function refreshCustomers(shop: string, client: AdminClient, option
     run = await createSyncRun(shop, REFRESH_KIND);
     await updateSyncRun(shop, run.id, { cursor: JSON.stringify(cursor) });
   }
-  const query = updatedBetweenQuery(new Date(cursor.since), new Date(cursor.until));
+  // Shopify's updatedAt has whole seconds and a write can land just as a window closes: windows overlap
+  // by a few minutes (reading a customer twice is harmless, missing one is not).
+  const query = updatedBetweenQuery(new Date(Date.parse(cursor.since) - OVERLAP_MS), new Date(cursor.until));
   let customers = run.customersCount;
   let pages = 0;
   for (;;) {
