@@ -74,16 +74,25 @@ export async function saveCustomerBirthday(
   return writeBirthdays(shop, client, [{ customerId, birthDate }], options);
 }
 
-/** The Settings CSV import: every line checked, then the good ones written through `writeBirthdays`. */
+/**
+ * The Settings CSV import: every line checked, then the good ones written through `writeBirthdays`.
+ * Shopify failing does not undo the local rows: the result says so, and importing the file again
+ * finishes Shopify's copy.
+ */
 export async function importBirthdays(
   shop: string,
   client: AdminClient | (() => Promise<AdminClient>),
   text: string,
   today: string,
   now: Date = new Date(),
-): Promise<BirthdayImportResult & { refused: BirthdayWriteResult["refused"] }> {
+): Promise<BirthdayImportResult & { refused: BirthdayWriteResult["refused"]; shopifyError: string | null }> {
   const { result, writes } = await planBirthdayImport(shop, text, today);
-  if (result.fileError || writes.length === 0) return { ...result, refused: [] };
-  const written = await writeBirthdays(shop, client, writes.map((w) => ({ customerId: w.shopifyId, birthDate: w.birthday })), { now });
-  return { ...result, refused: written.refused };
+  if (result.fileError || writes.length === 0) return { ...result, refused: [], shopifyError: null };
+  try {
+    const written = await writeBirthdays(shop, client, writes.map((w) => ({ customerId: w.shopifyId, birthDate: w.birthday })), { now });
+    return { ...result, refused: written.refused, shopifyError: null };
+  } catch (error) {
+    if (error instanceof InvalidBirthdayError) throw error;
+    return { ...result, refused: [], shopifyError: error instanceof Error ? error.message : String(error) };
+  }
 }
