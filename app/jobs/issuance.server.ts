@@ -82,6 +82,10 @@ export interface IssuanceDeps {
   /** Consecutive failures that are not Shopify refusals (network, auth, 5xx) before the run stops. */
   maxConsecutiveFailures?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** False before the shop's birthday send hour (the scheduler decides): birthday moments wait. */
+  birthdayMomentsDue?: boolean;
+  /** Decide only these kinds' rules (the scheduler's send-hour run is for birthdays only). */
+  onlyKinds?: readonly string[];
 }
 
 export interface IssuanceSummary {
@@ -296,6 +300,7 @@ export async function loadScheduleInput(
   today: LocalDate,
   now: Date,
   loaded?: { shopRow: ShopRow; stored: StoredRule[] },
+  birthdayMomentsDue = true,
 ): Promise<{ input: ScheduleInput; tierRuleIds: string[]; stored: StoredRule[] }> {
   const shopRow = loaded?.shopRow ?? (await getShop(shop));
   if (!shopRow) throw new Error(`Unknown shop ${shop}`);
@@ -321,6 +326,7 @@ export async function loadScheduleInput(
     customerCaps: settings.customerCaps,
     kindsNeedingConsent: kindsNeedingConsent(settings.consent),
     delivery: { flowWorkflow: (await flowUsage(shop)).active },
+    birthdays: { minNoticeDays: settings.birthdays.minNoticeDays, momentsDue: birthdayMomentsDue },
   };
   return { input, tierRuleIds, stored };
 }
@@ -382,7 +388,8 @@ export async function runIssuance(shop: string, today: LocalDate, deps: Issuance
   const shopRow = await getShop(shop);
   if (!shopRow) throw new Error(`Unknown shop ${shop}`);
   const timeZone = shopRow.ianaTimezone;
-  const { rules: stored, invalid } = await listRules(shop);
+  const { rules: listed, invalid } = await listRules(shop);
+  const stored = deps.onlyKinds ? listed.filter((s) => deps.onlyKinds!.includes(s.rule.kind)) : listed;
   const rules = stored.map((s) => s.rule);
   const summary: IssuanceSummary = {
     shop, today, decisions: 0, created: 0, adopted: 0, delivered: 0, flowTriggers: 0, heldOut: 0, withheld: {}, excludedForConsent: 0, failed: 0,
@@ -404,7 +411,7 @@ export async function runIssuance(shop: string, today: LocalDate, deps: Issuance
   }
 
   // 2. Today's decisions.
-  const { input, tierRuleIds } = await loadScheduleInput(shop, today, now, { shopRow, stored });
+  const { input, tierRuleIds } = await loadScheduleInput(shop, today, now, { shopRow, stored }, deps.birthdayMomentsDue ?? true);
   const result = decideDay(input);
   summary.decisions = result.decisions.length;
   summary.paused = result.paused;

@@ -4,6 +4,7 @@ import { writeBackTags } from "./write-back-tags.server";
 import { afterBackfill } from "./after-backfill.server";
 import { pollBackfill, retryDueBackfills } from "./backfill.server";
 import { recomputeShop } from "./recompute.server";
+import { refreshCustomers, REFRESH_KIND } from "./customer-refresh.server";
 import { startScheduler, type SchedulerDeps } from "./scheduler.server";
 
 /**
@@ -12,6 +13,8 @@ import { startScheduler, type SchedulerDeps } from "./scheduler.server";
  */
 export async function syncTick(shop: string, client: AdminClient) {
   await retryDueBackfills(shop, client);
+  // A customer refresh interrupted (crash, Shopify unavailable) goes on from its stored cursor.
+  if (await activeSyncRun(shop, REFRESH_KIND)) await refreshQuietly(shop, client, new Date());
   const running = await activeSyncRun(shop);
   if (!running?.bulkOperationId) return null;
   const run = await pollBackfill(shop, client);
@@ -19,8 +22,22 @@ export async function syncTick(shop: string, client: AdminClient) {
   return run;
 }
 
-/** Once per shop-local night: refit, re-score everyone, write groups back as tags. */
+/** A refresh that fails stays resumable and never stops the rest of the night's work. */
+async function refreshQuietly(shop: string, client: AdminClient, now: Date) {
+  try {
+    return await refreshCustomers(shop, client, { now });
+  } catch (error) {
+    console.error("customer refresh interrupted; it resumes on the next tick", shop, error);
+    return null;
+  }
+}
+
+/**
+ * Once per shop-local night: read customers changed in Shopify since the last night (birthdays,
+ * consent, tags), then refit, re-score everyone and write groups back as tags.
+ */
 export async function nightlyRecompute(shop: string, client: AdminClient, now: Date) {
+  await refreshQuietly(shop, client, now);
   await recomputeShop(shop, now);
   return writeBackTags(shop, client);
 }

@@ -11,16 +11,19 @@
 import { getShop, installedShops } from "../models/shop.server";
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import { localDateAt, sweepExpiredCodes, type ExpirySweep } from "../retention/rewards";
+import { localDateAt, localHourAt, sweepExpiredCodes, type ExpirySweep } from "../retention/rewards";
+import { getShopSettings } from "../models/shop-settings.server";
 import { ShopifyUserErrors, type AdminClient } from "../shopify/admin-client.server";
 import { deactivateDiscount } from "../shopify/discounts.server";
 import { countPending, markDeactivated, sweepCandidates } from "../models/issued-discounts.server";
-import { acquireLease, completeLease, failLease, leaveLease, renewLease } from "../models/job-leases.server";
+import { acquireLease, completeLease, dailyRunResult, failLease, leaveLease, renewLease } from "../models/job-leases.server";
 import { getIssuancePause } from "../models/shop-settings.server";
 import { recordRedemptions } from "../models/reward-results.server";
 import { issuanceJobKey, runIssuance, type IssuanceDeps, type IssuanceSummary } from "./issuance.server";
 
 export { ISSUANCE_JOB_PREFIX, issuanceJobKey } from "./issuance.server";
+/** The day's birthday moments, when the daily run came before the shop's send hour. */
+export const BIRTHDAY_JOB_PREFIX = "birthdays:";
 const DEFAULT_LEASE_TTL_MS = 10 * 60_000;
 /** How often `startScheduler` ticks. */
 export const SCHEDULER_INTERVAL_MS = 15 * 60_000;
@@ -59,7 +62,8 @@ export interface SweepResult {
 }
 
 export type ShopRunOutcome =
-  | { shop: string; jobKey: string; status: "ran"; issuance: IssuanceSummary; redemptions: number; sweep: SweepResult; unfinished: number }
+  | { shop: string; jobKey: string; status: "ran"; issuance: IssuanceSummary; redemptions: number; sweep: SweepResult; unfinished: number; birthdays?: IssuanceSummary }
+  | { shop: string; jobKey: string; status: "ranBirthdays"; birthdays: IssuanceSummary }
   | { shop: string; jobKey: string; status: "skipped"; reason: "completed" | "held" | "failedRecently"; owner: string | null }
   | { shop: string; jobKey: string; status: "paused" }
   | { shop: string; jobKey: string; status: "failed"; error: string };
@@ -111,9 +115,20 @@ export async function runShopDay(shop: string, deps: SchedulerDeps): Promise<Sho
 
   if ((await getIssuancePause(shop)).paused) return { shop, jobKey, status: "paused" };
 
+  // Birthday codes and reminders go out from the shop's send hour (shop time); the rest of the day's
+  // run does not wait for it. A run before that hour leaves them to the `birthdays:` run of the day.
+  const sendHour = (await getShopSettings(shop)).birthdays.sendHour;
+  const birthdayMomentsDue = localHourAt(now, shopRow.ianaTimezone) >= sendHour;
+
   const retryFailedAfterMs = deps.retryFailedAfterMs ?? RETRY_UNFINISHED_AFTER_MS;
   const lease = await acquireLease(shop, jobKey, { owner, ttlMs, now, retryFailedAfterMs });
-  if (!lease.acquired) return { shop, jobKey, status: "skipped", reason: lease.reason, owner: lease.owner };
+  if (!lease.acquired) {
+    if (lease.reason === "completed" && birthdayMomentsDue) {
+      const birthdays = await runBirthdayMoments(shop, today, deps, owner, ttlMs, now);
+      if (birthdays) return birthdays;
+    }
+    return { shop, jobKey, status: "skipped", reason: lease.reason, owner: lease.owner };
+  }
 
   let lastRenewal = now.getTime();
   const clock = () => deps.now?.() ?? new Date();
@@ -133,10 +148,10 @@ export async function runShopDay(shop: string, deps: SchedulerDeps): Promise<Sho
     await deps.beforeIssuance?.(shop, client, now);
     const redemptions = await recordRedemptions(shop);
     await stopIfPaused();
-    const issuance = await runIssuance(shop, today, { client, now: clock, heartbeat, log: deps.log, randomBytes: deps.randomBytes });
+    const issuance = await runIssuance(shop, today, { client, now: clock, heartbeat, log: deps.log, randomBytes: deps.randomBytes, birthdayMomentsDue });
     const sweep = await sweepExpiredRewards(shop, client, clock());
     const unfinished = await countPending(shop, clock());
-    const result = { issuance, redemptions, sweep, unfinished };
+    const result = { issuance, redemptions, sweep, unfinished, birthdayMomentsDue };
     // Rows left (Shopify unreachable for some): not complete; the next tick resumes them.
     if (unfinished > 0) await leaveLease(shop, jobKey, owner, "unfinished", result, clock());
     else await completeLease(shop, jobKey, owner, result, clock());
@@ -146,6 +161,31 @@ export async function runShopDay(shop: string, deps: SchedulerDeps): Promise<Sho
       await leaveLease(shop, jobKey, owner, "paused", {}, clock());
       return { shop, jobKey, status: "paused" };
     }
+    await failLease(shop, jobKey, owner, error, clock());
+    return { shop, jobKey, status: "failed", error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/**
+ * The day's birthday moments, once the send hour has come, when the daily run came before it (its
+ * JobRun result says so). Its own lease, so they run once per shop-local day across instances.
+ */
+async function runBirthdayMoments(shop: string, today: string, deps: SchedulerDeps, owner: string, ttlMs: number, now: Date): Promise<ShopRunOutcome | null> {
+  const daily = await dailyRunResult(shop, issuanceJobKey(today));
+  if (!daily || daily.birthdayMomentsDue !== false) return null;
+  const jobKey = `${BIRTHDAY_JOB_PREFIX}${today}`;
+  const lease = await acquireLease(shop, jobKey, { owner, ttlMs, now });
+  if (!lease.acquired) return { shop, jobKey, status: "skipped", reason: lease.reason, owner: lease.owner };
+  const clock = () => deps.now?.() ?? new Date();
+  try {
+    const client = await (deps.clientFor ?? offlineClient)(shop);
+    const birthdays = await runIssuance(shop, today, {
+      client, now: clock, log: deps.log, randomBytes: deps.randomBytes, birthdayMomentsDue: true, onlyKinds: ["birthday"],
+      heartbeat: () => renewLease(shop, jobKey, { owner, ttlMs, now: clock() }),
+    });
+    await completeLease(shop, jobKey, owner, { birthdays }, clock());
+    return { shop, jobKey, status: "ranBirthdays", birthdays };
+  } catch (error) {
     await failLease(shop, jobKey, owner, error, clock());
     return { shop, jobKey, status: "failed", error: error instanceof Error ? error.message : String(error) };
   }

@@ -1,7 +1,7 @@
 /**
  * Birthday import from a CSV the merchant uploads in Settings: one customer per line,
  * `customer email or id, YYYY-MM-DD`. Every line is checked; a bad line is reported with its number and
- * changes nothing, good lines update Customer.birthday. Identifiers may be an email, a numeric Shopify
+ * changes nothing; good lines are handed to the one birthday writer (app/jobs/birthdays.server.ts). Identifiers may be an email, a numeric Shopify
  * customer id or its gid. A header line, quotes, `;` or tab separators and a BOM are tolerated.
  */
 import db from "../db.server";
@@ -10,7 +10,6 @@ import { appendConsents } from "./consent-records.server";
 export const MAX_IMPORT_BYTES = 2_000_000;
 export const MAX_IMPORT_ROWS = 50_000;
 const LOOKUP_BATCH = 500;
-const WRITE_BATCH = 1_000;
 
 export type ImportErrorCode =
   | "columns"
@@ -149,16 +148,26 @@ async function resolveCustomers(shop: string, rows: ParsedBirthdayRow[]) {
   return { byEmail, byShopifyId };
 }
 
-export async function importBirthdays(shop: string, text: string, today: string): Promise<BirthdayImportResult> {
+export interface PlannedBirthdayWrite {
+  shopifyId: string;
+  birthday: string;
+}
+
+/** Checks a CSV against the shop's customers: the result to show and the birthdays to write. */
+export async function planBirthdayImport(
+  shop: string,
+  text: string,
+  today: string,
+): Promise<{ result: BirthdayImportResult; writes: PlannedBirthdayWrite[] }> {
   const empty = { rows: 0, updated: 0, unchanged: 0, errors: [] as ImportRowError[] };
-  if (Buffer.byteLength(text, "utf8") > MAX_IMPORT_BYTES) return { ...empty, fileError: "tooLarge" };
+  if (Buffer.byteLength(text, "utf8") > MAX_IMPORT_BYTES) return { result: { ...empty, fileError: "tooLarge" }, writes: [] };
   const parsed = parseBirthdayCsv(text, today);
-  if (parsed.dataLines === 0) return { ...empty, fileError: "empty" };
-  if (parsed.dataLines > MAX_IMPORT_ROWS) return { ...empty, rows: parsed.dataLines, fileError: "tooManyRows" };
+  if (parsed.dataLines === 0) return { result: { ...empty, fileError: "empty" }, writes: [] };
+  if (parsed.dataLines > MAX_IMPORT_ROWS) return { result: { ...empty, rows: parsed.dataLines, fileError: "tooManyRows" }, writes: [] };
 
   const { byEmail, byShopifyId } = await resolveCustomers(shop, parsed.rows);
   const errors = [...parsed.errors];
-  const writes: { id: string; shopifyId: string; birthday: string }[] = [];
+  const writes: PlannedBirthdayWrite[] = [];
   const claimed = new Map<string, number>();
   let unchanged = 0;
   for (const row of parsed.rows) {
@@ -186,11 +195,8 @@ export async function importBirthdays(shop: string, text: string, today: string)
     }
     claimed.set(match.id, row.line);
     if (match.birthday === row.birthday) unchanged++;
-    else writes.push({ id: match.id, shopifyId: match.shopifyId, birthday: row.birthday });
-  }
-  for (let i = 0; i < writes.length; i += WRITE_BATCH) {
-    const batch = writes.slice(i, i + WRITE_BATCH);
-    await db.$transaction(batch.map((w) => db.customer.updateMany({ where: { shop, id: w.id }, data: { birthday: w.birthday } })));
+    // Unchanged lines are written too: a birthday an older version kept only locally reaches Shopify.
+    writes.push({ shopifyId: match.shopifyId, birthday: row.birthday });
   }
   // The merchant's file stands for the customers' birthday consent: recorded as given by CSV, now.
   const importedAt = new Date();
@@ -199,5 +205,5 @@ export async function importBirthdays(shop: string, text: string, today: string)
     writes.map((w) => ({ customerShopifyId: w.shopifyId, purpose: "birthday", granted: true, source: "csvImport", textVersion: null, givenAt: importedAt })),
   );
   errors.sort((a, b) => a.line - b.line);
-  return { rows: parsed.dataLines, updated: writes.length, unchanged, errors, fileError: null };
+  return { result: { rows: parsed.dataLines, updated: writes.length - unchanged, unchanged, errors, fileError: null }, writes };
 }

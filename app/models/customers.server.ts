@@ -7,7 +7,7 @@ import { batchSize, dialect, newId, placeholder, sqlTimestamp, upsertRows, type 
 // Bind order, with each column's PostgreSQL type (see UpsertSpec.pgTypes).
 const CUSTOMER_COLUMN_TYPES = {
   id: "text", shop: "text", shopifyId: "text", email: "text", firstName: "text", lastName: "text", marketingState: "text",
-  birthday: "text", tags: "text", shopifyRfmGroup: "text", shopifyUpdatedAt: "timestamp(3)", createdAt: "timestamp(3)",
+  birthday: "text", birthdayChangedAt: "timestamp(3)", tags: "text", shopifyRfmGroup: "text", shopifyUpdatedAt: "timestamp(3)", createdAt: "timestamp(3)",
   updatedAt: "timestamp(3)",
 };
 const CUSTOMER_COLUMNS = Object.keys(CUSTOMER_COLUMN_TYPES);
@@ -15,7 +15,7 @@ const CUSTOMER_COLUMNS = Object.keys(CUSTOMER_COLUMN_TYPES);
 export function customerRow(shop: string, c: CustomerRecord, now: string | Date | null): unknown[] {
   return [
     newId(), shop, c.shopifyId, c.email, c.firstName, c.lastName, c.marketingState, c.birthday,
-    c.tags.join(", "), c.shopifyRfmGroup, sqlTimestamp(c.shopifyUpdatedAt), now, now,
+    sqlTimestamp(c.birthday ? (c.birthdayChangedAt ?? c.shopifyUpdatedAt) : null), c.tags.join(", "), c.shopifyRfmGroup, sqlTimestamp(c.shopifyUpdatedAt), now, now,
   ];
 }
 
@@ -25,6 +25,13 @@ export const customerSpec: UpsertSpec = {
   pgTypes: Object.values(CUSTOMER_COLUMN_TYPES),
   conflict: ["shop", "shopifyId"],
   update: CUSTOMER_COLUMNS.filter((c) => !["id", "shop", "shopifyId", "createdAt"].includes(c)),
+  updateExpressions: {
+    // A snapshot without a birthday (Shopify never had it, or the source does not carry it) never
+    // erases one Kinship knows; a new or different birthday restarts its anti-gaming clock.
+    birthday: `COALESCE(excluded."birthday", "Customer"."birthday")`,
+    birthdayChangedAt: `CASE WHEN excluded."birthday" IS NOT NULL AND ("Customer"."birthday" IS NULL OR excluded."birthday" <> "Customer"."birthday")
+      THEN excluded."birthdayChangedAt" ELSE "Customer"."birthdayChangedAt" END`,
+  },
   updateWhere: `"Customer"."shopifyUpdatedAt" IS NULL OR excluded."shopifyUpdatedAt" IS NULL OR excluded."shopifyUpdatedAt" >= "Customer"."shopifyUpdatedAt"`,
 };
 
@@ -138,9 +145,26 @@ export async function findCustomer(shop: string, shopifyId: string) {
   return db.customer.findUnique({ where: { shop_shopifyId: { shop, shopifyId } } });
 }
 
-/** Kinship's copy of a birthday it has just written to Shopify. */
-export async function saveLocalBirthday(shop: string, shopifyId: string, birthDate: string) {
-  await db.customer.updateMany({ where: { shop, shopifyId }, data: { birthday: birthDate } });
+/**
+ * Kinship's copy of birthdays written by the one birthday writer (app/jobs/birthdays.server.ts); a
+ * changed value restarts its anti-gaming clock. Returns the customers that exist locally.
+ */
+export async function saveLocalBirthdays(shop: string, entries: { shopifyId: string; birthday: string }[], now: Date): Promise<number> {
+  let saved = 0;
+  for (let i = 0; i < entries.length; i += 500) {
+    const batch = entries.slice(i, i + 500);
+    const found = await db.customer.findMany({
+      where: { shop, shopifyId: { in: batch.map((e) => e.shopifyId) } },
+      select: { shopifyId: true, birthday: true },
+    });
+    const current = new Map(found.map((c) => [c.shopifyId, c.birthday]));
+    const changed = batch.filter((e) => current.has(e.shopifyId) && current.get(e.shopifyId) !== e.birthday);
+    await db.$transaction(
+      changed.map((e) => db.customer.updateMany({ where: { shop, shopifyId: e.shopifyId }, data: { birthday: e.birthday, birthdayChangedAt: now } })),
+    );
+    saved += batch.filter((e) => current.has(e.shopifyId)).length;
+  }
+  return saved;
 }
 
 export async function countCustomers(shop: string) {

@@ -93,12 +93,6 @@ export async function saveFeedback(shop: string, submission: FeedbackSubmission)
   }
 }
 
-/** The local copy of a birthday the customer gave with consent (Shopify's copy is written separately). */
-export async function saveLocalBirthday(shop: string, customerShopifyId: string, birthday: string): Promise<boolean> {
-  const { count } = await db.customer.updateMany({ where: { shop, shopifyId: customerShopifyId }, data: { birthday } });
-  return count > 0;
-}
-
 // ——— Reading, for the Feedback pages ———
 
 export interface FeedbackStatRow {

@@ -129,3 +129,15 @@ export async function findJobRun(shop: string, jobKey: string) {
 export async function listJobRuns(shop: string, keyPrefix: string, take = 30) {
   return defaultDb.jobRun.findMany({ where: { shop, jobKey: { startsWith: keyPrefix } }, orderBy: { startedAt: "desc" }, take });
 }
+
+/** What a completed run recorded about itself (the scheduler reads whether birthday moments were due). */
+export async function dailyRunResult(shop: string, jobKey: string): Promise<{ birthdayMomentsDue?: boolean } | null> {
+  const row = await findJobRun(shop, jobKey);
+  if (row?.status !== "completed" || !row.result) return null;
+  try {
+    const value = JSON.parse(row.result) as { birthdayMomentsDue?: unknown };
+    return typeof value.birthdayMomentsDue === "boolean" ? { birthdayMomentsDue: value.birthdayMomentsDue } : {};
+  } catch {
+    return {};
+  }
+}

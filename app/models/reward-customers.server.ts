@@ -41,7 +41,7 @@ export async function loadRewardCustomers(
     where: { shop, redactedAt: null, ...(only !== undefined ? { shopifyId: only } : {}) },
     select: {
       shopifyId: true, lifecycle: true, lapsedSince: true, totalSpent: true, orderCount: true, predictedClv: true,
-      birthday: true, marketingState: true, rfmSegment: true,
+      birthday: true, birthdayChangedAt: true, marketingState: true, rfmSegment: true,
     },
     orderBy: { shopifyId: "asc" },
   });
@@ -64,6 +64,7 @@ export async function loadRewardCustomers(
       },
       predictedClv: c.predictedClv,
       birthday: c.birthday,
+      birthdayChangedOn: c.birthdayChangedAt ? localDateAt(c.birthdayChangedAt, timeZone) : null,
       marketingConsent: c.marketingState === "SUBSCRIBED",
       segmentIds: segmentIdsOf(c.lifecycle, c.rfmSegment),
       averageOrderValue: c.orderCount > 0 ? c.totalSpent / c.orderCount : null,

@@ -10,6 +10,7 @@
  *   segments.<group>                             Shopify segment ids Kinship created (write-back job)
  *   issuance.customerCaps.{perDay,per30Days}     codes one customer may get across all rules (the scheduler)
  *   issuance.pausedAt                            Pause all: while set, the scheduler issues nothing for the shop
+ *   birthdays.minNoticeDays, birthdays.sendHour  the birthday anti-gaming rule and send hour (issuance, scheduler)
  * Reading is lenient: a missing or out-of-range value falls back to its default, key by key, so one bad
  * key never stops a page or a job. Writing validates and keeps every key it does not change.
  *
@@ -45,6 +46,16 @@ export function kindsNeedingConsent(policy: ConsentPolicy): RuleKind[] {
   return RULE_KINDS.filter((k) => policy.kindPurposes[k] === "promotional");
 }
 
+export interface BirthdaySettings {
+  /** A birthday set or changed fewer days than this before it falls earns no code that year (0: off). */
+  minNoticeDays: number;
+  /** Shop-local hour (0–23) from which the day's birthday codes and reminders go out. */
+  sendHour: number;
+}
+
+export const BIRTHDAY_BOUNDS = { minNoticeDays: { min: 0, max: 365 }, sendHour: { min: 0, max: 23 } } as const;
+export const DEFAULT_BIRTHDAY_SETTINGS: BirthdaySettings = { minNoticeDays: 30, sendHour: 9 };
+
 export interface FeedbackSettings {
   /** Scores at or below this are "low" and enter the follow-up queue. */
   lowScoreThreshold: number;
@@ -65,11 +76,13 @@ export interface ShopSettings {
   customerCaps: CustomerCaps;
   /** Pause all: while set, the scheduler issues nothing for the shop. */
   pausedAt: Date | null;
+  birthdays: BirthdaySettings;
 }
 
 /** The parts a caller may change; each replaces the stored part (lifecycle and consent merge key by key). */
-export type ShopSettingsPatch = Partial<Omit<ShopSettings, "lifecycle" | "consent">> & {
+export type ShopSettingsPatch = Partial<Omit<ShopSettings, "lifecycle" | "consent" | "birthdays">> & {
   lifecycle?: Partial<LifecycleSettings>;
+  birthdays?: Partial<BirthdaySettings>;
   consent?: Partial<Omit<ConsentPolicy, "kindPurposes">> & { kindPurposes?: Partial<Record<RuleKind, RewardPurpose>> };
 };
 
@@ -119,6 +132,10 @@ const stored = {
     })
     .refine((c) => c.per30Days >= c.perDay),
   pausedAt: z.string().datetime().transform((text) => new Date(text)),
+  birthdays: z.object({
+    minNoticeDays: z.number().int().min(BIRTHDAY_BOUNDS.minNoticeDays.min).max(BIRTHDAY_BOUNDS.minNoticeDays.max),
+    sendHour: z.number().int().min(BIRTHDAY_BOUNDS.sendHour.min).max(BIRTHDAY_BOUNDS.sendHour.max),
+  }),
 };
 
 function valueOr<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, value: unknown, fallback: T): T {
@@ -155,6 +172,10 @@ export function readShopSettings(settingsJson: string | null | undefined): ShopS
     segments,
     customerCaps: valueOr(stored.customerCaps, object(root.issuance).customerCaps, { ...DEFAULT_CUSTOMER_CAPS }),
     pausedAt: valueOr(stored.pausedAt, object(root.issuance).pausedAt, null),
+    birthdays: {
+      minNoticeDays: valueOr(stored.birthdays.shape.minNoticeDays, object(root.birthdays).minNoticeDays, DEFAULT_BIRTHDAY_SETTINGS.minNoticeDays),
+      sendHour: valueOr(stored.birthdays.shape.sendHour, object(root.birthdays).sendHour, DEFAULT_BIRTHDAY_SETTINGS.sendHour),
+    },
   };
 }
 
@@ -223,6 +244,7 @@ function applyPatch(root: Json, patch: ShopSettingsPatch): Json {
     const pausedAt = patch.pausedAt?.toISOString();
     part("issuance", (issuance) => ({ ...issuance, pausedAt }));
   }
+  if (patch.birthdays) part("birthdays", (birthdays) => ({ ...birthdays, ...stored.birthdays.partial().parse(patch.birthdays) }));
   return next;
 }
 
@@ -324,3 +346,8 @@ export const customerCapsFormSchema = z
 export const kindPurposesFormSchema = z.object(
   Object.fromEntries(RULE_KINDS.map((k) => [k, stored.purpose])) as Record<RuleKind, typeof stored.purpose>,
 );
+
+export const birthdaysFormSchema = z.object({
+  minNoticeDays: bounded(BIRTHDAY_BOUNDS.minNoticeDays, true),
+  sendHour: bounded(BIRTHDAY_BOUNDS.sendHour, true),
+});

@@ -50,6 +50,8 @@ export interface UpsertSpec {
   conflict: string[];
   /** Columns overwritten on conflict (default: all but the conflict columns and "id"). */
   update?: string[];
+  /** SQL for some updated columns instead of `excluded."column"` (e.g. keep a known value over a null). */
+  updateExpressions?: Record<string, string>;
   /** Extra SQL condition on the DO UPDATE (e.g. only when the incoming row is newer). */
   updateWhere?: string;
   /** PostgreSQL type of each column, in `columns` order: there the rows are bound as one array per column. */
@@ -77,7 +79,7 @@ function onConflict(spec: UpsertSpec): string {
   const update = spec.update ?? spec.columns.filter((c) => c !== "id" && !spec.conflict.includes(c));
   return (
     `ON CONFLICT (${spec.conflict.map(quote).join(", ")}) DO UPDATE SET ` +
-    update.map((c) => `${quote(c)} = excluded.${quote(c)}`).join(", ") +
+    update.map((c) => `${quote(c)} = ${spec.updateExpressions?.[c] ?? `excluded.${quote(c)}`}`).join(", ") +
     (spec.updateWhere ? ` WHERE ${spec.updateWhere}` : "")
   );
 }

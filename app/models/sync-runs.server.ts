@@ -52,3 +52,8 @@ export async function getSyncRun(shop: string, id: string) {
 export async function recentSyncRuns(shop: string, take: number) {
   return db.syncRun.findMany({ where: { shop }, orderBy: { startedAt: "desc" }, take });
 }
+
+/** The last finished run of a kind (the nightly refresh starts where the previous one ended). */
+export async function latestCompletedSyncRun(shop: string, kind: string) {
+  return db.syncRun.findFirst({ where: { shop, kind, status: "completed" }, orderBy: { startedAt: "desc" } });
+}

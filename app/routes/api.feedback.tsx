@@ -18,13 +18,14 @@ import { authenticate } from "../shopify.server";
 import { parseJsonWellFormed } from "../forms/well-formed";
 import { env } from "../env.server";
 import { getShop } from "../models/shop.server";
-import { locateOrder, saveFeedback, saveLocalBirthday } from "../models/feedback.server";
+import { locateOrder, saveFeedback } from "../models/feedback.server";
 import { createFeedbackRateLimiter, type FeedbackRateLimiter } from "../models/rate-limit.server";
 import { parseFeedbackPayload, type FeedbackFieldErrors } from "../retention/feedback/payload";
 import { adminClientForShop } from "../jobs/admin-for-shop.server";
 import type { AdminClient } from "../shopify/admin-client.server";
 import { saveCustomerBirthday } from "../jobs/birthdays.server";
 import { recordConsents } from "../models/consent-records.server";
+import { setBirthdayMetafields } from "../shopify/customer-metafields.server";
 import { thankYouReward, type ThankYouCode as ThankYouReward } from "../jobs/feedback-rewards.server";
 
 /** The largest valid answer (2,000 characters of \uXXXX-escaped comment) is ~13 KB. */
@@ -47,7 +48,8 @@ export interface FeedbackEndpointDeps {
   limiter: FeedbackRateLimiter;
   now: () => Date;
   adminClient: (shop: string) => Promise<AdminClient>;
-  saveBirthdayInShopify: (shop: string, customerId: string, birthday: string, client: AdminClient) => Promise<unknown>;
+  /** Shopify's half of the one birthday writer (app/jobs/birthdays.server.ts), replaceable in tests. */
+  setBirthdayMetafields: typeof setBirthdayMetafields;
   thankYouReward: (shop: string, input: { feedbackId: string; customerShopifyId: string; now: Date }) => Promise<ThankYouReward | null>;
   shopifyBudgetMs: number;
   maxBodyBytes: number;
@@ -141,7 +143,7 @@ export function createFeedbackAction(overrides: Partial<FeedbackEndpointDeps> = 
     limiter: createFeedbackRateLimiter(),
     now: () => new Date(),
     adminClient: (shop) => adminClientForShop(shop, { maxAttempts: 2, maxDelayMs: 500 }),
-    saveBirthdayInShopify: saveCustomerBirthday,
+    setBirthdayMetafields,
     thankYouReward,
     shopifyBudgetMs: SHOPIFY_BUDGET_MS,
     maxBodyBytes: MAX_BODY_BYTES,
@@ -222,13 +224,12 @@ export function createFeedbackAction(overrides: Partial<FeedbackEndpointDeps> = 
       const birthday = input.birthday;
       extras.push(
         (async () => {
-          await saveLocalBirthday(shop, customerId, birthday);
+          // The one birthday writer: the local row first, then Shopify's facts.birth_date.
+          await saveCustomerBirthday(shop, customerId, birthday, () => deps.adminClient(shop), { now, setMetafields: deps.setBirthdayMetafields });
           // Consent as a record: when, where and under which wording the buyer agreed.
           await recordConsents(shop, [
             { customerShopifyId: customerId, purpose: "birthday", granted: true, source: "checkoutSurvey", textVersion: input.consentTextVersion, givenAt: now },
           ]);
-          const client = await deps.adminClient(shop);
-          await deps.saveBirthdayInShopify(shop, customerId, birthday, client);
         })().catch((error) => deps.log("birthday not saved in Shopify", { shop, feedbackId: saved.id, error: errorMessage(error) }))
       );
     }

@@ -29,6 +29,7 @@ import { translate, translatePlural } from "../i18n";
 import { fieldErrors } from "../i18n/form-errors";
 import { shopDay, utcOffset } from "../formatting";
 import {
+  birthdaysFormSchema,
   consentFormSchema,
   customerCapsFormSchema,
   getShopSettings,
@@ -40,7 +41,9 @@ import {
 import { kindText } from "../i18n/rule-texts";
 import { RULE_KINDS } from "../retention/rewards";
 import { readModelState } from "../models/model-state.server";
-import { importBirthdays, MAX_IMPORT_BYTES } from "../models/birthday-import.server";
+import { MAX_IMPORT_BYTES } from "../models/birthday-import.server";
+import { importBirthdays } from "../jobs/birthdays.server";
+import { adminClientForShop } from "../jobs/admin-for-shop.server";
 import { deleteShopData } from "../models/shop-data.server";
 import { pageContext, pageMessages } from "../services/page-context.server";
 import { loadSyncStatus, runBackfillAction } from "../services/sync-status.server";
@@ -82,6 +85,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     consent: settings.consent.promotionalRequiresMarketingConsent,
     customerCaps: { perDay: String(settings.customerCaps.perDay), per30Days: String(settings.customerCaps.per30Days) },
     purposes: RULE_KINDS.map((kind) => ({ kind, label: kindText(locale, kind, "name"), purpose: settings.consent.kindPurposes[kind] })),
+    birthdayRules: { minNoticeDays: String(settings.birthdays.minNoticeDays), sendHour: String(settings.birthdays.sendHour) },
     timeZone: {
       zone: timeZone,
       offset: utcOffset(timeZone, now),
@@ -114,7 +118,9 @@ async function handleImport(shop: string, form: FormData, locale: Parameters<typ
   if (typeof csv !== "string" || csv.trim() === "") {
     return { intent: "birthdays", ok: false, errors: { csv: translate(locale, "import.noFile") } };
   }
-  const result = await importBirthdays(shop, csv, shopDay(new Date(), timeZone));
+  // Through the one birthday writer: the local rows, then Shopify's facts.birth_date (what backfills read back).
+  const result = await importBirthdays(shop, () => adminClientForShop(shop), csv, shopDay(new Date(), timeZone));
+  if (result.shopifyError) console.error("birthday import: Shopify not updated", shop, result.shopifyError);
   if (result.fileError) {
     const message = translate(locale, `import.file.${result.fileError}` as "import.file.empty", {
       max: Math.round(MAX_IMPORT_BYTES / 1_000_000),
@@ -129,7 +135,9 @@ async function handleImport(shop: string, form: FormData, locale: Parameters<typ
   }));
   return {
     intent: "birthdays",
-    ok: result.errors.length === 0,
+    ok: result.errors.length === 0 && !result.shopifyError,
+    // The lines are saved in Kinship; Shopify's copy is written when the file is imported again.
+    message: result.shopifyError ? translate(locale, "import.shopifyFailed") : undefined,
     summary: translate(locale, "import.summary", {
       rows: result.rows,
       updated: result.updated,
@@ -183,6 +191,15 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     }
     case "birthdays":
       return json(await handleImport(shop, form, locale, timeZone));
+    case "birthdayRules": {
+      const values = formValues(form, ["minNoticeDays", "sendHour"]);
+      const parsed = birthdaysFormSchema.safeParse(values);
+      if (!parsed.success) {
+        return json({ intent, ok: false, values, errors: fieldErrors(parsed.error, locale), message: translate(locale, "form.fixErrors") }, { status: 400 });
+      }
+      await saveShopSettings(shop, { birthdays: parsed.data });
+      return json({ intent, ok: true, message: translate(locale, "settings.saved") });
+    }
     case "delete": {
       const schema = z.object({ confirm: z.string().trim().refine((v) => v === shop) });
       const parsed = schema.safeParse(formValues(form, ["confirm"]));
@@ -361,6 +378,40 @@ function CustomerCapsCard({ data }: { data: Data }) {
   );
 }
 
+/** The birthday anti-gaming wait and the hour (shop time) birthday codes and reminders go out. */
+function BirthdayRulesCard({ data }: { data: Data }) {
+  const { t } = useI18n();
+  const fetcher = useFetcher<FormActionData>();
+  const [values, setValues] = useState(data.birthdayRules);
+  const result = fetcher.data?.intent === "birthdayRules" ? fetcher.data : null;
+  const field = (key: keyof typeof values) => ({
+    value: values[key],
+    onChange: (value: string) => setValues((v) => ({ ...v, [key]: value })),
+    error: result?.errors?.[key],
+    autoComplete: "off",
+    type: "number" as const,
+  });
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h2" variant="headingMd">
+          {t("settings.birthdayRulesTitle")}
+        </Text>
+        <ResultBanner result={result} />
+        <FormLayout>
+          <TextField label={t("settings.birthdayNoticeLabel")} helpText={t("settings.birthdayNoticeHelp")} {...field("minNoticeDays")} />
+          <TextField label={t("settings.birthdaySendHourLabel")} helpText={t("settings.birthdaySendHourHelp")} {...field("sendHour")} />
+        </FormLayout>
+        <InlineStack>
+          <Button loading={fetcher.state !== "idle"} onClick={() => fetcher.submit({ intent: "birthdayRules", ...values }, { method: "post" })}>
+            {t("settings.save")}
+          </Button>
+        </InlineStack>
+      </BlockStack>
+    </Card>
+  );
+}
+
 /** Per rule kind: promotional (needs marketing consent) or service. Saved on change, all kinds at once. */
 function KindPurposes({ data }: { data: Data }) {
   const { t } = useI18n();
@@ -492,6 +543,7 @@ function BirthdayImportCard({ data }: { data: Data }) {
         {result?.summary ? (
           <Banner tone={result.ok ? "success" : "warning"} title={result.summary}>
             {result.rowErrors?.length ? <p>{t("import.badRowsNotSaved")}</p> : null}
+            {result.message ? <p>{result.message}</p> : null}
           </Banner>
         ) : null}
         {result?.rowErrors?.length ? (
@@ -660,6 +712,7 @@ function SettingsContent({ data }: { data: Data }) {
             <SyncStatusCard sync={data.sync} />
             <SyncHistory data={data} />
             <BirthdayImportCard data={data} />
+            <BirthdayRulesCard data={data} />
             <ExportCard />
             <DeleteCard data={data} />
           </BlockStack>

@@ -3,6 +3,8 @@ export interface ShopifyUserError {
   field?: string[] | null;
   message: string;
   code?: string | null;
+  /** metafieldsSet and other list inputs: which entry the error is about. */
+  elementIndex?: number | null;
 }
 
 export class ShopifyUserErrors extends Error {

@@ -72,11 +72,46 @@ export async function enableBirthdayDefinition(client: AdminClient): Promise<{ e
   return { enabled: true, created: payload.createdDefinition !== null };
 }
 
-/** Writes a birthday (YYYY-MM-DD) to the customer's standard `facts.birth_date` metafield. */
-export async function setBirthdayMetafield(client: AdminClient, customerId: string, birthDate: string) {
-  await client.mutate<MetafieldsSetResult>(
-    METAFIELDS_SET,
-    { metafields: [{ ownerId: customerId, namespace: "facts", key: "birth_date", type: "date", value: birthDate }] },
-    "metafieldsSet",
-  );
+/** metafieldsSet takes at most 25 metafields per call (Shopify's documented limit). */
+export const METAFIELDS_PER_CALL = 25;
+
+export interface BirthdayMetafieldWrite {
+  customerId: string;
+  /** YYYY-MM-DD */
+  birthDate: string;
+}
+
+/**
+ * Writes birthdays to the customers' standard `facts.birth_date` metafields, 25 per call (each call
+ * paced by the admin client's throttle handling). A call is atomic, so a customer Shopify refuses
+ * (deleted since) is set aside and the rest of its batch is sent again.
+ */
+export async function setBirthdayMetafields(
+  client: AdminClient,
+  writes: readonly BirthdayMetafieldWrite[],
+): Promise<{ written: number; refused: { customerId: string; message: string }[] }> {
+  let written = 0;
+  const refused: { customerId: string; message: string }[] = [];
+  for (let i = 0; i < writes.length; i += METAFIELDS_PER_CALL) {
+    let batch = writes.slice(i, i + METAFIELDS_PER_CALL);
+    while (batch.length) {
+      try {
+        await client.mutate<MetafieldsSetResult>(
+          METAFIELDS_SET,
+          { metafields: batch.map((w) => ({ ownerId: w.customerId, namespace: "facts", key: "birth_date", type: "date", value: w.birthDate })) },
+          "metafieldsSet",
+        );
+        written += batch.length;
+        break;
+      } catch (error) {
+        const indexes = error instanceof ShopifyUserErrors ? new Set(error.userErrors.map((e) => e.elementIndex).filter((n): n is number => typeof n === "number")) : new Set<number>();
+        // An error not tied to one entry would fail again: let the caller see it.
+        if (!indexes.size) throw error;
+        const errors = (error as ShopifyUserErrors).userErrors;
+        for (const index of indexes) refused.push({ customerId: batch[index].customerId, message: errors.find((e) => e.elementIndex === index)?.message ?? "refused" });
+        batch = batch.filter((_, index) => !indexes.has(index));
+      }
+    }
+  }
+  return { written, refused };
 }

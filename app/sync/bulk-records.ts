@@ -26,7 +26,7 @@ export interface BulkOrderLine {
     tags?: string[];
     defaultEmailAddress?: { emailAddress?: string | null; marketingState?: string | null } | null;
     statistics?: { rfmGroup?: string | null } | null;
-    birthDate?: { value: string } | null;
+    birthDate?: { value: string; updatedAt?: string | null } | null;
   } | null;
 }
 
@@ -62,6 +62,7 @@ export function customerFromBulkLine(line: BulkOrderLine): CustomerRecord | null
     lastName: c.lastName ?? null,
     marketingState: c.defaultEmailAddress?.marketingState ?? null,
     birthday: c.birthDate?.value ?? null,
+    birthdayChangedAt: date(c.birthDate?.updatedAt),
     tags: c.tags ?? [],
     shopifyRfmGroup: c.statistics?.rfmGroup ?? null,
     shopifyUpdatedAt: date(c.updatedAt),

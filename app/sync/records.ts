@@ -23,6 +23,8 @@ export interface CustomerRecord {
   lastName: string | null;
   marketingState: string | null;
   birthday: string | null;
+  /** When Shopify last wrote the birthday metafield (null: unknown, the snapshot time stands in). */
+  birthdayChangedAt?: Date | null;
   tags: string[];
   shopifyRfmGroup: string | null;
   shopifyUpdatedAt: Date | null;

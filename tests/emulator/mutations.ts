@@ -1,4 +1,4 @@
-import { numericId } from "./ids";
+import { gid, numericId } from "./ids";
 import { parseDecimalToCents } from "./money";
 import { customerChangeEvents } from "./customer-events";
 import {
@@ -145,6 +145,22 @@ export class ShopMutations {
     };
     this.shop.data.putCustomer(record);
     return this.emit(record, customerChangeEvents(this.shop, current, record, updatedAt), options);
+  }
+
+  /**
+   * The merchant sets (or clears) a customer's birthday on the customer page in Shopify's admin: the
+   * `facts.birth_date` metafield gets the value and the customer is saved, so its updatedAt moves and
+   * customers/update is sent, whose payload carries no metafields. (That an admin edit moves the
+   * customer's updatedAt is how the admin's save behaves; Shopify does not document it for API writes,
+   * so metafieldsSet here leaves the customer alone.)
+   */
+  setCustomerBirthday(id: Id, birthDate: string | null, options: EmitOptions = {}): MutationResult<CustomerRecord> {
+    const current = this.shop.data.customer(this.customerIndex(id));
+    const ownerId = gid("Customer", current.id);
+    const updatedAt = this.tick(current.updatedAt);
+    this.shop.metafields.delete(ownerId, "facts", "birth_date");
+    if (birthDate !== null) this.shop.metafields.set({ ownerId, ownerType: "CUSTOMER", namespace: "facts", key: "birth_date", type: "date", value: birthDate }, updatedAt);
+    return this.updateCustomer(id, { birthDate, updatedAt }, options);
   }
 
   /** Deletes a customer (Shopify refuses for customers with orders); emits customers/delete. */

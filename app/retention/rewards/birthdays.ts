@@ -7,6 +7,7 @@
 import {
   addDays,
   compareLocalDates,
+  daysBetween,
   formatLocalDate,
   isLeapYear,
   isLocalDate,
@@ -129,4 +130,14 @@ export function dueMoments(
   if (!latest || alreadySent.includes(latest.offset)) return [];
   if (alreadySent.some((o) => o > latest.offset)) return [];
   return [latest];
+}
+
+/**
+ * Anti-gaming: a birthday set or changed fewer than `minNoticeDays` days before the birthday it would
+ * celebrate (or after it) earns nothing that year; the next year's birthday counts as usual. A birthday
+ * whose change date is unknown is not held back.
+ */
+export function changedTooLate(changedOn: LocalDate | null | undefined, birthday: LocalDate, minNoticeDays: number): boolean {
+  if (!changedOn || minNoticeDays <= 0) return false;
+  return daysBetween(changedOn, birthday) < minNoticeDays;
 }

@@ -81,6 +81,8 @@ export interface CustomerSnapshot {
   predictedClv: number | null;
   /** `facts.birth_date` ("YYYY-MM-DD") or year-less "--MM-DD". */
   birthday: string | null;
+  /** Shop-local day the birthday was last set or changed (anti-gaming), when known. */
+  birthdayChangedOn?: LocalDate | null;
   /** Email marketing state is SUBSCRIBED. */
   marketingConsent: boolean;
   segmentIds?: readonly string[];
@@ -116,6 +118,13 @@ export interface ScheduleInput {
   kindsNeedingConsent?: readonly RuleKind[];
   /** What can carry a code to a customer. Absent: the caller vouches that Flow does (decision tests of other concerns). */
   delivery?: DeliveryOptions;
+  /** The shop's birthday rules (settings); absent: no anti-gaming wait, moments due all day. */
+  birthdays?: {
+    /** A birthday set fewer days than this before it falls earns no code that year. */
+    minNoticeDays: number;
+    /** False before the shop's birthday send hour: today's birthday codes and reminders wait. */
+    momentsDue: boolean;
+  };
 }
 
 export interface RulePause {

@@ -66,6 +66,11 @@ export function localDateAt(instant: Date, timeZone: string): LocalDate {
   return wallDate(instant.getTime(), timeZone);
 }
 
+/** The shop-local hour (0–23) at an instant (the birthday send hour is compared with it). */
+export function localHourAt(instant: Date, timeZone: string): number {
+  return wallClock(instant.getTime(), timeZone).hour % 24;
+}
+
 function offsetMs(ms: number, timeZone: string): number {
   const w = wallClock(ms, timeZone);
   const wallAsUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);

@@ -30,7 +30,7 @@ export const BACKFILL_BULK_QUERY = gql`
             tags
             defaultEmailAddress { emailAddress marketingState }
             statistics { rfmGroup }
-            birthDate: metafield(namespace: "facts", key: "birth_date") { value }
+            birthDate: metafield(namespace: "facts", key: "birth_date") { value updatedAt }
           }
         }
       }

@@ -111,6 +111,16 @@ export class MetafieldStore {
     return record;
   }
 
+  /** Removes a metafield written through the API (a generated birthday is cleared on the customer record). */
+  delete(ownerId: string, namespace: string, key: string): boolean {
+    const owner = this.byOwner.get(ownerId);
+    const record = owner?.get(`${namespace}.${key}`);
+    if (!owner || !record) return false;
+    owner.delete(`${namespace}.${key}`);
+    this.byId.delete(record.id);
+    return true;
+  }
+
   private generatedBirthday(ownerId: string): MetafieldRecord | null {
     const parsed = parseGid(ownerId);
     if (!parsed || parsed.type !== "Customer") return null;

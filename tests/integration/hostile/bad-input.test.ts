@@ -15,7 +15,7 @@ const logged: string[] = [];
 const feedbackAction = createFeedbackAction({
   limiter: createFeedbackRateLimiter({ shopAttempts: roomy, customerAttempts: roomy, shopWrites: roomy, customerWrites: roomy }),
   thankYouReward: async () => null,
-  saveBirthdayInShopify: async () => ({}),
+  setBirthdayMetafields: async () => ({ written: 0, refused: [] }),
   log: (message, detail) => logged.push(`${message} ${JSON.stringify(detail)}`),
 }) as unknown as RouteHandler;
 

@@ -181,7 +181,7 @@ describe("polluting field names", () => {
     const endpoint = createFeedbackAction({
       limiter: createFeedbackRateLimiter({ shopAttempts: roomy, customerAttempts: roomy, shopWrites: roomy, customerWrites: roomy }),
       thankYouReward: async () => null,
-      saveBirthdayInShopify: async () => ({}),
+      setBirthdayMetafields: async () => ({ written: 0, refused: [] }),
       log: () => {},
     }) as unknown as RouteHandler;
     const body = JSON.stringify(answer(7070)).replace(/^\{/, '{"__proto__":{"polluted":"yes","score":10},"constructor":{"prototype":{"polluted":"yes"}},');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import db from "../../../app/db.server";
 import { runIssuance } from "../../../app/jobs/issuance.server";
-import { importBirthdays } from "../../../app/models/birthday-import.server";
+import { importBirthdays } from "../../../app/jobs/birthdays.server";
 import { recordConsents } from "../../../app/models/consent-records.server";
 import { countWithheld } from "../../../app/models/issued-discounts.server";
 import { exportCustomerData } from "../../../app/models/privacy.server";
@@ -161,7 +161,7 @@ describe("consent as a record", () => {
       { customerShopifyId: ana, purpose: "birthday", granted: true, source: "checkoutSurvey", textVersion: "survey-birthday-1", givenAt: new Date("2026-05-01T10:00:00Z") },
     ]);
     const email = (await db.customer.findFirstOrThrow({ where: { shop: s.shop, shopifyId: ben } })).email ?? "";
-    const imported = await importBirthdays(s.shop, `${email},1988-02-29\n`, "2026-05-14");
+    const imported = await importBirthdays(s.shop, s.client, `${email},1988-02-29\n`, "2026-05-14");
     expect(imported.updated).toBe(1);
 
     const anaExport = await exportCustomerData(s.shop, ana);

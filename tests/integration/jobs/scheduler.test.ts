@@ -3,6 +3,7 @@ import db, { createDb, type Db } from "../../../app/db.server";
 import { databaseUrl } from "../../../app/database-url";
 import { runScheduler, runShopDay, type SchedulerDeps } from "../../../app/jobs/scheduler.server";
 import { acquireLease, completeLease, failLease, renewLease, LeaseLostError } from "../../../app/models/job-leases.server";
+import { saveShopSettings } from "../../../app/models/shop-settings.server";
 import { fakeClock } from "../../emulator/clock";
 import type { Emulator } from "../../emulator/server";
 import { startEmulatedShopify, stopEmulatedShopify } from "../../support/emulated-shopify";
@@ -121,5 +122,41 @@ describe("the daily run, in the shop's time zone, once per day across instances"
     const retry = await runShopDay(s.shop, deps("instance-b"));
     expect(retry).toMatchObject({ status: "ran", issuance: { decisions: 0, created: 5, reconciled: 5 } });
     expect(emulator.shop(DOMAIN).discounts.byId.size).toBe(5);
+  });
+});
+
+describe("the birthday send hour (shop time)", () => {
+  it("a daily run before the send hour leaves birthday codes to a run at the send hour; the rest goes out at once", async () => {
+    const birthdayRule = (await addRule(s.shop, { kind: "birthday", name: "Birthday", reward: { type: "percentage", percentage: 15 } })).id;
+    // Birthday on 8 March (today in Auckland), set long ago.
+    const ana = await addCustomer(emulator, s.shop, { birthDate: "1990-03-08" });
+    const birthdayCodes = () => db.issuedDiscount.count({ where: { shop: s.shop, ruleId: birthdayRule, customerShopifyId: ana, kind: "issue" } });
+
+    // 07:00 on 8 March in Auckland (NZDT, UTC+13); the default send hour is 9:00.
+    clock.set(Date.parse("2026-03-07T18:00:00Z"));
+    const early = await runShopDay(s.shop, deps("instance-a"));
+    expect(early).toMatchObject({ status: "ran", jobKey: "issuance:2026-03-08", issuance: { created: 6 } });
+    expect(await birthdayCodes()).toBe(0);
+    // 08:45: still before the hour.
+    clock.set(Date.parse("2026-03-07T19:45:00Z"));
+    expect(await runShopDay(s.shop, deps("instance-a"))).toMatchObject({ status: "skipped", reason: "completed" });
+    expect(await birthdayCodes()).toBe(0);
+
+    // 09:05: the birthday moments run once.
+    clock.set(Date.parse("2026-03-07T20:05:00Z"));
+    expect(await runShopDay(s.shop, deps("instance-b"))).toMatchObject({ status: "ranBirthdays", jobKey: "birthdays:2026-03-08", birthdays: { created: 1 } });
+    expect(await birthdayCodes()).toBe(1);
+    expect(await runShopDay(s.shop, deps("instance-a"))).toMatchObject({ status: "skipped", jobKey: "birthdays:2026-03-08" });
+  });
+
+  it("a later send hour in the settings moves them", async () => {
+    await saveShopSettings(s.shop, { birthdays: { minNoticeDays: 30, sendHour: 14 } });
+    const birthdayRule = (await addRule(s.shop, { kind: "birthday", name: "Birthday", reward: { type: "percentage", percentage: 15 } })).id;
+    await addCustomer(emulator, s.shop, { birthDate: "1990-03-08" });
+    // 12:30 in Auckland (NOW): after 9:00, before 14:00.
+    expect(await runShopDay(s.shop, deps("instance-a"))).toMatchObject({ status: "ran" });
+    expect(await db.issuedDiscount.count({ where: { shop: s.shop, ruleId: birthdayRule } })).toBe(0);
+    clock.set(Date.parse("2026-03-08T01:00:00Z"));
+    expect(await runShopDay(s.shop, deps("instance-a"))).toMatchObject({ status: "ranBirthdays", birthdays: { created: 1 } });
   });
 });

@@ -1,6 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import db from "../../../app/db.server";
-import { importBirthdays, parseBirthdayCsv } from "../../../app/models/birthday-import.server";
+import { parseBirthdayCsv } from "../../../app/models/birthday-import.server";
+import { importBirthdays as importThroughWriter } from "../../../app/jobs/birthdays.server";
+import type { AdminClient } from "../../../app/shopify/admin-client.server";
 import { resetDatabase } from "../../support/fixtures";
 
 const TODAY = "2026-03-01";
@@ -41,6 +43,10 @@ describe("parseBirthdayCsv", () => {
 
 describe("importBirthdays", () => {
   const SHOP = "birthday-shop.myshopify.com";
+  // Shopify's half is covered against the emulator (tests/integration/birthdays.test.ts); here it only records.
+  const sent: unknown[] = [];
+  const client = { shop: SHOP, mutate: async (_doc: string, variables: unknown) => (sent.push(variables), { metafieldsSet: { metafields: [], userErrors: [] } }) } as unknown as AdminClient;
+  const importBirthdays = (shop: string, text: string, today: string) => importThroughWriter(shop, client, text, today, new Date(`${today}T12:00:00Z`));
   beforeEach(async () => {
     await resetDatabase();
     await db.customer.createMany({

@@ -12,7 +12,7 @@ const roomy = { limit: 100_000, windowMs: 60_000 };
 const action = createFeedbackAction({
   limiter: createFeedbackRateLimiter({ shopAttempts: roomy, customerAttempts: roomy, shopWrites: roomy, customerWrites: roomy }),
   thankYouReward: async () => null,
-  saveBirthdayInShopify: async () => ({}),
+  setBirthdayMetafields: async () => ({ written: 0, refused: [] }),
   log: () => {},
 }) as unknown as RouteHandler;
 

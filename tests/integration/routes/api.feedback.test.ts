@@ -14,16 +14,16 @@ const fakeClient = (shop: string) => ({ shop } as unknown as AdminClient);
 
 /** The real endpoint with the Shopify side stubbed at its module boundary (the emulator tests cover it for real). */
 function endpoint(overrides: Parameters<typeof createFeedbackAction>[0] = {}) {
-  const saveBirthdayInShopify = vi.fn(async () => ({ birthDate: "" }));
+  const setBirthdayMetafields = vi.fn(async () => ({ written: 1, refused: [] }));
   const thankYouReward = vi.fn(async () => null as { code: string; endsAt: string | null } | null);
   const action = createFeedbackAction({
     adminClient: async (shop) => fakeClient(shop),
-    saveBirthdayInShopify,
+    setBirthdayMetafields,
     thankYouReward,
     log: () => {},
     ...overrides,
   }) as unknown as RouteHandler;
-  return { action, saveBirthdayInShopify, thankYouReward };
+  return { action, setBirthdayMetafields, thankYouReward };
 }
 
 let alpha: { customer: string; order: string };
@@ -96,14 +96,14 @@ describe("POST /api/feedback: who is asking", () => {
 
 describe("POST /api/feedback: rejected tokens store nothing", () => {
   async function expectRejected(request: Request) {
-    const { action, thankYouReward, saveBirthdayInShopify } = endpoint();
+    const { action, thankYouReward, setBirthdayMetafields } = endpoint();
     const before = { feedback: await feedbackCount(), birthdays: await db.customer.count({ where: { birthday: { not: null } } }) };
     const res = await call(action, request);
     expect(res.status).toBe(401);
     expect(await feedbackCount()).toBe(before.feedback);
     expect(await db.customer.count({ where: { birthday: { not: null } } })).toBe(before.birthdays);
     expect(thankYouReward).not.toHaveBeenCalled();
-    expect(saveBirthdayInShopify).not.toHaveBeenCalled();
+    expect(setBirthdayMetafields).not.toHaveBeenCalled();
     return res;
   }
   const withBirthday = (n: number) => answer(n, { birthday: "1990-05-17", birthdayConsent: true });
@@ -208,21 +208,21 @@ describe("POST /api/feedback: idempotent per order", () => {
 
 describe("POST /api/feedback: birthdays", () => {
   it("with consent, updates the customer and Shopify's facts.birth_date", async () => {
-    const { action, saveBirthdayInShopify } = endpoint();
+    const { action, setBirthdayMetafields } = endpoint();
     const res = await call(
       action,
       feedbackRequest(answer(101, { birthday: "1990-05-17", birthdayConsent: true }), await customerToken(SHOP, alpha.customer))
     );
     expect(res.status).toBe(200);
     expect((await db.customer.findFirstOrThrow({ where: { shop: SHOP, shopifyId: alpha.customer } })).birthday).toBe("1990-05-17");
-    expect(saveBirthdayInShopify).toHaveBeenCalledTimes(1);
-    expect(saveBirthdayInShopify.mock.calls[0]).toEqual([SHOP, alpha.customer, "1990-05-17", expect.objectContaining({ shop: SHOP })]);
+    expect(setBirthdayMetafields).toHaveBeenCalledTimes(1);
+    expect(setBirthdayMetafields.mock.calls[0]).toEqual([expect.objectContaining({ shop: SHOP }), [{ customerId: alpha.customer, birthDate: "1990-05-17" }]]);
   });
 
   it("a Shopify failure loses neither the answer nor the local birthday", async () => {
     const log = vi.fn();
     const { action } = endpoint({
-      saveBirthdayInShopify: async () => {
+      setBirthdayMetafields: async () => {
         throw new Error("Shopify is down");
       },
       log,
@@ -238,7 +238,7 @@ describe("POST /api/feedback: birthdays", () => {
   });
 
   it("a Shopify call that hangs is abandoned after the budget and the answer still returns", async () => {
-    const { action } = endpoint({ shopifyBudgetMs: 50, saveBirthdayInShopify: () => new Promise(() => {}) });
+    const { action } = endpoint({ shopifyBudgetMs: 50, setBirthdayMetafields: () => new Promise(() => {}) });
     const res = await call(
       action,
       feedbackRequest(answer(101, { birthday: "1990-05-17", birthdayConsent: true }), await customerToken(SHOP, alpha.customer))
@@ -248,12 +248,12 @@ describe("POST /api/feedback: birthdays", () => {
   });
 
   it("without consent, nothing is stored at all", async () => {
-    const { action, saveBirthdayInShopify } = endpoint();
+    const { action, setBirthdayMetafields } = endpoint();
     const res = await call(action, feedbackRequest(answer(101, { birthday: "1990-05-17" }), await customerToken(SHOP, alpha.customer)));
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ ok: false, fieldErrors: { birthdayConsent: ["consent_required"] } });
     expect(await feedbackCount()).toBe(0);
-    expect(saveBirthdayInShopify).not.toHaveBeenCalled();
+    expect(setBirthdayMetafields).not.toHaveBeenCalled();
   });
 });
 

@@ -12,6 +12,7 @@ import { TEST_APP_URL } from "../../support/test-env";
 import { resetDatabase } from "../../support/fixtures";
 import { monthlyTrend } from "../../../app/models/dashboard-views.server";
 import { appRequest, call, installShop } from "../../support/admin-routes";
+import { getShopSettings } from "../../../app/models/shop-settings.server";
 
 /** What the actions answer (each action returns a subset). */
 interface ActionBody {
@@ -337,6 +338,18 @@ describe("settings", () => {
     ]);
     const birthdays = await db.customer.findMany({ where: { shop: SHOP }, select: { shopifyId: true, birthday: true }, orderBy: { shopifyId: "asc" } });
     expect(birthdays.map((c) => c.birthday)).toEqual(["1988-02-29", "1991-07-01", "1990-03-08", null, null]);
+  });
+
+  it("saves the birthday rules, and refuses an hour that is not one with a 400 and a message at the field", async () => {
+    const bad = await call<ActionBody>(settingsAction, await appRequest(SHOP, "/app/settings?locale=en", { form: { intent: "birthdayRules", minNoticeDays: "30", sendHour: "25" } }));
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ ok: false, errors: { sendHour: expect.any(String) } });
+    expect((await getShopSettings(SHOP)).birthdays).toEqual({ minNoticeDays: 30, sendHour: 9 });
+    const good = await call<ActionBody>(settingsAction, await appRequest(SHOP, "/app/settings?locale=en", { form: { intent: "birthdayRules", minNoticeDays: "14", sendHour: "7" } }));
+    expect(good.body.ok).toBe(true);
+    expect((await getShopSettings(SHOP)).birthdays).toEqual({ minNoticeDays: 14, sendHour: 7 });
+    // Other features' settings are kept.
+    expect(JSON.parse((await db.shop.findUniqueOrThrow({ where: { shop: SHOP } })).settings)).toMatchObject({ rewards: { averageShippingCost: 4 } });
   });
 
   it("deletes the shop's data only after the shop's address is typed", async () => {

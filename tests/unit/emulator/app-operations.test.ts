@@ -5,7 +5,10 @@ import { readFileSync } from "node:fs";
 import { getOperationAST, Kind, parse, type OperationDefinitionNode } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FLOW_TRIGGER_HANDLE, flowPayloadProblems, type FlowTriggerPayload, type Reward } from "../../../app/retention/rewards";
-import { rewardMetafieldInputs } from "../../../app/shopify/customer-metafields.server";
+import type { AdminClient } from "../../../app/shopify/admin-client.server";
+import { METAFIELDS_PER_CALL, rewardMetafieldInputs, setBirthdayMetafields } from "../../../app/shopify/customer-metafields.server";
+import { updatedBetweenQuery } from "../../../app/shopify/customers.server";
+import type { CustomersPage } from "../../../app/shopify/queries/customers";
 import { lifecycleSegmentQuery } from "../../../app/shopify/customer-tags.server";
 import { discountCreateRequest, type RewardDiscountSpec } from "../../../app/shopify/discounts.server";
 import { storeCreditInput, type StoreCreditGrant } from "../../../app/shopify/store-credit.server";
@@ -168,8 +171,41 @@ const SCENARIOS: Record<string, Scenario> = {
     },
   },
   KinshipMetafieldsSet: {
-    run: once((fx) => ({ metafields: rewardMetafieldInputs(fx.customerId, { code: "CONF-PCT-1", expiresAt: "2036-01-01T00:00:00Z", offer: "15% off", reason: "birthday" }) })),
-    check: ([a]) => expect((a.data as { metafieldsSet: { metafields: unknown[] } }).metafieldsSet.metafields).toHaveLength(4),
+    // The reward fields, then a full batch of 25 birthdays (facts.birth_date), as the birthday writer sends them.
+    run: async (fx, source) => {
+      const customers = Array.from({ length: METAFIELDS_PER_CALL }, (_, i) => fx.emulator.shop(SHOP).data.customerGid(i));
+      const sent: unknown[] = [];
+      const recorder = { shop: SHOP, mutate: async (_doc: string, variables: Record<string, unknown>) => (sent.push(variables), {}) } as unknown as AdminClient;
+      await setBirthdayMetafields(recorder, customers.map((customerId, i) => ({ customerId, birthDate: `1990-01-${String(i + 1).padStart(2, "0")}` })));
+      expect(sent).toHaveLength(1);
+      return [
+        await call(fx, source, { metafields: rewardMetafieldInputs(fx.customerId, { code: "CONF-PCT-1", expiresAt: "2036-01-01T00:00:00Z", offer: "15% off", reason: "birthday" }) }),
+        await call(fx, source, sent[0] as Record<string, unknown>),
+      ];
+    },
+    check: ([rewards, birthdays], fx) => {
+      expect((rewards.data as { metafieldsSet: { metafields: unknown[] } }).metafieldsSet.metafields).toHaveLength(4);
+      expect((birthdays.data as { metafieldsSet: { metafields: unknown[] } }).metafieldsSet.metafields).toHaveLength(METAFIELDS_PER_CALL);
+      const shop = fx.emulator.shop(SHOP);
+      expect(shop.metafields.get(shop.data.customerGid(24), "facts", "birth_date")).toMatchObject({ type: "date", value: "1990-01-25" });
+    },
+  },
+  KinshipCustomersUpdatedSince: {
+    // The refresh's window over a birthday the merchant set in the admin, read back in two pages of one.
+    run: async (fx, source) => {
+      const mutate = fx.emulator.mutate(SHOP);
+      const edited = mutate.setCustomerBirthday(fx.customerId, "1988-04-09", { deliver: false }).record;
+      mutate.setCustomerBirthday(fx.emulator.shop(SHOP).data.customerGid(4), "1979-12-01", { deliver: false });
+      const query = updatedBetweenQuery(new Date(edited.updatedAt - 1), new Date(edited.updatedAt + 86_400_000));
+      const first = await call(fx, source, { first: 1, after: null, query });
+      const after = (first.data as unknown as CustomersPage).customers.pageInfo.endCursor;
+      return [first, await call(fx, source, { first: 1, after, query })];
+    },
+    check: (answers, fx) => {
+      const nodes = answers.flatMap((a) => (a.data as unknown as CustomersPage).customers.nodes);
+      expect(nodes.find((n) => n.id === fx.customerId)?.birthDate).toMatchObject({ value: "1988-04-09", updatedAt: expect.stringMatching(/Z$/) });
+      expect(nodes.map((n) => n.birthDate?.value)).toEqual(["1988-04-09", "1979-12-01"]);
+    },
   },
   KinshipStandardMetafieldDefinitionEnable: {
     run: once(() => ({ ownerType: "CUSTOMER", namespace: "facts", key: "birth_date" })),

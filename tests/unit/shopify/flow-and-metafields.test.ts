@@ -103,7 +103,7 @@ describe("birthdays at the edge", () => {
 
   it.each(["1990-02-30", "17/05/1990", "--05-17", "2999-01-01", "1850-01-01"])("rejects %s without calling Shopify", async (value) => {
     const { client, seen } = fakeAdmin(() => ({ metafieldsSet: { metafields: [], userErrors: [] } }), "bday-shop.myshopify.com");
-    await expect(saveCustomerBirthday("bday-shop.myshopify.com", "gid://shopify/Customer/1", value, client, new Date("2026-06-01T00:00:00Z"))).rejects.toBeInstanceOf(
+    await expect(saveCustomerBirthday("bday-shop.myshopify.com", "gid://shopify/Customer/1", value, client, { now: new Date("2026-06-01T00:00:00Z") })).rejects.toBeInstanceOf(
       InvalidBirthdayError,
     );
     expect(seen).toHaveLength(0);

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import {
+  changedTooLate,
   dueMoments,
   LAST_CHANCE_OFFSET,
   parseBirthday,
@@ -67,11 +68,15 @@ export const birthday = defineKind<"birthday", typeof birthdaySchema, BirthdayDr
   decide(run, rule, input) {
     const candidates: Candidate[] = [];
     const inWindow: { customer: CustomerSnapshot; window: BirthdayWindow }[] = [];
+    // Before the shop's send hour nothing of today's birthday moments goes out; a later run does it.
+    if (input.birthdays && !input.birthdays.momentsDue) return;
+    const minNoticeDays = input.birthdays?.minNoticeDays ?? 0;
     for (const customer of input.customers) {
       const date = parseBirthday(customer.birthday);
       if (!date) continue;
       const window = windowContaining(date, input.today, rule);
       if (!window) continue;
+      if (changedTooLate(customer.birthdayChangedOn, window.birthday, minNoticeDays)) continue;
       inWindow.push({ customer, window });
       candidates.push({
         customerId: customer.id,

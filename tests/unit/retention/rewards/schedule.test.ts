@@ -36,6 +36,35 @@ function runDays(base: ScheduleInput, from: string, days: number, runsPerDay = 1
 
 const summary = (ds: Decision[]) => ds.map((d) => `${d.decidedOn} ${d.kind} ${d.customerId}${d.moment !== undefined ? ` ${d.moment}` : ""}`);
 
+describe("decideDay: birthday anti-gaming and send hour", () => {
+  // Birthday 12 March; the window opens on 5 March (today in scheduleInput).
+  const withChange = (changedOn: string | null) => [customer("c1", { birthday: "1990-03-12", birthdayChangedOn: changedOn })];
+  const issues = (input: Partial<ScheduleInput>) =>
+    decideDay(scheduleInput({ rules: [birthdayRule], ...input })).decisions.filter((d) => d.kind === "issue").map((d) => d.customerId);
+
+  it("a birthday set fewer than minNoticeDays before it falls earns no code that year", () => {
+    const birthdays = { minNoticeDays: 30, momentsDue: true };
+    // 29 days before: too late; exactly 30 days before: counts; unknown change date: counts.
+    expect(issues({ customers: withChange("2026-02-11"), birthdays })).toEqual([]);
+    expect(issues({ customers: withChange("2026-02-10"), birthdays })).toEqual(["c1"]);
+    expect(issues({ customers: withChange(null), birthdays })).toEqual(["c1"]);
+    // Changed during the window itself.
+    expect(issues({ customers: withChange("2026-03-05"), birthdays })).toEqual([]);
+    // The setting at 0 turns the wait off.
+    expect(issues({ customers: withChange("2026-03-05"), birthdays: { minNoticeDays: 0, momentsDue: true } })).toEqual(["c1"]);
+  });
+
+  it("the next year's birthday counts as usual", () => {
+    const nextYear = scheduleInput({ rules: [birthdayRule], customers: withChange("2026-03-05"), today: "2027-03-05", birthdays: { minNoticeDays: 30, momentsDue: true } });
+    expect(decideDay(nextYear).decisions.filter((d) => d.kind === "issue").map((d) => d.period)).toEqual(["2027"]);
+  });
+
+  it("before the send hour no birthday code or reminder is decided", () => {
+    const { decisions } = decideDay(scheduleInput({ rules: [birthdayRule], customers: withChange(null), birthdays: { minNoticeDays: 30, momentsDue: false } }));
+    expect(decisions).toEqual([]);
+  });
+});
+
 describe("decideDay: birthdays", () => {
   const customers = [
     customer("c1", { birthday: "1990-03-12" }),
