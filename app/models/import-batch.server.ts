@@ -1,6 +1,14 @@
 import { databaseUrl } from "../database-url";
 import type { CustomerRecord, OrderRecord } from "../sync/records";
-import { customerRow, customerSpec, refreshCustomerAggregates, shopAggregateStatements, upsertCustomers } from "./customers.server";
+import {
+  AGGREGATE_CHUNK,
+  countCustomers,
+  customerRow,
+  customerSpec,
+  refreshCustomerAggregates,
+  sqliteAggregateRefresh,
+  upsertCustomers,
+} from "./customers.server";
 import { orderRow, orderSpec, upsertOrders } from "./orders.server";
 import { SqliteWriter } from "./sqlite-writer.server";
 import { rawSqlTransaction } from "./sql-transaction.server";
@@ -64,11 +72,21 @@ export function openImportWriter({ batchesPerCommit = 1 } = {}): ImportWriter {
           { afterWrite: batch.afterWrite },
         );
       },
-      refreshAggregates: (shop) =>
-        writer.write(
-          shopAggregateStatements(shop).map(({ sql, params }) => ({ sql, rows: [params] })),
-          { commit: true },
-        ),
+      // In short transactions (sqliteAggregateRefresh): the writer commits every MAX_TRANSACTION_MS.
+      refreshAggregates: async (shop) => {
+        const refresh = sqliteAggregateRefresh(shop, new Date());
+        try {
+          await writer.write(refresh.snapshot, { outsideTransaction: true });
+          // The snapshot holds at most one row per customer of the shop.
+          const customers = await countCustomers(shop);
+          const chunks: Promise<void>[] = [];
+          for (let from = 0; from < customers; from += AGGREGATE_CHUNK) chunks.push(writer.write([refresh.chunk(from, from + AGGREGATE_CHUNK)]));
+          chunks.push(writer.write(refresh.finish, { commit: true }));
+          await Promise.all(chunks);
+        } finally {
+          await writer.write(refresh.cleanup, { outsideTransaction: true }).catch(() => undefined);
+        }
+      },
       close: () => writer.close(),
     };
   }
