@@ -12,6 +12,7 @@ import {
 import { orderRow, orderSpec, upsertOrders } from "./orders.server";
 import { SqliteWriter } from "./sqlite-writer.server";
 import { rawSqlTransaction } from "./sql-transaction.server";
+import { retryTransient } from "./transient-errors.server";
 import { dialect, placeholder, sqlTimestamp, upsertSql } from "./sql.server";
 
 export interface BatchProgress {
@@ -104,7 +105,16 @@ export function openImportWriter({ batchesPerCommit = 1 } = {}): ImportWriter {
   };
 }
 
+/** How long an import batch on PostgreSQL keeps trying after a deadlock or serialization failure. */
+const BATCH_RETRY_MS = 30_000;
+
 async function writePostgresBatch(batch: ImportBatch): Promise<void> {
+  // The recompute's score writes and webhooks update the same customers in another order: PostgreSQL
+  // may pick this batch as a deadlock's victim. It rolled back whole, so it is written again.
+  await retryTransient(() => writePostgresBatchOnce(batch), Date.now() + BATCH_RETRY_MS);
+}
+
+async function writePostgresBatchOnce(batch: ImportBatch): Promise<void> {
   await rawSqlTransaction(async (sql) => {
     await upsertCustomers(batch.shop, batch.customers, { tx: sql });
     await upsertOrders(batch.shop, batch.orders, { tx: sql });

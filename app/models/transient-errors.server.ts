@@ -30,3 +30,28 @@ export function isTransientDatabaseError(error: unknown, depth = 0): boolean {
   const meta = e.meta as { driverAdapterError?: unknown } | undefined;
   return isTransientDatabaseError(e.cause, depth + 1) || isTransientDatabaseError(meta?.driverAdapterError, depth + 1);
 }
+
+export interface RetryClock {
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+}
+
+const realClock: RetryClock = { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
+
+/**
+ * Runs `work`; while it fails with a transient lock or conflict (another writer held the database, or
+ * PostgreSQL chose it as a deadlock's victim), waits and runs it again — 25 ms, then doubling up to
+ * 400 ms — as long as the next try starts before `deadline`. The wait is a timer, so the process keeps
+ * serving pages meanwhile. Any other error, or the last transient one, is thrown. `work` must be safe to
+ * run again after it failed (a rolled-back transaction).
+ */
+export async function retryTransient<T>(work: () => Promise<T>, deadline: number, clock: RetryClock = realClock): Promise<T> {
+  for (let delay = 25; ; delay = Math.min(delay * 2, 400)) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isTransientDatabaseError(error) || clock.now() + delay >= deadline) throw error;
+      await clock.sleep(delay);
+    }
+  }
+}
