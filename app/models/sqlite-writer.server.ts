@@ -144,11 +144,11 @@ parentPort.on("message", (message) => {
  * The longest a writer thread keeps its transaction (and the process's write gate) open: every other
  * write of the process — a webhook, a merchant's save, another shop's import — waits at most this long
  * per writer ahead of it, well inside Shopify's 5 s webhook budget. The main thread's connection waits
- * synchronously (better-sqlite3), so that wait is also how long every page of the process stalls:
- * 300 ms, not 1 s (issue 23). Longer groups would write fewer pages per row on a large import
- * (decision 002), at the cost of that wait.
+ * synchronously (better-sqlite3), so that wait is also how long every page of the process may stall
+ * (issue 23; 300 ms was tried, see decision 006). Longer groups would write fewer pages per row on a
+ * large import (decision 002), at the cost of that wait.
  */
-export const MAX_TRANSACTION_MS = 300;
+export const MAX_TRANSACTION_MS = 1_000;
 /** Pause after each commit (longer than the 100 ms between SQLite's busy retries) for the main thread's writes. */
 const YIELD_MS = 120;
 let lastWriterId = 0;
