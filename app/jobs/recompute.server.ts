@@ -127,10 +127,15 @@ async function scoringInputs(shop: string, now: Date, customerShopifyIds?: strin
  */
 export async function recomputeShop(shop: string, now = new Date()) {
   const { asOf, transactions, summaries, settings } = await scoringInputs(shop, now);
+  // The fits and the scoring are synchronous CPU work (seconds on a large shop): between the steps the
+  // event loop serves the requests that waited, so a page waits for one step, not for all of them.
+  await nextTurn();
   // The backtest first: its working data is gone before scoring builds a result per customer.
   const window = transactions.firstDay ? backtestWindow(transactions.firstDay, asOf) : null;
   const backtestSummary = window ? summarizeBacktest(backtest(transactions, { ...window, unit: "days", zeroDays: "never" }), window) : null;
+  await nextTurn();
   const result = scoreShop({ customers: summaries, asOf, settings });
+  await nextTurn();
 
   // Read before the first write; rows are built and written one batch at a time.
   const lapsedBefore = await loadLapsedSince(shop);
@@ -221,6 +226,9 @@ function lapsedSince(lapsedDaysAgo: number | null, lapsedBefore: Date | null | u
 }
 
 const DAY_MS = 86_400_000;
+
+/** Lets timers and I/O that are due run before the next synchronous step. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function round2(value: number) {
   return Math.round(value * 100) / 100;

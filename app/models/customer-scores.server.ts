@@ -2,6 +2,7 @@ import db from "../db.server";
 import { databaseUrl } from "../database-url";
 import { SqliteWriter } from "./sqlite-writer.server";
 import { dialect, placeholder, sqlTimestamp } from "./sql.server";
+import { retryTransient } from "./transient-errors.server";
 
 /** One customer's purchase history as the scoring job needs it: purchase instant and net value. */
 export interface ValueOrder {
@@ -119,7 +120,9 @@ export function openScoreWriter(shop: string, scoredAt = new Date()): ScoreWrite
     async write(scores) {
       const rows = scores.map((s) => [...values(s), s.lapsedSince?.toISOString() ?? null]);
       const arrays = SCORE_COLUMNS.map((_, i) => rows.map((row) => row[i]));
-      await db.$executeRawUnsafe(sql, scores.map((s) => s.shopifyId), ...arrays, scoredAt, shop);
+      // An import batch updating the same customers may make this statement a deadlock's victim; it
+      // rolled back whole and is run again.
+      await retryTransient(() => db.$executeRawUnsafe(sql, scores.map((s) => s.shopifyId), ...arrays, scoredAt, shop), Date.now() + 30_000);
     },
     close: async () => undefined,
   };

@@ -1,9 +1,18 @@
 import { databaseUrl } from "../database-url";
 import type { CustomerRecord, OrderRecord } from "../sync/records";
-import { customerRow, customerSpec, refreshCustomerAggregates, shopAggregateStatements, upsertCustomers } from "./customers.server";
+import {
+  AGGREGATE_CHUNK,
+  countCustomers,
+  customerRow,
+  customerSpec,
+  refreshCustomerAggregates,
+  sqliteAggregateRefresh,
+  upsertCustomers,
+} from "./customers.server";
 import { orderRow, orderSpec, upsertOrders } from "./orders.server";
 import { SqliteWriter } from "./sqlite-writer.server";
 import { rawSqlTransaction } from "./sql-transaction.server";
+import { retryTransient } from "./transient-errors.server";
 import { dialect, placeholder, sqlTimestamp, upsertSql } from "./sql.server";
 
 export interface BatchProgress {
@@ -64,11 +73,21 @@ export function openImportWriter({ batchesPerCommit = 1 } = {}): ImportWriter {
           { afterWrite: batch.afterWrite },
         );
       },
-      refreshAggregates: (shop) =>
-        writer.write(
-          shopAggregateStatements(shop).map(({ sql, params }) => ({ sql, rows: [params] })),
-          { commit: true },
-        ),
+      // In short transactions (sqliteAggregateRefresh): the writer commits every MAX_TRANSACTION_MS.
+      refreshAggregates: async (shop) => {
+        const refresh = sqliteAggregateRefresh(shop, new Date());
+        try {
+          await writer.write(refresh.snapshot, { outsideTransaction: true });
+          // The snapshot holds at most one row per customer of the shop.
+          const customers = await countCustomers(shop);
+          const chunks: Promise<void>[] = [];
+          for (let from = 0; from < customers; from += AGGREGATE_CHUNK) chunks.push(writer.write([refresh.chunk(from, from + AGGREGATE_CHUNK)]));
+          chunks.push(writer.write(refresh.finish, { commit: true }));
+          await Promise.all(chunks);
+        } finally {
+          await writer.write(refresh.cleanup, { outsideTransaction: true }).catch(() => undefined);
+        }
+      },
       close: () => writer.close(),
     };
   }
@@ -86,7 +105,16 @@ export function openImportWriter({ batchesPerCommit = 1 } = {}): ImportWriter {
   };
 }
 
+/** How long an import batch on PostgreSQL keeps trying after a deadlock or serialization failure. */
+const BATCH_RETRY_MS = 30_000;
+
 async function writePostgresBatch(batch: ImportBatch): Promise<void> {
+  // The recompute's score writes and webhooks update the same customers in another order: PostgreSQL
+  // may pick this batch as a deadlock's victim. It rolled back whole, so it is written again.
+  await retryTransient(() => writePostgresBatchOnce(batch), Date.now() + BATCH_RETRY_MS);
+}
+
+async function writePostgresBatchOnce(batch: ImportBatch): Promise<void> {
   await rawSqlTransaction(async (sql) => {
     await upsertCustomers(batch.shop, batch.customers, { tx: sql });
     await upsertOrders(batch.shop, batch.orders, { tx: sql });

@@ -119,6 +119,17 @@ parentPort.on("message", (message) => {
     return;
   }
   try {
+    if (message.outsideTransaction) {
+      // Statements that only read the database (and write this connection's temp tables) need no write
+      // lock: run after the open group commits, each on its own, so nobody waits on them.
+      commitGroup();
+      for (const step of message.steps) {
+        const run = statement(step.sql);
+        for (const row of step.rows) run.run(row);
+      }
+      parentPort.postMessage({ type: "done" });
+      return;
+    }
     write(message);
     parentPort.postMessage({ type: "done" });
   } catch (error) {
@@ -132,8 +143,10 @@ parentPort.on("message", (message) => {
 /**
  * The longest a writer thread keeps its transaction (and the process's write gate) open: every other
  * write of the process — a webhook, a merchant's save, another shop's import — waits at most this long
- * per writer ahead of it, well inside Shopify's 5 s webhook budget. Longer groups would write fewer
- * pages per row on a large import (decision 002), at the cost of that wait.
+ * per writer ahead of it, well inside Shopify's 5 s webhook budget. The main thread's connection waits
+ * synchronously (better-sqlite3), so that wait is also how long every page of the process may stall
+ * (issue 23; 300 ms was tried, see decision 006). Longer groups would write fewer pages per row on a
+ * large import (decision 002), at the cost of that wait.
  */
 export const MAX_TRANSACTION_MS = 1_000;
 /** Pause after each commit (longer than the 100 ms between SQLite's busy retries) for the main thread's writes. */
@@ -192,13 +205,17 @@ export class SqliteWriter {
    * commits with its group (every `batchesPerCommit` batches), when `commit` is set, or at `close`. A
    * failed batch rolls its whole uncommitted group back, and no later batch is written. `afterWrite`
    * (a test seam) runs after the steps, inside the transaction, while the writer waits: a throw there
-   * fails the batch with that error.
+   * fails the batch with that error. `outsideTransaction` steps (reads into temp tables) run after the
+   * open group commits, without the write gate.
    */
-  write(steps: WriteStep[], { afterWrite, commit = false }: { afterWrite?: () => void; commit?: boolean } = {}): Promise<void> {
+  write(
+    steps: WriteStep[],
+    { afterWrite, commit = false, outsideTransaction = false }: { afterWrite?: () => void; commit?: boolean; outsideTransaction?: boolean } = {},
+  ): Promise<void> {
     if (this.exited) return Promise.reject(this.exited);
     return new Promise((resolve, reject) => {
       this.pending.push({ resolve, reject, afterWrite });
-      this.worker.postMessage({ steps, confirm: Boolean(afterWrite), commit });
+      this.worker.postMessage({ steps, confirm: Boolean(afterWrite), commit, outsideTransaction });
     });
   }
 

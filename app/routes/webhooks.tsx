@@ -11,6 +11,8 @@ const badRequest = (message: string) => new Response(message, { status: 400, hea
 // throws a 401 response (before anything is written) when it does not match. The HMAC covers the
 // body only: the headers are checked here and bound to the body by processWebhook.
 export const action = async ({ request }: ActionFunctionArgs) => {
+  // Shopify's time budget for the answer starts when the request does.
+  const receivedAt = Date.now();
   let context: Awaited<ReturnType<typeof authenticate.webhook>>;
   try {
     context = await authenticate.webhook(request);
@@ -26,5 +28,5 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   if (webhookId.length > 255) return badRequest("X-Shopify-Webhook-Id is longer than 255 characters");
   const triggered = triggeredAt ? new Date(triggeredAt) : null;
   if (triggered && Number.isNaN(triggered.getTime())) return badRequest("X-Shopify-Triggered-At is not a date");
-  return processWebhook({ shop, topic, webhookId, triggeredAt: triggered, payload });
+  return processWebhook({ shop, topic, webhookId, triggeredAt: triggered, payload }, receivedAt);
 };

@@ -2,7 +2,9 @@ import type { ZodError } from "zod";
 import { shopInstallState, type ShopInstallState } from "../models/shop.server";
 import { rawSqlTransaction } from "../models/sql-transaction.server";
 import { claimWebhook, claimWebhookInTransaction, finishWebhook, recordRefusal, recordWebhookFailure } from "../models/webhook-events.server";
+import { isTransientDatabaseError } from "../models/transient-errors.server";
 import type { WebhookDelivery } from "./delivery";
+import { retryTransient, WEBHOOK_RETRY_BUDGET_MS } from "./within-budget.server";
 import { normaliseTopic, webhookTopic, type ShopRequirement, type TopicDefinition } from "./topics.server";
 
 export { SUBSCRIBED_TOPICS, normaliseTopic } from "./topics.server";
@@ -40,11 +42,14 @@ const SHOP_STATES: Record<ShopRequirement, readonly ShopInstallState[]> = {
  *    shop/redact for an installed shop, which is refused (409, recorded);
  * 3. destructive topics are confirmed first (409 and recorded when not; 500 when Shopify could not be asked);
  * 4. then applied once: 200 when done (or already done), 500 on failure so Shopify retries, 409 while
- *    another copy of a non-transactional topic is in flight.
+ *    another copy of a non-transactional topic is in flight. A write that meets another writer's lock
+ *    (an import's batch, the daily run) is tried again within Shopify's time budget; only when the lock
+ *    outlasts it is the answer 503, so Shopify delivers again later.
  * Refusals answer 4xx: Shopify retries them a bounded number of times and shows them as failed
  * deliveries to the developer; each retry finds the same reason and writes nothing.
  */
-export async function processWebhook(delivery: VerifiedDelivery): Promise<Response> {
+export async function processWebhook(delivery: VerifiedDelivery, receivedAt = Date.now()): Promise<Response> {
+  const deadline = receivedAt + WEBHOOK_RETRY_BUDGET_MS;
   const topic = normaliseTopic(delivery.topic);
   const definition = webhookTopic(topic);
   const { shop, webhookId } = delivery;
@@ -84,40 +89,54 @@ export async function processWebhook(delivery: VerifiedDelivery): Promise<Respon
     }
     if (refusal) return refuse(409, refusal);
   }
-  return "applyInTransaction" in definition ? processInTransaction(typed, definition) : processOnce(typed, definition);
+  return "applyInTransaction" in definition ? processInTransaction(typed, definition, deadline) : processOnce(typed, definition, deadline);
 }
 
-async function processOnce(delivery: WebhookDelivery, definition: TopicDefinition & { apply: (d: WebhookDelivery) => Promise<void> }) {
+/** 503 when only a lock stood in the way (Shopify delivers again later), 500 for any other failure. */
+const failureStatus = (error: unknown) => (isTransientDatabaseError(error) ? 503 : 500);
+
+async function processOnce(delivery: WebhookDelivery, definition: TopicDefinition & { apply: (d: WebhookDelivery) => Promise<void> }, deadline: number) {
   const { shop, webhookId, topic } = delivery;
-  const claim = await claimWebhook(shop, webhookId, topic);
+  let claim: Awaited<ReturnType<typeof claimWebhook>>;
+  try {
+    claim = await retryTransient(() => claimWebhook(shop, webhookId, topic), deadline);
+  } catch (error) {
+    logFailure(delivery, error);
+    return answer(failureStatus(error));
+  }
   if (claim === "duplicate") return answer(200);
   if (claim === "in-flight") return answer(409);
   try {
-    await definition.apply(delivery);
-    await finishWebhook(shop, webhookId);
+    await retryTransient(() => definition.apply(delivery), deadline);
+    await retryTransient(() => finishWebhook(shop, webhookId), deadline);
     return answer(200);
   } catch (error) {
     logFailure(delivery, error);
-    await finishWebhook(shop, webhookId, error);
-    return answer(500);
+    await finishWebhook(shop, webhookId, error).catch((recording) => logFailure(delivery, recording));
+    return answer(failureStatus(error));
   }
 }
 
 /** Claim and effects in one transaction: a copy arriving meanwhile waits for it, then sees it done. */
-async function processInTransaction(delivery: WebhookDelivery, definition: TopicDefinition) {
+async function processInTransaction(delivery: WebhookDelivery, definition: TopicDefinition, deadline: number) {
   if (!("applyInTransaction" in definition)) throw new Error(`${delivery.topic} is not applied in a transaction`);
   const { shop, webhookId, topic } = delivery;
   try {
-    const afterCommit = await rawSqlTransaction(async (sql) => {
-      if (!(await claimWebhookInTransaction(sql, shop, webhookId, topic))) return undefined;
-      return (await definition.applyInTransaction(delivery, sql)) ?? undefined;
-    });
+    // A failed try rolled back whole (claim included), so running it again is safe.
+    const afterCommit = await retryTransient(
+      () =>
+        rawSqlTransaction(async (sql) => {
+          if (!(await claimWebhookInTransaction(sql, shop, webhookId, topic))) return undefined;
+          return (await definition.applyInTransaction(delivery, sql)) ?? undefined;
+        }),
+      deadline,
+    );
     afterCommit?.();
     return answer(200);
   } catch (error) {
     logFailure(delivery, error);
-    await recordWebhookFailure(shop, webhookId, topic, error);
-    return answer(500);
+    await recordWebhookFailure(shop, webhookId, topic, error).catch((recording) => logFailure(delivery, recording));
+    return answer(failureStatus(error));
   }
 }
 

@@ -4,10 +4,11 @@
  *
  *   npm run bench                      everything (the large shop takes several minutes per database)
  *   npm run bench -- --quick           without the large shop (the customers index then runs on medium)
- *   npm run bench -- --only sync,cdnow groups: cdnow, clv, sync, webhooks, issuance
+ *   npm run bench -- --only sync,cdnow groups: cdnow, clv, sync, webhooks, issuance, responsive
  *   npm run bench -- --db sqlite       one database only (default: SQLite, and PostgreSQL when it answers)
  *   npm run bench -- --runs 5          runs per quick measurement (default 3; the large shop runs once)
- *   npm run bench -- --sizes large     shop sizes for the sync group (small, medium, large)
+ *   npm run bench -- --sizes large     shop sizes for the sync and responsive groups (small, medium, large)
+ *   npm run bench -- --codes 300       codes the responsive group's daily run issues
  *   npm run bench -- --deliveries 5000 webhook deliveries per run
  *   npm run bench -- --reuse-data      reuse today's emulator JSONL from an earlier run instead of generating
  *   npm run bench -- --keep-data       keep the emulator JSONL (tests/.tmp/bench/data, ~1 GB with large)
@@ -39,7 +40,8 @@ const argv = process.argv.slice(2);
 const quick = argv.includes("--quick");
 const runs = Math.max(1, Number(argValue(argv, "--runs") ?? 3));
 const webhookDeliveries = Number(argValue(argv, "--deliveries") ?? 5_000);
-const only = new Set((argValue(argv, "--only") ?? "cdnow,clv,sync,webhooks,issuance").split(","));
+const only = new Set((argValue(argv, "--only") ?? "cdnow,clv,sync,webhooks,issuance,responsive").split(","));
+const responsiveCodes = Number(argValue(argv, "--codes") ?? 300);
 const reuseData = argv.includes("--reuse-data");
 const keepData = argv.includes("--keep-data");
 const sizes = (argValue(argv, "--sizes")?.split(",") ?? (quick ? ["small", "medium"] : ["small", "medium", "large"])) as BenchSize[];
@@ -497,6 +499,76 @@ async function benchIssuance() {
 }
 
 // ------------------------------------------------------------------------------------------------------------
+// The admin while the shop imports again and its daily run proceeds (issue 23, item 3).
+
+interface LatencyStats {
+  count: number;
+  p50: number;
+  p95: number;
+  max: number;
+}
+
+interface ResponsivenessResult {
+  orders: number;
+  seconds: number;
+  importSeconds: number;
+  importStatus: string;
+  importError: string | null;
+  dailySeconds: number;
+  dailyStatus: string;
+  dailyError: string | null;
+  codesCreated: number;
+  pages: Record<string, LatencyStats>;
+  pageStatuses: Record<string, number>;
+  webhooks: LatencyStats;
+  webhookStatuses: Record<string, number>;
+  eventLoopMaxMs: number;
+  eventLoopP99Ms: number;
+}
+
+async function benchResponsiveness(meta: ShopDataMeta, db: DbKind) {
+  const label = dbLabel(db);
+  const size = meta.size;
+  await attempt("Admin during import + daily run", size, label, async () => {
+    const url = await freshDatabase(db, `responsive_${size}`);
+    let r: ResponsivenessResult;
+    try {
+      r = await runChild<ResponsivenessResult>("responsiveness-bench.ts", ["--meta", metaPath(size, meta.asOf), "--codes", String(responsiveCodes)], { DATABASE_URL: url });
+    } finally {
+      await dropDatabase(url);
+    }
+    const fivexx = Object.entries(r.webhookStatuses).reduce((n, [status, count]) => (Number(status) >= 500 ? n + count : n), 0);
+    const context =
+      `${r.orders.toLocaleString("en")} orders imported again in ${r.importSeconds} s (${r.importStatus}${r.importError ? `: ${r.importError}` : ""}); ` +
+      `daily run (recompute + ${r.codesCreated} codes) ${r.dailySeconds} s (${r.dailyStatus}${r.dailyError ? `: ${r.dailyError}` : ""}); ` +
+      `event loop's longest stall ${r.eventLoopMaxMs} ms (p99 ${r.eventLoopP99Ms} ms); page statuses ${JSON.stringify(r.pageStatuses)}`;
+    for (const [page, s] of Object.entries(r.pages)) {
+      addRow({
+        name: `Admin page during import + daily run: ${page} — p95`,
+        size,
+        db: label,
+        values: [s.p95],
+        unit: "ms",
+        target: "< 500 ms",
+        meets: (m) => m < 500,
+        note: `p50 ${s.p50} ms, max ${s.max} ms, ${s.count} loads${page === "all" ? `; ${context}` : ""}`,
+        details: page === "all" ? { ...r } : undefined,
+      });
+    }
+    addRow({
+      name: "Webhooks during import + daily run: 5xx answers",
+      size,
+      db: label,
+      values: [fivexx],
+      unit: "answers",
+      target: "0",
+      meets: (m) => m === 0,
+      note: `${r.webhooks.count} deliveries, statuses ${JSON.stringify(r.webhookStatuses)}; latency p50 ${r.webhooks.p50} ms, p95 ${r.webhooks.p95} ms, max ${r.webhooks.max} ms`,
+    });
+  });
+}
+
+// ------------------------------------------------------------------------------------------------------------
 
 const dbs: DbKind[] = dbChoice === "sqlite" || dbChoice === "postgresql" ? [dbChoice] : ["sqlite"];
 if (!dbChoice || dbChoice === "both") {
@@ -511,12 +583,13 @@ if (only.has("cdnow")) await benchCdnow();
 if (only.has("clv")) await benchClvCore();
 
 const prepared = new Map<BenchSize, ShopDataMeta>();
-if (only.has("sync") || only.has("webhooks")) {
-  for (const size of only.has("sync") ? sizes : (["medium"] as BenchSize[])) {
+if (only.has("sync") || only.has("webhooks") || only.has("responsive")) {
+  for (const size of only.has("sync") || only.has("responsive") ? sizes : (["medium"] as BenchSize[])) {
     const meta = await prepareShop(size);
     if (!meta) continue;
     prepared.set(size, meta);
     if (only.has("sync")) for (const db of dbs) await benchSync(size, meta, db);
+    if (only.has("responsive")) for (const db of dbs) await benchResponsiveness(meta, db);
   }
 }
 if (only.has("webhooks")) {
@@ -542,7 +615,7 @@ const results = {
   minutes: round((finishedAt.getTime() - startedAt.getTime()) / 60_000, 1),
   machine: machine(),
   loadAverage: load,
-  options: { quick, runs, only: [...only], databases: dbs, sizes, webhookDeliveries },
+  options: { quick, runs, only: [...only], databases: dbs, sizes, webhookDeliveries, responsiveCodes },
   couldNotRun,
   rows,
 };

@@ -114,6 +114,27 @@ describe("SqliteWriter", () => {
     expect(read()).toEqual({ orders: ["a"], cursor: 1 });
   });
 
+  it("runs read-only steps outside a transaction: they need no write lock, and the open group commits first", async () => {
+    const writer = new SqliteWriter(file);
+    const other = new Database(file);
+    try {
+      await writer.write(batch(1, ["a", 1]));
+      // Committed by the read-only message before it runs, so another connection can take the lock.
+      await writer.write([{ sql: `CREATE TEMP TABLE "t" AS SELECT "id" FROM "o"`, rows: [[]] }], { outsideTransaction: true });
+      expect(read()).toEqual({ orders: ["a"], cursor: 1 });
+      other.exec("BEGIN IMMEDIATE");
+      // While the other connection holds the write lock: a write would wait for it, a read does not.
+      await writer.write([{ sql: `CREATE TEMP TABLE "u" AS SELECT "id" FROM "o"`, rows: [[]] }], { outsideTransaction: true });
+      other.exec("ROLLBACK");
+      await writer.write([{ sql: `INSERT INTO "o" ("id", "value") SELECT "id" || '2', 2 FROM temp."u"`, rows: [[]] }], { commit: true });
+    } finally {
+      if (other.inTransaction) other.exec("ROLLBACK");
+      other.close();
+      await writer.close();
+    }
+    expect(read().orders).toEqual(["a", "a2"]);
+  });
+
   it("reports a database it cannot open instead of hanging", async () => {
     const writer = new SqliteWriter(path.join(dir, "missing", "db.sqlite"));
     await expect(writer.write(batch(1, ["a", 1]))).rejects.toThrow();
