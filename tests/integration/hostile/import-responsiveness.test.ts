@@ -13,7 +13,7 @@ import { startEmulatedShopify, stopEmulatedShopify } from "../../support/emulate
 import { resetDatabase } from "../../support/fixtures";
 import { compareWithTruth, installShop, waitFor } from "../../support/sync-helpers";
 import { webhookRequest } from "../../support/webhook-request";
-import { appRequest, call } from "../ui/support";
+import { appRequest, call } from "../../support/admin-routes";
 
 // Issue 23: "Import again" during the daily run froze the admin — pages and webhooks waited for the
 // import's writes. Here an import is stopped half way (its download holds back the rest of the file
