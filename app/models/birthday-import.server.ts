@@ -5,7 +5,6 @@
  * customer id or its gid. A header line, quotes, `;` or tab separators and a BOM are tolerated.
  */
 import db from "../db.server";
-import { appendConsents } from "./consent-records.server";
 
 export const MAX_IMPORT_BYTES = 2_000_000;
 export const MAX_IMPORT_ROWS = 50_000;
@@ -198,12 +197,6 @@ export async function planBirthdayImport(
     // Unchanged lines are written too: a birthday an older version kept only locally reaches Shopify.
     writes.push({ shopifyId: match.shopifyId, birthday: row.birthday });
   }
-  // The merchant's file stands for the customers' birthday consent: recorded as given by CSV, now.
-  const importedAt = new Date();
-  await appendConsents(
-    shop,
-    writes.map((w) => ({ customerShopifyId: w.shopifyId, purpose: "birthday", granted: true, source: "csvImport", textVersion: null, givenAt: importedAt })),
-  );
   errors.sort((a, b) => a.line - b.line);
   return { result: { rows: parsed.dataLines, updated: writes.length - unchanged, unchanged, errors, fileError: null }, writes };
 }

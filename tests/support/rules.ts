@@ -1,6 +1,8 @@
 import db from "../../app/db.server";
 import { createRule } from "../../app/models/rules.server";
 import { applyFlowLifecycleNotice } from "../../app/models/flow-usage.server";
+import { saveShopSettings } from "../../app/models/shop-settings.server";
+import { CUSTOMER_CAP_BOUNDS } from "../../app/retention/rewards/customer-caps";
 import { FLOW_TRIGGER_HANDLE } from "../../app/retention/rewards";
 import { validateRuleInput, type RuleDraft } from "../../app/retention/rewards";
 import { createAdminClient, type AdminClient, type AdminClientOptions } from "../../app/shopify/admin-client.server";
@@ -20,7 +22,7 @@ export interface RewardsShop {
 export async function setUpShop(
   emulator: Emulator,
   shop: string,
-  options: { timeZone?: string; currencyCode?: string; clientOptions?: AdminClientOptions; flowWorkflow?: boolean } = {},
+  options: { timeZone?: string; currencyCode?: string; clientOptions?: AdminClientOptions; flowWorkflow?: boolean; defaultCaps?: boolean } = {},
 ): Promise<RewardsShop> {
   const state = emulator.shop(shop);
   await db.shop.create({
@@ -28,6 +30,11 @@ export async function setUpShop(
   });
   if (options.flowWorkflow !== false) {
     await applyFlowLifecycleNotice(state.domain, { flowTriggerDefinitionId: FLOW_TRIGGER_HANDLE, hasEnabledFlow: true, timestamp: new Date(0) });
+  }
+  // Tests of other concerns give one customer several codes a day: the per-customer cap is at its widest
+  // unless the test is about the shop's defaults.
+  if (!options.defaultCaps) {
+    await saveShopSettings(state.domain, { customerCaps: { perDay: CUSTOMER_CAP_BOUNDS.perDay.max, per30Days: CUSTOMER_CAP_BOUNDS.per30Days.max } });
   }
   const token = emulator.issueAccessToken(state.domain).accessToken;
   return { shop: state.domain, client: createAdminClient({ shop: state.domain, accessToken: token }, options.clientOptions) };

@@ -28,7 +28,7 @@ afterAll(() => stopEmulatedShopify(emulator));
 beforeEach(async () => {
   emulator.shop(SHOP).discounts.byId.clear();
   await resetDatabase();
-  s = await setUpShop(emulator, SHOP, { timeZone: "Europe/Kyiv", currencyCode: "UAH" });
+  s = await setUpShop(emulator, SHOP, { timeZone: "Europe/Kyiv", currencyCode: "UAH", defaultCaps: true });
 });
 
 async function authed(url: string, init: RequestInit = {}) {

@@ -5,7 +5,8 @@ import { runIssuance } from "../../../app/jobs/issuance.server";
 import { refreshShopInfo } from "../../../app/jobs/on-install.server";
 import { periodOfKey } from "../../../app/models/issued-discounts.server";
 import { loader } from "../../../app/routes/app.rules";
-import { localDateAt } from "../../../app/retention/rewards";
+import { FLOW_TRIGGER_HANDLE, localDateAt } from "../../../app/retention/rewards";
+import { applyFlowLifecycleNotice } from "../../../app/models/flow-usage.server";
 import { createAdminClient } from "../../../app/shopify/admin-client.server";
 import { fakeClock } from "../../emulator/clock";
 import type { Emulator } from "../../emulator/server";
@@ -38,6 +39,8 @@ beforeEach(async () => {
 async function install(domain: string) {
   const accessToken = emulator.issueAccessToken(domain).accessToken;
   await refreshShopInfo({ shop: domain, accessToken });
+  // A Flow workflow announces the codes (without one they would be withheld: tests/integration/jobs/reach.test.ts).
+  await applyFlowLifecycleNotice(domain, { flowTriggerDefinitionId: FLOW_TRIGGER_HANDLE, hasEnabledFlow: true, timestamp: new Date(0) });
   return createAdminClient({ shop: domain, accessToken });
 }
 

@@ -194,7 +194,7 @@ describe("issuance against the emulated shop", () => {
     const first = await run(crashOnce(s.client, when, seenRecorded));
     expect(seenRecorded).toHaveLength(1);
     expect(first.retryLater).toBe(1);
-    const stuck = await db.issuedDiscount.findFirstOrThrow({ where: { shop: s.shop, code: seenRecorded[0] } });
+    const stuck = await db.issuedDiscount.findFirstOrThrow({ where: { shop: s.shop, code: seenRecorded[0], kind: "issue" } });
     expect(stuck.status).toBe("recorded");
     expect(discounts().filter((d) => d.codes[0].code === seenRecorded[0])).toHaveLength(when === "answerLost" ? 1 : 0);
 

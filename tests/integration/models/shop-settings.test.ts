@@ -1,6 +1,13 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import db from "../../../app/db.server";
-import { getShopSettings, readShopSettings, saveShopSettings } from "../../../app/models/shop-settings.server";
+import {
+  DEFAULT_BIRTHDAY_SETTINGS,
+  DEFAULT_CONSENT_POLICY,
+  getShopSettings,
+  readShopSettings,
+  saveShopSettings,
+} from "../../../app/models/shop-settings.server";
+import { DEFAULT_CUSTOMER_CAPS } from "../../../app/retention/rewards/customer-caps";
 import { DEFAULT_LIFECYCLE_SETTINGS } from "../../../app/retention/segments/lifecycle";
 import { resetDatabase } from "../../support/fixtures";
 
@@ -20,10 +27,13 @@ describe("Shop.settings through its one module", () => {
     expect(defaults).toEqual({
       lifespanYears: null,
       lifecycle: DEFAULT_LIFECYCLE_SETTINGS,
-      consent: { promotionalRequiresMarketingConsent: true },
+      consent: DEFAULT_CONSENT_POLICY,
       feedback: { lowScoreThreshold: 6, firstResponseTargetMs: 24 * HOUR },
       averageShippingCost: null,
       segments: {},
+      customerCaps: DEFAULT_CUSTOMER_CAPS,
+      pausedAt: null,
+      birthdays: DEFAULT_BIRTHDAY_SETTINGS,
     });
     expect(readShopSettings("{not json")).toEqual(defaults);
     expect(readShopSettings("[1,2]")).toEqual(defaults);
@@ -44,14 +54,22 @@ describe("Shop.settings through its one module", () => {
     await saveShopSettings(SHOP, { consent: { promotionalRequiresMarketingConsent: false } });
     await saveShopSettings(SHOP, { feedback: { lowScoreThreshold: 4, firstResponseTargetMs: 8 * HOUR } });
     await saveShopSettings(SHOP, { averageShippingCost: 4.5, segments: { lapsed: "gid://shopify/Segment/1" } });
+    // Two parts under one stored key (issuance.*) in one write keep each other.
+    const pausedAt = new Date("2026-12-01T10:00:00Z");
+    await saveShopSettings(SHOP, { customerCaps: { perDay: 2, per30Days: 5 }, pausedAt });
+    expect(await getShopSettings(SHOP)).toMatchObject({ customerCaps: { perDay: 2, per30Days: 5 }, pausedAt });
+    await saveShopSettings(SHOP, { customerCaps: DEFAULT_CUSTOMER_CAPS, pausedAt: null });
     const settings = await getShopSettings(SHOP);
     expect(settings).toEqual({
       lifespanYears: 2,
       lifecycle: { ...DEFAULT_LIFECYCLE_SETTINGS, intervalMultiple: 2.5 },
-      consent: { promotionalRequiresMarketingConsent: false },
+      consent: { ...DEFAULT_CONSENT_POLICY, promotionalRequiresMarketingConsent: false },
       feedback: { lowScoreThreshold: 4, firstResponseTargetMs: 8 * HOUR },
       averageShippingCost: 4.5,
       segments: { lapsed: "gid://shopify/Segment/1" },
+      customerCaps: DEFAULT_CUSTOMER_CAPS,
+      pausedAt: null,
+      birthdays: DEFAULT_BIRTHDAY_SETTINGS,
     });
     expect(await stored()).toMatchObject({ olderFeature: { keep: true }, feedback: { firstResponseTargetHours: 8 }, rewards: { averageShippingCost: 4.5 } });
 

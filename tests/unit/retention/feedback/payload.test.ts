@@ -29,6 +29,7 @@ describe("parseFeedbackPayload: accepted", () => {
       comment: "Arrived late",
       birthday: null,
       birthdayConsent: false,
+      consentTextVersion: null,
       locale: "en",
       orderId: "gid://shopify/Order/5551234",
     });
