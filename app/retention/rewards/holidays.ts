@@ -14,7 +14,7 @@ import {
   type LocalDate,
 } from "../time";
 import type { Reward } from "./rule-fields";
-import type { Audience } from "./rule-schema";
+import type { Audience } from "./rule-fields";
 
 export interface HolidayPreset {
   /** Stable id: stored on campaigns created from the preset, never renamed. */

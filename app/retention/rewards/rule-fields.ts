@@ -144,3 +144,26 @@ export const minimumSubtotal = numeric(money("rules.label.minimumSubtotal")).nul
 
 /** A cross-field error: the field's dotted path and the message shown next to it. */
 export type AddError = (path: string, message: string) => void;
+
+/** Who a campaign reaches: one Shopify segment, one loyalty tier, or everyone with marketing consent. */
+export const audienceSchema = z.discriminatedUnion(
+  "type",
+  [
+    z.object({
+      type: z.literal("segment"),
+      segmentId: z.string({ required_error: "rules.kind.holidayCampaign.error.chooseASegment" }).trim().min(1, "rules.kind.holidayCampaign.error.chooseASegment"),
+    }),
+    z.object({
+      type: z.literal("tier"),
+      tier: z.string({ required_error: "rules.kind.holidayCampaign.error.chooseATier" }).trim().min(1, "rules.kind.holidayCampaign.error.chooseATier"),
+    }),
+    z.object({ type: z.literal("everyoneWithConsent") }),
+  ],
+  {
+    errorMap: (issue, ctx) =>
+      issue.code === z.ZodIssueCode.invalid_union_discriminator || issue.code === z.ZodIssueCode.invalid_type
+        ? { message: "rules.kind.holidayCampaign.error.chooseWhoGetsItASegment" }
+        : { message: ctx.defaultError },
+  },
+);
+export type Audience = z.infer<typeof audienceSchema>;

@@ -4,6 +4,7 @@
  * decisions, and recording today's decisions and running again gives nothing new (every decision's
  * idempotency key is checked against the records).
  */
+import type { CustomerSnapshot, DayInput, DayRun, DecisionKind, FeedbackEvent, IssuedRecord, Candidate, ReminderCandidate, TierUpdate } from "./day-run";
 import { addUsage, budgetPauseReason, checkBudget, NO_USAGE, type BudgetUsage } from "./budget";
 import { idempotencyKey } from "./codes";
 import { isHeldOut } from "./holdout";
@@ -12,10 +13,8 @@ import { isLocalDate, type LocalDate } from "../time";
 import { estimateRedemptionCost, type CostAssumptions } from "./reward-cost";
 import { combinesWithOf, REWARD_KINDS, rewardKind, RULE_KINDS, type RewardReason, type RuleKind } from "./kinds";
 import type { CombinesWith, Reward, Rule } from "./rule-schema";
-import type { TierChange, TierMetrics, TierState } from "./tiers";
 import { isValidTimeZone } from "../time";
-
-export type DecisionKind = "issue" | "remind" | "holdout";
+export type { Candidate, CustomerSnapshot, DayInput, DayRun, DecisionKind, FeedbackEvent, GrantingRule, IssuedRecord, ReminderCandidate, TierUpdate } from "./day-run";
 
 /** How the merchant classes a kind's rewards: promotional ones need marketing consent (when the shop's policy says so). */
 export type RewardPurpose = "promotional" | "service";
@@ -34,16 +33,6 @@ export type WithheldReason = (typeof WITHHELD_REASONS)[number];
 export interface DeliveryOptions {
   /** Flow's lifecycle callback says an enabled workflow uses Kinship's trigger. */
   flowWorkflow: boolean;
-}
-
-/** What the issuance job stores (in `IssuedDiscount`) before calling Shopify. */
-export interface IssuedRecord {
-  idempotencyKey: string;
-  ruleId: string;
-  customerId: string;
-  kind: DecisionKind;
-  period: string;
-  decidedOn: LocalDate;
 }
 
 export interface Decision extends IssuedRecord {
@@ -73,33 +62,7 @@ export interface Decision extends IssuedRecord {
   withheldReason?: WithheldReason;
 }
 
-export interface CustomerSnapshot {
-  id: string;
-  lifecycleGroup: string | null;
-  lapsedSince: LocalDate | null;
-  tierMetrics: TierMetrics;
-  predictedClv: number | null;
-  /** `facts.birth_date` ("YYYY-MM-DD") or year-less "--MM-DD". */
-  birthday: string | null;
-  /** Shop-local day the birthday was last set or changed (anti-gaming), when known. */
-  birthdayChangedOn?: LocalDate | null;
-  /** Email marketing state is SUBSCRIBED. */
-  marketingConsent: boolean;
-  segmentIds?: readonly string[];
-  averageOrderValue?: number | null;
-  /** Current tier state per loyalty program rule id. */
-  tierStates?: Readonly<Record<string, TierState>>;
-}
-
-export interface FeedbackEvent {
-  customerId: string;
-  responseId: string;
-  receivedOn: LocalDate;
-  /** Carried for completeness and deliberately ignored: thanks never depend on the score. */
-  score?: number | null;
-}
-
-export interface ScheduleInput {
+export interface ScheduleInput extends DayInput {
   today: LocalDate;
   timeZone: string;
   rules: readonly Rule[];
@@ -118,13 +81,6 @@ export interface ScheduleInput {
   kindsNeedingConsent?: readonly RuleKind[];
   /** What can carry a code to a customer. Absent: the caller vouches that Flow does (decision tests of other concerns). */
   delivery?: DeliveryOptions;
-  /** The shop's birthday rules (settings); absent: no anti-gaming wait, moments due all day. */
-  birthdays?: {
-    /** A birthday set fewer days than this before it falls earns no code that year. */
-    minNoticeDays: number;
-    /** False before the shop's birthday send hour: today's birthday codes and reminders wait. */
-    momentsDue: boolean;
-  };
 }
 
 export interface RulePause {
@@ -133,13 +89,6 @@ export interface RulePause {
   /** Customers due a code today who did not get one. */
   withheld: number;
   reason: string;
-}
-
-export interface TierUpdate {
-  ruleId: string;
-  customerId: string;
-  state: TierState;
-  changes: TierChange[];
 }
 
 /** A code a customer was due today but not given: the per-customer cap was reached (they may get it on a later day). */
@@ -159,45 +108,6 @@ export interface ScheduleResult {
   excludedForConsent: Record<string, number>;
   /** Tier states that changed today; persist them with the decisions. */
   tierUpdates: TierUpdate[];
-}
-
-/** One customer a rule would grant a code today; reason, channel and notification come from the rule's kind. */
-export interface Candidate {
-  customerId: string;
-  period: string;
-  explanation: string;
-  startsAt: string;
-  endsAt: string;
-  reward: Reward;
-  minimumSubtotal: number | null;
-  tier?: string;
-  predictedClv: number | null;
-  averageOrderValue: number | null;
-}
-
-/** A reminder about a code already issued (no cost, never held out). */
-/** A reminder of a code already granted: the grant's fields, when it goes out and whether it is the last. */
-export interface ReminderCandidate extends Pick<Candidate, "customerId" | "period" | "explanation" | "startsAt" | "endsAt" | "reward" | "minimumSubtotal"> {
-  moment: number;
-  lastChance: boolean;
-}
-
-/** What a kind's `decide` may do with today's run. */
-export interface DayRun {
-  readonly tierUpdates: TierUpdate[];
-  has(key: string): boolean;
-  kindOf(key: string): DecisionKind | undefined;
-  /** A code was granted under this key and something carries it to the customer (not held out, not withheld). */
-  granted(key: string): boolean;
-  /** The customer may be contacted about this rule's rewards under the shop's consent policy. */
-  mayContact(rule: Rule, customer: CustomerSnapshot | undefined): boolean;
-  recordsFor(ruleId: string, customerId: string): readonly IssuedRecord[];
-  /** Holdout, budget and idempotency for one rule's candidates. */
-  grant(rule: Rule, candidates: Candidate[]): void;
-  remind(rule: Rule, reminder: ReminderCandidate): void;
-  /** The customer's tier after today's evaluation (the first program that knows the customer wins). */
-  noteTier(customerId: string, tier: string | null): void;
-  tierOf(customerId: string): string | null | undefined;
 }
 
 // When a budget can't cover everyone, the customers with the highest predicted value go first.

@@ -15,7 +15,7 @@ import {
 } from "../birthdays";
 import { idempotencyKey, periods } from "../codes";
 import { guardrails, minimumSubtotal, msg, number, numeric, rewardSchema, wholeDays } from "../rule-fields";
-import type { Candidate, CustomerSnapshot } from "../schedule";
+import type { Candidate, CustomerSnapshot } from "../day-run";
 import { defineKind, EARNED_COMBINES, offerFields, percentOff, ruleOffer } from "./kind";
 
 export const DEFAULT_BIRTHDAY_REMINDERS = [-7, -3, 0] as const;

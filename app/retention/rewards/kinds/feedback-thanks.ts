@@ -6,7 +6,7 @@ import { z } from "zod";
 import { idempotencyKey, periods } from "../codes";
 import { compareLocalDates } from "../../time";
 import { guardrails, minimumSubtotal, numeric, rewardSchema, wholeDays } from "../rule-fields";
-import type { Candidate } from "../schedule";
+import type { Candidate } from "../day-run";
 import { daysValidFrom, defineKind, EARNED_COMBINES, offerFields, ruleOffer } from "./kind";
 
 export const feedbackThanksSchema = z.object({

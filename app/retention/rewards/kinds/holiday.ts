@@ -6,31 +6,11 @@ import { z } from "zod";
 import { idempotencyKey, periods } from "../codes";
 import { campaignOccurrenceOn, HOLIDAY_PRESETS, presetCampaignDates } from "../holidays";
 import { addDays, compareLocalDates, isLocalDate, validityInstants } from "../../time";
-import { guardrails, localDate, minimumSubtotal, msg, numeric, rewardSchema, wholeDays } from "../rule-fields";
-import type { Candidate, CustomerSnapshot, DayRun } from "../schedule";
+import { guardrails, localDate, minimumSubtotal, msg, numeric, rewardSchema, wholeDays, audienceSchema, type Audience } from "../rule-fields";
+import type { Candidate, CustomerSnapshot, DayRun } from "../day-run";
 import { defineKind, INCENTIVE_COMBINES, offerFields, percentOff, ruleOffer } from "./kind";
 
-export const audienceSchema = z.discriminatedUnion(
-  "type",
-  [
-    z.object({
-      type: z.literal("segment"),
-      segmentId: z.string({ required_error: "rules.kind.holidayCampaign.error.chooseASegment" }).trim().min(1, "rules.kind.holidayCampaign.error.chooseASegment"),
-    }),
-    z.object({
-      type: z.literal("tier"),
-      tier: z.string({ required_error: "rules.kind.holidayCampaign.error.chooseATier" }).trim().min(1, "rules.kind.holidayCampaign.error.chooseATier"),
-    }),
-    z.object({ type: z.literal("everyoneWithConsent") }),
-  ],
-  {
-    errorMap: (issue, ctx) =>
-      issue.code === z.ZodIssueCode.invalid_union_discriminator || issue.code === z.ZodIssueCode.invalid_type
-        ? { message: "rules.kind.holidayCampaign.error.chooseWhoGetsItASegment" }
-        : { message: ctx.defaultError },
-  },
-);
-export type Audience = z.infer<typeof audienceSchema>;
+export { audienceSchema, type Audience };
 
 
 export const holidayCampaignSchema = z.object({

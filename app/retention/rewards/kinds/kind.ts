@@ -7,7 +7,7 @@
 import type { z } from "zod";
 import { addDays, type LocalDate } from "../../time";
 import type { AddError, CombinesWith, Reward } from "../rule-fields";
-import type { CustomerSnapshot, DayRun, ScheduleInput } from "../schedule";
+import type { CustomerSnapshot, DayRun, DayInput } from "../day-run";
 import type { ScaledDefaults } from "../shop-scale";
 import { validityInstants } from "../../time";
 
@@ -64,7 +64,7 @@ export interface RewardKind<K extends string, S extends z.ZodTypeAny, Draft exte
    */
   thanksPeriod?(rule: Draft & { id: string }, responseId: string): string;
   /** Who is due what today: candidates go to `run.grant`, reminders to `run.push`. */
-  decide(run: DayRun, rule: Draft & { id: string }, input: ScheduleInput, customers: ReadonlyMap<string, CustomerSnapshot>): void;
+  decide(run: DayRun, rule: Draft & { id: string }, input: DayInput, customers: ReadonlyMap<string, CustomerSnapshot>): void;
   /** The reward a recorded period grants (to finish a row an earlier run left half-done), or null. */
   offerFor(rule: Draft & { id: string }, period: string): Offer | null;
   /** A reminder at `moment` (days from the event) is the last-chance one. */

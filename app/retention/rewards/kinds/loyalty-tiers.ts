@@ -15,7 +15,7 @@ import {
   TIER_WINDOWS,
   wholeDays,
 } from "../rule-fields";
-import type { Candidate } from "../schedule";
+import type { Candidate } from "../day-run";
 import { evaluateTier, NO_TIER } from "../tiers";
 import { daysValidFrom, defineKind, EARNED_COMBINES, offerFields } from "./kind";
 export const tierSchema = z.object({

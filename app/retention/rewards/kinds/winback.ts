@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { lapseDateOfPeriod } from "../codes";
 import { guardrails, minimumSubtotal, numeric, rewardSchema, wholeDays } from "../rule-fields";
-import type { Candidate } from "../schedule";
+import type { Candidate } from "../day-run";
 import { winbackVerdict, type PreviousWinbackOffer } from "../winback";
 import { daysValidFrom, defineKind, INCENTIVE_COMBINES, offerFields, percentOff, ruleOffer } from "./kind";
 

@@ -1,0 +1,115 @@
+/**
+ * What a reward kind's daily decision works with: today's input, the customers, the candidates it
+ * grants and the run it grants them through. Declared apart from the scheduler (schedule.ts) so the
+ * kinds, which the scheduler's registry imports, import nothing that imports them back.
+ */
+import type { LocalDate } from "../time";
+import type { Budget, Reward } from "./rule-fields";
+import type { TierChange, TierMetrics, TierState } from "./tiers";
+
+/** What the run needs of a rule to grant its candidates (any kind's rule has these). */
+export interface GrantingRule {
+  id: string;
+  kind: string;
+  holdoutShare: number;
+  budget?: Budget | null;
+}
+
+/** The part of the day's input a kind reads. */
+export interface DayInput {
+  today: LocalDate;
+  timeZone: string;
+  customers: readonly CustomerSnapshot[];
+  feedback?: readonly FeedbackEvent[];
+  /** The shop's birthday rules (settings); absent: no anti-gaming wait, moments due all day. */
+  birthdays?: {
+    /** A birthday set fewer days than this before it falls earns no code that year. */
+    minNoticeDays: number;
+    /** False before the shop's birthday send hour: today's birthday codes and reminders wait. */
+    momentsDue: boolean;
+  };
+}
+
+export type DecisionKind = "issue" | "remind" | "holdout";
+
+/** What the issuance job stores (in `IssuedDiscount`) before calling Shopify. */
+export interface IssuedRecord {
+  idempotencyKey: string;
+  ruleId: string;
+  customerId: string;
+  kind: DecisionKind;
+  period: string;
+  decidedOn: LocalDate;
+}
+
+export interface CustomerSnapshot {
+  id: string;
+  lifecycleGroup: string | null;
+  lapsedSince: LocalDate | null;
+  tierMetrics: TierMetrics;
+  predictedClv: number | null;
+  /** `facts.birth_date` ("YYYY-MM-DD") or year-less "--MM-DD". */
+  birthday: string | null;
+  /** Shop-local day the birthday was last set or changed (anti-gaming), when known. */
+  birthdayChangedOn?: LocalDate | null;
+  /** Email marketing state is SUBSCRIBED. */
+  marketingConsent: boolean;
+  segmentIds?: readonly string[];
+  averageOrderValue?: number | null;
+  /** Current tier state per loyalty program rule id. */
+  tierStates?: Readonly<Record<string, TierState>>;
+}
+
+export interface FeedbackEvent {
+  customerId: string;
+  responseId: string;
+  receivedOn: LocalDate;
+  /** Carried for completeness and deliberately ignored: thanks never depend on the score. */
+  score?: number | null;
+}
+
+export interface TierUpdate {
+  ruleId: string;
+  customerId: string;
+  state: TierState;
+  changes: TierChange[];
+}
+
+/** One customer a rule would grant a code today; reason, channel and notification come from the rule's kind. */
+export interface Candidate {
+  customerId: string;
+  period: string;
+  explanation: string;
+  startsAt: string;
+  endsAt: string;
+  reward: Reward;
+  minimumSubtotal: number | null;
+  tier?: string;
+  predictedClv: number | null;
+  averageOrderValue: number | null;
+}
+
+/** A reminder about a code already issued (no cost, never held out). */
+/** A reminder of a code already granted: the grant's fields, when it goes out and whether it is the last. */
+export interface ReminderCandidate extends Pick<Candidate, "customerId" | "period" | "explanation" | "startsAt" | "endsAt" | "reward" | "minimumSubtotal"> {
+  moment: number;
+  lastChance: boolean;
+}
+
+/** What a kind's `decide` may do with today's run. */
+export interface DayRun {
+  readonly tierUpdates: TierUpdate[];
+  has(key: string): boolean;
+  kindOf(key: string): DecisionKind | undefined;
+  /** A code was granted under this key and something carries it to the customer (not held out, not withheld). */
+  granted(key: string): boolean;
+  /** The customer may be contacted about this rule's rewards under the shop's consent policy. */
+  mayContact(rule: GrantingRule, customer: CustomerSnapshot | undefined): boolean;
+  recordsFor(ruleId: string, customerId: string): readonly IssuedRecord[];
+  /** Holdout, budget and idempotency for one rule's candidates. */
+  grant(rule: GrantingRule, candidates: Candidate[]): void;
+  remind(rule: GrantingRule, reminder: ReminderCandidate): void;
+  /** The customer's tier after today's evaluation (the first program that knows the customer wins). */
+  noteTier(customerId: string, tier: string | null): void;
+  tierOf(customerId: string): string | null | undefined;
+}
