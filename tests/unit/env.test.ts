@@ -36,7 +36,7 @@ describe("the environment: one declaration", () => {
   });
 
   it("the README's table lists the declared variables (plus those marked tests only)", () => {
-    const rows = [...readFileSync("README.md", "utf8").matchAll(/^\| `([A-Z][A-Z0-9_]+)` \| ([^|]*)\|/gm)];
+    const rows = [...readFileSync("README.md", "utf8").matchAll(/^\| `([A-Z][A-Z0-9_]+)` +\| ([^|]*)\|/gm)];
     const documented = rows.filter(([, , meaning]) => !meaning.trim().startsWith("tests only")).map(([, name]) => name);
     expect(documented.sort()).toEqual([...ENV_VARIABLES].sort());
   });

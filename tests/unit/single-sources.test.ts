@@ -21,7 +21,7 @@ describe("one source for each fact", () => {
   it("the access scopes: shopify.app.toml is the source; .env.example and the test environment copy it", () => {
     expect(tomlScopes.length).toBeGreaterThan(3);
     expect(scopesLine(readFileSync(".env.example", "utf8"), /^SCOPES=(.*)$/m)).toEqual(tomlScopes);
-    expect(scopesLine(readFileSync("tests/support/test-env.ts", "utf8"), /SCOPES \?\?= "([^"]*)"/)).toEqual(tomlScopes);
+    expect(scopesLine(readFileSync("tests/support/test-env.ts", "utf8"), /SCOPES \?\?=\s*"([^"]*)"/)).toEqual(tomlScopes);
   });
 
   it("the emulator grants what the toml asks for, plus only the reads its writes imply", () => {
