@@ -56,7 +56,9 @@ const SHARED_SIGNS = new Set(["$", "kr", "£", "¥", "Rs", "₨", "R"]);
 
 function currencyDisplay(locale: Locale, currency: string): "symbol" | "narrowSymbol" {
   const sign = (display: "symbol" | "narrowSymbol") =>
-    new Intl.NumberFormat(locale, { style: "currency", currency, currencyDisplay: display }).formatToParts(0).find((p) => p.type === "currency")?.value;
+    new Intl.NumberFormat(locale, { style: "currency", currency, currencyDisplay: display })
+      .formatToParts(0)
+      .find((p) => p.type === "currency")?.value;
   const narrow = sign("narrowSymbol");
   return sign("symbol") === currency && narrow && narrow !== currency && !SHARED_SIGNS.has(narrow) ? "narrowSymbol" : "symbol";
 }
@@ -65,19 +67,25 @@ function currencyDisplay(locale: Locale, currency: string): "symbol" | "narrowSy
  * Money in the shop's currency, written the admin's way: "$1,234.50", "1 234,50 ₴", "₴1,234.50" (UAH for an
  * English admin). The one money format of the admin: pages, previews and charts all call this.
  */
-export function formatMoney(amount: number | null | undefined, ctx: Pick<ShopFormatContext, "locale" | "currency">, options: { compact?: boolean } = {}): string {
+export function formatMoney(
+  amount: number | null | undefined,
+  ctx: Pick<ShopFormatContext, "locale" | "currency">,
+  options: { compact?: boolean } = {},
+): string {
   if (amount === null || amount === undefined || !Number.isFinite(amount)) return "—";
   if (!isValidCurrency(ctx.currency)) {
     return `${formatNumber(amount, ctx.locale, { maximumFractionDigits: 2, minimumFractionDigits: 2 })} ${ctx.currency}`.trim();
   }
   const key = `money|${ctx.locale}|${ctx.currency}|${options.compact ? "c" : ""}`;
-  return cached(key, () =>
-    new Intl.NumberFormat(ctx.locale, {
-      style: "currency",
-      currency: ctx.currency,
-      currencyDisplay: currencyDisplay(ctx.locale, ctx.currency),
-      ...(options.compact ? { notation: "compact", maximumFractionDigits: 1 } : {}),
-    }),
+  return cached(
+    key,
+    () =>
+      new Intl.NumberFormat(ctx.locale, {
+        style: "currency",
+        currency: ctx.currency,
+        currencyDisplay: currencyDisplay(ctx.locale, ctx.currency),
+        ...(options.compact ? { notation: "compact", maximumFractionDigits: 1 } : {}),
+      }),
   ).format(amount);
 }
 
@@ -90,8 +98,9 @@ export function formatNumber(value: number | null | undefined, locale: Locale, o
 /** The currency's symbol as the locale writes it ("€", "₴", "US$"), or the code itself. */
 export function currencySymbol(locale: Locale, currency: string): string {
   if (!isValidCurrency(currency)) return currency;
-  const format = cached(`money|${locale}|${currency}|`, () =>
-    new Intl.NumberFormat(locale, { style: "currency", currency, currencyDisplay: currencyDisplay(locale, currency) }),
+  const format = cached(
+    `money|${locale}|${currency}|`,
+    () => new Intl.NumberFormat(locale, { style: "currency", currency, currencyDisplay: currencyDisplay(locale, currency) }),
   ) as Intl.NumberFormat;
   return format.formatToParts(0).find((p) => p.type === "currency")?.value ?? currency;
 }
@@ -107,16 +116,22 @@ export function formatDate(value: Date | string | number | null | undefined, ctx
   const date = toDate(value);
   if (!date) return "—";
   const timeZone = safeZone(ctx.timeZone);
-  return cached(`date|${ctx.locale}|${timeZone}`, () => new Intl.DateTimeFormat(ctx.locale, { timeZone, dateStyle: "medium" })).format(date);
+  return cached(`date|${ctx.locale}|${timeZone}`, () => new Intl.DateTimeFormat(ctx.locale, { timeZone, dateStyle: "medium" })).format(
+    date,
+  );
 }
 
 /** Date and time in the shop's time zone. */
-export function formatDateTime(value: Date | string | number | null | undefined, ctx: Pick<ShopFormatContext, "locale" | "timeZone">): string {
+export function formatDateTime(
+  value: Date | string | number | null | undefined,
+  ctx: Pick<ShopFormatContext, "locale" | "timeZone">,
+): string {
   const date = toDate(value);
   if (!date) return "—";
   const timeZone = safeZone(ctx.timeZone);
-  return cached(`datetime|${ctx.locale}|${timeZone}`, () =>
-    new Intl.DateTimeFormat(ctx.locale, { timeZone, dateStyle: "medium", timeStyle: "short" }),
+  return cached(
+    `datetime|${ctx.locale}|${timeZone}`,
+    () => new Intl.DateTimeFormat(ctx.locale, { timeZone, dateStyle: "medium", timeStyle: "short" }),
   ).format(date);
 }
 
@@ -135,7 +150,9 @@ export function formatCalendarDate(day: string | null | undefined, locale: Local
 export function formatMonth(month: string, locale: Locale): string {
   if (!/^\d{4}-\d{2}$/.test(month)) return month;
   const date = new Date(`${month}-01T00:00:00Z`);
-  return cached(`month|${locale}`, () => new Intl.DateTimeFormat(locale, { timeZone: "UTC", month: "short", year: "numeric" })).format(date);
+  return cached(`month|${locale}`, () => new Intl.DateTimeFormat(locale, { timeZone: "UTC", month: "short", year: "numeric" })).format(
+    date,
+  );
 }
 
 /** "YYYY-MM-DD" of an instant in the shop's time zone (the merchant's "today"); an unknown zone reads as UTC. */
@@ -146,8 +163,9 @@ export function shopDay(value: Date, timeZone: string): string {
 /** The zone's offset from UTC at an instant, as "UTC+02:00" (for the Settings page). */
 export function utcOffset(timeZone: string, at: Date = new Date()): string {
   const zone = safeZone(timeZone);
-  const format = cached(`offset|${zone}`, () =>
-    new Intl.DateTimeFormat("en-US", { timeZone: zone, timeZoneName: "longOffset" }),
+  const format = cached(
+    `offset|${zone}`,
+    () => new Intl.DateTimeFormat("en-US", { timeZone: zone, timeZoneName: "longOffset" }),
   ) as Intl.DateTimeFormat;
   const name = format.formatToParts(at).find((p) => p.type === "timeZoneName")?.value ?? "GMT";
   // "GMT" alone means offset zero; otherwise "GMT+05:30".
@@ -161,8 +179,11 @@ const DAY_MS = 24 * HOUR_MS;
 /** "45 min", "5 hr", "3 days" in the admin's language: minutes below an hour, hours below two days, days after; rounded down. */
 export function formatDuration(ms: number, locale: Locale): string {
   const value = Math.max(0, Number.isFinite(ms) ? ms : 0);
-  const [unit, size] = value < HOUR_MS ? (["minute", MINUTE_MS] as const) : value < 2 * DAY_MS ? (["hour", HOUR_MS] as const) : (["day", DAY_MS] as const);
-  return cached(`duration|${locale}|${unit}`, () => new Intl.NumberFormat(locale, { style: "unit", unit, unitDisplay: "short" })).format(Math.floor(value / size));
+  const [unit, size] =
+    value < HOUR_MS ? (["minute", MINUTE_MS] as const) : value < 2 * DAY_MS ? (["hour", HOUR_MS] as const) : (["day", DAY_MS] as const);
+  return cached(`duration|${locale}|${unit}`, () => new Intl.NumberFormat(locale, { style: "unit", unit, unitDisplay: "short" })).format(
+    Math.floor(value / size),
+  );
 }
 
 /** Convenience: every formatter bound to one shop and admin locale. */

@@ -43,7 +43,11 @@ export function integrityOf(bytes: Buffer): string {
 /** One file out of a gzipped tar (ustar, as npm packs it), or null when the tarball lacks it. */
 export function extractTarEntry(tgz: Buffer, wanted: string): Buffer | null {
   const tar = gunzipSync(tgz);
-  const text = (start: number, length: number) => tar.subarray(start, start + length).toString("utf8").replace(/\0.*$/s, "");
+  const text = (start: number, length: number) =>
+    tar
+      .subarray(start, start + length)
+      .toString("utf8")
+      .replace(/\0.*$/s, "");
   let offset = 0;
   let longName: string | null = null;
   while (offset + 512 <= tar.length) {

@@ -20,7 +20,10 @@ export function derivePostgresSchema(sqliteSchema) {
   url      = "postgresql://localhost:5432/kinship"
 }`,
     )
-    .replace(/^\/\/ Kinship data model\.[^\n]*\n(\/\/[^\n]*\n)*/m, "// GENERATED from prisma/schema.prisma by scripts/prisma-schemas.mjs: edit that file instead.\n");
+    .replace(
+      /^\/\/ Kinship data model\.[^\n]*\n(\/\/[^\n]*\n)*/m,
+      "// GENERATED from prisma/schema.prisma by scripts/prisma-schemas.mjs: edit that file instead.\n",
+    );
 }
 
 const root = new URL("../", import.meta.url);

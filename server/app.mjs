@@ -41,7 +41,10 @@ export function createApp({ build, currentBuild, mode = process.env.NODE_ENV ?? 
   app.use((req, res, next) => {
     const headers = { get: (name) => req.get(name) ?? null };
     if (!crossSiteRefusal({ method: req.method, url: req.originalUrl, headers })) return next();
-    res.status(403).type("html").send(translatedPage(req.originalUrl, "security.crossSiteTitle", "security.crossSiteBody"));
+    res
+      .status(403)
+      .type("html")
+      .send(translatedPage(req.originalUrl, "security.crossSiteTitle", "security.crossSiteBody"));
   });
   app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h" }));

@@ -41,10 +41,16 @@ export function IssuanceStatusCard({ status, title, controls }: { status: Issuan
             ])}
         </InlineGrid>
         <Text as="p" tone="subdued">
-          {status.paused ? t("issued.nextRunPaused") : status.nextRunDue ? t("issued.nextRunDue") : t("issued.nextRun", { time: status.nextRun ?? "" })}
+          {status.paused
+            ? t("issued.nextRunPaused")
+            : status.nextRunDue
+              ? t("issued.nextRunDue")
+              : t("issued.nextRun", { time: status.nextRun ?? "" })}
         </Text>
         {status.run === "running" ? <Text as="p">{t("issued.running")}</Text> : null}
-        {!status.paused && status.unfinished > 0 && status.run !== "running" ? <Text as="p">{t("issued.unfinished", { count: status.unfinishedText })}</Text> : null}
+        {!status.paused && status.unfinished > 0 && status.run !== "running" ? (
+          <Text as="p">{t("issued.unfinished", { count: status.unfinishedText })}</Text>
+        ) : null}
         {controls ? (
           <InlineStack gap="200">
             {status.paused ? (

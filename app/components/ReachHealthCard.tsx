@@ -17,7 +17,8 @@ const SURVEY_TARGETS = [
   { target: "customer-account.order-status.block.render", label: "dashboard.health.survey.orderStatus" },
 ] as const;
 
-type SurveyPlacement = { state: "checking" } | { state: "unknown" } | { state: "checked"; missing: (typeof SURVEY_TARGETS)[number]["label"][] };
+type SurveyPlacement =
+  { state: "checking" } | { state: "unknown" } | { state: "checked"; missing: (typeof SURVEY_TARGETS)[number]["label"][] };
 
 interface ExtensionInfo {
   handle: string;

@@ -65,11 +65,20 @@ export function RfmHeatmap({ cells }: { cells: HeatmapCell[][] }) {
                 </Text>
               </th>
               {row.map((cell) => (
-                <td key={cell.f} style={{ ...cellStyle(cell.intensity), border, borderRadius: 8, padding: 0, height: 84, verticalAlign: "top" }}>
+                <td
+                  key={cell.f}
+                  style={{ ...cellStyle(cell.intensity), border, borderRadius: 8, padding: 0, height: 84, verticalAlign: "top" }}
+                >
                   <RemixLink
                     to={path("/app/customers", { rfmSegment: cell.segment })}
                     style={{ display: "block", height: "100%", padding: 8, color: "inherit", textDecoration: "none" }}
-                    aria-label={t("segments.cellLabel", { r: cell.r, f: cell.f, segment: cell.segmentLabel, customers: cell.customers, revenue: cell.revenue })}
+                    aria-label={t("segments.cellLabel", {
+                      r: cell.r,
+                      f: cell.f,
+                      segment: cell.segmentLabel,
+                      customers: cell.customers,
+                      revenue: cell.revenue,
+                    })}
                   >
                     <BlockStack gap="050">
                       <span style={{ fontSize: 11, opacity: 0.85 }}>{cell.segmentLabel}</span>

@@ -62,7 +62,18 @@ export const CATALOG_PREFIXES = {
 export type CatalogPage = keyof typeof CATALOG_PREFIXES;
 
 /** English: the source language and the fallback for any key a translation lacks. */
-export const englishCatalog = { ...sharedEn, ...dashboardEn, ...customersEn, ...customerEn, ...segmentsEn, ...settingsEn, ...feedbackEn, ...rulesEn, ...kinds.en, ...loginEn };
+export const englishCatalog = {
+  ...sharedEn,
+  ...dashboardEn,
+  ...customersEn,
+  ...customerEn,
+  ...segmentsEn,
+  ...settingsEn,
+  ...feedbackEn,
+  ...rulesEn,
+  ...kinds.en,
+  ...loginEn,
+};
 
 /** Every page's catalog per language, for tests and the merged per-language dictionaries. */
 export const PAGE_CATALOGS: Record<CatalogPage, Record<"en" | "uk" | "ru" | "hr", Messages>> = {
@@ -73,6 +84,11 @@ export const PAGE_CATALOGS: Record<CatalogPage, Record<"en" | "uk" | "ru" | "hr"
   segments: { en: segmentsEn, uk: segmentsUk, ru: segmentsRu, hr: segmentsHr },
   settings: { en: settingsEn, uk: settingsUk, ru: settingsRu, hr: settingsHr },
   feedback: { en: feedbackEn, uk: feedbackUk, ru: feedbackRu, hr: feedbackHr },
-  rules: { en: { ...rulesEn, ...kinds.en }, uk: { ...rulesUk, ...kinds.uk }, ru: { ...rulesRu, ...kinds.ru }, hr: { ...rulesHr, ...kinds.hr } },
+  rules: {
+    en: { ...rulesEn, ...kinds.en },
+    uk: { ...rulesUk, ...kinds.uk },
+    ru: { ...rulesRu, ...kinds.ru },
+    hr: { ...rulesHr, ...kinds.hr },
+  },
   login: { en: loginEn, uk: loginUk, ru: loginRu, hr: loginHr },
 };

@@ -15,7 +15,12 @@ export interface StatusBadge {
   label: string;
 }
 
-export function firstResponseBadge(check: FirstResponseCheck, resolved: boolean, t: Translate, duration: (ms: number) => string): StatusBadge {
+export function firstResponseBadge(
+  check: FirstResponseCheck,
+  resolved: boolean,
+  t: Translate,
+  duration: (ms: number) => string,
+): StatusBadge {
   switch (check.status) {
     case "met":
       return { tone: resolved ? "success" : "info", label: t("feedback.status.met") };

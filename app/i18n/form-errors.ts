@@ -40,7 +40,8 @@ export function fieldErrors(error: ZodError, locale: Locale): Record<string, str
     const field = String(issue.path[0] ?? "form");
     if (!(field in errors)) {
       // Zod reports a non-integer as invalid_type with expected "integer".
-      errors[field] = issue.code === "invalid_type" && issue.expected === "integer" ? translate(locale, "form.integer") : issueMessage(issue, locale);
+      errors[field] =
+        issue.code === "invalid_type" && issue.expected === "integer" ? translate(locale, "form.integer") : issueMessage(issue, locale);
     }
   }
   return errors;
@@ -73,4 +74,3 @@ export function ruleErrorText(message: string, locale: Locale): string {
 export function ruleErrorsText(errors: Record<string, string[]>, locale: Locale): Record<string, string[]> {
   return Object.fromEntries(Object.entries(errors).map(([field, messages]) => [field, messages.map((m) => ruleErrorText(m, locale))]));
 }
-

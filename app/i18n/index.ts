@@ -35,7 +35,8 @@ export function translate(locale: Locale, key: MessageKey, values: Record<string
  * Croatian: one/few/other, English: one/other). `{count}` is filled in, formatted for the locale.
  */
 export function translatePlural(locale: Locale, key: PluralKey, count: number, values: Record<string, string | number> = {}): string {
-  const template = catalogs[locale][pluralKey(catalogs[locale], key, count, locale)] ?? (english as Messages)[pluralKey(english, key, count, "en")] ?? key;
+  const template =
+    catalogs[locale][pluralKey(catalogs[locale], key, count, locale)] ?? (english as Messages)[pluralKey(english, key, count, "en")] ?? key;
   return interpolate(template, { count: formatCount(count, locale), ...values });
 }
 

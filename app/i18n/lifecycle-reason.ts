@@ -15,13 +15,21 @@ export function lifecycleReasonText(reason: LifecycleReason, locale: Locale): st
   const last = translate(locale, reason.orders === 1 ? "reason.ago" : "reason.lastAgo", { days: days(reason.daysSinceLastOrder) });
   const cadence = translate(
     locale,
-    reason.intervalSource === "customer" ? "reason.cadenceCustomer" : reason.intervalSource === "shop" ? "reason.cadenceShop" : "reason.cadenceDefault",
+    reason.intervalSource === "customer"
+      ? "reason.cadenceCustomer"
+      : reason.intervalSource === "shop"
+        ? "reason.cadenceShop"
+        : "reason.cadenceDefault",
     { days: days(reason.usualIntervalDays) },
   );
   const head = `${orders}, ${last}, ${cadence}`;
   switch (reason.rule) {
     case "p-alive-low":
-      return translate(locale, "reason.pAliveLow", { head, chance: percent(reason.pAlive ?? 0, locale), threshold: percent(reason.pAliveThreshold, locale) });
+      return translate(locale, "reason.pAliveLow", {
+        head,
+        chance: percent(reason.pAlive ?? 0, locale),
+        threshold: percent(reason.pAliveThreshold, locale),
+      });
     case "overdue":
       return translate(locale, "reason.overdue", { head, multiple: String(reason.intervalMultiple) });
     case "single-purchase":

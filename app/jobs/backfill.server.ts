@@ -1,12 +1,7 @@
 import type { AdminClient } from "../shopify/admin-client.server";
 import { ShopifyUserErrors } from "../shopify/admin-errors";
 import { streamJsonl } from "../shopify/jsonl.server";
-import {
-  BACKFILL_BULK_QUERY,
-  BULK_OPERATION_STATUS,
-  BULK_QUERY_RUN,
-  type BulkOperationStatus,
-} from "../shopify/queries/bulk";
+import { BACKFILL_BULK_QUERY, BULK_OPERATION_STATUS, BULK_QUERY_RUN, type BulkOperationStatus } from "../shopify/queries/bulk";
 import { countCustomers, refreshCustomerAggregates } from "../models/customers.server";
 import { openImportWriter } from "../models/import-batch.server";
 import {
@@ -38,7 +33,9 @@ async function failRun(shop: string, runId: string, attempt: number, error: stri
   const retry = attempt < MAX_BACKFILL_ATTEMPTS;
   await updateSyncRun(shop, runId, {
     status: "failed",
-    error: retry ? `${error} — retrying (attempt ${attempt + 1} of ${MAX_BACKFILL_ATTEMPTS})` : `${error} — gave up after ${attempt} attempts`,
+    error: retry
+      ? `${error} — retrying (attempt ${attempt + 1} of ${MAX_BACKFILL_ATTEMPTS})`
+      : `${error} — gave up after ${attempt} attempts`,
     finishedAt: now,
     nextRetryAt: retry ? new Date(now.getTime() + backfillRetryDelayMs(attempt)) : null,
   });

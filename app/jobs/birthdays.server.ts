@@ -57,7 +57,11 @@ export async function writeBirthdays(
 ): Promise<BirthdayWriteResult> {
   const now = options.now ?? new Date();
   const valid = writes.map((w) => ({ customerId: w.customerId, birthDate: checked(w.birthDate, now) }));
-  const savedLocally = await saveLocalBirthdays(shop, valid.map((w) => ({ shopifyId: w.customerId, birthday: w.birthDate })), now);
+  const savedLocally = await saveLocalBirthdays(
+    shop,
+    valid.map((w) => ({ shopifyId: w.customerId, birthday: w.birthDate })),
+    now,
+  );
   const admin = typeof client === "function" ? await client() : client;
   if (admin.shop !== shop) throw new Error(`Admin client is for ${admin.shop}, not ${shop}`);
   const { written, refused } = await (options.setMetafields ?? setBirthdayMetafields)(admin, valid);
@@ -92,10 +96,22 @@ export async function importBirthdays(
   // The merchant's file stands for the customers' birthday consent: recorded as given by CSV, now.
   await appendConsents(
     shop,
-    writes.map((w) => ({ customerShopifyId: w.shopifyId, purpose: "birthday", granted: true, source: "csvImport", textVersion: null, givenAt: now })),
+    writes.map((w) => ({
+      customerShopifyId: w.shopifyId,
+      purpose: "birthday",
+      granted: true,
+      source: "csvImport",
+      textVersion: null,
+      givenAt: now,
+    })),
   );
   try {
-    const written = await writeBirthdays(shop, client, writes.map((w) => ({ customerId: w.shopifyId, birthDate: w.birthday })), { now });
+    const written = await writeBirthdays(
+      shop,
+      client,
+      writes.map((w) => ({ customerId: w.shopifyId, birthDate: w.birthday })),
+      { now },
+    );
     return { ...result, refused: written.refused, shopifyError: null };
   } catch (error) {
     if (error instanceof InvalidBirthdayError) throw error;

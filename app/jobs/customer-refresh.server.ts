@@ -29,7 +29,9 @@ interface RefreshCursor {
 function readCursor(text: string | null): RefreshCursor | null {
   try {
     const value = JSON.parse(text ?? "") as Partial<RefreshCursor>;
-    return typeof value.since === "string" && typeof value.until === "string" ? { since: value.since, until: value.until, after: value.after ?? null } : null;
+    return typeof value.since === "string" && typeof value.until === "string"
+      ? { since: value.since, until: value.until, after: value.after ?? null }
+      : null;
   } catch {
     return null;
   }
@@ -52,7 +54,11 @@ export interface RefreshOutcome {
  * Runs (or resumes) the refresh. A new one starts only when the last finished more than ~a day ago
  * (`force` skips that check); the first one starts where the last completed backfill began.
  */
-export async function refreshCustomers(shop: string, client: AdminClient, options: RefreshOptions & { force?: boolean } = {}): Promise<RefreshOutcome> {
+export async function refreshCustomers(
+  shop: string,
+  client: AdminClient,
+  options: RefreshOptions & { force?: boolean } = {},
+): Promise<RefreshOutcome> {
   const now = options.now ?? new Date();
   let run = await activeSyncRun(shop, REFRESH_KIND);
   let cursor = run ? readCursor(run.cursor) : null;
@@ -60,7 +66,8 @@ export async function refreshCustomers(shop: string, client: AdminClient, option
     const last = await latestCompletedSyncRun(shop, REFRESH_KIND);
     const lastUntil = readCursor(last?.cursor ?? null)?.until;
     // Ticks are hourly: "a day" allows an hour of slack so the refresh keeps its nightly slot.
-    if (lastUntil && !options.force && now.getTime() - Date.parse(lastUntil) < DAY_MS - 60 * 60_000) return { status: "notDue", customers: 0, pages: 0 };
+    if (lastUntil && !options.force && now.getTime() - Date.parse(lastUntil) < DAY_MS - 60 * 60_000)
+      return { status: "notDue", customers: 0, pages: 0 };
     const baseline = lastUntil ?? (await latestCompletedSyncRun(shop, "backfill"))?.startedAt.toISOString();
     if (!baseline) return { status: "noBaseline", customers: 0, pages: 0 };
     if (run) await updateSyncRun(shop, run.id, { status: "failed", error: "unreadable refresh cursor", finishedAt: now });

@@ -85,7 +85,7 @@ export type CompensationIssuer = (shop: string, request: CompensationRequest) =>
 export async function issueCompensation(
   shop: string,
   request: CompensationRequest,
-  deps: RewardDeps = defaultDeps
+  deps: RewardDeps = defaultDeps,
 ): Promise<{ issuedDiscountId: string }> {
   const key = compensationKey(request.feedbackId);
   const earlier = (await findByKeys(shop, [key])).get(key);
@@ -113,7 +113,12 @@ export async function issueCompensation(
     reward: offer.reward,
     minimumSubtotal,
     combinesWith: combinesWithOf(rule),
-    estimatedCost: estimateRedemptionCost(offer.reward, minimumSubtotal, await costAssumptions(shop, settings.averageShippingCost), customer.averageOrderValue),
+    estimatedCost: estimateRedemptionCost(
+      offer.reward,
+      minimumSubtotal,
+      await costAssumptions(shop, settings.averageShippingCost),
+      customer.averageOrderValue,
+    ),
     notify: true,
     channel: "transactional",
   };
@@ -150,7 +155,7 @@ function usable(row: IssuedRow | undefined, now: Date): row is IssuedRow & { cod
 export async function thankYouReward(
   shop: string,
   input: { feedbackId: string; customerShopifyId: string; now: Date },
-  deps: RewardDeps = defaultDeps
+  deps: RewardDeps = defaultDeps,
 ): Promise<ThankYouCode | null> {
   const { rules } = await listRules(shop);
   const thanks = rules.map((s) => s.rule).filter((r) => rewardKind(r.kind).thanksPeriod && r.enabled);

@@ -119,7 +119,10 @@ export interface IssuanceSummary {
 }
 
 export class IssuanceInterruptedError extends Error {
-  constructor(readonly cause: unknown, readonly summary: IssuanceSummary) {
+  constructor(
+    readonly cause: unknown,
+    readonly summary: IssuanceSummary,
+  ) {
     super(`Issuance for ${summary.shop} stopped after repeated failures: ${cause instanceof Error ? cause.message : String(cause)}`);
     this.name = "IssuanceInterruptedError";
   }
@@ -392,12 +395,36 @@ export async function runIssuance(shop: string, today: LocalDate, deps: Issuance
   const stored = deps.onlyKinds ? listed.filter((s) => deps.onlyKinds!.includes(s.rule.kind)) : listed;
   const rules = stored.map((s) => s.rule);
   const summary: IssuanceSummary = {
-    shop, today, decisions: 0, created: 0, adopted: 0, delivered: 0, flowTriggers: 0, heldOut: 0, withheld: {}, excludedForConsent: 0, failed: 0,
-    expired: 0, reconciled: 0, retryLater: 0, tierChanges: 0, capped: 0, paused: [], invalidRules: invalid.map((r) => r.id),
+    shop,
+    today,
+    decisions: 0,
+    created: 0,
+    adopted: 0,
+    delivered: 0,
+    flowTriggers: 0,
+    heldOut: 0,
+    withheld: {},
+    excludedForConsent: 0,
+    failed: 0,
+    expired: 0,
+    reconciled: 0,
+    retryLater: 0,
+    tierChanges: 0,
+    capped: 0,
+    paused: [],
+    invalidRules: invalid.map((r) => r.id),
   };
   const ctx: RunContext = {
-    shop, shopLocale: shopLocaleOnce(deps.client), client: deps.client, timeZone, currencyCode: shopRow.currencyCode, rules: new Map(rules.map((r) => [r.id, r])),
-    now, deps, summary, consecutiveFailures: 0,
+    shop,
+    shopLocale: shopLocaleOnce(deps.client),
+    client: deps.client,
+    timeZone,
+    currencyCode: shopRow.currencyCode,
+    rules: new Map(rules.map((r) => [r.id, r])),
+    now,
+    deps,
+    summary,
+    consecutiveFailures: 0,
   };
 
   // 1. Rows earlier runs left half-done: resolved against Shopify by their code.
@@ -418,7 +445,11 @@ export async function runIssuance(shop: string, today: LocalDate, deps: Issuance
   summary.capped = result.capped.length;
   summary.tierChanges = result.tierUpdates.reduce((n, u) => n + u.changes.length, 0);
   await saveTierUpdates(shop, result.tierUpdates, tierRuleIds[0] ?? null);
-  await savePauses(shop, stored.filter((s) => s.rule.enabled), result.paused);
+  await savePauses(
+    shop,
+    stored.filter((s) => s.rule.enabled),
+    result.paused,
+  );
 
   // 3. Record everything before the first Shopify call. Reminders carry their birthday code, so
   //    they are recorded after the issues they refer to.
@@ -429,12 +460,14 @@ export async function runIssuance(shop: string, today: LocalDate, deps: Issuance
     .map((d) => ({ decision: d, code: d.kind === "issue" && !d.withheldReason ? generateDiscountCode(randomBytes) : null }));
   const recorded = await recordDecisions(shop, grants, decidedAt);
   const reminders = result.decisions.filter((d) => d.kind === "remind");
-  const issueKeyOf = (d: Decision) => issueKeyOfReminder({ ruleId: d.ruleId, customerShopifyId: d.customerId, idempotencyKey: d.idempotencyKey }) ?? "";
+  const issueKeyOf = (d: Decision) =>
+    issueKeyOfReminder({ ruleId: d.ruleId, customerShopifyId: d.customerId, idempotencyKey: d.idempotencyKey }) ?? "";
   const issueRows = await findByKeys(shop, reminders.map(issueKeyOf));
   const reminderRows = reminders.map((d) => ({ decision: d, code: issueRows.get(issueKeyOf(d))?.code ?? null }));
   for (const [key, row] of await recordDecisions(shop, reminderRows, decidedAt)) recorded.set(key, row);
   summary.heldOut = result.decisions.filter((d) => d.kind === "holdout").length;
-  for (const d of result.decisions) if (d.withheldReason) summary.withheld[d.withheldReason] = (summary.withheld[d.withheldReason] ?? 0) + 1;
+  for (const d of result.decisions)
+    if (d.withheldReason) summary.withheld[d.withheldReason] = (summary.withheld[d.withheldReason] ?? 0) + 1;
   summary.excludedForConsent = Object.values(result.excludedForConsent).reduce((n, v) => n + v, 0);
 
   // 4. Shopify, one row at a time; rows recorded by someone else (another code) are theirs to finish.

@@ -16,12 +16,7 @@
  */
 import { resolveLocale, type Locale } from "../i18n";
 import { offerText } from "../i18n/rule-texts";
-import {
-  buildFlowPayload,
-  generateDiscountCode,
-  type Decision,
-  type RandomBytes,
-} from "../retention/rewards";
+import { buildFlowPayload, generateDiscountCode, type Decision, type RandomBytes } from "../retention/rewards";
 import { ShopifyUserErrors, type AdminClient } from "../shopify/admin-client.server";
 import { writeRewardMetafields } from "../shopify/customer-metafields.server";
 import { createRewardDiscount, findDiscountByCode } from "../shopify/discounts.server";
@@ -71,7 +66,10 @@ export function shopLocaleOnce(client: AdminClient): () => Promise<Locale> {
 
 /** The title merchants see on the discount in Shopify. */
 export function discountTitle(ruleName: string, decision: Pick<Decision, "reason" | "customerId">): string {
-  return `Kinship · ${ruleName} · ${decision.reason} · ${decision.customerId.replace(/^gid:\/\/shopify\/Customer\//, "customer ")}`.slice(0, 255);
+  return `Kinship · ${ruleName} · ${decision.reason} · ${decision.customerId.replace(/^gid:\/\/shopify\/Customer\//, "customer ")}`.slice(
+    0,
+    255,
+  );
 }
 
 /** Shopify refused this one row (invalid input, unknown customer…): retrying won't help. */
@@ -107,7 +105,12 @@ const CLOCK_SKEW_MS = 10 * 60_000;
 async function advanceCredit(ctx: IssueContext, row: IssuedRow, decision: Decision, fresh: boolean, endsAt: string): Promise<void> {
   if (decision.reward.type !== "storeCredit") throw new Error(`Row ${row.id} is not a store-credit reward`);
   if (row.status === "recorded") {
-    const grant: StoreCreditGrant = { customerId: row.customerShopifyId, amount: decision.reward.amount, currencyCode: ctx.currencyCode, expiresAt: endsAt };
+    const grant: StoreCreditGrant = {
+      customerId: row.customerShopifyId,
+      amount: decision.reward.amount,
+      currencyCode: ctx.currencyCode,
+      expiresAt: endsAt,
+    };
     const matches = fresh ? [] : await findStoreCredits(ctx.client, grant, new Date(row.createdAt.getTime() - CLOCK_SKEW_MS));
     const held = await heldShopifyIds(ctx.shop, matches);
     const existing = matches.find((id) => !held.has(id));
@@ -243,7 +246,13 @@ export async function recordAndCreate(
   const fresh = recorded.code === offered;
   await settle({ shop }, recorded, async () => {
     const client = await deps.client(shop);
-    await advanceIssue({ shop, client, now, currencyCode: deps.currencyCode, shopLocale: shopLocaleOnce(client) }, recorded, decision, ruleName, { fresh, deliver: false });
+    await advanceIssue(
+      { shop, client, now, currencyCode: deps.currencyCode, shopLocale: shopLocaleOnce(client) },
+      recorded,
+      decision,
+      ruleName,
+      { fresh, deliver: false },
+    );
   });
   return (await findByKeys(shop, [decision.idempotencyKey])).get(decision.idempotencyKey) ?? recorded;
 }

@@ -62,7 +62,16 @@ export interface SweepResult {
 }
 
 export type ShopRunOutcome =
-  | { shop: string; jobKey: string; status: "ran"; issuance: IssuanceSummary; redemptions: number; sweep: SweepResult; unfinished: number; birthdays?: IssuanceSummary }
+  | {
+      shop: string;
+      jobKey: string;
+      status: "ran";
+      issuance: IssuanceSummary;
+      redemptions: number;
+      sweep: SweepResult;
+      unfinished: number;
+      birthdays?: IssuanceSummary;
+    }
   | { shop: string; jobKey: string; status: "ranBirthdays"; birthdays: IssuanceSummary }
   | { shop: string; jobKey: string; status: "skipped"; reason: "completed" | "held" | "failedRecently"; owner: string | null }
   | { shop: string; jobKey: string; status: "paused" }
@@ -148,7 +157,14 @@ export async function runShopDay(shop: string, deps: SchedulerDeps): Promise<Sho
     await deps.beforeIssuance?.(shop, client, now);
     const redemptions = await recordRedemptions(shop);
     await stopIfPaused();
-    const issuance = await runIssuance(shop, today, { client, now: clock, heartbeat, log: deps.log, randomBytes: deps.randomBytes, birthdayMomentsDue });
+    const issuance = await runIssuance(shop, today, {
+      client,
+      now: clock,
+      heartbeat,
+      log: deps.log,
+      randomBytes: deps.randomBytes,
+      birthdayMomentsDue,
+    });
     const sweep = await sweepExpiredRewards(shop, client, clock());
     const unfinished = await countPending(shop, clock());
     const result = { issuance, redemptions, sweep, unfinished, birthdayMomentsDue };
@@ -170,7 +186,14 @@ export async function runShopDay(shop: string, deps: SchedulerDeps): Promise<Sho
  * The day's birthday moments, once the send hour has come, when the daily run came before it (its
  * JobRun result says so). Its own lease, so they run once per shop-local day across instances.
  */
-async function runBirthdayMoments(shop: string, today: string, deps: SchedulerDeps, owner: string, ttlMs: number, now: Date): Promise<ShopRunOutcome | null> {
+async function runBirthdayMoments(
+  shop: string,
+  today: string,
+  deps: SchedulerDeps,
+  owner: string,
+  ttlMs: number,
+  now: Date,
+): Promise<ShopRunOutcome | null> {
   const daily = await dailyRunResult(shop, issuanceJobKey(today));
   if (!daily || daily.birthdayMomentsDue !== false) return null;
   const jobKey = `${BIRTHDAY_JOB_PREFIX}${today}`;
@@ -180,7 +203,12 @@ async function runBirthdayMoments(shop: string, today: string, deps: SchedulerDe
   try {
     const client = await (deps.clientFor ?? offlineClient)(shop);
     const birthdays = await runIssuance(shop, today, {
-      client, now: clock, log: deps.log, randomBytes: deps.randomBytes, birthdayMomentsDue: true, onlyKinds: ["birthday"],
+      client,
+      now: clock,
+      log: deps.log,
+      randomBytes: deps.randomBytes,
+      birthdayMomentsDue: true,
+      onlyKinds: ["birthday"],
       heartbeat: () => renewLease(shop, jobKey, { owner, ttlMs, now: clock() }),
     });
     await completeLease(shop, jobKey, owner, { birthdays }, clock());

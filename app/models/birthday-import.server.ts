@@ -10,15 +10,7 @@ export const MAX_IMPORT_BYTES = 2_000_000;
 export const MAX_IMPORT_ROWS = 50_000;
 const LOOKUP_BATCH = 500;
 
-export type ImportErrorCode =
-  | "columns"
-  | "identifier"
-  | "date"
-  | "future"
-  | "tooOld"
-  | "duplicate"
-  | "notFound"
-  | "ambiguous";
+export type ImportErrorCode = "columns" | "identifier" | "date" | "future" | "tooOld" | "duplicate" | "notFound" | "ambiguous";
 
 export interface ImportRowError {
   line: number;
@@ -49,7 +41,12 @@ const short = (text: string) => (text.length > 80 ? `${text.slice(0, 77)}…` : 
 
 function splitLine(line: string): string[] {
   const separator = line.includes(",") ? "," : line.includes(";") ? ";" : "\t";
-  return line.split(separator).map((cell) => cell.trim().replace(/^"(.*)"$/, "$1").trim());
+  return line.split(separator).map((cell) =>
+    cell
+      .trim()
+      .replace(/^"(.*)"$/, "$1")
+      .trim(),
+  );
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

@@ -31,7 +31,14 @@ export async function recordConsents(shop: string, entries: readonly ConsentEntr
   let added = 0;
   for (const entry of entries) {
     const same = await db.consentRecord.findFirst({
-      where: { shop, customerShopifyId: entry.customerShopifyId, purpose: entry.purpose, granted: entry.granted, source: entry.source, givenAt: entry.givenAt },
+      where: {
+        shop,
+        customerShopifyId: entry.customerShopifyId,
+        purpose: entry.purpose,
+        granted: entry.granted,
+        source: entry.source,
+        givenAt: entry.givenAt,
+      },
       select: { id: true },
     });
     if (same) continue;
@@ -48,7 +55,12 @@ export async function recordConsentInTransaction(sql: RawSql, shop: string, e: C
   const same = await sql.$queryRawUnsafe<unknown[]>(
     `SELECT 1 FROM "ConsentRecord" WHERE "shop" = ${placeholder(1)} AND "customerShopifyId" = ${placeholder(2)} AND "purpose" = ${placeholder(3)}
        AND "granted" = ${placeholder(4)} AND "source" = ${placeholder(5)} AND "givenAt" = ${placeholder(6)}`,
-    shop, e.customerShopifyId, e.purpose, granted, e.source, givenAt,
+    shop,
+    e.customerShopifyId,
+    e.purpose,
+    granted,
+    e.source,
+    givenAt,
   );
   if (same.length) return;
   const values = [newId(), shop, e.customerShopifyId, e.purpose, granted, e.source, e.textVersion, givenAt, sqlTimestamp(new Date())];
@@ -78,5 +90,7 @@ export async function listConsents(shop: string, customerShopifyId: string): Pro
 
 /** Customers whose email marketing state is not SUBSCRIBED: promotional rewards leave them out under a consent policy. */
 export async function countWithoutMarketingConsent(shop: string): Promise<number> {
-  return db.customer.count({ where: { shop, redactedAt: null, OR: [{ marketingState: null }, { marketingState: { not: "SUBSCRIBED" } }] } });
+  return db.customer.count({
+    where: { shop, redactedAt: null, OR: [{ marketingState: null }, { marketingState: { not: "SUBSCRIBED" } }] },
+  });
 }

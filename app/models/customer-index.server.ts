@@ -26,7 +26,6 @@ import { RFM_SEGMENTS } from "../retention/segments/rfm";
 import { CUSTOMER_SORTS, type CustomerSort } from "./customer-index-options";
 import { LIFECYCLE_GROUPS } from "../retention/segments/lifecycle";
 
-
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 100;
 const MAX_SEARCH_TERMS = 4;
@@ -103,7 +102,12 @@ type SortValue = number | Date | null;
 // Cursors: opaque base64url of [sort, direction, value, id]. A cursor made for another sort is ignored
 // (the list starts over) rather than producing a wrong page.
 
-const cursorSchema = z.tuple([z.enum(CUSTOMER_SORTS), z.enum(["asc", "desc"]), z.union([z.number(), z.string(), z.null()]), z.string().min(1).max(64)]);
+const cursorSchema = z.tuple([
+  z.enum(CUSTOMER_SORTS),
+  z.enum(["asc", "desc"]),
+  z.union([z.number(), z.string(), z.null()]),
+  z.string().min(1).max(64),
+]);
 
 export function encodeCursor(sort: CustomerSort, direction: "asc" | "desc", value: SortValue, id: string): string {
   const raw = value instanceof Date ? value.toISOString() : value;
@@ -145,7 +149,9 @@ export function decodeCursor(cursor: string | null | undefined, sort: CustomerSo
 type Direction = "asc" | "desc";
 const flip = (d: Direction): Direction => (d === "asc" ? "desc" : "asc");
 const NULLABLE_SORTS: ReadonlySet<CustomerSort> = new Set(["lastOrderAt", "predictedClv", "pAlive"]);
-const SELECT_COLUMNS = Object.keys(ROW_SELECT).map((c) => `"${c}"`).join(", ");
+const SELECT_COLUMNS = Object.keys(ROW_SELECT)
+  .map((c) => `"${c}"`)
+  .join(", ");
 
 /** Bound parameters in the current dialect (`?` or `$n`). */
 export class Sql {
@@ -249,7 +255,13 @@ function sortValueParam(column: CustomerSort, value: SortValue): unknown {
 }
 
 /** Keyset condition: rows strictly after the cursor, within the cursor's segment (values or NULLs). */
-function afterCursorSql(sql: Sql, column: CustomerSort, dir: Direction, cursor: DecodedCursor | null, segment: "values" | "nulls"): string[] {
+function afterCursorSql(
+  sql: Sql,
+  column: CustomerSort,
+  dir: Direction,
+  cursor: DecodedCursor | null,
+  segment: "values" | "nulls",
+): string[] {
   const lt = dir === "desc" ? "<" : ">";
   if (segment === "nulls") {
     const terms = [`"${column}" IS NULL`];
@@ -317,11 +329,19 @@ async function indexedCondition(f: Filters): Promise<IndexedCondition | null> {
     () => (f.lifecycle.length ? pick(["Customer_shop_lifecycle_id_idx"], (s) => [`"lifecycle" IN (${s.list(f.lifecycle)})`]) : null),
     () => (f.rfmSegment.length ? pick(["Customer_shop_rfmSegment_id_idx"], (s) => [`"rfmSegment" IN (${s.list(f.rfmSegment)})`]) : null),
     () => (f.tier.length ? pick(["Customer_shop_tier_id_idx"], (s) => [`"tier" IN (${s.list(f.tier)})`]) : null),
-    () => (f.pAlive.some((v) => v !== null) ? pick(["Customer_shop_pAlive_id_idx", "Customer_shop_pAlive_idx"], (s) => rangeSql(s, "pAlive", f.pAlive)) : null),
-    () => (f.clv.some((v) => v !== null) ? pick(["Customer_shop_predictedClv_id_idx", "Customer_shop_predictedClv_idx"], (s) => rangeSql(s, "predictedClv", f.clv)) : null),
+    () =>
+      f.pAlive.some((v) => v !== null)
+        ? pick(["Customer_shop_pAlive_id_idx", "Customer_shop_pAlive_idx"], (s) => rangeSql(s, "pAlive", f.pAlive))
+        : null,
+    () =>
+      f.clv.some((v) => v !== null)
+        ? pick(["Customer_shop_predictedClv_id_idx", "Customer_shop_predictedClv_idx"], (s) => rangeSql(s, "predictedClv", f.clv))
+        : null,
     () =>
       f.hasBirthday !== null
-        ? pick(["Customer_shop_birthday_idx", "Customer_shop_birthday_id_idx"], () => [f.hasBirthday ? `"birthday" IS NOT NULL` : `"birthday" IS NULL`])
+        ? pick(["Customer_shop_birthday_idx", "Customer_shop_birthday_id_idx"], () => [
+            f.hasBirthday ? `"birthday" IS NOT NULL` : `"birthday" IS NULL`,
+          ])
         : null,
   ];
   for (const candidate of candidates) {
@@ -334,7 +354,10 @@ async function indexedCondition(f: Filters): Promise<IndexedCondition | null> {
 async function countWhere(shop: string, where: (sql: Sql) => string[], hint = ""): Promise<number> {
   const sql = new Sql();
   const terms = [`"shop" = ${sql.bind(shop)}`, ...where(sql)].join(" AND ");
-  const rows = await db.$queryRawUnsafe<{ n: number | bigint }[]>(`SELECT COUNT(*) AS "n" FROM "Customer"${hint} WHERE ${terms}`, ...sql.params);
+  const rows = await db.$queryRawUnsafe<{ n: number | bigint }[]>(
+    `SELECT COUNT(*) AS "n" FROM "Customer"${hint} WHERE ${terms}`,
+    ...sql.params,
+  );
   return Number(rows[0]?.n ?? 0);
 }
 
@@ -427,7 +450,14 @@ async function sortedSegment(
  * The sorted plan: values, then NULLs. Going backward is the same walk over the reversed order: NULLs
  * first (ids reversed), then values reversed.
  */
-async function sortedPage(shop: string, column: CustomerSort, dir: Direction, cursor: DecodedCursor | null, take: number, backward: boolean) {
+async function sortedPage(
+  shop: string,
+  column: CustomerSort,
+  dir: Direction,
+  cursor: DecodedCursor | null,
+  take: number,
+  backward: boolean,
+) {
   const nullable = NULLABLE_SORTS.has(column);
   const rows: CustomerListRow[] = [];
   if (!backward) {
@@ -486,7 +516,9 @@ async function filteredPage(
     NULLABLE_SORTS.has(column)
       ? `(${alias}."sortValue" IS NULL) ${nullsLast}, ${alias}."sortValue" ${d}, ${alias}."id" ${d}`
       : `${alias}."sortValue" ${d}, ${alias}."id" ${d}`;
-  const columns = Object.keys(ROW_SELECT).map((c) => `c."${c}"`).join(", ");
+  const columns = Object.keys(ROW_SELECT)
+    .map((c) => `c."${c}"`)
+    .join(", ");
   const rows = await db.$queryRawUnsafe<RawRow[]>(
     `SELECT ${columns}, p."total" AS "total" FROM (` +
       `SELECT w."id", w."sortValue", w."total" FROM (` +
@@ -564,12 +596,15 @@ export async function listTierNames(shop: string): Promise<string[]> {
 // dropped (and reported) instead of reaching the query.
 
 const optionalNumber = (min: number, max: number) =>
-  z.preprocess((v) => {
-    if (v === null || v === undefined) return undefined;
-    const text = String(v).trim().replace(",", ".");
-    if (text === "") return undefined;
-    return Number(text);
-  }, z.number({ invalid_type_error: "number" }).finite().min(min).max(max).optional());
+  z.preprocess(
+    (v) => {
+      if (v === null || v === undefined) return undefined;
+      const text = String(v).trim().replace(",", ".");
+      if (text === "") return undefined;
+      return Number(text);
+    },
+    z.number({ invalid_type_error: "number" }).finite().min(min).max(max).optional(),
+  );
 
 const listSchema = z.object({
   sort: z.enum(CUSTOMER_SORTS).optional(),
@@ -611,7 +646,10 @@ export interface ParsedCustomerList {
 }
 
 function splitList(values: string[]): string[] {
-  return values.flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean);
+  return values
+    .flatMap((v) => v.split(","))
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
 
 export function parseCustomerListSearch(search: URLSearchParams): ParsedCustomerList {
@@ -623,7 +661,12 @@ export function parseCustomerListSearch(search: URLSearchParams): ParsedCustomer
     query: search.get("query") ?? undefined,
     lifecycle: search.has("lifecycle") ? splitList(search.getAll("lifecycle")) : undefined,
     rfmSegment: search.has("rfmSegment") ? splitList(search.getAll("rfmSegment")) : undefined,
-    tier: search.has("tier") ? search.getAll("tier").map((t) => t.trim()).filter(Boolean) : undefined,
+    tier: search.has("tier")
+      ? search
+          .getAll("tier")
+          .map((t) => t.trim())
+          .filter(Boolean)
+      : undefined,
     pAliveMin: search.get("pAliveMin") ?? undefined,
     pAliveMax: search.get("pAliveMax") ?? undefined,
     clvMin: search.get("clvMin") ?? undefined,

@@ -21,7 +21,11 @@ export const VALUE_ORDER_PAGE = 50_000;
  * a million orders never sit in the driver at once. Customer ids are interned across pages: the orders
  * of one customer share one string.
  */
-export async function* valueOrderPages(shop: string, customerShopifyIds?: string[], pageSize = VALUE_ORDER_PAGE): AsyncGenerator<ValueOrder[]> {
+export async function* valueOrderPages(
+  shop: string,
+  customerShopifyIds?: string[],
+  pageSize = VALUE_ORDER_PAGE,
+): AsyncGenerator<ValueOrder[]> {
   const ids = customerShopifyIds ?? [];
   const filter = ids.length ? ` AND "customerShopifyId" IN (${ids.map((_, i) => placeholder(i + 2)).join(", ")})` : "";
   const key = dialect === "sqlite" ? "rowid" : `"id"`;
@@ -76,8 +80,17 @@ export interface CustomerScoreRow {
 
 // Score columns in the order both statements below bind them.
 const SCORE_COLUMNS = [
-  "historicClv", "predictedClv", "expectedPurchases", "pAlive", "rfmRecency", "rfmFrequency", "rfmMonetary",
-  "rfmSegment", "lifecycle", "lifecycleReason", "lapsedSince",
+  "historicClv",
+  "predictedClv",
+  "expectedPurchases",
+  "pAlive",
+  "rfmRecency",
+  "rfmFrequency",
+  "rfmMonetary",
+  "rfmSegment",
+  "lifecycle",
+  "lifecycleReason",
+  "lapsedSince",
 ] as const;
 const PG_TYPES = ["float8", "float8", "float8", "float8", "int4", "int4", "int4", "text", "text", "text", "timestamp(3)"];
 
@@ -99,8 +112,16 @@ export interface ScoreWriter {
 export function openScoreWriter(shop: string, scoredAt = new Date()): ScoreWriter {
   const now = sqlTimestamp(scoredAt);
   const values = (s: CustomerScoreRow) => [
-    s.historicClv, s.predictedClv, s.expectedPurchases, s.pAlive, s.rfmRecency, s.rfmFrequency, s.rfmMonetary,
-    s.rfmSegment, s.lifecycle, s.lifecycleReason,
+    s.historicClv,
+    s.predictedClv,
+    s.expectedPurchases,
+    s.pAlive,
+    s.rfmRecency,
+    s.rfmFrequency,
+    s.rfmMonetary,
+    s.rfmSegment,
+    s.lifecycle,
+    s.lifecycleReason,
   ];
   if (dialect === "sqlite") {
     const writer = new SqliteWriter(databaseUrl().replace(/^file:/, ""));
@@ -122,7 +143,17 @@ export function openScoreWriter(shop: string, scoredAt = new Date()): ScoreWrite
       const arrays = SCORE_COLUMNS.map((_, i) => rows.map((row) => row[i]));
       // An import batch updating the same customers may make this statement a deadlock's victim; it
       // rolled back whole and is run again.
-      await retryTransient(() => db.$executeRawUnsafe(sql, scores.map((s) => s.shopifyId), ...arrays, scoredAt, shop), Date.now() + 30_000);
+      await retryTransient(
+        () =>
+          db.$executeRawUnsafe(
+            sql,
+            scores.map((s) => s.shopifyId),
+            ...arrays,
+            scoredAt,
+            shop,
+          ),
+        Date.now() + 30_000,
+      );
     },
     close: async () => undefined,
   };

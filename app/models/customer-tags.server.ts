@@ -44,4 +44,3 @@ export async function recordTagChanges(shop: string, shopifyId: string, changes:
     ]),
   );
 }
-

@@ -70,7 +70,18 @@ async function issuedCodes(shop: string, customerShopifyId: string) {
     where: { shop, customerShopifyId, kind: "issue" },
     orderBy: { createdAt: "desc" },
     take: 100,
-    select: { id: true, ruleId: true, code: true, status: true, amount: true, startsAt: true, endsAt: true, redeemedAt: true, redeemedRevenue: true, createdAt: true },
+    select: {
+      id: true,
+      ruleId: true,
+      code: true,
+      status: true,
+      amount: true,
+      startsAt: true,
+      endsAt: true,
+      redeemedAt: true,
+      redeemedRevenue: true,
+      createdAt: true,
+    },
   });
   const rules = await db.discountRule.findMany({
     where: { shop, id: { in: [...new Set(rows.map((r) => r.ruleId))] } },
@@ -90,7 +101,11 @@ function feedbackOf(shop: string, customerShopifyId: string) {
 }
 
 async function tierHistoryOf(shop: string, customerShopifyId: string): Promise<TierChange[]> {
-  const program = await db.discountRule.findFirst({ where: { shop, kind: { in: TIER_KINDS } }, orderBy: { createdAt: "asc" }, select: { id: true } });
+  const program = await db.discountRule.findFirst({
+    where: { shop, kind: { in: TIER_KINDS } },
+    orderBy: { createdAt: "asc" },
+    select: { id: true },
+  });
   if (!program) return [];
   try {
     const state = await tierStateOf(shop, program.id, customerShopifyId);

@@ -6,16 +6,39 @@ import { batchSize, dialect, newId, placeholder, sqlTimestamp, upsertRows, type 
 
 // Bind order, with each column's PostgreSQL type (see UpsertSpec.pgTypes).
 const CUSTOMER_COLUMN_TYPES = {
-  id: "text", shop: "text", shopifyId: "text", email: "text", firstName: "text", lastName: "text", marketingState: "text",
-  birthday: "text", birthdayChangedAt: "timestamp(3)", tags: "text", shopifyRfmGroup: "text", shopifyUpdatedAt: "timestamp(3)", createdAt: "timestamp(3)",
+  id: "text",
+  shop: "text",
+  shopifyId: "text",
+  email: "text",
+  firstName: "text",
+  lastName: "text",
+  marketingState: "text",
+  birthday: "text",
+  birthdayChangedAt: "timestamp(3)",
+  tags: "text",
+  shopifyRfmGroup: "text",
+  shopifyUpdatedAt: "timestamp(3)",
+  createdAt: "timestamp(3)",
   updatedAt: "timestamp(3)",
 };
 const CUSTOMER_COLUMNS = Object.keys(CUSTOMER_COLUMN_TYPES);
 
 export function customerRow(shop: string, c: CustomerRecord, now: string | Date | null): unknown[] {
   return [
-    newId(), shop, c.shopifyId, c.email, c.firstName, c.lastName, c.marketingState, c.birthday,
-    sqlTimestamp(c.birthday ? (c.birthdayChangedAt ?? c.shopifyUpdatedAt) : null), c.tags.join(", "), c.shopifyRfmGroup, sqlTimestamp(c.shopifyUpdatedAt), now, now,
+    newId(),
+    shop,
+    c.shopifyId,
+    c.email,
+    c.firstName,
+    c.lastName,
+    c.marketingState,
+    c.birthday,
+    sqlTimestamp(c.birthday ? (c.birthdayChangedAt ?? c.shopifyUpdatedAt) : null),
+    c.tags.join(", "),
+    c.shopifyRfmGroup,
+    sqlTimestamp(c.shopifyUpdatedAt),
+    now,
+    now,
   ];
 }
 
@@ -140,7 +163,10 @@ export function sqliteAggregateRefresh(shop: string, since: Date) {
         [shop, from, to],
       ),
     finish: [
-      step(`UPDATE "Customer" SET ${ZERO_AGGREGATES} WHERE "shop" = ? AND "orderCount" <> 0 AND "shopifyId" NOT IN (SELECT "c" FROM temp."kinship_aggregates")`, [shop]),
+      step(
+        `UPDATE "Customer" SET ${ZERO_AGGREGATES} WHERE "shop" = ? AND "orderCount" <> 0 AND "shopifyId" NOT IN (SELECT "c" FROM temp."kinship_aggregates")`,
+        [shop],
+      ),
       step(
         `UPDATE "Customer" SET ${AGGREGATES} WHERE "shop" = ? AND "shopifyId" IN (
            SELECT "customerShopifyId" FROM "Order" WHERE "shop" = ? AND "updatedAt" >= ? AND "customerShopifyId" IS NOT NULL)`,
@@ -199,7 +225,9 @@ export async function saveLocalBirthdays(shop: string, entries: { shopifyId: str
     const current = new Map(found.map((c) => [c.shopifyId, c.birthday]));
     const changed = batch.filter((e) => current.has(e.shopifyId) && current.get(e.shopifyId) !== e.birthday);
     await db.$transaction(
-      changed.map((e) => db.customer.updateMany({ where: { shop, shopifyId: e.shopifyId }, data: { birthday: e.birthday, birthdayChangedAt: now } })),
+      changed.map((e) =>
+        db.customer.updateMany({ where: { shop, shopifyId: e.shopifyId }, data: { birthday: e.birthday, birthdayChangedAt: now } }),
+      ),
     );
     saved += batch.filter((e) => current.has(e.shopifyId)).length;
   }
@@ -213,7 +241,12 @@ export async function countCustomers(shop: string) {
 // ---------- webhook writes: each topic writes only the columns its payload carries ----------
 
 const OWNED_COLUMN_TYPES = {
-  email: "text", firstName: "text", lastName: "text", shopifyUpdatedAt: "timestamp(3)", marketingState: "text", marketingUpdatedAt: "timestamp(3)",
+  email: "text",
+  firstName: "text",
+  lastName: "text",
+  shopifyUpdatedAt: "timestamp(3)",
+  marketingState: "text",
+  marketingUpdatedAt: "timestamp(3)",
 } as const;
 /** Customer columns a webhook topic can own; birthday, tags, the RFM group and every score are never among them. */
 export type WebhookCustomerColumn = keyof typeof OWNED_COLUMN_TYPES;
@@ -247,9 +280,15 @@ export async function upsertOwnedCustomerColumns(
   };
   const now = sqlTimestamp(new Date());
   const values = rows.map((row) => [
-    newId(), shop, row.shopifyId,
-    ...owned.map((c) => { const v = row.values[c] ?? null; return v instanceof Date ? sqlTimestamp(v) : v; }),
-    now, now,
+    newId(),
+    shop,
+    row.shopifyId,
+    ...owned.map((c) => {
+      const v = row.values[c] ?? null;
+      return v instanceof Date ? sqlTimestamp(v) : v;
+    }),
+    now,
+    now,
   ]);
   return upsertRows(sql, spec, values);
 }
@@ -260,7 +299,11 @@ async function ensureCustomerRow(sql: RawSql, shop: string, shopifyId: string) {
   await sql.$executeRawUnsafe(
     `INSERT INTO "Customer" ("id", "shop", "shopifyId", "createdAt", "updatedAt") VALUES (${[1, 2, 3, 4, 5].map(placeholder).join(", ")})
      ON CONFLICT ("shop", "shopifyId") DO NOTHING`,
-    newId(), shop, shopifyId, now, now,
+    newId(),
+    shop,
+    shopifyId,
+    now,
+    now,
   );
 }
 
@@ -293,7 +336,11 @@ export async function applyCustomerTagEvents(sql: RawSql, shop: string, shopifyI
     `UPDATE "Customer" SET "tags" = ${placeholder(1)}, "tagVersions" = ${placeholder(2)}, "updatedAt" = ${placeholder(3)}
      WHERE "shop" = ${placeholder(4)} AND "shopifyId" = ${placeholder(5)}`,
     // Object.fromEntries defines own properties: a tag named "__proto__" stays a plain key.
-    state.tags.join(", "), JSON.stringify(Object.fromEntries(state.versions)), sqlTimestamp(new Date()), shop, shopifyId,
+    state.tags.join(", "),
+    JSON.stringify(Object.fromEntries(state.versions)),
+    sqlTimestamp(new Date()),
+    shop,
+    shopifyId,
   );
 }
 
@@ -310,7 +357,11 @@ function parseTagVersions(text: string): Map<string, string> {
 /** customers/delete: the customer's row (with its scores) and tier states go; its orders, if any, become anonymous. */
 export async function deleteCustomer(sql: RawSql, shop: string, shopifyId: string) {
   const [p1, p2] = [placeholder(1), placeholder(2)];
-  await sql.$executeRawUnsafe(`UPDATE "Order" SET "customerShopifyId" = NULL WHERE "shop" = ${p1} AND "customerShopifyId" = ${p2}`, shop, shopifyId);
+  await sql.$executeRawUnsafe(
+    `UPDATE "Order" SET "customerShopifyId" = NULL WHERE "shop" = ${p1} AND "customerShopifyId" = ${p2}`,
+    shop,
+    shopifyId,
+  );
   await sql.$executeRawUnsafe(`DELETE FROM "CustomerTier" WHERE "shop" = ${p1} AND "customerShopifyId" = ${p2}`, shop, shopifyId);
   return sql.$executeRawUnsafe(`DELETE FROM "Customer" WHERE "shop" = ${p1} AND "shopifyId" = ${p2}`, shop, shopifyId);
 }
@@ -322,8 +373,17 @@ export async function deleteCustomer(sql: RawSql, shop: string, shopifyId: strin
 export async function mergeCustomers(sql: RawSql, shop: string, keptId: string, deletedId: string) {
   const [p1, p2, p3] = [placeholder(1), placeholder(2), placeholder(3)];
   await ensureCustomerRow(sql, shop, keptId);
-  for (const [table, column] of [["Order", "customerShopifyId"], ["Feedback", "customerShopifyId"], ["IssuedDiscount", "customerShopifyId"]]) {
-    await sql.$executeRawUnsafe(`UPDATE "${table}" SET "${column}" = ${p1} WHERE "shop" = ${p2} AND "${column}" = ${p3}`, keptId, shop, deletedId);
+  for (const [table, column] of [
+    ["Order", "customerShopifyId"],
+    ["Feedback", "customerShopifyId"],
+    ["IssuedDiscount", "customerShopifyId"],
+  ]) {
+    await sql.$executeRawUnsafe(
+      `UPDATE "${table}" SET "${column}" = ${p1} WHERE "shop" = ${p2} AND "${column}" = ${p3}`,
+      keptId,
+      shop,
+      deletedId,
+    );
   }
   await sql.$executeRawUnsafe(`DELETE FROM "CustomerTier" WHERE "shop" = ${p1} AND "customerShopifyId" = ${p2}`, shop, deletedId);
   await sql.$executeRawUnsafe(`DELETE FROM "Customer" WHERE "shop" = ${p1} AND "shopifyId" = ${p2}`, shop, deletedId);

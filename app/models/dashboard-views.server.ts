@@ -80,16 +80,26 @@ export async function liveInsights(shop: string): Promise<LiveInsights> {
   let returning: number;
   let revenue: number;
   const existing = dialect === "sqlite" ? await customerIndexes() : new Set<string>();
-  if (dialect === "sqlite" && !existing.has(COVERING_LIST_INDEX) && (await haveIndexes(["Customer_shop_orderCount_id_idx", "Customer_shop_totalSpent_id_idx"]))) {
+  if (
+    dialect === "sqlite" &&
+    !existing.has(COVERING_LIST_INDEX) &&
+    (await haveIndexes(["Customer_shop_orderCount_id_idx", "Customer_shop_totalSpent_id_idx"]))
+  ) {
     const orderHint = await customerScanHint(["Customer_shop_orderCount_id_idx"]);
     const spendHint = await customerScanHint(["Customer_shop_totalSpent_id_idx"]);
     const countOrders = (min: number) => {
       const sql = new Sql();
-      return scalar(`SELECT COUNT(*) AS "n" FROM "Customer"${orderHint} WHERE "shop" = ${sql.bind(shop)} AND "orderCount" >= ${sql.bind(min)}`, sql.params);
+      return scalar(
+        `SELECT COUNT(*) AS "n" FROM "Customer"${orderHint} WHERE "shop" = ${sql.bind(shop)} AND "orderCount" >= ${sql.bind(min)}`,
+        sql.params,
+      );
     };
     [customers, buyers, returning] = [await countOrders(0), await countOrders(1), await countOrders(2)];
     const sql = new Sql();
-    revenue = await scalar(`SELECT COALESCE(SUM("totalSpent"), 0) AS "v" FROM "Customer"${spendHint} WHERE "shop" = ${sql.bind(shop)}`, sql.params);
+    revenue = await scalar(
+      `SELECT COALESCE(SUM("totalSpent"), 0) AS "v" FROM "Customer"${spendHint} WHERE "shop" = ${sql.bind(shop)}`,
+      sql.params,
+    );
   } else {
     const sql = new Sql();
     const hint = await customerScanHint([COVERING_LIST_INDEX]);
@@ -221,7 +231,11 @@ export interface RewardsSummary {
 export async function rewardsSummary(shop: string): Promise<RewardsSummary> {
   const [groups, redeemed] = await Promise.all([
     db.issuedDiscount.groupBy({ by: ["kind", "status"], where: { shop }, _count: { _all: true } }),
-    db.issuedDiscount.aggregate({ where: { shop, kind: "issue", redeemedAt: { not: null } }, _count: { _all: true }, _sum: { redeemedRevenue: true } }),
+    db.issuedDiscount.aggregate({
+      where: { shop, kind: "issue", redeemedAt: { not: null } },
+      _count: { _all: true },
+      _sum: { redeemedRevenue: true },
+    }),
   ]);
   const count = (kind: string, statuses: string[]) =>
     groups.filter((g) => g.kind === kind && statuses.includes(g.status)).reduce((sum, g) => sum + g._count._all, 0);

@@ -137,7 +137,7 @@ export function displayName(customer: { firstName: string | null; lastName: stri
 /** Low scores (≤ threshold): open ones, or all of them; the oldest MAX_QUEUE_ITEMS. */
 export async function listFollowUpItems(
   shop: string,
-  options: { threshold: number; includeResolved?: boolean }
+  options: { threshold: number; includeResolved?: boolean },
 ): Promise<{ items: FollowUpRow[]; total: number }> {
   const where = { shop, score: { lte: options.threshold }, ...(options.includeResolved ? {} : { status: "open" }) };
   const [rows, total] = await Promise.all([
@@ -157,7 +157,7 @@ export async function listFollowUpItems(
     for (const c of found) customers.set(c.shopifyId, c);
   }
   const items = rows.map((r) => {
-    const customer = r.customerShopifyId ? customers.get(r.customerShopifyId) ?? null : null;
+    const customer = r.customerShopifyId ? (customers.get(r.customerShopifyId) ?? null) : null;
     return {
       id: r.id,
       orderShopifyId: r.orderShopifyId,

@@ -19,7 +19,12 @@ export async function applyFlowLifecycleNotice(shop: string, notice: FlowLifecyc
     if (current && current.notifiedAt.getTime() > notice.timestamp.getTime()) return false;
     await tx.flowTriggerUsage.upsert({
       where,
-      create: { shop, flowTriggerDefinitionId: notice.flowTriggerDefinitionId, hasEnabledFlow: notice.hasEnabledFlow, notifiedAt: notice.timestamp },
+      create: {
+        shop,
+        flowTriggerDefinitionId: notice.flowTriggerDefinitionId,
+        hasEnabledFlow: notice.hasEnabledFlow,
+        notifiedAt: notice.timestamp,
+      },
       update: { hasEnabledFlow: notice.hasEnabledFlow, notifiedAt: notice.timestamp },
     });
     return true;

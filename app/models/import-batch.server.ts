@@ -81,7 +81,8 @@ export function openImportWriter({ batchesPerCommit = 1 } = {}): ImportWriter {
           // The snapshot holds at most one row per customer of the shop.
           const customers = await countCustomers(shop);
           const chunks: Promise<void>[] = [];
-          for (let from = 0; from < customers; from += AGGREGATE_CHUNK) chunks.push(writer.write([refresh.chunk(from, from + AGGREGATE_CHUNK)]));
+          for (let from = 0; from < customers; from += AGGREGATE_CHUNK)
+            chunks.push(writer.write([refresh.chunk(from, from + AGGREGATE_CHUNK)]));
           chunks.push(writer.write(refresh.finish, { commit: true }));
           await Promise.all(chunks);
         } finally {

@@ -66,8 +66,21 @@ export interface NewLedgerRow {
 }
 
 const COLUMNS = [
-  "id", "shop", "ruleId", "customerShopifyId", "idempotencyKey", "code", "kind", "status", "rewardType", "amount",
-  "startsAt", "endsAt", "createdAt", "updatedAt", "withheldReason",
+  "id",
+  "shop",
+  "ruleId",
+  "customerShopifyId",
+  "idempotencyKey",
+  "code",
+  "kind",
+  "status",
+  "rewardType",
+  "amount",
+  "startsAt",
+  "endsAt",
+  "createdAt",
+  "updatedAt",
+  "withheldReason",
 ];
 
 /**
@@ -82,9 +95,21 @@ export async function recordDecisions(shop: string, rows: readonly NewLedgerRow[
     const params: unknown[] = [];
     const tuples = rows.slice(i, i + size).map(({ decision: d, code }) => {
       const values = [
-        newId(), shop, d.ruleId, d.customerId, d.idempotencyKey, code, d.kind,
-        d.kind === "holdout" || d.withheldReason ? "withheld" : "recorded", d.kind === "holdout" ? null : d.reward.type, d.withheldReason ? 0 : d.estimatedCost,
-        sqlTimestamp(new Date(d.startsAt)), sqlTimestamp(new Date(d.endsAt)), at, at, d.withheldReason ?? null,
+        newId(),
+        shop,
+        d.ruleId,
+        d.customerId,
+        d.idempotencyKey,
+        code,
+        d.kind,
+        d.kind === "holdout" || d.withheldReason ? "withheld" : "recorded",
+        d.kind === "holdout" ? null : d.reward.type,
+        d.withheldReason ? 0 : d.estimatedCost,
+        sqlTimestamp(new Date(d.startsAt)),
+        sqlTimestamp(new Date(d.endsAt)),
+        at,
+        at,
+        d.withheldReason ?? null,
       ];
       return `(${values.map((v) => (params.push(v), placeholder(params.length))).join(", ")})`;
     });
@@ -97,7 +122,10 @@ export async function recordDecisions(shop: string, rows: readonly NewLedgerRow[
       ...params,
     );
   }
-  return findByKeys(shop, rows.map((r) => r.decision.idempotencyKey));
+  return findByKeys(
+    shop,
+    rows.map((r) => r.decision.idempotencyKey),
+  );
 }
 
 export async function findByKeys(shop: string, keys: readonly string[]): Promise<Map<string, IssuedRow>> {
@@ -109,7 +137,11 @@ export async function findByKeys(shop: string, keys: readonly string[]): Promise
   return found;
 }
 
-async function update(shop: string, id: string, data: Partial<Pick<IssuedRow, "status" | "shopifyDiscountId" | "error" | "code" | "endsAt">>) {
+async function update(
+  shop: string,
+  id: string,
+  data: Partial<Pick<IssuedRow, "status" | "shopifyDiscountId" | "error" | "code" | "endsAt">>,
+) {
   await db.issuedDiscount.updateMany({ where: { shop, id }, data });
 }
 
@@ -122,7 +154,10 @@ const discountCodeRows = { OR: [{ rewardType: null }, { rewardType: { not: "stor
 /** Of these Shopify ids, the ones some row of the shop already holds (a credit transaction adopted once is never adopted again). */
 export async function heldShopifyIds(shop: string, ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const rows = await db.issuedDiscount.findMany({ where: { shop, shopifyDiscountId: { in: [...ids] } }, select: { shopifyDiscountId: true } });
+  const rows = await db.issuedDiscount.findMany({
+    where: { shop, shopifyDiscountId: { in: [...ids] } },
+    select: { shopifyDiscountId: true },
+  });
   return new Set(rows.map((r) => r.shopifyDiscountId!));
 }
 
@@ -161,7 +196,11 @@ export const markCancelled = (shop: string, id: string) => update(shop, id, { st
 export async function issuanceCounts(shop: string): Promise<{ shop: IssuanceCounts; byRule: Map<string, IssuanceCounts> }> {
   const [groups, attempted] = await Promise.all([
     db.issuedDiscount.groupBy({ by: ["ruleId", "status"], where: { shop, kind: "issue" }, _count: { _all: true } }),
-    db.issuedDiscount.groupBy({ by: ["ruleId"], where: { shop, kind: "issue", status: "recorded", attemptedAt: { not: null } }, _count: { _all: true } }),
+    db.issuedDiscount.groupBy({
+      by: ["ruleId"],
+      where: { shop, kind: "issue", status: "recorded", attemptedAt: { not: null } },
+      _count: { _all: true },
+    }),
   ]);
   const total = emptyIssuanceCounts();
   const byRule = new Map<string, IssuanceCounts>();

@@ -11,8 +11,7 @@ import defaultDb, { type Db } from "../db.server";
 import { newId, placeholder, sqlTimestamp } from "./sql.server";
 
 export type LeaseOutcome =
-  | { acquired: true; takenOver: boolean }
-  | { acquired: false; reason: "completed" | "held" | "failedRecently"; owner: string | null };
+  { acquired: true; takenOver: boolean } | { acquired: false; reason: "completed" | "held" | "failedRecently"; owner: string | null };
 
 export type LeaseStatus = "running" | "completed" | "failed" | "unfinished" | "paused";
 
@@ -74,7 +73,8 @@ export async function acquireLease(shop: string, jobKey: string, options: LeaseO
   if (count === 1) return { acquired: true, takenOver: true };
 
   const row = await db.jobRun.findUnique({ where: { shop_jobKey: { shop, jobKey } } });
-  const reason = row?.status === "completed" ? "completed" : row?.status === "failed" || row?.status === "unfinished" ? "failedRecently" : "held";
+  const reason =
+    row?.status === "completed" ? "completed" : row?.status === "failed" || row?.status === "unfinished" ? "failedRecently" : "held";
   return { acquired: false, reason, owner: row?.owner ?? null };
 }
 

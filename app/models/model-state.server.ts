@@ -92,7 +92,15 @@ export interface ModelStateView {
   customersScored: number | null;
 }
 
-const EMPTY: ModelStateView = { asOf: null, model: null, insights: null, backtest: null, historic: null, cadence: null, customersScored: null };
+const EMPTY: ModelStateView = {
+  asOf: null,
+  model: null,
+  insights: null,
+  backtest: null,
+  historic: null,
+  cadence: null,
+  customersScored: null,
+};
 
 function part<T>(schema: z.ZodType<T>, value: unknown): T | null {
   const parsed = schema.safeParse(value);

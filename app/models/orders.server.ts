@@ -5,9 +5,22 @@ import { batchSize, newId, placeholder, sqlBool, sqlTimestamp, upsertRows, type 
 
 // Bind order, with each column's PostgreSQL type (see UpsertSpec.pgTypes).
 const ORDER_COLUMN_TYPES = {
-  id: "text", shop: "text", shopifyId: "text", customerShopifyId: "text", name: "text", processedAt: "timestamp(3)",
-  shopifyUpdatedAt: "timestamp(3)", totalPrice: "float8", totalRefunded: "float8", netTotal: "float8", currencyCode: "text",
-  cancelledAt: "timestamp(3)", test: "boolean", discountCodes: "text", createdAt: "timestamp(3)", updatedAt: "timestamp(3)",
+  id: "text",
+  shop: "text",
+  shopifyId: "text",
+  customerShopifyId: "text",
+  name: "text",
+  processedAt: "timestamp(3)",
+  shopifyUpdatedAt: "timestamp(3)",
+  totalPrice: "float8",
+  totalRefunded: "float8",
+  netTotal: "float8",
+  currencyCode: "text",
+  cancelledAt: "timestamp(3)",
+  test: "boolean",
+  discountCodes: "text",
+  createdAt: "timestamp(3)",
+  updatedAt: "timestamp(3)",
 };
 const ORDER_COLUMNS = Object.keys(ORDER_COLUMN_TYPES);
 
@@ -28,15 +41,31 @@ export function orderSpec(onlyIfNewer: boolean): UpsertSpec {
 /** `now` is the write time already in the dialect's form (one conversion per batch, not per row). */
 export function orderRow(shop: string, order: OrderRecord, now: string | Date | null): unknown[] {
   return [
-    newId(), shop, order.shopifyId, order.customerShopifyId, order.name, sqlTimestamp(order.processedAt),
-    sqlTimestamp(order.shopifyUpdatedAt), order.totalPrice, order.totalRefunded, netOrderValue(order),
-    order.currencyCode, sqlTimestamp(order.cancelledAt), sqlBool(order.test), order.discountCodes.join(","),
-    now, now,
+    newId(),
+    shop,
+    order.shopifyId,
+    order.customerShopifyId,
+    order.name,
+    sqlTimestamp(order.processedAt),
+    sqlTimestamp(order.shopifyUpdatedAt),
+    order.totalPrice,
+    order.totalRefunded,
+    netOrderValue(order),
+    order.currencyCode,
+    sqlTimestamp(order.cancelledAt),
+    sqlBool(order.test),
+    order.discountCodes.join(","),
+    now,
+    now,
   ];
 }
 
 /** Upserts orders in batched multi-row statements; returns rows written. */
-export async function upsertOrders(shop: string, orders: OrderRecord[], { onlyIfNewer = true, tx }: { onlyIfNewer?: boolean; tx?: RawSql } = {}) {
+export async function upsertOrders(
+  shop: string,
+  orders: OrderRecord[],
+  { onlyIfNewer = true, tx }: { onlyIfNewer?: boolean; tx?: RawSql } = {},
+) {
   const now = sqlTimestamp(new Date());
   const size = batchSize(ORDER_COLUMNS.length);
   let written = 0;
@@ -79,7 +108,11 @@ export async function shopOrderTotals(shop: string) {
 export async function deleteOrder(sql: RawSql, shop: string, shopifyId: string): Promise<string | null | undefined> {
   const customer = await storedOrderCustomer(sql, shop, shopifyId);
   if (customer !== undefined) {
-    await sql.$executeRawUnsafe(`DELETE FROM "Order" WHERE "shop" = ${placeholder(1)} AND "shopifyId" = ${placeholder(2)}`, shop, shopifyId);
+    await sql.$executeRawUnsafe(
+      `DELETE FROM "Order" WHERE "shop" = ${placeholder(1)} AND "shopifyId" = ${placeholder(2)}`,
+      shop,
+      shopifyId,
+    );
   }
   return customer;
 }

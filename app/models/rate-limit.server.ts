@@ -24,7 +24,10 @@ export type LimitVerdict = { allowed: true } | { allowed: false; retryAfterMs: n
 export class SlidingWindowLimiter {
   private readonly hits = new Map<string, number[]>();
 
-  constructor(private readonly rule: WindowLimit, private readonly maxKeys = 50_000) {
+  constructor(
+    private readonly rule: WindowLimit,
+    private readonly maxKeys = 50_000,
+  ) {
     if (!Number.isInteger(rule.limit) || rule.limit < 1) throw new RangeError("limit must be a positive integer");
     if (!(rule.windowMs > 0)) throw new RangeError("windowMs must be positive");
   }
@@ -97,7 +100,7 @@ export interface FeedbackRateLimiter {
     customerKey: string,
     customerShopifyId: string | null,
     orderShopifyId: string,
-    now: Date
+    now: Date,
   ): Promise<FeedbackLimitVerdict>;
 }
 
@@ -127,7 +130,7 @@ export function createFeedbackRateLimiter(limits: FeedbackLimits = DEFAULT_FEEDB
         const verdict = await writeVerdict(
           writesSince({ shop, customerShopifyId }, since, orderShopifyId),
           limits.customerWrites,
-          "customer"
+          "customer",
         );
         if (!verdict.allowed) return verdict;
       }

@@ -40,14 +40,28 @@ export async function loadRewardCustomers(
   const customers = await db.customer.findMany({
     where: { shop, redactedAt: null, ...(only !== undefined ? { shopifyId: only } : {}) },
     select: {
-      shopifyId: true, lifecycle: true, lapsedSince: true, totalSpent: true, orderCount: true, predictedClv: true,
-      birthday: true, birthdayChangedAt: true, marketingState: true, rfmSegment: true,
+      shopifyId: true,
+      lifecycle: true,
+      lapsedSince: true,
+      totalSpent: true,
+      orderCount: true,
+      predictedClv: true,
+      birthday: true,
+      birthdayChangedAt: true,
+      marketingState: true,
+      rfmSegment: true,
     },
     orderBy: { shopifyId: "asc" },
   });
   const rolling = await db.order.groupBy({
     by: ["customerShopifyId"],
-    where: { shop, test: false, cancelledAt: null, customerShopifyId: only ?? { not: null }, processedAt: { gte: new Date(now.getTime() - 365 * DAY_MS) } },
+    where: {
+      shop,
+      test: false,
+      cancelledAt: null,
+      customerShopifyId: only ?? { not: null },
+      processedAt: { gte: new Date(now.getTime() - 365 * DAY_MS) },
+    },
     _sum: { netTotal: true },
     _count: { _all: true },
   });

@@ -142,8 +142,16 @@ export async function ruleResults(shop: string, ruleIds: readonly string[], now 
   const ledger = await db.issuedDiscount.findMany({
     where: { shop, ruleId: { in: [...ruleIds] } },
     select: {
-      ruleId: true, customerShopifyId: true, kind: true, status: true, shopifyDiscountId: true, createdAt: true,
-      startsAt: true, endsAt: true, redeemedAt: true, redeemedRevenue: true,
+      ruleId: true,
+      customerShopifyId: true,
+      kind: true,
+      status: true,
+      shopifyDiscountId: true,
+      createdAt: true,
+      startsAt: true,
+      endsAt: true,
+      redeemedAt: true,
+      redeemedRevenue: true,
     },
   });
   const rows: LedgerRowForResults[] = ledger.map((r) => ({
@@ -162,7 +170,13 @@ export async function ruleResults(shop: string, ruleIds: readonly string[], now 
   const ordersByCustomer = new Map<string, number[]>();
   for (let i = 0; i < customers.length; i += 500) {
     const orders = await db.order.findMany({
-      where: { shop, test: false, cancelledAt: null, customerShopifyId: { in: customers.slice(i, i + 500) }, processedAt: { gte: new Date(since) } },
+      where: {
+        shop,
+        test: false,
+        cancelledAt: null,
+        customerShopifyId: { in: customers.slice(i, i + 500) },
+        processedAt: { gte: new Date(since) },
+      },
       select: { customerShopifyId: true, processedAt: true },
     });
     for (const o of orders) {

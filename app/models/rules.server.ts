@@ -52,7 +52,12 @@ function parseRows(rows: RuleRow[]): { rules: StoredRule[]; invalid: InvalidStor
     // The row's own columns win over the JSON: they are what the list page toggles.
     const result = validateRuleInput({ ...configOf(row), kind: row.kind, name: row.name, enabled: row.enabled }, { knownTiers });
     if (result.ok) {
-      rules.push({ rule: { ...result.rule, id: row.id } as Rule, pausedReason: row.pausedReason, createdAt: row.createdAt, updatedAt: row.updatedAt });
+      rules.push({
+        rule: { ...result.rule, id: row.id } as Rule,
+        pausedReason: row.pausedReason,
+        createdAt: row.createdAt,
+        updatedAt: row.updatedAt,
+      });
     } else {
       invalid.push({ id: row.id, name: row.name, kind: row.kind, fieldErrors: result.fieldErrors });
     }
@@ -73,7 +78,9 @@ export async function getRule(shop: string, id: string): Promise<StoredRule | nu
 
 /** Tier names of the shop's loyalty programs, for validating campaign audiences. */
 export async function knownTierNames(shop: string, exceptRuleId?: string): Promise<string[]> {
-  const rows = await db.discountRule.findMany({ where: { shop, kind: { in: TIER_KINDS }, ...(exceptRuleId ? { NOT: { id: exceptRuleId } } : {}) } });
+  const rows = await db.discountRule.findMany({
+    where: { shop, kind: { in: TIER_KINDS }, ...(exceptRuleId ? { NOT: { id: exceptRuleId } } : {}) },
+  });
   return tierNamesOf(rows);
 }
 

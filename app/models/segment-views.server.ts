@@ -9,7 +9,6 @@ import { customerScanHint, Sql } from "./customer-index.server";
 import { rfmSegment, RFM_SEGMENTS, type RfmSegment, type Score } from "../retention/segments/rfm";
 import { KINSHIP_TAG_PREFIX } from "../retention/segments/tags";
 
-
 export interface RfmCell {
   r: Score;
   f: Score;

@@ -112,7 +112,10 @@ const MAX_FIRST_RESPONSE_TARGET_HOURS = 24 * 30;
 // What is stored, key by key (the JSON's own layout: scoring.*, consent.*, feedback.*, rewards.*, segments.*).
 const stored = {
   lifecycle: z.object({
-    pAliveThreshold: z.number().min(LIFECYCLE_BOUNDS.pAliveThresholdPercent.min / 100).max(LIFECYCLE_BOUNDS.pAliveThresholdPercent.max / 100),
+    pAliveThreshold: z
+      .number()
+      .min(LIFECYCLE_BOUNDS.pAliveThresholdPercent.min / 100)
+      .max(LIFECYCLE_BOUNDS.pAliveThresholdPercent.max / 100),
     intervalMultiple: z.number().min(LIFECYCLE_BOUNDS.intervalMultiple.min).max(LIFECYCLE_BOUNDS.intervalMultiple.max),
     defaultIntervalDays: z.number().int().min(LIFECYCLE_BOUNDS.defaultIntervalDays.min).max(LIFECYCLE_BOUNDS.defaultIntervalDays.max),
     regularMinOrders: z.number().int().min(LIFECYCLE_BOUNDS.regularMinOrders.min).max(LIFECYCLE_BOUNDS.regularMinOrders.max),
@@ -131,7 +134,10 @@ const stored = {
       per30Days: z.number().int().min(CUSTOMER_CAP_BOUNDS.per30Days.min).max(CUSTOMER_CAP_BOUNDS.per30Days.max),
     })
     .refine((c) => c.per30Days >= c.perDay),
-  pausedAt: z.string().datetime().transform((text) => new Date(text)),
+  pausedAt: z
+    .string()
+    .datetime()
+    .transform((text) => new Date(text)),
   birthdays: z.object({
     minNoticeDays: z.number().int().min(BIRTHDAY_BOUNDS.minNoticeDays.min).max(BIRTHDAY_BOUNDS.minNoticeDays.max),
     sendHour: z.number().int().min(BIRTHDAY_BOUNDS.sendHour.min).max(BIRTHDAY_BOUNDS.sendHour.max),
@@ -173,7 +179,11 @@ export function readShopSettings(settingsJson: string | null | undefined): ShopS
     customerCaps: valueOr(stored.customerCaps, object(root.issuance).customerCaps, { ...DEFAULT_CUSTOMER_CAPS }),
     pausedAt: valueOr(stored.pausedAt, object(root.issuance).pausedAt, null),
     birthdays: {
-      minNoticeDays: valueOr(stored.birthdays.shape.minNoticeDays, object(root.birthdays).minNoticeDays, DEFAULT_BIRTHDAY_SETTINGS.minNoticeDays),
+      minNoticeDays: valueOr(
+        stored.birthdays.shape.minNoticeDays,
+        object(root.birthdays).minNoticeDays,
+        DEFAULT_BIRTHDAY_SETTINGS.minNoticeDays,
+      ),
       sendHour: valueOr(stored.birthdays.shape.sendHour, object(root.birthdays).sendHour, DEFAULT_BIRTHDAY_SETTINGS.sendHour),
     },
   };
@@ -210,7 +220,11 @@ function applyPatch(root: Json, patch: ShopSettingsPatch): Json {
     // Several parts may live under one key (issuance.*): each change starts from the previous one's result.
     next[key] = change(object(next[key]));
   };
-  if (patch.lifecycle) part("scoring", (scoring) => ({ ...scoring, lifecycle: { ...object(scoring.lifecycle), ...stored.lifecycle.partial().parse(patch.lifecycle) } }));
+  if (patch.lifecycle)
+    part("scoring", (scoring) => ({
+      ...scoring,
+      lifecycle: { ...object(scoring.lifecycle), ...stored.lifecycle.partial().parse(patch.lifecycle) },
+    }));
   if (patch.lifespanYears !== undefined) {
     const years = patch.lifespanYears === null ? undefined : stored.lifespanYears.parse(patch.lifespanYears);
     part("scoring", (scoring) => ({ ...scoring, lifespanYears: years }));
@@ -222,7 +236,14 @@ function applyPatch(root: Json, patch: ShopSettingsPatch): Json {
       ...rest,
       // Only the registry's kinds become keys, whatever the caller passed.
       ...(kindPurposes
-        ? { kindPurposes: { ...object(consent.kindPurposes), ...Object.fromEntries(RULE_KINDS.filter((k) => kindPurposes[k] !== undefined).map((k) => [k, stored.purpose.parse(kindPurposes[k])])) } }
+        ? {
+            kindPurposes: {
+              ...object(consent.kindPurposes),
+              ...Object.fromEntries(
+                RULE_KINDS.filter((k) => kindPurposes[k] !== undefined).map((k) => [k, stored.purpose.parse(kindPurposes[k])]),
+              ),
+            },
+          }
         : {}),
     }));
   }
@@ -285,12 +306,15 @@ export async function setIssuancePaused(shop: string, paused: boolean, now = new
 // Forms
 
 /** Form numbers: blank is "missing", a comma decimal separator is accepted (uk/ru/hr keyboards). */
-const formNumber = z.preprocess((value) => {
-  if (typeof value !== "string") return value;
-  const text = value.trim().replace(",", ".");
-  if (text === "") return undefined;
-  return /^[+-]?(\d+\.?\d*|\.\d+)$/.test(text) ? Number(text) : Number.NaN;
-}, z.number({ required_error: "required", invalid_type_error: "number" }));
+const formNumber = z.preprocess(
+  (value) => {
+    if (typeof value !== "string") return value;
+    const text = value.trim().replace(",", ".");
+    if (text === "") return undefined;
+    return /^[+-]?(\d+\.?\d*|\.\d+)$/.test(text) ? Number(text) : Number.NaN;
+  },
+  z.number({ required_error: "required", invalid_type_error: "number" }),
+);
 
 const bounded = (b: { min: number; max: number }, integer = false) =>
   formNumber.pipe(integer ? z.number().int().min(b.min).max(b.max) : z.number().min(b.min).max(b.max));

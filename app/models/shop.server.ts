@@ -20,7 +20,10 @@ export async function shopHasModel(sql: RawSql, shop: string): Promise<boolean> 
 }
 
 /** Stores the shop's name, currency, time zone and country (and that it is installed). */
-export async function saveShopDetails(shop: string, details: { name: string; currencyCode: string; ianaTimezone: string; countryCode?: string | null }) {
+export async function saveShopDetails(
+  shop: string,
+  details: { name: string; currencyCode: string; ianaTimezone: string; countryCode?: string | null },
+) {
   const fields = { ...details, uninstalledAt: null };
   return db.shop.upsert({ where: { shop }, create: { shop, ...fields }, update: fields });
 }

@@ -59,4 +59,3 @@ export function releaseWriteGateHeldBy(holderId: number): void {
     Atomics.notify(gate, SERVING);
   }
 }
-

@@ -180,7 +180,11 @@ export class SqliteWriter {
    */
   constructor(
     file: string,
-    { batchesPerCommit = 1, cacheMiB = 64, maxTransactionMs = MAX_TRANSACTION_MS }: { batchesPerCommit?: number; cacheMiB?: number; maxTransactionMs?: number } = {},
+    {
+      batchesPerCommit = 1,
+      cacheMiB = 64,
+      maxTransactionMs = MAX_TRANSACTION_MS,
+    }: { batchesPerCommit?: number; cacheMiB?: number; maxTransactionMs?: number } = {},
   ) {
     const driver = createRequire(import.meta.url).resolve("better-sqlite3");
     const workerData = {
@@ -210,7 +214,11 @@ export class SqliteWriter {
    */
   write(
     steps: WriteStep[],
-    { afterWrite, commit = false, outsideTransaction = false }: { afterWrite?: () => void; commit?: boolean; outsideTransaction?: boolean } = {},
+    {
+      afterWrite,
+      commit = false,
+      outsideTransaction = false,
+    }: { afterWrite?: () => void; commit?: boolean; outsideTransaction?: boolean } = {},
   ): Promise<void> {
     if (this.exited) return Promise.reject(this.exited);
     return new Promise((resolve, reject) => {

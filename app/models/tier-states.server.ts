@@ -41,7 +41,11 @@ export async function saveTierUpdates(shop: string, updates: readonly TierUpdate
     const key = { shop_ruleId_customerShopifyId: { shop, ruleId: u.ruleId, customerShopifyId: u.customerId } };
     if (worthKeeping(u.state)) {
       const data = { tier: u.state.tier, since: u.state.since, belowSince: u.state.belowSince, history: JSON.stringify(u.state.history) };
-      await db.customerTier.upsert({ where: key, create: { shop, ruleId: u.ruleId, customerShopifyId: u.customerId, ...data }, update: data });
+      await db.customerTier.upsert({
+        where: key,
+        create: { shop, ruleId: u.ruleId, customerShopifyId: u.customerId, ...data },
+        update: data,
+      });
     } else {
       await db.customerTier.deleteMany({ where: { shop, ruleId: u.ruleId, customerShopifyId: u.customerId } });
     }

@@ -24,7 +24,14 @@ const TRANSIENT_MESSAGE = /database is locked|database table is locked|deadlock 
 /** Whether `error` (or anything it wraps) is a transient lock or conflict error. */
 export function isTransientDatabaseError(error: unknown, depth = 0): boolean {
   if (!error || typeof error !== "object" || depth > 5) return false;
-  const e = error as { code?: unknown; originalCode?: unknown; message?: unknown; originalMessage?: unknown; cause?: unknown; meta?: unknown };
+  const e = error as {
+    code?: unknown;
+    originalCode?: unknown;
+    message?: unknown;
+    originalMessage?: unknown;
+    cause?: unknown;
+    meta?: unknown;
+  };
   for (const code of [e.code, e.originalCode]) if (typeof code === "string" && TRANSIENT_CODES.has(code)) return true;
   for (const message of [e.message, e.originalMessage]) if (typeof message === "string" && TRANSIENT_MESSAGE.test(message)) return true;
   const meta = e.meta as { driverAdapterError?: unknown } | undefined;

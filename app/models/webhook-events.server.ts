@@ -40,9 +40,7 @@ export async function claimWebhook(shop: string, webhookId: string, topic: strin
 export async function finishWebhook(shop: string, webhookId: string, error?: unknown) {
   await db.webhookEvent.updateMany({
     where: { shop, webhookId },
-    data: error
-      ? { error: errorMessage(error) }
-      : { processedAt: new Date(), error: null },
+    data: error ? { error: errorMessage(error) } : { processedAt: new Date(), error: null },
   });
 }
 
@@ -59,7 +57,12 @@ export async function claimWebhookInTransaction(sql: RawSql, shop: string, webho
      VALUES (${[1, 2, 3, 4, 5, 6].map(placeholder).join(", ")})
      ON CONFLICT ("shop", "webhookId") DO UPDATE SET "receivedAt" = excluded."receivedAt", "processedAt" = excluded."processedAt", "error" = NULL
      WHERE "WebhookEvent"."processedAt" IS NULL`,
-    newId(), shop, webhookId, topic, at, at,
+    newId(),
+    shop,
+    webhookId,
+    topic,
+    at,
+    at,
   );
   return claimed === 1;
 }

@@ -98,7 +98,8 @@ export function lapsedDaysAgo(c: CustomerSummary, lifecycle: LifecycleAssignment
   const quiet = c.T - c.recency;
   let crossedAfter: number;
   if (reason.rule === "p-alive-low" && bgnbd) {
-    const below = (days: number) => probabilityAlive(bgnbd, { frequency: c.frequency, recency: c.recency, T: c.recency + days }) < reason.pAliveThreshold;
+    const below = (days: number) =>
+      probabilityAlive(bgnbd, { frequency: c.frequency, recency: c.recency, T: c.recency + days }) < reason.pAliveThreshold;
     let [lo, hi] = [0, Math.max(0, Math.ceil(quiet))];
     while (lo < hi) {
       const mid = Math.floor((lo + hi) / 2);

@@ -11,12 +11,7 @@ import { DEFAULT_HORIZON_MONTHS, DEFAULT_MONTHLY_DISCOUNT_RATE, unitsPerMonth, t
 import { predictPurchases, scoreCustomer, type CustomerValue, type ScoringModel } from "./customer-score";
 import type { CustomerSummary } from "./clv/summary";
 import { computeShopInsights, type PredictedRevenue, type ShopInsights } from "./insights/shop-insights";
-import {
-  DEFAULT_LIFECYCLE_SETTINGS,
-  shopCadence,
-  type LifecycleSettings,
-  type ShopCadence,
-} from "./segments/lifecycle";
+import { DEFAULT_LIFECYCLE_SETTINGS, shopCadence, type LifecycleSettings, type ShopCadence } from "./segments/lifecycle";
 import { scoreRfmColumns, type RfmScore, type RfmSegment } from "./segments/rfm";
 
 export interface ScoringSettings {
@@ -46,7 +41,13 @@ export interface ShopModel {
 }
 
 export type ModelStatus =
-  | { status: "fitted"; bgnbd: BgNbdParams & { logLikelihood: number; converged: boolean }; gammaGamma: GammaGammaParams | null; spendModelNote: string | null; frequencySpendCorrelation: number | null }
+  | {
+      status: "fitted";
+      bgnbd: BgNbdParams & { logLikelihood: number; converged: boolean };
+      gammaGamma: GammaGammaParams | null;
+      spendModelNote: string | null;
+      frequencySpendCorrelation: number | null;
+    }
   | {
       status: "insufficient";
       /** Why the predictive model is not used, in words. */
@@ -142,7 +143,11 @@ function modelStatus(model: ShopModel): ModelStatus {
  * The small-shop message's numbers. `repeatBuyersNeeded` is already the shortfall (minimum − have), so the
  * minimum is have + shortfall; subtracting again gave "needs 30, has 20, 10 more to go" for a minimum of 50.
  */
-export function repeatBuyerProgress(status: { repeatBuyers: number; repeatBuyersNeeded: number }): { have: number; needed: number; more: number } {
+export function repeatBuyerProgress(status: { repeatBuyers: number; repeatBuyersNeeded: number }): {
+  have: number;
+  needed: number;
+  more: number;
+} {
   const more = Math.max(0, status.repeatBuyersNeeded);
   return { have: status.repeatBuyers, needed: status.repeatBuyers + more, more };
 }
@@ -189,8 +194,7 @@ export function scoreShop(input: ScoreShopInput): ShopScore {
     const cached = c.frequency === 0 ? oneTimeCache.get(c.T) : undefined;
     if (cached !== undefined) return cached;
     const purchases = horizon(c, params);
-    const nextYear =
-      settings.horizonMonths === 12 ? purchases.expectedPurchases : expectedPurchasesWithin(params, c, yearUnits);
+    const nextYear = settings.horizonMonths === 12 ? purchases.expectedPurchases : expectedPurchasesWithin(params, c, yearUnits);
     const prediction = { ...purchases, nextYear };
     if (c.frequency === 0) oneTimeCache.set(c.T, prediction);
     return prediction;

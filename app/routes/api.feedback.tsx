@@ -225,12 +225,22 @@ export function createFeedbackAction(overrides: Partial<FeedbackEndpointDeps> = 
       extras.push(
         (async () => {
           // The one birthday writer: the local row first, then Shopify's facts.birth_date.
-          await saveCustomerBirthday(shop, customerId, birthday, () => deps.adminClient(shop), { now, setMetafields: deps.setBirthdayMetafields });
+          await saveCustomerBirthday(shop, customerId, birthday, () => deps.adminClient(shop), {
+            now,
+            setMetafields: deps.setBirthdayMetafields,
+          });
           // Consent as a record: when, where and under which wording the buyer agreed.
           await recordConsents(shop, [
-            { customerShopifyId: customerId, purpose: "birthday", granted: true, source: "checkoutSurvey", textVersion: input.consentTextVersion, givenAt: now },
+            {
+              customerShopifyId: customerId,
+              purpose: "birthday",
+              granted: true,
+              source: "checkoutSurvey",
+              textVersion: input.consentTextVersion,
+              givenAt: now,
+            },
           ]);
-        })().catch((error) => deps.log("birthday not saved in Shopify", { shop, feedbackId: saved.id, error: errorMessage(error) }))
+        })().catch((error) => deps.log("birthday not saved in Shopify", { shop, feedbackId: saved.id, error: errorMessage(error) })),
       );
     }
     if (customerId) {
@@ -241,12 +251,12 @@ export function createFeedbackAction(overrides: Partial<FeedbackEndpointDeps> = 
           .then((r) => {
             reward = r;
           })
-          .catch((error) => deps.log("thank-you reward not issued", { shop, feedbackId: saved.id, error: errorMessage(error) }))
+          .catch((error) => deps.log("thank-you reward not issued", { shop, feedbackId: saved.id, error: errorMessage(error) })),
       );
     }
     if (extras.length) {
       await withTimeout(Promise.all(extras), deps.shopifyBudgetMs).catch((error) =>
-        deps.log("Shopify work still running after the budget", { shop, feedbackId: saved.id, error: errorMessage(error) })
+        deps.log("Shopify work still running after the budget", { shop, feedbackId: saved.id, error: errorMessage(error) }),
       );
     }
     const granted = reward as ThankYouReward | null;

@@ -2,7 +2,20 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import type { LifecycleGroup } from "../retention/segments/lifecycle";
 import { getShop } from "../models/shop.server";
 import { Link as RemixLink, useLoaderData } from "@remix-run/react";
-import { BlockStack, Box, Card, EmptyState, FooterHelp, InlineGrid, InlineStack, Layout, Link, Page, Text, Tooltip } from "@shopify/polaris";
+import {
+  BlockStack,
+  Box,
+  Card,
+  EmptyState,
+  FooterHelp,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Link,
+  Page,
+  Text,
+  Tooltip,
+} from "@shopify/polaris";
 import { refreshShopInfo } from "../jobs/on-install.server";
 import { dashboardView } from "../models/dashboard-views.server";
 import { translate, translatePlural } from "../i18n";
@@ -53,9 +66,12 @@ function healthProps(h: ReachHealth, locale: Locale, f: ReturnType<typeof shopFo
   if (!h.flowWorkflow && (h.rulesNeedingFlow > 0 || withheldNoChannel > 0)) warn("noFlow", withheldNoChannel);
   if (h.consentExcluded > 0) warn("consent", h.consentExcluded);
   if (h.refusedLastWeek > 0) warn("refused", h.refusedLastWeek);
-  const status = (s: string | null) => translate(locale, `dashboard.health.status.${s === "failed" || s === "running" || s === "importing" ? s : "completed"}`);
+  const status = (s: string | null) =>
+    translate(locale, `dashboard.health.status.${s === "failed" || s === "running" || s === "importing" ? s : "completed"}`);
   const freshness = [
-    h.lastSyncAt ? translate(locale, "dashboard.health.lastSync", { when: f.dateTime(h.lastSyncAt), status: status(h.lastSyncStatus) }) : translate(locale, "dashboard.health.neverSynced"),
+    h.lastSyncAt
+      ? translate(locale, "dashboard.health.lastSync", { when: f.dateTime(h.lastSyncAt), status: status(h.lastSyncStatus) })
+      : translate(locale, "dashboard.health.neverSynced"),
     h.lastDailyRunAt
       ? translate(locale, "dashboard.health.lastRun", { when: f.dateTime(h.lastDailyRunAt), status: status(h.lastDailyRunStatus) })
       : translate(locale, "dashboard.health.neverRun"),
@@ -109,7 +125,12 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
         model.model?.status === "insufficient" && (model.model.cause ?? "few-repeat-buyers") === "few-repeat-buyers"
           ? repeatBuyerProgress(model.model)
           : null,
-      unreliableFit: model.model?.status === "insufficient" ? (model.model.cause === "at-bounds" || model.model.cause === "not-converged" ? model.model.cause : null) : null,
+      unreliableFit:
+        model.model?.status === "insufficient"
+          ? model.model.cause === "at-bounds" || model.model.cause === "not-converged"
+            ? model.model.cause
+            : null
+          : null,
       predicted: predicted ? { value: f.money(predicted.value), method: predicted.method } : null,
       accuracy:
         backtest?.status === "fitted"
@@ -218,9 +239,7 @@ function InsightsCard({ data }: { data: Data }) {
             label={t("insights.predicted")}
             value={model.predicted?.value ?? "—"}
             help={
-              model.predicted
-                ? t(model.predicted.method === "model" ? "insights.predictedModel" : "insights.predictedHistoric")
-                : undefined
+              model.predicted ? t(model.predicted.method === "model" ? "insights.predictedModel" : "insights.predictedHistoric") : undefined
             }
           >
             {model.predicted ? null : modelPending}
@@ -229,7 +248,9 @@ function InsightsCard({ data }: { data: Data }) {
             label={t("insights.accuracy")}
             value={
               model.accuracy?.improvement
-                ? t(model.accuracy.better ? "insights.accuracyValueBetter" : "insights.accuracyValueWorse", { improvement: model.accuracy.improvement })
+                ? t(model.accuracy.better ? "insights.accuracyValueBetter" : "insights.accuracyValueWorse", {
+                    improvement: model.accuracy.improvement,
+                  })
                 : "—"
             }
             help={
@@ -300,7 +321,11 @@ function LifecycleCard({ data }: { data: Data }) {
         ) : (
           <KinshipDonutChart
             label={t("dashboard.lifecycleTitle")}
-            series={scored.map((g) => ({ name: g.label, color: LIFECYCLE_COLORS[g.key as keyof typeof LIFECYCLE_COLORS], points: [{ label: g.label, value: g.count }] }))}
+            series={scored.map((g) => ({
+              name: g.label,
+              color: LIFECYCLE_COLORS[g.key as keyof typeof LIFECYCLE_COLORS],
+              points: [{ label: g.label, value: g.count }],
+            }))}
           />
         )}
         <BlockStack gap="100">
@@ -372,8 +397,16 @@ function TrendCard({ data }: { data: Data }) {
           <KinshipLineChart
             label={t("dashboard.trendTitle")}
             series={[
-              { name: t("dashboard.trendNew"), color: LIFECYCLE_COLORS.new, points: trend.months.map((m, i) => ({ label: m, value: trend.firstOrders[i] })) },
-              { name: t("dashboard.trendLapsed"), color: LIFECYCLE_COLORS.lapsed, points: trend.months.map((m, i) => ({ label: m, value: trend.lapsed[i] })) },
+              {
+                name: t("dashboard.trendNew"),
+                color: LIFECYCLE_COLORS.new,
+                points: trend.months.map((m, i) => ({ label: m, value: trend.firstOrders[i] })),
+              },
+              {
+                name: t("dashboard.trendLapsed"),
+                color: LIFECYCLE_COLORS.lapsed,
+                points: trend.months.map((m, i) => ({ label: m, value: trend.lapsed[i] })),
+              },
             ]}
           />
         )}
@@ -402,7 +435,11 @@ function RewardsCard({ data }: { data: Data }) {
         ) : (
           <InlineGrid columns={{ xs: 2, md: 4 }} gap="300">
             <MetricTile label={t("rewards.issued")} value={rewards.issued} />
-            <MetricTile label={t("rewards.redeemed")} value={rewards.redeemed} help={rewards.rate ? t("rewards.rate", { rate: rewards.rate }) : undefined} />
+            <MetricTile
+              label={t("rewards.redeemed")}
+              value={rewards.redeemed}
+              help={rewards.rate ? t("rewards.rate", { rate: rewards.rate }) : undefined}
+            />
             <MetricTile label={t("rewards.revenue")} value={rewards.revenue} help={t("rewards.revenueHelp")} />
             <MetricTile label={t("rewards.heldOut")} value={rewards.heldOut} help={t("rewards.heldOutHelp")} />
           </InlineGrid>

@@ -54,10 +54,15 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       text: r.textVersion ?? (r.source.startsWith("shopify") ? translate(locale, "customer.consentTextShopify") : "—"),
     })),
     shopifyRfmGroup: c.shopifyRfmGroup,
-    tags: c.tags.split(",").map((tag) => tag.trim()).filter(Boolean),
+    tags: c.tags
+      .split(",")
+      .map((tag) => tag.trim())
+      .filter(Boolean),
     lifecycle: c.lifecycle,
     definition: c.lifecycle && c.lifecycle in definitions ? definitions[c.lifecycle as LifecycleGroup] : null,
-    lifecycleLabel: c.lifecycle ? translate(locale, `lifecycle.${c.lifecycle}` as "lifecycle.new") : translate(locale, "lifecycle.unscored"),
+    lifecycleLabel: c.lifecycle
+      ? translate(locale, `lifecycle.${c.lifecycle}` as "lifecycle.new")
+      : translate(locale, "lifecycle.unscored"),
     reason: view.reason.reason ? lifecycleReasonText(view.reason.reason, locale) : view.reason.text,
     lapsedSince: c.lapsedSince ? f.date(c.lapsedSince) : null,
     scoredAt: c.scoredAt ? f.dateTime(c.scoredAt) : null,
@@ -107,7 +112,10 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
                 value: f.number(model.bgnbd[k as "r" | "alpha" | "a" | "b"], { maximumSignificantDigits: 4 }),
               })),
               gammaGamma: model.gammaGamma
-                ? (["p", "q", "v"] as const).map((k) => ({ name: k, value: f.number(model.gammaGamma![k], { maximumSignificantDigits: 4 }) }))
+                ? (["p", "q", "v"] as const).map((k) => ({
+                    name: k,
+                    value: f.number(model.gammaGamma![k], { maximumSignificantDigits: 4 }),
+                  }))
                 : null,
             }
           : null,
@@ -132,7 +140,10 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       codes: o.discountCodes || "—",
       status: o.test ? "test" : o.cancelledAt ? "cancelled" : null,
     })),
-    ordersNote: view.orderTotal > view.orders.length ? translate(locale, "customer.ordersShown", { shown: view.orders.length, total: view.orderTotal }) : null,
+    ordersNote:
+      view.orderTotal > view.orders.length
+        ? translate(locale, "customer.ordersShown", { shown: view.orders.length, total: view.orderTotal })
+        : null,
     discounts: view.discounts.map((d) => ({
       id: d.id,
       code: d.code ?? "—",
@@ -253,28 +264,35 @@ function OrdersCard({ data }: { data: Found }) {
   const { t } = useI18n();
   return (
     <TableCard title={t("customer.ordersTitle")} empty={data.orders.length === 0 ? t("customer.noOrders") : null}>
-        <DataTable
-          columnContentTypes={["text", "text", "numeric", "numeric", "numeric", "text"]}
-          headings={[t("customer.col.order"), t("customer.col.date"), t("customer.col.total"), t("customer.col.refunded"), t("customer.col.net"), t("customer.col.codes")]}
-          rows={data.orders.map((o) => [
-            o.numericId ? (
-              <Link key={o.numericId} url={`shopify:admin/orders/${o.numericId}`} target="_top" removeUnderline>
-                {o.name}
-              </Link>
-            ) : (
-              o.name
-            ),
-            <InlineStack key="date" gap="100">
-              <span>{o.date}</span>
-              {o.status ? <Badge tone="attention">{t(`customer.order.${o.status}`)}</Badge> : null}
-            </InlineStack>,
-            o.total,
-            o.refunded,
-            o.net,
-            o.codes,
-          ])}
-          footerContent={data.ordersNote ?? undefined}
-        />
+      <DataTable
+        columnContentTypes={["text", "text", "numeric", "numeric", "numeric", "text"]}
+        headings={[
+          t("customer.col.order"),
+          t("customer.col.date"),
+          t("customer.col.total"),
+          t("customer.col.refunded"),
+          t("customer.col.net"),
+          t("customer.col.codes"),
+        ]}
+        rows={data.orders.map((o) => [
+          o.numericId ? (
+            <Link key={o.numericId} url={`shopify:admin/orders/${o.numericId}`} target="_top" removeUnderline>
+              {o.name}
+            </Link>
+          ) : (
+            o.name
+          ),
+          <InlineStack key="date" gap="100">
+            <span>{o.date}</span>
+            {o.status ? <Badge tone="attention">{t(`customer.order.${o.status}`)}</Badge> : null}
+          </InlineStack>,
+          o.total,
+          o.refunded,
+          o.net,
+          o.codes,
+        ])}
+        footerContent={data.ordersNote ?? undefined}
+      />
     </TableCard>
   );
 }
@@ -292,21 +310,27 @@ function CodesCard({ data }: { data: Found }) {
   const { t } = useI18n();
   return (
     <TableCard title={t("customer.codesTitle")} empty={data.discounts.length === 0 ? t("customer.noCodes") : null}>
-        <DataTable
-          columnContentTypes={["text", "text", "text", "text", "text"]}
-          headings={[t("customer.col.code"), t("customer.col.rule"), t("customer.col.status"), t("customer.col.validUntil"), t("customer.col.redeemed")]}
-          rows={data.discounts.map((d) => [
-            <Text key="code" as="span" fontWeight="semibold">
-              {d.code}
-            </Text>,
-            d.rule,
-            <Badge key="status" tone={ISSUED_TONE[d.status]}>
-              {t(`issued.status.${d.status}`)}
-            </Badge>,
-            d.validUntil,
-            d.redeemed,
-          ])}
-        />
+      <DataTable
+        columnContentTypes={["text", "text", "text", "text", "text"]}
+        headings={[
+          t("customer.col.code"),
+          t("customer.col.rule"),
+          t("customer.col.status"),
+          t("customer.col.validUntil"),
+          t("customer.col.redeemed"),
+        ]}
+        rows={data.discounts.map((d) => [
+          <Text key="code" as="span" fontWeight="semibold">
+            {d.code}
+          </Text>,
+          d.rule,
+          <Badge key="status" tone={ISSUED_TONE[d.status]}>
+            {t(`issued.status.${d.status}`)}
+          </Badge>,
+          d.validUntil,
+          d.redeemed,
+        ])}
+      />
     </TableCard>
   );
 }
@@ -328,11 +352,15 @@ function FeedbackCard({ data }: { data: Found }) {
           data.feedback.map((fb) => (
             <BlockStack key={fb.id} gap="100">
               <InlineStack gap="200" blockAlign="center">
-                <Badge tone={fb.score >= 9 ? "success" : fb.score <= 6 ? "critical" : undefined}>{t("customer.score", { score: fb.score })}</Badge>
+                <Badge tone={fb.score >= 9 ? "success" : fb.score <= 6 ? "critical" : undefined}>
+                  {t("customer.score", { score: fb.score })}
+                </Badge>
                 <Text as="span" tone="subdued">
                   {fb.date}
                 </Text>
-                <Link url={path(`/app/feedback/${fb.id}`)}>{t(fb.status === "resolved" ? "customer.feedbackResolved" : "customer.feedbackOpen")}</Link>
+                <Link url={path(`/app/feedback/${fb.id}`)}>
+                  {t(fb.status === "resolved" ? "customer.feedbackResolved" : "customer.feedbackOpen")}
+                </Link>
               </InlineStack>
               {/* Comments are the customer's words: React renders them as text, never HTML. */}
               {fb.comment ? <Text as="p">{fb.comment}</Text> : null}
@@ -451,7 +479,13 @@ function SideCards({ data }: { data: Found }) {
           {data.consents.length ? (
             <DataTable
               columnContentTypes={["text", "text", "text", "text", "text"]}
-              headings={[t("customer.consentWhat"), t("customer.consentAnswer"), t("customer.consentWhen"), t("customer.consentWhere"), t("customer.consentText")]}
+              headings={[
+                t("customer.consentWhat"),
+                t("customer.consentAnswer"),
+                t("customer.consentWhen"),
+                t("customer.consentWhere"),
+                t("customer.consentText"),
+              ]}
               rows={data.consents.map((r) => [r.purpose, r.answer, r.when, r.where, r.text])}
             />
           ) : (
@@ -473,8 +507,14 @@ function CustomerContent() {
     <Page
       title={data.title}
       backAction={{ content: t("customer.back"), url: path("/app/customers") }}
-      titleMetadata={data.lifecycle && data.definition ? <LifecycleBadge group={data.lifecycle as LifecycleGroup} definition={data.definition} /> : undefined}
-      secondaryActions={[{ content: t("customer.openInShopify"), url: `shopify:admin/customers/${data.numericId}`, target: "_top", external: false }]}
+      titleMetadata={
+        data.lifecycle && data.definition ? (
+          <LifecycleBadge group={data.lifecycle as LifecycleGroup} definition={data.definition} />
+        ) : undefined
+      }
+      secondaryActions={[
+        { content: t("customer.openInShopify"), url: `shopify:admin/customers/${data.numericId}`, target: "_top", external: false },
+      ]}
     >
       <Layout>
         <Layout.Section>

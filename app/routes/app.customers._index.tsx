@@ -64,7 +64,9 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
         name: name || c.email || translate(locale, "customers.unnamed"),
         email: name ? c.email : null,
         lifecycle: c.lifecycle,
-        lifecycleLabel: c.lifecycle ? translate(locale, `lifecycle.${c.lifecycle}` as "lifecycle.new") : translate(locale, "lifecycle.unscored"),
+        lifecycleLabel: c.lifecycle
+          ? translate(locale, `lifecycle.${c.lifecycle}` as "lifecycle.new")
+          : translate(locale, "lifecycle.unscored"),
         segment: c.rfmSegment ? translate(locale, `rfm.segment.${c.rfmSegment}` as "rfm.segment.champions") : "—",
         tier: c.tier ?? "—",
         orders: format.number(c.orderCount),
@@ -169,8 +171,16 @@ function CustomerFilters({ data }: { data: Data }) {
   }));
 
   const sortOptions: IndexFiltersProps["sortOptions"] = CUSTOMER_SORTS.flatMap((sort) => [
-    { label: t(SORT_LABEL_KEYS[sort]), value: `${sort} desc` as const, directionLabel: t(sort === "lastOrderAt" ? "customers.sort.newest" : "customers.sort.highest") },
-    { label: t(SORT_LABEL_KEYS[sort]), value: `${sort} asc` as const, directionLabel: t(sort === "lastOrderAt" ? "customers.sort.oldest" : "customers.sort.lowest") },
+    {
+      label: t(SORT_LABEL_KEYS[sort]),
+      value: `${sort} desc` as const,
+      directionLabel: t(sort === "lastOrderAt" ? "customers.sort.newest" : "customers.sort.highest"),
+    },
+    {
+      label: t(SORT_LABEL_KEYS[sort]),
+      value: `${sort} asc` as const,
+      directionLabel: t(sort === "lastOrderAt" ? "customers.sort.oldest" : "customers.sort.lowest"),
+    },
   ]);
 
   const filters: IndexFiltersProps["filters"] = [
@@ -271,10 +281,23 @@ function CustomerFilters({ data }: { data: Data }) {
   const list = (keys: string[], prefix: string) => keys.map((k) => t(`${prefix}.${k}`)).join(", ");
   const appliedFilters: IndexFiltersProps["appliedFilters"] = [];
   if (values.lifecycle.length)
-    appliedFilters.push({ key: "lifecycle", label: `${t("customers.filter.lifecycle")}: ${list(values.lifecycle, "lifecycle")}`, onRemove: () => change({ lifecycle: null }) });
+    appliedFilters.push({
+      key: "lifecycle",
+      label: `${t("customers.filter.lifecycle")}: ${list(values.lifecycle, "lifecycle")}`,
+      onRemove: () => change({ lifecycle: null }),
+    });
   if (values.rfmSegment.length)
-    appliedFilters.push({ key: "rfmSegment", label: `${t("customers.filter.rfmSegment")}: ${list(values.rfmSegment, "rfm.segment")}`, onRemove: () => change({ rfmSegment: null }) });
-  if (values.tier.length) appliedFilters.push({ key: "tier", label: `${t("customers.filter.tier")}: ${values.tier.join(", ")}`, onRemove: () => change({ tier: null }) });
+    appliedFilters.push({
+      key: "rfmSegment",
+      label: `${t("customers.filter.rfmSegment")}: ${list(values.rfmSegment, "rfm.segment")}`,
+      onRemove: () => change({ rfmSegment: null }),
+    });
+  if (values.tier.length)
+    appliedFilters.push({
+      key: "tier",
+      label: `${t("customers.filter.tier")}: ${values.tier.join(", ")}`,
+      onRemove: () => change({ tier: null }),
+    });
   if (values.pAliveMin !== null || values.pAliveMax !== null)
     appliedFilters.push({
       key: "pAlive",
@@ -314,7 +337,17 @@ function CustomerFilters({ data }: { data: Data }) {
       appliedFilters={appliedFilters}
       onClearAll={() => {
         setQuery("");
-        change({ lifecycle: null, rfmSegment: null, tier: null, pAliveMin: null, pAliveMax: null, clvMin: null, clvMax: null, hasBirthday: null, query: null });
+        change({
+          lifecycle: null,
+          rfmSegment: null,
+          tier: null,
+          pAliveMin: null,
+          pAliveMax: null,
+          clvMin: null,
+          clvMax: null,
+          hasBirthday: null,
+          query: null,
+        });
       }}
       mode={mode}
       setMode={setMode}
@@ -371,44 +404,50 @@ function CustomerTable({ data }: { data: Data }) {
             <CondensedCustomer row={row} definitions={data.definitions} />
           </IndexTable.Row>
         ) : (
-        <IndexTable.Row id={row.id} key={row.id} position={index}>
-          <IndexTable.Cell>
-            <BlockStack gap="050">
-              <CustomerName row={row} />
-              {row.email ? (
-                <Text as="span" variant="bodySm" tone="subdued">
-                  {row.email}
+          <IndexTable.Row id={row.id} key={row.id} position={index}>
+            <IndexTable.Cell>
+              <BlockStack gap="050">
+                <CustomerName row={row} />
+                {row.email ? (
+                  <Text as="span" variant="bodySm" tone="subdued">
+                    {row.email}
+                  </Text>
+                ) : null}
+              </BlockStack>
+            </IndexTable.Cell>
+            <IndexTable.Cell>
+              {row.lifecycle ? (
+                <LifecycleBadge group={row.lifecycle as LifecycleGroup} definition={data.definitions[row.lifecycle as LifecycleGroup]} />
+              ) : (
+                <Text as="span" tone="subdued">
+                  {row.lifecycleLabel}
                 </Text>
-              ) : null}
-            </BlockStack>
-          </IndexTable.Cell>
-          <IndexTable.Cell>
-            {row.lifecycle ? <LifecycleBadge group={row.lifecycle as LifecycleGroup} definition={data.definitions[row.lifecycle as LifecycleGroup]} /> : <Text as="span" tone="subdued">{row.lifecycleLabel}</Text>}
-          </IndexTable.Cell>
-          <IndexTable.Cell>{row.segment}</IndexTable.Cell>
-          <IndexTable.Cell>{row.tier}</IndexTable.Cell>
-          <IndexTable.Cell>
-            <Text as="span" alignment="end" numeric>
-              {row.orders}
-            </Text>
-          </IndexTable.Cell>
-          <IndexTable.Cell>
-            <Text as="span" alignment="end" numeric>
-              {row.totalSpent}
-            </Text>
-          </IndexTable.Cell>
-          <IndexTable.Cell>{row.lastOrder}</IndexTable.Cell>
-          <IndexTable.Cell>
-            <Text as="span" alignment="end" numeric>
-              {row.predictedClv}
-            </Text>
-          </IndexTable.Cell>
-          <IndexTable.Cell>
-            <Text as="span" alignment="end" numeric>
-              {row.pAlive}
-            </Text>
-          </IndexTable.Cell>
-        </IndexTable.Row>
+              )}
+            </IndexTable.Cell>
+            <IndexTable.Cell>{row.segment}</IndexTable.Cell>
+            <IndexTable.Cell>{row.tier}</IndexTable.Cell>
+            <IndexTable.Cell>
+              <Text as="span" alignment="end" numeric>
+                {row.orders}
+              </Text>
+            </IndexTable.Cell>
+            <IndexTable.Cell>
+              <Text as="span" alignment="end" numeric>
+                {row.totalSpent}
+              </Text>
+            </IndexTable.Cell>
+            <IndexTable.Cell>{row.lastOrder}</IndexTable.Cell>
+            <IndexTable.Cell>
+              <Text as="span" alignment="end" numeric>
+                {row.predictedClv}
+              </Text>
+            </IndexTable.Cell>
+            <IndexTable.Cell>
+              <Text as="span" alignment="end" numeric>
+                {row.pAlive}
+              </Text>
+            </IndexTable.Cell>
+          </IndexTable.Row>
         ),
       )}
     </IndexTable>
@@ -485,7 +524,11 @@ function CustomersContent({ data }: { data: Data }) {
         ) : null}
         {!data.shopHasCustomers ? (
           <Card>
-            <EmptyState heading={t("customers.empty.title")} action={{ content: t("customers.empty.action"), url: path("/app") }} image={EMPTY_STATE_IMAGE}>
+            <EmptyState
+              heading={t("customers.empty.title")}
+              action={{ content: t("customers.empty.action"), url: path("/app") }}
+              image={EMPTY_STATE_IMAGE}
+            >
               <p>{t("customers.empty.body")}</p>
             </EmptyState>
           </Card>

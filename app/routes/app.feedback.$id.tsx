@@ -36,8 +36,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 };
 
 export type ItemActionResult =
-  | { ok: true; intent: string }
-  | { ok: false; intent: string; errors: Partial<Record<"note" | "ruleId" | "form", string>> };
+  { ok: true; intent: string } | { ok: false; intent: string; errors: Partial<Record<"note" | "ruleId" | "form", string>> };
 
 export interface FeedbackItemDeps {
   authenticate: (request: Request) => Promise<{ session: { shop: string } }>;
@@ -169,7 +168,11 @@ function FeedbackItemContent() {
                     <DataTable
                       columnContentTypes={["text", "text", "numeric"]}
                       headings={[t("feedback.detail.colOrder"), t("feedback.detail.colDate"), t("feedback.detail.colTotal")]}
-                      rows={view.customer.orders.map((o) => [o.thisOrder ? t("feedback.detail.orderThis", { order: o.label }) : o.label, o.date, o.total])}
+                      rows={view.customer.orders.map((o) => [
+                        o.thisOrder ? t("feedback.detail.orderThis", { order: o.label }) : o.label,
+                        o.date,
+                        o.total,
+                      ])}
                     />
                     {view.customer.ordersShown ? (
                       <Text as="p" tone="subdued" variant="bodySm">

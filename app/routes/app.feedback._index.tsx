@@ -70,7 +70,9 @@ function FeedbackContent() {
           <Layout.Section>
             <FollowUpQueue
               help={t("feedback.queue.help", { threshold: data.threshold, target: data.target })}
-              truncated={data.queueTotal > data.queueShown ? t("feedback.queue.truncated", { shown: data.queueShown, total: data.queueTotal }) : null}
+              truncated={
+                data.queueTotal > data.queueShown ? t("feedback.queue.truncated", { shown: data.queueShown, total: data.queueTotal }) : null
+              }
               rows={data.queue}
               sort={data.params.sort}
               show={data.params.show}

@@ -53,7 +53,14 @@ import { formatCalendarDate } from "../formatting";
 /** Form values as flat dotted paths ("reward.percentage", "tiers.0.threshold"), the same paths field errors use. */
 type Values = Record<string, string>;
 
-const BOOLEAN_FIELDS = new Set(["enabled", "oncePerCustomer", "lastChance", "combinesWith.orderDiscounts", "combinesWith.productDiscounts", "combinesWith.shippingDiscounts"]);
+const BOOLEAN_FIELDS = new Set([
+  "enabled",
+  "oncePerCustomer",
+  "lastChance",
+  "combinesWith.orderDiscounts",
+  "combinesWith.productDiscounts",
+  "combinesWith.shippingDiscounts",
+]);
 // Empty means "not set" for these (the budget caps say "Leave empty for no cap").
 const OPTIONAL_TEXT_FIELDS = new Set(["presetId", "holidayDate", "reminderDaysBeforeEnd", "budget.maxCount", "budget.maxAmount"]);
 
@@ -145,7 +152,8 @@ function defaultsFor(kind: RuleKind, today: string, presetId: string | null, loc
 /** "Lifecycle: Loyal", "RFM: Champions" in the admin's language (segment ids are `lifecycle:<group>` / `rfm:<segment>`). */
 function segmentLabel(id: string, locale: Locale): string | null {
   const [family, name] = id.split(":");
-  if (family === "lifecycle") return translate(locale, "rules.segment.lifecycle", { name: translate(locale, `lifecycle.${name}` as MessageKey) });
+  if (family === "lifecycle")
+    return translate(locale, "rules.segment.lifecycle", { name: translate(locale, `lifecycle.${name}` as MessageKey) });
   if (family === "rfm") return translate(locale, "rules.segment.rfm", { name: translate(locale, `rfm.segment.${name}` as MessageKey) });
   return null;
 }
@@ -213,7 +221,9 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     segments: rewardSegmentOptions().map((s) => ({ id: s.id, label: segmentLabel(s.id, locale) ?? s.label })),
     pausedReason: stored?.pausedReason ?? null,
     preview: stored ? await previewForShop(shop, stored.rule) : null,
-    issuance: stored ? await issuanceStatus(shop, shopFormatter({ locale, currency: currencyCode, timeZone }), { ruleId: stored.rule.id }) : null,
+    issuance: stored
+      ? await issuanceStatus(shop, shopFormatter({ locale, currency: currencyCode, timeZone }), { ruleId: stored.rule.id })
+      : null,
     results: stored ? ((await ruleResults(shop, [stored.rule.id]))[0] ?? null) : null,
     recent: stored
       ? (await listIssuedForRule(shop, stored.rule.id, 20)).map((r) => ({
@@ -288,7 +298,10 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 /** Turns a draft on, only with the merchant's explicit confirmation of the first run's figures. */
 async function turnOn(shop: string, id: string, form: FormData, locale: Locale, done: () => Response) {
   if (form.get("confirmed") !== "yes") {
-    return json<ActionData>({ ok: false, fieldErrors: { [FORM_ERROR_KEY]: [translate(locale, "rules.confirm.required")] }, preview: null }, { status: 400 });
+    return json<ActionData>(
+      { ok: false, fieldErrors: { [FORM_ERROR_KEY]: [translate(locale, "rules.confirm.required")] }, preview: null },
+      { status: 400 },
+    );
   }
   const stored = await getRule(shop, id);
   if (!stored) throw new Response("Rule not found", { status: 404 });
@@ -339,7 +352,15 @@ function RuleForm() {
   const send = (intent: string) => submit({ ...values, intent }, { method: "post" });
 
   const tierIndexes = useMemo(
-    () => [...new Set(Object.keys(values).map((k) => /^tiers\.(\d+)\./.exec(k)?.[1]).filter((x): x is string => x !== undefined).map(Number))].sort((a, b) => a - b),
+    () =>
+      [
+        ...new Set(
+          Object.keys(values)
+            .map((k) => /^tiers\.(\d+)\./.exec(k)?.[1])
+            .filter((x): x is string => x !== undefined)
+            .map(Number),
+        ),
+      ].sort((a, b) => a - b),
     [values],
   );
   const removeTier = (index: number) =>
@@ -418,7 +439,9 @@ function RuleForm() {
                 )}
               </InlineGrid>
               <Text as="p">
-                {confirmation.today ? t("rules.confirm.whenToday", { date: confirmation.runsOn }) : t("rules.confirm.whenLater", { date: confirmation.runsOn })}
+                {confirmation.today
+                  ? t("rules.confirm.whenToday", { date: confirmation.runsOn })
+                  : t("rules.confirm.whenLater", { date: confirmation.runsOn })}
               </Text>
             </BlockStack>
           </Modal.Section>
@@ -494,9 +517,17 @@ function RuleForm() {
                 <FormLayout>
                   <FormLayout.Group>
                     {field("budget.maxCount", t("rules.guardrails.maxCount"), { type: "number", helpText: t("rules.help.emptyForNoCap") })}
-                    {field("budget.maxAmount", t("rules.guardrails.maxAmount"), { type: "number", suffix: data.currencyCode, helpText: t("rules.guardrails.maxAmountHelp") })}
+                    {field("budget.maxAmount", t("rules.guardrails.maxAmount"), {
+                      type: "number",
+                      suffix: data.currencyCode,
+                      helpText: t("rules.guardrails.maxAmountHelp"),
+                    })}
                   </FormLayout.Group>
-                  {field("holdoutShare", t("rules.guardrails.holdout"), { type: "number", suffix: "%", helpText: t("rules.guardrails.holdoutHelp") })}
+                  {field("holdoutShare", t("rules.guardrails.holdout"), {
+                    type: "number",
+                    suffix: "%",
+                    helpText: t("rules.guardrails.holdoutHelp"),
+                  })}
                   <CombinesWithFields kind={kind} values={values} setBool={setBool} error={error} />
                 </FormLayout>
               </BlockStack>
@@ -567,10 +598,16 @@ function RuleForm() {
                         {t("rules.results.treatedVsHeldOut")}
                       </Text>
                       <Text as="p">
-                        {t("rules.results.windowPurchase", { treated: percent(results.treated.windowPurchaseRate), heldOut: percent(results.heldOut.windowPurchaseRate) })}
+                        {t("rules.results.windowPurchase", {
+                          treated: percent(results.treated.windowPurchaseRate),
+                          heldOut: percent(results.heldOut.windowPurchaseRate),
+                        })}
                       </Text>
                       <Text as="p">
-                        {t("rules.results.repeat", { treated: percent(results.treated.repeatRate), heldOut: percent(results.heldOut.repeatRate) })}
+                        {t("rules.results.repeat", {
+                          treated: percent(results.treated.repeatRate),
+                          heldOut: percent(results.heldOut.repeatRate),
+                        })}
                       </Text>
                       <Text as="p" tone="subdued">
                         {t("rules.results.groups", { treated: results.treated.customers, heldOut: results.heldOut.customers })}

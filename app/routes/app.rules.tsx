@@ -23,16 +23,36 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const locale = resolveLocale(new URL(request.url).searchParams.get("locale"));
   // A rule's own page renders in the outlet; its list data would go unused.
   if (new URL(request.url).pathname.replace(/\/+$/, "") !== "/app/rules") {
-    return json({ locale, messages: {} as Record<string, string>, rules: [], invalid: [], currencyCode: "", presets: [], issuance: null as IssuanceStatusProps | null });
+    return json({
+      locale,
+      messages: {} as Record<string, string>,
+      rules: [],
+      invalid: [],
+      currencyCode: "",
+      presets: [],
+      issuance: null as IssuanceStatusProps | null,
+    });
   }
   const [{ rules, invalid }, shopRow] = await Promise.all([listRules(shop), getShop(shop)]);
-  const results = new Map((await ruleResults(shop, rules.map((r) => r.rule.id))).map((r) => [r.ruleId, r]));
+  const results = new Map(
+    (
+      await ruleResults(
+        shop,
+        rules.map((r) => r.rule.id),
+      )
+    ).map((r) => [r.ruleId, r]),
+  );
   const queued = await queuedByRule(shop);
   const format = shopFormatter({ locale, currency: shopRow?.currencyCode ?? "USD", timeZone: shopRow?.ianaTimezone ?? "UTC" });
   // Who each rule does not reach: codes withheld for want of a channel, customers left out by the consent policy.
-  const [withheld, settings, withoutConsent] = await Promise.all([countWithheld(shop), getShopSettings(shop), countWithoutMarketingConsent(shop)]);
+  const [withheld, settings, withoutConsent] = await Promise.all([
+    countWithheld(shop),
+    getShopSettings(shop),
+    countWithoutMarketingConsent(shop),
+  ]);
   const consentKinds = kindsNeedingConsent(settings.consent);
-  const withheldOf = (ruleId: string) => withheld.filter((w) => w.ruleId === ruleId && w.reason === "noDeliveryChannel").reduce((n, w) => n + w.count, 0);
+  const withheldOf = (ruleId: string) =>
+    withheld.filter((w) => w.ruleId === ruleId && w.reason === "noDeliveryChannel").reduce((n, w) => n + w.count, 0);
   return json({
     locale,
     messages: rulesMessages(locale),
@@ -51,7 +71,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     invalid: invalid.map((r) => ({ id: r.id, name: r.name })),
     currencyCode: shopRow?.currencyCode ?? "USD",
     // The holidays of the shop's market (its country; else the region of the admin's locale), named in the admin's language.
-    presets: presetsForMarket(marketOf(shopRow?.countryCode, new URL(request.url).searchParams.get("locale"))).map((p) => ({ id: p.id, name: kindText(locale, holidayCampaign.kind, `preset.${p.id}`) })),
+    presets: presetsForMarket(marketOf(shopRow?.countryCode, new URL(request.url).searchParams.get("locale"))).map((p) => ({
+      id: p.id,
+      name: kindText(locale, holidayCampaign.kind, `preset.${p.id}`),
+    })),
     issuance: (await issuanceStatus(shop, format)) as IssuanceStatusProps | null,
   });
 };
@@ -103,7 +126,13 @@ function RulesList() {
       {r.name}
     </Link>,
     t(`rules.kind.${r.kind}`),
-    r.pausedReason ? <Badge tone="warning">{t("rules.list.paused")}</Badge> : r.enabled ? <Badge tone="success">{t("rules.list.on")}</Badge> : <Badge>{t("rules.list.off")}</Badge>,
+    r.pausedReason ? (
+      <Badge tone="warning">{t("rules.list.paused")}</Badge>
+    ) : r.enabled ? (
+      <Badge tone="success">{t("rules.list.on")}</Badge>
+    ) : (
+      <Badge>{t("rules.list.off")}</Badge>
+    ),
     r.results?.issued ?? 0,
     `${r.results?.redeemed ?? 0} (${rate(r.results?.redemptionRate ?? null)})`,
     `${(r.results?.revenue ?? 0).toFixed(2)} ${currencyCode}`,

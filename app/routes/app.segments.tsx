@@ -75,7 +75,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
         scored: f.number(writeBack.scored),
         prefix: KINSHIP_TAG_PREFIX,
       }),
-      tagged: translate(locale, "segments.writeBackTagged", { tagged: f.number(writeBack.tagged), untagged: f.number(writeBack.customers - writeBack.tagged) }),
+      tagged: translate(locale, "segments.writeBackTagged", {
+        tagged: f.number(writeBack.tagged),
+        untagged: f.number(writeBack.customers - writeBack.tagged),
+      }),
       segments: Object.keys(writeBack.shopifySegments).map((g) => translate(locale, `lifecycle.${g}` as "lifecycle.new")),
     },
   });
@@ -108,7 +111,13 @@ function GridCard({ data }: { data: Data }) {
             <RfmHeatmap cells={data.cells} />
             <DataTable
               columnContentTypes={["text", "numeric", "numeric", "numeric", "text"]}
-              headings={[t("segments.col.segment"), t("segments.col.customers"), t("segments.col.share"), t("segments.col.revenue"), t("segments.col.action")]}
+              headings={[
+                t("segments.col.segment"),
+                t("segments.col.customers"),
+                t("segments.col.share"),
+                t("segments.col.revenue"),
+                t("segments.col.action"),
+              ]}
               rows={data.segments.map((s) => [
                 <RemixLink key={s.key} to={path("/app/customers", { rfmSegment: s.key })}>
                   {s.label}

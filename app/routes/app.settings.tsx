@@ -113,7 +113,12 @@ type ImportActionData = FormActionData & {
   moreErrors?: string | null;
 };
 
-async function handleImport(shop: string, form: FormData, locale: Parameters<typeof translate>[0], timeZone: string): Promise<ImportActionData> {
+async function handleImport(
+  shop: string,
+  form: FormData,
+  locale: Parameters<typeof translate>[0],
+  timeZone: string,
+): Promise<ImportActionData> {
   const csv = form.get("csv");
   if (typeof csv !== "string" || csv.trim() === "") {
     return { intent: "birthdays", ok: false, errors: { csv: translate(locale, "import.noFile") } };
@@ -145,7 +150,8 @@ async function handleImport(shop: string, form: FormData, locale: Parameters<typ
       failed: result.errors.length,
     }),
     rowErrors,
-    moreErrors: result.errors.length > ERRORS_SHOWN ? translatePlural(locale, "import.moreErrors", result.errors.length - ERRORS_SHOWN) : null,
+    moreErrors:
+      result.errors.length > ERRORS_SHOWN ? translatePlural(locale, "import.moreErrors", result.errors.length - ERRORS_SHOWN) : null,
   };
 }
 
@@ -161,14 +167,17 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     case "lifespan": {
       const values = formValues(form, ["lifespanMode", "lifespanYears"]);
       const parsed = lifespanFormSchema.safeParse(values);
-      if (!parsed.success) return json({ intent, ok: false, values, errors: fieldErrors(parsed.error, locale), message: translate(locale, "form.fixErrors") });
+      if (!parsed.success)
+        return json({ intent, ok: false, values, errors: fieldErrors(parsed.error, locale), message: translate(locale, "form.fixErrors") });
       await saveShopSettings(shop, { lifespanYears: parsed.data.lifespanMode === "fixed" ? parsed.data.lifespanYears : null });
       return json({ intent, ok: true, message: translate(locale, "settings.savedRecompute") });
     }
     case "consent": {
       const parsed = consentFormSchema.safeParse(formValues(form, ["promotionalRequiresMarketingConsent"]));
       if (!parsed.success) return json({ intent, ok: false, message: translate(locale, "form.invalid") }, { status: 400 });
-      await saveShopSettings(shop, { consent: { promotionalRequiresMarketingConsent: parsed.data.promotionalRequiresMarketingConsent === "on" } });
+      await saveShopSettings(shop, {
+        consent: { promotionalRequiresMarketingConsent: parsed.data.promotionalRequiresMarketingConsent === "on" },
+      });
       return json({ intent, ok: true, message: translate(locale, "settings.saved") });
     }
     case "customerCaps": {
@@ -195,13 +204,21 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       const values = formValues(form, ["minNoticeDays", "sendHour"]);
       const parsed = birthdaysFormSchema.safeParse(values);
       if (!parsed.success) {
-        return json({ intent, ok: false, values, errors: fieldErrors(parsed.error, locale), message: translate(locale, "form.fixErrors") }, { status: 400 });
+        return json(
+          { intent, ok: false, values, errors: fieldErrors(parsed.error, locale), message: translate(locale, "form.fixErrors") },
+          { status: 400 },
+        );
       }
       await saveShopSettings(shop, { birthdays: parsed.data });
       return json({ intent, ok: true, message: translate(locale, "settings.saved") });
     }
     case "delete": {
-      const schema = z.object({ confirm: z.string().trim().refine((v) => v === shop) });
+      const schema = z.object({
+        confirm: z
+          .string()
+          .trim()
+          .refine((v) => v === shop),
+      });
       const parsed = schema.safeParse(formValues(form, ["confirm"]));
       if (!parsed.success) return json({ intent, ok: false, errors: { confirm: translate(locale, "settings.deleteMismatch", { shop }) } });
       const deleted = await deleteShopData(shop);
@@ -251,8 +268,21 @@ function LifespanCard({ data }: { data: Data }) {
             {t("settings.lifespanHelp")}
           </Text>
           <ResultBanner result={result} />
-          <RadioButton label={t("settings.lifespanAuto")} helpText={data.lifespan.observed ?? undefined} checked={mode === "auto"} id="lifespan-auto" name="lifespanModeChoice" onChange={() => setMode("auto")} />
-          <RadioButton label={t("settings.lifespanFixed")} checked={mode === "fixed"} id="lifespan-fixed" name="lifespanModeChoice" onChange={() => setMode("fixed")} />
+          <RadioButton
+            label={t("settings.lifespanAuto")}
+            helpText={data.lifespan.observed ?? undefined}
+            checked={mode === "auto"}
+            id="lifespan-auto"
+            name="lifespanModeChoice"
+            onChange={() => setMode("auto")}
+          />
+          <RadioButton
+            label={t("settings.lifespanFixed")}
+            checked={mode === "fixed"}
+            id="lifespan-fixed"
+            name="lifespanModeChoice"
+            onChange={() => setMode("fixed")}
+          />
           {mode === "fixed" ? (
             <Box maxWidth="240px">
               <TextField
@@ -320,7 +350,13 @@ function ConsentCard({ data }: { data: Data }) {
           {t("settings.consentTitle")}
         </Text>
         <ResultBanner result={result} />
-        <Checkbox label={t("settings.consentLabel")} helpText={t("settings.consentHelp")} checked={checked} onChange={change} disabled={fetcher.state !== "idle"} />
+        <Checkbox
+          label={t("settings.consentLabel")}
+          helpText={t("settings.consentHelp")}
+          checked={checked}
+          onChange={change}
+          disabled={fetcher.state !== "idle"}
+        />
         {!checked ? (
           <Banner tone="warning">
             <p>{t("settings.consentOffWarning")}</p>
@@ -354,7 +390,16 @@ function CustomerCapsCard({ data }: { data: Data }) {
           <ResultBanner result={result} />
           <FormLayout>
             <FormLayout.Group>
-              <TextField label={t("settings.capsPerDay")} name="perDay" type="number" min={1} autoComplete="off" value={perDay} onChange={setPerDay} error={errors?.perDay} />
+              <TextField
+                label={t("settings.capsPerDay")}
+                name="perDay"
+                type="number"
+                min={1}
+                autoComplete="off"
+                value={perDay}
+                onChange={setPerDay}
+                error={errors?.perDay}
+              />
               <TextField
                 label={t("settings.capsPer30Days")}
                 name="per30Days"
@@ -403,7 +448,10 @@ function BirthdayRulesCard({ data }: { data: Data }) {
           <TextField label={t("settings.birthdaySendHourLabel")} helpText={t("settings.birthdaySendHourHelp")} {...field("sendHour")} />
         </FormLayout>
         <InlineStack>
-          <Button loading={fetcher.state !== "idle"} onClick={() => fetcher.submit({ intent: "birthdayRules", ...values }, { method: "post" })}>
+          <Button
+            loading={fetcher.state !== "idle"}
+            onClick={() => fetcher.submit({ intent: "birthdayRules", ...values }, { method: "post" })}
+          >
             {t("settings.save")}
           </Button>
         </InlineStack>
@@ -465,7 +513,13 @@ function SyncHistory({ data }: { data: Data }) {
       </Box>
       <DataTable
         columnContentTypes={["text", "text", "text", "numeric", "text"]}
-        headings={[t("settings.col.started"), t("settings.col.status"), t("settings.col.finished"), t("settings.col.rows"), t("settings.col.error")]}
+        headings={[
+          t("settings.col.started"),
+          t("settings.col.status"),
+          t("settings.col.finished"),
+          t("settings.col.rows"),
+          t("settings.col.error"),
+        ]}
         rows={data.runs.map((r) => [r.started, t(`sync.status.${r.status}`), r.finished, r.rows, r.error])}
       />
     </Card>
@@ -514,7 +568,14 @@ function BirthdayImportCard({ data }: { data: Data }) {
             <p>{readError}</p>
           </Banner>
         ) : null}
-        <DropZone accept=".csv,text/csv,text/plain" type="file" allowMultiple={false} onDrop={onDrop} label={t("import.fileLabel")} error={Boolean(result?.errors?.csv)}>
+        <DropZone
+          accept=".csv,text/csv,text/plain"
+          type="file"
+          allowMultiple={false}
+          onDrop={onDrop}
+          label={t("import.fileLabel")}
+          error={Boolean(result?.errors?.csv)}
+        >
           {file ? (
             <Box padding="400">
               <Text as="p">{t("import.chosen", { name: file.name, size: Math.ceil(file.size / 1024) })}</Text>

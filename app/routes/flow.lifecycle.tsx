@@ -3,7 +3,8 @@ import { env } from "../env.server";
 import { applyFlowLifecycleNotice } from "../models/flow-usage.server";
 import { FLOW_HMAC_HEADER, flowLifecycleSchema, isSignedByShopify } from "../shopify/flow-lifecycle.server";
 
-const text = (status: number, message: string) => new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+const text = (status: number, message: string) =>
+  new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
 
 // Flow's trigger lifecycle callback (declared in extensions/kinship-flow-trigger/shopify.extension.toml).
 // A bad signature is refused before the body is read as JSON, and nothing is written. Flow keeps a
@@ -19,7 +20,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     return text(400, "The body is not JSON");
   }
   const parsed = flowLifecycleSchema.safeParse(body);
-  if (!parsed.success) return text(400, `Not a Flow lifecycle callback: ${parsed.error.issues.map((i) => i.path.join(".") || "body").join(", ")}`);
+  if (!parsed.success)
+    return text(400, `Not a Flow lifecycle callback: ${parsed.error.issues.map((i) => i.path.join(".") || "body").join(", ")}`);
   const p = parsed.data;
   const applied = await applyFlowLifecycleNotice(p.shopify_domain, {
     flowTriggerDefinitionId: p.flow_trigger_definition_id,

@@ -97,7 +97,7 @@ export async function feedbackItemView(shop: string, id: string, locale: Locale,
       recovery: resolved
         ? isRecovered(
             feedback.resolvedAt,
-            orders.filter((o) => !o.test && !o.cancelledAt).map((o) => o.processedAt)
+            orders.filter((o) => !o.test && !o.cancelledAt).map((o) => o.processedAt),
           )
           ? t("feedback.detail.recovered")
           : t("feedback.detail.notRecovered")

@@ -4,20 +4,9 @@
  */
 import { readShopSettings } from "../models/shop-settings.server";
 import { getShop } from "../models/shop.server";
-import {
-  listFeedbackBetween,
-  listFollowUpItems,
-  listRecoveryInputs,
-  listResponseTimes,
-  MAX_QUEUE_ITEMS,
-} from "../models/feedback.server";
+import { listFeedbackBetween, listFollowUpItems, listRecoveryInputs, listResponseTimes, MAX_QUEUE_ITEMS } from "../models/feedback.server";
 import { reasonCounts, npsTrend, scoreDistribution, summarizeScores, type TrendPeriod } from "../retention/feedback/nps";
-import {
-  buildFollowUpQueue,
-  firstResponseStats,
-  recoveryStats,
-  type QueueOrder,
-} from "../retention/feedback/follow-up";
+import { buildFollowUpQueue, firstResponseStats, recoveryStats, type QueueOrder } from "../retention/feedback/follow-up";
 import { localDateAt } from "../retention/rewards";
 import { translate, type Locale, type MessageKey } from "../i18n";
 import { formatCalendarDate, shopFormatter } from "../formatting";
@@ -75,7 +64,7 @@ export async function feedbackOverview(shop: string, params: OverviewParams, loc
   const trend = npsTrend(
     answers.map((a) => ({ day: localDateAt(a.createdAt, timeZone), score: a.score })),
     period,
-    { from: localDateAt(since, timeZone), to: localDateAt(now, timeZone) }
+    { from: localDateAt(since, timeZone), to: localDateAt(now, timeZone) },
   );
   const responses = firstResponseStats(responseTimes, now, settings.firstResponseTargetMs);
   const recovery = recoveryStats(recoveryInputs);
@@ -145,7 +134,9 @@ export async function feedbackOverview(shop: string, params: OverviewParams, loc
     comment: excerpt(item.comment),
     value: item.predictedClv === null ? t("feedback.queue.unknownValue") : fmt.money(item.predictedClv),
     waiting: fmt.duration(waitingMs),
-    badge: item.resolvedAt ? { tone: "success", label: t("feedback.status.resolved") } : firstResponseBadge(firstResponse, false, t, fmt.duration),
+    badge: item.resolvedAt
+      ? { tone: "success", label: t("feedback.status.resolved") }
+      : firstResponseBadge(firstResponse, false, t, fmt.duration),
   }));
 
   return {

@@ -20,7 +20,13 @@ export async function saveLifecycleForm(shop: string, form: FormData, locale: Lo
   const values = formValues(form, Object.keys(lifecycleFormSchema.shape));
   const parsed = lifecycleFormSchema.safeParse(values);
   if (!parsed.success) {
-    return { intent: "lifecycle", ok: false, errors: fieldErrors(parsed.error, locale), values, message: translate(locale, "form.fixErrors") };
+    return {
+      intent: "lifecycle",
+      ok: false,
+      errors: fieldErrors(parsed.error, locale),
+      values,
+      message: translate(locale, "form.fixErrors"),
+    };
   }
   const saved = await saveShopSettings(shop, { lifecycle: lifecycleFromForm(parsed.data) });
   return { intent: "lifecycle", ok: true, values: lifecycleToForm(saved.lifecycle), message: translate(locale, "lifecycleForm.saved") };

@@ -45,7 +45,8 @@ export async function reachHealth(shop: string, now = new Date()): Promise<Reach
   const enabled = rules.filter((s) => s.rule.enabled).map((s) => s.rule);
   const consentKinds = kindsNeedingConsent(settings.consent);
   const promotional = enabled.some((r) => consentKinds.includes(r.kind));
-  const ownChannel = (r: (typeof enabled)[number]) => rewardKind(r.kind).shownWhereEarned === true || (r as { reward?: { type?: string } }).reward?.type === "storeCredit";
+  const ownChannel = (r: (typeof enabled)[number]) =>
+    rewardKind(r.kind).shownWhereEarned === true || (r as { reward?: { type?: string } }).reward?.type === "storeCredit";
   return {
     flowWorkflow: flow.active,
     rulesNeedingFlow: enabled.filter((r) => !ownChannel(r)).length,

@@ -47,9 +47,7 @@ function operationName(document: string): string {
 }
 
 function isThrottled(errors: unknown[] | undefined): boolean {
-  return (errors ?? []).some(
-    (e) => (e as { extensions?: { code?: string } }).extensions?.code === "THROTTLED",
-  );
+  return (errors ?? []).some((e) => (e as { extensions?: { code?: string } }).extensions?.code === "THROTTLED");
 }
 
 /**

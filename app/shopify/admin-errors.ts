@@ -12,10 +12,7 @@ export class ShopifyUserErrors extends Error {
   readonly operation: string;
 
   constructor(operation: string, userErrors: ShopifyUserError[]) {
-    super(
-      `${operation} failed: ` +
-        userErrors.map((e) => (e.field?.length ? `${e.field.join(".")}: ${e.message}` : e.message)).join("; "),
-    );
+    super(`${operation} failed: ` + userErrors.map((e) => (e.field?.length ? `${e.field.join(".")}: ${e.message}` : e.message)).join("; "));
     this.name = "ShopifyUserErrors";
     this.operation = operation;
     this.userErrors = userErrors;

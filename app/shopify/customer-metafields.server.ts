@@ -98,17 +98,32 @@ export async function setBirthdayMetafields(
       try {
         await client.mutate<MetafieldsSetResult>(
           METAFIELDS_SET,
-          { metafields: batch.map((w) => ({ ownerId: w.customerId, namespace: "facts", key: "birth_date", type: "date", value: w.birthDate })) },
+          {
+            metafields: batch.map((w) => ({
+              ownerId: w.customerId,
+              namespace: "facts",
+              key: "birth_date",
+              type: "date",
+              value: w.birthDate,
+            })),
+          },
           "metafieldsSet",
         );
         written += batch.length;
         break;
       } catch (error) {
-        const indexes = error instanceof ShopifyUserErrors ? new Set(error.userErrors.map((e) => e.elementIndex).filter((n): n is number => typeof n === "number")) : new Set<number>();
+        const indexes =
+          error instanceof ShopifyUserErrors
+            ? new Set(error.userErrors.map((e) => e.elementIndex).filter((n): n is number => typeof n === "number"))
+            : new Set<number>();
         // An error not tied to one entry would fail again: let the caller see it.
         if (!indexes.size) throw error;
         const errors = (error as ShopifyUserErrors).userErrors;
-        for (const index of indexes) refused.push({ customerId: batch[index].customerId, message: errors.find((e) => e.elementIndex === index)?.message ?? "refused" });
+        for (const index of indexes)
+          refused.push({
+            customerId: batch[index].customerId,
+            message: errors.find((e) => e.elementIndex === index)?.message ?? "refused",
+          });
         batch = batch.filter((_, index) => !indexes.has(index));
       }
     }

@@ -107,12 +107,27 @@ export async function findDiscountByCode(client: AdminClient, code: string): Pro
   if (!node) return null;
   const d = node.codeDiscount;
   if (d.__typename !== "DiscountCodeBasic" && d.__typename !== "DiscountCodeFreeShipping") {
-    return { id: node.id, title: "", status: "", startsAt: "", endsAt: null, usageLimit: null, usageCount: 0, appliesOncePerCustomer: false, customerIds: [], combinesWith: null, reward: null, minimumSubtotal: null };
+    return {
+      id: node.id,
+      title: "",
+      status: "",
+      startsAt: "",
+      endsAt: null,
+      usageLimit: null,
+      usageCount: 0,
+      appliesOncePerCustomer: false,
+      customerIds: [],
+      combinesWith: null,
+      reward: null,
+      minimumSubtotal: null,
+    };
   }
   let reward: Reward | null = null;
   if (d.__typename === "DiscountCodeFreeShipping") reward = { type: "freeShipping" };
-  else if (d.customerGets?.value.__typename === "DiscountPercentage") reward = { type: "percentage", percentage: Math.round((d.customerGets.value.percentage ?? 0) * 1e8) / 1e6 };
-  else if (d.customerGets?.value.__typename === "DiscountAmount") reward = { type: "fixedAmount", amount: Number(d.customerGets.value.amount?.amount) };
+  else if (d.customerGets?.value.__typename === "DiscountPercentage")
+    reward = { type: "percentage", percentage: Math.round((d.customerGets.value.percentage ?? 0) * 1e8) / 1e6 };
+  else if (d.customerGets?.value.__typename === "DiscountAmount")
+    reward = { type: "fixedAmount", amount: Number(d.customerGets.value.amount?.amount) };
   const subtotal = d.minimumRequirement?.greaterThanOrEqualToSubtotal?.amount;
   return {
     id: node.id,
@@ -124,7 +139,13 @@ export async function findDiscountByCode(client: AdminClient, code: string): Pro
     usageCount: d.asyncUsageCount,
     appliesOncePerCustomer: d.appliesOncePerCustomer,
     customerIds: d.context.customers?.map((c) => c.id) ?? [],
-    combinesWith: d.combinesWith ? { orderDiscounts: d.combinesWith.orderDiscounts, productDiscounts: d.combinesWith.productDiscounts, shippingDiscounts: d.combinesWith.shippingDiscounts } : null,
+    combinesWith: d.combinesWith
+      ? {
+          orderDiscounts: d.combinesWith.orderDiscounts,
+          productDiscounts: d.combinesWith.productDiscounts,
+          shippingDiscounts: d.combinesWith.shippingDiscounts,
+        }
+      : null,
     reward,
     minimumSubtotal: subtotal === undefined ? null : Number(subtotal),
   };
@@ -132,7 +153,10 @@ export async function findDiscountByCode(client: AdminClient, code: string): Pro
 
 /** A Shopify answer saying the code already exists in the shop. */
 export function isCodeTaken(error: unknown): boolean {
-  return error instanceof ShopifyUserErrors && error.userErrors.some((e) => e.code === "TAKEN" || /taken|already exists|must be unique/i.test(e.message));
+  return (
+    error instanceof ShopifyUserErrors &&
+    error.userErrors.some((e) => e.code === "TAKEN" || /taken|already exists|must be unique/i.test(e.message))
+  );
 }
 
 export type CreateOutcome = { id: string; adopted: boolean };

@@ -1,13 +1,20 @@
 /** A JSONL line that is not valid JSON: the sync reports it with its line number. */
 export class JsonlLineError extends Error {
-  constructor(readonly lineNumber: number, reason: string) {
+  constructor(
+    readonly lineNumber: number,
+    reason: string,
+  ) {
     super(`JSONL line ${lineNumber}: ${reason}`);
     this.name = "JsonlLineError";
   }
 }
 
 export class JsonlDownloadError extends Error {
-  constructor(readonly status: number, url: string, storageError = "") {
+  constructor(
+    readonly status: number,
+    url: string,
+    storageError = "",
+  ) {
     // The file sits in cloud storage behind a signed URL; an expired signature answers 400
     // ExpiredToken (or 403), which means "run the bulk operation again", not "retry the download".
     const code = /<Code>([^<]+)<\/Code>/.exec(storageError)?.[1];

@@ -6,5 +6,10 @@ export type ShopDetails = Pick<ShopInfo["shop"], "name" | "currencyCode" | "iana
 /** The shop's name, currency, time zone and country (its market: which holidays it is offered) as Shopify holds them. */
 export async function fetchShopDetails(client: AdminClient): Promise<ShopDetails> {
   const { shop } = await client.request<ShopInfo>(SHOP_INFO_QUERY);
-  return { name: shop.name, currencyCode: shop.currencyCode, ianaTimezone: shop.ianaTimezone, countryCode: shop.billingAddress?.countryCodeV2 ?? null };
+  return {
+    name: shop.name,
+    currencyCode: shop.currencyCode,
+    ianaTimezone: shop.ianaTimezone,
+    countryCode: shop.billingAddress?.countryCodeV2 ?? null,
+  };
 }

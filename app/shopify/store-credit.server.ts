@@ -49,7 +49,11 @@ export class CreditNotReturnedError extends ShopifyUserErrors {
 
 /** Credits the customer; returns the transaction's id. */
 export async function creditStoreCredit(client: AdminClient, grant: StoreCreditGrant): Promise<string> {
-  const data = await client.mutate<StoreCreditAccountCreditAnswer>(STORE_CREDIT_ACCOUNT_CREDIT, storeCreditInput(grant), "storeCreditAccountCredit");
+  const data = await client.mutate<StoreCreditAccountCreditAnswer>(
+    STORE_CREDIT_ACCOUNT_CREDIT,
+    storeCreditInput(grant),
+    "storeCreditAccountCredit",
+  );
   const id = data.storeCreditAccountCredit?.storeCreditAccountTransaction?.id;
   if (!id) throw new CreditNotReturnedError();
   return id;

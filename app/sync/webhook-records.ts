@@ -89,7 +89,11 @@ export const ORDER_INCLUDE_FIELDS = [
 export const emailConsentWebhookSchema = z.object({
   customer_id: restId,
   email_address: z.string().nullish(),
-  email_marketing_consent: z.object({ state: z.string().nullable(), opt_in_level: z.string().nullish(), consent_updated_at: date.nullish() }),
+  email_marketing_consent: z.object({
+    state: z.string().nullable(),
+    opt_in_level: z.string().nullish(),
+    consent_updated_at: date.nullish(),
+  }),
 });
 
 /** customer.tags_added and customer.tags_removed: only the tags that changed. */

@@ -15,14 +15,23 @@ const restId = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/
 
 /** Keys that mark another privacy topic's body: their presence refuses the delivery. */
 function without<T extends z.ZodRawShape>(shape: T, foreign: string[]) {
-  return z.object(shape).passthrough().superRefine((body, ctx) => {
-    for (const key of foreign) {
-      if (Object.prototype.hasOwnProperty.call(body, key)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: "belongs to another topic's body" });
-    }
-  });
+  return z
+    .object(shape)
+    .passthrough()
+    .superRefine((body, ctx) => {
+      for (const key of foreign) {
+        if (Object.prototype.hasOwnProperty.call(body, key))
+          ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: "belongs to another topic's body" });
+      }
+    });
 }
 
-export const shopRedactSchema = without({ shop_id: restId, shop_domain: z.string() }, ["customer", "orders_to_redact", "orders_requested", "data_request"]);
+export const shopRedactSchema = without({ shop_id: restId, shop_domain: z.string() }, [
+  "customer",
+  "orders_to_redact",
+  "orders_requested",
+  "data_request",
+]);
 export const customersRedactSchema = without(
   { shop_id: restId, shop_domain: z.string(), customer: z.object({ id: restId }).passthrough(), orders_to_redact: z.array(restId) },
   ["orders_requested", "data_request"],
@@ -38,7 +47,10 @@ export const dataRequestSchema = without(
   ["orders_to_redact"],
 );
 /** app/uninstalled carries the shop resource. */
-export const appUninstalledSchema = without({ id: restId, myshopify_domain: z.string(), domain: z.string().nullish() }, ["shop_domain", "customer"]);
+export const appUninstalledSchema = without({ id: restId, myshopify_domain: z.string(), domain: z.string().nullish() }, [
+  "shop_domain",
+  "customer",
+]);
 export const bulkFinishSchema = z.object({
   admin_graphql_api_id: z.string().regex(/^gid:\/\/shopify\/BulkOperation\/\d+$/, "not a BulkOperation id"),
   status: z.string(),

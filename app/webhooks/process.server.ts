@@ -1,7 +1,13 @@
 import type { ZodError } from "zod";
 import { shopInstallState, type ShopInstallState } from "../models/shop.server";
 import { rawSqlTransaction } from "../models/sql-transaction.server";
-import { claimWebhook, claimWebhookInTransaction, finishWebhook, recordRefusal, recordWebhookFailure } from "../models/webhook-events.server";
+import {
+  claimWebhook,
+  claimWebhookInTransaction,
+  finishWebhook,
+  recordRefusal,
+  recordWebhookFailure,
+} from "../models/webhook-events.server";
 import { isTransientDatabaseError } from "../models/transient-errors.server";
 import type { WebhookDelivery } from "./delivery";
 import { retryTransient, WEBHOOK_RETRY_BUDGET_MS } from "./within-budget.server";
@@ -95,7 +101,11 @@ export async function processWebhook(delivery: VerifiedDelivery, receivedAt = Da
 /** 503 when only a lock stood in the way (Shopify delivers again later), 500 for any other failure. */
 const failureStatus = (error: unknown) => (isTransientDatabaseError(error) ? 503 : 500);
 
-async function processOnce(delivery: WebhookDelivery, definition: TopicDefinition & { apply: (d: WebhookDelivery) => Promise<void> }, deadline: number) {
+async function processOnce(
+  delivery: WebhookDelivery,
+  definition: TopicDefinition & { apply: (d: WebhookDelivery) => Promise<void> },
+  deadline: number,
+) {
   const { shop, webhookId, topic } = delivery;
   let claim: Awaited<ReturnType<typeof claimWebhook>>;
   try {

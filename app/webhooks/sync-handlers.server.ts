@@ -41,7 +41,12 @@ import type { WebhookDelivery } from "./delivery";
  * RFM group and the scores come from no webhook; tags only from customer.tags_added/removed (their
  * own column pair, `tags` and `tagVersions`); email consent only from its consent topic.
  */
-export const CUSTOMER_RECORD_COLUMNS = ["email", "firstName", "lastName", "shopifyUpdatedAt"] as const satisfies readonly WebhookCustomerColumn[];
+export const CUSTOMER_RECORD_COLUMNS = [
+  "email",
+  "firstName",
+  "lastName",
+  "shopifyUpdatedAt",
+] as const satisfies readonly WebhookCustomerColumn[];
 export const EMAIL_CONSENT_COLUMNS = ["marketingState", "marketingUpdatedAt"] as const satisfies readonly WebhookCustomerColumn[];
 
 /** Writes the customer record columns the payload carries (the version column always: null if absent, which never blocks). */
@@ -103,7 +108,10 @@ export function tagsWebhookHandler(kind: "added" | "removed") {
   };
 }
 
-export async function applyCustomerDeleteWebhook({ shop, payload }: WebhookDelivery<z.infer<typeof customerDeleteWebhookSchema>>, sql: RawSql) {
+export async function applyCustomerDeleteWebhook(
+  { shop, payload }: WebhookDelivery<z.infer<typeof customerDeleteWebhookSchema>>,
+  sql: RawSql,
+) {
   await deleteCustomer(sql, shop, customerGid(payload.id, payload.admin_graphql_api_id));
 }
 
@@ -114,7 +122,10 @@ export async function applyOrderDeleteWebhook({ shop, payload }: WebhookDelivery
   return rescoreAfterCommit(sql, shop, [customer]);
 }
 
-export async function applyCustomerMergeWebhook({ shop, payload }: WebhookDelivery<z.infer<typeof customerMergeWebhookSchema>>, sql: RawSql) {
+export async function applyCustomerMergeWebhook(
+  { shop, payload }: WebhookDelivery<z.infer<typeof customerMergeWebhookSchema>>,
+  sql: RawSql,
+) {
   // A failed or running merge changed nothing in Shopify.
   if (payload.status.toLowerCase() !== "completed") return;
   const kept = payload.admin_graphql_api_customer_kept_id;

@@ -64,22 +64,60 @@ const shopDomain = (payload: { shop_domain: string }) => [payload.shop_domain];
 
 /** Every topic Kinship subscribes to: the one list shopify.app.toml must match (a test compares them). */
 export const WEBHOOK_TOPICS: readonly TopicDefinition[] = [
-  define({ topic: "orders/create", schema: orderWebhookSchema, shop: "installed", includeFields: true, applyInTransaction: applyOrderWebhook }),
-  define({ topic: "orders/updated", schema: orderWebhookSchema, shop: "installed", includeFields: true, applyInTransaction: applyOrderWebhook }),
-  define({ topic: "orders/cancelled", schema: orderWebhookSchema, shop: "installed", includeFields: true, applyInTransaction: applyOrderWebhook }),
+  define({
+    topic: "orders/create",
+    schema: orderWebhookSchema,
+    shop: "installed",
+    includeFields: true,
+    applyInTransaction: applyOrderWebhook,
+  }),
+  define({
+    topic: "orders/updated",
+    schema: orderWebhookSchema,
+    shop: "installed",
+    includeFields: true,
+    applyInTransaction: applyOrderWebhook,
+  }),
+  define({
+    topic: "orders/cancelled",
+    schema: orderWebhookSchema,
+    shop: "installed",
+    includeFields: true,
+    applyInTransaction: applyOrderWebhook,
+  }),
   define({ topic: "orders/delete", schema: orderDeleteWebhookSchema, shop: "installed", applyInTransaction: applyOrderDeleteWebhook }),
   define({ topic: "customers/create", schema: customerWebhookSchema, shop: "installed", applyInTransaction: applyCustomerWebhook }),
   define({ topic: "customers/update", schema: customerWebhookSchema, shop: "installed", applyInTransaction: applyCustomerWebhook }),
-  define({ topic: "customers/delete", schema: customerDeleteWebhookSchema, shop: "installed", applyInTransaction: applyCustomerDeleteWebhook }),
-  define({ topic: "customers/merge", schema: customerMergeWebhookSchema, shop: "installed", applyInTransaction: applyCustomerMergeWebhook }),
+  define({
+    topic: "customers/delete",
+    schema: customerDeleteWebhookSchema,
+    shop: "installed",
+    applyInTransaction: applyCustomerDeleteWebhook,
+  }),
+  define({
+    topic: "customers/merge",
+    schema: customerMergeWebhookSchema,
+    shop: "installed",
+    applyInTransaction: applyCustomerMergeWebhook,
+  }),
   define({
     topic: "customers_email_marketing_consent/update",
     schema: emailConsentWebhookSchema,
     shop: "installed",
     applyInTransaction: applyEmailConsentWebhook,
   }),
-  define({ topic: "customer.tags_added", schema: customerTagsWebhookSchema, shop: "installed", applyInTransaction: tagsWebhookHandler("added") }),
-  define({ topic: "customer.tags_removed", schema: customerTagsWebhookSchema, shop: "installed", applyInTransaction: tagsWebhookHandler("removed") }),
+  define({
+    topic: "customer.tags_added",
+    schema: customerTagsWebhookSchema,
+    shop: "installed",
+    applyInTransaction: tagsWebhookHandler("added"),
+  }),
+  define({
+    topic: "customer.tags_removed",
+    schema: customerTagsWebhookSchema,
+    shop: "installed",
+    applyInTransaction: tagsWebhookHandler("removed"),
+  }),
   define({ topic: "bulk_operations/finish", schema: bulkFinishSchema, shop: "installed", apply: applyBulkFinishWebhook }),
   define({
     topic: "app/uninstalled",
@@ -92,7 +130,14 @@ export const WEBHOOK_TOPICS: readonly TopicDefinition[] = [
   }),
   define({ topic: "customers/data_request", schema: dataRequestSchema, shopNames: shopDomain, shop: "held", apply: applyDataRequest }),
   define({ topic: "customers/redact", schema: customersRedactSchema, shopNames: shopDomain, shop: "held", apply: applyCustomerRedact }),
-  define({ topic: "shop/redact", schema: shopRedactSchema, shopNames: shopDomain, shop: "uninstalled", confirm: confirmShopRedact, apply: applyShopRedact }),
+  define({
+    topic: "shop/redact",
+    schema: shopRedactSchema,
+    shopNames: shopDomain,
+    shop: "uninstalled",
+    confirm: confirmShopRedact,
+    apply: applyShopRedact,
+  }),
 ];
 
 /** The topics Kinship subscribes to, in the header's form. */

@@ -33,7 +33,7 @@ function entrySource(targets) {
   return targets
     .map(
       ({ target, module }, index) =>
-        `import Target_${index} from '${module}';shopify.extend('${target}', (...args) => Target_${index}(...args));`
+        `import Target_${index} from '${module}';shopify.extend('${target}', (...args) => Target_${index}(...args));`,
     )
     .join("\n");
 }
@@ -104,7 +104,7 @@ async function main() {
     over ||= !ok;
     console.log(
       `${ok ? "ok  " : "OVER"} ${b.name.padEnd(46)} ${String(b.bytes).padStart(6)} B minified, ` +
-        `${String(b.gzipBytes).padStart(5)} B gzip, ${String(b.brotliBytes).padStart(5)} B brotli`
+        `${String(b.gzipBytes).padStart(5)} B gzip, ${String(b.brotliBytes).padStart(5)} B brotli`,
     );
   }
   if (!process.env.KINSHIP_APP_URL) {

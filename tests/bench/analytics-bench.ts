@@ -78,7 +78,9 @@ reportResult({
   recomputePeakRssMB,
   peakRssMB: peakRssMB(),
   model: {
-    bgnbd: fit ? { r: round(fit.r, 4), alpha: round(fit.alpha, 3), a: round(fit.a, 4), b: round(fit.b, 4), converged: fit.converged } : model.bgnbd.status,
+    bgnbd: fit
+      ? { r: round(fit.r, 4), alpha: round(fit.alpha, 3), a: round(fit.a, 4), b: round(fit.b, 4), converged: fit.converged }
+      : model.bgnbd.status,
     gammaGamma: gg ? { p: round(gg.p, 3), q: round(gg.q, 3), v: round(gg.v, 3) } : model.gammaGamma.status,
     repeatBuyers: model.bgnbd.repeatBuyers,
   },

@@ -32,7 +32,16 @@ interface CliOutput {
 
 /** "| r | 0.243 | ±1% relative |" rows of EXPECTED.md (its minus sign is U+2212). */
 export function publishedValues(markdown: string): Record<string, number> {
-  const names: Record<string, string> = { r: "r", alpha: "alpha", a: "a", b: "b", "log-likelihood": "logLikelihood", p: "p", q: "q", "gamma (often written v)": "v" };
+  const names: Record<string, string> = {
+    r: "r",
+    alpha: "alpha",
+    a: "a",
+    b: "b",
+    "log-likelihood": "logLikelihood",
+    p: "p",
+    q: "q",
+    "gamma (often written v)": "v",
+  };
   const values: Record<string, number> = {};
   for (const line of markdown.split("\n")) {
     const m = /^\|\s*([^|]+?)\s*\|\s*((?:−|-)?[0-9.]+)\s*\|/.exec(line);
@@ -43,7 +52,9 @@ export function publishedValues(markdown: string): Record<string, number> {
 
 function runCli(args: string[]): Promise<{ stdout: string; code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "app/retention/clv/cli.ts"), ...args], { cwd: REPO_ROOT });
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "app/retention/clv/cli.ts"), ...args], {
+      cwd: REPO_ROOT,
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));

@@ -68,7 +68,10 @@ export function runChild<T>(script: string, args: string[] = [], env: Record<str
     });
     child.on("error", reject);
     child.on("close", (code) => {
-      const line = stdout.split("\n").reverse().find((l) => l.startsWith(RESULT_PREFIX));
+      const line = stdout
+        .split("\n")
+        .reverse()
+        .find((l) => l.startsWith(RESULT_PREFIX));
       if (code === 0 && line) {
         resolve(JSON.parse(line.slice(RESULT_PREFIX.length)) as T);
         return;

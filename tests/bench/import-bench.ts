@@ -48,14 +48,21 @@ const parseOnlyPerSecond = Math.round(parsed / ((performance.now() - parseStarte
 const finished = await db.syncRun.findUniqueOrThrow({ where: { id: run.id } });
 const truth = JSON.parse(readFileSync(meta.truthFile, "utf8")) as CustomerTruthRow[];
 const stored = new Map(
-  (await db.customer.findMany({ where: { shop }, select: { shopifyId: true, orderCount: true, totalSpent: true } })).map((c) => [c.shopifyId, c]),
+  (await db.customer.findMany({ where: { shop }, select: { shopifyId: true, orderCount: true, totalSpent: true } })).map((c) => [
+    c.shopifyId,
+    c,
+  ]),
 );
 let mismatches = 0;
 for (const [id, orders, netCents] of truth) {
   const row = stored.get(id);
   if (!row || row.orderCount !== orders || Math.round(row.totalSpent * 100) !== netCents) mismatches++;
 }
-const totals = await db.order.aggregate({ where: { shop, test: false, cancelledAt: null }, _count: { _all: true }, _sum: { netTotal: true } });
+const totals = await db.order.aggregate({
+  where: { shop, test: false, cancelledAt: null },
+  _count: { _all: true },
+  _sum: { netTotal: true },
+});
 const ordersInDb = await db.order.count({ where: { shop } });
 await db.$disconnect();
 

@@ -62,7 +62,7 @@ const scenarios: { key: string; label: string; params: CustomerListParams }[] = 
     params: { lifecycle: ["lapsed"], pAliveMax: 0.5, sort: "predictedClv", direction: "desc", withTotal: true },
   },
   { key: "deep", label: `deep page (cursor after row ${depth.toLocaleString("en")})`, params: { after: deepCursor, withTotal: true } },
-  { key: "search", label: "search by name (\"horvat\")", params: { query: "horvat", withTotal: true } },
+  { key: "search", label: 'search by name ("horvat")', params: { query: "horvat", withTotal: true } },
 ];
 
 const results: Record<string, unknown> = {};

@@ -58,7 +58,9 @@ await db.customer.createMany({ data: rows });
 
 if (!fullBucket) state.bucket.setAvailable(0);
 const bucketAtStart = state.bucket.status();
-progress(`issuance (${plan}): issuing ${codes} codes, bucket ${bucketAtStart.currentlyAvailable}/${bucketAtStart.maximumAvailable}, +${bucketAtStart.restoreRate}/s`);
+progress(
+  `issuance (${plan}): issuing ${codes} codes, bucket ${bucketAtStart.currentlyAvailable}/${bucketAtStart.maximumAvailable}, +${bucketAtStart.restoreRate}/s`,
+);
 const started = performance.now();
 const summary = await runIssuance(state.domain, today, { client });
 const seconds = (performance.now() - started) / 1000;

@@ -22,7 +22,9 @@ const { startEmulatedShopify, stopEmulatedShopify } = await import("../support/e
 const { addCustomer, addRule, setUpShop } = await import("../support/rules");
 
 const DOMAIN = "rewards-throughput.myshopify.com";
-const emulator = await startEmulatedShopify({ shops: [{ domain: DOMAIN, size: "empty", seed: 1, currency: "USD", timeZone: "UTC", plan }] });
+const emulator = await startEmulatedShopify({
+  shops: [{ domain: DOMAIN, size: "empty", seed: 1, currency: "USD", timeZone: "UTC", plan }],
+});
 let waits = 0;
 let waitedMs = 0;
 const s = await setUpShop(emulator, DOMAIN, {
@@ -31,7 +33,14 @@ const s = await setUpShop(emulator, DOMAIN, {
   clientOptions: { log: (e) => void (e.waitMs !== undefined && (waits++, (waitedMs += e.waitMs))) },
 });
 const today = localDateAt(new Date(), "UTC");
-await addRule(s.shop, { kind: "holidayCampaign", name: "Bench", startsAt: today, endsAt: addDays(today, 3), audience: { type: "everyoneWithConsent" }, reward: { type: "percentage", percentage: 10 } });
+await addRule(s.shop, {
+  kind: "holidayCampaign",
+  name: "Bench",
+  startsAt: today,
+  endsAt: addDays(today, 3),
+  audience: { type: "everyoneWithConsent" },
+  reward: { type: "percentage", percentage: 10 },
+});
 for (let i = 0; i < codes; i++) await addCustomer(emulator, s.shop);
 
 const started = performance.now();

@@ -33,10 +33,14 @@ const shop = DEMO_SHOP.domain;
 const emulator = await startEmulatedShopify({ shops: [{ ...DEMO_SHOP, locales: [...DEMO_SHOP.locales] }] });
 const client = await installShop(emulator, shop);
 await startBackfill(shop, client);
-await waitFor(async () => {
-  const run = await pollBackfill(shop, client);
-  return run?.status === "completed" || run?.status === "failed" ? run : null;
-}, "the demo import", 600_000);
+await waitFor(
+  async () => {
+    const run = await pollBackfill(shop, client);
+    return run?.status === "completed" || run?.status === "failed" ? run : null;
+  },
+  "the demo import",
+  600_000,
+);
 await recomputeShop(shop);
 
 const now = new Date();
@@ -47,7 +51,13 @@ const round = (n: number) => Math.round(n * 100) / 100;
 
 /** A rule of `kind` as the new-rule form fills it in (draft), with the given money defaults. */
 function draftOf(kind: RuleKind, s: ScaledDefaults) {
-  const values = { kind, name: kind, enabled: "false", holdoutShare: "0", ...core.rewardKind(kind).formDefaults(today, { presetId: null, scale: s }) };
+  const values = {
+    kind,
+    name: kind,
+    enabled: "false",
+    holdoutShare: "0",
+    ...core.rewardKind(kind).formDefaults(today, { presetId: null, scale: s }),
+  };
   for (const [path] of Object.entries(core.rewardKind(kind).formTexts?.(values) ?? {})) (values as Record<string, string>)[path] = path;
   const { input: raw } = formToRuleInput(Object.entries(values));
   const result = core.validateRuleInput(raw, { knownTiers: [] });

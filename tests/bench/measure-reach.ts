@@ -35,10 +35,14 @@ const shop = DEMO_SHOP.domain;
 const emulator = await startEmulatedShopify({ shops: [{ ...DEMO_SHOP, locales: [...DEMO_SHOP.locales] }] });
 const client = await installShop(emulator, shop);
 await startBackfill(shop, client);
-await waitFor(async () => {
-  const run = await pollBackfill(shop, client);
-  return run?.status === "completed" || run?.status === "failed" ? run : null;
-}, "the demo import", 600_000);
+await waitFor(
+  async () => {
+    const run = await pollBackfill(shop, client);
+    return run?.status === "completed" || run?.status === "failed" ? run : null;
+  },
+  "the demo import",
+  600_000,
+);
 await recomputeShop(shop);
 
 const now = new Date();
@@ -47,7 +51,13 @@ const scale = core.scaledDefaults(await loadShopScale(shop));
 
 /** A rule of `kind` as the new-rule form fills it in, switched on. */
 function ruleOf(kind: RuleKind) {
-  const values = { kind, name: kind, enabled: "true", holdoutShare: "0", ...core.rewardKind(kind).formDefaults(today, { presetId: null, scale }) };
+  const values = {
+    kind,
+    name: kind,
+    enabled: "true",
+    holdoutShare: "0",
+    ...core.rewardKind(kind).formDefaults(today, { presetId: null, scale }),
+  };
   for (const [path] of Object.entries(core.rewardKind(kind).formTexts?.(values) ?? {})) (values as Record<string, string>)[path] = path;
   const { input: raw } = formToRuleInput(Object.entries(values));
   const result = core.validateRuleInput(raw, { knownTiers: [] });
@@ -69,7 +79,10 @@ const situations: Record<string, Input> = {
 const rows: Array<Record<string, string | number>> = [];
 for (const [situation, input] of Object.entries(situations)) {
   const result = core.decideDay(input);
-  const totals = new Map<string, { eligible: number; issued: number; noDeliveryChannel: number; consent: number; capped: number; heldOut: number }>();
+  const totals = new Map<
+    string,
+    { eligible: number; issued: number; noDeliveryChannel: number; consent: number; capped: number; heldOut: number }
+  >();
   const of = (ruleId: string) => {
     const kind = kindOfRule.get(ruleId) ?? "?";
     if (!totals.has(kind)) totals.set(kind, { eligible: 0, issued: 0, noDeliveryChannel: 0, consent: 0, capped: 0, heldOut: 0 });
@@ -94,7 +107,9 @@ for (const [situation, input] of Object.entries(situations)) {
 }
 
 const customers = await db.customer.count({ where: { shop, orderCount: { gt: 0 } } });
-const withoutConsent = await db.customer.count({ where: { shop, OR: [{ marketingState: null }, { marketingState: { not: "SUBSCRIBED" } }] } });
+const withoutConsent = await db.customer.count({
+  where: { shop, OR: [{ marketingState: null }, { marketingState: { not: "SUBSCRIBED" } }] },
+});
 console.log(JSON.stringify({ shop, today, customers, withoutConsent }));
 console.table(rows);
 await stopEmulatedShopify(emulator);

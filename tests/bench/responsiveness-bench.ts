@@ -62,7 +62,9 @@ const PAGES: { name: string; path: string; loader: Loader }[] = [
 
 // The same seeded shop as the JSONL, on the "plus" plan: the run's codes are throttle-paced, not the point here.
 const emulator = await startEmulatedShopify({
-  shops: [{ domain: shop, size: meta.size, seed: meta.seed, currency: meta.currency, timeZone: meta.timeZone, asOf: meta.asOf, plan: "plus" }],
+  shops: [
+    { domain: shop, size: meta.size, seed: meta.seed, currency: meta.currency, timeZone: meta.timeZone, asOf: meta.asOf, plan: "plus" },
+  ],
 });
 const client = await installShop(emulator, shop);
 
@@ -96,7 +98,10 @@ function nextWebhook(i: number): Request {
   const roll = rng();
   const events =
     roll < 0.6
-      ? mutate.createOrder({ customerId: state.data.customer(pick(state.data.customerCount)).id, totalCents: 1_000 + pick(20_000) }, { deliver: false }).events
+      ? mutate.createOrder(
+          { customerId: state.data.customer(pick(state.data.customerCount)).id, totalCents: 1_000 + pick(20_000) },
+          { deliver: false },
+        ).events
       : mutate.refundOrder(state.data.order(pick(state.data.orderCount)).id, 100 + pick(3_000), { deliver: false }).events;
   const e = events[0];
   return webhookRequest(shop, e.topic, e.payload, { webhookId: `responsive-${i}` });
@@ -150,7 +155,9 @@ void importDone.finally(() => (importEnded = true)).catch(() => undefined);
 void dailyDone.finally(() => (dailyEnded = true)).catch(() => undefined);
 const ticker = setInterval(() => {
   const loads = [...pageTimes.values()].reduce((n, v) => n + v.length, 0);
-  progress(`  ${Math.round(performance.now() - started)} ms: ${loads} page loads, ${webhookTimes.length} webhooks; import ${importEnded ? "ended" : "running"}, daily run ${dailyEnded ? "ended" : "running"}`);
+  progress(
+    `  ${Math.round(performance.now() - started)} ms: ${loads} page loads, ${webhookTimes.length} webhooks; import ${importEnded ? "ended" : "running"}, daily run ${dailyEnded ? "ended" : "running"}`,
+  );
 }, 10_000);
 const both = Promise.allSettled([importDone, dailyDone]).then((r) => {
   busy = false;

@@ -81,7 +81,19 @@ function notRun(name: string, size: string, db: string, reason: string): void {
   couldNotRun++;
   const status = `not run: ${reason.split("\n")[0].slice(0, 300)}`;
   progress(`${name} (${size}, ${db}) ${status}`);
-  rows.push({ name, size, db, runs: 0, values: [], median: null, unit: "", target: "", meetsTarget: null, status, note: reason.slice(0, 2_000) });
+  rows.push({
+    name,
+    size,
+    db,
+    runs: 0,
+    values: [],
+    median: null,
+    unit: "",
+    target: "",
+    meetsTarget: null,
+    status,
+    note: reason.slice(0, 2_000),
+  });
 }
 
 async function attempt(name: string, size: string, db: string, work: () => Promise<void>): Promise<boolean> {
@@ -148,11 +160,23 @@ async function benchCdnow() {
 
 async function benchClvCore() {
   await attempt("Retention core benchmark", "synthetic", "—", async () => {
-    const r = await runChild<{ fitMs: number[]; scoreMs: number[]; fitAndScoreMs: number[]; fitCustomers: number; scoreCustomers: number; peakRssMB: number }>(
-      "clv-core-bench.ts",
-      ["--runs", String(runs)],
-    );
-    addRow({ name: "BG/NBD fit (synthetic, runRetentionBenchmark)", size: "100,000 customers", db: "—", values: r.fitMs, unit: "ms", target: "< 1,000 ms", meets: (m) => m < 1_000 });
+    const r = await runChild<{
+      fitMs: number[];
+      scoreMs: number[];
+      fitAndScoreMs: number[];
+      fitCustomers: number;
+      scoreCustomers: number;
+      peakRssMB: number;
+    }>("clv-core-bench.ts", ["--runs", String(runs)]);
+    addRow({
+      name: "BG/NBD fit (synthetic, runRetentionBenchmark)",
+      size: "100,000 customers",
+      db: "—",
+      values: r.fitMs,
+      unit: "ms",
+      target: "< 1,000 ms",
+      meets: (m) => m < 1_000,
+    });
     addRow({
       name: "Scoring: predictions + RFM + lifecycle (synthetic)",
       size: "200,000 customers",
@@ -218,7 +242,12 @@ interface ImportResult {
   parseOnlyPerSecond: number;
   peakRssMB: number;
   status: string;
-  check: { customersCompared: number; mismatches: number; shopOrders: { db: number; shopify: number }; shopNetCents: { db: number; shopify: number } };
+  check: {
+    customersCompared: number;
+    mismatches: number;
+    shopOrders: { db: number; shopify: number };
+    shopNetCents: { db: number; shopify: number };
+  };
 }
 
 interface AnalyticsResult {
@@ -242,7 +271,8 @@ interface IndexResult {
 }
 
 function checkNote(check: ImportResult["check"]): string {
-  const exact = check.mismatches === 0 && check.shopOrders.db === check.shopOrders.shopify && check.shopNetCents.db === check.shopNetCents.shopify;
+  const exact =
+    check.mismatches === 0 && check.shopOrders.db === check.shopOrders.shopify && check.shopNetCents.db === check.shopNetCents.shopify;
   return exact
     ? `matches the emulator for all ${check.customersCompared.toLocaleString("en")} customers`
     : `DOES NOT MATCH the emulator: ${check.mismatches} customers differ; orders ${check.shopOrders.db} vs ${check.shopOrders.shopify}`;
@@ -302,7 +332,14 @@ async function benchSync(size: BenchSize, meta: ShopDataMeta, db: DbKind) {
       const pure = db === "sqlite";
       const r = await runChild<AnalyticsResult>(
         "analytics-bench.ts",
-        ["--meta", metaPath(size, meta.asOf), "--runs", pure ? String(runsFor(size) === 1 ? 3 : runs) : "0", "--recompute-runs", String(runsFor(size))],
+        [
+          "--meta",
+          metaPath(size, meta.asOf),
+          "--runs",
+          pure ? String(runsFor(size) === 1 ? 3 : runs) : "0",
+          "--recompute-runs",
+          String(runsFor(size)),
+        ],
         { DATABASE_URL: url },
       );
       if (pure) {
@@ -356,9 +393,13 @@ async function benchIndex(size: BenchSize, meta: ShopDataMeta, db: DbKind, url: 
   }
   await attempt("Customers index (listCustomers)", size, label, async () => {
     const customers = size === "large" ? 200_000 : 0;
-    const r = await runChild<IndexResult>("index-bench.ts", ["--meta", metaPath(size, meta.asOf), "--customers", String(customers), "--iterations", "100"], {
-      DATABASE_URL: url,
-    });
+    const r = await runChild<IndexResult>(
+      "index-bench.ts",
+      ["--meta", metaPath(size, meta.asOf), "--customers", String(customers), "--iterations", "100"],
+      {
+        DATABASE_URL: url,
+      },
+    );
     const how =
       r.added > 0
         ? `${r.synced.toLocaleString("en")} customers synced from the emulator's orders + ${r.added.toLocaleString("en")} without orders written directly`
@@ -371,7 +412,10 @@ async function benchIndex(size: BenchSize, meta: ShopDataMeta, db: DbKind, url: 
         db: label,
         values: [s.p50],
         unit: "ms",
-        note: key === "first" ? `${how}; 1 run of ${r.iterations} calls per scenario (after 5 warm-up calls), 50 rows each, with the total count unless said` : undefined,
+        note:
+          key === "first"
+            ? `${how}; 1 run of ${r.iterations} calls per scenario (after 5 warm-up calls), 50 rows each, with the total count unless said`
+            : undefined,
       });
       addRow({
         name: `Customers index: ${s.label} — p95`,
@@ -413,7 +457,11 @@ async function benchWebhooks(meta: ShopDataMeta, db: DbKind) {
       const url = await freshDatabase(db, `webhooks_${size}`);
       try {
         results.push(
-          await runChild<WebhookResult>("webhook-bench.ts", ["--meta", metaPath(size, meta.asOf), "--deliveries", String(webhookDeliveries)], { DATABASE_URL: url }),
+          await runChild<WebhookResult>(
+            "webhook-bench.ts",
+            ["--meta", metaPath(size, meta.asOf), "--deliveries", String(webhookDeliveries)],
+            { DATABASE_URL: url },
+          ),
         );
       } finally {
         await dropDatabase(url);
@@ -421,7 +469,8 @@ async function benchWebhooks(meta: ShopDataMeta, db: DbKind) {
     }
     const wrong = results.filter((r) => r.check.mismatches > 0 || r.check.shopOrders.db !== r.check.shopOrders.shopify);
     const non200: Record<string, number> = {};
-    for (const r of results) for (const [status, count] of Object.entries(r.statuses)) if (status !== "200") non200[status] = (non200[status] ?? 0) + count;
+    for (const r of results)
+      for (const [status, count] of Object.entries(r.statuses)) if (status !== "200") non200[status] = (non200[status] ?? 0) + count;
     const r = results[0];
     addRow({
       name: `Webhook processing, sequential (${r.deliveries.toLocaleString("en")} order deliveries)`,
@@ -431,13 +480,30 @@ async function benchWebhooks(meta: ShopDataMeta, db: DbKind) {
       unit: "orders/s",
       target: "≥ 200",
       meets: (m) => m >= 200,
-      note: `${results.length} run(s), each ${r.deliveries} deliveries (${Object.entries(r.mix).map(([k, v]) => `${v} ${k}`).join(", ")}) in ${results.map((x) => x.seconds.toFixed(1)).join(" / ")} s (${results.map((x) => x.ordersPerCpuSecond).join(" / ")} deliveries per CPU second); ${
+      note: `${results.length} run(s), each ${r.deliveries} deliveries (${Object.entries(r.mix)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(
+          ", ",
+        )}) in ${results.map((x) => x.seconds.toFixed(1)).join(" / ")} s (${results.map((x) => x.ordersPerCpuSecond).join(" / ")} deliveries per CPU second); ${
         wrong.length ? `DOES NOT MATCH the emulator afterwards in ${wrong.length} run(s)` : "database equals the emulator afterwards"
       }${Object.keys(non200).length ? `; non-200 answers: ${JSON.stringify(non200)}` : ""}`,
       details: { runs: results },
     });
-    addRow({ name: "Webhook latency p50 (route: HMAC, claim, upsert, aggregates)", size, db: label, values: results.map((x) => x.p50Ms), unit: "ms" });
-    addRow({ name: "Webhook latency p99", size, db: label, values: results.map((x) => x.p99Ms), unit: "ms", note: `max ${Math.max(...results.map((x) => x.maxMs))} ms` });
+    addRow({
+      name: "Webhook latency p50 (route: HMAC, claim, upsert, aggregates)",
+      size,
+      db: label,
+      values: results.map((x) => x.p50Ms),
+      unit: "ms",
+    });
+    addRow({
+      name: "Webhook latency p99",
+      size,
+      db: label,
+      values: results.map((x) => x.p99Ms),
+      unit: "ms",
+      note: `max ${Math.max(...results.map((x) => x.maxMs))} ms`,
+    });
   });
 }
 
@@ -469,7 +535,9 @@ async function benchIssuance() {
       for (let i = 0; i < runs; i++) {
         const url = await freshDatabase("sqlite", `issuance_${plan}`);
         try {
-          results.push(await runChild<IssuanceResult>("issuance-bench.ts", ["--plan", plan, "--codes", String(codes)], { DATABASE_URL: url }));
+          results.push(
+            await runChild<IssuanceResult>("issuance-bench.ts", ["--plan", plan, "--codes", String(codes)], { DATABASE_URL: url }),
+          );
         } finally {
           await dropDatabase(url);
         }
@@ -533,7 +601,11 @@ async function benchResponsiveness(meta: ShopDataMeta, db: DbKind) {
     const url = await freshDatabase(db, `responsive_${size}`);
     let r: ResponsivenessResult;
     try {
-      r = await runChild<ResponsivenessResult>("responsiveness-bench.ts", ["--meta", metaPath(size, meta.asOf), "--codes", String(responsiveCodes)], { DATABASE_URL: url });
+      r = await runChild<ResponsivenessResult>(
+        "responsiveness-bench.ts",
+        ["--meta", metaPath(size, meta.asOf), "--codes", String(responsiveCodes)],
+        { DATABASE_URL: url },
+      );
     } finally {
       await dropDatabase(url);
     }
@@ -606,7 +678,11 @@ if (!loadSamples.length) loadSamples.push(loadAtEnd[0]);
 const load = {
   atStart: loadAtStart,
   atEnd: loadAtEnd,
-  oneMinuteSamples: { min: Math.min(...loadSamples, loadAtStart[0]), max: Math.max(...loadSamples, loadAtStart[0]), mean: round(loadSamples.reduce((s, v) => s + v, 0) / loadSamples.length) },
+  oneMinuteSamples: {
+    min: Math.min(...loadSamples, loadAtStart[0]),
+    max: Math.max(...loadSamples, loadAtStart[0]),
+    mean: round(loadSamples.reduce((s, v) => s + v, 0) / loadSamples.length),
+  },
 };
 const finishedAt = new Date();
 const results = {

@@ -23,7 +23,8 @@ export function renderTable(rows: readonly BenchRow[], cores: number): string {
   ]);
   const widths = header.map((h, c) => Math.max(h.length, ...body.map((r) => r[c].length)));
   const rightAligned = new Set([0, 4, 6, 9]);
-  const line = (cells: string[]) => cells.map((cell, c) => (rightAligned.has(c) ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join(" │ ");
+  const line = (cells: string[]) =>
+    cells.map((cell, c) => (rightAligned.has(c) ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join(" │ ");
   const rule = widths.map((w) => "─".repeat(w)).join("─┼─");
   const notes = rows.map((row, i) => (row.note ? `[${i + 1}] ${row.note}` : null)).filter((n): n is string => n !== null);
   return [line(header), rule, ...body.map(line), "", ...notes, ""].join("\n");

@@ -105,5 +105,10 @@ reportResult({
   p99Ms: round(percentile(latencies, 99), 2),
   maxMs: round(Math.max(...latencies), 2),
   statuses: Object.fromEntries(statuses),
-  check: { customersCompared: check.customersCompared, mismatches: check.mismatches.length, shopOrders: check.shopOrders, shopNetCents: check.shopNetCents },
+  check: {
+    customersCompared: check.customersCompared,
+    mismatches: check.mismatches.length,
+    shopOrders: check.shopOrders,
+    shopNetCents: check.shopNetCents,
+  },
 });

@@ -109,7 +109,10 @@ describe("Kinship in the Shopify admin", () => {
     await frame.waitForURL(/lifecycle=lapsed/);
     const lapsed = await db.customer.count({ where: { shop: SHOP, lifecycle: "lapsed" } });
     expect(lapsed).toBeGreaterThan(0);
-    await frame.getByText(`${lapsed.toLocaleString("en")} customers`, { exact: true }).first().waitFor();
+    await frame
+      .getByText(`${lapsed.toLocaleString("en")} customers`, { exact: true })
+      .first()
+      .waitFor();
     // Polaris keeps its loading panel in the page and shows it while a page of rows loads.
     await expect.poll(() => frame.locator(".Polaris-IndexTable__LoadingPanel").first().isVisible()).toBe(false);
     const rows = frame.locator(".Polaris-IndexTable__TableRow");
@@ -169,7 +172,8 @@ describe("Kinship in the Shopify admin", () => {
     await threshold.fill("50");
     for (const label of ["Monthly cap (codes)", "Monthly budget"]) {
       const field = frame.getByLabel(label);
-      if ((await field.count()) && (await field.getAttribute("aria-invalid")) === "true") await field.fill(label.startsWith("Monthly cap") ? "500" : "5000");
+      if ((await field.count()) && (await field.getAttribute("aria-invalid")) === "true")
+        await field.fill(label.startsWith("Monthly cap") ? "500" : "5000");
     }
     await frame.getByRole("button", { name: "Save", exact: true }).click();
     await expect.poll(() => db.discountRule.count({ where: { shop: SHOP, kind: "loyaltyTiers" } }), { timeout: 15_000 }).toBe(1);
@@ -182,9 +186,19 @@ describe("Kinship in the Shopify admin", () => {
       where: { shop: SHOP, lifecycle: "lapsed", firstName: { not: null } },
       orderBy: { predictedClv: "desc" },
     });
-    const order = await db.order.findFirstOrThrow({ where: { shop: SHOP, customerShopifyId: customer.shopifyId }, orderBy: { processedAt: "desc" } });
+    const order = await db.order.findFirstOrThrow({
+      where: { shop: SHOP, customerShopifyId: customer.shopifyId },
+      orderBy: { processedAt: "desc" },
+    });
     const feedback = await db.feedback.create({
-      data: { shop: SHOP, orderShopifyId: order.shopifyId, customerShopifyId: customer.shopifyId, score: 2, reasons: "delivery", comment: "The parcel arrived two weeks late." },
+      data: {
+        shop: SHOP,
+        orderShopifyId: order.shopifyId,
+        customerShopifyId: customer.shopifyId,
+        score: 2,
+        reasons: "delivery",
+        comment: "The parcel arrived two weeks late.",
+      },
     });
     const frame = await open("/feedback");
     const name = `${customer.firstName} ${customer.lastName ?? ""}`.trim();

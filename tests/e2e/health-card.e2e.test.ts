@@ -75,7 +75,9 @@ async function expectedCounts() {
   const since = new Date(Date.now() - 7 * 86_400_000);
   const [withheld, withoutConsent, refused] = await Promise.all([
     db.issuedDiscount.count({ where: { shop: SHOP, kind: "issue", status: "withheld", withheldReason: "noDeliveryChannel" } }),
-    db.customer.count({ where: { shop: SHOP, redactedAt: null, OR: [{ marketingState: null }, { marketingState: { not: "SUBSCRIBED" } }] } }),
+    db.customer.count({
+      where: { shop: SHOP, redactedAt: null, OR: [{ marketingState: null }, { marketingState: { not: "SUBSCRIBED" } }] },
+    }),
     db.issuedDiscount.count({ where: { shop: SHOP, kind: "issue", status: "failed", updatedAt: { gte: since } } }),
   ]);
   return { noFlow: withheld, consent: withoutConsent, refused, survey: 0 };
@@ -86,7 +88,10 @@ async function expectedCounts() {
  * is on), so a settings save that times out waiting for it is tried again, as the merchant would.
  */
 async function saveConsent(purpose: "promotional" | "service") {
-  await vi.waitFor(() => settings.saveShopSettings(SHOP, { consent: { kindPurposes: { winback: purpose } } }), { timeout: 60_000, interval: 500 });
+  await vi.waitFor(() => settings.saveShopSettings(SHOP, { consent: { kindPurposes: { winback: purpose } } }), {
+    timeout: 60_000,
+    interval: 500,
+  });
 }
 
 /** Every warning at once: Flow says no workflow, winback needs consent, the survey is placed nowhere, a code was refused today. */
@@ -146,7 +151,15 @@ beforeAll(async () => {
   expect(customers).toHaveLength(2);
   // One decision withheld for want of a channel, one code Shopify refused, as the daily run records them.
   await db.issuedDiscount.create({
-    data: { shop: SHOP, ruleId, customerShopifyId: customers[0]!.shopifyId, idempotencyKey: "e2e-withheld", status: "withheld", withheldReason: "noDeliveryChannel", amount: 0 },
+    data: {
+      shop: SHOP,
+      ruleId,
+      customerShopifyId: customers[0]!.shopifyId,
+      idempotencyKey: "e2e-withheld",
+      status: "withheld",
+      withheldReason: "noDeliveryChannel",
+      amount: 0,
+    },
   });
   refusedId = (
     await db.issuedDiscount.create({

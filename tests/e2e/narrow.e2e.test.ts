@@ -99,7 +99,9 @@ describe(`the customers list at ${WIDTH} px`, () => {
     const sidebar = page.getByRole("navigation", { name: "Admin navigation" });
     await sidebar.getByRole("link", { name: "Kinship" }).waitFor();
     // The entries come from the app's own <ui-nav-menu>, which the admin draws instead of the app.
-    await expect.poll(() => sidebar.locator("#app-nav-items a").allInnerTexts()).toEqual(["Customers", "Segments", "Rules", "Feedback", "Settings"]);
+    await expect
+      .poll(() => sidebar.locator("#app-nav-items a").allInnerTexts())
+      .toEqual(["Customers", "Segments", "Rules", "Feedback", "Settings"]);
     await expect.poll(() => sidebar.locator('a[aria-current="page"]').allInnerTexts()).toEqual(["Customers"]);
     expect(await frame.locator("ui-nav-menu").isVisible()).toBe(false);
     await screenshot(page, "narrow-02-sidebar");

@@ -19,7 +19,12 @@ let page: Page;
 
 beforeAll(async () => {
   // The preview needs no app: the emulated admin builds and serves the extension itself.
-  frame = await startAdminFrame({ appUpstream: "http://127.0.0.1:9", apiKey: "k", apiSecret: "s", shops: [{ domain: SHOP, name: "Survey Shop" }] });
+  frame = await startAdminFrame({
+    appUpstream: "http://127.0.0.1:9",
+    apiKey: "k",
+    apiSecret: "s",
+    shops: [{ domain: SHOP, name: "Survey Shop" }],
+  });
   browser = await launch();
   page = await newAdminPage(browser);
   await page.setViewportSize({ width: 1200, height: 900 });

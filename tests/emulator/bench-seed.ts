@@ -73,7 +73,10 @@ if (child) {
   const sizes = (process.argv.slice(2).length ? process.argv.slice(2) : ["tiny", "small", "medium", "large"]) as ShopSize[];
   const self = fileURLToPath(import.meta.url);
   for (const size of sizes) {
-    const run = spawnSync(process.execPath, ["--import", "tsx", self], { env: { ...process.env, KINSHIP_BENCH_CHILD: size }, encoding: "utf8" });
+    const run = spawnSync(process.execPath, ["--import", "tsx", self], {
+      env: { ...process.env, KINSHIP_BENCH_CHILD: size },
+      encoding: "utf8",
+    });
     process.stdout.write(run.stdout);
     if (run.status !== 0) process.stderr.write(run.stderr);
   }

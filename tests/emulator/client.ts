@@ -5,7 +5,13 @@ export interface GraphqlAnswer<T = Record<string, unknown>> {
   body: {
     data?: T | null;
     errors?: { message: string; extensions?: Record<string, unknown>; path?: (string | number)[] }[] | string;
-    extensions?: { cost?: { requestedQueryCost: number; actualQueryCost: number | null; throttleStatus: { maximumAvailable: number; currentlyAvailable: number; restoreRate: number } } };
+    extensions?: {
+      cost?: {
+        requestedQueryCost: number;
+        actualQueryCost: number | null;
+        throttleStatus: { maximumAvailable: number; currentlyAvailable: number; restoreRate: number };
+      };
+    };
   };
 }
 

@@ -10,7 +10,14 @@ import { createRule } from "../../app/models/rules.server";
 import { encodeReasons } from "../../app/models/feedback.server";
 import { REASON_CODES, type ReasonCode } from "../../app/retention/feedback/reasons";
 import { mulberry32, type Rng } from "../../app/retention/random";
-import { marketOf, presetCampaignDates, presetsForMarket, upcomingCampaigns, localDateAt, validateRuleInput } from "../../app/retention/rewards";
+import {
+  marketOf,
+  presetCampaignDates,
+  presetsForMarket,
+  upcomingCampaigns,
+  localDateAt,
+  validateRuleInput,
+} from "../../app/retention/rewards";
 import { kindText } from "../../app/i18n/rule-texts";
 
 const DAY_MS = 86_400_000;
@@ -45,7 +52,11 @@ const COMMENTS: Record<string, Comments> = {
       other: ["The box was damaged when it arrived."],
     },
     passive: ["Fine, but delivery could be faster.", "Good product, the website is a bit slow."],
-    promoter: ["Lovely quality, I'll be back!", "Fast delivery and a handwritten note. Thank you!", "My second order, as good as the first."],
+    promoter: [
+      "Lovely quality, I'll be back!",
+      "Fast delivery and a handwritten note. Thank you!",
+      "My second order, as good as the first.",
+    ],
   },
   uk: {
     detractor: {
@@ -170,8 +181,21 @@ export async function seedDemoRules(options: Pick<DemoSeedOptions, "shop" | "tim
     366,
   )[0];
   const drafts: Record<string, unknown>[] = [
-    { kind: "winback", name: "Win back lapsed customers", reward: { type: "percentage", percentage: 15 }, validityDays: 14, cooldownDays: 90 },
-    { kind: "birthday", name: "Birthday gift", reward: { type: "percentage", percentage: 15 }, windowDaysBefore: 7, windowDaysAfter: 3, reminders: [-7, -3, 0] },
+    {
+      kind: "winback",
+      name: "Win back lapsed customers",
+      reward: { type: "percentage", percentage: 15 },
+      validityDays: 14,
+      cooldownDays: 90,
+    },
+    {
+      kind: "birthday",
+      name: "Birthday gift",
+      reward: { type: "percentage", percentage: 15 },
+      windowDaysBefore: 7,
+      windowDaysAfter: 3,
+      reminders: [-7, -3, 0],
+    },
     {
       kind: "loyaltyTiers",
       name: "Loyalty tiers",

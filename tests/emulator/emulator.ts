@@ -16,7 +16,16 @@ import { bulkFinishPayload } from "./rest-payloads";
 import { loadAdminSchema } from "./schema";
 import { signSessionToken, type SignSessionTokenOptions } from "./session-token";
 import { normalizeShopDomain, ShopState, type ShopSeed } from "./shop";
-import { DEFAULT_APP_SCOPES, DEFAULT_TOKEN_LIFETIMES, hasScope, TokenStore, type AccessTokenInfo, type IssueOptions, type IssuedToken, type TokenLifetimes } from "./tokens";
+import {
+  DEFAULT_APP_SCOPES,
+  DEFAULT_TOKEN_LIFETIMES,
+  hasScope,
+  TokenStore,
+  type AccessTokenInfo,
+  type IssueOptions,
+  type IssuedToken,
+  type TokenLifetimes,
+} from "./tokens";
 import { WebhookSender, type WebhookDelivery } from "./webhooks";
 
 export interface EmulatorConfig {
@@ -107,7 +116,13 @@ export class EmulatorCore implements EmulatorServices {
 
   /** A session token (App Bridge id token) for the shop, signed with the app secret. */
   sessionToken(shop: string, options: Partial<Omit<SignSessionTokenOptions, "shop" | "apiKey" | "apiSecret">> = {}): string {
-    return signSessionToken({ shop: this.shop(shop).domain, apiKey: this.apiKey, apiSecret: this.apiSecret, now: this.clock(), ...options });
+    return signSessionToken({
+      shop: this.shop(shop).domain,
+      apiKey: this.apiKey,
+      apiSecret: this.apiSecret,
+      now: this.clock(),
+      ...options,
+    });
   }
 
   lookupToken(token: string | undefined | null): AccessTokenInfo | null {
@@ -128,7 +143,14 @@ export class EmulatorCore implements EmulatorServices {
 
   accessToken(body: Record<string, unknown>, hostShop: string | null): JsonResponse {
     return handleAccessTokenRequest(
-      { apiKey: this.apiKey, apiSecret: this.apiSecret, clock: this.clock, tokens: this.tokens, scopes: this.appScopes, findShop: (d) => this.findShop(d) },
+      {
+        apiKey: this.apiKey,
+        apiSecret: this.apiSecret,
+        clock: this.clock,
+        tokens: this.tokens,
+        scopes: this.appScopes,
+        findShop: (d) => this.findShop(d),
+      },
       body,
       hostShop,
     );
@@ -161,7 +183,9 @@ export class EmulatorCore implements EmulatorServices {
       method: "POST",
       headers: {
         "content-type": "application/json",
-        "x-shopify-hmac-sha256": createHmac("sha256", options.secret ?? this.apiSecret).update(body).digest("base64"),
+        "x-shopify-hmac-sha256": createHmac("sha256", options.secret ?? this.apiSecret)
+          .update(body)
+          .digest("base64"),
       },
       body,
     });
@@ -215,7 +239,12 @@ export class EmulatorCore implements EmulatorServices {
 
   // ---------- bulk operations ----------
 
-  startBulkQuery(shop: ShopState, token: AccessTokenInfo, query: string, groupObjects: boolean): { bulkOperation: BulkOperationRecord | null; userErrors: BulkQueryError[] } {
+  startBulkQuery(
+    shop: ShopState,
+    token: AccessTokenInfo,
+    query: string,
+    groupObjects: boolean,
+  ): { bulkOperation: BulkOperationRecord | null; userErrors: BulkQueryError[] } {
     const { plan, errors } = compileBulkQuery(this.schema, query);
     if (!plan) return { bulkOperation: null, userErrors: errors };
     const controls = shop.bulk.controls;
@@ -281,22 +310,38 @@ export class EmulatorCore implements EmulatorServices {
     if (!file || op.urlExpiresAt === null) return null;
     const expires = Math.floor(op.urlExpiresAt / 1000);
     const kind = which === "url" ? "result" : "partial";
-    const query = new URLSearchParams({ shop: shop.domain, expires: String(expires), signature: this.signature(shop.domain, op.id, kind, expires) });
+    const query = new URLSearchParams({
+      shop: shop.domain,
+      expires: String(expires),
+      signature: this.signature(shop.domain, op.id, kind, expires),
+    });
     return `${this.url}/_emulator/bulk/${op.id}/${kind}.jsonl?${query}`;
   }
 
   /** Checks a download URL; returns the file or a storage-style error. */
-  resolveBulkDownload(opId: number, kind: string, params: URLSearchParams): { filePath: string } | { status: number; code: string; message: string } {
+  resolveBulkDownload(
+    opId: number,
+    kind: string,
+    params: URLSearchParams,
+  ): { filePath: string } | { status: number; code: string; message: string } {
     const shop = this.findShop(params.get("shop") ?? "");
     const expires = Number(params.get("expires"));
     const given = Buffer.from(params.get("signature") ?? "", "hex");
     const op = shop?.bulk.byId.get(opId);
     const expected = shop ? Buffer.from(this.signature(shop.domain, opId, kind, expires), "hex") : Buffer.alloc(0);
     if (!shop || !op || given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      return { status: 403, code: "SignatureDoesNotMatch", message: "The request signature we calculated does not match the signature you provided." };
+      return {
+        status: 403,
+        code: "SignatureDoesNotMatch",
+        message: "The request signature we calculated does not match the signature you provided.",
+      };
     }
     if (this.clock() >= expires * 1000) {
-      return { status: 400, code: "ExpiredToken", message: `The provided token has expired. Request signature expired at: ${new Date(expires * 1000).toISOString()}` };
+      return {
+        status: 400,
+        code: "ExpiredToken",
+        message: `The provided token has expired. Request signature expired at: ${new Date(expires * 1000).toISOString()}`,
+      };
     }
     const filePath = kind === "result" ? op.filePath : op.partialFilePath;
     if (!filePath) return { status: 404, code: "NoSuchKey", message: "The specified key does not exist." };

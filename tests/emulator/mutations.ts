@@ -124,7 +124,12 @@ export class ShopMutations {
       updatedAt: input.updatedAt ?? now,
     });
     // Tags and a consent given at creation come through their own topics, as for an update.
-    const blank: CustomerRecord = { ...record, tags: [], marketingState: "NOT_SUBSCRIBED", marketingOptInLevel: record.marketingOptInLevel };
+    const blank: CustomerRecord = {
+      ...record,
+      tags: [],
+      marketingState: "NOT_SUBSCRIBED",
+      marketingOptInLevel: record.marketingOptInLevel,
+    };
     const extra = customerChangeEvents(this.shop, blank, record, record.updatedAt).slice(1);
     return this.emit(record, [{ topic: "customers/create", payload: customerPayload(this.shop, record) }, ...extra], options);
   }
@@ -159,7 +164,11 @@ export class ShopMutations {
     const ownerId = gid("Customer", current.id);
     const updatedAt = this.tick(current.updatedAt);
     this.shop.metafields.delete(ownerId, "facts", "birth_date");
-    if (birthDate !== null) this.shop.metafields.set({ ownerId, ownerType: "CUSTOMER", namespace: "facts", key: "birth_date", type: "date", value: birthDate }, updatedAt);
+    if (birthDate !== null)
+      this.shop.metafields.set(
+        { ownerId, ownerType: "CUSTOMER", namespace: "facts", key: "birth_date", type: "date", value: birthDate },
+        updatedAt,
+      );
     return this.updateCustomer(id, { birthDate, updatedAt }, options);
   }
 
@@ -205,12 +214,28 @@ export class ShopMutations {
     const product = this.shop.data.products[0];
     const index = this.shop.data.orderCount;
     const lineItems: LineItemRecord[] = product
-      ? [{ id: this.shop.data.ids.lineItem(index, 0), productIndex: product.index, title: product.title, variantTitle: null, sku: product.sku, vendor: product.vendor, quantity: 1, unitPriceCents: subtotalCents }]
+      ? [
+          {
+            id: this.shop.data.ids.lineItem(index, 0),
+            productIndex: product.index,
+            title: product.title,
+            variantTitle: null,
+            sku: product.sku,
+            vendor: product.vendor,
+            quantity: 1,
+            unitPriceCents: subtotalCents,
+          },
+        ]
       : [];
     const processedAt = input.processedAt !== undefined ? toMs(input.processedAt) : now;
     const record = this.shop.data.createOrder({
       customerIndex,
-      email: input.email !== undefined ? input.email : customerIndex >= 0 ? this.shop.data.customerEmail(customerIndex) : `guest.new.${index + 1}@example.net`,
+      email:
+        input.email !== undefined
+          ? input.email
+          : customerIndex >= 0
+            ? this.shop.data.customerEmail(customerIndex)
+            : `guest.new.${index + 1}@example.net`,
       createdAt: now,
       processedAt,
       updatedAt: now,
@@ -234,7 +259,11 @@ export class ShopMutations {
     // A code used at checkout counts as used on its discount (`asyncUsageCount`).
     const used = discount ? this.shop.discounts.discountForCode(discount.code) : null;
     const usedCode = used?.codes.find((c) => c.code.toLowerCase() === discount!.code.toLowerCase());
-    if (used && usedCode) this.shop.discounts.save({ ...used, codes: used.codes.map((c) => (c === usedCode ? { ...c, asyncUsageCount: c.asyncUsageCount + 1 } : c)) });
+    if (used && usedCode)
+      this.shop.discounts.save({
+        ...used,
+        codes: used.codes.map((c) => (c === usedCode ? { ...c, asyncUsageCount: c.asyncUsageCount + 1 } : c)),
+      });
     if (customerIndex >= 0) {
       // Placing an order changes the customer's stats, so Shopify bumps the customer too.
       const customer = this.shop.data.customer(customerIndex);
@@ -243,7 +272,11 @@ export class ShopMutations {
     return this.emit(record, [{ topic: "orders/create", payload: orderPayload(this.shop, record) }], options);
   }
 
-  updateOrder(id: Id, patch: Partial<Omit<OrderRecord, "index" | "id" | "name" | "number">>, options: EmitOptions = {}): MutationResult<OrderRecord> {
+  updateOrder(
+    id: Id,
+    patch: Partial<Omit<OrderRecord, "index" | "id" | "name" | "number">>,
+    options: EmitOptions = {},
+  ): MutationResult<OrderRecord> {
     const current = this.shop.data.order(this.orderIndex(id));
     const record: OrderRecord = { ...current, ...patch, updatedAt: patch.updatedAt ?? this.tick(current.updatedAt) };
     this.shop.data.putOrder(record);
@@ -255,7 +288,12 @@ export class ShopMutations {
     const current = this.shop.data.order(this.orderIndex(id));
     const at = this.tick(current.updatedAt);
     const left = current.totalCents - orderRefundedCents(current);
-    const refund = { id: this.shop.data.ids.refund(current.index, current.refunds.length + 1), createdAt: at, amountCents: Math.min(amountCents, left), note: null };
+    const refund = {
+      id: this.shop.data.ids.refund(current.index, current.refunds.length + 1),
+      createdAt: at,
+      amountCents: Math.min(amountCents, left),
+      note: null,
+    };
     const record: OrderRecord = { ...current, refunds: [...current.refunds, refund], updatedAt: at };
     this.shop.data.putOrder(record);
     return this.emit(record, [{ topic: "orders/updated", payload: orderPayload(this.shop, record) }], options);
@@ -269,11 +307,34 @@ export class ShopMutations {
     const refunds =
       details.refund === false || left <= 0
         ? current.refunds
-        : [...current.refunds, { id: this.shop.data.ids.refund(current.index, current.refunds.length + 1), createdAt: at, amountCents: left, note: "Order cancelled" }];
-    const record: OrderRecord = { ...current, cancelledAt: at, cancelReason: details.reason ?? "CUSTOMER", closedAt: at, refunds, fulfilled: false, updatedAt: at };
+        : [
+            ...current.refunds,
+            {
+              id: this.shop.data.ids.refund(current.index, current.refunds.length + 1),
+              createdAt: at,
+              amountCents: left,
+              note: "Order cancelled",
+            },
+          ];
+    const record: OrderRecord = {
+      ...current,
+      cancelledAt: at,
+      cancelReason: details.reason ?? "CUSTOMER",
+      closedAt: at,
+      refunds,
+      fulfilled: false,
+      updatedAt: at,
+    };
     this.shop.data.putOrder(record);
     const payload = orderPayload(this.shop, record);
-    return this.emit(record, [{ topic: "orders/cancelled", payload }, { topic: "orders/updated", payload }], options);
+    return this.emit(
+      record,
+      [
+        { topic: "orders/cancelled", payload },
+        { topic: "orders/updated", payload },
+      ],
+      options,
+    );
   }
 
   /** The merchant uninstalls the app: tokens are revoked, then app/uninstalled is sent. */
@@ -287,7 +348,11 @@ export class ShopMutations {
     const index = this.customerIndex(customerId);
     const customer = this.shop.data.customer(index);
     const orderIds = this.shop.data.customerOrderIndices(index).map((o) => this.shop.data.ids.order(o));
-    return this.emit(customer, [{ topic: "customers/data_request", payload: customerDataRequestPayload(this.shop, customer, orderIds, this.shop.nextId()) }], options);
+    return this.emit(
+      customer,
+      [{ topic: "customers/data_request", payload: customerDataRequestPayload(this.shop, customer, orderIds, this.shop.nextId()) }],
+      options,
+    );
   }
 
   redactCustomer(customerId: Id, options: EmitOptions = {}): MutationResult<CustomerRecord> {

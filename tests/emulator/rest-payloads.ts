@@ -108,7 +108,13 @@ export function orderDeletePayload(order: Pick<OrderRecord, "id">) {
 }
 
 /** customers/merge (enum CUSTOMERS_MERGE, scope read_customer_merge). */
-export function customerMergePayload(keptId: number, deletedId: number, jobId: number, status: "completed" | "failed", errors: unknown[] = []) {
+export function customerMergePayload(
+  keptId: number,
+  deletedId: number,
+  jobId: number,
+  status: "completed" | "failed",
+  errors: unknown[] = [],
+) {
   return {
     admin_graphql_api_customer_kept_id: gid("Customer", keptId),
     admin_graphql_api_customer_deleted_id: gid("Customer", deletedId),

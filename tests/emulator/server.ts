@@ -8,12 +8,7 @@ import { EmulatorCore, type EmulatorConfig } from "./emulator";
 export type { EmulatorConfig } from "./emulator";
 
 /** Extra routes (e.g. the emulated admin frame); return true when the request was handled. */
-export type EmulatorRouteHandler = (
-  req: IncomingMessage,
-  res: ServerResponse,
-  url: URL,
-  emulator: Emulator,
-) => boolean | Promise<boolean>;
+export type EmulatorRouteHandler = (req: IncomingMessage, res: ServerResponse, url: URL, emulator: Emulator) => boolean | Promise<boolean>;
 
 export interface EmulatorOptions extends EmulatorConfig {
   /** 0 (default) picks a free port. */

@@ -47,9 +47,7 @@ export function signSessionToken(options: SignSessionTokenOptions): string {
   return `${header}.${body}.${signature}`;
 }
 
-export type VerifiedSessionToken =
-  | { ok: true; claims: SessionTokenClaims; shop: string }
-  | { ok: false; reason: string };
+export type VerifiedSessionToken = { ok: true; claims: SessionTokenClaims; shop: string } | { ok: false; reason: string };
 
 /** Mirrors @shopify/shopify-api's checks: HS256 signature, exp/nbf with 10 s tolerance, aud = API key. */
 export function verifySessionToken(

@@ -32,7 +32,11 @@ export interface ShopLocaleRecord {
 }
 
 export function normalizeShopDomain(domain: string): string {
-  const lower = domain.trim().toLowerCase().replace(/^https?:\/\//, "").replace(/\/.*$/, "");
+  const lower = domain
+    .trim()
+    .toLowerCase()
+    .replace(/^https?:\/\//, "")
+    .replace(/\/.*$/, "");
   return lower.endsWith(".myshopify.com") ? lower : `${lower}.myshopify.com`;
 }
 
@@ -98,7 +102,12 @@ export class ShopState {
     this.currency = dataset.params.currency;
     this.timeZone = dataset.params.timeZone;
     this.locales = (seed.locales ?? ["en"]).map((locale, i) => ({ locale, primary: i === 0, published: true }));
-    this.name = seed.name ?? handle.split("-").map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(" ");
+    this.name =
+      seed.name ??
+      handle
+        .split("-")
+        .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+        .join(" ");
     this.email = seed.email ?? `owner@${handle}.example.com`;
     this.shopId = 60_000_000_000 + salt * 1000 + 1;
     this.createdAt = dataset.params.asOf - (dataset.params.historyDays + 45) * 86_400_000;

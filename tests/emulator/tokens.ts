@@ -61,11 +61,7 @@ export class TokenStore {
   issue(shop: string, scopes: string[], options: IssueOptions = {}): IssuedToken {
     const now = this.clock();
     const online = options.online ?? false;
-    const expiresIn = online
-      ? this.lifetimes.onlineSeconds
-      : options.expiring
-        ? this.lifetimes.expiringOfflineSeconds
-        : undefined;
+    const expiresIn = online ? this.lifetimes.onlineSeconds : options.expiring ? this.lifetimes.expiringOfflineSeconds : undefined;
     const info: AccessTokenInfo = {
       token: `${online ? "shpua" : "shpat"}_${randomBytes(16).toString("hex")}`,
       shop,

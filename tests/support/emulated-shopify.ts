@@ -9,7 +9,12 @@ import { TEST_API_KEY, TEST_API_SECRET } from "./test-env";
  */
 export async function startEmulatedShopify(options: Partial<EmulatorOptions> = {}): Promise<Emulator> {
   // Like Shopify, deliver only the topics the app's configuration subscribes to.
-  const emulator = await startEmulator({ apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, appWebhookTopics: SUBSCRIBED_TOPICS, ...options });
+  const emulator = await startEmulator({
+    apiKey: TEST_API_KEY,
+    apiSecret: TEST_API_SECRET,
+    appWebhookTopics: SUBSCRIBED_TOPICS,
+    ...options,
+  });
   installShopifyDispatcher(emulator.url);
   return emulator;
 }

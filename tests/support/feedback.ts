@@ -13,7 +13,7 @@ const BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, l
  */
 export async function checkoutToken(
   shop: string,
-  options: { customer?: string | null; secret?: string; overrides?: Partial<JwtPayload> } = {}
+  options: { customer?: string | null; secret?: string; overrides?: Partial<JwtPayload> } = {},
 ): Promise<string> {
   const nowSeconds = Math.floor(Date.now() / 1000);
   const claims: Partial<JwtPayload> = {
@@ -71,7 +71,7 @@ export async function call(handler: RouteHandler, request: Request): Promise<Pos
 export function feedbackRequest(
   body: unknown,
   token: string | null,
-  options: { raw?: string; method?: string; headers?: Record<string, string> } = {}
+  options: { raw?: string; method?: string; headers?: Record<string, string> } = {},
 ): Request {
   const headers: Record<string, string> = {
     "Content-Type": "application/json",

@@ -22,19 +22,31 @@ export interface RewardsShop {
 export async function setUpShop(
   emulator: Emulator,
   shop: string,
-  options: { timeZone?: string; currencyCode?: string; clientOptions?: AdminClientOptions; flowWorkflow?: boolean; defaultCaps?: boolean } = {},
+  options: {
+    timeZone?: string;
+    currencyCode?: string;
+    clientOptions?: AdminClientOptions;
+    flowWorkflow?: boolean;
+    defaultCaps?: boolean;
+  } = {},
 ): Promise<RewardsShop> {
   const state = emulator.shop(shop);
   await db.shop.create({
     data: { shop: state.domain, name: state.name, ianaTimezone: options.timeZone ?? "UTC", currencyCode: options.currencyCode ?? "EUR" },
   });
   if (options.flowWorkflow !== false) {
-    await applyFlowLifecycleNotice(state.domain, { flowTriggerDefinitionId: FLOW_TRIGGER_HANDLE, hasEnabledFlow: true, timestamp: new Date(0) });
+    await applyFlowLifecycleNotice(state.domain, {
+      flowTriggerDefinitionId: FLOW_TRIGGER_HANDLE,
+      hasEnabledFlow: true,
+      timestamp: new Date(0),
+    });
   }
   // Tests of other concerns give one customer several codes a day: the per-customer cap is at its widest
   // unless the test is about the shop's defaults.
   if (!options.defaultCaps) {
-    await saveShopSettings(state.domain, { customerCaps: { perDay: CUSTOMER_CAP_BOUNDS.perDay.max, per30Days: CUSTOMER_CAP_BOUNDS.per30Days.max } });
+    await saveShopSettings(state.domain, {
+      customerCaps: { perDay: CUSTOMER_CAP_BOUNDS.perDay.max, per30Days: CUSTOMER_CAP_BOUNDS.per30Days.max },
+    });
   }
   const token = emulator.issueAccessToken(state.domain).accessToken;
   return { shop: state.domain, client: createAdminClient({ shop: state.domain, accessToken: token }, options.clientOptions) };
@@ -53,7 +65,10 @@ export interface TestCustomer {
 /** Creates the customer in the emulated shop and the synced copy in Kinship's database; returns the GID. */
 export async function addCustomer(emulator: Emulator, shop: string, c: TestCustomer = {}): Promise<string> {
   const { record } = emulator.mutate(shop).createCustomer(
-    { birthDate: c.birthDate ?? null, marketingState: c.subscribed === false ? "NOT_SUBSCRIBED" : "SUBSCRIBED" } satisfies Partial<CustomerRecord>,
+    {
+      birthDate: c.birthDate ?? null,
+      marketingState: c.subscribed === false ? "NOT_SUBSCRIBED" : "SUBSCRIBED",
+    } satisfies Partial<CustomerRecord>,
     { deliver: false },
   );
   const gid = `gid://shopify/Customer/${record.id}`;

@@ -43,7 +43,11 @@ export async function compareWithTruth(emulator: Emulator, shop: string) {
       mismatches.push(`${id}: db ${row?.orderCount}/${spent} vs shopify ${expected.orders}/${expected.netSpendCents}`);
     }
   }
-  const totals = await db.order.aggregate({ where: { shop, test: false, cancelledAt: null }, _count: { _all: true }, _sum: { netTotal: true } });
+  const totals = await db.order.aggregate({
+    where: { shop, test: false, cancelledAt: null },
+    _count: { _all: true },
+    _sum: { netTotal: true },
+  });
   return {
     customersCompared: [...truth.customers.values()].filter((c) => c.orders > 0).length,
     mismatches,

@@ -99,7 +99,7 @@ describe("the layers of app/", () => {
     const handling = /(JSON\.parse|parse\w*)\([^;]*?(settings|modelState)|(settings|modelState)\s*:\s*(JSON\.stringify|"\{)/i;
     const elsewhere = files.filter((file) => !owners.has(file) && handling.test(readFileSync(file, "utf8")));
     expect(elsewhere).toEqual([]);
-    expect(handling.test('const state = JSON.parse(shopRow.modelState) as StoredModelState;')).toBe(true);
+    expect(handling.test("const state = JSON.parse(shopRow.modelState) as StoredModelState;")).toBe(true);
   });
 
   // Type-only imports count too: a kind reads the day's run through rewards/day-run.ts, which imports no kind.
@@ -129,7 +129,11 @@ describe("the layers of app/", () => {
 describe("the test layout", () => {
   // Test folders mirror app/ (decision 015); these few hold what has no room in app/.
   const OWN_FOLDERS = new Set(["emulator", "hostile", "prisma", "extensions"]);
-  const appRooms = new Set(readdirSync("app", { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name));
+  const appRooms = new Set(
+    readdirSync("app", { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name),
+  );
 
   it.each(["tests/unit", "tests/integration"])("%s mirrors app/ and keeps helpers in tests/support/", (dir) => {
     const entries = readdirSync(dir, { withFileTypes: true });

@@ -7,8 +7,17 @@ import { API_VERSION as EMULATED_VERSION } from "../emulator/config";
 import { DEFAULT_APP_SCOPES } from "../emulator/tokens";
 
 const toml = readFileSync("shopify.app.toml", "utf8");
-const tomlScopes = /^scopes\s*=\s*"([^"]*)"/m.exec(toml)![1].split(",").map((s) => s.trim()).sort();
-const scopesLine = (text: string, pattern: RegExp) => pattern.exec(text)![1].split(",").map((s) => s.trim()).sort();
+const tomlScopes = /^scopes\s*=\s*"([^"]*)"/m
+  .exec(toml)![1]
+  .split(",")
+  .map((s) => s.trim())
+  .sort();
+const scopesLine = (text: string, pattern: RegExp) =>
+  pattern
+    .exec(text)![1]
+    .split(",")
+    .map((s) => s.trim())
+    .sort();
 
 describe("one source for each fact", () => {
   it("the Admin API version: the app, the webhook subscriptions, the emulator and the schema agree", () => {

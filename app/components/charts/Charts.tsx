@@ -66,16 +66,18 @@ function Fallback({ series, format }: { series: ChartSeries[]; format: (value: n
               {s.name}
             </Text>
           ) : null}
-          {s.points.filter((p) => p.value !== null).map((p) => (
-            <InlineStack key={p.label} align="space-between">
-              <Text as="span" variant="bodySm">
-                {p.label}
-              </Text>
-              <Text as="span" variant="bodySm" numeric>
-                {format(p.value ?? 0)}
-              </Text>
-            </InlineStack>
-          ))}
+          {s.points
+            .filter((p) => p.value !== null)
+            .map((p) => (
+              <InlineStack key={p.label} align="space-between">
+                <Text as="span" variant="bodySm">
+                  {p.label}
+                </Text>
+                <Text as="span" variant="bodySm" numeric>
+                  {format(p.value ?? 0)}
+                </Text>
+              </InlineStack>
+            ))}
         </BlockStack>
       ))}
     </BlockStack>
@@ -100,7 +102,13 @@ interface CommonProps {
 
 const plain = (value: number) => String(value);
 
-export function KinshipBarChart({ label, series, format = plain, height = 240, horizontal = false }: CommonProps & { horizontal?: boolean }) {
+export function KinshipBarChart({
+  label,
+  series,
+  format = plain,
+  height = 240,
+  horizontal = false,
+}: CommonProps & { horizontal?: boolean }) {
   const mounted = useMounted();
   if (!hasEnoughData(series, "bar")) return <NotEnoughData height={height} />;
   if (!mounted) return <Fallback series={series} format={format} />;

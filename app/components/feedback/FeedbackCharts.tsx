@@ -36,7 +36,9 @@ export function TrendChart({ points }: { points: TrendPointView[] }) {
 /** Answers per score 0..10. */
 export function DistributionChart({ counts }: { counts: number[] }) {
   const { t } = useI18n();
-  const series = [{ name: t("feedback.distribution.series"), points: counts.map((count, score) => ({ label: String(score), value: count })) }];
+  const series = [
+    { name: t("feedback.distribution.series"), points: counts.map((count, score) => ({ label: String(score), value: count })) },
+  ];
   return (
     <ChartCard title={t("feedback.distribution.title")}>
       <KinshipBarChart label={t("feedback.distribution.title")} series={series} height={CHART_HEIGHT} />

@@ -46,7 +46,11 @@ export function RewardFields({ at: prefix, allowNone = false, ...p }: KindFields
       {type === "percentage" && p.field(`${prefix}percentage`, t("rules.reward.percentageOff"), { type: "number", suffix: "%" })}
       {type === "fixedAmount" && p.field(`${prefix}amount`, t("rules.reward.amountOff"), { type: "number", suffix: p.currencyCode })}
       {type === "storeCredit" &&
-        p.field(`${prefix}amount`, t("rules.reward.creditAmount"), { type: "number", suffix: p.currencyCode, helpText: t("rules.help.storeCredit") })}
+        p.field(`${prefix}amount`, t("rules.reward.creditAmount"), {
+          type: "number",
+          suffix: p.currencyCode,
+          helpText: t("rules.help.storeCredit"),
+        })}
     </FormLayout.Group>
   );
 }
@@ -94,7 +98,11 @@ function RewardCard(p: KindFieldsProps) {
         </Text>
         <FormLayout>
           <RewardFields {...p} at="reward." />
-          {p.field("minimumSubtotal", t("rules.field.minimumSubtotal"), { type: "number", suffix: p.currencyCode, helpText: t("rules.help.emptyForNone") })}
+          {p.field("minimumSubtotal", t("rules.field.minimumSubtotal"), {
+            type: "number",
+            suffix: p.currencyCode,
+            helpText: t("rules.help.emptyForNone"),
+          })}
         </FormLayout>
       </BlockStack>
     </Card>
@@ -139,7 +147,11 @@ function LoyaltyTiersFields(p: KindFieldsProps) {
             {p.field("graceDays", t("rules.kind.loyaltyTiers.graceDays"), { type: "number", suffix: days })}
             {p.field("validityDays", t("rules.field.validityDays"), { type: "number", suffix: days })}
           </FormLayout.Group>
-          <Checkbox label={t("rules.kind.loyaltyTiers.oncePerCustomer")} checked={p.values.oncePerCustomer !== "false"} onChange={p.setBool("oncePerCustomer")} />
+          <Checkbox
+            label={t("rules.kind.loyaltyTiers.oncePerCustomer")}
+            checked={p.values.oncePerCustomer !== "false"}
+            onChange={p.setBool("oncePerCustomer")}
+          />
           {p.error("tiers") && (
             <Text as="p" tone="critical">
               {p.error("tiers")}
@@ -183,7 +195,12 @@ function BirthdayFields(p: KindFieldsProps) {
             {p.field("windowDaysAfter", t("rules.kind.birthday.windowDaysAfter"), { type: "number" })}
           </FormLayout.Group>
           {p.field("reminders", t("rules.kind.birthday.reminders"), { helpText: t("rules.kind.birthday.remindersHelp") })}
-          <Checkbox label={t("rules.kind.birthday.lastChance")} checked={p.values.lastChance === "true"} onChange={p.setBool("lastChance")} error={p.error("lastChance")} />
+          <Checkbox
+            label={t("rules.kind.birthday.lastChance")}
+            checked={p.values.lastChance === "true"}
+            onChange={p.setBool("lastChance")}
+            error={p.error("lastChance")}
+          />
         </FormLayout>
       </Card>
     </>
@@ -228,7 +245,10 @@ function HolidayCampaignFields(p: KindFieldsProps) {
             error={p.error("recurrence")}
             helpText={t("rules.kind.holidayCampaign.recurrenceHelp")}
           />
-          {p.field("reminderDaysBeforeEnd", t("rules.kind.holidayCampaign.reminderDaysBeforeEnd"), { type: "number", helpText: t("rules.kind.holidayCampaign.reminderHelp") })}
+          {p.field("reminderDaysBeforeEnd", t("rules.kind.holidayCampaign.reminderDaysBeforeEnd"), {
+            type: "number",
+            helpText: t("rules.kind.holidayCampaign.reminderHelp"),
+          })}
           <FormLayout.Group>
             <Select
               label={t("rules.kind.holidayCampaign.audience")}
@@ -271,7 +291,11 @@ function FeedbackThanksFields(p: KindFieldsProps) {
       <Card>
         <FormLayout>
           {p.field("validityDays", t("rules.field.validityDays"), { type: "number", suffix: t("rules.unit.days") })}
-          <Checkbox label={t("rules.kind.feedbackThanks.oncePerCustomer")} checked={p.values.oncePerCustomer !== "false"} onChange={p.setBool("oncePerCustomer")} />
+          <Checkbox
+            label={t("rules.kind.feedbackThanks.oncePerCustomer")}
+            checked={p.values.oncePerCustomer !== "false"}
+            onChange={p.setBool("oncePerCustomer")}
+          />
           <Text as="p" tone="subdued">
             {t("rules.kind.feedbackThanks.anyScore")}
           </Text>

@@ -43,11 +43,21 @@ export interface BacktestAccuracy {
 }
 
 export type BacktestResult =
-  | ({ status: "fitted"; fit: Extract<BgNbdFit, { status: "fitted" }>; summaries: CustomerSummary[]; perCustomer: BacktestCustomer[] } & BacktestAccuracy)
+  | ({
+      status: "fitted";
+      fit: Extract<BgNbdFit, { status: "fitted" }>;
+      summaries: CustomerSummary[];
+      perCustomer: BacktestCustomer[];
+    } & BacktestAccuracy)
   | { status: "insufficient"; fit: Extract<BgNbdFit, { status: "insufficient" }>; summaries: CustomerSummary[] };
 
 /** Repeat purchase days of each customer in (fromDay, toDay]. */
-function purchaseDaysBetween(transactions: Iterable<Transaction>, fromDay: number, toDay: number, zeroDays?: ZeroDayRule): Map<string, number> {
+function purchaseDaysBetween(
+  transactions: Iterable<Transaction>,
+  fromDay: number,
+  toDay: number,
+  zeroDays?: ZeroDayRule,
+): Map<string, number> {
   const counts = new Map<string, number>();
   for (const [customerId, { days }] of purchaseDaysByCustomer(transactions, toDay, undefined, zeroDays)) {
     let n = 0;
@@ -64,7 +74,9 @@ export function backtest(transactions: Iterable<Transaction>, options: BacktestO
   if (!(holdoutEnd > calibrationEnd)) {
     throw new RangeError(`holdout end ${options.holdoutEnd} must be after calibration end ${options.calibrationEnd}`);
   }
-  const summaries = options.summaries ?? summarizeTransactions(transactions, { asOf: options.calibrationEnd, unit: options.unit, zeroDays: options.zeroDays });
+  const summaries =
+    options.summaries ??
+    summarizeTransactions(transactions, { asOf: options.calibrationEnd, unit: options.unit, zeroDays: options.zeroDays });
   const fit = fitBgNbd(summaries, options);
   if (fit.status === "insufficient") return { status: "insufficient", fit, summaries };
 

@@ -74,8 +74,7 @@ export interface BgNbdData {
 
 function validate(c: FrequencyRecency, index: number): void {
   const { frequency: x, recency: tx, T } = c;
-  const ok =
-    Number.isInteger(x) && x >= 0 && Number.isFinite(tx) && Number.isFinite(T) && tx >= 0 && T >= tx && (x > 0 || tx === 0);
+  const ok = Number.isInteger(x) && x >= 0 && Number.isFinite(tx) && Number.isFinite(T) && tx >= 0 && T >= tx && (x > 0 || tx === 0);
   if (!ok) {
     throw new RangeError(
       `customer ${index}: invalid summary (frequency ${x}, recency ${tx}, T ${T}); need integer frequency ≥ 0, 0 ≤ recency ≤ T, recency 0 when frequency is 0`,
@@ -255,9 +254,7 @@ export function fitBgNbd(customers: readonly FrequencyRecency[] | BgNbdData, opt
   const objective = (theta: number[]): number => -bgnbdLogLikelihood(fromLog(theta), data) * perCustomer;
   const explorePerCustomer = 1 / exploreData.customers;
   const exploreObjective =
-    exploreData === data
-      ? undefined
-      : (theta: number[]): number => -bgnbdLogLikelihood(fromLog(theta), exploreData) * explorePerCustomer;
+    exploreData === data ? undefined : (theta: number[]): number => -bgnbdLogLikelihood(fromLog(theta), exploreData) * explorePerCustomer;
   const logTimePerPurchase = Math.log(timePerPurchase);
   const result = minimizeMultiStart(objective, starts.map(toLog), {
     exploreObjective,
@@ -320,12 +317,7 @@ function nudged(value: number): number {
  * The denominator is 1 / P(alive); the power times ₂F₁ is computed as one overflow-safe product.
  * Pass `alive` when it is already known (it does not depend on t).
  */
-export function expectedPurchases(
-  params: BgNbdParams,
-  c: FrequencyRecency,
-  t: number,
-  alive = probabilityAlive(params, c),
-): number {
+export function expectedPurchases(params: BgNbdParams, c: FrequencyRecency, t: number, alive = probabilityAlive(params, c)): number {
   if (!(t > 0)) return 0;
   const { r, alpha, a, b } = params;
   const x = c.frequency;

@@ -66,7 +66,8 @@ function parseArgs(argv: readonly string[]): Options {
       options.format = v;
     } else if (arg === "--customer-column") options.customerColumn = value();
     else if (arg === "--date-column") options.dateColumn = value();
-    else if (arg === "--amount-column") options.amountColumn = value(); else if (arg === "--calibration-end") options.calibrationEnd = value();
+    else if (arg === "--amount-column") options.amountColumn = value();
+    else if (arg === "--calibration-end") options.calibrationEnd = value();
     else if (arg === "--holdout-end") options.holdoutEnd = value();
     else if (arg === "--unit") {
       const v = value();
@@ -81,7 +82,14 @@ function parseArgs(argv: readonly string[]): Options {
     else throw new UsageError(`unexpected argument "${arg}"`);
   }
   if (options.file === undefined) throw new UsageError("missing <file>");
-  const logOnly = [options.calibrationEnd, options.holdoutEnd, options.format, options.customerColumn, options.dateColumn, options.amountColumn];
+  const logOnly = [
+    options.calibrationEnd,
+    options.holdoutEnd,
+    options.format,
+    options.customerColumn,
+    options.dateColumn,
+    options.amountColumn,
+  ];
   if (!options.transactions && logOnly.some((v) => v !== undefined)) {
     throw new UsageError("--calibration-end, --holdout-end, --format and the --*-column options need --transactions");
   }
@@ -111,8 +119,16 @@ function gammaGammaJson(fit: GammaGammaFit | null) {
 
 function modelStatus(bgnbd: BgNbdFit, gg: GammaGammaFit | null) {
   return {
-    bgnbd: bgnbd.status === "insufficient" ? { status: bgnbd.status, reason: bgnbd.reason, repeatBuyersNeeded: bgnbd.repeatBuyersNeeded } : { status: "fitted" },
-    gammaGamma: gg === null ? { status: "no monetary values" } : gg.status === "insufficient" ? { status: gg.status, reason: gg.reason } : { status: "fitted" },
+    bgnbd:
+      bgnbd.status === "insufficient"
+        ? { status: bgnbd.status, reason: bgnbd.reason, repeatBuyersNeeded: bgnbd.repeatBuyersNeeded }
+        : { status: "fitted" },
+    gammaGamma:
+      gg === null
+        ? { status: "no monetary values" }
+        : gg.status === "insufficient"
+          ? { status: gg.status, reason: gg.reason }
+          : { status: "fitted" },
   };
 }
 
@@ -122,9 +138,7 @@ async function run(options: Options, today: number): Promise<unknown> {
     const rows = parseSummaryCsv(readFileSync(options.file, "utf8"));
     const bgnbd = fitBgNbd(rows, { minRepeatBuyers });
     const hasMonetary = rows.length > 0 && rows.every((row) => row.monetaryValue !== null);
-    const gg = hasMonetary
-      ? fitGammaGamma(rows.map((row) => ({ frequency: row.frequency, monetaryValue: row.monetaryValue ?? 0 })))
-      : null;
+    const gg = hasMonetary ? fitGammaGamma(rows.map((row) => ({ frequency: row.frequency, monetaryValue: row.monetaryValue ?? 0 }))) : null;
     return {
       customers: rows.length,
       repeatBuyers: bgnbd.repeatBuyers,
@@ -222,7 +236,10 @@ async function readTransactionLog(options: Options, today: number) {
     transactions.push(t);
   }
   if (transactions.length === 0) {
-    throw new InputError(line === 0 ? "the file is empty" : future.lines > 0 ? "every line is dated after today" : "no transactions after the header", null);
+    throw new InputError(
+      line === 0 ? "the file is empty" : future.lines > 0 ? "every line is dated after today" : "no transactions after the header",
+      null,
+    );
   }
   if (lastDay === -Infinity) lastDay = today;
   return { transactions, lastDay, future };

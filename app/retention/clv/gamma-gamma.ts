@@ -70,7 +70,9 @@ export interface GammaGammaData {
 }
 
 export function aggregateGammaGamma(customers: readonly SpendObservation[]): GammaGammaData {
-  const sample = spendSample(customers).slice().sort((p, q) => p.frequency - q.frequency);
+  const sample = spendSample(customers)
+    .slice()
+    .sort((p, q) => p.frequency - q.frequency);
   const xValues: number[] = [];
   const groupStart: number[] = [];
   const sumLogZbar: number[] = [];
@@ -98,10 +100,7 @@ export function aggregateGammaGamma(customers: readonly SpendObservation[]): Gam
  * Log-likelihood of the observed averages (repeat buyers with zbar > 0 only):
  *   ln Γ(px+q) − ln Γ(px) − ln Γ(q) + q ln v + (px−1) ln zbar + px ln x − (px+q) ln(v + x·zbar).
  */
-export function gammaGammaLogLikelihood(
-  params: GammaGammaParams,
-  data: GammaGammaData | readonly SpendObservation[],
-): number {
+export function gammaGammaLogLikelihood(params: GammaGammaParams, data: GammaGammaData | readonly SpendObservation[]): number {
   const d = "xValues" in data ? data : aggregateGammaGamma(data);
   const { p, q, v } = params;
   if (!(p > 0 && q > 0 && v > 0)) return Number.NaN;
@@ -218,8 +217,7 @@ export function gammaGammaLogParameterStandardErrors(
   customers: readonly SpendObservation[] | GammaGammaData,
 ): { p: number; q: number; v: number } | null {
   const data = "xValues" in customers ? customers : aggregateGammaGamma(customers);
-  const negLL = (t: number[]): number =>
-    -gammaGammaLogLikelihood({ p: Math.exp(t[0]), q: Math.exp(t[1]), v: Math.exp(t[2]) }, data);
+  const negLL = (t: number[]): number => -gammaGammaLogLikelihood({ p: Math.exp(t[0]), q: Math.exp(t[1]), v: Math.exp(t[2]) }, data);
   const covariance = invertMatrix(numericalHessian(negLL, [Math.log(params.p), Math.log(params.q), Math.log(params.v)]));
   if (!covariance) return null;
   const se = covariance.map((row, i) => Math.sqrt(row[i]));

@@ -46,9 +46,7 @@ function clampLifespan(years: number): number {
 export function resolveLifespan(customers: readonly HistoricInputs[], unitDays: number, setting?: number | null): Lifespan {
   const repeaters = customers.filter((c) => c.frequency > 0);
   const observedYears =
-    repeaters.length > 0
-      ? repeaters.reduce((sum, c) => sum + c.recency, 0) / repeaters.length / (DAYS_PER_YEAR / unitDays)
-      : null;
+    repeaters.length > 0 ? repeaters.reduce((sum, c) => sum + c.recency, 0) / repeaters.length / (DAYS_PER_YEAR / unitDays) : null;
   if (setting !== undefined && setting !== null && Number.isFinite(setting)) {
     return { years: clampLifespan(setting), source: "setting", observedYears };
   }

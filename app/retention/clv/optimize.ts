@@ -24,11 +24,7 @@ export interface MinimizeResult {
  * textbook ones beyond two or three dimensions. Non-finite objective values count as +Infinity, so callers
  * can reject infeasible points by returning NaN or Infinity.
  */
-export function nelderMead(
-  objective: (x: number[]) => number,
-  start: number[],
-  options: NelderMeadOptions = {},
-): MinimizeResult {
+export function nelderMead(objective: (x: number[]) => number, start: number[], options: NelderMeadOptions = {}): MinimizeResult {
   const n = start.length;
   const step = options.step ?? 0.5;
   const fTolerance = options.fTolerance ?? 1e-10;
@@ -201,7 +197,10 @@ export function minimizeMultiStart(
   const { lower, upper } = options;
   const inBox = (x: number[]): boolean =>
     x.every((v, i) => (lower === undefined || v >= lower[i]) && (upper === undefined || v <= upper[i]));
-  const boxed = (f: (x: number[]) => number) => (x: number[]): number => (inBox(x) ? f(x) : Infinity);
+  const boxed =
+    (f: (x: number[]) => number) =>
+    (x: number[]): number =>
+      inBox(x) ? f(x) : Infinity;
   const exploreObjective = boxed(options.exploreObjective ?? objective);
   const f = boxed(objective);
   let evaluations = 0;

@@ -67,7 +67,7 @@ export interface FirstResponseCheck {
 export function firstResponseCheck(
   item: Pick<FollowUpItem, "createdAt" | "firstResponseAt">,
   now: Date,
-  targetMs: number = DEFAULT_FIRST_RESPONSE_TARGET_MS
+  targetMs: number = DEFAULT_FIRST_RESPONSE_TARGET_MS,
 ): FirstResponseCheck {
   const responded = item.firstResponseAt !== null;
   const end = item.firstResponseAt ?? now;
@@ -91,10 +91,7 @@ export interface QueueOptions {
   includeResolved?: boolean;
 }
 
-export function buildFollowUpQueue<T extends FollowUpItem>(
-  items: readonly T[],
-  options: QueueOptions
-): QueueRow<T>[] {
+export function buildFollowUpQueue<T extends FollowUpItem>(items: readonly T[], options: QueueOptions): QueueRow<T>[] {
   const open = options.includeResolved ? items : items.filter((item) => item.resolvedAt === null);
   return sortFollowUpQueue(open, options.order).map((item) => ({
     item,
@@ -119,7 +116,7 @@ export interface FirstResponseStats {
 export function firstResponseStats(
   items: readonly Pick<FollowUpItem, "createdAt" | "firstResponseAt">[],
   now: Date,
-  targetMs: number = DEFAULT_FIRST_RESPONSE_TARGET_MS
+  targetMs: number = DEFAULT_FIRST_RESPONSE_TARGET_MS,
 ): FirstResponseStats {
   const checks = items.map((item) => firstResponseCheck(item, now, targetMs));
   const answered = checks.filter((c) => c.status === "met" || c.status === "missed");
@@ -148,9 +145,7 @@ export interface RecoveryStats {
   rate: number | null;
 }
 
-export function recoveryStats(
-  items: readonly { resolvedAt: Date | null; orderDates: readonly Date[] }[]
-): RecoveryStats {
+export function recoveryStats(items: readonly { resolvedAt: Date | null; orderDates: readonly Date[] }[]): RecoveryStats {
   const resolved = items.filter((item) => item.resolvedAt !== null);
   const recovered = resolved.filter((item) => isRecovered(item.resolvedAt, item.orderDates)).length;
   return {

@@ -124,11 +124,7 @@ function nextPeriod(start: string, period: TrendPeriod): string {
  * NPS/CSAT per period, oldest first, with empty periods filled in (nps/csat null) so a chart's time
  * axis has no holes. `from`/`to` (days) widen or clip the range; by default it spans the answers.
  */
-export function npsTrend(
-  answers: readonly DatedScore[],
-  period: TrendPeriod,
-  range: { from?: string; to?: string } = {}
-): TrendPoint[] {
+export function npsTrend(answers: readonly DatedScore[], period: TrendPeriod, range: { from?: string; to?: string } = {}): TrendPoint[] {
   const buckets = new Map<string, number[]>();
   for (const { day, score } of answers) {
     assertScore(score);

@@ -90,7 +90,7 @@ function schema(today: string) {
                 ? { message: "invalid_type" }
                 : { message: "unknown_reason" },
           }),
-          typeErrors
+          typeErrors,
         )
         .max(REASON_CODES.length * 2, { message: "too_many" })
         .nullish()
@@ -126,18 +126,16 @@ function schema(today: string) {
         ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["birthdayConsent"], message: "consent_required" });
       }
     })
-    .transform(
-      (value): FeedbackInput => ({
-        score: value.score,
-        reasons: value.reasons,
-        comment: value.comment,
-        birthday: value.birthday,
-        birthdayConsent: value.birthday !== null,
-        consentTextVersion: value.birthday !== null ? (value.consentTextVersion ?? null) : null,
-        locale: value.locale,
-        orderId: value.orderId,
-      })
-    );
+    .transform((value): FeedbackInput => ({
+      score: value.score,
+      reasons: value.reasons,
+      comment: value.comment,
+      birthday: value.birthday,
+      birthdayConsent: value.birthday !== null,
+      consentTextVersion: value.birthday !== null ? (value.consentTextVersion ?? null) : null,
+      locale: value.locale,
+      orderId: value.orderId,
+    }));
 }
 
 /**

@@ -4,16 +4,7 @@
  * 29 February: in a non-leap year the birthday is kept on 28 February, so the customer celebrates in
  * their birth month and the window never slips into March.
  */
-import {
-  addDays,
-  compareLocalDates,
-  daysBetween,
-  formatLocalDate,
-  isLeapYear,
-  isLocalDate,
-  parseLocalDate,
-  type LocalDate,
-} from "../time";
+import { addDays, compareLocalDates, daysBetween, formatLocalDate, isLeapYear, isLocalDate, parseLocalDate, type LocalDate } from "../time";
 import { validityInstants } from "../time";
 
 /** The last-chance reminder is this many days after the birthday. */
@@ -120,11 +111,7 @@ export function reminderMoments(window: BirthdayWindow, config: BirthdayWindowCo
  * but only the most recent passed moment and only if nothing later was sent, so a customer never
  * receives a burst of stale reminders. Each moment fires at most once.
  */
-export function dueMoments(
-  moments: readonly ReminderMoment[],
-  today: LocalDate,
-  alreadySent: readonly number[],
-): ReminderMoment[] {
+export function dueMoments(moments: readonly ReminderMoment[], today: LocalDate, alreadySent: readonly number[]): ReminderMoment[] {
   const passed = moments.filter((m) => compareLocalDates(m.date, today) <= 0);
   const latest = passed[passed.length - 1];
   if (!latest || alreadySent.includes(latest.offset)) return [];

@@ -43,7 +43,8 @@ export function budgetPauseReason(
     limit === "count"
       ? `the monthly cap of ${budget.maxCount} codes is reached (${used.count} issued in ${month})`
       : `the monthly budget of ${budget.maxAmount!.toFixed(2)}${currencyCode ? ` ${currencyCode}` : ""} is reached (${used.amount.toFixed(2)} committed in ${month})`;
-  const who = withheld === 1 ? "1 customer who was due a code did not get one" : `${withheld} customers who were due a code did not get one`;
+  const who =
+    withheld === 1 ? "1 customer who was due a code did not get one" : `${withheld} customers who were due a code did not get one`;
   return `Paused: ${cap}; ${who}. The rule resumes on ${firstDayOfNextMonth(today)}.`;
 }
 

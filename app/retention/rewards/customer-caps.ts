@@ -13,7 +13,11 @@ export const DEFAULT_CUSTOMER_CAPS: CustomerCaps = { perDay: 1, per30Days: 2 };
 export const CUSTOMER_CAP_BOUNDS = { perDay: { min: 1, max: 10 }, per30Days: { min: 1, max: 60 } } as const;
 
 /** Which cap one more code today would exceed, given the days the customer was already issued codes; null when within both. */
-export function customerCapLimit(caps: CustomerCaps | null | undefined, issuedOn: readonly LocalDate[], today: LocalDate): "day" | "30days" | null {
+export function customerCapLimit(
+  caps: CustomerCaps | null | undefined,
+  issuedOn: readonly LocalDate[],
+  today: LocalDate,
+): "day" | "30days" | null {
   if (!caps) return null;
   let sameDay = 0;
   let last30 = 0;

@@ -91,7 +91,10 @@ export interface Candidate {
 
 /** A reminder about a code already issued (no cost, never held out). */
 /** A reminder of a code already granted: the grant's fields, when it goes out and whether it is the last. */
-export interface ReminderCandidate extends Pick<Candidate, "customerId" | "period" | "explanation" | "startsAt" | "endsAt" | "reward" | "minimumSubtotal"> {
+export interface ReminderCandidate extends Pick<
+  Candidate,
+  "customerId" | "period" | "explanation" | "startsAt" | "endsAt" | "reward" | "minimumSubtotal"
+> {
   moment: number;
   lastChance: boolean;
 }

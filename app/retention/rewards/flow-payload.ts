@@ -11,8 +11,7 @@ import type { Decision } from "./schedule";
 
 export const FLOW_TRIGGER_HANDLE = "kinship-reward-issued";
 export const FLOW_TRIGGER_NAME = "Reward code issued";
-export const FLOW_TRIGGER_DESCRIPTION =
-  "Kinship issued a discount code to a customer, or a reminder about one is due (birthday moments).";
+export const FLOW_TRIGGER_DESCRIPTION = "Kinship issued a discount code to a customer, or a reminder about one is due (birthday moments).";
 
 export type FlowFieldType = "customer_reference" | "single_line_text_field";
 

@@ -65,7 +65,13 @@ export const HOLIDAY_PRESETS: readonly HolidayPreset[] = [
   { id: "valentines-day", dateIn: fixed(2, 14), daysBefore: 7, daysAfter: 0, countries: "*" },
   { id: "defender-of-the-fatherland-day", dateIn: fixed(2, 23), daysBefore: 7, daysAfter: 0, countries: ["RU", "BY"] },
   { id: "international-womens-day", dateIn: fixed(3, 8), daysBefore: 7, daysAfter: 0, countries: ["UA", "HR", "RU", "BY", "IT"] },
-  { id: "mothers-day", dateIn: secondSundayOfMay, daysBefore: 7, daysAfter: 0, countries: ["US", "CA", "AU", "NZ", "DE", "AT", "IT", "UA", "HR"] },
+  {
+    id: "mothers-day",
+    dateIn: secondSundayOfMay,
+    daysBefore: 7,
+    daysAfter: 0,
+    countries: ["US", "CA", "AU", "NZ", "DE", "AT", "IT", "UA", "HR"],
+  },
   { id: "defenders-of-ukraine-day", dateIn: fixed(10, 1), daysBefore: 5, daysAfter: 0, countries: ["UA"] },
   // Through Cyber Monday.
   { id: "black-friday", dateIn: blackFriday, daysBefore: 0, daysAfter: 3, countries: "*" },
@@ -187,7 +193,8 @@ function holidayIn(campaign: RecurringCampaign, anchor: LocalDate, year: number)
  * days before and after the holiday and comes back around the holiday every year from then on.
  */
 export function campaignOccurrenceOn(campaign: RecurringCampaign, date: LocalDate): CampaignOccurrence | null {
-  if (campaign.recurrence !== "yearly") return isCampaignActive(campaign, date) ? { startsAt: campaign.startsAt, endsAt: campaign.endsAt, year: null } : null;
+  if (campaign.recurrence !== "yearly")
+    return isCampaignActive(campaign, date) ? { startsAt: campaign.startsAt, endsAt: campaign.endsAt, year: null } : null;
   if (compareLocalDates(date, campaign.startsAt) < 0) return null;
   const anchor = campaign.holidayDate ?? campaign.startsAt;
   const before = daysBetween(campaign.startsAt, anchor);

@@ -78,5 +78,9 @@ export interface FirstRun extends RulePreview {
 export function firstRun(ruleId: string, input: ScheduleInput): FirstRun {
   const rules = input.rules.map((r) => (r.id === ruleId ? { ...r, enabled: true } : r));
   const summary = summarizeRule(ruleId, decideDay({ ...input, rules }));
-  return { ...summary, runsOn: input.today, audience: summary.count + summary.heldOut + summary.withheldByBudget + summary.capped + summary.withheldNoChannel };
+  return {
+    ...summary,
+    runsOn: input.today,
+    audience: summary.count + summary.heldOut + summary.withheldByBudget + summary.capped + summary.withheldNoChannel,
+  };
 }

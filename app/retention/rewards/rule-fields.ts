@@ -103,13 +103,9 @@ export type Reward = z.infer<typeof rewardSchema>;
 export const budgetSchema = z
   .object({
     maxCount: numeric(
-      number("rules.error.enterHowManyCodesAMonth")
-        .int("rules.error.enterAWholeNumberOfCodes")
-        .min(1, "rules.error.allowAtLeast1CodeA"),
+      number("rules.error.enterHowManyCodesAMonth").int("rules.error.enterAWholeNumberOfCodes").min(1, "rules.error.allowAtLeast1CodeA"),
     ).optional(),
-    maxAmount: numeric(
-      number("rules.error.enterTheMostTheRuleMay").positive("rules.error.enterAnAmountAbove0Or"),
-    ).optional(),
+    maxAmount: numeric(number("rules.error.enterTheMostTheRuleMay").positive("rules.error.enterAnAmountAbove0Or")).optional(),
   })
   .nullable()
   .optional();
@@ -151,11 +147,17 @@ export const audienceSchema = z.discriminatedUnion(
   [
     z.object({
       type: z.literal("segment"),
-      segmentId: z.string({ required_error: "rules.kind.holidayCampaign.error.chooseASegment" }).trim().min(1, "rules.kind.holidayCampaign.error.chooseASegment"),
+      segmentId: z
+        .string({ required_error: "rules.kind.holidayCampaign.error.chooseASegment" })
+        .trim()
+        .min(1, "rules.kind.holidayCampaign.error.chooseASegment"),
     }),
     z.object({
       type: z.literal("tier"),
-      tier: z.string({ required_error: "rules.kind.holidayCampaign.error.chooseATier" }).trim().min(1, "rules.kind.holidayCampaign.error.chooseATier"),
+      tier: z
+        .string({ required_error: "rules.kind.holidayCampaign.error.chooseATier" })
+        .trim()
+        .min(1, "rules.kind.holidayCampaign.error.chooseATier"),
     }),
     z.object({ type: z.literal("everyoneWithConsent") }),
   ],

@@ -4,7 +4,17 @@
  * decisions, and recording today's decisions and running again gives nothing new (every decision's
  * idempotency key is checked against the records).
  */
-import type { CustomerSnapshot, DayInput, DayRun, DecisionKind, FeedbackEvent, IssuedRecord, Candidate, ReminderCandidate, TierUpdate } from "./day-run";
+import type {
+  CustomerSnapshot,
+  DayInput,
+  DayRun,
+  DecisionKind,
+  FeedbackEvent,
+  IssuedRecord,
+  Candidate,
+  ReminderCandidate,
+  TierUpdate,
+} from "./day-run";
 import { addUsage, budgetPauseReason, checkBudget, NO_USAGE, type BudgetUsage } from "./budget";
 import { idempotencyKey } from "./codes";
 import { isHeldOut } from "./holdout";
@@ -14,7 +24,18 @@ import { estimateRedemptionCost, type CostAssumptions } from "./reward-cost";
 import { combinesWithOf, REWARD_KINDS, rewardKind, RULE_KINDS, type RewardReason, type RuleKind } from "./kinds";
 import type { CombinesWith, Reward, Rule } from "./rule-schema";
 import { isValidTimeZone } from "../time";
-export type { Candidate, CustomerSnapshot, DayInput, DayRun, DecisionKind, FeedbackEvent, GrantingRule, IssuedRecord, ReminderCandidate, TierUpdate } from "./day-run";
+export type {
+  Candidate,
+  CustomerSnapshot,
+  DayInput,
+  DayRun,
+  DecisionKind,
+  FeedbackEvent,
+  GrantingRule,
+  IssuedRecord,
+  ReminderCandidate,
+  TierUpdate,
+} from "./day-run";
 
 /** How the merchant classes a kind's rewards: promotional ones need marketing consent (when the shop's policy says so). */
 export type RewardPurpose = "promotional" | "service";
@@ -309,5 +330,11 @@ export function decideDay(input: ScheduleInput): ScheduleResult {
   for (const rule of [...rules.filter((r) => first.has(r.kind)), ...rules.filter((r) => !first.has(r.kind))]) {
     rewardKind(rule.kind).decide(run, rule, input, customers);
   }
-  return { decisions: run.decisions, paused: run.paused, capped: run.capped, tierUpdates: run.tierUpdates, excludedForConsent: run.excludedForConsent };
+  return {
+    decisions: run.decisions,
+    paused: run.paused,
+    capped: run.capped,
+    tierUpdates: run.tierUpdates,
+    excludedForConsent: run.excludedForConsent,
+  };
 }

@@ -42,5 +42,8 @@ export function kinshipTagChanges(currentTags: readonly string[], desired: reado
 }
 
 export function parseTagList(tags: string): string[] {
-  return tags.split(",").map((t) => t.trim()).filter(Boolean);
+  return tags
+    .split(",")
+    .map((t) => t.trim())
+    .filter(Boolean);
 }

@@ -112,11 +112,7 @@ export function startOfLocalDay(date: LocalDate, timeZone: string): Date {
 }
 
 /** ISO instants for a code valid on shop-local days `firstDay` … `lastDay` inclusive. */
-export function validityInstants(
-  firstDay: LocalDate,
-  lastDay: LocalDate,
-  timeZone: string,
-): { startsAt: string; endsAt: string } {
+export function validityInstants(firstDay: LocalDate, lastDay: LocalDate, timeZone: string): { startsAt: string; endsAt: string } {
   return {
     startsAt: startOfLocalDay(firstDay, timeZone).toISOString(),
     endsAt: startOfLocalDay(addDays(lastDay, 1), timeZone).toISOString(),

@@ -17,20 +17,46 @@ export const BACKFILL_BULK_QUERY = gql`
           cancelledAt
           test
           discountCodes
-          totalPriceSet { shopMoney { amount currencyCode } }
-          currentTotalPriceSet { shopMoney { amount currencyCode } }
-          totalRefundedSet { shopMoney { amount currencyCode } }
+          totalPriceSet {
+            shopMoney {
+              amount
+              currencyCode
+            }
+          }
+          currentTotalPriceSet {
+            shopMoney {
+              amount
+              currencyCode
+            }
+          }
+          totalRefundedSet {
+            shopMoney {
+              amount
+              currencyCode
+            }
+          }
           customer {
             id
             firstName
             lastName
             updatedAt
             numberOfOrders
-            amountSpent { amount currencyCode }
+            amountSpent {
+              amount
+              currencyCode
+            }
             tags
-            defaultEmailAddress { emailAddress marketingState }
-            statistics { rfmGroup }
-            birthDate: metafield(namespace: "facts", key: "birth_date") { value updatedAt }
+            defaultEmailAddress {
+              emailAddress
+              marketingState
+            }
+            statistics {
+              rfmGroup
+            }
+            birthDate: metafield(namespace: "facts", key: "birth_date") {
+              value
+              updatedAt
+            }
           }
         }
       }
@@ -41,8 +67,15 @@ export const BACKFILL_BULK_QUERY = gql`
 export const BULK_QUERY_RUN = gql`
   mutation KinshipBulkRun($query: String!) {
     bulkOperationRunQuery(query: $query, groupObjects: false) {
-      bulkOperation { id status }
-      userErrors { field message code }
+      bulkOperation {
+        id
+        status
+      }
+      userErrors {
+        field
+        message
+        code
+      }
     }
   }
 `;

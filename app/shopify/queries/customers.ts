@@ -8,16 +8,27 @@ import { gql } from "graphql-request";
 export const CUSTOMERS_UPDATED_SINCE = gql`
   query KinshipCustomersUpdatedSince($first: Int!, $after: String, $query: String!) {
     customers(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
-      pageInfo { hasNextPage endCursor }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
       nodes {
         id
         firstName
         lastName
         updatedAt
         tags
-        defaultEmailAddress { emailAddress marketingState }
-        statistics { rfmGroup }
-        birthDate: metafield(namespace: "facts", key: "birth_date") { value updatedAt }
+        defaultEmailAddress {
+          emailAddress
+          marketingState
+        }
+        statistics {
+          rfmGroup
+        }
+        birthDate: metafield(namespace: "facts", key: "birth_date") {
+          value
+          updatedAt
+        }
       }
     }
   }

@@ -7,8 +7,15 @@ import { gql } from "graphql-request";
 export const DISCOUNT_CODE_BASIC_CREATE = gql`
   mutation KinshipDiscountCodeBasicCreate($basicCodeDiscount: DiscountCodeBasicInput!) {
     discountCodeBasicCreate(basicCodeDiscount: $basicCodeDiscount) {
-      codeDiscountNode { id }
-      userErrors { field message code extraInfo }
+      codeDiscountNode {
+        id
+      }
+      userErrors {
+        field
+        message
+        code
+        extraInfo
+      }
     }
   }
 `;
@@ -16,8 +23,15 @@ export const DISCOUNT_CODE_BASIC_CREATE = gql`
 export const DISCOUNT_CODE_FREE_SHIPPING_CREATE = gql`
   mutation KinshipDiscountCodeFreeShippingCreate($freeShippingCodeDiscount: DiscountCodeFreeShippingInput!) {
     discountCodeFreeShippingCreate(freeShippingCodeDiscount: $freeShippingCodeDiscount) {
-      codeDiscountNode { id }
-      userErrors { field message code extraInfo }
+      codeDiscountNode {
+        id
+      }
+      userErrors {
+        field
+        message
+        code
+        extraInfo
+      }
     }
   }
 `;
@@ -37,20 +51,41 @@ export const CODE_DISCOUNT_NODE_BY_CODE = gql`
           usageLimit
           asyncUsageCount
           appliesOncePerCustomer
-          combinesWith { orderDiscounts productDiscounts shippingDiscounts }
+          combinesWith {
+            orderDiscounts
+            productDiscounts
+            shippingDiscounts
+          }
           context {
             __typename
-            ... on DiscountCustomers { customers { id } }
+            ... on DiscountCustomers {
+              customers {
+                id
+              }
+            }
           }
           minimumRequirement {
             __typename
-            ... on DiscountMinimumSubtotal { greaterThanOrEqualToSubtotal { amount currencyCode } }
+            ... on DiscountMinimumSubtotal {
+              greaterThanOrEqualToSubtotal {
+                amount
+                currencyCode
+              }
+            }
           }
           customerGets {
             value {
               __typename
-              ... on DiscountPercentage { percentage }
-              ... on DiscountAmount { amount { amount currencyCode } appliesOnEachItem }
+              ... on DiscountPercentage {
+                percentage
+              }
+              ... on DiscountAmount {
+                amount {
+                  amount
+                  currencyCode
+                }
+                appliesOnEachItem
+              }
             }
           }
         }
@@ -62,14 +97,27 @@ export const CODE_DISCOUNT_NODE_BY_CODE = gql`
           usageLimit
           asyncUsageCount
           appliesOncePerCustomer
-          combinesWith { orderDiscounts productDiscounts shippingDiscounts }
+          combinesWith {
+            orderDiscounts
+            productDiscounts
+            shippingDiscounts
+          }
           context {
             __typename
-            ... on DiscountCustomers { customers { id } }
+            ... on DiscountCustomers {
+              customers {
+                id
+              }
+            }
           }
           minimumRequirement {
             __typename
-            ... on DiscountMinimumSubtotal { greaterThanOrEqualToSubtotal { amount currencyCode } }
+            ... on DiscountMinimumSubtotal {
+              greaterThanOrEqualToSubtotal {
+                amount
+                currencyCode
+              }
+            }
           }
         }
       }
@@ -80,8 +128,15 @@ export const CODE_DISCOUNT_NODE_BY_CODE = gql`
 export const DISCOUNT_CODE_DEACTIVATE = gql`
   mutation KinshipDiscountCodeDeactivate($id: ID!) {
     discountCodeDeactivate(id: $id) {
-      codeDiscountNode { id }
-      userErrors { field message code extraInfo }
+      codeDiscountNode {
+        id
+      }
+      userErrors {
+        field
+        message
+        code
+        extraInfo
+      }
     }
   }
 `;

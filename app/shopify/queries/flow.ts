@@ -4,7 +4,10 @@ import { gql } from "graphql-request";
 export const FLOW_TRIGGER_RECEIVE = gql`
   mutation KinshipFlowTriggerReceive($handle: String!, $payload: JSON!) {
     flowTriggerReceive(handle: $handle, payload: $payload) {
-      userErrors { field message }
+      userErrors {
+        field
+        message
+      }
     }
   }
 `;

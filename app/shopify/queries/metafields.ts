@@ -4,8 +4,18 @@ import { gql } from "graphql-request";
 export const METAFIELDS_SET = gql`
   mutation KinshipMetafieldsSet($metafields: [MetafieldsSetInput!]!) {
     metafieldsSet(metafields: $metafields) {
-      metafields { id namespace key value }
-      userErrors { field message code elementIndex }
+      metafields {
+        id
+        namespace
+        key
+        value
+      }
+      userErrors {
+        field
+        message
+        code
+        elementIndex
+      }
     }
   }
 `;
@@ -14,8 +24,19 @@ export const METAFIELDS_SET = gql`
 export const STANDARD_METAFIELD_DEFINITION_ENABLE = gql`
   mutation KinshipStandardMetafieldDefinitionEnable($ownerType: MetafieldOwnerType!, $namespace: String!, $key: String!) {
     standardMetafieldDefinitionEnable(ownerType: $ownerType, namespace: $namespace, key: $key) {
-      createdDefinition { id namespace key type { name } }
-      userErrors { field message code }
+      createdDefinition {
+        id
+        namespace
+        key
+        type {
+          name
+        }
+      }
+      userErrors {
+        field
+        message
+        code
+      }
     }
   }
 `;

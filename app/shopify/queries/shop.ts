@@ -7,13 +7,21 @@ export const SHOP_INFO_QUERY = gql`
       myshopifyDomain
       currencyCode
       ianaTimezone
-      billingAddress { countryCodeV2 }
+      billingAddress {
+        countryCodeV2
+      }
     }
   }
 `;
 
 export interface ShopInfo {
-  shop: { name: string; myshopifyDomain: string; currencyCode: string; ianaTimezone: string; billingAddress: { countryCodeV2: string | null } | null };
+  shop: {
+    name: string;
+    myshopifyDomain: string;
+    currencyCode: string;
+    ianaTimezone: string;
+    billingAddress: { countryCodeV2: string | null } | null;
+  };
 }
 
 /** The shop's languages; the primary one is what customers read by default (needs `read_locales`). */

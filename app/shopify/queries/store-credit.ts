@@ -10,11 +10,18 @@ export const STORE_CREDIT_ACCOUNT_CREDIT = gql`
     storeCreditAccountCredit(id: $id, creditInput: $creditInput) {
       storeCreditAccountTransaction {
         id
-        amount { amount currencyCode }
+        amount {
+          amount
+          currencyCode
+        }
         expiresAt
         createdAt
       }
-      userErrors { field message code }
+      userErrors {
+        field
+        message
+        code
+      }
     }
   }
 `;
@@ -37,11 +44,17 @@ export const STORE_CREDIT_CREDITS = gql`
               createdAt
               ... on StoreCreditAccountCreditTransaction {
                 id
-                amount { amount currencyCode }
+                amount {
+                  amount
+                  currencyCode
+                }
                 expiresAt
               }
             }
-            pageInfo { hasNextPage endCursor }
+            pageInfo {
+              hasNextPage
+              endCursor
+            }
           }
         }
       }
@@ -71,6 +84,11 @@ export interface StoreCreditCreditsAnswer {
 
 export interface StoreCreditAccountCreditAnswer {
   storeCreditAccountCredit: {
-    storeCreditAccountTransaction: { id: string; amount: { amount: string; currencyCode: string }; expiresAt: string | null; createdAt: string } | null;
+    storeCreditAccountTransaction: {
+      id: string;
+      amount: { amount: string; currencyCode: string };
+      expiresAt: string | null;
+      createdAt: string;
+    } | null;
   } | null;
 }

@@ -3,7 +3,10 @@ import { gql } from "graphql-request";
 export const TAGS_ADD = gql`
   mutation KinshipTagsAdd($id: ID!, $tags: [String!]!) {
     tagsAdd(id: $id, tags: $tags) {
-      userErrors { field message }
+      userErrors {
+        field
+        message
+      }
     }
   }
 `;
@@ -11,7 +14,10 @@ export const TAGS_ADD = gql`
 export const TAGS_REMOVE = gql`
   mutation KinshipTagsRemove($id: ID!, $tags: [String!]!) {
     tagsRemove(id: $id, tags: $tags) {
-      userErrors { field message }
+      userErrors {
+        field
+        message
+      }
     }
   }
 `;
@@ -19,8 +25,15 @@ export const TAGS_REMOVE = gql`
 export const SEGMENT_CREATE = gql`
   mutation KinshipSegmentCreate($name: String!, $query: String!) {
     segmentCreate(name: $name, query: $query) {
-      segment { id name query }
-      userErrors { field message }
+      segment {
+        id
+        name
+        query
+      }
+      userErrors {
+        field
+        message
+      }
     }
   }
 `;

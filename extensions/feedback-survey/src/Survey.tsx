@@ -20,15 +20,7 @@ import {
   type FieldName,
 } from "./survey-logic";
 
-const ERROR_CODES = [
-  "required",
-  "too_long",
-  "invalid_date",
-  "future_date",
-  "implausible_year",
-  "consent_required",
-  "unknown_reason",
-];
+const ERROR_CODES = ["required", "too_long", "invalid_date", "future_date", "implausible_year", "consent_required", "unknown_reason"];
 
 /** Value of the s-* element that fired the event (Polaris fields expose `value` / `values`). */
 function fieldValue(event: Event): string {
@@ -70,18 +62,16 @@ export function Survey({ host, now = () => new Date() }: { host: SurveyHost; now
   useEffect(() => {
     if (state.phase !== "submitting" || !orderId || host.appUrl === null) return;
     const payload = buildPayload(stateRef.current, config, { orderId, locale: host.locale() });
-    void submitFeedback(payload, { appUrl: host.appUrl, getToken: host.getToken, fetch: host.fetch }).then(
-      (outcome) => {
-        if (outcome.kind === "ok") {
-          void remember(host, orderId, "submitted");
-          dispatch({ type: "submitSucceeded", reward: outcome.reward });
-        } else if (outcome.kind === "rejected") {
-          dispatch({ type: "submitRejected", fieldErrors: outcome.fieldErrors });
-        } else {
-          dispatch({ type: "submitFailed" });
-        }
+    void submitFeedback(payload, { appUrl: host.appUrl, getToken: host.getToken, fetch: host.fetch }).then((outcome) => {
+      if (outcome.kind === "ok") {
+        void remember(host, orderId, "submitted");
+        dispatch({ type: "submitSucceeded", reward: outcome.reward });
+      } else if (outcome.kind === "rejected") {
+        dispatch({ type: "submitRejected", fieldErrors: outcome.fieldErrors });
+      } else {
+        dispatch({ type: "submitFailed" });
       }
-    );
+    });
   }, [state.phase]);
 
   if (!orderId || state.phase === "loading" || state.phase === "hidden") return null;
@@ -97,9 +87,7 @@ export function Survey({ host, now = () => new Date() }: { host: SurveyHost; now
               <s-stack gap="small-200">
                 <s-paragraph>{t("thanks.reward", { code: state.reward.code })}</s-paragraph>
                 {state.reward.endsAt && (
-                  <s-text type="small">
-                    {t("thanks.rewardEnds", { date: host.formatDate(new Date(state.reward.endsAt)) })}
-                  </s-text>
+                  <s-text type="small">{t("thanks.rewardEnds", { date: host.formatDate(new Date(state.reward.endsAt)) })}</s-text>
                 )}
                 <s-clipboard-item id="kinship-reward-code" text={state.reward.code} />
                 <s-button variant="secondary" commandFor="kinship-reward-code" command="--copy">
@@ -201,11 +189,7 @@ export function Survey({ host, now = () => new Date() }: { host: SurveyHost; now
         {state.errors.form && <s-banner tone="critical">{errorText("form")}</s-banner>}
 
         <s-stack direction="inline" gap="base">
-          <s-button
-            variant="primary"
-            loading={submitting}
-            onClick={() => dispatch({ type: "submitRequested", today })}
-          >
+          <s-button variant="primary" loading={submitting} onClick={() => dispatch({ type: "submitRequested", today })}>
             {t("actions.submit")}
           </s-button>
           <s-button
@@ -231,11 +215,7 @@ function errorMessage(errors: FieldErrors, field: FieldName, t: SurveyHost["tran
 }
 
 /** Storage is best effort (Shopify does not guarantee it); the backend is idempotent per order anyway. */
-async function remember(
-  host: SurveyHost,
-  orderId: string,
-  outcome: AnsweredRecord["outcome"]
-): Promise<void> {
+async function remember(host: SurveyHost, orderId: string, outcome: AnsweredRecord["outcome"]): Promise<void> {
   const record: AnsweredRecord = { at: new Date().toISOString(), outcome };
   try {
     await host.storage.write(storageKey(orderId), record);

@@ -1,9 +1,6 @@
 import type { FeedbackPayload, FieldErrors, Reward } from "./survey-logic";
 
-export type SubmitOutcome =
-  | { kind: "ok"; reward: Reward | null }
-  | { kind: "rejected"; fieldErrors: FieldErrors }
-  | { kind: "failed" };
+export type SubmitOutcome = { kind: "ok"; reward: Reward | null } | { kind: "rejected"; fieldErrors: FieldErrors } | { kind: "failed" };
 
 export interface SubmitDeps {
   appUrl: string;
@@ -21,9 +18,7 @@ const DEFAULT_TIMEOUT_MS = 10_000;
  */
 export async function submitFeedback(payload: FeedbackPayload, deps: SubmitDeps): Promise<SubmitOutcome> {
   const controller = typeof AbortController === "function" ? new AbortController() : null;
-  const timer = controller
-    ? setTimeout(() => controller.abort(), deps.timeoutMs ?? DEFAULT_TIMEOUT_MS)
-    : null;
+  const timer = controller ? setTimeout(() => controller.abort(), deps.timeoutMs ?? DEFAULT_TIMEOUT_MS) : null;
   try {
     const token = await deps.getToken();
     const response = await deps.fetch(`${deps.appUrl}/api/feedback`, {
@@ -49,8 +44,7 @@ export async function submitFeedback(payload: FeedbackPayload, deps: SubmitDeps)
 /** Only a well-formed answer counts; anything unexpected is treated like an outage. */
 export function interpretResponse(status: number, body: unknown): SubmitOutcome {
   if (!isRecord(body)) return { kind: "failed" };
-  if (status >= 200 && status < 300 && body.ok === true)
-    return { kind: "ok", reward: readReward(body.reward) };
+  if (status >= 200 && status < 300 && body.ok === true) return { kind: "ok", reward: readReward(body.reward) };
   if ((status === 400 || status === 422) && body.ok === false && isRecord(body.fieldErrors)) {
     const fieldErrors = readFieldErrors(body.fieldErrors);
     if (Object.keys(fieldErrors).length > 0) return { kind: "rejected", fieldErrors };
@@ -63,14 +57,10 @@ const KNOWN_FIELDS = ["score", "reasons", "comment", "birthday", "birthdayConsen
 function readFieldErrors(raw: Record<string, unknown>): FieldErrors {
   const errors: FieldErrors = {};
   for (const [key, value] of Object.entries(raw)) {
-    const codes = Array.isArray(value)
-      ? value.filter((code): code is string => typeof code === "string")
-      : [];
+    const codes = Array.isArray(value) ? value.filter((code): code is string => typeof code === "string") : [];
     if (codes.length === 0) continue;
     // Errors on fields the buyer cannot fix (locale, orderId) become one form-level message.
-    const field = (KNOWN_FIELDS as readonly string[]).includes(key)
-      ? (key as (typeof KNOWN_FIELDS)[number])
-      : "form";
+    const field = (KNOWN_FIELDS as readonly string[]).includes(key) ? (key as (typeof KNOWN_FIELDS)[number]) : "form";
     errors[field] = [...(errors[field] ?? []), ...codes];
   }
   return errors;

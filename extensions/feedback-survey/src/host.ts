@@ -32,11 +32,7 @@ export interface SurveyHost {
   fetch: typeof fetch;
 }
 
-function createHost(
-  api: HostApi,
-  orderId: () => string | null | undefined,
-  appUrl: string | null
-): SurveyHost {
+function createHost(api: HostApi, orderId: () => string | null | undefined, appUrl: string | null): SurveyHost {
   return {
     orderId,
     settings: () => api.settings.value ?? {},

@@ -23,11 +23,9 @@ export interface SurveyConfig {
 /** Merchant settings arrive untyped (and empty while the block is being placed in the editor). */
 export function resolveConfig(settings: Readonly<Record<string, unknown>> | undefined): SurveyConfig {
   const raw = settings?.low_score_threshold;
-  const parsed =
-    typeof raw === "number" ? raw : typeof raw === "string" && raw.trim() !== "" ? Number(raw) : NaN;
+  const parsed = typeof raw === "number" ? raw : typeof raw === "string" && raw.trim() !== "" ? Number(raw) : NaN;
   // 0..9 keeps both branches reachable: 10 would make every answer "low", negative none.
-  const lowScoreThreshold =
-    Number.isInteger(parsed) && parsed >= 0 && parsed <= 9 ? parsed : DEFAULT_LOW_SCORE_THRESHOLD;
+  const lowScoreThreshold = Number.isInteger(parsed) && parsed >= 0 && parsed <= 9 ? parsed : DEFAULT_LOW_SCORE_THRESHOLD;
   const askBirthday = settings?.ask_birthday !== false && settings?.ask_birthday !== "false";
   return { lowScoreThreshold, askBirthday };
 }
@@ -203,11 +201,7 @@ export interface FeedbackPayload {
 export const BIRTHDAY_CONSENT_TEXT_VERSION = "survey-birthday-1";
 
 /** What is sent: reasons and comment only for a low score, the birthday only with consent. */
-export function buildPayload(
-  state: SurveyState,
-  config: SurveyConfig,
-  context: { orderId: string; locale: string }
-): FeedbackPayload {
+export function buildPayload(state: SurveyState, config: SurveyConfig, context: { orderId: string; locale: string }): FeedbackPayload {
   if (state.score === null) throw new Error("buildPayload needs a score");
   const low = isLowScore(state.score, config);
   const payload: FeedbackPayload = {

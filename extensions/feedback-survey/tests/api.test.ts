@@ -37,21 +37,17 @@ describe("submitFeedback", () => {
     // A backend that never answers: the timeout aborts the request through its signal.
     const hanging = vi.fn(
       (_url: string | URL | Request, init?: RequestInit) =>
-        new Promise<Response>((_, reject) =>
-          init?.signal?.addEventListener("abort", () => reject(new Error("aborted")))
-        )
+        new Promise<Response>((_, reject) => init?.signal?.addEventListener("abort", () => reject(new Error("aborted")))),
     );
-    expect(
-      await submitFeedback(payload, { appUrl: "https://app.test", getToken, fetch: hanging, timeoutMs: 1 })
-    ).toEqual({ kind: "failed" });
+    expect(await submitFeedback(payload, { appUrl: "https://app.test", getToken, fetch: hanging, timeoutMs: 1 })).toEqual({
+      kind: "failed",
+    });
   });
 });
 
 describe("interpretResponse", () => {
   it("reads the reward when present and well-formed", () => {
-    expect(
-      interpretResponse(200, { ok: true, reward: { code: "THX", endsAt: "2026-04-01T00:00:00Z" } })
-    ).toEqual({
+    expect(interpretResponse(200, { ok: true, reward: { code: "THX", endsAt: "2026-04-01T00:00:00Z" } })).toEqual({
       kind: "ok",
       reward: { code: "THX", endsAt: "2026-04-01T00:00:00Z" },
     });
@@ -67,7 +63,7 @@ describe("interpretResponse", () => {
       interpretResponse(400, {
         ok: false,
         fieldErrors: { score: ["out_of_range"], orderId: ["invalid"], locale: ["invalid"], comment: [42] },
-      })
+      }),
     ).toEqual({ kind: "rejected", fieldErrors: { score: ["out_of_range"], form: ["invalid", "invalid"] } });
   });
 
@@ -92,15 +88,7 @@ describe("normalizeAppUrl", () => {
   });
 
   it("rejects missing, relative and plain-http URLs", () => {
-    for (const raw of [
-      undefined,
-      null,
-      "",
-      "/api",
-      "kinship.example.com",
-      "http://kinship.example.com",
-      "ftp://x",
-    ]) {
+    for (const raw of [undefined, null, "", "/api", "kinship.example.com", "http://kinship.example.com", "ftp://x"]) {
       expect(normalizeAppUrl(raw)).toBeNull();
     }
   });

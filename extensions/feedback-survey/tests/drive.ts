@@ -17,10 +17,7 @@ export async function settle(rounds = 5): Promise<void> {
 
 export async function mountExtension(fake: FakeShopify, target: Target): Promise<void> {
   (globalThis as { shopify?: unknown }).shopify = fake.api;
-  const entry =
-    target === "purchase.thank-you.block.render"
-      ? await import("../src/ThankYou")
-      : await import("../src/OrderStatus");
+  const entry = target === "purchase.thank-you.block.render" ? await import("../src/ThankYou") : await import("../src/OrderStatus");
   await act(async () => {
     await entry.default();
   });
@@ -82,9 +79,7 @@ export async function enterBirthday(date: string, consent: boolean): Promise<voi
 }
 
 export async function clickButton(label: string): Promise<void> {
-  const button = [...document.body.querySelectorAll<HTMLElement>("s-button")].find(
-    (b) => b.textContent?.trim() === label
-  );
+  const button = [...document.body.querySelectorAll<HTMLElement>("s-button")].find((b) => b.textContent?.trim() === label);
   if (!button) throw new Error(`no button "${label}" in:\n${document.body.innerHTML}`);
   await act(() => {
     button.click();

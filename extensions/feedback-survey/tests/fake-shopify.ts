@@ -24,9 +24,7 @@ export function translator(locale: string) {
   return (key: string, replacements: Record<string, string | number> = {}): string => {
     const template = lookup(LOCALES[locale] ?? en, key) ?? lookup(en, key);
     if (template === undefined) throw new Error(`missing translation key "${key}"`);
-    return template.replace(/\{\{(\w+)\}\}/g, (_, name: string) =>
-      String(replacements[name] ?? `{{${name}}}`)
-    );
+    return template.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(replacements[name] ?? `{{${name}}}`));
   };
 }
 
@@ -92,12 +90,10 @@ export function createFakeShopify(options: FakeOptions = {}): FakeShopify {
             order: { id: `gid://shopify/OrderIdentity/${orderNumber}` },
             number: "ABC123",
             isFirstOrder: true,
-          }
+          },
     );
   } else {
-    api.order = signal(
-      orderNumber === null ? undefined : { id: `gid://shopify/Order/${orderNumber}`, name: "#1001" }
-    );
+    api.order = signal(orderNumber === null ? undefined : { id: `gid://shopify/Order/${orderNumber}`, name: "#1001" });
   }
   return { api, settings: settingsSignal, store, storage, sessionToken };
 }

@@ -28,17 +28,14 @@ describe("locales", () => {
     for (const code of REASON_CODES) expect(english[`reasons.${code}`]).toBeTruthy();
   });
 
-  it.each(files.filter((f) => f !== "en.default.json"))(
-    "%s has exactly the English keys, translated",
-    (file) => {
-      const messages = load(file);
-      expect(Object.keys(messages).sort()).toEqual(Object.keys(english).sort());
-      for (const [key, text] of Object.entries(messages)) {
-        expect(text.trim(), key).not.toBe("");
-        expect(placeholders(text), key).toEqual(placeholders(english[key]));
-        // Only the numeric scale ends may read the same as English.
-        if (!key.startsWith("score.")) expect(text, key).not.toBe(english[key]);
-      }
+  it.each(files.filter((f) => f !== "en.default.json"))("%s has exactly the English keys, translated", (file) => {
+    const messages = load(file);
+    expect(Object.keys(messages).sort()).toEqual(Object.keys(english).sort());
+    for (const [key, text] of Object.entries(messages)) {
+      expect(text.trim(), key).not.toBe("");
+      expect(placeholders(text), key).toEqual(placeholders(english[key]));
+      // Only the numeric scale ends may read the same as English.
+      if (!key.startsWith("score.")) expect(text, key).not.toBe(english[key]);
     }
-  );
+  });
 });

@@ -61,9 +61,10 @@ describe("reduce (state machine)", () => {
 
   it("walks score → details → submitting → thanks, keeping the reward", () => {
     const reward = { code: "THANKS10", endsAt: "2026-03-01T00:00:00Z" };
-    const states = [open, { type: "scored", score: 4 }, { type: "submitRequested", today: TODAY }].reduce<
-      SurveyState[]
-    >((acc, e) => [...acc, reduce(acc[acc.length - 1], e as SurveyEvent)], [initialState]);
+    const states = [open, { type: "scored", score: 4 }, { type: "submitRequested", today: TODAY }].reduce<SurveyState[]>(
+      (acc, e) => [...acc, reduce(acc[acc.length - 1], e as SurveyEvent)],
+      [initialState],
+    );
     expect(states.map((s) => s.phase)).toEqual(["loading", "score", "details", "submitting"]);
     const done = reduce(states[3], { type: "submitSucceeded", reward });
     expect(done.phase).toBe("thanks");
@@ -91,17 +92,13 @@ describe("reduce (state machine)", () => {
       {
         type: "reasonsChanged",
         reasons: ["service", "bogus", "delivery", "service"],
-      }
+      },
     );
     expect(state.reasons).toEqual(["delivery", "service"]);
   });
 
   it("caps the comment at 2000 characters", () => {
-    const state = run(
-      open,
-      { type: "scored", score: 2 },
-      { type: "commentChanged", comment: "x".repeat(5000) }
-    );
+    const state = run(open, { type: "scored", score: 2 }, { type: "commentChanged", comment: "x".repeat(5000) });
     expect(state.comment).toHaveLength(MAX_COMMENT_LENGTH);
   });
 
@@ -116,7 +113,7 @@ describe("reduce (state machine)", () => {
       open,
       { type: "scored", score: 9 },
       { type: "birthdayChanged", birthday: "1990-05-17" },
-      { type: "submitRequested", today: TODAY }
+      { type: "submitRequested", today: TODAY },
     );
     expect(blocked.phase).toBe("details");
     expect(blocked.errors).toEqual({ birthdayConsent: ["consent_required"] });
@@ -141,7 +138,7 @@ describe("reduce (state machine)", () => {
       open,
       { type: "scored", score: 9 },
       { type: "submitRequested", today: TODAY },
-      { type: "submitSucceeded", reward: null }
+      { type: "submitSucceeded", reward: null },
     );
     expect(reduce(thanks, { type: "dismissed" }).phase).toBe("thanks");
   });
@@ -217,12 +214,8 @@ describe("buildPayload", () => {
       birthday: "1990-05-17",
       birthdayConsent: true,
     });
-    expect(buildPayload({ ...withConsent, birthdayConsent: false }, config, context)).not.toHaveProperty(
-      "birthday"
-    );
-    expect(buildPayload(withConsent, { ...config, askBirthday: false }, context)).not.toHaveProperty(
-      "birthday"
-    );
+    expect(buildPayload({ ...withConsent, birthdayConsent: false }, config, context)).not.toHaveProperty("birthday");
+    expect(buildPayload(withConsent, { ...config, askBirthday: false }, context)).not.toHaveProperty("birthday");
   });
 
   it("refuses to build without a score", () => {

@@ -123,23 +123,19 @@ describe("thank-you page, English", () => {
 
     expect(fetchMock).not.toHaveBeenCalled();
     expect(find('s-checkbox[name="birthdayConsent"]').getAttribute("error")).toBe(
-      "Tick the box so we may save your birthday, or clear the date."
+      "Tick the box so we may save your birthday, or clear the date.",
     );
   });
 
   it("shows field errors the backend returns, translated, and lets the buyer retry", async () => {
-    fetchMock.mockResolvedValueOnce(
-      jsonResponse(400, { ok: false, fieldErrors: { birthday: ["future_date"] } })
-    );
+    fetchMock.mockResolvedValueOnce(jsonResponse(400, { ok: false, fieldErrors: { birthday: ["future_date"] } }));
     const fake = createFakeShopify({ target: THANK_YOU });
     await mountExtension(fake, THANK_YOU);
     await chooseScore(8);
     await enterBirthday("1990-05-17", true);
     await clickButton("Send feedback");
 
-    expect(find('s-date-field[name="birthday"]').getAttribute("error")).toBe(
-      "Your birthday can't be in the future."
-    );
+    expect(find('s-date-field[name="birthday"]').getAttribute("error")).toBe("Your birthday can't be in the future.");
     expect(fake.store.size).toBe(0);
 
     await enterBirthday("1990-05-16", true);
@@ -168,21 +164,15 @@ describe("thank-you page, English", () => {
 
 describe("order-status page, Ukrainian", () => {
   it("collects a high score and a consented birthday, and shows the reward in Ukrainian", async () => {
-    fetchMock.mockResolvedValueOnce(
-      jsonResponse(200, { ok: true, reward: { code: "THANKS-7Q2", endsAt: "2026-03-31T12:00:00.000Z" } })
-    );
+    fetchMock.mockResolvedValueOnce(jsonResponse(200, { ok: true, reward: { code: "THANKS-7Q2", endsAt: "2026-03-31T12:00:00.000Z" } }));
     const fake = createFakeShopify({ target: ORDER_STATUS, locale: "uk", orderNumber: "777" });
     await mountExtension(fake, ORDER_STATUS);
 
     expect(find("s-section").getAttribute("heading")).toBe("Як ми впоралися?");
-    expect(find('s-choice-list[name="score"]').getAttribute("label")).toBe(
-      "Наскільки ймовірно, що ви порекомендуєте нас другу?"
-    );
+    expect(find('s-choice-list[name="score"]').getAttribute("label")).toBe("Наскільки ймовірно, що ви порекомендуєте нас другу?");
     await chooseScore(9);
     expect(query('s-choice-list[name="reasons"]')).toBeNull();
-    expect(find('s-date-field[name="birthday"]').getAttribute("label")).toBe(
-      "Ваш день народження (необов’язково)"
-    );
+    expect(find('s-date-field[name="birthday"]').getAttribute("label")).toBe("Ваш день народження (необов’язково)");
     expect(visibleText()).toContain("Щоб ми могли надіслати вам подарунок до дня народження.");
 
     await enterBirthday("1988-02-29", true);
@@ -201,9 +191,7 @@ describe("order-status page, Ukrainian", () => {
     expect(visibleText()).toContain("Ми раді, що ви задоволені замовленням.");
     expect(find("s-banner").getAttribute("heading")).toBe("Невеликий подарунок від нас");
     expect(visibleText()).toContain("Використайте код THANKS-7Q2 під час наступного замовлення.");
-    const ukDate = new Intl.DateTimeFormat("uk", { timeZone: "UTC", dateStyle: "long" }).format(
-      new Date("2026-03-31T12:00:00.000Z")
-    );
+    const ukDate = new Intl.DateTimeFormat("uk", { timeZone: "UTC", dateStyle: "long" }).format(new Date("2026-03-31T12:00:00.000Z"));
     expect(visibleText()).toContain(`Дійсний до ${ukDate}.`);
     expect(find("s-clipboard-item").getAttribute("text")).toBe("THANKS-7Q2");
     expect(fake.store.get("kinship-feedback:777")).toMatchObject({ outcome: "submitted" });

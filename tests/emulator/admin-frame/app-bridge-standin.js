@@ -10,7 +10,8 @@
   if (shop) window.sessionStorage.setItem("kinship-emulated-shop", shop);
 
   function idToken() {
-    return window.__kinshipOriginalFetch(frameOrigin + "/session-token?shop=" + encodeURIComponent(shop || ""))
+    return window
+      .__kinshipOriginalFetch(frameOrigin + "/session-token?shop=" + encodeURIComponent(shop || ""))
       .then(function (response) {
         if (!response.ok) throw new Error("The emulated admin refused a session token (" + response.status + ")");
         return response.json();
@@ -36,9 +37,12 @@
     node.setAttribute("role", "status");
     node.setAttribute("data-emulated-toast", "");
     node.textContent = message;
-    node.style.cssText = "position:fixed;bottom:16px;left:50%;transform:translateX(-50%);background:#303030;color:#fff;padding:8px 16px;border-radius:8px;z-index:1000";
+    node.style.cssText =
+      "position:fixed;bottom:16px;left:50%;transform:translateX(-50%);background:#303030;color:#fff;padding:8px 16px;border-radius:8px;z-index:1000";
     document.body.appendChild(node);
-    setTimeout(function () { node.remove(); }, 3000);
+    setTimeout(function () {
+      node.remove();
+    }, 3000);
   }
 
   window.shopify = {
@@ -47,16 +51,38 @@
     idToken: idToken,
     toast: { show: toast, hide: function () {} },
     loading: function () {},
-    saveBar: { show: function () { return Promise.resolve(); }, hide: function () { return Promise.resolve(); }, toggle: function () { return Promise.resolve(); } },
-    modal: { show: function () { return Promise.resolve(); }, hide: function () { return Promise.resolve(); }, toggle: function () { return Promise.resolve(); } },
+    saveBar: {
+      show: function () {
+        return Promise.resolve();
+      },
+      hide: function () {
+        return Promise.resolve();
+      },
+      toggle: function () {
+        return Promise.resolve();
+      },
+    },
+    modal: {
+      show: function () {
+        return Promise.resolve();
+      },
+      hide: function () {
+        return Promise.resolve();
+      },
+      toggle: function () {
+        return Promise.resolve();
+      },
+    },
     // App API (https://shopify.dev/docs/api/app-home/apis/app): a Promise of the app's extensions,
     // each `{ handle, type, activations: [{ target }] }`, as the emulated admin says they are placed.
     app: {
       extensions: function () {
-        return window.__kinshipOriginalFetch(frameOrigin + "/app-extensions?shop=" + encodeURIComponent(shop || "")).then(function (response) {
-          if (!response.ok) throw new Error("The emulated admin could not list extensions (" + response.status + ")");
-          return response.json();
-        });
+        return window
+          .__kinshipOriginalFetch(frameOrigin + "/app-extensions?shop=" + encodeURIComponent(shop || ""))
+          .then(function (response) {
+            if (!response.ok) throw new Error("The emulated admin could not list extensions (" + response.status + ")");
+            return response.json();
+          });
       },
     },
   };
@@ -71,7 +97,10 @@
   function schedulePost() {
     if (scheduled) return;
     scheduled = true;
-    setTimeout(function () { scheduled = false; postNav(); }, 50);
+    setTimeout(function () {
+      scheduled = false;
+      postNav();
+    }, 50);
   }
   function postNav() {
     if (window.parent === window) return;

@@ -101,7 +101,13 @@ iframe{border:0;width:100%;height:100%;display:block;background:#fff}
  * own entries are filled in by sidebar.js from the app's <ui-nav-menu> (as Shopify's admin does); the
  * demo's extras (the survey preview) sit in their own section.
  */
-export function adminShell(options: { shopName: string; handle: string; title: string; iframeSrc: string; active: "app" | "survey" }): string {
+export function adminShell(options: {
+  shopName: string;
+  handle: string;
+  title: string;
+  iframeSrc: string;
+  active: "app" | "survey";
+}): string {
   const name = escapeHtml(options.shopName);
   const base = `/store/${encodeURIComponent(options.handle)}`;
   const current = (which: "app" | "survey") => (options.active === which ? ' aria-current="page"' : "");
@@ -150,14 +156,22 @@ function surveyRenderPage(target: SurveyTarget, locale: string): string {
 /** The survey preview inside the admin: which page and language to show, and the rendered block. */
 function surveyPreviewPage(shop: { domain: string; name?: string }, handle: string, target: SurveyTarget, locale: string): string {
   const src = `/survey-preview/render?target=${target}&locale=${locale}`;
-  const shell = adminShell({ shopName: shop.name ?? shop.domain, handle, title: "Checkout survey preview", iframeSrc: src, active: "survey" });
+  const shell = adminShell({
+    shopName: shop.name ?? shop.domain,
+    handle,
+    title: "Checkout survey preview",
+    iframeSrc: src,
+    active: "survey",
+  });
   const choices = [
-    ...(Object.keys(SURVEY_TARGETS) as SurveyTarget[]).map((t) =>
-      `<a href="?target=${t}&locale=${locale}"${t === target ? ' aria-current="true"' : ""}>${t === "thank-you" ? "Thank-you page" : "Order status page"}</a>`),
+    ...(Object.keys(SURVEY_TARGETS) as SurveyTarget[]).map(
+      (t) =>
+        `<a href="?target=${t}&locale=${locale}"${t === target ? ' aria-current="true"' : ""}>${t === "thank-you" ? "Thank-you page" : "Order status page"}</a>`,
+    ),
     ...SURVEY_LOCALES.map((l) => `<a href="?target=${target}&locale=${l}"${l === locale ? ' aria-current="true"' : ""}>${l}</a>`),
   ].join(" · ");
   return shell.replace(
-    '<main><iframe',
+    "<main><iframe",
     `<main style="display:flex;flex-direction:column"><p style="margin:0;padding:10px 16px;background:#fff;border-bottom:1px solid #e3e3e3">The feedback-survey extension's own code and translations, rendered as checkout would (answers here are not stored). ${choices}</p><iframe`,
   );
 }
@@ -173,7 +187,8 @@ export async function startAdminFrame(options: AdminFrameOptions): Promise<Admin
   const known = new Map(options.shops.map((s) => [s.domain, s]));
   const token = (shop: string) => signSessionToken({ shop, apiKey: options.apiKey, apiSecret: options.apiSecret });
   const extensions = new Map<string, ExtensionInfo[]>();
-  const extensionsOf = (shop: string) => extensions.get(shop) ?? [{ handle: "feedback-survey", type: "ui_extension" as const, activations: [] }];
+  const extensionsOf = (shop: string) =>
+    extensions.get(shop) ?? [{ handle: "feedback-survey", type: "ui_extension" as const, activations: [] }];
 
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://frame.local");
@@ -241,15 +256,21 @@ export async function startAdminFrame(options: AdminFrameOptions): Promise<Admin
     if (url.pathname === "/survey-preview/extension.js") {
       surveyExtensionCode().then(
         (code) => res.writeHead(200, { "Content-Type": "text/javascript; charset=utf-8" }).end(code),
-        (error: unknown) => res.writeHead(500, { "Content-Type": "text/plain" }).end(`The survey extension did not build: ${String(error)}`),
+        (error: unknown) =>
+          res.writeHead(500, { "Content-Type": "text/plain" }).end(`The survey extension did not build: ${String(error)}`),
       );
       return;
     }
     if (url.pathname === "/") {
       const links = [...known.values()]
-        .map((s) => `<li><a href="/store/${s.domain.replace(/\.myshopify\.com$/, "")}/apps/kinship">${escapeHtml(s.name ?? s.domain)}</a></li>`)
+        .map(
+          (s) =>
+            `<li><a href="/store/${s.domain.replace(/\.myshopify\.com$/, "")}/apps/kinship">${escapeHtml(s.name ?? s.domain)}</a></li>`,
+        )
         .join("");
-      res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(`<!doctype html><title>Emulated Shopify admin</title><h1>Shops</h1><ul>${links}</ul>`);
+      res
+        .writeHead(200, { "Content-Type": "text/html; charset=utf-8" })
+        .end(`<!doctype html><title>Emulated Shopify admin</title><h1>Shops</h1><ul>${links}</ul>`);
       return;
     }
     proxyToApp(req, res);

@@ -43,8 +43,12 @@
     if (event.origin !== window.location.origin || event.source !== frame.contentWindow) return;
     var data = event.data;
     if (!data || data.kinship !== "nav" || !Array.isArray(data.items)) return;
-    var homeItem = data.items.find(function (item) { return item.rel === "home"; });
-    var items = data.items.filter(function (item) { return item !== homeItem; });
+    var homeItem = data.items.find(function (item) {
+      return item.rel === "home";
+    });
+    var items = data.items.filter(function (item) {
+      return item !== homeItem;
+    });
     var current = activeHref(items, data.path);
     list.textContent = "";
     items.forEach(function (item) {

@@ -29,15 +29,31 @@
     localization: { language: { value: { isoCode: config.locale } }, extensionLanguage: { value: { isoCode: config.locale } } },
     i18n: {
       translate: translate,
-      formatDate: function (date, options) { return new Intl.DateTimeFormat(config.locale, options).format(date); },
-      formatNumber: function (n) { return new Intl.NumberFormat(config.locale).format(n); },
+      formatDate: function (date, options) {
+        return new Intl.DateTimeFormat(config.locale, options).format(date);
+      },
+      formatNumber: function (n) {
+        return new Intl.NumberFormat(config.locale).format(n);
+      },
     },
     storage: {
-      read: function (key) { return Promise.resolve(store.has(key) ? store.get(key) : null); },
-      write: function (key, data) { store.set(key, data); return Promise.resolve(); },
-      delete: function (key) { store.delete(key); return Promise.resolve(); },
+      read: function (key) {
+        return Promise.resolve(store.has(key) ? store.get(key) : null);
+      },
+      write: function (key, data) {
+        store.set(key, data);
+        return Promise.resolve();
+      },
+      delete: function (key) {
+        store.delete(key);
+        return Promise.resolve();
+      },
     },
-    sessionToken: { get: function () { return Promise.resolve("survey-preview"); } },
+    sessionToken: {
+      get: function () {
+        return Promise.resolve("survey-preview");
+      },
+    },
     orderConfirmation: { value: { order: { id: orderGid }, number: "1001", isFirstOrder: false } },
     order: { value: { id: orderGid, name: "#1001" } },
     extend: function (target, render) {
@@ -72,7 +88,9 @@
           this.attachShadow({ mode: "open" });
           this._state = {};
         }
-        connectedCallback() { this._render(); }
+        connectedCallback() {
+          this._render();
+        }
         _render() {
           this.shadowRoot.innerHTML = "<style>" + CSS + "</style>" + draw(this);
           if (events) events(this);
@@ -82,8 +100,13 @@
     var proto = customElements.get(name).prototype;
     props.forEach(function (prop) {
       Object.defineProperty(proto, prop, {
-        get: function () { return this._state[prop] !== undefined ? this._state[prop] : this.getAttribute(prop); },
-        set: function (value) { this._state[prop] = value; if (this.shadowRoot) this._render(); },
+        get: function () {
+          return this._state[prop] !== undefined ? this._state[prop] : this.getAttribute(prop);
+        },
+        set: function (value) {
+          this._state[prop] = value;
+          if (this.shadowRoot) this._render();
+        },
       });
     });
   }
@@ -93,78 +116,168 @@
       return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
     });
   };
-  var errorOf = function (el) { return el.error ? '<div class="error" role="alert">' + escape(el.error) + "</div>" : ""; };
+  var errorOf = function (el) {
+    return el.error ? '<div class="error" role="alert">' + escape(el.error) + "</div>" : "";
+  };
 
   defineElement("s-section", ["heading"], function (el) {
-    return '<section style="border:1px solid #dedede;border-radius:12px;padding:16px;background:#fff"><h2>' + escape(el.heading) + "</h2><slot></slot></section>";
+    return (
+      '<section style="border:1px solid #dedede;border-radius:12px;padding:16px;background:#fff"><h2>' +
+      escape(el.heading) +
+      "</h2><slot></slot></section>"
+    );
   });
   defineElement("s-stack", ["direction", "gap", "justifyContent"], function (el) {
     var inline = el.direction === "inline";
-    return '<div style="display:flex;gap:' + (el.gap === "base" ? "12px" : "6px") + ";flex-direction:" + (inline ? "row" : "column") +
-      ";justify-content:" + (el.justifyContent || "flex-start") + ';flex-wrap:wrap"><slot></slot></div>';
+    return (
+      '<div style="display:flex;gap:' +
+      (el.gap === "base" ? "12px" : "6px") +
+      ";flex-direction:" +
+      (inline ? "row" : "column") +
+      ";justify-content:" +
+      (el.justifyContent || "flex-start") +
+      ';flex-wrap:wrap"><slot></slot></div>'
+    );
   });
-  defineElement("s-paragraph", [], function () { return "<p style='margin:0'><slot></slot></p>"; });
-  defineElement("s-text", ["type"], function (el) { return "<span style='font-size:" + (el.type === "small" ? "12px" : "14px") + ";color:#616161'><slot></slot></span>"; });
+  defineElement("s-paragraph", [], function () {
+    return "<p style='margin:0'><slot></slot></p>";
+  });
+  defineElement("s-text", ["type"], function (el) {
+    return "<span style='font-size:" + (el.type === "small" ? "12px" : "14px") + ";color:#616161'><slot></slot></span>";
+  });
   defineElement("s-banner", ["tone", "heading"], function (el) {
     var colour = el.tone === "critical" ? "#fee9e7" : el.tone === "success" ? "#e3f6e8" : "#eef3fd";
-    return '<div role="status" style="background:' + colour + ';border-radius:8px;padding:12px">' + (el.heading ? "<strong>" + escape(el.heading) + "</strong>" : "") + "<slot></slot></div>";
+    return (
+      '<div role="status" style="background:' +
+      colour +
+      ';border-radius:8px;padding:12px">' +
+      (el.heading ? "<strong>" + escape(el.heading) + "</strong>" : "") +
+      "<slot></slot></div>"
+    );
   });
-  defineElement("s-clipboard-item", ["text"], function () { return ""; });
+  defineElement("s-clipboard-item", ["text"], function () {
+    return "";
+  });
+  defineElement("s-button", ["variant", "loading", "disabled", "commandFor", "command"], function (el) {
+    var primary = el.variant === "primary";
+    return (
+      '<button type="button" ' +
+      (el.disabled || el.loading ? "disabled " : "") +
+      'style="font:inherit;padding:8px 14px;border-radius:8px;cursor:pointer;border:1px solid #1a1a1a;background:' +
+      (primary ? "#1a1a1a;color:#fff" : "#fff;color:#1a1a1a") +
+      '"><slot></slot></button>'
+    );
+  });
+  // A choice reports to its list, which holds the values and fires `change` on itself, as checkout's does.
   defineElement(
-    "s-button",
-    ["variant", "loading", "disabled", "commandFor", "command"],
+    "s-choice",
+    ["value"],
     function (el) {
-      var primary = el.variant === "primary";
-      return '<button type="button" ' + (el.disabled || el.loading ? "disabled " : "") +
-        'style="font:inherit;padding:8px 14px;border-radius:8px;cursor:pointer;border:1px solid #1a1a1a;background:' + (primary ? "#1a1a1a;color:#fff" : "#fff;color:#1a1a1a") + '"><slot></slot></button>';
+      var list = el.closest("s-choice-list");
+      var picked = list && Array.isArray(list.values) && list.values.indexOf(el.value) >= 0;
+      var multiple = list && (list.multiple === true || list.hasAttribute("multiple"));
+      return (
+        '<label style="display:inline-flex;align-items:center;gap:4px;padding:6px 10px;border:1px solid ' +
+        (picked ? "#1a1a1a" : "#c9c9c9") +
+        ";border-radius:8px;cursor:pointer;background:" +
+        (picked ? "#f1f1f1" : "#fff") +
+        '"><input type="' +
+        (multiple ? "checkbox" : "radio") +
+        '" ' +
+        (picked ? "checked" : "") +
+        "><slot></slot></label>"
+      );
+    },
+    function (el) {
+      el.shadowRoot.querySelector("input").addEventListener("change", function (event) {
+        var list = el.closest("s-choice-list");
+        if (!list) return;
+        var multiple = list.multiple === true || list.hasAttribute("multiple");
+        var current = Array.isArray(list.values) ? list.values.slice() : [];
+        var next = multiple
+          ? event.target.checked
+            ? current.concat([el.value])
+            : current.filter(function (v) {
+                return v !== el.value;
+              })
+          : [el.value];
+        list.values = next;
+        list.dispatchEvent(new Event("change", { bubbles: true }));
+      });
     },
   );
-  // A choice reports to its list, which holds the values and fires `change` on itself, as checkout's does.
-  defineElement("s-choice", ["value"], function (el) {
-    var list = el.closest("s-choice-list");
-    var picked = list && Array.isArray(list.values) && list.values.indexOf(el.value) >= 0;
-    var multiple = list && (list.multiple === true || list.hasAttribute("multiple"));
-    return '<label style="display:inline-flex;align-items:center;gap:4px;padding:6px 10px;border:1px solid ' + (picked ? "#1a1a1a" : "#c9c9c9") +
-      ";border-radius:8px;cursor:pointer;background:" + (picked ? "#f1f1f1" : "#fff") + '"><input type="' + (multiple ? "checkbox" : "radio") + '" ' + (picked ? "checked" : "") + "><slot></slot></label>";
-  }, function (el) {
-    el.shadowRoot.querySelector("input").addEventListener("change", function (event) {
-      var list = el.closest("s-choice-list");
-      if (!list) return;
-      var multiple = list.multiple === true || list.hasAttribute("multiple");
-      var current = Array.isArray(list.values) ? list.values.slice() : [];
-      var next = multiple
-        ? (event.target.checked ? current.concat([el.value]) : current.filter(function (v) { return v !== el.value; }))
-        : [el.value];
-      list.values = next;
-      list.dispatchEvent(new Event("change", { bubbles: true }));
-    });
-  });
   defineElement("s-choice-list", ["name", "label", "variant", "values", "error", "disabled", "multiple"], function (el) {
-    el.querySelectorAll("s-choice").forEach(function (choice) { if (choice.shadowRoot) choice._render(); });
-    return '<fieldset style="border:0;padding:0;margin:0"><legend class="label">' + escape(el.label) + '</legend><div class="choices"><slot></slot></div>' + errorOf(el) + "</fieldset>";
-  });
-  defineElement("s-text-area", ["name", "label", "rows", "maxLength", "value", "error", "disabled"], function (el) {
-    return '<label><span class="label">' + escape(el.label) + '</span><textarea rows="' + escape(el.rows || 3) + '">' + escape(el.value) + "</textarea></label>" + errorOf(el);
-  }, function (el) {
-    el.shadowRoot.querySelector("textarea").addEventListener("input", function (event) {
-      el._state.value = event.target.value;
-      el.dispatchEvent(new Event("input", { bubbles: true }));
+    el.querySelectorAll("s-choice").forEach(function (choice) {
+      if (choice.shadowRoot) choice._render();
     });
+    return (
+      '<fieldset style="border:0;padding:0;margin:0"><legend class="label">' +
+      escape(el.label) +
+      '</legend><div class="choices"><slot></slot></div>' +
+      errorOf(el) +
+      "</fieldset>"
+    );
   });
-  defineElement("s-date-field", ["name", "label", "autocomplete", "allow", "value", "error", "disabled"], function (el) {
-    return '<label><span class="label">' + escape(el.label) + '</span><input type="date" value="' + escape(el.value) + '"></label>' + errorOf(el);
-  }, function (el) {
-    el.shadowRoot.querySelector("input").addEventListener("change", function (event) {
-      el._state.value = event.target.value;
-      el.dispatchEvent(new Event("change", { bubbles: true }));
-    });
-  });
-  defineElement("s-checkbox", ["name", "label", "checked", "error", "disabled"], function (el) {
-    return '<label style="display:flex;gap:6px;align-items:flex-start"><input type="checkbox" ' + (el.checked ? "checked" : "") + "><span>" + escape(el.label) + "</span></label>" + errorOf(el);
-  }, function (el) {
-    el.shadowRoot.querySelector("input").addEventListener("change", function (event) {
-      el._state.checked = event.target.checked;
-      el.dispatchEvent(new Event("change", { bubbles: true }));
-    });
-  });
+  defineElement(
+    "s-text-area",
+    ["name", "label", "rows", "maxLength", "value", "error", "disabled"],
+    function (el) {
+      return (
+        '<label><span class="label">' +
+        escape(el.label) +
+        '</span><textarea rows="' +
+        escape(el.rows || 3) +
+        '">' +
+        escape(el.value) +
+        "</textarea></label>" +
+        errorOf(el)
+      );
+    },
+    function (el) {
+      el.shadowRoot.querySelector("textarea").addEventListener("input", function (event) {
+        el._state.value = event.target.value;
+        el.dispatchEvent(new Event("input", { bubbles: true }));
+      });
+    },
+  );
+  defineElement(
+    "s-date-field",
+    ["name", "label", "autocomplete", "allow", "value", "error", "disabled"],
+    function (el) {
+      return (
+        '<label><span class="label">' +
+        escape(el.label) +
+        '</span><input type="date" value="' +
+        escape(el.value) +
+        '"></label>' +
+        errorOf(el)
+      );
+    },
+    function (el) {
+      el.shadowRoot.querySelector("input").addEventListener("change", function (event) {
+        el._state.value = event.target.value;
+        el.dispatchEvent(new Event("change", { bubbles: true }));
+      });
+    },
+  );
+  defineElement(
+    "s-checkbox",
+    ["name", "label", "checked", "error", "disabled"],
+    function (el) {
+      return (
+        '<label style="display:flex;gap:6px;align-items:flex-start"><input type="checkbox" ' +
+        (el.checked ? "checked" : "") +
+        "><span>" +
+        escape(el.label) +
+        "</span></label>" +
+        errorOf(el)
+      );
+    },
+    function (el) {
+      el.shadowRoot.querySelector("input").addEventListener("change", function (event) {
+        el._state.checked = event.target.checked;
+        el.dispatchEvent(new Event("change", { bubbles: true }));
+      });
+    },
+  );
 })();

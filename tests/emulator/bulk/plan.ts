@@ -61,7 +61,11 @@ function typeMatches(schema: GraphQLSchema, condition: string | undefined, type:
 }
 
 /** graphql-js's field collection, merged by response key, for one concrete object type. */
-export function collectFields(plan: Pick<BulkQueryPlan, "schema" | "fragments">, sets: readonly SelectionSetNode[], type: GraphQLObjectType): PlanField[] {
+export function collectFields(
+  plan: Pick<BulkQueryPlan, "schema" | "fragments">,
+  sets: readonly SelectionSetNode[],
+  type: GraphQLObjectType,
+): PlanField[] {
   const byKey = new Map<string, PlanField>();
   const visit = (set: SelectionSetNode) => {
     for (const selection of set.selections) {
@@ -97,7 +101,8 @@ function planField(plan: Pick<BulkQueryPlan, "schema" | "fragments">, node: Fiel
   if (connection && named && isObjectType(named)) {
     const nodesField = named.getFields().nodes ?? named.getFields().edges;
     const inner = getNamedType(nodesField.type);
-    nodeType = isObjectType(inner) && inner.getFields().node && inner.name.endsWith("Edge") ? getNamedType(inner.getFields().node.type) : inner;
+    nodeType =
+      isObjectType(inner) && inner.getFields().node && inner.name.endsWith("Edge") ? getNamedType(inner.getFields().node.type) : inner;
   }
   return {
     responseKey: node.alias?.value ?? name,
@@ -120,7 +125,8 @@ function nodeSelections(plan: Pick<BulkQueryPlan, "fragments">, set: SelectionSe
       if (selection.kind === Kind.FIELD) {
         const name = selection.name.value;
         if (!inEdges && name === "edges") visit(selection.selectionSet, true);
-        else if (selection.selectionSet && ((inEdges && name === "node") || (!inEdges && name === "nodes"))) result.push(selection.selectionSet);
+        else if (selection.selectionSet && ((inEdges && name === "node") || (!inEdges && name === "nodes")))
+          result.push(selection.selectionSet);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) visit(selection.selectionSet, inEdges);
       else visit(plan.fragments.get(selection.name.value)?.selectionSet, inEdges);
     }
@@ -205,7 +211,11 @@ export function compileBulkQuery(schema: GraphQLSchema, query: string): { plan?:
   walk(root, 0);
   if (connections > MAX_CONNECTIONS) problems.push(invalid(`Bulk queries cannot contain more than ${MAX_CONNECTIONS} connections.`));
   if (missingId.length) {
-    problems.push(invalid(`The parent 'node' field for a nested connection must select the 'id' field. Connection fields without 'id': ${[...new Set(missingId)].join(", ")}.`));
+    problems.push(
+      invalid(
+        `The parent 'node' field for a nested connection must select the 'id' field. Connection fields without 'id': ${[...new Set(missingId)].join(", ")}.`,
+      ),
+    );
   }
   if (problems.length) return { errors: problems };
   return { plan: { schema, document, fragments, root }, errors: [] };

@@ -78,7 +78,13 @@ function nodeSelections(walk: Walk, selectionSet: SelectionSetNode | undefined):
   return result;
 }
 
-function selectionCost(walk: Walk, set: SelectionSetNode | undefined, parent: GraphQLCompositeType, data: Json | null | undefined, actual: boolean): number {
+function selectionCost(
+  walk: Walk,
+  set: SelectionSetNode | undefined,
+  parent: GraphQLCompositeType,
+  data: Json | null | undefined,
+  actual: boolean,
+): number {
   let total = 0;
   for (const selection of set?.selections ?? []) {
     if (selection.kind === Kind.INLINE_FRAGMENT) {
@@ -119,7 +125,10 @@ function fieldCost(
   if (isConnectionType(named)) {
     const { edges, nodes } = nodeSelections(walk, node.selectionSet);
     const nodeType = getNamedType(named.getFields()[edges.length ? "edges" : "nodes"]?.type) as GraphQLCompositeType;
-    const itemType = isObjectType(nodeType) && "node" in nodeType.getFields() ? (getNamedType(nodeType.getFields().node.type) as GraphQLCompositeType) : nodeType;
+    const itemType =
+      isObjectType(nodeType) && "node" in nodeType.getFields()
+        ? (getNamedType(nodeType.getFields().node.type) as GraphQLCompositeType)
+        : nodeType;
     const perNode = (item: Json | null | undefined, sets: SelectionSetNode[]) =>
       1 + sets.reduce((sum, set) => sum + selectionCost(walk, set, itemType, item, actual), 0);
     if (!actual) {
@@ -163,7 +172,9 @@ function walkFor(input: CostInput): Walk {
 function rootCost(input: CostInput, data: Json | null | undefined, actual: boolean): number {
   const walk = walkFor(input);
   if (input.operation.operation === "mutation") {
-    return input.operation.selectionSet.selections.filter((s) => s.kind !== Kind.FIELD || !s.name.value.startsWith("__")).length * MUTATION_COST;
+    return (
+      input.operation.selectionSet.selections.filter((s) => s.kind !== Kind.FIELD || !s.name.value.startsWith("__")).length * MUTATION_COST
+    );
   }
   const root = input.schema.getQueryType();
   if (!root) return 0;

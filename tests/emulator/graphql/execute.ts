@@ -43,7 +43,10 @@ export async function executeAdminGraphql(
   const costInput: CostInput = { schema: services.schema, document, operation, variables };
   const requested = requestedQueryCost(costInput);
   if (requested > SINGLE_QUERY_MAX_COST) {
-    return { ...maxCostExceededBody(requested), extensions: { cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: shop.bucket.status() } } };
+    return {
+      ...maxCostExceededBody(requested),
+      extensions: { cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: shop.bucket.status() } },
+    };
   }
   if (!shop.bucket.tryConsume(requested)) {
     return throttledBody({ requestedQueryCost: requested, actualQueryCost: null, throttleStatus: shop.bucket.status() });

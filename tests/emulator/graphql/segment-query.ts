@@ -17,11 +17,31 @@ export interface SegmentFacts {
 }
 
 export const KNOWN_ATTRIBUTES = new Set([
-  "amount_spent", "number_of_orders", "last_order_date", "first_order_date", "customer_added_date", "customer_tags",
-  "email_subscription_status", "sms_subscription_status", "rfm_group", "predicted_spend_tier", "customer_email_domain",
-  "customer_cities", "customer_countries", "customer_regions", "customer_language", "customer_account_status",
-  "companies", "abandoned_checkout_date", "email_domain", "customer_within_distance", "store_credit_accounts",
-  "anniversary", "products_purchased", "orders_placed", "shopify_email",
+  "amount_spent",
+  "number_of_orders",
+  "last_order_date",
+  "first_order_date",
+  "customer_added_date",
+  "customer_tags",
+  "email_subscription_status",
+  "sms_subscription_status",
+  "rfm_group",
+  "predicted_spend_tier",
+  "customer_email_domain",
+  "customer_cities",
+  "customer_countries",
+  "customer_regions",
+  "customer_language",
+  "customer_account_status",
+  "companies",
+  "abandoned_checkout_date",
+  "email_domain",
+  "customer_within_distance",
+  "store_credit_accounts",
+  "anniversary",
+  "products_purchased",
+  "orders_placed",
+  "shopify_email",
 ]);
 
 type Operator = "=" | "!=" | ">" | ">=" | "<" | "<=" | "CONTAINS" | "NOT CONTAINS";
@@ -50,7 +70,9 @@ function tokenize(query: string): Token[] {
     if (!m) {
       const at = start + (query.slice(start).length - query.slice(start).trimStart().length);
       const rest = query.slice(at);
-      throw new SegmentQueryError(rest.startsWith("'") ? "Query Line 1: unterminated string literal." : `Query Line 1 Column ${at}: '${rest[0]}' is unexpected.`);
+      throw new SegmentQueryError(
+        rest.startsWith("'") ? "Query Line 1: unterminated string literal." : `Query Line 1 Column ${at}: '${rest[0]}' is unexpected.`,
+      );
     }
     const column = start + (m[0].length - m[0].trimStart().length);
     if (m[1]) tokens.push({ type: "(", text: "(", column });
@@ -107,7 +129,8 @@ export function parseSegmentQuery(query: string): Node {
   const parseCondition = (): Node => {
     const attribute = peek();
     if (!attribute || attribute.type !== "word") return fail(attribute, "a filter is expected.");
-    if (!KNOWN_ATTRIBUTES.has(attribute.text) && !attribute.text.startsWith("metafields.")) fail(attribute, `'${attribute.text}' filter cannot be found.`);
+    if (!KNOWN_ATTRIBUTES.has(attribute.text) && !attribute.text.startsWith("metafields."))
+      fail(attribute, `'${attribute.text}' filter cannot be found.`);
     k++;
     let operator: Operator;
     if (isWord("CONTAINS")) operator = "CONTAINS";
@@ -120,7 +143,13 @@ export function parseSegmentQuery(query: string): Node {
     const value = peek();
     if (!value || (value.type !== "string" && value.type !== "number")) return fail(value, "a value is expected.");
     k++;
-    return { kind: "condition", attribute: attribute.text, operator, value: value.type === "number" && !value.text.endsWith("d") ? Number(value.text) : value.text, column: attribute.column };
+    return {
+      kind: "condition",
+      attribute: attribute.text,
+      operator,
+      value: value.type === "number" && !value.text.endsWith("d") ? Number(value.text) : value.text,
+      column: attribute.column,
+    };
   };
 
   const tree = parseOr();
@@ -188,7 +217,8 @@ export function segmentPredicate(query: string, now: number): (facts: SegmentFac
     }
     const { attribute, operator, value } = node;
     if (attribute === "customer_tags") {
-      if (operator !== "CONTAINS" && operator !== "NOT CONTAINS") throw new SegmentQueryError(`Query Line 1 Column ${node.column}: customer_tags takes CONTAINS or NOT CONTAINS.`);
+      if (operator !== "CONTAINS" && operator !== "NOT CONTAINS")
+        throw new SegmentQueryError(`Query Line 1 Column ${node.column}: customer_tags takes CONTAINS or NOT CONTAINS.`);
       const wanted = String(value).toLowerCase();
       return (f) => f.tags.some((t) => t.toLowerCase() === wanted) === (operator === "CONTAINS");
     }
@@ -206,7 +236,8 @@ export function segmentPredicate(query: string, now: number): (facts: SegmentFac
       const bound = dateValue(value, now);
       // A day compares as a whole day: `= '2026-05-01'` is any instant that day.
       const day = (ms: number | null) => (ms === null ? null : Math.floor(ms / DAY) * DAY);
-      const pick = (f: SegmentFacts) => (attribute === "customer_added_date" ? f.customerAddedAt : attribute === "first_order_date" ? f.firstOrderAt : f.lastOrderAt);
+      const pick = (f: SegmentFacts) =>
+        attribute === "customer_added_date" ? f.customerAddedAt : attribute === "first_order_date" ? f.firstOrderAt : f.lastOrderAt;
       return (f) => compare(day(pick(f)), operator, Math.floor(bound / DAY) * DAY);
     }
     throw new SegmentNotEvaluable(attribute);

@@ -293,30 +293,22 @@ export function generateShopData(options: GenerateOptions = {}): ShopDataset {
   return { params, products: generateProducts(params, start), customers, orders, ordersByCustomer };
 }
 
-function drawCustomerTraits(
-  columns: CustomerColumns,
-  i: number,
-  rng: () => number,
-  shares: BehaviourShares,
-  asOf: number,
-): void {
+function drawCustomerTraits(columns: CustomerColumns, i: number, rng: () => number, shares: BehaviourShares, asOf: number): void {
   const created = columns.createdAt[i];
   const noEmail = rng() < shares.noEmail;
   const phone = rng() < shares.phone;
   columns.contact[i] = (noEmail ? 1 : 0) | (phone ? 2 : 0);
 
-  let consent = pickWeighted(rng, MARKETING_STATES.map((state) => shares.consent[state]));
+  let consent = pickWeighted(
+    rng,
+    MARKETING_STATES.map((state) => shares.consent[state]),
+  );
   if (noEmail) consent = 1;
   columns.consent[i] = consent;
   const state = MARKETING_STATES[consent];
-  columns.optIn[i] =
-    state === "SUBSCRIBED" ? (rng() < 0.7 ? 1 : 2) : state === "PENDING" ? 2 : state === "UNSUBSCRIBED" ? 1 : 0;
+  columns.optIn[i] = state === "SUBSCRIBED" ? (rng() < 0.7 ? 1 : 2) : state === "PENDING" ? 2 : state === "UNSUBSCRIBED" ? 1 : 0;
   columns.consentUpdatedAt[i] =
-    state === "NOT_SUBSCRIBED"
-      ? Number.NaN
-      : state === "UNSUBSCRIBED"
-        ? toSecond(created + rng() * (asOf - 60_000 - created))
-        : created;
+    state === "NOT_SUBSCRIBED" ? Number.NaN : state === "UNSUBSCRIBED" ? toSecond(created + rng() * (asOf - 60_000 - created)) : created;
 
   columns.accountState[i] = pickWeighted(rng, [0.62, 0.3, 0.06, 0.02]);
   let tags = 0;
@@ -395,13 +387,7 @@ export interface OrderTimeline {
 }
 
 /** Event times of a generated order, derived from its detail seed so they can be recomputed identically later. */
-export function orderTimeline(
-  detailSeed: number,
-  processedAt: number,
-  flags: number,
-  refundCents: number,
-  asOf: number,
-): OrderTimeline {
+export function orderTimeline(detailSeed: number, processedAt: number, flags: number, refundCents: number, asOf: number): OrderTimeline {
   const rng = mulberry32(mixSeed(detailSeed, 1));
   const latest = Math.max(processedAt, asOf - 60_000);
   const within = (ms: number): number => toSecond(Math.min(Math.max(ms, processedAt), latest));
@@ -462,4 +448,3 @@ function generateProducts(params: GenerationParams, historyStart: number): Produ
   }
   return products;
 }
-

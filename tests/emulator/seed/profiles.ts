@@ -12,11 +12,56 @@ export interface CurrencyProfile {
 }
 
 export const CURRENCY_PROFILES: Record<string, CurrencyProfile> = {
-  USD: { currency: "USD", timeZone: "America/New_York", countryCode: "US", country: "United States", city: "Brooklyn", locale: "en", phonePrefix: "+1212", spendScale: 1 },
-  EUR: { currency: "EUR", timeZone: "Europe/Berlin", countryCode: "DE", country: "Germany", city: "Berlin", locale: "de", phonePrefix: "+4930", spendScale: 1 },
-  UAH: { currency: "UAH", timeZone: "Europe/Kyiv", countryCode: "UA", country: "Ukraine", city: "Kyiv", locale: "uk", phonePrefix: "+38044", spendScale: 40 },
-  GBP: { currency: "GBP", timeZone: "Europe/London", countryCode: "GB", country: "United Kingdom", city: "Leeds", locale: "en", phonePrefix: "+44113", spendScale: 1 },
-  CAD: { currency: "CAD", timeZone: "America/Toronto", countryCode: "CA", country: "Canada", city: "Toronto", locale: "en", phonePrefix: "+1416", spendScale: 1.35 },
+  USD: {
+    currency: "USD",
+    timeZone: "America/New_York",
+    countryCode: "US",
+    country: "United States",
+    city: "Brooklyn",
+    locale: "en",
+    phonePrefix: "+1212",
+    spendScale: 1,
+  },
+  EUR: {
+    currency: "EUR",
+    timeZone: "Europe/Berlin",
+    countryCode: "DE",
+    country: "Germany",
+    city: "Berlin",
+    locale: "de",
+    phonePrefix: "+4930",
+    spendScale: 1,
+  },
+  UAH: {
+    currency: "UAH",
+    timeZone: "Europe/Kyiv",
+    countryCode: "UA",
+    country: "Ukraine",
+    city: "Kyiv",
+    locale: "uk",
+    phonePrefix: "+38044",
+    spendScale: 40,
+  },
+  GBP: {
+    currency: "GBP",
+    timeZone: "Europe/London",
+    countryCode: "GB",
+    country: "United Kingdom",
+    city: "Leeds",
+    locale: "en",
+    phonePrefix: "+44113",
+    spendScale: 1,
+  },
+  CAD: {
+    currency: "CAD",
+    timeZone: "America/Toronto",
+    countryCode: "CA",
+    country: "Canada",
+    city: "Toronto",
+    locale: "en",
+    phonePrefix: "+1416",
+    spendScale: 1.35,
+  },
 };
 
 export function currencyProfile(currency: string): CurrencyProfile {

@@ -7,9 +7,7 @@ export type DiscountValue =
 export type ShippingDestination = { all: true } | { countries: string[]; includeRestOfWorld: boolean };
 
 export type DiscountContextRecord =
-  | { type: "all" }
-  | { type: "customers"; customerIds: string[] }
-  | { type: "segments"; segmentIds: string[] };
+  { type: "all" } | { type: "customers"; customerIds: string[] } | { type: "segments"; segmentIds: string[] };
 
 export interface RedeemCodeRecord {
   id: number;

@@ -38,7 +38,13 @@ export const STANDARD_DEFINITIONS: Record<string, Omit<MetafieldDefinitionRecord
   },
 };
 
-const OWNER_TYPES: Record<string, string> = { Customer: "CUSTOMER", Order: "ORDER", Shop: "SHOP", Product: "PRODUCT", DiscountCodeNode: "DISCOUNT" };
+const OWNER_TYPES: Record<string, string> = {
+  Customer: "CUSTOMER",
+  Order: "ORDER",
+  Shop: "SHOP",
+  Product: "PRODUCT",
+  DiscountCodeNode: "DISCOUNT",
+};
 
 export function ownerTypeOf(ownerId: string): string | null {
   const parsed = parseGid(ownerId);

@@ -336,7 +336,14 @@ export class ShopData {
       totalCents,
       refunds:
         refundCents > 0
-          ? [{ id: this.ids.refund(index), createdAt: timeline.refundedAt ?? timeline.updatedAt, amountCents: refundCents, note: cancelled ? "Order cancelled" : null }]
+          ? [
+              {
+                id: this.ids.refund(index),
+                createdAt: timeline.refundedAt ?? timeline.updatedAt,
+                amountCents: refundCents,
+                note: cancelled ? "Order cancelled" : null,
+              },
+            ]
           : [],
       fulfilled: !cancelled && timeline.closedAt !== null,
     };
@@ -401,7 +408,12 @@ export class ShopData {
 
   truth(): ShopTruth {
     const customers = new Map<string, CustomerTruth>();
-    const perCustomer = Array.from({ length: this.customerCount }, () => ({ orders: 0, spend: 0, first: null as number | null, last: null as number | null }));
+    const perCustomer = Array.from({ length: this.customerCount }, () => ({
+      orders: 0,
+      spend: 0,
+      first: null as number | null,
+      last: null as number | null,
+    }));
     const truth: ShopTruth = {
       currency: this.params.currency,
       customers,

@@ -22,10 +22,14 @@ beforeAll(async () => {
   await resetDatabase();
   const client = await installShop(emulator, SHOP);
   await startBackfill(SHOP, client);
-  await waitFor(async () => {
-    const run = await pollBackfill(SHOP, client);
-    return run?.status === "completed" ? run : null;
-  }, "the demo shop's import", 120_000);
+  await waitFor(
+    async () => {
+      const run = await pollBackfill(SHOP, client);
+      return run?.status === "completed" ? run : null;
+    },
+    "the demo shop's import",
+    120_000,
+  );
   // The seeded history ends at the emulator's clock: the demo is seeded "now" for that shop.
   const last = await db.order.findFirstOrThrow({ where: { shop: SHOP }, orderBy: { processedAt: "desc" } });
   now = new Date(last.processedAt.getTime() + 86_400_000);
@@ -67,7 +71,9 @@ describe("the demo shop's seeding", () => {
     const { rules, invalid } = await listRules(SHOP);
     expect(invalid).toEqual([]);
     expect(rules.length).toBe(result.rules);
-    expect(new Set(rules.map((r) => r.rule.kind))).toEqual(new Set(["winback", "birthday", "loyaltyTiers", "feedbackThanks", "holidayCampaign"]));
+    expect(new Set(rules.map((r) => r.rule.kind))).toEqual(
+      new Set(["winback", "birthday", "loyaltyTiers", "feedbackThanks", "holidayCampaign"]),
+    );
     expect(rules.every((r) => r.rule.enabled === false)).toBe(true);
     const tiers = rules.find((r) => r.rule.kind === "loyaltyTiers")!.rule as { tiers: Array<{ threshold: number }> };
     const thresholds = tiers.tiers.map((t) => t.threshold);

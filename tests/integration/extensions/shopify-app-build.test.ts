@@ -18,7 +18,11 @@ const OFFLINE_ENV = { SHOPIFY_CLI_NO_ANALYTICS: "1", CI: "1", NO_COLOR: "1" };
 function shopify(args: string[], cwd = ROOT) {
   const started = performance.now();
   const result = spawnSync(CLI, args, { cwd, encoding: "utf8", timeout: 180_000, env: { ...process.env, ...OFFLINE_ENV } });
-  return { status: result.status, output: `${result.stdout}${result.stderr}${result.error ? String(result.error) : ""}`, ms: performance.now() - started };
+  return {
+    status: result.status,
+    output: `${result.stdout}${result.stderr}${result.error ? String(result.error) : ""}`,
+    ms: performance.now() - started,
+  };
 }
 
 /** The files `shopify app build` reads, without node_modules or earlier build output; node_modules linked. */

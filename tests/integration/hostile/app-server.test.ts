@@ -26,9 +26,25 @@ const api = {
     return new Response("{}", { headers: { "Content-Type": "application/json" } });
   },
 };
-const route = (id: string, path: string | undefined, module: object, parentId?: string) => ({ id, path, parentId, index: undefined, caseSensitive: undefined, module });
+const route = (id: string, path: string | undefined, module: object, parentId?: string) => ({
+  id,
+  path,
+  parentId,
+  index: undefined,
+  caseSensitive: undefined,
+  module,
+});
 const assetRoute = (id: string, path: string | undefined, parentId: string | undefined, hasAction: boolean) => ({
-  id, path, parentId, module: `/build/${id}.js`, hasAction, hasLoader: true, hasClientAction: false, hasClientLoader: false, hasErrorBoundary: false, imports: [],
+  id,
+  path,
+  parentId,
+  module: `/build/${id}.js`,
+  hasAction,
+  hasLoader: true,
+  hasClientAction: false,
+  hasClientLoader: false,
+  hasErrorBoundary: false,
+  imports: [],
 });
 const build = {
   mode: "production",
@@ -67,7 +83,11 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 async function post(path: string, headers: Record<string, string>) {
-  const response = await fetch(`${base}${path}`, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", ...headers }, body: "name=x" });
+  const response = await fetch(`${base}${path}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", ...headers },
+    body: "name=x",
+  });
   return { status: response.status, body: await response.text() };
 }
 
@@ -128,14 +148,23 @@ describe("request log", () => {
     for (const secret of Object.values(SECRETS)) expect(log).not.toContain(secret);
     expect(log).not.toMatch(/bearer/i);
     // Lines are written when each response finishes: their order is not the requests'.
-    expect(logged.some((line) => /^GET \/app\/form\?embedded=1&shop=log-shop\.myshopify\.com&id_token=\[redacted\]&hmac=\[redacted\]&session=\[redacted\]&signature=\[redacted\]&locale=en 200 - /.test(line))).toBe(true);
+    expect(
+      logged.some((line) =>
+        /^GET \/app\/form\?embedded=1&shop=log-shop\.myshopify\.com&id_token=\[redacted\]&hmac=\[redacted\]&session=\[redacted\]&signature=\[redacted\]&locale=en 200 - /.test(
+          line,
+        ),
+      ),
+    ).toBe(true);
     expect(logged.some((line) => /^GET \/app\/form\?ID_TOKEN=\[redacted\]&Hmac=\[redacted\] 200 - /.test(line))).toBe(true);
     expect(logged.some((line) => /^POST \/app\/form\?signature=\[redacted\] 403 - /.test(line))).toBe(true);
   });
 
   it.each([
     ["/auth/session-token?shop=s.myshopify.com&id_token=abc.def.ghi", "/auth/session-token?shop=s.myshopify.com&id_token=[redacted]"],
-    ["/auth/callback?code=oauth-code&hmac=h&state=st&shop=s.myshopify.com", "/auth/callback?code=[redacted]&hmac=[redacted]&state=[redacted]&shop=s.myshopify.com"],
+    [
+      "/auth/callback?code=oauth-code&hmac=h&state=st&shop=s.myshopify.com",
+      "/auth/callback?code=[redacted]&hmac=[redacted]&state=[redacted]&shop=s.myshopify.com",
+    ],
     ["/app?id_token=a&id_token=b", "/app?id_token=[redacted]&id_token=[redacted]"],
     ["/webhooks", "/webhooks"],
   ])("redacts %s", (target, expected) => {

@@ -79,9 +79,15 @@ describe("the auth routes with input the Shopify library refuses", () => {
   });
 
   it.each(["", "not a shop", "evil.example", "%00", "a".repeat(5000)])("/auth/login with shop %j answers without a 5xx", async (value) => {
-    const get = await answerOf(() => loginLoader({ request: new Request(`${TEST_APP_URL}/auth/login?shop=${encodeURIComponent(value)}`), params: {}, context: {} }));
+    const get = await answerOf(() =>
+      loginLoader({ request: new Request(`${TEST_APP_URL}/auth/login?shop=${encodeURIComponent(value)}`), params: {}, context: {} }),
+    );
     const post = await answerOf(() =>
-      loginAction({ request: new Request(`${TEST_APP_URL}/auth/login`, { method: "POST", body: new URLSearchParams({ shop: value }) }), params: {}, context: {} }),
+      loginAction({
+        request: new Request(`${TEST_APP_URL}/auth/login`, { method: "POST", body: new URLSearchParams({ shop: value }) }),
+        params: {},
+        context: {},
+      }),
     );
     expect(get.status).toBeLessThan(500);
     expect(post.status).toBeLessThan(500);

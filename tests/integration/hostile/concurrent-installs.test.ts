@@ -68,7 +68,9 @@ describe("five shops installing at once", () => {
       expect(await db.customer.count({ where: { shop } })).toBeGreaterThan(200);
       // Scored: every customer with a purchase that counts has a lifecycle group (a customer whose only
       // orders were fully refunded has no purchase day, see app/retention/clv/summary.ts).
-      const ungrouped = (await db.customer.findMany({ where: { shop, lifecycle: null }, select: { shopifyId: true } })).map((c) => c.shopifyId);
+      const ungrouped = (await db.customer.findMany({ where: { shop, lifecycle: null }, select: { shopifyId: true } })).map(
+        (c) => c.shopifyId,
+      );
       const buyersUnscored = await db.order.count({
         where: { shop, customerShopifyId: { in: ungrouped }, netTotal: { gt: 0 }, cancelledAt: null, test: false },
       });

@@ -26,7 +26,9 @@ let emulator: Emulator;
 
 beforeAll(async () => {
   await resetDatabase();
-  emulator = await startEmulatedShopify({ shops: [{ domain: SHOP, size: "small", seed: 231, currency: "EUR", timeZone: "Europe/Zagreb" }] });
+  emulator = await startEmulatedShopify({
+    shops: [{ domain: SHOP, size: "small", seed: 231, currency: "EUR", timeZone: "Europe/Zagreb" }],
+  });
 });
 afterAll(async () => {
   await settled();
@@ -71,12 +73,17 @@ describe("the admin while an import is half way", () => {
     const run = await createSyncRun(SHOP, "backfill");
 
     let importFinished = false;
-    const importing = importBulkFile(SHOP, run.id, "https://bulk.example/held.jsonl", { fetchImpl: download.fetchImpl, batchSize: BATCH, batchesPerCommit: 1 }).then(
-      () => void (importFinished = true),
-    );
+    const importing = importBulkFile(SHOP, run.id, "https://bulk.example/held.jsonl", {
+      fetchImpl: download.fetchImpl,
+      batchSize: BATCH,
+      batchesPerCommit: 1,
+    }).then(() => void (importFinished = true));
     importing.catch(() => undefined);
     // Three batches committed (each with its cursor); the fourth waits for lines that are held back.
-    await waitFor(async () => ((await db.syncRun.findUniqueOrThrow({ where: { id: run.id } })).processedCount >= 3 * BATCH ? true : null), "three committed batches");
+    await waitFor(
+      async () => ((await db.syncRun.findUniqueOrThrow({ where: { id: run.id } })).processedCount >= 3 * BATCH ? true : null),
+      "three committed batches",
+    );
 
     const customer = await db.customer.findFirstOrThrow({ where: { shop: SHOP } });
     const order = emulator.mutate(SHOP).createOrder({ customerId: customer.shopifyId, total: "42.00" }, { deliver: false });
@@ -84,9 +91,17 @@ describe("the admin while an import is half way", () => {
     const [customersPage, settingsPage, webhook] = await Promise.all([
       call(customersLoader, await appRequest(SHOP, "/app/customers")),
       call(settingsLoader, await appRequest(SHOP, "/app/settings")),
-      webhookAction({ request: webhookRequest(SHOP, created.topic, created.payload, { webhookId: "during-import-1" }), params: {}, context: {} }),
+      webhookAction({
+        request: webhookRequest(SHOP, created.topic, created.payload, { webhookId: "during-import-1" }),
+        params: {},
+        context: {},
+      }),
     ]);
-    expect({ customers: customersPage.status, settings: settingsPage.status, webhook: webhook.status }).toEqual({ customers: 200, settings: 200, webhook: 200 });
+    expect({ customers: customersPage.status, settings: settingsPage.status, webhook: webhook.status }).toEqual({
+      customers: 200,
+      settings: 200,
+      webhook: 200,
+    });
     // All three answered while the import was still half way.
     expect(importFinished).toBe(false);
     expect((await db.syncRun.findUniqueOrThrow({ where: { id: run.id } })).status).toBe("importing");

@@ -17,7 +17,15 @@ import { call as callFeedback, customerToken, feedbackRequest, answer, seedShop,
  * (or the fields are ignored), and the database holds exactly what it should.
  */
 const SHOP = "pollution.myshopify.com";
-const POLLUTING = ["__proto__.polluted", "constructor.prototype.polluted", "prototype.polluted", "reward.__proto__.polluted", "tiers.__proto__.polluted", "tiers.0.constructor.prototype.polluted", "budget.constructor.polluted"];
+const POLLUTING = [
+  "__proto__.polluted",
+  "constructor.prototype.polluted",
+  "prototype.polluted",
+  "reward.__proto__.polluted",
+  "tiers.__proto__.polluted",
+  "tiers.0.constructor.prototype.polluted",
+  "budget.constructor.polluted",
+];
 const pollutingFields = Object.fromEntries(POLLUTING.map((name) => [name, "yes"]));
 
 function expectCleanPrototype() {
@@ -78,23 +86,36 @@ describe("polluting field names", () => {
     expect(created.status).toBe(302);
     const [rule] = await rulesSnapshot();
     const before = await rulesSnapshot();
-    const polluted = await call(ruleAction, await appRequest(SHOP, `/app/rules/${rule.id}`, { form: { ...winback, name: "Changed", ...pollutingFields } }), { id: rule.id });
+    const polluted = await call(
+      ruleAction,
+      await appRequest(SHOP, `/app/rules/${rule.id}`, { form: { ...winback, name: "Changed", ...pollutingFields } }),
+      { id: rule.id },
+    );
     expectCleanPrototype();
     expect(polluted.status).toBe(400);
     expect(await rulesSnapshot()).toEqual(before);
 
     // Each name alone, too: no single one gets through.
     for (const name of POLLUTING) {
-      const one = await call(ruleAction, await appRequest(SHOP, `/app/rules/${rule.id}`, { form: { ...winback, name: "Changed", [name]: "yes" } }), { id: rule.id });
+      const one = await call(
+        ruleAction,
+        await appRequest(SHOP, `/app/rules/${rule.id}`, { form: { ...winback, name: "Changed", [name]: "yes" } }),
+        { id: rule.id },
+      );
       expectCleanPrototype();
       expect({ name, status: one.status }).toEqual({ name, status: 400 });
     }
     expect(await rulesSnapshot()).toEqual(before);
 
     // The shop's other pages keep working (sessions still load after the attack).
-    const clean = await call(ruleAction, await appRequest(SHOP, `/app/rules/${rule.id}`, { form: { ...winback, name: "Changed" } }), { id: rule.id });
+    const clean = await call(ruleAction, await appRequest(SHOP, `/app/rules/${rule.id}`, { form: { ...winback, name: "Changed" } }), {
+      id: rule.id,
+    });
     expect(clean.status).toBe(302);
-    expect(JSON.parse((await rulesSnapshot())[0].config)).toMatchObject({ name: "Changed", reward: { type: "percentage", percentage: 15 } });
+    expect(JSON.parse((await rulesSnapshot())[0].config)).toMatchObject({
+      name: "Changed",
+      reward: { type: "percentage", percentage: 15 },
+    });
   });
 
   it("a loyalty-tier form with polluting tier paths: 400 and nothing stored", async () => {
@@ -116,7 +137,11 @@ describe("polluting field names", () => {
       "tiers.0.__proto__.polluted": "yes",
       "tiers.99999.name": "Far away",
     };
-    const { status, body } = await call<{ fieldErrors: Record<string, string[]> }>(ruleAction, await appRequest(SHOP, "/app/rules/new", { form }), { id: "new" });
+    const { status, body } = await call<{ fieldErrors: Record<string, string[]> }>(
+      ruleAction,
+      await appRequest(SHOP, "/app/rules/new", { form }),
+      { id: "new" },
+    );
     expectCleanPrototype();
     expect(status).toBe(400);
     expect(body.fieldErrors.form[0]).toContain("tiers.0.__proto__.polluted");
@@ -127,7 +152,10 @@ describe("polluting field names", () => {
     await call(ruleAction, await appRequest(SHOP, "/app/rules/new", { form: { ...winback, enabled: "false" } }), { id: "new" });
     const before = await rulesSnapshot();
     for (const intent of ["toggle", "delete"]) {
-      const { status } = await call(rulesAction, await appRequest(SHOP, "/app/rules", { form: { intent, id: "__proto__", enabled: "true", ...pollutingFields } }));
+      const { status } = await call(
+        rulesAction,
+        await appRequest(SHOP, "/app/rules", { form: { intent, id: "__proto__", enabled: "true", ...pollutingFields } }),
+      );
       expectCleanPrototype();
       expect(status).toBeLessThan(500);
     }
@@ -135,9 +163,23 @@ describe("polluting field names", () => {
   });
 
   it("settings and segments forms: the declared fields are saved exactly, polluting names are ignored", async () => {
-    const lifecycle = { pAliveThreshold: "30", intervalMultiple: "2", defaultIntervalDays: "90", regularMinOrders: "4", regularMinFrequencyScore: "4" };
-    for (const [fn, path] of [[settingsAction, "/app/settings"], [segmentsAction, "/app/segments"]] as const) {
-      const { status } = await call(fn, await appRequest(SHOP, path, { form: { intent: "lifecycle", ...lifecycle, ...pollutingFields, "scoring.__proto__.polluted": "yes" } }));
+    const lifecycle = {
+      pAliveThreshold: "30",
+      intervalMultiple: "2",
+      defaultIntervalDays: "90",
+      regularMinOrders: "4",
+      regularMinFrequencyScore: "4",
+    };
+    for (const [fn, path] of [
+      [settingsAction, "/app/settings"],
+      [segmentsAction, "/app/segments"],
+    ] as const) {
+      const { status } = await call(
+        fn,
+        await appRequest(SHOP, path, {
+          form: { intent: "lifecycle", ...lifecycle, ...pollutingFields, "scoring.__proto__.polluted": "yes" },
+        }),
+      );
       expectCleanPrototype();
       expect(status).toBe(200);
     }
@@ -158,7 +200,10 @@ describe("polluting field names", () => {
     expect(status).toBe(400);
     const settings = JSON.parse((await db.shop.findUniqueOrThrow({ where: { shop: SHOP } })).settings ?? "{}");
     expect(settings).toEqual({
-      scoring: { lifecycle: { pAliveThreshold: 0.3, intervalMultiple: 2, defaultIntervalDays: 90, regularMinOrders: 4, regularMinFrequencyScore: 4 }, lifespanYears: 3 },
+      scoring: {
+        lifecycle: { pAliveThreshold: 0.3, intervalMultiple: 2, defaultIntervalDays: 90, regularMinOrders: 4, regularMinFrequencyScore: 4 },
+        lifespanYears: 3,
+      },
       consent: { promotionalRequiresMarketingConsent: true },
       issuance: { customerCaps: { perDay: 1, per30Days: 3 } },
     });
@@ -167,10 +212,15 @@ describe("polluting field names", () => {
   it("the birthday CSV: header cells are never keys, and the data lines still import", async () => {
     await db.customer.create({ data: { shop: SHOP, shopifyId: "gid://shopify/Customer/1", email: "one@example.com" } });
     const csv = ["__proto__,constructor", "one@example.com,1990-01-02", "__proto__,1990-01-02", "constructor,prototype"].join("\n");
-    const { status } = await call(settingsAction, await appRequest(SHOP, "/app/settings?locale=en", { form: { intent: "birthdays", csv } }));
+    const { status } = await call(
+      settingsAction,
+      await appRequest(SHOP, "/app/settings?locale=en", { form: { intent: "birthdays", csv } }),
+    );
     expectCleanPrototype();
     expect(status).toBe(200);
-    expect((await db.customer.findMany({ where: { shop: SHOP }, select: { birthday: true } })).map((c) => c.birthday)).toEqual(["1990-01-02"]);
+    expect((await db.customer.findMany({ where: { shop: SHOP }, select: { birthday: true } })).map((c) => c.birthday)).toEqual([
+      "1990-01-02",
+    ]);
   });
 
   it("the checkout survey's JSON: __proto__ and constructor keys are refused or ignored, and a valid answer is stored as sent", async () => {
@@ -184,11 +234,16 @@ describe("polluting field names", () => {
       setBirthdayMetafields: async () => ({ written: 0, refused: [] }),
       log: () => {},
     }) as unknown as RouteHandler;
-    const body = JSON.stringify(answer(7070)).replace(/^\{/, '{"__proto__":{"polluted":"yes","score":10},"constructor":{"prototype":{"polluted":"yes"}},');
+    const body = JSON.stringify(answer(7070)).replace(
+      /^\{/,
+      '{"__proto__":{"polluted":"yes","score":10},"constructor":{"prototype":{"polluted":"yes"}},',
+    );
     const posted = await callFeedback(endpoint, feedbackRequest(null, token, { raw: body }));
     expectCleanPrototype();
     expect(posted.status).toBeLessThan(500);
     const stored = await db.feedback.findMany({ where: { shop } });
-    expect(stored.map((f) => ({ score: f.score, comment: f.comment }))).toEqual(posted.status === 200 ? [{ score: 3, comment: "Arrived late" }] : []);
+    expect(stored.map((f) => ({ score: f.score, comment: f.comment }))).toEqual(
+      posted.status === 200 ? [{ score: 3, comment: "Arrived late" }] : [],
+    );
   });
 });

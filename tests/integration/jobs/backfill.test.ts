@@ -36,10 +36,14 @@ afterEach(settled);
 async function backfillByPolling(shop: string, client: AdminClient, options = {}) {
   const run = await startBackfill(shop, client);
   expect(run.status).toBe("running");
-  return waitFor(async () => {
-    const current = await pollBackfill(shop, client, options);
-    return current?.status === "completed" || current?.status === "failed" ? current : null;
-  }, `backfill of ${shop}`, 240_000);
+  return waitFor(
+    async () => {
+      const current = await pollBackfill(shop, client, options);
+      return current?.status === "completed" || current?.status === "failed" ? current : null;
+    },
+    `backfill of ${shop}`,
+    240_000,
+  );
 }
 
 describe("order and customer sync", () => {
@@ -191,7 +195,11 @@ describe("live webhooks and failures", () => {
   it.each([
     ["a malformed JSONL line", (shop: string) => void (emulator.shop(shop).bulk.controls.malformedLinesNext = 1), /JSONL line \d+/],
     ["an expired download URL", (shop: string) => void (emulator.shop(shop).bulk.controls.urlTtlMs = 0), /expired/],
-    ["a FAILED bulk operation", (shop: string) => void (emulator.shop(shop).bulk.controls.failNext = "INTERNAL_SERVER_ERROR"), /FAILED \(INTERNAL_SERVER_ERROR\)/],
+    [
+      "a FAILED bulk operation",
+      (shop: string) => void (emulator.shop(shop).bulk.controls.failNext = "INTERNAL_SERVER_ERROR"),
+      /FAILED \(INTERNAL_SERVER_ERROR\)/,
+    ],
   ])("reports %s on the SyncRun, keeps earlier data, and schedules a retry", async (_label, breakNext, message) => {
     const client = await installShop(emulator, TINY);
     await cleanBackfill(client);
@@ -201,7 +209,9 @@ describe("live webhooks and failures", () => {
     breakNext(TINY);
     emulator.setAppUrl(null);
     try {
-      const run = await backfillByPolling(TINY, client).catch(() => db.syncRun.findFirstOrThrow({ where: { shop: TINY }, orderBy: { startedAt: "desc" } }));
+      const run = await backfillByPolling(TINY, client).catch(() =>
+        db.syncRun.findFirstOrThrow({ where: { shop: TINY }, orderBy: { startedAt: "desc" } }),
+      );
       const latest = await db.syncRun.findFirstOrThrow({ where: { shop: TINY, id: run.id } });
       expect(latest.status).toBe("failed");
       expect(latest.error).toMatch(message);

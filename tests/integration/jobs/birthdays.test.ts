@@ -26,7 +26,10 @@ let emulator: Emulator;
 let client: AdminClient;
 
 beforeAll(async () => {
-  emulator = await startEmulatedShopify({ apiWritesEmitWebhooks: false, shops: [{ domain: SHOP, size: "tiny", seed: 31, currency: "UAH", timeZone: TZ }] });
+  emulator = await startEmulatedShopify({
+    apiWritesEmitWebhooks: false,
+    shops: [{ domain: SHOP, size: "tiny", seed: 31, currency: "UAH", timeZone: TZ }],
+  });
 });
 afterAll(async () => {
   await settled();
@@ -41,10 +44,14 @@ afterEach(settled);
 
 async function backfill() {
   await startBackfill(SHOP, client);
-  const run = await waitFor(async () => {
-    const current = await pollBackfill(SHOP, client);
-    return current?.status === "completed" || current?.status === "failed" ? current : null;
-  }, "backfill", 120_000);
+  const run = await waitFor(
+    async () => {
+      const current = await pollBackfill(SHOP, client);
+      return current?.status === "completed" || current?.status === "failed" ? current : null;
+    },
+    "backfill",
+    120_000,
+  );
   expect(run.status).toBe("completed");
 }
 
@@ -63,7 +70,11 @@ async function localBirthday(customerId: string) {
 
 /** Synced customers Shopify has no birthday for (the ones a CSV would fill in). */
 async function customersWithoutBirthday(count: number) {
-  const rows = await db.customer.findMany({ where: { shop: SHOP, birthday: null, email: { not: null } }, orderBy: { shopifyId: "asc" }, take: count });
+  const rows = await db.customer.findMany({
+    where: { shop: SHOP, birthday: null, email: { not: null } },
+    orderBy: { shopifyId: "asc" },
+    take: count,
+  });
   expect(rows).toHaveLength(count);
   return rows;
 }

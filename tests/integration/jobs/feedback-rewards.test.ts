@@ -66,7 +66,7 @@ beforeEach(async () => {
 
 function discountsFor(customer: string): DiscountRecord[] {
   return [...emulator.shop(SHOP).discounts.byId.values()].filter(
-    (d) => d.context.type === "customers" && d.context.customerIds.includes(customer)
+    (d) => d.context.type === "customers" && d.context.customerIds.includes(customer),
   );
 }
 
@@ -100,7 +100,7 @@ describe("compensation for a follow-up item", () => {
     const post = (fields: Record<string, string>) =>
       call(
         (args) => action({ ...args, params: { id: item.id } }),
-        new Request(`https://kinship.test/app/feedback/${item.id}`, { method: "POST", body: new URLSearchParams(fields) })
+        new Request(`https://kinship.test/app/feedback/${item.id}`, { method: "POST", body: new URLSearchParams(fields) }),
       );
 
     // A double click and a second tab, then the resolution.
@@ -171,9 +171,9 @@ describe("compensation for a follow-up item", () => {
                 throw new TypeError("fetch failed");
               },
               maxAttempts: 1,
-            }
+            },
           ),
-      })
+      }),
     );
     const recorded = await db.issuedDiscount.findUniqueOrThrow({ where: { id: down.issuedDiscountId } });
     expect(recorded.status).toBe("recorded");
@@ -199,7 +199,10 @@ describe("compensation for a follow-up item", () => {
     const request = { feedbackId: item.id, rule: stored, customerShopifyId: customerB, now: new Date() };
     await setIssuancePaused(SHOP, true);
     const paused = await issueCompensation(SHOP, request, deps());
-    expect(await db.issuedDiscount.findUniqueOrThrow({ where: { id: paused.issuedDiscountId } })).toMatchObject({ status: "recorded", attemptedAt: null });
+    expect(await db.issuedDiscount.findUniqueOrThrow({ where: { id: paused.issuedDiscountId } })).toMatchObject({
+      status: "recorded",
+      attemptedAt: null,
+    });
     expect(discountsFor(customerB)).toHaveLength(0);
 
     await setIssuancePaused(SHOP, false);
@@ -218,7 +221,11 @@ describe("compensation for a follow-up item", () => {
     const unreachable = async () =>
       createAdminClient({ shop: SHOP, accessToken }, { fetch: async () => Promise.reject(new TypeError("fetch failed")), maxAttempts: 1 });
     const now = new Date();
-    const down = await issueCompensation(SHOP, { feedbackId: item.id, rule: stored, customerShopifyId: customerB, now }, deps({ client: unreachable }));
+    const down = await issueCompensation(
+      SHOP,
+      { feedbackId: item.id, rule: stored, customerShopifyId: customerB, now },
+      deps({ client: unreachable }),
+    );
     expect((await db.issuedDiscount.findUniqueOrThrow({ where: { id: down.issuedDiscountId } })).status).toBe("recorded");
 
     const later = new Date(now.getTime() + 20 * 86_400_000);
@@ -299,7 +306,7 @@ describe("the thank-you code after a submission", () => {
     const low = await call(action, feedbackRequest(answer(8800, { score: 0 }), await customerToken(SHOP, customerA)));
     const high = await call(
       action,
-      feedbackRequest(answer(8801, { score: 10, reasons: [], comment: null }), await customerToken(SHOP, customerB))
+      feedbackRequest(answer(8801, { score: 10, reasons: [], comment: null }), await customerToken(SHOP, customerB)),
     );
     const lowReward = (low.body as { reward?: { code: string; endsAt: string } }).reward;
     const highReward = (high.body as { reward?: { code: string; endsAt: string } }).reward;
@@ -340,7 +347,7 @@ describe("birthdays through the real metafield edge", () => {
   it("writes facts.birth_date in Shopify and the local copy", async () => {
     const res = await call(
       createFeedbackAction({ log: () => {} }) as unknown as RouteHandler,
-      feedbackRequest(answer(8800, { birthday: "1991-02-28", birthdayConsent: true }), await customerToken(SHOP, customerA))
+      feedbackRequest(answer(8800, { birthday: "1991-02-28", birthdayConsent: true }), await customerToken(SHOP, customerA)),
     );
     expect(res.status).toBe(200);
     expect(emulator.shop(SHOP).metafields.get(customerA, "facts", "birth_date")?.value).toBe("1991-02-28");

@@ -37,7 +37,10 @@ async function authed(url: string, init: RequestInit = {}) {
 }
 
 async function post(id: string, fields: Record<string, string>): Promise<Response> {
-  const request = await authed(`${TEST_APP_URL}/app/rules/${id}?_data=routes%2Fapp.rules.%24id`, { method: "POST", body: new URLSearchParams(fields) });
+  const request = await authed(`${TEST_APP_URL}/app/rules/${id}?_data=routes%2Fapp.rules.%24id`, {
+    method: "POST",
+    body: new URLSearchParams(fields),
+  });
   try {
     return (await action({ request, params: { id }, context: {} })) as Response;
   } catch (thrown) {
@@ -52,7 +55,17 @@ async function load(id: string, query = ""): Promise<Loaded> {
   return (await (await loader({ request, params: { id }, context: {} })).json()) as Loaded;
 }
 
-const winbackForm = { intent: "save", kind: "winback", name: "Come back", enabled: "true", "reward.type": "percentage", "reward.percentage": "15", validityDays: "14", cooldownDays: "90", holdoutShare: "0" };
+const winbackForm = {
+  intent: "save",
+  kind: "winback",
+  name: "Come back",
+  enabled: "true",
+  "reward.type": "percentage",
+  "reward.percentage": "15",
+  validityDays: "14",
+  cooldownDays: "90",
+  holdoutShare: "0",
+};
 const deps = (now: Date): SchedulerDeps => ({ owner: "test", clientFor: async () => s.client, now: () => now });
 const lapsed = { lifecycle: "lapsed", lapsedSince: new Date("2026-01-01T00:00:00Z"), totalSpent: 3_000, orderCount: 2 };
 
@@ -87,8 +100,13 @@ describe("new rules are drafts; only the confirmation turns one on", () => {
     await addCustomer(emulator, SHOP, { ...lapsed, subscribed: false });
     // An enabled campaign is decided first and takes two customers' one code of the day.
     await addRule(SHOP, {
-      kind: "holidayCampaign", name: "Spring", startsAt: "2026-01-01", endsAt: "2036-12-31",
-      audience: { type: "everyoneWithConsent" }, reward: { type: "fixedAmount", amount: 100 }, budget: { maxCount: 2 },
+      kind: "holidayCampaign",
+      name: "Spring",
+      startsAt: "2026-01-01",
+      endsAt: "2036-12-31",
+      audience: { type: "everyoneWithConsent" },
+      reward: { type: "fixedAmount", amount: 100 },
+      budget: { maxCount: 2 },
     });
     const { id } = await addRule(SHOP, { kind: "winback", name: "W", enabled: false, reward: { type: "percentage", percentage: 10 } });
 
@@ -131,7 +149,15 @@ describe("defaults scale with the shop", () => {
       const gid = await addCustomer(emulator, SHOP, { totalSpent: 1_000 + i * 500, orderCount: 2 });
       for (const n of [0, 1]) {
         await db.order.create({
-          data: { shop: SHOP, shopifyId: `${gid}-${n}`, customerShopifyId: gid, processedAt: new Date("2026-06-01T00:00:00Z"), totalPrice: 500 + i * 250, netTotal: 500 + i * 250, currencyCode: "UAH" },
+          data: {
+            shop: SHOP,
+            shopifyId: `${gid}-${n}`,
+            customerShopifyId: gid,
+            processedAt: new Date("2026-06-01T00:00:00Z"),
+            totalPrice: 500 + i * 250,
+            netTotal: 500 + i * 250,
+            currencyCode: "UAH",
+          },
         });
       }
     }
@@ -145,8 +171,18 @@ describe("defaults scale with the shop", () => {
 
 describe("one rule per overlapping kind", () => {
   const tiersForm = (name: string) => ({
-    intent: "save", kind: "loyaltyTiers", name, metric: "netSpend", window: "lifetime", graceDays: "30", validityDays: "30", holdoutShare: "0",
-    "tiers.0.name": "Bronze", "tiers.0.threshold": "5000", "tiers.0.reward.type": "percentage", "tiers.0.reward.percentage": "5",
+    intent: "save",
+    kind: "loyaltyTiers",
+    name,
+    metric: "netSpend",
+    window: "lifetime",
+    graceDays: "30",
+    validityDays: "30",
+    holdoutShare: "0",
+    "tiers.0.name": "Bronze",
+    "tiers.0.threshold": "5000",
+    "tiers.0.reward.type": "percentage",
+    "tiers.0.reward.percentage": "5",
   });
 
   it("refuses a second loyalty-tier programme and a second win-back rule with a clear message; nothing written", async () => {
@@ -174,8 +210,18 @@ describe("per-customer caps across all rules in the daily run", () => {
     const customers: string[] = [];
     for (let i = 0; i < 5; i++) customers.push(await addCustomer(emulator, SHOP, { ...lapsed, birthDate: "1990-01-01" }));
     await addRule(SHOP, { kind: "winback", name: "W", reward: { type: "percentage", percentage: 10 } });
-    for (const [name, audience] of [["A", { type: "everyoneWithConsent" }], ["B", { type: "segment", segmentId: "lifecycle:lapsed" }]] as const) {
-      await addRule(SHOP, { kind: "holidayCampaign", name, startsAt: "2026-01-01", endsAt: "2036-12-31", audience, reward: { type: "percentage", percentage: 5 } });
+    for (const [name, audience] of [
+      ["A", { type: "everyoneWithConsent" }],
+      ["B", { type: "segment", segmentId: "lifecycle:lapsed" }],
+    ] as const) {
+      await addRule(SHOP, {
+        kind: "holidayCampaign",
+        name,
+        startsAt: "2026-01-01",
+        endsAt: "2036-12-31",
+        audience,
+        reward: { type: "percentage", percentage: 5 },
+      });
     }
     await saveShopSettings(SHOP, { customerCaps: { perDay: 1, per30Days: 2 } });
     const day = (n: number) => new Date(Date.now() + n * 86_400_000);

@@ -49,7 +49,9 @@ async function presetsShown(domain: string, locale: string): Promise<Array<{ id:
   clock.set(Date.now());
   const store = domain.replace(".myshopify.com", "");
   const { token } = await getJwt(store, TEST_API_KEY, TEST_API_SECRET);
-  const request = new Request(`${TEST_APP_URL}/app/rules?locale=${locale}&_data=routes%2Fapp.rules`, { headers: { Authorization: `Bearer ${token}` } });
+  const request = new Request(`${TEST_APP_URL}/app/rules?locale=${locale}&_data=routes%2Fapp.rules`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
   return ((await (await loader({ request, params: {}, context: {} })).json()) as { presets: Array<{ id: string; name: string }> }).presets;
 }
 
@@ -61,7 +63,9 @@ describe("holiday presets per market", () => {
     expect(presets.map((p) => p.id)).not.toContain("defender-of-the-fatherland-day");
     expect(presets).toContainEqual({ id: "defenders-of-ukraine-day", name: "День захисників і захисниць України (1 жовтня)" });
     expect(presets).toContainEqual({ id: "christmas", name: "Різдво" });
-    expect((await presetsShown(UA, "en")).find((p) => p.id === "defenders-of-ukraine-day")?.name).toBe("Day of Defenders of Ukraine (1 October)");
+    expect((await presetsShown(UA, "en")).find((p) => p.id === "defenders-of-ukraine-day")?.name).toBe(
+      "Day of Defenders of Ukraine (1 October)",
+    );
   });
 
   it("offers a US shop Mother's Day and not the holidays of other markets", async () => {
@@ -125,7 +129,10 @@ describe("a yearly campaign", () => {
       })
     ).id;
     const customer = await addCustomer(emulator, UA, {});
-    const triggers = () => emulator.shop(UA).flowTriggers.filter((t) => (t.payload as { customer_id: number }).customer_id === Number(customer.split("/").pop()));
+    const triggers = () =>
+      emulator
+        .shop(UA)
+        .flowTriggers.filter((t) => (t.payload as { customer_id: number }).customer_id === Number(customer.split("/").pop()));
     const run = () => runIssuance(UA, localDateAt(new Date(clock.now()), "Europe/Kyiv"), { client, now: () => new Date(clock.now()) });
     emulator.shop(UA).flowTriggers.length = 0;
 

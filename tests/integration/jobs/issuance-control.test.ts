@@ -28,7 +28,10 @@ let s: RewardsShop;
 let ruleId: string;
 
 beforeAll(async () => {
-  emulator = await startEmulatedShopify({ clock: clock.now, shops: [{ domain: DOMAIN, size: "empty", seed: 23, currency: "UAH", timeZone: TZ }] });
+  emulator = await startEmulatedShopify({
+    clock: clock.now,
+    shops: [{ domain: DOMAIN, size: "empty", seed: 23, currency: "UAH", timeZone: TZ }],
+  });
 });
 afterAll(() => stopEmulatedShopify(emulator));
 
@@ -63,15 +66,24 @@ function clientWith(onCreate: OnCreate): AdminClient {
     },
     request: (document, variables) => base.request(document, variables),
     mutate: ((document: string, variables: Record<string, unknown>, key: string) =>
-      /^discountCode\w+Create$/.test(key) ? onCreate(++n, () => base.mutate(document, variables, key)) : base.mutate(document, variables, key)) as AdminClient["mutate"],
+      /^discountCode\w+Create$/.test(key)
+        ? onCreate(++n, () => base.mutate(document, variables, key))
+        : base.mutate(document, variables, key)) as AdminClient["mutate"],
   };
 }
 
 const networkDown = () => Promise.reject(new TypeError("fetch failed"));
 /** Shopify creates the first `ok` codes, then the network goes down for good. */
-const downAfter = (ok: number): OnCreate => (n, create) => (n <= ok ? create() : networkDown());
+const downAfter =
+  (ok: number): OnCreate =>
+  (n, create) =>
+    n <= ok ? create() : networkDown();
 
-const deps = (owner: string, client: AdminClient = s.client): SchedulerDeps => ({ owner, clientFor: async () => client, now: () => new Date(clock.now()) });
+const deps = (owner: string, client: AdminClient = s.client): SchedulerDeps => ({
+  owner,
+  clientFor: async () => client,
+  now: () => new Date(clock.now()),
+});
 const countsOf = async () => (await issuanceCounts(s.shop)).shop;
 const status = () => issuanceStatus(s.shop, shopFormatter({ locale: "en", currency: "UAH", timeZone: TZ }), { now: new Date(clock.now()) });
 const jobStatus = async () => (await db.jobRun.findFirstOrThrow({ where: { shop: s.shop, jobKey: "issuance:2026-03-05" } })).status;
@@ -167,7 +179,9 @@ describe("Pause all", () => {
 describe("Cancel queued and Turn off", () => {
   it("Cancel queued cancels only codes Shopify was never asked for; they are never created, and created ones stay", async () => {
     await runShopDay(s.shop, deps("a", clientWith(downAfter(2))));
-    const queuedCodes = (await db.issuedDiscount.findMany({ where: { shop: s.shop, status: "recorded", attemptedAt: null } })).map((r) => r.code!);
+    const queuedCodes = (await db.issuedDiscount.findMany({ where: { shop: s.shop, status: "recorded", attemptedAt: null } })).map(
+      (r) => r.code!,
+    );
     expect(queuedCodes).toHaveLength(3);
     expect(await cancelQueued(s.shop)).toBe(3);
     expect(await countsOf()).toMatchObject({ delivered: 2, creating: 3, queued: 0, cancelled: 3 });
@@ -198,7 +212,13 @@ describe("Cancel queued and Turn off", () => {
       })
     ).id;
     // Nothing reaches Shopify: every code of both rules is recorded; the first 3 attempts fail.
-    await runShopDay(s.shop, deps("a", clientWith(() => networkDown())));
+    await runShopDay(
+      s.shop,
+      deps(
+        "a",
+        clientWith(() => networkDown()),
+      ),
+    );
     const before = await issuanceCounts(s.shop);
     const queuedOfRule = before.byRule.get(ruleId)!.queued;
     const queuedOfOther = before.byRule.get(other)!.queued;

@@ -27,7 +27,11 @@ let customer: string;
 
 beforeAll(async () => {
   webhooks = await startAppWebhookServer();
-  emulator = await startEmulatedShopify({ appUrl: webhooks.url, clock: clock.now, shops: [{ domain: DOMAIN, size: "empty", seed: 5, currency: "EUR", timeZone: TZ }] });
+  emulator = await startEmulatedShopify({
+    appUrl: webhooks.url,
+    clock: clock.now,
+    shops: [{ domain: DOMAIN, size: "empty", seed: 5, currency: "EUR", timeZone: TZ }],
+  });
 });
 afterAll(async () => {
   await stopEmulatedShopify(emulator);
@@ -35,7 +39,8 @@ afterAll(async () => {
 });
 
 const discounts = () => [...emulator.shop(DOMAIN).discounts.byId.values()];
-const run = (client: AdminClient = s.client) => runIssuance(s.shop, localDateAt(new Date(clock.now()), TZ), { client, now: () => new Date(clock.now()) });
+const run = (client: AdminClient = s.client) =>
+  runIssuance(s.shop, localDateAt(new Date(clock.now()), TZ), { client, now: () => new Date(clock.now()) });
 
 /** A client whose first free-shipping creation dies: before the request is sent, or after Shopify created it but before we heard back. */
 function crashOnce(client: AdminClient, when: "beforeSend" | "answerLost", seenRecorded: string[]): AdminClient {
@@ -87,7 +92,11 @@ describe("free-shipping rewards through the issuance path", () => {
     });
     expect(row.shopifyDiscountId).toBe(`gid://shopify/DiscountCodeNode/${discount.id}`);
     // What reconciliation reads back after a crash: the same reward, for the same customer.
-    expect(await findDiscountByCode(s.client, row.code!)).toMatchObject({ reward: { type: "freeShipping" }, customerIds: [customer], status: "ACTIVE" });
+    expect(await findDiscountByCode(s.client, row.code!)).toMatchObject({
+      reward: { type: "freeShipping" },
+      customerIds: [customer],
+      status: "ACTIVE",
+    });
   });
 
   it("records a create answered with no discount and no reason as failed, visibly, and does not retry it", async () => {
@@ -110,22 +119,35 @@ describe("free-shipping rewards through the issuance path", () => {
     expect((await ledger(s.shop)).map((r) => [r.status, r.error])).toEqual([["failed", shown.error]]);
   });
 
-  it.each(["beforeSend", "answerLost"] as const)("a crash between recording and creating the free-shipping code (%s) ends with exactly one code", async (when) => {
-    const seenRecorded: string[] = [];
-    const first = await run(crashOnce(s.client, when, seenRecorded));
-    expect(seenRecorded).toHaveLength(1);
-    expect(first).toMatchObject({ retryLater: 1, created: 0 });
-    expect(discounts()).toHaveLength(when === "answerLost" ? 1 : 0);
+  it.each(["beforeSend", "answerLost"] as const)(
+    "a crash between recording and creating the free-shipping code (%s) ends with exactly one code",
+    async (when) => {
+      const seenRecorded: string[] = [];
+      const first = await run(crashOnce(s.client, when, seenRecorded));
+      expect(seenRecorded).toHaveLength(1);
+      expect(first).toMatchObject({ retryLater: 1, created: 0 });
+      expect(discounts()).toHaveLength(when === "answerLost" ? 1 : 0);
 
-    const second = await run();
-    expect(second).toMatchObject(when === "answerLost" ? { adopted: 1, created: 0, delivered: 1 } : { adopted: 0, created: 1, delivered: 1 });
-    const [discount] = discounts();
-    expect(discounts()).toHaveLength(1);
-    expect(discount).toMatchObject({ codes: [expect.objectContaining({ code: seenRecorded[0] })], value: { type: "freeShipping" }, context: { customerIds: [customer] } });
-    const [row] = await ledger(s.shop);
-    expect(row).toMatchObject({ status: "delivered", code: seenRecorded[0], shopifyDiscountId: `gid://shopify/DiscountCodeNode/${discount.id}` });
-    expect(await run()).toMatchObject({ created: 0, adopted: 0, reconciled: 0, decisions: 0 });
-  });
+      const second = await run();
+      expect(second).toMatchObject(
+        when === "answerLost" ? { adopted: 1, created: 0, delivered: 1 } : { adopted: 0, created: 1, delivered: 1 },
+      );
+      const [discount] = discounts();
+      expect(discounts()).toHaveLength(1);
+      expect(discount).toMatchObject({
+        codes: [expect.objectContaining({ code: seenRecorded[0] })],
+        value: { type: "freeShipping" },
+        context: { customerIds: [customer] },
+      });
+      const [row] = await ledger(s.shop);
+      expect(row).toMatchObject({
+        status: "delivered",
+        code: seenRecorded[0],
+        shopifyDiscountId: `gid://shopify/DiscountCodeNode/${discount.id}`,
+      });
+      expect(await run()).toMatchObject({ created: 0, adopted: 0, reconciled: 0, decisions: 0 });
+    },
+  );
 
   it("reads the redemption back from the order Shopify sends when the customer uses the code", async () => {
     await run();

@@ -24,7 +24,9 @@ let throttledRetries = 0;
 beforeAll(async () => {
   emulator = await startEmulatedShopify({
     clock: clock.now,
-    shops: [{ domain: DOMAIN, size: "empty", seed: 4, currency: "USD", timeZone: TZ, throttle: { maximumAvailable: 50, restoreRate: 500 } }],
+    shops: [
+      { domain: DOMAIN, size: "empty", seed: 4, currency: "USD", timeZone: TZ, throttle: { maximumAvailable: 50, restoreRate: 500 } },
+    ],
   });
 });
 afterAll(() => stopEmulatedShopify(emulator));

@@ -25,14 +25,19 @@ let emulator: Emulator;
 let s: RewardsShop;
 
 beforeAll(async () => {
-  emulator = await startEmulatedShopify({ clock: clock.now, shops: [{ domain: DOMAIN, size: "empty", seed: 3, currency: "EUR", timeZone: TZ }] });
+  emulator = await startEmulatedShopify({
+    clock: clock.now,
+    shops: [{ domain: DOMAIN, size: "empty", seed: 3, currency: "EUR", timeZone: TZ }],
+  });
 });
 afterAll(() => stopEmulatedShopify(emulator));
 
 const discounts = (): DiscountRecord[] => [...emulator.shop(DOMAIN).discounts.byId.values()];
-const discountsFor = (customer: string) => discounts().filter((d) => d.context.type === "customers" && d.context.customerIds.includes(customer));
+const discountsFor = (customer: string) =>
+  discounts().filter((d) => d.context.type === "customers" && d.context.customerIds.includes(customer));
 const flowTriggers = () => emulator.shop(DOMAIN).flowTriggers;
-const run = (client: AdminClient = s.client) => runIssuance(s.shop, localDateAt(new Date(clock.now()), TZ), { client, now: () => new Date(clock.now()) });
+const run = (client: AdminClient = s.client) =>
+  runIssuance(s.shop, localDateAt(new Date(clock.now()), TZ), { client, now: () => new Date(clock.now()) });
 
 let birthdayRule: string;
 let winbackRule: string;
@@ -46,8 +51,12 @@ beforeEach(async () => {
   emulator.shop(DOMAIN).flowTriggers.length = 0;
   await resetDatabase();
   s = await setUpShop(emulator, DOMAIN, { timeZone: TZ, currencyCode: "EUR" });
-  birthdayRule = (await addRule(s.shop, { kind: "birthday", name: "Birthday", reward: { type: "percentage", percentage: 15 }, minimumSubtotal: 40 })).id;
-  winbackRule = (await addRule(s.shop, { kind: "winback", name: "Come back", reward: { type: "fixedAmount", amount: 10 }, validityDays: 14 })).id;
+  birthdayRule = (
+    await addRule(s.shop, { kind: "birthday", name: "Birthday", reward: { type: "percentage", percentage: 15 }, minimumSubtotal: 40 })
+  ).id;
+  winbackRule = (
+    await addRule(s.shop, { kind: "winback", name: "Come back", reward: { type: "fixedAmount", amount: 10 }, validityDays: 14 })
+  ).id;
   // Birthday on 17 May: window 10–20 May, reminders on 10, 14 and 17 May.
   ana = await addCustomer(emulator, s.shop, { birthDate: "1990-05-17" });
   ben = await addCustomer(emulator, s.shop, { lifecycle: "lapsed", lapsedSince: new Date("2026-04-01T08:00:00Z") });
@@ -86,9 +95,17 @@ describe("issuance against the emulated shop", () => {
     // The ledger holds the same codes, created and delivered.
     const rows = await ledger(s.shop);
     const anaIssue = rows.find((r) => r.customerShopifyId === ana && r.kind === "issue")!;
-    expect(anaIssue).toMatchObject({ status: "delivered", shopifyDiscountId: `gid://shopify/DiscountCodeNode/${anaCode.id}`, code: anaCode.codes[0].code });
+    expect(anaIssue).toMatchObject({
+      status: "delivered",
+      shopifyDiscountId: `gid://shopify/DiscountCodeNode/${anaCode.id}`,
+      code: anaCode.codes[0].code,
+    });
     expect(anaIssue.code).toMatch(/^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{12}$/);
-    expect(rows.find((r) => r.customerShopifyId === ben)).toMatchObject({ status: "delivered", code: benCode.codes[0].code, ruleId: winbackRule });
+    expect(rows.find((r) => r.customerShopifyId === ben)).toMatchObject({
+      status: "delivered",
+      code: benCode.codes[0].code,
+      ruleId: winbackRule,
+    });
   });
 
   it("writes code and expiry to kinship metafields and fires the declared Flow trigger with a matching payload", async () => {
@@ -119,12 +136,19 @@ describe("issuance against the emulated shop", () => {
 
   it("writes the offer customers read in the shop's primary language, English without the locales scope", async () => {
     const locales = emulator.shop(DOMAIN).locales;
-    const english = locales.splice(0, locales.length, { locale: "uk", primary: true, published: true }, { locale: "en", primary: false, published: true });
+    const english = locales.splice(
+      0,
+      locales.length,
+      { locale: "uk", primary: true, published: true },
+      { locale: "en", primary: false, published: true },
+    );
     try {
       await run();
       const shop = emulator.shop(DOMAIN);
       expect(shop.metafields.get(ben, "kinship", "reward_offer")?.value).toBe("Знижка 10.00 EUR");
-      const offers = flowTriggers().map((t) => (t.payload as { offer: string }).offer).sort();
+      const offers = flowTriggers()
+        .map((t) => (t.payload as { offer: string }).offer)
+        .sort();
       expect(offers).toEqual(["Знижка 10.00 EUR", "Знижка 15%"]);
 
       // A shop that has not granted read_locales yet: Shopify answers ACCESS_DENIED, customers read English.
@@ -150,7 +174,9 @@ describe("issuance against the emulated shop", () => {
     expect(second).toMatchObject({ decisions: 0, created: 0, adopted: 0, delivered: 0, flowTriggers: 0, reconciled: 0 });
     expect(discounts()).toHaveLength(2);
     expect(flowTriggers()).toHaveLength(2);
-    expect((await ledger(s.shop)).map((r) => [r.idempotencyKey, r.code, r.status])).toEqual(rowsBefore.map((r) => [r.idempotencyKey, r.code, r.status]));
+    expect((await ledger(s.shop)).map((r) => [r.idempotencyKey, r.code, r.status])).toEqual(
+      rowsBefore.map((r) => [r.idempotencyKey, r.code, r.status]),
+    );
   });
 
   it("reminders fire once per moment: nothing on the days between, the birthday moment once", async () => {
@@ -189,38 +215,44 @@ describe("issuance against the emulated shop", () => {
     };
   }
 
-  it.each(["beforeSend", "answerLost"] as const)("a crash between recording and Shopify (%s) resolves on the next run without a duplicate code", async (when) => {
-    const seenRecorded: string[] = [];
-    const first = await run(crashOnce(s.client, when, seenRecorded));
-    expect(seenRecorded).toHaveLength(1);
-    expect(first.retryLater).toBe(1);
-    const stuck = await db.issuedDiscount.findFirstOrThrow({ where: { shop: s.shop, code: seenRecorded[0], kind: "issue" } });
-    expect(stuck.status).toBe("recorded");
-    expect(discounts().filter((d) => d.codes[0].code === seenRecorded[0])).toHaveLength(when === "answerLost" ? 1 : 0);
+  it.each(["beforeSend", "answerLost"] as const)(
+    "a crash between recording and Shopify (%s) resolves on the next run without a duplicate code",
+    async (when) => {
+      const seenRecorded: string[] = [];
+      const first = await run(crashOnce(s.client, when, seenRecorded));
+      expect(seenRecorded).toHaveLength(1);
+      expect(first.retryLater).toBe(1);
+      const stuck = await db.issuedDiscount.findFirstOrThrow({ where: { shop: s.shop, code: seenRecorded[0], kind: "issue" } });
+      expect(stuck.status).toBe("recorded");
+      expect(discounts().filter((d) => d.codes[0].code === seenRecorded[0])).toHaveLength(when === "answerLost" ? 1 : 0);
 
-    const second = await run();
-    expect(second.decisions).toBe(0);
-    expect(second.reconciled).toBeGreaterThanOrEqual(1);
-    expect(second).toMatchObject(when === "answerLost" ? { adopted: 1, created: 0 } : { adopted: 0, created: 1 });
-    const customer = stuck.customerShopifyId;
-    const codes = discountsFor(customer);
-    expect(codes).toHaveLength(1);
-    expect(codes[0].codes[0].code).toBe(seenRecorded[0]);
-    expect(await db.issuedDiscount.findFirstOrThrow({ where: { id: stuck.id } })).toMatchObject({
-      status: "delivered",
-      shopifyDiscountId: `gid://shopify/DiscountCodeNode/${codes[0].id}`,
-    });
-    expect(await db.issuedDiscount.count({ where: { shop: s.shop, customerShopifyId: customer, kind: "issue" } })).toBe(1);
+      const second = await run();
+      expect(second.decisions).toBe(0);
+      expect(second.reconciled).toBeGreaterThanOrEqual(1);
+      expect(second).toMatchObject(when === "answerLost" ? { adopted: 1, created: 0 } : { adopted: 0, created: 1 });
+      const customer = stuck.customerShopifyId;
+      const codes = discountsFor(customer);
+      expect(codes).toHaveLength(1);
+      expect(codes[0].codes[0].code).toBe(seenRecorded[0]);
+      expect(await db.issuedDiscount.findFirstOrThrow({ where: { id: stuck.id } })).toMatchObject({
+        status: "delivered",
+        shopifyDiscountId: `gid://shopify/DiscountCodeNode/${codes[0].id}`,
+      });
+      expect(await db.issuedDiscount.count({ where: { shop: s.shop, customerShopifyId: customer, kind: "issue" } })).toBe(1);
 
-    // And a third run has nothing left to do.
-    expect(await run()).toMatchObject({ created: 0, adopted: 0, reconciled: 0, decisions: 0 });
-  });
+      // And a third run has nothing left to do.
+      expect(await run()).toMatchObject({ created: 0, adopted: 0, reconciled: 0, decisions: 0 });
+    },
+  );
 
   it("records held-out customers without sending anything to Shopify", async () => {
-    const rule = (await addRule(s.shop, { kind: "winback", name: "Measured", reward: { type: "percentage", percentage: 10 }, holdoutShare: 0.5 })).id;
+    const rule = (
+      await addRule(s.shop, { kind: "winback", name: "Measured", reward: { type: "percentage", percentage: 10 }, holdoutShare: 0.5 })
+    ).id;
     await db.discountRule.update({ where: { id: winbackRule }, data: { enabled: false } });
     const lapsed: string[] = [];
-    for (let i = 0; i < 16; i++) lapsed.push(await addCustomer(emulator, s.shop, { lifecycle: "lapsed", lapsedSince: new Date("2026-03-01T00:00:00Z") }));
+    for (let i = 0; i < 16; i++)
+      lapsed.push(await addCustomer(emulator, s.shop, { lifecycle: "lapsed", lapsedSince: new Date("2026-03-01T00:00:00Z") }));
     const summary = await run();
     const rows = (await ledger(s.shop)).filter((r) => r.ruleId === rule);
     const held = rows.filter((r) => r.kind === "holdout");
@@ -237,12 +269,16 @@ describe("issuance against the emulated shop", () => {
 
   it("pauses a rule at its monthly cap and says why", async () => {
     await db.discountRule.delete({ where: { id: winbackRule } });
-    const capped = (await addRule(s.shop, { kind: "winback", name: "Capped", reward: { type: "fixedAmount", amount: 5 }, budget: { maxCount: 1 } })).id;
+    const capped = (
+      await addRule(s.shop, { kind: "winback", name: "Capped", reward: { type: "fixedAmount", amount: 5 }, budget: { maxCount: 1 } })
+    ).id;
     await addCustomer(emulator, s.shop, { lifecycle: "lapsed", lapsedSince: new Date("2026-04-20T00:00:00Z") });
     const summary = await run();
     expect(summary.paused).toEqual([expect.objectContaining({ ruleId: capped, limit: "count", withheld: 1 })]);
     expect(await db.issuedDiscount.count({ where: { shop: s.shop, ruleId: capped, kind: "issue" } })).toBe(1);
-    expect((await db.discountRule.findUniqueOrThrow({ where: { id: capped } })).pausedReason).toMatch(/^Paused: the monthly cap of 1 codes is reached/);
+    expect((await db.discountRule.findUniqueOrThrow({ where: { id: capped } })).pausedReason).toMatch(
+      /^Paused: the monthly cap of 1 codes is reached/,
+    );
   });
 
   it("reads redemptions back from orders and deactivates expired codes nobody used", async () => {
@@ -250,8 +286,14 @@ describe("issuance against the emulated shop", () => {
     const anaRow = (await ledger(s.shop)).find((r) => r.customerShopifyId === ana && r.kind === "issue")!;
     await db.order.create({
       data: {
-        shop: s.shop, shopifyId: "gid://shopify/Order/9001", customerShopifyId: ana, processedAt: new Date("2026-05-16T09:00:00Z"),
-        totalPrice: 85, netTotal: 85, currencyCode: "EUR", discountCodes: `WELCOME10,${anaRow.code!.toLowerCase()}`,
+        shop: s.shop,
+        shopifyId: "gid://shopify/Order/9001",
+        customerShopifyId: ana,
+        processedAt: new Date("2026-05-16T09:00:00Z"),
+        totalPrice: 85,
+        netTotal: 85,
+        currencyCode: "EUR",
+        discountCodes: `WELCOME10,${anaRow.code!.toLowerCase()}`,
       },
     });
     expect(await recordRedemptions(s.shop)).toBe(1);
@@ -268,7 +310,11 @@ describe("issuance against the emulated shop", () => {
     // After both codes ended: Ben's unused one is deactivated, Ana's redeemed one is kept as the record.
     clock.set(Date.parse("2026-06-01T10:00:00Z"));
     const sweep = await sweepExpiredRewards(s.shop, s.client, new Date(clock.now()));
-    expect(sweep).toEqual({ counts: { active: 0, expiredUnused: 1, expiredRedeemed: 1, alreadyDeactivated: 0 }, deactivated: 1, failed: 0 });
+    expect(sweep).toEqual({
+      counts: { active: 0, expiredUnused: 1, expiredRedeemed: 1, alreadyDeactivated: 0 },
+      deactivated: 1,
+      failed: 0,
+    });
     expect((await ledger(s.shop)).find((r) => r.customerShopifyId === ben)?.status).toBe("deactivated");
     expect((await sweepExpiredRewards(s.shop, s.client, new Date(clock.now()))).counts.alreadyDeactivated).toBe(1);
   });

@@ -31,7 +31,10 @@ describe("scheduled maintenance", () => {
     const first = await runShopDay(SHOP, deps);
     expect(first.status).toBe("ran");
     expect(await db.customer.count({ where: { shop: SHOP, scoredAt: null } })).toBe(0);
-    const tagged = emulator.shop(SHOP).data.customer(0).tags.filter((t) => t.startsWith("kinship:"));
+    const tagged = emulator
+      .shop(SHOP)
+      .data.customer(0)
+      .tags.filter((t) => t.startsWith("kinship:"));
     expect(tagged.length).toBeGreaterThan(0);
     expect((await runShopDay(SHOP, deps)).status).toBe("skipped");
   });

@@ -52,13 +52,19 @@ describe("rule preview on the rule's own dates", () => {
     const stored = { ...saved.rule, id: saved.id } as Parameters<typeof previewForShop>[1];
     expect(await previewForShop(s.shop, stored, NOW)).toMatchObject({ day: "2027-01-05", count: 2 });
 
-    const running = validateRuleInput({ ...newYear, startsAt: "2026-12-01", endsAt: "2026-12-10" }, { knownTiers: [], today: "2026-12-03" });
+    const running = validateRuleInput(
+      { ...newYear, startsAt: "2026-12-01", endsAt: "2026-12-10" },
+      { knownTiers: [], today: "2026-12-03" },
+    );
     if (!running.ok) throw new Error(JSON.stringify(running.fieldErrors));
     expect(await previewForShop(s.shop, running.rule, NOW)).toMatchObject({ today: "2026-12-03", day: "2026-12-03", count: 2 });
   });
 
   it("previews an undated rule on today", async () => {
-    const draft = validateRuleInput({ kind: "winback", name: "Come back", reward: { type: "fixedAmount", amount: 100 } }, { knownTiers: [] });
+    const draft = validateRuleInput(
+      { kind: "winback", name: "Come back", reward: { type: "fixedAmount", amount: 100 } },
+      { knownTiers: [] },
+    );
     if (!draft.ok) throw new Error(JSON.stringify(draft.fieldErrors));
     expect(await previewForShop(s.shop, draft.rule, NOW)).toMatchObject({ today: "2026-12-03", day: "2026-12-03" });
   });

@@ -24,7 +24,10 @@ let app: Awaited<ReturnType<typeof startAppWebhookServer>>;
 let s: RewardsShop;
 
 beforeAll(async () => {
-  emulator = await startEmulatedShopify({ clock: clock.now, shops: [{ domain: DOMAIN, size: "empty", seed: 15, currency: "UAH", timeZone: TZ }] });
+  emulator = await startEmulatedShopify({
+    clock: clock.now,
+    shops: [{ domain: DOMAIN, size: "empty", seed: 15, currency: "UAH", timeZone: TZ }],
+  });
   app = await startAppWebhookServer();
   emulator.setAppUrl(app.url);
 });
@@ -49,7 +52,9 @@ beforeEach(async () => {
   // A freshly installed shop: Flow has never told Kinship of a workflow using its trigger.
   s = await setUpShop(emulator, DOMAIN, { timeZone: TZ, currencyCode: "UAH", flowWorkflow: false });
   birthdayRule = (await addRule(s.shop, { kind: "birthday", name: "Birthday", reward: { type: "percentage", percentage: 15 } })).id;
-  winbackRule = (await addRule(s.shop, { kind: "winback", name: "Come back", reward: { type: "fixedAmount", amount: 100 }, validityDays: 14 })).id;
+  winbackRule = (
+    await addRule(s.shop, { kind: "winback", name: "Come back", reward: { type: "fixedAmount", amount: 100 }, validityDays: 14 })
+  ).id;
   ana = await addCustomer(emulator, s.shop, { birthDate: "1990-05-17" });
   ben = await addCustomer(emulator, s.shop, { lifecycle: "lapsed", lapsedSince: new Date("2026-04-01T08:00:00Z") });
   cleo = await addCustomer(emulator, s.shop, { lifecycle: "lapsed", lapsedSince: new Date("2026-04-01T08:00:00Z"), subscribed: false });
@@ -129,7 +134,11 @@ describe("the consent policy decides who is eligible", () => {
   it("a customer without marketing consent gets no promotional code, until the merchant calls the kind service", async () => {
     const first = await run();
     expect(first.excludedForConsent).toBe(1);
-    expect(discounts().flatMap((d) => (d.context.type === "customers" ? d.context.customerIds : [])).sort()).toEqual([ana, ben].sort());
+    expect(
+      discounts()
+        .flatMap((d) => (d.context.type === "customers" ? d.context.customerIds : []))
+        .sort(),
+    ).toEqual([ana, ben].sort());
     expect((await reachHealth(s.shop)).consentExcluded).toBe(1);
 
     await saveShopSettings(s.shop, { consent: { kindPurposes: { winback: "service" } } });
@@ -147,7 +156,11 @@ describe("the consent policy decides who is eligible", () => {
     expect(open).toMatchObject({ created: 3, excludedForConsent: 0 });
     expect(discounts().some((d) => d.context.type === "customers" && d.context.customerIds.includes(cleo))).toBe(true);
 
-    const dan = await addCustomer(emulator, s.shop, { lifecycle: "lapsed", lapsedSince: new Date("2026-04-02T08:00:00Z"), subscribed: false });
+    const dan = await addCustomer(emulator, s.shop, {
+      lifecycle: "lapsed",
+      lapsedSince: new Date("2026-04-02T08:00:00Z"),
+      subscribed: false,
+    });
     await saveShopSettings(s.shop, { consent: { promotionalRequiresMarketingConsent: true } });
     const closed = await run();
     expect(closed).toMatchObject({ created: 0, excludedForConsent: 1 });
@@ -158,7 +171,14 @@ describe("the consent policy decides who is eligible", () => {
 describe("consent as a record", () => {
   it("keeps when, where and under which text a customer agreed, and puts it in the customer data export", async () => {
     await recordConsents(s.shop, [
-      { customerShopifyId: ana, purpose: "birthday", granted: true, source: "checkoutSurvey", textVersion: "survey-birthday-1", givenAt: new Date("2026-05-01T10:00:00Z") },
+      {
+        customerShopifyId: ana,
+        purpose: "birthday",
+        granted: true,
+        source: "checkoutSurvey",
+        textVersion: "survey-birthday-1",
+        givenAt: new Date("2026-05-01T10:00:00Z"),
+      },
     ]);
     const email = (await db.customer.findFirstOrThrow({ where: { shop: s.shop, shopifyId: ben } })).email ?? "";
     const imported = await importBirthdays(s.shop, s.client, `${email},1988-02-29\n`, "2026-05-14");
@@ -166,10 +186,18 @@ describe("consent as a record", () => {
 
     const anaExport = await exportCustomerData(s.shop, ana);
     expect(anaExport.consents).toEqual([
-      { purpose: "birthday", granted: true, source: "checkoutSurvey", textVersion: "survey-birthday-1", givenAt: new Date("2026-05-01T10:00:00Z") },
+      {
+        purpose: "birthday",
+        granted: true,
+        source: "checkoutSurvey",
+        textVersion: "survey-birthday-1",
+        givenAt: new Date("2026-05-01T10:00:00Z"),
+      },
     ]);
     const benExport = await exportCustomerData(s.shop, ben);
-    expect(benExport.consents).toEqual([expect.objectContaining({ purpose: "birthday", granted: true, source: "csvImport", textVersion: null })]);
+    expect(benExport.consents).toEqual([
+      expect.objectContaining({ purpose: "birthday", granted: true, source: "csvImport", textVersion: null }),
+    ]);
     expect((await exportCustomerData(s.shop, cleo)).consents).toEqual([]);
   });
 });

@@ -29,13 +29,30 @@ async function seedSimulatedShop(customers: number, repeat = true) {
       : { times: [0], amounts: [50] };
     times.forEach((t, k) => {
       orders.push({
-        shopifyId: `gid://shopify/Order/${orderId++}`, customerShopifyId: gid, name: null,
-        processedAt: new Date(NOW.getTime() - (age - t) * DAY), shopifyUpdatedAt: null,
-        totalPrice: Math.round(amounts[k] * 100) / 100, totalRefunded: 0, currencyCode: "EUR",
-        cancelledAt: null, test: false, discountCodes: [],
+        shopifyId: `gid://shopify/Order/${orderId++}`,
+        customerShopifyId: gid,
+        name: null,
+        processedAt: new Date(NOW.getTime() - (age - t) * DAY),
+        shopifyUpdatedAt: null,
+        totalPrice: Math.round(amounts[k] * 100) / 100,
+        totalRefunded: 0,
+        currencyCode: "EUR",
+        cancelledAt: null,
+        test: false,
+        discountCodes: [],
       });
     });
-    people.push({ shopifyId: gid, email: `c${i}@shop.test`, firstName: null, lastName: null, marketingState: null, birthday: null, tags: [], shopifyRfmGroup: null, shopifyUpdatedAt: null });
+    people.push({
+      shopifyId: gid,
+      email: `c${i}@shop.test`,
+      firstName: null,
+      lastName: null,
+      marketingState: null,
+      birthday: null,
+      tags: [],
+      shopifyRfmGroup: null,
+      shopifyUpdatedAt: null,
+    });
   }
   await db.shop.create({ data: { shop: SHOP, currencyCode: "EUR", ianaTimezone: "Europe/Kyiv" } });
   await upsertCustomers(SHOP, people);
@@ -98,10 +115,21 @@ describe("recompute job", () => {
     const target = await db.customer.findFirstOrThrow({ where: { shop: SHOP, lifecycle: "lapsed", orderCount: { gt: 1 } } });
     const others = await db.customer.findMany({ where: { shop: SHOP, NOT: { id: target.id } }, orderBy: { id: "asc" } });
     const later = new Date(NOW.getTime() + DAY);
-    await upsertOrders(SHOP, [{
-      shopifyId: "gid://shopify/Order/999999", customerShopifyId: target.shopifyId, name: null, processedAt: later,
-      shopifyUpdatedAt: later, totalPrice: 80, totalRefunded: 0, currencyCode: "EUR", cancelledAt: null, test: false, discountCodes: [],
-    }]);
+    await upsertOrders(SHOP, [
+      {
+        shopifyId: "gid://shopify/Order/999999",
+        customerShopifyId: target.shopifyId,
+        name: null,
+        processedAt: later,
+        shopifyUpdatedAt: later,
+        totalPrice: 80,
+        totalRefunded: 0,
+        currencyCode: "EUR",
+        cancelledAt: null,
+        test: false,
+        discountCodes: [],
+      },
+    ]);
     await refreshCustomerAggregates(SHOP, [target.shopifyId]);
     const fittedBefore = (await db.shop.findUniqueOrThrow({ where: { shop: SHOP } })).modelFittedAt;
     expect(await rescoreCustomers(SHOP, [target.shopifyId], later)).toBe(1);

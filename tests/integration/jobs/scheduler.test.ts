@@ -20,7 +20,10 @@ let s: RewardsShop;
 let secondInstance: Db;
 
 beforeAll(async () => {
-  emulator = await startEmulatedShopify({ clock: clock.now, shops: [{ domain: DOMAIN, size: "empty", seed: 5, currency: "CAD", timeZone: TZ }] });
+  emulator = await startEmulatedShopify({
+    clock: clock.now,
+    shops: [{ domain: DOMAIN, size: "empty", seed: 5, currency: "CAD", timeZone: TZ }],
+  });
   // Another app instance: its own Prisma client and connection pool on the same database.
   secondInstance = createDb(databaseUrl());
 });
@@ -88,12 +91,21 @@ describe("the daily run, in the shop's time zone, once per day across instances"
 
   it("an expired lease (its holder died) is taken over by exactly one instance; the old holder can't complete", async () => {
     const t0 = new Date(NOW);
-    expect(await acquireLease(s.shop, "issuance:x", { owner: "dead", ttlMs: 60_000, now: t0 })).toEqual({ acquired: true, takenOver: false });
+    expect(await acquireLease(s.shop, "issuance:x", { owner: "dead", ttlMs: 60_000, now: t0 })).toEqual({
+      acquired: true,
+      takenOver: false,
+    });
     const early = new Date(NOW + 30_000);
-    expect(await acquireLease(s.shop, "issuance:x", { owner: "b", ttlMs: 60_000, now: early })).toMatchObject({ acquired: false, reason: "held", owner: "dead" });
+    expect(await acquireLease(s.shop, "issuance:x", { owner: "b", ttlMs: 60_000, now: early })).toMatchObject({
+      acquired: false,
+      reason: "held",
+      owner: "dead",
+    });
     const later = new Date(NOW + 120_000);
     const takeovers = await Promise.all(
-      ["b", "c", "d", "e"].map((owner, i) => acquireLease(s.shop, "issuance:x", { owner, ttlMs: 60_000, now: later, db: i % 2 ? secondInstance : db })),
+      ["b", "c", "d", "e"].map((owner, i) =>
+        acquireLease(s.shop, "issuance:x", { owner, ttlMs: 60_000, now: later, db: i % 2 ? secondInstance : db }),
+      ),
     );
     expect(takeovers.filter((o) => o.acquired)).toEqual([{ acquired: true, takenOver: true }]);
     await expect(renewLease(s.shop, "issuance:x", { owner: "dead", ttlMs: 60_000, now: later })).rejects.toBeInstanceOf(LeaseLostError);
@@ -114,7 +126,10 @@ describe("the daily run, in the shop's time zone, once per day across instances"
   });
 
   it("a run that fails (Shopify unreachable) records the failure and leaves the rows for the retry", async () => {
-    const broken = { ...deps("instance-a"), clientFor: async () => ({ ...s.client, shop: s.shop, mutate: async () => Promise.reject(new TypeError("fetch failed")) }) };
+    const broken = {
+      ...deps("instance-a"),
+      clientFor: async () => ({ ...s.client, shop: s.shop, mutate: async () => Promise.reject(new TypeError("fetch failed")) }),
+    };
     const outcome = await runShopDay(s.shop, broken as SchedulerDeps);
     expect(outcome).toMatchObject({ status: "failed", error: expect.stringMatching(/stopped after repeated failures/) });
     expect(await db.issuedDiscount.count({ where: { shop: s.shop, status: "recorded" } })).toBe(5);
@@ -130,7 +145,8 @@ describe("the birthday send hour (shop time)", () => {
     const birthdayRule = (await addRule(s.shop, { kind: "birthday", name: "Birthday", reward: { type: "percentage", percentage: 15 } })).id;
     // Birthday on 8 March (today in Auckland), set long ago.
     const ana = await addCustomer(emulator, s.shop, { birthDate: "1990-03-08" });
-    const birthdayCodes = () => db.issuedDiscount.count({ where: { shop: s.shop, ruleId: birthdayRule, customerShopifyId: ana, kind: "issue" } });
+    const birthdayCodes = () =>
+      db.issuedDiscount.count({ where: { shop: s.shop, ruleId: birthdayRule, customerShopifyId: ana, kind: "issue" } });
 
     // 07:00 on 8 March in Auckland (NZDT, UTC+13); the default send hour is 9:00.
     clock.set(Date.parse("2026-03-07T18:00:00Z"));
@@ -144,7 +160,11 @@ describe("the birthday send hour (shop time)", () => {
 
     // 09:05: the birthday moments run once.
     clock.set(Date.parse("2026-03-07T20:05:00Z"));
-    expect(await runShopDay(s.shop, deps("instance-b"))).toMatchObject({ status: "ranBirthdays", jobKey: "birthdays:2026-03-08", birthdays: { created: 1 } });
+    expect(await runShopDay(s.shop, deps("instance-b"))).toMatchObject({
+      status: "ranBirthdays",
+      jobKey: "birthdays:2026-03-08",
+      birthdays: { created: 1 },
+    });
     expect(await birthdayCodes()).toBe(1);
     expect(await runShopDay(s.shop, deps("instance-a"))).toMatchObject({ status: "skipped", jobKey: "birthdays:2026-03-08" });
   });

@@ -20,7 +20,10 @@ let s: RewardsShop;
 let customer: string;
 
 beforeAll(async () => {
-  emulator = await startEmulatedShopify({ clock: clock.now, shops: [{ domain: DOMAIN, size: "empty", seed: 7, currency: "EUR", timeZone: TZ }] });
+  emulator = await startEmulatedShopify({
+    clock: clock.now,
+    shops: [{ domain: DOMAIN, size: "empty", seed: 7, currency: "EUR", timeZone: TZ }],
+  });
 });
 afterAll(() => stopEmulatedShopify(emulator));
 
@@ -29,7 +32,8 @@ const creditsOf = (gid: string) =>
   credit()
     .accountsOf(Number(gid.split("/").pop()))
     .flatMap((a) => a.transactions.filter((t) => t.type === "credit").map((t) => ({ ...t, currency: a.currency })));
-const run = (client: AdminClient = s.client) => runIssuance(s.shop, localDateAt(new Date(clock.now()), TZ), { client, now: () => new Date(clock.now()) });
+const run = (client: AdminClient = s.client) =>
+  runIssuance(s.shop, localDateAt(new Date(clock.now()), TZ), { client, now: () => new Date(clock.now()) });
 
 /** A client whose first credit dies: before the request is sent, or after Shopify credited but before we heard back. */
 function crashOnce(client: AdminClient, when: "beforeSend" | "answerLost", seenRecorded: string[]): AdminClient {
@@ -69,8 +73,15 @@ describe("store credit through the issuance path", () => {
     const [row] = await ledger(s.shop);
     const [made] = creditsOf(customer);
     expect(made).toMatchObject({ amountCents: 750, currency: "EUR", expiresAt: row.endsAt!.getTime() });
-    expect(row).toMatchObject({ status: "delivered", rewardType: "storeCredit", amount: 7.5, shopifyDiscountId: `gid://shopify/StoreCreditAccountCreditTransaction/${made.id}` });
-    expect(credit().notifications).toEqual([expect.objectContaining({ customerId: Number(customer.split("/").pop()), transactionId: made.id })]);
+    expect(row).toMatchObject({
+      status: "delivered",
+      rewardType: "storeCredit",
+      amount: 7.5,
+      shopifyDiscountId: `gid://shopify/StoreCreditAccountCreditTransaction/${made.id}`,
+    });
+    expect(credit().notifications).toEqual([
+      expect.objectContaining({ customerId: Number(customer.split("/").pop()), transactionId: made.id }),
+    ]);
     // No discount code, no code in metafields, no Flow trigger: Shopify's own email is the delivery.
     expect(emulator.shop(DOMAIN).discounts.byId.size).toBe(0);
     expect(emulator.shop(DOMAIN).flowTriggers).toHaveLength(0);
@@ -78,25 +89,30 @@ describe("store credit through the issuance path", () => {
     expect(creditsOf(customer)).toHaveLength(1);
   });
 
-  it.each(["beforeSend", "answerLost"] as const)("a crash between recording and Shopify (%s) credits exactly once on the next run", async (when) => {
-    const seenRecorded: string[] = [];
-    const first = await run(crashOnce(s.client, when, seenRecorded));
-    expect(seenRecorded).toHaveLength(1);
-    expect(first.retryLater).toBe(1);
-    expect(creditsOf(customer)).toHaveLength(when === "answerLost" ? 1 : 0);
+  it.each(["beforeSend", "answerLost"] as const)(
+    "a crash between recording and Shopify (%s) credits exactly once on the next run",
+    async (when) => {
+      const seenRecorded: string[] = [];
+      const first = await run(crashOnce(s.client, when, seenRecorded));
+      expect(seenRecorded).toHaveLength(1);
+      expect(first.retryLater).toBe(1);
+      expect(creditsOf(customer)).toHaveLength(when === "answerLost" ? 1 : 0);
 
-    clock.set(NOW + 3_600_000);
-    const second = await run();
-    expect(second).toMatchObject(when === "answerLost" ? { adopted: 1, created: 0, delivered: 1 } : { adopted: 0, created: 1, delivered: 1 });
-    const credits = creditsOf(customer);
-    expect(credits).toHaveLength(1);
-    expect(await db.issuedDiscount.findUniqueOrThrow({ where: { id: seenRecorded[0] } })).toMatchObject({
-      status: "delivered",
-      shopifyDiscountId: `gid://shopify/StoreCreditAccountCreditTransaction/${credits[0].id}`,
-    });
-    expect(await run()).toMatchObject({ created: 0, adopted: 0, reconciled: 0, decisions: 0 });
-    expect(creditsOf(customer)).toHaveLength(1);
-  });
+      clock.set(NOW + 3_600_000);
+      const second = await run();
+      expect(second).toMatchObject(
+        when === "answerLost" ? { adopted: 1, created: 0, delivered: 1 } : { adopted: 0, created: 1, delivered: 1 },
+      );
+      const credits = creditsOf(customer);
+      expect(credits).toHaveLength(1);
+      expect(await db.issuedDiscount.findUniqueOrThrow({ where: { id: seenRecorded[0] } })).toMatchObject({
+        status: "delivered",
+        shopifyDiscountId: `gid://shopify/StoreCreditAccountCreditTransaction/${credits[0].id}`,
+      });
+      expect(await run()).toMatchObject({ created: 0, adopted: 0, reconciled: 0, decisions: 0 });
+      expect(creditsOf(customer)).toHaveLength(1);
+    },
+  );
 
   it("does not take another row's equal credit for its own", async () => {
     // A second rule grants the same amount for the same days: two rows, two equal credits.
@@ -116,7 +132,12 @@ describe("store credit through the issuance path", () => {
 
   it("counts the credit against the rule's monthly money cap", async () => {
     await db.discountRule.deleteMany({ where: { shop: s.shop } });
-    await addRule(s.shop, { kind: "winback", name: "Capped credit", reward: { type: "storeCredit", amount: 20 }, budget: { maxAmount: 30 } });
+    await addRule(s.shop, {
+      kind: "winback",
+      name: "Capped credit",
+      reward: { type: "storeCredit", amount: 20 },
+      budget: { maxAmount: 30 },
+    });
     const other = await addCustomer(emulator, s.shop, { lifecycle: "lapsed", lapsedSince: new Date("2026-04-02T08:00:00Z") });
     const summary = await run();
     expect(summary.paused).toEqual([expect.objectContaining({ limit: "amount", withheld: 1 })]);

@@ -21,7 +21,15 @@ describe("parseBirthdayCsv", () => {
   });
 
   it("reports each bad line with its number and reason", () => {
-    const text = ["a@b.co", "not-an-id,1990-01-01", "a@b.co,01/02/1990", "a@b.co,1899-12-31", "c@d.co,2026-03-02", "e@f.co,1990-01-01,extra", "E@F.CO,1991-01-01"].join("\n");
+    const text = [
+      "a@b.co",
+      "not-an-id,1990-01-01",
+      "a@b.co,01/02/1990",
+      "a@b.co,1899-12-31",
+      "c@d.co,2026-03-02",
+      "e@f.co,1990-01-01,extra",
+      "E@F.CO,1991-01-01",
+    ].join("\n");
     const { rows, errors } = parseBirthdayCsv(text, TODAY);
     expect(errors.map((e) => [e.line, e.code])).toEqual([
       [1, "columns"],
@@ -45,8 +53,12 @@ describe("importBirthdays", () => {
   const SHOP = "birthday-shop.myshopify.com";
   // Shopify's half is covered against the emulator (tests/integration/birthdays.test.ts); here it only records.
   const sent: unknown[] = [];
-  const client = { shop: SHOP, mutate: async (_doc: string, variables: unknown) => (sent.push(variables), { metafieldsSet: { metafields: [], userErrors: [] } }) } as unknown as AdminClient;
-  const importBirthdays = (shop: string, text: string, today: string) => importThroughWriter(shop, client, text, today, new Date(`${today}T12:00:00Z`));
+  const client = {
+    shop: SHOP,
+    mutate: async (_doc: string, variables: unknown) => (sent.push(variables), { metafieldsSet: { metafields: [], userErrors: [] } }),
+  } as unknown as AdminClient;
+  const importBirthdays = (shop: string, text: string, today: string) =>
+    importThroughWriter(shop, client, text, today, new Date(`${today}T12:00:00Z`));
   beforeEach(async () => {
     await resetDatabase();
     await db.customer.createMany({

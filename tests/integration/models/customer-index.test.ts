@@ -78,7 +78,9 @@ function expectedOrder(candidates: Seeded[], sort: CustomerSort, direction: "asc
     .map((r) => r.id);
 }
 
-async function allPagesForward(params: CustomerListParams): Promise<{ ids: string[]; pages: number; totals: (number | null)[]; lastCursor: string | null }> {
+async function allPagesForward(
+  params: CustomerListParams,
+): Promise<{ ids: string[]; pages: number; totals: (number | null)[]; lastCursor: string | null }> {
   const ids: string[] = [];
   let lastCursor: string | null = null;
   const totals: (number | null)[] = [];
@@ -254,8 +256,19 @@ describe("listCustomers search", () => {
   });
 
   it("combines with filters and sorts", async () => {
-    const page = await listCustomers(SHOP, { query: "example.com", tier: ["Gold"], sort: "totalSpent", direction: "asc", limit: 100, withTotal: true });
-    const expected = expectedOrder(rows.filter((r) => match(r, "example.com") && r.tier === "Gold"), "totalSpent", "asc");
+    const page = await listCustomers(SHOP, {
+      query: "example.com",
+      tier: ["Gold"],
+      sort: "totalSpent",
+      direction: "asc",
+      limit: 100,
+      withTotal: true,
+    });
+    const expected = expectedOrder(
+      rows.filter((r) => match(r, "example.com") && r.tier === "Gold"),
+      "totalSpent",
+      "asc",
+    );
     expect(page.customers.map((c) => c.id)).toEqual(expected);
     expect(page.total).toBe(expected.length);
   });
@@ -264,7 +277,9 @@ describe("listCustomers search", () => {
 describe("parseCustomerListSearch", () => {
   it("accepts the UI's parameters and converts P(alive) from percent", () => {
     const parsed = parseCustomerListSearch(
-      new URLSearchParams("sort=pAlive&direction=asc&lifecycle=lapsed,new&tier=Gold&pAliveMin=10&pAliveMax=55.5&clvMin=20&hasBirthday=yes&query=%20ana%20"),
+      new URLSearchParams(
+        "sort=pAlive&direction=asc&lifecycle=lapsed,new&tier=Gold&pAliveMin=10&pAliveMax=55.5&clvMin=20&hasBirthday=yes&query=%20ana%20",
+      ),
     );
     expect(parsed.invalid).toEqual([]);
     expect(parsed.params).toMatchObject({
@@ -282,7 +297,9 @@ describe("parseCustomerListSearch", () => {
   });
 
   it("drops and reports malformed values without failing the rest", () => {
-    const parsed = parseCustomerListSearch(new URLSearchParams("sort=email&pAliveMin=abc&pAliveMax=150&clvMin=-5&lifecycle=vip&hasBirthday=maybe&tier=Gold"));
+    const parsed = parseCustomerListSearch(
+      new URLSearchParams("sort=email&pAliveMin=abc&pAliveMax=150&clvMin=-5&lifecycle=vip&hasBirthday=maybe&tier=Gold"),
+    );
     expect(parsed.invalid.sort()).toEqual(["clvMin", "hasBirthday", "lifecycle", "pAliveMax", "pAliveMin", "sort"]);
     expect(parsed.params).toMatchObject({ sort: "lastOrderAt", tier: ["Gold"], pAliveMin: null, lifecycle: [] });
   });
@@ -309,7 +326,11 @@ describe(`listCustomers with the proposed covering index (${dialect})`, () => {
   it("returns the same pages through the covering index", async () => {
     const params: CustomerListParams = { sort: "pAlive", direction: "asc", limit: 9, lifecycle: ["lapsed", "new"], query: "a" };
     const expected = expectedOrder(
-      rows.filter((r) => (r.lifecycle === "lapsed" || r.lifecycle === "new") && [r.email, r.firstName, r.lastName].some((v) => v?.toLowerCase().includes("a"))),
+      rows.filter(
+        (r) =>
+          (r.lifecycle === "lapsed" || r.lifecycle === "new") &&
+          [r.email, r.firstName, r.lastName].some((v) => v?.toLowerCase().includes("a")),
+      ),
       "pAlive",
       "asc",
     );

@@ -29,7 +29,14 @@ async function order(shop: string, customer: number | null, net: number, day: st
 /** Stale aggregates on purpose: the refresh must replace every one of them from the orders. */
 async function customer(shop: string, n: number) {
   await db.customer.create({
-    data: { shop, shopifyId: gid(n), orderCount: 9, totalSpent: 999, firstOrderAt: new Date("2020-01-01T00:00:00Z"), lastOrderAt: new Date("2020-01-02T00:00:00Z") },
+    data: {
+      shop,
+      shopifyId: gid(n),
+      orderCount: 9,
+      totalSpent: 999,
+      firstOrderAt: new Date("2020-01-01T00:00:00Z"),
+      lastOrderAt: new Date("2020-01-02T00:00:00Z"),
+    },
   });
 }
 
@@ -73,7 +80,13 @@ describe("shop-wide customer aggregates (after a backfill)", () => {
     const otherBefore = await aggregates(B);
     await refresh(A);
     expect(await aggregates(A)).toEqual([
-      { shopifyId: gid(1), orderCount: 2, totalSpent: 100.5, firstOrderAt: new Date("2026-03-01T12:00:00Z"), lastOrderAt: new Date("2026-05-10T12:00:00Z") },
+      {
+        shopifyId: gid(1),
+        orderCount: 2,
+        totalSpent: 100.5,
+        firstOrderAt: new Date("2026-03-01T12:00:00Z"),
+        lastOrderAt: new Date("2026-05-10T12:00:00Z"),
+      },
       { shopifyId: gid(2), orderCount: 0, totalSpent: 0, firstOrderAt: null, lastOrderAt: null },
       { shopifyId: gid(3), orderCount: 0, totalSpent: 0, firstOrderAt: null, lastOrderAt: null },
     ]);

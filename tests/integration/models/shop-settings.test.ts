@@ -45,11 +45,18 @@ describe("Shop.settings through its one module", () => {
       segments: { lapsed: 42, loyal: "gid://shopify/Segment/7", __proto__: "x", unknownGroup: "gid://shopify/Segment/8" },
     });
     // Only the well-formed values survive, key by key; an unknown segment key never becomes a property.
-    expect(readShopSettings(wrong)).toEqual({ ...defaults, lifecycle: { ...DEFAULT_LIFECYCLE_SETTINGS, regularMinOrders: 4 }, segments: { loyal: "gid://shopify/Segment/7" } });
+    expect(readShopSettings(wrong)).toEqual({
+      ...defaults,
+      lifecycle: { ...DEFAULT_LIFECYCLE_SETTINGS, regularMinOrders: 4 },
+      segments: { loyal: "gid://shopify/Segment/7" },
+    });
   });
 
   it("writes each part, keeps the keys it does not change, and reads back what it wrote", async () => {
-    await db.shop.update({ where: { shop: SHOP }, data: { settings: JSON.stringify({ olderFeature: { keep: true }, scoring: { lifespanYears: 2 } }) } });
+    await db.shop.update({
+      where: { shop: SHOP },
+      data: { settings: JSON.stringify({ olderFeature: { keep: true }, scoring: { lifespanYears: 2 } }) },
+    });
     await saveShopSettings(SHOP, { lifecycle: { intervalMultiple: 2.5 } });
     await saveShopSettings(SHOP, { consent: { promotionalRequiresMarketingConsent: false } });
     await saveShopSettings(SHOP, { feedback: { lowScoreThreshold: 4, firstResponseTargetMs: 8 * HOUR } });
@@ -71,7 +78,11 @@ describe("Shop.settings through its one module", () => {
       pausedAt: null,
       birthdays: DEFAULT_BIRTHDAY_SETTINGS,
     });
-    expect(await stored()).toMatchObject({ olderFeature: { keep: true }, feedback: { firstResponseTargetHours: 8 }, rewards: { averageShippingCost: 4.5 } });
+    expect(await stored()).toMatchObject({
+      olderFeature: { keep: true },
+      feedback: { firstResponseTargetHours: 8 },
+      rewards: { averageShippingCost: 4.5 },
+    });
 
     await saveShopSettings(SHOP, { lifespanYears: null, averageShippingCost: null });
     const cleared = await stored();

@@ -31,17 +31,30 @@ function order(id: number, total: number, extra: Partial<OrderRecord> = {}): Ord
 }
 
 const customer = (email: string) => ({
-  shopifyId: CUSTOMER, email, firstName: null, lastName: null, marketingState: null, birthday: null,
-  tags: [], shopifyRfmGroup: null, shopifyUpdatedAt: new Date("2026-01-01T00:00:00Z"),
+  shopifyId: CUSTOMER,
+  email,
+  firstName: null,
+  lastName: null,
+  marketingState: null,
+  birthday: null,
+  tags: [],
+  shopifyRfmGroup: null,
+  shopifyUpdatedAt: new Date("2026-01-01T00:00:00Z"),
 });
 
 describe("tenant isolation", () => {
   beforeEach(async () => {
     await resetDatabase();
-    for (const [shop, email, totals] of [[A, "a@a.test", [10, 20]], [B, "b@b.test", [300]]] as const) {
+    for (const [shop, email, totals] of [
+      [A, "a@a.test", [10, 20]],
+      [B, "b@b.test", [300]],
+    ] as const) {
       await db.shop.create({ data: { shop, name: shop } });
       await upsertCustomers(shop, [customer(email)]);
-      await upsertOrders(shop, totals.map((total, i) => order(i + 1, total)));
+      await upsertOrders(
+        shop,
+        totals.map((total, i) => order(i + 1, total)),
+      );
       await refreshCustomerAggregates(shop);
       await db.syncRun.create({ data: { shop, kind: "backfill", status: "running", bulkOperationId: "gid://shopify/BulkOperation/1" } });
     }
@@ -58,7 +71,7 @@ describe("tenant isolation", () => {
     expect((await findCustomer(B, CUSTOMER))?.email).toBe("b@b.test");
     expect(await countCustomers(A)).toBe(1);
     expect((await findOrder(B, "gid://shopify/Order/1"))?.totalPrice).toBe(300);
-    expect((await findOrder(B, "gid://shopify/Order/2"))).toBeNull();
+    expect(await findOrder(B, "gid://shopify/Order/2")).toBeNull();
     expect((await listCustomerOrders(A, CUSTOMER)).map((o) => o.totalPrice)).toEqual([20, 10]);
     expect(await shopOrderTotals(A)).toEqual({ orders: 2, revenue: 30 });
     expect(await shopOrderTotals(B)).toEqual({ orders: 1, revenue: 300 });
@@ -71,11 +84,11 @@ describe("tenant isolation", () => {
   });
 
   it("aggregates are computed per shop and writes to one shop leave the other untouched", async () => {
-    expect((await findCustomer(A, CUSTOMER))).toMatchObject({ orderCount: 2, totalSpent: 30 });
-    expect((await findCustomer(B, CUSTOMER))).toMatchObject({ orderCount: 1, totalSpent: 300 });
+    expect(await findCustomer(A, CUSTOMER)).toMatchObject({ orderCount: 2, totalSpent: 30 });
+    expect(await findCustomer(B, CUSTOMER)).toMatchObject({ orderCount: 1, totalSpent: 300 });
     await upsertOrders(A, [order(3, 5, { cancelledAt: new Date() }), order(4, 7, { test: true }), order(5, 40, { totalRefunded: 15 })]);
     await refreshCustomerAggregates(A, [CUSTOMER]);
-    expect((await findCustomer(A, CUSTOMER))).toMatchObject({ orderCount: 3, totalSpent: 55 });
-    expect((await findCustomer(B, CUSTOMER))).toMatchObject({ orderCount: 1, totalSpent: 300 });
+    expect(await findCustomer(A, CUSTOMER)).toMatchObject({ orderCount: 3, totalSpent: 55 });
+    expect(await findCustomer(B, CUSTOMER)).toMatchObject({ orderCount: 1, totalSpent: 300 });
   });
 });

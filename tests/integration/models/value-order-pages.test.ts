@@ -9,9 +9,18 @@ const SHOP = "pages-shop.myshopify.com";
 
 function order(n: number, at: string, extra: Partial<OrderRecord> = {}): OrderRecord {
   return {
-    shopifyId: `gid://shopify/Order/${n}`, customerShopifyId: `gid://shopify/Customer/${n % 4}`, name: null,
-    processedAt: new Date(at), shopifyUpdatedAt: null, totalPrice: n, totalRefunded: 0, currencyCode: "EUR",
-    cancelledAt: null, test: false, discountCodes: [], ...extra,
+    shopifyId: `gid://shopify/Order/${n}`,
+    customerShopifyId: `gid://shopify/Customer/${n % 4}`,
+    name: null,
+    processedAt: new Date(at),
+    shopifyUpdatedAt: null,
+    totalPrice: n,
+    totalRefunded: 0,
+    currencyCode: "EUR",
+    cancelledAt: null,
+    test: false,
+    discountCodes: [],
+    ...extra,
   };
 }
 
@@ -49,7 +58,10 @@ describe("valueOrderPages", () => {
     expect((await collect(100)).map((p) => p.length)).toEqual([valueOrders.length]);
     const one = (await collect(2, ["gid://shopify/Customer/1"])).flat();
     expect(one.map((o) => o.netTotal).sort((a, b) => a - b)).toEqual(
-      valueOrders.filter((o) => o.customerShopifyId === "gid://shopify/Customer/1").map((o) => o.totalPrice).sort((a, b) => a - b),
+      valueOrders
+        .filter((o) => o.customerShopifyId === "gid://shopify/Customer/1")
+        .map((o) => o.totalPrice)
+        .sort((a, b) => a - b),
     );
   });
 

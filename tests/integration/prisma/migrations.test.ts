@@ -7,7 +7,20 @@ import { dropPostgresDatabase, recreatePostgresDatabase } from "../../support/gl
 import { postgresAnswers, postgresUrl } from "../../support/postgres";
 import { derivePostgresSchema } from "../../../scripts/prisma-schemas.mjs";
 
-const MODELS = ["Session", "Shop", "Customer", "Order", "SyncRun", "WebhookEvent", "DiscountRule", "IssuedDiscount", "Feedback", "JobRun", "DataRequest", "CustomerTier"];
+const MODELS = [
+  "Session",
+  "Shop",
+  "Customer",
+  "Order",
+  "SyncRun",
+  "WebhookEvent",
+  "DiscountRule",
+  "IssuedDiscount",
+  "Feedback",
+  "JobRun",
+  "DataRequest",
+  "CustomerTier",
+];
 
 const postgresUp = await postgresAnswers();
 
@@ -33,20 +46,24 @@ describe("migrations", () => {
     expect(readFileSync("prisma/postgresql/schema.prisma", "utf8")).toBe(derivePostgresSchema(source));
   });
 
-  it.runIf(postgresUp)("apply cleanly to an empty PostgreSQL database, and a second run changes nothing", { timeout: 120_000 }, async () => {
-    const url = postgresUrl(`kinship_migrations_check_${process.pid}`);
-    await recreatePostgresDatabase(url);
-    await migrate(url, { quiet: true });
-    await migrate(url, { quiet: true });
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    const tables = await client.query("select table_name from information_schema.tables where table_schema = 'public'");
-    const applied = await client.query(`select migration_name from "_prisma_migrations"`);
-    await client.end();
-    await dropPostgresDatabase(url);
-    expect(tables.rows.map((row) => row.table_name)).toEqual(expect.arrayContaining(MODELS));
-    expect(applied.rows.length).toBe(readMigrationCount());
-  });
+  it.runIf(postgresUp)(
+    "apply cleanly to an empty PostgreSQL database, and a second run changes nothing",
+    { timeout: 120_000 },
+    async () => {
+      const url = postgresUrl(`kinship_migrations_check_${process.pid}`);
+      await recreatePostgresDatabase(url);
+      await migrate(url, { quiet: true });
+      await migrate(url, { quiet: true });
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      const tables = await client.query("select table_name from information_schema.tables where table_schema = 'public'");
+      const applied = await client.query(`select migration_name from "_prisma_migrations"`);
+      await client.end();
+      await dropPostgresDatabase(url);
+      expect(tables.rows.map((row) => row.table_name)).toEqual(expect.arrayContaining(MODELS));
+      expect(applied.rows.length).toBe(readMigrationCount());
+    },
+  );
 });
 
 function readMigrationCount(): number {

@@ -101,7 +101,7 @@ describe("payload fuzzing: 400 with field errors, nothing stored", () => {
   it("a __proto__ key neither pollutes objects nor is stored", async () => {
     const res = await post(
       null,
-      `{"__proto__":{"polluted":true},"score":4,"reasons":[],"locale":"en","orderId":"gid://shopify/Order/4242"}`
+      `{"__proto__":{"polluted":true},"score":4,"reasons":[],"locale":"en","orderId":"gid://shopify/Order/4242"}`,
     );
     expect(res.status).toBe(200);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();

@@ -5,12 +5,21 @@ import { createFeedbackRateLimiter, DEFAULT_FEEDBACK_LIMITS } from "../../../app
 import type { AdminClient } from "../../../app/shopify/admin-client.server";
 import { resetDatabase } from "../../support/fixtures";
 import { TEST_API_KEY } from "../../support/test-env";
-import { answer, call, checkoutToken, customerToken, feedbackCount, feedbackRequest, seedShop, type RouteHandler } from "../../support/feedback";
+import {
+  answer,
+  call,
+  checkoutToken,
+  customerToken,
+  feedbackCount,
+  feedbackRequest,
+  seedShop,
+  type RouteHandler,
+} from "../../support/feedback";
 
 const SHOP = "feedback-alpha.myshopify.com";
 const OTHER = "feedback-beta.myshopify.com";
 
-const fakeClient = (shop: string) => ({ shop } as unknown as AdminClient);
+const fakeClient = (shop: string) => ({ shop }) as unknown as AdminClient;
 
 /** The real endpoint with the Shopify side stubbed at its module boundary (the emulator tests cover it for real). */
 function endpoint(overrides: Parameters<typeof createFeedbackAction>[0] = {}) {
@@ -79,7 +88,7 @@ describe("POST /api/feedback: who is asking", () => {
     const { action } = endpoint();
     const res = await call(
       action,
-      feedbackRequest({ ...answer(101), orderId: "gid://shopify/OrderIdentity/101" }, await checkoutToken(SHOP))
+      feedbackRequest({ ...answer(101), orderId: "gid://shopify/OrderIdentity/101" }, await checkoutToken(SHOP)),
     );
     expect(res.status).toBe(200);
     expect((await db.feedback.findFirstOrThrow()).orderShopifyId).toBe(alpha.order);
@@ -116,8 +125,8 @@ describe("POST /api/feedback: rejected tokens store nothing", () => {
     await expectRejected(
       feedbackRequest(
         withBirthday(101),
-        await checkoutToken(SHOP, { customer: alpha.customer, secret: "not-the-app-secret", overrides: { sub: alpha.customer } })
-      )
+        await checkoutToken(SHOP, { customer: alpha.customer, secret: "not-the-app-secret", overrides: { sub: alpha.customer } }),
+      ),
     );
   });
 
@@ -132,7 +141,7 @@ describe("POST /api/feedback: rejected tokens store nothing", () => {
   it("an expired token", async () => {
     const past = Math.floor(Date.now() / 1000) - 3600;
     const res = await expectRejected(
-      feedbackRequest(withBirthday(101), await customerToken(SHOP, alpha.customer, { exp: past, nbf: past - 300, iat: past - 300 }))
+      feedbackRequest(withBirthday(101), await customerToken(SHOP, alpha.customer, { exp: past, nbf: past - 300, iat: past - 300 })),
     );
     // The extension can read the answer: the library's 401 carries the same CORS headers as ours.
     expect(res.headers.get("Access-Control-Allow-Origin")).toBe("*");
@@ -141,7 +150,7 @@ describe("POST /api/feedback: rejected tokens store nothing", () => {
   it("a token that is not valid yet", async () => {
     const future = Math.floor(Date.now() / 1000) + 3600;
     await expectRejected(
-      feedbackRequest(withBirthday(101), await customerToken(SHOP, alpha.customer, { nbf: future, iat: future, exp: future + 300 }))
+      feedbackRequest(withBirthday(101), await customerToken(SHOP, alpha.customer, { nbf: future, iat: future, exp: future + 300 })),
     );
   });
 
@@ -180,7 +189,7 @@ describe("POST /api/feedback: idempotent per order", () => {
 
     const again = await call(
       action,
-      feedbackRequest(answer(101, { score: 8, reasons: [], comment: "Sorted out, thanks", locale: "hr" }), token)
+      feedbackRequest(answer(101, { score: 8, reasons: [], comment: "Sorted out, thanks", locale: "hr" }), token),
     );
     expect(again.status).toBe(200);
     const rows = await db.feedback.findMany();
@@ -211,12 +220,15 @@ describe("POST /api/feedback: birthdays", () => {
     const { action, setBirthdayMetafields } = endpoint();
     const res = await call(
       action,
-      feedbackRequest(answer(101, { birthday: "1990-05-17", birthdayConsent: true }), await customerToken(SHOP, alpha.customer))
+      feedbackRequest(answer(101, { birthday: "1990-05-17", birthdayConsent: true }), await customerToken(SHOP, alpha.customer)),
     );
     expect(res.status).toBe(200);
     expect((await db.customer.findFirstOrThrow({ where: { shop: SHOP, shopifyId: alpha.customer } })).birthday).toBe("1990-05-17");
     expect(setBirthdayMetafields).toHaveBeenCalledTimes(1);
-    expect(setBirthdayMetafields.mock.calls[0]).toEqual([expect.objectContaining({ shop: SHOP }), [{ customerId: alpha.customer, birthDate: "1990-05-17" }]]);
+    expect(setBirthdayMetafields.mock.calls[0]).toEqual([
+      expect.objectContaining({ shop: SHOP }),
+      [{ customerId: alpha.customer, birthDate: "1990-05-17" }],
+    ]);
   });
 
   it("a Shopify failure loses neither the answer nor the local birthday", async () => {
@@ -229,7 +241,7 @@ describe("POST /api/feedback: birthdays", () => {
     });
     const res = await call(
       action,
-      feedbackRequest(answer(101, { birthday: "1990-05-17", birthdayConsent: true }), await customerToken(SHOP, alpha.customer))
+      feedbackRequest(answer(101, { birthday: "1990-05-17", birthdayConsent: true }), await customerToken(SHOP, alpha.customer)),
     );
     expect(res.status).toBe(200);
     expect(await feedbackCount(SHOP)).toBe(1);
@@ -241,7 +253,7 @@ describe("POST /api/feedback: birthdays", () => {
     const { action } = endpoint({ shopifyBudgetMs: 50, setBirthdayMetafields: () => new Promise(() => {}) });
     const res = await call(
       action,
-      feedbackRequest(answer(101, { birthday: "1990-05-17", birthdayConsent: true }), await customerToken(SHOP, alpha.customer))
+      feedbackRequest(answer(101, { birthday: "1990-05-17", birthdayConsent: true }), await customerToken(SHOP, alpha.customer)),
     );
     expect(res.status).toBe(200);
     expect(await feedbackCount(SHOP)).toBe(1);
@@ -266,7 +278,7 @@ describe("POST /api/feedback: thank-you reward", () => {
     const low = await call(action, feedbackRequest(answer(101, { score: 0 }), await customerToken(SHOP, alpha.customer)));
     const high = await call(
       action,
-      feedbackRequest(answer(104, { score: 10, reasons: [], comment: null }), await customerToken(SHOP, second))
+      feedbackRequest(answer(104, { score: 10, reasons: [], comment: null }), await customerToken(SHOP, second)),
     );
     expect(low.body).toEqual({ ok: true, reward });
     expect(high.body).toEqual({ ok: true, reward });

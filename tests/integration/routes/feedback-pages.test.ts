@@ -20,7 +20,7 @@ describe("Feedback pages behind admin authentication", () => {
     await db.feedback.create({ data: { shop: OTHER, orderShopifyId: "gid://shopify/Order/2", score: 1 } });
     const res = await call<{ messages: Record<string, string>; queue: { comment: string }[]; metrics: { value: string }[] }>(
       overviewLoader as never,
-      await appRequest(SHOP, "/app/feedback?locale=hr-HR")
+      await appRequest(SHOP, "/app/feedback?locale=hr-HR"),
     );
     expect(res.status).toBe(200);
     expect(res.body.messages["feedback.title"]).toBe("Povratne informacije");
@@ -51,14 +51,14 @@ describe("Feedback pages behind admin authentication", () => {
     const view = await call<{ view: { title: string; answer: { reasons: string[] } } }>(
       itemLoader as never,
       await appRequest(SHOP, `/app/feedback/${mine.id}`),
-      { id: mine.id }
+      { id: mine.id },
     );
     expect(view.status).toBe(200);
     expect(view.body.view).toMatchObject({ title: "Feedback on order #4", answer: { reasons: ["Price"] } });
     const post = await call(
       itemAction as never,
       await appRequest(SHOP, `/app/feedback/${mine.id}`, { form: { intent: "resolve", note: "Refunded" } }),
-      { id: mine.id }
+      { id: mine.id },
     );
     expect(post.status).toBe(200);
     expect(await db.feedback.findUniqueOrThrow({ where: { id: mine.id } })).toMatchObject({ status: "resolved", note: "Refunded" });

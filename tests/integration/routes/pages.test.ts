@@ -40,43 +40,204 @@ const gid = (n: number) => `gid://shopify/Customer/${n}`;
 
 const MODEL_STATE = {
   asOf: "2026-03-01",
-  model: { status: "fitted", bgnbd: { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426, logLikelihood: -9582.4, converged: true }, gammaGamma: { p: 6.25, q: 3.74, v: 15.44 }, spendModelNote: null, frequencySpendCorrelation: 0.11 },
-  historic: { clv: 120, averageOrderValue: 40, purchaseFrequencyPerYear: 1.5, lifespanYears: 2, lifespan: { years: 2, source: "shop-data", observedYears: 2.2 } },
+  model: {
+    status: "fitted",
+    bgnbd: { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426, logLikelihood: -9582.4, converged: true },
+    gammaGamma: { p: 6.25, q: 3.74, v: 15.44 },
+    spendModelNote: null,
+    frequencySpendCorrelation: 0.11,
+  },
+  historic: {
+    clv: 120,
+    averageOrderValue: 40,
+    purchaseFrequencyPerYear: 1.5,
+    lifespanYears: 2,
+    lifespan: { years: 2, source: "shop-data", observedYears: 2.2 },
+  },
   cadence: { typicalIntervalDays: 45, repeatBuyers: 3 },
-  insights: { customers: 5, returningCustomers: 3, repeatPurchaseRate: 0.6, top20RevenueShare: 0.5, averageOrdersOfReturning: 3, averageOrderValue: 40, predictedRevenue12Months: { value: 1234.5, method: "model" } },
-  backtest: { status: "fitted", calibrationEnd: "2025-12-01", holdoutEnd: "2026-03-01", holdoutActual: 10, holdoutPredicted: 11, aggregateRelativeError: 0.1, mae: 0.4, naiveMae: 0.8 },
+  insights: {
+    customers: 5,
+    returningCustomers: 3,
+    repeatPurchaseRate: 0.6,
+    top20RevenueShare: 0.5,
+    averageOrdersOfReturning: 3,
+    averageOrderValue: 40,
+    predictedRevenue12Months: { value: 1234.5, method: "model" },
+  },
+  backtest: {
+    status: "fitted",
+    calibrationEnd: "2025-12-01",
+    holdoutEnd: "2026-03-01",
+    holdoutActual: 10,
+    holdoutPredicted: 11,
+    aggregateRelativeError: 0.1,
+    mae: 0.4,
+    naiveMae: 0.8,
+  },
   customersScored: 5,
 };
 
 const REASON = JSON.stringify({
   text: "3 orders, last 212 days ago, usually buys every 40 days; only a 12% chance they still buy here (below 30%).",
-  reason: { rule: "p-alive-low", orders: 3, daysSinceLastOrder: 212, usualIntervalDays: 40, intervalSource: "customer", shopTypicalIntervalDays: 45, pAlive: 0.12, pAliveThreshold: 0.3, intervalMultiple: 3 },
+  reason: {
+    rule: "p-alive-low",
+    orders: 3,
+    daysSinceLastOrder: 212,
+    usualIntervalDays: 40,
+    intervalSource: "customer",
+    shopTypicalIntervalDays: 45,
+    pAlive: 0.12,
+    pAliveThreshold: 0.3,
+    intervalMultiple: 3,
+  },
 });
 
 async function seed() {
-  await installShop(SHOP, { name: "Pages Shop", currencyCode: "EUR", ianaTimezone: "Europe/Zagreb", settings: JSON.stringify({ rewards: { averageShippingCost: 4 } }), modelState: JSON.stringify(MODEL_STATE) });
+  await installShop(SHOP, {
+    name: "Pages Shop",
+    currencyCode: "EUR",
+    ianaTimezone: "Europe/Zagreb",
+    settings: JSON.stringify({ rewards: { averageShippingCost: 4 } }),
+    modelState: JSON.stringify(MODEL_STATE),
+  });
   await installShop(OTHER, { name: "Other" });
   const day = (d: string) => new Date(`${d}T12:00:00Z`);
   await db.customer.createMany({
     data: [
-      { shop: SHOP, shopifyId: gid(1), email: "olena@example.com", firstName: "Olena", lastName: "Kovalenko", orderCount: 3, totalSpent: 300, lastOrderAt: day("2025-08-01"), firstOrderAt: day("2025-01-01"), lifecycle: "lapsed", lifecycleReason: REASON, lapsedSince: day("2025-11-15"), rfmRecency: 1, rfmFrequency: 4, rfmMonetary: 5, rfmSegment: "at_risk", pAlive: 0.12, predictedClv: 20, historicClv: 400, tier: "Gold", tags: "vip, kinship:lapsed", marketingState: "SUBSCRIBED" },
-      { shop: SHOP, shopifyId: gid(2), email: "ivan@example.com", firstName: "Ivan", lastName: "Horvat", orderCount: 1, totalSpent: 50, lastOrderAt: day("2026-02-20"), firstOrderAt: day("2026-02-20"), lifecycle: "new", rfmRecency: 5, rfmFrequency: 1, rfmMonetary: 1, rfmSegment: "new", pAlive: 1, predictedClv: 60, historicClv: 50, tags: "kinship:new" },
-      { shop: SHOP, shopifyId: gid(3), email: "ana@example.com", firstName: "Ana", orderCount: 5, totalSpent: 600, lastOrderAt: day("2026-02-25"), firstOrderAt: day("2024-05-01"), lifecycle: "regular", rfmRecency: 5, rfmFrequency: 5, rfmMonetary: 5, rfmSegment: "champions", pAlive: 0.95, predictedClv: 500, historicClv: 900, tier: "Gold", tags: "kinship:loyal", birthday: "1990-03-08" },
-      { shop: SHOP, shopifyId: gid(4), email: "petar@example.com", firstName: "Petar", orderCount: 2, totalSpent: 100, lastOrderAt: day("2025-12-01"), firstOrderAt: day("2025-06-01"), lifecycle: "loyal", rfmRecency: 3, rfmFrequency: 3, rfmMonetary: 2, rfmSegment: "need_attention", pAlive: 0.6, predictedClv: 90, historicClv: 150, tier: "Silver" },
+      {
+        shop: SHOP,
+        shopifyId: gid(1),
+        email: "olena@example.com",
+        firstName: "Olena",
+        lastName: "Kovalenko",
+        orderCount: 3,
+        totalSpent: 300,
+        lastOrderAt: day("2025-08-01"),
+        firstOrderAt: day("2025-01-01"),
+        lifecycle: "lapsed",
+        lifecycleReason: REASON,
+        lapsedSince: day("2025-11-15"),
+        rfmRecency: 1,
+        rfmFrequency: 4,
+        rfmMonetary: 5,
+        rfmSegment: "at_risk",
+        pAlive: 0.12,
+        predictedClv: 20,
+        historicClv: 400,
+        tier: "Gold",
+        tags: "vip, kinship:lapsed",
+        marketingState: "SUBSCRIBED",
+      },
+      {
+        shop: SHOP,
+        shopifyId: gid(2),
+        email: "ivan@example.com",
+        firstName: "Ivan",
+        lastName: "Horvat",
+        orderCount: 1,
+        totalSpent: 50,
+        lastOrderAt: day("2026-02-20"),
+        firstOrderAt: day("2026-02-20"),
+        lifecycle: "new",
+        rfmRecency: 5,
+        rfmFrequency: 1,
+        rfmMonetary: 1,
+        rfmSegment: "new",
+        pAlive: 1,
+        predictedClv: 60,
+        historicClv: 50,
+        tags: "kinship:new",
+      },
+      {
+        shop: SHOP,
+        shopifyId: gid(3),
+        email: "ana@example.com",
+        firstName: "Ana",
+        orderCount: 5,
+        totalSpent: 600,
+        lastOrderAt: day("2026-02-25"),
+        firstOrderAt: day("2024-05-01"),
+        lifecycle: "regular",
+        rfmRecency: 5,
+        rfmFrequency: 5,
+        rfmMonetary: 5,
+        rfmSegment: "champions",
+        pAlive: 0.95,
+        predictedClv: 500,
+        historicClv: 900,
+        tier: "Gold",
+        tags: "kinship:loyal",
+        birthday: "1990-03-08",
+      },
+      {
+        shop: SHOP,
+        shopifyId: gid(4),
+        email: "petar@example.com",
+        firstName: "Petar",
+        orderCount: 2,
+        totalSpent: 100,
+        lastOrderAt: day("2025-12-01"),
+        firstOrderAt: day("2025-06-01"),
+        lifecycle: "loyal",
+        rfmRecency: 3,
+        rfmFrequency: 3,
+        rfmMonetary: 2,
+        rfmSegment: "need_attention",
+        pAlive: 0.6,
+        predictedClv: 90,
+        historicClv: 150,
+        tier: "Silver",
+      },
       { shop: SHOP, shopifyId: gid(5), email: "nobody@example.com", orderCount: 0, totalSpent: 0 },
       { shop: OTHER, shopifyId: gid(9), email: "other@example.com", orderCount: 9, totalSpent: 9999, lifecycle: "lapsed" },
     ],
   });
   await db.order.createMany({
     data: [
-      { shop: SHOP, shopifyId: "gid://shopify/Order/11", customerShopifyId: gid(1), name: "#1001", processedAt: day("2025-01-01"), totalPrice: 100, netTotal: 100, currencyCode: "EUR" },
-      { shop: SHOP, shopifyId: "gid://shopify/Order/12", customerShopifyId: gid(1), name: "#1002", processedAt: day("2025-04-01"), totalPrice: 120, totalRefunded: 20, netTotal: 100, currencyCode: "EUR", discountCodes: "WELCOME10" },
-      { shop: SHOP, shopifyId: "gid://shopify/Order/13", customerShopifyId: gid(1), name: "#1003", processedAt: day("2025-08-01"), totalPrice: 100, netTotal: 100, currencyCode: "EUR" },
+      {
+        shop: SHOP,
+        shopifyId: "gid://shopify/Order/11",
+        customerShopifyId: gid(1),
+        name: "#1001",
+        processedAt: day("2025-01-01"),
+        totalPrice: 100,
+        netTotal: 100,
+        currencyCode: "EUR",
+      },
+      {
+        shop: SHOP,
+        shopifyId: "gid://shopify/Order/12",
+        customerShopifyId: gid(1),
+        name: "#1002",
+        processedAt: day("2025-04-01"),
+        totalPrice: 120,
+        totalRefunded: 20,
+        netTotal: 100,
+        currencyCode: "EUR",
+        discountCodes: "WELCOME10",
+      },
+      {
+        shop: SHOP,
+        shopifyId: "gid://shopify/Order/13",
+        customerShopifyId: gid(1),
+        name: "#1003",
+        processedAt: day("2025-08-01"),
+        totalPrice: 100,
+        netTotal: 100,
+        currencyCode: "EUR",
+      },
     ],
   });
   await db.feedback.createMany({
     data: [
-      { shop: SHOP, orderShopifyId: "gid://shopify/Order/13", customerShopifyId: gid(1), score: 3, comment: "<script>alert(1)</script> late", status: "open" },
+      {
+        shop: SHOP,
+        orderShopifyId: "gid://shopify/Order/13",
+        customerShopifyId: gid(1),
+        score: 3,
+        comment: "<script>alert(1)</script> late",
+        status: "open",
+      },
       { shop: SHOP, orderShopifyId: "gid://shopify/Order/20", customerShopifyId: gid(3), score: 10, status: "resolved" },
       { shop: SHOP, orderShopifyId: "gid://shopify/Order/21", customerShopifyId: gid(2), score: 8 },
       { shop: OTHER, orderShopifyId: "gid://shopify/Order/99", score: 0 },
@@ -85,12 +246,41 @@ async function seed() {
   const rule = await db.discountRule.create({ data: { shop: SHOP, kind: "winback", name: "Win-back 15%", config: "{}" } });
   await db.issuedDiscount.createMany({
     data: [
-      { shop: SHOP, ruleId: rule.id, customerShopifyId: gid(1), idempotencyKey: "a", code: "KIN-AAAA-BBBB", shopifyDiscountId: "gid://shopify/DiscountCodeNode/1", status: "delivered", redeemedAt: day("2025-09-01"), redeemedRevenue: 80, endsAt: day("2025-09-30") },
-      { shop: SHOP, ruleId: rule.id, customerShopifyId: gid(4), idempotencyKey: "b", code: "KIN-CCCC-DDDD", shopifyDiscountId: "gid://shopify/DiscountCodeNode/2", status: "created" },
+      {
+        shop: SHOP,
+        ruleId: rule.id,
+        customerShopifyId: gid(1),
+        idempotencyKey: "a",
+        code: "KIN-AAAA-BBBB",
+        shopifyDiscountId: "gid://shopify/DiscountCodeNode/1",
+        status: "delivered",
+        redeemedAt: day("2025-09-01"),
+        redeemedRevenue: 80,
+        endsAt: day("2025-09-30"),
+      },
+      {
+        shop: SHOP,
+        ruleId: rule.id,
+        customerShopifyId: gid(4),
+        idempotencyKey: "b",
+        code: "KIN-CCCC-DDDD",
+        shopifyDiscountId: "gid://shopify/DiscountCodeNode/2",
+        status: "created",
+      },
       { shop: SHOP, ruleId: rule.id, customerShopifyId: gid(2), idempotencyKey: "c", kind: "holdout", status: "withheld" },
     ],
   });
-  await db.syncRun.create({ data: { shop: SHOP, kind: "backfill", status: "completed", processedCount: 8, customersCount: 5, ordersCount: 3, finishedAt: new Date() } });
+  await db.syncRun.create({
+    data: {
+      shop: SHOP,
+      kind: "backfill",
+      status: "completed",
+      processedCount: 8,
+      customersCount: 5,
+      ordersCount: 3,
+      finishedAt: new Date(),
+    },
+  });
 }
 
 beforeEach(async () => {
@@ -109,12 +299,22 @@ describe("authentication", () => {
 
 describe("login page", () => {
   it("speaks the browser's language and names the problem with a typed shop domain by key", async () => {
-    const page = await call<SerializeFrom<typeof loginLoader>>(loginLoader, new Request(`${TEST_APP_URL}/auth/login`, { headers: { "Accept-Language": "uk-UA,uk;q=0.9" } }));
+    const page = await call<SerializeFrom<typeof loginLoader>>(
+      loginLoader,
+      new Request(`${TEST_APP_URL}/auth/login`, { headers: { "Accept-Language": "uk-UA,uk;q=0.9" } }),
+    );
     expect(page.status).toBe(200);
     expect(page.body.locale).toBe("uk");
     expect(page.body.messages["login.title"]).toBe("Увійти в Kinship");
     const form = new URLSearchParams({ shop: "not a shop" });
-    const post = await call<SerializeFrom<typeof loginAction>>(loginAction, new Request(`${TEST_APP_URL}/auth/login`, { method: "POST", body: form, headers: { "Content-Type": "application/x-www-form-urlencoded" } }));
+    const post = await call<SerializeFrom<typeof loginAction>>(
+      loginAction,
+      new Request(`${TEST_APP_URL}/auth/login`, {
+        method: "POST",
+        body: form,
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      }),
+    );
     expect(post.body.error).toBe("login.invalidShop");
   });
 });
@@ -166,7 +366,10 @@ describe("dashboard", () => {
   });
 
   it("reports a backfill that cannot start as a message, not an error page", async () => {
-    const { status, body } = await call<ActionBody>(dashboardAction, await appRequest(SHOP, "/app?locale=en", { form: { intent: "backfill" } }));
+    const { status, body } = await call<ActionBody>(
+      dashboardAction,
+      await appRequest(SHOP, "/app?locale=en", { form: { intent: "backfill" } }),
+    );
     expect(status).toBe(200);
     expect(body).toMatchObject({ intent: "backfill", ok: false });
     expect(typeof body.message).toBe("string");
@@ -180,12 +383,22 @@ describe("dashboard", () => {
 
 describe("customers index", () => {
   it("filters, sorts and formats one page", async () => {
-    const { status, body } = await call<SerializeFrom<typeof customersLoader>>(customersLoader, await appRequest(SHOP, "/app/customers?locale=en&tier=Gold&sort=totalSpent&direction=desc"));
+    const { status, body } = await call<SerializeFrom<typeof customersLoader>>(
+      customersLoader,
+      await appRequest(SHOP, "/app/customers?locale=en&tier=Gold&sort=totalSpent&direction=desc"),
+    );
     expect(status).toBe(200);
     expect(body.total).toBe(2);
     expect(body.totalText).toBe("2 customers");
     expect(body.rows.map((r: { name: string }) => r.name)).toEqual(["Ana", "Olena Kovalenko"]);
-    expect(body.rows[1]).toMatchObject({ numericId: "1", lifecycle: "lapsed", lifecycleLabel: "Lapsed", segment: "At risk", totalSpent: "€300.00", pAlive: "12%" });
+    expect(body.rows[1]).toMatchObject({
+      numericId: "1",
+      lifecycle: "lapsed",
+      lifecycleLabel: "Lapsed",
+      segment: "At risk",
+      totalSpent: "€300.00",
+      pAlive: "12%",
+    });
     expect(body.tiers).toEqual(["Gold", "Silver"]);
     // Every group's meaning, for the badges' hover and the legend under the list.
     expect(Object.keys(body.definitions).sort()).toEqual(["lapsed", "loyal", "new", "regular"]);
@@ -196,19 +409,28 @@ describe("customers index", () => {
     const url = "/app/customers?locale=ru&sort=%27%3BDROP&pAliveMin=abc&clvMax=-1&lifecycle=vip&after=%%%&query=" + "x".repeat(500);
     const { status, body } = await call<SerializeFrom<typeof customersLoader>>(customersLoader, await appRequest(SHOP, url));
     expect(status).toBe(200);
-    expect(body.invalid).toEqual(expect.arrayContaining(["Порядок сортировки", "Вероятность активности (от)", "Прогнозная ценность (до)", "Группа", "Поиск"]));
+    expect(body.invalid).toEqual(
+      expect.arrayContaining(["Порядок сортировки", "Вероятность активности (от)", "Прогнозная ценность (до)", "Группа", "Поиск"]),
+    );
     expect(body.total).toBe(5);
   });
 
   it("searches by name within the shop only", async () => {
-    const { body } = await call<SerializeFrom<typeof customersLoader>>(customersLoader, await appRequest(SHOP, "/app/customers?query=example.com&lifecycle=lapsed"));
+    const { body } = await call<SerializeFrom<typeof customersLoader>>(
+      customersLoader,
+      await appRequest(SHOP, "/app/customers?query=example.com&lifecycle=lapsed"),
+    );
     expect(body.rows.map((r: { email: string | null; name: string }) => r.name)).toEqual(["Olena Kovalenko"]);
   });
 });
 
 describe("customer page", () => {
   it("shows value with the model's inputs, the group's reason in the admin's language, orders, codes and feedback", async () => {
-    const { status, body } = await call<SerializeFrom<typeof customerLoader>>(customerLoader, await appRequest(SHOP, "/app/customers/1?locale=hr"), { id: "1" });
+    const { status, body } = await call<SerializeFrom<typeof customerLoader>>(
+      customerLoader,
+      await appRequest(SHOP, "/app/customers/1?locale=hr"),
+      { id: "1" },
+    );
     expect(status).toBe(200);
     expect(body.title).toBe("Olena Kovalenko");
     expect(body.lifecycleLabel).toBe("Izgubljeni");
@@ -217,7 +439,9 @@ describe("customer page", () => {
     expect(body.definition?.criteria).toContain("30\u00a0%");
     // Value per year from past orders, next to what was spent so far (was "Historic value" × lifespan).
     expect(body.value.valuePerYearFormula).toMatch(/^Iz prošlih narudžbi: prosječna narudžba .* × .* narudžbi godišnje$/);
-    expect(body.reason).toBe("3 narudžbe, zadnja prije 212 dana, obično kupuje svakih 40 dana; vjerojatnost da još kupuje ovdje samo je 12\u00a0% (manje od 30\u00a0%).");
+    expect(body.reason).toBe(
+      "3 narudžbe, zadnja prije 212 dana, obično kupuje svakih 40 dana; vjerojatnost da još kupuje ovdje samo je 12\u00a0% (manje od 30\u00a0%).",
+    );
     expect(body.rfm).toMatchObject({ r: 1, f: 4, m: 5, segment: "U riziku" });
     // Three purchase days, 212 days apart in total: x = 2 repeat days, t_x = 212 days.
     expect(body.value.inputs).toMatchObject({ x: "2 dana s ponovljenom kupnjom", recency: "212 dana" });
@@ -257,7 +481,14 @@ describe("segments", () => {
   });
 
   it("rejects bad thresholds field by field and saves nothing", async () => {
-    const form = { intent: "lifecycle", pAliveThreshold: "150", intervalMultiple: "abc", defaultIntervalDays: "30.5", regularMinOrders: "", regularMinFrequencyScore: "3" };
+    const form = {
+      intent: "lifecycle",
+      pAliveThreshold: "150",
+      intervalMultiple: "abc",
+      defaultIntervalDays: "30.5",
+      regularMinOrders: "",
+      regularMinFrequencyScore: "3",
+    };
     const { status, body } = await call<ActionBody>(segmentsAction, await appRequest(SHOP, "/app/segments?locale=en", { form }));
     expect(status).toBe(200);
     expect(body.ok).toBe(false);
@@ -273,14 +504,29 @@ describe("segments", () => {
   });
 
   it("saves valid thresholds where the scoring job reads them, keeping other settings", async () => {
-    const form = { intent: "lifecycle", pAliveThreshold: "25", intervalMultiple: "2,5", defaultIntervalDays: "60", regularMinOrders: "4", regularMinFrequencyScore: "5" };
+    const form = {
+      intent: "lifecycle",
+      pAliveThreshold: "25",
+      intervalMultiple: "2,5",
+      defaultIntervalDays: "60",
+      regularMinOrders: "4",
+      regularMinFrequencyScore: "5",
+    };
     const { body } = await call<ActionBody>(segmentsAction, await appRequest(SHOP, "/app/segments?locale=uk", { form }));
     expect(body.ok).toBe(true);
     expect(body.message).toMatch(/Збережено/);
     const settings = JSON.parse((await db.shop.findUniqueOrThrow({ where: { shop: SHOP } })).settings);
     expect(settings).toEqual({
       rewards: { averageShippingCost: 4 },
-      scoring: { lifecycle: { pAliveThreshold: 0.25, intervalMultiple: 2.5, defaultIntervalDays: 60, regularMinOrders: 4, regularMinFrequencyScore: 5 } },
+      scoring: {
+        lifecycle: {
+          pAliveThreshold: 0.25,
+          intervalMultiple: 2.5,
+          defaultIntervalDays: 60,
+          regularMinOrders: 4,
+          regularMinFrequencyScore: 5,
+        },
+      },
     });
   });
 });
@@ -296,38 +542,71 @@ describe("settings", () => {
   });
 
   it("validates the lifespan (1–3 years)", async () => {
-    const bad = await call<ActionBody>(settingsAction, await appRequest(SHOP, "/app/settings?locale=en", { form: { intent: "lifespan", lifespanMode: "fixed", lifespanYears: "5" } }));
+    const bad = await call<ActionBody>(
+      settingsAction,
+      await appRequest(SHOP, "/app/settings?locale=en", { form: { intent: "lifespan", lifespanMode: "fixed", lifespanYears: "5" } }),
+    );
     expect(bad.body).toMatchObject({ ok: false, errors: { lifespanYears: "Enter 3 or less." } });
-    const odd = await call<ActionBody>(settingsAction, await appRequest(SHOP, "/app/settings?locale=en", { form: { intent: "lifespan", lifespanMode: "forever" } }));
+    const odd = await call<ActionBody>(
+      settingsAction,
+      await appRequest(SHOP, "/app/settings?locale=en", { form: { intent: "lifespan", lifespanMode: "forever" } }),
+    );
     expect(odd.body.ok).toBe(false);
-    const good = await call<ActionBody>(settingsAction, await appRequest(SHOP, "/app/settings", { form: { intent: "lifespan", lifespanMode: "fixed", lifespanYears: "1.5" } }));
+    const good = await call<ActionBody>(
+      settingsAction,
+      await appRequest(SHOP, "/app/settings", { form: { intent: "lifespan", lifespanMode: "fixed", lifespanYears: "1.5" } }),
+    );
     expect(good.body.ok).toBe(true);
     expect(JSON.parse((await db.shop.findUniqueOrThrow({ where: { shop: SHOP } })).settings).scoring).toEqual({ lifespanYears: 1.5 });
   });
 
   it("stores the consent policy", async () => {
-    await call(settingsAction, await appRequest(SHOP, "/app/settings", { form: { intent: "consent", promotionalRequiresMarketingConsent: "off" } }));
+    await call(
+      settingsAction,
+      await appRequest(SHOP, "/app/settings", { form: { intent: "consent", promotionalRequiresMarketingConsent: "off" } }),
+    );
     const { body } = await call<SerializeFrom<typeof settingsLoader>>(settingsLoader, await appRequest(SHOP, "/app/settings"));
     expect(body.consent).toBe(false);
-    const garbage = await call(settingsAction, await appRequest(SHOP, "/app/settings", { form: { intent: "consent", promotionalRequiresMarketingConsent: "maybe" } }));
+    const garbage = await call(
+      settingsAction,
+      await appRequest(SHOP, "/app/settings", { form: { intent: "consent", promotionalRequiresMarketingConsent: "maybe" } }),
+    );
     expect(garbage.status).toBe(400);
   });
 
   it("stores the per-customer caps (defaults 1 a day, 2 per 30 days), refusing bad input with 400 and keeping other settings", async () => {
     const before = await call<SerializeFrom<typeof settingsLoader>>(settingsLoader, await appRequest(SHOP, "/app/settings"));
     expect(before.body.customerCaps).toEqual({ perDay: "1", per30Days: "2" });
-    const bad = await call<ActionBody>(settingsAction, await appRequest(SHOP, "/app/settings?locale=en", { form: { intent: "customerCaps", perDay: "3", per30Days: "2" } }));
+    const bad = await call<ActionBody>(
+      settingsAction,
+      await appRequest(SHOP, "/app/settings?locale=en", { form: { intent: "customerCaps", perDay: "3", per30Days: "2" } }),
+    );
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ ok: false, errors: { per30Days: "Allow at least as many codes per 30 days as per day." } });
-    const good = await call<ActionBody>(settingsAction, await appRequest(SHOP, "/app/settings", { form: { intent: "customerCaps", perDay: "2", per30Days: "4" } }));
+    const good = await call<ActionBody>(
+      settingsAction,
+      await appRequest(SHOP, "/app/settings", { form: { intent: "customerCaps", perDay: "2", per30Days: "4" } }),
+    );
     expect(good.body.ok).toBe(true);
     const stored = JSON.parse((await db.shop.findUniqueOrThrow({ where: { shop: SHOP } })).settings);
     expect(stored).toMatchObject({ rewards: { averageShippingCost: 4 }, issuance: { customerCaps: { perDay: 2, per30Days: 4 } } });
   });
 
   it("imports birthdays: good lines saved, bad lines reported by number and not saved", async () => {
-    const csv = ["email,birthday", "olena@example.com,1988-02-29", "IVAN@example.com;1991-07-01", "ghost@example.com,1990-01-01", "3,2023-02-29", "4,2999-01-01", "olena@example.com,1970-01-01", ""].join("\n");
-    const { body } = await call<ActionBody>(settingsAction, await appRequest(SHOP, "/app/settings?locale=en", { form: { intent: "birthdays", csv } }));
+    const csv = [
+      "email,birthday",
+      "olena@example.com,1988-02-29",
+      "IVAN@example.com;1991-07-01",
+      "ghost@example.com,1990-01-01",
+      "3,2023-02-29",
+      "4,2999-01-01",
+      "olena@example.com,1970-01-01",
+      "",
+    ].join("\n");
+    const { body } = await call<ActionBody>(
+      settingsAction,
+      await appRequest(SHOP, "/app/settings?locale=en", { form: { intent: "birthdays", csv } }),
+    );
     expect(body.ok).toBe(false);
     expect(body.summary).toBe("6 lines: 2 birthdays saved, 0 already up to date, 4 with problems.");
     expect(body.rowErrors).toEqual([
@@ -336,28 +615,46 @@ describe("settings", () => {
       { line: 6, value: "2999-01-01", message: "The date is in the future." },
       { line: 7, value: "olena@example.com", message: "This customer is already on line 2." },
     ]);
-    const birthdays = await db.customer.findMany({ where: { shop: SHOP }, select: { shopifyId: true, birthday: true }, orderBy: { shopifyId: "asc" } });
+    const birthdays = await db.customer.findMany({
+      where: { shop: SHOP },
+      select: { shopifyId: true, birthday: true },
+      orderBy: { shopifyId: "asc" },
+    });
     expect(birthdays.map((c) => c.birthday)).toEqual(["1988-02-29", "1991-07-01", "1990-03-08", null, null]);
   });
 
   it("saves the birthday rules, and refuses an hour that is not one with a 400 and a message at the field", async () => {
-    const bad = await call<ActionBody>(settingsAction, await appRequest(SHOP, "/app/settings?locale=en", { form: { intent: "birthdayRules", minNoticeDays: "30", sendHour: "25" } }));
+    const bad = await call<ActionBody>(
+      settingsAction,
+      await appRequest(SHOP, "/app/settings?locale=en", { form: { intent: "birthdayRules", minNoticeDays: "30", sendHour: "25" } }),
+    );
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ ok: false, errors: { sendHour: expect.any(String) } });
     expect((await getShopSettings(SHOP)).birthdays).toEqual({ minNoticeDays: 30, sendHour: 9 });
-    const good = await call<ActionBody>(settingsAction, await appRequest(SHOP, "/app/settings?locale=en", { form: { intent: "birthdayRules", minNoticeDays: "14", sendHour: "7" } }));
+    const good = await call<ActionBody>(
+      settingsAction,
+      await appRequest(SHOP, "/app/settings?locale=en", { form: { intent: "birthdayRules", minNoticeDays: "14", sendHour: "7" } }),
+    );
     expect(good.body.ok).toBe(true);
     expect((await getShopSettings(SHOP)).birthdays).toEqual({ minNoticeDays: 14, sendHour: 7 });
     // Other features' settings are kept.
-    expect(JSON.parse((await db.shop.findUniqueOrThrow({ where: { shop: SHOP } })).settings)).toMatchObject({ rewards: { averageShippingCost: 4 } });
+    expect(JSON.parse((await db.shop.findUniqueOrThrow({ where: { shop: SHOP } })).settings)).toMatchObject({
+      rewards: { averageShippingCost: 4 },
+    });
   });
 
   it("deletes the shop's data only after the shop's address is typed", async () => {
-    const wrong = await call<ActionBody>(settingsAction, await appRequest(SHOP, "/app/settings?locale=en", { form: { intent: "delete", confirm: "yes" } }));
+    const wrong = await call<ActionBody>(
+      settingsAction,
+      await appRequest(SHOP, "/app/settings?locale=en", { form: { intent: "delete", confirm: "yes" } }),
+    );
     expect(wrong.body).toMatchObject({ ok: false, errors: { confirm: `Type the shop's address exactly: ${SHOP}` } });
     expect(await db.customer.count({ where: { shop: SHOP } })).toBe(5);
 
-    const right = await call<ActionBody>(settingsAction, await appRequest(SHOP, "/app/settings?locale=en", { form: { intent: "delete", confirm: SHOP } }));
+    const right = await call<ActionBody>(
+      settingsAction,
+      await appRequest(SHOP, "/app/settings?locale=en", { form: { intent: "delete", confirm: SHOP } }),
+    );
     expect(right.body.ok).toBe(true);
     expect(right.body.message).toBe("Deleted 5 customers, 3 orders, 3 survey answers and 3 code records.");
     expect(await db.customer.count({ where: { shop: SHOP } })).toBe(0);

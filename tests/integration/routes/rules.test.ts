@@ -53,8 +53,13 @@ async function post(id: string, fields: Record<string, string>, query = ""): Pro
 
 async function load(id: string, query = "") {
   const { token } = await getJwt(STORE, TEST_API_KEY, TEST_API_SECRET);
-  const request = new Request(`${TEST_APP_URL}/app/rules/${id}?_data=routes%2Fapp.rules.%24id${query}`, { headers: { Authorization: `Bearer ${token}` } });
-  return (await (await loader({ request, params: { id }, context: {} })).json()) as { values: Record<string, string>; preview: { count: number } | null };
+  const request = new Request(`${TEST_APP_URL}/app/rules/${id}?_data=routes%2Fapp.rules.%24id${query}`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  return (await (await loader({ request, params: { id }, context: {} })).json()) as {
+    values: Record<string, string>;
+    preview: { count: number } | null;
+  };
 }
 
 const birthday = (overrides: Record<string, string>) => ({
@@ -91,8 +96,20 @@ describe("rules route: server-side validation", () => {
   it.each([
     ["a negative percentage", "new", birthday({ "reward.percentage": "-5" }), "reward.percentage", "A percentage can't be negative."],
     ["a percentage over 100", "new", birthday({ "reward.percentage": "150" }), "reward.percentage", "A percentage can't be more than 100."],
-    ["an end date before the start", "new", campaign({ startsAt: "2030-03-08", endsAt: "2030-03-01" }), "endsAt", "The end date must be on or after the start date."],
-    ["an unknown tier", "new", campaign({ "audience.type": "tier", "audience.tier": "Platinum" }), "audience.tier", "There is no tier called “Platinum”. Choose one of: Bronze, Gold."],
+    [
+      "an end date before the start",
+      "new",
+      campaign({ startsAt: "2030-03-08", endsAt: "2030-03-01" }),
+      "endsAt",
+      "The end date must be on or after the start date.",
+    ],
+    [
+      "an unknown tier",
+      "new",
+      campaign({ "audience.type": "tier", "audience.tier": "Platinum" }),
+      "audience.tier",
+      "There is no tier called “Platinum”. Choose one of: Bronze, Gold.",
+    ],
     ["a holdout over half", "new", campaign({ holdoutShare: "60" }), "holdoutShare", "Hold out at most half of the customers."],
   ])("rejects %s with a field error and saves nothing", async (_label, id, fields, field, message) => {
     const before = await db.discountRule.findMany({ orderBy: { id: "asc" } });
@@ -117,7 +134,11 @@ describe("rules route: server-side validation", () => {
     expect(response.status).toBe(302);
     const saved = await db.discountRule.findFirstOrThrow({ where: { shop: SHOP, kind: "holidayCampaign" } });
     expect(response.headers.get("Location")).toContain(`/app/rules/${saved.id}`);
-    expect(JSON.parse(saved.config)).toMatchObject({ holdoutShare: 0.1, audience: { type: "tier", tier: "Gold" }, reward: { type: "fixedAmount", amount: 100 } });
+    expect(JSON.parse(saved.config)).toMatchObject({
+      holdoutShare: 0.1,
+      audience: { type: "tier", tier: "Gold" },
+      reward: { type: "fixedAmount", amount: 100 },
+    });
     expect(saved.startsAt).toEqual(new Date("2030-03-01T00:00:00Z"));
     const { values } = await load(saved.id);
     expect(values).toMatchObject({ holdoutShare: "10", "audience.tier": "Gold", startsAt: "2030-03-01", "reward.amount": "100" });
@@ -126,9 +147,18 @@ describe("rules route: server-side validation", () => {
   it("previews how many customers would get the rule today without saving it", async () => {
     for (let i = 0; i < 3; i++) await addCustomer(emulator, SHOP, { lifecycle: "lapsed", lapsedSince: new Date("2026-01-01T00:00:00Z") });
     await addCustomer(emulator, SHOP, { lifecycle: "lapsed", lapsedSince: new Date("2026-01-01T00:00:00Z"), subscribed: false });
-    const form = { intent: "preview", kind: "winback", name: "Come back", "reward.type": "fixedAmount", "reward.amount": "50", holdoutShare: "0" };
+    const form = {
+      intent: "preview",
+      kind: "winback",
+      name: "Come back",
+      "reward.type": "fixedAmount",
+      "reward.amount": "50",
+      holdoutShare: "0",
+    };
     // No Flow workflow uses Kinship's trigger yet: nothing would tell them, so no code, and the preview says why.
-    const blind = (await (await post("new", form)).json()) as { preview: { count: number; withheldNoChannel: number; excludedForConsent: number } };
+    const blind = (await (await post("new", form)).json()) as {
+      preview: { count: number; withheldNoChannel: number; excludedForConsent: number };
+    };
     expect(blind.preview).toMatchObject({ count: 0, withheldNoChannel: 3, excludedForConsent: 1 });
     await applyFlowLifecycleNotice(SHOP, { flowTriggerDefinitionId: "kinship-reward-issued", hasEnabledFlow: true, timestamp: new Date() });
     const response = await post("new", form);
@@ -140,12 +170,22 @@ describe("rules route: server-side validation", () => {
 
   it("a tier program's stored tiers come back as form fields", async () => {
     const { values } = await load(tiersRuleId);
-    expect(values).toMatchObject({ "tiers.0.name": "Bronze", "tiers.1.threshold": "1000", "tiers.1.reward.percentage": "15", metric: "netSpend" });
+    expect(values).toMatchObject({
+      "tiers.0.name": "Bronze",
+      "tiers.1.threshold": "1000",
+      "tiers.1.reward.percentage": "15",
+      metric: "netSpend",
+    });
   });
 
   it("speaks the admin's language: a new rule's words and the field errors", async () => {
     const fresh = await load("new", "&locale=uk-UA&kind=loyaltyTiers");
-    expect(fresh.values).toMatchObject({ kind: "loyaltyTiers", name: "Рівні лояльності", "tiers.0.name": "Бронза", "tiers.2.name": "Золото" });
+    expect(fresh.values).toMatchObject({
+      kind: "loyaltyTiers",
+      name: "Рівні лояльності",
+      "tiers.0.name": "Бронза",
+      "tiers.2.name": "Золото",
+    });
     const ru = (await load("new", "&locale=ru&kind=holidayCampaign")) as unknown as { segments: { id: string; label: string }[] };
     expect(ru.segments.find((x) => x.id === "lifecycle:lapsed")?.label).toBe("Жизненный цикл: Потерянные");
     const preset = await load("new", "&locale=hr&kind=holidayCampaign&preset=christmas");

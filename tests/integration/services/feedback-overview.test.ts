@@ -34,7 +34,7 @@ async function feedback(
     firstResponseAt?: Date;
     resolvedAt?: Date;
   },
-  shop = SHOP
+  shop = SHOP,
 ) {
   seq++;
   return db.feedback.create({
@@ -224,7 +224,7 @@ describe("Feedback item: note, resolve, reopen", () => {
     const post = (id: string, fields: Record<string, string>) =>
       call(
         (args) => action({ ...args, params: { id } }),
-        new Request(`https://kinship.test/app/feedback/${id}`, { method: "POST", body: new URLSearchParams(fields) })
+        new Request(`https://kinship.test/app/feedback/${id}`, { method: "POST", body: new URLSearchParams(fields) }),
       );
     return { post, issueCompensation };
   }

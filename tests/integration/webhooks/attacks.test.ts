@@ -19,7 +19,12 @@ const STRANGER = "never-installed.myshopify.com";
 let emulator: Emulator;
 
 beforeAll(async () => {
-  emulator = await startEmulatedShopify({ shops: [{ domain: VICTIM, size: "tiny", seed: 41 }, { domain: OTHER, size: "tiny", seed: 42 }] });
+  emulator = await startEmulatedShopify({
+    shops: [
+      { domain: VICTIM, size: "tiny", seed: 41 },
+      { domain: OTHER, size: "tiny", seed: 42 },
+    ],
+  });
 });
 afterAll(async () => {
   await settled();
@@ -106,7 +111,9 @@ describe("replayed deliveries with edited headers", () => {
       expect(answer.status).toBe(422);
       expect(answer.text).toBe(`The body names the shop "${VICTIM}", not ${OTHER} from X-Shopify-Shop-Domain`);
       expect(await snapshot()).toEqual(before);
-      expect(await db.dataRequest.count({ where: { shop: OTHER, requestId: String((genuineDataRequest().data_request as { id: number }).id) } })).toBe(0);
+      expect(
+        await db.dataRequest.count({ where: { shop: OTHER, requestId: String((genuineDataRequest().data_request as { id: number }).id) } }),
+      ).toBe(0);
     },
   );
 
@@ -161,19 +168,61 @@ describe("late deliveries for shops Kinship does not hold", () => {
     expect((await send(webhookRequest(VICTIM, "orders/create", lateOrder()))).status).toBe(200);
     expect((await send(webhookRequest(VICTIM, "customers/create", { id: 5, email: "back@example.com" }))).status).toBe(200);
     expect(await countRows(VICTIM)).toBe(1);
-    expect(await db.webhookEvent.findFirstOrThrow({ where: { shop: VICTIM } })).toMatchObject({ webhookId: "redaction", topic: "shop/redact", error: null });
+    expect(await db.webhookEvent.findFirstOrThrow({ where: { shop: VICTIM } })).toMatchObject({
+      webhookId: "redaction",
+      topic: "shop/redact",
+      error: null,
+    });
     emulator.shop(VICTIM).installed = true;
   });
 });
 
 describe("malformed signed deliveries", () => {
   const cases: Array<[string, () => Request, number, RegExp]> = [
-    ["a body that is not JSON", () => webhookRequest(VICTIM, "orders/create", null, { body: '{"id": 1,' }), 400, /^The webhook body is not JSON$/],
-    ["a payload date that is not a date", () => webhookRequest(VICTIM, "orders/create", { ...orderPayload(emulator.shop(VICTIM), emulator.shop(VICTIM).data.order(0)), updated_at: "yesterday" }), 422, /updated_at: not a date \("yesterday"\)/],
-    ["an X-Shopify-Triggered-At that is not a date", () => webhookRequest(VICTIM, "customers/update", { id: 1 }, { headers: { "X-Shopify-Triggered-At": "soon" } }), 400, /^X-Shopify-Triggered-At is not a date$/],
-    ["a shop header that is not a myshopify.com domain", () => webhookRequest("victim-shop.example.com", "customers/update", { id: 1 }), 400, /^X-Shopify-Shop-Domain is not a myshopify.com domain$/],
-    ["a shop header with a path in it", () => webhookRequest(`${VICTIM}/../${OTHER}`, "customers/update", { id: 1 }), 400, /^X-Shopify-Shop-Domain is not/],
-    ["an order id that is not a number", () => webhookRequest(VICTIM, "orders/create", { ...orderPayload(emulator.shop(VICTIM), emulator.shop(VICTIM).data.order(0)), id: "1; DROP TABLE" }), 422, /^The body does not have the shape of orders\/create: id: /],
+    [
+      "a body that is not JSON",
+      () => webhookRequest(VICTIM, "orders/create", null, { body: '{"id": 1,' }),
+      400,
+      /^The webhook body is not JSON$/,
+    ],
+    [
+      "a payload date that is not a date",
+      () =>
+        webhookRequest(VICTIM, "orders/create", {
+          ...orderPayload(emulator.shop(VICTIM), emulator.shop(VICTIM).data.order(0)),
+          updated_at: "yesterday",
+        }),
+      422,
+      /updated_at: not a date \("yesterday"\)/,
+    ],
+    [
+      "an X-Shopify-Triggered-At that is not a date",
+      () => webhookRequest(VICTIM, "customers/update", { id: 1 }, { headers: { "X-Shopify-Triggered-At": "soon" } }),
+      400,
+      /^X-Shopify-Triggered-At is not a date$/,
+    ],
+    [
+      "a shop header that is not a myshopify.com domain",
+      () => webhookRequest("victim-shop.example.com", "customers/update", { id: 1 }),
+      400,
+      /^X-Shopify-Shop-Domain is not a myshopify.com domain$/,
+    ],
+    [
+      "a shop header with a path in it",
+      () => webhookRequest(`${VICTIM}/../${OTHER}`, "customers/update", { id: 1 }),
+      400,
+      /^X-Shopify-Shop-Domain is not/,
+    ],
+    [
+      "an order id that is not a number",
+      () =>
+        webhookRequest(VICTIM, "orders/create", {
+          ...orderPayload(emulator.shop(VICTIM), emulator.shop(VICTIM).data.order(0)),
+          id: "1; DROP TABLE",
+        }),
+      422,
+      /^The body does not have the shape of orders\/create: id: /,
+    ],
   ];
 
   it.each(cases)("answers %s with a 4xx and a clear message, and writes nothing", async (_label, request, status, message) => {

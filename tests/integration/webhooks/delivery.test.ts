@@ -76,7 +76,12 @@ describe("webhooks route", () => {
     const customerId = SHOP.length * 1000 + 1;
     const gid = `gid://shopify/Customer/${customerId}`;
     const status = await deliver(
-      webhookRequest(SHOP, "customers/redact", { shop_id: 1, shop_domain: SHOP, customer: { id: customerId, email: null, phone: null }, orders_to_redact: [] }),
+      webhookRequest(SHOP, "customers/redact", {
+        shop_id: 1,
+        shop_domain: SHOP,
+        customer: { id: customerId, email: null, phone: null },
+        orders_to_redact: [],
+      }),
     );
     expect(status).toBe(200);
     expect(await db.customer.count({ where: { shop: SHOP, shopifyId: gid } })).toBe(0);
@@ -116,12 +121,19 @@ describe("webhooks route", () => {
       const before = await customer();
       const broken = orderPayload({ processed_at: "not a date" });
       for (let attempt = 0; attempt < 2; attempt++) {
-        const response = await action({ request: webhookRequest(SHOP, "orders/create", broken, { webhookId: "broken" }), params: {}, context: {} });
+        const response = await action({
+          request: webhookRequest(SHOP, "orders/create", broken, { webhookId: "broken" }),
+          params: {},
+          context: {},
+        });
         expect(response.status).toBe(422);
         expect(await response.text()).toBe('The body does not have the shape of orders/create: processed_at: not a date ("not a date")');
       }
       const refused = await db.webhookEvent.findUniqueOrThrow({ where: { shop_webhookId: { shop: SHOP, webhookId: "broken" } } });
-      expect(refused).toMatchObject({ topic: "orders/create", error: 'refused: The body does not have the shape of orders/create: processed_at: not a date ("not a date")' });
+      expect(refused).toMatchObject({
+        topic: "orders/create",
+        error: 'refused: The body does not have the shape of orders/create: processed_at: not a date ("not a date")',
+      });
       expect(refused.processedAt).toBeInstanceOf(Date);
       expect(await db.order.count({ where: { shop: SHOP, shopifyId: "gid://shopify/Order/9001" } })).toBe(0);
       expect(await customer()).toMatchObject({ orderCount: before.orderCount, firstName: before.firstName });

@@ -35,10 +35,14 @@ async function importShop(): Promise<AdminClient> {
   emulator.setAppUrl(null);
   try {
     await startBackfill(SHOP, client);
-    const run = await waitFor(async () => {
-      const current = await pollBackfill(SHOP, client);
-      return current?.status === "completed" || current?.status === "failed" ? current : null;
-    }, "backfill", 120_000);
+    const run = await waitFor(
+      async () => {
+        const current = await pollBackfill(SHOP, client);
+        return current?.status === "completed" || current?.status === "failed" ? current : null;
+      },
+      "backfill",
+      120_000,
+    );
     expect(run.status).toBe("completed");
   } finally {
     emulator.setAppUrl(webhooks.url);
@@ -52,7 +56,8 @@ async function pickCustomer() {
 }
 
 async function deliver(events: PreparedEvent[], copies = 1) {
-  for (const event of events) await emulator.deliverWebhook(SHOP, event.topic, event.payload, { webhookId: event.webhookId, duplicate: copies - 1 });
+  for (const event of events)
+    await emulator.deliverWebhook(SHOP, event.topic, event.payload, { webhookId: event.webhookId, duplicate: copies - 1 });
   await settled();
 }
 
@@ -60,7 +65,11 @@ async function expectAsShopifyHolds(shopifyId: string) {
   const state = emulator.shop(SHOP);
   const truth = state.data.customer(state.data.findCustomer(Number(shopifyId.split("/").pop())));
   const row = await db.customer.findUniqueOrThrow({ where: { shop_shopifyId: { shop: SHOP, shopifyId } } });
-  const tags = row.tags.split(",").map((t) => t.trim()).filter(Boolean).sort();
+  const tags = row.tags
+    .split(",")
+    .map((t) => t.trim())
+    .filter(Boolean)
+    .sort();
   expect({ marketingState: row.marketingState, tags, birthday: row.birthday, firstName: row.firstName, email: row.email }).toEqual({
     marketingState: truth.marketingState,
     tags: [...truth.tags].sort(),
@@ -90,7 +99,9 @@ describe("2026-04 webhook payloads", () => {
     const customer = await pickCustomer();
     const events = merchantChanges(customer.shopifyId);
     const topics = events.map((e) => e.topic);
-    expect(topics).toEqual(expect.arrayContaining(["customer.tags_added", "customer.tags_removed", "customers_email_marketing_consent/update"]));
+    expect(topics).toEqual(
+      expect.arrayContaining(["customer.tags_added", "customer.tags_removed", "customers_email_marketing_consent/update"]),
+    );
     for (const event of events.filter((e) => e.topic === "customers/update" || e.topic === "orders/create")) {
       const body = (event.topic === "orders/create" ? (event.payload as { customer: object }).customer : event.payload) as object;
       for (const removed of ["tags", "email_marketing_consent", "sms_marketing_consent"]) expect(body).not.toHaveProperty(removed);
@@ -132,7 +143,9 @@ describe("2026-04 webhook payloads", () => {
     const mutate = emulator.mutate(SHOP);
     const [kept, merged] = await db.customer.findMany({ where: { shop: SHOP, orderCount: { gt: 0 } }, orderBy: { id: "asc" }, take: 2 });
 
-    const order = await db.order.findFirstOrThrow({ where: { shop: SHOP, customerShopifyId: kept.shopifyId, cancelledAt: null, test: false } });
+    const order = await db.order.findFirstOrThrow({
+      where: { shop: SHOP, customerShopifyId: kept.shopifyId, cancelledAt: null, test: false },
+    });
     await deliver(mutate.deleteOrder(order.shopifyId, { deliver: false }).events);
     expect(await db.order.count({ where: { shop: SHOP, shopifyId: order.shopifyId } })).toBe(0);
 

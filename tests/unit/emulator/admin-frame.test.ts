@@ -7,7 +7,12 @@ let frame: AdminFrame;
 
 beforeAll(async () => {
   // No app behind it: these pages are the admin's own.
-  frame = await startAdminFrame({ appUpstream: "http://127.0.0.1:9", apiKey: "k", apiSecret: "s", shops: [{ domain: SHOP, name: "Frame & Co" }] });
+  frame = await startAdminFrame({
+    appUpstream: "http://127.0.0.1:9",
+    apiKey: "k",
+    apiSecret: "s",
+    shops: [{ domain: SHOP, name: "Frame & Co" }],
+  });
 });
 afterAll(() => frame.close());
 
@@ -49,7 +54,10 @@ describe("the emulated admin's page around the app", () => {
     const config = JSON.parse(render.getElementById("survey-preview-config")!.textContent!);
     expect(config).toMatchObject({ target: "customer-account.order-status.block.render", locale: "hr" });
     expect(config.messages.heading).toBeTruthy();
-    expect([...render.querySelectorAll("script[src]")].map((s) => s.getAttribute("src"))).toEqual(["/survey-preview/host.js", "/survey-preview/extension.js"]);
+    expect([...render.querySelectorAll("script[src]")].map((s) => s.getAttribute("src"))).toEqual([
+      "/survey-preview/host.js",
+      "/survey-preview/extension.js",
+    ]);
   });
 
   it("serves the extension's real bundle, built as Shopify CLI builds it", async () => {

@@ -48,7 +48,9 @@ interface Scenario {
 const call = async (fx: Fixture, source: string, variables: Record<string, unknown> = {}) =>
   (await adminGraphql(fx.emulator.url, fx.token, source, variables)).body;
 
-const once = (variables: (fx: Fixture) => Record<string, unknown>): Scenario["run"] => async (fx, source) => [await call(fx, source, variables(fx))];
+const once =
+  (variables: (fx: Fixture) => Record<string, unknown>): Scenario["run"] =>
+  async (fx, source) => [await call(fx, source, variables(fx))];
 
 function rewardSpec(fx: Fixture, reward: Reward, code: string): RewardDiscountSpec {
   return {
@@ -75,7 +77,12 @@ function createScenario(reward: Reward, code: string): Scenario {
   };
 }
 
-const creditGrant = (fx: Fixture): StoreCreditGrant => ({ customerId: fx.customerId, amount: 12.5, currencyCode: "USD", expiresAt: "2036-01-01T00:00:00Z" });
+const creditGrant = (fx: Fixture): StoreCreditGrant => ({
+  customerId: fx.customerId,
+  amount: 12.5,
+  currencyCode: "USD",
+  expiresAt: "2036-01-01T00:00:00Z",
+});
 
 const flowPayload = (fx: Fixture): FlowTriggerPayload => ({
   customer_id: Number(fx.customerId.split("/").pop()),
@@ -92,7 +99,10 @@ const flowPayload = (fx: Fixture): FlowTriggerPayload => ({
  * bulkOperationRunQuery) keyed `bulk:<root field>`. Listed in the order they run.
  */
 const SCENARIOS: Record<string, Scenario> = {
-  KinshipShopInfo: { run: once(() => ({})), check: ([a]) => expect((a.data as { shop: { currencyCode: string } }).shop.currencyCode).toBe("USD") },
+  KinshipShopInfo: {
+    run: once(() => ({})),
+    check: ([a]) => expect((a.data as { shop: { currencyCode: string } }).shop.currencyCode).toBe("USD"),
+  },
   KinshipShopLocales: {
     run: once(() => ({})),
     check: ([a]) => {
@@ -121,14 +131,21 @@ const SCENARIOS: Record<string, Scenario> = {
   },
   KinshipBulkStatus: {
     run: once((fx) => ({ id: fx.bulkOperationId })),
-    check: ([a]) => expect((a.data as { bulkOperation: { status: string; url: string | null } }).bulkOperation).toMatchObject({ status: "COMPLETED", url: expect.any(String) }),
+    check: ([a]) =>
+      expect((a.data as { bulkOperation: { status: string; url: string | null } }).bulkOperation).toMatchObject({
+        status: "COMPLETED",
+        url: expect.any(String),
+      }),
   },
   KinshipDiscountCodeBasicCreate: createScenario({ type: "percentage", percentage: 15 }, "CONF-PCT-1"),
   KinshipDiscountCodeFreeShippingCreate: createScenario({ type: "freeShipping" }, "CONF-SHIP-1"),
   KinshipCodeDiscountByCode: {
-    run: async (fx, source) => Promise.all([...fx.discounts.map((d) => call(fx, source, { code: d.code })), call(fx, source, { code: "NO-SUCH-CODE" })]),
+    run: async (fx, source) =>
+      Promise.all([...fx.discounts.map((d) => call(fx, source, { code: d.code })), call(fx, source, { code: "NO-SUCH-CODE" })]),
     check: (answers, fx) => {
-      const nodes = answers.map((a) => (a.data as { codeDiscountNodeByCode: { id: string; codeDiscount: Record<string, unknown> } | null }).codeDiscountNodeByCode);
+      const nodes = answers.map(
+        (a) => (a.data as { codeDiscountNodeByCode: { id: string; codeDiscount: Record<string, unknown> } | null }).codeDiscountNodeByCode,
+      );
       expect(nodes.at(-1)).toBeNull();
       for (const [k, discount] of fx.discounts.entries()) {
         expect(nodes[k]?.id).toBe(discount.id);
@@ -138,7 +155,10 @@ const SCENARIOS: Record<string, Scenario> = {
           usageLimit: 1,
           appliesOncePerCustomer: true,
           context: { __typename: "DiscountCustomers", customers: [{ id: fx.customerId }] },
-          minimumRequirement: { __typename: "DiscountMinimumSubtotal", greaterThanOrEqualToSubtotal: { amount: "25.0", currencyCode: "USD" } },
+          minimumRequirement: {
+            __typename: "DiscountMinimumSubtotal",
+            greaterThanOrEqualToSubtotal: { amount: "25.0", currencyCode: "USD" },
+          },
         });
       }
     },
@@ -150,7 +170,8 @@ const SCENARIOS: Record<string, Scenario> = {
   KinshipStoreCreditAccountCredit: {
     run: once((fx) => storeCreditInput(creditGrant(fx))),
     check: ([a], fx) => {
-      const created = (a.data as { storeCreditAccountCredit: { storeCreditAccountTransaction: Record<string, unknown> } }).storeCreditAccountCredit.storeCreditAccountTransaction;
+      const created = (a.data as { storeCreditAccountCredit: { storeCreditAccountTransaction: Record<string, unknown> } })
+        .storeCreditAccountCredit.storeCreditAccountTransaction;
       expect(created).toMatchObject({
         id: expect.stringMatching(/^gid:\/\/shopify\/StoreCreditAccountCreditTransaction\/\d+$/),
         amount: { amount: "12.5", currencyCode: "USD" },
@@ -164,9 +185,16 @@ const SCENARIOS: Record<string, Scenario> = {
   KinshipStoreCreditCredits: {
     run: once((fx) => ({ customerId: fx.customerId, currencyQuery: "currency_code:USD", after: null })),
     check: ([a], fx) => {
-      const account = (a.data as { customer: { storeCreditAccounts: { nodes: Array<{ transactions: { nodes: unknown[] } }> } } }).customer.storeCreditAccounts.nodes[0];
+      const account = (a.data as { customer: { storeCreditAccounts: { nodes: Array<{ transactions: { nodes: unknown[] } }> } } }).customer
+        .storeCreditAccounts.nodes[0];
       expect(account.transactions.nodes).toEqual([
-        { __typename: "StoreCreditAccountCreditTransaction", id: fx.creditId, createdAt: expect.any(String), amount: { amount: "12.5", currencyCode: "USD" }, expiresAt: "2036-01-01T00:00:00Z" },
+        {
+          __typename: "StoreCreditAccountCreditTransaction",
+          id: fx.creditId,
+          createdAt: expect.any(String),
+          amount: { amount: "12.5", currencyCode: "USD" },
+          expiresAt: "2036-01-01T00:00:00Z",
+        },
       ]);
     },
   },
@@ -175,11 +203,24 @@ const SCENARIOS: Record<string, Scenario> = {
     run: async (fx, source) => {
       const customers = Array.from({ length: METAFIELDS_PER_CALL }, (_, i) => fx.emulator.shop(SHOP).data.customerGid(i));
       const sent: unknown[] = [];
-      const recorder = { shop: SHOP, mutate: async (_doc: string, variables: Record<string, unknown>) => (sent.push(variables), {}) } as unknown as AdminClient;
-      await setBirthdayMetafields(recorder, customers.map((customerId, i) => ({ customerId, birthDate: `1990-01-${String(i + 1).padStart(2, "0")}` })));
+      const recorder = {
+        shop: SHOP,
+        mutate: async (_doc: string, variables: Record<string, unknown>) => (sent.push(variables), {}),
+      } as unknown as AdminClient;
+      await setBirthdayMetafields(
+        recorder,
+        customers.map((customerId, i) => ({ customerId, birthDate: `1990-01-${String(i + 1).padStart(2, "0")}` })),
+      );
       expect(sent).toHaveLength(1);
       return [
-        await call(fx, source, { metafields: rewardMetafieldInputs(fx.customerId, { code: "CONF-PCT-1", expiresAt: "2036-01-01T00:00:00Z", offer: "15% off", reason: "birthday" }) }),
+        await call(fx, source, {
+          metafields: rewardMetafieldInputs(fx.customerId, {
+            code: "CONF-PCT-1",
+            expiresAt: "2036-01-01T00:00:00Z",
+            offer: "15% off",
+            reason: "birthday",
+          }),
+        }),
         await call(fx, source, sent[0] as Record<string, unknown>),
       ];
     },
@@ -203,13 +244,17 @@ const SCENARIOS: Record<string, Scenario> = {
     },
     check: (answers, fx) => {
       const nodes = answers.flatMap((a) => (a.data as unknown as CustomersPage).customers.nodes);
-      expect(nodes.find((n) => n.id === fx.customerId)?.birthDate).toMatchObject({ value: "1988-04-09", updatedAt: expect.stringMatching(/Z$/) });
+      expect(nodes.find((n) => n.id === fx.customerId)?.birthDate).toMatchObject({
+        value: "1988-04-09",
+        updatedAt: expect.stringMatching(/Z$/),
+      });
       expect(nodes.map((n) => n.birthDate?.value)).toEqual(["1988-04-09", "1979-12-01"]);
     },
   },
   KinshipStandardMetafieldDefinitionEnable: {
     run: once(() => ({ ownerType: "CUSTOMER", namespace: "facts", key: "birth_date" })),
-    check: ([a]) => expect(a.data).toMatchObject({ standardMetafieldDefinitionEnable: { createdDefinition: { namespace: "facts", key: "birth_date" } } }),
+    check: ([a]) =>
+      expect(a.data).toMatchObject({ standardMetafieldDefinitionEnable: { createdDefinition: { namespace: "facts", key: "birth_date" } } }),
   },
   KinshipFlowTriggerReceive: {
     run: async (fx, source) => {
@@ -228,7 +273,10 @@ const SCENARIOS: Record<string, Scenario> = {
   },
   KinshipSegmentCreate: {
     run: once(() => ({ name: "Kinship: loyal", query: lifecycleSegmentQuery("loyal") })),
-    check: ([a]) => expect(a.data).toMatchObject({ segmentCreate: { segment: { name: "Kinship: loyal", query: "customer_tags CONTAINS 'kinship:loyal'" } } }),
+    check: ([a]) =>
+      expect(a.data).toMatchObject({
+        segmentCreate: { segment: { name: "Kinship: loyal", query: "customer_tags CONTAINS 'kinship:loyal'" } },
+      }),
   },
 };
 
@@ -263,7 +311,11 @@ describe("every Admin API operation in app/ runs on the emulator", () => {
   const fx = { discounts: [] } as unknown as Fixture;
 
   beforeAll(async () => {
-    fx.emulator = await startEmulator({ apiKey: API_KEY, apiSecret: API_SECRET, shops: [{ domain: SHOP, size: "tiny", seed: 11, currency: "USD" }] });
+    fx.emulator = await startEmulator({
+      apiKey: API_KEY,
+      apiSecret: API_SECRET,
+      shops: [{ domain: SHOP, size: "tiny", seed: 11, currency: "USD" }],
+    });
     fx.token = fx.emulator.issueAccessToken(SHOP, appScopes()).accessToken;
     fx.customerId = fx.emulator.shop(SHOP).data.customerGid(3);
   });

@@ -33,7 +33,15 @@ describe("token exchange and Admin API authentication", () => {
   };
 
   beforeAll(async () => {
-    emulator = await startEmulator({ apiKey: API_KEY, apiSecret: API_SECRET, clock: clock.now, shops: [{ domain: SHOP, size: "tiny" }, { domain: "other-shop", size: "empty" }] });
+    emulator = await startEmulator({
+      apiKey: API_KEY,
+      apiSecret: API_SECRET,
+      clock: clock.now,
+      shops: [
+        { domain: SHOP, size: "tiny" },
+        { domain: "other-shop", size: "empty" },
+      ],
+    });
     installShopifyDispatcher(emulator.url);
   });
   afterAll(async () => {
@@ -70,18 +78,32 @@ describe("token exchange and Admin API authentication", () => {
   });
 
   it("issues non-expiring offline and online tokens", async () => {
-    const offline = await shopify.auth.tokenExchange({ shop: SHOP, sessionToken: emulator.sessionToken(SHOP), requestedTokenType: RequestedTokenType.OfflineAccessToken });
+    const offline = await shopify.auth.tokenExchange({
+      shop: SHOP,
+      sessionToken: emulator.sessionToken(SHOP),
+      requestedTokenType: RequestedTokenType.OfflineAccessToken,
+    });
     expect(offline.session.expires).toBeUndefined();
     expect(offline.session.refreshToken).toBeUndefined();
 
-    const online = await shopify.auth.tokenExchange({ shop: SHOP, sessionToken: emulator.sessionToken(SHOP, { userId: 42 }), requestedTokenType: RequestedTokenType.OnlineAccessToken });
+    const online = await shopify.auth.tokenExchange({
+      shop: SHOP,
+      sessionToken: emulator.sessionToken(SHOP, { userId: 42 }),
+      requestedTokenType: RequestedTokenType.OnlineAccessToken,
+    });
     expect(online.session.isOnline).toBe(true);
     expect(online.session.id).toBe(`${SHOP}_42`);
     expect(online.session.onlineAccessInfo?.associated_user.id).toBe(42);
   });
 
   it("rejects session tokens signed with another secret, for another app, or expired, and bad client credentials", async () => {
-    const base = { client_id: API_KEY, client_secret: API_SECRET, grant_type: "urn:ietf:params:oauth:grant-type:token-exchange", subject_token_type: "urn:ietf:params:oauth:token-type:id_token", requested_token_type: "urn:shopify:params:oauth:token-type:offline-access-token" };
+    const base = {
+      client_id: API_KEY,
+      client_secret: API_SECRET,
+      grant_type: "urn:ietf:params:oauth:grant-type:token-exchange",
+      subject_token_type: "urn:ietf:params:oauth:token-type:id_token",
+      requested_token_type: "urn:shopify:params:oauth:token-type:offline-access-token",
+    };
     const forged = signSessionToken({ shop: SHOP, apiKey: API_KEY, apiSecret: "not-the-secret" });
     expect(await postToken({ ...base, subject_token: forged })).toMatchObject({ status: 400, body: { error: "invalid_subject_token" } });
     const otherApp = signSessionToken({ shop: SHOP, apiKey: "another-app", apiSecret: API_SECRET });
@@ -90,7 +112,10 @@ describe("token exchange and Admin API authentication", () => {
     expect((await postToken({ ...base, subject_token: stale })).body.error_description).toMatch(/expired/);
     const wrongShop = signSessionToken({ shop: "other-shop.myshopify.com", apiKey: API_KEY, apiSecret: API_SECRET });
     expect((await postToken({ ...base, subject_token: wrongShop })).status).toBe(400);
-    expect(await postToken({ ...base, client_secret: "nope", subject_token: emulator.sessionToken(SHOP) })).toMatchObject({ status: 401, body: { error: "invalid_client" } });
+    expect(await postToken({ ...base, client_secret: "nope", subject_token: emulator.sessionToken(SHOP) })).toMatchObject({
+      status: 401,
+      body: { error: "invalid_client" },
+    });
   });
 
   it("answers 401 for unknown, expired, revoked or other-shop tokens and 404 for other API versions", async () => {

@@ -34,8 +34,24 @@ const ORDERS = `{
   }
 }`;
 
-type RunAnswer = { bulkOperationRunQuery: { bulkOperation: { id: string; status: string } | null; userErrors: { field: string[] | null; message: string; code: string }[] } };
-type StatusAnswer = { bulkOperation: { id: string; status: string; errorCode: string | null; objectCount: string; rootObjectCount: string; fileSize: string | null; url: string | null; partialDataUrl: string | null } };
+type RunAnswer = {
+  bulkOperationRunQuery: {
+    bulkOperation: { id: string; status: string } | null;
+    userErrors: { field: string[] | null; message: string; code: string }[];
+  };
+};
+type StatusAnswer = {
+  bulkOperation: {
+    id: string;
+    status: string;
+    errorCode: string | null;
+    objectCount: string;
+    rootObjectCount: string;
+    fileSize: string | null;
+    url: string | null;
+    partialDataUrl: string | null;
+  };
+};
 
 describe("bulk operations", () => {
   const clock = fakeClock(Date.now());
@@ -54,7 +70,12 @@ describe("bulk operations", () => {
   };
 
   beforeAll(async () => {
-    emulator = await startEmulator({ apiKey: API_KEY, apiSecret: API_SECRET, clock: clock.now, shops: [{ domain: "bulk-shop", size: "tiny", seed: 17 }] });
+    emulator = await startEmulator({
+      apiKey: API_KEY,
+      apiSecret: API_SECRET,
+      clock: clock.now,
+      shops: [{ domain: "bulk-shop", size: "tiny", seed: 17 }],
+    });
     gql = graphqlFor(emulator, emulator.issueAccessToken("bulk-shop").accessToken);
   });
   afterAll(() => emulator.close());
@@ -83,13 +104,20 @@ describe("bulk operations", () => {
       const got = orders.filter((o) => o.__parentId === data.customerGid(c)).map((o) => o.id);
       expect(got).toEqual(expected);
     }
-    expect(orders.length).toBe(data.orderCount - [...Array(data.orderCount).keys()].filter((i) => data.orderSummary(i).customerIndex < 0).length);
+    expect(orders.length).toBe(
+      data.orderCount - [...Array(data.orderCount).keys()].filter((i) => data.orderSummary(i).customerIndex < 0).length,
+    );
     for (const item of lineItems) expect(position.has(item.__parentId as string)).toBe(true);
-    const totalItems = orders.reduce((sum, o) => sum + data.order(data.findOrder(Number(String(o.id).split("/").pop()))).lineItems.length, 0);
+    const totalItems = orders.reduce(
+      (sum, o) => sum + data.order(data.findOrder(Number(String(o.id).split("/").pop()))).lineItems.length,
+      0,
+    );
     expect(lineItems.length).toBe(totalItems);
 
     // groupObjects: false (the 2026-04 default) gives no ordering guarantee: some children precede their parent.
-    const childBeforeParent = [...orders, ...lineItems].some((child) => position.get(child.id as string)! < position.get(child.__parentId as string)!);
+    const childBeforeParent = [...orders, ...lineItems].some(
+      (child) => position.get(child.id as string)! < position.get(child.__parentId as string)!,
+    );
     expect(childBeforeParent).toBe(true);
     // Keys come in selection order with __parentId last, as in Shopify's files.
     expect(Object.keys(orders[0])).toEqual(["id", "name", "__parentId"]);
@@ -153,7 +181,9 @@ describe("bulk operations", () => {
     expect(refused.userErrors).toHaveLength(1);
     expect(refused.userErrors[0].code).toBe("LIMIT_REACHED");
 
-    const running = await gql<{ bulkOperations: { nodes: { id: string; status: string }[] } }>(`{ bulkOperations(first: 10, query: "status:running") { nodes { id status } } }`);
+    const running = await gql<{ bulkOperations: { nodes: { id: string; status: string }[] } }>(
+      `{ bulkOperations(first: 10, query: "status:running") { nodes { id status } } }`,
+    );
     expect(running.body.data!.bulkOperations.nodes.map((n) => n.id).sort()).toEqual([...ids].sort());
 
     shop.bulk.controls.concurrency = 1;
@@ -170,8 +200,12 @@ describe("bulk operations", () => {
 
   it("rejects invalid bulk queries with userErrors", async () => {
     expect((await run(`{ shop { name } }`)).userErrors[0].message).toMatch(/connection/);
-    expect((await run(`{ orders { edges { node { nope } } } }`)).userErrors[0].message).toBe("Invalid bulk query: Field 'nope' doesn't exist on type 'Order'");
-    expect((await run(`{ customers { edges { node { email orders { edges { node { id } } } } } } }`)).userErrors[0].message).toMatch(/must select the 'id' field/);
+    expect((await run(`{ orders { edges { node { nope } } } }`)).userErrors[0].message).toBe(
+      "Invalid bulk query: Field 'nope' doesn't exist on type 'Order'",
+    );
+    expect((await run(`{ customers { edges { node { email orders { edges { node { id } } } } } } }`)).userErrors[0].message).toMatch(
+      /must select the 'id' field/,
+    );
   });
 
   it("can fail on purpose with partial data, and fails with ACCESS_DENIED without the scope", async () => {

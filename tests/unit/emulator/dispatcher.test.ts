@@ -24,7 +24,9 @@ describe("installShopifyDispatcher", () => {
     });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ data: { shop: { myshopifyDomain: "routed.myshopify.com" } } });
-    expect((await fetch("https://unknown-shop.myshopify.com/admin/api/2026-04/graphql.json", { method: "POST", body: "{}" })).status).toBe(404);
+    expect((await fetch("https://unknown-shop.myshopify.com/admin/api/2026-04/graphql.json", { method: "POST", body: "{}" })).status).toBe(
+      404,
+    );
   });
 
   it("lets loopback traffic through and refuses every other host", async () => {

@@ -11,8 +11,12 @@ function fingerprint(options: Parameters<typeof generateShopData>[0]) {
   return {
     params: data.params,
     products: data.products,
-    customers: Object.fromEntries(Object.entries(data.customers).map(([k, v]) => [k, typeof v === "number" ? v : Array.from(v as ArrayLike<number>)])),
-    orders: Object.fromEntries(Object.entries(data.orders).map(([k, v]) => [k, typeof v === "number" ? v : Array.from(v as ArrayLike<number>)])),
+    customers: Object.fromEntries(
+      Object.entries(data.customers).map(([k, v]) => [k, typeof v === "number" ? v : Array.from(v as ArrayLike<number>)]),
+    ),
+    orders: Object.fromEntries(
+      Object.entries(data.orders).map(([k, v]) => [k, typeof v === "number" ? v : Array.from(v as ArrayLike<number>)]),
+    ),
   };
 }
 
@@ -34,7 +38,15 @@ describe("seeded shop generator", () => {
     const shop = new ShopState({ domain: "sizes", size: "tiny", seed: 2, asOf: AS_OF }, Date.now);
     expect(shop.data.customerCount).toBe(50);
     expect(shop.data.orderCount).toBe(250);
-    expect(shop.generation).toMatchObject({ seed: 2, size: "tiny", customers: 50, targetOrders: 250, timeUnit: "week", bgnbd: DEFAULT_BGNBD, gg: DEFAULT_GG });
+    expect(shop.generation).toMatchObject({
+      seed: 2,
+      size: "tiny",
+      customers: 50,
+      targetOrders: 250,
+      timeUnit: "week",
+      bgnbd: DEFAULT_BGNBD,
+      gg: DEFAULT_GG,
+    });
     const small = generateShopData({ size: "small", seed: 2, asOf: AS_OF });
     expect(small.customers.count).toBe(2000);
     expect(small.orders.count).toBe(10_000);
@@ -54,7 +66,11 @@ describe("seeded shop generator", () => {
     expect(birthdays).toBeGreaterThan(0.25);
     expect(birthdays).toBeLessThan(0.35);
     expect(new Set(customers.consent).size).toBe(5);
-    const repeaters = customers.count - Array.from({ length: customers.count }, (_, c) => data.ordersByCustomer.offsets[c + 1] - data.ordersByCustomer.offsets[c]).filter((n) => n <= 1).length;
+    const repeaters =
+      customers.count -
+      Array.from({ length: customers.count }, (_, c) => data.ordersByCustomer.offsets[c + 1] - data.ordersByCustomer.offsets[c]).filter(
+        (n) => n <= 1,
+      ).length;
     expect(repeaters).toBeGreaterThan(customers.count * 0.3);
   });
 

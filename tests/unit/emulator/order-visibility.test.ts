@@ -38,7 +38,9 @@ describe("orders older than 60 days need read_all_orders", () => {
   });
 
   it("hides an old order from order(id), node(id) and ordersCount", async () => {
-    const one = await limited<{ order: unknown; node: unknown }>(`query($id: ID!) { order(id: $id) { id } node(id: $id) { id } }`, { id: old[0] });
+    const one = await limited<{ order: unknown; node: unknown }>(`query($id: ID!) { order(id: $id) { id } node(id: $id) { id } }`, {
+      id: old[0],
+    });
     expect(one.body.data).toEqual({ order: null, node: null });
     const visible = await full<{ order: { id: string } }>(`query($id: ID!) { order(id: $id) { id } }`, { id: old[0] });
     expect(visible.body.data!.order.id).toBe(old[0]);
@@ -50,9 +52,14 @@ describe("orders older than 60 days need read_all_orders", () => {
     const data = emulator.shop("sixty").data;
     const customerIndex = Array.from({ length: data.customerCount }, (_, c) => c).find((c) => data.customerStats(c).numberOfOrders > 2)!;
     const query = `query($id: ID!) { customer(id: $id) { numberOfOrders orders(first: 50) { nodes { id } } } }`;
-    const answer = await limited<{ customer: { numberOfOrders: string; orders: { nodes: { id: string }[] } } }>(query, { id: data.customerGid(customerIndex) });
+    const answer = await limited<{ customer: { numberOfOrders: string; orders: { nodes: { id: string }[] } } }>(query, {
+      id: data.customerGid(customerIndex),
+    });
     expect(answer.body.data!.customer.numberOfOrders).toBe(String(data.customerStats(customerIndex).numberOfOrders));
-    const expected = data.customerOrderIndices(customerIndex).map((i) => data.orderGid(i)).filter((id) => recent.includes(id));
+    const expected = data
+      .customerOrderIndices(customerIndex)
+      .map((i) => data.orderGid(i))
+      .filter((id) => recent.includes(id));
     expect(answer.body.data!.customer.orders.nodes.map((n) => n.id)).toEqual(expected);
   });
 });

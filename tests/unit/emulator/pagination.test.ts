@@ -92,9 +92,9 @@ describe("cursor pagination", () => {
   });
 
   it("returns counts as strings and money as decimal strings", async () => {
-    const answer = await gql<{ customers: { nodes: { numberOfOrders: unknown; amountSpent: { amount: unknown; currencyCode: string } }[] } }>(
-      `{ customers(first: 50) { nodes { numberOfOrders amountSpent { amount currencyCode } } } }`,
-    );
+    const answer = await gql<{
+      customers: { nodes: { numberOfOrders: unknown; amountSpent: { amount: unknown; currencyCode: string } }[] };
+    }>(`{ customers(first: 50) { nodes { numberOfOrders amountSpent { amount currencyCode } } } }`);
     for (const customer of answer.body.data!.customers.nodes) {
       expect(customer.numberOfOrders).toMatch(/^\d+$/);
       expect(customer.amountSpent.amount).toMatch(/^\d+\.\d{1,2}$/);

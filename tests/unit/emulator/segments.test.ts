@@ -41,8 +41,12 @@ describe("customer segments (segmentCreate, customerSegmentMembers)", () => {
   const memberId = (index: number) => `gid://shopify/CustomerSegmentMember/${data().customer(index).id}`;
 
   it("validates the segment query language on create", async () => {
-    const bad = async (query: string) => (await gql<{ segmentCreate: { userErrors: { field: string[]; message: string }[] } }>(CREATE, { name: `n ${query}`, query })).body.data!.segmentCreate.userErrors;
-    expect(await bad("customer_tagz CONTAINS 'x'")).toEqual([{ field: ["query"], message: "Query Line 1 Column 0: 'customer_tagz' filter cannot be found." }]);
+    const bad = async (query: string) =>
+      (await gql<{ segmentCreate: { userErrors: { field: string[]; message: string }[] } }>(CREATE, { name: `n ${query}`, query })).body
+        .data!.segmentCreate.userErrors;
+    expect(await bad("customer_tagz CONTAINS 'x'")).toEqual([
+      { field: ["query"], message: "Query Line 1 Column 0: 'customer_tagz' filter cannot be found." },
+    ]);
     expect(await bad("customer_tags CONTAINS 'x")).toEqual([{ field: ["query"], message: "Query Line 1: unterminated string literal." }]);
     expect(await bad("number_of_orders >=")).toEqual([{ field: ["query"], message: expect.stringMatching(/value is expected/) }]);
     expect(await bad("(number_of_orders > 1")).toEqual([{ field: ["query"], message: expect.stringMatching(/'\)' expected/) }]);
@@ -56,10 +60,15 @@ describe("customer segments (segmentCreate, customerSegmentMembers)", () => {
   it("lists exactly the customers a saved segment's query selects", async () => {
     const tagged = [1, 4, 9];
     for (const index of tagged) {
-      const answer = await gql(`mutation { tagsAdd(id: "${data().customerGid(index)}", tags: ["kinship:new"]) { userErrors { message } } }`);
+      const answer = await gql(
+        `mutation { tagsAdd(id: "${data().customerGid(index)}", tags: ["kinship:new"]) { userErrors { message } } }`,
+      );
       expect(answer.body.errors).toBeUndefined();
     }
-    const created = await gql<{ segmentCreate: { segment: { id: string } } }>(CREATE, { name: "Kinship: new", query: "customer_tags CONTAINS 'kinship:new'" });
+    const created = await gql<{ segmentCreate: { segment: { id: string } } }>(CREATE, {
+      name: "Kinship: new",
+      query: "customer_tags CONTAINS 'kinship:new'",
+    });
     const segmentId = created.body.data!.segmentCreate.segment.id;
     const answer = await gql<Members>(MEMBERS, { segmentId, first: 50 });
     expect(answer.body.errors).toBeUndefined();
@@ -79,7 +88,13 @@ describe("customer segments (segmentCreate, customerSegmentMembers)", () => {
     let amounts: number[] = [];
     let statistics = { sum: 0, average: 0 };
     do {
-      const answer: { body: { data?: Members | null; errors?: unknown } } = await gql<Members>(MEMBERS, { query, first: 7, after, sortKey: "amount_spent", reverse: true });
+      const answer: { body: { data?: Members | null; errors?: unknown } } = await gql<Members>(MEMBERS, {
+        query,
+        first: 7,
+        after,
+        sortKey: "amount_spent",
+        reverse: true,
+      });
       expect(answer.body.errors).toBeUndefined();
       const page = answer.body.data!.customerSegmentMembers;
       expect(page.totalCount).toBe(expected.length);
@@ -106,7 +121,9 @@ describe("customer segments (segmentCreate, customerSegmentMembers)", () => {
     expect(await code({ query: "rfm_group = 'CHAMPIONS'", first: 5 })).toEqual([NOT_IMPLEMENTED]);
     expect(await code({ queryId: "gid://shopify/CustomerSegmentMembersQuery/1", first: 5 })).toEqual([NOT_IMPLEMENTED]);
     // Pages may be larger than the usual 250 (Shopify documents 1,000; the query cost limit bites first).
-    const large = await gql<Members>(`{ customerSegmentMembers(query: "number_of_orders >= 0", first: 300) { totalCount edges { node { id } } } }`);
+    const large = await gql<Members>(
+      `{ customerSegmentMembers(query: "number_of_orders >= 0", first: 300) { totalCount edges { node { id } } } }`,
+    );
     expect(large.body.errors).toBeUndefined();
     expect(large.body.data!.customerSegmentMembers.edges).toHaveLength(Math.min(300, data().customerCount));
   });

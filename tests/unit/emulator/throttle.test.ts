@@ -98,13 +98,20 @@ describe("Admin API throttle", () => {
     expect(answer.status).toBe(200);
     expect(answer.body.data).toBeUndefined();
     const error = (answer.body.errors as { message: string; extensions: Record<string, unknown> }[])[0];
-    expect(error.extensions).toEqual({ code: "MAX_COST_EXCEEDED", cost: 3252, maxCost: 1000, documentation: "https://shopify.dev/api/usage/rate-limits" });
+    expect(error.extensions).toEqual({
+      code: "MAX_COST_EXCEEDED",
+      cost: 3252,
+      maxCost: 1000,
+      documentation: "https://shopify.dev/api/usage/rate-limits",
+    });
     expect(error.message).toMatch(/^Query cost is 3252, which exceeds the single query max cost limit \(1000\)/);
     expect(shop.bucket.status().currentlyAvailable).toBe(1000);
   });
 
   it("prices each mutation at 10 points", async () => {
-    const answer = await gql(`mutation { a: flowTriggerReceive(handle: "x", payload: {}) { userErrors { message } } b: flowTriggerReceive(handle: "y", payload: {}) { userErrors { message } } }`);
+    const answer = await gql(
+      `mutation { a: flowTriggerReceive(handle: "x", payload: {}) { userErrors { message } } b: flowTriggerReceive(handle: "y", payload: {}) { userErrors { message } } }`,
+    );
     expect(answer.body.extensions?.cost).toMatchObject({ requestedQueryCost: 20, actualQueryCost: 20 });
   });
 });

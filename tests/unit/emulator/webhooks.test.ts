@@ -22,7 +22,14 @@ describe("webhooks to the app", () => {
   let server: Server;
   let received: Received[] = [];
   let failuresLeft = 0;
-  const shopify = shopifyApi({ apiKey: API_KEY, apiSecretKey: API_SECRET, hostName: "kinship.example.test", apiVersion: ApiVersion.April26, isEmbeddedApp: true, logger: { level: LogSeverity.Error } });
+  const shopify = shopifyApi({
+    apiKey: API_KEY,
+    apiSecretKey: API_SECRET,
+    hostName: "kinship.example.test",
+    apiVersion: ApiVersion.April26,
+    isEmbeddedApp: true,
+    logger: { level: LogSeverity.Error },
+  });
 
   beforeAll(async () => {
     server = createServer((req, res) => {
@@ -126,7 +133,9 @@ describe("webhooks to the app", () => {
   it("sends customer.tags_added (and a customers/update without tags) after tagsAdd through the API, and bulk_operations/finish after a bulk query", async () => {
     const token = emulator.issueAccessToken(SHOP).accessToken;
     const customerId = emulator.shop(SHOP).data.customerGid(0);
-    await adminGraphql(emulator.url, token, `mutation($id: ID!) { tagsAdd(id: $id, tags: ["vip"]) { userErrors { message } } }`, { id: customerId });
+    await adminGraphql(emulator.url, token, `mutation($id: ID!) { tagsAdd(id: $id, tags: ["vip"]) { userErrors { message } } }`, {
+      id: customerId,
+    });
     const run = await adminGraphql<{ bulkOperationRunQuery: { bulkOperation: { id: string } } }>(
       emulator.url,
       token,
@@ -153,7 +162,12 @@ describe("webhooks to the app", () => {
     await mutate.redactCustomer(customerId).delivered;
     await mutate.redactShop().delivered;
     await mutate.uninstallApp().delivered;
-    expect(received.map((r) => r.headers["x-shopify-topic"])).toEqual(["customers/data_request", "customers/redact", "shop/redact", "app/uninstalled"]);
+    expect(received.map((r) => r.headers["x-shopify-topic"])).toEqual([
+      "customers/data_request",
+      "customers/redact",
+      "shop/redact",
+      "app/uninstalled",
+    ]);
     expect(received[1].body).toMatchObject({ shop_domain: SHOP, customer: { id: Number(customerId.split("/").pop()) } });
     expect(received[3].body).toMatchObject({ myshopify_domain: SHOP });
   });

@@ -19,10 +19,22 @@ afterEach(() => {
 describe("form field names as schema paths", () => {
   it("nests declared names, through unions, wrappers and array indexes", () => {
     const target: Record<string, unknown> = {};
-    for (const [name, value] of [["name", "A"], ["reward.type", "percentage"], ["reward.percentage", "5"], ["tiers.1.name", "Gold"], ["tiers.1.reward.type", "x"], ["budget.maxCount", "2"]]) {
+    for (const [name, value] of [
+      ["name", "A"],
+      ["reward.type", "percentage"],
+      ["reward.percentage", "5"],
+      ["tiers.1.name", "Gold"],
+      ["tiers.1.reward.type", "x"],
+      ["budget.maxCount", "2"],
+    ]) {
       expect(setDeclaredField(target, schema, name, value)).toBe(true);
     }
-    expect(target).toEqual({ name: "A", reward: { type: "percentage", percentage: "5" }, tiers: [undefined, { name: "Gold", reward: { type: "x" } }], budget: { maxCount: "2" } });
+    expect(target).toEqual({
+      name: "A",
+      reward: { type: "percentage", percentage: "5" },
+      tiers: [undefined, { name: "Gold", reward: { type: "x" } }],
+      budget: { maxCount: "2" },
+    });
   });
 
   it.each([

@@ -13,7 +13,9 @@ import { RFM_SEGMENTS } from "../../../app/retention/segments/rfm";
 const PLURAL_SUFFIX = /\.(zero|one|two|few|many|other)$/;
 const english = new Set(englishKeys());
 // A plural message has "one" and "other" forms in English ("feedback.reason.other" alone is a reason named other).
-const pluralBases = new Set([...english].filter((k) => k.endsWith(".other") && english.has(k.replace(/other$/, "one"))).map((k) => k.slice(0, -".other".length)));
+const pluralBases = new Set(
+  [...english].filter((k) => k.endsWith(".other") && english.has(k.replace(/other$/, "one"))).map((k) => k.slice(0, -".other".length)),
+);
 const isPluralForm = (key: string) => PLURAL_SUFFIX.test(key) && pluralBases.has(key.replace(PLURAL_SUFFIX, ""));
 
 /** Every key a language's file must have: plain keys as they are, plural keys in each category the language uses. */
@@ -55,10 +57,11 @@ describe("catalogs split by page", () => {
   it("no key is defined by two pages", () => {
     const owners = new Map<string, string>();
     const twice: string[] = [];
-    for (const page of pages) for (const key of Object.keys(PAGE_CATALOGS[page].en)) {
-      if (owners.has(key)) twice.push(key);
-      else owners.set(key, page);
-    }
+    for (const page of pages)
+      for (const key of Object.keys(PAGE_CATALOGS[page].en)) {
+        if (owners.has(key)) twice.push(key);
+        else owners.set(key, page);
+      }
     expect(twice).toEqual([]);
   });
 });
@@ -105,13 +108,10 @@ describe("keys used in the admin pages", () => {
   // String literals that look like message keys of any page's namespace, in every route and component.
   const NAMESPACES = Object.values(CATALOG_PREFIXES).flat();
   const walk = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [path.join(dir, e.name)] : []));
-  const files = [
-    ...walk("app/routes"),
-    ...walk("app/components"),
-    "app/i18n/form-errors.ts",
-    "app/i18n/lifecycle-reason.ts",
-  ];
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? walk(path.join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [path.join(dir, e.name)] : [],
+    );
+  const files = [...walk("app/routes"), ...walk("app/components"), "app/i18n/form-errors.ts", "app/i18n/lifecycle-reason.ts"];
   const literal = new RegExp(`"((?:${NAMESPACES.join("|")})\\.[A-Za-z0-9_.]+)"`, "g");
 
   it("exist in English (as a key or a plural base)", () => {
@@ -147,7 +147,21 @@ describe("keys built at run time", () => {
     "lifecycle.meaning": LIFECYCLE_GROUPS,
     "rfm.segment": RFM_SEGMENTS,
     "rfm.action": RFM_SEGMENTS,
-    "customers.filter": ["sort", "direction", "after", "before", "query", "lifecycle", "rfmSegment", "tier", "pAliveMin", "pAliveMax", "clvMin", "clvMax", "hasBirthday"],
+    "customers.filter": [
+      "sort",
+      "direction",
+      "after",
+      "before",
+      "query",
+      "lifecycle",
+      "rfmSegment",
+      "tier",
+      "pAliveMin",
+      "pAliveMax",
+      "clvMin",
+      "clvMax",
+      "hasBirthday",
+    ],
     lifecycleForm: Object.keys(lifecycleFormSchema.shape).flatMap((f) => [f, `${f}Help`]),
     "import.error": ["columns", "identifier", "date", "future", "tooOld", "duplicate", "notFound", "ambiguous"],
     "import.file": ["tooLarge", "tooManyRows", "empty"],
@@ -156,7 +170,9 @@ describe("keys built at run time", () => {
     "issued.status": ["recorded", "created", "delivered", "failed", "expired", "deactivated", "redeemed", "withheld"],
   };
   it("exist for every value", () => {
-    const missing = Object.entries(families).flatMap(([prefix, values]) => values.map((v) => `${prefix}.${v}`).filter((k) => !english.has(k)));
+    const missing = Object.entries(families).flatMap(([prefix, values]) =>
+      values.map((v) => `${prefix}.${v}`).filter((k) => !english.has(k)),
+    );
     expect(missing).toEqual([]);
   });
 });

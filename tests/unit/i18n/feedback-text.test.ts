@@ -13,8 +13,12 @@ describe("firstResponseBadge", () => {
       tone: "attention",
       label: 'feedback.status.due {"time":"4 hr"}',
     });
-    expect(firstResponseBadge({ status: "overdue", elapsedMs: 30 * HOUR, remainingMs: -6 * HOUR }, false, t, duration).tone).toBe("critical");
-    expect(firstResponseBadge({ status: "overdue", elapsedMs: 30 * HOUR, remainingMs: -6 * HOUR }, false, t, duration).label).toContain('"time":"6 hr"');
+    expect(firstResponseBadge({ status: "overdue", elapsedMs: 30 * HOUR, remainingMs: -6 * HOUR }, false, t, duration).tone).toBe(
+      "critical",
+    );
+    expect(firstResponseBadge({ status: "overdue", elapsedMs: 30 * HOUR, remainingMs: -6 * HOUR }, false, t, duration).label).toContain(
+      '"time":"6 hr"',
+    );
     expect(firstResponseBadge({ status: "missed", elapsedMs: 30 * HOUR, remainingMs: -6 * HOUR }, false, t, duration).tone).toBe("warning");
     expect(firstResponseBadge({ status: "met", elapsedMs: HOUR, remainingMs: 23 * HOUR }, true, t, duration).tone).toBe("success");
   });

@@ -14,9 +14,13 @@ describe("rules area catalogs", () => {
     it(`${locale} has every rules text and every kind's texts`, () => {
       const messages = catalog(locale);
       const plain = Object.keys(rulesEn).filter((k) => !PLURAL.test(k));
-      const plurals = [...new Set(Object.keys(rulesEn).filter((k) => PLURAL.test(k)).map((k) => k.replace(PLURAL, "")))].flatMap((base) =>
-        new Intl.PluralRules(locale).resolvedOptions().pluralCategories.map((c) => `${base}.${c}`),
-      );
+      const plurals = [
+        ...new Set(
+          Object.keys(rulesEn)
+            .filter((k) => PLURAL.test(k))
+            .map((k) => k.replace(PLURAL, "")),
+        ),
+      ].flatMap((base) => new Intl.PluralRules(locale).resolvedOptions().pluralCategories.map((c) => `${base}.${c}`));
       expect([...plain, ...plurals].filter((k) => !(k in messages))).toEqual([]);
       expect(Object.keys(kinds.en).filter((k) => !(k in kinds[locale]))).toEqual([]);
       for (const kind of RULE_KINDS) for (const key of Object.values(kindLabelKeys(kind))) expect(messages[key]).toBeTruthy();
@@ -25,8 +29,12 @@ describe("rules area catalogs", () => {
   }
 
   it("turns the core's keyed messages into the admin's language, field names included", () => {
-    expect(ruleErrorText('rules.error.daysMax|{"label":"rules.kind.loyaltyTiers.label.gracePeriod","max":730}', "en")).toBe("The grace period can't be more than 730 days.");
-    expect(ruleErrorText('rules.error.daysMax|{"label":"rules.kind.loyaltyTiers.label.gracePeriod","max":730}', "uk")).toBe("Пільговий період: не більше ніж 730 дн.");
+    expect(ruleErrorText('rules.error.daysMax|{"label":"rules.kind.loyaltyTiers.label.gracePeriod","max":730}', "en")).toBe(
+      "The grace period can't be more than 730 days.",
+    );
+    expect(ruleErrorText('rules.error.daysMax|{"label":"rules.kind.loyaltyTiers.label.gracePeriod","max":730}', "uk")).toBe(
+      "Пільговий період: не більше ніж 730 дн.",
+    );
     expect(ruleErrorText("Not a key.", "uk")).toBe("Not a key.");
   });
 

@@ -50,7 +50,14 @@ describe("plurals", () => {
 
   it("Ukrainian: one / few / many, by the last digits", () => {
     expect([1, 2, 5, 11, 21, 22, 25, 111].map((n) => count("uk", n))).toEqual([
-      "1 клієнт", "2 клієнти", "5 клієнтів", "11 клієнтів", "21 клієнт", "22 клієнти", "25 клієнтів", "111 клієнтів",
+      "1 клієнт",
+      "2 клієнти",
+      "5 клієнтів",
+      "11 клієнтів",
+      "21 клієнт",
+      "22 клієнти",
+      "25 клієнтів",
+      "111 клієнтів",
     ]);
   });
 
@@ -59,7 +66,14 @@ describe("plurals", () => {
   });
 
   it("Croatian: one / few / other", () => {
-    expect([1, 2, 5, 21, 24, 13].map((n) => count("hr", n))).toEqual(["1 kupac", "2 kupca", "5 kupaca", "21 kupac", "24 kupca", "13 kupaca"]);
+    expect([1, 2, 5, 21, 24, 13].map((n) => count("hr", n))).toEqual([
+      "1 kupac",
+      "2 kupca",
+      "5 kupaca",
+      "21 kupac",
+      "24 kupca",
+      "13 kupaca",
+    ]);
   });
 
   it("writes the count the locale's way", () => {
@@ -97,7 +111,12 @@ describe("lifecycle reasons", () => {
     expect(lifecycleReasonText(reason, "uk")).toBe(
       "1 замовлення, 400 днів тому, у магазині ще немає повторних покупок, тому взято цикл 90 днів; немає замовлень довше ніж 3× від цього.",
     );
-    expect(lifecycleReasonText({ ...reason, rule: "returned", orders: 2, intervalSource: "customer", usualIntervalDays: 22, daysSinceLastOrder: 3, pAlive: 0.87 }, "ru")).toBe(
+    expect(
+      lifecycleReasonText(
+        { ...reason, rule: "returned", orders: 2, intervalSource: "customer", usualIntervalDays: 22, daysSinceLastOrder: 3, pAlive: 0.87 },
+        "ru",
+      ),
+    ).toBe(
       "2 заказа, последний 3 дня назад, обычно покупает каждые 22 дня; вернулся и, вероятно, всё ещё активен (вероятность 87\u00a0%).",
     );
   });
@@ -105,7 +124,13 @@ describe("lifecycle reasons", () => {
 
 describe("form errors", () => {
   it("become one message per field in the admin's language", () => {
-    const result = lifecycleFormSchema.safeParse({ pAliveThreshold: "0", intervalMultiple: "x", defaultIntervalDays: "7.5", regularMinOrders: "1000", regularMinFrequencyScore: "" });
+    const result = lifecycleFormSchema.safeParse({
+      pAliveThreshold: "0",
+      intervalMultiple: "x",
+      defaultIntervalDays: "7.5",
+      regularMinOrders: "1000",
+      regularMinFrequencyScore: "",
+    });
     expect(result.success).toBe(false);
     if (result.success) return;
     expect(fieldErrors(result.error, "uk")).toEqual({

@@ -50,12 +50,25 @@ describe("ledger keys and decision days", () => {
 });
 
 describe("decisionFromRow: finishing a row an earlier run recorded", () => {
-  const birthday = rule({ kind: "birthday", name: "Birthday", reward: { type: "percentage", percentage: 15 }, lastChance: true, windowDaysAfter: 3 });
+  const birthday = rule({
+    kind: "birthday",
+    name: "Birthday",
+    reward: { type: "percentage", percentage: 15 },
+    lastChance: true,
+    windowDaysAfter: 3,
+  });
 
   it("rebuilds a birthday reminder (moment, last chance) that notifies through Flow", () => {
     const key = idempotencyKey("rule-1", "gid://shopify/Customer/7", "2026:remind:+2");
     const d = decisionFromRow(row({ idempotencyKey: key, kind: "remind" }), birthday, "UTC")!;
-    expect(d).toMatchObject({ kind: "remind", moment: 2, lastChance: true, notify: true, reason: "birthday", reward: { type: "percentage", percentage: 15 } });
+    expect(d).toMatchObject({
+      kind: "remind",
+      moment: 2,
+      lastChance: true,
+      notify: true,
+      reason: "birthday",
+      reward: { type: "percentage", percentage: 15 },
+    });
     const payload = buildFlowPayload(d, "K7M2QX9TBW4P", { ruleName: "Birthday", currencyCode: "EUR" });
     expect(payload.moment).toBe("lastChance");
     expect(flowPayloadProblems(payload)).toEqual([]);
@@ -63,7 +76,10 @@ describe("decisionFromRow: finishing a row an earlier run recorded", () => {
 
   it("a birthday issue creates the code silently (its reminders carry the message)", () => {
     const key = idempotencyKey("rule-1", "gid://shopify/Customer/7", "2026");
-    expect(decisionFromRow(row({ idempotencyKey: key, kind: "issue" }), birthday, "UTC")).toMatchObject({ notify: false, channel: "promotional" });
+    expect(decisionFromRow(row({ idempotencyKey: key, kind: "issue" }), birthday, "UTC")).toMatchObject({
+      notify: false,
+      channel: "promotional",
+    });
   });
 
   it("finds a tier's own reward from the period, also for repeatable tier codes", () => {
@@ -89,12 +105,22 @@ describe("decisionFromRow: finishing a row an earlier run recorded", () => {
   it("a one-off grant recorded outside the daily run (feedback compensation) is a transactional thank-you", () => {
     const winback = rule({ kind: "winback", name: "Sorry", reward: { type: "fixedAmount", amount: 10 } });
     const d = decisionFromRow(row({ idempotencyKey: "feedback-compensation:fb-1", kind: "issue" }), winback, "UTC")!;
-    expect(d).toMatchObject({ reason: "feedbackThanks", notify: true, channel: "transactional", reward: { type: "fixedAmount", amount: 10 } });
+    expect(d).toMatchObject({
+      reason: "feedbackThanks",
+      notify: true,
+      channel: "transactional",
+      reward: { type: "fixedAmount", amount: 10 },
+    });
     expect(flowPayloadProblems(buildFlowPayload(d, "K7M2QX9TBW4P", { ruleName: "Sorry", currencyCode: "EUR" }))).toEqual([]);
   });
 
   it("gives up when the tier no longer exists", () => {
-    const tiers = rule({ kind: "loyaltyTiers", name: "T", metric: "orderCount", tiers: [{ name: "Silver", threshold: 2, reward: { type: "freeShipping" } }] });
+    const tiers = rule({
+      kind: "loyaltyTiers",
+      name: "T",
+      metric: "orderCount",
+      tiers: [{ name: "Silver", threshold: 2, reward: { type: "freeShipping" } }],
+    });
     const key = idempotencyKey("rule-1", "gid://shopify/Customer/7", "tier:Platinum");
     expect(decisionFromRow(row({ idempotencyKey: key, kind: "issue" }), tiers, "UTC")).toBeNull();
   });
@@ -102,7 +128,16 @@ describe("decisionFromRow: finishing a row an earlier run recorded", () => {
 
 describe("summarizeRuleResults", () => {
   const day = (d: string) => new Date(`${d}T12:00:00Z`);
-  const base = { ruleId: "r", kind: "issue", issued: true, decidedAt: day("2026-01-01"), startsAt: day("2026-01-01"), endsAt: day("2026-01-15"), redeemedAt: null, redeemedRevenue: null };
+  const base = {
+    ruleId: "r",
+    kind: "issue",
+    issued: true,
+    decidedAt: day("2026-01-01"),
+    startsAt: day("2026-01-01"),
+    endsAt: day("2026-01-15"),
+    redeemedAt: null,
+    redeemedRevenue: null,
+  };
   const rows: LedgerRowForResults[] = [
     { ...base, customerId: "a", redeemedAt: day("2026-01-05"), redeemedRevenue: 80 },
     { ...base, customerId: "b", redeemedAt: day("2026-01-09"), redeemedRevenue: 40.5 },

@@ -2,7 +2,11 @@ import { describe, expect, it } from "vitest";
 import { TransactionLog } from "../../../app/jobs/recompute.server";
 
 const day = (instant: Date) => instant.toISOString().slice(0, 10);
-const order = (customer: string, at: string, value: number) => ({ customerShopifyId: customer, processedAt: new Date(at), netTotal: value });
+const order = (customer: string, at: string, value: number) => ({
+  customerShopifyId: customer,
+  processedAt: new Date(at),
+  netTotal: value,
+});
 
 describe("TransactionLog", () => {
   it("yields the appended orders as transactions, in order, every time it is iterated", () => {

@@ -1,12 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  betaSample,
-  exponentialSample,
-  gammaSample,
-  mulberry32,
-  normalSample,
-  poissonSample,
-} from "../../../app/retention/random";
+import { betaSample, exponentialSample, gammaSample, mulberry32, normalSample, poissonSample } from "../../../app/retention/random";
 
 const N = 100_000;
 /** Sample mean and variance of n draws. */

@@ -113,7 +113,17 @@ describe("scoreShop with a fitted model", () => {
     const noSpend = scoreShop({
       customers,
       asOf: "2025-06-30",
-      model: { ...model, gammaGamma: { status: "insufficient", reason: "test", customers: 0, minCustomers: 30, customersNeeded: 30, frequencySpendCorrelation: null } },
+      model: {
+        ...model,
+        gammaGamma: {
+          status: "insufficient",
+          reason: "test",
+          customers: 0,
+          minCustomers: 30,
+          customersNeeded: 30,
+          frequencySpendCorrelation: null,
+        },
+      },
     });
     const c = noSpend.customers[5];
     expect(c.spendSource).toBe("own-average");
@@ -146,7 +156,15 @@ describe("degenerate fits are not used", () => {
     const customers: CustomerSummary[] = Array.from({ length: 300 }, (_, i) => {
       const T = 200 + (i % 100);
       const frequency = Math.floor(T / 30);
-      return { customerId: String(i), frequency, recency: frequency * 30, T, monetaryValue: 20, orderCount: frequency + 1, totalSpend: 20 * (frequency + 1) };
+      return {
+        customerId: String(i),
+        frequency,
+        recency: frequency * 30,
+        T,
+        monetaryValue: 20,
+        orderCount: frequency + 1,
+        totalSpend: 20 * (frequency + 1),
+      };
     });
     const model = fitShopModel(customers);
     if (model.bgnbd.status !== "fitted") throw new Error("expected a fit");

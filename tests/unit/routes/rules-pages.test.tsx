@@ -14,8 +14,12 @@ async function render(
   routes: Array<{ path: string; loader: () => object; action?: () => object; Component: () => JSX.Element }>,
   method: "GET" | "POST" = "GET",
 ) {
-  const handler = createStaticHandler(routes.map((r, i): RouteObject => ({ id: `r${i}`, path: r.path, loader: r.loader, action: r.action, Component: r.Component })));
-  const context = await handler.query(new Request(`http://app.test${path}`, { method, ...(method === "POST" ? { body: new URLSearchParams() } : {}) }));
+  const handler = createStaticHandler(
+    routes.map((r, i): RouteObject => ({ id: `r${i}`, path: r.path, loader: r.loader, action: r.action, Component: r.Component })),
+  );
+  const context = await handler.query(
+    new Request(`http://app.test${path}`, { method, ...(method === "POST" ? { body: new URLSearchParams() } : {}) }),
+  );
   if (context instanceof Response) throw new Error(`Unexpected response ${context.status}`);
   const router = createStaticRouter(handler.dataRoutes, context);
   // React separates adjacent text parts with empty comments; drop them so the text reads as shown.
@@ -34,15 +38,41 @@ const ruleData = {
   isNew: false,
   id: "rule-1",
   kind: "birthday",
-  values: { kind: "birthday", name: "Birthday gift", enabled: "true", "reward.type": "percentage", "reward.percentage": "-5", windowDaysBefore: "7", windowDaysAfter: "3", reminders: "-7, -3, 0", holdoutShare: "10" },
+  values: {
+    kind: "birthday",
+    name: "Birthday gift",
+    enabled: "true",
+    "reward.type": "percentage",
+    "reward.percentage": "-5",
+    windowDaysBefore: "7",
+    windowDaysAfter: "3",
+    reminders: "-7, -3, 0",
+    holdoutShare: "10",
+  },
   today: "2026-05-14",
   currencyCode: "EUR",
   knownTiers: ["Gold"],
   segments: [],
-  pausedReason: "Paused: the monthly cap of 10 codes is reached (10 issued in 2026-05); 3 customers who were due a code did not get one. The rule resumes on 2026-06-01.",
-  preview: { recipients: ["a", "b"], count: 2, maxCost: 24.5, heldOut: 1, reminders: 0, pausedReason: null, withheldByBudget: 0, today: "2026-05-14", day: "2026-05-14" },
+  pausedReason:
+    "Paused: the monthly cap of 10 codes is reached (10 issued in 2026-05); 3 customers who were due a code did not get one. The rule resumes on 2026-06-01.",
+  preview: {
+    recipients: ["a", "b"],
+    count: 2,
+    maxCost: 24.5,
+    heldOut: 1,
+    reminders: 0,
+    pausedReason: null,
+    withheldByBudget: 0,
+    today: "2026-05-14",
+    day: "2026-05-14",
+  },
   results: {
-    ruleId: "rule-1", issued: 40, redeemed: 10, redemptionRate: 0.25, revenue: 812.4, reminders: 80,
+    ruleId: "rule-1",
+    issued: 40,
+    redeemed: 10,
+    redemptionRate: 0.25,
+    revenue: 812.4,
+    reminders: 80,
     treated: { customers: 40, windowPurchaseRate: 0.3, repeatRate: 0.45 },
     heldOut: { customers: 5, windowPurchaseRate: 0.2, repeatRate: 0.4 },
     uplift: { windowPurchaseRate: 0.1, repeatRate: 0.05 },
@@ -73,7 +103,9 @@ describe("rule page", () => {
     const html = await render("/app/rules/rule-1", [{ path: "/app/rules/:id", loader: () => draft, Component: RulePage }]);
     expect(html).toContain("Draft: off. Nothing is issued until you turn it on.");
     expect(html).toMatch(/href="[^"]*\/app\/rules\/rule-1\?[^"]*turnOn=1/);
-    const on = await render("/app/rules/rule-1", [{ path: "/app/rules/:id", loader: () => ({ ...draft, enabled: true }), Component: RulePage }]);
+    const on = await render("/app/rules/rule-1", [
+      { path: "/app/rules/:id", loader: () => ({ ...draft, enabled: true }), Component: RulePage },
+    ]);
     expect(on).toContain("On: codes go out with the daily run.");
     expect(on).not.toContain("turnOn=1");
   });
@@ -106,7 +138,17 @@ describe("rules list", () => {
         path: "/app/rules",
         loader: () => ({
           ...texts,
-          rules: [{ id: "rule-1", name: "Birthday gift", kind: "birthday", enabled: true, pausedReason: null, endsAt: null, results: ruleData.results }],
+          rules: [
+            {
+              id: "rule-1",
+              name: "Birthday gift",
+              kind: "birthday",
+              enabled: true,
+              pausedReason: null,
+              endsAt: null,
+              results: ruleData.results,
+            },
+          ],
           invalid: [],
           currencyCode: "EUR",
           presets: [{ id: "international-womens-day", name: "International Women's Day (8 March)" }],
@@ -122,7 +164,9 @@ describe("rules list", () => {
 
 describe("form fields to rule input", () => {
   it("treats empty monthly caps as no cap, as the form's help text promises", () => {
-    const { input, undeclared } = formToRuleInput(Object.entries({ kind: "winback", "budget.maxCount": "", "budget.maxAmount": " ", "budget.maxCount2": "1" }));
+    const { input, undeclared } = formToRuleInput(
+      Object.entries({ kind: "winback", "budget.maxCount": "", "budget.maxAmount": " ", "budget.maxCount2": "1" }),
+    );
     expect(input.budget).toBeUndefined();
     expect(undeclared).toEqual(["budget.maxCount2"]);
     const none = formToRuleInput(Object.entries({ kind: "winback", "budget.maxCount": "", "budget.maxAmount": "" }));
@@ -149,7 +193,10 @@ describe("form fields to rule input", () => {
       kind: "loyaltyTiers",
       enabled: false,
       holdoutShare: 0.125,
-      tiers: [{ name: "Bronze", reward: null }, { name: "Gold", reward: { type: "percentage", percentage: "15" } }],
+      tiers: [
+        { name: "Bronze", reward: null },
+        { name: "Gold", reward: { type: "percentage", percentage: "15" } },
+      ],
       reminders: ["-7", "-3", "0"],
     });
     expect(undeclared).toEqual([]);

@@ -1,12 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  AdminApiError,
-  ShopifyUserErrors,
-  createAdminClient,
-  retryDelayMs,
-} from "../../../app/shopify/admin-client.server";
+import { AdminApiError, ShopifyUserErrors, createAdminClient, retryDelayMs } from "../../../app/shopify/admin-client.server";
 
 type Responder = (body: { query: string }, request: IncomingMessage) => { status?: number; json: unknown };
 
@@ -98,7 +93,11 @@ describe("admin client", () => {
     }));
     const client = createAdminClient(session, { sleep: async () => {} });
     const error = await client
-      .mutate("mutation Create($input: DiscountCodeBasicInput!) { discountCodeBasicCreate(basicCodeDiscount: $input) { userErrors { field message code } } }", { input: {} }, "discountCodeBasicCreate")
+      .mutate(
+        "mutation Create($input: DiscountCodeBasicInput!) { discountCodeBasicCreate(basicCodeDiscount: $input) { userErrors { field message code } } }",
+        { input: {} },
+        "discountCodeBasicCreate",
+      )
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ShopifyUserErrors);
     expect((error as ShopifyUserErrors).byField).toEqual({ "basicCodeDiscount.code": ["Code must be unique"] });

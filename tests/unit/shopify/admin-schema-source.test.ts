@@ -74,7 +74,10 @@ const sdlPath = path.join(sharedDir(), "shopify", "admin-schema", "2026-04-admin
 function usedSignatures(schema: GraphQLSchema, sources: string[]): Map<string, string> {
   const signatures = new Map<string, string>();
   const live = (values: ReadonlyArray<{ name: string; type: unknown; deprecationReason?: string | null }>) =>
-    values.filter((v) => !v.deprecationReason).map((v) => `${v.name}: ${String(v.type)}`).sort();
+    values
+      .filter((v) => !v.deprecationReason)
+      .map((v) => `${v.name}: ${String(v.type)}`)
+      .sort();
   const describeField = (owner: string, field: GraphQLField<unknown, unknown>) =>
     `${owner}.${field.name}(${live(field.args).join(", ")}): ${String(field.type)}`;
   const addInput = (type: GraphQLNamedType) => {

@@ -44,7 +44,8 @@ describe("discount input for one customer's code", () => {
   it("sends the rule's stacking choice as combinesWith, for basic and free-shipping codes alike", () => {
     const combinesWith = { orderDiscounts: true, productDiscounts: false, shippingDiscounts: true };
     const basic = discountCreateRequest({ ...base, combinesWith }).variables.basicCodeDiscount as Record<string, unknown>;
-    const shipping = discountCreateRequest({ ...base, reward: { type: "freeShipping" }, combinesWith }).variables.freeShippingCodeDiscount as Record<string, unknown>;
+    const shipping = discountCreateRequest({ ...base, reward: { type: "freeShipping" }, combinesWith }).variables
+      .freeShippingCodeDiscount as Record<string, unknown>;
     expect(basic.combinesWith).toEqual(combinesWith);
     expect(shipping.combinesWith).toEqual(combinesWith);
   });
@@ -96,7 +97,10 @@ describe("discount input for one customer's code", () => {
 });
 
 describe("createRewardDiscount when Shopify says the code is taken", () => {
-  const taken = { codeDiscountNode: null, userErrors: [{ field: ["basicCodeDiscount", "code"], message: "Code must be unique.", code: "TAKEN", extraInfo: null }] };
+  const taken = {
+    codeDiscountNode: null,
+    userErrors: [{ field: ["basicCodeDiscount", "code"], message: "Code must be unique.", code: "TAKEN", extraInfo: null }],
+  };
   const lookup = (customers: string[]) => ({
     codeDiscountNodeByCode: {
       id: "gid://shopify/DiscountCodeNode/77",
@@ -117,19 +121,28 @@ describe("createRewardDiscount when Shopify says the code is taken", () => {
   });
 
   it("adopts the existing discount when it belongs to the same customer (an earlier answer was lost)", async () => {
-    const { client, seen } = fakeAdmin((r) => (r.operation === "KinshipCodeDiscountByCode" ? lookup([CUSTOMER]) : { discountCodeBasicCreate: taken }));
+    const { client, seen } = fakeAdmin((r) =>
+      r.operation === "KinshipCodeDiscountByCode" ? lookup([CUSTOMER]) : { discountCodeBasicCreate: taken },
+    );
     expect(await createRewardDiscount(client, base)).toEqual({ id: "gid://shopify/DiscountCodeNode/77", adopted: true });
     expect(seen.map((r) => r.operation)).toEqual(["KinshipDiscountCodeBasicCreate", "KinshipCodeDiscountByCode"]);
   });
 
   it("refuses when the code belongs to someone else", async () => {
-    const { client } = fakeAdmin((r) => (r.operation === "KinshipCodeDiscountByCode" ? lookup(["gid://shopify/Customer/999"]) : { discountCodeBasicCreate: taken }));
+    const { client } = fakeAdmin((r) =>
+      r.operation === "KinshipCodeDiscountByCode" ? lookup(["gid://shopify/Customer/999"]) : { discountCodeBasicCreate: taken },
+    );
     await expect(createRewardDiscount(client, base)).rejects.toBeInstanceOf(ShopifyUserErrors);
   });
 
   it("passes other refusals through without looking anything up", async () => {
     const { client, seen } = fakeAdmin(() => ({
-      discountCodeBasicCreate: { codeDiscountNode: null, userErrors: [{ field: ["basicCodeDiscount", "endsAt"], message: "Ends at needs to be after starts_at", code: "INVALID", extraInfo: null }] },
+      discountCodeBasicCreate: {
+        codeDiscountNode: null,
+        userErrors: [
+          { field: ["basicCodeDiscount", "endsAt"], message: "Ends at needs to be after starts_at", code: "INVALID", extraInfo: null },
+        ],
+      },
     }));
     await expect(createRewardDiscount(client, base)).rejects.toThrow(/Ends at needs to be after/);
     expect(seen).toHaveLength(1);
@@ -163,7 +176,10 @@ describe("findDiscountByCode", () => {
           appliesOncePerCustomer: true,
           combinesWith: { orderDiscounts: false, productDiscounts: true, shippingDiscounts: false },
           context: { __typename: "DiscountCustomers", customers: [{ id: CUSTOMER }] },
-          minimumRequirement: { __typename: "DiscountMinimumSubtotal", greaterThanOrEqualToSubtotal: { amount: "40.0", currencyCode: "EUR" } },
+          minimumRequirement: {
+            __typename: "DiscountMinimumSubtotal",
+            greaterThanOrEqualToSubtotal: { amount: "40.0", currencyCode: "EUR" },
+          },
           customerGets: { value: { __typename: "DiscountPercentage", percentage: 0.15 } },
         },
       },
@@ -191,7 +207,10 @@ describe("findDiscountByCode", () => {
 
   it("deactivation surfaces Shopify's refusal", async () => {
     const { client } = fakeAdmin(() => ({
-      discountCodeDeactivate: { codeDiscountNode: null, userErrors: [{ field: ["id"], message: "Discount does not exist", code: null, extraInfo: null }] },
+      discountCodeDeactivate: {
+        codeDiscountNode: null,
+        userErrors: [{ field: ["id"], message: "Discount does not exist", code: null, extraInfo: null }],
+      },
     }));
     await expect(deactivateDiscount(client, "gid://shopify/DiscountCodeNode/1")).rejects.toThrow(/does not exist/);
   });

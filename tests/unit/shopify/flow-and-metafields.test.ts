@@ -55,9 +55,9 @@ describe("Flow trigger", () => {
 
   it("surfaces Flow's userErrors (e.g. trigger not deployed)", async () => {
     const { client } = fakeAdmin(() => ({ flowTriggerReceive: { userErrors: [{ field: ["handle"], message: "Invalid handle" }] } }));
-    await expect(fireRewardTrigger(client, buildFlowPayload(decision, "K7M2QX9TBW4P", { ruleName: "B", currencyCode: "EUR" }))).rejects.toThrow(
-      /Invalid handle/,
-    );
+    await expect(
+      fireRewardTrigger(client, buildFlowPayload(decision, "K7M2QX9TBW4P", { ruleName: "B", currencyCode: "EUR" })),
+    ).rejects.toThrow(/Invalid handle/);
   });
 });
 
@@ -72,9 +72,16 @@ describe("reward metafields", () => {
     });
     expect(seen).toHaveLength(1);
     expect(seen[0].variables.metafields).toEqual(
-      rewardMetafieldInputs(decision.customerId, { code: "K7M2QX9TBW4P", expiresAt: decision.endsAt, offer: "15% off", reason: "birthday" }),
+      rewardMetafieldInputs(decision.customerId, {
+        code: "K7M2QX9TBW4P",
+        expiresAt: decision.endsAt,
+        offer: "15% off",
+        reason: "birthday",
+      }),
     );
-    const byKey = Object.fromEntries((seen[0].variables.metafields as Array<{ key: string; value: string; namespace: string; type: string }>).map((m) => [m.key, m]));
+    const byKey = Object.fromEntries(
+      (seen[0].variables.metafields as Array<{ key: string; value: string; namespace: string; type: string }>).map((m) => [m.key, m]),
+    );
     expect(byKey.reward_code).toMatchObject({ namespace: "kinship", type: "single_line_text_field", value: "K7M2QX9TBW4P" });
     expect(byKey.reward_expires_at).toMatchObject({ type: "date_time", value: "2026-05-21T04:00:00Z" });
   });
@@ -86,7 +93,15 @@ describe("birthdays at the edge", () => {
     const { client, seen } = fakeAdmin(() => ({
       standardMetafieldDefinitionEnable:
         ++calls === 1
-          ? { createdDefinition: { id: "gid://shopify/MetafieldDefinition/1", namespace: "facts", key: "birth_date", type: { name: "date" } }, userErrors: [] }
+          ? {
+              createdDefinition: {
+                id: "gid://shopify/MetafieldDefinition/1",
+                namespace: "facts",
+                key: "birth_date",
+                type: { name: "date" },
+              },
+              userErrors: [],
+            }
           : { createdDefinition: null, userErrors: [{ field: ["key"], message: "Key is in use", code: "TAKEN" }] },
     }));
     expect(await enableBirthdayDefinition(client)).toEqual({ enabled: true, created: true });
@@ -96,21 +111,26 @@ describe("birthdays at the edge", () => {
 
   it("other refusals are errors", async () => {
     const { client } = fakeAdmin(() => ({
-      standardMetafieldDefinitionEnable: { createdDefinition: null, userErrors: [{ field: null, message: "Template not found", code: "TEMPLATE_NOT_FOUND" }] },
+      standardMetafieldDefinitionEnable: {
+        createdDefinition: null,
+        userErrors: [{ field: null, message: "Template not found", code: "TEMPLATE_NOT_FOUND" }],
+      },
     }));
     await expect(enableBirthdayDefinition(client)).rejects.toThrow(/Template not found/);
   });
 
   it.each(["1990-02-30", "17/05/1990", "--05-17", "2999-01-01", "1850-01-01"])("rejects %s without calling Shopify", async (value) => {
     const { client, seen } = fakeAdmin(() => ({ metafieldsSet: { metafields: [], userErrors: [] } }), "bday-shop.myshopify.com");
-    await expect(saveCustomerBirthday("bday-shop.myshopify.com", "gid://shopify/Customer/1", value, client, { now: new Date("2026-06-01T00:00:00Z") })).rejects.toBeInstanceOf(
-      InvalidBirthdayError,
-    );
+    await expect(
+      saveCustomerBirthday("bday-shop.myshopify.com", "gid://shopify/Customer/1", value, client, { now: new Date("2026-06-01T00:00:00Z") }),
+    ).rejects.toBeInstanceOf(InvalidBirthdayError);
     expect(seen).toHaveLength(0);
   });
 
   it("refuses a client for another shop", async () => {
     const { client } = fakeAdmin(() => ({}), "other-shop.myshopify.com");
-    await expect(saveCustomerBirthday("bday-shop.myshopify.com", "gid://shopify/Customer/1", "1990-05-17", client)).rejects.toThrow(/not bday-shop/);
+    await expect(saveCustomerBirthday("bday-shop.myshopify.com", "gid://shopify/Customer/1", "1990-05-17", client)).rejects.toThrow(
+      /not bday-shop/,
+    );
   });
 });

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { customerFromBulkLine, orderFromBulkLine } from "../../../app/sync/bulk-records";
 import { money, netOrderValue } from "../../../app/sync/records";
-import { applyTagEvent, customerFieldsFromWebhook, customerWebhookSchema, orderFromWebhook, orderWebhookSchema } from "../../../app/sync/webhook-records";
+import {
+  applyTagEvent,
+  customerFieldsFromWebhook,
+  customerWebhookSchema,
+  orderFromWebhook,
+  orderWebhookSchema,
+} from "../../../app/sync/webhook-records";
 
 describe("order and customer records", () => {
   it("reads a bulk order line in shop money, with its inline customer", () => {
@@ -65,13 +71,29 @@ describe("order and customer records", () => {
       updated_at: "2026-04-02T00:00:00Z",
       total_price: "40.00",
       total_price_set: { shop_money: { amount: "1600.00", currency_code: "UAH" }, presentment_money: { amount: "40.00" } },
-      refunds: [{ transactions: [{ amount: "10.00", kind: "refund", status: "success" }, { amount: "5.00", kind: "refund", status: "failure" }] }],
+      refunds: [
+        {
+          transactions: [
+            { amount: "10.00", kind: "refund", status: "success" },
+            { amount: "5.00", kind: "refund", status: "failure" },
+          ],
+        },
+      ],
       customer: { id: 7 },
     });
-    expect(order).toMatchObject({ totalPrice: 1600, totalRefunded: 400, currencyCode: "UAH", customerShopifyId: "gid://shopify/Customer/7" });
+    expect(order).toMatchObject({
+      totalPrice: 1600,
+      totalRefunded: 400,
+      currencyCode: "UAH",
+      customerShopifyId: "gid://shopify/Customer/7",
+    });
     // Since 2025-01 a customer payload carries no tags or consent: the mapping yields only the columns it has.
     // A field the payload leaves out is not a column to write (not even as null).
-    expect(customerFieldsFromWebhook(customerWebhookSchema.parse({ id: 7, email: "o@example.com", first_name: null, updated_at: "2026-04-02T00:00:00Z" }))).toEqual({
+    expect(
+      customerFieldsFromWebhook(
+        customerWebhookSchema.parse({ id: 7, email: "o@example.com", first_name: null, updated_at: "2026-04-02T00:00:00Z" }),
+      ),
+    ).toEqual({
       shopifyId: "gid://shopify/Customer/7",
       values: { email: "o@example.com", firstName: null, shopifyUpdatedAt: new Date("2026-04-02T00:00:00Z") },
     });
@@ -99,7 +121,9 @@ describe("order and customer records", () => {
     const issue = (result: { success: boolean; error?: { issues: Array<{ path: (string | number)[]; message: string }> } }) =>
       result.error?.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
     expect(issue(orderWebhookSchema.safeParse({ ...order, created_at: "yesterday" }))).toEqual(['created_at: not a date ("yesterday")']);
-    expect(issue(orderWebhookSchema.safeParse({ ...order, cancelled_at: "2026-13-45" }))).toEqual(['cancelled_at: not a date ("2026-13-45")']);
+    expect(issue(orderWebhookSchema.safeParse({ ...order, cancelled_at: "2026-13-45" }))).toEqual([
+      'cancelled_at: not a date ("2026-13-45")',
+    ]);
     expect(issue(customerWebhookSchema.safeParse({ id: 7, updated_at: "soon" }))).toEqual(['updated_at: not a date ("soon")']);
   });
 });

@@ -14,7 +14,10 @@ function tomlSubscriptions() {
   return toml
     .split("[[webhooks.subscriptions]]")
     .slice(1)
-    .map((block) => ({ topics: list(block, "topics") ?? list(block, "compliance_topics") ?? [], includeFields: list(block, "include_fields") }));
+    .map((block) => ({
+      topics: list(block, "topics") ?? list(block, "compliance_topics") ?? [],
+      includeFields: list(block, "include_fields"),
+    }));
 }
 
 describe("webhook topics", () => {

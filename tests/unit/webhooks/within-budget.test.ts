@@ -7,7 +7,12 @@ import { retryTransient, WEBHOOK_RETRY_BUDGET_MS, type RetryClock } from "../../
 const busy = (code: "P1008" | "P2010") =>
   Object.assign(new Error("Raw query failed"), {
     code,
-    meta: { driverAdapterError: { name: "DriverAdapterError", cause: { originalCode: "SQLITE_BUSY", originalMessage: "database is locked", kind: "SocketTimeout" } } },
+    meta: {
+      driverAdapterError: {
+        name: "DriverAdapterError",
+        cause: { originalCode: "SQLITE_BUSY", originalMessage: "database is locked", kind: "SocketTimeout" },
+      },
+    },
   });
 
 /** A clock that only moves when the code under test sleeps. */
@@ -24,7 +29,14 @@ describe("transient database errors", () => {
     expect(isTransientDatabaseError(Object.assign(new Error("deadlock detected"), { code: "40P01" }))).toBe(true);
     expect(isTransientDatabaseError(Object.assign(new Error("x"), { code: "40001" }))).toBe(true);
     expect(isTransientDatabaseError(Object.assign(new Error("Unique constraint failed"), { code: "P2002" }))).toBe(false);
-    expect(isTransientDatabaseError(Object.assign(new Error("Raw query failed"), { code: "P2010", meta: { driverAdapterError: { cause: { originalCode: "SQLITE_CONSTRAINT" } } } }))).toBe(false);
+    expect(
+      isTransientDatabaseError(
+        Object.assign(new Error("Raw query failed"), {
+          code: "P2010",
+          meta: { driverAdapterError: { cause: { originalCode: "SQLITE_CONSTRAINT" } } },
+        }),
+      ),
+    ).toBe(false);
     expect(isTransientDatabaseError(new TypeError("payload.id is undefined"))).toBe(false);
     expect(isTransientDatabaseError(undefined)).toBe(false);
   });

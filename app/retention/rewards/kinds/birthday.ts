@@ -56,7 +56,10 @@ export const birthday = defineKind<"birthday", typeof birthdaySchema, BirthdayDr
     const seen = new Set<number>();
     rule.reminders.forEach((day, i) => {
       if (day < from || day > to) {
-        addError(`reminders.${i}`, msg("rules.kind.birthday.error.reminderOutsideWindow", { day, before: rule.windowDaysBefore, after: rule.windowDaysAfter }));
+        addError(
+          `reminders.${i}`,
+          msg("rules.kind.birthday.error.reminderOutsideWindow", { day, before: rule.windowDaysBefore, after: rule.windowDaysAfter }),
+        );
       }
       if (seen.has(day)) addError(`reminders.${i}`, msg("rules.kind.birthday.error.reminderTwice", { day }));
       seen.add(day);

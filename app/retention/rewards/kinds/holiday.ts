@@ -6,12 +6,21 @@ import { z } from "zod";
 import { idempotencyKey, periods } from "../codes";
 import { campaignOccurrenceOn, HOLIDAY_PRESETS, presetCampaignDates } from "../holidays";
 import { addDays, compareLocalDates, isLocalDate, validityInstants } from "../../time";
-import { guardrails, localDate, minimumSubtotal, msg, numeric, rewardSchema, wholeDays, audienceSchema, type Audience } from "../rule-fields";
+import {
+  guardrails,
+  localDate,
+  minimumSubtotal,
+  msg,
+  numeric,
+  rewardSchema,
+  wholeDays,
+  audienceSchema,
+  type Audience,
+} from "../rule-fields";
 import type { Candidate, CustomerSnapshot, DayRun } from "../day-run";
 import { defineKind, INCENTIVE_COMBINES, offerFields, percentOff, ruleOffer } from "./kind";
 
 export { audienceSchema, type Audience };
-
 
 export const holidayCampaignSchema = z.object({
   kind: z.literal("holidayCampaign"),
@@ -25,7 +34,9 @@ export const holidayCampaignSchema = z.object({
   /** "yearly": the campaign comes back around its holiday every year (same days before and after). */
   recurrence: z.enum(["once", "yearly"], { invalid_type_error: "rules.error.enterAValidValue" }).default("once"),
   /** A last-chance reminder this many days before each run ends (to customers holding its code); none when empty. */
-  reminderDaysBeforeEnd: numeric(wholeDays("rules.kind.holidayCampaign.label.reminderDaysBeforeEnd", 1, 30)).nullable().optional(),
+  reminderDaysBeforeEnd: numeric(wholeDays("rules.kind.holidayCampaign.label.reminderDaysBeforeEnd", 1, 30))
+    .nullable()
+    .optional(),
   audience: audienceSchema,
   reward: rewardSchema,
   minimumSubtotal,
@@ -104,8 +115,18 @@ export const holidayCampaign = defineKind<"holidayCampaign", typeof holidayCampa
     for (const c of candidates) {
       const period = periods.campaignReminder(rule.id, occurrence.year, before);
       // Only customers who hold this run's code, once each (a missed day is caught up while the run lasts).
-      if (run.kindOf(idempotencyKey(rule.id, c.customerId, issuedPeriod)) !== "issue" || run.has(idempotencyKey(rule.id, c.customerId, period))) continue;
-      run.remind(rule, { ...c, period, explanation: `Last chance: ${rule.name} ends ${occurrence.endsAt}.`, moment: -before, lastChance: true });
+      if (
+        run.kindOf(idempotencyKey(rule.id, c.customerId, issuedPeriod)) !== "issue" ||
+        run.has(idempotencyKey(rule.id, c.customerId, period))
+      )
+        continue;
+      run.remind(rule, {
+        ...c,
+        period,
+        explanation: `Last chance: ${rule.name} ends ${occurrence.endsAt}.`,
+        moment: -before,
+        lastChance: true,
+      });
     }
   },
   isLastChance: () => true,
@@ -116,7 +137,11 @@ export const holidayCampaign = defineKind<"holidayCampaign", typeof holidayCampa
   formTexts: (values): Record<string, string> => (values.presetId ? { name: `preset.${values.presetId}` } : {}),
   // Campaigns on different days, or for audiences that cannot share a customer, may run side by side.
   overlaps(a, b) {
-    return compareLocalDates(a.startsAt, b.endsAt) <= 0 && compareLocalDates(b.startsAt, a.endsAt) <= 0 && audiencesMayShare(a.audience, b.audience);
+    return (
+      compareLocalDates(a.startsAt, b.endsAt) <= 0 &&
+      compareLocalDates(b.startsAt, a.endsAt) <= 0 &&
+      audiencesMayShare(a.audience, b.audience)
+    );
   },
   overlapField: "startsAt",
   formDefaults(today, { presetId }) {

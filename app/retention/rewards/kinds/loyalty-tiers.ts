@@ -4,23 +4,16 @@
  */
 import { z } from "zod";
 import { periods } from "../codes";
-import {
-  guardrails,
-  msg,
-  minimumSubtotal,
-  number,
-  numeric,
-  rewardSchema,
-  TIER_METRICS,
-  TIER_WINDOWS,
-  wholeDays,
-} from "../rule-fields";
+import { guardrails, msg, minimumSubtotal, number, numeric, rewardSchema, TIER_METRICS, TIER_WINDOWS, wholeDays } from "../rule-fields";
 import type { Candidate } from "../day-run";
 import { evaluateTier, NO_TIER } from "../tiers";
 import { daysValidFrom, defineKind, EARNED_COMBINES, offerFields } from "./kind";
 export const tierSchema = z.object({
   name: z
-    .string({ required_error: "rules.kind.loyaltyTiers.error.nameTheTier", invalid_type_error: "rules.kind.loyaltyTiers.error.nameTheTier" })
+    .string({
+      required_error: "rules.kind.loyaltyTiers.error.nameTheTier",
+      invalid_type_error: "rules.kind.loyaltyTiers.error.nameTheTier",
+    })
     .trim()
     .min(1, "rules.kind.loyaltyTiers.error.nameTheTier")
     .max(40, "rules.kind.loyaltyTiers.error.keepTierNamesUnder40Characters"),
@@ -32,7 +25,6 @@ export const tierSchema = z.object({
   minimumSubtotal,
 });
 export type Tier = z.infer<typeof tierSchema>;
-
 
 export const tierProgramSchema = z.object({
   kind: z.literal("loyaltyTiers"),
@@ -49,7 +41,10 @@ export const tierProgramSchema = z.object({
   /** One code per tier per customer, ever (moving down and back up again issues nothing). */
   oncePerCustomer: z.boolean().default(true),
   tiers: z
-    .array(tierSchema, { required_error: "rules.kind.loyaltyTiers.error.addAtLeastOneTier", invalid_type_error: "rules.kind.loyaltyTiers.error.addAtLeastOneTier" })
+    .array(tierSchema, {
+      required_error: "rules.kind.loyaltyTiers.error.addAtLeastOneTier",
+      invalid_type_error: "rules.kind.loyaltyTiers.error.addAtLeastOneTier",
+    })
     .min(1, "rules.kind.loyaltyTiers.error.addAtLeastOneTier")
     .max(10, "rules.kind.loyaltyTiers.error.useAtMost10Tiers"),
 });
@@ -71,7 +66,10 @@ export const loyaltyTiers = defineKind<"loyaltyTiers", typeof tierProgramSchema,
       seen.add(key);
       const prev = rule.tiers[i - 1];
       if (prev && tier.threshold <= prev.threshold) {
-        addError(`tiers.${i}.threshold`, msg("rules.kind.loyaltyTiers.error.thresholdNotHigher", { name: prev.name, threshold: prev.threshold }));
+        addError(
+          `tiers.${i}.threshold`,
+          msg("rules.kind.loyaltyTiers.error.thresholdNotHigher", { name: prev.name, threshold: prev.threshold }),
+        );
       }
     });
   },
@@ -118,10 +116,20 @@ export const loyaltyTiers = defineKind<"loyaltyTiers", typeof tierProgramSchema,
     // Thresholds at the 50th / 80th / 95th percentile of the shop's customer spend, in its currency.
     const [bronze, silver, gold] = (scale?.tierThresholds ?? ["", "", ""]).map(String);
     return {
-      metric: "netSpend", window: "lifetime", graceDays: "30", validityDays: "30", oncePerCustomer: "true",
-      "tiers.0.threshold": bronze, "tiers.0.reward.type": "percentage", "tiers.0.reward.percentage": "5",
-      "tiers.1.threshold": silver, "tiers.1.reward.type": "percentage", "tiers.1.reward.percentage": "10",
-      "tiers.2.threshold": gold, "tiers.2.reward.type": "percentage", "tiers.2.reward.percentage": "15",
+      metric: "netSpend",
+      window: "lifetime",
+      graceDays: "30",
+      validityDays: "30",
+      oncePerCustomer: "true",
+      "tiers.0.threshold": bronze,
+      "tiers.0.reward.type": "percentage",
+      "tiers.0.reward.percentage": "5",
+      "tiers.1.threshold": silver,
+      "tiers.1.reward.type": "percentage",
+      "tiers.1.reward.percentage": "10",
+      "tiers.2.threshold": gold,
+      "tiers.2.reward.type": "percentage",
+      "tiers.2.reward.percentage": "15",
     };
   },
 });

@@ -66,7 +66,10 @@ export function bulkOperationCancel(ctx: RequestContext, args: Args) {
   const op = ctx.shop.bulk.byId.get(expectGid(args.id, "BulkOperation"));
   if (!op) return { bulkOperation: null, userErrors: [{ field: ["id"], message: "Bulk operation does not exist" }] };
   if (!RUNNING_STATUSES.includes(op.status)) {
-    return { bulkOperation: op, userErrors: [{ field: ["id"], message: `A bulk operation cannot be canceled when it is ${op.status.toLowerCase()}` }] };
+    return {
+      bulkOperation: op,
+      userErrors: [{ field: ["id"], message: `A bulk operation cannot be canceled when it is ${op.status.toLowerCase()}` }],
+    };
   }
   ctx.services.cancelBulkOperation(ctx.shop, op);
   return { bulkOperation: op, userErrors: [] };

@@ -30,7 +30,9 @@ export function connectionArgs(args: Args): ConnectionArgs {
 export function expectGid(value: unknown, type: string, argument = "id"): number {
   const parsed = parseGid(value);
   if (!parsed) {
-    throw new GraphQLError(`Invalid global id '${String(value)}'`, { extensions: { code: "argumentLiteralsIncompatible", argumentName: argument } });
+    throw new GraphQLError(`Invalid global id '${String(value)}'`, {
+      extensions: { code: "argumentLiteralsIncompatible", argumentName: argument },
+    });
   }
   return parsed.type === type ? parsed.id : -1;
 }

@@ -94,7 +94,12 @@ export function customersConnection(ctx: RequestContext, args: Args) {
   requireScope(ctx, "read_customers", "customers");
   const { keys, value } = customerKeys(ctx, args);
   const data = ctx.shop.data;
-  return paginate(ctx, keys, { id: (index) => data.ids.customer(index), sortValue: value, load: (index) => data.customer(index) }, connectionArgs(args));
+  return paginate(
+    ctx,
+    keys,
+    { id: (index) => data.ids.customer(index), sortValue: value, load: (index) => data.customer(index) },
+    connectionArgs(args),
+  );
 }
 
 export function customersCount(ctx: RequestContext, args: Args) {
@@ -178,13 +183,27 @@ defineResolvers<CustomerRecord>("Customer", {
   emailMarketingConsent: (c) =>
     c.email === null
       ? null
-      : { marketingState: c.marketingState, marketingOptInLevel: c.marketingOptInLevel, consentUpdatedAt: nullableIsoUtc(c.marketingUpdatedAt), sourceLocation: null },
+      : {
+          marketingState: c.marketingState,
+          marketingOptInLevel: c.marketingOptInLevel,
+          consentUpdatedAt: nullableIsoUtc(c.marketingUpdatedAt),
+          sourceLocation: null,
+        },
   defaultPhoneNumber: (c) =>
     c.phone === null
       ? null
-      : { phoneNumber: c.phone, marketingState: "NOT_SUBSCRIBED", marketingOptInLevel: null, marketingUpdatedAt: null, marketingCollectedFrom: null, sourceLocation: null },
+      : {
+          phoneNumber: c.phone,
+          marketingState: "NOT_SUBSCRIBED",
+          marketingOptInLevel: null,
+          marketingUpdatedAt: null,
+          marketingCollectedFrom: null,
+          sourceLocation: null,
+        },
   smsMarketingConsent: (c) =>
-    c.phone === null ? null : { marketingState: "NOT_SUBSCRIBED", marketingOptInLevel: "SINGLE_OPT_IN", consentUpdatedAt: null, consentCollectedFrom: "OTHER" },
+    c.phone === null
+      ? null
+      : { marketingState: "NOT_SUBSCRIBED", marketingOptInLevel: "SINGLE_OPT_IN", consentUpdatedAt: null, consentCollectedFrom: "OTHER" },
   statistics: (c, _a, ctx) => {
     const s = stats(c, ctx);
     return { rfmGroup: rfmGroup(s, ctx.now), predictedSpendTier: predictedSpendTier(ctx, s) };

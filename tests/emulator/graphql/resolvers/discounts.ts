@@ -1,6 +1,12 @@
 import { gid, parseGid } from "../../ids";
 import { decimalString, parseDecimalToCents } from "../../money";
-import { discountStatus, type DiscountRecord, type DiscountValue, type RedeemCodeBulkCreationRecord, type RedeemCodeRecord } from "../../store/discounts";
+import {
+  discountStatus,
+  type DiscountRecord,
+  type DiscountValue,
+  type RedeemCodeBulkCreationRecord,
+  type RedeemCodeRecord,
+} from "../../store/discounts";
 import { isoUtc, nullableIsoUtc } from "../../time";
 import type { RequestContext } from "../context";
 import { paginateList } from "../connection";
@@ -22,15 +28,21 @@ export const discountNode = (discount: DiscountRecord): DiscountNodeSource => ({
 function summary(discount: DiscountRecord, ctx: RequestContext): string {
   const value = discount.value;
   if (value.type === "freeShipping") {
-    return "all" in value.destination ? "Free shipping on all products • For all countries" : `Free shipping on all products • For ${value.destination.countries.length} countries`;
+    return "all" in value.destination
+      ? "Free shipping on all products • For all countries"
+      : `Free shipping on all products • For ${value.destination.countries.length} countries`;
   }
-  const off = value.type === "percentage" ? `${Math.round(value.percentage * 10000) / 100}% off` : `${decimalString(value.amountCents)} ${ctx.shop.currency} off`;
+  const off =
+    value.type === "percentage"
+      ? `${Math.round(value.percentage * 10000) / 100}% off`
+      : `${decimalString(value.amountCents)} ${ctx.shop.currency} off`;
   const target = "all" in discount.items ? "entire order" : "selected items";
   return `${off} ${target}`;
 }
 
 /** The concrete DiscountCode type a stored discount is served as. */
-const codeDiscountType = (discount: DiscountRecord) => (discount.value.type === "freeShipping" ? "DiscountCodeFreeShipping" : "DiscountCodeBasic");
+const codeDiscountType = (discount: DiscountRecord) =>
+  discount.value.type === "freeShipping" ? "DiscountCodeFreeShipping" : "DiscountCodeBasic";
 
 defineResolvers<DiscountNodeSource>("DiscountCodeNode", {
   id: (s) => gid("DiscountCodeNode", s.discount.id),
@@ -82,7 +94,10 @@ defineResolvers<DiscountNodeSource>("DiscountCodeBasic", {
         value.type === "percentage"
           ? typed("DiscountPercentage", { percentage: value.percentage })
           : typed("DiscountAmount", { amount: money(ctx, value.amountCents), appliesOnEachItem: value.appliesOnEachItem }),
-      items: "all" in items ? typed("AllDiscountItems", { allItems: true }) : typed("DiscountProducts", { products: { nodes: [], edges: [] }, productVariants: { nodes: [], edges: [] } }),
+      items:
+        "all" in items
+          ? typed("AllDiscountItems", { allItems: true })
+          : typed("DiscountProducts", { products: { nodes: [], edges: [] }, productVariants: { nodes: [], edges: [] } }),
       appliesOnOneTimePurchase: true,
       appliesOnSubscription: false,
     };
@@ -110,7 +125,8 @@ defineResolvers<DiscountNodeSource>("DiscountCodeFreeShipping", {
 
 function contextView(discount: DiscountRecord, ctx: RequestContext, legacy: boolean) {
   const context = discount.context;
-  if (context.type === "all") return legacy ? typed("DiscountCustomerAll", { allCustomers: true }) : typed("DiscountBuyerSelectionAll", { all: "ALL" });
+  if (context.type === "all")
+    return legacy ? typed("DiscountCustomerAll", { allCustomers: true }) : typed("DiscountBuyerSelectionAll", { all: "ALL" });
   if (context.type === "customers") {
     const customers = context.customerIds
       .map((id) => ctx.shop.data.findCustomer(parseGid(id)?.id ?? -1))
@@ -140,7 +156,12 @@ defineResolvers<RedeemCodeBulkCreationRecord>("DiscountRedeemCodeBulkCreation", 
   codes: (b, args, ctx) =>
     paginateList(
       ctx,
-      b.codes.map((c, k) => ({ k, code: c.code, errors: c.errors.map((e) => ({ ...e, extraInfo: null })), discountRedeemCode: c.redeemCodeId === null ? null : findRedeemCode(ctx, b.discountId, c.redeemCodeId) })),
+      b.codes.map((c, k) => ({
+        k,
+        code: c.code,
+        errors: c.errors.map((e) => ({ ...e, extraInfo: null })),
+        discountRedeemCode: c.redeemCodeId === null ? null : findRedeemCode(ctx, b.discountId, c.redeemCodeId),
+      })),
       (c) => c.k,
       connectionArgs(args),
     ),
@@ -159,7 +180,12 @@ function parseDate(value: unknown): number | null {
 type Field = (...path: string[]) => string[];
 
 /** What a code discount gives: read from the kind's own input fields (customerGets, or destination for free shipping). */
-type ValueReader = (input: Record<string, unknown>, existing: DiscountRecord | null, field: Field, errors: UserError[]) => { value?: DiscountValue; items?: DiscountRecord["items"] };
+type ValueReader = (
+  input: Record<string, unknown>,
+  existing: DiscountRecord | null,
+  field: Field,
+  errors: UserError[],
+) => { value?: DiscountValue; items?: DiscountRecord["items"] };
 
 /** DiscountCodeBasicInput's `customerGets`: one of percentage or a fixed amount, on all items or some. */
 const readCustomerGets: ValueReader = (input, existing, field, errors) => {
@@ -167,20 +193,36 @@ const readCustomerGets: ValueReader = (input, existing, field, errors) => {
   const gets = input.customerGets as Record<string, unknown> | undefined;
   if (gets) {
     const valueInput = (gets.value ?? {}) as Record<string, unknown>;
-    const kinds = ["percentage", "discountAmount", "discountOnQuantity"].filter((k) => valueInput[k] !== undefined && valueInput[k] !== null);
+    const kinds = ["percentage", "discountAmount", "discountOnQuantity"].filter(
+      (k) => valueInput[k] !== undefined && valueInput[k] !== null,
+    );
     if (kinds.length !== 1) {
-      errors.push(userError(field("customerGets", "value"), "Only one of percentage, discountAmount or discountOnQuantity is allowed.", kinds.length ? "TOO_MANY_ARGUMENTS" : "MISSING_ARGUMENT"));
+      errors.push(
+        userError(
+          field("customerGets", "value"),
+          "Only one of percentage, discountAmount or discountOnQuantity is allowed.",
+          kinds.length ? "TOO_MANY_ARGUMENTS" : "MISSING_ARGUMENT",
+        ),
+      );
     } else if (kinds[0] === "percentage") {
       const percentage = Number(valueInput.percentage);
-      if (!(percentage > 0 && percentage <= 1)) errors.push(userError(field("customerGets", "value", "percentage"), "Value must be between 0.0 and 1.0", "VALUE_OUTSIDE_RANGE"));
+      if (!(percentage > 0 && percentage <= 1))
+        errors.push(userError(field("customerGets", "value", "percentage"), "Value must be between 0.0 and 1.0", "VALUE_OUTSIDE_RANGE"));
       value = { type: "percentage", percentage };
     } else if (kinds[0] === "discountAmount") {
       const amount = valueInput.discountAmount as Record<string, unknown>;
       const cents = parseDecimalToCents(String(amount.amount ?? ""));
-      if (!(cents > 0)) errors.push(userError(field("customerGets", "value", "discountAmount", "amount"), "Value must be greater than 0", "GREATER_THAN"));
+      if (!(cents > 0))
+        errors.push(userError(field("customerGets", "value", "discountAmount", "amount"), "Value must be greater than 0", "GREATER_THAN"));
       value = { type: "amount", amountCents: cents, appliesOnEachItem: Boolean(amount.appliesOnEachItem) };
     } else {
-      errors.push(userError(field("customerGets", "value", "discountOnQuantity"), "discountOnQuantity is only valid for Buy X Get Y discounts.", "INVALID"));
+      errors.push(
+        userError(
+          field("customerGets", "value", "discountOnQuantity"),
+          "discountOnQuantity is only valid for Buy X Get Y discounts.",
+          "INVALID",
+        ),
+      );
     }
     const items = (gets.items ?? {}) as Record<string, unknown>;
     if (items.all === false && !items.products && !items.collections) {
@@ -209,7 +251,8 @@ const readFreeShipping: ValueReader = (input, existing, field, errors) => {
       const before = previous && "countries" in previous.destination ? previous.destination.countries : [];
       const countries = [...new Set([...before, ...add])].filter((c) => !remove.has(c));
       const includeRestOfWorld = Boolean(destinationInput.countries.includeRestOfWorld);
-      if (!countries.length && !includeRestOfWorld) errors.push(userError(field("destination", "countries"), "Countries can't be blank", "BLANK"));
+      if (!countries.length && !includeRestOfWorld)
+        errors.push(userError(field("destination", "countries"), "Countries can't be blank", "BLANK"));
       destination = { countries, includeRestOfWorld };
     } else {
       errors.push(userError(field("destination"), "Destination must be all countries or a list of countries.", "MISSING_ARGUMENT"));
@@ -251,7 +294,8 @@ function readCodeInput(
   else if (/[\r\n]/.test(code)) errors.push(userError(field("code"), "Code cannot contain newline characters.", "INVALID"));
   else {
     const owner = ctx.shop.discounts.discountForCode(code);
-    if (owner && owner.id !== existing?.id) errors.push(userError(field("code"), "Code must be unique. Please try a different code.", "TAKEN"));
+    if (owner && owner.id !== existing?.id)
+      errors.push(userError(field("code"), "Code must be unique. Please try a different code.", "TAKEN"));
   }
   if (startsAt === null) errors.push(userError(field("startsAt"), "Starts at can't be blank", "BLANK"));
   else if (Number.isNaN(startsAt)) errors.push(userError(field("startsAt"), "Starts at is invalid", "INVALID"));
@@ -266,7 +310,13 @@ function readCodeInput(
   if (contextInput) {
     const kinds = ["all", "customers", "customerSegments"].filter((k) => contextInput[k] !== undefined && contextInput[k] !== null);
     if (kinds.length !== 1) {
-      errors.push(userError(field("context"), "Only one of all, customers or customerSegments can be specified.", kinds.length ? "TOO_MANY_ARGUMENTS" : "MISSING_ARGUMENT"));
+      errors.push(
+        userError(
+          field("context"),
+          "Only one of all, customers or customerSegments can be specified.",
+          kinds.length ? "TOO_MANY_ARGUMENTS" : "MISSING_ARGUMENT",
+        ),
+      );
     } else if (kinds[0] === "all") {
       context = { type: "all" };
     } else if (kinds[0] === "customers") {
@@ -285,7 +335,9 @@ function readCodeInput(
       const add = ((contextInput.customerSegments as Record<string, unknown>).add as string[] | undefined) ?? [];
       add.forEach((id, k) => {
         if (!ctx.shop.segments.has(parseGid(id)?.id ?? -1)) {
-          errors.push(userError(field("context", "customerSegments", "add", String(k)), `Segment with id ${id} does not exist.`, "INVALID"));
+          errors.push(
+            userError(field("context", "customerSegments", "add", String(k)), `Segment with id ${id} does not exist.`, "INVALID"),
+          );
         }
       });
       context = { type: "segments", segmentIds: add };
@@ -295,12 +347,15 @@ function readCodeInput(
   }
 
   const usageLimit = input.usageLimit !== undefined ? (input.usageLimit as number | null) : (existing?.usageLimit ?? null);
-  if (usageLimit !== null && usageLimit <= 0) errors.push(userError(field("usageLimit"), "Usage limit must be greater than 0", "GREATER_THAN"));
+  if (usageLimit !== null && usageLimit <= 0)
+    errors.push(userError(field("usageLimit"), "Usage limit must be greater than 0", "GREATER_THAN"));
 
   if (errors.length || !title || !code || startsAt === null || !value || !context) return { errors };
   const combines = (input.combinesWith ?? {}) as Record<string, boolean | undefined>;
   const minimum = input.minimumRequirement as Record<string, Record<string, unknown> | undefined> | undefined;
-  const codes = existing ? existing.codes.map((c, k) => (k === 0 ? { ...c, code } : c)) : [{ id: ctx.shop.nextId(), code, createdAt: ctx.now, asyncUsageCount: 0 }];
+  const codes = existing
+    ? existing.codes.map((c, k) => (k === 0 ? { ...c, code } : c))
+    : [{ id: ctx.shop.nextId(), code, createdAt: ctx.now, asyncUsageCount: 0 }];
   return {
     errors,
     record: {
@@ -345,13 +400,25 @@ function createCodeDiscount(ctx: RequestContext, record: DiscountRecord | undefi
 
 export function discountCodeBasicCreate(ctx: RequestContext, args: Args) {
   requireScope(ctx, "write_discounts", "discountCodeBasicCreate");
-  const { record, errors } = readCodeInput(ctx, "basicCodeDiscount", args.basicCodeDiscount as Record<string, unknown>, null, readCustomerGets);
+  const { record, errors } = readCodeInput(
+    ctx,
+    "basicCodeDiscount",
+    args.basicCodeDiscount as Record<string, unknown>,
+    null,
+    readCustomerGets,
+  );
   return createCodeDiscount(ctx, record, errors);
 }
 
 export function discountCodeFreeShippingCreate(ctx: RequestContext, args: Args) {
   requireScope(ctx, "write_discounts", "discountCodeFreeShippingCreate");
-  const { record, errors } = readCodeInput(ctx, "freeShippingCodeDiscount", args.freeShippingCodeDiscount as Record<string, unknown>, null, readFreeShipping);
+  const { record, errors } = readCodeInput(
+    ctx,
+    "freeShippingCodeDiscount",
+    args.freeShippingCodeDiscount as Record<string, unknown>,
+    null,
+    readFreeShipping,
+  );
   return createCodeDiscount(ctx, record, errors);
 }
 
@@ -368,7 +435,13 @@ export function discountCodeBasicUpdate(ctx: RequestContext, args: Args) {
   const existing = discountById(ctx, args.id);
   if (!existing) return { codeDiscountNode: null, userErrors: [notFound(args.id)] };
   if (existing.value.type === "freeShipping") return { codeDiscountNode: null, userErrors: [notFound(args.id)] };
-  const { record, errors } = readCodeInput(ctx, "basicCodeDiscount", args.basicCodeDiscount as Record<string, unknown>, existing, readCustomerGets);
+  const { record, errors } = readCodeInput(
+    ctx,
+    "basicCodeDiscount",
+    args.basicCodeDiscount as Record<string, unknown>,
+    existing,
+    readCustomerGets,
+  );
   if (!record) return { codeDiscountNode: null, userErrors: errors };
   ctx.shop.discounts.save(record);
   return { codeDiscountNode: discountNode(record), userErrors: [] };
@@ -378,7 +451,11 @@ export function discountCodeDeactivate(ctx: RequestContext, args: Args) {
   requireScope(ctx, "write_discounts", "discountCodeDeactivate");
   const discount = discountById(ctx, args.id);
   if (!discount) return { codeDiscountNode: null, userErrors: [notFound(args.id)] };
-  const updated = { ...discount, endsAt: discount.endsAt !== null && discount.endsAt <= ctx.now ? discount.endsAt : ctx.now, updatedAt: ctx.now };
+  const updated = {
+    ...discount,
+    endsAt: discount.endsAt !== null && discount.endsAt <= ctx.now ? discount.endsAt : ctx.now,
+    updatedAt: ctx.now,
+  };
   ctx.shop.discounts.save(updated);
   return { codeDiscountNode: discountNode(updated), userErrors: [] };
 }
@@ -409,7 +486,10 @@ export function discountRedeemCodeBulkAdd(ctx: RequestContext, args: Args) {
   if (!discount) return { bulkCreation: null, userErrors: [userError(["discountId"], "Discount does not exist", "INVALID")] };
   const codes = ((args.codes as { code: string }[]) ?? []).map((c) => c.code);
   if (codes.length > MAX_REDEEM_CODES_PER_CALL) {
-    return { bulkCreation: null, userErrors: [userError(["codes"], `Codes must contain at most ${MAX_REDEEM_CODES_PER_CALL} items`, "TOO_LONG")] };
+    return {
+      bulkCreation: null,
+      userErrors: [userError(["codes"], `Codes must contain at most ${MAX_REDEEM_CODES_PER_CALL} items`, "TOO_LONG")],
+    };
   }
   if (codes.length === 0) return { bulkCreation: null, userErrors: [userError(["codes"], "Codes can't be blank", "BLANK")] };
   const creation: RedeemCodeBulkCreationRecord = {
@@ -430,7 +510,8 @@ export function discountRedeemCodeBulkAdd(ctx: RequestContext, args: Args) {
       for (const entry of creation.codes) {
         const lower = entry.code.toLowerCase();
         if (!entry.code.trim()) entry.errors.push({ field: ["code"], message: "Code can't be blank", code: "BLANK" });
-        else if (shop.discounts.codeTaken(entry.code) || seen.has(lower)) entry.errors.push({ field: ["code"], message: "Code must be unique. Please try a different code.", code: "TAKEN" });
+        else if (shop.discounts.codeTaken(entry.code) || seen.has(lower))
+          entry.errors.push({ field: ["code"], message: "Code must be unique. Please try a different code.", code: "TAKEN" });
         else {
           const redeem = { id: shop.nextId(), code: entry.code, createdAt: now, asyncUsageCount: 0 };
           entry.redeemCodeId = redeem.id;

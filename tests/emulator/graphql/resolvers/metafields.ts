@@ -1,5 +1,11 @@
 import { gid, parseGid } from "../../ids";
-import { compareDigest, ownerTypeOf, STANDARD_DEFINITIONS, type MetafieldDefinitionRecord, type MetafieldRecord } from "../../store/metafields";
+import {
+  compareDigest,
+  ownerTypeOf,
+  STANDARD_DEFINITIONS,
+  type MetafieldDefinitionRecord,
+  type MetafieldRecord,
+} from "../../store/metafields";
 import { isoUtc } from "../../time";
 import type { RequestContext } from "../context";
 import { requireScope } from "../errors";
@@ -83,7 +89,13 @@ defineResolvers<MetafieldRecord>("Metafield", {
 
 defineResolvers<MetafieldDefinitionRecord>("MetafieldDefinition", {
   id: (d) => gid("MetafieldDefinition", d.id),
-  type: (d) => ({ name: d.type, category: d.type === "date" ? "DATE_TIME" : "TEXT", supportedValidations: [], supportsDefinitionMigrations: true, valueType: "STRING" }),
+  type: (d) => ({
+    name: d.type,
+    category: d.type === "date" ? "DATE_TIME" : "TEXT",
+    supportedValidations: [],
+    supportsDefinitionMigrations: true,
+    valueType: "STRING",
+  }),
   validations: () => [],
   useAsCollectionCondition: () => false,
   validationStatus: () => "ALL_VALID",
@@ -127,7 +139,12 @@ export function metafieldsSet(ctx: RequestContext, args: Args) {
   const inputs = (args.metafields as Record<string, unknown>[]) ?? [];
   const errors: { field: string[]; message: string; code: string; elementIndex: number | null }[] = [];
   if (inputs.length > MAX_METAFIELDS_PER_CALL) {
-    errors.push({ field: ["metafields"], message: `Exceeded the maximum metafields input limit of ${MAX_METAFIELDS_PER_CALL}.`, code: "LESS_THAN_OR_EQUAL_TO", elementIndex: null });
+    errors.push({
+      field: ["metafields"],
+      message: `Exceeded the maximum metafields input limit of ${MAX_METAFIELDS_PER_CALL}.`,
+      code: "LESS_THAN_OR_EQUAL_TO",
+      elementIndex: null,
+    });
     return { metafields: [], userErrors: errors };
   }
   const planned: Omit<MetafieldRecord, "id" | "createdAt" | "updatedAt">[] = [];
@@ -136,7 +153,12 @@ export function metafieldsSet(ctx: RequestContext, args: Args) {
     const ownerType = ownerTypeOf(ownerId);
     if (ownerType === "CUSTOMER") requireScope(ctx, "write_customers", "metafieldsSet");
     if (!ownerType || !ownerNode(ctx, ownerId)) {
-      errors.push({ field: ["metafields", String(index), "ownerId"], message: "Owner does not exist.", code: "INVALID", elementIndex: index });
+      errors.push({
+        field: ["metafields", String(index), "ownerId"],
+        message: "Owner does not exist.",
+        code: "INVALID",
+        elementIndex: index,
+      });
       return;
     }
     const namespace = resolveNamespace(ctx, input.namespace);
@@ -150,7 +172,12 @@ export function metafieldsSet(ctx: RequestContext, args: Args) {
       return;
     }
     if (definition && input.type && input.type !== definition.type) {
-      errors.push({ field: ["metafields", String(index), "type"], message: `Type must be ${definition.type} to match the definition.`, code: "INVALID_TYPE", elementIndex: index });
+      errors.push({
+        field: ["metafields", String(index), "type"],
+        message: `Type must be ${definition.type} to match the definition.`,
+        code: "INVALID_TYPE",
+        elementIndex: index,
+      });
       return;
     }
     const invalid = validateValue(type, value);
@@ -161,7 +188,12 @@ export function metafieldsSet(ctx: RequestContext, args: Args) {
     if (input.compareDigest !== undefined && input.compareDigest !== null) {
       const current = existing ? compareDigest(existing) : null;
       if (current !== input.compareDigest) {
-        errors.push({ field: ["metafields", String(index)], message: "The resource has been updated since it was loaded.", code: "STALE_OBJECT", elementIndex: index });
+        errors.push({
+          field: ["metafields", String(index)],
+          message: "The resource has been updated since it was loaded.",
+          code: "STALE_OBJECT",
+          elementIndex: index,
+        });
         return;
       }
     }
@@ -176,11 +208,23 @@ export function standardMetafieldDefinitionEnable(ctx: RequestContext, args: Arg
   const ownerType = String(args.ownerType);
   const template = STANDARD_DEFINITIONS[`${ownerType}:${String(args.namespace)}.${String(args.key)}`];
   if (!template) {
-    return { createdDefinition: null, userErrors: [{ field: ["namespace"], message: "A standard definition wasn't found for the specified owner type, namespace, and key.", code: "TEMPLATE_NOT_FOUND" }] };
+    return {
+      createdDefinition: null,
+      userErrors: [
+        {
+          field: ["namespace"],
+          message: "A standard definition wasn't found for the specified owner type, namespace, and key.",
+          code: "TEMPLATE_NOT_FOUND",
+        },
+      ],
+    };
   }
   const mapKey = `${template.ownerType}:${template.namespace}.${template.key}`;
   if (ctx.shop.metafieldDefinitions.has(mapKey)) {
-    return { createdDefinition: null, userErrors: [{ field: ["namespace"], message: "Key is in use for Customer metafields on the 'facts' namespace.", code: "TAKEN" }] };
+    return {
+      createdDefinition: null,
+      userErrors: [{ field: ["namespace"], message: "Key is in use for Customer metafields on the 'facts' namespace.", code: "TAKEN" }],
+    };
   }
   const record: MetafieldDefinitionRecord = { ...template, id: ctx.shop.nextId(), createdAt: ctx.now, pinnedPosition: args.pin ? 1 : null };
   ctx.shop.metafieldDefinitions.set(mapKey, record);

@@ -19,7 +19,10 @@ type UserError = { field: string[] | null; message: string };
 // ---------- tags ----------
 
 function normalizeTags(raw: unknown): string[] {
-  return ((raw as string[]) ?? []).flatMap((entry) => entry.split(",")).map((tag) => tag.trim()).filter(Boolean);
+  return ((raw as string[]) ?? [])
+    .flatMap((entry) => entry.split(","))
+    .map((tag) => tag.trim())
+    .filter(Boolean);
 }
 
 function mergeTags(current: string[], add: string[], remove: string[]): string[] {
@@ -43,7 +46,11 @@ export function changeTags(ctx: RequestContext, args: Args, mode: "add" | "remov
   const add = mode === "add" ? tags : [];
   const remove = mode === "remove" ? tags : [];
   const tooLong = tags.find((t) => t.length > 255);
-  if (tooLong) return { node: null, userErrors: [{ field: ["tags"], message: `Tag '${tooLong.slice(0, 20)}…' is too long (maximum is 255 characters)` }] };
+  if (tooLong)
+    return {
+      node: null,
+      userErrors: [{ field: ["tags"], message: `Tag '${tooLong.slice(0, 20)}…' is too long (maximum is 255 characters)` }],
+    };
   if (parsed?.type === "Customer") {
     requireScope(ctx, "write_customers", mode === "add" ? "tagsAdd" : "tagsRemove");
     const index = data.findCustomer(parsed.id);
@@ -53,7 +60,8 @@ export function changeTags(ctx: RequestContext, args: Args, mode: "add" | "remov
       data.putCustomer(next);
       // Tags the app writes itself come back as customer.tags_added / customer.tags_removed (only the tags that changed).
       if (next.tags.join("\n") !== customer.tags.join("\n")) {
-        for (const event of customerChangeEvents(ctx.shop, customer, next, ctx.now)) ctx.services.emitForApiWrite(ctx.shop, event.topic, event.payload);
+        for (const event of customerChangeEvents(ctx.shop, customer, next, ctx.now))
+          ctx.services.emitForApiWrite(ctx.shop, event.topic, event.payload);
       }
       return { node: typed("Customer", next), userErrors: [] };
     }
@@ -77,10 +85,20 @@ export function customerEmailMarketingConsentUpdate(ctx: RequestContext, args: A
   requireScope(ctx, "write_customers", "customerEmailMarketingConsentUpdate");
   const input = args.input as { customerId: string; emailMarketingConsent: Record<string, unknown> };
   const index = ctx.shop.data.findCustomer(parseGid(input.customerId)?.id ?? -1);
-  if (index < 0) return { customer: null, userErrors: [{ field: ["input", "customerId"], message: "Customer not found", code: "INVALID" }] };
+  if (index < 0)
+    return { customer: null, userErrors: [{ field: ["input", "customerId"], message: "Customer not found", code: "INVALID" }] };
   const customer = ctx.shop.data.customer(index);
   if (!customer.email) {
-    return { customer: null, userErrors: [{ field: ["input", "emailMarketingConsent"], message: "An email address is required to set the email marketing consent state.", code: "MISSING_ARGUMENT" }] };
+    return {
+      customer: null,
+      userErrors: [
+        {
+          field: ["input", "emailMarketingConsent"],
+          message: "An email address is required to set the email marketing consent state.",
+          code: "MISSING_ARGUMENT",
+        },
+      ],
+    };
   }
   const consent = input.emailMarketingConsent;
   const state = String(consent.marketingState) as MarketingState;
@@ -88,12 +106,14 @@ export function customerEmailMarketingConsentUpdate(ctx: RequestContext, args: A
   const next = {
     ...customer,
     marketingState: state,
-    marketingOptInLevel: (consent.marketingOptInLevel as MarketingOptInLevel | undefined) ?? customer.marketingOptInLevel ?? "SINGLE_OPT_IN",
+    marketingOptInLevel:
+      (consent.marketingOptInLevel as MarketingOptInLevel | undefined) ?? customer.marketingOptInLevel ?? "SINGLE_OPT_IN",
     marketingUpdatedAt: at,
     updatedAt: ctx.now,
   };
   ctx.shop.data.putCustomer(next);
-  for (const event of customerChangeEvents(ctx.shop, customer, next, ctx.now)) ctx.services.emitForApiWrite(ctx.shop, event.topic, event.payload);
+  for (const event of customerChangeEvents(ctx.shop, customer, next, ctx.now))
+    ctx.services.emitForApiWrite(ctx.shop, event.topic, event.payload);
   return { customer: next, userErrors: [] };
 }
 
@@ -133,7 +153,12 @@ export function segmentUpdate(ctx: RequestContext, args: Args) {
     const invalid = validateSegmentQuery(args.query);
     if (invalid) return { segment: null, userErrors: [{ field: ["query"], message: invalid }] };
   }
-  const next = { ...segment, name: (args.name as string | undefined) ?? segment.name, query: (args.query as string | undefined) ?? segment.query, lastEditDate: ctx.now };
+  const next = {
+    ...segment,
+    name: (args.name as string | undefined) ?? segment.name,
+    query: (args.query as string | undefined) ?? segment.query,
+    lastEditDate: ctx.now,
+  };
   ctx.shop.segments.set(next.id, next);
   return { segment: next, userErrors: [] };
 }
@@ -145,9 +170,19 @@ export function segmentDelete(ctx: RequestContext, args: Args) {
 }
 
 export function segmentsConnection(ctx: RequestContext, args: Args) {
-  const search = compileSearch<SegmentRecord>(args.query as string | null | undefined, { fields: { name: { kind: "string", get: (s) => s.name } }, text: (s) => [s.name] }, ctx.shop.timeZone);
+  const search = compileSearch<SegmentRecord>(
+    args.query as string | null | undefined,
+    { fields: { name: { kind: "string", get: (s) => s.name } }, text: (s) => [s.name] },
+    ctx.shop.timeZone,
+  );
   const items = [...ctx.shop.segments.values()].filter(search.test);
-  return paginateList(ctx, items, (s) => s.id, connectionArgs(args), (s) => (args.sortKey === "LAST_EDIT_DATE" ? s.lastEditDate : s.creationDate));
+  return paginateList(
+    ctx,
+    items,
+    (s) => s.id,
+    connectionArgs(args),
+    (s) => (args.sortKey === "LAST_EDIT_DATE" ? s.lastEditDate : s.creationDate),
+  );
 }
 
 // ---------- Flow ----------
@@ -162,7 +197,11 @@ export function flowTriggerReceive(ctx: RequestContext, args: Args) {
   }
   const size = Buffer.byteLength(JSON.stringify(args.payload ?? {}));
   if (size > FLOW_PAYLOAD_LIMIT) {
-    return { userErrors: [{ field: ["payload"], message: `Errors validating schema:\n  Properties size exceeds the limit of ${FLOW_PAYLOAD_LIMIT} bytes.` }] };
+    return {
+      userErrors: [
+        { field: ["payload"], message: `Errors validating schema:\n  Properties size exceeds the limit of ${FLOW_PAYLOAD_LIMIT} bytes.` },
+      ],
+    };
   }
   ctx.shop.flowTriggers.push({ handle, payload: args.payload ?? null, receivedAt: ctx.now });
   return { userErrors: [] };
@@ -187,9 +226,16 @@ export function webhookSubscriptionCreate(ctx: RequestContext, args: Args) {
   const input = (args.webhookSubscription ?? {}) as Record<string, unknown>;
   const uri = typeof input.uri === "string" ? input.uri : "";
   const topic = String(args.topic);
-  if (!uri) return { webhookSubscription: null, userErrors: [{ field: ["webhookSubscription", "callbackUrl"], message: "Address can't be blank" }] };
+  if (!uri)
+    return {
+      webhookSubscription: null,
+      userErrors: [{ field: ["webhookSubscription", "callbackUrl"], message: "Address can't be blank" }],
+    };
   if ([...ctx.shop.webhookSubscriptions.values()].some((w) => w.topic === topic && w.uri === uri)) {
-    return { webhookSubscription: null, userErrors: [{ field: ["webhookSubscription", "callbackUrl"], message: "Address for this topic has already been taken" }] };
+    return {
+      webhookSubscription: null,
+      userErrors: [{ field: ["webhookSubscription", "callbackUrl"], message: "Address for this topic has already been taken" }],
+    };
   }
   const record: WebhookSubscriptionRecord = {
     id: ctx.shop.nextId(),
@@ -207,7 +253,8 @@ export function webhookSubscriptionCreate(ctx: RequestContext, args: Args) {
 
 export function webhookSubscriptionDelete(ctx: RequestContext, args: Args) {
   const id = parseGid(args.id)?.id ?? -1;
-  if (!ctx.shop.webhookSubscriptions.delete(id)) return { deletedWebhookSubscriptionId: null, userErrors: [{ field: ["id"], message: "Webhook subscription does not exist" }] };
+  if (!ctx.shop.webhookSubscriptions.delete(id))
+    return { deletedWebhookSubscriptionId: null, userErrors: [{ field: ["id"], message: "Webhook subscription does not exist" }] };
   return { deletedWebhookSubscriptionId: gid("WebhookSubscription", id), userErrors: [] };
 }
 
@@ -216,7 +263,13 @@ export function webhookSubscriptionsConnection(ctx: RequestContext, args: Args) 
   const items = [...ctx.shop.webhookSubscriptions.values()].filter(
     (w) => (!topics || topics.includes(w.topic)) && (!args.uri || w.uri === args.uri),
   );
-  return paginateList(ctx, items, (w) => w.id, connectionArgs(args), (w) => w.createdAt);
+  return paginateList(
+    ctx,
+    items,
+    (w) => w.id,
+    connectionArgs(args),
+    (w) => w.createdAt,
+  );
 }
 
 export function subscribedUris(shopSubscriptions: Iterable<WebhookSubscriptionRecord>, topic: string): string[] {

@@ -1,6 +1,13 @@
 import { gid } from "../../ids";
 import { decimalString } from "../../money";
-import { orderRefundedCents, type LineItemRecord, type OrderRecord, type OrderSummary, type ProductRecord, type RefundRecord } from "../../store/records";
+import {
+  orderRefundedCents,
+  type LineItemRecord,
+  type OrderRecord,
+  type OrderSummary,
+  type ProductRecord,
+  type RefundRecord,
+} from "../../store/records";
 import { isoUtc, nullableIsoUtc } from "../../time";
 import type { RequestContext } from "../context";
 import { paginate, paginateList, sortKeys, type SortValue } from "../connection";
@@ -110,7 +117,12 @@ export function orderKeys(ctx: RequestContext, args: Args, candidates?: number[]
 export function ordersConnection(ctx: RequestContext, args: Args, candidates?: number[]) {
   const { keys, value } = orderKeys(ctx, args, candidates);
   const data = ctx.shop.data;
-  return paginate(ctx, keys, { id: (index) => data.ids.order(index), sortValue: value, load: (index) => data.order(index) }, connectionArgs(args));
+  return paginate(
+    ctx,
+    keys,
+    { id: (index) => data.ids.order(index), sortValue: value, load: (index) => data.order(index) },
+    connectionArgs(args),
+  );
 }
 
 export function ordersCount(ctx: RequestContext, args: Args) {

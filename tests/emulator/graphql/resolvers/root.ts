@@ -83,7 +83,10 @@ export function loadNode(ctx: RequestContext, id: unknown): object | null {
   }
 }
 
-const root = <T>(fn: (ctx: RequestContext, args: Args) => T) => (_source: unknown, args: Args, ctx: RequestContext) => fn(ctx, args);
+const root =
+  <T>(fn: (ctx: RequestContext, args: Args) => T) =>
+  (_source: unknown, args: Args, ctx: RequestContext) =>
+    fn(ctx, args);
 
 defineResolvers<unknown>("QueryRoot", {
   shop: root((ctx) => ctx.shop),
@@ -122,7 +125,9 @@ defineResolvers<unknown>("QueryRoot", {
   codeDiscountNode: root(codeDiscountNode),
   codeDiscountNodeByCode: root(codeDiscountNodeByCode),
   storeCreditAccount: root(storeCreditAccount),
-  discountRedeemCodeBulkCreation: root((ctx, args) => ctx.shop.discounts.bulkCreations.get(expectGid(args.id, "DiscountRedeemCodeBulkCreation")) ?? null),
+  discountRedeemCodeBulkCreation: root(
+    (ctx, args) => ctx.shop.discounts.bulkCreations.get(expectGid(args.id, "DiscountRedeemCodeBulkCreation")) ?? null,
+  ),
   segment: root((ctx, args) => ctx.shop.segments.get(expectGid(args.id, "Segment")) ?? null),
   segments: root(segmentsConnection),
   customerSegmentMembers: root(customerSegmentMembers),

@@ -38,7 +38,9 @@ export function customerSegmentMembers(ctx: RequestContext, args: Args) {
   const given = (["segmentId", "query", "queryId"] as const).filter((k) => args[k] !== undefined && args[k] !== null);
   if (given.length !== 1) throw badRequest("Exactly one of segmentId, query or queryId is required.");
   if (given[0] === "queryId") {
-    throw new GraphQLError("The Kinship emulator does not implement customerSegmentMembersQuery jobs (queryId).", { extensions: { code: NOT_IMPLEMENTED } });
+    throw new GraphQLError("The Kinship emulator does not implement customerSegmentMembersQuery jobs (queryId).", {
+      extensions: { code: NOT_IMPLEMENTED },
+    });
   }
   let query = args.query as string;
   if (given[0] === "segmentId") {
@@ -73,8 +75,17 @@ export function customerSegmentMembers(ctx: RequestContext, args: Args) {
   };
   const customerId = (index: number) => data.customer(index).id;
   const keys = sortKeys(members, sortValue, customerId);
-  const page = paginate(ctx, keys, { id: customerId, sortValue, load: (index) => data.customer(index) }, connectionArgs(args), MAX_MEMBERS_PAGE);
-  const statistics = { amounts: members.map((index) => facts(ctx, index).amountSpent), orders: members.map((index) => facts(ctx, index).numberOfOrders) };
+  const page = paginate(
+    ctx,
+    keys,
+    { id: customerId, sortValue, load: (index) => data.customer(index) },
+    connectionArgs(args),
+    MAX_MEMBERS_PAGE,
+  );
+  const statistics = {
+    amounts: members.map((index) => facts(ctx, index).amountSpent),
+    orders: members.map((index) => facts(ctx, index).numberOfOrders),
+  };
   return { ...page, totalCount: members.length, statistics };
 }
 
@@ -87,7 +98,15 @@ defineResolvers<CustomerRecord>("CustomerSegmentMember", {
     const last = ctx.shop.data.customerStats(c.index).lastOrderIndex;
     return last >= 0 ? ctx.shop.data.orderGid(last) : null;
   },
-  defaultEmailAddress: (c) => (c.email === null ? null : { emailAddress: c.email, marketingState: c.marketingState, marketingOptInLevel: c.marketingOptInLevel, marketingUpdatedAt: c.marketingUpdatedAt === null ? null : new Date(c.marketingUpdatedAt).toISOString().replace(/\.\d{3}Z$/, "Z") }),
+  defaultEmailAddress: (c) =>
+    c.email === null
+      ? null
+      : {
+          emailAddress: c.email,
+          marketingState: c.marketingState,
+          marketingOptInLevel: c.marketingOptInLevel,
+          marketingUpdatedAt: c.marketingUpdatedAt === null ? null : new Date(c.marketingUpdatedAt).toISOString().replace(/\.\d{3}Z$/, "Z"),
+        },
   metafield: (c, args, ctx) => metafieldFor(ctx, gid("Customer", c.id), args),
   metafields: (c, args, ctx) => metafieldsConnection(ctx, gid("Customer", c.id), args),
 });
@@ -96,7 +115,8 @@ defineResolvers<{ amounts: number[]; orders: number[] }>("SegmentStatistics", {
   attributeStatistics: (s, args) => {
     const name = String(args.attributeName);
     const values = name === "amount_spent" ? s.amounts : name === "number_of_orders" ? s.orders : null;
-    if (!values) throw new GraphQLError(`The Kinship emulator does not compute statistics for '${name}'.`, { extensions: { code: NOT_IMPLEMENTED } });
+    if (!values)
+      throw new GraphQLError(`The Kinship emulator does not compute statistics for '${name}'.`, { extensions: { code: NOT_IMPLEMENTED } });
     const sum = values.reduce((a, b) => a + b, 0);
     return { sum, average: values.length ? sum / values.length : 0 };
   },

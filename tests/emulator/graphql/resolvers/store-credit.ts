@@ -55,7 +55,12 @@ export function storeCreditAccountsConnection(ctx: RequestContext, customer: Cus
     { fields: { currency_code: { kind: "string", get: (a) => a.currency }, id: { kind: "number", get: (a) => a.id } } },
     ctx.shop.timeZone,
   );
-  const accounts = store.enabled ? store.accountsOf(customer.id).filter((a) => search.test(a)).map((a) => settled(ctx, a)) : [];
+  const accounts = store.enabled
+    ? store
+        .accountsOf(customer.id)
+        .filter((a) => search.test(a))
+        .map((a) => settled(ctx, a))
+    : [];
   return paginateList(ctx, accounts, (a) => a.id, connectionArgs(args));
 }
 
@@ -73,7 +78,13 @@ defineResolvers<StoreCreditAccountRecord>("StoreCreditAccount", {
     const items = settled(ctx, a)
       .transactions.filter((t) => search.test(t))
       .map((t): TransactionSource => typed(TRANSACTION_TYPES[t.type], { account: a, transaction: t }));
-    return paginateList(ctx, items, (s) => s.transaction.id, connectionArgs(args), (s) => (byExpiry ? s.transaction.expiresAt : s.transaction.createdAt));
+    return paginateList(
+      ctx,
+      items,
+      (s) => s.transaction.id,
+      connectionArgs(args),
+      (s) => (byExpiry ? s.transaction.expiresAt : s.transaction.createdAt),
+    );
   },
 });
 
@@ -117,7 +128,11 @@ const refuse = (field: string[] | null, message: string, code: string) => ({
 export function storeCreditAccountCredit(ctx: RequestContext, args: Args) {
   requireScope(ctx, "write_store_credit_account_transactions", "storeCreditAccountCredit");
   const store = ctx.shop.storeCredit;
-  const input = (args.creditInput ?? {}) as { creditAmount: { amount: string | number; currencyCode: string }; expiresAt?: string | null; notify?: boolean | null };
+  const input = (args.creditInput ?? {}) as {
+    creditAmount: { amount: string | number; currencyCode: string };
+    expiresAt?: string | null;
+    notify?: boolean | null;
+  };
   const cents = parseDecimalToCents(input.creditAmount.amount);
   const currency = input.creditAmount.currencyCode;
   const target = parseGid(args.id);
@@ -133,14 +148,29 @@ export function storeCreditAccountCredit(ctx: RequestContext, args: Args) {
     customer = target?.type === "Customer" ? findCustomer(ctx, target.id) : null;
     if (!customer) return refuse(["id"], "Owner does not exist", "OWNER_NOT_FOUND");
   }
-  if (!(cents > 0)) return refuse(["creditInput", "creditAmount", "amount"], "A positive amount must be used to credit a store credit account", "NEGATIVE_OR_ZERO_AMOUNT");
+  if (!(cents > 0))
+    return refuse(
+      ["creditInput", "creditAmount", "amount"],
+      "A positive amount must be used to credit a store credit account",
+      "NEGATIVE_OR_ZERO_AMOUNT",
+    );
   if (account && account.currency !== currency) {
-    return refuse(["creditInput", "creditAmount", "currencyCode"], "The currency provided does not match the currency of the store credit account", "MISMATCHING_CURRENCY");
+    return refuse(
+      ["creditInput", "creditAmount", "currencyCode"],
+      "The currency provided does not match the currency of the store credit account",
+      "MISMATCHING_CURRENCY",
+    );
   }
   // The emulated shop sells in one currency only.
-  if (currency !== ctx.shop.currency) return refuse(["creditInput", "creditAmount", "currencyCode"], "The currency provided is not currently supported", "UNSUPPORTED_CURRENCY");
+  if (currency !== ctx.shop.currency)
+    return refuse(
+      ["creditInput", "creditAmount", "currencyCode"],
+      "The currency provided is not currently supported",
+      "UNSUPPORTED_CURRENCY",
+    );
   const expiresAt = input.expiresAt ? Date.parse(input.expiresAt) : null;
-  if (expiresAt !== null && expiresAt <= ctx.now) return refuse(["creditInput", "expiresAt"], "The expiry date must be in the future", "EXPIRES_AT_IN_PAST");
+  if (expiresAt !== null && expiresAt <= ctx.now)
+    return refuse(["creditInput", "expiresAt"], "The expiry date must be in the future", "EXPIRES_AT_IN_PAST");
 
   if (!account) {
     account = store.accountFor(customer!.id, currency);

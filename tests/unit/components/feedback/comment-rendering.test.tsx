@@ -46,7 +46,7 @@ describe("customer comments are rendered as text, never HTML", () => {
         show="open"
         itemUrl={(id) => `/app/feedback/${id}`}
         onChange={() => {}}
-      />
+      />,
     );
     expect(html).not.toContain("<script>");
     expect(html).not.toContain("<img");

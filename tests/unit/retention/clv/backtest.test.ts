@@ -111,9 +111,7 @@ describe.runIf(HAS_CDNOW)("backtest on CDNOW (calibration to 1997-09-30, holdout
   });
 
   it("rejects a holdout that ends before the calibration", () => {
-    expect(() => backtest(log(), { calibrationEnd: "1997-09-30", holdoutEnd: "1997-09-01", unit: "weeks" })).toThrow(
-      /must be after/,
-    );
+    expect(() => backtest(log(), { calibrationEnd: "1997-09-30", holdoutEnd: "1997-09-01", unit: "weeks" })).toThrow(/must be after/);
   });
 });
 

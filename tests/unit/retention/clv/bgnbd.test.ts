@@ -34,9 +34,12 @@ describe("BG/NBD likelihood", () => {
   });
 
   it("rejects impossible summaries with the customer's position", () => {
-    expect(() => aggregateBgNbd([{ frequency: 1, recency: 5, T: 10 }, { frequency: 2, recency: 12, T: 10 }])).toThrow(
-      /customer 1/,
-    );
+    expect(() =>
+      aggregateBgNbd([
+        { frequency: 1, recency: 5, T: 10 },
+        { frequency: 2, recency: 12, T: 10 },
+      ]),
+    ).toThrow(/customer 1/);
     expect(() => aggregateBgNbd([{ frequency: 0, recency: 3, T: 10 }])).toThrow(/recency 0 when frequency is 0/);
   });
 });
@@ -115,7 +118,9 @@ describe("numerical stability of E[Y(t)] and P(alive) across the parameter space
   it("stays finite and accurate as α → 0 for a customer whose first or last purchase was today", () => {
     const tiny = { ...params, alpha: 1e-12 };
     expect(relativeError(expectedPurchases(tiny, { frequency: 0, recency: 0, T: 0 }, 39), 3232.11422895286)).toBeLessThan(1e-8);
-    expect(relativeError(expectedPurchases({ ...tiny, a: 1.5 }, { frequency: 0, recency: 0, T: 0 }, 39), 5.84431762765577)).toBeLessThan(1e-8);
+    expect(relativeError(expectedPurchases({ ...tiny, a: 1.5 }, { frequency: 0, recency: 0, T: 0 }, 39), 5.84431762765577)).toBeLessThan(
+      1e-8,
+    );
     expect(relativeError(expectedPurchases(tiny, { frequency: 3, recency: 10, T: 10 }, 39), 6.07970005104058)).toBeLessThan(1e-10);
     const alive = probabilityAlive({ ...params, alpha: 0 }, { frequency: 3, recency: 0, T: 0 });
     expect(alive).toBeGreaterThan(0);
@@ -123,8 +128,8 @@ describe("numerical stability of E[Y(t)] and P(alive) across the parameter space
   });
 
   it("keeps its digits for a huge T (the bracket is O(t/T) and used to cancel) and for x = 0", () => {
-    expect(relativeError(expectedPurchases(params, { frequency: 0, recency: 0, T: 1e9 }, 39), 9.46112270662638e-09)).toBeLessThan(1e-10);
-    expect(relativeError(expectedPurchases(params, { frequency: 5, recency: 1e9, T: 1e9 }, 39), 1.82003363172071e-07)).toBeLessThan(1e-10);
+    expect(relativeError(expectedPurchases(params, { frequency: 0, recency: 0, T: 1e9 }, 39), 9.46112270662638e-9)).toBeLessThan(1e-10);
+    expect(relativeError(expectedPurchases(params, { frequency: 5, recency: 1e9, T: 1e9 }, 39), 1.82003363172071e-7)).toBeLessThan(1e-10);
     expect(probabilityAlive(params, { frequency: 0, recency: 0, T: 1e9 })).toBe(1);
   });
 });

@@ -94,7 +94,11 @@ describe("clv fit (command)", () => {
     const missing = await clv("fit", path.join(scratch, "nope.csv"));
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toMatch(/cannot read/);
-    const badDate = await clv("fit", writeScratch("log.csv", "customer_id,date,amount\nA,2024-01-05,10\nA,2024-13-01,5\n"), "--transactions");
+    const badDate = await clv(
+      "fit",
+      writeScratch("log.csv", "customer_id,date,amount\nA,2024-01-05,10\nA,2024-13-01,5\n"),
+      "--transactions",
+    );
     expect(badDate.code).not.toBe(0);
     expect(badDate.stderr).toMatch(/line 3: /);
   });
@@ -145,7 +149,19 @@ describe("clv fit --transactions: size, formats and the amount rules", () => {
     expect(a.repeatBuyers).toBe(1);
     expect(a.calibrationEnd).toBe("2024-01-09");
     const flagged = writeScratch("flags.csv", "paid;when;buyer\n".replace(/;/g, ",") + "10,2024-01-05,A\n20,2024-01-09,A\n");
-    const b = await clv("fit", flagged, "--transactions", "--customer-column", "buyer", "--date-column", "when", "--amount-column", "paid", "--min-repeat-buyers", "1");
+    const b = await clv(
+      "fit",
+      flagged,
+      "--transactions",
+      "--customer-column",
+      "buyer",
+      "--date-column",
+      "when",
+      "--amount-column",
+      "paid",
+      "--min-repeat-buyers",
+      "1",
+    );
     expect(b.code).toBe(0);
     expect(JSON.parse(b.stdout).repeatBuyers).toBe(1);
     const wrong = await clv("fit", flagged, "--transactions", "--customer-column", "client");
@@ -160,7 +176,15 @@ describe("clv fit --transactions: size, formats and the amount rules", () => {
       .map((line) => line.trim().split(/\s+/))
       .map(([id, , date, cds, dollars]) => ` ${id}   ${date}  ${cds}  ${dollars}`)
       .join("\n");
-    const { code, stdout } = await clv("fit", writeScratch("master.txt", master), "--transactions", "--calibration-end", "1997-09-30", "--unit", "weeks");
+    const { code, stdout } = await clv(
+      "fit",
+      writeScratch("master.txt", master),
+      "--transactions",
+      "--calibration-end",
+      "1997-09-30",
+      "--unit",
+      "weeks",
+    );
     expect(code).toBe(0);
     const out = JSON.parse(stdout);
     expect(out.customers).toBe(2357);
@@ -176,7 +200,15 @@ describe("clv fit --transactions: size, formats and the amount rules", () => {
     }
     for (let i = 0; i < 40; i++) lines.push(`n${i},2024-0${1 + (i % 3)}-15,30`);
     lines.push("z0,2024-02-20,-15");
-    const { code, stdout } = await clv("fit", writeScratch("refunds.csv", lines.join("\n")), "--transactions", "--calibration-end", "2024-03-31", "--min-repeat-buyers", "10");
+    const { code, stdout } = await clv(
+      "fit",
+      writeScratch("refunds.csv", lines.join("\n")),
+      "--transactions",
+      "--calibration-end",
+      "2024-03-31",
+      "--min-repeat-buyers",
+      "10",
+    );
     expect(code).toBe(0);
     const out = JSON.parse(stdout);
     expect(out.repeatBuyers).toBe(60);
@@ -192,7 +224,10 @@ describe("clv fit --transactions: size, formats and the amount rules", () => {
   });
 
   it("keeps the default calibration end at the last real day when a row is dated in the future, and warns", async () => {
-    const file = writeScratch("future.csv", "customer_id,date,amount\nA,2024-01-05,10\nA,2024-02-05,10\nB,2024-01-20,10\nB,2099-06-01,10\n");
+    const file = writeScratch(
+      "future.csv",
+      "customer_id,date,amount\nA,2024-01-05,10\nA,2024-02-05,10\nB,2024-01-20,10\nB,2099-06-01,10\n",
+    );
     const { code, stdout } = await clv("fit", file, "--transactions", "--min-repeat-buyers", "1");
     expect(code).toBe(0);
     const out = JSON.parse(stdout);

@@ -52,7 +52,14 @@ describe("Nelder–Mead", () => {
   it("multi-start picks the global minimum and confirms a vanishing gradient", () => {
     // Two basins; the deeper one is at x = 3.
     const f = (x: number[]): number => Math.min((x[0] + 2) ** 2 + 1, (x[0] - 3) ** 2) + x[1] ** 2;
-    const result = minimizeMultiStart(f, [[-2, 0], [2.5, 1]], { fTolerance: 1e-14, xTolerance: 1e-9 });
+    const result = minimizeMultiStart(
+      f,
+      [
+        [-2, 0],
+        [2.5, 1],
+      ],
+      { fTolerance: 1e-14, xTolerance: 1e-9 },
+    );
     expect(result.x[0]).toBeCloseTo(3, 5);
     expect(result.converged).toBe(true);
     expect(result.gradientMax).toBeLessThan(1e-4);
@@ -72,6 +79,11 @@ describe("invertMatrix", () => {
     ]);
     expect(inverse?.[0][0]).toBeCloseTo(3 / 11, 12);
     expect(inverse?.[0][1]).toBeCloseTo(-1 / 11, 12);
-    expect(invertMatrix([[1, 2], [2, 4]])).toBeNull();
+    expect(
+      invertMatrix([
+        [1, 2],
+        [2, 4],
+      ]),
+    ).toBeNull();
   });
 });

@@ -61,9 +61,7 @@ describe("sortFollowUpQueue", () => {
 describe("timeWaitingMs", () => {
   it("runs until now while open and until resolution after", () => {
     expect(timeWaitingMs(item("a", { createdAt: hoursAgo(30) }), NOW)).toBe(30 * HOUR_MS);
-    expect(timeWaitingMs(item("a", { createdAt: hoursAgo(30), resolvedAt: hoursAgo(20) }), NOW)).toBe(
-      10 * HOUR_MS
-    );
+    expect(timeWaitingMs(item("a", { createdAt: hoursAgo(30), resolvedAt: hoursAgo(20) }), NOW)).toBe(10 * HOUR_MS);
   });
 
   it("never goes negative on clock skew", () => {
@@ -90,9 +88,7 @@ describe("firstResponseCheck (target 24 h by default)", () => {
   });
 
   it("honours a custom target", () => {
-    expect(firstResponseCheck(item("x", { createdAt: hoursAgo(5) }), NOW, 4 * HOUR_MS).status).toBe(
-      "overdue"
-    );
+    expect(firstResponseCheck(item("x", { createdAt: hoursAgo(5) }), NOW, 4 * HOUR_MS).status).toBe("overdue");
   });
 });
 
@@ -114,10 +110,7 @@ describe("buildFollowUpQueue", () => {
       ["new-rich", 2, "due"],
       ["old-cheap", 48, "overdue"],
     ]);
-    expect(buildFollowUpQueue(items, { order: "age", now: NOW }).map((r) => r.item.id)).toEqual([
-      "old-cheap",
-      "new-rich",
-    ]);
+    expect(buildFollowUpQueue(items, { order: "age", now: NOW }).map((r) => r.item.id)).toEqual(["old-cheap", "new-rich"]);
   });
 
   it("can include resolved items", () => {
@@ -138,7 +131,7 @@ describe("firstResponseStats", () => {
         item("4", { createdAt: hoursAgo(25) }), // overdue
         item("5", { createdAt: hoursAgo(1) }), // due
       ],
-      NOW
+      NOW,
     );
     expect(stats).toEqual({
       targetMs: 24 * HOUR_MS,
@@ -157,7 +150,7 @@ describe("firstResponseStats", () => {
         item("1", { createdAt: hoursAgo(10), firstResponseAt: hoursAgo(8) }),
         item("2", { createdAt: hoursAgo(10), firstResponseAt: hoursAgo(4) }),
       ],
-      NOW
+      NOW,
     );
     expect(stats.medianMs).toBe(4 * HOUR_MS);
     expect(firstResponseStats([item("x")], NOW)).toMatchObject({
@@ -174,9 +167,7 @@ describe("recovery", () => {
   it("counts only orders placed after resolution", () => {
     expect(isRecovered(resolvedAt, [new Date("2026-01-05T00:00:00Z")])).toBe(false);
     expect(isRecovered(resolvedAt, [resolvedAt])).toBe(false);
-    expect(
-      isRecovered(resolvedAt, [new Date("2026-01-05T00:00:00Z"), new Date("2026-02-01T00:00:00Z")])
-    ).toBe(true);
+    expect(isRecovered(resolvedAt, [new Date("2026-01-05T00:00:00Z"), new Date("2026-02-01T00:00:00Z")])).toBe(true);
     expect(isRecovered(null, [new Date("2026-02-01T00:00:00Z")])).toBe(false);
   });
 
@@ -187,7 +178,7 @@ describe("recovery", () => {
         { resolvedAt, orderDates: [] },
         { resolvedAt, orderDates: [new Date("2026-01-01T00:00:00Z")] },
         { resolvedAt: null, orderDates: [new Date("2026-01-20T00:00:00Z")] },
-      ])
+      ]),
     ).toEqual({ resolved: 3, recovered: 1, rate: 1 / 3 });
     expect(recoveryStats([])).toEqual({ resolved: 0, recovered: 0, rate: null });
   });

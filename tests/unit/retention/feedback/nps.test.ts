@@ -153,7 +153,7 @@ describe("npsTrend", () => {
         { day: "2025-11-30", score: 9 },
         { day: "2026-01-01", score: 9 },
       ],
-      "month"
+      "month",
     );
     expect(trend.map((p) => p.period)).toEqual(["2025-11-01", "2025-12-01", "2026-01-01"]);
   });

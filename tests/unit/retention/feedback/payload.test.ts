@@ -49,16 +49,11 @@ describe("parseFeedbackPayload: accepted", () => {
   });
 
   it("maps the thank-you page's OrderIdentity GID to the Order GID", () => {
-    expect(dataFor({ ...valid, orderId: "gid://shopify/OrderIdentity/5551234" }).orderId).toBe(
-      "gid://shopify/Order/5551234"
-    );
+    expect(dataFor({ ...valid, orderId: "gid://shopify/OrderIdentity/5551234" }).orderId).toBe("gid://shopify/Order/5551234");
   });
 
   it("dedupes reasons into the survey's order", () => {
-    expect(dataFor({ ...valid, reasons: ["price", "delivery", "price"] }).reasons).toEqual([
-      "delivery",
-      "price",
-    ]);
+    expect(dataFor({ ...valid, reasons: ["price", "delivery", "price"] }).reasons).toEqual(["delivery", "price"]);
   });
 
   it("keeps <script> in a comment as plain text, byte for byte", () => {
@@ -68,9 +63,7 @@ describe("parseFeedbackPayload: accepted", () => {
 
   it("accepts exactly 2000 characters, trims, normalises newlines and drops control characters", () => {
     expect(dataFor({ ...valid, comment: "x".repeat(2000) }).comment).toHaveLength(2000);
-    expect(dataFor({ ...valid, comment: "  line 1\r\nline 2\u0000\u0007\tend  " }).comment).toBe(
-      "line 1\nline 2\tend"
-    );
+    expect(dataFor({ ...valid, comment: "  line 1\r\nline 2\u0000\u0007\tend  " }).comment).toBe("line 1\nline 2\tend");
     expect(dataFor({ ...valid, comment: "   " }).comment).toBeNull();
     expect(dataFor({ ...valid, comment: null }).comment).toBeNull();
   });
@@ -120,10 +113,7 @@ describe("parseFeedbackPayload: fuzzing", () => {
   });
 
   it("reports every problem with a score, not only the first", () => {
-    expect(errorsFor({ ...valid, score: Number.POSITIVE_INFINITY }).score).toEqual([
-      "not_integer",
-      "out_of_range",
-    ]);
+    expect(errorsFor({ ...valid, score: Number.POSITIVE_INFINITY }).score).toEqual(["not_integer", "out_of_range"]);
     expect(errorsFor({ ...valid, score: 12.5 }).score).toEqual(["not_integer", "out_of_range"]);
   });
 
@@ -172,38 +162,26 @@ describe("parseFeedbackPayload: fuzzing", () => {
     expect(errorsFor({ ...valid, birthday: "1990-05-17", birthdayConsent: false })).toEqual({
       birthdayConsent: ["consent_required"],
     });
-    expect(errorsFor({ ...valid, birthday: "1990-05-17", birthdayConsent: "yes" }).birthdayConsent).toEqual([
-      "invalid_type",
-    ]);
+    expect(errorsFor({ ...valid, birthday: "1990-05-17", birthdayConsent: "yes" }).birthdayConsent).toEqual(["invalid_type"]);
   });
 
   it("rejects a birthday of the wrong type", () => {
-    expect(errorsFor({ ...valid, birthday: 19900517, birthdayConsent: true }).birthday).toEqual([
-      "invalid_type",
-    ]);
+    expect(errorsFor({ ...valid, birthday: 19900517, birthdayConsent: true }).birthday).toEqual(["invalid_type"]);
   });
 
-  it.each([
-    "",
-    "gid://shopify/Customer/1",
-    "gid://shopify/Order/",
-    "gid://shopify/Order/0",
-    "1; DROP TABLE",
-    42,
-  ])("rejects order id %j", (orderId) => {
-    expect(errorsFor({ ...valid, orderId }).orderId).toEqual([
-      typeof orderId === "string" ? "invalid_order_id" : "invalid_type",
-    ]);
-  });
+  it.each(["", "gid://shopify/Customer/1", "gid://shopify/Order/", "gid://shopify/Order/0", "1; DROP TABLE", 42])(
+    "rejects order id %j",
+    (orderId) => {
+      expect(errorsFor({ ...valid, orderId }).orderId).toEqual([typeof orderId === "string" ? "invalid_order_id" : "invalid_type"]);
+    },
+  );
 
   it.each(["", "english", "en_US", "<script>", "x".repeat(200)])("rejects locale %j", (locale) => {
     expect(errorsFor({ ...valid, locale }).locale).toEqual(["invalid_locale"]);
   });
 
   it("reports every bad field at once", () => {
-    expect(
-      errorsFor({ score: "ten", reasons: ["nope"], comment: "x".repeat(3000), locale: 5, orderId: "abc" })
-    ).toEqual({
+    expect(errorsFor({ score: "ten", reasons: ["nope"], comment: "x".repeat(3000), locale: 5, orderId: "abc" })).toEqual({
       score: ["invalid_type"],
       reasons: ["unknown_reason"],
       comment: ["too_long"],
@@ -213,29 +191,12 @@ describe("parseFeedbackPayload: fuzzing", () => {
   });
 
   it("survives random junk without throwing, and accepts only 0–10 integers as scores", () => {
-    const junk: unknown[] = [
-      null,
-      undefined,
-      "",
-      "10",
-      -0,
-      0.1,
-      2 ** 53,
-      [],
-      {},
-      () => 1,
-      Symbol("s"),
-      10n,
-      new Date(),
-      "\u0000",
-    ];
+    const junk: unknown[] = [null, undefined, "", "10", -0, 0.1, 2 ** 53, [], {}, () => 1, Symbol("s"), 10n, new Date(), "\u0000"];
     for (const score of junk) {
       for (const comment of junk) {
         const result = parseFeedbackPayload({ ...valid, score, comment }, { today: TODAY });
         if (result.ok) {
-          expect(
-            Number.isInteger(result.data.score) && result.data.score >= 0 && result.data.score <= 10
-          ).toBe(true);
+          expect(Number.isInteger(result.data.score) && result.data.score >= 0 && result.data.score <= 10).toBe(true);
         } else {
           expect(Object.keys(result.fieldErrors).length).toBeGreaterThan(0);
         }

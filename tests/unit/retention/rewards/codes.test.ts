@@ -1,10 +1,4 @@
-import {
-  CODE_ALPHABET,
-  generateDiscountCode,
-  idempotencyKey,
-  isWellFormedCode,
-  periods,
-} from "../../../../app/retention/rewards/codes";
+import { CODE_ALPHABET, generateDiscountCode, idempotencyKey, isWellFormedCode, periods } from "../../../../app/retention/rewards/codes";
 import { seededBytes } from "../../../support/reward-fixtures";
 
 // Chi-square critical value for 30 degrees of freedom at p = 0.001.

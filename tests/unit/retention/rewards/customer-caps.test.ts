@@ -22,12 +22,18 @@ describe("decideDay with several rules due for the same customers", () => {
   const rules = [
     rule("winback", { kind: "winback", reward: { type: "percentage", percentage: 15 } }),
     rule("campaign-a", {
-      kind: "holidayCampaign", startsAt: "2026-03-01", endsAt: "2026-03-08",
-      audience: { type: "everyoneWithConsent" }, reward: { type: "percentage", percentage: 10 },
+      kind: "holidayCampaign",
+      startsAt: "2026-03-01",
+      endsAt: "2026-03-08",
+      audience: { type: "everyoneWithConsent" },
+      reward: { type: "percentage", percentage: 10 },
     }),
     rule("campaign-b", {
-      kind: "holidayCampaign", startsAt: "2026-03-05", endsAt: "2026-03-09",
-      audience: { type: "segment", segmentId: "seg-vip" }, reward: { type: "freeShipping" },
+      kind: "holidayCampaign",
+      startsAt: "2026-03-05",
+      endsAt: "2026-03-09",
+      audience: { type: "segment", segmentId: "seg-vip" },
+      reward: { type: "freeShipping" },
     }),
   ];
   const customers = ["a", "b", "c", "d"].map((id) =>
@@ -62,7 +68,11 @@ describe("decideDay with several rules due for the same customers", () => {
   });
 
   it("the first-run dry run counts the rule's capped customers in its audience", () => {
-    const input = scheduleInput({ rules: rules.map((r) => (r.id === "campaign-b" ? { ...r, enabled: false } : r)), customers, customerCaps: caps });
+    const input = scheduleInput({
+      rules: rules.map((r) => (r.id === "campaign-b" ? { ...r, enabled: false } : r)),
+      customers,
+      customerCaps: caps,
+    });
     const run = firstRun("campaign-b", input);
     expect(run).toMatchObject({ count: 0, capped: 4, audience: 4, runsOn: "2026-03-05" });
     expect(firstRun("winback", input)).toMatchObject({ count: 4, capped: 0, audience: 4 });

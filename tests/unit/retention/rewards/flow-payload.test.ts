@@ -11,7 +11,12 @@ import {
 import { decideDay } from "../../../../app/retention/rewards/schedule";
 import { customer, rule, scheduleInput } from "../../../support/reward-fixtures";
 
-const birthday = rule("bday", { kind: "birthday", name: "Birthday treat", reward: { type: "percentage", percentage: 15 }, lastChance: true });
+const birthday = rule("bday", {
+  kind: "birthday",
+  name: "Birthday treat",
+  reward: { type: "percentage", percentage: 15 },
+  lastChance: true,
+});
 
 describe("Flow trigger payload", () => {
   const { decisions } = decideDay(
@@ -44,10 +49,9 @@ describe("Flow trigger payload", () => {
   });
 
   it("reports payloads that drift from the declaration", () => {
-    expect(flowPayloadProblems({ customer_id: "7", code: "X", reason: "r", expiresAt: "e", moment: "m", ruleName: "n", offer: "o", extra: 1 })).toEqual([
-      "extra: not declared in the trigger",
-      "customer_id: expected integer",
-    ]);
+    expect(
+      flowPayloadProblems({ customer_id: "7", code: "X", reason: "r", expiresAt: "e", moment: "m", ruleName: "n", offer: "o", extra: 1 }),
+    ).toEqual(["extra: not declared in the trigger", "customer_id: expected integer"]);
     expect(flowPayloadProblems({})).toHaveLength(flowTriggerPayloadSchema.required.length);
   });
 

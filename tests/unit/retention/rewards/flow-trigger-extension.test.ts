@@ -30,7 +30,13 @@ describe("Flow's trigger lifecycle callback", () => {
   });
 
   it("accepts only the body signed with the app's secret, and Flow's documented fields", () => {
-    const body = JSON.stringify({ flow_trigger_definition_id: "kinship-reward-issued", has_enabled_flow: true, shop_id: "690933842", shopify_domain: "a.myshopify.com", timestamp: "2019-01-25T16:44:10.999Z" });
+    const body = JSON.stringify({
+      flow_trigger_definition_id: "kinship-reward-issued",
+      has_enabled_flow: true,
+      shop_id: "690933842",
+      shopify_domain: "a.myshopify.com",
+      timestamp: "2019-01-25T16:44:10.999Z",
+    });
     expect(isSignedByShopify(body, flowHmac(body, "secret"), "secret")).toBe(true);
     expect(isSignedByShopify(body, flowHmac(body, "other"), "secret")).toBe(false);
     expect(isSignedByShopify(`${body} `, flowHmac(body, "secret"), "secret")).toBe(false);

@@ -45,9 +45,20 @@ describe("holiday presets", () => {
     });
     expect(presetCampaignDates("international-womens-day", "2026-03-05").startsAt).toBe("2026-03-05");
     expect(presetCampaignDates("international-womens-day", "2026-03-09").holidayDate).toBe("2027-03-08");
-    expect(presetCampaignDates("defender-of-the-fatherland-day", "2026-01-10")).toMatchObject({ holidayDate: "2026-02-23", endsAt: "2026-02-23" });
-    expect(presetCampaignDates("new-year", "2026-12-01")).toEqual({ holidayDate: "2027-01-01", startsAt: "2026-12-18", endsAt: "2027-01-01" });
-    expect(presetCampaignDates("black-friday", "2026-11-29")).toEqual({ holidayDate: "2026-11-27", startsAt: "2026-11-29", endsAt: "2026-11-30" });
+    expect(presetCampaignDates("defender-of-the-fatherland-day", "2026-01-10")).toMatchObject({
+      holidayDate: "2026-02-23",
+      endsAt: "2026-02-23",
+    });
+    expect(presetCampaignDates("new-year", "2026-12-01")).toEqual({
+      holidayDate: "2027-01-01",
+      startsAt: "2026-12-18",
+      endsAt: "2027-01-01",
+    });
+    expect(presetCampaignDates("black-friday", "2026-11-29")).toEqual({
+      holidayDate: "2026-11-27",
+      startsAt: "2026-11-29",
+      endsAt: "2026-11-30",
+    });
     expect(() => presetCampaignDates("nope", "2026-01-01")).toThrow(/Unknown holiday preset/);
   });
 
@@ -81,9 +92,24 @@ describe("holiday presets per market", () => {
   });
 
   it("offers 23 February and Christmas on 7 January only where they are kept", () => {
-    expect(ids("RU")).toEqual(["new-year", "orthodox-christmas", "valentines-day", "defender-of-the-fatherland-day", "international-womens-day", "black-friday"]);
+    expect(ids("RU")).toEqual([
+      "new-year",
+      "orthodox-christmas",
+      "valentines-day",
+      "defender-of-the-fatherland-day",
+      "international-womens-day",
+      "black-friday",
+    ]);
     expect(dateOf("orthodox-christmas", 2027)).toBe("2027-01-07");
-    expect(ids("HR")).toEqual(["new-year", "valentines-day", "international-womens-day", "mothers-day", "black-friday", "saint-nicholas-day", "christmas"]);
+    expect(ids("HR")).toEqual([
+      "new-year",
+      "valentines-day",
+      "international-womens-day",
+      "mothers-day",
+      "black-friday",
+      "saint-nicholas-day",
+      "christmas",
+    ]);
     expect(ids("US")).toEqual(["new-year", "valentines-day", "mothers-day", "black-friday", "christmas"]);
     // The UK's Mothering Sunday follows Easter, so the second-Sunday-of-May preset is not offered there.
     expect(ids("GB")).toEqual(["new-year", "valentines-day", "black-friday", "christmas"]);
@@ -108,8 +134,20 @@ describe("holiday presets per market", () => {
 });
 
 describe("yearly campaigns", () => {
-  const bf = { startsAt: "2026-11-27", endsAt: "2026-11-30", holidayDate: "2026-11-27", presetId: "black-friday", recurrence: "yearly" as const };
-  const newYear = { startsAt: "2025-12-18", endsAt: "2026-01-01", holidayDate: "2026-01-01", presetId: "new-year", recurrence: "yearly" as const };
+  const bf = {
+    startsAt: "2026-11-27",
+    endsAt: "2026-11-30",
+    holidayDate: "2026-11-27",
+    presetId: "black-friday",
+    recurrence: "yearly" as const,
+  };
+  const newYear = {
+    startsAt: "2025-12-18",
+    endsAt: "2026-01-01",
+    holidayDate: "2026-01-01",
+    presetId: "new-year",
+    recurrence: "yearly" as const,
+  };
 
   it("comes back around its holiday every year, moving with a holiday that moves", () => {
     expect(campaignOccurrenceOn(bf, "2026-11-28")).toEqual({ startsAt: "2026-11-27", endsAt: "2026-11-30", year: 2026 });
@@ -117,7 +155,9 @@ describe("yearly campaigns", () => {
     expect(campaignOccurrenceOn(bf, "2027-11-26")).toEqual({ startsAt: "2027-11-26", endsAt: "2027-11-29", year: 2027 });
     expect(campaignOccurrenceOn(bf, "2027-11-30")).toBeNull();
     // Never before its first run.
-    expect(campaignOccurrenceOn({ ...bf, startsAt: "2027-11-26", endsAt: "2027-11-29", holidayDate: "2027-11-26" }, "2026-11-28")).toBeNull();
+    expect(
+      campaignOccurrenceOn({ ...bf, startsAt: "2027-11-26", endsAt: "2027-11-29", holidayDate: "2027-11-26" }, "2026-11-28"),
+    ).toBeNull();
   });
 
   it("keeps a run that crosses the new year together, named by its holiday's year", () => {
@@ -128,7 +168,11 @@ describe("yearly campaigns", () => {
 
   it("runs a one-off campaign once", () => {
     expect(campaignOccurrenceOn({ ...bf, recurrence: "once" }, "2027-11-26")).toBeNull();
-    expect(campaignOccurrenceOn({ ...bf, recurrence: undefined }, "2026-11-28")).toEqual({ startsAt: "2026-11-27", endsAt: "2026-11-30", year: null });
+    expect(campaignOccurrenceOn({ ...bf, recurrence: undefined }, "2026-11-28")).toEqual({
+      startsAt: "2026-11-27",
+      endsAt: "2026-11-30",
+      year: null,
+    });
   });
 });
 

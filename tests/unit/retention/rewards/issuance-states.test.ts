@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { addToCounts, emptyIssuanceCounts, issuanceStateOf, nextIssuanceRun, unfinishedCodes } from "../../../../app/retention/rewards/issuance-states";
+import {
+  addToCounts,
+  emptyIssuanceCounts,
+  issuanceStateOf,
+  nextIssuanceRun,
+  unfinishedCodes,
+} from "../../../../app/retention/rewards/issuance-states";
 
 describe("the merchant's words for ledger statuses", () => {
   it("maps every code status, splitting recorded rows by whether Shopify was asked", () => {
@@ -41,7 +47,9 @@ describe("the next run", () => {
 
   it("takes a failed or unfinished day up again after the retry wait, never in the past", () => {
     const stopped = new Date(now.getTime() - 4 * 60_000);
-    expect(nextIssuanceRun({ ...base, today: { state: "failed", finishedAt: stopped } })).toEqual(new Date(stopped.getTime() + 10 * 60_000));
+    expect(nextIssuanceRun({ ...base, today: { state: "failed", finishedAt: stopped } })).toEqual(
+      new Date(stopped.getTime() + 10 * 60_000),
+    );
     expect(nextIssuanceRun({ ...base, today: { state: "failed", finishedAt: new Date(now.getTime() - 3_600_000) } })).toEqual(now);
   });
 });

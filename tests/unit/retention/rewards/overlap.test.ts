@@ -3,7 +3,11 @@ import { overlapErrors } from "../../../../app/retention/rewards/overlap";
 import { rule } from "../../../support/reward-fixtures";
 
 const tiers = (id: string) =>
-  rule(id, { kind: "loyaltyTiers", metric: "netSpend", tiers: [{ name: "Bronze", threshold: 100, reward: { type: "percentage", percentage: 5 } }] });
+  rule(id, {
+    kind: "loyaltyTiers",
+    metric: "netSpend",
+    tiers: [{ name: "Bronze", threshold: 100, reward: { type: "percentage", percentage: 5 } }],
+  });
 const campaign = (id: string, startsAt: string, endsAt: string, audience: Record<string, unknown>) =>
   rule(id, { kind: "holidayCampaign", startsAt, endsAt, audience, reward: { type: "percentage", percentage: 10 } });
 

@@ -117,7 +117,12 @@ describe("validateRuleInput", () => {
     });
 
     it("rejects thresholds that don't increase, duplicate names and bad metrics", () => {
-      const errors = errorsOf(program([{ name: "Gold", threshold: 500 }, { name: "gold", threshold: 500 }]));
+      const errors = errorsOf(
+        program([
+          { name: "Gold", threshold: 500 },
+          { name: "gold", threshold: 500 },
+        ]),
+      );
       expect(errors["tiers.1.threshold"]).toEqual(["Must be higher than Gold's threshold (500)."]);
       expect(errors["tiers.1.name"]).toEqual(["Another tier is already called “gold”."]);
       expect(Object.keys(errorsOf({ ...program([{ name: "A", threshold: 1 }]), metric: "vibes" }))).toEqual(["metric"]);
@@ -138,7 +143,12 @@ describe("validateRuleInput", () => {
 
     it("defaults to a 7-before/3-after window with reminders at -7, -3 and 0", () => {
       const result = validateRuleInput(birthday(), ctx);
-      expect(result.ok && result.rule).toMatchObject({ windowDaysBefore: 7, windowDaysAfter: 3, reminders: [-7, -3, 0], lastChance: false });
+      expect(result.ok && result.rule).toMatchObject({
+        windowDaysBefore: 7,
+        windowDaysAfter: 3,
+        reminders: [-7, -3, 0],
+        lastChance: false,
+      });
     });
 
     it("keeps default reminders inside a narrower window", () => {
@@ -175,11 +185,17 @@ describe("store credit and stacking", () => {
 
   it("keeps the rule's combinesWith, leaves it unset for the kind's default, and refuses a partial choice", () => {
     const chosen = { orderDiscounts: true, productDiscounts: false, shippingDiscounts: true };
-    const set = validateRuleInput({ kind: "birthday", name: "B", reward: { type: "percentage", percentage: 10 }, combinesWith: chosen }, ctx);
+    const set = validateRuleInput(
+      { kind: "birthday", name: "B", reward: { type: "percentage", percentage: 10 }, combinesWith: chosen },
+      ctx,
+    );
     expect(set.ok && set.rule.combinesWith).toEqual(chosen);
     const unset = validateRuleInput({ kind: "birthday", name: "B", reward: { type: "percentage", percentage: 10 } }, ctx);
     expect(unset.ok && unset.rule.combinesWith).toBeUndefined();
-    const partial = validateRuleInput({ kind: "birthday", name: "B", reward: { type: "percentage", percentage: 10 }, combinesWith: { orderDiscounts: true } }, ctx);
+    const partial = validateRuleInput(
+      { kind: "birthday", name: "B", reward: { type: "percentage", percentage: 10 }, combinesWith: { orderDiscounts: true } },
+      ctx,
+    );
     expect(partial.ok).toBe(false);
   });
 });

@@ -1,6 +1,12 @@
 import { addDays } from "../../../../app/retention/time";
 import { localDateAt } from "../../../../app/retention/time";
-import { decideDay, type CustomerSnapshot, type Decision, type IssuedRecord, type ScheduleInput } from "../../../../app/retention/rewards/schedule";
+import {
+  decideDay,
+  type CustomerSnapshot,
+  type Decision,
+  type IssuedRecord,
+  type ScheduleInput,
+} from "../../../../app/retention/rewards/schedule";
 import { usageThisMonth } from "../../../../app/retention/rewards/budget";
 import type { TierState } from "../../../../app/retention/rewards/tiers";
 import { customer, rule, scheduleInput } from "../../../support/reward-fixtures";
@@ -34,13 +40,16 @@ function runDays(base: ScheduleInput, from: string, days: number, runsPerDay = 1
   return { decisions: all, issued, customers };
 }
 
-const summary = (ds: Decision[]) => ds.map((d) => `${d.decidedOn} ${d.kind} ${d.customerId}${d.moment !== undefined ? ` ${d.moment}` : ""}`);
+const summary = (ds: Decision[]) =>
+  ds.map((d) => `${d.decidedOn} ${d.kind} ${d.customerId}${d.moment !== undefined ? ` ${d.moment}` : ""}`);
 
 describe("decideDay: birthday anti-gaming and send hour", () => {
   // Birthday 12 March; the window opens on 5 March (today in scheduleInput).
   const withChange = (changedOn: string | null) => [customer("c1", { birthday: "1990-03-12", birthdayChangedOn: changedOn })];
   const issues = (input: Partial<ScheduleInput>) =>
-    decideDay(scheduleInput({ rules: [birthdayRule], ...input })).decisions.filter((d) => d.kind === "issue").map((d) => d.customerId);
+    decideDay(scheduleInput({ rules: [birthdayRule], ...input }))
+      .decisions.filter((d) => d.kind === "issue")
+      .map((d) => d.customerId);
 
   it("a birthday set fewer than minNoticeDays before it falls earns no code that year", () => {
     const birthdays = { minNoticeDays: 30, momentsDue: true };
@@ -55,12 +64,23 @@ describe("decideDay: birthday anti-gaming and send hour", () => {
   });
 
   it("the next year's birthday counts as usual", () => {
-    const nextYear = scheduleInput({ rules: [birthdayRule], customers: withChange("2026-03-05"), today: "2027-03-05", birthdays: { minNoticeDays: 30, momentsDue: true } });
-    expect(decideDay(nextYear).decisions.filter((d) => d.kind === "issue").map((d) => d.period)).toEqual(["2027"]);
+    const nextYear = scheduleInput({
+      rules: [birthdayRule],
+      customers: withChange("2026-03-05"),
+      today: "2027-03-05",
+      birthdays: { minNoticeDays: 30, momentsDue: true },
+    });
+    expect(
+      decideDay(nextYear)
+        .decisions.filter((d) => d.kind === "issue")
+        .map((d) => d.period),
+    ).toEqual(["2027"]);
   });
 
   it("before the send hour no birthday code or reminder is decided", () => {
-    const { decisions } = decideDay(scheduleInput({ rules: [birthdayRule], customers: withChange(null), birthdays: { minNoticeDays: 30, momentsDue: false } }));
+    const { decisions } = decideDay(
+      scheduleInput({ rules: [birthdayRule], customers: withChange(null), birthdays: { minNoticeDays: 30, momentsDue: false } }),
+    );
     expect(decisions).toEqual([]);
   });
 });
@@ -108,10 +128,20 @@ describe("decideDay: birthdays", () => {
     const instant = new Date("2026-01-01T11:30:00Z");
     const jan9 = [customer("c1", { birthday: "1985-01-09" })];
     const auckland = decideDay(
-      scheduleInput({ rules: [birthdayRule], customers: jan9, timeZone: "Pacific/Auckland", today: localDateAt(instant, "Pacific/Auckland") }),
+      scheduleInput({
+        rules: [birthdayRule],
+        customers: jan9,
+        timeZone: "Pacific/Auckland",
+        today: localDateAt(instant, "Pacific/Auckland"),
+      }),
     );
     const losAngeles = decideDay(
-      scheduleInput({ rules: [birthdayRule], customers: jan9, timeZone: "America/Los_Angeles", today: localDateAt(instant, "America/Los_Angeles") }),
+      scheduleInput({
+        rules: [birthdayRule],
+        customers: jan9,
+        timeZone: "America/Los_Angeles",
+        today: localDateAt(instant, "America/Los_Angeles"),
+      }),
     );
     expect(summary(auckland.decisions)).toEqual(["2026-01-02 issue c1", "2026-01-02 remind c1 -7"]);
     expect(auckland.decisions[0].startsAt).toBe("2026-01-01T11:00:00.000Z");
@@ -119,7 +149,9 @@ describe("decideDay: birthdays", () => {
   });
 
   it("issues a 1 January birthday in December under the next year's period", () => {
-    const { decisions } = decideDay(scheduleInput({ rules: [birthdayRule], customers: [customer("c1", { birthday: "1980-01-01" })], today: "2026-12-25" }));
+    const { decisions } = decideDay(
+      scheduleInput({ rules: [birthdayRule], customers: [customer("c1", { birthday: "1980-01-01" })], today: "2026-12-25" }),
+    );
     expect(decisions[0]).toMatchObject({ kind: "issue", period: "2027" });
   });
 });
@@ -161,7 +193,15 @@ describe("decideDay: re-running the same day", () => {
 
     const first = decideDay(input);
     const kinds = new Set(first.decisions.map((d) => `${d.ruleId}/${d.kind}`));
-    expect([...kinds].sort()).toEqual(["bday/holdout", "bday/issue", "bday/remind", "thanks/issue", "tiers/issue", "winback/issue", "women/issue"]);
+    expect([...kinds].sort()).toEqual([
+      "bday/holdout",
+      "bday/issue",
+      "bday/remind",
+      "thanks/issue",
+      "tiers/issue",
+      "winback/issue",
+      "women/issue",
+    ]);
     expect(first.tierUpdates.length).toBeGreaterThan(0);
 
     const persisted = runDays(input, "2026-03-05", 1);
@@ -181,7 +221,11 @@ describe("decideDay: the shop's consent policy", () => {
     customer("no", { birthday: "1990-03-12", lifecycleGroup: "lapsed", lapsedSince: "2026-02-01", marketingConsent: false }),
   ];
   const winback = rule("wb", { kind: "winback", reward: { type: "fixedAmount", amount: 10 } });
-  const issuedTo = (input: ScheduleInput) => decideDay(input).decisions.filter((d) => d.kind === "issue").map((d) => `${d.ruleId}:${d.customerId}`).sort();
+  const issuedTo = (input: ScheduleInput) =>
+    decideDay(input)
+      .decisions.filter((d) => d.kind === "issue")
+      .map((d) => `${d.ruleId}:${d.customerId}`)
+      .sort();
 
   it("leaves customers without consent out of promotional kinds only", () => {
     const input = scheduleInput({ rules: [birthdayRule, winback], customers, kindsNeedingConsent: ["birthday", "winback"] });
@@ -190,11 +234,19 @@ describe("decideDay: the shop's consent policy", () => {
   });
 
   it("reaches everyone once the merchant calls a kind service, or turns the requirement off", () => {
-    expect(issuedTo(scheduleInput({ rules: [birthdayRule, winback], customers, kindsNeedingConsent: ["winback"] }))).toEqual(["bday:no", "bday:yes", "wb:yes"]);
+    expect(issuedTo(scheduleInput({ rules: [birthdayRule, winback], customers, kindsNeedingConsent: ["winback"] }))).toEqual([
+      "bday:no",
+      "bday:yes",
+      "wb:yes",
+    ]);
     const off = scheduleInput({ rules: [birthdayRule, winback], customers, kindsNeedingConsent: [] });
     expect(issuedTo(off)).toEqual(["bday:no", "bday:yes", "wb:no", "wb:yes"]);
     // Reminders follow the same policy: with no consent needed, the birthday code is announced to both.
-    expect(decideDay(off).decisions.filter((d) => d.kind === "remind").map((d) => d.customerId)).toEqual(["no", "yes"]);
+    expect(
+      decideDay(off)
+        .decisions.filter((d) => d.kind === "remind")
+        .map((d) => d.customerId),
+    ).toEqual(["no", "yes"]);
   });
 });
 
@@ -273,7 +325,11 @@ describe("decideDay: budgets", () => {
 
 describe("decideDay: consent, once per customer, cooldown, holdout", () => {
   it("sends promotional offers only with consent; tier codes are transactional", () => {
-    const tiers = rule("tiers", { kind: "loyaltyTiers", metric: "orderCount", tiers: [{ name: "Gold", threshold: 3, reward: { type: "freeShipping" } }] });
+    const tiers = rule("tiers", {
+      kind: "loyaltyTiers",
+      metric: "orderCount",
+      tiers: [{ name: "Gold", threshold: 3, reward: { type: "freeShipping" } }],
+    });
     const winback = rule("wb", { kind: "winback", reward: { type: "freeShipping" } });
     const noConsent = customer("c1", {
       marketingConsent: false,
@@ -282,7 +338,9 @@ describe("decideDay: consent, once per customer, cooldown, holdout", () => {
       tierMetrics: { netSpend: { lifetime: 0, rolling12m: 0 }, orderCount: { lifetime: 3, rolling12m: 0 } },
     });
     const { decisions } = decideDay(scheduleInput({ rules: [tiers, winback], customers: [noConsent] }));
-    expect(decisions.map((d) => [d.ruleId, d.kind, d.channel, d.notify, d.tier])).toEqual([["tiers", "issue", "transactional", true, "Gold"]]);
+    expect(decisions.map((d) => [d.ruleId, d.kind, d.channel, d.notify, d.tier])).toEqual([
+      ["tiers", "issue", "transactional", true, "Gold"],
+    ]);
   });
 
   it("gives a tier's code once per customer even after moving down and back up", () => {
@@ -295,10 +353,22 @@ describe("decideDay: consent, once per customer, cooldown, holdout", () => {
     const spend = (v: number) => ({ netSpend: { lifetime: v, rolling12m: v }, orderCount: { lifetime: 0, rolling12m: 0 } });
     const up = runDays(scheduleInput({ rules: [tiers], customers: [customer("c1", { tierMetrics: spend(600) })] }), "2026-03-05", 1);
     expect(summary(up.decisions)).toEqual(["2026-03-05 issue c1"]);
-    const down = decideDay(scheduleInput({ rules: [tiers], today: "2026-04-01", issued: up.issued, customers: [{ ...up.customers[0], tierMetrics: spend(100) }] }));
+    const down = decideDay(
+      scheduleInput({
+        rules: [tiers],
+        today: "2026-04-01",
+        issued: up.issued,
+        customers: [{ ...up.customers[0], tierMetrics: spend(100) }],
+      }),
+    );
     expect(down.tierUpdates[0].changes[0]).toMatchObject({ from: "Gold", to: null, direction: "down" });
     const backUp = decideDay(
-      scheduleInput({ rules: [tiers], today: "2026-05-01", issued: up.issued, customers: [{ ...up.customers[0], tierStates: { tiers: down.tierUpdates[0].state }, tierMetrics: spend(700) }] }),
+      scheduleInput({
+        rules: [tiers],
+        today: "2026-05-01",
+        issued: up.issued,
+        customers: [{ ...up.customers[0], tierStates: { tiers: down.tierUpdates[0].state }, tierMetrics: spend(700) }],
+      }),
     );
     expect(backUp.tierUpdates[0].changes[0]).toMatchObject({ to: "Gold", direction: "up", on: "2026-05-01" });
     expect(backUp.decisions).toEqual([]);
@@ -306,7 +376,11 @@ describe("decideDay: consent, once per customer, cooldown, holdout", () => {
 
   it("makes one win-back offer per lapse and respects the cooldown", () => {
     const winback = rule("wb", { kind: "winback", reward: { type: "freeShipping" }, cooldownDays: 60 });
-    const first = runDays(scheduleInput({ rules: [winback], customers: [customer("c1", { lifecycleGroup: "lapsed", lapsedSince: "2026-01-10" })] }), "2026-01-10", 30);
+    const first = runDays(
+      scheduleInput({ rules: [winback], customers: [customer("c1", { lifecycleGroup: "lapsed", lapsedSince: "2026-01-10" })] }),
+      "2026-01-10",
+      30,
+    );
     expect(summary(first.decisions)).toEqual(["2026-01-10 issue c1"]);
     expect(first.decisions[0].period).toBe("lapse:2026-01-10");
 

@@ -1,4 +1,11 @@
-import { evaluateTier, NO_TIER, qualifyingTier, type TierMetrics, type TierProgram, type TierState } from "../../../../app/retention/rewards/tiers";
+import {
+  evaluateTier,
+  NO_TIER,
+  qualifyingTier,
+  type TierMetrics,
+  type TierProgram,
+  type TierState,
+} from "../../../../app/retention/rewards/tiers";
 
 const program: TierProgram = {
   metric: "netSpend",

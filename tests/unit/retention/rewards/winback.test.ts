@@ -9,7 +9,10 @@ describe("win-back", () => {
       lapsedSince: "2026-10-03",
       period: "lapse:2026-10-03",
     });
-    expect(winbackVerdict({ lifecycleGroup: "at_risk", lapsedSince: null }, [], "2026-10-03", 90)).toEqual({ due: false, reason: "notLapsed" });
+    expect(winbackVerdict({ lifecycleGroup: "at_risk", lapsedSince: null }, [], "2026-10-03", 90)).toEqual({
+      due: false,
+      reason: "notLapsed",
+    });
     expect(winbackVerdict(lapsed("2026-10-04"), [], "2026-10-03", 90).due).toBe(false);
   });
 

@@ -24,7 +24,9 @@ describe("lifecycle groups", () => {
     );
     expect(result.group).toBe("new");
     expect(result.reason).toMatchObject({ rule: "single-purchase", intervalSource: "shop", usualIntervalDays: 40 });
-    expect(result.text).toBe("1 order, 12 days ago, customers of this shop usually return within 40 days; first purchase, not overdue yet.");
+    expect(result.text).toBe(
+      "1 order, 12 days ago, customers of this shop usually return within 40 days; first purchase, not overdue yet.",
+    );
   });
 
   it("Lapsed (overdue): a one-time buyer past k × the typical interval, even though BG/NBD says P(alive) = 1", () => {
@@ -41,9 +43,7 @@ describe("lifecycle groups", () => {
     const result = classifyLifecycle({ ...base, daysSinceLastOrder: 212, pAlive: 0.12 }, cadence);
     expect(result.group).toBe("lapsed");
     expect(result.reason).toMatchObject({ rule: "p-alive-low", pAlive: 0.12, pAliveThreshold: 0.3 });
-    expect(result.text).toBe(
-      "3 orders, last 212 days ago, usually buys every 40 days; only a 12% chance they still buy here (below 30%).",
-    );
+    expect(result.text).toBe("3 orders, last 212 days ago, usually buys every 40 days; only a 12% chance they still buy here (below 30%).");
   });
 
   it("Lapsed (overdue) for a repeat buyer when the shop has no fitted model", () => {

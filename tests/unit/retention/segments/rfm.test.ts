@@ -1,12 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  quintileScores,
-  RFM_SEGMENT_LABELS,
-  RFM_SEGMENTS,
-  rfmSegment,
-  scoreRfm,
-  type Score,
-} from "../../../../app/retention/segments/rfm";
+import { quintileScores, RFM_SEGMENT_LABELS, RFM_SEGMENTS, rfmSegment, scoreRfm, type Score } from "../../../../app/retention/segments/rfm";
 
 const customers = [
   { daysSinceLastOrder: 5, orders: 5, monetary: 100 },

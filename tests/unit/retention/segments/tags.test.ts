@@ -13,7 +13,10 @@ describe("kinship tag write-back", () => {
   });
 
   it("changes nothing when the tags already match", () => {
-    expect(kinshipTagChanges(["kinship:new", "sale"], desiredKinshipTags({ lifecycle: "new", tier: null }))).toEqual({ add: [], remove: [] });
+    expect(kinshipTagChanges(["kinship:new", "sale"], desiredKinshipTags({ lifecycle: "new", tier: null }))).toEqual({
+      add: [],
+      remove: [],
+    });
   });
 
   it("never emits a tag without the prefix, even for odd tier names", () => {
