@@ -4,7 +4,7 @@
  * Read by the customer page and the customer data export (customers/data_request).
  */
 import db from "../db.server";
-import { dialect, newId, placeholder, sqlTimestamp, type RawSql } from "./sql.server";
+import { dialect, newId, placeholder, sqlTimestamp, type RawSql } from "./sql/sql.server";
 
 export const CONSENT_PURPOSES = ["birthday", "marketing"] as const;
 export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number];

@@ -1,8 +1,8 @@
 import db from "../db.server";
 import { databaseUrl } from "../database-url";
-import { SqliteWriter } from "./sqlite-writer.server";
-import { dialect, placeholder, sqlTimestamp } from "./sql.server";
-import { retryTransient } from "./transient-errors.server";
+import { SqliteWriter } from "./sql/sqlite-writer.server";
+import { dialect, placeholder, sqlTimestamp } from "./sql/sql.server";
+import { retryTransient } from "./sql/transient-errors.server";
 
 /** One customer's purchase history as the scoring job needs it: purchase instant and net value. */
 export interface ValueOrder {

@@ -1,6 +1,6 @@
 import db from "../db.server";
 import { applyCustomerTagEvents } from "./customers.server";
-import { rawSqlTransaction } from "./sql-transaction.server";
+import { rawSqlTransaction } from "./sql/sql-transaction.server";
 
 export interface TaggableCustomer {
   id: string;

@@ -2,7 +2,7 @@ import db from "../db.server";
 import { parseTagList } from "../retention/segments/tags";
 import type { CustomerRecord } from "../sync/records";
 import { applyTagEvent, type TagState } from "../sync/webhook-records";
-import { batchSize, dialect, newId, placeholder, sqlTimestamp, upsertRows, type RawSql, type UpsertSpec } from "./sql.server";
+import { batchSize, dialect, newId, placeholder, sqlTimestamp, upsertRows, type RawSql, type UpsertSpec } from "./sql/sql.server";
 
 // Bind order, with each column's PostgreSQL type (see UpsertSpec.pgTypes).
 const CUSTOMER_COLUMN_TYPES = {

@@ -10,10 +10,10 @@ import {
   upsertCustomers,
 } from "./customers.server";
 import { orderRow, orderSpec, upsertOrders } from "./orders.server";
-import { SqliteWriter } from "./sqlite-writer.server";
-import { rawSqlTransaction } from "./sql-transaction.server";
-import { retryTransient } from "./transient-errors.server";
-import { dialect, placeholder, sqlTimestamp, upsertSql } from "./sql.server";
+import { SqliteWriter } from "./sql/sqlite-writer.server";
+import { rawSqlTransaction } from "./sql/sql-transaction.server";
+import { retryTransient } from "./sql/transient-errors.server";
+import { dialect, placeholder, sqlTimestamp, upsertSql } from "./sql/sql.server";
 
 export interface BatchProgress {
   cursor: string;

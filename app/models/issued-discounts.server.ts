@@ -22,7 +22,7 @@ import type { IssuedDiscount } from "@prisma/client";
 import db from "../db.server";
 import { localDateAt, type Decision, type IssuedCodeStatus, type IssuedRecord, type LocalDate } from "../retention/rewards";
 import { addToCounts, emptyIssuanceCounts, type IssuanceCounts } from "../retention/rewards/issuance-states";
-import { batchSize, newId, placeholder, sqlTimestamp } from "./sql.server";
+import { batchSize, newId, placeholder, sqlTimestamp } from "./sql/sql.server";
 
 export type IssuedStatus = "recorded" | "created" | "delivered" | "failed" | "expired" | "deactivated" | "withheld" | "cancelled";
 export type IssuedRow = IssuedDiscount;

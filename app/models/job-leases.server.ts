@@ -8,7 +8,7 @@
  * or `paused` (Pause all), taken up again by the first tick after the merchant resumes.
  */
 import defaultDb, { type Db } from "../db.server";
-import { newId, placeholder, sqlTimestamp } from "./sql.server";
+import { newId, placeholder, sqlTimestamp } from "./sql/sql.server";
 
 export type LeaseOutcome =
   { acquired: true; takenOver: boolean } | { acquired: false; reason: "completed" | "held" | "failedRecently"; owner: string | null };

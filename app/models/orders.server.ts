@@ -1,7 +1,7 @@
 import db from "../db.server";
 import type { OrderRecord } from "../sync/records";
 import { netOrderValue } from "../sync/records";
-import { batchSize, newId, placeholder, sqlBool, sqlTimestamp, upsertRows, type RawSql, type UpsertSpec } from "./sql.server";
+import { batchSize, newId, placeholder, sqlBool, sqlTimestamp, upsertRows, type RawSql, type UpsertSpec } from "./sql/sql.server";
 
 // Bind order, with each column's PostgreSQL type (see UpsertSpec.pgTypes).
 const ORDER_COLUMN_TYPES = {

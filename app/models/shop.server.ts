@@ -1,5 +1,5 @@
 import db from "../db.server";
-import { placeholder, type RawSql } from "./sql.server";
+import { placeholder, type RawSql } from "./sql/sql.server";
 
 export async function getShop(shop: string) {
   return db.shop.findUnique({ where: { shop } });

@@ -1,5 +1,5 @@
 import db from "../db.server";
-import { newId, placeholder, sqlTimestamp, type RawSql } from "./sql.server";
+import { newId, placeholder, sqlTimestamp, type RawSql } from "./sql/sql.server";
 
 export type WebhookClaim = "process" | "duplicate" | "in-flight";
 

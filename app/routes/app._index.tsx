@@ -17,7 +17,7 @@ import {
   Tooltip,
 } from "@shopify/polaris";
 import { refreshShopInfo } from "../jobs/on-install.server";
-import { dashboardView } from "../models/dashboard-views.server";
+import { dashboardView } from "../models/views/dashboard-views.server";
 import { translate, translatePlural } from "../i18n";
 import { shopFormatter } from "../formatting";
 import { lifecycleGroupDefinitions, pageContext, pageMessages } from "../services/page-context.server";

@@ -16,7 +16,7 @@ import {
   ProgressBar,
   Text,
 } from "@shopify/polaris";
-import { customerView } from "../models/customer-views.server";
+import { customerView } from "../models/views/customer-views.server";
 import { listConsents } from "../models/consent-records.server";
 import { translate, translatePlural } from "../i18n";
 import { lifecycleReasonText } from "../i18n/lifecycle-reason";

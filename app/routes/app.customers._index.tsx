@@ -21,8 +21,8 @@ import {
   type IndexTableProps,
   type TabProps,
 } from "@shopify/polaris";
-import { listCustomers, listTierNames, parseCustomerListSearch } from "../models/customer-index.server";
-import { CUSTOMER_SORTS, type CustomerSort } from "../models/customer-index-options";
+import { listCustomers, listTierNames, parseCustomerListSearch } from "../models/views/customer-index.server";
+import { CUSTOMER_SORTS, type CustomerSort } from "../models/views/customer-index-options";
 import { LIFECYCLE_GROUPS, type LifecycleGroup } from "../retention/segments/lifecycle";
 import { RFM_SEGMENTS } from "../retention/segments/rfm";
 import { translate, translatePlural } from "../i18n";
@@ -31,7 +31,7 @@ import { lifecycleGroupDefinitions, pageContext, pageMessages } from "../service
 import { LifecycleBadge, LifecycleLegend } from "../components/LifecycleBadge";
 import { I18nProvider, useAppPath, useI18n } from "../components/I18n";
 import { EMPTY_STATE_IMAGE } from "../components/lifecycle";
-import { numericShopifyId } from "../models/customer-views.server";
+import { numericShopifyId } from "../models/views/customer-views.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const ctx = await pageContext(request);

@@ -1,4 +1,4 @@
-import { syncView, type SyncView } from "../models/dashboard-views.server";
+import { syncView, type SyncView } from "../models/views/dashboard-views.server";
 import { startBackfill } from "../jobs/backfill.server";
 import { adminClientForShop } from "../jobs/admin-for-shop.server";
 import { translate, type Locale } from "../i18n";

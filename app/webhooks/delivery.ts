@@ -1,4 +1,4 @@
-import type { RawSql } from "../models/sql.server";
+import type { RawSql } from "../models/sql/sql.server";
 
 /** One verified delivery: the shop and topic from its headers, the body already parsed for its topic. */
 export interface WebhookDelivery<Payload = unknown> {

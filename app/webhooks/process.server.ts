@@ -1,6 +1,6 @@
 import type { ZodError } from "zod";
 import { shopInstallState, type ShopInstallState } from "../models/shop.server";
-import { rawSqlTransaction } from "../models/sql-transaction.server";
+import { rawSqlTransaction } from "../models/sql/sql-transaction.server";
 import {
   claimWebhook,
   claimWebhookInTransaction,
@@ -8,7 +8,7 @@ import {
   recordRefusal,
   recordWebhookFailure,
 } from "../models/webhook-events.server";
-import { isTransientDatabaseError } from "../models/transient-errors.server";
+import { isTransientDatabaseError } from "../models/sql/transient-errors.server";
 import type { WebhookDelivery } from "./delivery";
 import { retryTransient, WEBHOOK_RETRY_BUDGET_MS } from "./within-budget.server";
 import { normaliseTopic, webhookTopic, type ShopRequirement, type TopicDefinition } from "./topics.server";

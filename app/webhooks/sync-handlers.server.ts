@@ -9,7 +9,7 @@ import {
 import { recordConsentInTransaction } from "../models/consent-records.server";
 import { deleteOrder, storedOrderCustomer, upsertOrders } from "../models/orders.server";
 import { shopHasModel } from "../models/shop.server";
-import type { RawSql } from "../models/sql.server";
+import type { RawSql } from "../models/sql/sql.server";
 import { findSyncRunByBulkOperation } from "../models/sync-runs.server";
 import { adminClientForShop } from "../jobs/admin-for-shop.server";
 import { completeBackfill } from "../jobs/backfill.server";

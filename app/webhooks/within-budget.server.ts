@@ -1,4 +1,4 @@
-export { retryTransient, type RetryClock } from "../models/transient-errors.server";
+export { retryTransient, type RetryClock } from "../models/sql/transient-errors.server";
 
 /**
  * How long a delivery may spend retrying a transient database error. Shopify allows one second to

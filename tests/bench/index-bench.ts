@@ -8,7 +8,7 @@
 import "./app-env";
 import { readFileSync } from "node:fs";
 import db from "../../app/db.server";
-import { encodeCursor, listCustomers, type CustomerListParams } from "../../app/models/customer-index.server";
+import { encodeCursor, listCustomers, type CustomerListParams } from "../../app/models/views/customer-index.server";
 import { argValue, percentile, progress, reportResult, requireArg, round } from "./harness";
 import type { ShopDataMeta } from "./shop-data";
 

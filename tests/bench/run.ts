@@ -387,7 +387,7 @@ async function benchSync(size: BenchSize, meta: ShopDataMeta, db: DbKind) {
 
 async function benchIndex(size: BenchSize, meta: ShopDataMeta, db: DbKind, url: string) {
   const label = dbLabel(db);
-  if (!moduleExports("app/models/customer-index.server.ts", "listCustomers")) {
+  if (!moduleExports("app/models/views/customer-index.server.ts", "listCustomers")) {
     notRun("Customers index (listCustomers)", size, label, "listCustomers missing");
     return;
   }

@@ -13,7 +13,7 @@ import { TEST_API_KEY, TEST_API_SECRET, TEST_APP_URL } from "../../support/test-
 
 // Five shops open the app at the same moment: each load exchanges its session token, starts a bulk
 // backfill, and the emulator's bulk_operations/finish webhooks then import and score all five at once.
-// On SQLite this failed before the process-wide write gate (app/models/sqlite-write-gate.server.ts):
+// On SQLite this failed before the process-wide write gate (app/models/sql/sqlite-write-gate.server.ts):
 // four of five imports ended "database is locked" or P1008 and stayed unscored.
 const SHOPS = [1, 2, 3, 4, 5].map((n) => `concurrent-${n}.myshopify.com`);
 let emulator: Emulator;

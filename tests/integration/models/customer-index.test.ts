@@ -8,10 +8,10 @@ import {
   parseCustomerListSearch,
   type CustomerListParams,
   type CustomerListRow,
-} from "../../../app/models/customer-index.server";
-import { CUSTOMER_SORTS, type CustomerSort } from "../../../app/models/customer-index-options";
+} from "../../../app/models/views/customer-index.server";
+import { CUSTOMER_SORTS, type CustomerSort } from "../../../app/models/views/customer-index-options";
 import { resetDatabase } from "../../support/fixtures";
-import { dialect } from "../../../app/models/sql.server";
+import { dialect } from "../../../app/models/sql/sql.server";
 
 const SHOP = "index-shop.myshopify.com";
 const OTHER = "other-index-shop.myshopify.com";

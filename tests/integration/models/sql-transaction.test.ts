@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import db from "../../../app/db.server";
-import { rawSqlTransaction } from "../../../app/models/sql-transaction.server";
-import { newId, placeholder, sqlTimestamp } from "../../../app/models/sql.server";
+import { rawSqlTransaction } from "../../../app/models/sql/sql-transaction.server";
+import { newId, placeholder, sqlTimestamp } from "../../../app/models/sql/sql.server";
 import { resetDatabase } from "../../support/fixtures";
 
 const SHOP = "raw-sql.myshopify.com";

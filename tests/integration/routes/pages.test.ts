@@ -10,7 +10,7 @@ import { loader as exportLoader } from "../../../app/routes/app.settings.export"
 import { loader as loginLoader, action as loginAction } from "../../../app/routes/auth.login/route";
 import { TEST_APP_URL } from "../../support/test-env";
 import { resetDatabase } from "../../support/fixtures";
-import { monthlyTrend } from "../../../app/models/dashboard-views.server";
+import { monthlyTrend } from "../../../app/models/views/dashboard-views.server";
 import { appRequest, call, installShop } from "../../support/admin-routes";
 import { getShopSettings } from "../../../app/models/shop-settings.server";
 

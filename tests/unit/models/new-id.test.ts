@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { newId } from "../../../app/models/sql.server";
+import { newId } from "../../../app/models/sql/sql.server";
 
 describe("newId", () => {
   it("gives unique ids that sort in the order they were made, in the UUIDv7 layout", () => {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { SqliteWriter } from "../../../app/models/sqlite-writer.server";
+import { SqliteWriter } from "../../../app/models/sql/sqlite-writer.server";
 
 // The writer thread only runs the statements it is given: stand-ins for Customer, Order and SyncRun,
 // written the way the backfill writes them, are enough to check its ordering, failure and commit rules.

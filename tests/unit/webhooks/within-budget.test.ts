@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isTransientDatabaseError } from "../../../app/models/transient-errors.server";
+import { isTransientDatabaseError } from "../../../app/models/sql/transient-errors.server";
 import { retryTransient, WEBHOOK_RETRY_BUDGET_MS, type RetryClock } from "../../../app/webhooks/within-budget.server";
 
 // What Prisma 6.19's better-sqlite3 adapter throws when another connection holds the write lock

@@ -3,11 +3,11 @@
  * implies, lifecycle group sizes, and whether Shopify has the groups as tags. One pass per aggregate, no
  * customer rows loaded.
  */
-import db from "../db.server";
-import { getShopSettings } from "./shop-settings.server";
+import db from "../../db.server";
+import { getShopSettings } from "../shop-settings.server";
 import { customerScanHint, Sql } from "./customer-index.server";
-import { rfmSegment, RFM_SEGMENTS, type RfmSegment, type Score } from "../retention/segments/rfm";
-import { KINSHIP_TAG_PREFIX } from "../retention/segments/tags";
+import { rfmSegment, RFM_SEGMENTS, type RfmSegment, type Score } from "../../retention/segments/rfm";
+import { KINSHIP_TAG_PREFIX } from "../../retention/segments/tags";
 
 export interface RfmCell {
   r: Score;

@@ -3,13 +3,13 @@
  * Each customer aggregate reads one index range (see the hints) — a few milliseconds at 200,000 customers
  * with the indexes listed in customer-index.server.ts.
  */
-import db from "../db.server";
-import { latestSyncRun, syncProgress } from "./sync-runs.server";
+import db from "../../db.server";
+import { latestSyncRun, syncProgress } from "../sync-runs.server";
 import { COVERING_LIST_INDEX, customerIndexes, customerScanHint, Sql } from "./customer-index.server";
-import { LIFECYCLE_GROUPS } from "../retention/segments/lifecycle";
-import { dialect } from "./sql.server";
-import { readModelState, type ModelStateView } from "./model-state.server";
-import { DETRACTOR_MAX, PROMOTER_MIN } from "../retention/feedback/nps";
+import { LIFECYCLE_GROUPS } from "../../retention/segments/lifecycle";
+import { dialect } from "../sql/sql.server";
+import { readModelState, type ModelStateView } from "../model-state.server";
+import { DETRACTOR_MAX, PROMOTER_MIN } from "../../retention/feedback/nps";
 
 export interface SyncView {
   status: string;

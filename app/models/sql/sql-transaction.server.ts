@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import pg from "pg";
-import db, { pgPoolOf } from "../db.server";
+import db, { pgPoolOf } from "../../db.server";
 import type { RawSql } from "./sql.server";
 
 // PostgreSQL's `timestamp` (without time zone, OID 1114) holds UTC here, as Prisma writes it; node-pg

@@ -19,12 +19,12 @@
  */
 import { z } from "zod";
 import type { Prisma } from "@prisma/client";
-import db from "../db.server";
-import { dialect, sqlTimestamp } from "./sql.server";
-import { RFM_SEGMENTS } from "../retention/segments/rfm";
+import db from "../../db.server";
+import { dialect, sqlTimestamp } from "../sql/sql.server";
+import { RFM_SEGMENTS } from "../../retention/segments/rfm";
 
 import { CUSTOMER_SORTS, type CustomerSort } from "./customer-index-options";
-import { LIFECYCLE_GROUPS } from "../retention/segments/lifecycle";
+import { LIFECYCLE_GROUPS } from "../../retention/segments/lifecycle";
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 100;

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { databaseKind, databaseUrl } from "../database-url";
+import { databaseKind, databaseUrl } from "../../database-url";
 
 /**
  * Bulk writes go through one multi-row `INSERT … ON CONFLICT … DO UPDATE` statement per batch: the

@@ -2,16 +2,16 @@
  * One customer's page: the stored scores with the inputs behind them, orders, codes, feedback and tier
  * history. Reads only this customer's rows (indexed by shop + customer).
  */
-import db from "../db.server";
-import { readModelState, type ModelStateView } from "./model-state.server";
+import db from "../../db.server";
+import { readModelState, type ModelStateView } from "../model-state.server";
 import { z } from "zod";
-import type { LifecycleReason } from "../retention/segments/lifecycle";
-import { readShopSettings } from "./shop-settings.server";
-import { summarizeTransactions, type CustomerSummary } from "../retention/clv/summary";
-import { customerHistoricClv, type HistoricClv } from "../retention/clv/historic";
-import { shopDay } from "../formatting";
-import { tierStateOf } from "./tier-states.server";
-import { TIER_KINDS, type TierChange } from "../retention/rewards";
+import type { LifecycleReason } from "../../retention/segments/lifecycle";
+import { readShopSettings } from "../shop-settings.server";
+import { summarizeTransactions, type CustomerSummary } from "../../retention/clv/summary";
+import { customerHistoricClv, type HistoricClv } from "../../retention/clv/historic";
+import { shopDay } from "../../formatting";
+import { tierStateOf } from "../tier-states.server";
+import { TIER_KINDS, type TierChange } from "../../retention/rewards";
 
 export const ORDERS_SHOWN = 50;
 // Enough orders for any real customer's summary; a pathological account stays bounded.
