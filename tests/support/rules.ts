@@ -101,3 +101,30 @@ export async function ledger(shop: string) {
 }
 
 export const at = (iso: string) => () => new Date(iso);
+
+/**
+ * A client whose first `payloadKey` mutation dies: before the request is sent, or after Shopify acted but
+ * before the answer came back. `beforeCrash` sees the variables (to note which ledger row was in flight).
+ */
+export function crashFirstMutation(
+  client: AdminClient,
+  payloadKey: string,
+  when: "beforeSend" | "answerLost",
+  beforeCrash: (variables: Record<string, unknown>) => Promise<void>,
+): AdminClient {
+  let crashed = false;
+  return {
+    shop: client.shop,
+    get lastCost() {
+      return client.lastCost;
+    },
+    request: (document, variables) => client.request(document, variables),
+    mutate: async (document, variables, key) => {
+      if (key !== payloadKey || crashed) return client.mutate(document, variables, key);
+      crashed = true;
+      await beforeCrash(variables);
+      if (when === "answerLost") await client.mutate(document, variables, key);
+      throw new TypeError("fetch failed: socket hang up");
+    },
+  };
+}

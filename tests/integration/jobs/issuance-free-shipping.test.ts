@@ -12,7 +12,7 @@ import { startAppWebhookServer } from "../../support/app-webhook-server";
 import { startEmulatedShopify, stopEmulatedShopify } from "../../support/emulated-shopify";
 import { waitFor } from "../../support/sync-helpers";
 import { resetDatabase } from "../../support/fixtures";
-import { addCustomer, addRule, ledger, setUpShop, type RewardsShop } from "../../support/rules";
+import { addCustomer, addRule, ledger, setUpShop, type RewardsShop, crashFirstMutation } from "../../support/rules";
 
 const DOMAIN = "rewards-free-shipping.myshopify.com";
 const TZ = "Europe/Berlin";
@@ -42,26 +42,13 @@ const discounts = () => [...emulator.shop(DOMAIN).discounts.byId.values()];
 const run = (client: AdminClient = s.client) =>
   runIssuance(s.shop, localDateAt(new Date(clock.now()), TZ), { client, now: () => new Date(clock.now()) });
 
-/** A client whose first free-shipping creation dies: before the request is sent, or after Shopify created it but before we heard back. */
-function crashOnce(client: AdminClient, when: "beforeSend" | "answerLost", seenRecorded: string[]): AdminClient {
-  let crashed = false;
-  return {
-    shop: client.shop,
-    get lastCost() {
-      return client.lastCost;
-    },
-    request: (document, variables) => client.request(document, variables),
-    mutate: async (document, variables, payloadKey) => {
-      if (payloadKey !== "discountCodeFreeShippingCreate" || crashed) return client.mutate(document, variables, payloadKey);
-      crashed = true;
-      const code = (variables.freeShippingCodeDiscount as { code: string }).code;
-      const row = await db.issuedDiscount.findFirst({ where: { shop: client.shop, code } });
-      if (row?.status === "recorded") seenRecorded.push(code);
-      if (when === "answerLost") await client.mutate(document, variables, payloadKey);
-      throw new TypeError("fetch failed: socket hang up");
-    },
-  };
-}
+/** The first free-shipping creation dies: before the request is sent, or after Shopify created it but before we heard back. */
+const crashOnce = (client: AdminClient, when: "beforeSend" | "answerLost", seenRecorded: string[]) =>
+  crashFirstMutation(client, "discountCodeFreeShippingCreate", when, async (variables) => {
+    const code = (variables.freeShippingCodeDiscount as { code: string }).code;
+    const row = await db.issuedDiscount.findFirst({ where: { shop: client.shop, code } });
+    if (row?.status === "recorded") seenRecorded.push(code);
+  });
 
 beforeEach(async () => {
   clock.set(NOW);

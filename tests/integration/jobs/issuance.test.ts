@@ -14,7 +14,7 @@ import type { Emulator } from "../../emulator/server";
 import type { DiscountRecord } from "../../emulator/store/discounts";
 import { startEmulatedShopify, stopEmulatedShopify } from "../../support/emulated-shopify";
 import { resetDatabase } from "../../support/fixtures";
-import { addCustomer, addRule, ledger, setUpShop, type RewardsShop } from "../../support/rules";
+import { addCustomer, addRule, ledger, setUpShop, type RewardsShop, crashFirstMutation } from "../../support/rules";
 
 const DOMAIN = "rewards-issuance.myshopify.com";
 const TZ = "Europe/Berlin";
@@ -193,27 +193,13 @@ describe("issuance against the emulated shop", () => {
     expect(discountsFor(ana)).toHaveLength(1);
   });
 
-  /** A client whose first discount creation dies: before the request is sent, or after Shopify did it but before we heard back. */
-  function crashOnce(client: AdminClient, when: "beforeSend" | "answerLost", seenRecorded: string[]): AdminClient {
-    let crashed = false;
-    return {
-      shop: client.shop,
-      get lastCost() {
-        return client.lastCost;
-      },
-      request: (document, variables) => client.request(document, variables),
-      mutate: async (document, variables, payloadKey) => {
-        if (payloadKey !== "discountCodeBasicCreate" || crashed) return client.mutate(document, variables, payloadKey);
-        crashed = true;
-        const code = (variables.basicCodeDiscount as { code: string }).code;
-        // The decision and its code are on record before Shopify is asked.
-        const row = await db.issuedDiscount.findFirst({ where: { shop: client.shop, code } });
-        if (row?.status === "recorded") seenRecorded.push(code);
-        if (when === "answerLost") await client.mutate(document, variables, payloadKey);
-        throw new TypeError("fetch failed: socket hang up");
-      },
-    };
-  }
+  // The decision and its code are on record before Shopify is asked.
+  const crashOnce = (client: AdminClient, when: "beforeSend" | "answerLost", seenRecorded: string[]) =>
+    crashFirstMutation(client, "discountCodeBasicCreate", when, async (variables) => {
+      const code = (variables.basicCodeDiscount as { code: string }).code;
+      const row = await db.issuedDiscount.findFirst({ where: { shop: client.shop, code } });
+      if (row?.status === "recorded") seenRecorded.push(code);
+    });
 
   it.each(["beforeSend", "answerLost"] as const)(
     "a crash between recording and Shopify (%s) resolves on the next run without a duplicate code",

@@ -8,7 +8,7 @@ import { fakeClock } from "../../emulator/clock";
 import type { Emulator } from "../../emulator/server";
 import { startEmulatedShopify, stopEmulatedShopify } from "../../support/emulated-shopify";
 import { resetDatabase } from "../../support/fixtures";
-import { addCustomer, addRule, ledger, setUpShop, type RewardsShop } from "../../support/rules";
+import { addCustomer, addRule, ledger, setUpShop, type RewardsShop, crashFirstMutation } from "../../support/rules";
 
 const DOMAIN = "rewards-store-credit.myshopify.com";
 const TZ = "Europe/Berlin";
@@ -35,25 +35,12 @@ const creditsOf = (gid: string) =>
 const run = (client: AdminClient = s.client) =>
   runIssuance(s.shop, localDateAt(new Date(clock.now()), TZ), { client, now: () => new Date(clock.now()) });
 
-/** A client whose first credit dies: before the request is sent, or after Shopify credited but before we heard back. */
-function crashOnce(client: AdminClient, when: "beforeSend" | "answerLost", seenRecorded: string[]): AdminClient {
-  let crashed = false;
-  return {
-    shop: client.shop,
-    get lastCost() {
-      return client.lastCost;
-    },
-    request: (document, variables) => client.request(document, variables),
-    mutate: async (document, variables, payloadKey) => {
-      if (payloadKey !== "storeCreditAccountCredit" || crashed) return client.mutate(document, variables, payloadKey);
-      crashed = true;
-      const row = await db.issuedDiscount.findFirst({ where: { shop: client.shop, customerShopifyId: variables.id as string } });
-      if (row?.status === "recorded") seenRecorded.push(row.id);
-      if (when === "answerLost") await client.mutate(document, variables, payloadKey);
-      throw new TypeError("fetch failed: socket hang up");
-    },
-  };
-}
+/** The first credit dies: before the request is sent, or after Shopify credited but before we heard back. */
+const crashOnce = (client: AdminClient, when: "beforeSend" | "answerLost", seenRecorded: string[]) =>
+  crashFirstMutation(client, "storeCreditAccountCredit", when, async (variables) => {
+    const row = await db.issuedDiscount.findFirst({ where: { shop: client.shop, customerShopifyId: variables.id as string } });
+    if (row?.status === "recorded") seenRecorded.push(row.id);
+  });
 
 beforeEach(async () => {
   clock.set(NOW);
