@@ -1,9 +1,9 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useState, type ReactNode } from "react";
 import { getShop } from "../models/shop.server";
 import { recentSyncRuns } from "../models/sync-runs.server";
 import { z } from "zod";
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { useFetcher, useLoaderData } from "@remix-run/react";
+import { useFetcher, useLoaderData, type FetcherWithComponents } from "@remix-run/react";
 import {
   Banner,
   BlockStack,
@@ -249,57 +249,36 @@ function ResultBanner({ result }: { result: FormActionData | null | undefined })
   );
 }
 
-function LifespanCard({ data }: { data: Data }) {
+/** A Settings card that saves one form: its intent, title and help, the result, and the Save button. */
+function SettingsFormCard(props: {
+  fetcher: FetcherWithComponents<FormActionData>;
+  intent: string;
+  title: string;
+  help?: string;
+  hidden?: Record<string, string>;
+  children: ReactNode;
+}) {
   const { t } = useI18n();
-  const fetcher = useFetcher<FormActionData>();
-  const [mode, setMode] = useState(data.lifespan.mode);
-  const [years, setYears] = useState(data.lifespan.years);
-  const result = fetcher.data?.intent === "lifespan" ? fetcher.data : null;
+  const { fetcher, intent } = props;
+  const result = fetcher.data?.intent === intent ? fetcher.data : null;
   return (
     <Card>
       <fetcher.Form method="post" noValidate>
-        <input type="hidden" name="intent" value="lifespan" />
-        <input type="hidden" name="lifespanMode" value={mode} />
+        <input type="hidden" name="intent" value={intent} />
+        {Object.entries(props.hidden ?? {}).map(([name, value]) => (
+          <input key={name} type="hidden" name={name} value={value} />
+        ))}
         <BlockStack gap="300">
           <Text as="h2" variant="headingMd">
-            {t("settings.lifespanTitle")}
+            {props.title}
           </Text>
-          <Text as="p" tone="subdued">
-            {t("settings.lifespanHelp")}
-          </Text>
-          <ResultBanner result={result} />
-          <RadioButton
-            label={t("settings.lifespanAuto")}
-            helpText={data.lifespan.observed ?? undefined}
-            checked={mode === "auto"}
-            id="lifespan-auto"
-            name="lifespanModeChoice"
-            onChange={() => setMode("auto")}
-          />
-          <RadioButton
-            label={t("settings.lifespanFixed")}
-            checked={mode === "fixed"}
-            id="lifespan-fixed"
-            name="lifespanModeChoice"
-            onChange={() => setMode("fixed")}
-          />
-          {mode === "fixed" ? (
-            <Box maxWidth="240px">
-              <TextField
-                label={t("settings.lifespanYears")}
-                name="lifespanYears"
-                type="number"
-                step={0.5}
-                min={1}
-                max={3}
-                suffix={t("settings.years")}
-                autoComplete="off"
-                value={years}
-                onChange={setYears}
-                error={result && !result.ok ? result.errors?.lifespanYears : undefined}
-              />
-            </Box>
+          {props.help ? (
+            <Text as="p" tone="subdued">
+              {props.help}
+            </Text>
           ) : null}
+          <ResultBanner result={result} />
+          {props.children}
           <InlineStack align="end">
             <Button submit variant="primary" loading={fetcher.state !== "idle"}>
               {t("settings.save")}
@@ -308,6 +287,56 @@ function LifespanCard({ data }: { data: Data }) {
         </BlockStack>
       </fetcher.Form>
     </Card>
+  );
+}
+
+function LifespanCard({ data }: { data: Data }) {
+  const { t } = useI18n();
+  const fetcher = useFetcher<FormActionData>();
+  const [mode, setMode] = useState(data.lifespan.mode);
+  const [years, setYears] = useState(data.lifespan.years);
+  const result = fetcher.data?.intent === "lifespan" ? fetcher.data : null;
+  return (
+    <SettingsFormCard
+      fetcher={fetcher}
+      intent="lifespan"
+      title={t("settings.lifespanTitle")}
+      help={t("settings.lifespanHelp")}
+      hidden={{ lifespanMode: mode }}
+    >
+      <RadioButton
+        label={t("settings.lifespanAuto")}
+        helpText={data.lifespan.observed ?? undefined}
+        checked={mode === "auto"}
+        id="lifespan-auto"
+        name="lifespanModeChoice"
+        onChange={() => setMode("auto")}
+      />
+      <RadioButton
+        label={t("settings.lifespanFixed")}
+        checked={mode === "fixed"}
+        id="lifespan-fixed"
+        name="lifespanModeChoice"
+        onChange={() => setMode("fixed")}
+      />
+      {mode === "fixed" ? (
+        <Box maxWidth="240px">
+          <TextField
+            label={t("settings.lifespanYears")}
+            name="lifespanYears"
+            type="number"
+            step={0.5}
+            min={1}
+            max={3}
+            suffix={t("settings.years")}
+            autoComplete="off"
+            value={years}
+            onChange={setYears}
+            error={result && !result.ok ? result.errors?.lifespanYears : undefined}
+          />
+        </Box>
+      ) : null}
+    </SettingsFormCard>
   );
 }
 
@@ -377,49 +406,32 @@ function CustomerCapsCard({ data }: { data: Data }) {
   const result = fetcher.data?.intent === "customerCaps" ? fetcher.data : null;
   const errors = result && !result.ok ? result.errors : undefined;
   return (
-    <Card>
-      <fetcher.Form method="post" noValidate>
-        <input type="hidden" name="intent" value="customerCaps" />
-        <BlockStack gap="300">
-          <Text as="h2" variant="headingMd">
-            {t("settings.capsTitle")}
-          </Text>
-          <Text as="p" tone="subdued">
-            {t("settings.capsHelp")}
-          </Text>
-          <ResultBanner result={result} />
-          <FormLayout>
-            <FormLayout.Group>
-              <TextField
-                label={t("settings.capsPerDay")}
-                name="perDay"
-                type="number"
-                min={1}
-                autoComplete="off"
-                value={perDay}
-                onChange={setPerDay}
-                error={errors?.perDay}
-              />
-              <TextField
-                label={t("settings.capsPer30Days")}
-                name="per30Days"
-                type="number"
-                min={1}
-                autoComplete="off"
-                value={per30Days}
-                onChange={setPer30Days}
-                error={errors?.per30Days}
-              />
-            </FormLayout.Group>
-          </FormLayout>
-          <InlineStack align="end">
-            <Button submit variant="primary" loading={fetcher.state !== "idle"}>
-              {t("settings.save")}
-            </Button>
-          </InlineStack>
-        </BlockStack>
-      </fetcher.Form>
-    </Card>
+    <SettingsFormCard fetcher={fetcher} intent="customerCaps" title={t("settings.capsTitle")} help={t("settings.capsHelp")}>
+      <FormLayout>
+        <FormLayout.Group>
+          <TextField
+            label={t("settings.capsPerDay")}
+            name="perDay"
+            type="number"
+            min={1}
+            autoComplete="off"
+            value={perDay}
+            onChange={setPerDay}
+            error={errors?.perDay}
+          />
+          <TextField
+            label={t("settings.capsPer30Days")}
+            name="per30Days"
+            type="number"
+            min={1}
+            autoComplete="off"
+            value={per30Days}
+            onChange={setPer30Days}
+            error={errors?.per30Days}
+          />
+        </FormLayout.Group>
+      </FormLayout>
+    </SettingsFormCard>
   );
 }
 
@@ -430,6 +442,7 @@ function BirthdayRulesCard({ data }: { data: Data }) {
   const [values, setValues] = useState(data.birthdayRules);
   const result = fetcher.data?.intent === "birthdayRules" ? fetcher.data : null;
   const field = (key: keyof typeof values) => ({
+    name: key,
     value: values[key],
     onChange: (value: string) => setValues((v) => ({ ...v, [key]: value })),
     error: result?.errors?.[key],
@@ -437,26 +450,12 @@ function BirthdayRulesCard({ data }: { data: Data }) {
     type: "number" as const,
   });
   return (
-    <Card>
-      <BlockStack gap="300">
-        <Text as="h2" variant="headingMd">
-          {t("settings.birthdayRulesTitle")}
-        </Text>
-        <ResultBanner result={result} />
-        <FormLayout>
-          <TextField label={t("settings.birthdayNoticeLabel")} helpText={t("settings.birthdayNoticeHelp")} {...field("minNoticeDays")} />
-          <TextField label={t("settings.birthdaySendHourLabel")} helpText={t("settings.birthdaySendHourHelp")} {...field("sendHour")} />
-        </FormLayout>
-        <InlineStack>
-          <Button
-            loading={fetcher.state !== "idle"}
-            onClick={() => fetcher.submit({ intent: "birthdayRules", ...values }, { method: "post" })}
-          >
-            {t("settings.save")}
-          </Button>
-        </InlineStack>
-      </BlockStack>
-    </Card>
+    <SettingsFormCard fetcher={fetcher} intent="birthdayRules" title={t("settings.birthdayRulesTitle")}>
+      <FormLayout>
+        <TextField label={t("settings.birthdayNoticeLabel")} helpText={t("settings.birthdayNoticeHelp")} {...field("minNoticeDays")} />
+        <TextField label={t("settings.birthdaySendHourLabel")} helpText={t("settings.birthdaySendHourHelp")} {...field("sendHour")} />
+      </FormLayout>
+    </SettingsFormCard>
   );
 }
 
