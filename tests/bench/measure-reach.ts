@@ -8,45 +8,20 @@
  *   npx tsx tests/bench/measure-reach.ts
  * Eligible = issued + withheld + excluded for consent + capped + held out (every customer a rule selected today).
  */
-import { mkdirSync, rmSync } from "node:fs";
-import "../support/test-env";
 import type { RuleKind } from "../../app/retention/rewards";
+import { demoShopScored } from "./demo-shop-scored";
 
-const url = "file:./tests/.tmp/reach-measure.sqlite";
-process.env.DATABASE_URL = url;
-mkdirSync("tests/.tmp", { recursive: true });
-rmSync(url.slice("file:".length), { force: true });
-
-const { migrate } = await import("../../scripts/migrate");
-await migrate(url, { quiet: true });
+const { shop, timeZone, emulator } = await demoShopScored("reach-measure.sqlite");
 const { default: db } = await import("../../app/db.server");
-const { pollBackfill, startBackfill } = await import("../../app/jobs/backfill.server");
-const { recomputeShop } = await import("../../app/jobs/recompute.server");
 const { loadScheduleInput } = await import("../../app/jobs/issuance.server");
 const { createRule } = await import("../../app/models/rules.server");
 const { loadShopScale } = await import("../../app/models/shop-scale.server");
 const core = await import("../../app/retention/rewards");
 const { formToRuleInput } = await import("../../app/routes/app.rules.$id");
-const { DEMO_SHOP } = await import("../emulator/demo-shop");
-const { startEmulatedShopify, stopEmulatedShopify } = await import("../support/emulated-shopify");
-const { installShop, waitFor } = await import("../support/sync-helpers");
-
-const shop = DEMO_SHOP.domain;
-const emulator = await startEmulatedShopify({ shops: [{ ...DEMO_SHOP, locales: [...DEMO_SHOP.locales] }] });
-const client = await installShop(emulator, shop);
-await startBackfill(shop, client);
-await waitFor(
-  async () => {
-    const run = await pollBackfill(shop, client);
-    return run?.status === "completed" || run?.status === "failed" ? run : null;
-  },
-  "the demo import",
-  600_000,
-);
-await recomputeShop(shop);
+const { stopEmulatedShopify } = await import("../support/emulated-shopify");
 
 const now = new Date();
-const today = core.localDateAt(now, DEMO_SHOP.timeZone);
+const today = core.localDateAt(now, timeZone);
 const scale = core.scaledDefaults(await loadShopScale(shop));
 
 /** A rule of `kind` as the new-rule form fills it in, switched on. */
