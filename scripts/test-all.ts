@@ -3,7 +3,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { postgresAnswers, postgresUrl } from "../tests/support/postgres";
 import { dropPostgresDatabase } from "../tests/support/global-setup";
-import { existsSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import path from "node:path";
 import { sharedDir } from "../tests/emulator/config";
 import { ensureAdminSchema } from "./admin-schema";
@@ -21,26 +21,39 @@ for (const [what, relative] of [
 }
 
 const args = process.argv.slice(2);
-const runs: Array<{ label: string; url: string }> = [{ label: "SQLite", url: `file:./tests/.tmp/test-${process.pid}.sqlite` }];
+// A file filter may match only one project's files; the other runs then find nothing, which is fine.
+const filterArgs = args.length ? [...args, "--passWithNoTests"] : [];
+const runs: Array<{ label: string; project: "unit" | "integration"; url: string }> = [
+  // Unit files never touch the database, so they run once, not once per database.
+  { label: "unit tests", project: "unit", url: `file:./tests/.tmp/test-${process.pid}-unit.sqlite` },
+  { label: "SQLite", project: "integration", url: `file:./tests/.tmp/test-${process.pid}.sqlite` },
+];
 if (process.env.KINSHIP_TEST_SQLITE_ONLY !== "1" && (await postgresAnswers())) {
-  runs.push({ label: "PostgreSQL", url: postgresUrl(`kinship_test_${process.pid}`) });
+  runs.push({ label: "PostgreSQL", project: "integration", url: postgresUrl(`kinship_test_${process.pid}`) });
 } else {
   console.log("PostgreSQL did not answer: running the suite on SQLite only.");
 }
 
-// The two database passes run side by side: each one's integration files run one after another and
-// wait on their database much of the time, so together they use both cores. Each pass's output is
-// shown whole when it ends, so the two never interleave.
+// The runs go side by side: integration files run one after another and wait on their database
+// much of the time, so together the runs use both cores. Each run's output is shown whole when it
+// ends, so they never interleave.
 const results = await Promise.all(
   runs.map((run) =>
-    runVitest(run.label, ["vitest", "run", ...args], { ...process.env, DATABASE_URL: run.url, KINSHIP_TEST_DB: run.label }).finally(() =>
-      run.label === "PostgreSQL" ? dropPostgresDatabase(run.url).catch(() => undefined) : undefined,
-    ),
+    runVitest(run.label, ["vitest", "run", "--project", run.project, ...filterArgs], {
+      ...process.env,
+      DATABASE_URL: run.url,
+      KINSHIP_TEST_DB: run.project === "integration" ? run.label : "none",
+    }).finally(() => dropDatabase(run.url)),
   ),
 );
 const failed = results.filter((r) => r.status !== 0);
 for (const r of failed) console.error(`Test suite failed on ${r.label}`);
 if (failed.length) process.exit(failed[0].status ?? 1);
+
+async function dropDatabase(url: string): Promise<void> {
+  if (!url.startsWith("file:")) return dropPostgresDatabase(url).catch(() => undefined);
+  for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(url.slice("file:".length) + suffix, { force: true });
+}
 
 function runVitest(label: string, command: string[], env: NodeJS.ProcessEnv): Promise<{ label: string; status: number | null }> {
   return new Promise((resolve) => {
@@ -49,7 +62,7 @@ function runVitest(label: string, command: string[], env: NodeJS.ProcessEnv): Pr
     child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
     child.stderr.on("data", (chunk: Buffer) => chunks.push(chunk));
     child.on("close", (status) => {
-      console.log(`\n=== Test suite on ${label} ===`);
+      console.log(`\n=== ${label === "unit tests" ? "Unit tests" : `Integration tests on ${label}`} ===`);
       process.stdout.write(Buffer.concat(chunks));
       resolve({ label, status });
     });

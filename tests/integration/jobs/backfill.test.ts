@@ -11,7 +11,7 @@ import { resetDatabase } from "../../support/fixtures";
 import { compareWithTruth, installShop, waitFor } from "../../support/sync-helpers";
 
 const TINY = "sync-tiny.myshopify.com";
-const MEDIUM = "sync-medium.myshopify.com";
+const SMALL = "sync-small.myshopify.com";
 let emulator: Emulator;
 let webhooks: Awaited<ReturnType<typeof startAppWebhookServer>>;
 
@@ -21,7 +21,7 @@ beforeAll(async () => {
     appUrl: webhooks.url,
     shops: [
       { domain: TINY, size: "tiny", seed: 21, currency: "UAH", timeZone: "Europe/Kyiv" },
-      { domain: MEDIUM, size: "medium", seed: 22, currency: "EUR", timeZone: "Europe/Zagreb" },
+      { domain: SMALL, size: "small", seed: 22, currency: "EUR", timeZone: "Europe/Zagreb" },
     ],
   });
 });
@@ -65,19 +65,19 @@ describe("order and customer sync", () => {
     expect(await db.customer.count({ where: { shop: TINY, lifecycle: null } })).toBe(0);
   });
 
-  // A generous time limit, not a speed check (that is `npm run bench`): on a busy 2-core machine this
-  // import has taken over 30 s.
-  it("backfills a medium shop (20,000 customers, 100,000 orders) by polling and matches Shopify for every customer", async () => {
-    const client = await installShop(emulator, MEDIUM);
+  // Five write batches of 2,000 orders. The medium and large shops are imported by `npm run bench`,
+  // which is where their speed is measured; a generous time limit here, not a speed check.
+  it("backfills a small shop (2,000 customers, 10,000 orders) by polling and matches Shopify for every customer", async () => {
+    const client = await installShop(emulator, SMALL);
     emulator.setAppUrl(null); // no finish webhook: the polling fallback has to notice completion
     try {
-      const run = await backfillByPolling(MEDIUM, client);
+      const run = await backfillByPolling(SMALL, client);
       expect(run.status).toBe("completed");
     } finally {
       emulator.setAppUrl(webhooks.url);
     }
-    const result = await compareWithTruth(emulator, MEDIUM);
-    expect(result.customersCompared).toBeGreaterThan(5_000);
+    const result = await compareWithTruth(emulator, SMALL);
+    expect(result.customersCompared).toBeGreaterThan(500);
     expect(result.mismatches).toEqual([]);
     expect(result.shopOrders).toEqual({ db: result.shopOrders.shopify, shopify: result.shopOrders.shopify });
     expect(result.shopNetCents.db).toBe(result.shopNetCents.shopify);
