@@ -48,7 +48,7 @@ import {
 } from "../retention/rewards";
 import { authenticate } from "../shopify.server";
 import { setDeclaredField } from "../forms/schema-paths";
-import { formatCalendarDate } from "../formatting";
+import { formatCalendarDate, formatMoney } from "../formatting";
 
 /** Form values as flat dotted paths ("reward.percentage", "tiers.0.threshold"), the same paths field errors use. */
 type Values = Record<string, string>;
@@ -164,6 +164,13 @@ async function shopToday(shop: string) {
   return { today: localDateAt(new Date(), timeZone), currencyCode: shopRow?.currencyCode ?? "USD", timeZone };
 }
 
+/** A preview with its maximum cost written by the one money formatter (server-side, as every page's money). */
+async function previewWithText(shop: string, rule: Parameters<typeof previewForShop>[1], locale: Locale) {
+  const preview = await previewForShop(shop, rule);
+  const { currencyCode } = await shopToday(shop);
+  return { ...preview, maxCostText: formatMoney(preview.maxCost, { locale, currency: currencyCode }) };
+}
+
 /** The confirmation's figures: the first run's dry run, in the shop's currency and the admin's language. */
 async function turnOnConfirmation(shop: string, id: string, locale: Locale, currency: string, timeZone: string) {
   const run = await firstRunForShop(shop, id);
@@ -220,11 +227,11 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     knownTiers: await knownTierNames(shop),
     segments: rewardSegmentOptions().map((s) => ({ id: s.id, label: segmentLabel(s.id, locale) ?? s.label })),
     pausedReason: stored?.pausedReason ?? null,
-    preview: stored ? await previewForShop(shop, stored.rule) : null,
+    preview: stored ? await previewWithText(shop, stored.rule, locale) : null,
     issuance: stored
       ? await issuanceStatus(shop, shopFormatter({ locale, currency: currencyCode, timeZone }), { ruleId: stored.rule.id })
       : null,
-    results: stored ? ((await ruleResults(shop, [stored.rule.id]))[0] ?? null) : null,
+    results: stored ? await resultsWithText(shop, stored.rule.id, locale, currencyCode) : null,
     recent: stored
       ? (await listIssuedForRule(shop, stored.rule.id, 20)).map((r) => ({
           id: r.id,
@@ -242,7 +249,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 
 type ActionData =
   | { ok: false; fieldErrors: FieldErrors; preview: null }
-  | { ok: true; fieldErrors: FieldErrors; preview: Awaited<ReturnType<typeof previewForShop>> };
+  | { ok: true; fieldErrors: FieldErrors; preview: Awaited<ReturnType<typeof previewWithText>> };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { session, redirect } = await authenticate.admin(request);
@@ -280,7 +287,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 
   if (intent === "preview") {
     const rule = isNew ? validation.rule : { ...validation.rule, id: params.id! };
-    return json<ActionData>({ ok: true, fieldErrors: {}, preview: await previewForShop(shop, rule) });
+    return json<ActionData>({ ok: true, fieldErrors: {}, preview: await previewWithText(shop, rule, locale) });
   }
   // Saving never turns a rule on: a new rule is a draft, an edit keeps the rule's state.
   const stored = isNew ? null : await getRule(shop, params.id!);
@@ -309,6 +316,12 @@ async function turnOn(shop: string, id: string, form: FormData, locale: Locale, 
   if (Object.keys(overlaps).length) return json<ActionData>({ ok: false, fieldErrors: overlaps, preview: null }, { status: 409 });
   await setRuleEnabled(shop, id, true);
   return done();
+}
+
+/** The rule's results so far, with its revenue written by the one money formatter. */
+async function resultsWithText(shop: string, ruleId: string, locale: Locale, currency: string) {
+  const results = (await ruleResults(shop, [ruleId]))[0];
+  return results ? { ...results, revenueText: formatMoney(results.revenue, { locale, currency }) } : null;
 }
 
 function percent(rate: number | null | undefined): string {
@@ -565,7 +578,7 @@ function RuleForm() {
                   <Text as="p" variant="headingLg">
                     {tp(preview.day === preview.today ? "rules.preview.count" : "rules.preview.countOnFirstDay", preview.count)}
                   </Text>
-                  <Text as="p">{t("rules.preview.maxCost", { amount: `${preview.maxCost.toFixed(2)} ${data.currencyCode}` })}</Text>
+                  <Text as="p">{t("rules.preview.maxCost", { amount: preview.maxCostText })}</Text>
                   {preview.heldOut > 0 && <Text as="p">{tp("rules.preview.heldOut", preview.heldOut)}</Text>}
                   {preview.reminders > 0 && <Text as="p">{tp("rules.preview.reminders", preview.reminders)}</Text>}
                   {preview.pausedReason && <Banner tone="warning">{preview.pausedReason}</Banner>}
@@ -589,7 +602,7 @@ function RuleForm() {
                     </Text>
                     <Text as="p">{t("rules.results.revenue")}</Text>
                     <Text as="p" alignment="end">
-                      {`${results.revenue.toFixed(2)} ${data.currencyCode}`}
+                      {results.revenueText}
                     </Text>
                   </InlineGrid>
                   {results.heldOut.customers > 0 ? (

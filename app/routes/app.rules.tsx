@@ -63,6 +63,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       enabled: rule.enabled,
       pausedReason,
       results: results.get(rule.id) ?? null,
+      revenue: format.money(results.get(rule.id)?.revenue ?? 0),
       // What "Turn off" will cancel, said in its confirmation.
       queued: format.number(queued.get(rule.id) ?? 0),
       withheldNoChannel: withheldOf(rule.id),
@@ -112,7 +113,7 @@ function upliftPoints(results: Pick<RuleResult, "uplift" | "heldOut"> | null): s
 }
 
 function RulesList() {
-  const { rules, invalid, currencyCode, presets, issuance } = useLoaderData<typeof loader>();
+  const { rules, invalid, presets, issuance } = useLoaderData<typeof loader>();
   const submit = useSubmit();
   const [turningOff, setTurningOff] = useState<{ id: string; name: string; queued: string } | null>(null);
   const { t } = useI18n();
@@ -135,7 +136,7 @@ function RulesList() {
     ),
     r.results?.issued ?? 0,
     `${r.results?.redeemed ?? 0} (${rate(r.results?.redemptionRate ?? null)})`,
-    `${(r.results?.revenue ?? 0).toFixed(2)} ${currencyCode}`,
+    r.revenue,
     uplift(r.results),
     r.enabled ? (
       <Button key={`toggle-${r.id}`} variant="plain" onClick={() => setTurningOff(r)}>

@@ -17,6 +17,11 @@ const { loadShopScale } = await import("../../app/models/shop-scale.server");
 const core = await import("../../app/retention/rewards");
 const { formToRuleInput } = await import("../../app/routes/app.rules.$id");
 const { stopEmulatedShopify } = await import("../support/emulated-shopify");
+const { applyFlowLifecycleNotice } = await import("../../app/models/flow-usage.server");
+
+// The merchant has a Flow workflow on Kinship's trigger: without one every code is withheld (#15), costs
+// nothing and uses no cap, and the figures below would all be 0.
+await applyFlowLifecycleNotice(shop, { flowTriggerDefinitionId: "kinship-reward-issued", hasEnabledFlow: true, timestamp: new Date() });
 
 const now = new Date();
 
@@ -43,13 +48,15 @@ function draftOf(kind: RuleKind, s: ScaledDefaults) {
 async function dayTotals(caps: boolean) {
   const { input } = await loadScheduleInput(shop, today, now);
   const result = core.decideDay(caps ? input : { ...input, customerCaps: null });
-  const issued = result.decisions.filter((d) => d.kind === "issue");
+  // Codes that would be created; a decision withheld for want of a channel is no code.
+  const issued = result.decisions.filter((d) => d.kind === "issue" && !d.withheldReason);
   const perCustomer = new Map<string, number>();
   for (const d of issued) perCustomer.set(d.customerId, (perCustomer.get(d.customerId) ?? 0) + 1);
   return {
     codes: issued.length,
     maxCost: round(issued.reduce((sum, d) => sum + d.estimatedCost, 0)),
     capped: result.capped.length,
+    withheld: result.decisions.filter((d) => d.withheldReason).length,
     customersWith5PlusCodes: [...perCustomer.values()].filter((n) => n >= 5).length,
     mostCodesForOneCustomer: Math.max(0, ...perCustomer.values()),
   };

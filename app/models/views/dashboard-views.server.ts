@@ -9,6 +9,7 @@ import { COVERING_LIST_INDEX, customerIndexes, customerScanHint, Sql } from "./c
 import { LIFECYCLE_GROUPS } from "../../retention/segments/lifecycle";
 import { dialect } from "../sql/sql.server";
 import { readModelState, type ModelStateView } from "../model-state.server";
+import { knownTierNames } from "../rules.server";
 import { DETRACTOR_MAX, PROMOTER_MIN } from "../../retention/feedback/nps";
 
 export interface SyncView {
@@ -145,11 +146,17 @@ export async function lifecycleCounts(shop: string): Promise<GroupCount[]> {
 }
 
 export async function tierCounts(shop: string): Promise<GroupCount[]> {
-  const groups = await db.customer.groupBy({ by: ["tier"], where: { shop }, _count: { _all: true } });
-  // Named tiers by name, customers without a tier last (the databases disagree on where NULL sorts).
+  const [groups, programme] = await Promise.all([
+    db.customer.groupBy({ by: ["tier"], where: { shop }, _count: { _all: true } }),
+    knownTierNames(shop),
+  ]);
+  // Tiers in their programme's order (Bronze, Silver, Gold, not the alphabet's Bronze, Gold, Silver), tiers no
+  // longer in it by name, customers without a tier last (the databases disagree on where NULL sorts).
+  const rank = (key: string | null) =>
+    key === null ? Infinity : programme.indexOf(key) === -1 ? programme.length : programme.indexOf(key);
   return groups
     .map((g) => ({ key: g.tier, count: g._count._all }))
-    .sort((a, b) => (a.key === null ? 1 : b.key === null ? -1 : a.key.localeCompare(b.key)));
+    .sort((a, b) => rank(a.key) - rank(b.key) || (a.key ?? "").localeCompare(b.key ?? ""));
 }
 
 export interface MonthlyTrend {

@@ -222,6 +222,8 @@ export async function startAdminFrame(options: AdminFrameOptions): Promise<Admin
       }
       const appPath = match[2] && match[2] !== "/" ? `/app${match[2]}` : "/app";
       const src = new URL(appPath, ownOrigin);
+      // Admin passes the deep link's own query on to the app (`/apps/kinship/rules/1?turnOn=1`).
+      for (const [name, value] of url.searchParams) if (name !== "locale") src.searchParams.append(name, value);
       src.searchParams.set("embedded", "1");
       src.searchParams.set("shop", shop);
       src.searchParams.set("host", hostParam(shop));

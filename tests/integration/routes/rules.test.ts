@@ -163,8 +163,12 @@ describe("rules route: server-side validation", () => {
     await applyFlowLifecycleNotice(SHOP, { flowTriggerDefinitionId: "kinship-reward-issued", hasEnabledFlow: true, timestamp: new Date() });
     const response = await post("new", form);
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { preview: { count: number; maxCost: number } };
+    const body = (await response.json()) as { preview: { count: number; maxCost: number; maxCostText: string } };
     expect(body.preview).toMatchObject({ count: 3, maxCost: 150, withheldNoChannel: 0 });
+    // Written by the one money formatter, in the admin's language (it was "150.00 UAH").
+    expect(body.preview.maxCostText).toBe("₴150.00");
+    const uk = (await (await post("new", form, "&locale=uk")).json()) as { preview: { maxCostText: string } };
+    expect(uk.preview.maxCostText.replace(/\s/g, " ")).toBe("150,00 ₴");
     expect(await db.discountRule.count({ where: { shop: SHOP, kind: "winback" } })).toBe(0);
   });
 

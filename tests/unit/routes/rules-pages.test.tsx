@@ -59,6 +59,7 @@ const ruleData = {
     recipients: ["a", "b"],
     count: 2,
     maxCost: 24.5,
+    maxCostText: "€24.50",
     heldOut: 1,
     reminders: 0,
     pausedReason: null,
@@ -72,6 +73,7 @@ const ruleData = {
     redeemed: 10,
     redemptionRate: 0.25,
     revenue: 812.4,
+    revenueText: "€812.40",
     reminders: 80,
     treated: { customers: 40, windowPurchaseRate: 0.3, repeatRate: 0.45 },
     heldOut: { customers: 5, windowPurchaseRate: 0.2, repeatRate: 0.4 },
@@ -86,7 +88,9 @@ describe("rule page", () => {
     expect(html).toContain('value="Birthday gift"');
     expect(html).toContain("This rule is paused");
     expect(html).toContain("2 customers would get this today");
-    expect(html).toContain("812.40 EUR");
+    // Money as the loader formatted it (the one formatter), never "812.40 EUR".
+    expect(html).toContain("€812.40");
+    expect(html).toContain("€24.50");
     expect(html).toContain("Bought while the code was valid: 30.0% vs 20.0%");
   });
 
@@ -147,6 +151,7 @@ describe("rules list", () => {
               pausedReason: null,
               endsAt: null,
               results: ruleData.results,
+              revenue: "€812.40",
             },
           ],
           invalid: [],
@@ -158,6 +163,7 @@ describe("rules list", () => {
     ]);
     expect(html).toContain("Birthday gift");
     expect(html).toContain("+10.0 pts");
+    expect(html).toContain("€812.40");
     expect(html).toContain("/app/rules/new?kind=holidayCampaign&amp;preset=international-womens-day");
   });
 });
