@@ -1,5 +1,8 @@
 /**
  * POST /api/feedback — the checkout survey's answers (extensions/feedback-survey/src/api.ts).
+ * GET /api/feedback — the survey's configuration: `{ ok: true, config: { lowScoreThreshold } }`, the
+ * shop's one threshold (Settings), so the survey asks "what went wrong" exactly for the scores the
+ * follow-up queue takes. Same token checks as POST (401 otherwise).
  *
  * Who is asking comes only from the session token (verified by `authenticate.public.checkout`):
  * the shop from `dest`, the customer from `sub` when the buyer is logged in. The body says which
@@ -18,6 +21,7 @@ import { authenticate } from "../shopify.server";
 import { parseJsonWellFormed } from "../forms/well-formed";
 import { env } from "../env.server";
 import { getShop } from "../models/shop.server";
+import { getShopSettings } from "../models/shop-settings.server";
 import { locateOrder, saveFeedback } from "../models/feedback.server";
 import { createFeedbackRateLimiter, type FeedbackRateLimiter } from "../models/rate-limit.server";
 import { parseFeedbackPayload, type FeedbackFieldErrors } from "../retention/feedback/payload";
@@ -272,8 +276,32 @@ function rateLimited(retryAfterMs: number): Response {
 
 export const action = createFeedbackAction();
 
-/** GET has nothing to show; answering 405 (with CORS) beats a Remix 400 page. */
-export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { cors } = await authenticate.public.checkout(request);
-  return cors(new Response(undefined, { status: 405, headers: { Allow: "POST, OPTIONS" } }));
-};
+/** What the survey needs from the app before it asks anything; the shop comes only from the token. */
+export interface SurveyConfigResponse {
+  ok: true;
+  config: { lowScoreThreshold: number };
+}
+
+export function createFeedbackLoader(overrides: Partial<Pick<FeedbackEndpointDeps, "authenticate" | "apiKey">> = {}) {
+  const authenticateCheckout = overrides.authenticate ?? ((request: Request) => authenticate.public.checkout(request));
+  const apiKey = overrides.apiKey ?? env.SHOPIFY_API_KEY;
+  return async function loader({ request }: LoaderFunctionArgs): Promise<Response> {
+    let auth: CheckoutAuth;
+    try {
+      auth = await authenticateCheckout(request);
+    } catch (thrown) {
+      if (thrown instanceof Response) throw withCors(request, thrown, env.SHOPIFY_APP_URL);
+      throw thrown;
+    }
+    const { sessionToken, cors } = auth;
+    const shop = shopFromDest(sessionToken.dest, env.SHOP_CUSTOM_DOMAIN);
+    if (sessionToken.aud !== apiKey || !shop) return cors(unauthorized());
+    const shopRow = await getShop(shop);
+    if (!shopRow || shopRow.uninstalledAt) return cors(unauthorized());
+    const { feedback } = await getShopSettings(shop);
+    const body: SurveyConfigResponse = { ok: true, config: { lowScoreThreshold: feedback.lowScoreThreshold } };
+    return cors(jsonResponse(body, 200));
+  };
+}
+
+export const loader = createFeedbackLoader();
