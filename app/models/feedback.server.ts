@@ -278,3 +278,82 @@ export async function linkCompensation(shop: string, id: string, issuedDiscountI
   await markFirstResponse(shop, id, now);
   return true;
 }
+
+// ——— The "Kinship: unhappy customer" alert (app/jobs/feedback-alerts.server.ts) ———
+
+export type AlertStatus = "claimed" | "fired" | "noWorkflow" | "failed";
+
+export interface AlertInput {
+  id: string;
+  orderShopifyId: string;
+  score: number;
+  reasons: ReasonCode[];
+  alertStatus: string | null;
+  /** The customer's predicted CLV; null for guests and customers not scored yet. */
+  predictedClv: number | null;
+}
+
+export async function getAlertInput(shop: string, id: string): Promise<AlertInput | null> {
+  const row = await db.feedback.findFirst({
+    where: { shop, id },
+    select: { id: true, orderShopifyId: true, customerShopifyId: true, score: true, reasons: true, alertStatus: true },
+  });
+  if (!row) return null;
+  const customer = row.customerShopifyId
+    ? await db.customer.findUnique({ where: { shop_shopifyId: { shop, shopifyId: row.customerShopifyId } }, select: { predictedClv: true } })
+    : null;
+  return {
+    id: row.id,
+    orderShopifyId: row.orderShopifyId,
+    score: row.score,
+    reasons: decodeReasons(row.reasons),
+    alertStatus: row.alertStatus,
+    predictedClv: customer?.predictedClv ?? null,
+  };
+}
+
+/** Takes the item's one alert for this caller: false when another caller (or an earlier answer) took it. */
+export async function claimAlert(shop: string, id: string, now: Date): Promise<boolean> {
+  const { count } = await db.feedback.updateMany({ where: { shop, id, alertStatus: null }, data: { alertStatus: "claimed", alertAt: now } });
+  return count === 1;
+}
+
+export async function finishAlert(shop: string, id: string, status: Exclude<AlertStatus, "claimed">, now: Date, error?: string) {
+  await db.feedback.updateMany({
+    where: { shop, id, alertStatus: "claimed" },
+    data: { alertStatus: status, alertAt: now, alertError: error?.slice(0, 1000) ?? null },
+  });
+}
+
+/** Gives the claim back (Shopify unreachable): the next tick tries again. */
+export async function releaseAlert(shop: string, id: string, error: string) {
+  await db.feedback.updateMany({ where: { shop, id, alertStatus: "claimed" }, data: { alertStatus: null, alertError: error.slice(0, 1000) } });
+}
+
+/**
+ * Low answers received since `since` whose alert is not sent: never claimed, or claimed before
+ * `staleClaimBefore` by a process that died (those claims are released first).
+ */
+export async function listUnsentAlerts(
+  shop: string,
+  options: { threshold: number; since: Date; staleClaimBefore: Date; limit?: number },
+): Promise<string[]> {
+  await db.feedback.updateMany({
+    where: { shop, alertStatus: "claimed", alertAt: { lt: options.staleClaimBefore }, createdAt: { gte: options.since } },
+    data: { alertStatus: null },
+  });
+  const rows = await db.feedback.findMany({
+    where: { shop, alertStatus: null, score: { lte: options.threshold }, createdAt: { gte: options.since } },
+    select: { id: true },
+    orderBy: { createdAt: "asc" },
+    take: options.limit ?? 100,
+  });
+  return rows.map((r) => r.id);
+}
+
+/** Open low answers nobody has responded to since before `receivedBefore` (the navigation's count). */
+export async function countAwaitingFirstResponse(shop: string, threshold: number, receivedBefore: Date): Promise<number> {
+  return db.feedback.count({
+    where: { shop, status: "open", firstResponseAt: null, score: { lte: threshold }, createdAt: { lte: receivedBefore } },
+  });
+}

@@ -13,7 +13,8 @@
  *   401                               no, forged, expired or foreign token; shop not installed
  *   413 { ok: false, fieldErrors }    body over MAX_BODY_BYTES
  *   429 { ok: false, error }          rate limited (Retry-After in seconds)
- * Birthdays and the thank-you reward are best effort: Shopify being slow or down never costs the answer.
+ * Birthdays, the thank-you reward and the unhappy-customer Flow alert are best effort: Shopify being slow or
+ * down never costs the answer (an alert not sent is retried by the scheduler's tick).
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import type { JwtPayload } from "@shopify/shopify-api";
@@ -31,6 +32,7 @@ import { saveCustomerBirthday } from "../jobs/birthdays.server";
 import { recordConsents } from "../models/consent-records.server";
 import { setBirthdayMetafields } from "../shopify/customer-metafields.server";
 import { thankYouReward, type ThankYouCode as ThankYouReward } from "../jobs/feedback-rewards.server";
+import { alertUnhappyCustomer, type AlertOutcome } from "../jobs/feedback-alerts.server";
 
 /** The largest valid answer (2,000 characters of \uXXXX-escaped comment) is ~13 KB. */
 export const MAX_BODY_BYTES = 32 * 1024;
@@ -55,6 +57,8 @@ export interface FeedbackEndpointDeps {
   /** Shopify's half of the one birthday writer (app/jobs/birthdays.server.ts), replaceable in tests. */
   setBirthdayMetafields: typeof setBirthdayMetafields;
   thankYouReward: (shop: string, input: { feedbackId: string; customerShopifyId: string; now: Date }) => Promise<ThankYouReward | null>;
+  /** The "Kinship: unhappy customer" Flow alert for a low answer (once per item, whoever asks). */
+  alertUnhappy: (shop: string, feedbackId: string, now: Date) => Promise<AlertOutcome>;
   shopifyBudgetMs: number;
   maxBodyBytes: number;
   log: (message: string, detail: Record<string, unknown>) => void;
@@ -149,6 +153,7 @@ export function createFeedbackAction(overrides: Partial<FeedbackEndpointDeps> = 
     adminClient: (shop) => adminClientForShop(shop, { maxAttempts: 2, maxDelayMs: 500 }),
     setBirthdayMetafields,
     thankYouReward,
+    alertUnhappy: (shop, feedbackId, now) => alertUnhappyCustomer(shop, feedbackId, { client: () => deps.adminClient(shop), now }),
     shopifyBudgetMs: SHOPIFY_BUDGET_MS,
     maxBodyBytes: MAX_BODY_BYTES,
     log: (message, detail) => console.warn(`[api.feedback] ${message}`, detail),
@@ -222,7 +227,12 @@ export function createFeedbackAction(overrides: Partial<FeedbackEndpointDeps> = 
     const customerId = saved.customerShopifyId;
 
     // Everything below is extra: the answer is already stored.
-    const extras: Promise<unknown>[] = [];
+    const extras: Promise<unknown>[] = [
+      // Guests too: the alert names the order, which Flow resolves whether or not Kinship knows the customer.
+      deps
+        .alertUnhappy(shop, saved.id, now)
+        .catch((error) => deps.log("unhappy-customer alert not sent", { shop, feedbackId: saved.id, error: errorMessage(error) })),
+    ];
     let reward: ThankYouReward | null = null;
     if (customerId && input.birthday) {
       const birthday = input.birthday;
@@ -258,11 +268,9 @@ export function createFeedbackAction(overrides: Partial<FeedbackEndpointDeps> = 
           .catch((error) => deps.log("thank-you reward not issued", { shop, feedbackId: saved.id, error: errorMessage(error) })),
       );
     }
-    if (extras.length) {
-      await withTimeout(Promise.all(extras), deps.shopifyBudgetMs).catch((error) =>
-        deps.log("Shopify work still running after the budget", { shop, feedbackId: saved.id, error: errorMessage(error) }),
-      );
-    }
+    await withTimeout(Promise.all(extras), deps.shopifyBudgetMs).catch((error) =>
+      deps.log("Shopify work still running after the budget", { shop, feedbackId: saved.id, error: errorMessage(error) }),
+    );
     const granted = reward as ThankYouReward | null;
     return jsonResponse(granted ? { ok: true, reward: { code: granted.code, endsAt: granted.endsAt } } : { ok: true }, 200);
   }
