@@ -23,7 +23,7 @@ import { parseJsonWellFormed } from "../forms/well-formed";
 import { env } from "../env.server";
 import { getShop } from "../models/shop.server";
 import { getShopSettings } from "../models/shop-settings.server";
-import { locateOrder, saveFeedback } from "../models/feedback.server";
+import { keepGuestBirthday, locateOrder, saveFeedback } from "../models/feedback.server";
 import { createFeedbackRateLimiter, type FeedbackRateLimiter } from "../models/rate-limit.server";
 import { parseFeedbackPayload, type FeedbackFieldErrors } from "../retention/feedback/payload";
 import { adminClientForShop } from "../jobs/admin-for-shop.server";
@@ -256,6 +256,14 @@ export function createFeedbackAction(overrides: Partial<FeedbackEndpointDeps> = 
           ]);
         })().catch((error) => deps.log("birthday not saved in Shopify", { shop, feedbackId: saved.id, error: errorMessage(error) })),
       );
+    }
+    if (!customerId && input.birthday) {
+      // A guest (or an order not synced yet): kept on the answer until the order names its customer.
+      await keepGuestBirthday(shop, saved.id, {
+        birthday: input.birthday,
+        consentTextVersion: input.consentTextVersion ?? null,
+        consentAt: now,
+      });
     }
     if (customerId) {
       // Never conditional on the score: the same thanks for a 0 and a 10.
