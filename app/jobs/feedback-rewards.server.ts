@@ -9,10 +9,11 @@
  * - the compensation the merchant picks for a follow-up item, keyed `feedback-compensation:<id>`,
  *   so however often it is requested (double clicks, two tabs, retries) one code exists.
  *
- * Both go through the one issuance path (`reward-issue.server.ts`), stopping after creation:
- * delivery (the `kinship` customer metafields and the Flow trigger) is left to the scheduler's next
- * run, which picks up every `created` row; a row left `recorded` by a Shopify outage is resolved by
- * that run too (looked up by its code, created only if absent, expired if its validity is over).
+ * Both go through the one issuance path (`reward-issue.server.ts`). The thank-you stops after creation:
+ * its delivery (the `kinship` customer metafields and the Flow trigger) is left to the scheduler's next
+ * run. The compensation is created and delivered in the request that chose it (store credit: Shopify
+ * tells the customer); choosing again after a crash or an outage takes the same row on from where it
+ * stopped (looked up by its code, created only if absent), and the daily run finishes any row still left.
  */
 import { readShopSettings } from "../models/shop-settings.server";
 import { getShop } from "../models/shop.server";
@@ -40,6 +41,8 @@ import {
 import type { AdminClient } from "../shopify/admin-client.server";
 import { adminClientForShop } from "./admin-for-shop.server";
 import { recordAndCreate } from "./reward-issue.server";
+import { decisionFromRow } from "./issuance.server";
+import { getRule } from "../models/rules.server";
 
 export interface RewardDeps {
   client: (shop: string) => Promise<AdminClient>;
@@ -70,7 +73,8 @@ export type CompensationRule = Extract<Rule, { reward: Reward }>;
 
 export interface CompensationRequest {
   feedbackId: string;
-  rule: CompensationRule;
+  /** The rule chosen; null to finish the item's earlier compensation only. */
+  rule: CompensationRule | null;
   customerShopifyId: string;
   now: Date;
 }
@@ -89,10 +93,19 @@ export async function issueCompensation(
 ): Promise<{ issuedDiscountId: string }> {
   const key = compensationKey(request.feedbackId);
   const earlier = (await findByKeys(shop, [key])).get(key);
-  if (earlier && earlier.status !== "recorded") return { issuedDiscountId: earlier.id };
+  if (earlier && earlier.status !== "recorded" && earlier.status !== "created") return { issuedDiscountId: earlier.id };
 
   const { timeZone, currencyCode, settings } = await shopContext(shop);
   const { rule, customerShopifyId, now } = request;
+  if (earlier) {
+    // An earlier choice stopped between steps: take that row on with the rule it was recorded with.
+    const recordedRule = rule && earlier.ruleId === rule.id ? rule : (await getRule(shop, earlier.ruleId))?.rule;
+    const decision = recordedRule ? decisionFromRow(earlier, recordedRule, timeZone) : null;
+    if (!recordedRule || !decision) return { issuedDiscountId: earlier.id };
+    const row = await recordAndCreate(shop, decision, recordedRule.name, now, { ...deps, currencyCode }, { deliver: true });
+    return { issuedDiscountId: row.id };
+  }
+  if (!rule) throw new Error(`Feedback ${request.feedbackId} has no compensation to finish`);
   const today = localDateAt(now, timeZone);
   const offer = rewardKind(rule.kind).compensation?.(rule);
   if (!offer) throw new Error(`Rule ${rule.id} has no single reward to send`);
@@ -122,7 +135,8 @@ export async function issueCompensation(
     notify: true,
     channel: "transactional",
   };
-  const row = await recordAndCreate(shop, decision, rule.name, now, { ...deps, currencyCode });
+  // Created and delivered now: the merchant chose it, the customer should hear of it at once.
+  const row = await recordAndCreate(shop, decision, rule.name, now, { ...deps, currencyCode }, { deliver: true });
   return { issuedDiscountId: row.id };
 }
 

@@ -6,6 +6,7 @@ import { pollBackfill, retryDueBackfills } from "./backfill.server";
 import { recomputeShop } from "./recompute.server";
 import { refreshCustomers, REFRESH_KIND } from "./customer-refresh.server";
 import { startScheduler, type SchedulerDeps } from "./scheduler.server";
+import { retryUnsentAlerts } from "./feedback-alerts.server";
 
 /**
  * Every tick: restart failed backfills whose backoff is over, and finish a running one whose
@@ -13,6 +14,8 @@ import { startScheduler, type SchedulerDeps } from "./scheduler.server";
  */
 export async function syncTick(shop: string, client: AdminClient) {
   await retryDueBackfills(shop, client);
+  // Unhappy-customer alerts Shopify could not take when the answer came (they are about speed: every tick).
+  await retryUnsentAlerts(shop, client, new Date()).catch((error) => console.error("unhappy-customer alerts not retried", shop, error));
   // A customer refresh interrupted (crash, Shopify unavailable) goes on from its stored cursor.
   if (await activeSyncRun(shop, REFRESH_KIND)) await refreshQuietly(shop, client, new Date());
   const running = await activeSyncRun(shop);

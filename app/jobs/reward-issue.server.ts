@@ -12,7 +12,8 @@
  * created if absent, never both; one whose validity has already ended is expired instead of created.
  * Just before Shopify is asked, the row is claimed (`attemptedAt`); a row the merchant cancelled
  * meanwhile is left alone, so a cancelled code never reaches Shopify.
- * Surfaces that answer a customer right away stop after creation and leave delivery to the daily run.
+ * The thank-you shown after a survey answer stops after creation and leaves delivery to the daily run; the
+ * merchant's compensation is delivered at once, in the request that chose it.
  */
 import { resolveLocale, type Locale } from "../i18n";
 import { offerText } from "../i18n/rule-texts";
@@ -25,6 +26,8 @@ import { creditStoreCredit, findStoreCredits, type StoreCreditGrant } from "../s
 import { shopPrimaryLocale } from "../shopify/shop-locale.server";
 import {
   claimForCreation,
+  claimForDelivery,
+  releaseDeliveryClaim,
   findByKeys,
   heldShopifyIds,
   markCreated,
@@ -136,12 +139,16 @@ async function advanceCredit(ctx: IssueContext, row: IssuedRow, decision: Decisi
  * `fresh`: recorded by this caller just now, so Shopify can't have the code yet. A row recorded
  * earlier keeps the validity it was recorded with. Errors are thrown (see `settle`).
  */
+/** A delivery claimed this long ago by a caller that never finished is taken to have died with its process. */
+export const DELIVERY_CLAIM_STALE_MS = 60_000;
+
 export async function advanceIssue(
   ctx: IssueContext,
   row: IssuedRow,
   decision: Decision,
   ruleName: string,
-  options: { fresh: boolean; deliver: boolean },
+  /** `claimDelivery`: callers outside the daily run's lease (requests) claim a `created` row before delivering it. */
+  options: { fresh: boolean; deliver: boolean; claimDelivery?: boolean },
 ): Promise<void> {
   const code = row.code;
   if (!code) {
@@ -155,7 +162,9 @@ export async function advanceIssue(
   let status = row.status;
   if (status === "recorded") {
     // Cancelled (Cancel queued, the rule turned off) or finished by another caller since it was read.
-    if (!(await claimForCreation(ctx.shop, row.id, ctx.now))) return;
+    // A request taking on someone else's row waits until their claim is stale (they may still be creating it).
+    const exclusive = options.claimDelivery && !options.fresh ? new Date(ctx.now.getTime() - DELIVERY_CLAIM_STALE_MS) : undefined;
+    if (!(await claimForCreation(ctx.shop, row.id, ctx.now, exclusive))) return;
     const existing = options.fresh ? null : await findDiscountByCode(ctx.client, code);
     if (existing && !existing.customerIds.includes(row.customerShopifyId)) {
       await markFailed(ctx.shop, row.id, `Code ${code} belongs to another discount (${existing.id})`);
@@ -188,7 +197,16 @@ export async function advanceIssue(
   }
   if (status === "created" && options.deliver) {
     if (isOver(endsAt, ctx.now)) return;
-    await deliverCode(ctx, ruleName, decision, code);
+    // Created by this call: its creation claim covers the delivery. Otherwise two requests (a double
+    // click) must not both deliver: the first to claim does.
+    const claimed = row.status === "created" && options.claimDelivery;
+    if (claimed && !(await claimForDelivery(ctx.shop, row.id, ctx.now, new Date(ctx.now.getTime() - DELIVERY_CLAIM_STALE_MS)))) return;
+    try {
+      await deliverCode(ctx, ruleName, decision, code);
+    } catch (error) {
+      if (options.claimDelivery) await releaseDeliveryClaim(ctx.shop, row.id);
+      throw error;
+    }
     await markDelivered(ctx.shop, row.id);
     ctx.onStep?.("deliver", row);
   }
@@ -224,9 +242,10 @@ export async function settle(
 }
 
 /**
- * Records one decision (or finds the row someone recorded first) and, for an issue still
- * `recorded`, creates it in Shopify now (unless the shop's issuance is paused). Delivery is left to the daily run. Returns the row as
- * stored afterwards.
+ * Records one decision (or finds the row someone recorded first) and, for an issue still `recorded`,
+ * creates it in Shopify now (unless the shop's issuance is paused). With `deliver` (the merchant's
+ * compensation: the customer hears of it at once) it goes on to deliver it, also for a row an earlier
+ * attempt left `created`; otherwise delivery is left to the daily run. Returns the row as stored afterwards.
  */
 export async function recordAndCreate(
   shop: string,
@@ -234,16 +253,19 @@ export async function recordAndCreate(
   ruleName: string,
   now: Date,
   deps: { client: (shop: string) => Promise<AdminClient>; randomBytes: RandomBytes; currencyCode: string },
+  options: { deliver?: boolean } = {},
 ): Promise<IssuedRow> {
+  const deliver = options.deliver ?? false;
   const offered = decision.kind === "issue" ? generateDiscountCode(deps.randomBytes) : null;
   const recorded = (await recordDecisions(shop, [{ decision, code: offered }], now)).get(decision.idempotencyKey);
   if (!recorded) throw new Error(`Ledger row ${decision.idempotencyKey} was not recorded`);
-  if (recorded.kind !== "issue" || recorded.status !== "recorded" || !recorded.code) return recorded;
+  const unfinished = recorded.status === "recorded" || (deliver && recorded.status === "created");
+  if (recorded.kind !== "issue" || !unfinished || !recorded.code) return recorded;
   // Pause all: the code stays queued; the first run after Resume creates it (or Cancel queued drops it).
   if ((await getIssuancePause(shop)).paused) return recorded;
 
   // Our own fresh row can't be in Shopify yet; anyone else's may be (an earlier answer was lost).
-  const fresh = recorded.code === offered;
+  const fresh = recorded.status === "recorded" && recorded.code === offered;
   await settle({ shop }, recorded, async () => {
     const client = await deps.client(shop);
     await advanceIssue(
@@ -251,7 +273,7 @@ export async function recordAndCreate(
       recorded,
       decision,
       ruleName,
-      { fresh, deliver: false },
+      { fresh, deliver, claimDelivery: deliver },
     );
   });
   return (await findByKeys(shop, [decision.idempotencyKey])).get(decision.idempotencyKey) ?? recorded;

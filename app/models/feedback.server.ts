@@ -6,6 +6,7 @@
 import { Prisma } from "@prisma/client";
 import db from "../db.server";
 import { REASON_CODES, type ReasonCode } from "../retention/feedback/reasons";
+import { placeholder, sqlTimestamp, type RawSql } from "./sql/sql.server";
 
 export const MAX_NOTE_LENGTH = 5000;
 /** The follow-up queue reads at most this many open items (oldest first) before sorting them. */
@@ -277,4 +278,147 @@ export async function linkCompensation(shop: string, id: string, issuedDiscountI
   if (count === 0) return false;
   await markFirstResponse(shop, id, now);
   return true;
+}
+
+// ——— The "Kinship: unhappy customer" alert (app/jobs/feedback-alerts.server.ts) ———
+
+export type AlertStatus = "claimed" | "fired" | "noWorkflow" | "failed";
+
+export interface AlertInput {
+  id: string;
+  orderShopifyId: string;
+  score: number;
+  reasons: ReasonCode[];
+  alertStatus: string | null;
+  /** The customer's predicted CLV; null for guests and customers not scored yet. */
+  predictedClv: number | null;
+}
+
+export async function getAlertInput(shop: string, id: string): Promise<AlertInput | null> {
+  const row = await db.feedback.findFirst({
+    where: { shop, id },
+    select: { id: true, orderShopifyId: true, customerShopifyId: true, score: true, reasons: true, alertStatus: true },
+  });
+  if (!row) return null;
+  const customer = row.customerShopifyId
+    ? await db.customer.findUnique({
+        where: { shop_shopifyId: { shop, shopifyId: row.customerShopifyId } },
+        select: { predictedClv: true },
+      })
+    : null;
+  return {
+    id: row.id,
+    orderShopifyId: row.orderShopifyId,
+    score: row.score,
+    reasons: decodeReasons(row.reasons),
+    alertStatus: row.alertStatus,
+    predictedClv: customer?.predictedClv ?? null,
+  };
+}
+
+/** Takes the item's one alert for this caller: false when another caller (or an earlier answer) took it. */
+export async function claimAlert(shop: string, id: string, now: Date): Promise<boolean> {
+  const { count } = await db.feedback.updateMany({
+    where: { shop, id, alertStatus: null },
+    data: { alertStatus: "claimed", alertAt: now },
+  });
+  return count === 1;
+}
+
+export async function finishAlert(shop: string, id: string, status: Exclude<AlertStatus, "claimed">, now: Date, error?: string) {
+  await db.feedback.updateMany({
+    where: { shop, id, alertStatus: "claimed" },
+    data: { alertStatus: status, alertAt: now, alertError: error?.slice(0, 1000) ?? null },
+  });
+}
+
+/** Gives the claim back (Shopify unreachable): the next tick tries again. */
+export async function releaseAlert(shop: string, id: string, error: string) {
+  await db.feedback.updateMany({
+    where: { shop, id, alertStatus: "claimed" },
+    data: { alertStatus: null, alertError: error.slice(0, 1000) },
+  });
+}
+
+/**
+ * Low answers received since `since` whose alert is not sent: never claimed, or claimed before
+ * `staleClaimBefore` by a process that died (those claims are released first).
+ */
+export async function listUnsentAlerts(
+  shop: string,
+  options: { threshold: number; since: Date; staleClaimBefore: Date; limit?: number },
+): Promise<string[]> {
+  await db.feedback.updateMany({
+    where: { shop, alertStatus: "claimed", alertAt: { lt: options.staleClaimBefore }, createdAt: { gte: options.since } },
+    data: { alertStatus: null },
+  });
+  const rows = await db.feedback.findMany({
+    where: { shop, alertStatus: null, score: { lte: options.threshold }, createdAt: { gte: options.since } },
+    select: { id: true },
+    orderBy: { createdAt: "asc" },
+    take: options.limit ?? 100,
+  });
+  return rows.map((r) => r.id);
+}
+
+/** Open low answers nobody has responded to since before `receivedBefore` (the navigation's count). */
+export async function countAwaitingFirstResponse(shop: string, threshold: number, receivedBefore: Date): Promise<number> {
+  return db.feedback.count({
+    where: { shop, status: "open", firstResponseAt: null, score: { lte: threshold }, createdAt: { lte: receivedBefore } },
+  });
+}
+
+// ——— Late links: a guest's answer meets its order's customer (app/jobs/feedback-late-links.server.ts) ———
+
+export interface GuestBirthday {
+  birthday: string;
+  consentTextVersion: string | null;
+  consentAt: Date;
+}
+
+/** A guest's consented birthday, kept on the answer until its order names the customer. */
+export async function keepGuestBirthday(shop: string, id: string, guest: GuestBirthday): Promise<void> {
+  await db.feedback.updateMany({
+    where: { shop, id, customerShopifyId: null },
+    data: { guestBirthday: guest.birthday, guestConsentTextVersion: guest.consentTextVersion, guestConsentAt: guest.consentAt },
+  });
+}
+
+/**
+ * Inside the order sync's transaction: gives the order's answer its customer when it had none (the
+ * answer came before the order was synced). Returns the answer's id when it was linked just now.
+ */
+export async function linkGuestFeedback(sql: RawSql, shop: string, orderShopifyId: string, customerShopifyId: string, now: Date) {
+  const rows = await sql.$queryRawUnsafe<Array<{ id: string }>>(
+    `SELECT "id" FROM "Feedback" WHERE "shop" = ${placeholder(1)} AND "orderShopifyId" = ${placeholder(2)} AND "customerShopifyId" IS NULL`,
+    shop,
+    orderShopifyId,
+  );
+  if (!rows.length) return null;
+  await sql.$executeRawUnsafe(
+    `UPDATE "Feedback" SET "customerShopifyId" = ${placeholder(1)}, "updatedAt" = ${placeholder(2)} WHERE "id" = ${placeholder(3)} AND "customerShopifyId" IS NULL`,
+    customerShopifyId,
+    sqlTimestamp(now),
+    rows[0].id,
+  );
+  return rows[0].id;
+}
+
+/** What a late link still has to do for an answer: its customer and a kept birthday, if any. */
+export async function getLateLinkInput(shop: string, id: string) {
+  const row = await db.feedback.findFirst({
+    where: { shop, id },
+    select: { id: true, customerShopifyId: true, guestBirthday: true, guestConsentTextVersion: true, guestConsentAt: true },
+  });
+  if (!row?.customerShopifyId) return null;
+  const guest: GuestBirthday | null =
+    row.guestBirthday && row.guestConsentAt
+      ? { birthday: row.guestBirthday, consentTextVersion: row.guestConsentTextVersion, consentAt: row.guestConsentAt }
+      : null;
+  return { id: row.id, customerShopifyId: row.customerShopifyId, guest };
+}
+
+/** The kept birthday has reached the customer: it is no longer the answer's to keep. */
+export async function clearGuestBirthday(shop: string, id: string): Promise<void> {
+  await db.feedback.updateMany({ where: { shop, id }, data: { guestBirthday: null, guestConsentTextVersion: null, guestConsentAt: null } });
 }

@@ -173,9 +173,29 @@ export const noteError = (shop: string, id: string, error: string) => update(sho
  * Claims a queued row for a Shopify call: true when it is still `recorded` (and is now "being
  * created"); false when it was cancelled (or finished by someone else) meanwhile.
  */
-export async function claimForCreation(shop: string, id: string, now: Date): Promise<boolean> {
-  const { count } = await db.issuedDiscount.updateMany({ where: { shop, id, status: "recorded" }, data: { attemptedAt: now } });
+export async function claimForCreation(shop: string, id: string, now: Date, exclusiveUntilStale?: Date): Promise<boolean> {
+  // With `exclusiveUntilStale` (requests, outside the daily run's lease): not while another caller's claim is fresh.
+  const free = exclusiveUntilStale ? { OR: [{ attemptedAt: null }, { attemptedAt: { lt: exclusiveUntilStale } }] } : {};
+  const { count } = await db.issuedDiscount.updateMany({ where: { shop, id, status: "recorded", ...free }, data: { attemptedAt: now } });
   return count === 1;
+}
+
+/**
+ * Claims a `created` row's delivery for a caller outside the daily run's lease (the merchant's
+ * compensation, asked again): true unless another caller took it less than `staleBefore` ago (its
+ * request is still delivering). `attemptedAt` is the claim's time, as for creation.
+ */
+export async function claimForDelivery(shop: string, id: string, now: Date, staleBefore: Date): Promise<boolean> {
+  const { count } = await db.issuedDiscount.updateMany({
+    where: { shop, id, status: "created", OR: [{ attemptedAt: null }, { attemptedAt: { lt: staleBefore } }] },
+    data: { attemptedAt: now },
+  });
+  return count === 1;
+}
+
+/** Gives a delivery claim back after a failure this process saw (a crash keeps it until it is stale). */
+export async function releaseDeliveryClaim(shop: string, id: string): Promise<void> {
+  await db.issuedDiscount.updateMany({ where: { shop, id, status: "created" }, data: { attemptedAt: null } });
 }
 
 /**

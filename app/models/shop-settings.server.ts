@@ -108,6 +108,11 @@ export const LIFECYCLE_BOUNDS = {
 } as const;
 
 const MAX_FIRST_RESPONSE_TARGET_HOURS = 24 * 30;
+/** The Settings form's bounds for the follow-up queue (the threshold's 0..9 keeps both survey branches reachable). */
+export const FEEDBACK_BOUNDS = {
+  lowScoreThreshold: { min: 0, max: 9 },
+  firstResponseTargetHours: { min: 1, max: MAX_FIRST_RESPONSE_TARGET_HOURS },
+} as const;
 
 // What is stored, key by key (the JSON's own layout: scoring.*, consent.*, feedback.*, rewards.*, segments.*).
 const stored = {
@@ -370,6 +375,23 @@ export const customerCapsFormSchema = z
 export const kindPurposesFormSchema = z.object(
   Object.fromEntries(RULE_KINDS.map((k) => [k, stored.purpose])) as Record<RuleKind, typeof stored.purpose>,
 );
+
+/** The low-score threshold (the survey asks why at or below it, the queue takes the same scores) and the first-response target. */
+export const feedbackFormSchema = z.object({
+  lowScoreThreshold: bounded(FEEDBACK_BOUNDS.lowScoreThreshold, true),
+  firstResponseTargetHours: bounded(FEEDBACK_BOUNDS.firstResponseTargetHours),
+});
+
+export function feedbackFromForm(values: z.infer<typeof feedbackFormSchema>): FeedbackSettings {
+  return { lowScoreThreshold: values.lowScoreThreshold, firstResponseTargetMs: values.firstResponseTargetHours * HOUR_MS };
+}
+
+export function feedbackToForm(settings: FeedbackSettings): { lowScoreThreshold: string; firstResponseTargetHours: string } {
+  return {
+    lowScoreThreshold: String(settings.lowScoreThreshold),
+    firstResponseTargetHours: String(Math.round((settings.firstResponseTargetMs / HOUR_MS) * 100) / 100),
+  };
+}
 
 export const birthdaysFormSchema = z.object({
   minNoticeDays: bounded(BIRTHDAY_BOUNDS.minNoticeDays, true),

@@ -1,5 +1,8 @@
 /**
  * POST /api/feedback — the checkout survey's answers (extensions/feedback-survey/src/api.ts).
+ * GET /api/feedback — the survey's configuration: `{ ok: true, config: { lowScoreThreshold } }`, the
+ * shop's one threshold (Settings), so the survey asks "what went wrong" exactly for the scores the
+ * follow-up queue takes. Same token checks as POST (401 otherwise).
  *
  * Who is asking comes only from the session token (verified by `authenticate.public.checkout`):
  * the shop from `dest`, the customer from `sub` when the buyer is logged in. The body says which
@@ -10,7 +13,8 @@
  *   401                               no, forged, expired or foreign token; shop not installed
  *   413 { ok: false, fieldErrors }    body over MAX_BODY_BYTES
  *   429 { ok: false, error }          rate limited (Retry-After in seconds)
- * Birthdays and the thank-you reward are best effort: Shopify being slow or down never costs the answer.
+ * Birthdays, the thank-you reward and the unhappy-customer Flow alert are best effort: Shopify being slow or
+ * down never costs the answer (an alert not sent is retried by the scheduler's tick).
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import type { JwtPayload } from "@shopify/shopify-api";
@@ -18,7 +22,8 @@ import { authenticate } from "../shopify.server";
 import { parseJsonWellFormed } from "../forms/well-formed";
 import { env } from "../env.server";
 import { getShop } from "../models/shop.server";
-import { locateOrder, saveFeedback } from "../models/feedback.server";
+import { getShopSettings } from "../models/shop-settings.server";
+import { keepGuestBirthday, locateOrder, saveFeedback } from "../models/feedback.server";
 import { createFeedbackRateLimiter, type FeedbackRateLimiter } from "../models/rate-limit.server";
 import { parseFeedbackPayload, type FeedbackFieldErrors } from "../retention/feedback/payload";
 import { adminClientForShop } from "../jobs/admin-for-shop.server";
@@ -27,6 +32,7 @@ import { saveCustomerBirthday } from "../jobs/birthdays.server";
 import { recordConsents } from "../models/consent-records.server";
 import { setBirthdayMetafields } from "../shopify/customer-metafields.server";
 import { thankYouReward, type ThankYouCode as ThankYouReward } from "../jobs/feedback-rewards.server";
+import { alertUnhappyCustomer, type AlertOutcome } from "../jobs/feedback-alerts.server";
 
 /** The largest valid answer (2,000 characters of \uXXXX-escaped comment) is ~13 KB. */
 export const MAX_BODY_BYTES = 32 * 1024;
@@ -51,6 +57,8 @@ export interface FeedbackEndpointDeps {
   /** Shopify's half of the one birthday writer (app/jobs/birthdays.server.ts), replaceable in tests. */
   setBirthdayMetafields: typeof setBirthdayMetafields;
   thankYouReward: (shop: string, input: { feedbackId: string; customerShopifyId: string; now: Date }) => Promise<ThankYouReward | null>;
+  /** The "Kinship: unhappy customer" Flow alert for a low answer (once per item, whoever asks). */
+  alertUnhappy: (shop: string, feedbackId: string, now: Date) => Promise<AlertOutcome>;
   shopifyBudgetMs: number;
   maxBodyBytes: number;
   log: (message: string, detail: Record<string, unknown>) => void;
@@ -145,6 +153,7 @@ export function createFeedbackAction(overrides: Partial<FeedbackEndpointDeps> = 
     adminClient: (shop) => adminClientForShop(shop, { maxAttempts: 2, maxDelayMs: 500 }),
     setBirthdayMetafields,
     thankYouReward,
+    alertUnhappy: (shop, feedbackId, now) => alertUnhappyCustomer(shop, feedbackId, { client: () => deps.adminClient(shop), now }),
     shopifyBudgetMs: SHOPIFY_BUDGET_MS,
     maxBodyBytes: MAX_BODY_BYTES,
     log: (message, detail) => console.warn(`[api.feedback] ${message}`, detail),
@@ -218,7 +227,12 @@ export function createFeedbackAction(overrides: Partial<FeedbackEndpointDeps> = 
     const customerId = saved.customerShopifyId;
 
     // Everything below is extra: the answer is already stored.
-    const extras: Promise<unknown>[] = [];
+    const extras: Promise<unknown>[] = [
+      // Guests too: the alert names the order, which Flow resolves whether or not Kinship knows the customer.
+      deps
+        .alertUnhappy(shop, saved.id, now)
+        .catch((error) => deps.log("unhappy-customer alert not sent", { shop, feedbackId: saved.id, error: errorMessage(error) })),
+    ];
     let reward: ThankYouReward | null = null;
     if (customerId && input.birthday) {
       const birthday = input.birthday;
@@ -243,6 +257,14 @@ export function createFeedbackAction(overrides: Partial<FeedbackEndpointDeps> = 
         })().catch((error) => deps.log("birthday not saved in Shopify", { shop, feedbackId: saved.id, error: errorMessage(error) })),
       );
     }
+    if (!customerId && input.birthday) {
+      // A guest (or an order not synced yet): kept on the answer until the order names its customer.
+      await keepGuestBirthday(shop, saved.id, {
+        birthday: input.birthday,
+        consentTextVersion: input.consentTextVersion ?? null,
+        consentAt: now,
+      });
+    }
     if (customerId) {
       // Never conditional on the score: the same thanks for a 0 and a 10.
       extras.push(
@@ -254,11 +276,9 @@ export function createFeedbackAction(overrides: Partial<FeedbackEndpointDeps> = 
           .catch((error) => deps.log("thank-you reward not issued", { shop, feedbackId: saved.id, error: errorMessage(error) })),
       );
     }
-    if (extras.length) {
-      await withTimeout(Promise.all(extras), deps.shopifyBudgetMs).catch((error) =>
-        deps.log("Shopify work still running after the budget", { shop, feedbackId: saved.id, error: errorMessage(error) }),
-      );
-    }
+    await withTimeout(Promise.all(extras), deps.shopifyBudgetMs).catch((error) =>
+      deps.log("Shopify work still running after the budget", { shop, feedbackId: saved.id, error: errorMessage(error) }),
+    );
     const granted = reward as ThankYouReward | null;
     return jsonResponse(granted ? { ok: true, reward: { code: granted.code, endsAt: granted.endsAt } } : { ok: true }, 200);
   }
@@ -272,8 +292,32 @@ function rateLimited(retryAfterMs: number): Response {
 
 export const action = createFeedbackAction();
 
-/** GET has nothing to show; answering 405 (with CORS) beats a Remix 400 page. */
-export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { cors } = await authenticate.public.checkout(request);
-  return cors(new Response(undefined, { status: 405, headers: { Allow: "POST, OPTIONS" } }));
-};
+/** What the survey needs from the app before it asks anything; the shop comes only from the token. */
+export interface SurveyConfigResponse {
+  ok: true;
+  config: { lowScoreThreshold: number };
+}
+
+export function createFeedbackLoader(overrides: Partial<Pick<FeedbackEndpointDeps, "authenticate" | "apiKey">> = {}) {
+  const authenticateCheckout = overrides.authenticate ?? ((request: Request) => authenticate.public.checkout(request));
+  const apiKey = overrides.apiKey ?? env.SHOPIFY_API_KEY;
+  return async function loader({ request }: LoaderFunctionArgs): Promise<Response> {
+    let auth: CheckoutAuth;
+    try {
+      auth = await authenticateCheckout(request);
+    } catch (thrown) {
+      if (thrown instanceof Response) throw withCors(request, thrown, env.SHOPIFY_APP_URL);
+      throw thrown;
+    }
+    const { sessionToken, cors } = auth;
+    const shop = shopFromDest(sessionToken.dest, env.SHOP_CUSTOM_DOMAIN);
+    if (sessionToken.aud !== apiKey || !shop) return cors(unauthorized());
+    const shopRow = await getShop(shop);
+    if (!shopRow || shopRow.uninstalledAt) return cors(unauthorized());
+    const { feedback } = await getShopSettings(shop);
+    const body: SurveyConfigResponse = { ok: true, config: { lowScoreThreshold: feedback.lowScoreThreshold } };
+    return cors(jsonResponse(body, 200));
+  };
+}
+
+export const loader = createFeedbackLoader();

@@ -81,8 +81,12 @@ export function createFeedbackItemAction(overrides: Partial<FeedbackItemDeps> = 
         return json<ItemActionResult>({ ok: true, intent });
       case "compensate": {
         if (!feedback.customerShopifyId) return fail({ form: t("feedback.detail.compensationGuest") });
-        // Already compensated: the page shows that code; a second click never issues another.
-        if (feedback.compensationId) return json<ItemActionResult>({ ok: true, intent });
+        // Already chosen: a second click never issues another code; it finishes that one if an earlier
+        // attempt stopped between steps (a crash, Shopify down), with the rule it was recorded with.
+        if (feedback.compensationId) {
+          await deps.issueCompensation(shop, { feedbackId: feedback.id, rule: null, customerShopifyId: feedback.customerShopifyId, now });
+          return json<ItemActionResult>({ ok: true, intent });
+        }
         const ruleId = form.get("ruleId");
         if (typeof ruleId !== "string" || ruleId === "") return fail({ ruleId: t("feedback.detail.ruleRequired") });
         const stored = await getRule(shop, ruleId);

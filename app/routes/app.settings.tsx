@@ -32,6 +32,9 @@ import {
   birthdaysFormSchema,
   consentFormSchema,
   customerCapsFormSchema,
+  feedbackFormSchema,
+  feedbackFromForm,
+  feedbackToForm,
   getShopSettings,
   kindPurposesFormSchema,
   lifecycleToForm,
@@ -85,6 +88,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     consent: settings.consent.promotionalRequiresMarketingConsent,
     customerCaps: { perDay: String(settings.customerCaps.perDay), per30Days: String(settings.customerCaps.per30Days) },
     purposes: RULE_KINDS.map((kind) => ({ kind, label: kindText(locale, kind, "name"), purpose: settings.consent.kindPurposes[kind] })),
+    feedback: feedbackToForm(settings.feedback),
     birthdayRules: { minNoticeDays: String(settings.birthdays.minNoticeDays), sendHour: String(settings.birthdays.sendHour) },
     timeZone: {
       zone: timeZone,
@@ -196,6 +200,19 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       const parsed = kindPurposesFormSchema.safeParse(formValues(form, [...RULE_KINDS]));
       if (!parsed.success) return json({ intent, ok: false, message: translate(locale, "form.invalid") }, { status: 400 });
       await saveShopSettings(shop, { consent: { kindPurposes: parsed.data } });
+      return json({ intent, ok: true, message: translate(locale, "settings.saved") });
+    }
+    case "feedback": {
+      const values = formValues(form, ["lowScoreThreshold", "firstResponseTargetHours"]);
+      const parsed = feedbackFormSchema.safeParse(values);
+      if (!parsed.success) {
+        return json(
+          { intent, ok: false, values, errors: fieldErrors(parsed.error, locale), message: translate(locale, "form.fixErrors") },
+          { status: 400 },
+        );
+      }
+      // One threshold for the survey (it reads it from /api/feedback) and the follow-up queue.
+      await saveShopSettings(shop, { feedback: feedbackFromForm(parsed.data) });
       return json({ intent, ok: true, message: translate(locale, "settings.saved") });
     }
     case "birthdays":
@@ -454,6 +471,44 @@ function BirthdayRulesCard({ data }: { data: Data }) {
       <FormLayout>
         <TextField label={t("settings.birthdayNoticeLabel")} helpText={t("settings.birthdayNoticeHelp")} {...field("minNoticeDays")} />
         <TextField label={t("settings.birthdaySendHourLabel")} helpText={t("settings.birthdaySendHourHelp")} {...field("sendHour")} />
+      </FormLayout>
+    </SettingsFormCard>
+  );
+}
+
+/** The low-score threshold (survey and follow-up queue) and the first-response target for low scores. */
+function FeedbackRulesCard({ data }: { data: Data }) {
+  const { t } = useI18n();
+  const fetcher = useFetcher<FormActionData>();
+  const [values, setValues] = useState(data.feedback);
+  const result = fetcher.data?.intent === "feedback" ? fetcher.data : null;
+  const field = (key: keyof typeof values) => ({
+    name: key,
+    value: values[key],
+    onChange: (value: string) => setValues((v) => ({ ...v, [key]: value })),
+    error: result?.errors?.[key],
+    autoComplete: "off",
+    type: "number" as const,
+  });
+  return (
+    <SettingsFormCard fetcher={fetcher} intent="feedback" title={t("settings.feedbackTitle")} help={t("settings.feedbackHelp")}>
+      <FormLayout>
+        <FormLayout.Group>
+          <TextField
+            label={t("settings.lowScoreThresholdLabel")}
+            helpText={t("settings.lowScoreThresholdHelp")}
+            min={0}
+            max={9}
+            {...field("lowScoreThreshold")}
+          />
+          <TextField
+            label={t("settings.firstResponseTargetLabel")}
+            helpText={t("settings.firstResponseTargetHelp")}
+            suffix={t("settings.hours")}
+            min={1}
+            {...field("firstResponseTargetHours")}
+          />
+        </FormLayout.Group>
       </FormLayout>
     </SettingsFormCard>
   );
@@ -765,6 +820,7 @@ function SettingsContent({ data }: { data: Data }) {
             <TimeZoneCard data={data} />
             <ConsentCard data={data} />
             <CustomerCapsCard data={data} />
+            <FeedbackRulesCard data={data} />
           </BlockStack>
         </Layout.AnnotatedSection>
         <Layout.AnnotatedSection title={t("settings.dataSection")} description={t("settings.dataSectionHelp")}>

@@ -8,11 +8,12 @@ import { authenticate } from "../shopify.server";
 import { messagesFor, polarisTranslations, resolveLocale } from "../i18n";
 import { I18nProvider, useAppPath, useI18n } from "../components/I18n";
 import { LAYOUT_MESSAGE_PREFIXES } from "../components/RouteError";
+import { followUpsPastHalfTarget } from "../services/feedback-overview.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  await authenticate.admin(request);
+  const { session } = await authenticate.admin(request);
   const locale = resolveLocale(new URL(request.url).searchParams.get("locale"));
   return json({
     apiKey: process.env.SHOPIFY_API_KEY ?? "",
@@ -24,10 +25,12 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     polarisI18n: polarisTranslations(locale),
     // The navigation and the words every page's error boundary needs (a failed page has no messages of its own).
     messages: messagesFor(locale, LAYOUT_MESSAGE_PREFIXES),
+    // Unhappy customers waiting past half the first-response target (Settings), shown on "Feedback".
+    feedbackWaiting: await followUpsPastHalfTarget(session.shop, new Date()),
   });
 };
 
-function Navigation() {
+function Navigation({ feedbackWaiting }: { feedbackWaiting: number }) {
   const { t } = useI18n();
   // Shopify passes ?locale= only on the first load: carry it on every link so pages stay translated.
   const to = useAppPath();
@@ -39,14 +42,14 @@ function Navigation() {
       <Link to={to("/app/customers")}>{t("nav.customers")}</Link>
       <Link to={to("/app/segments")}>{t("nav.segments")}</Link>
       <Link to={to("/app/rules")}>{t("nav.rules")}</Link>
-      <Link to={to("/app/feedback")}>{t("nav.feedback")}</Link>
+      <Link to={to("/app/feedback")}>{feedbackWaiting > 0 ? t("nav.feedbackWaiting", { count: feedbackWaiting }) : t("nav.feedback")}</Link>
       <Link to={to("/app/settings")}>{t("nav.settings")}</Link>
     </NavMenu>
   );
 }
 
 export default function App() {
-  const { apiKey, appBridgeUrl, locale, messages, polarisI18n } = useLoaderData<typeof loader>();
+  const { apiKey, appBridgeUrl, locale, messages, polarisI18n, feedbackWaiting } = useLoaderData<typeof loader>();
   return (
     <AppProvider
       isEmbeddedApp
@@ -55,7 +58,7 @@ export default function App() {
       {...(appBridgeUrl ? { __APP_BRIDGE_URL: appBridgeUrl } : {})}
     >
       <I18nProvider locale={locale} messages={messages}>
-        <Navigation />
+        <Navigation feedbackWaiting={feedbackWaiting} />
       </I18nProvider>
       <Outlet />
     </AppProvider>

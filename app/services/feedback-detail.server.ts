@@ -45,7 +45,7 @@ export async function feedbackItemView(shop: string, id: string, locale: Locale,
     const code = compensation.code ?? "—";
     if (compensation.status === "failed") {
       compensationText = { tone: "critical", text: t("feedback.detail.compensationFailed", { error: compensation.error ?? "—" }) };
-    } else if (compensation.status === "recorded") {
+    } else if (compensation.status === "recorded" || compensation.status === "created") {
       compensationText = { tone: "info", text: t("feedback.detail.compensationPending", { code }) };
     } else {
       compensationText = { tone: "success", text: t("feedback.detail.compensationIssued", { code, date: fmt.date(compensation.endsAt) }) };
@@ -86,7 +86,8 @@ export async function feedbackItemView(shop: string, id: string, locale: Locale,
     compensation: {
       issued: compensationText,
       options,
-      canIssue: feedback.customerShopifyId !== null && compensation === null,
+      // An unfinished compensation can be sent again: it finishes the same code, never a second one.
+      canIssue: feedback.customerShopifyId !== null && (compensation === null || ["recorded", "created"].includes(compensation.status)),
     },
     note: feedback.note ?? "",
     status: {

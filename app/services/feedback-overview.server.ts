@@ -4,7 +4,14 @@
  */
 import { readShopSettings } from "../models/shop-settings.server";
 import { getShop } from "../models/shop.server";
-import { listFeedbackBetween, listFollowUpItems, listRecoveryInputs, listResponseTimes, MAX_QUEUE_ITEMS } from "../models/feedback.server";
+import {
+  countAwaitingFirstResponse,
+  listFeedbackBetween,
+  listFollowUpItems,
+  listRecoveryInputs,
+  listResponseTimes,
+  MAX_QUEUE_ITEMS,
+} from "../models/feedback.server";
 import { reasonCounts, npsTrend, scoreDistribution, summarizeScores, type TrendPeriod } from "../retention/feedback/nps";
 import { buildFollowUpQueue, firstResponseStats, recoveryStats, type QueueOrder } from "../retention/feedback/follow-up";
 import { localDateAt } from "../retention/rewards";
@@ -168,3 +175,12 @@ export async function feedbackOverview(shop: string, params: OverviewParams, loc
 }
 
 export type FeedbackOverview = Awaited<ReturnType<typeof feedbackOverview>>;
+
+/**
+ * The admin navigation's count: open low answers with no first response after half the shop's
+ * first-response target, so the merchant sees them while the target can still be met.
+ */
+export async function followUpsPastHalfTarget(shop: string, now: Date): Promise<number> {
+  const { feedback } = readShopSettings((await getShop(shop))?.settings);
+  return countAwaitingFirstResponse(shop, feedback.lowScoreThreshold, new Date(now.getTime() - feedback.firstResponseTargetMs / 2));
+}

@@ -1,8 +1,10 @@
 /**
- * Fires Kinship's Flow trigger. The payload is checked against the declared trigger fields first:
+ * Fires Kinship's Flow triggers (the reward trigger and "Kinship: unhappy customer"). The payload is checked against the declared trigger fields first:
  * Flow rejects (or silently drops) fields the deployed extension doesn't declare.
  */
 import { FLOW_TRIGGER_HANDLE, flowPayloadProblems, type FlowTriggerPayload } from "../retention/rewards";
+import { triggerPayloadProblems } from "../retention/flow-trigger";
+import { UNHAPPY_TRIGGER, type UnhappyAlertPayload } from "../retention/feedback/unhappy-alert";
 import type { AdminClient } from "./admin-client.server";
 import { FLOW_TRIGGER_RECEIVE } from "./queries/flow";
 
@@ -17,4 +19,11 @@ export async function fireRewardTrigger(client: AdminClient, payload: FlowTrigge
   const problems = flowPayloadProblems(payload);
   if (problems.length) throw new FlowPayloadError(problems);
   await client.mutate(FLOW_TRIGGER_RECEIVE, { handle: FLOW_TRIGGER_HANDLE, payload }, "flowTriggerReceive");
+}
+
+/** Fires "Kinship: unhappy customer" (extensions/kinship-unhappy-customer), checked against its fields first. */
+export async function fireUnhappyTrigger(client: AdminClient, payload: UnhappyAlertPayload): Promise<void> {
+  const problems = triggerPayloadProblems(UNHAPPY_TRIGGER, payload);
+  if (problems.length) throw new FlowPayloadError(problems);
+  await client.mutate(FLOW_TRIGGER_RECEIVE, { handle: UNHAPPY_TRIGGER.handle, payload }, "flowTriggerReceive");
 }

@@ -8,6 +8,8 @@ import {
 } from "../models/customers.server";
 import { recordConsentInTransaction } from "../models/consent-records.server";
 import { deleteOrder, storedOrderCustomer, upsertOrders } from "../models/orders.server";
+import { linkGuestFeedback } from "../models/feedback.server";
+import { finishLateLink, lateLinkClient } from "../jobs/feedback-late-links.server";
 import { shopHasModel } from "../models/shop.server";
 import type { RawSql } from "../models/sql/sql.server";
 import { findSyncRunByBulkOperation } from "../models/sync-runs.server";
@@ -78,7 +80,16 @@ export async function applyOrderWebhook({ shop, payload }: WebhookDelivery<Order
   if (payload.customer) await upsertCustomerRecord(sql, shop, payload.customer);
   await upsertOrders(shop, [order], { tx: sql });
   await refreshCustomerAggregates(shop, affected, sql);
-  return rescoreAfterCommit(sql, shop, affected);
+  // A guest's answer that came before this order: it belongs to the order's customer from now on.
+  const linked = order.customerShopifyId ? await linkGuestFeedback(sql, shop, order.shopifyId, order.customerShopifyId, new Date()) : null;
+  const rescore = await rescoreAfterCommit(sql, shop, affected);
+  if (!linked) return rescore;
+  return () => {
+    rescore?.();
+    runInBackground(`late link ${shop}`, async () => {
+      await finishLateLink(shop, linked, { client: lateLinkClient(shop), now: new Date() });
+    });
+  };
 }
 
 export async function applyCustomerWebhook({ shop, payload }: WebhookDelivery<CustomerWebhookPayload>, sql: RawSql) {

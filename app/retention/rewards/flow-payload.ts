@@ -8,19 +8,13 @@
  */
 import { describeReward } from "./reward-cost";
 import type { Decision } from "./schedule";
+import { legacyId, renderTriggerTomlLines, triggerPayloadProblems, type FlowTriggerDefinition, type FlowTriggerField } from "../flow-trigger";
+
+export type { FlowFieldType, FlowTriggerField } from "../flow-trigger";
 
 export const FLOW_TRIGGER_HANDLE = "kinship-reward-issued";
 export const FLOW_TRIGGER_NAME = "Reward code issued";
 export const FLOW_TRIGGER_DESCRIPTION = "Kinship issued a discount code to a customer, or a reminder about one is due (birthday moments).";
-
-export type FlowFieldType = "customer_reference" | "single_line_text_field";
-
-export interface FlowTriggerField {
-  /** Key in the payload. */
-  key: string;
-  type: FlowFieldType;
-  description: string;
-}
 
 export const FLOW_TRIGGER_FIELDS: readonly FlowTriggerField[] = [
   { key: "customer_id", type: "customer_reference", description: "The customer the code belongs to." },
@@ -40,6 +34,13 @@ export const FLOW_TRIGGER_FIELDS: readonly FlowTriggerField[] = [
   { key: "ruleName", type: "single_line_text_field", description: "The Kinship rule's name." },
   { key: "offer", type: "single_line_text_field", description: "The reward, e.g. 15% off, 10.00 EUR off, Free shipping." },
 ];
+
+export const REWARD_FLOW_TRIGGER: FlowTriggerDefinition = {
+  handle: FLOW_TRIGGER_HANDLE,
+  name: FLOW_TRIGGER_NAME,
+  description: FLOW_TRIGGER_DESCRIPTION,
+  fields: FLOW_TRIGGER_FIELDS,
+};
 
 export interface FlowTriggerPayload {
   customer_id: number;
@@ -61,15 +62,12 @@ export const flowTriggerPayloadSchema = {
       f.key,
       { type: f.type === "customer_reference" ? "integer" : "string", flowType: f.type, description: f.description },
     ]),
-  ) as Record<string, { type: "integer" | "string"; flowType: FlowFieldType; description: string }>,
+  ) as Record<string, { type: "integer" | "string"; flowType: FlowTriggerField["type"]; description: string }>,
 } as const;
 
 /** Numeric id from a customer GID ("gid://shopify/Customer/123") or a plain numeric id. */
 export function customerLegacyId(customerId: string): number {
-  const m = /^(?:gid:\/\/shopify\/Customer\/)?(\d+)$/.exec(customerId.trim());
-  const id = m ? Number(m[1]) : NaN;
-  if (!Number.isSafeInteger(id)) throw new RangeError(`Not a Shopify customer id: ${customerId}`);
-  return id;
+  return legacyId("Customer", customerId);
 }
 
 export function momentLabel(decision: Pick<Decision, "kind" | "moment" | "lastChance">): string {
@@ -99,40 +97,12 @@ export function buildFlowPayload(
 
 /** Problems with a payload against the declared fields (empty when it matches). */
 export function flowPayloadProblems(payload: unknown): string[] {
-  if (typeof payload !== "object" || payload === null || Array.isArray(payload)) return ["payload is not an object"];
-  const record = payload as Record<string, unknown>;
-  const problems: string[] = [];
-  for (const key of Object.keys(record)) {
-    if (!(key in flowTriggerPayloadSchema.properties)) problems.push(`${key}: not declared in the trigger`);
-  }
-  for (const key of flowTriggerPayloadSchema.required) {
-    const spec = flowTriggerPayloadSchema.properties[key];
-    const value = record[key];
-    if (value === undefined || value === null) problems.push(`${key}: missing`);
-    else if (spec.type === "integer" ? !Number.isSafeInteger(value) : typeof value !== "string" || value === "") {
-      problems.push(`${key}: expected ${spec.type}`);
-    }
-  }
-  return problems;
+  return triggerPayloadProblems(REWARD_FLOW_TRIGGER, payload);
 }
 
 /** The trigger extension's `shopify.extension.toml`, generated from the same field list. */
 export function renderFlowTriggerToml(): string {
-  const lines = [
-    "[[extensions]]",
-    `name = ${JSON.stringify(FLOW_TRIGGER_NAME)}`,
-    'type = "flow_trigger"',
-    `handle = ${JSON.stringify(FLOW_TRIGGER_HANDLE)}`,
-    `description = ${JSON.stringify(FLOW_TRIGGER_DESCRIPTION)}`,
-    "",
-    "[settings]",
-  ];
-  for (const f of FLOW_TRIGGER_FIELDS) {
-    lines.push("", "[[settings.fields]]", `type = ${JSON.stringify(f.type)}`);
-    if (f.type !== "customer_reference") {
-      lines.push(`key = ${JSON.stringify(f.key)}`, `description = ${JSON.stringify(f.description)}`);
-    }
-  }
+  const lines = renderTriggerTomlLines(REWARD_FLOW_TRIGGER);
   lines.push(
     "",
     "# Flow's trigger lifecycle callback: Flow POSTs here (HMAC-signed) whenever a merchant enables or",

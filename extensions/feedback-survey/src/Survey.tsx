@@ -1,6 +1,6 @@
 import { useEffect, useReducer, useRef } from "preact/hooks";
 
-import { submitFeedback } from "./api";
+import { fetchSurveyConfig, submitFeedback } from "./api";
 import type { SurveyHost } from "./host";
 import {
   REASON_CODES,
@@ -37,9 +37,9 @@ function fieldChecked(event: Event): boolean {
 
 export function Survey({ host, now = () => new Date() }: { host: SurveyHost; now?: () => Date }) {
   const orderId = normalizeOrderId(host.orderId());
-  const config = resolveConfig(host.settings());
   const t = host.translate;
   const [state, dispatch] = useReducer(reduce, initialState);
+  const config = resolveConfig(host.settings(), state.app);
   // The payload is built from the state at the moment "submit" was accepted.
   const stateRef = useRef(state);
   stateRef.current = state;
@@ -47,13 +47,14 @@ export function Survey({ host, now = () => new Date() }: { host: SurveyHost; now
   useEffect(() => {
     if (!orderId) return;
     let live = true;
-    const canSubmit = host.appUrl !== null;
-    host.storage
-      .read(storageKey(orderId))
-      .catch(() => null)
-      .then((stored) => {
-        if (live) dispatch({ type: "opened", alreadyAnswered: stored != null, canSubmit });
-      });
+    const appUrl = host.appUrl;
+    const canSubmit = appUrl !== null;
+    const stored = host.storage.read(storageKey(orderId)).catch(() => null);
+    // The threshold comes from the app, so "what went wrong" is asked exactly for the scores its queue takes.
+    const app = appUrl === null ? Promise.resolve(null) : fetchSurveyConfig({ appUrl, getToken: host.getToken, fetch: host.fetch });
+    void Promise.all([stored, app]).then(([answered, appConfig]) => {
+      if (live) dispatch({ type: "opened", alreadyAnswered: answered != null, canSubmit, app: appConfig });
+    });
     return () => {
       live = false;
     };

@@ -1,4 +1,4 @@
-import type { FeedbackPayload, FieldErrors, Reward } from "./survey-logic";
+import { isThreshold, type AppConfig, type FeedbackPayload, type FieldErrors, type Reward } from "./survey-logic";
 
 export type SubmitOutcome = { kind: "ok"; reward: Reward | null } | { kind: "rejected"; fieldErrors: FieldErrors } | { kind: "failed" };
 
@@ -39,6 +39,37 @@ export async function submitFeedback(payload: FeedbackPayload, deps: SubmitDeps)
   } finally {
     if (timer !== null) clearTimeout(timer);
   }
+}
+
+/**
+ * GETs `${appUrl}/api/feedback` with the session token: the shop's one low-score threshold, set in
+ * Kinship's Settings and used by its follow-up queue too. Null on any trouble (the survey then hides:
+ * a backend it cannot read would not take the answer either).
+ */
+export async function fetchSurveyConfig(deps: SubmitDeps): Promise<AppConfig | null> {
+  const controller = typeof AbortController === "function" ? new AbortController() : null;
+  const timer = controller ? setTimeout(() => controller.abort(), deps.timeoutMs ?? DEFAULT_TIMEOUT_MS) : null;
+  try {
+    const token = await deps.getToken();
+    const response = await deps.fetch(`${deps.appUrl}/api/feedback`, {
+      method: "GET",
+      headers: { Authorization: `Bearer ${token}` },
+      signal: controller?.signal,
+    });
+    if (response.status !== 200) return null;
+    return readSurveyConfig(await response.json());
+  } catch {
+    return null;
+  } finally {
+    if (timer !== null) clearTimeout(timer);
+  }
+}
+
+/** `{ ok: true, config: { lowScoreThreshold } }` with an integer 0..9, or null. */
+export function readSurveyConfig(body: unknown): AppConfig | null {
+  if (!isRecord(body) || body.ok !== true || !isRecord(body.config)) return null;
+  const threshold = body.config.lowScoreThreshold;
+  return isThreshold(threshold) ? { lowScoreThreshold: threshold } : null;
 }
 
 /** Only a well-formed answer counts; anything unexpected is treated like an outage. */

@@ -20,12 +20,24 @@ export interface SurveyConfig {
   askBirthday: boolean;
 }
 
-/** Merchant settings arrive untyped (and empty while the block is being placed in the editor). */
-export function resolveConfig(settings: Readonly<Record<string, unknown>> | undefined): SurveyConfig {
-  const raw = settings?.low_score_threshold;
-  const parsed = typeof raw === "number" ? raw : typeof raw === "string" && raw.trim() !== "" ? Number(raw) : NaN;
-  // 0..9 keeps both branches reachable: 10 would make every answer "low", negative none.
-  const lowScoreThreshold = Number.isInteger(parsed) && parsed >= 0 && parsed <= 9 ? parsed : DEFAULT_LOW_SCORE_THRESHOLD;
+/** What the app says (GET /api/feedback): the threshold lives in Kinship's Settings, not in the checkout editor,
+ * so the survey and the follow-up queue read the same number. */
+export interface AppConfig {
+  lowScoreThreshold: number;
+}
+
+/** 0..9 keeps both branches reachable: 10 would make every answer "low", negative none. */
+export function isThreshold(value: unknown): value is number {
+  return typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= 9;
+}
+
+/**
+ * The app's threshold (the default only until it has answered, e.g. in the checkout editor preview)
+ * and the merchant's block setting for the birthday (settings arrive untyped, and empty while the block
+ * is being placed).
+ */
+export function resolveConfig(settings: Readonly<Record<string, unknown>> | undefined, app: AppConfig | null = null): SurveyConfig {
+  const lowScoreThreshold = app && isThreshold(app.lowScoreThreshold) ? app.lowScoreThreshold : DEFAULT_LOW_SCORE_THRESHOLD;
   const askBirthday = settings?.ask_birthday !== false && settings?.ask_birthday !== "false";
   return { lowScoreThreshold, askBirthday };
 }
@@ -46,6 +58,8 @@ export interface Reward {
 
 export interface SurveyState {
   phase: Phase;
+  /** The app's configuration, once read (the survey shows nothing before). */
+  app: AppConfig | null;
   score: number | null;
   reasons: ReasonCode[];
   comment: string;
@@ -57,6 +71,7 @@ export interface SurveyState {
 
 export const initialState: SurveyState = {
   phase: "loading",
+  app: null,
   score: null,
   reasons: [],
   comment: "",
@@ -67,8 +82,11 @@ export const initialState: SurveyState = {
 };
 
 export type SurveyEvent =
-  /** Storage was read; `canSubmit` is false when there is no order id or no backend URL. */
-  | { type: "opened"; alreadyAnswered: boolean; canSubmit: boolean }
+  /**
+   * Storage and the app's configuration were read; `canSubmit` is false when there is no order id or
+   * no backend URL, `app` null when the app could not be asked (the survey hides then).
+   */
+  | { type: "opened"; alreadyAnswered: boolean; canSubmit: boolean; app: AppConfig | null }
   | { type: "scored"; score: number }
   | { type: "reasonsChanged"; reasons: readonly string[] }
   | { type: "commentChanged"; comment: string }
@@ -88,7 +106,7 @@ export function reduce(state: SurveyState, event: SurveyEvent): SurveyState {
   switch (event.type) {
     case "opened":
       if (state.phase !== "loading") return state;
-      return { ...state, phase: event.alreadyAnswered || !event.canSubmit ? "hidden" : "score" };
+      return { ...state, app: event.app, phase: event.alreadyAnswered || !event.canSubmit || !event.app ? "hidden" : "score" };
     case "scored":
       if (!EDITABLE.includes(state.phase) || !isScore(event.score)) return state;
       return { ...state, phase: "details", score: event.score, errors: withoutField(state.errors, "score") };

@@ -23,7 +23,8 @@ const config = resolveConfig({});
 function run(...events: SurveyEvent[]): SurveyState {
   return events.reduce(reduce, initialState);
 }
-const open: SurveyEvent = { type: "opened", alreadyAnswered: false, canSubmit: true };
+const APP = { lowScoreThreshold: 6 };
+const open: SurveyEvent = { type: "opened", alreadyAnswered: false, canSubmit: true, app: APP };
 
 describe("resolveConfig", () => {
   it("defaults to threshold 6 and asking the birthday when settings are empty (editor placement)", () => {
@@ -31,12 +32,14 @@ describe("resolveConfig", () => {
     expect(DEFAULT_LOW_SCORE_THRESHOLD).toBe(6);
   });
 
-  it("accepts an integer threshold 0..9, as number or string, and falls back otherwise", () => {
-    expect(resolveConfig({ low_score_threshold: 8 }).lowScoreThreshold).toBe(8);
-    expect(resolveConfig({ low_score_threshold: "4" }).lowScoreThreshold).toBe(4);
-    expect(resolveConfig({ low_score_threshold: 0 }).lowScoreThreshold).toBe(0);
-    for (const bad of [10, -1, 6.5, "abc", "", true]) {
-      expect(resolveConfig({ low_score_threshold: bad }).lowScoreThreshold).toBe(6);
+  it("takes the threshold from the app (0..9), never from a block setting", () => {
+    expect(resolveConfig({}, { lowScoreThreshold: 8 }).lowScoreThreshold).toBe(8);
+    expect(resolveConfig({}, { lowScoreThreshold: 0 }).lowScoreThreshold).toBe(0);
+    // A leftover checkout-editor setting from an older version is ignored.
+    expect(resolveConfig({ low_score_threshold: 3 }, { lowScoreThreshold: 8 }).lowScoreThreshold).toBe(8);
+    expect(resolveConfig({ low_score_threshold: 3 }).lowScoreThreshold).toBe(6);
+    for (const bad of [10, -1, 6.5, Number.NaN]) {
+      expect(resolveConfig({}, { lowScoreThreshold: bad }).lowScoreThreshold).toBe(6);
     }
   });
 
@@ -54,9 +57,11 @@ describe("resolveConfig", () => {
 
 describe("reduce (state machine)", () => {
   it("hides when already answered for this order, or when it cannot submit", () => {
-    expect(run({ type: "opened", alreadyAnswered: true, canSubmit: true }).phase).toBe("hidden");
-    expect(run({ type: "opened", alreadyAnswered: false, canSubmit: false }).phase).toBe("hidden");
-    expect(run(open).phase).toBe("score");
+    expect(run({ type: "opened", alreadyAnswered: true, canSubmit: true, app: APP }).phase).toBe("hidden");
+    expect(run({ type: "opened", alreadyAnswered: false, canSubmit: false, app: APP }).phase).toBe("hidden");
+    // The app could not say its threshold: it would not take the answer either.
+    expect(run({ type: "opened", alreadyAnswered: false, canSubmit: true, app: null }).phase).toBe("hidden");
+    expect(run(open)).toMatchObject({ phase: "score", app: APP });
   });
 
   it("walks score → details → submitting → thanks, keeping the reward", () => {

@@ -25,7 +25,11 @@ function jsonResponse(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
 }
 
-let fetchMock: ReturnType<typeof vi.fn>;
+/** Answers of the survey's POSTs (the answer); GETs (the app's configuration) go to `configMock`. */
+let fetchMock: ReturnType<typeof vi.fn<(url: string, init?: RequestInit) => Promise<Response>>>;
+let configMock: ReturnType<typeof vi.fn<(url: string, init?: RequestInit) => Promise<Response>>>;
+/** The threshold the app's Settings hold, as GET /api/feedback reports it. */
+const appSays = (lowScoreThreshold: number) => jsonResponse(200, { ok: true, config: { lowScoreThreshold } });
 
 function sentRequest(call = 0): { url: string; init: RequestInit; body: Record<string, unknown> } {
   const [url, init] = fetchMock.mock.calls[call] as [string, RequestInit];
@@ -35,7 +39,10 @@ function sentRequest(call = 0): { url: string; init: RequestInit; body: Record<s
 beforeEach(() => {
   vi.stubEnv("KINSHIP_APP_URL", APP_URL);
   fetchMock = vi.fn(async () => jsonResponse(200, { ok: true }));
-  vi.stubGlobal("fetch", fetchMock);
+  configMock = vi.fn(async () => appSays(6));
+  const route = (url: string, init?: RequestInit): Promise<Response> =>
+    (init?.method === "GET" ? configMock : fetchMock)(url, init) as Promise<Response>;
+  vi.stubGlobal("fetch", route);
 });
 
 afterEach(async () => {
@@ -145,13 +152,25 @@ describe("thank-you page, English", () => {
     expect(find("s-section").getAttribute("heading")).toBe("Thank you for your feedback!");
   });
 
-  it("uses the merchant threshold: with 8, a score of 8 asks what went wrong", async () => {
-    const fake = createFakeShopify({ target: THANK_YOU, settings: { low_score_threshold: 8 } });
+  it("uses the app's threshold: with 8 in Kinship's Settings, a score of 8 asks what went wrong", async () => {
+    configMock.mockResolvedValueOnce(appSays(8));
+    // A block setting left from an older version does not count.
+    const fake = createFakeShopify({ target: THANK_YOU, settings: { low_score_threshold: 3 } });
     await mountExtension(fake, THANK_YOU);
+    const [url, init] = configMock.mock.calls[0] as [string, RequestInit];
+    expect(url).toBe(`${APP_URL}/api/feedback`);
+    expect((init.headers as Record<string, string>).Authorization).toMatch(/^Bearer /);
     await chooseScore(8);
     expect(query('s-choice-list[name="reasons"]')).not.toBeNull();
     await chooseScore(9);
     expect(query('s-choice-list[name="reasons"]')).toBeNull();
+  });
+
+  it("shows nothing when the app cannot say its threshold", async () => {
+    configMock.mockResolvedValueOnce(jsonResponse(500, { ok: false }));
+    const fake = createFakeShopify({ target: THANK_YOU });
+    await mountExtension(fake, THANK_YOU);
+    expect(query("s-section")).toBeNull();
   });
 
   it("leaves out the birthday field when the merchant turned it off", async () => {
@@ -264,8 +283,8 @@ describe("degrades to nothing", () => {
     const fake = createFakeShopify({ target: THANK_YOU });
     fake.sessionToken.get.mockRejectedValueOnce(new Error("no token"));
     await mountExtension(fake, THANK_YOU);
-    await chooseScore(9);
-    await clickButton("Send feedback");
+    // The token is first needed to ask the app for its threshold: without it nothing is shown or sent.
+    expect(configMock).not.toHaveBeenCalled();
     expect(fetchMock).not.toHaveBeenCalled();
     expect(document.body.innerHTML).toBe("");
   });

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import db from "../../../app/db.server";
 import { createRule } from "../../../app/models/rules.server";
 import { loadRewardCustomer, loadRewardCustomers } from "../../../app/models/reward-customers.server";
-import { validateRuleInput, idempotencyKey, localDateAt, periods, type RuleDraft } from "../../../app/retention/rewards";
+import { COMPENSATION_REASON, validateRuleInput, idempotencyKey, localDateAt, periods, type RuleDraft } from "../../../app/retention/rewards";
+import { crashFirstMutation } from "../../support/rules";
 import { runIssuance } from "../../../app/jobs/issuance.server";
 import { createFeedbackAction } from "../../../app/routes/api.feedback";
 import { createFeedbackItemAction } from "../../../app/routes/app.feedback.$id";
@@ -43,6 +44,7 @@ beforeEach(async () => {
   await resetDatabase();
   const state = emulator.shop(SHOP);
   for (const id of [...state.discounts.byId.keys()]) state.discounts.delete(id);
+  state.flowTriggers.length = 0;
   await installShop(emulator, SHOP);
   accessToken = (await db.session.findFirstOrThrow({ where: { shop: SHOP } })).accessToken;
   for (const [n, customer] of [customerA, customerB].entries()) {
@@ -68,6 +70,15 @@ function discountsFor(customer: string): DiscountRecord[] {
   return [...emulator.shop(SHOP).discounts.byId.values()].filter(
     (d) => d.context.type === "customers" && d.context.customerIds.includes(customer),
   );
+}
+
+/** The reward trigger's payloads the emulator received for a customer. */
+function flowCompensations(customer: string): Record<string, unknown>[] {
+  const id = Number(customer.split("/").pop());
+  return emulator
+    .shop(SHOP)
+    .flowTriggers.map((t) => t.payload as Record<string, unknown>)
+    .filter((p) => p.customer_id === id);
 }
 
 async function rule(raw: Record<string, unknown>): Promise<string> {
@@ -111,7 +122,9 @@ describe("compensation for a follow-up item", () => {
 
     const ledger = await db.issuedDiscount.findMany({ where: { shop: SHOP } });
     expect(ledger).toHaveLength(1);
-    expect(ledger[0]).toMatchObject({ idempotencyKey: compensationKey(item.id), ruleId, customerShopifyId: customerA, status: "created" });
+    // Created and delivered within the request that chose it (issue #17), not by the next day's run.
+    expect(ledger[0]).toMatchObject({ idempotencyKey: compensationKey(item.id), ruleId, customerShopifyId: customerA, status: "delivered" });
+    expect(flowCompensations(customerA)).toEqual([expect.objectContaining({ code: ledger[0].code, reason: COMPENSATION_REASON })]);
 
     const inShopify = discountsFor(customerA);
     expect(inShopify).toHaveLength(1);
@@ -180,12 +193,17 @@ describe("compensation for a follow-up item", () => {
     expect(recorded.error).toContain("fetch failed");
     expect(discountsFor(customerB)).toHaveLength(0);
 
-    const up = await issueCompensation(SHOP, request, deps());
-    const again = await issueCompensation(SHOP, request, deps());
+    // Within a minute the failed attempt's claim still stands (its request might be creating the code).
+    await issueCompensation(SHOP, request, deps());
+    expect(discountsFor(customerB)).toHaveLength(0);
+    const retry = { ...request, now: new Date(request.now.getTime() + 61_000) };
+    const up = await issueCompensation(SHOP, retry, deps());
+    const again = await issueCompensation(SHOP, retry, deps());
     expect(up.issuedDiscountId).toBe(down.issuedDiscountId);
     expect(again.issuedDiscountId).toBe(down.issuedDiscountId);
     expect(discountsFor(customerB).map((d) => d.codes[0].code)).toEqual([recorded.code]);
-    expect((await db.issuedDiscount.findUniqueOrThrow({ where: { id: down.issuedDiscountId } })).status).toBe("created");
+    expect((await db.issuedDiscount.findUniqueOrThrow({ where: { id: down.issuedDiscountId } })).status).toBe("delivered");
+    expect(flowCompensations(customerB)).toHaveLength(1);
   });
 
   it("Pause all: the code stays queued (Shopify is not asked) until Resume", async () => {
@@ -254,11 +272,68 @@ describe("compensation for a follow-up item", () => {
     };
     await issueCompensation(SHOP, request, deps({ client: async () => losing }));
     expect(discountsFor(customerB)).toHaveLength(1);
-    await issueCompensation(SHOP, request, deps());
+    await issueCompensation(SHOP, { ...request, now: new Date(request.now.getTime() + 61_000) }, deps());
     expect(discountsFor(customerB)).toHaveLength(1);
     const row = await db.issuedDiscount.findFirstOrThrow({ where: { shop: SHOP, idempotencyKey: compensationKey(item.id) } });
-    expect(row.status).toBe("created");
+    expect(row.status).toBe("delivered");
     expect(row.shopifyDiscountId).toBe(`gid://shopify/DiscountCodeNode/${discountsFor(customerB)[0].id}`);
+  });
+});
+
+describe("compensation now: delivered in the request that chose it, exactly once under crash and retry", () => {
+  async function setUpItem() {
+    const ruleId = await rule({ kind: "winback", name: "Sorry", reward: { type: "fixedAmount", amount: 10 }, validityDays: 14 });
+    const item = await db.feedback.create({
+      data: { shop: SHOP, orderShopifyId: "gid://shopify/Order/8800", customerShopifyId: customerA, score: 1, reasons: "service" },
+    });
+    /** The page's action, its Shopify calls through `adminClient`. */
+    const post = (adminClient: AdminClient, fields: Record<string, string>, now = new Date()) => {
+      const action = createFeedbackItemAction({
+        authenticate: async () => ({ session: { shop: SHOP } }),
+        now: () => now,
+        issueCompensation: (shop, request) => issueCompensation(shop, request, deps({ client: async () => adminClient })),
+      }) as unknown as RouteHandler;
+      return call(
+        (args) => action({ ...args, params: { id: item.id } }),
+        new Request(`https://kinship.test/app/feedback/${item.id}`, { method: "POST", body: new URLSearchParams(fields) }),
+      );
+    };
+    const row = () => db.issuedDiscount.findFirstOrThrow({ where: { shop: SHOP, idempotencyKey: compensationKey(item.id) } });
+    return { ruleId, item, post, row };
+  }
+
+  const codeOnCustomer = () => emulator.shop(SHOP).metafields.get(customerA, "kinship", "reward_code")?.value ?? null;
+
+  it.each([
+    ["the discount create never reached Shopify", "discountCodeBasicCreate", "beforeSend"],
+    ["Shopify created the discount but the answer was lost", "discountCodeBasicCreate", "answerLost"],
+    ["the code was created but the delivery (customer metafields) failed", "metafieldsSet", "beforeSend"],
+    ["the Flow notice never reached Shopify", "flowTriggerReceive", "beforeSend"],
+  ] as const)("%s: choosing again finishes the same code", async (_what, mutation, when) => {
+    const { ruleId, item, post, row } = await setUpItem();
+    const crashing = crashFirstMutation(client(), mutation, when, async () => {});
+    expect((await post(crashing, { intent: "compensate", ruleId })).status).toBe(200);
+    const stuck = await row();
+    expect(["recorded", "created"]).toContain(stuck.status);
+    const view = await feedbackItemView(SHOP, item.id, "en", new Date());
+    expect(view?.compensation).toMatchObject({ canIssue: true, issued: { tone: "info" } });
+
+    // The merchant clicks again a minute later (a creation claim is another request's for 60 s; a failed
+    // delivery is given back at once), another rule picked or none: the same code is finished, nothing more.
+    const later = new Date(Date.now() + 61_000);
+    await post(client(), { intent: "compensate", ruleId: "" }, later);
+    await post(client(), { intent: "compensate", ruleId }, later);
+    const done = await row();
+    expect(done).toMatchObject({ id: stuck.id, code: stuck.code, status: "delivered" });
+    expect(discountsFor(customerA)).toHaveLength(1);
+    expect(discountsFor(customerA)[0].codes.map((c) => c.code)).toEqual([stuck.code]);
+    expect(codeOnCustomer()).toBe(stuck.code);
+    expect(flowCompensations(customerA)).toHaveLength(1);
+    expect((await db.feedback.findUniqueOrThrow({ where: { id: item.id } })).compensationId).toBe(stuck.id);
+    // The daily run finds nothing left to do for it.
+    await runIssuance(SHOP, localDateAt(new Date(), "UTC"), { client: client(), now: () => new Date() });
+    expect(discountsFor(customerA)).toHaveLength(1);
+    expect(flowCompensations(customerA).length).toBe(1);
   });
 });
 
