@@ -140,3 +140,17 @@ export function bgnbdGrowth(k: number, beta: number, delta: number, z: number, w
     Math.exp(k * logW) * g2 * smallArgumentHyp2f1(k, beta, 1 + k - d, w);
   return (1 - value) / d;
 }
+
+/** ψ(z) = d/dz ln Γ(z) for z > 0: recurrence up to z ≥ 10, then the asymptotic series (error ~1e-16). */
+export function digamma(z: number): number {
+  let shift = 0;
+  while (z < 10) {
+    shift -= 1 / z;
+    z += 1;
+  }
+  const inv = 1 / z;
+  const inv2 = inv * inv;
+  // ln z − 1/(2z) − Σ B_2k / (2k z^2k)
+  const series = inv2 * (1 / 12 - inv2 * (1 / 120 - inv2 * (1 / 252 - inv2 * (1 / 240 - inv2 * (1 / 132 - inv2 * (691 / 32760))))));
+  return shift + Math.log(z) - 0.5 * inv - series;
+}
