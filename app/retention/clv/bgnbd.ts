@@ -3,7 +3,7 @@
  * rate λ ~ Gamma(r, α); after each repeat purchase they drop out with probability p ~ Beta(a, b).
  * Fitted by maximum likelihood on (x, t_x, T); time unit = the unit of the summaries (no rescaling).
  */
-import { bgnbdGrowth, digamma, lgamma } from "./special";
+import { betaMixtureGrowth, bgnbdGrowth, digamma, lgamma } from "./special";
 import { invertMatrix, minimizeBfgsMultiStart, numericalHessian, type ValueAndGradient } from "./optimize";
 import type { BgNbdParams } from "./simulate";
 import { ValueIndex } from "./value-index";
@@ -473,7 +473,13 @@ export function expectedPurchases(params: BgNbdParams, c: FrequencyRecency, t: n
   const x = c.frequency;
   const cc = nudged(a + b + x - 1);
   const span = alpha + c.T + t;
-  return cc * alive * bgnbdGrowth(r + x, b + x, a - 1, t / span, (alpha + c.T) / span);
+  const closedForm = cc * alive * bgnbdGrowth(r + x, b + x, a - 1, t / span, (alpha + c.T) / span);
+  // Given alive, each future purchase rate is at most (r+x)/(α+T) in expectation, so the answer lies in
+  // [0, alive·(r+x)·t/(α+T)]. Outside it (or NaN) the series lost its digits at the edges of the parameter
+  // space; direct integration over the dropout probability is slower but valid everywhere.
+  const ceiling = (alive * (r + x) * t) / (alpha + c.T);
+  if (closedForm >= 0 && closedForm <= ceiling * (1 + 1e-9)) return closedForm;
+  return alive * betaMixtureGrowth(r + x, a, b + x, t / (alpha + c.T));
 }
 
 /** expectedPurchases for several horizons t (e.g. month ends), computing P(alive) once. */
