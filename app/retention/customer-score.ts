@@ -59,8 +59,13 @@ export function scoreCustomer<P extends DiscountedPurchases = DiscountedPurchase
   predict: Predict<P> = predictPurchases(model) as Predict<P>,
 ): CustomerValue<P> {
   const ownAverage = c.orderCount > 0 ? c.totalSpend / c.orderCount : 0;
-  const expectedSpend = model.gammaGamma ? expectedAverageSpend(model.gammaGamma, c) : ownAverage;
-  const prediction = model.bgnbd ? predict(c, model.bgnbd) : null;
+  const modelSpend = model.gammaGamma ? expectedAverageSpend(model.gammaGamma, c) : Number.NaN;
+  const spendFromModel = Number.isFinite(modelSpend);
+  const expectedSpend = spendFromModel ? modelSpend : ownAverage;
+  const predicted = model.bgnbd ? predict(c, model.bgnbd) : null;
+  // NaN or Infinity must never be stored: a customer the model cannot give finite numbers is scored as
+  // in a shop without a model (historic value, interval rule) rather than with nonsense.
+  const prediction = predicted !== null && isFinitePrediction(predicted) ? predicted : null;
   const pAlive = prediction ? prediction.pAlive : null;
   const lifecycle = classifyLifecycle(
     {
@@ -80,11 +85,15 @@ export function scoreCustomer<P extends DiscountedPurchases = DiscountedPurchase
     pAlive,
     expectedPurchases: prediction ? prediction.expectedPurchases : null,
     expectedSpend,
-    spendSource: model.gammaGamma ? "gamma-gamma" : "own-average",
+    spendSource: spendFromModel ? "gamma-gamma" : "own-average",
     lifecycle,
     prediction,
-    lapsedDaysAgo: lapsedDaysAgo(c, lifecycle, model.bgnbd),
+    lapsedDaysAgo: lapsedDaysAgo(c, lifecycle, prediction ? model.bgnbd : null),
   };
+}
+
+function isFinitePrediction(p: DiscountedPurchases): boolean {
+  return Number.isFinite(p.expectedPurchases) && Number.isFinite(p.discountedPurchases) && Number.isFinite(p.pAlive);
 }
 
 /**

@@ -3,9 +3,10 @@
  * rate λ ~ Gamma(r, α); after each repeat purchase they drop out with probability p ~ Beta(a, b).
  * Fitted by maximum likelihood on (x, t_x, T); time unit = the unit of the summaries (no rescaling).
  */
-import { bgnbdGrowth, lgamma } from "./special";
-import { invertMatrix, minimizeMultiStart, numericalHessian } from "./optimize";
+import { betaMixtureGrowth, bgnbdGrowth, digamma, lgamma } from "./special";
+import { invertMatrix, minimizeBfgsMultiStart, numericalHessian, type ValueAndGradient } from "./optimize";
 import type { BgNbdParams } from "./simulate";
+import { ValueIndex } from "./value-index";
 import type { FrequencyRecency } from "./summary";
 
 export type { BgNbdParams } from "./simulate";
@@ -32,7 +33,10 @@ export interface BgNbdFitted extends BgNbdParams {
    */
   parametersAtLimit: (keyof BgNbdParams)[];
   iterations: number;
+  /** Likelihood evaluations (each with its gradient), exploring the starts included. */
   evaluations: number;
+  /** Of those, the evaluations on all customers (exploration may use a subsample). */
+  refineEvaluations: number;
   customers: number;
   repeatBuyers: number;
 }
@@ -83,65 +87,86 @@ function validate(c: FrequencyRecency, index: number): void {
 }
 
 export function aggregateBgNbd(customers: readonly FrequencyRecency[]): BgNbdData {
-  const xIndex = new Map<number, number>();
-  const TIndex = new Map<number, number>();
-  const txIndex = new Map<number, number>();
-  const xWeights: number[] = [];
-  const zero = new Map<number, number>();
-  const triples = new Map<string, number>();
-  const repX: number[] = [];
-  const repTx: number[] = [];
-  const repT: number[] = [];
-  const repWeight: number[] = [];
-  const indexOf = (map: Map<number, number>, value: number): number => {
-    let i = map.get(value);
-    if (i === undefined) {
-      i = map.size;
-      map.set(value, i);
-    }
-    return i;
-  };
+  const n = customers.length;
+  const xIndex = new ValueIndex(64);
+  const TIndex = new ValueIndex(n);
+  const txIndex = new ValueIndex(n);
+  // Pass 1: each customer's position in the tables of distinct x, T and t_x.
+  const xOf = new Int32Array(n);
+  const TOf = new Int32Array(n);
+  const txOf = new Int32Array(n);
   let repeatBuyers = 0;
   let sumX = 0;
   let sumT = 0;
-  customers.forEach((c, n) => {
-    validate(c, n);
-    const xi = indexOf(xIndex, c.frequency);
-    xWeights[xi] = (xWeights[xi] ?? 0) + 1;
-    const Ti = indexOf(TIndex, c.T);
+  for (let k = 0; k < n; k++) {
+    const c = customers[k];
+    validate(c, k);
+    xOf[k] = xIndex.indexOf(c.frequency);
+    TOf[k] = TIndex.indexOf(c.T);
     sumX += c.frequency;
     sumT += c.T;
-    if (c.frequency === 0) {
-      zero.set(Ti, (zero.get(Ti) ?? 0) + 1);
-      return;
+    if (c.frequency > 0) {
+      repeatBuyers += 1;
+      txOf[k] = txIndex.indexOf(c.recency);
     }
-    repeatBuyers += 1;
-    const txi = indexOf(txIndex, c.recency);
-    const key = `${xi}|${txi}|${Ti}`;
-    const existing = triples.get(key);
-    if (existing !== undefined) {
-      repWeight[existing] += 1;
+  }
+  // Pass 2: one-time buyers grouped by T, repeat buyers by (x, t_x, T) through one numeric key (exact below
+  // 2^53, i.e. for any real shop; otherwise a string key).
+  const nTx = txIndex.size;
+  const nT = TIndex.size;
+  const xWeights = new Float64Array(xIndex.size);
+  const zeroWeightByT = new Float64Array(nT);
+  const numericKeys = xIndex.size * nTx * nT < Number.MAX_SAFE_INTEGER;
+  const tripleIndex = new ValueIndex(repeatBuyers);
+  const stringIndex = new Map<string, number>();
+  const tripleOf = new Int32Array(n);
+  for (let k = 0; k < n; k++) {
+    xWeights[xOf[k]] += 1;
+    if (customers[k].frequency === 0) {
+      zeroWeightByT[TOf[k]] += 1;
+    } else if (numericKeys) {
+      tripleOf[k] = tripleIndex.indexOf((xOf[k] * nTx + txOf[k]) * nT + TOf[k]);
     } else {
-      triples.set(key, repWeight.length);
-      repX.push(xi);
-      repTx.push(txi);
-      repT.push(Ti);
-      repWeight.push(1);
+      const key = `${xOf[k]}|${txOf[k]}|${TOf[k]}`;
+      tripleOf[k] = stringIndex.get(key) ?? stringIndex.set(key, stringIndex.size).size - 1;
     }
-  });
+  }
+  const distinct = numericKeys ? tripleIndex.size : stringIndex.size;
+  const repX = new Int32Array(distinct);
+  const repTx = new Int32Array(distinct);
+  const repT = new Int32Array(distinct);
+  const repWeight = new Float64Array(distinct);
+  for (let k = 0; k < n; k++) {
+    if (customers[k].frequency === 0) continue;
+    const u = tripleOf[k];
+    repX[u] = xOf[k];
+    repTx[u] = txOf[k];
+    repT[u] = TOf[k];
+    repWeight[u] += 1;
+  }
+  let zeros = 0;
+  for (let j = 0; j < nT; j++) if (zeroWeightByT[j] > 0) zeros += 1;
+  const zeroT = new Int32Array(zeros);
+  const zeroWeight = new Float64Array(zeros);
+  for (let j = 0, z = 0; j < nT; j++) {
+    if (zeroWeightByT[j] === 0) continue;
+    zeroT[z] = j;
+    zeroWeight[z] = zeroWeightByT[j];
+    z += 1;
+  }
   return {
-    customers: customers.length,
+    customers: n,
     repeatBuyers,
-    xValues: Float64Array.from(xIndex.keys()),
-    xWeights: Float64Array.from(xWeights),
-    TValues: Float64Array.from(TIndex.keys()),
-    txValues: Float64Array.from(txIndex.keys()),
-    zeroT: Int32Array.from(zero.keys()),
-    zeroWeight: Float64Array.from(zero.values()),
-    repX: Int32Array.from(repX),
-    repTx: Int32Array.from(repTx),
-    repT: Int32Array.from(repT),
-    repWeight: Float64Array.from(repWeight),
+    xValues: xIndex.distinct(),
+    xWeights,
+    TValues: TIndex.distinct(),
+    txValues: txIndex.distinct(),
+    zeroT,
+    zeroWeight,
+    repX,
+    repTx,
+    repT,
+    repWeight,
     sumX,
     sumT,
   };
@@ -152,40 +177,156 @@ export function aggregateBgNbd(customers: readonly FrequencyRecency[]): BgNbdDat
  *   ln Γ(r+x) − ln Γ(r) + r ln α + ln B(a, b+x) − ln B(a, b)
  *   + ln[ (α+T)^−(r+x) + 1{x>0} · a/(b+x−1) · (α+t_x)^−(r+x) ],
  * the last term by log-sum-exp so neither power underflows for large x or T.
+ *
+ * With `gradient` (length 4) it also writes ∂/∂(r, α, a, b): with w the share of the second term in the
+ * bracket, the bracket contributes −(1−w) ln(α+T) − w ln(α+t_x) to ∂r, −(r+x)[(1−w)/(α+T) + w/(α+t_x)] to ∂α,
+ * w/a to ∂a and −w/(b+x−1) to ∂b; the constants give digammas.
  */
-export function bgnbdLogLikelihood(params: BgNbdParams, data: BgNbdData | readonly FrequencyRecency[]): number {
+export function bgnbdLogLikelihood(
+  params: BgNbdParams,
+  data: BgNbdData | readonly FrequencyRecency[],
+  gradient?: Float64Array | number[],
+): number {
   const d = "xValues" in data ? data : aggregateBgNbd(data);
   const { r, alpha, a, b } = params;
   if (!(r > 0 && alpha > 0 && a > 0 && b > 0)) return Number.NaN;
+  const withGradient = gradient !== undefined;
 
   const nx = d.xValues.length;
-  const perXConstant = new Float64Array(nx);
   const perXLogDropout = new Float64Array(nx);
-  const common = -lgamma(r) + r * Math.log(alpha) + lgamma(a + b) - lgamma(b);
+  const perXInvB = new Float64Array(nx);
+  const logAlpha = Math.log(alpha);
   let total = 0;
+  let gr = 0;
+  let galpha = 0;
+  let ga = 0;
+  let gb = 0;
+  const terms = countTerms(r, a, b, d.xValues);
   for (let i = 0; i < nx; i++) {
     const x = d.xValues[i];
-    perXConstant[i] = common + lgamma(r + x) + lgamma(b + x) - lgamma(a + b + x);
+    const w = d.xWeights[i];
+    const k = terms(x);
+    total += w * (k.logPochR + r * logAlpha + k.logBetaRatio);
     perXLogDropout[i] = x > 0 ? Math.log(a) - Math.log(b + x - 1) : -Infinity;
-    total += d.xWeights[i] * perXConstant[i];
+    perXInvB[i] = x > 0 ? 1 / (b + x - 1) : 0;
+    if (withGradient) {
+      gr += w * (k.dLogPochR + logAlpha);
+      galpha += (w * r) / alpha;
+      ga += w * k.dBetaRatioDa;
+      gb += w * k.dBetaRatioDb;
+    }
   }
 
-  const logAlphaT = new Float64Array(d.TValues.length);
-  for (let j = 0; j < logAlphaT.length; j++) logAlphaT[j] = Math.log(alpha + d.TValues[j]);
+  const nT = d.TValues.length;
+  const logAlphaT = new Float64Array(nT);
+  for (let j = 0; j < nT; j++) logAlphaT[j] = Math.log(alpha + d.TValues[j]);
   const logAlphaTx = new Float64Array(d.txValues.length);
   for (let j = 0; j < logAlphaTx.length; j++) logAlphaTx[j] = Math.log(alpha + d.txValues[j]);
 
-  for (let i = 0; i < d.zeroT.length; i++) total -= d.zeroWeight[i] * r * logAlphaT[d.zeroT[i]];
+  for (let i = 0; i < d.zeroT.length; i++) {
+    const j = d.zeroT[i];
+    const w = d.zeroWeight[i];
+    total -= w * r * logAlphaT[j];
+    if (withGradient) {
+      gr -= w * logAlphaT[j];
+      galpha -= (w * r) / (alpha + d.TValues[j]);
+    }
+  }
 
+  // This loop is the hot path of the fit: inline log-sum-exp, and the gradient from the same exponential.
   for (let i = 0; i < d.repWeight.length; i++) {
     const xi = d.repX[i];
     const rx = r + d.xValues[xi];
-    const u = -rx * logAlphaT[d.repT[i]];
-    const v = perXLogDropout[xi] - rx * logAlphaTx[d.repTx[i]];
-    // Inline log-sum-exp: this loop is the hot path of the fit.
-    total += d.repWeight[i] * (u > v ? u + Math.log1p(Math.exp(v - u)) : v + Math.log1p(Math.exp(u - v)));
+    const Ti = d.repT[i];
+    const txi = d.repTx[i];
+    const weight = d.repWeight[i];
+    const u = -rx * logAlphaT[Ti];
+    const v = perXLogDropout[xi] - rx * logAlphaTx[txi];
+    const e = Math.exp(-Math.abs(u - v));
+    total += weight * ((u > v ? u : v) + Math.log1p(e));
+    if (withGradient) {
+      // Share of the "alive at T" term (u) and of the "dropped out after t_x" term (v).
+      const wv = u > v ? e / (1 + e) : 1 / (1 + e);
+      const wu = 1 - wv;
+      gr -= weight * (wu * logAlphaT[Ti] + wv * logAlphaTx[txi]);
+      galpha -= weight * rx * (wu / (alpha + d.TValues[Ti]) + wv / (alpha + d.txValues[txi]));
+      ga += (weight * wv) / a;
+      gb -= weight * wv * perXInvB[xi];
+    }
+  }
+  if (gradient !== undefined) {
+    gradient[0] = gr;
+    gradient[1] = galpha;
+    gradient[2] = ga;
+    gradient[3] = gb;
   }
   return total;
+}
+
+/** Beyond this many repeat purchases the count terms come from lgamma/digamma instead of exact finite sums. */
+const FINITE_SUM_LIMIT = 5_000;
+
+interface CountTerms {
+  /** ln Γ(r+x) − ln Γ(r) */
+  logPochR: number;
+  /** ln B(a, b+x) − ln B(a, b) */
+  logBetaRatio: number;
+  dLogPochR: number;
+  dBetaRatioDa: number;
+  dBetaRatioDb: number;
+}
+
+/**
+ * The count-only terms of the likelihood for each x. For integer x they are finite sums — ln Γ(r+x) − ln Γ(r)
+ * = Σ_{k<x} ln(r+k) and ln B(a, b+x) − ln B(a, b) = −Σ_{k<x} ln(1 + a/(b+k)) — which keep their digits where
+ * the lgamma differences cancel (b or r in the thousands, as degenerate fits reach): there the likelihood's
+ * rounding noise would otherwise swamp the line search. Cumulated once up to the largest x.
+ */
+function countTerms(r: number, a: number, b: number, xValues: Float64Array): (x: number) => CountTerms {
+  let maxX = 0;
+  for (let i = 0; i < xValues.length; i++) maxX = Math.max(maxX, xValues[i]);
+  const out: CountTerms = { logPochR: 0, logBetaRatio: 0, dLogPochR: 0, dBetaRatioDa: 0, dBetaRatioDb: 0 };
+  if (maxX > FINITE_SUM_LIMIT) {
+    const lgR = lgamma(r);
+    const lgAB = lgamma(a + b);
+    const lgB = lgamma(b);
+    const psiR = digamma(r);
+    const psiAB = digamma(a + b);
+    const psiB = digamma(b);
+    return (x) => {
+      const psiABX = digamma(a + b + x);
+      out.logPochR = lgamma(r + x) - lgR;
+      out.logBetaRatio = lgAB - lgB + lgamma(b + x) - lgamma(a + b + x);
+      out.dLogPochR = digamma(r + x) - psiR;
+      out.dBetaRatioDa = psiAB - psiABX;
+      out.dBetaRatioDb = psiAB - psiB + digamma(b + x) - psiABX;
+      return out;
+    };
+  }
+  const size = maxX + 1;
+  const logPochR = new Float64Array(size);
+  const logBetaRatio = new Float64Array(size);
+  const dLogPochR = new Float64Array(size);
+  const dDa = new Float64Array(size);
+  const dDb = new Float64Array(size);
+  for (let k = 0; k < maxX; k++) {
+    const bk = b + k;
+    const abk = a + bk;
+    logPochR[k + 1] = logPochR[k] + Math.log(r + k);
+    logBetaRatio[k + 1] = logBetaRatio[k] - Math.log1p(a / bk);
+    dLogPochR[k + 1] = dLogPochR[k] + 1 / (r + k);
+    dDa[k + 1] = dDa[k] - 1 / abk;
+    // 1/(b+k) − 1/(a+b+k) without the cancellation.
+    dDb[k + 1] = dDb[k] + a / (bk * abk);
+  }
+  return (x) => {
+    out.logPochR = logPochR[x];
+    out.logBetaRatio = logBetaRatio[x];
+    out.dLogPochR = dLogPochR[x];
+    out.dBetaRatioDa = dDa[x];
+    out.dBetaRatioDb = dDb[x];
+    return out;
+  };
 }
 
 export interface BgNbdFitOptions {
@@ -212,8 +353,27 @@ function toLog(p: BgNbdParams): number[] {
   return [Math.log(p.r), Math.log(p.alpha), Math.log(p.a), Math.log(p.b)];
 }
 
-function fromLog(theta: readonly number[]): BgNbdParams {
+function fromLog(theta: ArrayLike<number>): BgNbdParams {
   return { r: Math.exp(theta[0]), alpha: Math.exp(theta[1]), a: Math.exp(theta[2]), b: Math.exp(theta[3]) };
+}
+
+/** Converged means every slope of the mean log-likelihood in log-parameters is at most this (bar those out of the box). */
+export const GRADIENT_TOLERANCE = 1e-7;
+
+/** −(mean log-likelihood) over log-parameters with its analytic gradient, for the optimizer. */
+function meanNegativeLogLikelihood(data: BgNbdData): ValueAndGradient {
+  const scale = -1 / data.customers;
+  const g = new Float64Array(4);
+  return (theta, gradient) => {
+    const p = fromLog(theta);
+    const value = bgnbdLogLikelihood(p, data, g) * scale;
+    // Chain rule: ∂/∂ln θ = θ ∂/∂θ.
+    gradient[0] = g[0] * p.r * scale;
+    gradient[1] = g[1] * p.alpha * scale;
+    gradient[2] = g[2] * p.a * scale;
+    gradient[3] = g[3] * p.b * scale;
+    return value;
+  };
 }
 
 /** Maximum-likelihood BG/NBD fit, or an "insufficient" verdict with how many more repeat buyers are needed. */
@@ -249,28 +409,17 @@ export function fitBgNbd(customers: readonly FrequencyRecency[] | BgNbdData, opt
     { r: 2, alpha: 2 * timePerPurchase, a: 0.3, b: 5 },
     ...(options.starts ?? []),
   ];
-  const perCustomer = 1 / data.customers;
-  // Mean negative log-likelihood keeps the tolerances independent of shop size.
-  const objective = (theta: number[]): number => -bgnbdLogLikelihood(fromLog(theta), data) * perCustomer;
-  const explorePerCustomer = 1 / exploreData.customers;
-  const exploreObjective =
-    exploreData === data ? undefined : (theta: number[]): number => -bgnbdLogLikelihood(fromLog(theta), exploreData) * explorePerCustomer;
   const logTimePerPurchase = Math.log(timePerPurchase);
-  const result = minimizeMultiStart(objective, starts.map(toLog), {
-    exploreObjective,
+  const result = minimizeBfgsMultiStart(meanNegativeLogLikelihood(data), starts.map(toLog), {
+    exploreFg: exploreData === data ? undefined : meanNegativeLogLikelihood(exploreData),
     // A box keeps degenerate shops (no visible dropout, identical customers) from drifting forever.
     lower: [-LOG_LIMIT, logTimePerPurchase - LOG_LIMIT_ALPHA, -LOG_LIMIT, -LOG_LIMIT],
     upper: [LOG_LIMIT, logTimePerPurchase + LOG_LIMIT_ALPHA, LOG_LIMIT, LOG_LIMIT],
-    maxIterations: 3000,
-    step: 0.5,
-    refineStep: 0.1,
-    // 1e-5 in log-parameters is a relative precision of 1e-5, far finer than the sampling error of any shop.
-    fTolerance: 1e-12,
-    xTolerance: 1e-5,
-    exploreFTolerance: 1e-6,
-    exploreXTolerance: 1e-2,
-    // Slope of the *mean* log-likelihood per unit log-parameter; 1e-4 is far below what moves a parameter.
-    gradientTolerance: 1e-4,
+    // Slope of the *mean* log-likelihood per unit log-parameter. 1e-7 pins each parameter far below its
+    // sampling error and costs a step or two more than a loose tolerance (BFGS converges superlinearly).
+    gradientTolerance: GRADIENT_TOLERANCE,
+    exploreGradientTolerance: 1e-3,
+    maxIterations: 500,
   });
   const params = fromLog(result.x);
   return {
@@ -282,6 +431,7 @@ export function fitBgNbd(customers: readonly FrequencyRecency[] | BgNbdData, opt
     parametersAtLimit: result.atBounds.map((i) => PARAMETER_NAMES[i]),
     iterations: result.iterations,
     evaluations: result.evaluations,
+    refineEvaluations: result.refineEvaluations,
     customers: data.customers,
     repeatBuyers: data.repeatBuyers,
   };
@@ -323,7 +473,13 @@ export function expectedPurchases(params: BgNbdParams, c: FrequencyRecency, t: n
   const x = c.frequency;
   const cc = nudged(a + b + x - 1);
   const span = alpha + c.T + t;
-  return cc * alive * bgnbdGrowth(r + x, b + x, a - 1, t / span, (alpha + c.T) / span);
+  const closedForm = cc * alive * bgnbdGrowth(r + x, b + x, a - 1, t / span, (alpha + c.T) / span);
+  // Given alive, each future purchase rate is at most (r+x)/(α+T) in expectation, so the answer lies in
+  // [0, alive·(r+x)·t/(α+T)]. Outside it (or NaN) the series lost its digits at the edges of the parameter
+  // space; direct integration over the dropout probability is slower but valid everywhere.
+  const ceiling = (alive * (r + x) * t) / (alpha + c.T);
+  if (closedForm >= 0 && closedForm <= ceiling * (1 + 1e-9)) return closedForm;
+  return alive * betaMixtureGrowth(r + x, a, b + x, t / (alpha + c.T));
 }
 
 /** expectedPurchases for several horizons t (e.g. month ends), computing P(alive) once. */

@@ -3,8 +3,9 @@
  * each transaction's value z ~ Gamma(p, ν), each customer's ν ~ Gamma(q, γ) (γ is written v here).
  * Fitted on repeat buyers only, from x (repeat purchases) and zbar (their mean value).
  */
-import { lgamma } from "./special";
-import { invertMatrix, minimizeMultiStart, numericalHessian } from "./optimize";
+import { digamma, lgamma } from "./special";
+import { ValueIndex } from "./value-index";
+import { invertMatrix, minimizeBfgsMultiStart, numericalHessian, type ValueAndGradient } from "./optimize";
 import type { GammaGammaParams } from "./simulate";
 
 export type { GammaGammaParams } from "./simulate";
@@ -30,8 +31,13 @@ export interface GammaGammaFitted extends GammaGammaParams {
   status: "fitted";
   logLikelihood: number;
   converged: boolean;
+  /** Largest slope of the mean log-likelihood in log-parameters at the answer, bar slopes out of the box. */
+  gradientMax: number;
   /** Parameters that ended at the search limits (e^±10; v: e^±14 around the mean spend). */
   parametersAtLimit: (keyof GammaGammaParams)[];
+  iterations: number;
+  /** Likelihood evaluations (each with its gradient), exploring the starts included. */
+  evaluations: number;
   customers: number;
   /**
    * Pearson correlation of frequency and average spend among the customers used. The model assumes they are
@@ -70,55 +76,105 @@ export interface GammaGammaData {
 }
 
 export function aggregateGammaGamma(customers: readonly SpendObservation[]): GammaGammaData {
-  const sample = spendSample(customers)
-    .slice()
-    .sort((p, q) => p.frequency - q.frequency);
-  const xValues: number[] = [];
-  const groupStart: number[] = [];
-  const sumLogZbar: number[] = [];
-  const zbar = new Float64Array(sample.length);
-  sample.forEach((c, i) => {
-    if (xValues.length === 0 || xValues[xValues.length - 1] !== c.frequency) {
-      xValues.push(c.frequency);
-      groupStart.push(i);
-      sumLogZbar.push(0);
+  // Group by x without sorting objects: index the distinct x, count, then place each zbar in its group.
+  const n = customers.length;
+  const xIndex = new ValueIndex(64);
+  const groupOf = new Int32Array(n).fill(-1);
+  let used = 0;
+  for (let k = 0; k < n; k++) {
+    const c = customers[k];
+    if (!(c.frequency > 0 && c.monetaryValue > 0 && Number.isFinite(c.monetaryValue))) continue;
+    groupOf[k] = xIndex.indexOf(c.frequency);
+    used += 1;
+  }
+  const groups = xIndex.size;
+  const groupStart = new Int32Array(groups + 1);
+  for (let k = 0; k < n; k++) if (groupOf[k] >= 0) groupStart[groupOf[k] + 1] += 1;
+  for (let g = 0; g < groups; g++) groupStart[g + 1] += groupStart[g];
+  const next = groupStart.slice(0, groups);
+  const zbar = new Float64Array(used);
+  const sumLogZbar = new Float64Array(groups);
+  for (let k = 0; k < n; k++) {
+    const g = groupOf[k];
+    if (g < 0) continue;
+    const value = customers[k].monetaryValue;
+    zbar[next[g]++] = value;
+    sumLogZbar[g] += Math.log(value);
+  }
+  return { customers: used, xValues: xIndex.distinct(), groupStart, zbar, sumLogZbar };
+}
+
+/** Every k-th customer of each x group, so exploration sees the same mix of x at a fraction of the cost. */
+function subsampleGammaGamma(data: GammaGammaData, size: number): GammaGammaData {
+  const stride = data.customers / size;
+  const groups = data.xValues.length;
+  const groupStart = new Int32Array(groups + 1);
+  const zbar: number[] = [];
+  const sumLogZbar = new Float64Array(groups);
+  let position = 0;
+  for (let g = 0; g < groups; g++) {
+    for (let i = data.groupStart[g]; i < data.groupStart[g + 1]; i++) {
+      if (i < position) continue;
+      zbar.push(data.zbar[i]);
+      sumLogZbar[g] += Math.log(data.zbar[i]);
+      position += stride;
     }
-    zbar[i] = c.monetaryValue;
-    sumLogZbar[sumLogZbar.length - 1] += Math.log(c.monetaryValue);
-  });
-  groupStart.push(sample.length);
-  return {
-    customers: sample.length,
-    xValues: Float64Array.from(xValues),
-    groupStart: Int32Array.from(groupStart),
-    zbar,
-    sumLogZbar: Float64Array.from(sumLogZbar),
-  };
+    groupStart[g + 1] = zbar.length;
+  }
+  return { customers: zbar.length, xValues: data.xValues, groupStart, zbar: Float64Array.from(zbar), sumLogZbar };
 }
 
 /**
  * Log-likelihood of the observed averages (repeat buyers with zbar > 0 only):
  *   ln Γ(px+q) − ln Γ(px) − ln Γ(q) + q ln v + (px−1) ln zbar + px ln x − (px+q) ln(v + x·zbar).
+ * With `gradient` (length 3) it also writes ∂/∂(p, q, v).
  */
-export function gammaGammaLogLikelihood(params: GammaGammaParams, data: GammaGammaData | readonly SpendObservation[]): number {
+export function gammaGammaLogLikelihood(
+  params: GammaGammaParams,
+  data: GammaGammaData | readonly SpendObservation[],
+  gradient?: Float64Array | number[],
+): number {
   const d = "xValues" in data ? data : aggregateGammaGamma(data);
   const { p, q, v } = params;
   if (!(p > 0 && q > 0 && v > 0)) return Number.NaN;
-  let total = d.customers * (q * Math.log(v) - lgamma(q));
+  const withGradient = gradient !== undefined;
+  const logV = Math.log(v);
+  let total = d.customers * (q * logV - lgamma(q));
+  let gp = 0;
+  let gq = withGradient ? d.customers * (logV - digamma(q)) : 0;
+  let gv = (d.customers * q) / v;
   for (let g = 0; g < d.xValues.length; g++) {
     const x = d.xValues[g];
     const px = p * x;
     const start = d.groupStart[g];
     const end = d.groupStart[g + 1];
-    total += (end - start) * (lgamma(px + q) - lgamma(px) + px * Math.log(x)) + (px - 1) * d.sumLogZbar[g];
+    const count = end - start;
+    const logX = Math.log(x);
+    total += count * (lgamma(px + q) - lgamma(px) + px * logX) + (px - 1) * d.sumLogZbar[g];
     let logs = 0;
-    for (let i = start; i < end; i++) logs += Math.log(v + x * d.zbar[i]);
+    let inverses = 0;
+    for (let i = start; i < end; i++) {
+      const s = v + x * d.zbar[i];
+      logs += Math.log(s);
+      if (withGradient) inverses += 1 / s;
+    }
     total -= (px + q) * logs;
+    if (withGradient) {
+      const psiPXQ = digamma(px + q);
+      gp += x * (count * (psiPXQ - digamma(px) + logX) + d.sumLogZbar[g] - logs);
+      gq += count * psiPXQ - logs;
+      gv -= (px + q) * inverses;
+    }
+  }
+  if (gradient !== undefined) {
+    gradient[0] = gp;
+    gradient[1] = gq;
+    gradient[2] = gv;
   }
   return total;
 }
 
-export function pearsonCorrelation(xs: readonly number[], ys: readonly number[]): number | null {
+export function pearsonCorrelation(xs: ArrayLike<number>, ys: ArrayLike<number>): number | null {
   const n = xs.length;
   if (n < 2) return null;
   let mx = 0;
@@ -144,46 +200,41 @@ export interface GammaGammaFitOptions {
 
 /** Maximum-likelihood Gamma-Gamma fit on repeat buyers (others are ignored), or "insufficient". */
 export function fitGammaGamma(customers: readonly SpendObservation[], options: GammaGammaFitOptions = {}): GammaGammaFit {
-  const sample = spendSample(customers);
-  const data = aggregateGammaGamma(sample);
+  const data = aggregateGammaGamma(customers);
   const minCustomers = options.minCustomers ?? MIN_SPEND_CUSTOMERS;
-  const correlation = pearsonCorrelation(
-    sample.map((c) => c.frequency),
-    sample.map((c) => c.monetaryValue),
-  );
-  if (sample.length < minCustomers) {
+  const frequencies = new Float64Array(data.customers);
+  for (let g = 0; g < data.xValues.length; g++) frequencies.fill(data.xValues[g], data.groupStart[g], data.groupStart[g + 1]);
+  const correlation = pearsonCorrelation(frequencies, data.zbar);
+  if (data.customers < minCustomers) {
     return {
       status: "insufficient",
-      reason: `Only ${sample.length} repeat buyers with a positive order value; the spend model needs at least ${minCustomers}.`,
-      customers: sample.length,
+      reason: `Only ${data.customers} repeat buyers with a positive order value; the spend model needs at least ${minCustomers}.`,
+      customers: data.customers,
       minCustomers,
-      customersNeeded: minCustomers - sample.length,
+      customersNeeded: minCustomers - data.customers,
       frequencySpendCorrelation: correlation,
     };
   }
   // Starts around a method-of-moments guess: with p fixed, the mean average spend is ≈ p·v/(q−1).
-  const meanSpend = sample.reduce((sum, c) => sum + c.monetaryValue, 0) / sample.length;
+  let meanSpend = 0;
+  for (let i = 0; i < data.customers; i++) meanSpend += data.zbar[i] / data.customers;
   const starts: GammaGammaParams[] = [
     { p: 1, q: 1, v: 1 },
     { p: 2, q: 3, v: meanSpend },
     { p: 6, q: 4, v: meanSpend / 2 },
   ];
-  const perCustomer = 1 / sample.length;
-  const objective = (t: number[]): number =>
-    -gammaGammaLogLikelihood({ p: Math.exp(t[0]), q: Math.exp(t[1]), v: Math.exp(t[2]) }, data) * perCustomer;
-  const result = minimizeMultiStart(
-    objective,
+  const exploreData = data.customers > EXPLORE_SAMPLE_SIZE ? subsampleGammaGamma(data, EXPLORE_SAMPLE_SIZE) : data;
+  const result = minimizeBfgsMultiStart(
+    meanNegativeLogLikelihood(data),
     starts.map((s) => [Math.log(s.p), Math.log(s.q), Math.log(s.v)]),
     {
-      step: 0.5,
-      refineStep: 0.1,
-      fTolerance: 1e-12,
-      xTolerance: 1e-6,
-      exploreFTolerance: 1e-6,
-      exploreXTolerance: 1e-2,
+      exploreFg: exploreData === data ? undefined : meanNegativeLogLikelihood(exploreData),
       // A box keeps degenerate inputs (e.g. every order the same value) from drifting to infinity.
       lower: [-LOG_LIMIT, -LOG_LIMIT, Math.log(meanSpend) - LOG_LIMIT_V],
       upper: [LOG_LIMIT, LOG_LIMIT, Math.log(meanSpend) + LOG_LIMIT_V],
+      gradientTolerance: GRADIENT_TOLERANCE,
+      exploreGradientTolerance: 1e-3,
+      maxIterations: 500,
     },
   );
   const params = { p: Math.exp(result.x[0]), q: Math.exp(result.x[1]), v: Math.exp(result.x[2]) };
@@ -192,10 +243,35 @@ export function fitGammaGamma(customers: readonly SpendObservation[], options: G
     ...params,
     logLikelihood: gammaGammaLogLikelihood(params, data),
     converged: result.converged,
+    gradientMax: result.gradientMax,
     parametersAtLimit: result.atBounds.map((i) => (["p", "q", "v"] as const)[i]),
-    customers: sample.length,
+    iterations: result.iterations,
+    evaluations: result.evaluations,
+    customers: data.customers,
     frequencySpendCorrelation: correlation ?? 0,
     meanSpend: params.q > 1 ? (params.p * params.v) / (params.q - 1) : null,
+  };
+}
+
+/** Enough repeat buyers to tell good starting points from bad ones; refinement uses everyone. */
+const EXPLORE_SAMPLE_SIZE = 10_000;
+
+/** Converged means every slope of the mean log-likelihood in log-parameters is at most this (bar those out of the box). */
+const GRADIENT_TOLERANCE = 1e-7;
+
+/** −(mean log-likelihood) over log-parameters with its analytic gradient, for the optimizer. */
+function meanNegativeLogLikelihood(data: GammaGammaData): ValueAndGradient {
+  const scale = -1 / data.customers;
+  const g = new Float64Array(3);
+  return (theta, gradient) => {
+    const p = Math.exp(theta[0]);
+    const q = Math.exp(theta[1]);
+    const v = Math.exp(theta[2]);
+    const value = gammaGammaLogLikelihood({ p, q, v }, data, g) * scale;
+    gradient[0] = g[0] * p * scale;
+    gradient[1] = g[1] * q * scale;
+    gradient[2] = g[2] * v * scale;
+    return value;
   };
 }
 

@@ -3,6 +3,7 @@ import { probabilityAlive } from "../../../app/retention/clv/bgnbd";
 import type { CustomerSummary } from "../../../app/retention/clv/summary";
 import { lapsedDaysAgo, scoreCustomer, type ScoringModel } from "../../../app/retention/customer-score";
 import { DEFAULT_LIFECYCLE_SETTINGS } from "../../../app/retention/segments/lifecycle";
+import { mulberry32 } from "../../../app/retention/random";
 
 const params = { r: 0.24, alpha: 4.4, a: 0.79, b: 2.43 };
 const model: ScoringModel = {
@@ -52,5 +53,24 @@ describe("when a Lapsed customer crossed the line", () => {
     const justOver = scoreCustomer(summary({ T: 181 }), model, 1);
     expect(justOver.lapsedDaysAgo).toBe(0);
     expect(lapsedDaysAgo(summary({ T: 181 }), justOver.lifecycle, null)).toBe(0);
+  });
+});
+
+describe("never NaN or Infinity", () => {
+  it("gives finite (or null) numbers for every customer under any parameters in the fit's box", () => {
+    // Seeded sweep: r, a, b within e^±10, α wider, customers from brand-new to decades of history.
+    const rng = mulberry32(23);
+    const logUniform = (lo: number, hi: number): number => Math.exp(lo + (hi - lo) * rng());
+    for (let i = 0; i < 40; i++) {
+      const bgnbd = { r: logUniform(-10, 10), alpha: logUniform(-12, 14), a: logUniform(-10, 10), b: logUniform(-10, 10) };
+      const gammaGamma = { p: logUniform(-3, 3), q: 1 + logUniform(-10, 3), v: logUniform(-3, 8) };
+      const T = i % 5 === 0 ? 0 : logUniform(-2, 9);
+      const frequency = i % 3 === 0 ? 0 : Math.floor(logUniform(0, 6));
+      const c = summary({ frequency, recency: frequency === 0 ? 0 : T * rng(), T, orderCount: frequency + 1, monetaryValue: 30 });
+      const scored = scoreCustomer(c, { ...model, bgnbd, gammaGamma }, 3);
+      for (const value of [scored.predictedClv, scored.pAlive, scored.expectedPurchases, scored.expectedSpend, scored.historicClv.clv]) {
+        if (value !== null) expect(Number.isFinite(value), JSON.stringify({ bgnbd, gammaGamma, c })).toBe(true);
+      }
+    }
   });
 });

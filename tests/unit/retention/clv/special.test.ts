@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { hyp2f1, lgamma, logSumExp, scaledHyp2f1 } from "../../../../app/retention/clv/special";
-import { invertMatrix, minimizeMultiStart, nelderMead } from "../../../../app/retention/clv/optimize";
+import { digamma, hyp2f1, lgamma, logSumExp, scaledHyp2f1 } from "../../../../app/retention/clv/special";
+import { invertMatrix, minimizeBfgs, minimizeMultiStart, nelderMead, type ValueAndGradient } from "../../../../app/retention/clv/optimize";
 
 describe("lgamma", () => {
   it("matches factorials and Γ(1/2) = √π", () => {
@@ -85,5 +85,60 @@ describe("invertMatrix", () => {
         [2, 4],
       ]),
     ).toBeNull();
+  });
+});
+
+describe("digamma", () => {
+  it("matches mpmath to ~1e-15 from tiny to huge arguments", () => {
+    // mpmath.digamma at 30 digits.
+    const cases: [number, number][] = [
+      [1e-5, -100000.577199216],
+      [0.5, -1.96351002602142],
+      [1, -0.577215664901533],
+      [5.9, 1.68781942590796],
+      [100, 4.60016185273809],
+      [22026, 9.99995615210819],
+    ];
+    for (const [z, want] of cases) expect(Math.abs(digamma(z) - want)).toBeLessThan(2e-14 * Math.max(1, Math.abs(want)));
+  });
+});
+
+describe("BFGS with a box", () => {
+  const rosenbrock: ValueAndGradient = (x, g) => {
+    g[0] = -400 * x[0] * (x[1] - x[0] ** 2) - 2 * (1 - x[0]);
+    g[1] = 200 * (x[1] - x[0] ** 2);
+    return 100 * (x[1] - x[0] ** 2) ** 2 + (1 - x[0]) ** 2;
+  };
+
+  it("minimises the Rosenbrock function in far fewer evaluations than Nelder–Mead", () => {
+    const result = minimizeBfgs(rosenbrock, [-1.2, 1], { gradientTolerance: 1e-9 });
+    expect(result.converged).toBe(true);
+    expect(result.x[0]).toBeCloseTo(1, 7);
+    expect(result.x[1]).toBeCloseTo(1, 7);
+    const simplex = nelderMead((x) => rosenbrock(Float64Array.from(x), new Float64Array(2)), [-1.2, 1], {
+      fTolerance: 1e-14,
+      xTolerance: 1e-9,
+    });
+    expect(result.evaluations).toBeLessThan(simplex.evaluations / 3);
+  });
+
+  it("stops on a bound that the optimum lies beyond, reports it, and counts that as converged", () => {
+    // Unconstrained minimum at (3, −2); the box stops x0 at 1.
+    const bowl: ValueAndGradient = (x, g) => {
+      g[0] = 2 * (x[0] - 3);
+      g[1] = 2 * (x[1] + 2);
+      return (x[0] - 3) ** 2 + (x[1] + 2) ** 2;
+    };
+    const result = minimizeBfgs(bowl, [0, 0], { lower: [-5, -5], upper: [1, 5] });
+    expect(result.x[0]).toBe(1);
+    expect(result.x[1]).toBeCloseTo(-2, 8);
+    expect(result.atBounds).toEqual([0]);
+    expect(result.converged).toBe(true);
+  });
+
+  it("says not converged when the iteration budget runs out", () => {
+    const result = minimizeBfgs(rosenbrock, [-1.2, 1], { maxIterations: 3 });
+    expect(result.converged).toBe(false);
+    expect(result.gradientMax).toBeGreaterThan(1e-6);
   });
 });
