@@ -3,7 +3,8 @@
  * Pure (text in, rows out) so the command and the tests share it; every error names its line.
  */
 import { dayNumber } from "../time";
-import type { FrequencyRecency, Transaction } from "./summary";
+import type { Transaction } from "./cleaning";
+import type { FrequencyRecency } from "./summary";
 
 export class InputError extends Error {
   constructor(
@@ -194,7 +195,9 @@ export class TransactionLineParser {
       throw new InputError((error as Error).message, line);
     }
     const amount = amountText === undefined || amountText === "" ? undefined : parseNumber(amountText, "amount", line);
-    return { customerId, date: date.slice(0, 10), amount };
+    // A time of day after the date ("YYYY-MM-DD HH:MM:SS", ISO "T") is kept only to recognise re-exported rows.
+    const time = date.length > 10 ? date.slice(11).trim() : "";
+    return time === "" ? { customerId, date: date.slice(0, 10), amount } : { customerId, date: date.slice(0, 10), amount, time };
   }
 
   /** A first line is a header when no field looks like a date, or a column flag names one of its fields. */
