@@ -118,9 +118,13 @@ class DayCell {
   nonPositive = 0;
   priced = false;
   refunded = false;
-  /** "time|amount" of the lines seen (one string until a second line arrives), for rule 3. */
-  stamps: string | Set<string> | null = null;
+  /** The first line's time and amount; "time|amount" of every line once a second one arrives (rule 3). */
+  firstTime: string | undefined = undefined;
+  firstAmount: number | undefined = undefined;
+  stamps: Set<string> | null = null;
 }
+
+const stampOf = (time: string | undefined, amount: number | undefined) => `${time ?? ""}|${amount ?? ""}`;
 
 /** Rule 4's isolated late stretch: a gap longer than this many days … */
 const LATE_GAP_DAYS = 90;
@@ -166,10 +170,13 @@ export class PurchaseLedger {
       cell = new DayCell();
       days.set(day, cell);
     }
-    const stamp = `${t.time ?? ""}|${t.amount ?? ""}`;
-    if (cell.stamps === null) cell.stamps = stamp;
-    else {
-      if (typeof cell.stamps === "string") cell.stamps = new Set([cell.stamps]);
+    if (cell.lines === 0) {
+      cell.firstTime = t.time;
+      cell.firstAmount = t.amount;
+    } else {
+      // Only days with several lines pay for the strings.
+      cell.stamps ??= new Set([stampOf(cell.firstTime, cell.firstAmount)]);
+      const stamp = stampOf(t.time, t.amount);
       if (cell.stamps.has(stamp)) {
         if (t.time !== undefined) {
           this.counts.duplicateLines += 1;
@@ -238,16 +245,41 @@ export class PurchaseLedger {
    * customers first appeared. Counts what fired into `report`.
    */
   purchaseDays(lastDay?: number, report?: CleaningReport): Map<string, PurchaseDays> {
+    const result = new Map<string, PurchaseDays>();
+    this.forEachPurchaseHistory(
+      lastDay,
+      (customerId, days, values, orderCount) => {
+        const map = new Map<number, number>();
+        days.forEach((day, i) => map.set(day, values[i]));
+        result.set(customerId, { days: map, orderCount });
+      },
+      report,
+    );
+    return result;
+  }
+
+  /**
+   * Visits each customer with a purchase day on or before `lastDay` (all when undefined), after rules 1–2, in the
+   * order customers first appeared: purchase days ascending, their net values, and the orders on them. The arrays
+   * are reused between calls (copy what you keep). Counts what fired into `report`.
+   */
+  forEachPurchaseHistory(
+    lastDay: number | undefined,
+    visit: (customerId: string, days: readonly number[], values: readonly number[], orderCount: number) => void,
+    report?: CleaningReport,
+  ): void {
     const zeroDays = this.options.zeroDays ?? "unless-refunded";
     let nonPositiveLines = 0;
     let nonPurchaseDays = 0;
     let customersWithoutPurchase = 0;
     let linesAfterEnd = 0;
-    const result = new Map<string, PurchaseDays>();
+    const days: number[] = [];
+    const values: number[] = [];
     for (const [customerId, cells] of this.customers) {
-      const days = new Map<number, number>();
+      days.length = 0;
       let orderCount = 0;
       let seen = false;
+      let sorted = true;
       for (const [day, cell] of cells) {
         if (lastDay !== undefined && day > lastDay) {
           linesAfterEnd += cell.lines;
@@ -258,13 +290,21 @@ export class PurchaseLedger {
         const notPurchase = cell.net < 0 || (cell.net === 0 && cell.priced && (zeroDays === "never" || cell.refunded));
         if (notPurchase) nonPurchaseDays += 1;
         else {
-          days.set(day, cell.net);
+          if (days.length > 0 && day < days[days.length - 1]) sorted = false;
+          days.push(day);
           orderCount += cell.orders;
         }
       }
       if (!seen) continue;
-      if (days.size === 0) customersWithoutPurchase += 1;
-      else result.set(customerId, { days, orderCount });
+      if (days.length === 0) {
+        customersWithoutPurchase += 1;
+        continue;
+      }
+      // Logs are usually in date order, so the days mostly arrive sorted.
+      if (!sorted) days.sort((p, q) => p - q);
+      values.length = days.length;
+      for (let i = 0; i < days.length; i++) values[i] = cells.get(days[i])!.net;
+      visit(customerId, days, values, orderCount);
     }
     if (report) {
       report.nonPositiveLines += nonPositiveLines;
@@ -272,7 +312,6 @@ export class PurchaseLedger {
       report.customersWithoutPurchase += customersWithoutPurchase;
       report.linesAfterEnd += linesAfterEnd;
     }
-    return result;
   }
 
   /** The purchase days as transactions (one per customer-day, its net): re-reading them gives the same days. */

@@ -32,6 +32,8 @@ const COLUMN_ALIASES = {
 
 /** Splits one CSV line; handles double-quoted fields with "" escapes (no embedded newlines). */
 export function splitCsvLine(line: string): string[] {
+  // Most lines of a large log have no quotes: a plain split is several times faster than the loop below.
+  if (!line.includes('"')) return line.split(",").map((f) => f.trim());
   const fields: string[] = [];
   let field = "";
   let quoted = false;

@@ -60,46 +60,48 @@ export function summarizeTransactions(transactions: Iterable<Transaction> | Purc
           keepUntil: options.today === undefined ? undefined : dayNumber(options.today),
         }).addAll(transactions);
   if (report) ledger.reportReading(report);
-  const byCustomer = ledger.purchaseDays(end, report);
   let cap: number | null = null;
   if (typeof options.spendCap === "number") cap = options.spendCap;
   else if (options.spendCap === "robust") {
-    let n = 0;
-    for (const { days } of byCustomer.values()) n += days.size;
-    const values = new Float64Array(n);
-    let i = 0;
-    for (const { days } of byCustomer.values()) for (const v of days.values()) values[i++] = v;
-    cap = robustSpendCap(values);
+    const all: number[] = [];
+    ledger.forEachPurchaseHistory(end, (_, __, values) => {
+      for (const v of values) all.push(v);
+    });
+    cap = robustSpendCap(Float64Array.from(all));
   }
   if (report) report.spendCap = cap;
   const summaries: CustomerSummary[] = [];
-  for (const [customerId, { days, orderCount }] of byCustomer) {
-    const sorted = [...days.keys()].sort((p, q) => p - q);
-    const first = sorted[0];
-    const last = sorted[sorted.length - 1];
-    let totalSpend = 0;
-    let repeatSpend = 0;
-    let capped = false;
-    for (const day of sorted) {
-      const value = days.get(day) ?? 0;
-      totalSpend += value;
-      if (cap !== null && value > cap) capped = true;
-      if (day !== first) repeatSpend += cap !== null && value > cap ? cap : value;
-    }
-    if (capped && report) {
-      for (const v of days.values()) if (v > (cap ?? Infinity)) report.cappedDays += 1;
-      if (report.cappedCustomers.length < 20) report.cappedCustomers.push(customerId);
-    }
-    const frequency = sorted.length - 1;
-    summaries.push({
-      customerId,
-      frequency,
-      recency: (last - first) / unitDays,
-      T: (end - first) / unitDays,
-      monetaryValue: frequency > 0 ? repeatSpend / frequency : 0,
-      orderCount,
-      totalSpend,
-    });
-  }
+  ledger.forEachPurchaseHistory(
+    end,
+    (customerId, days, values, orderCount) => {
+      const first = days[0];
+      const last = days[days.length - 1];
+      let totalSpend = 0;
+      let repeatSpend = 0;
+      let cappedDays = 0;
+      for (let i = 0; i < days.length; i++) {
+        const value = values[i];
+        totalSpend += value;
+        const over = cap !== null && value > cap;
+        if (over) cappedDays += 1;
+        if (i > 0) repeatSpend += over ? cap! : value;
+      }
+      if (cappedDays > 0 && report) {
+        report.cappedDays += cappedDays;
+        if (report.cappedCustomers.length < 20) report.cappedCustomers.push(customerId);
+      }
+      const frequency = days.length - 1;
+      summaries.push({
+        customerId,
+        frequency,
+        recency: (last - first) / unitDays,
+        T: (end - first) / unitDays,
+        monetaryValue: frequency > 0 ? repeatSpend / frequency : 0,
+        orderCount,
+        totalSpend,
+      });
+    },
+    report,
+  );
   return summaries;
 }
