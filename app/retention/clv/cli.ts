@@ -27,8 +27,10 @@ const USAGE = `usage: clv fit <file> [options]
   --calibration-end DATE    last day of the calibration period (default: last date in the log not after
                             today; later rows are reported as future-dated)
   --holdout-end DATE        last day of the holdout (default: as --calibration-end); enables the backtest
-Amounts: lines of one customer-day are netted; a day with net <= 0 (refund-only, zero) is not a purchase;
-day values above a robust cap are winsorised for the spend model. "rules" in the output says what fired.
+Data rules (app/retention/clv/cleaning.ts, the same in the app): lines of one customer-day are netted; a day with
+net < 0, or 0 after a refund, is not a purchase; a line repeating an earlier one to the second is dropped; lines
+after today, or after a > 90-day gap holding < 0.1% of the log, do not move the default calibration end; day values
+above a robust cap are winsorised for the spend model. "rules" and "warnings" in the output say what fired.
   --unit days|weeks         time unit for transaction logs (default days)
   --min-repeat-buyers N     repeat buyers needed before BG/NBD is fitted (default 50)`;
 
