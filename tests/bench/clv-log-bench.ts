@@ -60,11 +60,12 @@ async function writeLog(target: string, count: number): Promise<void> {
   await once(out, "finish");
 }
 
-function runCli(target: string): Promise<{ ms: number; peakRssMB: number; output: Record<string, unknown> }> {
+/** Wall time, CPU time (user + system: the figure that means something on a shared, loaded machine) and peak RSS. */
+function runCli(target: string): Promise<{ ms: number; cpuMs: number; peakRssMB: number; output: Record<string, unknown> }> {
   const preload = path.join(dir, "peak-rss.mjs");
   writeFileSync(
     preload,
-    'import { writeSync } from "node:fs";\nprocess.on("exit", () => writeSync(2, `\\n[peak-rss-kb] ${process.resourceUsage().maxRSS}\\n`));\n',
+    'import { writeSync } from "node:fs";\nprocess.on("exit", () => { const u = process.resourceUsage(); writeSync(2, `\\n[peak-rss-kb] ${u.maxRSS} [cpu-us] ${u.userCPUTime + u.systemCPUTime}\\n`); });\n',
   );
   return new Promise((resolve, reject) => {
     const started = performance.now();
@@ -79,9 +80,14 @@ function runCli(target: string): Promise<{ ms: number; peakRssMB: number; output
     child.on("error", reject);
     child.on("close", (code) => {
       const ms = performance.now() - started;
-      const rss = /\[peak-rss-kb\] (\d+)/.exec(stderr);
+      const rss = /\[peak-rss-kb\] (\d+) \[cpu-us\] (\d+)/.exec(stderr);
       if (code !== 0 || !rss) return reject(new Error(`clv exited ${code}: ${stderr.slice(-2_000)}`));
-      resolve({ ms, peakRssMB: Math.round(Number(rss[1]) / 1024), output: JSON.parse(stdout) as Record<string, unknown> });
+      resolve({
+        ms,
+        cpuMs: Math.round(Number(rss[2]) / 1000),
+        peakRssMB: Math.round(Number(rss[1]) / 1024),
+        output: JSON.parse(stdout) as Record<string, unknown>,
+      });
     });
   });
 }
@@ -94,15 +100,17 @@ if (!existsSync(file)) {
 const sizeMB = Math.round(statSync(file).size / 1e5) / 10;
 const ms: number[] = [];
 const peakRssMB: number[] = [];
+const cpuMs: number[] = [];
 let output: Record<string, unknown> = {};
 for (let i = 0; i < runs; i++) {
   progress(`clv log: clv fit --transactions (${sizeMB} MB), run ${i + 1}/${runs}`);
   const r = await runCli(file);
   ms.push(Math.round(r.ms));
   peakRssMB.push(r.peakRssMB);
+  cpuMs.push(r.cpuMs);
   output = r.output;
 }
 if (!argv.includes("--keep")) rmSync(dir, { recursive: true, force: true });
 const { customers, repeatBuyers, lines, calibrationEnd, rules, bgnbd } = output as Record<string, unknown>;
 const converged = (bgnbd as { converged?: boolean } | null)?.converged ?? null;
-reportResult({ rows, sizeMB, ms, peakRssMB, customers, repeatBuyers, lines, calibrationEnd, rules, converged });
+reportResult({ rows, sizeMB, ms, cpuMs, peakRssMB, customers, repeatBuyers, lines, calibrationEnd, rules, converged });

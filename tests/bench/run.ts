@@ -164,6 +164,7 @@ async function benchClvLog() {
       rows: number;
       sizeMB: number;
       ms: number[];
+      cpuMs: number[];
       peakRssMB: number[];
       customers: number;
       repeatBuyers: number;
@@ -177,7 +178,7 @@ async function benchClvLog() {
       db: "—",
       values: r.ms,
       unit: "ms",
-      note: `${r.customers.toLocaleString("en")} customers, ${r.repeatBuyers.toLocaleString("en")} repeat buyers, converged ${r.converged}; rules ${JSON.stringify(r.rules)}`,
+      note: `CPU (user + system) ${r.cpuMs.join(", ")} ms; ${r.customers.toLocaleString("en")} customers, ${r.repeatBuyers.toLocaleString("en")} repeat buyers, converged ${r.converged}; rules ${JSON.stringify(r.rules)}`,
     });
     addRow({ name: "clv fit --transactions: peak RSS", size, db: "—", values: r.peakRssMB, unit: "MB" });
   });
