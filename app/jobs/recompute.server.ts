@@ -11,11 +11,17 @@ import {
 } from "../models/customer-scores.server";
 import { getShop } from "../models/shop.server";
 import { backtest, type BacktestResult } from "../retention/clv/backtest";
-import type { Transaction } from "../retention/clv/summary";
+import { emptyCleaningReport, SHOP_ORDER_RULES, type Transaction } from "../retention/clv/cleaning";
 import { summarizeTransactions } from "../retention/clv/summary";
 import { scoreCustomer } from "../retention/customer-score";
 import { scoreShop, type ShopScore } from "../retention/score";
-import { readScoringModel, saveShopModelState, type BacktestView, type StoredModelState } from "../models/model-state.server";
+import {
+  readDataRules,
+  readScoringModel,
+  saveShopModelState,
+  type BacktestView,
+  type StoredModelState,
+} from "../models/model-state.server";
 import { readShopSettings, scoringSettings } from "../models/shop-settings.server";
 import type { Score } from "../retention/segments/rfm";
 import { dayNumber, dayString, localDayConverter } from "../retention/time";
@@ -105,18 +111,22 @@ async function scoringInputs(shop: string, now: Date, customerShopifyIds?: strin
   const asOf = toLocalDay(now);
   const transactions = new TransactionLog(toLocalDay);
   for await (const page of valueOrderPages(shop, customerShopifyIds)) transactions.append(page);
+  // The data rules of retention/clv/cleaning.ts, as the command applies them; what fired is stored and shown.
+  const dataRules = emptyCleaningReport();
   return {
     shopRow,
     asOf,
     transactions,
+    dataRules,
     settings: scoringSettings(readShopSettings(shopRow.settings)),
     summaries: summarizeTransactions(transactions, {
       asOf,
+      today: asOf,
       unit: "days",
-      // An order's net total of 0 means it was fully refunded: not a purchase (and not a repeat purchase).
-      zeroDays: "never",
-      // The robust cap needs the whole shop's days; a single-customer re-score keeps the recorded values.
-      spendCap: customerShopifyIds ? undefined : "robust",
+      ...SHOP_ORDER_RULES,
+      // The robust cap needs the whole shop's days; a single-customer re-score reuses the last full run's cap.
+      spendCap: customerShopifyIds ? (readDataRules(shopRow.modelState)?.spendCap ?? undefined) : "robust",
+      report: dataRules,
     }),
   };
 }
@@ -126,13 +136,15 @@ async function scoringInputs(shop: string, now: Date, customerShopifyIds?: strin
  * shop insights and backtest accuracy, and returns what changed for write-back.
  */
 export async function recomputeShop(shop: string, now = new Date()) {
-  const { asOf, transactions, summaries, settings } = await scoringInputs(shop, now);
+  const { asOf, transactions, summaries, settings, dataRules } = await scoringInputs(shop, now);
   // The fits and the scoring are synchronous CPU work (seconds on a large shop): between the steps the
   // event loop serves the requests that waited, so a page waits for one step, not for all of them.
   await nextTurn();
   // The backtest first: its working data is gone before scoring builds a result per customer.
   const window = transactions.firstDay ? backtestWindow(transactions.firstDay, asOf) : null;
-  const backtestSummary = window ? summarizeBacktest(backtest(transactions, { ...window, unit: "days", zeroDays: "never" }), window) : null;
+  const backtestSummary = window
+    ? summarizeBacktest(backtest(transactions, { ...window, unit: "days", ...SHOP_ORDER_RULES }), window)
+    : null;
   await nextTurn();
   const result = scoreShop({ customers: summaries, asOf, settings });
   await nextTurn();
@@ -172,6 +184,7 @@ export async function recomputeShop(shop: string, now = new Date()) {
     insights: result.insights,
     backtest: backtestSummary,
     customersScored: result.customers.length,
+    dataRules,
   };
   await saveShopModelState(shop, state, now);
   return { state, scored: result.customers.length };

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import db from "../db.server";
+import type { CleaningReport } from "../retention/clv/cleaning";
 import type { ScoringModel } from "../retention/customer-score";
 import type { ScoringSettings, ShopScore } from "../retention/score";
 
@@ -76,10 +77,27 @@ const historicSchema = z.object({
 
 const cadenceSchema = z.object({ typicalIntervalDays: finite.nullable(), repeatBuyers: finite });
 
+/** What the data rules of retention/clv/cleaning.ts did on the last full run (counts; the spend cap). */
+const dataRulesSchema = z.object({
+  nonPositiveLines: finite,
+  nonPurchaseDays: finite,
+  customersWithoutPurchase: finite,
+  duplicateLines: finite,
+  identicalDateOnlyLines: finite,
+  futureDatedLines: finite,
+  latestFutureDate: z.string().nullable(),
+  isolatedLateLines: finite,
+  linesAfterEnd: finite,
+  spendCap: finite.nullable(),
+  cappedDays: finite,
+  cappedCustomers: z.array(z.string()),
+}) satisfies z.ZodType<CleaningReport>;
+
 export type ModelView = z.infer<typeof modelSchema>;
 export type InsightsView = z.infer<typeof insightsSchema>;
 export type BacktestView = z.infer<typeof backtestSchema>;
 export type HistoricView = z.infer<typeof historicSchema>;
+export type DataRulesView = z.infer<typeof dataRulesSchema>;
 
 export interface ModelStateView {
   /** Shop-local day the scores are as of. */
@@ -90,6 +108,8 @@ export interface ModelStateView {
   historic: HistoricView | null;
   cadence: z.infer<typeof cadenceSchema> | null;
   customersScored: number | null;
+  /** Null for states stored before the data rules were recorded. */
+  dataRules: DataRulesView | null;
 }
 
 const EMPTY: ModelStateView = {
@@ -100,6 +120,7 @@ const EMPTY: ModelStateView = {
   historic: null,
   cadence: null,
   customersScored: null,
+  dataRules: null,
 };
 
 function part<T>(schema: z.ZodType<T>, value: unknown): T | null {
@@ -125,6 +146,7 @@ export function readModelState(text: string | null | undefined): ModelStateView 
     historic: part(historicSchema, state.historic),
     cadence: part(cadenceSchema, state.cadence),
     customersScored: part(finite, state.customersScored),
+    dataRules: part(dataRulesSchema, state.dataRules),
   };
 }
 
@@ -138,10 +160,16 @@ export interface StoredModelState {
   insights: ShopScore["insights"];
   backtest: BacktestView | null;
   customersScored: number;
+  dataRules: CleaningReport;
 }
 
 export async function saveShopModelState(shop: string, state: StoredModelState, fittedAt = new Date()) {
   await db.shop.updateMany({ where: { shop }, data: { modelState: JSON.stringify(state), modelFittedAt: fittedAt } });
+}
+
+/** The last full run's data rules (its spend cap is reused when single customers are re-scored). */
+export function readDataRules(text: string | null | undefined): DataRulesView | null {
+  return readModelState(text).dataRules;
 }
 
 const storedScoringSettings = z.object({

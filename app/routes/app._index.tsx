@@ -33,6 +33,7 @@ import { KinshipBarChart, KinshipDonutChart, KinshipLineChart } from "../compone
 import { chartStylesLink } from "../components/charts/styles";
 import { MetricTile } from "../components/MetricTile";
 import { repeatBuyerProgress } from "../retention/score";
+import type { DataRulesView } from "../models/model-state.server";
 import { EMPTY_STATE_IMAGE, LIFECYCLE_COLORS } from "../components/lifecycle";
 
 export const links = () => [chartStylesLink];
@@ -77,6 +78,19 @@ function healthProps(h: ReachHealth, locale: Locale, f: ReturnType<typeof shopFo
       : translate(locale, "dashboard.health.neverRun"),
   ];
   return { items, freshness };
+}
+
+/**
+ * The data rules (retention/clv/cleaning.ts) that changed what the last full run counted, one sentence each. Duplicate
+ * rows and isolated late dates cannot occur in the app (orders are keyed by id; the period ends today).
+ */
+function dataRulesProps(rules: DataRulesView | null, locale: Locale, f: ReturnType<typeof shopFormatter>) {
+  if (!rules) return [];
+  const cap = rules.spendCap === null ? "" : f.money(rules.spendCap);
+  const date = rules.latestFutureDate ? f.calendarDate(rules.latestFutureDate) : "";
+  return (["nonPurchaseDays", "customersWithoutPurchase", "futureDatedLines", "cappedDays"] as const)
+    .filter((rule) => rules[rule] > 0)
+    .map((rule) => ({ rule, text: translatePlural(locale, `insights.dataRules.${rule}`, rules[rule], { cap, date }) }));
 }
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -146,6 +160,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
             }
           : null,
       accuracyUnavailable: backtest?.status === "insufficient",
+      dataRules: dataRulesProps(model.dataRules, locale, f),
     },
     lifecycle: {
       total: lifecycleTotal,
@@ -291,6 +306,20 @@ function InsightsCard({ data }: { data: Data }) {
         {model.unreliableFit ? (
           <Box background="bg-surface-secondary" padding="300" borderRadius="200">
             <Text as="p">{t(model.unreliableFit === "at-bounds" ? "insights.fitAtBounds" : "insights.fitNotConverged")}</Text>
+          </Box>
+        ) : null}
+        {model.dataRules.length > 0 ? (
+          <Box background="bg-surface-secondary" padding="300" borderRadius="200">
+            <BlockStack gap="100">
+              <Text as="h3" variant="headingSm">
+                {t("insights.dataRules.title")}
+              </Text>
+              {model.dataRules.map((item) => (
+                <Text as="p" key={item.rule} variant="bodySm">
+                  {item.text}
+                </Text>
+              ))}
+            </BlockStack>
           </Box>
         ) : null}
         {!model.scored ? (

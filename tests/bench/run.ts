@@ -156,6 +156,35 @@ async function benchCdnow() {
 }
 
 // ------------------------------------------------------------------------------------------------------------
+// The analysts' command on a 1,000,000-row transaction log (issue 19: streamed, any size; one run).
+
+async function benchClvLog() {
+  await attempt("clv fit --transactions", "1,000,000 rows", "—", async () => {
+    const r = await runChild<{
+      rows: number;
+      sizeMB: number;
+      ms: number[];
+      cpuMs: number[];
+      peakRssMB: number[];
+      customers: number;
+      repeatBuyers: number;
+      rules: Record<string, unknown>;
+      converged: boolean | null;
+    }>("clv-log-bench.ts", ["--rows", "1000000"]);
+    const size = `${r.rows.toLocaleString("en")} rows (${r.sizeMB} MB)`;
+    addRow({
+      name: "clv fit --transactions: read, apply the data rules, fit BG/NBD + Gamma-Gamma",
+      size,
+      db: "—",
+      values: r.ms,
+      unit: "ms",
+      note: `CPU (user + system) ${r.cpuMs.join(", ")} ms; ${r.customers.toLocaleString("en")} customers, ${r.repeatBuyers.toLocaleString("en")} repeat buyers, converged ${r.converged}; rules ${JSON.stringify(r.rules)}`,
+    });
+    addRow({ name: "clv fit --transactions: peak RSS", size, db: "—", values: r.peakRssMB, unit: "MB" });
+  });
+}
+
+// ------------------------------------------------------------------------------------------------------------
 // Retention core on synthetic data (issue 5's speed targets).
 
 interface FitRuns {
@@ -724,6 +753,7 @@ if (!reuseData) pruneStaleData();
 
 if (only.has("cdnow")) await benchCdnow();
 if (only.has("clv")) await benchClvCore();
+if (only.has("clv")) await benchClvLog();
 
 const prepared = new Map<BenchSize, ShopDataMeta>();
 if (only.has("sync") || only.has("webhooks") || only.has("responsive")) {

@@ -7,6 +7,7 @@ import { readModelState, type ModelStateView } from "../model-state.server";
 import { z } from "zod";
 import type { LifecycleReason } from "../../retention/segments/lifecycle";
 import { readShopSettings } from "../shop-settings.server";
+import { SHOP_ORDER_RULES } from "../../retention/clv/cleaning";
 import { summarizeTransactions, type CustomerSummary } from "../../retention/clv/summary";
 import { customerHistoricClv, type HistoricClv } from "../../retention/clv/historic";
 import { shopDay } from "../../formatting";
@@ -141,7 +142,7 @@ export async function customerView(shop: string, numericId: string, now = new Da
   const asOf = model.asOf ?? shopDay(now, timeZone);
   const [summary] = summarizeTransactions(
     valueOrders.map((o) => ({ customerId: shopifyId, date: shopDay(o.processedAt, timeZone), amount: o.netTotal })),
-    { asOf, unit: "days" },
+    { asOf, unit: "days", ...SHOP_ORDER_RULES, spendCap: model.dataRules?.spendCap ?? undefined },
   );
   const lifespanYears = model.historic?.lifespanYears ?? readShopSettings(shopRow?.settings).lifespanYears ?? 1;
   return {

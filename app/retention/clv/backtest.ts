@@ -5,7 +5,8 @@
  */
 import { dayNumber, daysPerUnit, type TimeUnit } from "../time";
 import { expectedPurchases, fitBgNbd, type BgNbdFit, type BgNbdFitOptions } from "./bgnbd";
-import { purchaseDaysByCustomer, summarizeTransactions, type CustomerSummary, type Transaction, type ZeroDayRule } from "./summary";
+import { purchaseDaysByCustomer, type Transaction, type ZeroDayRule } from "./cleaning";
+import { summarizeTransactions, type CustomerSummary } from "./summary";
 
 export interface BacktestOptions extends BgNbdFitOptions {
   /** Last calibration day (inclusive), "YYYY-MM-DD". */

@@ -9,7 +9,8 @@ import { backtest } from "./backtest";
 import { fitBgNbd, type BgNbdFit } from "./bgnbd";
 import { InputError, parseSummaryCsv, TransactionLineParser, type TransactionFormat } from "./csv-input";
 import { fitGammaGamma, type GammaGammaFit } from "./gamma-gamma";
-import { emptyCleaningReport, summarizeTransactions, type Transaction } from "./summary";
+import { emptyCleaningReport, PurchaseLedger, rulesThatFired, type CleaningReport } from "./cleaning";
+import { summarizeTransactions } from "./summary";
 
 const USAGE = `usage: clv fit <file> [options]
   <file>                    customer summary CSV: header with frequency,recency,T[,monetary_value]
@@ -26,8 +27,10 @@ const USAGE = `usage: clv fit <file> [options]
   --calibration-end DATE    last day of the calibration period (default: last date in the log not after
                             today; later rows are reported as future-dated)
   --holdout-end DATE        last day of the holdout (default: as --calibration-end); enables the backtest
-Amounts: lines of one customer-day are netted; a day with net <= 0 (refund-only, zero) is not a purchase;
-day values above a robust cap are winsorised for the spend model. "rules" in the output says what fired.
+Data rules (app/retention/clv/cleaning.ts, the same in the app): lines of one customer-day are netted; a day with
+net < 0, or 0 after a refund, is not a purchase; a line repeating an earlier one to the second is dropped; lines
+after today, or after a > 90-day gap holding < 0.1% of the log, do not move the default calibration end; day values
+above a robust cap are winsorised for the spend model. "rules" and "warnings" in the output say what fired.
   --unit days|weeks         time unit for transaction logs (default days)
   --min-repeat-buyers N     repeat buyers needed before BG/NBD is fitted (default 50)`;
 
@@ -102,6 +105,13 @@ function parseArgs(argv: readonly string[]): Options {
       }
     }
   }
+  if (
+    options.calibrationEnd !== undefined &&
+    options.holdoutEnd !== undefined &&
+    !(dayNumber(options.holdoutEnd) > dayNumber(options.calibrationEnd))
+  ) {
+    throw new UsageError(`--holdout-end ${options.holdoutEnd} must be after --calibration-end ${options.calibrationEnd}`);
+  }
   return options as Options;
 }
 
@@ -149,40 +159,42 @@ async function run(options: Options, today: number): Promise<unknown> {
     };
   }
 
-  const { transactions, lastDay, future } = await readTransactionLog(options, today);
-  const warnings: string[] = [];
-  if (future.lines > 0) {
-    warnings.push(
-      `${future.lines} line(s) are dated after today (latest ${dayString(future.latest)}); they do not move the default ` +
-        "calibration end. Pass --calibration-end to include them.",
+  const { ledger, lines, emptyFile } = await readTransactionLog(options, today);
+  const rules = emptyCleaningReport();
+  const robustEnd = ledger.defaultEnd();
+  if (robustEnd === null) {
+    throw new InputError(
+      emptyFile
+        ? "the file is empty"
+        : ledger.droppedRows > 0
+          ? "every line is dated after today or repeats an earlier one"
+          : "no transactions after the header",
+      null,
     );
   }
-  const calibrationEnd = options.calibrationEnd ?? dayString(lastDay);
+  if (options.calibrationEnd === undefined) rules.isolatedLateLines = robustEnd.isolatedLateLines;
+  const calibrationEnd = options.calibrationEnd ?? dayString(robustEnd.end);
   const holdoutEnd = options.holdoutEnd ?? calibrationEnd;
-  const hasAmounts = transactions.some((t) => t.amount !== undefined);
   const withHoldout = dayNumber(holdoutEnd) > dayNumber(calibrationEnd);
-  const rules = emptyCleaningReport();
-  const summaries = summarizeTransactions(transactions, {
+  if (options.holdoutEnd !== undefined && !withHoldout) {
+    throw new InputError(`--holdout-end ${holdoutEnd} is not after the calibration end ${calibrationEnd}`, null);
+  }
+  const summaries = summarizeTransactions(ledger, {
     asOf: calibrationEnd,
     unit: options.unit,
-    spendCap: hasAmounts ? "robust" : undefined,
+    spendCap: ledger.hasAmounts ? "robust" : undefined,
     report: rules,
   });
+  // The backtest re-reads the ledger's purchase days (one per customer-day), not the file.
   const result = withHoldout
-    ? backtest(transactions, { calibrationEnd, holdoutEnd, unit: options.unit, minRepeatBuyers, summaries })
+    ? backtest(ledger.purchaseTransactions(), { calibrationEnd, holdoutEnd, unit: options.unit, minRepeatBuyers, summaries })
     : null;
   const bgnbd = result?.fit ?? fitBgNbd(summaries, { minRepeatBuyers });
-  const gg = hasAmounts ? fitGammaGamma(summaries) : null;
-  if (rules.nonPurchaseDays > 0) {
-    warnings.push(`${rules.nonPurchaseDays} customer-day(s) with a net amount <= 0 (refunds, zero values) are not counted as purchases.`);
-  }
-  if (rules.cappedDays > 0) {
-    warnings.push(`${rules.cappedDays} customer-day(s) above ${rules.spendCap} were winsorised for the spend model.`);
-  }
+  const gg = ledger.hasAmounts ? fitGammaGamma(summaries) : null;
   return {
     customers: summaries.length,
     repeatBuyers: bgnbd.repeatBuyers,
-    lines: transactions.length + future.lines,
+    lines,
     unit: options.unit,
     calibrationEnd,
     holdoutEnd: withHoldout ? holdoutEnd : null,
@@ -201,48 +213,52 @@ async function run(options: Options, today: number): Promise<unknown> {
           }
         : null,
     status: modelStatus(bgnbd, gg),
-    rules: { ...rules, futureDatedLines: future.lines, latestFutureDate: future.lines > 0 ? dayString(future.latest) : null },
-    warnings,
+    rules,
+    warnings: ruleWarnings(rules, calibrationEnd),
   };
 }
 
+/** One sentence per rule that fired, for the person reading the JSON. */
+function ruleWarnings(rules: CleaningReport, calibrationEnd: string): string[] {
+  const text: Record<ReturnType<typeof rulesThatFired>[number]["rule"], (n: number) => string> = {
+    nonPurchaseDays: (n) => `${n} customer-day(s) with a net amount <= 0 (refunds, zero values) are not counted as purchases.`,
+    customersWithoutPurchase: (n) => `${n} customer(s) have no day with a positive net amount and are left out.`,
+    duplicateLines: (n) => `${n} line(s) repeat an earlier line exactly (customer, date and time, amount) and were dropped as re-exports.`,
+    identicalDateOnlyLines: (n) =>
+      `${n} line(s) equal an earlier line of the same customer and day (no time given); kept as separate orders.`,
+    futureDatedLines: (n) =>
+      `${n} line(s) are dated after today (latest ${rules.latestFutureDate}); they are not counted and do not move the ` +
+      "default calibration end. Pass --calibration-end to include them.",
+    isolatedLateLines: (n) =>
+      `${n} line(s) lie more than 90 days after the rest of the log; the default calibration end stays at ${calibrationEnd}.`,
+    cappedDays: (n) => `${n} customer-day(s) above ${rules.spendCap?.toFixed(2)} were winsorised for the spend model.`,
+    spendCap: () => "",
+    nonPositiveLines: () => "",
+    latestFutureDate: () => "",
+    linesAfterEnd: () => "",
+    cappedCustomers: () => "",
+  };
+  return rulesThatFired(rules).map(({ rule, count }) => text[rule](count));
+}
+
 /**
- * Streams the log line by line (no whole-file string, no spread of a million dates onto the stack). Lines dated
- * after `today` are counted and set aside unless an explicit --calibration-end/--holdout-end reaches them.
+ * Streams the log line by line into a PurchaseLedger (memory grows with customer-days, not lines; nothing is
+ * spread onto the stack). Lines dated after `today` are set aside as future-dated unless an explicit
+ * --calibration-end/--holdout-end reaches them.
  */
 async function readTransactionLog(options: Options, today: number) {
   const parser = new TransactionLineParser(options);
-  const explicitEnd = Math.max(
-    options.calibrationEnd ? dayNumber(options.calibrationEnd) : -Infinity,
-    options.holdoutEnd ? dayNumber(options.holdoutEnd) : -Infinity,
-  );
-  const keepUntil = Math.max(today, explicitEnd);
-  const transactions: Transaction[] = [];
-  let lastDay = -Infinity;
-  const future = { lines: 0, latest: -Infinity };
+  let keepUntil = today;
+  for (const end of [options.calibrationEnd, options.holdoutEnd]) if (end !== undefined) keepUntil = Math.max(keepUntil, dayNumber(end));
+  const ledger = new PurchaseLedger({ keepUntil });
   let line = 0;
-  const lines = createInterface({ input: createReadStream(options.file, { encoding: "utf8" }), crlfDelay: Infinity });
-  for await (const raw of lines) {
+  const input = createInterface({ input: createReadStream(options.file, { encoding: "utf8" }), crlfDelay: Infinity });
+  for await (const raw of input) {
     line += 1;
     const t = parser.parse(raw, line);
-    if (!t) continue;
-    const day = dayNumber(t.date);
-    if (day > keepUntil) {
-      future.lines += 1;
-      if (day > future.latest) future.latest = day;
-      continue;
-    }
-    if (day <= today && day > lastDay) lastDay = day;
-    transactions.push(t);
+    if (t) ledger.add(t);
   }
-  if (transactions.length === 0) {
-    throw new InputError(
-      line === 0 ? "the file is empty" : future.lines > 0 ? "every line is dated after today" : "no transactions after the header",
-      null,
-    );
-  }
-  if (lastDay === -Infinity) lastDay = today;
-  return { transactions, lastDay, future };
+  return { ledger, lines: ledger.rows + ledger.droppedRows, emptyFile: line === 0 };
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -262,7 +278,9 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify(await run(options, today), null, 2)}\n`);
     return 0;
   } catch (error) {
-    if (error instanceof InputError || error instanceof RangeError) {
+    // Only InputError means a bad file; anything else is a fault of this program and says so (the stack
+    // overflow of a spread over a large log was once reported as a bad file).
+    if (error instanceof InputError) {
       process.stderr.write(`clv: ${options.file}: ${error.message}\n`);
       return 1;
     }
@@ -271,7 +289,8 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`clv: cannot read ${options.file} (${code})\n`);
       return 1;
     }
-    throw error;
+    process.stderr.write(`clv: internal error, not a problem with ${options.file}: ${(error as Error).stack ?? String(error)}\n`);
+    return 70;
   }
 }
 

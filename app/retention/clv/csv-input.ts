@@ -3,7 +3,8 @@
  * Pure (text in, rows out) so the command and the tests share it; every error names its line.
  */
 import { dayNumber } from "../time";
-import type { FrequencyRecency, Transaction } from "./summary";
+import type { Transaction } from "./cleaning";
+import type { FrequencyRecency } from "./summary";
 
 export class InputError extends Error {
   constructor(
@@ -31,6 +32,8 @@ const COLUMN_ALIASES = {
 
 /** Splits one CSV line; handles double-quoted fields with "" escapes (no embedded newlines). */
 export function splitCsvLine(line: string): string[] {
+  // Most lines of a large log have no quotes: a plain split is several times faster than the loop below.
+  if (!line.includes('"')) return line.split(",").map((f) => f.trim());
   const fields: string[] = [];
   let field = "";
   let quoted = false;
@@ -194,7 +197,9 @@ export class TransactionLineParser {
       throw new InputError((error as Error).message, line);
     }
     const amount = amountText === undefined || amountText === "" ? undefined : parseNumber(amountText, "amount", line);
-    return { customerId, date: date.slice(0, 10), amount };
+    // A time of day after the date ("YYYY-MM-DD HH:MM:SS", ISO "T") is kept only to recognise re-exported rows.
+    const time = date.length > 10 ? date.slice(11).trim() : "";
+    return time === "" ? { customerId, date: date.slice(0, 10), amount } : { customerId, date: date.slice(0, 10), amount, time };
   }
 
   /** A first line is a header when no field looks like a date, or a column flag names one of its fields. */

@@ -109,6 +109,63 @@ describe("recompute job", () => {
     expect(customers.every((c) => c.predictedClv === null && c.historicClv !== null)).toBe(true);
   });
 
+  it("applies the command's data rules: a fully refunded order is no purchase, a 1e9 order is capped, a future one waits; the counts are stored", async () => {
+    await seedSimulatedShop(300);
+    const order = (id: string, customer: string, at: Date, totalPrice: number, totalRefunded = 0): OrderRecord => ({
+      shopifyId: `gid://shopify/Order/${id}`,
+      customerShopifyId: customer,
+      name: null,
+      processedAt: at,
+      shopifyUpdatedAt: null,
+      totalPrice,
+      totalRefunded,
+      currencyCode: "EUR",
+      cancelledAt: null,
+      test: false,
+      discountCodes: [],
+    });
+    // Twins: the same first order; one also has a later order that was refunded in full.
+    const first = new Date(NOW.getTime() - 200 * DAY);
+    const twins = ["gid://shopify/Customer/9001", "gid://shopify/Customer/9002"];
+    const whale = "gid://shopify/Customer/9003";
+    await upsertCustomers(
+      SHOP,
+      [...twins, whale].map((shopifyId, i) => ({
+        shopifyId,
+        email: `extra${i}@shop.test`,
+        firstName: null,
+        lastName: null,
+        marketingState: null,
+        birthday: null,
+        tags: [],
+        shopifyRfmGroup: null,
+        shopifyUpdatedAt: null,
+      })),
+    );
+    await upsertOrders(SHOP, [
+      order("t1", twins[0], first, 60),
+      order("t2", twins[1], first, 60),
+      order("t3", twins[1], new Date(NOW.getTime() - 100 * DAY), 45, 45),
+      order("w1", whale, first, 60),
+      order("w2", whale, new Date(NOW.getTime() - 100 * DAY), 1e9),
+      order("f1", twins[0], new Date(NOW.getTime() + 400 * DAY), 30),
+    ]);
+    await refreshCustomerAggregates(SHOP);
+    const { state } = await recomputeShop(SHOP, NOW);
+    expect(state.model.status).toBe("fitted");
+    expect(state.dataRules).toMatchObject({ nonPurchaseDays: 1, futureDatedLines: 1, cappedDays: 1, cappedCustomers: [whale] });
+    const stored = JSON.parse((await db.shop.findUniqueOrThrow({ where: { shop: SHOP } })).modelState!) as StoredModelState;
+    expect(stored.dataRules.spendCap).toBeLessThan(1e5);
+    const scored = async (id: string) => db.customer.findFirstOrThrow({ where: { shop: SHOP, shopifyId: id } });
+    const [a, b] = [await scored(twins[0]), await scored(twins[1])];
+    expect(b.pAlive).toBe(a.pAlive);
+    expect(b.predictedClv).toBe(a.predictedClv);
+    expect((await scored(whale)).predictedClv!).toBeLessThan(1e6);
+    // A webhook's single-customer re-score keeps the shop's cap.
+    await rescoreCustomers(SHOP, [whale], NOW);
+    expect((await scored(whale)).predictedClv!).toBeLessThan(1e6);
+  });
+
   it("re-scores one customer after a new order with the stored parameters, leaving the others alone", async () => {
     await seedSimulatedShop(300);
     await recomputeShop(SHOP, NOW);

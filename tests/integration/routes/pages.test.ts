@@ -354,6 +354,59 @@ describe("dashboard", () => {
     expect(at(trend.lapsed, "2025-11")).toBe(1);
   });
 
+  it("says how many repeat buyers the model needs without subtracting twice, and lists the data rules that fired", async () => {
+    const rules = {
+      nonPositiveLines: 3,
+      nonPurchaseDays: 2,
+      customersWithoutPurchase: 1,
+      duplicateLines: 0,
+      identicalDateOnlyLines: 0,
+      futureDatedLines: 1,
+      latestFutureDate: "2031-03-01",
+      isolatedLateLines: 0,
+      linesAfterEnd: 1,
+      spendCap: 1500,
+      cappedDays: 1,
+      cappedCustomers: [gid(1)],
+    };
+    const small = (repeatBuyers: number) => ({
+      ...MODEL_STATE,
+      dataRules: rules,
+      model: {
+        status: "insufficient",
+        reason: "few",
+        repeatBuyers,
+        repeatBuyersNeeded: 50 - repeatBuyers,
+        cause: "few-repeat-buyers",
+        fallback: "historic",
+      },
+    });
+    const load = async (state: unknown, locale: string) => {
+      await db.shop.update({ where: { shop: SHOP }, data: { modelState: JSON.stringify(state) } });
+      return (await call<SerializeFrom<typeof dashboardLoader>>(dashboardLoader, await appRequest(SHOP, `/app?locale=${locale}`))).body;
+    };
+    try {
+      expect((await load(small(20), "en")).model.insufficient).toEqual({ have: 20, needed: 50, more: 30 });
+      expect((await load(small(25), "en")).model.insufficient).toEqual({ have: 25, needed: 50, more: 25 });
+      const en = (await load(small(20), "en")).model.dataRules;
+      expect(en.map((r: { rule: string }) => r.rule)).toEqual([
+        "nonPurchaseDays",
+        "customersWithoutPurchase",
+        "futureDatedLines",
+        "cappedDays",
+      ]);
+      expect(en[0].text).toBe("2 order days were refunded in full and are not counted as purchases.");
+      expect(en[2].text).toMatch(/^1 order dated after today \(latest .*2031.*\) is not counted yet\.$/);
+      expect(en[3].text).toMatch(/above €1,500\.00\) counts as €1,500\.00 in the spend forecast/);
+      const uk = (await load(small(20), "uk-UA")).model.dataRules;
+      expect(uk[0].text).toMatch(/^2 дні замовлень повністю повернено/);
+      // A state stored before the rules were recorded shows none.
+      expect((await load(MODEL_STATE, "en")).model.dataRules).toEqual([]);
+    } finally {
+      await db.shop.update({ where: { shop: SHOP }, data: { modelState: JSON.stringify(MODEL_STATE) } });
+    }
+  });
+
   it("speaks the admin's language and explains what is missing before the first scoring", async () => {
     await db.shop.update({ where: { shop: SHOP }, data: { modelState: null } });
     const { body } = await call<SerializeFrom<typeof dashboardLoader>>(dashboardLoader, await appRequest(SHOP, "/app?locale=uk-UA"));

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { backtest } from "../../../../app/retention/clv/backtest";
 import { expectedPurchases } from "../../../../app/retention/clv/bgnbd";
 import { parseTransactionLog } from "../../../../app/retention/clv/csv-input";
-import { emptyCleaningReport, summarizeTransactions } from "../../../../app/retention/clv/summary";
+import { emptyCleaningReport } from "../../../../app/retention/clv/cleaning";
+import { summarizeTransactions } from "../../../../app/retention/clv/summary";
 import { cdnowFile, HAS_CDNOW, once, PUBLISHED } from "../../../support/shared-data";
 
 describe("summarizeTransactions", () => {
