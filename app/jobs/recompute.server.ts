@@ -15,6 +15,7 @@ import type { Transaction } from "../retention/clv/summary";
 import { summarizeTransactions } from "../retention/clv/summary";
 import { scoreCustomer } from "../retention/customer-score";
 import { scoreShop, type ShopScore } from "../retention/score";
+import { shopRanges } from "../retention/score-ranges";
 import { readScoringModel, saveShopModelState, type BacktestView, type StoredModelState } from "../models/model-state.server";
 import { readShopSettings, scoringSettings } from "../models/shop-settings.server";
 import type { Score } from "../retention/segments/rfm";
@@ -136,6 +137,9 @@ export async function recomputeShop(shop: string, now = new Date()) {
   await nextTurn();
   const result = scoreShop({ customers: summaries, asOf, settings });
   await nextTurn();
+  // Issue 19 "how sure": the parameters' sampling distributions and the 12-month revenue range.
+  const ranges = shopRanges(result, summaries, settings);
+  await nextTurn();
 
   // Read before the first write; rows are built and written one batch at a time.
   const lapsedBefore = await loadLapsedSince(shop);
@@ -172,6 +176,7 @@ export async function recomputeShop(shop: string, now = new Date()) {
     insights: result.insights,
     backtest: backtestSummary,
     customersScored: result.customers.length,
+    ranges,
   };
   await saveShopModelState(shop, state, now);
   return { state, scored: result.customers.length };

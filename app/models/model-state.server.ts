@@ -8,6 +8,7 @@ import { z } from "zod";
 import db from "../db.server";
 import type { ScoringModel } from "../retention/customer-score";
 import type { ScoringSettings, ShopScore } from "../retention/score";
+import type { ShopRanges } from "../retention/score-ranges";
 
 const finite = z.number().finite();
 
@@ -76,6 +77,27 @@ const historicSchema = z.object({
 
 const cadenceSchema = z.object({ typicalIntervalDays: finite.nullable(), repeatBuyers: finite });
 
+// Issue 19 "how sure": the parameters' sampling distributions and the shop's revenue range (score-ranges.ts).
+const logNormalSchema = z.object({
+  names: z.array(z.string()),
+  logMean: z.array(finite),
+  covariance: z.array(z.array(finite)),
+  lower: z.array(finite).optional(),
+  upper: z.array(finite).optional(),
+});
+const rangesSchema: z.ZodType<ShopRanges> = z.object({
+  method: z.literal("parametric-bootstrap"),
+  model: z.literal("bgnbd"),
+  level: finite,
+  draws: z.number().int().min(10).max(1000),
+  seed: z.number().int(),
+  purchase: logNormalSchema,
+  spend: logNormalSchema.nullable(),
+  revenue12Months: z.object({ low: finite, high: finite }).nullable(),
+  horizonMonths: finite,
+  monthlyDiscountRate: finite,
+});
+
 export type ModelView = z.infer<typeof modelSchema>;
 export type InsightsView = z.infer<typeof insightsSchema>;
 export type BacktestView = z.infer<typeof backtestSchema>;
@@ -90,6 +112,8 @@ export interface ModelStateView {
   historic: HistoricView | null;
   cadence: z.infer<typeof cadenceSchema> | null;
   customersScored: number | null;
+  /** Ranges of the forecasts; null without a fitted model or before the first run that stored them. */
+  ranges: ShopRanges | null;
 }
 
 const EMPTY: ModelStateView = {
@@ -100,6 +124,7 @@ const EMPTY: ModelStateView = {
   historic: null,
   cadence: null,
   customersScored: null,
+  ranges: null,
 };
 
 function part<T>(schema: z.ZodType<T>, value: unknown): T | null {
@@ -125,6 +150,7 @@ export function readModelState(text: string | null | undefined): ModelStateView 
     historic: part(historicSchema, state.historic),
     cadence: part(cadenceSchema, state.cadence),
     customersScored: part(finite, state.customersScored),
+    ranges: part(rangesSchema, state.ranges),
   };
 }
 
@@ -138,6 +164,7 @@ export interface StoredModelState {
   insights: ShopScore["insights"];
   backtest: BacktestView | null;
   customersScored: number;
+  ranges?: ShopRanges | null;
 }
 
 export async function saveShopModelState(shop: string, state: StoredModelState, fittedAt = new Date()) {

@@ -100,7 +100,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
   return json({
     locale,
-    messages: pageMessages(locale, ["dashboard", "sync", "insights", "lifecycle", "rewards", "nps", "issued"]),
+    messages: pageMessages(locale, ["dashboard", "sync", "insights", "lifecycle", "rewards", "nps", "issued", "forecast"]),
     title: translate(locale, "dashboard.title"),
     shopName: info?.name ?? null,
     welcome: translate(locale, "dashboard.welcome", { shop: info?.name ?? shop }),
@@ -132,6 +132,16 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
             : null
           : null,
       predicted: predicted ? { value: f.money(predicted.value), method: predicted.method } : null,
+      // Issue 19 "how sure": the range of the model's 12-month revenue (parameter uncertainty, stored by the recompute).
+      predictedRange:
+        predicted?.method === "model" && model.ranges?.revenue12Months
+          ? translate(locale, "forecast.clvRange", {
+              level: f.percent(model.ranges.level, 0),
+              low: f.money(model.ranges.revenue12Months.low),
+              high: f.money(model.ranges.revenue12Months.high),
+            })
+          : null,
+      predictedRangeHelp: model.ranges ? translate(locale, "forecast.rangeHelp", { level: f.percent(model.ranges.level, 0) }) : null,
       accuracy:
         backtest?.status === "fitted"
           ? {
@@ -243,6 +253,13 @@ function InsightsCard({ data }: { data: Data }) {
             }
           >
             {model.predicted ? null : modelPending}
+            {model.predictedRange ? (
+              <Text as="p" variant="bodySm" tone="subdued">
+                <span title={model.predictedRangeHelp ?? undefined} data-testid="revenue-range">
+                  {model.predictedRange}
+                </span>
+              </Text>
+            ) : null}
           </MetricTile>
           <MetricTile
             label={t("insights.accuracy")}

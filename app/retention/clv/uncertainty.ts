@@ -211,7 +211,7 @@ export function shopRevenueInterval<P>(
   model: ForecastModel<P>,
   point: P,
   customers: readonly CustomerSummary[],
-  options: BootstrapOptions & { budget?: number } = {},
+  options: BootstrapOptions & { budget?: number; pointRevenue?: number } = {},
 ): Interval | null {
   if (customers.length === 0) return null;
   const draws = parameterDraws(model, options);
@@ -232,6 +232,7 @@ export function shopRevenueInterval<P>(
   if (!interval || sample.length === customers.length) return interval;
   const pointSample = revenue(point, sample);
   if (!(pointSample > 0)) return null;
-  const scale = revenue(point, customers) / pointSample;
+  // The caller usually has the full point figure already (score.ts): one pass over every customer saved.
+  const scale = (options.pointRevenue ?? revenue(point, customers)) / pointSample;
   return { low: interval.low * scale, high: interval.high * scale };
 }
