@@ -16,6 +16,7 @@ import { summarizeTransactions } from "../retention/clv/summary";
 import { scoreCustomer } from "../retention/customer-score";
 import { scoreShop, type ShopScore } from "../retention/score";
 import { shopRanges } from "../retention/score-ranges";
+import { backfillForecastMonths, recordForecastMonths } from "./forecast-months.server";
 import { readScoringModel, saveShopModelState, type BacktestView, type StoredModelState } from "../models/model-state.server";
 import { readShopSettings, scoringSettings } from "../models/shop-settings.server";
 import type { Score } from "../retention/segments/rfm";
@@ -123,6 +124,24 @@ async function scoringInputs(shop: string, now: Date, customerShopifyIds?: strin
 }
 
 /**
+ * The backtest, and (issue 19 monthly report) on a shop's first run the past months from its calibration model.
+ * A function of its own so the calibration data are garbage once it returns.
+ */
+async function backtestAndBackfill(
+  shop: string,
+  transactions: TransactionLog,
+  window: { calibrationEnd: string; holdoutEnd: string } | null,
+  asOf: string,
+  now: Date,
+) {
+  const result = window ? backtest(transactions, { ...window, unit: "days", zeroDays: "never" }) : null;
+  return {
+    backtestSummary: result && window ? summarizeBacktest(result, window) : null,
+    backfill: await backfillForecastMonths(shop, transactions, result, window?.calibrationEnd ?? null, asOf, now),
+  };
+}
+
+/**
  * Recomputes every customer's value, RFM and lifecycle group for one shop, stores the fitted model,
  * shop insights and backtest accuracy, and returns what changed for write-back.
  */
@@ -133,7 +152,7 @@ export async function recomputeShop(shop: string, now = new Date()) {
   await nextTurn();
   // The backtest first: its working data is gone before scoring builds a result per customer.
   const window = transactions.firstDay ? backtestWindow(transactions.firstDay, asOf) : null;
-  const backtestSummary = window ? summarizeBacktest(backtest(transactions, { ...window, unit: "days", zeroDays: "never" }), window) : null;
+  const { backtestSummary, backfill } = await backtestAndBackfill(shop, transactions, window, asOf, now);
   await nextTurn();
   const result = scoreShop({ customers: summaries, asOf, settings });
   await nextTurn();
@@ -179,6 +198,7 @@ export async function recomputeShop(shop: string, now = new Date()) {
     ranges,
   };
   await saveShopModelState(shop, state, now);
+  await recordForecastMonths(shop, { transactions, asOf, model: result.model, backfill }, now);
   return { state, scored: result.customers.length };
 }
 

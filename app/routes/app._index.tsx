@@ -34,6 +34,8 @@ import { chartStylesLink } from "../components/charts/styles";
 import { MetricTile } from "../components/MetricTile";
 import { repeatBuyerProgress } from "../retention/score";
 import { EMPTY_STATE_IMAGE, LIFECYCLE_COLORS } from "../components/lifecycle";
+import { ForecastAccuracyCard } from "../components/ForecastAccuracyCard";
+import { forecastReport } from "../services/forecast-report.server";
 
 export const links = () => [chartStylesLink];
 
@@ -86,11 +88,12 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   // The context read the row before a possible refresh; use the fresh currency and zone.
   const formatCtx = info ? { ...ctx, currency: info.currencyCode, timeZone: info.ianaTimezone } : ctx;
   const f = info ? shopFormatter({ locale, currency: info.currencyCode, timeZone: info.ianaTimezone }) : format;
-  const [view, definitions, issuance, health] = await Promise.all([
+  const [view, definitions, issuance, health, forecastMonths] = await Promise.all([
     dashboardView(shop),
     lifecycleGroupDefinitions({ shop, locale, format: f }),
     issuanceStatus(shop, f),
     reachHealth(shop),
+    forecastReport(shop, locale, formatCtx.currency, f),
   ]);
   const { live, model } = view;
 
@@ -169,6 +172,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
         meaning: g.key && g.key in definitions ? definitions[g.key as LifecycleGroup].meaning : null,
       })),
     },
+    forecastMonths,
     tiers: view.tiers.map((g) => ({ label: g.key ?? translate(locale, "dashboard.noTier"), count: g.count })),
     trend: {
       months: view.trend.months.map((m) => f.monthLabel(m)),
@@ -542,6 +546,9 @@ export default function Dashboard() {
               </Layout.Section>
               <Layout.Section>
                 <TrendCard data={data} />
+              </Layout.Section>
+              <Layout.Section>
+                <ForecastAccuracyCard report={data.forecastMonths} />
               </Layout.Section>
             </>
           ) : null}

@@ -83,7 +83,19 @@ function box(logScale: number, scaleAt: number, size = 4) {
 /** Redraws of a Gamma-Gamma draw with q ≤ 1 (mean spend undefined; the app would not use such a fit). */
 const MAX_SPEND_REDRAWS = 20;
 
-export function bgnbdGammaGammaModel(dist: { purchase: LogNormalParameters; spend: LogNormalParameters | null }): ForecastModel<BgNbdGammaGammaParams> | null {
+/** Prediction under given parameters: BG/NBD expected purchases, Gamma-Gamma (or own average) spend. */
+export const bgnbdGammaGammaPredict: ForecastModel<BgNbdGammaGammaParams>["predict"] = (params, c, horizonsDays) => {
+  const ownAverage = c.orderCount > 0 ? c.totalSpend / c.orderCount : 0;
+  return {
+    purchases: expectedPurchasesPath(params.bgnbd, c, horizonsDays),
+    spend: params.gammaGamma ? expectedAverageSpend(params.gammaGamma, c) : ownAverage,
+  };
+};
+
+export function bgnbdGammaGammaModel(dist: {
+  purchase: LogNormalParameters;
+  spend: LogNormalParameters | null;
+}): ForecastModel<BgNbdGammaGammaParams> | null {
   const purchaseSampler = logNormalSampler(dist.purchase);
   const spendSampler = dist.spend ? logNormalSampler(dist.spend) : null;
   if (!purchaseSampler || (dist.spend && !spendSampler)) return null;
@@ -96,13 +108,7 @@ export function bgnbdGammaGammaModel(dist: { purchase: LogNormalParameters; spen
       for (let i = 0; i < MAX_SPEND_REDRAWS && !(s.q > 1); i++) s = spendSampler(rng);
       return { bgnbd, gammaGamma: { p: s.p, q: s.q, v: s.v } };
     },
-    predict(params, c, horizonsDays) {
-      const ownAverage = c.orderCount > 0 ? c.totalSpend / c.orderCount : 0;
-      return {
-        purchases: expectedPurchasesPath(params.bgnbd, c, horizonsDays),
-        spend: params.gammaGamma ? expectedAverageSpend(params.gammaGamma, c) : ownAverage,
-      };
-    },
+    predict: bgnbdGammaGammaPredict,
   };
 }
 
