@@ -43,11 +43,7 @@ export function ForecastAccuracyCard({ report }: { report: ForecastAccuracyProps
             ]}
           />
         )}
-        {report.lastMonth ? (
-          <Text as="p">
-            {report.lastMonth}
-          </Text>
-        ) : null}
+        {report.lastMonth ? <Text as="p">{report.lastMonth}</Text> : null}
         {report.purchases ? (
           <Text as="p" tone="subdued" variant="bodySm">
             {report.purchases}

@@ -7,7 +7,13 @@
  *  - on a shop's first run (no rows yet), fills the complete months after the backtest's calibration end from
  *    the backtest's calibration model, which never saw them (source "backfill"). The chart says so.
  */
-import { closeForecastMonth, hasForecastMonths, listForecastMonths, saveForecastMonth, type ForecastMonthRow } from "../models/forecast-months.server";
+import {
+  closeForecastMonth,
+  hasForecastMonths,
+  listForecastMonths,
+  saveForecastMonth,
+  type ForecastMonthRow,
+} from "../models/forecast-months.server";
 import type { BacktestResult } from "../retention/clv/backtest";
 import { bgnbdGammaGammaPredict } from "../retention/clv/bgnbd-ranges";
 import { fitGammaGamma } from "../retention/clv/gamma-gamma";
@@ -80,9 +86,7 @@ export async function recordForecastMonths(
   const open = stored.filter((r) => r.closedAt === null && r.month < current);
   const fitted = input.model.status === "fitted" ? input.model : null;
   const needForecast =
-    fitted !== null &&
-    !stored.some((r) => r.month === current) &&
-    dayNumber(input.asOf) - monthDays(current).first < FORECAST_GRACE_DAYS;
+    fitted !== null && !stored.some((r) => r.month === current) && dayNumber(input.asOf) - monthDays(current).first < FORECAST_GRACE_DAYS;
   if (open.length === 0 && !needForecast) return { backfilled: input.backfill.length, closed: 0, forecast: null };
 
   const days = purchaseDays(input.transactions, input.asOf);

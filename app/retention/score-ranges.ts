@@ -41,7 +41,10 @@ export function shopRanges(
 }
 
 /** One customer's ranges of expected purchases and predictive CLV over the horizon, from the stored distributions. */
-export function customerRanges(stored: ShopRanges, customer: CustomerSummary): { purchases: Interval; clv: Interval; level: number } | null {
+export function customerRanges(
+  stored: ShopRanges,
+  customer: CustomerSummary,
+): { purchases: Interval; clv: Interval; level: number } | null {
   const model = bgnbdGammaGammaModel(stored);
   if (!model) return null;
   return customerIntervals(model, customer, {
