@@ -44,6 +44,11 @@ import loginEn from "./catalogs/login/en.json";
 import loginUk from "./catalogs/login/uk.json";
 import loginRu from "./catalogs/login/ru.json";
 import loginHr from "./catalogs/login/hr.json";
+// Words about forecasts' ranges and the monthly accuracy report, shown on the dashboard and the customer page.
+import forecastEn from "./catalogs/forecast/en.json";
+import forecastUk from "./catalogs/forecast/uk.json";
+import forecastRu from "./catalogs/forecast/ru.json";
+import forecastHr from "./catalogs/forecast/hr.json";
 import type { Messages } from "./translator";
 
 /** The first segment of a key (`customers.title` → `customers`) decides which page's catalog holds it. */
@@ -57,6 +62,7 @@ export const CATALOG_PREFIXES = {
   feedback: ["feedback"],
   rules: ["rules"],
   login: ["login"],
+  forecast: ["forecast"],
 } as const;
 
 export type CatalogPage = keyof typeof CATALOG_PREFIXES;
@@ -73,6 +79,7 @@ export const englishCatalog = {
   ...rulesEn,
   ...kinds.en,
   ...loginEn,
+  ...forecastEn,
 };
 
 /** Every page's catalog per language, for tests and the merged per-language dictionaries. */
@@ -91,4 +98,5 @@ export const PAGE_CATALOGS: Record<CatalogPage, Record<"en" | "uk" | "ru" | "hr"
     hr: { ...rulesHr, ...kinds.hr },
   },
   login: { en: loginEn, uk: loginUk, ru: loginRu, hr: loginHr },
+  forecast: { en: forecastEn, uk: forecastUk, ru: forecastRu, hr: forecastHr },
 };

@@ -22,6 +22,8 @@ import {
   type BacktestView,
   type StoredModelState,
 } from "../models/model-state.server";
+import { shopRanges } from "../retention/score-ranges";
+import { backfillForecastMonths, recordForecastMonths } from "./forecast-months.server";
 import { readShopSettings, scoringSettings } from "../models/shop-settings.server";
 import type { Score } from "../retention/segments/rfm";
 import { dayNumber, dayString, localDayConverter } from "../retention/time";
@@ -132,6 +134,24 @@ async function scoringInputs(shop: string, now: Date, customerShopifyIds?: strin
 }
 
 /**
+ * The backtest, and (issue 19 monthly report) on a shop's first run the past months from its calibration model.
+ * A function of its own so the calibration data are garbage once it returns.
+ */
+async function backtestAndBackfill(
+  shop: string,
+  transactions: TransactionLog,
+  window: { calibrationEnd: string; holdoutEnd: string } | null,
+  asOf: string,
+  now: Date,
+) {
+  const result = window ? backtest(transactions, { ...window, unit: "days", ...SHOP_ORDER_RULES }) : null;
+  return {
+    backtestSummary: result && window ? summarizeBacktest(result, window) : null,
+    backfill: await backfillForecastMonths(shop, transactions, result, window?.calibrationEnd ?? null, asOf, now),
+  };
+}
+
+/**
  * Recomputes every customer's value, RFM and lifecycle group for one shop, stores the fitted model,
  * shop insights and backtest accuracy, and returns what changed for write-back.
  */
@@ -142,11 +162,12 @@ export async function recomputeShop(shop: string, now = new Date()) {
   await nextTurn();
   // The backtest first: its working data is gone before scoring builds a result per customer.
   const window = transactions.firstDay ? backtestWindow(transactions.firstDay, asOf) : null;
-  const backtestSummary = window
-    ? summarizeBacktest(backtest(transactions, { ...window, unit: "days", ...SHOP_ORDER_RULES }), window)
-    : null;
+  const { backtestSummary, backfill } = await backtestAndBackfill(shop, transactions, window, asOf, now);
   await nextTurn();
   const result = scoreShop({ customers: summaries, asOf, settings });
+  await nextTurn();
+  // Issue 19 "how sure": the parameters' sampling distributions and the 12-month revenue range.
+  const ranges = shopRanges(result, summaries, settings);
   await nextTurn();
 
   // Read before the first write; rows are built and written one batch at a time.
@@ -185,8 +206,10 @@ export async function recomputeShop(shop: string, now = new Date()) {
     backtest: backtestSummary,
     customersScored: result.customers.length,
     dataRules,
+    ranges,
   };
   await saveShopModelState(shop, state, now);
+  await recordForecastMonths(shop, { transactions, asOf, model: result.model, backfill }, now);
   return { state, scored: result.customers.length };
 }
 

@@ -9,6 +9,7 @@ import db from "../db.server";
 import type { CleaningReport } from "../retention/clv/cleaning";
 import type { ScoringModel } from "../retention/customer-score";
 import type { ScoringSettings, ShopScore } from "../retention/score";
+import type { ShopRanges } from "../retention/score-ranges";
 
 const finite = z.number().finite();
 
@@ -92,6 +93,26 @@ const dataRulesSchema = z.object({
   cappedDays: finite,
   cappedCustomers: z.array(z.string()),
 }) satisfies z.ZodType<CleaningReport>;
+// Issue 19 "how sure": the parameters' sampling distributions and the shop's revenue range (score-ranges.ts).
+const logNormalSchema = z.object({
+  names: z.array(z.string()),
+  logMean: z.array(finite),
+  covariance: z.array(z.array(finite)),
+  lower: z.array(finite).optional(),
+  upper: z.array(finite).optional(),
+});
+const rangesSchema: z.ZodType<ShopRanges> = z.object({
+  method: z.literal("parametric-bootstrap"),
+  model: z.literal("bgnbd"),
+  level: finite,
+  draws: z.number().int().min(10).max(1000),
+  seed: z.number().int(),
+  purchase: logNormalSchema,
+  spend: logNormalSchema.nullable(),
+  revenue12Months: z.object({ low: finite, high: finite }).nullable(),
+  horizonMonths: finite,
+  monthlyDiscountRate: finite,
+});
 
 export type ModelView = z.infer<typeof modelSchema>;
 export type InsightsView = z.infer<typeof insightsSchema>;
@@ -110,6 +131,8 @@ export interface ModelStateView {
   customersScored: number | null;
   /** Null for states stored before the data rules were recorded. */
   dataRules: DataRulesView | null;
+  /** Ranges of the forecasts; null without a fitted model or before the first run that stored them. */
+  ranges: ShopRanges | null;
 }
 
 const EMPTY: ModelStateView = {
@@ -121,6 +144,7 @@ const EMPTY: ModelStateView = {
   cadence: null,
   customersScored: null,
   dataRules: null,
+  ranges: null,
 };
 
 function part<T>(schema: z.ZodType<T>, value: unknown): T | null {
@@ -147,6 +171,7 @@ export function readModelState(text: string | null | undefined): ModelStateView 
     cadence: part(cadenceSchema, state.cadence),
     customersScored: part(finite, state.customersScored),
     dataRules: part(dataRulesSchema, state.dataRules),
+    ranges: part(rangesSchema, state.ranges),
   };
 }
 
@@ -161,6 +186,7 @@ export interface StoredModelState {
   backtest: BacktestView | null;
   customersScored: number;
   dataRules: CleaningReport;
+  ranges?: ShopRanges | null;
 }
 
 export async function saveShopModelState(shop: string, state: StoredModelState, fittedAt = new Date()) {

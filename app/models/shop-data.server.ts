@@ -88,6 +88,7 @@ export function shopDataDeletes(shop: string) {
     db.customerTier.deleteMany({ where: { shop } }),
     db.consentRecord.deleteMany({ where: { shop } }),
     db.flowTriggerUsage.deleteMany({ where: { shop } }),
+    db.forecastMonth.deleteMany({ where: { shop } }),
   ] as const;
 }
 

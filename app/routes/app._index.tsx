@@ -35,6 +35,8 @@ import { MetricTile } from "../components/MetricTile";
 import { repeatBuyerProgress } from "../retention/score";
 import type { DataRulesView } from "../models/model-state.server";
 import { EMPTY_STATE_IMAGE, LIFECYCLE_COLORS } from "../components/lifecycle";
+import { ForecastAccuracyCard } from "../components/ForecastAccuracyCard";
+import { forecastReport } from "../services/forecast-report.server";
 
 export const links = () => [chartStylesLink];
 
@@ -100,11 +102,12 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   // The context read the row before a possible refresh; use the fresh currency and zone.
   const formatCtx = info ? { ...ctx, currency: info.currencyCode, timeZone: info.ianaTimezone } : ctx;
   const f = info ? shopFormatter({ locale, currency: info.currencyCode, timeZone: info.ianaTimezone }) : format;
-  const [view, definitions, issuance, health] = await Promise.all([
+  const [view, definitions, issuance, health, forecastMonths] = await Promise.all([
     dashboardView(shop),
     lifecycleGroupDefinitions({ shop, locale, format: f }),
     issuanceStatus(shop, f),
     reachHealth(shop),
+    forecastReport(shop, locale, formatCtx.currency, f),
   ]);
   const { live, model } = view;
 
@@ -114,7 +117,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
   return json({
     locale,
-    messages: pageMessages(locale, ["dashboard", "sync", "insights", "lifecycle", "rewards", "nps", "issued"]),
+    messages: pageMessages(locale, ["dashboard", "sync", "insights", "lifecycle", "rewards", "nps", "issued", "forecast"]),
     title: translate(locale, "dashboard.title"),
     shopName: info?.name ?? null,
     welcome: translate(locale, "dashboard.welcome", { shop: info?.name ?? shop }),
@@ -146,6 +149,16 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
             : null
           : null,
       predicted: predicted ? { value: f.money(predicted.value), method: predicted.method } : null,
+      // Issue 19 "how sure": the range of the model's 12-month revenue (parameter uncertainty, stored by the recompute).
+      predictedRange:
+        predicted?.method === "model" && model.ranges?.revenue12Months
+          ? translate(locale, "forecast.clvRange", {
+              level: f.percent(model.ranges.level, 0),
+              low: f.money(model.ranges.revenue12Months.low),
+              high: f.money(model.ranges.revenue12Months.high),
+            })
+          : null,
+      predictedRangeHelp: model.ranges ? translate(locale, "forecast.rangeHelp", { level: f.percent(model.ranges.level, 0) }) : null,
       accuracy:
         backtest?.status === "fitted"
           ? {
@@ -174,6 +187,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
         meaning: g.key && g.key in definitions ? definitions[g.key as LifecycleGroup].meaning : null,
       })),
     },
+    forecastMonths,
     tiers: view.tiers.map((g) => ({ label: g.key ?? translate(locale, "dashboard.noTier"), count: g.count })),
     trend: {
       months: view.trend.months.map((m) => f.monthLabel(m)),
@@ -258,6 +272,13 @@ function InsightsCard({ data }: { data: Data }) {
             }
           >
             {model.predicted ? null : modelPending}
+            {model.predictedRange ? (
+              <Text as="p" variant="bodySm" tone="subdued">
+                <span title={model.predictedRangeHelp ?? undefined} data-testid="revenue-range">
+                  {model.predictedRange}
+                </span>
+              </Text>
+            ) : null}
           </MetricTile>
           <MetricTile
             label={t("insights.accuracy")}
@@ -554,6 +575,9 @@ export default function Dashboard() {
               </Layout.Section>
               <Layout.Section>
                 <TrendCard data={data} />
+              </Layout.Section>
+              <Layout.Section>
+                <ForecastAccuracyCard report={data.forecastMonths} />
               </Layout.Section>
             </>
           ) : null}

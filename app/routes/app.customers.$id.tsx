@@ -26,11 +26,12 @@ import { I18nProvider, useAppPath, useI18n } from "../components/I18n";
 import type { LifecycleGroup } from "../retention/segments/lifecycle";
 import { MetricTile } from "../components/MetricTile";
 import { notFound } from "../components/RouteError";
+import { customerRanges } from "../retention/score-ranges";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const ctx = await pageContext(request);
   const { shop, locale, format: f } = ctx;
-  const messages = pageMessages(locale, ["customer", "lifecycle", "rfm", "issued"]);
+  const messages = pageMessages(locale, ["customer", "lifecycle", "rfm", "issued", "forecast"]);
   const [view, definitions] = await Promise.all([customerView(shop, params.id ?? ""), lifecycleGroupDefinitions(ctx)]);
   if (!view) throw notFound("customer");
   const consents = await listConsents(shop, view.customer.shopifyId);
@@ -38,6 +39,9 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const name = [c.firstName, c.lastName].filter(Boolean).join(" ") || c.email || translate(locale, "customers.unnamed");
   const model = view.model.model;
   const s = view.summary;
+  // Issue 19 "how sure": computed on read from the stored parameter distributions (about a millisecond).
+  const ranges = view.model.ranges && s && c.predictedClv !== null ? customerRanges(view.model.ranges, s) : null;
+  const level = ranges ? f.percent(ranges.level, 0) : "";
   return json({
     locale,
     messages,
@@ -91,6 +95,17 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
         : null,
       predictedClv: c.predictedClv === null ? null : f.money(c.predictedClv),
       expectedPurchases: c.expectedPurchases === null ? null : f.number(c.expectedPurchases, { maximumFractionDigits: 2 }),
+      ranges: ranges
+        ? {
+            clv: translate(locale, "forecast.clvRange", { level, low: f.money(ranges.clv.low), high: f.money(ranges.clv.high) }),
+            purchases: translate(locale, "forecast.purchasesRange", {
+              level,
+              low: f.number(ranges.purchases.low, { maximumFractionDigits: 2 }),
+              high: f.number(ranges.purchases.high, { maximumFractionDigits: 2 }),
+            }),
+            help: translate(locale, "forecast.rangeHelp", { level }),
+          }
+        : null,
       // BG/NBD gives every one-time buyer P(alive) = 1: the model cannot judge them yet.
       pAlive: c.orderCount <= 1 ? null : c.pAlive,
       pAliveText: c.pAlive === null || c.orderCount <= 1 ? null : f.percent(c.pAlive, 0),
@@ -166,6 +181,18 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 
 type Found = ReturnType<typeof useLoaderData<typeof loader>>;
 
+function ForecastRange({ clv, purchases, help }: { clv: string; purchases: string; help: string }) {
+  return (
+    <Text as="p" variant="bodySm" tone="subdued">
+      <span title={help} data-testid="clv-range">
+        {clv}
+      </span>
+      <br />
+      <span data-testid="purchases-range">{purchases}</span>
+    </Text>
+  );
+}
+
 function ValueCard({ data }: { data: Found }) {
   const { t } = useI18n();
   const v = data.value;
@@ -182,7 +209,9 @@ function ValueCard({ data }: { data: Found }) {
             label={t("customer.predictedClv")}
             value={v.predictedClv ?? "—"}
             help={v.expectedPurchases ? t("customer.expectedPurchases", { purchases: v.expectedPurchases }) : undefined}
-          />
+          >
+            {v.ranges ? <ForecastRange {...v.ranges} /> : null}
+          </MetricTile>
         </InlineGrid>
         {v.pAlive !== null ? (
           <BlockStack gap="100">

@@ -67,6 +67,7 @@ export async function resetDatabase() {
     db.customerTier.deleteMany(),
     db.consentRecord.deleteMany(),
     db.flowTriggerUsage.deleteMany(),
+    db.forecastMonth.deleteMany(),
     db.webhookEvent.deleteMany(),
     db.dataRequest.deleteMany(),
     db.session.deleteMany(),
