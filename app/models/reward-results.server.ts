@@ -129,7 +129,12 @@ const PLANNING_DAYS = 30;
  * once there are enough, otherwise the share of the shop's buying customers who ordered in the last
  * 30 days.
  */
-export async function holdoutPlanningInputs(shop: string, ruleId: string, result: RuleResult | null, now = new Date()): Promise<HoldoutPlanningInputs> {
+export async function holdoutPlanningInputs(
+  shop: string,
+  ruleId: string,
+  result: RuleResult | null,
+  now = new Date(),
+): Promise<HoldoutPlanningInputs> {
   const rows = await ledgerRows(shop, [ruleId]);
   const eligiblePerMonth = eligibleInLastDays(rows, now, PLANNING_DAYS);
   const complete = result ? result.treated.complete + result.heldOut.complete : 0;

@@ -75,7 +75,10 @@ describe("summarizeRuleResults: intention to treat, complete windows", () => {
   });
 
   it("counts a customer once, in the arm and window of their first assignment", () => {
-    const again = [...rows, { ...base, customerId: "e", decidedAt: day("2026-03-01"), startsAt: day("2026-03-01"), endsAt: day("2026-03-15") }];
+    const again = [
+      ...rows,
+      { ...base, customerId: "e", decidedAt: day("2026-03-01"), startsAt: day("2026-03-01"), endsAt: day("2026-03-15") },
+    ];
     const [r] = summarizeRuleResults(["r"], again, orders, day("2026-06-01"));
     expect(r.treated.customers).toBe(4);
     expect(r.heldOut.customers).toBe(4);
@@ -103,7 +106,17 @@ describe("summarizeRuleResults: intention to treat, complete windows", () => {
   });
 
   it("the planner's volume is customers newly assigned in the last 30 days", () => {
-    const recent = [...rows, { ...base, customerId: "n", decidedAt: day("2026-05-20") }, { ...base, customerId: "a", decidedAt: day("2026-05-20") }];
-    expect(eligibleInLastDays(recent.filter((r) => r.ruleId === "r"), day("2026-06-01"), 30)).toBe(1);
+    const recent = [
+      ...rows,
+      { ...base, customerId: "n", decidedAt: day("2026-05-20") },
+      { ...base, customerId: "a", decidedAt: day("2026-05-20") },
+    ];
+    expect(
+      eligibleInLastDays(
+        recent.filter((r) => r.ruleId === "r"),
+        day("2026-06-01"),
+        30,
+      ),
+    ).toBe(1);
   });
 });
