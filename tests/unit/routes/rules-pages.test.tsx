@@ -76,6 +76,7 @@ const ruleData = {
     treated: { customers: 40, windowPurchaseRate: 0.3, repeatRate: 0.45 },
     heldOut: { customers: 5, windowPurchaseRate: 0.2, repeatRate: 0.4 },
     uplift: { windowPurchaseRate: 0.1, repeatRate: 0.05 },
+    experiment: { state: "noDetectableEffect", purchaseRate: null, revenuePerCustomer: null },
   },
   experiment: {
     state: "noDetectableEffect",
@@ -181,7 +182,7 @@ describe("rules list", () => {
       },
     ]);
     expect(html).toContain("Birthday gift");
-    expect(html).toContain("+10.0 pts");
+    expect(html).toContain("+10.0 pts · No detectable effect yet");
     expect(html).toContain("/app/rules/new?kind=holidayCampaign&amp;preset=international-womens-day");
   });
 });
