@@ -1,12 +1,21 @@
 /**
  * Measurement: which issued codes were redeemed (read back from synced orders' `discountCodes`), and
  * per rule how many codes went out, how many were used, the revenue of the redeeming orders, and the
- * incremental effect against the randomly held-out customers.
+ * incremental effect against the randomly held-out customers (the arithmetic is the core's
+ * retention/rewards/experiment-arms.ts; this module only reads the rows).
  */
 import db from "../db.server";
+import {
+  eligibleInLastDays,
+  summarizeRuleResults,
+  type LedgerRowForResults,
+  type OrderForResults,
+  type RuleResult,
+} from "../retention/rewards/experiment-arms";
+import { MIN_COMPLETE_PER_ARM } from "../retention/rewards/experiment-stats";
 
-/** Repeat purchase: any order within this many days of the decision. */
-export const REPEAT_WINDOW_DAYS = 90;
+export type { ArmResult, RuleResult } from "../retention/rewards/experiment-arms";
+
 const DAY_MS = 86_400_000;
 
 function codesOf(discountCodes: string): string[] {
@@ -49,96 +58,7 @@ export async function recordRedemptions(shop: string): Promise<number> {
   return marked;
 }
 
-export interface ArmResult {
-  customers: number;
-  /** Share who ordered while the code was valid (held out: while it would have been). */
-  windowPurchaseRate: number | null;
-  /** Share who ordered within REPEAT_WINDOW_DAYS of the decision. */
-  repeatRate: number | null;
-}
-
-export interface RuleResult {
-  ruleId: string;
-  issued: number;
-  redeemed: number;
-  redemptionRate: number | null;
-  revenue: number;
-  reminders: number;
-  treated: ArmResult;
-  heldOut: ArmResult;
-  /** Treated minus held-out, in rate points (0.05 = five percentage points); null without both arms. */
-  uplift: { windowPurchaseRate: number | null; repeatRate: number | null };
-}
-
-export interface LedgerRowForResults {
-  ruleId: string;
-  customerId: string;
-  kind: string;
-  /** Created in Shopify (issues) — failed or never-created codes are not "issued". */
-  issued: boolean;
-  decidedAt: Date;
-  startsAt: Date | null;
-  endsAt: Date | null;
-  redeemedAt: Date | null;
-  redeemedRevenue: number | null;
-}
-
-const rate = (n: number, d: number) => (d === 0 ? null : n / d);
-const round4 = (x: number | null) => (x === null ? null : Math.round(x * 10_000) / 10_000);
-
-function arm(rows: LedgerRowForResults[], ordersByCustomer: Map<string, number[]>, now: Date): ArmResult {
-  let inWindow = 0;
-  let windowBase = 0;
-  let repeat = 0;
-  for (const r of rows) {
-    const orders = ordersByCustomer.get(r.customerId) ?? [];
-    const start = (r.startsAt ?? r.decidedAt).getTime();
-    if (start <= now.getTime()) {
-      windowBase++;
-      const end = Math.min((r.endsAt ?? now).getTime(), now.getTime());
-      if (orders.some((t) => t >= start && t < end)) inWindow++;
-    }
-    const from = r.decidedAt.getTime();
-    if (orders.some((t) => t >= from && t < from + REPEAT_WINDOW_DAYS * DAY_MS)) repeat++;
-  }
-  return { customers: rows.length, windowPurchaseRate: round4(rate(inWindow, windowBase)), repeatRate: round4(rate(repeat, rows.length)) };
-}
-
-const diff = (a: number | null, b: number | null) => (a === null || b === null ? null : round4(a - b));
-
-/** Pure: per-rule results from ledger rows and order instants (ms) per customer. */
-export function summarizeRuleResults(
-  ruleIds: readonly string[],
-  rows: readonly LedgerRowForResults[],
-  ordersByCustomer: Map<string, number[]>,
-  now: Date,
-): RuleResult[] {
-  return ruleIds.map((ruleId) => {
-    const mine = rows.filter((r) => r.ruleId === ruleId);
-    const issued = mine.filter((r) => r.kind === "issue" && r.issued);
-    const held = mine.filter((r) => r.kind === "holdout");
-    const redeemed = issued.filter((r) => r.redeemedAt !== null);
-    const treated = arm(issued, ordersByCustomer, now);
-    const heldOut = arm(held, ordersByCustomer, now);
-    return {
-      ruleId,
-      issued: issued.length,
-      redeemed: redeemed.length,
-      redemptionRate: round4(rate(redeemed.length, issued.length)),
-      revenue: Math.round(redeemed.reduce((s, r) => s + (r.redeemedRevenue ?? 0), 0) * 100) / 100,
-      reminders: mine.filter((r) => r.kind === "remind" && r.issued).length,
-      treated,
-      heldOut,
-      uplift: {
-        windowPurchaseRate: held.length ? diff(treated.windowPurchaseRate, heldOut.windowPurchaseRate) : null,
-        repeatRate: held.length ? diff(treated.repeatRate, heldOut.repeatRate) : null,
-      },
-    };
-  });
-}
-
-export async function ruleResults(shop: string, ruleIds: readonly string[], now = new Date()): Promise<RuleResult[]> {
-  if (ruleIds.length === 0) return [];
+async function ledgerRows(shop: string, ruleIds: readonly string[]): Promise<LedgerRowForResults[]> {
   const ledger = await db.issuedDiscount.findMany({
     where: { shop, ruleId: { in: [...ruleIds] } },
     select: {
@@ -154,7 +74,7 @@ export async function ruleResults(shop: string, ruleIds: readonly string[], now 
       redeemedRevenue: true,
     },
   });
-  const rows: LedgerRowForResults[] = ledger.map((r) => ({
+  return ledger.map((r) => ({
     ruleId: r.ruleId,
     customerId: r.customerShopifyId,
     kind: r.kind,
@@ -165,9 +85,14 @@ export async function ruleResults(shop: string, ruleIds: readonly string[], now 
     redeemedAt: r.redeemedAt,
     redeemedRevenue: r.redeemedRevenue,
   }));
+}
+
+export async function ruleResults(shop: string, ruleIds: readonly string[], now = new Date()): Promise<RuleResult[]> {
+  if (ruleIds.length === 0) return [];
+  const rows = await ledgerRows(shop, ruleIds);
   const customers = [...new Set(rows.filter((r) => r.kind !== "remind").map((r) => r.customerId))];
   const since = rows.reduce((min, r) => Math.min(min, (r.startsAt ?? r.decidedAt).getTime(), r.decidedAt.getTime()), Infinity);
-  const ordersByCustomer = new Map<string, number[]>();
+  const ordersByCustomer = new Map<string, OrderForResults[]>();
   for (let i = 0; i < customers.length; i += 500) {
     const orders = await db.order.findMany({
       where: {
@@ -177,13 +102,54 @@ export async function ruleResults(shop: string, ruleIds: readonly string[], now 
         customerShopifyId: { in: customers.slice(i, i + 500) },
         processedAt: { gte: new Date(since) },
       },
-      select: { customerShopifyId: true, processedAt: true },
+      select: { customerShopifyId: true, processedAt: true, netTotal: true },
     });
     for (const o of orders) {
       const list = ordersByCustomer.get(o.customerShopifyId!) ?? [];
-      list.push(o.processedAt.getTime());
+      list.push({ at: o.processedAt.getTime(), netTotal: o.netTotal });
       ordersByCustomer.set(o.customerShopifyId!, list);
     }
   }
   return summarizeRuleResults(ruleIds, rows, ordersByCustomer, now);
+}
+
+/** What the holdout planner needs for a rule: the shop's purchase rate to plan from and the rule's eligible customers a month. */
+export interface HoldoutPlanningInputs {
+  baseRate: number | null;
+  /** Where the base rate comes from: the rule's own measured customers, or the shop's recent buyers. */
+  baseRateSource: "rule" | "shop" | null;
+  eligiblePerMonth: number;
+}
+
+const PLANNING_DAYS = 30;
+
+/**
+ * Inputs of the holdout planner for a stored rule: customers it newly assigned in the last 30 days,
+ * and the purchase rate of its measured customers (both arms; any effect is small beside the rate)
+ * once there are enough, otherwise the share of the shop's buying customers who ordered in the last
+ * 30 days.
+ */
+export async function holdoutPlanningInputs(
+  shop: string,
+  ruleId: string,
+  result: RuleResult | null,
+  now = new Date(),
+): Promise<HoldoutPlanningInputs> {
+  const rows = await ledgerRows(shop, [ruleId]);
+  const eligiblePerMonth = eligibleInLastDays(rows, now, PLANNING_DAYS);
+  const complete = result ? result.treated.complete + result.heldOut.complete : 0;
+  if (result && complete >= 2 * MIN_COMPLETE_PER_ARM) {
+    const purchasers = result.treated.purchasers + result.heldOut.purchasers;
+    return { baseRate: purchasers / complete, baseRateSource: "rule", eligiblePerMonth };
+  }
+  const since = new Date(now.getTime() - PLANNING_DAYS * DAY_MS);
+  const [buyers, recent] = await Promise.all([
+    db.customer.count({ where: { shop, redactedAt: null, orderCount: { gt: 0 } } }),
+    db.order.findMany({
+      where: { shop, test: false, cancelledAt: null, customerShopifyId: { not: null }, processedAt: { gte: since, lte: now } },
+      select: { customerShopifyId: true },
+      distinct: ["customerShopifyId"],
+    }),
+  ]);
+  return { baseRate: buyers ? Math.min(1, recent.length / buyers) : null, baseRateSource: buyers ? "shop" : null, eligiblePerMonth };
 }

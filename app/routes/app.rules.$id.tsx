@@ -21,10 +21,10 @@ import { I18nProvider, useAppPath, useI18n } from "../components/I18n";
 import { CombinesWithFields, KIND_FIELDS } from "../components/rules/KindFields";
 import { resolveLocale, translate, type Locale, type MessageKey } from "../i18n";
 import { kindText, ruleErrorsText, rulesMessages } from "../i18n/rule-texts";
-import { shopFormatter } from "../formatting";
+import { formatNumber, formatPercent, shopFormatter, type ShopFormatter } from "../formatting";
 import { firstRunForShop, previewForShop } from "../jobs/issuance.server";
 import { listIssuedForRule } from "../models/issued-discounts.server";
-import { ruleResults } from "../models/reward-results.server";
+import { holdoutPlanningInputs, ruleResults, type RuleResult } from "../models/reward-results.server";
 import { rewardSegmentOptions } from "../models/reward-customers.server";
 import { createRule, deleteRule, getRule, knownTierNames, listRules, setRuleEnabled, updateRule } from "../models/rules.server";
 import { loadShopScale } from "../models/shop-scale.server";
@@ -35,6 +35,10 @@ import {
   FORM_ERROR_KEY,
   isRuleKind,
   localDateAt,
+  MIN_COMPLETE_PER_ARM,
+  PLANNING_LIFT,
+  PLANNING_MONTHS,
+  planHoldout,
   overlapErrors,
   rewardKind,
   RULE_KINDS,
@@ -194,6 +198,22 @@ async function overlapsText(shop: string, draft: RuleDraft, exceptId: string | n
   return ruleErrorsText(overlapErrors(draft, others), locale);
 }
 
+/** The holdout experiment's verdict and intervals, written with the shop's formatter (points with one decimal, money in its currency). */
+function experimentFigures(result: RuleResult, f: ShopFormatter) {
+  const experiment = result.experiment;
+  if (!experiment) return null;
+  const points = (x: number) => f.number(x * 100, { minimumFractionDigits: 1, maximumFractionDigits: 1, signDisplay: "exceptZero" });
+  const rate = experiment.purchaseRate;
+  const revenue = experiment.revenuePerCustomer;
+  return {
+    state: experiment.state,
+    rate: rate ? { difference: points(rate.difference), lower: points(rate.lower), upper: points(rate.upper) } : null,
+    revenue: revenue ? { difference: f.money(revenue.difference), lower: f.money(revenue.lower), upper: f.money(revenue.upper) } : null,
+    treated: f.number(result.treated.complete),
+    heldOut: f.number(result.heldOut.complete),
+  };
+}
+
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const shop = session.shop;
@@ -211,6 +231,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     : defaultsFor(kind, today, url.searchParams.get("preset"), locale, scale as ScaledDefaults);
   // "Turn on…" (here or from the list) opens the confirmation with the first run's figures.
   const confirmTurnOn = stored && !stored.rule.enabled && url.searchParams.get("turnOn") === "1";
+  const results = stored ? ((await ruleResults(shop, [stored.rule.id]))[0] ?? null) : null;
   return json({
     locale,
     messages: rulesMessages(locale),
@@ -231,7 +252,10 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     issuance: stored
       ? await issuanceStatus(shop, shopFormatter({ locale, currency: currencyCode, timeZone }), { ruleId: stored.rule.id })
       : null,
-    results: stored ? await resultsWithText(shop, stored.rule.id, locale, currencyCode) : null,
+    results: results ? { ...results, revenueText: formatMoney(results.revenue, { locale, currency: currencyCode }) } : null,
+    experiment: results ? experimentFigures(results, shopFormatter({ locale, currency: currencyCode, timeZone })) : null,
+    // What a holdout of any size would show for this rule's volume (the form recomputes it as the share is typed).
+    planning: stored ? await holdoutPlanningInputs(shop, stored.rule.id, results) : null,
     recent: stored
       ? (await listIssuedForRule(shop, stored.rule.id, 20)).map((r) => ({
           id: r.id,
@@ -319,11 +343,6 @@ async function turnOn(shop: string, id: string, form: FormData, locale: Locale, 
 }
 
 /** The rule's results so far, with its revenue written by the one money formatter. */
-async function resultsWithText(shop: string, ruleId: string, locale: Locale, currency: string) {
-  const results = (await ruleResults(shop, [ruleId]))[0];
-  return results ? { ...results, revenueText: formatMoney(results.revenue, { locale, currency }) } : null;
-}
-
 function percent(rate: number | null | undefined): string {
   return rate === null || rate === undefined ? "–" : `${(rate * 100).toFixed(1)}%`;
 }
@@ -398,6 +417,13 @@ function RuleForm() {
   const Fields = KIND_FIELDS[kind];
 
   const confirmation = data.confirmation;
+  const experiment = data.experiment;
+  const planning = data.planning;
+  const holdoutPlan =
+    planning && planning.baseRate !== null && planning.eligiblePerMonth > 0
+      ? planHoldout(planning.baseRate, planning.eligiblePerMonth, Number(values.holdoutShare) / 100)
+      : null;
+  const points = (x: number) => formatNumber(x * 100, resolveLocale(locale), { maximumFractionDigits: 1 });
   return (
     <Page
       title={data.isNew ? t("rules.page.newTitle", { kind: kindName }) : values.name || kindName}
@@ -541,6 +567,34 @@ function RuleForm() {
                     suffix: "%",
                     helpText: t("rules.guardrails.holdoutHelp"),
                   })}
+                  {planning && planning.eligiblePerMonth === 0 && (
+                    <Text as="p" tone="subdued">
+                      {t("rules.plan.noVolume")}
+                    </Text>
+                  )}
+                  {planning && planning.baseRate !== null && planning.eligiblePerMonth > 0 && (
+                    <BlockStack gap="100">
+                      <Text as="p" tone="subdued">
+                        {t("rules.plan.volume", {
+                          eligible: formatNumber(planning.eligiblePerMonth, resolveLocale(locale)),
+                          rate: formatPercent(planning.baseRate, resolveLocale(locale), 1),
+                          source: t(planning.baseRateSource === "rule" ? "rules.plan.source.rule" : "rules.plan.source.shop"),
+                        })}
+                      </Text>
+                      {holdoutPlan && (
+                        <Text as="p" tone="subdued">
+                          {holdoutPlan.minimumDetectableEffect === null
+                            ? t("rules.plan.mdeNone", { months: PLANNING_MONTHS })
+                            : t("rules.plan.mde", { months: PLANNING_MONTHS, points: points(holdoutPlan.minimumDetectableEffect) })}{" "}
+                          {holdoutPlan.monthsToDetect !== null &&
+                            t("rules.plan.runLength", {
+                              points: points(PLANNING_LIFT),
+                              runMonths: formatNumber(holdoutPlan.monthsToDetect, resolveLocale(locale)),
+                            })}
+                        </Text>
+                      )}
+                    </BlockStack>
+                  )}
                   <CombinesWithFields kind={kind} values={values} setBool={setBool} error={error} />
                 </FormLayout>
               </BlockStack>
@@ -610,6 +664,28 @@ function RuleForm() {
                       <Text as="h3" variant="headingSm">
                         {t("rules.results.treatedVsHeldOut")}
                       </Text>
+                      {experiment && (
+                        <BlockStack gap="100">
+                          <Text
+                            as="p"
+                            variant="headingMd"
+                            tone={experiment.state === "works" ? "success" : experiment.state === "hurts" ? "critical" : undefined}
+                          >
+                            {t(`rules.results.state.${experiment.state}`)}
+                          </Text>
+                          <Text as="p" tone="subdued">
+                            {t(`rules.results.stateHelp.${experiment.state}`, { min: MIN_COMPLETE_PER_ARM })}
+                          </Text>
+                          {experiment.rate && <Text as="p">{t("rules.results.rateDifference", experiment.rate)}</Text>}
+                          {experiment.revenue && <Text as="p">{t("rules.results.revenueDifference", experiment.revenue)}</Text>}
+                          <Text as="p" tone="subdued">
+                            {t("rules.results.measured", { treated: experiment.treated, heldOut: experiment.heldOut })}
+                          </Text>
+                          <Text as="p" tone="subdued">
+                            {t("rules.results.method")}
+                          </Text>
+                        </BlockStack>
+                      )}
                       <Text as="p">
                         {t("rules.results.windowPurchase", {
                           treated: percent(results.treated.windowPurchaseRate),

@@ -118,9 +118,12 @@ function RulesList() {
   const [turningOff, setTurningOff] = useState<{ id: string; name: string; queued: string } | null>(null);
   const { t } = useI18n();
   const path = useAppPath();
-  const uplift = (results: Pick<RuleResult, "uplift" | "heldOut"> | null) => {
+  // The bare difference is noise for most shops: it always goes with the experiment's verdict.
+  const uplift = (results: Pick<RuleResult, "uplift" | "heldOut" | "experiment"> | null) => {
     const points = upliftPoints(results);
-    return points === null ? "–" : t("rules.list.upliftPoints", { points });
+    if (points === null) return "–";
+    const state = results?.experiment?.state;
+    return [t("rules.list.upliftPoints", { points }), state ? t(`rules.results.state.${state}`) : null].filter(Boolean).join(" · ");
   };
   const rows = rules.map((r) => [
     <Link key={r.id} to={path(`/app/rules/${r.id}`)}>

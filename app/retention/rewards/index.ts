@@ -17,3 +17,5 @@ export * from "./flow-payload";
 export * from "./customer-caps";
 export * from "./shop-scale";
 export * from "./overlap";
+export * from "./experiment-stats";
+export * from "./experiment-arms";

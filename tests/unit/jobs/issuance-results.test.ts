@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { decisionFromRow, decisionInstant } from "../../../app/jobs/issuance.server";
 import type { IssuedRow } from "../../../app/models/issued-discounts.server";
 import { periodOfKey } from "../../../app/models/issued-discounts.server";
-import { summarizeRuleResults, type LedgerRowForResults } from "../../../app/models/reward-results.server";
 import { buildFlowPayload, flowPayloadProblems, idempotencyKey, validateRuleInput, type Rule } from "../../../app/retention/rewards";
 
 function rule(input: Record<string, unknown>, id = "rule-1"): Rule {
@@ -123,52 +122,5 @@ describe("decisionFromRow: finishing a row an earlier run recorded", () => {
     });
     const key = idempotencyKey("rule-1", "gid://shopify/Customer/7", "tier:Platinum");
     expect(decisionFromRow(row({ idempotencyKey: key, kind: "issue" }), tiers, "UTC")).toBeNull();
-  });
-});
-
-describe("summarizeRuleResults", () => {
-  const day = (d: string) => new Date(`${d}T12:00:00Z`);
-  const base = {
-    ruleId: "r",
-    kind: "issue",
-    issued: true,
-    decidedAt: day("2026-01-01"),
-    startsAt: day("2026-01-01"),
-    endsAt: day("2026-01-15"),
-    redeemedAt: null,
-    redeemedRevenue: null,
-  };
-  const rows: LedgerRowForResults[] = [
-    { ...base, customerId: "a", redeemedAt: day("2026-01-05"), redeemedRevenue: 80 },
-    { ...base, customerId: "b", redeemedAt: day("2026-01-09"), redeemedRevenue: 40.5 },
-    { ...base, customerId: "c" },
-    { ...base, customerId: "d", issued: false },
-    { ...base, customerId: "e", kind: "holdout" },
-    { ...base, customerId: "f", kind: "holdout" },
-    { ...base, customerId: "g", kind: "holdout" },
-    { ...base, customerId: "h", kind: "holdout" },
-    { ...base, ruleId: "other", customerId: "z" },
-  ];
-  const orders = new Map([
-    ["a", [day("2026-01-05").getTime()]],
-    ["b", [day("2026-01-09").getTime()]],
-    ["c", [day("2026-02-20").getTime()]],
-    ["e", [day("2026-01-10").getTime()]],
-    ["f", [day("2025-12-01").getTime()]],
-  ]);
-
-  it("counts issued (created in Shopify only), redeemed, revenue, and treated vs held-out rates", () => {
-    const [r] = summarizeRuleResults(["r"], rows, orders, day("2026-06-01"));
-    expect(r).toMatchObject({ ruleId: "r", issued: 3, redeemed: 2, redemptionRate: 0.6667, revenue: 120.5 });
-    expect(r.treated).toEqual({ customers: 3, windowPurchaseRate: 0.6667, repeatRate: 1 });
-    expect(r.heldOut).toEqual({ customers: 4, windowPurchaseRate: 0.25, repeatRate: 0.25 });
-    expect(r.uplift).toEqual({ windowPurchaseRate: 0.4167, repeatRate: 0.75 });
-  });
-
-  it("has no uplift without a holdout group, and no rates without codes", () => {
-    const [r] = summarizeRuleResults(["other"], rows, orders, day("2026-06-01"));
-    expect(r.uplift).toEqual({ windowPurchaseRate: null, repeatRate: null });
-    const [empty] = summarizeRuleResults(["none"], rows, orders, day("2026-06-01"));
-    expect(empty).toMatchObject({ issued: 0, redeemed: 0, redemptionRate: null, revenue: 0 });
   });
 });

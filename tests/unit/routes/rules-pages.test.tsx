@@ -78,7 +78,16 @@ const ruleData = {
     treated: { customers: 40, windowPurchaseRate: 0.3, repeatRate: 0.45 },
     heldOut: { customers: 5, windowPurchaseRate: 0.2, repeatRate: 0.4 },
     uplift: { windowPurchaseRate: 0.1, repeatRate: 0.05 },
+    experiment: { state: "noDetectableEffect", purchaseRate: null, revenuePerCustomer: null },
   },
+  experiment: {
+    state: "noDetectableEffect",
+    rate: { difference: "+10.0", lower: "-14.2", upper: "+27.9" },
+    revenue: { difference: "€3.10", lower: "-€2.00", upper: "€8.20" },
+    treated: "40",
+    heldOut: "5",
+  },
+  planning: { baseRate: 0.1, baseRateSource: "shop", eligiblePerMonth: 1000 },
   recent: [],
 };
 
@@ -92,6 +101,22 @@ describe("rule page", () => {
     expect(html).toContain("€812.40");
     expect(html).toContain("€24.50");
     expect(html).toContain("Bought while the code was valid: 30.0% vs 20.0%");
+    expect(html).toContain("No detectable effect yet");
+    expect(html).toContain("Purchase rate: +10.0 points (95% interval -14.2 to +27.9)");
+    expect(html).toContain("Revenue per eligible customer: €3.10 (95% interval -€2.00 to €8.20)");
+  });
+
+  it("before a holdout is set, shows what one would detect with the rule's volume, in the admin's language", async () => {
+    const withHoldout = { ...ruleData, values: { ...ruleData.values, holdoutShare: "10" } };
+    const html = await render("/app/rules/rule-1", [{ path: "/app/rules/:id", loader: () => withHoldout, Component: RulePage }]);
+    expect(html).toContain("About 1,000 eligible customers a month; they buy at 10.0% (the shop&#x27;s buyers over the last 30 days).");
+    // 3,000 customers at a 10% holdout and a 10% base rate detect about +5.2 points (7.85 × (0.152·0.848/0.9 + 0.09/0.1) / 0.052² ≈ 3,000); +3 points need 8,945 (9 months of 1,000).
+    expect(html).toContain("after 3 months the smallest lift you could detect is 5.2 points");
+    expect(html).toContain("Months needed to detect +3 points: 9.");
+    const uk = await render("/app/rules/rule-1?locale=uk", [
+      { path: "/app/rules/:id", loader: () => ({ ...withHoldout, locale: "uk", messages: rulesMessages("uk") }), Component: RulePage },
+    ]);
+    expect(uk).toContain("Місяців, щоб помітити +3 п. п.: 9.");
   });
 
   it("names the campaign's first day when the preview is for a later day", async () => {
@@ -162,7 +187,7 @@ describe("rules list", () => {
       },
     ]);
     expect(html).toContain("Birthday gift");
-    expect(html).toContain("+10.0 pts");
+    expect(html).toContain("+10.0 pts · No detectable effect yet");
     expect(html).toContain("€812.40");
     expect(html).toContain("/app/rules/new?kind=holidayCampaign&amp;preset=international-womens-day");
   });
