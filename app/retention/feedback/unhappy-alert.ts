@@ -18,7 +18,8 @@ export const UNHAPPY_TRIGGER: FlowTriggerDefinition = {
     {
       key: "reasons",
       type: "single_line_text_field",
-      description: "What went wrong, as reason codes separated by commas (delivery, product_not_as_described, price, service, other), or none.",
+      description:
+        "What went wrong, as reason codes separated by commas (delivery, product_not_as_described, price, service, other), or none.",
     },
     {
       key: "valueAtRisk",
@@ -75,10 +76,12 @@ export function buildUnhappyAlert(
 
 /** The trigger extension's TOML (extensions/kinship-unhappy-customer), generated from the field list. */
 export function renderUnhappyTriggerToml(): string {
-  return [
-    "# Generated from app/retention/feedback/unhappy-alert.ts (renderUnhappyTriggerToml); a test keeps them equal.",
-    "# Flow's lifecycle callbacks for this trigger go to the app's one callback (declared with the reward",
-    "# trigger in extensions/kinship-flow-trigger), which records them per trigger definition.",
-    ...renderTriggerTomlLines(UNHAPPY_TRIGGER),
-  ].join("\n") + "\n";
+  return (
+    [
+      "# Generated from app/retention/feedback/unhappy-alert.ts (renderUnhappyTriggerToml); a test keeps them equal.",
+      "# Flow's lifecycle callbacks for this trigger go to the app's one callback (declared with the reward",
+      "# trigger in extensions/kinship-flow-trigger), which records them per trigger definition.",
+      ...renderTriggerTomlLines(UNHAPPY_TRIGGER),
+    ].join("\n") + "\n"
+  );
 }

@@ -8,7 +8,13 @@
  */
 import { describeReward } from "./reward-cost";
 import type { Decision } from "./schedule";
-import { legacyId, renderTriggerTomlLines, triggerPayloadProblems, type FlowTriggerDefinition, type FlowTriggerField } from "../flow-trigger";
+import {
+  legacyId,
+  renderTriggerTomlLines,
+  triggerPayloadProblems,
+  type FlowTriggerDefinition,
+  type FlowTriggerField,
+} from "../flow-trigger";
 
 export type { FlowFieldType, FlowTriggerField } from "../flow-trigger";
 

@@ -65,7 +65,11 @@ const alerts = () => emulator.shop(SHOP).flowTriggers.filter((t) => t.handle ===
 
 /** The real endpoint, its Shopify work through the app's own client against the emulator. */
 function endpoint(adminClient: AdminClient = client) {
-  return createFeedbackAction({ adminClient: async () => adminClient, thankYouReward: async () => null, log: () => {} }) as unknown as RouteHandler;
+  return createFeedbackAction({
+    adminClient: async () => adminClient,
+    thankYouReward: async () => null,
+    log: () => {},
+  }) as unknown as RouteHandler;
 }
 
 describe("the unhappy-customer alert", () => {
@@ -97,7 +101,9 @@ describe("the unhappy-customer alert", () => {
     await call(action, feedbackRequest(answer(9100, { score: 9, reasons: [] }), await checkoutToken(SHOP)));
     expect(alerts()).toHaveLength(0);
     await call(action, feedbackRequest(answer(9101, { score: 2, reasons: [] }), await checkoutToken(SHOP)));
-    expect(alerts().map((a) => a.payload)).toEqual([expect.objectContaining({ order_id: 9101, score: 2, reasons: "none", valueAtRisk: 0 })]);
+    expect(alerts().map((a) => a.payload)).toEqual([
+      expect.objectContaining({ order_id: 9101, score: 2, reasons: "none", valueAtRisk: 0 }),
+    ]);
   });
 
   it("sends nothing when no enabled workflow uses Kinship's triggers (Flow's lifecycle callback)", async () => {
@@ -110,7 +116,11 @@ describe("the unhappy-customer alert", () => {
     expect(alerts()).toHaveLength(0);
     expect(await db.feedback.findFirstOrThrow({ where: { shop: SHOP } })).toMatchObject({ alertStatus: "noWorkflow" });
     // Turning a workflow on later does not send yesterday's answers.
-    await applyFlowLifecycleNotice(SHOP, { flowTriggerDefinitionId: UNHAPPY_TRIGGER.handle, hasEnabledFlow: true, timestamp: new Date(Date.now() + 2000) });
+    await applyFlowLifecycleNotice(SHOP, {
+      flowTriggerDefinitionId: UNHAPPY_TRIGGER.handle,
+      hasEnabledFlow: true,
+      timestamp: new Date(Date.now() + 2000),
+    });
     await retryUnsentAlerts(SHOP, client, new Date());
     expect(alerts()).toHaveLength(0);
   });
@@ -120,7 +130,10 @@ describe("the unhappy-customer alert", () => {
     const res = await call(endpoint(down), feedbackRequest(answer(7001, { score: 4 }), await customerToken(SHOP, customer)));
     expect(res).toMatchObject({ status: 200, body: { ok: true } });
     expect(alerts()).toHaveLength(0);
-    expect(await db.feedback.findFirstOrThrow({ where: { shop: SHOP } })).toMatchObject({ alertStatus: null, alertError: expect.any(String) });
+    expect(await db.feedback.findFirstOrThrow({ where: { shop: SHOP } })).toMatchObject({
+      alertStatus: null,
+      alertError: expect.any(String),
+    });
 
     expect(await retryUnsentAlerts(SHOP, client, new Date())).toMatchObject({ fired: 1 });
     expect(await retryUnsentAlerts(SHOP, client, new Date())).toMatchObject({ fired: 0 });

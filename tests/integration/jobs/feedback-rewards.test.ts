@@ -6,7 +6,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import db from "../../../app/db.server";
 import { createRule } from "../../../app/models/rules.server";
 import { loadRewardCustomer, loadRewardCustomers } from "../../../app/models/reward-customers.server";
-import { COMPENSATION_REASON, validateRuleInput, idempotencyKey, localDateAt, periods, type RuleDraft } from "../../../app/retention/rewards";
+import {
+  COMPENSATION_REASON,
+  validateRuleInput,
+  idempotencyKey,
+  localDateAt,
+  periods,
+  type RuleDraft,
+} from "../../../app/retention/rewards";
 import { crashFirstMutation } from "../../support/rules";
 import { runIssuance } from "../../../app/jobs/issuance.server";
 import { createFeedbackAction } from "../../../app/routes/api.feedback";
@@ -123,7 +130,12 @@ describe("compensation for a follow-up item", () => {
     const ledger = await db.issuedDiscount.findMany({ where: { shop: SHOP } });
     expect(ledger).toHaveLength(1);
     // Created and delivered within the request that chose it (issue #17), not by the next day's run.
-    expect(ledger[0]).toMatchObject({ idempotencyKey: compensationKey(item.id), ruleId, customerShopifyId: customerA, status: "delivered" });
+    expect(ledger[0]).toMatchObject({
+      idempotencyKey: compensationKey(item.id),
+      ruleId,
+      customerShopifyId: customerA,
+      status: "delivered",
+    });
     expect(flowCompensations(customerA)).toEqual([expect.objectContaining({ code: ledger[0].code, reason: COMPENSATION_REASON })]);
 
     const inShopify = discountsFor(customerA);

@@ -54,7 +54,9 @@ describe("buildUnhappyAlert", () => {
     const payload = buildUnhappyAlert(SHOP, answer, { threshold: 8, predictedClv: 1, currencyCode: "EUR" })!;
     expect(triggerPayloadProblems(UNHAPPY_TRIGGER, { ...payload, extra: "x" })).toEqual(["extra: not declared in the trigger"]);
     expect(triggerPayloadProblems(UNHAPPY_TRIGGER, { ...payload, score: "7" })).toEqual(["score: expected number"]);
-    expect(triggerPayloadProblems(UNHAPPY_TRIGGER, { ...payload, itemUrl: "javascript:alert(1)" })).toEqual(["itemUrl: expected an https URL"]);
+    expect(triggerPayloadProblems(UNHAPPY_TRIGGER, { ...payload, itemUrl: "javascript:alert(1)" })).toEqual([
+      "itemUrl: expected an https URL",
+    ]);
     expect(triggerPayloadProblems(UNHAPPY_TRIGGER, { ...payload, order_id: 0 })).toEqual(["order_id: expected integer"]);
     expect(triggerPayloadProblems(UNHAPPY_TRIGGER, { ...payload, reasons: "x".repeat(FLOW_PAYLOAD_MAX_BYTES) })).toEqual([
       `payload: over ${FLOW_PAYLOAD_MAX_BYTES} bytes`,
