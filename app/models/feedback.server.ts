@@ -3,10 +3,10 @@
  * (shop, order); a second answer for the same order rewrites the first. Reasons are stored as a
  * comma-separated list of reason codes; comments and notes are plain text, stored verbatim.
  */
-import { Prisma } from "@prisma/client";
 import db from "../db.server";
 import { REASON_CODES, type ReasonCode } from "../retention/feedback/reasons";
 import { placeholder, sqlTimestamp, type RawSql } from "./sql/sql.server";
+import { isUniqueViolation } from "./sql/transient-errors.server";
 
 export const MAX_NOTE_LENGTH = 5000;
 /** The follow-up queue reads at most this many open items (oldest first) before sorting them. */
@@ -54,10 +54,6 @@ export interface SavedFeedback {
   customerShopifyId: string | null;
   /** False when an earlier answer for the same order was rewritten. */
   created: boolean;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
 }
 
 /**

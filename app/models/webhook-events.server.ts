@@ -1,5 +1,6 @@
 import db from "../db.server";
 import { newId, placeholder, sqlTimestamp, type RawSql } from "./sql/sql.server";
+import { isUniqueViolation } from "./sql/transient-errors.server";
 
 export type WebhookClaim = "process" | "duplicate" | "in-flight";
 
@@ -8,10 +9,6 @@ const STALE_AFTER_MS = 5 * 60_000;
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: string })?.code === "P2002";
 }
 
 /**

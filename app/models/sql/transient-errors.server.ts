@@ -62,3 +62,12 @@ export async function retryTransient<T>(work: () => Promise<T>, deadline: number
     }
   }
 }
+
+/**
+ * Whether `error` is Prisma's unique-constraint violation (P2002): a racing writer inserted the same key.
+ * By code, not `instanceof`: the PostgreSQL client is generated separately from `@prisma/client`, so its
+ * error classes are not the ones `Prisma.PrismaClientKnownRequestError` names.
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === "P2002";
+}
