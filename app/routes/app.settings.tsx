@@ -452,13 +452,12 @@ function CustomerCapsCard({ data }: { data: Data }) {
   );
 }
 
-/** The birthday anti-gaming wait and the hour (shop time) birthday codes and reminders go out. */
-function BirthdayRulesCard({ data }: { data: Data }) {
-  const { t } = useI18n();
+/** A settings card's number fields: their typed values, and the errors its own intent's answer gave them. */
+function useNumberFields<T extends Record<string, string>>(intent: string, initial: T) {
   const fetcher = useFetcher<FormActionData>();
-  const [values, setValues] = useState(data.birthdayRules);
-  const result = fetcher.data?.intent === "birthdayRules" ? fetcher.data : null;
-  const field = (key: keyof typeof values) => ({
+  const [values, setValues] = useState(initial);
+  const result = fetcher.data?.intent === intent ? fetcher.data : null;
+  const field = (key: keyof T & string) => ({
     name: key,
     value: values[key],
     onChange: (value: string) => setValues((v) => ({ ...v, [key]: value })),
@@ -466,6 +465,13 @@ function BirthdayRulesCard({ data }: { data: Data }) {
     autoComplete: "off",
     type: "number" as const,
   });
+  return { fetcher, field };
+}
+
+/** The birthday anti-gaming wait and the hour (shop time) birthday codes and reminders go out. */
+function BirthdayRulesCard({ data }: { data: Data }) {
+  const { t } = useI18n();
+  const { fetcher, field } = useNumberFields("birthdayRules", data.birthdayRules);
   return (
     <SettingsFormCard fetcher={fetcher} intent="birthdayRules" title={t("settings.birthdayRulesTitle")}>
       <FormLayout>
@@ -479,17 +485,7 @@ function BirthdayRulesCard({ data }: { data: Data }) {
 /** The low-score threshold (survey and follow-up queue) and the first-response target for low scores. */
 function FeedbackRulesCard({ data }: { data: Data }) {
   const { t } = useI18n();
-  const fetcher = useFetcher<FormActionData>();
-  const [values, setValues] = useState(data.feedback);
-  const result = fetcher.data?.intent === "feedback" ? fetcher.data : null;
-  const field = (key: keyof typeof values) => ({
-    name: key,
-    value: values[key],
-    onChange: (value: string) => setValues((v) => ({ ...v, [key]: value })),
-    error: result?.errors?.[key],
-    autoComplete: "off",
-    type: "number" as const,
-  });
+  const { fetcher, field } = useNumberFields("feedback", data.feedback);
   return (
     <SettingsFormCard fetcher={fetcher} intent="feedback" title={t("settings.feedbackTitle")} help={t("settings.feedbackHelp")}>
       <FormLayout>
