@@ -6,58 +6,23 @@ import { listForecastMonths } from "../../../app/models/forecast-months.server";
 import { readModelState } from "../../../app/models/model-state.server";
 import { refreshCustomerAggregates, upsertCustomers } from "../../../app/models/customers.server";
 import { upsertOrders } from "../../../app/models/orders.server";
-import { simulateCustomer } from "../../../app/retention/clv/simulate";
 import { mulberry32 } from "../../../app/retention/random";
 import { localDayConverter } from "../../../app/retention/time";
 import type { OrderRecord } from "../../../app/sync/records";
 import { loader as dashboardLoader } from "../../../app/routes/app._index";
 import { loader as customerLoader } from "../../../app/routes/app.customers.$id";
 import { resetDatabase } from "../../support/fixtures";
+import { simulatedShopRecords } from "../../support/sync-records";
 import { appRequest, call, installShop } from "../../support/admin-routes";
 
 const SHOP = "forecast-months.myshopify.com";
 const ZONE = "Europe/Kyiv";
 const NOW = new Date("2026-11-01T12:00:00Z");
-const DAY = 86_400_000;
 
 /** 250 customers buying by a BG/NBD process over up to two years before NOW (days), plus what they bought after. */
 async function seedShop() {
-  const rng = mulberry32(11);
-  const orders: OrderRecord[] = [];
-  const people = [];
-  let orderId = 1;
-  for (let i = 1; i <= 250; i++) {
-    const gid = `gid://shopify/Customer/${i}`;
-    const age = 60 + Math.floor(rng() * 660);
-    // Simulated past NOW too (through December), so later runs find November's orders.
-    const { times, amounts } = simulateCustomer(rng, { r: 0.6, alpha: 60, a: 0.8, b: 3 }, { p: 6, q: 4, v: 90 }, age + 45);
-    times.forEach((t, k) => {
-      orders.push({
-        shopifyId: `gid://shopify/Order/${orderId++}`,
-        customerShopifyId: gid,
-        name: null,
-        processedAt: new Date(NOW.getTime() - (age - t) * DAY),
-        shopifyUpdatedAt: null,
-        totalPrice: Math.round(amounts[k] * 100) / 100,
-        totalRefunded: 0,
-        currencyCode: "EUR",
-        cancelledAt: null,
-        test: false,
-        discountCodes: [],
-      });
-    });
-    people.push({
-      shopifyId: gid,
-      email: `c${i}@shop.test`,
-      firstName: null,
-      lastName: null,
-      marketingState: null,
-      birthday: null,
-      tags: [],
-      shopifyRfmGroup: null,
-      shopifyUpdatedAt: null,
-    });
-  }
+  // Simulated past NOW too (through December), so later runs find November's orders.
+  const { orders, people } = simulatedShopRecords(mulberry32(11), 250, NOW, { daysAfterNow: 45 });
   await installShop(SHOP, { name: "Forecast Shop", currencyCode: "EUR", ianaTimezone: ZONE });
   await upsertCustomers(SHOP, people);
   return { orders, people };

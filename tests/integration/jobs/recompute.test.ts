@@ -4,12 +4,11 @@ import { recomputeShop, rescoreCustomers } from "../../../app/jobs/recompute.ser
 import type { StoredModelState } from "../../../app/models/model-state.server";
 import { refreshCustomerAggregates, upsertCustomers } from "../../../app/models/customers.server";
 import { upsertOrders } from "../../../app/models/orders.server";
-import { simulateCustomer } from "../../../app/retention/clv/simulate";
 import { mulberry32 } from "../../../app/retention/random";
-import type { OrderRecord } from "../../../app/sync/records";
 import { saveShopSettings } from "../../../app/models/shop-settings.server";
 import { DEFAULT_LIFECYCLE_SETTINGS } from "../../../app/retention/segments/lifecycle";
 import { resetDatabase } from "../../support/fixtures";
+import { customerRecord, orderRecord, simulatedShopRecords } from "../../support/sync-records";
 
 const SHOP = "scoring-shop.myshopify.com";
 const NOW = new Date("2026-11-01T12:00:00Z");
@@ -17,43 +16,7 @@ const DAY = 86_400_000;
 
 /** A shop whose customers buy by a BG/NBD process (daily units) over up to two years. */
 async function seedSimulatedShop(customers: number, repeat = true) {
-  const rng = mulberry32(7);
-  const orders: OrderRecord[] = [];
-  const people = [];
-  let orderId = 1;
-  for (let i = 1; i <= customers; i++) {
-    const gid = `gid://shopify/Customer/${i}`;
-    const age = 60 + Math.floor(rng() * 660);
-    const { times, amounts } = repeat
-      ? simulateCustomer(rng, { r: 0.6, alpha: 60, a: 0.8, b: 3 }, { p: 6, q: 4, v: 90 }, age)
-      : { times: [0], amounts: [50] };
-    times.forEach((t, k) => {
-      orders.push({
-        shopifyId: `gid://shopify/Order/${orderId++}`,
-        customerShopifyId: gid,
-        name: null,
-        processedAt: new Date(NOW.getTime() - (age - t) * DAY),
-        shopifyUpdatedAt: null,
-        totalPrice: Math.round(amounts[k] * 100) / 100,
-        totalRefunded: 0,
-        currencyCode: "EUR",
-        cancelledAt: null,
-        test: false,
-        discountCodes: [],
-      });
-    });
-    people.push({
-      shopifyId: gid,
-      email: `c${i}@shop.test`,
-      firstName: null,
-      lastName: null,
-      marketingState: null,
-      birthday: null,
-      tags: [],
-      shopifyRfmGroup: null,
-      shopifyUpdatedAt: null,
-    });
-  }
+  const { orders, people } = simulatedShopRecords(mulberry32(7), customers, NOW, { repeat });
   await db.shop.create({ data: { shop: SHOP, currencyCode: "EUR", ianaTimezone: "Europe/Kyiv" } });
   await upsertCustomers(SHOP, people);
   await upsertOrders(SHOP, orders);
@@ -111,36 +74,15 @@ describe("recompute job", () => {
 
   it("applies the command's data rules: a fully refunded order is no purchase, a 1e9 order is capped, a future one waits; the counts are stored", async () => {
     await seedSimulatedShop(300);
-    const order = (id: string, customer: string, at: Date, totalPrice: number, totalRefunded = 0): OrderRecord => ({
-      shopifyId: `gid://shopify/Order/${id}`,
-      customerShopifyId: customer,
-      name: null,
-      processedAt: at,
-      shopifyUpdatedAt: null,
-      totalPrice,
-      totalRefunded,
-      currencyCode: "EUR",
-      cancelledAt: null,
-      test: false,
-      discountCodes: [],
-    });
+    const order = (id: string, customer: string, at: Date, totalPrice: number, totalRefunded = 0) =>
+      orderRecord({ shopifyId: `gid://shopify/Order/${id}`, customerShopifyId: customer, processedAt: at, totalPrice, totalRefunded });
     // Twins: the same first order; one also has a later order that was refunded in full.
     const first = new Date(NOW.getTime() - 200 * DAY);
     const twins = ["gid://shopify/Customer/9001", "gid://shopify/Customer/9002"];
     const whale = "gid://shopify/Customer/9003";
     await upsertCustomers(
       SHOP,
-      [...twins, whale].map((shopifyId, i) => ({
-        shopifyId,
-        email: `extra${i}@shop.test`,
-        firstName: null,
-        lastName: null,
-        marketingState: null,
-        birthday: null,
-        tags: [],
-        shopifyRfmGroup: null,
-        shopifyUpdatedAt: null,
-      })),
+      [...twins, whale].map((shopifyId, i) => customerRecord(shopifyId, `extra${i}@shop.test`)),
     );
     await upsertOrders(SHOP, [
       order("t1", twins[0], first, 60),
