@@ -18,6 +18,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { generateClients } from "../../scripts/generate-clients";
+import type { FitBenchmark, ScoreBenchmark } from "../../app/retention/clv/benchmark";
 import { cdnowBacktest } from "./cdnow";
 import { dropDatabase, freshDatabase, postgresAvailable } from "./databases";
 import {
@@ -188,22 +189,12 @@ async function benchClvLog() {
 // Retention core on synthetic data (issue 5's speed targets).
 
 interface FitRuns {
-  runs: {
-    customers: number;
-    bgnbdMs: number;
-    bgnbdCpuMs: number;
-    bgnbdEvaluations: number;
-    bgnbdRefineEvaluations: number;
-    bgnbdConverged: boolean;
-    gammaGammaMs: number;
-    gammaGammaCpuMs: number;
-    gammaGammaEvaluations: number;
-  }[];
+  runs: FitBenchmark[];
   peakRssMB: number;
 }
 
 interface ScoreRuns {
-  runs: { customers: number; ms: number; cpuMs: number }[];
+  runs: ScoreBenchmark[];
   peakRssMB: number;
 }
 
