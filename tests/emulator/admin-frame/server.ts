@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { DEFAULT_LOW_SCORE_THRESHOLD } from "../../../app/retention/feedback/reasons";
 import { signSessionToken } from "../session-token";
 
 export interface AdminFrameOptions {
@@ -141,6 +142,8 @@ function surveyRenderPage(target: SurveyTarget, locale: string): string {
     appUrl: SURVEY_PREVIEW_APP_URL,
     messages: surveyMessages(locale),
     fallbackMessages: surveyMessages("en"),
+    // What the app's GET /api/feedback answers a new shop; the survey shows nothing before it has it.
+    lowScoreThreshold: DEFAULT_LOW_SCORE_THRESHOLD,
   };
   // JSON inside <script>: "<" escaped so no string can close the element.
   const json = JSON.stringify(config).replace(/</g, "\\u003c");

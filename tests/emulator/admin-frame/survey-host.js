@@ -62,13 +62,17 @@
     },
   };
 
-  // The survey's answer goes nowhere in a preview.
+  // The app's endpoint, answered here: GET gives the survey its configuration as the app would; the
+  // POSTed answer goes nowhere in a preview.
   var realFetch = window.fetch.bind(window);
   window.fetch = function (input, init) {
     var url = String(typeof input === "string" || input instanceof URL ? input : input.url);
     if (url.indexOf(config.appUrl) === 0) {
-      document.documentElement.setAttribute("data-survey-sent", (init && init.body) || "");
-      return Promise.resolve(new Response(JSON.stringify({ ok: true }), { status: 200, headers: { "Content-Type": "application/json" } }));
+      var method = ((init && init.method) || "GET").toUpperCase();
+      var body = { ok: true };
+      if (method === "GET") body.config = { lowScoreThreshold: config.lowScoreThreshold };
+      else document.documentElement.setAttribute("data-survey-sent", (init && init.body) || "");
+      return Promise.resolve(new Response(JSON.stringify(body), { status: 200, headers: { "Content-Type": "application/json" } }));
     }
     return realFetch(input, init);
   };
