@@ -89,10 +89,10 @@ export function purchasePredictor(model: Pick<ScoringModel, "bgnbd" | "horizonMo
  * order fell on the same day). A direct-mapped cache of the last triple per hash slot: bounded memory, one hash
  * and one comparison per customer, and a miss costs only the prediction it would have made anyway.
  */
-export function cachedPredictor(inner: PurchasePredictor, slotBits = 16): PurchasePredictor {
-  const slots = 1 << slotBits;
-  const keys = new Float64Array(3 * slots).fill(Number.NaN); // NaN equals nothing: an empty slot never hits
-  const values = new Float64Array(PREDICTION_SIZE * slots);
+export function cachedPredictor(inner: PurchasePredictor, slotBits = 14): PurchasePredictor {
+  // Per slot the key (x, t_x, T) and the prediction side by side, so a lookup touches one or two cache lines.
+  const stride = 3 + PREDICTION_SIZE;
+  const table = new Float64Array(stride << slotBits).fill(Number.NaN); // NaN equals nothing: an empty slot never hits
   const bits = new Float64Array(3);
   const words = new Uint32Array(bits.buffer);
   return {
@@ -104,16 +104,14 @@ export function cachedPredictor(inner: PurchasePredictor, slotBits = 16): Purcha
       let h = 0x811c9dc5;
       for (let w = 0; w < 6; w++) h = Math.imul(h ^ words[w], 0x01000193);
       h ^= h >>> 16;
-      const slot = Math.imul(h, 0x85ebca6b) >>> (32 - slotBits);
-      const key = 3 * slot;
-      const value = PREDICTION_SIZE * slot;
-      if (keys[key] !== x || keys[key + 1] !== tx || keys[key + 2] !== T) {
-        inner.predict(x, tx, T, values, value);
-        keys[key] = x;
-        keys[key + 1] = tx;
-        keys[key + 2] = T;
+      const slot = stride * (Math.imul(h, 0x85ebca6b) >>> (32 - slotBits));
+      if (table[slot] !== x || table[slot + 1] !== tx || table[slot + 2] !== T) {
+        inner.predict(x, tx, T, table, slot + 3);
+        table[slot] = x;
+        table[slot + 1] = tx;
+        table[slot + 2] = T;
       }
-      for (let i = 0; i < PREDICTION_SIZE; i++) out[at + i] = values[value + i];
+      for (let i = 0; i < PREDICTION_SIZE; i++) out[at + i] = table[slot + 3 + i];
     },
   };
 }
