@@ -19,6 +19,7 @@ const ORDER_COLUMN_TYPES = {
   cancelledAt: "timestamp(3)",
   test: "boolean",
   discountCodes: "text",
+  totalDiscounts: "float8",
   createdAt: "timestamp(3)",
   updatedAt: "timestamp(3)",
 };
@@ -55,6 +56,7 @@ export function orderRow(shop: string, order: OrderRecord, now: string | Date | 
     sqlTimestamp(order.cancelledAt),
     sqlBool(order.test),
     order.discountCodes.join(","),
+    order.totalDiscounts,
     now,
     now,
   ];

@@ -18,6 +18,7 @@ export interface BulkOrderLine {
   totalPriceSet?: MoneyBag | null;
   currentTotalPriceSet?: MoneyBag | null;
   totalRefundedSet?: MoneyBag | null;
+  totalDiscountsSet?: MoneyBag | null;
   customer?: {
     id: string;
     firstName?: string | null;
@@ -49,6 +50,7 @@ export function orderFromBulkLine(line: BulkOrderLine): OrderRecord {
     cancelledAt: date(line.cancelledAt),
     test: line.test === true,
     discountCodes: line.discountCodes ?? [],
+    totalDiscounts: money(line.totalDiscountsSet?.shopMoney?.amount),
   };
 }
 

@@ -14,6 +14,8 @@ export interface OrderRecord {
   cancelledAt: Date | null;
   test: boolean;
   discountCodes: string[];
+  /** Everything discounted on the order (codes, automatic; line and order level), before returns. */
+  totalDiscounts: number;
 }
 
 export interface CustomerRecord {

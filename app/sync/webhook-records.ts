@@ -51,6 +51,8 @@ export const orderWebhookSchema = z.object({
     .array(z.object({ transactions: z.array(z.object({ amount, kind: z.string().optional(), status: z.string().optional() })).optional() }))
     .optional(),
   discount_codes: z.array(z.object({ code: z.string() })).optional(),
+  total_discounts: amount.optional(),
+  total_discounts_set: z.object({ shop_money: z.object({ amount }).optional() }).optional(),
   customer: customerWebhookSchema.nullish(),
 });
 export type OrderWebhookPayload = z.infer<typeof orderWebhookSchema>;
@@ -77,6 +79,8 @@ export const ORDER_INCLUDE_FIELDS = [
   "refunds.transactions.kind",
   "refunds.transactions.status",
   "discount_codes.code",
+  "total_discounts",
+  "total_discounts_set.shop_money.amount",
   "customer.id",
   "customer.admin_graphql_api_id",
   "customer.email",
@@ -150,6 +154,8 @@ export function orderFromWebhook(payload: OrderWebhookPayload): OrderRecord {
     cancelledAt: toDate(payload.cancelled_at),
     test: payload.test === true,
     discountCodes: (payload.discount_codes ?? []).map((d) => d.code),
+    // Shop currency, as the backfill's totalDiscountsSet.shopMoney (total_discounts is the legacy same amount).
+    totalDiscounts: money(payload.total_discounts_set?.shop_money?.amount ?? payload.total_discounts),
   };
 }
 

@@ -15,6 +15,7 @@ export function orderRecord(
     cancelledAt: null,
     test: false,
     discountCodes: [],
+    totalDiscounts: 0,
     ...fields,
   };
 }

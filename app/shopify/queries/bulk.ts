@@ -29,6 +29,12 @@ export const BACKFILL_BULK_QUERY = gql`
               currencyCode
             }
           }
+          totalDiscountsSet {
+            shopMoney {
+              amount
+              currencyCode
+            }
+          }
           totalRefundedSet {
             shopMoney {
               amount

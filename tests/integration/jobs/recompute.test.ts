@@ -127,6 +127,7 @@ describe("recompute job", () => {
         cancelledAt: null,
         test: false,
         discountCodes: [],
+        totalDiscounts: 0,
       },
     ]);
     await refreshCustomerAggregates(SHOP, [target.shopifyId]);

@@ -26,6 +26,7 @@ function order(id: number, total: number, extra: Partial<OrderRecord> = {}): Ord
     cancelledAt: null,
     test: false,
     discountCodes: [],
+    totalDiscounts: 0,
     ...extra,
   };
 }

@@ -20,6 +20,7 @@ function order(n: number, at: string, extra: Partial<OrderRecord> = {}): OrderRe
     cancelledAt: null,
     test: false,
     discountCodes: [],
+    totalDiscounts: 0,
     ...extra,
   };
 }

@@ -26,6 +26,7 @@ function row(partial: Partial<IssuedRow> & Pick<IssuedRow, "idempotencyKey" | "k
     redeemedAt: null,
     redeemedOrderId: null,
     redeemedRevenue: null,
+    redeemedDiscount: null,
     error: null,
     attemptedAt: null,
     withheldReason: null,
