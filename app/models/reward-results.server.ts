@@ -39,7 +39,7 @@ export async function recordRedemptions(shop: string): Promise<number> {
   const earliestStart = Math.min(...open.map((r) => (r.startsAt ?? new Date(0)).getTime()));
   const orders = await db.order.findMany({
     where: { shop, test: false, cancelledAt: null, discountCodes: { not: "" }, processedAt: { gte: new Date(earliestStart - DAY_MS) } },
-    select: { shopifyId: true, processedAt: true, netTotal: true, discountCodes: true },
+    select: { shopifyId: true, processedAt: true, netTotal: true, discountCodes: true, totalDiscounts: true },
     orderBy: [{ processedAt: "asc" }, { shopifyId: "asc" }],
   });
   let marked = 0;
@@ -50,7 +50,13 @@ export async function recordRedemptions(shop: string): Promise<number> {
       byCode.delete(code);
       await db.issuedDiscount.updateMany({
         where: { shop, id: row.id, redeemedAt: null },
-        data: { redeemedAt: order.processedAt, redeemedOrderId: order.shopifyId, redeemedRevenue: Math.round(order.netTotal * 100) / 100 },
+        data: {
+          redeemedAt: order.processedAt,
+          redeemedOrderId: order.shopifyId,
+          redeemedRevenue: Math.round(order.netTotal * 100) / 100,
+          // The whole order's discount: if another discount stacked on the code, the cost reads high, never low.
+          redeemedDiscount: Math.round(order.totalDiscounts * 100) / 100,
+        },
       });
       marked++;
     }
@@ -72,6 +78,7 @@ async function ledgerRows(shop: string, ruleIds: readonly string[]): Promise<Led
       endsAt: true,
       redeemedAt: true,
       redeemedRevenue: true,
+      redeemedDiscount: true,
     },
   });
   return ledger.map((r) => ({
@@ -84,6 +91,7 @@ async function ledgerRows(shop: string, ruleIds: readonly string[]): Promise<Led
     endsAt: r.endsAt,
     redeemedAt: r.redeemedAt,
     redeemedRevenue: r.redeemedRevenue,
+    redeemedDiscount: r.redeemedDiscount,
   }));
 }
 

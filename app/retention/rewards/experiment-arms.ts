@@ -16,6 +16,8 @@ import {
   type ExperimentState,
   type Moments,
 } from "./experiment-stats";
+import { ruleMoney, type CustomerMoney, type RuleMoney } from "./experiment-money";
+import { armsOverTime, type ArmsPoint, type MeasuredCustomer } from "./experiment-timeline";
 
 /** Repeat purchase: any order within this many days of the decision. */
 export const REPEAT_WINDOW_DAYS = 90;
@@ -35,6 +37,8 @@ export interface LedgerRowForResults {
   endsAt: Date | null;
   redeemedAt: Date | null;
   redeemedRevenue: number | null;
+  /** The redeeming order's total discount: what the code cost (null: not redeemed, or synced before discounts were). */
+  redeemedDiscount?: number | null;
 }
 
 /** One order of a customer: when (ms) and its net value. */
@@ -64,6 +68,10 @@ export interface RuleExperiment {
   purchaseRate: Estimate | null;
   /** Treated minus held-out net revenue per eligible customer in the window, Welch's 95% interval. */
   revenuePerCustomer: Estimate | null;
+  /** Incremental revenue, cost of redeemed discounts and incremental profit per 100 eligible customers. */
+  money: RuleMoney;
+  /** Each arm's purchase rate over the customers measured so far, week by week. */
+  timeline: ArmsPoint[];
 }
 
 export interface RuleResult {
@@ -72,6 +80,8 @@ export interface RuleResult {
   redeemed: number;
   redemptionRate: number | null;
   revenue: number;
+  /** What the redeemed codes cost: the redeeming orders' total discounts. */
+  discountCost: number;
   reminders: number;
   treated: ArmResult;
   heldOut: ArmResult;
@@ -99,6 +109,7 @@ function assignments(rows: readonly LedgerRowForResults[]): LedgerRowForResults[
 interface ArmTally {
   result: ArmResult;
   revenue: Moments;
+  measured: (MeasuredCustomer & CustomerMoney)[];
 }
 
 function arm(rows: readonly LedgerRowForResults[], ordersByCustomer: ReadonlyMap<string, readonly OrderForResults[]>, now: Date): ArmTally {
@@ -107,6 +118,7 @@ function arm(rows: readonly LedgerRowForResults[], ordersByCustomer: ReadonlyMap
   let revenue = NO_MOMENTS;
   let repeatBase = 0;
   let repeat = 0;
+  const measured: ArmTally["measured"] = [];
   for (const r of rows) {
     const orders = ordersByCustomer.get(r.customerId) ?? [];
     const start = (r.startsAt ?? r.decidedAt).getTime();
@@ -115,10 +127,10 @@ function arm(rows: readonly LedgerRowForResults[], ordersByCustomer: ReadonlyMap
       complete++;
       const inWindow = orders.filter((o) => o.at >= start && o.at < end);
       if (inWindow.length) purchasers++;
-      revenue = addMoment(
-        revenue,
-        inWindow.reduce((s, o) => s + o.netTotal, 0),
-      );
+      const net = inWindow.reduce((s, o) => s + o.netTotal, 0);
+      revenue = addMoment(revenue, net);
+      const redeemedInWindow = r.redeemedAt !== null && r.redeemedAt.getTime() >= start && r.redeemedAt.getTime() < end;
+      measured.push({ windowEnd: end, purchased: inWindow.length > 0, net, discount: redeemedInWindow ? (r.redeemedDiscount ?? 0) : 0 });
     }
     const from = r.decidedAt.getTime();
     const until = from + REPEAT_WINDOW_DAYS * DAY_MS;
@@ -137,6 +149,7 @@ function arm(rows: readonly LedgerRowForResults[], ordersByCustomer: ReadonlyMap
       repeatRate: round4(rate(repeat, repeatBase)),
     },
     revenue,
+    measured,
   };
 }
 
@@ -146,6 +159,7 @@ export function summarizeRuleResults(
   rows: readonly LedgerRowForResults[],
   ordersByCustomer: ReadonlyMap<string, readonly OrderForResults[]>,
   now: Date,
+  { grossMargin = 1 }: { grossMargin?: number } = {},
 ): RuleResult[] {
   return ruleIds.map((ruleId) => {
     const mine = rows.filter((r) => r.ruleId === ruleId);
@@ -171,6 +185,7 @@ export function summarizeRuleResults(
       redeemed: redeemed.length,
       redemptionRate: round4(rate(redeemed.length, created.length)),
       revenue: Math.round(redeemed.reduce((s, r) => s + (r.redeemedRevenue ?? 0), 0) * 100) / 100,
+      discountCost: Math.round(redeemed.reduce((s, r) => s + (r.redeemedDiscount ?? 0), 0) * 100) / 100,
       reminders: mine.filter((r) => r.kind === "remind" && r.issued).length,
       treated: t,
       heldOut: h,
@@ -183,6 +198,8 @@ export function summarizeRuleResults(
             state: experimentState(t.complete, h.complete, purchaseRate),
             purchaseRate,
             revenuePerCustomer: meanDifference(treated.revenue, heldOut.revenue),
+            money: ruleMoney(treated.measured, heldOut.measured, grossMargin),
+            timeline: armsOverTime(treated.measured, heldOut.measured),
           }
         : null,
     };
