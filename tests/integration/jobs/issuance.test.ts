@@ -280,6 +280,7 @@ describe("issuance against the emulated shop", () => {
         netTotal: 85,
         currencyCode: "EUR",
         discountCodes: `WELCOME10,${anaRow.code!.toLowerCase()}`,
+        totalDiscounts: 12.5,
       },
     });
     expect(await recordRedemptions(s.shop)).toBe(1);
@@ -287,11 +288,12 @@ describe("issuance against the emulated shop", () => {
     expect(await db.issuedDiscount.findUniqueOrThrow({ where: { id: anaRow.id } })).toMatchObject({
       redeemedOrderId: "gid://shopify/Order/9001",
       redeemedRevenue: 85,
+      redeemedDiscount: 12.5,
       redeemedAt: new Date("2026-05-16T09:00:00Z"),
     });
     const [birthday, winback] = await ruleResults(s.shop, [birthdayRule, winbackRule], new Date(clock.now()));
-    expect(birthday).toMatchObject({ issued: 1, redeemed: 1, revenue: 85, redemptionRate: 1, reminders: 1 });
-    expect(winback).toMatchObject({ issued: 1, redeemed: 0, revenue: 0 });
+    expect(birthday).toMatchObject({ issued: 1, redeemed: 1, revenue: 85, discountCost: 12.5, redemptionRate: 1, reminders: 1 });
+    expect(winback).toMatchObject({ issued: 1, redeemed: 0, revenue: 0, discountCost: 0 });
 
     // After both codes ended: Ben's unused one is deactivated, Ana's redeemed one is kept as the record.
     clock.set(Date.parse("2026-06-01T10:00:00Z"));
