@@ -642,9 +642,16 @@ function RuleForm() {
             {results && (
               <Card>
                 <BlockStack gap="200">
-                  <Text as="h2" variant="headingMd">
-                    {t("rules.results.title")}
-                  </Text>
+                  <InlineStack align="space-between" blockAlign="center">
+                    <Text as="h2" variant="headingMd">
+                      {t("rules.results.title")}
+                    </Text>
+                    {data.id && (
+                      <Button variant="plain" url={path(`/app/rules/${data.id}/results`)}>
+                        {t("rules.resultsPage.open")}
+                      </Button>
+                    )}
+                  </InlineStack>
                   <InlineGrid columns={2} gap="200">
                     <Text as="p">{t("rules.results.issued")}</Text>
                     <Text as="p" alignment="end">

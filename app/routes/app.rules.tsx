@@ -140,7 +140,13 @@ function RulesList() {
     r.results?.issued ?? 0,
     `${r.results?.redeemed ?? 0} (${rate(r.results?.redemptionRate ?? null)})`,
     r.revenue,
-    uplift(r.results),
+    r.results ? (
+      <Link key={`results-${r.id}`} to={path(`/app/rules/${r.id}/results`)}>
+        {uplift(r.results)}
+      </Link>
+    ) : (
+      uplift(r.results)
+    ),
     r.enabled ? (
       <Button key={`toggle-${r.id}`} variant="plain" onClick={() => setTurningOff(r)}>
         {t("rules.list.turnOff")}
