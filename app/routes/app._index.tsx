@@ -29,6 +29,7 @@ import { IssuanceStatusCard } from "../components/IssuanceStatusCard";
 import { ReachHealthCard, type HealthItem } from "../components/ReachHealthCard";
 import { reachHealth, type ReachHealth } from "../services/reach-health.server";
 import type { Locale } from "../i18n";
+import { RoiWhatIfCard } from "../components/RoiWhatIfCard";
 import { KinshipBarChart, KinshipDonutChart, KinshipLineChart } from "../components/charts/Charts";
 import { chartStylesLink } from "../components/charts/styles";
 import { MetricTile } from "../components/MetricTile";
@@ -112,6 +113,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { live, model } = view;
 
   const predicted = model.insights?.predictedRevenue12Months ?? null;
+  const roi = model.insights?.retentionRoi;
   const backtest = model.backtest;
   const lifecycleTotal = view.lifecycle.reduce((sum, g) => sum + g.count, 0);
 
@@ -188,6 +190,20 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       })),
     },
     forecastMonths,
+    // The what-if from the last recompute's numbers; the expected lift is edited on the page.
+    roi:
+      roi && model.insights
+        ? {
+            inputs: {
+              firstTimeBuyersPerMonth: roi.firstTimeBuyersPerMonth,
+              extraOrdersPerReturningCustomer: roi.extraOrdersPerReturningCustomer,
+              averageOrderValue: roi.averageOrderValue,
+            },
+            extraOrdersMeasured: model.insights.averageOrdersOfReturning !== null,
+            liftPoints: roi.liftPoints,
+            currency: formatCtx.currency,
+          }
+        : null,
     tiers: view.tiers.map((g) => ({ label: g.key ?? translate(locale, "dashboard.noTier"), count: g.count })),
     trend: {
       months: view.trend.months.map((m) => f.monthLabel(m)),
@@ -576,6 +592,11 @@ export default function Dashboard() {
               <Layout.Section>
                 <TrendCard data={data} />
               </Layout.Section>
+              {data.roi && (
+                <Layout.Section>
+                  <RoiWhatIfCard {...data.roi} locale={data.locale} />
+                </Layout.Section>
+              )}
               <Layout.Section>
                 <ForecastAccuracyCard report={data.forecastMonths} />
               </Layout.Section>

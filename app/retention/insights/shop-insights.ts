@@ -29,6 +29,20 @@ export interface RetentionRoi {
   extraRevenuePerMonth: number;
 }
 
+/** The what-if's inputs taken from the shop's own customers. */
+export type RoiInputs = Pick<RetentionRoi, "firstTimeBuyersPerMonth" | "extraOrdersPerReturningCustomer" | "averageOrderValue">;
+
+/** Extra orders and revenue a month if `liftPoints` more of the first-time buyers came back (the dashboard recomputes it as the lift is typed). */
+export function retentionRoiAt(inputs: RoiInputs, liftPoints: number): Pick<RetentionRoi, "extraOrdersPerMonth" | "extraRevenuePerMonth"> {
+  const extraOrdersPerMonth = inputs.firstTimeBuyersPerMonth * (liftPoints / 100) * inputs.extraOrdersPerReturningCustomer;
+  return { extraOrdersPerMonth, extraRevenuePerMonth: extraOrdersPerMonth * inputs.averageOrderValue };
+}
+
+/** An expected lift the what-if accepts: more than 0 and at most 100 points. */
+export function isLiftPoints(value: number): boolean {
+  return Number.isFinite(value) && value > 0 && value <= 100;
+}
+
 export interface ShopInsights {
   customers: number;
   returningCustomers: number;
@@ -97,7 +111,10 @@ export function computeShopInsightsOfColumns(
   const liftPoints = options.retentionLiftPoints ?? 10;
   // Without returning customers to learn from, assume a returning customer orders once more.
   const extraOrdersPerReturningCustomer = averageOrdersOfReturning !== null ? averageOrdersOfReturning - 1 : 1;
-  const extraOrdersPerMonth = firstTimeBuyersPerMonth * (liftPoints / 100) * extraOrdersPerReturningCustomer;
+  const { extraOrdersPerMonth, extraRevenuePerMonth } = retentionRoiAt(
+    { firstTimeBuyersPerMonth, extraOrdersPerReturningCustomer, averageOrderValue },
+    liftPoints,
+  );
 
   return {
     customers: n,
@@ -113,7 +130,7 @@ export function computeShopInsightsOfColumns(
       extraOrdersPerReturningCustomer,
       averageOrderValue,
       extraOrdersPerMonth,
-      extraRevenuePerMonth: extraOrdersPerMonth * averageOrderValue,
+      extraRevenuePerMonth,
     },
   };
 }

@@ -63,6 +63,14 @@ const MODEL_STATE = {
     averageOrdersOfReturning: 3,
     averageOrderValue: 40,
     predictedRevenue12Months: { value: 1234.5, method: "model" },
+    retentionRoi: {
+      liftPoints: 10,
+      firstTimeBuyersPerMonth: 2.5,
+      extraOrdersPerReturningCustomer: 2,
+      averageOrderValue: 40,
+      extraOrdersPerMonth: 0.5,
+      extraRevenuePerMonth: 20,
+    },
   },
   backtest: {
     status: "fitted",
@@ -339,6 +347,13 @@ describe("dashboard", () => {
     // 1 promoter, 1 passive, 1 detractor: NPS 0; the other shop's 0-score answer does not count.
     expect(body.nps).toMatchObject({ responses: 3, value: "0", openFollowUps: 1 });
     expect(body.sync).toMatchObject({ status: "completed", active: false, customers: "5", orders: "3" });
+    // The ROI what-if's inputs as the recompute measured them; the lift is the merchant's to edit.
+    expect(body.roi).toEqual({
+      inputs: { firstTimeBuyersPerMonth: 2.5, extraOrdersPerReturningCustomer: 2, averageOrderValue: 40 },
+      extraOrdersMeasured: true,
+      liftPoints: 10,
+      currency: "EUR",
+    });
   });
 
   it("counts first orders and new lapses per month over the last 12 months", async () => {

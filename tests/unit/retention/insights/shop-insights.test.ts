@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { computeShopInsights } from "../../../../app/retention/insights/shop-insights";
+import { computeShopInsights, isLiftPoints, retentionRoiAt } from "../../../../app/retention/insights/shop-insights";
 
 // Ten customers over a two-year history; spends chosen so the arithmetic is easy to follow.
 const customers = [
@@ -38,6 +38,15 @@ describe("shop insights", () => {
     expect(roi.extraOrdersPerReturningCustomer).toBeCloseTo(7 / 3, 12);
     expect(roi.extraOrdersPerMonth).toBeCloseTo((8 / 12) * 0.1 * (7 / 3), 12);
     expect(roi.extraRevenuePerMonth).toBeCloseTo(roi.extraOrdersPerMonth * (1200 / 17), 10);
+  });
+
+  it("recomputes the what-if at any expected lift from the same inputs, and accepts only 0 < lift ≤ 100", () => {
+    const roi = insights.retentionRoi;
+    const at25 = retentionRoiAt(roi, 25);
+    expect(at25.extraOrdersPerMonth).toBeCloseTo(roi.extraOrdersPerMonth * 2.5, 12);
+    expect(at25.extraRevenuePerMonth).toBeCloseTo(roi.extraRevenuePerMonth * 2.5, 10);
+    expect([0, -1, 100.5, Number.NaN].map(isLiftPoints)).toEqual([false, false, false, false]);
+    expect([0.5, 10, 100].map(isLiftPoints)).toEqual([true, true, true]);
   });
 
   it("uses the shop's own (shorter) history to get buyers per month", () => {
