@@ -3,69 +3,10 @@ import db from "../../../app/db.server";
 import { loader, type ResultsState } from "../../../app/routes/app.rules.$id_.results";
 import { appRequest, call, installShop } from "../../support/admin-routes";
 import { resetDatabase } from "../../support/fixtures";
-import { addRule } from "../../support/rules";
+import { ruleWithArms, type Arm } from "../../support/rule-results";
 
 // Issue #18 item 5: one rule's results page, in each state the experiment can be in.
 const SHOP = "rule-results.myshopify.com";
-const DAY = 86_400_000;
-const decided = new Date("2026-06-01T10:00:00Z");
-
-interface Arm {
-  customers: number;
-  buyers: number;
-}
-
-/** A rule whose customers were all decided on one day in June (windows long over) with these arms. */
-async function ruleWith(treated: Arm, heldOut: Arm | null): Promise<string> {
-  const { id } = await addRule(SHOP, {
-    kind: "winback",
-    name: "Come back",
-    reward: { type: "percentage", percentage: 10 },
-    holdoutShare: 0.5,
-  });
-  const rows = [];
-  const orders = [];
-  for (const [kind, arm] of [
-    ["issue", treated],
-    ["holdout", heldOut],
-  ] as const) {
-    for (let i = 0; arm && i < arm.customers; i++) {
-      const customer = `gid://shopify/Customer/${kind}-${i}`;
-      const buys = i < arm.buyers;
-      const code = kind === "issue" ? `KIN${i}` : null;
-      rows.push({
-        shop: SHOP,
-        ruleId: id,
-        customerShopifyId: customer,
-        idempotencyKey: `${id}:${customer}`,
-        code,
-        shopifyDiscountId: kind === "issue" ? `gid://shopify/DiscountCodeNode/${i}` : null,
-        kind,
-        status: kind === "issue" ? "delivered" : "recorded",
-        startsAt: decided,
-        endsAt: new Date(decided.getTime() + 14 * DAY),
-        createdAt: decided,
-        ...(buys && code ? { redeemedAt: new Date(decided.getTime() + 3 * DAY), redeemedRevenue: 45, redeemedDiscount: 5 } : {}),
-      });
-      if (buys)
-        orders.push({
-          shop: SHOP,
-          shopifyId: `gid://shopify/Order/${kind}-${i}`,
-          customerShopifyId: customer,
-          processedAt: new Date(decided.getTime() + 3 * DAY),
-          totalPrice: 45,
-          netTotal: 45,
-          currencyCode: "EUR",
-          discountCodes: code ?? "",
-          totalDiscounts: code ? 5 : 0,
-        });
-    }
-  }
-  await db.issuedDiscount.createMany({ data: rows });
-  await db.order.createMany({ data: orders });
-  return id;
-}
-
 interface Page {
   name: string;
   results: {
@@ -90,7 +31,7 @@ beforeEach(async () => {
 
 describe("a rule's results page", () => {
   it("works: intervals in points and in money per 100 eligible customers, the discounts' cost, the arms over time", async () => {
-    const { status, body } = await page(await ruleWith({ customers: 30, buyers: 20 }, { customers: 30, buyers: 3 }));
+    const { status, body } = await page(await ruleWithArms(SHOP, { customers: 30, buyers: 20 }, { customers: 30, buyers: 3 }));
     expect(status).toBe(200);
     expect(body.results.state).toBe("works");
     // 20 of 30 redeemed 5.00 each.
@@ -113,7 +54,7 @@ describe("a rule's results page", () => {
     for (const [treated, heldOut, state] of cases) {
       await resetDatabase();
       await installShop(SHOP, { currencyCode: "EUR", ianaTimezone: "Europe/Zagreb" });
-      const { status, body } = await page(await ruleWith(treated, heldOut));
+      const { status, body } = await page(await ruleWithArms(SHOP, treated, heldOut));
       expect({ status, state: body.results.state }).toEqual({ status: 200, state });
       if (state === "noHoldout") expect(body.results).toMatchObject({ rate: null, revenuePer100: null, timeline: [] });
     }
