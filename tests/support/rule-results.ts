@@ -13,7 +13,7 @@ export interface Arm {
   buyers: number;
 }
 
-/** A rule (a draft) whose customers were all decided on one day in June (windows long over) with these arms. */
+/** A rule (a draft) whose customers were decided over four weeks from June (windows long over), with these arms. */
 export async function ruleWithArms(shop: string, treated: Arm, heldOut: Arm | null, name = "Come back"): Promise<string> {
   const { id } = await addRule(shop, {
     kind: "winback",
@@ -29,6 +29,8 @@ export async function ruleWithArms(shop: string, treated: Arm, heldOut: Arm | nu
   ] as const) {
     for (let i = 0; arm && i < arm.customers; i++) {
       const customer = `gid://shopify/Customer/${id}-${kind}-${i}`;
+      // Four decision weeks, so the arms-over-time chart has a line to draw.
+      const decidedAt = new Date(decided.getTime() + (i % 4) * 7 * DAY);
       const buys = i < arm.buyers;
       const code = kind === "issue" ? `KIN${i}` : null;
       rows.push({
@@ -40,17 +42,17 @@ export async function ruleWithArms(shop: string, treated: Arm, heldOut: Arm | nu
         shopifyDiscountId: kind === "issue" ? `gid://shopify/DiscountCodeNode/${i}` : null,
         kind,
         status: kind === "issue" ? "delivered" : "recorded",
-        startsAt: decided,
-        endsAt: new Date(decided.getTime() + 14 * DAY),
-        createdAt: decided,
-        ...(buys && code ? { redeemedAt: new Date(decided.getTime() + 3 * DAY), redeemedRevenue: 45, redeemedDiscount: 5 } : {}),
+        startsAt: decidedAt,
+        endsAt: new Date(decidedAt.getTime() + 14 * DAY),
+        createdAt: decidedAt,
+        ...(buys && code ? { redeemedAt: new Date(decidedAt.getTime() + 3 * DAY), redeemedRevenue: 45, redeemedDiscount: 5 } : {}),
       });
       if (buys)
         orders.push({
           shop,
           shopifyId: `gid://shopify/Order/${id}-${kind}-${i}`,
           customerShopifyId: customer,
-          processedAt: new Date(decided.getTime() + 3 * DAY),
+          processedAt: new Date(decidedAt.getTime() + 3 * DAY),
           totalPrice: 45,
           netTotal: 45,
           currencyCode: "EUR",

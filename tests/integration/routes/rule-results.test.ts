@@ -41,7 +41,9 @@ describe("a rule's results page", () => {
     expect(body.results.revenuePer100?.difference).toBe("€2,883.33");
     expect(body.results.costPer100?.difference).toBe("€333.33");
     expect(body.results.profitPer100?.difference).toBe("€2,550.00");
-    expect(body.results.timeline).toEqual([{ label: expect.any(String), treated: 66.7, heldOut: 10 }]);
+    // One point a decision week; the last holds every measured customer.
+    expect(body.results.timeline).toHaveLength(4);
+    expect(body.results.timeline.at(-1)).toEqual({ label: expect.any(String), treated: 66.7, heldOut: 10 });
   });
 
   it("hurts, no detectable effect yet, too early, and not measured without a holdout", async () => {
