@@ -4,7 +4,7 @@
  */
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { Badge, BlockStack, Card, InlineGrid, Layout, Page, Text } from "@shopify/polaris";
+import { Badge, BlockStack, Card, InlineGrid, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { KinshipLineChart } from "../components/charts/Charts";
 import { I18nProvider, useAppPath, useI18n } from "../components/I18n";
 import { notFound } from "../components/RouteError";
@@ -84,11 +84,13 @@ function RuleResultsPage() {
               <Text as="h2" variant="headingMd">
                 {t("rules.resultsPage.verdict")}
               </Text>
-              <Badge tone={STATE_TONE[results.state]}>
-                {measured
-                  ? t(`rules.results.state.${results.state as Exclude<ResultsState, "noHoldout">}`)
-                  : t("rules.resultsPage.noHoldout")}
-              </Badge>
+              <InlineStack>
+                <Badge tone={STATE_TONE[results.state]}>
+                  {measured
+                    ? t(`rules.results.state.${results.state as Exclude<ResultsState, "noHoldout">}`)
+                    : t("rules.resultsPage.noHoldout")}
+                </Badge>
+              </InlineStack>
               <Text as="p" tone="subdued">
                 {measured
                   ? t(`rules.results.stateHelp.${results.state as Exclude<ResultsState, "noHoldout">}`, { min: MIN_COMPLETE_PER_ARM })
