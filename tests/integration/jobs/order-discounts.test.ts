@@ -67,13 +67,11 @@ describe("order discounts", () => {
   it("an order webhook stores the code and the amount it took off, and an update keeps them", async () => {
     await backfill();
     const customer = await db.customer.findFirstOrThrow({ where: { shop: SHOP, orderCount: { gt: 0 } } });
-    const created = emulator
-      .mutate(SHOP)
-      .createOrder({
-        customerId: customer.shopifyId,
-        total: "54.00",
-        discountCode: { code: "KIN-7QX2", amountCents: 600, type: "percentage" },
-      });
+    const created = emulator.mutate(SHOP).createOrder({
+      customerId: customer.shopifyId,
+      total: "54.00",
+      discountCode: { code: "KIN-7QX2", amountCents: 600, type: "percentage" },
+    });
     const key = { shop_shopifyId: { shop: SHOP, shopifyId: `gid://shopify/Order/${created.record.id}` } };
     await settled();
     const row = await waitFor(() => db.order.findUnique({ where: key }), "order webhook");

@@ -1,5 +1,4 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import db from "../../../app/db.server";
 import { loader, type ResultsState } from "../../../app/routes/app.rules.$id_.results";
 import { appRequest, call, installShop } from "../../support/admin-routes";
 import { resetDatabase } from "../../support/fixtures";
