@@ -14,6 +14,10 @@ export type SurveyPageState =
   | { kind: "answered" }
   | { kind: "invalid" };
 
+// Attribute values for browsers and robots, not words a shopper reads.
+const VIEWPORT = "width=device-width, initial-scale=1";
+const ROBOTS = "noindex";
+
 const SCORES = Array.from({ length: MAX_SCORE - MIN_SCORE + 1 }, (_, i) => MIN_SCORE + i);
 
 const STYLE = `
@@ -33,8 +37,8 @@ export function AfterDeliverySurvey({ locale, state }: { locale: Locale; state: 
     <html lang={locale}>
       <head>
         <meta charSet="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="robots" content="noindex" />
+        <meta name="viewport" content={VIEWPORT} />
+        <meta name="robots" content={ROBOTS} />
         <title>{t("survey.title")}</title>
         <style>{STYLE}</style>
       </head>

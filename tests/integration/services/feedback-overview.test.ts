@@ -187,11 +187,13 @@ describe("Feedback overview", () => {
     expect(readShopSettings(JSON.stringify({ feedback: { lowScoreThreshold: 4, firstResponseTargetHours: 8 } })).feedback).toEqual({
       lowScoreThreshold: 4,
       firstResponseTargetMs: 8 * HOUR,
+      askAfterDays: 7,
     });
-    expect(readShopSettings("not json").feedback).toEqual({ lowScoreThreshold: 6, firstResponseTargetMs: 24 * HOUR });
+    expect(readShopSettings("not json").feedback).toEqual({ lowScoreThreshold: 6, firstResponseTargetMs: 24 * HOUR, askAfterDays: 7 });
     expect(readShopSettings(JSON.stringify({ feedback: { lowScoreThreshold: 10, firstResponseTargetHours: -1 } })).feedback).toEqual({
       lowScoreThreshold: 6,
       firstResponseTargetMs: 24 * HOUR,
+      askAfterDays: 7,
     });
 
     await db.shop.update({
