@@ -40,7 +40,8 @@ export function AfterDeliverySurvey({ locale, state }: { locale: Locale; state: 
         <meta name="viewport" content={VIEWPORT} />
         <meta name="robots" content={ROBOTS} />
         <title>{t("survey.title")}</title>
-        <style>{STYLE}</style>
+        {/* A constant of this module (no input reaches it): as text, React would escape its quotes. */}
+        <style dangerouslySetInnerHTML={{ __html: STYLE }} />
       </head>
       <body>
         <main>
