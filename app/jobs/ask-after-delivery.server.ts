@@ -39,7 +39,12 @@ export async function askForFeedback(shop: string, orderShopifyId: string, deps:
   return ask(shop, invite, deps, { timeZone: shopRow.ianaTimezone, askAfterDays: settings.feedback.askAfterDays });
 }
 
-async function ask(shop: string, invite: InviteRow, deps: AskDeps, context: { timeZone: string; askAfterDays: number }): Promise<AskOutcome> {
+async function ask(
+  shop: string,
+  invite: InviteRow,
+  deps: AskDeps,
+  context: { timeZone: string; askAfterDays: number },
+): Promise<AskOutcome> {
   if (invite.askStatus !== null) return "alreadySent";
   const timing = {
     deliveredAt: invite.deliveredAt,

@@ -109,7 +109,8 @@ async function writeFeedback(shop: string, submission: FeedbackSubmission, mode:
   if (existing) {
     if (mode === "firstOnly") return null;
     // Answered on the other surface already: that answer stands (stored once), this one changes nothing.
-    if (existing.source !== (submission.source ?? "checkout")) return { id: existing.id, customerShopifyId: existing.customerShopifyId, created: false };
+    if (existing.source !== (submission.source ?? "checkout"))
+      return { id: existing.id, customerShopifyId: existing.customerShopifyId, created: false };
     return update();
   }
   try {

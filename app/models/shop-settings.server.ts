@@ -400,7 +400,11 @@ export function feedbackFromForm(values: z.infer<typeof feedbackFormSchema>): Fe
   };
 }
 
-export function feedbackToForm(settings: FeedbackSettings): { lowScoreThreshold: string; firstResponseTargetHours: string; askAfterDays: string } {
+export function feedbackToForm(settings: FeedbackSettings): {
+  lowScoreThreshold: string;
+  firstResponseTargetHours: string;
+  askAfterDays: string;
+} {
   return {
     lowScoreThreshold: String(settings.lowScoreThreshold),
     firstResponseTargetHours: String(Math.round((settings.firstResponseTargetMs / HOUR_MS) * 100) / 100),

@@ -106,5 +106,8 @@ export async function finishInvite(shop: string, id: string, status: Exclude<Ask
 
 /** Gives the claim back (Shopify unreachable): the next tick tries again. */
 export async function releaseInvite(shop: string, id: string, error: string) {
-  await db.surveyInvite.updateMany({ where: { shop, id, askStatus: "claimed" }, data: { askStatus: null, askError: error.slice(0, 1000) } });
+  await db.surveyInvite.updateMany({
+    where: { shop, id, askStatus: "claimed" },
+    data: { askStatus: null, askError: error.slice(0, 1000) },
+  });
 }

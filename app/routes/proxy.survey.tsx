@@ -144,8 +144,15 @@ export function createSurveyPage(overrides: Partial<SurveyPageDeps> = {}) {
       return page(locale, form(values, errors), 400);
     }
     const customer = location.kind === "here" ? location.customerShopifyId : null;
-    const subjectLimit = await deps.limiter.checkSubject(shop, customer ?? `order:${link.orderShopifyId}`, customer, link.orderShopifyId, now);
-    if (!subjectLimit.allowed) return page(locale, form(values), 429, { "Retry-After": String(Math.ceil(subjectLimit.retryAfterMs / 1000)) });
+    const subjectLimit = await deps.limiter.checkSubject(
+      shop,
+      customer ?? `order:${link.orderShopifyId}`,
+      customer,
+      link.orderShopifyId,
+      now,
+    );
+    if (!subjectLimit.allowed)
+      return page(locale, form(values), 429, { "Retry-After": String(Math.ceil(subjectLimit.retryAfterMs / 1000)) });
 
     const saved = await saveFirstFeedback(shop, {
       orderShopifyId: link.orderShopifyId,

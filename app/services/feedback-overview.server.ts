@@ -68,7 +68,11 @@ export async function feedbackOverview(shop: string, params: OverviewParams, loc
     listResponseTimes(shop, settings.lowScoreThreshold, since, now),
     listRecoveryInputs(shop, since, now),
     // A year of answers whatever the range: a 90-day window needs answers older than the shortest range.
-    listFollowUpEffectInputs(shop, { threshold: settings.lowScoreThreshold, since: new Date(now.getTime() - EFFECT_PERIOD_DAYS * 86_400_000), until: now }),
+    listFollowUpEffectInputs(shop, {
+      threshold: settings.lowScoreThreshold,
+      since: new Date(now.getTime() - EFFECT_PERIOD_DAYS * 86_400_000),
+      until: now,
+    }),
   ]);
 
   const scores = answers.map((a) => a.score);

@@ -11,7 +11,9 @@ import { parseSurveyLinkParams, surveyLinkMessage, surveyUrl } from "../retentio
 const keyOf = (appSecret: string) => createHmac("sha256", appSecret).update("kinship:survey-link-key").digest();
 
 function tokenFor(appSecret: string, shop: string, orderLegacyId: number, expiresAtSeconds: number): string {
-  return createHmac("sha256", keyOf(appSecret)).update(surveyLinkMessage(shop, orderLegacyId, expiresAtSeconds)).digest("base64url");
+  return createHmac("sha256", keyOf(appSecret))
+    .update(surveyLinkMessage(shop, orderLegacyId, expiresAtSeconds))
+    .digest("base64url");
 }
 
 export function signSurveyLink(appSecret: string, shop: string, orderShopifyId: string, expiresAt: Date): string {
@@ -20,7 +22,8 @@ export function signSurveyLink(appSecret: string, shop: string, orderShopifyId: 
   return surveyUrl(shop, { order: String(order), expires: String(expires), token: tokenFor(appSecret, shop, order, expires) });
 }
 
-export type SurveyLinkCheck = { ok: true; orderShopifyId: string; expiresAt: Date } | { ok: false; reason: "malformed" | "forged" | "expired" };
+export type SurveyLinkCheck =
+  { ok: true; orderShopifyId: string; expiresAt: Date } | { ok: false; reason: "malformed" | "forged" | "expired" };
 
 /** Checks the link's parameters for `shop` (the one Shopify's proxy signature vouches for). */
 export function verifySurveyLink(appSecret: string, shop: string, search: URLSearchParams, now: Date): SurveyLinkCheck {

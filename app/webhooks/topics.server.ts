@@ -123,7 +123,12 @@ export const WEBHOOK_TOPICS: readonly TopicDefinition[] = [
   define({ topic: "bulk_operations/finish", schema: bulkFinishSchema, shop: "installed", apply: applyBulkFinishWebhook }),
   // "Ask after delivery" (scope read_fulfillments).
   define({ topic: "fulfillments/create", schema: fulfillmentWebhookSchema, shop: "installed", apply: applyFulfillmentWebhook }),
-  define({ topic: "fulfillment_events/create", schema: fulfillmentEventWebhookSchema, shop: "installed", apply: applyFulfillmentEventWebhook }),
+  define({
+    topic: "fulfillment_events/create",
+    schema: fulfillmentEventWebhookSchema,
+    shop: "installed",
+    apply: applyFulfillmentEventWebhook,
+  }),
   define({
     topic: "app/uninstalled",
     schema: appUninstalledSchema,

@@ -20,10 +20,30 @@ const DATABASE_URL = `file:./${DB_FILE}`;
 
 // The card's title and the threshold's label per language (the catalogs' texts, written out so a lost translation fails here).
 const TEXTS = {
-  en: { title: "Unhappy customers", threshold: "Low score: at or below", delay: "Ask after delivery, without tracking: after", saved: "Saved." },
-  uk: { title: "Незадоволені клієнти", threshold: "Низька оцінка: до", delay: "Запитати після доставки, без відстеження: через", saved: "Збережено." },
-  ru: { title: "Недовольные клиенты", threshold: "Низкая оценка: до", delay: "Спросить после доставки, без отслеживания: через", saved: "Сохранено." },
-  hr: { title: "Nezadovoljni kupci", threshold: "Niska ocjena: do", delay: "Pitaj nakon dostave, bez praćenja: nakon", saved: "Spremljeno." },
+  en: {
+    title: "Unhappy customers",
+    threshold: "Low score: at or below",
+    delay: "Ask after delivery, without tracking: after",
+    saved: "Saved.",
+  },
+  uk: {
+    title: "Незадоволені клієнти",
+    threshold: "Низька оцінка: до",
+    delay: "Запитати після доставки, без відстеження: через",
+    saved: "Збережено.",
+  },
+  ru: {
+    title: "Недовольные клиенты",
+    threshold: "Низкая оценка: до",
+    delay: "Спросить после доставки, без отслеживания: через",
+    saved: "Сохранено.",
+  },
+  hr: {
+    title: "Nezadovoljni kupci",
+    threshold: "Niska ocjena: do",
+    delay: "Pitaj nakon dostave, bez praćenja: nakon",
+    saved: "Spremljeno.",
+  },
 } as const;
 
 let stack: LocalStack;
@@ -99,7 +119,7 @@ const QUESTION = {
 describe("the after-delivery survey page on the storefront", () => {
   let surveyPath = "";
 
-  it("a delivered order fires \"Kinship: ask for feedback\" with a link to the storefront", async () => {
+  it('a delivered order fires "Kinship: ask for feedback" with a link to the storefront', async () => {
     // Flow's lifecycle callback: a workflow uses Kinship's triggers.
     expect((await stack.emulator.sendFlowLifecycle(SHOP, { enabled: true, definitionId: ASK_TRIGGER.handle })).status).toBe(200);
     const mutate = stack.emulator.mutate(SHOP);
@@ -122,7 +142,11 @@ describe("the after-delivery survey page on the storefront", () => {
   });
 
   it.each(Object.keys(QUESTION) as (keyof typeof QUESTION)[])("shows the questions in %s", async (locale) => {
-    const shopper = await browser.newPage({ locale, viewport: { width: 900, height: 1200 }, extraHTTPHeaders: { "Accept-Language": locale } });
+    const shopper = await browser.newPage({
+      locale,
+      viewport: { width: 900, height: 1200 },
+      extraHTTPHeaders: { "Accept-Language": locale },
+    });
     try {
       await shopper.goto(stack.frame.storefrontUrl(SHOP, surveyPath));
       await shopper.getByText(QUESTION[locale]).waitFor();

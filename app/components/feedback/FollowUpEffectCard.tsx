@@ -2,7 +2,12 @@ import { Badge, BlockStack, Card, InlineStack, Text } from "@shopify/polaris";
 import type { FollowUpEffectView } from "../../services/feedback-views";
 
 /** "Did it work?": resolved unhappy customers' return rate against those nobody answered, with the verdict. */
-export function FollowUpEffectCard({ effect, title, resolvedLabel, unansweredLabel }: {
+export function FollowUpEffectCard({
+  effect,
+  title,
+  resolvedLabel,
+  unansweredLabel,
+}: {
   effect: FollowUpEffectView;
   title: string;
   resolvedLabel: string;

@@ -8,7 +8,14 @@
  * Not a randomised experiment: merchants choose whom to answer. The card says "helps" only when the
  * interval excludes zero, and the copy calls it an association.
  */
-import { experimentState, rateDifference, wilsonInterval, type Estimate, type ExperimentState, type Interval } from "../rewards/experiment-stats";
+import {
+  experimentState,
+  rateDifference,
+  wilsonInterval,
+  type Estimate,
+  type ExperimentState,
+  type Interval,
+} from "../rewards/experiment-stats";
 
 export const RETURN_WINDOW_DAYS = 90;
 const DAY_MS = 86_400_000;

@@ -80,7 +80,11 @@ describe("one low-score threshold for the survey and the queue", () => {
   it("a 7 with the threshold at 8 is asked what went wrong and reaches the follow-up queue", async () => {
     const saved = await saveFeedbackSettings({ lowScoreThreshold: "8", firstResponseTargetHours: "12", askAfterDays: "5" });
     expect(saved.body.ok).toBe(true);
-    expect((await getShopSettings(SHOP)).feedback).toEqual({ lowScoreThreshold: 8, firstResponseTargetMs: 12 * 3_600_000, askAfterDays: 5 });
+    expect((await getShopSettings(SHOP)).feedback).toEqual({
+      lowScoreThreshold: 8,
+      firstResponseTargetMs: 12 * 3_600_000,
+      askAfterDays: 5,
+    });
 
     const token = await checkoutToken(SHOP);
     const deps: SubmitDeps = { appUrl: TEST_APP_URL, getToken: async () => token, fetch: appFetch() };
@@ -125,7 +129,11 @@ describe("one low-score threshold for the survey and the queue", () => {
       expect(res.status).toBe(400);
       expect(Object.keys(res.body.errors ?? {})).toHaveLength(1);
     }
-    expect((await getShopSettings(SHOP)).feedback).toEqual({ lowScoreThreshold: 6, firstResponseTargetMs: 24 * 3_600_000, askAfterDays: 7 });
+    expect((await getShopSettings(SHOP)).feedback).toEqual({
+      lowScoreThreshold: 6,
+      firstResponseTargetMs: 24 * 3_600_000,
+      askAfterDays: 7,
+    });
   });
 
   it("tells the threshold only to a token Shopify signed for this app and an installed shop", async () => {

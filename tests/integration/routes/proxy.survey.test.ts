@@ -109,8 +109,13 @@ function proxied(link: string, options: { method?: string; body?: string; header
 
 const page = createSurveyPage({ log: () => {} }) as (request: Request) => Promise<Response>;
 const open = async (request: Request) => call(({ request: r }) => page(r), request);
-const post = (link: string, body: string, extra: Parameters<typeof proxied>[1] = {}) => open(proxied(link, { method: "POST", body, ...extra }));
-const checkout = createFeedbackAction({ adminClient: async () => client, thankYouReward: async () => null, log: () => {} }) as unknown as RouteHandler;
+const post = (link: string, body: string, extra: Parameters<typeof proxied>[1] = {}) =>
+  open(proxied(link, { method: "POST", body, ...extra }));
+const checkout = createFeedbackAction({
+  adminClient: async () => client,
+  thankYouReward: async () => null,
+  log: () => {},
+}) as unknown as RouteHandler;
 
 describe("a delivered order", () => {
   it("produces one signed survey link, whatever repeats (duplicate events, ticks)", async () => {
@@ -126,7 +131,9 @@ describe("a delivered order", () => {
     await emulator.deliverWebhook(SHOP, "fulfillment_events/create", event.events[0].payload, { duplicate: true });
     await emulator.mutate(SHOP).addFulfillmentEvent(event.record.id, "delivered").delivered;
     await settled();
-    expect(await askDueInvites(SHOP, { client: async () => client, now: new Date(), appSecret: TEST_API_SECRET })).toMatchObject({ fired: 0 });
+    expect(await askDueInvites(SHOP, { client: async () => client, now: new Date(), appSecret: TEST_API_SECRET })).toMatchObject({
+      fired: 0,
+    });
     expect(surveyLinks()).toHaveLength(1);
     expect(app.answers.filter((a) => a.status >= 400)).toEqual([]);
   });
@@ -134,7 +141,9 @@ describe("a delivered order", () => {
   it("is not asked when the customer already answered at checkout", async () => {
     const order = await syncedOrder();
     const customer = emulator.shop(SHOP).data.customerGid(0);
-    expect((await call(checkout, feedbackRequest(answer(order.id, { score: 9, reasons: [] }), await customerToken(SHOP, customer)))).status).toBe(200);
+    expect(
+      (await call(checkout, feedbackRequest(answer(order.id, { score: 9, reasons: [] }), await customerToken(SHOP, customer)))).status,
+    ).toBe(200);
     await deliver(order.id);
     expect(asks()).toHaveLength(0);
     expect(await db.surveyInvite.findFirstOrThrow({ where: { shop: SHOP } })).toMatchObject({ askStatus: "answered" });
@@ -208,7 +217,13 @@ describe("the survey page behind the app proxy", () => {
     const first = await post(link, "score=4&reasons=delivery&reasons=price&comment=Box+was+crushed");
     expect(first.status).toBe(200);
     expect(await db.feedback.findMany({ where: { shop: SHOP } })).toEqual([
-      expect.objectContaining({ orderShopifyId: orderGid, score: 4, reasons: "delivery,price", comment: "Box was crushed", source: "afterDelivery" }),
+      expect.objectContaining({
+        orderShopifyId: orderGid,
+        score: 4,
+        reasons: "delivery,price",
+        comment: "Box was crushed",
+        source: "afterDelivery",
+      }),
     ]);
     // The same form again (a double submit, a replayed request, the back button): refused, nothing rewritten.
     expect((await post(link, "score=10")).status).toBe(409);
@@ -216,14 +231,18 @@ describe("the survey page behind the app proxy", () => {
     // The checkout survey for the same order afterwards: accepted as before, but the first answer stands.
     const customer = emulator.shop(SHOP).data.customerGid(0);
     const orderNumber = orderGid.split("/").at(-1)!;
-    expect((await call(checkout, feedbackRequest(answer(orderNumber, { score: 10, reasons: [] }), await customerToken(SHOP, customer)))).status).toBe(200);
+    expect(
+      (await call(checkout, feedbackRequest(answer(orderNumber, { score: 10, reasons: [] }), await customerToken(SHOP, customer)))).status,
+    ).toBe(200);
     expect(await db.feedback.findMany({ where: { shop: SHOP } })).toEqual([expect.objectContaining({ score: 4, source: "afterDelivery" })]);
   });
 
   it("refuses the page once the checkout survey answered first (one answer per order)", async () => {
     const customer = emulator.shop(SHOP).data.customerGid(0);
     const orderNumber = orderGid.split("/").at(-1)!;
-    expect((await call(checkout, feedbackRequest(answer(orderNumber, { score: 8, reasons: [] }), await customerToken(SHOP, customer)))).status).toBe(200);
+    expect(
+      (await call(checkout, feedbackRequest(answer(orderNumber, { score: 8, reasons: [] }), await customerToken(SHOP, customer)))).status,
+    ).toBe(200);
     expect((await post(link, "score=2")).status).toBe(409);
     expect(await db.feedback.findMany({ where: { shop: SHOP } })).toEqual([expect.objectContaining({ score: 8, source: "checkout" })]);
   });

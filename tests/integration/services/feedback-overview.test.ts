@@ -204,7 +204,12 @@ describe("Feedback overview", () => {
       const who = await customer(n++, 100);
       const answeredAt = ago((100 + i) * DAY);
       const resolved = i < 30;
-      await feedback({ score: 3, customer: who, createdAt: answeredAt, ...(resolved ? { firstResponseAt: answeredAt, resolvedAt: answeredAt } : {}) });
+      await feedback({
+        score: 3,
+        customer: who,
+        createdAt: answeredAt,
+        ...(resolved ? { firstResponseAt: answeredAt, resolvedAt: answeredAt } : {}),
+      });
       if (resolved ? i < 21 : i < 36) await returnedAfter(who, answeredAt, 30);
       // Not a return: a test order, a cancelled one, and one after the 90 days.
       if (i === 25) await returnedAfter(who, answeredAt, 10, { test: true });

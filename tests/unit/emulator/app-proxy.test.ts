@@ -23,6 +23,8 @@ describe("the emulator's app-proxy signature", () => {
     expect(query.getAll("shop")).toEqual(["a.myshopify.com"]);
     expect(query.get("logged_in_customer_id")).toBe("");
     expect(query.get("signature")).toBe(appProxySignature(query, "secret"));
-    expect(query.get("signature")).not.toBe(appProxySignature(new URLSearchParams(query.toString().replace("order=5", "order=6")), "secret"));
+    expect(query.get("signature")).not.toBe(
+      appProxySignature(new URLSearchParams(query.toString().replace("order=5", "order=6")), "secret"),
+    );
   });
 });

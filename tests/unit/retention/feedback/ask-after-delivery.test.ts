@@ -20,8 +20,16 @@ describe("the ask-for-feedback trigger extension", () => {
   });
 
   it("sends a payload the trigger declares", () => {
-    const payload = buildAskPayload("gid://shopify/Order/42", "https://s.myshopify.com/apps/kinship/survey?x=1", new Date("2026-12-01T00:00:00Z"));
-    expect(payload).toEqual({ order_id: 42, surveyUrl: "https://s.myshopify.com/apps/kinship/survey?x=1", expiresAt: "2026-12-01T00:00:00.000Z" });
+    const payload = buildAskPayload(
+      "gid://shopify/Order/42",
+      "https://s.myshopify.com/apps/kinship/survey?x=1",
+      new Date("2026-12-01T00:00:00Z"),
+    );
+    expect(payload).toEqual({
+      order_id: 42,
+      surveyUrl: "https://s.myshopify.com/apps/kinship/survey?x=1",
+      expiresAt: "2026-12-01T00:00:00.000Z",
+    });
     expect(triggerPayloadProblems(ASK_TRIGGER, payload)).toEqual([]);
   });
 });
@@ -59,7 +67,12 @@ describe("parseSurveyLinkParams", () => {
       expiresAtSeconds: 1_800_000_000,
       token,
     });
-    for (const bad of [`order=0&expires=1&token=${token}`, `order=42&expires=-1&token=${token}`, `order=42&expires=1&token=short`, "order=42"]) {
+    for (const bad of [
+      `order=0&expires=1&token=${token}`,
+      `order=42&expires=-1&token=${token}`,
+      `order=42&expires=1&token=short`,
+      "order=42",
+    ]) {
       expect(parseSurveyLinkParams(new URLSearchParams(bad))).toBeNull();
     }
   });
