@@ -8,7 +8,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import db from "../../../app/db.server";
 import { applyFlowLifecycleNotice } from "../../../app/models/flow-usage.server";
 import { saveShopSettings } from "../../../app/models/shop-settings.server";
-import { askDueInvites } from "../../../app/jobs/ask-after-delivery.server";
+import { askDueInvites, askForFeedback } from "../../../app/jobs/ask-after-delivery.server";
+import { STALE_CLAIM_MS } from "../../../app/jobs/feedback-alerts.server";
+import { recordDelivery } from "../../../app/models/survey-invites.server";
 import { settled } from "../../../app/jobs/background.server";
 import { createFeedbackAction } from "../../../app/routes/api.feedback";
 import { createSurveyPage } from "../../../app/routes/proxy.survey";
@@ -162,6 +164,49 @@ describe("a delivered order", () => {
     expect(await tick(new Date(fulfilledAt.getTime() + 3 * DAY + 12 * 3_600_000))).toMatchObject({ fired: 1 });
     expect(await tick(new Date(fulfilledAt.getTime() + 4 * DAY))).toMatchObject({ fired: 0 });
     expect(asks()).toHaveLength(1);
+  });
+});
+
+describe("the ask-for-feedback trigger's exactly-once rules", () => {
+  const deps = (overrides: Partial<Parameters<typeof askForFeedback>[2]> = {}) => ({
+    client: async () => client,
+    now: new Date(),
+    appSecret: TEST_API_SECRET,
+    ...overrides,
+  });
+
+  it("sends nothing while no enabled workflow uses Kinship's triggers", async () => {
+    await applyFlowLifecycleNotice(SHOP, {
+      flowTriggerDefinitionId: ASK_TRIGGER.handle,
+      hasEnabledFlow: false,
+      timestamp: new Date(Date.now() + 1000),
+    });
+    await recordDelivery(SHOP, "gid://shopify/Order/8101", new Date());
+    expect(await askForFeedback(SHOP, "gid://shopify/Order/8101", deps())).toBe("noWorkflow");
+    expect(asks()).toHaveLength(0);
+  });
+
+  it("gives the claim back when Shopify is unreachable, and the next tick asks once", async () => {
+    await recordDelivery(SHOP, "gid://shopify/Order/8102", new Date());
+    const down = { mutate: async () => Promise.reject(new TypeError("fetch failed")) } as unknown as AdminClient;
+    expect(await askForFeedback(SHOP, "gid://shopify/Order/8102", deps({ client: async () => down }))).toBe("retryLater");
+    expect(await db.surveyInvite.findFirstOrThrow({ where: { shop: SHOP } })).toMatchObject({ askStatus: null, askError: "fetch failed" });
+    expect(await askDueInvites(SHOP, deps())).toMatchObject({ fired: 1 });
+    expect(await askDueInvites(SHOP, deps())).toMatchObject({ fired: 0 });
+    expect(surveyLinks()).toHaveLength(1);
+  });
+
+  it("releases a claim left by a process that died, only once it is stale", async () => {
+    await recordDelivery(SHOP, "gid://shopify/Order/8103", new Date());
+    const now = new Date();
+    await db.surveyInvite.updateMany({
+      where: { shop: SHOP },
+      data: { askStatus: "claimed", askAt: new Date(now.getTime() - STALE_CLAIM_MS / 2) },
+    });
+    expect(await askDueInvites(SHOP, deps({ now }))).toMatchObject({ fired: 0 });
+    const later = new Date(now.getTime() + STALE_CLAIM_MS);
+    expect(await askDueInvites(SHOP, deps({ now: later }))).toMatchObject({ fired: 1 });
+    expect(surveyLinks()).toHaveLength(1);
   });
 });
 
