@@ -183,7 +183,8 @@ function LoyaltyTiersFields(p: KindFieldsProps) {
   );
 }
 
-function BirthdayFields(p: KindFieldsProps) {
+/** The code's window around a yearly date and its reminders (kinds built on the birthday window engine). */
+function DateWindowFields({ of: kind, ...p }: KindFieldsProps & { of: "birthday" | "firstOrderAnniversary" }) {
   const { t } = useI18n();
   return (
     <>
@@ -191,16 +192,55 @@ function BirthdayFields(p: KindFieldsProps) {
       <Card>
         <FormLayout>
           <FormLayout.Group>
-            {p.field("windowDaysBefore", t("rules.kind.birthday.windowDaysBefore"), { type: "number" })}
-            {p.field("windowDaysAfter", t("rules.kind.birthday.windowDaysAfter"), { type: "number" })}
+            {p.field("windowDaysBefore", t(`rules.kind.${kind}.windowDaysBefore`), { type: "number" })}
+            {p.field("windowDaysAfter", t(`rules.kind.${kind}.windowDaysAfter`), { type: "number" })}
           </FormLayout.Group>
-          {p.field("reminders", t("rules.kind.birthday.reminders"), { helpText: t("rules.kind.birthday.remindersHelp") })}
+          {p.field("reminders", t(`rules.kind.${kind}.reminders`), { helpText: t(`rules.kind.${kind}.remindersHelp`) })}
           <Checkbox
-            label={t("rules.kind.birthday.lastChance")}
+            label={t(`rules.kind.${kind}.lastChance`)}
             checked={p.values.lastChance === "true"}
             onChange={p.setBool("lastChance")}
             error={p.error("lastChance")}
           />
+        </FormLayout>
+      </Card>
+    </>
+  );
+}
+
+const BirthdayFields = (p: KindFieldsProps) => <DateWindowFields {...p} of="birthday" />;
+const FirstOrderAnniversaryFields = (p: KindFieldsProps) => <DateWindowFields {...p} of="firstOrderAnniversary" />;
+
+function SecondOrderFields(p: KindFieldsProps) {
+  const { t } = useI18n();
+  const days = t("rules.unit.days");
+  const timing = p.values.timing ?? "afterFirstOrder";
+  return (
+    <>
+      <RewardCard {...p} />
+      <Card>
+        <FormLayout>
+          <Select
+            label={t("rules.kind.secondOrder.timing")}
+            options={[
+              { label: t("rules.kind.secondOrder.timing.afterFirstOrder"), value: "afterFirstOrder" },
+              { label: t("rules.kind.secondOrder.timing.beforeLapse"), value: "beforeLapse" },
+            ]}
+            value={timing}
+            onChange={p.set("timing")}
+            error={p.error("timing")}
+          />
+          {timing === "beforeLapse"
+            ? p.field("daysBeforeLapse", t("rules.kind.secondOrder.daysBeforeLapse"), {
+                type: "number",
+                suffix: days,
+                helpText: t("rules.kind.secondOrder.beforeLapseHelp"),
+              })
+            : p.field("daysAfterFirstOrder", t("rules.kind.secondOrder.daysAfterFirstOrder"), { type: "number", suffix: days })}
+          {p.field("validityDays", t("rules.field.validityDays"), { type: "number", suffix: days })}
+          <Text as="p" tone="subdued">
+            {t("rules.kind.secondOrder.once")}
+          </Text>
         </FormLayout>
       </Card>
     </>
@@ -311,4 +351,6 @@ export const KIND_FIELDS = {
   winback: WinbackFields,
   holidayCampaign: HolidayCampaignFields,
   feedbackThanks: FeedbackThanksFields,
+  secondOrder: SecondOrderFields,
+  firstOrderAnniversary: FirstOrderAnniversaryFields,
 } satisfies Record<RuleKind, (props: KindFieldsProps) => JSX.Element>;

@@ -52,6 +52,13 @@ export interface CustomerSnapshot {
   birthday: string | null;
   /** Shop-local day the birthday was last set or changed (anti-gaming), when known. */
   birthdayChangedOn?: LocalDate | null;
+  /** Shop-local day of the customer's first order, when known. */
+  firstOrderOn?: LocalDate | null;
+  /**
+   * A New customer's first day as Lapsed if no second order comes (the lifecycle model's interval rule,
+   * `oneTimeBuyerLapseDays`); null for other customers and before the shop's first scoring.
+   */
+  lapsesOn?: LocalDate | null;
   /** Email marketing state is SUBSCRIBED. */
   marketingConsent: boolean;
   segmentIds?: readonly string[];
