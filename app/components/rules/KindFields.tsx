@@ -25,7 +25,12 @@ export interface KindFieldsProps {
 }
 
 /** Reward type, amount and (optionally) "no code" for one reward at `at` ("reward." or "tiers.0.reward."). */
-export function RewardFields({ at: prefix, allowNone = false, ...p }: KindFieldsProps & { at: string; allowNone?: boolean }) {
+export function RewardFields({
+  at: prefix,
+  allowNone = false,
+  noneLabel,
+  ...p
+}: KindFieldsProps & { at: string; allowNone?: boolean; noneLabel?: string }) {
   const { t } = useI18n();
   const type = p.values[`${prefix}type`] ?? (allowNone ? "none" : "percentage");
   const options = [
@@ -38,7 +43,7 @@ export function RewardFields({ at: prefix, allowNone = false, ...p }: KindFields
     <FormLayout.Group>
       <Select
         label={t("rules.reward.label")}
-        options={allowNone ? [{ label: t("rules.reward.none"), value: "none" }, ...options] : options}
+        options={allowNone ? [{ label: noneLabel ?? t("rules.reward.none"), value: "none" }, ...options] : options}
         value={type}
         onChange={p.set(`${prefix}type`)}
         error={p.error(prefix.slice(0, -1))}
@@ -83,6 +88,28 @@ export function CombinesWithFields({ kind, ...p }: Pick<KindFieldsProps, "values
       {COMBINE_CLASSES.map((c) => (
         <Checkbox key={c} label={t(`rules.combines.${c}`)} checked={current(c)} onChange={change(c)} error={p.error(`combinesWith.${c}`)} />
       ))}
+    </BlockStack>
+  );
+}
+
+/**
+ * A/B between two offers: a second reward for a share of the eligible customers (the holdout keeps its
+ * share, offer A the rest). Kinds whose rewards are per tier have none.
+ */
+export function OfferBFields({ kind, ...p }: KindFieldsProps & { kind: RuleKind }) {
+  const { t } = useI18n();
+  if (REWARD_KINDS[kind].tierNames) return null;
+  const testing = (p.values["offerB.reward.type"] ?? "none") !== "none";
+  return (
+    <BlockStack gap="200">
+      <Text as="h3" variant="headingSm">
+        {t("rules.offerB.title")}
+      </Text>
+      <Text as="p" tone="subdued">
+        {t("rules.offerB.help")}
+      </Text>
+      <RewardFields {...p} at="offerB.reward." allowNone noneLabel={t("rules.offerB.none")} />
+      {testing && p.field("offerB.share", t("rules.offerB.share"), { type: "number", suffix: "%", helpText: t("rules.offerB.shareHelp") })}
     </BlockStack>
   );
 }

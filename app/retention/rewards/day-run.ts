@@ -4,7 +4,7 @@
  * kinds, which the scheduler's registry imports, import nothing that imports them back.
  */
 import type { LocalDate } from "../time";
-import type { Budget, Reward } from "./rule-fields";
+import type { Budget, OfferB, Reward } from "./rule-fields";
 import type { TierChange, TierMetrics, TierState } from "./tiers";
 
 /** What the run needs of a rule to grant its candidates (any kind's rule has these). */
@@ -13,6 +13,8 @@ export interface GrantingRule {
   kind: string;
   holdoutShare: number;
   budget?: Budget | null;
+  /** A/B: the second offer and its share of the eligible customers. */
+  offerB?: OfferB | null;
 }
 
 /** The part of the day's input a kind reads. */

@@ -203,6 +203,44 @@ describe("every kind's rule form", () => {
   });
 });
 
+describe("an A/B rule's form and results", () => {
+  it("reads offer B's share as a percentage, and no second offer as no test", () => {
+    const base = { kind: "winback", name: "Come back", "reward.type": "percentage", "reward.percentage": "10", holdoutShare: "10" };
+    const { input } = formToRuleInput(Object.entries({ ...base, "offerB.reward.type": "freeShipping", "offerB.share": "45" }));
+    expect(input.offerB).toEqual({ reward: { type: "freeShipping" }, share: 0.45 });
+    const none = formToRuleInput(Object.entries({ ...base, "offerB.reward.type": "none", "offerB.share": "45" }));
+    expect(none.input.offerB).toBeNull();
+    expect(validateRuleInput(none.input, { knownTiers: [] }).ok).toBe(true);
+  });
+
+  it("shows offer B against offer A with its interval, in the admin's language", async () => {
+    const offers = {
+      a: { customers: 120, complete: 100, purchasers: 10, windowPurchaseRate: 0.1, revenuePerCustomer: 5, repeatRate: null },
+      b: { customers: 118, complete: 100, purchasers: 30, windowPurchaseRate: 0.3, revenuePerCustomer: 15, repeatRate: null },
+      bVersusA: { state: "works", purchaseRate: null, revenuePerCustomer: null },
+      aVersusHoldout: null,
+      bVersusHoldout: null,
+    };
+    const experiment = {
+      ...ruleData.experiment,
+      offers: { state: "works", rate: { difference: "+20.0", lower: "+8.1", upper: "+31.2" }, revenue: null, a: "100", b: "100" },
+    };
+    const values = { ...ruleData.values, kind: "winback", "offerB.reward.type": "freeShipping", "offerB.share": "45" };
+    const data = { ...ruleData, kind: "winback", values, results: { ...ruleData.results, offers }, experiment };
+    const html = await render("/app/rules/rule-1", [{ path: "/app/rules/:id", loader: () => data, Component: RulePage }]);
+    expect(html).toContain("Offer B vs offer A");
+    expect(html).toContain("Offer B does better");
+    expect(html).toContain("Purchase rate: +20.0 points (95% interval +8.1 to +31.2)");
+    expect(html).toContain("Bought while the code was valid: 10.0% with offer A vs 30.0% with offer B");
+    expect(html).toContain('value="45"');
+    const uk = await render("/app/rules/rule-1", [
+      { path: "/app/rules/:id", loader: () => ({ ...data, locale: "uk", messages: rulesMessages("uk") }), Component: RulePage },
+    ]);
+    expect(uk).toContain(escape(rulesMessages("uk")["rules.results.offers.state.works"]!));
+    expect(uk).toContain(escape(rulesMessages("uk")["rules.offerB.title"]!));
+  });
+});
+
 describe("rules list", () => {
   it("lists rules with their results and offers the holiday presets", async () => {
     const html = await render("/app/rules", [
