@@ -14,7 +14,7 @@ import {
 } from "../retention/rewards/experiment-arms";
 import { MIN_COMPLETE_PER_ARM } from "../retention/rewards/experiment-stats";
 
-export type { ArmResult, RuleResult } from "../retention/rewards/experiment-arms";
+export type { ArmResult, RuleExperiment, RuleResult } from "../retention/rewards/experiment-arms";
 
 const DAY_MS = 86_400_000;
 
@@ -79,6 +79,7 @@ async function ledgerRows(shop: string, ruleIds: readonly string[]): Promise<Led
       redeemedAt: true,
       redeemedRevenue: true,
       redeemedDiscount: true,
+      arm: true,
     },
   });
   return ledger.map((r) => ({
@@ -92,6 +93,7 @@ async function ledgerRows(shop: string, ruleIds: readonly string[]): Promise<Led
     redeemedAt: r.redeemedAt,
     redeemedRevenue: r.redeemedRevenue,
     redeemedDiscount: r.redeemedDiscount,
+    arm: r.arm,
   }));
 }
 

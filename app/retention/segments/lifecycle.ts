@@ -77,6 +77,15 @@ function cadenceOfIntervals(intervals: Float64Array): ShopCadence {
   return { typicalIntervalDays: median, repeatBuyers: intervals.length };
 }
 
+/**
+ * Days without an order after which a one-time buyer turns Lapsed. BG/NBD gives every one-time buyer
+ * P(alive) = 1, so for them the interval rule of `classifyLifecycle` decides: the shop's typical interval
+ * (or the default) times the multiple. They are Lapsed once strictly more days than this have passed.
+ */
+export function oneTimeBuyerLapseDays(cadence: ShopCadence, settings: LifecycleSettings = DEFAULT_LIFECYCLE_SETTINGS): number {
+  return settings.intervalMultiple * (cadence.typicalIntervalDays ?? settings.defaultIntervalDays);
+}
+
 export type LifecycleRule =
   /** Lapsed: model P(alive) under the threshold. */
   | "p-alive-low"
