@@ -34,7 +34,10 @@ export async function recordRedemptions(shop: string): Promise<number> {
     where: { shop, kind: "issue", code: { not: null }, shopifyDiscountId: { not: null }, redeemedAt: null },
     select: { id: true, code: true, startsAt: true },
   });
-  if (open.length === 0) return 0;
+  if (open.length === 0) {
+    await fillRedeemedDiscounts(shop);
+    return 0;
+  }
   const byCode = new Map(open.map((r) => [r.code!.toUpperCase(), r]));
   const earliestStart = Math.min(...open.map((r) => (r.startsAt ?? new Date(0)).getTime()));
   const orders = await db.order.findMany({
@@ -55,13 +58,43 @@ export async function recordRedemptions(shop: string): Promise<number> {
           redeemedOrderId: order.shopifyId,
           redeemedRevenue: Math.round(order.netTotal * 100) / 100,
           // The whole order's discount: if another discount stacked on the code, the cost reads high, never low.
-          redeemedDiscount: Math.round(order.totalDiscounts * 100) / 100,
+          redeemedDiscount: discountOf(order.totalDiscounts),
         },
       });
       marked++;
     }
   }
+  await fillRedeemedDiscounts(shop);
   return marked;
+}
+
+/** A redeeming order's discount; 0 is read as "not known yet" (an order synced before orders carried their discount). */
+function discountOf(totalDiscounts: number): number | null {
+  return totalDiscounts > 0 ? Math.round(totalDiscounts * 100) / 100 : null;
+}
+
+/**
+ * Codes redeemed before their order's discount was known take it once the order has one (after a re-import or an
+ * order update), so a rule's cost covers its older redemptions too. Only rows still missing it are read.
+ */
+async function fillRedeemedDiscounts(shop: string): Promise<void> {
+  const missing = await db.issuedDiscount.findMany({
+    where: { shop, redeemedOrderId: { not: null }, redeemedDiscount: null },
+    select: { id: true, redeemedOrderId: true },
+  });
+  for (let i = 0; i < missing.length; i += 500) {
+    const chunk = missing.slice(i, i + 500);
+    const orders = await db.order.findMany({
+      where: { shop, shopifyId: { in: chunk.map((r) => r.redeemedOrderId!) }, totalDiscounts: { gt: 0 } },
+      select: { shopifyId: true, totalDiscounts: true },
+    });
+    const discountByOrder = new Map(orders.map((o) => [o.shopifyId, discountOf(o.totalDiscounts)]));
+    for (const row of chunk) {
+      const redeemedDiscount = discountByOrder.get(row.redeemedOrderId!);
+      if (redeemedDiscount)
+        await db.issuedDiscount.updateMany({ where: { shop, id: row.id, redeemedDiscount: null }, data: { redeemedDiscount } });
+    }
+  }
 }
 
 async function ledgerRows(shop: string, ruleIds: readonly string[]): Promise<LedgerRowForResults[]> {

@@ -293,6 +293,14 @@ describe("issuance against the emulated shop", () => {
     });
     const [birthday, winback] = await ruleResults(s.shop, [birthdayRule, winbackRule], new Date(clock.now()));
     expect(birthday).toMatchObject({ issued: 1, redeemed: 1, revenue: 85, discountCost: 12.5, redemptionRate: 1, reminders: 1 });
+    // A code redeemed before its order's discount was synced takes it once the order carries one.
+    await db.issuedDiscount.update({ where: { id: anaRow.id }, data: { redeemedDiscount: null } });
+    await db.order.updateMany({ where: { shop: s.shop, shopifyId: "gid://shopify/Order/9001" }, data: { totalDiscounts: 0 } });
+    expect(await recordRedemptions(s.shop)).toBe(0);
+    expect((await db.issuedDiscount.findUniqueOrThrow({ where: { id: anaRow.id } })).redeemedDiscount).toBeNull();
+    await db.order.updateMany({ where: { shop: s.shop, shopifyId: "gid://shopify/Order/9001" }, data: { totalDiscounts: 12.5 } });
+    await recordRedemptions(s.shop);
+    expect((await db.issuedDiscount.findUniqueOrThrow({ where: { id: anaRow.id } })).redeemedDiscount).toBe(12.5);
     expect(winback).toMatchObject({ issued: 1, redeemed: 0, revenue: 0, discountCost: 0 });
 
     // After both codes ended: Ben's unused one is deactivated, Ana's redeemed one is kept as the record.
