@@ -52,8 +52,8 @@ export type BacktestResult =
     } & BacktestAccuracy)
   | { status: "insufficient"; fit: Extract<BgNbdFit, { status: "insufficient" }>; summaries: CustomerSummary[] };
 
-/** Repeat purchase days of each customer in (fromDay, toDay]. */
-function purchaseDaysBetween(
+/** Repeat purchase days of each customer in (fromDay, toDay] (also the model choice's validation window). */
+export function purchaseDaysBetween(
   transactions: Iterable<Transaction>,
   fromDay: number,
   toDay: number,
