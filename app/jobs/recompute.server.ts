@@ -12,6 +12,7 @@ import {
 import { getShop } from "../models/shop.server";
 import { backtest, type BacktestResult } from "../retention/clv/backtest";
 import { emptyCleaningReport, SHOP_ORDER_RULES, type Transaction } from "../retention/clv/cleaning";
+import { chooseModel } from "../retention/clv/model-choice";
 import { summarizeTransactions } from "../retention/clv/summary";
 import { scoreCustomer } from "../retention/customer-score";
 import { scoreShop, type ShopScore } from "../retention/score";
@@ -164,7 +165,18 @@ export async function recomputeShop(shop: string, now = new Date()) {
   const window = transactions.firstDay ? backtestWindow(transactions.firstDay, asOf) : null;
   const { backtestSummary, backfill } = await backtestAndBackfill(shop, transactions, window, asOf, now);
   await nextTurn();
-  const result = scoreShop({ customers: summaries, asOf, settings });
+  // Issue 19 "model choice": BG/NBD, Pareto/NBD or MBG/NBD, by their errors on the last third of the history.
+  const modelChoice = transactions.firstDay
+    ? chooseModel(transactions, {
+        calibrationEnd: asOf,
+        firstDay: transactions.firstDay,
+        unit: "days",
+        ...SHOP_ORDER_RULES,
+        minRepeatBuyers: settings.minRepeatBuyers,
+      })
+    : null;
+  await nextTurn();
+  const result = scoreShop({ customers: summaries, asOf, settings, choice: modelChoice ?? undefined });
   await nextTurn();
   // Issue 19 "how sure": the parameters' sampling distributions and the 12-month revenue range.
   const ranges = shopRanges(result, summaries, settings);
@@ -207,6 +219,7 @@ export async function recomputeShop(shop: string, now = new Date()) {
     customersScored: result.customers.length,
     dataRules,
     ranges,
+    modelChoice,
   };
   await saveShopModelState(shop, state, now);
   await recordForecastMonths(shop, { transactions, asOf, model: result.model, backfill }, now);

@@ -3,7 +3,7 @@
  * of one customer under a shop's model. The shop-wide run (score.ts) and the single-customer re-score
  * after a webhook (jobs/recompute) both call it, so the two can never disagree.
  */
-import { probabilityAlive, type BgNbdParams } from "./clv/bgnbd";
+import { purchaseProbabilityAlive, type PurchaseParams } from "./clv/purchase-model";
 import { expectedAverageSpend, type GammaGammaParams } from "./clv/gamma-gamma";
 import { customerHistoricClv, type HistoricClv } from "./clv/historic";
 import { discountedExpectedPurchases, unitsPerMonth, type DiscountedPurchases } from "./clv/predictive";
@@ -13,7 +13,8 @@ import { classifyLifecycle, type LifecycleAssignment, type LifecycleSettings, ty
 
 /** What scoring one customer needs from the shop: the fitted (or stored) model and the settings. */
 export interface ScoringModel {
-  bgnbd: BgNbdParams | null;
+  /** The shop's purchase model (BG/NBD, or the one its model choice kept); null: historic value only. */
+  purchase: PurchaseParams | null;
   /** The spend model when usable; null: each customer's own average order value. */
   gammaGamma: GammaGammaParams | null;
   cadence: ShopCadence;
@@ -23,7 +24,7 @@ export interface ScoringModel {
   lifecycle: LifecycleSettings;
 }
 
-export type Predict<P extends DiscountedPurchases> = (c: CustomerSummary, params: BgNbdParams) => P;
+export type Predict<P extends DiscountedPurchases> = (c: CustomerSummary, params: PurchaseParams) => P;
 
 /** Discounted purchases over the model's horizon, in days. */
 export function predictPurchases(model: Pick<ScoringModel, "horizonMonths" | "monthlyDiscountRate">): Predict<DiscountedPurchases> {
@@ -62,7 +63,7 @@ export function scoreCustomer<P extends DiscountedPurchases = DiscountedPurchase
   const modelSpend = model.gammaGamma ? expectedAverageSpend(model.gammaGamma, c) : Number.NaN;
   const spendFromModel = Number.isFinite(modelSpend);
   const expectedSpend = spendFromModel ? modelSpend : ownAverage;
-  const predicted = model.bgnbd ? predict(c, model.bgnbd) : null;
+  const predicted = model.purchase ? predict(c, model.purchase) : null;
   // NaN or Infinity must never be stored: a customer the model cannot give finite numbers is scored as
   // in a shop without a model (historic value, interval rule) rather than with nonsense.
   const prediction = predicted !== null && isFinitePrediction(predicted) ? predicted : null;
@@ -88,7 +89,7 @@ export function scoreCustomer<P extends DiscountedPurchases = DiscountedPurchase
     spendSource: spendFromModel ? "gamma-gamma" : "own-average",
     lifecycle,
     prediction,
-    lapsedDaysAgo: lapsedDaysAgo(c, lifecycle, prediction ? model.bgnbd : null),
+    lapsedDaysAgo: lapsedDaysAgo(c, lifecycle, prediction ? model.purchase : null),
   };
 }
 
@@ -101,14 +102,14 @@ function isFinitePrediction(p: DiscountedPurchases): boolean {
  * they became overdue, or the first day without an order on which P(alive) fell below the threshold
  * (P(alive) only falls while no order comes, so a bisection over those days finds it).
  */
-export function lapsedDaysAgo(c: CustomerSummary, lifecycle: LifecycleAssignment, bgnbd: BgNbdParams | null): number | null {
+export function lapsedDaysAgo(c: CustomerSummary, lifecycle: LifecycleAssignment, purchase: PurchaseParams | null): number | null {
   if (lifecycle.group !== "lapsed") return null;
   const { reason } = lifecycle;
   const quiet = c.T - c.recency;
   let crossedAfter: number;
-  if (reason.rule === "p-alive-low" && bgnbd) {
+  if (reason.rule === "p-alive-low" && purchase) {
     const below = (days: number) =>
-      probabilityAlive(bgnbd, { frequency: c.frequency, recency: c.recency, T: c.recency + days }) < reason.pAliveThreshold;
+      purchaseProbabilityAlive(purchase, { frequency: c.frequency, recency: c.recency, T: c.recency + days }) < reason.pAliveThreshold;
     let [lo, hi] = [0, Math.max(0, Math.ceil(quiet))];
     while (lo < hi) {
       const mid = Math.floor((lo + hi) / 2);

@@ -4,7 +4,9 @@
  * the sync/DB layer calls this after a backfill, nightly, or with `model` set to re-score without refitting.
  */
 import { dayNumber, dayString } from "./time";
-import { expectedPurchases as expectedPurchasesWithin, fitBgNbd, type BgNbdFit, type BgNbdParams } from "./clv/bgnbd";
+import { fitBgNbd, type BgNbdFit, type BgNbdParams } from "./clv/bgnbd";
+import type { ModelChoice } from "./clv/model-choice";
+import { fitProblem, fitPurchaseModel, purchaseExpected, type PurchaseFit, type PurchaseParams } from "./clv/purchase-model";
 import { fitGammaGamma, type GammaGammaFit, type GammaGammaParams } from "./clv/gamma-gamma";
 import { shopHistoricClv, type ShopHistoricClv } from "./clv/historic";
 import { DEFAULT_HORIZON_MONTHS, DEFAULT_MONTHLY_DISCOUNT_RATE, unitsPerMonth, type DiscountedPurchases } from "./clv/predictive";
@@ -38,12 +40,18 @@ export const DEFAULT_SCORING_SETTINGS: ScoringSettings = {
 export interface ShopModel {
   bgnbd: BgNbdFit;
   gammaGamma: GammaGammaFit;
+  /** The model choice on a validation window (model-choice.ts); absent: BG/NBD without a choice. */
+  choice?: ModelChoice;
+  /** The chosen model refitted on the whole calibration period, when the choice kept Pareto/NBD or MBG/NBD. */
+  chosen?: PurchaseFit;
 }
 
 export type ModelStatus =
   | {
       status: "fitted";
       bgnbd: BgNbdParams & { logLikelihood: number; converged: boolean };
+      /** The parameters customers are scored with when the model choice kept another model than BG/NBD. */
+      purchase?: PurchaseParams;
       gammaGamma: GammaGammaParams | null;
       spendModelNote: string | null;
       frequencySpendCorrelation: number | null;
@@ -63,7 +71,7 @@ export type ModelStatus =
       fallback: "historic";
     };
 
-export type ModelFallbackCause = "few-repeat-buyers" | "not-converged" | "at-bounds";
+export type ModelFallbackCause = "few-repeat-buyers" | "not-converged" | "at-bounds" | "none-beats-naive";
 
 export interface CustomerScore extends Omit<CustomerValue, "prediction"> {
   customerId: string;
@@ -88,12 +96,22 @@ export interface ScoreShopInput {
   settings?: Partial<ScoringSettings>;
   /** Reuse earlier fits instead of fitting (e.g. after a single order webhook). */
   model?: ShopModel;
+  /** The model choice made on the shop's transactions (model-choice.ts); absent: BG/NBD, as before the choice. */
+  choice?: ModelChoice;
 }
 
-export function fitShopModel(customers: readonly CustomerSummary[], settings: Partial<ScoringSettings> = {}): ShopModel {
+export function fitShopModel(
+  customers: readonly CustomerSummary[],
+  settings: Partial<ScoringSettings> = {},
+  choice?: ModelChoice,
+): ShopModel {
+  // BG/NBD is always fitted: it anchors the comparison, the ranges and the monthly report (decision 017).
+  const other = choice?.chosen === "pareto-nbd" || choice?.chosen === "mbg-nbd" ? choice.chosen : null;
   return {
     bgnbd: fitBgNbd(customers, { minRepeatBuyers: settings.minRepeatBuyers }),
     gammaGamma: fitGammaGamma(customers),
+    choice,
+    chosen: other ? fitPurchaseModel(other, customers, { minRepeatBuyers: settings.minRepeatBuyers }) : undefined,
   };
 }
 
@@ -124,10 +142,13 @@ function modelStatus(model: ShopModel): ModelStatus {
       fallback: "historic",
     };
   }
+  const fallback = choiceFallback(model);
+  if (fallback) return { status: "insufficient", ...fallback, repeatBuyers: bgnbd.repeatBuyers, repeatBuyersNeeded: 0, fallback: "historic" };
   const spendUsable = gammaGamma.status === "fitted" && gammaGamma.q > 1;
   return {
     status: "fitted",
     bgnbd: { r: bgnbd.r, alpha: bgnbd.alpha, a: bgnbd.a, b: bgnbd.b, logLikelihood: bgnbd.logLikelihood, converged: bgnbd.converged },
+    ...(model.chosen?.status === "fitted" ? { purchase: model.chosen.params } : {}),
     gammaGamma: spendUsable ? { p: gammaGamma.p, q: gammaGamma.q, v: gammaGamma.v } : null,
     spendModelNote:
       gammaGamma.status === "insufficient"
@@ -136,6 +157,24 @@ function modelStatus(model: ShopModel): ModelStatus {
           ? null
           : "Order values vary too much for the spend model (q ≤ 1); each customer's own average order value is used.",
     frequencySpendCorrelation: gammaGamma.frequencySpendCorrelation,
+  };
+}
+
+/** Historic CLV because of the model choice: no model beat the naive forecast, or the kept model's refit is degenerate. */
+function choiceFallback(model: ShopModel): { reason: string; cause: ModelFallbackCause } | null {
+  if (model.choice?.chosen === "historic") {
+    return {
+      reason:
+        "No purchase model predicted the last part of this shop's history better than “same rate as before”. " +
+        "Kinship shows historic CLV and RFM instead.",
+      cause: "none-beats-naive",
+    };
+  }
+  const problem = model.chosen ? fitProblem(model.chosen) : null;
+  if (problem === null) return null;
+  return {
+    reason: `The ${model.choice?.chosen} model kept by the model choice could not be refitted on the whole history. Kinship shows historic CLV and RFM instead.`,
+    cause: problem === "at-bounds" ? "at-bounds" : problem === "not-converged" ? "not-converged" : "few-repeat-buyers",
   };
 }
 
@@ -183,9 +222,10 @@ export function* scoreShopIncrementally(input: ScoreShopInput): Generator<Custom
   };
   const asOfDay = dayNumber(input.asOf);
   const customers = input.customers;
-  const model = input.model ?? fitShopModel(customers, settings);
+  const model = input.model ?? fitShopModel(customers, settings, input.choice);
   const status = modelStatus(model);
   const bgnbd = status.status === "fitted" && model.bgnbd.status === "fitted" ? model.bgnbd : null;
+  const purchase: PurchaseParams | null = status.status === "fitted" ? (status.purchase ?? bgnbd) : null;
   const spendParams = status.status === "fitted" ? status.gammaGamma : null;
 
   const historic = shopHistoricClv(customers, { unitDays: 1, lifespanYears: settings.lifespanYears });
@@ -197,7 +237,7 @@ export function* scoreShopIncrementally(input: ScoreShopInput): Generator<Custom
   );
   const cadence = shopCadence(customers.map((c) => ({ purchaseDays: c.frequency + 1, firstToLastDays: c.recency })));
   const scoring: ScoringModel = {
-    bgnbd,
+    purchase,
     gammaGamma: spendParams,
     cadence,
     lifespanYears,
@@ -211,7 +251,7 @@ export function* scoreShopIncrementally(input: ScoreShopInput): Generator<Custom
   // Predictions depend only on (x, t_x, T). One-time buyers share them whenever their first order fell on the
   // same day — often most of a shop — so theirs are computed once per T; repeat buyers rarely share.
   const oneTimeCache = new Map<number, Prediction>();
-  const predict = (c: CustomerSummary, params: BgNbdParams): Prediction => {
+  const predict = (c: CustomerSummary, params: PurchaseParams): Prediction => {
     const cached = c.frequency === 0 ? oneTimeCache.get(c.T) : undefined;
     if (cached !== undefined) return cached;
     const purchases = horizon(c, params);
@@ -220,7 +260,7 @@ export function* scoreShopIncrementally(input: ScoreShopInput): Generator<Custom
       discountedPurchases: purchases.discountedPurchases,
       pAlive: purchases.pAlive,
       nextYear:
-        settings.horizonMonths === 12 ? purchases.expectedPurchases : expectedPurchasesWithin(params, c, yearUnits, purchases.pAlive),
+        settings.horizonMonths === 12 ? purchases.expectedPurchases : purchaseExpected(params, c, yearUnits, purchases.pAlive),
     };
     if (c.frequency === 0) oneTimeCache.set(c.T, prediction);
     return prediction;
@@ -251,7 +291,7 @@ export function* scoreShopIncrementally(input: ScoreShopInput): Generator<Custom
     };
   }
 
-  const predictedRevenue: PredictedRevenue = bgnbd
+  const predictedRevenue: PredictedRevenue = purchase
     ? { value: modelRevenue, method: "model" }
     : { value: historicRevenue, method: "historic" };
   const insights = computeShopInsights(

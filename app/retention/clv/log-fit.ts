@@ -29,6 +29,8 @@ export interface LogFitSpec<P> {
   /** Box in log-parameters. */
   bounds: (data: BgNbdData) => { lower: number[]; upper: number[] };
   gradientTolerance: number;
+  /** Iteration cap per BFGS run (default 500). */
+  maxIterations?: number;
 }
 
 const EXPLORE_SAMPLE_SIZE = 10_000;
@@ -89,7 +91,7 @@ export function fitLogParameters<P>(
       upper,
       gradientTolerance: spec.gradientTolerance,
       exploreGradientTolerance: 1e-3,
-      maxIterations: 500,
+      maxIterations: spec.maxIterations ?? 500,
     },
   );
   const params = toParams(spec.names, result.x);

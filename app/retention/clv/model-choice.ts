@@ -12,6 +12,7 @@
  */
 import { daysPerUnit, dayNumber, dayString, type TimeUnit } from "../time";
 import { purchaseDaysBetween } from "./backtest";
+import { MIN_REPEAT_BUYERS } from "./bgnbd";
 import type { Transaction, ZeroDayRule } from "./cleaning";
 import { fitProblem, fitPurchaseModel, purchaseExpected, PURCHASE_MODELS, type PurchaseModelName } from "./purchase-model";
 import { summarizeTransactions, type FrequencyRecency } from "./summary";
@@ -87,7 +88,8 @@ function errors(predicted: Float64Array, actual: Float64Array, naiveMae: number,
     total += predicted[i];
   }
   const mae = abs / Math.max(actual.length, 1);
-  const relativeMae = naiveMae > 0 ? mae / naiveMae : mae > 0 ? Infinity : 1;
+  // A naive forecast without error (never seen on real data) makes any error look huge, but finite (it is stored).
+  const relativeMae = mae / Math.max(naiveMae, 1e-12);
   const aggregateBias = Math.abs(total - totalActual) / totalActual;
   return { mae, relativeMae, aggregateBias, criterion: relativeMae + aggregateBias, predicted: total };
 }
@@ -118,7 +120,7 @@ export function chooseModel(transactions: Iterable<Transaction>, options: ModelC
   let totalActual = 0;
   for (const v of actual) totalActual += v;
   const repeatBuyers = fitPart.reduce((n, c) => n + (c.frequency > 0 ? 1 : 0), 0);
-  if (totalActual === 0 || repeatBuyers < (options.minRepeatBuyers ?? 0)) return noVerdict(window, fitPart.length, totalActual);
+  if (totalActual === 0 || repeatBuyers < (options.minRepeatBuyers ?? MIN_REPEAT_BUYERS)) return noVerdict(window, fitPart.length, totalActual);
 
   // Naive: each customer's calibration repeat rate carried over (0 for a customer first seen on the last day).
   const naivePredicted = Float64Array.from(fitPart, (c) => (c.T > 0 ? (c.frequency / c.T) * lengthUnits : 0));

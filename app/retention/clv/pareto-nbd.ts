@@ -4,7 +4,7 @@
  * after a purchase). Likelihood as in Fader & Hardie (2005), "A note on deriving the Pareto/NBD model and
  * related expressions", eq. (18)–(20); time unit = the unit of the summaries.
  */
-import { lgamma, logSumExp, scaledHyp2f1 } from "./special";
+import { lgamma, logSumExp } from "./special";
 import type { BgNbdData } from "./bgnbd";
 import { fitLogParameters, forEachGroup, type LogFit, type LogFitSpec } from "./log-fit";
 import type { FrequencyRecency } from "./summary";
@@ -19,13 +19,36 @@ export interface ParetoNbdParams {
 export type ParetoNbdFit = LogFit<ParetoNbdParams>;
 
 /**
- * ln of A₀ · (max(α,β) + t)^(r+s+x) stripped down: ln[ ₂F₁(r+s+x, c₂; r+s+x+1; z) / (max(α,β) + t)^(r+s+x) ] with
- * z = |α−β| / (max(α,β)+t). Since 1 − z = (min(α,β)+t)/(max(α,β)+t) this equals
- * ln[(1−z)^(r+s+x) ₂F₁] − (r+s+x) ln(min(α,β)+t), and the scaled series stays finite where ₂F₁ alone overflows.
+ * ln[ ₂F₁(r+s+x, c₂; r+s+x+1; z) / (max(α,β) + t)^(r+s+x) ] with z = |α−β| / (max(α,β)+t) ∈ [0, 1).
+ *
+ * The series as written has terms that first grow (like n^(c₂−1) zⁿ) and needs tens of thousands of them when z is
+ * near 1 — a fit drifting towards homogeneous dropout (s, β → ∞) took minutes. Euler's transformation
+ * ₂F₁(a, b; a+1; z) = (1−z)^(1−b) ₂F₁(1, a+1−b; a+1; z) gives a series of positive terms that shrink from the start
+ * (each ratio is below z), with 1 − z = (min(α,β)+t)/(max(α,β)+t) exact.
  */
 function logHypTerm(rsx: number, c2: number, lo: number, hi: number, t: number): number {
   const z = (hi - lo) / (hi + t);
-  return Math.log(scaledHyp2f1(rsx, c2, rsx + 1, z)) - rsx * Math.log(lo + t);
+  const logOneMinusZ = Math.log(lo + t) - Math.log(hi + t);
+  return (1 - c2) * logOneMinusZ + Math.log(decreasingSeries(rsx + 1 - c2, rsx + 1, z)) - rsx * Math.log(hi + t);
+}
+
+/**
+ * Σₙ (b)ₙ/(c)ₙ zⁿ for 0 ≤ b < c, 0 ≤ z < 1: every ratio is below z, so the tail after a term u is below u·z/(1−z).
+ * At most SERIES_TERMS terms (z up to about 0.993, i.e. max(α,β)/(min(α,β)+t) up to ~140): beyond, the likelihood
+ * is NaN, which the optimizer treats as outside the feasible region. Fits only go there when lifetimes look
+ * homogeneous (s, β → ∞), where the fit is degenerate anyway, and each evaluation stays bounded.
+ */
+const SERIES_TERMS = 5_000;
+
+function decreasingSeries(b: number, c: number, z: number): number {
+  let term = 1;
+  let sum = 1;
+  for (let n = 0; n < SERIES_TERMS; n++) {
+    term *= ((b + n) / (c + n)) * z;
+    sum += term;
+    if (term * z <= 1e-17 * sum * (1 - z)) return sum;
+  }
+  return Number.NaN;
 }
 
 /** The two pieces of one customer's likelihood bracket, in logs: "alive at T" and "died in (t_x, T]". */
@@ -82,6 +105,14 @@ function withNumericGradient(params: ParetoNbdParams, data: BgNbdData, gradient?
 const LOG_LIMIT = 10;
 const LOG_LIMIT_SCALE = 14;
 
+/**
+ * s above e^3 ≈ 20 means lifetimes of nearly one length for everyone (μ's coefficient of variation 1/√s < 0.23):
+ * the data show no dropout heterogeneity, Pareto/NBD adds nothing over BG/NBD, and its series get long (β ≫ α).
+ * Such a fit ends at the limit and is refused by the model choice; the iteration cap bounds its cost.
+ */
+const LOG_LIMIT_S = 3;
+const MAX_ITERATIONS = 150;
+
 export const PARETO_GRADIENT_TOLERANCE = 1e-6;
 
 const spec: LogFitSpec<ParetoNbdParams> = {
@@ -102,10 +133,11 @@ const spec: LogFitSpec<ParetoNbdParams> = {
     const age = Math.log(Math.max(d.sumT / d.customers, 1e-9));
     return {
       lower: [-LOG_LIMIT, perPurchase - LOG_LIMIT_SCALE, -LOG_LIMIT, age - LOG_LIMIT_SCALE],
-      upper: [LOG_LIMIT, perPurchase + LOG_LIMIT_SCALE, LOG_LIMIT, age + LOG_LIMIT_SCALE],
+      upper: [LOG_LIMIT, perPurchase + LOG_LIMIT_SCALE, LOG_LIMIT_S, age + LOG_LIMIT_SCALE],
     };
   },
   gradientTolerance: PARETO_GRADIENT_TOLERANCE,
+  maxIterations: MAX_ITERATIONS,
 };
 
 export function fitParetoNbd(customers: readonly FrequencyRecency[], options: { minRepeatBuyers?: number } = {}): ParetoNbdFit {

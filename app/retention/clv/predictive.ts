@@ -1,10 +1,10 @@
 /**
- * Predictive CLV: BG/NBD expected purchases month by month, times the Gamma-Gamma expected spend,
+ * Predictive CLV: the purchase model's (BG/NBD, Pareto/NBD or MBG/NBD) expected purchases month by month, times the Gamma-Gamma expected spend,
  * discounted monthly. Time units are explicit: the BG/NBD parameters are in whatever unit the summaries
  * were in (the app uses days, CDNOW uses weeks), and `unitsPerMonth` converts the monthly horizon to it.
  */
 import { DAYS_PER_MONTH, daysPerUnit, type TimeUnit } from "../time";
-import { expectedPurchases, probabilityAlive, type BgNbdParams } from "./bgnbd";
+import { purchaseExpected, purchaseProbabilityAlive, type PurchaseParams } from "./purchase-model";
 import type { FrequencyRecency } from "./summary";
 
 export const DEFAULT_HORIZON_MONTHS = 12;
@@ -44,17 +44,17 @@ export interface DiscountedPurchases {
 }
 
 /** The spend-independent part of predictive CLV: depends only on (x, t_x, T), so callers can cache it. */
-export function discountedExpectedPurchases(params: BgNbdParams, c: FrequencyRecency, options: PredictiveClvOptions): DiscountedPurchases {
+export function discountedExpectedPurchases(params: PurchaseParams, c: FrequencyRecency, options: PredictiveClvOptions): DiscountedPurchases {
   const months = options.horizonMonths ?? DEFAULT_HORIZON_MONTHS;
   const rate = options.monthlyDiscountRate ?? DEFAULT_MONTHLY_DISCOUNT_RATE;
   if (!(options.unitsPerMonth > 0)) throw new RangeError("unitsPerMonth must be > 0");
-  const pAlive = probabilityAlive(params, c);
+  const pAlive = purchaseProbabilityAlive(params, c);
   // One month-end at a time (no arrays): this runs for every customer of a shop.
   let discountedPurchases = 0;
   let previous = 0;
   let discount = 1;
   for (let m = 1; m <= months; m++) {
-    const cumulative = expectedPurchases(params, c, m * options.unitsPerMonth, pAlive);
+    const cumulative = purchaseExpected(params, c, m * options.unitsPerMonth, pAlive);
     discount /= 1 + rate;
     discountedPurchases += (cumulative - previous) * discount;
     previous = cumulative;
@@ -64,7 +64,7 @@ export function discountedExpectedPurchases(params: BgNbdParams, c: FrequencyRec
 
 /** CLV = Σ_m (expected purchases in month m) / (1 + rate)^m × expected spend per purchase. */
 export function predictiveClv(
-  params: BgNbdParams,
+  params: PurchaseParams,
   c: FrequencyRecency,
   expectedSpend: number,
   options: PredictiveClvOptions,
