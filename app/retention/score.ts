@@ -143,7 +143,8 @@ function modelStatus(model: ShopModel): ModelStatus {
     };
   }
   const fallback = choiceFallback(model);
-  if (fallback) return { status: "insufficient", ...fallback, repeatBuyers: bgnbd.repeatBuyers, repeatBuyersNeeded: 0, fallback: "historic" };
+  if (fallback)
+    return { status: "insufficient", ...fallback, repeatBuyers: bgnbd.repeatBuyers, repeatBuyersNeeded: 0, fallback: "historic" };
   const spendUsable = gammaGamma.status === "fitted" && gammaGamma.q > 1;
   return {
     status: "fitted",
@@ -259,8 +260,7 @@ export function* scoreShopIncrementally(input: ScoreShopInput): Generator<Custom
       expectedPurchases: purchases.expectedPurchases,
       discountedPurchases: purchases.discountedPurchases,
       pAlive: purchases.pAlive,
-      nextYear:
-        settings.horizonMonths === 12 ? purchases.expectedPurchases : purchaseExpected(params, c, yearUnits, purchases.pAlive),
+      nextYear: settings.horizonMonths === 12 ? purchases.expectedPurchases : purchaseExpected(params, c, yearUnits, purchases.pAlive),
     };
     if (c.frequency === 0) oneTimeCache.set(c.T, prediction);
     return prediction;

@@ -120,7 +120,8 @@ export function chooseModel(transactions: Iterable<Transaction>, options: ModelC
   let totalActual = 0;
   for (const v of actual) totalActual += v;
   const repeatBuyers = fitPart.reduce((n, c) => n + (c.frequency > 0 ? 1 : 0), 0);
-  if (totalActual === 0 || repeatBuyers < (options.minRepeatBuyers ?? MIN_REPEAT_BUYERS)) return noVerdict(window, fitPart.length, totalActual);
+  if (totalActual === 0 || repeatBuyers < (options.minRepeatBuyers ?? MIN_REPEAT_BUYERS))
+    return noVerdict(window, fitPart.length, totalActual);
 
   // Naive: each customer's calibration repeat rate carried over (0 for a customer first seen on the last day).
   const naivePredicted = Float64Array.from(fitPart, (c) => (c.T > 0 ? (c.frequency / c.T) * lengthUnits : 0));
@@ -130,7 +131,9 @@ export function chooseModel(transactions: Iterable<Transaction>, options: ModelC
   const naiveFull = errors(naivePredicted, actual, naiveMae, totalActual);
   const naive = { mae: naiveMae, aggregateBias: naiveFull.aggregateBias, criterion: naiveFull.criterion, predicted: naiveFull.predicted };
 
-  const candidates = PURCHASE_MODELS.map((model): CandidateResult => scoreCandidate(model, fitPart, actual, lengthUnits, naiveMae, totalActual, options));
+  const candidates = PURCHASE_MODELS.map((model): CandidateResult =>
+    scoreCandidate(model, fitPart, actual, lengthUnits, naiveMae, totalActual, options),
+  );
   const passes = (c: CandidateResult): c is Extract<CandidateResult, { status: "scored" }> =>
     c.status === "scored" && c.criterion < naive.criterion;
   const bgnbd = candidates[0];

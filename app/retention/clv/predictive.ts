@@ -44,7 +44,11 @@ export interface DiscountedPurchases {
 }
 
 /** The spend-independent part of predictive CLV: depends only on (x, t_x, T), so callers can cache it. */
-export function discountedExpectedPurchases(params: PurchaseParams, c: FrequencyRecency, options: PredictiveClvOptions): DiscountedPurchases {
+export function discountedExpectedPurchases(
+  params: PurchaseParams,
+  c: FrequencyRecency,
+  options: PredictiveClvOptions,
+): DiscountedPurchases {
   const months = options.horizonMonths ?? DEFAULT_HORIZON_MONTHS;
   const rate = options.monthlyDiscountRate ?? DEFAULT_MONTHLY_DISCOUNT_RATE;
   if (!(options.unitsPerMonth > 0)) throw new RangeError("unitsPerMonth must be > 0");

@@ -12,9 +12,7 @@ export const PURCHASE_MODELS = ["bgnbd", "pareto-nbd", "mbg-nbd"] as const;
 export type PurchaseModelName = (typeof PURCHASE_MODELS)[number];
 
 export type PurchaseParams =
-  | (BgNbdParams & { model?: "bgnbd" })
-  | (ParetoNbdParams & { model: "pareto-nbd" })
-  | (MbgNbdParams & { model: "mbg-nbd" });
+  (BgNbdParams & { model?: "bgnbd" }) | (ParetoNbdParams & { model: "pareto-nbd" }) | (MbgNbdParams & { model: "mbg-nbd" });
 
 export function purchaseModelName(p: PurchaseParams): PurchaseModelName {
   return p.model ?? "bgnbd";

@@ -25,7 +25,13 @@ const scored = (choice: ModelChoice, model: string) => {
 };
 
 function shop(seed: number, params: PurchaseParams, customers = 3000): Transaction[] {
-  return simulateShopTransactions(mulberry32(seed), { customers, params, startDay: "2024-01-01", acquisitionDays: 360, endDay: "2025-06-30" });
+  return simulateShopTransactions(mulberry32(seed), {
+    customers,
+    params,
+    startDay: "2024-01-01",
+    acquisitionDays: 360,
+    endDay: "2025-06-30",
+  });
 }
 const SHOP_CHOICE = { calibrationEnd: "2025-06-30", firstDay: "2024-01-01", unit: "days" } as const;
 
@@ -78,13 +84,16 @@ describe.runIf(HAS_CDNOW)("Pareto/NBD and MBG/NBD on CDNOW (weeks, calibration t
 
 describe("MBG/NBD", () => {
   it("has an analytic gradient that matches central differences", () => {
-    const data = aggregateBgNbd(summarizeTransactions(shop(3, { model: "mbg-nbd", r: 0.8, alpha: 30, a: 1, b: 1.5 }, 500), { asOf: "2025-06-30", unit: "days" }));
+    const data = aggregateBgNbd(
+      summarizeTransactions(shop(3, { model: "mbg-nbd", r: 0.8, alpha: 30, a: 1, b: 1.5 }, 500), { asOf: "2025-06-30", unit: "days" }),
+    );
     const p = { r: 0.7, alpha: 25, a: 0.9, b: 2 };
     const g = new Float64Array(4);
     mbgNbdLogLikelihood(p, data, g);
     (["r", "alpha", "a", "b"] as const).forEach((name, i) => {
       const h = 1e-6 * p[name];
-      const numeric = (mbgNbdLogLikelihood({ ...p, [name]: p[name] + h }, data) - mbgNbdLogLikelihood({ ...p, [name]: p[name] - h }, data)) / (2 * h);
+      const numeric =
+        (mbgNbdLogLikelihood({ ...p, [name]: p[name] + h }, data) - mbgNbdLogLikelihood({ ...p, [name]: p[name] - h }, data)) / (2 * h);
       expect(Math.abs(g[i] - numeric)).toBeLessThan(1e-4 * Math.max(1, Math.abs(numeric)));
     });
   });
