@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import db from "../../../app/db.server";
 import { recomputeShop, rescoreCustomers } from "../../../app/jobs/recompute.server";
-import type { StoredModelState } from "../../../app/models/model-state.server";
+import { readModelState, type StoredModelState } from "../../../app/models/model-state.server";
 import { refreshCustomerAggregates, upsertCustomers } from "../../../app/models/customers.server";
 import { upsertOrders } from "../../../app/models/orders.server";
 import { mulberry32 } from "../../../app/retention/random";
@@ -33,6 +33,12 @@ describe("recompute job", () => {
     expect(scored).toBe(600);
     expect(state.model.status).toBe("fitted");
     expect(state.backtest?.status).toBe("fitted");
+    // Issue 19 "model choice": all three candidates were scored on the last third of the history, and the choice
+    // is read back as stored. This shop (BG/NBD data) keeps BG/NBD.
+    const storedChoice = readModelState((await db.shop.findUnique({ where: { shop: SHOP } }))?.modelState).modelChoice;
+    expect(storedChoice).toEqual(state.modelChoice);
+    expect(storedChoice?.candidates.map((c) => c.model)).toEqual(["bgnbd", "pareto-nbd", "mbg-nbd"]);
+    expect(storedChoice).toMatchObject({ chosen: "bgnbd", reason: "bgnbd-best" });
     const customers = await db.customer.findMany({ where: { shop: SHOP } });
     expect(customers.every((c) => c.scoredAt !== null && c.rfmSegment && c.lifecycle)).toBe(true);
     expect(new Set(customers.map((c) => c.lifecycle))).toEqual(new Set(["new", "loyal", "regular", "lapsed"]));
