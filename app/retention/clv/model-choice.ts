@@ -99,41 +99,23 @@ export function chooseModel(transactions: Iterable<Transaction>, options: ModelC
   const margin = options.margin ?? CHOICE_MARGIN;
   const end = dayNumber(options.calibrationEnd);
   const days = validationDays(end - dayNumber(options.firstDay));
-  const noVerdict = (window: ModelChoice["window"], customers = 0, actual = 0): ModelChoice => ({
+  const noVerdict = (window: ModelChoice["window"]): ModelChoice => ({
     chosen: "bgnbd",
     reason: "not-validated",
     margin,
     window,
-    customers,
-    actual,
+    customers: 0,
+    actual: 0,
     naive: null,
     candidates: [],
   });
   if (days === null) return noVerdict(null);
-  const fitEnd = end - days;
   const lengthUnits = days / daysPerUnit(options.unit);
-  const window = { fitEnd: dayString(fitEnd), calibrationEnd: options.calibrationEnd, lengthUnits, unit: options.unit };
+  const window = { fitEnd: dayString(end - days), calibrationEnd: options.calibrationEnd, lengthUnits, unit: options.unit };
 
-  const fitPart = summarizeTransactions(transactions, { asOf: window.fitEnd, unit: options.unit, zeroDays: options.zeroDays });
-  const inWindow = purchaseDaysBetween(transactions, fitEnd, end, options.zeroDays);
-  const actual = Float64Array.from(fitPart, (c) => inWindow.get(c.customerId) ?? 0);
-  let totalActual = 0;
-  for (const v of actual) totalActual += v;
-  const repeatBuyers = fitPart.reduce((n, c) => n + (c.frequency > 0 ? 1 : 0), 0);
-  if (totalActual === 0 || repeatBuyers < (options.minRepeatBuyers ?? MIN_REPEAT_BUYERS))
-    return noVerdict(window, fitPart.length, totalActual);
-
-  // Naive: each customer's calibration repeat rate carried over (0 for a customer first seen on the last day).
-  const naivePredicted = Float64Array.from(fitPart, (c) => (c.T > 0 ? (c.frequency / c.T) * lengthUnits : 0));
-  let naiveAbs = 0;
-  for (let i = 0; i < actual.length; i++) naiveAbs += Math.abs(naivePredicted[i] - actual[i]);
-  const naiveMae = naiveAbs / Math.max(actual.length, 1);
-  const naiveFull = errors(naivePredicted, actual, naiveMae, totalActual);
-  const naive = { mae: naiveMae, aggregateBias: naiveFull.aggregateBias, criterion: naiveFull.criterion, predicted: naiveFull.predicted };
-
-  const candidates = PURCHASE_MODELS.map((model): CandidateResult =>
-    scoreCandidate(model, fitPart, actual, lengthUnits, naiveMae, totalActual, options),
-  );
+  const compared = compareModels(transactions, { ...options, fitEnd: window.fitEnd, end: options.calibrationEnd });
+  if (compared === null) return noVerdict(window);
+  const { candidates, naive } = compared;
   const passes = (c: CandidateResult): c is Extract<CandidateResult, { status: "scored" }> =>
     c.status === "scored" && c.criterion < naive.criterion;
   const bgnbd = candidates[0];
@@ -142,10 +124,52 @@ export function chooseModel(transactions: Iterable<Transaction>, options: ModelC
   for (const c of candidates.slice(1)) {
     if (passes(c) && c.criterion <= reference - margin && (best === null || c.criterion < best.criterion)) best = c;
   }
-  const choice = { margin, window, customers: fitPart.length, actual: totalActual, naive, candidates };
+  const choice = { margin, window, customers: compared.customers, actual: compared.actual, naive, candidates };
   if (best) return { chosen: best.model, reason: "beats-bgnbd", ...choice };
   if (passes(bgnbd)) return { chosen: "bgnbd", reason: "bgnbd-best", ...choice };
   return { chosen: "historic", reason: "none-beats-naive", ...choice };
+}
+
+export interface ModelComparison {
+  customers: number;
+  actual: number;
+  naive: NonNullable<ModelChoice["naive"]>;
+  candidates: CandidateResult[];
+}
+
+/**
+ * Fits every model on the purchases up to `fitEnd` and scores each customer's predicted repeat purchases in
+ * (fitEnd, end] — the choice's validation window, or (the command, the closing figures) a holdout after the
+ * calibration period. Null when nothing was bought in that period or the fit part has too few repeat buyers.
+ */
+export function compareModels(
+  transactions: Iterable<Transaction>,
+  options: { fitEnd: string; end: string; unit: TimeUnit; zeroDays?: ZeroDayRule; minRepeatBuyers?: number },
+): ModelComparison | null {
+  const fitEnd = dayNumber(options.fitEnd);
+  const lengthUnits = (dayNumber(options.end) - fitEnd) / daysPerUnit(options.unit);
+  const fitPart = summarizeTransactions(transactions, { asOf: options.fitEnd, unit: options.unit, zeroDays: options.zeroDays });
+  const inWindow = purchaseDaysBetween(transactions, fitEnd, dayNumber(options.end), options.zeroDays);
+  const actual = Float64Array.from(fitPart, (c) => inWindow.get(c.customerId) ?? 0);
+  let totalActual = 0;
+  for (const v of actual) totalActual += v;
+  const repeatBuyers = fitPart.reduce((n, c) => n + (c.frequency > 0 ? 1 : 0), 0);
+  if (totalActual === 0 || repeatBuyers < (options.minRepeatBuyers ?? MIN_REPEAT_BUYERS)) return null;
+
+  // Naive: each customer's calibration repeat rate carried over (0 for a customer first seen on the last day).
+  const naivePredicted = Float64Array.from(fitPart, (c) => (c.T > 0 ? (c.frequency / c.T) * lengthUnits : 0));
+  let naiveAbs = 0;
+  for (let i = 0; i < actual.length; i++) naiveAbs += Math.abs(naivePredicted[i] - actual[i]);
+  const naiveMae = naiveAbs / Math.max(actual.length, 1);
+  const naiveFull = errors(naivePredicted, actual, naiveMae, totalActual);
+  return {
+    customers: fitPart.length,
+    actual: totalActual,
+    naive: { mae: naiveMae, aggregateBias: naiveFull.aggregateBias, criterion: naiveFull.criterion, predicted: naiveFull.predicted },
+    candidates: PURCHASE_MODELS.map((model) =>
+      scoreCandidate(model, fitPart, actual, lengthUnits, naiveMae, totalActual, options.minRepeatBuyers),
+    ),
+  };
 }
 
 function scoreCandidate(
@@ -155,9 +179,9 @@ function scoreCandidate(
   lengthUnits: number,
   naiveMae: number,
   totalActual: number,
-  options: ModelChoiceOptions,
+  minRepeatBuyers: number | undefined,
 ): CandidateResult {
-  const fit = fitPurchaseModel(model, fitPart, { minRepeatBuyers: options.minRepeatBuyers });
+  const fit = fitPurchaseModel(model, fitPart, { minRepeatBuyers });
   const problem = fitProblem(fit);
   if (problem !== null || fit.status !== "fitted") return { model, status: "refused", problem: problem ?? "insufficient" };
   const predicted = Float64Array.from(fitPart, (c) => purchaseExpected(fit.params, c, lengthUnits));
