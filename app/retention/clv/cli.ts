@@ -197,15 +197,12 @@ async function run(options: Options, today: number): Promise<unknown> {
   const gg = ledger.hasAmounts ? fitGammaGamma(summaries) : null;
   // Issue 19 "model choice" (decision 017): the same choice as the app's recompute, on the calibration period; with a
   // holdout, every model refitted on the whole calibration period and scored on it too, so the choice can be checked.
-  const purchases = { [Symbol.iterator]: () => ledger.purchaseTransactions()[Symbol.iterator]() };
   let longestT = 0;
   for (const c of summaries) longestT = Math.max(longestT, c.T);
   const firstDay = dayString(dayNumber(calibrationEnd) - Math.round(longestT * (options.unit === "weeks" ? 7 : 1)));
   const modelChoice = {
-    ...chooseModel(purchases, { calibrationEnd, firstDay, unit: options.unit, minRepeatBuyers }),
-    holdout: withHoldout
-      ? compareModels(purchases, { fitEnd: calibrationEnd, end: holdoutEnd, unit: options.unit, minRepeatBuyers })
-      : null,
+    ...chooseModel(ledger, { calibrationEnd, firstDay, unit: options.unit, minRepeatBuyers }),
+    holdout: withHoldout ? compareModels(ledger, { fitEnd: calibrationEnd, end: holdoutEnd, unit: options.unit, minRepeatBuyers }) : null,
   };
   return {
     customers: summaries.length,

@@ -13,7 +13,7 @@
 import { daysPerUnit, dayNumber, dayString, type TimeUnit } from "../time";
 import { purchaseDaysBetween } from "./backtest";
 import { MIN_REPEAT_BUYERS } from "./bgnbd";
-import type { Transaction, ZeroDayRule } from "./cleaning";
+import type { PurchaseLedger, Transaction, ZeroDayRule } from "./cleaning";
 import { fitProblem, fitPurchaseModel, purchaseExpected, PURCHASE_MODELS, type PurchaseModelName } from "./purchase-model";
 import { summarizeTransactions, type FrequencyRecency } from "./summary";
 
@@ -94,8 +94,8 @@ function errors(predicted: Float64Array, actual: Float64Array, naiveMae: number,
   return { mae, relativeMae, aggregateBias, criterion: relativeMae + aggregateBias, predicted: total };
 }
 
-/** `transactions` is read twice (fit part, window): pass an array or a re-iterable log. */
-export function chooseModel(transactions: Iterable<Transaction>, options: ModelChoiceOptions): ModelChoice {
+/** `transactions` is read twice (fit part, window): pass an array, a re-iterable log or a filled PurchaseLedger. */
+export function chooseModel(transactions: Iterable<Transaction> | PurchaseLedger, options: ModelChoiceOptions): ModelChoice {
   const margin = options.margin ?? CHOICE_MARGIN;
   const end = dayNumber(options.calibrationEnd);
   const days = validationDays(end - dayNumber(options.firstDay));
@@ -143,7 +143,7 @@ export interface ModelComparison {
  * calibration period. Null when nothing was bought in that period or the fit part has too few repeat buyers.
  */
 export function compareModels(
-  transactions: Iterable<Transaction>,
+  transactions: Iterable<Transaction> | PurchaseLedger,
   options: { fitEnd: string; end: string; unit: TimeUnit; zeroDays?: ZeroDayRule; minRepeatBuyers?: number },
 ): ModelComparison | null {
   const fitEnd = dayNumber(options.fitEnd);
