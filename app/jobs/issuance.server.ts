@@ -143,7 +143,9 @@ export function decisionFromRow(row: IssuedRow, rule: Rule, timeZone: string): D
   // compensation for a feedback follow-up, `feedback-compensation:<id>`): a transactional thank-you.
   const oneOff = row.idempotencyKey.split(":").length < 3;
   const kindOfRule = rewardKind(rule.kind);
-  const value = kindOfRule.offerFor(rule, period);
+  const offer = kindOfRule.offerFor(rule, period);
+  // A row drawn for an A/B rule's offer B is finished with offer B (while the rule still has one).
+  const value = offer && row.arm === "B" && rule.offerB ? { ...offer, reward: rule.offerB.reward } : offer;
   if (!value || !row.startsAt || !row.endsAt) return null;
   // A credit is not a code: a rule switched between the two since the row was recorded no longer has this reward.
   if (row.rewardType && (row.rewardType === "storeCredit") !== (value.reward.type === "storeCredit")) return null;
@@ -163,6 +165,7 @@ export function decisionFromRow(row: IssuedRow, rule: Rule, timeZone: string): D
     startsAt: row.startsAt.toISOString(),
     endsAt: row.endsAt.toISOString(),
     ...value,
+    ...(row.arm === "A" || row.arm === "B" ? { arm: row.arm } : {}),
     combinesWith: combinesWithOf(rule),
     ...(moment !== undefined ? { moment, lastChance: kindOfRule.isLastChance?.(rule, moment) ?? false } : {}),
     estimatedCost: row.amount ?? 0,

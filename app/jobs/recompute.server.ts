@@ -14,8 +14,8 @@ import { backtest, type BacktestResult } from "../retention/clv/backtest";
 import { emptyCleaningReport, SHOP_ORDER_RULES, type Transaction } from "../retention/clv/cleaning";
 import { chooseModel } from "../retention/clv/model-choice";
 import { summarizeTransactions } from "../retention/clv/summary";
-import { scoreCustomer } from "../retention/customer-score";
-import { scoreShop, type ShopScore } from "../retention/score";
+import { customerColumns, scoreCustomer } from "../retention/customer-score";
+import { fitShopModel, scoreShopChunks, type CustomerScore, type ShopScoreSummary } from "../retention/score";
 import {
   readDataRules,
   readScoringModel,
@@ -176,15 +176,11 @@ export async function recomputeShop(shop: string, now = new Date()) {
       })
     : null;
   await nextTurn();
-  const result = scoreShop({ customers: summaries, asOf, settings, choice: modelChoice ?? undefined });
+  const model = fitShopModel(summaries, settings, modelChoice ?? undefined);
   await nextTurn();
-  // Issue 19 "how sure": the parameters' sampling distributions and the 12-month revenue range.
-  const ranges = shopRanges(result, summaries, settings);
-  await nextTurn();
-
-  // Read before the first write; rows are built and written one batch at a time.
+  // Read before the first write; rows are built and written one chunk at a time, as the kernel yields them.
   const lapsedBefore = await loadLapsedSince(shop);
-  const toRow = (c: ShopScore["customers"][number]): CustomerScoreRow => {
+  const toRow = (c: CustomerScore): CustomerScoreRow => {
     return {
       shopifyId: c.customerId,
       historicClv: round2(c.historicClv.clv),
@@ -200,14 +196,27 @@ export async function recomputeShop(shop: string, now = new Date()) {
       lapsedSince: lapsedSince(c.lapsedDaysAgo, lapsedBefore.get(c.customerId), now),
     };
   };
+  const run = scoreShopChunks({ customers: customerColumns(summaries), asOf, settings, model, chunkSize: SCORE_BATCH });
   const scores = openScoreWriter(shop, now);
+  let result: ShopScoreSummary;
   try {
-    for (let i = 0; i < result.customers.length; i += SCORE_BATCH) {
-      await scores.write(result.customers.slice(i, i + SCORE_BATCH).map(toRow));
+    for (let step = run.next(); ; step = run.next()) {
+      if (step.done) {
+        result = step.value;
+        break;
+      }
+      const chunk = step.value;
+      const rows = new Array<CustomerScoreRow>(chunk.length);
+      for (let j = 0; j < chunk.length; j++) rows[j] = toRow(chunk.row(j));
+      await scores.write(rows);
     }
   } finally {
     await scores.close();
   }
+  // Issue 19 "how sure": the parameters' sampling distributions and the 12-month revenue range.
+  const ranges = shopRanges(result, summaries, settings);
+  await nextTurn();
+
   const state: StoredModelState = {
     asOf,
     settings,
@@ -216,14 +225,14 @@ export async function recomputeShop(shop: string, now = new Date()) {
     cadence: result.cadence,
     insights: result.insights,
     backtest: backtestSummary,
-    customersScored: result.customers.length,
+    customersScored: result.customersScored,
     dataRules,
     ranges,
     modelChoice,
   };
   await saveShopModelState(shop, state, now);
   await recordForecastMonths(shop, { transactions, asOf, model: result.model, backfill }, now);
-  return { state, scored: result.customers.length };
+  return { state, scored: result.customersScored };
 }
 
 /**

@@ -81,6 +81,7 @@ const COLUMNS = [
   "createdAt",
   "updatedAt",
   "withheldReason",
+  "arm",
 ];
 
 /**
@@ -110,6 +111,7 @@ export async function recordDecisions(shop: string, rows: readonly NewLedgerRow[
         at,
         at,
         d.withheldReason ?? null,
+        d.arm ?? null,
       ];
       return `(${values.map((v) => (params.push(v), placeholder(params.length))).join(", ")})`;
     });

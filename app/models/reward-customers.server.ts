@@ -3,9 +3,17 @@
  * synced tables in a few set-based queries.
  */
 import db from "../db.server";
-import type { LifecycleGroup } from "../retention/segments/lifecycle";
+import { oneTimeBuyerLapseDays, type LifecycleGroup } from "../retention/segments/lifecycle";
 import { RFM_SEGMENT_LABELS, RFM_SEGMENTS } from "../retention/segments/rfm";
-import { localDateAt, type CostAssumptions, type CustomerSnapshot, type FeedbackEvent, type TierState } from "../retention/rewards";
+import { readScoringModel } from "./model-state.server";
+import {
+  addDays,
+  localDateAt,
+  type CostAssumptions,
+  type CustomerSnapshot,
+  type FeedbackEvent,
+  type TierState,
+} from "../retention/rewards";
 
 const DAY_MS = 86_400_000;
 
@@ -50,9 +58,12 @@ export async function loadRewardCustomers(
       birthdayChangedAt: true,
       marketingState: true,
       rfmSegment: true,
+      firstOrderAt: true,
+      lastOrderAt: true,
     },
     orderBy: { shopifyId: "asc" },
   });
+  const lapseDays = await newCustomerLapseDays(shop);
   const rolling = await db.order.groupBy({
     by: ["customerShopifyId"],
     where: {
@@ -79,12 +90,24 @@ export async function loadRewardCustomers(
       predictedClv: c.predictedClv,
       birthday: c.birthday,
       birthdayChangedOn: c.birthdayChangedAt ? localDateAt(c.birthdayChangedAt, timeZone) : null,
+      firstOrderOn: c.firstOrderAt ? localDateAt(c.firstOrderAt, timeZone) : null,
+      lapsesOn:
+        c.lifecycle === "new" && c.lastOrderAt && lapseDays !== null
+          ? addDays(localDateAt(c.lastOrderAt, timeZone), Math.floor(lapseDays) + 1)
+          : null,
       marketingConsent: c.marketingState === "SUBSCRIBED",
       segmentIds: segmentIdsOf(c.lifecycle, c.rfmSegment),
       averageOrderValue: c.orderCount > 0 ? c.totalSpent / c.orderCount : null,
       tierStates: tierStates.get(c.shopifyId) ?? {},
     };
   });
+}
+
+/** Days after which the shop's last scoring would call a one-time buyer Lapsed; null before the first scoring. */
+async function newCustomerLapseDays(shop: string): Promise<number | null> {
+  const row = await db.shop.findUnique({ where: { shop }, select: { modelState: true } });
+  const model = readScoringModel(row?.modelState);
+  return model ? oneTimeBuyerLapseDays(model.cadence, model.lifecycle) : null;
 }
 
 /**

@@ -14,7 +14,7 @@ import {
 } from "../retention/rewards/experiment-arms";
 import { MIN_COMPLETE_PER_ARM } from "../retention/rewards/experiment-stats";
 
-export type { ArmResult, RuleResult } from "../retention/rewards/experiment-arms";
+export type { ArmResult, RuleExperiment, RuleResult } from "../retention/rewards/experiment-arms";
 
 const DAY_MS = 86_400_000;
 
@@ -72,6 +72,7 @@ async function ledgerRows(shop: string, ruleIds: readonly string[]): Promise<Led
       endsAt: true,
       redeemedAt: true,
       redeemedRevenue: true,
+      arm: true,
     },
   });
   return ledger.map((r) => ({
@@ -84,6 +85,7 @@ async function ledgerRows(shop: string, ruleIds: readonly string[]): Promise<Led
     endsAt: r.endsAt,
     redeemedAt: r.redeemedAt,
     redeemedRevenue: r.redeemedRevenue,
+    arm: r.arm,
   }));
 }
 

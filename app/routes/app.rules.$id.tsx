@@ -18,13 +18,13 @@ import {
 } from "@shopify/polaris";
 import { useCallback, useMemo, useState, type ComponentProps } from "react";
 import { I18nProvider, useAppPath, useI18n } from "../components/I18n";
-import { CombinesWithFields, KIND_FIELDS } from "../components/rules/KindFields";
+import { CombinesWithFields, KIND_FIELDS, OfferBFields } from "../components/rules/KindFields";
 import { resolveLocale, translate, type Locale, type MessageKey } from "../i18n";
 import { kindText, ruleErrorsText, rulesMessages } from "../i18n/rule-texts";
 import { formatNumber, formatPercent, shopFormatter, type ShopFormatter } from "../formatting";
 import { firstRunForShop, previewForShop } from "../jobs/issuance.server";
 import { listIssuedForRule } from "../models/issued-discounts.server";
-import { holdoutPlanningInputs, ruleResults, type RuleResult } from "../models/reward-results.server";
+import { holdoutPlanningInputs, ruleResults, type RuleExperiment, type RuleResult } from "../models/reward-results.server";
 import { rewardSegmentOptions } from "../models/reward-customers.server";
 import { createRule, deleteRule, getRule, knownTierNames, listRules, setRuleEnabled, updateRule } from "../models/rules.server";
 import { loadShopScale } from "../models/shop-scale.server";
@@ -93,6 +93,10 @@ export function formToRuleInput(entries: Iterable<[string, FormDataEntryValue]>)
       // Shown as a percentage; stored as a share of 0–0.5.
       const n = Number(value.trim());
       raw.holdoutShare = value.trim() === "" ? undefined : Number.isFinite(n) ? Math.round(n * 100) / 10_000 : value;
+    } else if (key === "offerB.share") {
+      // Shown as a percentage of the eligible customers, like the holdout.
+      const n = Number(value.trim());
+      setPath(key, value.trim() === "" ? undefined : Number.isFinite(n) ? Math.round(n * 100) / 10_000 : value);
     } else if (key === "reminders") {
       const days = value.split(/[,\s]+/).filter(Boolean);
       if (days.length) raw.reminders = days;
@@ -100,6 +104,9 @@ export function formToRuleInput(entries: Iterable<[string, FormDataEntryValue]>)
       setPath(key, value);
     }
   }
+  // "No second offer": no A/B test.
+  const offerB = raw.offerB as { reward?: { type?: unknown } } | undefined;
+  if (offerB && (!offerB.reward || offerB.reward.type === "none" || offerB.reward.type === "")) raw.offerB = null;
   if (Array.isArray(raw.tiers)) {
     for (const tier of raw.tiers as Array<Record<string, unknown>>) {
       const reward = tier?.reward as Record<string, unknown> | undefined;
@@ -127,6 +134,7 @@ function ruleToValues(rule: Record<string, unknown>): Values {
   flatten(rest, "", out);
   if (Array.isArray(reminders)) out.reminders = reminders.join(", ");
   out.holdoutShare = String(Math.round(Number(holdoutShare ?? 0) * 10_000) / 100);
+  if (out["offerB.share"]) out["offerB.share"] = String(Math.round(Number(out["offerB.share"]) * 10_000) / 100);
   for (const key of Object.keys(out)) {
     const tier = /^(tiers\.\d+\.)name$/.exec(key);
     if (tier && !(`${tier[1]}reward.type` in out)) out[`${tier[1]}reward.type`] = "none";
@@ -198,10 +206,8 @@ async function overlapsText(shop: string, draft: RuleDraft, exceptId: string | n
   return ruleErrorsText(overlapErrors(draft, others), locale);
 }
 
-/** The holdout experiment's verdict and intervals, written with the shop's formatter (points with one decimal, money in its currency). */
-function experimentFigures(result: RuleResult, f: ShopFormatter) {
-  const experiment = result.experiment;
-  if (!experiment) return null;
+/** An experiment's verdict and intervals, written with the shop's formatter (points with one decimal, money in its currency). */
+function estimateFigures(experiment: RuleExperiment, f: ShopFormatter) {
   const points = (x: number) => f.number(x * 100, { minimumFractionDigits: 1, maximumFractionDigits: 1, signDisplay: "exceptZero" });
   const rate = experiment.purchaseRate;
   const revenue = experiment.revenuePerCustomer;
@@ -209,8 +215,19 @@ function experimentFigures(result: RuleResult, f: ShopFormatter) {
     state: experiment.state,
     rate: rate ? { difference: points(rate.difference), lower: points(rate.lower), upper: points(rate.upper) } : null,
     revenue: revenue ? { difference: f.money(revenue.difference), lower: f.money(revenue.lower), upper: f.money(revenue.upper) } : null,
+  };
+}
+
+/** The holdout experiment and, for an A/B rule, offer B against offer A. */
+function experimentFigures(result: RuleResult, f: ShopFormatter) {
+  const experiment = result.experiment;
+  const offers = result.offers;
+  if (!experiment && !offers) return null;
+  return {
+    ...(experiment ? estimateFigures(experiment, f) : { state: null, rate: null, revenue: null }),
     treated: f.number(result.treated.complete),
     heldOut: f.number(result.heldOut.complete),
+    offers: offers ? { ...estimateFigures(offers.bVersusA, f), a: f.number(offers.a.complete), b: f.number(offers.b.complete) } : null,
   };
 }
 
@@ -415,6 +432,19 @@ function RuleForm() {
   const results = data.results;
   const formError = errors[FORM_ERROR_KEY] ?? errors.kind;
   const Fields = KIND_FIELDS[kind];
+  const fieldProps = {
+    values,
+    set,
+    setBool,
+    error,
+    field,
+    currencyCode: data.currencyCode,
+    knownTiers: data.knownTiers,
+    segments: data.segments,
+    tierIndexes,
+    addTier,
+    removeTier,
+  };
 
   const confirmation = data.confirmation;
   const experiment = data.experiment;
@@ -534,19 +564,7 @@ function RuleForm() {
               </FormLayout>
             </Card>
 
-            <Fields
-              values={values}
-              set={set}
-              setBool={setBool}
-              error={error}
-              field={field}
-              currencyCode={data.currencyCode}
-              knownTiers={data.knownTiers}
-              segments={data.segments}
-              tierIndexes={tierIndexes}
-              addTier={addTier}
-              removeTier={removeTier}
-            />
+            <Fields {...fieldProps} />
 
             <Card>
               <BlockStack gap="400">
@@ -595,6 +613,7 @@ function RuleForm() {
                       )}
                     </BlockStack>
                   )}
+                  <OfferBFields {...fieldProps} kind={kind} />
                   <CombinesWithFields kind={kind} values={values} setBool={setBool} error={error} />
                 </FormLayout>
               </BlockStack>
@@ -634,6 +653,9 @@ function RuleForm() {
                   </Text>
                   <Text as="p">{t("rules.preview.maxCost", { amount: preview.maxCostText })}</Text>
                   {preview.heldOut > 0 && <Text as="p">{tp("rules.preview.heldOut", preview.heldOut)}</Text>}
+                  {preview.offerB > 0 && (
+                    <Text as="p">{t("rules.preview.offerB", { count: formatNumber(preview.offerB, resolveLocale(locale)) })}</Text>
+                  )}
                   {preview.reminders > 0 && <Text as="p">{tp("rules.preview.reminders", preview.reminders)}</Text>}
                   {preview.pausedReason && <Banner tone="warning">{preview.pausedReason}</Banner>}
                 </BlockStack>
@@ -706,6 +728,33 @@ function RuleForm() {
                     <Text as="p" tone="subdued">
                       {t("rules.results.noHoldout")}
                     </Text>
+                  )}
+                  {experiment?.offers && results.offers && (
+                    <BlockStack gap="100">
+                      <Text as="h3" variant="headingSm">
+                        {t("rules.results.offers.title")}
+                      </Text>
+                      <Text
+                        as="p"
+                        variant="headingMd"
+                        tone={
+                          experiment.offers.state === "noDetectableEffect" || experiment.offers.state === "tooEarly" ? undefined : "success"
+                        }
+                      >
+                        {t(`rules.results.offers.state.${experiment.offers.state}`)}
+                      </Text>
+                      {experiment.offers.rate && <Text as="p">{t("rules.results.rateDifference", experiment.offers.rate)}</Text>}
+                      {experiment.offers.revenue && <Text as="p">{t("rules.results.revenueDifference", experiment.offers.revenue)}</Text>}
+                      <Text as="p">
+                        {t("rules.results.offers.windowPurchase", {
+                          a: percent(results.offers.a.windowPurchaseRate),
+                          b: percent(results.offers.b.windowPurchaseRate),
+                        })}
+                      </Text>
+                      <Text as="p" tone="subdued">
+                        {t("rules.results.offers.measured", { a: experiment.offers.a, b: experiment.offers.b, min: MIN_COMPLETE_PER_ARM })}
+                      </Text>
+                    </BlockStack>
                   )}
                 </BlockStack>
               </Card>

@@ -21,6 +21,7 @@ import { appFrame, ensureBuilt, launch, newAdminPage, screenshot, stopStack } fr
 import { CATALOG_PREFIXES } from "../../app/i18n/catalogs";
 import { catalog, translate, type Locale, type MessageKey } from "../../app/i18n";
 import { shopFormatter } from "../../app/formatting";
+import { RULE_KINDS } from "../../app/retention/rewards/kinds";
 import type { AdminClient } from "../../app/shopify/admin-client.server";
 import type { ShopRunOutcome } from "../../app/jobs/scheduler.server";
 
@@ -35,7 +36,8 @@ const CUSTOMERS = 300;
 const ORDERS = 1_700;
 /** The run is held at this code (or half way on a smaller day) while the merchant looks and imports again. */
 const HOLD_AT = 5;
-const KINDS = ["loyaltyTiers", "birthday", "winback", "holidayCampaign", "feedbackThanks"] as const;
+/** Every kind in the registry, so a new kind is walked through as soon as it exists. */
+const KINDS = RULE_KINDS;
 
 let stack: LocalStack;
 let browser: Browser;

@@ -210,6 +210,23 @@ export async function seedDemoRules(options: Pick<DemoSeedOptions, "shop" | "tim
       ],
     },
     { kind: "feedbackThanks", name: "Thank you for your feedback", reward: { type: "freeShipping" }, validityDays: 30 },
+    {
+      kind: "secondOrder",
+      name: "Your second order",
+      reward: { type: "percentage", percentage: 10 },
+      timing: "afterFirstOrder",
+      daysAfterFirstOrder: 21,
+      validityDays: 14,
+      holdoutShare: 0.1,
+    },
+    {
+      kind: "firstOrderAnniversary",
+      name: "Happy anniversary",
+      reward: { type: "freeShipping" },
+      windowDaysBefore: 7,
+      windowDaysAfter: 3,
+      reminders: [-7, 0],
+    },
   ];
   if (nextHoliday) {
     drafts.push({

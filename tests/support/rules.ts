@@ -60,6 +60,9 @@ export interface TestCustomer {
   totalSpent?: number;
   orderCount?: number;
   predictedClv?: number | null;
+  /** The synced first order (and last order, the first when not given). */
+  firstOrderAt?: Date | null;
+  lastOrderAt?: Date | null;
 }
 
 /** Creates the customer in the emulated shop and the synced copy in Kinship's database; returns the GID. */
@@ -84,6 +87,8 @@ export async function addCustomer(emulator: Emulator, shop: string, c: TestCusto
       totalSpent: c.totalSpent ?? 0,
       orderCount: c.orderCount ?? 0,
       predictedClv: c.predictedClv ?? null,
+      firstOrderAt: c.firstOrderAt ?? null,
+      lastOrderAt: c.lastOrderAt ?? c.firstOrderAt ?? null,
     },
   });
   return gid;

@@ -25,7 +25,12 @@ export interface KindFieldsProps {
 }
 
 /** Reward type, amount and (optionally) "no code" for one reward at `at` ("reward." or "tiers.0.reward."). */
-export function RewardFields({ at: prefix, allowNone = false, ...p }: KindFieldsProps & { at: string; allowNone?: boolean }) {
+export function RewardFields({
+  at: prefix,
+  allowNone = false,
+  noneLabel,
+  ...p
+}: KindFieldsProps & { at: string; allowNone?: boolean; noneLabel?: string }) {
   const { t } = useI18n();
   const type = p.values[`${prefix}type`] ?? (allowNone ? "none" : "percentage");
   const options = [
@@ -38,7 +43,7 @@ export function RewardFields({ at: prefix, allowNone = false, ...p }: KindFields
     <FormLayout.Group>
       <Select
         label={t("rules.reward.label")}
-        options={allowNone ? [{ label: t("rules.reward.none"), value: "none" }, ...options] : options}
+        options={allowNone ? [{ label: noneLabel ?? t("rules.reward.none"), value: "none" }, ...options] : options}
         value={type}
         onChange={p.set(`${prefix}type`)}
         error={p.error(prefix.slice(0, -1))}
@@ -83,6 +88,28 @@ export function CombinesWithFields({ kind, ...p }: Pick<KindFieldsProps, "values
       {COMBINE_CLASSES.map((c) => (
         <Checkbox key={c} label={t(`rules.combines.${c}`)} checked={current(c)} onChange={change(c)} error={p.error(`combinesWith.${c}`)} />
       ))}
+    </BlockStack>
+  );
+}
+
+/**
+ * A/B between two offers: a second reward for a share of the eligible customers (the holdout keeps its
+ * share, offer A the rest). Kinds whose rewards are per tier have none.
+ */
+export function OfferBFields({ kind, ...p }: KindFieldsProps & { kind: RuleKind }) {
+  const { t } = useI18n();
+  if (REWARD_KINDS[kind].tierNames) return null;
+  const testing = (p.values["offerB.reward.type"] ?? "none") !== "none";
+  return (
+    <BlockStack gap="200">
+      <Text as="h3" variant="headingSm">
+        {t("rules.offerB.title")}
+      </Text>
+      <Text as="p" tone="subdued">
+        {t("rules.offerB.help")}
+      </Text>
+      <RewardFields {...p} at="offerB.reward." allowNone noneLabel={t("rules.offerB.none")} />
+      {testing && p.field("offerB.share", t("rules.offerB.share"), { type: "number", suffix: "%", helpText: t("rules.offerB.shareHelp") })}
     </BlockStack>
   );
 }
@@ -183,7 +210,8 @@ function LoyaltyTiersFields(p: KindFieldsProps) {
   );
 }
 
-function BirthdayFields(p: KindFieldsProps) {
+/** The code's window around a yearly date and its reminders (kinds built on the birthday window engine). */
+function DateWindowFields({ of: kind, ...p }: KindFieldsProps & { of: "birthday" | "firstOrderAnniversary" }) {
   const { t } = useI18n();
   return (
     <>
@@ -191,16 +219,55 @@ function BirthdayFields(p: KindFieldsProps) {
       <Card>
         <FormLayout>
           <FormLayout.Group>
-            {p.field("windowDaysBefore", t("rules.kind.birthday.windowDaysBefore"), { type: "number" })}
-            {p.field("windowDaysAfter", t("rules.kind.birthday.windowDaysAfter"), { type: "number" })}
+            {p.field("windowDaysBefore", t(`rules.kind.${kind}.windowDaysBefore`), { type: "number" })}
+            {p.field("windowDaysAfter", t(`rules.kind.${kind}.windowDaysAfter`), { type: "number" })}
           </FormLayout.Group>
-          {p.field("reminders", t("rules.kind.birthday.reminders"), { helpText: t("rules.kind.birthday.remindersHelp") })}
+          {p.field("reminders", t(`rules.kind.${kind}.reminders`), { helpText: t(`rules.kind.${kind}.remindersHelp`) })}
           <Checkbox
-            label={t("rules.kind.birthday.lastChance")}
+            label={t(`rules.kind.${kind}.lastChance`)}
             checked={p.values.lastChance === "true"}
             onChange={p.setBool("lastChance")}
             error={p.error("lastChance")}
           />
+        </FormLayout>
+      </Card>
+    </>
+  );
+}
+
+const BirthdayFields = (p: KindFieldsProps) => <DateWindowFields {...p} of="birthday" />;
+const FirstOrderAnniversaryFields = (p: KindFieldsProps) => <DateWindowFields {...p} of="firstOrderAnniversary" />;
+
+function SecondOrderFields(p: KindFieldsProps) {
+  const { t } = useI18n();
+  const days = t("rules.unit.days");
+  const timing = p.values.timing ?? "afterFirstOrder";
+  return (
+    <>
+      <RewardCard {...p} />
+      <Card>
+        <FormLayout>
+          <Select
+            label={t("rules.kind.secondOrder.timing")}
+            options={[
+              { label: t("rules.kind.secondOrder.timing.afterFirstOrder"), value: "afterFirstOrder" },
+              { label: t("rules.kind.secondOrder.timing.beforeLapse"), value: "beforeLapse" },
+            ]}
+            value={timing}
+            onChange={p.set("timing")}
+            error={p.error("timing")}
+          />
+          {timing === "beforeLapse"
+            ? p.field("daysBeforeLapse", t("rules.kind.secondOrder.daysBeforeLapse"), {
+                type: "number",
+                suffix: days,
+                helpText: t("rules.kind.secondOrder.beforeLapseHelp"),
+              })
+            : p.field("daysAfterFirstOrder", t("rules.kind.secondOrder.daysAfterFirstOrder"), { type: "number", suffix: days })}
+          {p.field("validityDays", t("rules.field.validityDays"), { type: "number", suffix: days })}
+          <Text as="p" tone="subdued">
+            {t("rules.kind.secondOrder.once")}
+          </Text>
         </FormLayout>
       </Card>
     </>
@@ -311,4 +378,6 @@ export const KIND_FIELDS = {
   winback: WinbackFields,
   holidayCampaign: HolidayCampaignFields,
   feedbackThanks: FeedbackThanksFields,
+  secondOrder: SecondOrderFields,
+  firstOrderAnniversary: FirstOrderAnniversaryFields,
 } satisfies Record<RuleKind, (props: KindFieldsProps) => JSX.Element>;

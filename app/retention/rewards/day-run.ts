@@ -4,7 +4,7 @@
  * kinds, which the scheduler's registry imports, import nothing that imports them back.
  */
 import type { LocalDate } from "../time";
-import type { Budget, Reward } from "./rule-fields";
+import type { Budget, OfferB, Reward } from "./rule-fields";
 import type { TierChange, TierMetrics, TierState } from "./tiers";
 
 /** What the run needs of a rule to grant its candidates (any kind's rule has these). */
@@ -13,6 +13,8 @@ export interface GrantingRule {
   kind: string;
   holdoutShare: number;
   budget?: Budget | null;
+  /** A/B: the second offer and its share of the eligible customers. */
+  offerB?: OfferB | null;
 }
 
 /** The part of the day's input a kind reads. */
@@ -52,6 +54,13 @@ export interface CustomerSnapshot {
   birthday: string | null;
   /** Shop-local day the birthday was last set or changed (anti-gaming), when known. */
   birthdayChangedOn?: LocalDate | null;
+  /** Shop-local day of the customer's first order, when known. */
+  firstOrderOn?: LocalDate | null;
+  /**
+   * A New customer's first day as Lapsed if no second order comes (the lifecycle model's interval rule,
+   * `oneTimeBuyerLapseDays`); null for other customers and before the shop's first scoring.
+   */
+  lapsesOn?: LocalDate | null;
   /** Email marketing state is SUBSCRIBED. */
   marketingConsent: boolean;
   segmentIds?: readonly string[];

@@ -35,6 +35,8 @@ export interface LedgerRowForResults {
   endsAt: Date | null;
   redeemedAt: Date | null;
   redeemedRevenue: number | null;
+  /** A/B rules: the offer the customer was drawn for (null: offer A, or no A/B test). */
+  arm?: string | null;
 }
 
 /** One order of a customer: when (ms) and its net value. */
@@ -79,6 +81,19 @@ export interface RuleResult {
   uplift: { windowPurchaseRate: number | null; repeatRate: number | null };
   /** The holdout experiment; null while nobody was held out. */
   experiment: RuleExperiment | null;
+  /** A/B rules (someone was drawn for offer B): each offer's arm and the three comparisons; null otherwise. */
+  offers: OfferComparison | null;
+}
+
+/** Two offers and a holdout, measured with the same statistics as treated vs held out. */
+export interface OfferComparison {
+  a: ArmResult;
+  b: ArmResult;
+  /** Offer B minus offer A. */
+  bVersusA: RuleExperiment;
+  /** Each offer minus the holdout; null while nobody was held out. */
+  aVersusHoldout: RuleExperiment | null;
+  bVersusHoldout: RuleExperiment | null;
 }
 
 const rate = (n: number, d: number) => (d === 0 ? null : n / d);
@@ -164,7 +179,8 @@ export function summarizeRuleResults(
     );
     const t = treated.result;
     const h = heldOut.result;
-    const purchaseRate = rateDifference(t.purchasers, t.complete, h.purchasers, h.complete);
+    const issues = assigned.filter((r) => r.kind === "issue");
+    const drawnB = issues.filter((r) => r.arm === "B");
     return {
       ruleId,
       issued: created.length,
@@ -178,15 +194,43 @@ export function summarizeRuleResults(
         windowPurchaseRate: h.customers ? diff(t.windowPurchaseRate, h.windowPurchaseRate) : null,
         repeatRate: h.customers ? diff(t.repeatRate, h.repeatRate) : null,
       },
-      experiment: h.customers
-        ? {
-            state: experimentState(t.complete, h.complete, purchaseRate),
-            purchaseRate,
-            revenuePerCustomer: meanDifference(treated.revenue, heldOut.revenue),
-          }
+      experiment: h.customers ? compare(treated, heldOut) : null,
+      offers: drawnB.length
+        ? offerComparison(
+            arm(
+              issues.filter((r) => r.arm !== "B"),
+              ordersByCustomer,
+              now,
+            ),
+            arm(drawnB, ordersByCustomer, now),
+            heldOut,
+          )
         : null,
     };
   });
+}
+
+/** One arm against another: the purchase-rate and revenue differences with their intervals, and the verdict. */
+function compare(treated: ArmTally, control: ArmTally): RuleExperiment {
+  const t = treated.result;
+  const c = control.result;
+  const purchaseRate = rateDifference(t.purchasers, t.complete, c.purchasers, c.complete);
+  return {
+    state: experimentState(t.complete, c.complete, purchaseRate),
+    purchaseRate,
+    revenuePerCustomer: meanDifference(treated.revenue, control.revenue),
+  };
+}
+
+function offerComparison(a: ArmTally, b: ArmTally, heldOut: ArmTally): OfferComparison {
+  const held = heldOut.result.customers > 0;
+  return {
+    a: a.result,
+    b: b.result,
+    bVersusA: compare(b, a),
+    aVersusHoldout: held ? compare(a, heldOut) : null,
+    bVersusHoldout: held ? compare(b, heldOut) : null,
+  };
 }
 
 /**

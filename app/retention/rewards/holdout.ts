@@ -30,3 +30,18 @@ export function isHeldOut(ruleId: string, customerId: string, share: number): bo
   if (!(share > 0)) return false;
   return holdoutScore(ruleId, customerId) < share;
 }
+
+/** Where a rule puts an eligible customer: held out, the rule's own offer (A), or its second offer (B). */
+export type Arm = "holdout" | "A" | "B";
+
+/**
+ * The arm of a customer in a rule, on the holdout's score: the first `holdoutShare` of [0, 1) is held
+ * out (the very customers `isHeldOut` names, so adding an A/B test moves no one out of the holdout),
+ * the next `offerBShare` get offer B, the rest offer A. Stable across runs like the holdout.
+ */
+export function assignArm(ruleId: string, customerId: string, holdoutShare: number, offerBShare = 0): Arm {
+  const score = holdoutScore(ruleId, customerId);
+  if (holdoutShare > 0 && score < holdoutShare) return "holdout";
+  if (offerBShare > 0 && score < Math.max(0, holdoutShare) + offerBShare) return "B";
+  return "A";
+}

@@ -16,6 +16,8 @@ export interface RulePreview {
   /** Cost if every code is redeemed (shop currency). */
   maxCost: number;
   heldOut: number;
+  /** A/B rules: of the recipients, those drawn for offer B (0 without a test). */
+  offerB: number;
   reminders: number;
   /** Set when the budget would stop the rule today. */
   pausedReason: string | null;
@@ -50,6 +52,7 @@ export function summarizeRule(ruleId: string, result: ScheduleResult): RulePrevi
     count: issued.length,
     maxCost: roundMoney(issued.reduce((sum, d) => sum + d.estimatedCost, 0)),
     heldOut: mine.filter((d) => d.kind === "holdout").length,
+    offerB: issued.filter((d) => d.arm === "B").length,
     reminders: mine.filter((d) => d.kind === "remind").length,
     pausedReason: pause?.reason ?? null,
     withheldByBudget: pause?.withheld ?? 0,

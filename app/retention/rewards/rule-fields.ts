@@ -122,6 +122,28 @@ export const combinesWithSchema = z.object({
 });
 export type CombinesWith = z.infer<typeof combinesWithSchema>;
 
+/** Offer B of an A/B test takes between 5% and 90% of the eligible customers; A keeps at least 5%. */
+export const OFFER_B_SHARE = { min: 0.05, max: 0.9 } as const;
+export const MIN_OFFER_A_SHARE = 0.05;
+
+/**
+ * A/B between two offers in one rule: `share` of the eligible customers get `reward` (offer B), the
+ * held-out share gets nothing, the rest get the rule's own reward (offer A). Minimum subtotal and
+ * dates are the rule's.
+ */
+export const offerBSchema = z
+  .object({
+    reward: rewardSchema,
+    share: numeric(
+      number("rules.error.enterTheOfferBShare")
+        .min(OFFER_B_SHARE.min, msg("rules.error.offerBShareRange", { min: OFFER_B_SHARE.min * 100, max: OFFER_B_SHARE.max * 100 }))
+        .max(OFFER_B_SHARE.max, msg("rules.error.offerBShareRange", { min: OFFER_B_SHARE.min * 100, max: OFFER_B_SHARE.max * 100 })),
+    ),
+  })
+  .nullable()
+  .optional();
+export type OfferB = NonNullable<z.infer<typeof offerBSchema>>;
+
 export const guardrails = {
   name,
   enabled: z.boolean({ invalid_type_error: "rules.error.chooseOnOrOff" }).default(true),
@@ -134,6 +156,7 @@ export const guardrails = {
       .min(0, "rules.error.theHoldoutShareCanTBe")
       .max(MAX_HOLDOUT_SHARE, "rules.error.holdOutAtMostHalfOf"),
   ).default(0),
+  offerB: offerBSchema,
 };
 
 export const minimumSubtotal = numeric(money("rules.label.minimumSubtotal")).nullable().optional();

@@ -6,10 +6,13 @@
  */
 import { z } from "zod";
 import { isRuleKind, REWARD_KINDS, rewardKind, type RuleDraft, type RuleKind, type RuleValidationContext } from "./kinds";
+import { MIN_OFFER_A_SHARE, msg } from "./rule-fields";
 
 export { LAST_CHANCE_OFFSET } from "./birthdays";
 export {
   MAX_HOLDOUT_SHARE,
+  MIN_OFFER_A_SHARE,
+  OFFER_B_SHARE,
   TIER_METRICS,
   TIER_WINDOWS,
   budgetSchema,
@@ -17,6 +20,7 @@ export {
   rewardSchema,
   type Budget,
   type CombinesWith,
+  type OfferB,
   type Reward,
   type TierMetric,
   type TierWindow,
@@ -97,6 +101,18 @@ export function validateRuleInput(raw: unknown, ctx: RuleValidationContext): Rul
     rule = { ...rule, budget: null };
   }
   kind.check?.(rule, ctx, add);
+  checkOfferB(rule, kind.tierNames !== undefined, add);
   if (Object.keys(errors).length > 0) return { ok: false, fieldErrors: errors };
   return { ok: true, rule };
+}
+
+/** An A/B test needs one reward to compare (not a tier programme) and leaves offer A some customers. */
+function checkOfferB(rule: RuleDraft, rewardPerTier: boolean, add: (path: string, message: string) => void): void {
+  if (!rule.offerB) return;
+  if (rewardPerTier) {
+    add("offerB", "rules.error.offerBNeedsOneReward");
+    return;
+  }
+  const room = 1 - MIN_OFFER_A_SHARE - rule.holdoutShare;
+  if (rule.offerB.share > room + 1e-9) add("offerB.share", msg("rules.error.offerBLeavesNoA", { max: Math.round(room * 100) }));
 }

@@ -17,7 +17,7 @@ import type {
 } from "./day-run";
 import { addUsage, budgetPauseReason, checkBudget, NO_USAGE, type BudgetUsage } from "./budget";
 import { idempotencyKey } from "./codes";
-import { isHeldOut } from "./holdout";
+import { assignArm } from "./holdout";
 import { customerCapLimit, type CustomerCaps } from "./customer-caps";
 import { isLocalDate, type LocalDate } from "../time";
 import { estimateRedemptionCost, type CostAssumptions } from "./reward-cost";
@@ -68,6 +68,8 @@ export interface Decision extends IssuedRecord {
   minimumSubtotal: number | null;
   /** Which of the shop's other discount classes the code combines with (the rule's, or its kind's default). */
   combinesWith: CombinesWith;
+  /** A/B rules: the offer this customer's arm gets (issues and reminders); absent for other rules. */
+  arm?: "A" | "B";
   /** Birthday reminders: days relative to the birthday. */
   moment?: number;
   lastChance?: boolean;
@@ -216,7 +218,10 @@ class Run implements DayRun {
     return this.currentTier.get(customerId);
   }
 
-  remind(rule: Rule, r: ReminderCandidate): void {
+  remind(rule: Rule, reminder: ReminderCandidate): void {
+    // An A/B rule's reminder speaks of the offer the customer's arm got.
+    const arm = rule.offerB ? armOf(rule, reminder.customerId) : undefined;
+    const r = arm === "B" && rule.offerB ? { ...reminder, reward: rule.offerB.reward } : reminder;
     // Store credit has no code to remind of: Shopify announced it when it was credited.
     if (r.reward.type === "storeCredit") return;
     this.push({
@@ -236,6 +241,7 @@ class Run implements DayRun {
       combinesWith: combinesWithOf(rule),
       moment: r.moment,
       lastChance: r.lastChance,
+      ...(arm && arm !== "holdout" ? { arm } : {}),
       estimatedCost: 0,
       notify: true,
       channel: REWARD_KINDS[rule.kind].channel,
@@ -250,8 +256,11 @@ class Run implements DayRun {
     let limit: "count" | "amount" | null = null;
     let withheld = 0;
     let excluded = 0;
-    for (const c of [...candidates].sort(byPriority)) {
-      const key = idempotencyKey(rule.id, c.customerId, c.period);
+    for (const candidate of [...candidates].sort(byPriority)) {
+      const key = idempotencyKey(rule.id, candidate.customerId, candidate.period);
+      // One draw on the holdout's hash: held out, offer A (the candidate's own reward) or offer B.
+      const arm = armOf(rule, candidate.customerId);
+      const c = arm === "B" && rule.offerB ? { ...candidate, reward: rule.offerB.reward } : candidate;
       if (this.has(key)) continue;
       // The shop's consent policy: a promotional reward nobody may tell the customer about is not decided at all.
       if (!this.mayContact(rule, this.customers.get(c.customerId))) {
@@ -278,8 +287,9 @@ class Run implements DayRun {
         combinesWith: combinesWithOf(rule),
         channel: kind.channel,
         ...(c.tier ? { tier: c.tier } : {}),
+        ...(rule.offerB && arm !== "holdout" ? { arm } : {}),
       };
-      if (isHeldOut(rule.id, c.customerId, rule.holdoutShare)) {
+      if (arm === "holdout") {
         this.push({ ...base, kind: "holdout", estimatedCost: 0, notify: false });
         continue;
       }
@@ -316,6 +326,11 @@ class Run implements DayRun {
       });
     }
   }
+}
+
+/** A customer's arm in a rule (its A/B test, if any, drawn after the holdout). */
+function armOf(rule: Rule, customerId: string) {
+  return assignArm(rule.id, customerId, rule.holdoutShare, rule.offerB?.share ?? 0);
 }
 
 /** Decide everything due on `input.today` (shop-local) for one shop. */

@@ -72,7 +72,7 @@ describe("the demo shop's seeding", () => {
     expect(invalid).toEqual([]);
     expect(rules.length).toBe(result.rules);
     expect(new Set(rules.map((r) => r.rule.kind))).toEqual(
-      new Set(["winback", "birthday", "loyaltyTiers", "feedbackThanks", "holidayCampaign"]),
+      new Set(["winback", "birthday", "loyaltyTiers", "feedbackThanks", "holidayCampaign", "secondOrder", "firstOrderAnniversary"]),
     );
     expect(rules.every((r) => r.rule.enabled === false)).toBe(true);
     const tiers = rules.find((r) => r.rule.kind === "loyaltyTiers")!.rule as { tiers: Array<{ threshold: number }> };

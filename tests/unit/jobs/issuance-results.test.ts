@@ -29,6 +29,7 @@ function row(partial: Partial<IssuedRow> & Pick<IssuedRow, "idempotencyKey" | "k
     error: null,
     attemptedAt: null,
     withheldReason: null,
+    arm: null,
     createdAt: new Date("2026-05-10T12:00:00Z"),
     updatedAt: new Date("2026-05-10T12:00:00Z"),
     ...partial,

@@ -6,7 +6,8 @@ import polarisEn from "@shopify/polaris/locales/en.json";
 import { describe, expect, it } from "vitest";
 import RulePage, { formToRuleInput } from "../../../app/routes/app.rules.$id";
 import RulesPage from "../../../app/routes/app.rules";
-import { rulesMessages } from "../../../app/i18n/rule-texts";
+import { kindText, rulesMessages } from "../../../app/i18n/rule-texts";
+import { rewardKind, RULE_KINDS, validateRuleInput } from "../../../app/retention/rewards";
 
 /** Server-renders a route component the way Remix would, with the given loader (and action) data. */
 async function render(
@@ -160,6 +161,86 @@ describe("rule page", () => {
   });
 });
 
+describe("every kind's rule form", () => {
+  const scale = { tierThresholds: [500, 1_000, 2_000] as [number, number, number], thankYouAmount: 5 };
+  // As the new-rule page fills them: the kind's defaults, its name and other words in the admin's language.
+  const defaults = (kind: (typeof RULE_KINDS)[number]) => {
+    const values: Record<string, string> = {
+      kind,
+      name: kindText("uk", kind, "defaultName"),
+      enabled: "false",
+      holdoutShare: "0",
+      ...rewardKind(kind).formDefaults("2026-05-14", { scale }),
+    };
+    for (const [path, text] of Object.entries(rewardKind(kind).formTexts?.(values) ?? {})) values[path] = kindText("uk", kind, text);
+    return values;
+  };
+
+  it.each(RULE_KINDS)("%s: its defaults save as they are", (kind) => {
+    const { input, undeclared } = formToRuleInput(Object.entries(defaults(kind)));
+    expect(undeclared).toEqual([]);
+    const result = validateRuleInput(input, { knownTiers: [], today: "2026-05-14" });
+    expect(result.ok ? [] : result.fieldErrors).toEqual([]);
+  });
+
+  it.each(["secondOrder", "firstOrderAnniversary"] as const)("%s: renders its own fields in the admin's language", async (kind) => {
+    const data = {
+      ...ruleData,
+      locale: "uk",
+      messages: rulesMessages("uk"),
+      kind,
+      values: defaults(kind),
+      results: null,
+      experiment: null,
+    };
+    const html = await render("/app/rules/rule-1", [{ path: "/app/rules/:id", loader: () => data, Component: RulePage }]);
+    expect(html).toContain(kindText("uk", kind, "defaultName"));
+    const own =
+      kind === "secondOrder"
+        ? ["rules.kind.secondOrder.timing", "rules.kind.secondOrder.daysAfterFirstOrder", "rules.kind.secondOrder.once"]
+        : ["rules.kind.firstOrderAnniversary.windowDaysBefore", "rules.kind.firstOrderAnniversary.remindersHelp"];
+    for (const key of own) expect(html).toContain(escape(rulesMessages("uk")[key]!));
+  });
+});
+
+describe("an A/B rule's form and results", () => {
+  it("reads offer B's share as a percentage, and no second offer as no test", () => {
+    const base = { kind: "winback", name: "Come back", "reward.type": "percentage", "reward.percentage": "10", holdoutShare: "10" };
+    const { input } = formToRuleInput(Object.entries({ ...base, "offerB.reward.type": "freeShipping", "offerB.share": "45" }));
+    expect(input.offerB).toEqual({ reward: { type: "freeShipping" }, share: 0.45 });
+    const none = formToRuleInput(Object.entries({ ...base, "offerB.reward.type": "none", "offerB.share": "45" }));
+    expect(none.input.offerB).toBeNull();
+    expect(validateRuleInput(none.input, { knownTiers: [] }).ok).toBe(true);
+  });
+
+  it("shows offer B against offer A with its interval, in the admin's language", async () => {
+    const offers = {
+      a: { customers: 120, complete: 100, purchasers: 10, windowPurchaseRate: 0.1, revenuePerCustomer: 5, repeatRate: null },
+      b: { customers: 118, complete: 100, purchasers: 30, windowPurchaseRate: 0.3, revenuePerCustomer: 15, repeatRate: null },
+      bVersusA: { state: "works", purchaseRate: null, revenuePerCustomer: null },
+      aVersusHoldout: null,
+      bVersusHoldout: null,
+    };
+    const experiment = {
+      ...ruleData.experiment,
+      offers: { state: "works", rate: { difference: "+20.0", lower: "+8.1", upper: "+31.2" }, revenue: null, a: "100", b: "100" },
+    };
+    const values = { ...ruleData.values, kind: "winback", "offerB.reward.type": "freeShipping", "offerB.share": "45" };
+    const data = { ...ruleData, kind: "winback", values, results: { ...ruleData.results, offers }, experiment };
+    const html = await render("/app/rules/rule-1", [{ path: "/app/rules/:id", loader: () => data, Component: RulePage }]);
+    expect(html).toContain("Offer B vs offer A");
+    expect(html).toContain("Offer B does better");
+    expect(html).toContain("Purchase rate: +20.0 points (95% interval +8.1 to +31.2)");
+    expect(html).toContain("Bought while the code was valid: 10.0% with offer A vs 30.0% with offer B");
+    expect(html).toContain('value="45"');
+    const uk = await render("/app/rules/rule-1", [
+      { path: "/app/rules/:id", loader: () => ({ ...data, locale: "uk", messages: rulesMessages("uk") }), Component: RulePage },
+    ]);
+    expect(uk).toContain(escape(rulesMessages("uk")["rules.results.offers.state.works"]!));
+    expect(uk).toContain(escape(rulesMessages("uk")["rules.offerB.title"]!));
+  });
+});
+
 describe("rules list", () => {
   it("lists rules with their results and offers the holiday presets", async () => {
     const html = await render("/app/rules", [
@@ -233,3 +314,8 @@ describe("form fields to rule input", () => {
     expect(undeclared).toEqual([]);
   });
 });
+
+/** Text as React writes it into HTML. */
+function escape(text: string): string {
+  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;").replaceAll("'", "&#x27;");
+}

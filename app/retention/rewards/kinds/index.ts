@@ -5,10 +5,12 @@
  */
 import { birthday } from "./birthday";
 import { feedbackThanks } from "./feedback-thanks";
+import { firstOrderAnniversary } from "./first-order-anniversary";
 import { holidayCampaign } from "./holiday";
 import type { CombinesWith } from "../rule-fields";
 import type { AnyRewardKind, DraftOf, RewardKind } from "./kind";
 import { loyaltyTiers } from "./loyalty-tiers";
+import { secondOrder } from "./second-order";
 import { winback } from "./winback";
 
 // Each entry's key must be its module's `kind` (the registry is the only list of kinds).
@@ -17,7 +19,15 @@ function registry<T extends { [K in keyof T]: RewardKind<K & string, any, any> }
   return kinds;
 }
 
-export const REWARD_KINDS = registry({ loyaltyTiers, birthday, winback, holidayCampaign, feedbackThanks });
+export const REWARD_KINDS = registry({
+  loyaltyTiers,
+  birthday,
+  winback,
+  holidayCampaign,
+  feedbackThanks,
+  secondOrder,
+  firstOrderAnniversary,
+});
 
 export type RuleKind = keyof typeof REWARD_KINDS;
 export const RULE_KINDS = Object.keys(REWARD_KINDS) as RuleKind[];
@@ -57,7 +67,7 @@ export function kindLabelKeys<K extends RuleKind>(kind: K) {
 }
 export type KindLabelKey = { [K in RuleKind]: ReturnType<typeof kindLabelKeys<K>>[keyof ReturnType<typeof kindLabelKeys<K>>] }[RuleKind];
 
-export { birthday, feedbackThanks, holidayCampaign, loyaltyTiers, winback };
+export { birthday, feedbackThanks, firstOrderAnniversary, holidayCampaign, loyaltyTiers, secondOrder, winback };
 export type { AnyRewardKind, FormValues, Offer, RewardKind, RuleValidationContext } from "./kind";
 export type { BirthdayDraft } from "./birthday";
 export { DEFAULT_BIRTHDAY_REMINDERS, birthdaySchema } from "./birthday";
@@ -67,5 +77,9 @@ export type { Audience, HolidayCampaignDraft } from "./holiday";
 export { audienceSchema, holidayCampaignSchema } from "./holiday";
 export type { Tier, TierProgramDraft } from "./loyalty-tiers";
 export { tierProgramSchema } from "./loyalty-tiers";
+export type { FirstOrderAnniversaryDraft } from "./first-order-anniversary";
+export { firstOrderAnniversarySchema } from "./first-order-anniversary";
+export type { SecondOrderDraft } from "./second-order";
+export { SECOND_ORDER_CATCH_UP_DAYS, SECOND_ORDER_PERIOD, secondOrderDueOn, secondOrderSchema } from "./second-order";
 export type { WinbackDraft } from "./winback";
 export { winbackSchema } from "./winback";

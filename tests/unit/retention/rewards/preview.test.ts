@@ -24,6 +24,7 @@ describe("previewRule", () => {
       count: 2,
       maxCost: 28,
       heldOut: 0,
+      offerB: 0,
       reminders: 0,
       pausedReason: null,
       withheldByBudget: 0,
