@@ -12,6 +12,7 @@ import {
 import { getShop } from "../models/shop.server";
 import { backtest, type BacktestResult } from "../retention/clv/backtest";
 import { emptyCleaningReport, SHOP_ORDER_RULES, type Transaction } from "../retention/clv/cleaning";
+import { chooseModel } from "../retention/clv/model-choice";
 import { summarizeTransactions } from "../retention/clv/summary";
 import { customerColumns, scoreCustomer } from "../retention/customer-score";
 import { fitShopModel, scoreShopChunks, type CustomerScore, type ShopScoreSummary } from "../retention/score";
@@ -164,7 +165,18 @@ export async function recomputeShop(shop: string, now = new Date()) {
   const window = transactions.firstDay ? backtestWindow(transactions.firstDay, asOf) : null;
   const { backtestSummary, backfill } = await backtestAndBackfill(shop, transactions, window, asOf, now);
   await nextTurn();
-  const model = fitShopModel(summaries, settings);
+  // Issue 19 "model choice": BG/NBD, Pareto/NBD or MBG/NBD, by their errors on the last third of the history.
+  const modelChoice = transactions.firstDay
+    ? chooseModel(transactions, {
+        calibrationEnd: asOf,
+        firstDay: transactions.firstDay,
+        unit: "days",
+        ...SHOP_ORDER_RULES,
+        minRepeatBuyers: settings.minRepeatBuyers,
+      })
+    : null;
+  await nextTurn();
+  const model = fitShopModel(summaries, settings, modelChoice ?? undefined);
   await nextTurn();
   // Read before the first write; rows are built and written one chunk at a time, as the kernel yields them.
   const lapsedBefore = await loadLapsedSince(shop);
@@ -216,6 +228,7 @@ export async function recomputeShop(shop: string, now = new Date()) {
     customersScored: result.customersScored,
     dataRules,
     ranges,
+    modelChoice,
   };
   await saveShopModelState(shop, state, now);
   await recordForecastMonths(shop, { transactions, asOf, model: result.model, backfill }, now);

@@ -7,15 +7,24 @@
 import { z } from "zod";
 import db from "../db.server";
 import type { CleaningReport } from "../retention/clv/cleaning";
+import type { ModelChoice } from "../retention/clv/model-choice";
 import type { ScoringModel } from "../retention/customer-score";
 import type { ScoringSettings, ShopScore } from "../retention/score";
 import type { ShopRanges } from "../retention/score-ranges";
 
 const finite = z.number().finite();
 
+// The parameters customers are scored with when the model choice kept Pareto/NBD or MBG/NBD (decision 017).
+const positive = finite.positive();
+const chosenParams = z.discriminatedUnion("model", [
+  z.object({ model: z.literal("pareto-nbd"), r: positive, alpha: positive, s: positive, beta: positive }),
+  z.object({ model: z.literal("mbg-nbd"), r: positive, alpha: positive, a: positive, b: positive }),
+]);
+
 const fittedModel = z.object({
   status: z.literal("fitted"),
   bgnbd: z.object({ r: finite, alpha: finite, a: finite, b: finite, logLikelihood: finite.optional(), converged: z.boolean().optional() }),
+  purchase: chosenParams.optional(),
   gammaGamma: z.object({ p: finite, q: finite, v: finite }).nullable().optional(),
   spendModelNote: z.string().nullable().optional(),
   frequencySpendCorrelation: finite.nullable().optional(),
@@ -26,7 +35,7 @@ const insufficientModel = z.object({
   reason: z.string(),
   repeatBuyers: finite,
   repeatBuyersNeeded: finite,
-  cause: z.enum(["few-repeat-buyers", "not-converged", "at-bounds"]).optional(),
+  cause: z.enum(["few-repeat-buyers", "not-converged", "at-bounds", "none-beats-naive"]).optional(),
 });
 
 const modelSchema = z.discriminatedUnion("status", [fittedModel, insufficientModel]);
@@ -114,7 +123,27 @@ const rangesSchema: z.ZodType<ShopRanges> = z.object({
   monthlyDiscountRate: finite,
 });
 
+// Issue 19 "model choice": the candidates' validation errors, the chosen model and why (retention/clv/model-choice.ts).
+const modelName = z.enum(["bgnbd", "pareto-nbd", "mbg-nbd"]);
+const validationErrors = { mae: finite, relativeMae: finite, aggregateBias: finite, criterion: finite, predicted: finite };
+const modelChoiceSchema = z.object({
+  chosen: z.union([modelName, z.literal("historic")]),
+  reason: z.enum(["bgnbd-best", "beats-bgnbd", "none-beats-naive", "not-validated"]),
+  margin: finite,
+  window: z.object({ fitEnd: z.string(), calibrationEnd: z.string(), lengthUnits: finite, unit: z.enum(["days", "weeks"]) }).nullable(),
+  customers: finite,
+  actual: finite,
+  naive: z.object({ mae: finite, aggregateBias: finite, criterion: finite, predicted: finite }).nullable(),
+  candidates: z.array(
+    z.discriminatedUnion("status", [
+      z.object({ model: modelName, status: z.literal("scored"), ...validationErrors }),
+      z.object({ model: modelName, status: z.literal("refused"), problem: z.enum(["insufficient", "not-converged", "at-bounds"]) }),
+    ]),
+  ),
+}) satisfies z.ZodType<ModelChoice>;
+
 export type ModelView = z.infer<typeof modelSchema>;
+export type ModelChoiceView = ModelChoice;
 export type InsightsView = z.infer<typeof insightsSchema>;
 export type BacktestView = z.infer<typeof backtestSchema>;
 export type HistoricView = z.infer<typeof historicSchema>;
@@ -133,6 +162,8 @@ export interface ModelStateView {
   dataRules: DataRulesView | null;
   /** Ranges of the forecasts; null without a fitted model or before the first run that stored them. */
   ranges: ShopRanges | null;
+  /** The model choice of the last run; null before the first run that made one. */
+  modelChoice: ModelChoiceView | null;
 }
 
 const EMPTY: ModelStateView = {
@@ -145,6 +176,7 @@ const EMPTY: ModelStateView = {
   customersScored: null,
   dataRules: null,
   ranges: null,
+  modelChoice: null,
 };
 
 function part<T>(schema: z.ZodType<T>, value: unknown): T | null {
@@ -172,6 +204,7 @@ export function readModelState(text: string | null | undefined): ModelStateView 
     customersScored: part(finite, state.customersScored),
     dataRules: part(dataRulesSchema, state.dataRules),
     ranges: part(rangesSchema, state.ranges),
+    modelChoice: part(modelChoiceSchema, state.modelChoice),
   };
 }
 
@@ -187,6 +220,7 @@ export interface StoredModelState {
   customersScored: number;
   dataRules: CleaningReport;
   ranges?: ShopRanges | null;
+  modelChoice?: ModelChoice | null;
 }
 
 export async function saveShopModelState(shop: string, state: StoredModelState, fittedAt = new Date()) {
@@ -222,7 +256,7 @@ export function readScoringModel(text: string | null | undefined): ScoringModel 
   if (!view.model || !view.cadence || !view.historic || !settings) return null;
   const fitted = view.model.status === "fitted" ? view.model : null;
   return {
-    bgnbd: fitted && fitted.bgnbd,
+    purchase: fitted ? (fitted.purchase ?? fitted.bgnbd) : null,
     gammaGamma: fitted?.gammaGamma ?? null,
     cadence: view.cadence,
     lifespanYears: view.historic.lifespanYears,

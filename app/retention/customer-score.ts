@@ -7,10 +7,10 @@
  * 2,000,000 customers as objects took 2.5 GB, and building them cost more time than the predictions.
  * Reason objects and sentences are built only for a row that is written (customerValueAt).
  */
-import { probabilityAliveAt, type BgNbdParams } from "./clv/bgnbd";
+import { purchaseProbabilityAlive, type PurchaseParams } from "./clv/purchase-model";
 import { expectedAverageSpendAt, type GammaGammaParams } from "./clv/gamma-gamma";
 import { averageOrderValue, ordersPerYear, type HistoricClv } from "./clv/historic";
-import { bgnbdPredictor, PREDICTION, PREDICTION_SIZE, unitsPerMonth, type PurchasePredictor } from "./clv/predictive";
+import { PREDICTION, PREDICTION_SIZE, purchaseModelPredictor, unitsPerMonth, type PurchasePredictor } from "./clv/predictive";
 import type { CustomerSummary } from "./clv/summary";
 import type { Score } from "./segments/rfm";
 import {
@@ -27,7 +27,8 @@ import {
 
 /** What scoring one customer needs from the shop: the fitted (or stored) model and the settings. */
 export interface ScoringModel {
-  bgnbd: BgNbdParams | null;
+  /** The shop's purchase model (BG/NBD, or the one its model choice kept, decision 017); null: historic value only. */
+  purchase: PurchaseParams | null;
   /** The spend model when usable; null: each customer's own average order value. */
   gammaGamma: GammaGammaParams | null;
   cadence: ShopCadence;
@@ -74,9 +75,11 @@ export function customerColumns(customers: readonly CustomerSummary[]): Customer
 }
 
 /** The shop's purchase model as a function of (x, t_x, T), over the model's horizon in days; null without one. */
-export function purchasePredictor(model: Pick<ScoringModel, "bgnbd" | "horizonMonths" | "monthlyDiscountRate">): PurchasePredictor | null {
-  return model.bgnbd
-    ? bgnbdPredictor(model.bgnbd, {
+export function purchasePredictor(
+  model: Pick<ScoringModel, "purchase" | "horizonMonths" | "monthlyDiscountRate">,
+): PurchasePredictor | null {
+  return model.purchase
+    ? purchaseModelPredictor(model.purchase, {
         unitsPerMonth: unitsPerMonth("days"),
         horizonMonths: model.horizonMonths,
         monthlyDiscountRate: model.monthlyDiscountRate,
@@ -282,7 +285,7 @@ export function scoreCustomer(c: CustomerSummary, model: ScoringModel, frequency
  * they became overdue, or the first day without an order on which P(alive) fell below the threshold
  * (P(alive) only falls while no order comes, so a bisection over those days finds it).
  */
-export function lapsedDaysAgo(c: CustomerSummary, lifecycle: LifecycleAssignment, bgnbd: BgNbdParams | null): number | null {
+export function lapsedDaysAgo(c: CustomerSummary, lifecycle: LifecycleAssignment, purchase: PurchaseParams | null): number | null {
   const { reason } = lifecycle;
   return lapsedDaysAgoAt(
     c.frequency,
@@ -291,7 +294,7 @@ export function lapsedDaysAgo(c: CustomerSummary, lifecycle: LifecycleAssignment
     reason.rule,
     reason.usualIntervalDays,
     reason,
-    bgnbd ? (x, tx, T) => probabilityAliveAt(bgnbd, x, tx, T) : null,
+    purchase ? (x, tx, T) => purchaseProbabilityAlive(purchase, { frequency: x, recency: tx, T }) : null,
   );
 }
 

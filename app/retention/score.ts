@@ -5,6 +5,8 @@
  */
 import { dayNumber, dayString } from "./time";
 import { fitBgNbd, type BgNbdFit, type BgNbdParams } from "./clv/bgnbd";
+import type { ModelChoice } from "./clv/model-choice";
+import { fitProblem, fitPurchaseModel, type PurchaseFit, type PurchaseParams } from "./clv/purchase-model";
 import { fitGammaGamma, type GammaGammaFit, type GammaGammaParams } from "./clv/gamma-gamma";
 import { shopHistoricClvOfColumns, type ShopHistoricClv } from "./clv/historic";
 import { DEFAULT_HORIZON_MONTHS, DEFAULT_MONTHLY_DISCOUNT_RATE } from "./clv/predictive";
@@ -55,12 +57,18 @@ export const DEFAULT_SCORING_SETTINGS: ScoringSettings = {
 export interface ShopModel {
   bgnbd: BgNbdFit;
   gammaGamma: GammaGammaFit;
+  /** The model choice on a validation window (model-choice.ts); absent: BG/NBD without a choice. */
+  choice?: ModelChoice;
+  /** The chosen model refitted on the whole calibration period, when the choice kept Pareto/NBD or MBG/NBD. */
+  chosen?: PurchaseFit;
 }
 
 export type ModelStatus =
   | {
       status: "fitted";
       bgnbd: BgNbdParams & { logLikelihood: number; converged: boolean };
+      /** The parameters customers are scored with when the model choice kept another model than BG/NBD. */
+      purchase?: PurchaseParams;
       gammaGamma: GammaGammaParams | null;
       spendModelNote: string | null;
       frequencySpendCorrelation: number | null;
@@ -80,7 +88,7 @@ export type ModelStatus =
       fallback: "historic";
     };
 
-export type ModelFallbackCause = "few-repeat-buyers" | "not-converged" | "at-bounds";
+export type ModelFallbackCause = "few-repeat-buyers" | "not-converged" | "at-bounds" | "none-beats-naive";
 
 export interface CustomerScore extends Omit<CustomerValue, "nextYearPurchases"> {
   customerId: string;
@@ -105,12 +113,22 @@ export interface ScoreShopInput {
   settings?: Partial<ScoringSettings>;
   /** Reuse earlier fits instead of fitting (e.g. after a single order webhook). */
   model?: ShopModel;
+  /** The model choice made on the shop's transactions (model-choice.ts); absent: BG/NBD, as before the choice. */
+  choice?: ModelChoice;
 }
 
-export function fitShopModel(customers: readonly CustomerSummary[], settings: Partial<ScoringSettings> = {}): ShopModel {
+export function fitShopModel(
+  customers: readonly CustomerSummary[],
+  settings: Partial<ScoringSettings> = {},
+  choice?: ModelChoice,
+): ShopModel {
+  // BG/NBD is always fitted: it anchors the comparison, the ranges and the monthly report (decision 017).
+  const other = choice?.chosen === "pareto-nbd" || choice?.chosen === "mbg-nbd" ? choice.chosen : null;
   return {
     bgnbd: fitBgNbd(customers, { minRepeatBuyers: settings.minRepeatBuyers }),
     gammaGamma: fitGammaGamma(customers),
+    choice,
+    chosen: other ? fitPurchaseModel(other, customers, { minRepeatBuyers: settings.minRepeatBuyers }) : undefined,
   };
 }
 
@@ -141,10 +159,14 @@ function modelStatus(model: ShopModel): ModelStatus {
       fallback: "historic",
     };
   }
+  const fallback = choiceFallback(model);
+  if (fallback)
+    return { status: "insufficient", ...fallback, repeatBuyers: bgnbd.repeatBuyers, repeatBuyersNeeded: 0, fallback: "historic" };
   const spendUsable = gammaGamma.status === "fitted" && gammaGamma.q > 1;
   return {
     status: "fitted",
     bgnbd: { r: bgnbd.r, alpha: bgnbd.alpha, a: bgnbd.a, b: bgnbd.b, logLikelihood: bgnbd.logLikelihood, converged: bgnbd.converged },
+    ...(model.chosen?.status === "fitted" ? { purchase: model.chosen.params } : {}),
     gammaGamma: spendUsable ? { p: gammaGamma.p, q: gammaGamma.q, v: gammaGamma.v } : null,
     spendModelNote:
       gammaGamma.status === "insufficient"
@@ -153,6 +175,24 @@ function modelStatus(model: ShopModel): ModelStatus {
           ? null
           : "Order values vary too much for the spend model (q ≤ 1); each customer's own average order value is used.",
     frequencySpendCorrelation: gammaGamma.frequencySpendCorrelation,
+  };
+}
+
+/** Historic CLV because of the model choice: no model beat the naive forecast, or the kept model's refit is degenerate. */
+function choiceFallback(model: ShopModel): { reason: string; cause: ModelFallbackCause } | null {
+  if (model.choice?.chosen === "historic") {
+    return {
+      reason:
+        "No purchase model predicted the last part of this shop's history better than “same rate as before”. " +
+        "Kinship shows historic CLV and RFM instead.",
+      cause: "none-beats-naive",
+    };
+  }
+  const problem = model.chosen ? fitProblem(model.chosen) : null;
+  if (problem === null) return null;
+  return {
+    reason: `The ${model.choice?.chosen} model kept by the model choice could not be refitted on the whole history. Kinship shows historic CLV and RFM instead.`,
+    cause: problem === "at-bounds" ? "at-bounds" : problem === "not-converged" ? "not-converged" : "few-repeat-buyers",
   };
 }
 
@@ -191,7 +231,7 @@ export function* scoreShopIncrementally(input: ScoreShopInput): Generator<Custom
     customers: customerColumns(input.customers),
     asOf: input.asOf,
     settings: input.settings,
-    model: input.model ?? fitShopModel(input.customers, input.settings),
+    model: input.model ?? fitShopModel(input.customers, input.settings, input.choice),
   });
   for (let step = run.next(); ; step = run.next()) {
     if (step.done) return step.value;
@@ -267,6 +307,9 @@ export function* scoreShopChunks(input: ScoreColumnsInput): Generator<ScoreChunk
   const n = customers.length;
   const status = modelStatus(model);
   const bgnbd = status.status === "fitted" && model.bgnbd.status === "fitted" ? model.bgnbd : null;
+  // The model the choice kept (decision 017), else BG/NBD.
+  const purchase: PurchaseParams | null =
+    status.status === "fitted" ? (status.purchase ?? (bgnbd && { r: bgnbd.r, alpha: bgnbd.alpha, a: bgnbd.a, b: bgnbd.b })) : null;
   const spendParams = status.status === "fitted" ? status.gammaGamma : null;
 
   const historic = shopHistoricClvOfColumns(customers, { unitDays: 1, lifespanYears: settings.lifespanYears });
@@ -275,7 +318,7 @@ export function* scoreShopChunks(input: ScoreColumnsInput): Generator<ScoreChunk
   const rfm = rfmScoreColumns(daysSinceLastOrder, customers.orderCount, customers.totalSpend);
   const cadence = shopCadenceOfColumns(customers.frequency, customers.recency);
   const scoring: ScoringModel = {
-    bgnbd: bgnbd && { r: bgnbd.r, alpha: bgnbd.alpha, a: bgnbd.a, b: bgnbd.b },
+    purchase,
     gammaGamma: spendParams,
     cadence,
     lifespanYears: historic.lifespanYears,
@@ -303,7 +346,7 @@ export function* scoreShopChunks(input: ScoreColumnsInput): Generator<ScoreChunk
     yield new ScoreChunk(start, length, values, run);
   }
 
-  const predictedRevenue: PredictedRevenue = bgnbd
+  const predictedRevenue: PredictedRevenue = purchase
     ? { value: modelRevenue, method: "model" }
     : { value: historicRevenue, method: "historic" };
   const insights = computeShopInsightsOfColumns(

@@ -34,7 +34,8 @@ import { KinshipBarChart, KinshipDonutChart, KinshipLineChart } from "../compone
 import { chartStylesLink } from "../components/charts/styles";
 import { MetricTile } from "../components/MetricTile";
 import { repeatBuyerProgress } from "../retention/score";
-import type { DataRulesView } from "../models/model-state.server";
+import type { DataRulesView, ModelChoiceView, ModelView } from "../models/model-state.server";
+import { dayNumber, dayString } from "../retention/time";
 import { EMPTY_STATE_IMAGE, LIFECYCLE_COLORS } from "../components/lifecycle";
 import { ForecastAccuracyCard } from "../components/ForecastAccuracyCard";
 import { forecastReport } from "../services/forecast-report.server";
@@ -87,6 +88,48 @@ function healthProps(h: ReachHealth, locale: Locale, f: ReturnType<typeof shopFo
  * The data rules (retention/clv/cleaning.ts) that changed what the last full run counted, one sentence each. Duplicate
  * rows and isolated late dates cannot occur in the app (orders are keyed by id; the period ends today).
  */
+/**
+ * Issue 19 "model choice" on the accuracy card: the model customers are scored with, why, and each candidate's
+ * errors on the validation window (decision 017). Null before the first run that made a choice.
+ */
+function modelChoiceProps(choice: ModelChoiceView | null, locale: Locale, f: ReturnType<typeof shopFormatter>) {
+  if (!choice) return null;
+  const name = (model: ModelChoiceView["candidates"][number]["model"]) => translate(locale, `insights.model.${model}`);
+  const period = choice.window
+    ? `${f.calendarDate(dayString(dayNumber(choice.window.fitEnd) + 1))} – ${f.calendarDate(choice.window.calibrationEnd)}`
+    : "";
+  const margin = f.number(choice.margin, { maximumFractionDigits: 2 });
+  const title =
+    choice.chosen === "historic"
+      ? translate(locale, "insights.modelHistoric", { period })
+      : choice.reason === "not-validated"
+        ? translate(locale, "insights.modelNotValidated", { model: name(choice.chosen) })
+        : translate(locale, "insights.modelChosen", { model: name(choice.chosen) });
+  const why =
+    choice.reason === "beats-bgnbd" || choice.reason === "bgnbd-best"
+      ? translate(locale, `insights.modelWhy.${choice.reason}`, { margin, period })
+      : null;
+  const candidates = choice.candidates.map((c) =>
+    c.status === "scored"
+      ? translate(locale, "insights.modelCandidate", {
+          model: name(c.model),
+          relative: f.percent(c.relativeMae, 0),
+          bias: f.percent(c.aggregateBias, 1),
+        })
+      : translate(locale, "insights.modelRefused", {
+          model: name(c.model),
+          problem: translate(locale, `insights.modelProblem.${c.problem}`),
+        }),
+  );
+  return { title, why, candidates };
+}
+
+/** When customers are scored with Pareto/NBD or MBG/NBD, the ranges still come from BG/NBD: say so (decision 017). */
+function rangeSource(model: ModelView | null, locale: Locale): string | null {
+  if (model?.status !== "fitted" || !model.purchase) return null;
+  return translate(locale, "forecast.rangeFromBgnbd", { model: translate(locale, `insights.model.${model.purchase.model}`) });
+}
+
 function dataRulesProps(rules: DataRulesView | null, locale: Locale, f: ReturnType<typeof shopFormatter>) {
   if (!rules) return [];
   const cap = rules.spendCap === null ? "" : f.money(rules.spendCap);
@@ -146,7 +189,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
           : null,
       unreliableFit:
         model.model?.status === "insufficient"
-          ? model.model.cause === "at-bounds" || model.model.cause === "not-converged"
+          ? model.model.cause === "at-bounds" || model.model.cause === "not-converged" || model.model.cause === "none-beats-naive"
             ? model.model.cause
             : null
           : null,
@@ -160,7 +203,12 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
               high: f.money(model.ranges.revenue12Months.high),
             })
           : null,
-      predictedRangeHelp: model.ranges ? translate(locale, "forecast.rangeHelp", { level: f.percent(model.ranges.level, 0) }) : null,
+      predictedRangeHelp: model.ranges
+        ? [translate(locale, "forecast.rangeHelp", { level: f.percent(model.ranges.level, 0) }), rangeSource(model.model, locale)]
+            .filter(Boolean)
+            .join(" ")
+        : null,
+      modelChoice: modelChoiceProps(model.modelChoice, locale, f),
       accuracy:
         backtest?.status === "fitted"
           ? {
@@ -328,6 +376,20 @@ function InsightsCard({ data }: { data: Data }) {
             ) : (
               modelPending
             )}
+            {model.modelChoice ? (
+              <BlockStack gap="050">
+                <Text as="p" variant="bodySm" fontWeight="semibold">
+                  <span title={model.modelChoice.why ?? undefined} data-testid="model-choice">
+                    {model.modelChoice.title}
+                  </span>
+                </Text>
+                {model.modelChoice.candidates.map((line) => (
+                  <Text as="p" variant="bodySm" tone="subdued" key={line}>
+                    {line}
+                  </Text>
+                ))}
+              </BlockStack>
+            ) : null}
           </MetricTile>
         </InlineGrid>
         {model.insufficient ? (
@@ -342,7 +404,15 @@ function InsightsCard({ data }: { data: Data }) {
         ) : null}
         {model.unreliableFit ? (
           <Box background="bg-surface-secondary" padding="300" borderRadius="200">
-            <Text as="p">{t(model.unreliableFit === "at-bounds" ? "insights.fitAtBounds" : "insights.fitNotConverged")}</Text>
+            <Text as="p">
+              {t(
+                model.unreliableFit === "at-bounds"
+                  ? "insights.fitAtBounds"
+                  : model.unreliableFit === "none-beats-naive"
+                    ? "insights.fitNoneBeatsNaive"
+                    : "insights.fitNotConverged",
+              )}
+            </Text>
           </Box>
         ) : null}
         {model.dataRules.length > 0 ? (

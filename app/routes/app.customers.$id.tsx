@@ -103,7 +103,15 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
               low: f.number(ranges.purchases.low, { maximumFractionDigits: 2 }),
               high: f.number(ranges.purchases.high, { maximumFractionDigits: 2 }),
             }),
-            help: translate(locale, "forecast.rangeHelp", { level }),
+            // Decision 017: when the shop is scored with Pareto/NBD or MBG/NBD, the ranges are still BG/NBD's; say so.
+            help: [
+              translate(locale, "forecast.rangeHelp", { level }),
+              model?.status === "fitted" && model.purchase
+                ? translate(locale, "forecast.rangeFromBgnbd", { model: translate(locale, `insights.model.${model.purchase.model}`) })
+                : null,
+            ]
+              .filter(Boolean)
+              .join(" "),
           }
         : null,
       // BG/NBD gives every one-time buyer P(alive) = 1: the model cannot judge them yet.

@@ -6,6 +6,7 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { fitParetoNbd } from "../../app/retention/clv/pareto-nbd";
 import { sharedDir } from "../emulator/config";
 import { REPO_ROOT } from "./harness";
 
@@ -22,9 +23,55 @@ export interface CdnowResult {
     naivePredicted: number;
   };
   seconds: number;
+  /** Pareto/NBD on cdnow_customers_summary.csv against Fader & Hardie's published r 0.553, α 10.58, s 0.606, β 11.67. */
+  paretoNbd: {
+    parameters: Record<string, { fitted: number; published: number; relativeError: number }>;
+    logLikelihood: number;
+    ms: number;
+  };
+  /** The command's model choice: the model kept and every model's holdout errors (decision 017). */
+  modelChoice: CliOutput["modelChoice"];
+}
+
+/** Published in Fader & Hardie (2005), "A note on deriving the Pareto/NBD model and related expressions". */
+const PARETO_PUBLISHED = { r: 0.553, alpha: 10.58, s: 0.606, beta: 11.67 };
+
+function paretoOnSummary(dir: string): CdnowResult["paretoNbd"] {
+  const [header, ...rows] = readFileSync(path.join(dir, "cdnow_customers_summary.csv"), "utf8").trim().split(/\r?\n/);
+  const names = header.split(",");
+  const column = (name: string) => names.indexOf(name);
+  const customers = rows.map((row) => {
+    const v = row.split(",").map(Number);
+    return { frequency: v[column("frequency")], recency: v[column("recency")], T: v[column("T")] };
+  });
+  const started = performance.now();
+  const fit = fitParetoNbd(customers);
+  const ms = performance.now() - started;
+  if (fit.status !== "fitted") throw new Error("Pareto/NBD was not fitted on CDNOW");
+  const parameters: CdnowResult["paretoNbd"]["parameters"] = {};
+  for (const [name, published] of Object.entries(PARETO_PUBLISHED)) {
+    const fitted = fit.params[name as keyof typeof PARETO_PUBLISHED];
+    parameters[name] = { fitted, published, relativeError: Math.abs(fitted / published - 1) };
+  }
+  return { parameters, logLikelihood: fit.logLikelihood, ms };
+}
+
+interface ModelErrors {
+  model: string;
+  status: string;
+  mae?: number;
+  relativeMae?: number;
+  aggregateBias?: number;
+  criterion?: number;
 }
 
 interface CliOutput {
+  modelChoice: {
+    chosen: string;
+    reason: string;
+    candidates: ModelErrors[];
+    holdout: { actual: number; candidates: ModelErrors[] } | null;
+  };
   bgnbd: { r: number; alpha: number; a: number; b: number; logLikelihood: number } | null;
   gammaGamma: { p: number; q: number; v: number } | null;
   backtest: CdnowResult["backtest"] | null;
@@ -100,5 +147,7 @@ export async function cdnowBacktest(): Promise<CdnowResult> {
     },
     backtest: out.backtest,
     seconds,
+    paretoNbd: paretoOnSummary(dir),
+    modelChoice: out.modelChoice,
   };
 }

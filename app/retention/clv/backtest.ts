@@ -5,7 +5,7 @@
  */
 import { dayNumber, daysPerUnit, type TimeUnit } from "../time";
 import { expectedPurchases, fitBgNbd, type BgNbdFit, type BgNbdFitOptions } from "./bgnbd";
-import { purchaseDaysByCustomer, type Transaction, type ZeroDayRule } from "./cleaning";
+import { PurchaseLedger, type Transaction, type ZeroDayRule } from "./cleaning";
 import { summarizeTransactions, type CustomerSummary } from "./summary";
 
 export interface BacktestOptions extends BgNbdFitOptions {
@@ -52,19 +52,23 @@ export type BacktestResult =
     } & BacktestAccuracy)
   | { status: "insufficient"; fit: Extract<BgNbdFit, { status: "insufficient" }>; summaries: CustomerSummary[] };
 
-/** Repeat purchase days of each customer in (fromDay, toDay]. */
-function purchaseDaysBetween(
-  transactions: Iterable<Transaction>,
+/**
+ * Repeat purchase days of each customer in (fromDay, toDay] (also the model choice's validation window). A ledger
+ * already filled (the command's) is read as it is instead of being copied.
+ */
+export function purchaseDaysBetween(
+  transactions: Iterable<Transaction> | PurchaseLedger,
   fromDay: number,
   toDay: number,
   zeroDays?: ZeroDayRule,
 ): Map<string, number> {
+  const ledger = transactions instanceof PurchaseLedger ? transactions : new PurchaseLedger({ zeroDays }).addAll(transactions);
   const counts = new Map<string, number>();
-  for (const [customerId, { days }] of purchaseDaysByCustomer(transactions, toDay, undefined, zeroDays)) {
+  ledger.forEachPurchaseHistory(toDay, (customerId, days) => {
     let n = 0;
-    for (const day of days.keys()) if (day > fromDay) n += 1;
+    for (const day of days) if (day > fromDay) n += 1;
     counts.set(customerId, n);
-  }
+  });
   return counts;
 }
 

@@ -10,6 +10,7 @@ import { fitBgNbd, type BgNbdFit } from "./bgnbd";
 import { InputError, parseSummaryCsv, TransactionLineParser, type TransactionFormat } from "./csv-input";
 import { fitGammaGamma, type GammaGammaFit } from "./gamma-gamma";
 import { emptyCleaningReport, PurchaseLedger, rulesThatFired, type CleaningReport } from "./cleaning";
+import { chooseModel, compareModels } from "./model-choice";
 import { summarizeTransactions } from "./summary";
 
 const USAGE = `usage: clv fit <file> [options]
@@ -31,6 +32,9 @@ Data rules (app/retention/clv/cleaning.ts, the same in the app): lines of one cu
 net < 0, or 0 after a refund, is not a purchase; a line repeating an earlier one to the second is dropped; lines
 after today, or after a > 90-day gap holding < 0.1% of the log, do not move the default calibration end; day values
 above a robust cap are winsorised for the spend model. "rules" and "warnings" in the output say what fired.
+Model choice (docs/decisions/017): BG/NBD, Pareto/NBD and MBG/NBD are fitted on the calibration period less its last
+third and scored on that third; "modelChoice" gives each one's errors, the model kept and why, and with a holdout
+("modelChoice.holdout") each model refitted on the whole calibration period and scored on the holdout.
   --unit days|weeks         time unit for transaction logs (default days)
   --min-repeat-buyers N     repeat buyers needed before BG/NBD is fitted (default 50)`;
 
@@ -191,6 +195,15 @@ async function run(options: Options, today: number): Promise<unknown> {
     : null;
   const bgnbd = result?.fit ?? fitBgNbd(summaries, { minRepeatBuyers });
   const gg = ledger.hasAmounts ? fitGammaGamma(summaries) : null;
+  // Issue 19 "model choice" (decision 017): the same choice as the app's recompute, on the calibration period; with a
+  // holdout, every model refitted on the whole calibration period and scored on it too, so the choice can be checked.
+  let longestT = 0;
+  for (const c of summaries) longestT = Math.max(longestT, c.T);
+  const firstDay = dayString(dayNumber(calibrationEnd) - Math.round(longestT * (options.unit === "weeks" ? 7 : 1)));
+  const modelChoice = {
+    ...chooseModel(ledger, { calibrationEnd, firstDay, unit: options.unit, minRepeatBuyers }),
+    holdout: withHoldout ? compareModels(ledger, { fitEnd: calibrationEnd, end: holdoutEnd, unit: options.unit, minRepeatBuyers }) : null,
+  };
   return {
     customers: summaries.length,
     repeatBuyers: bgnbd.repeatBuyers,
@@ -213,6 +226,7 @@ async function run(options: Options, today: number): Promise<unknown> {
           }
         : null,
     status: modelStatus(bgnbd, gg),
+    modelChoice,
     rules,
     warnings: ruleWarnings(rules, calibrationEnd),
   };

@@ -5,6 +5,7 @@
  */
 import { DAYS_PER_MONTH, daysPerUnit, type TimeUnit } from "../time";
 import { expectedPurchasesAt, probabilityAliveAt, type BgNbdParams } from "./bgnbd";
+import { purchaseExpected, purchaseProbabilityAlive, type PurchaseParams } from "./purchase-model";
 import type { FrequencyRecency } from "./summary";
 
 export const DEFAULT_HORIZON_MONTHS = 12;
@@ -104,6 +105,38 @@ export function bgnbdPredictor(params: BgNbdParams, options: PredictiveClvOption
       out[at + PREDICTION.discountedPurchases] = discountedPurchases;
       out[at + PREDICTION.pAlive] = pAlive;
       out[at + PREDICTION.nextYear] = months >= 12 ? nextYear : expectedPurchasesAt(params, x, T, yearEnd, pAlive);
+    },
+  };
+}
+
+/**
+ * The predictor of whichever model the shop's model choice kept (decision 017): BG/NBD's own (parameters without a
+ * model name), or the same month-end arithmetic over Pareto/NBD's or MBG/NBD's P(alive) and expected purchases.
+ */
+export function purchaseModelPredictor(params: PurchaseParams, options: PredictiveClvOptions): PurchasePredictor {
+  if (params.model === undefined || params.model === "bgnbd") return bgnbdPredictor(params, options);
+  const months = options.horizonMonths ?? DEFAULT_HORIZON_MONTHS;
+  const rate = options.monthlyDiscountRate ?? DEFAULT_MONTHLY_DISCOUNT_RATE;
+  if (!(options.unitsPerMonth > 0)) throw new RangeError("unitsPerMonth must be > 0");
+  const pAlive = (x: number, tx: number, T: number) => purchaseProbabilityAlive(params, { frequency: x, recency: tx, T });
+  return {
+    pAlive,
+    predict(x, tx, T, out, at = 0) {
+      const c = { frequency: x, recency: tx, T };
+      const alive = purchaseProbabilityAlive(params, c);
+      let discountedPurchases = 0;
+      let previous = 0;
+      let discount = 1;
+      for (let m = 1; m <= months; m++) {
+        const cumulative = purchaseExpected(params, c, m * options.unitsPerMonth, alive);
+        discount /= 1 + rate;
+        discountedPurchases += (cumulative - previous) * discount;
+        previous = cumulative;
+      }
+      out[at + PREDICTION.expectedPurchases] = previous;
+      out[at + PREDICTION.discountedPurchases] = discountedPurchases;
+      out[at + PREDICTION.pAlive] = alive;
+      out[at + PREDICTION.nextYear] = months === 12 ? previous : purchaseExpected(params, c, 12 * options.unitsPerMonth, alive);
     },
   };
 }

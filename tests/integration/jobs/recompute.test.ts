@@ -1,10 +1,13 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import db from "../../../app/db.server";
 import { recomputeShop, rescoreCustomers } from "../../../app/jobs/recompute.server";
-import type { StoredModelState } from "../../../app/models/model-state.server";
+import { readModelState, type StoredModelState } from "../../../app/models/model-state.server";
 import { refreshCustomerAggregates, upsertCustomers } from "../../../app/models/customers.server";
 import { upsertOrders } from "../../../app/models/orders.server";
 import { mulberry32 } from "../../../app/retention/random";
+import { paretoNbdProbabilityAlive } from "../../../app/retention/clv/pareto-nbd";
+import { summarizeTransactions } from "../../../app/retention/clv/summary";
+import { localDayConverter } from "../../../app/retention/time";
 import { saveShopSettings } from "../../../app/models/shop-settings.server";
 import { DEFAULT_LIFECYCLE_SETTINGS } from "../../../app/retention/segments/lifecycle";
 import { resetDatabase } from "../../support/fixtures";
@@ -33,6 +36,12 @@ describe("recompute job", () => {
     expect(scored).toBe(600);
     expect(state.model.status).toBe("fitted");
     expect(state.backtest?.status).toBe("fitted");
+    // Issue 19 "model choice": all three candidates were scored on the last third of the history, and the choice
+    // is read back as stored. This shop (BG/NBD data) keeps BG/NBD.
+    const storedChoice = readModelState((await db.shop.findUnique({ where: { shop: SHOP } }))?.modelState).modelChoice;
+    expect(storedChoice).toEqual(state.modelChoice);
+    expect(storedChoice?.candidates.map((c) => c.model)).toEqual(["bgnbd", "pareto-nbd", "mbg-nbd"]);
+    expect(storedChoice).toMatchObject({ chosen: "bgnbd", reason: "bgnbd-best" });
     const customers = await db.customer.findMany({ where: { shop: SHOP } });
     expect(customers.every((c) => c.scoredAt !== null && c.rfmSegment && c.lifecycle)).toBe(true);
     expect(new Set(customers.map((c) => c.lifecycle))).toEqual(new Set(["new", "loyal", "regular", "lapsed"]));
@@ -141,5 +150,28 @@ describe("recompute job", () => {
     // No refit, and nobody else touched.
     expect((await db.shop.findUniqueOrThrow({ where: { shop: SHOP } })).modelFittedAt).toEqual(fittedBefore);
     expect(await db.customer.findMany({ where: { shop: SHOP, NOT: { id: target.id } }, orderBy: { id: "asc" } })).toEqual(others);
+  });
+
+  it("re-scores a customer with the model the choice kept (Pareto/NBD parameters stored with the model)", async () => {
+    await seedSimulatedShop(300);
+    await recomputeShop(SHOP, NOW);
+    // As a run that kept Pareto/NBD stores it (decision 017): the kept model's parameters beside BG/NBD's.
+    const shopRow = await db.shop.findUniqueOrThrow({ where: { shop: SHOP } });
+    const state = JSON.parse(shopRow.modelState!) as StoredModelState & { model: { purchase?: unknown } };
+    const pareto = { model: "pareto-nbd" as const, r: 1.2, alpha: 140, s: 0.8, beta: 340 };
+    state.model = { ...state.model, purchase: pareto } as StoredModelState["model"];
+    await db.shop.update({ where: { shop: SHOP }, data: { modelState: JSON.stringify(state) } });
+    const target = await db.customer.findFirstOrThrow({ where: { shop: SHOP, orderCount: { gt: 1 } } });
+    expect(await rescoreCustomers(SHOP, [target.shopifyId], NOW)).toBe(1);
+    const after = await db.customer.findUniqueOrThrow({ where: { id: target.id } });
+    const [summary] = summarizeTransactions(
+      (await db.order.findMany({ where: { shop: SHOP, customerShopifyId: target.shopifyId } })).map((o) => ({
+        customerId: target.shopifyId,
+        date: localDayConverter("Europe/Kyiv")(o.processedAt),
+        amount: 1,
+      })),
+      { asOf: localDayConverter("Europe/Kyiv")(NOW), unit: "days" },
+    );
+    expect(after.pAlive).toBeCloseTo(paretoNbdProbabilityAlive(pareto, summary), 10);
   });
 });

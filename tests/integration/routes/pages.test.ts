@@ -83,6 +83,20 @@ const MODEL_STATE = {
     naiveMae: 0.8,
   },
   customersScored: 5,
+  modelChoice: {
+    chosen: "bgnbd",
+    reason: "bgnbd-best",
+    margin: 0.05,
+    window: { fitEnd: "2025-11-01", calibrationEnd: "2026-03-01", lengthUnits: 120, unit: "days" },
+    customers: 5,
+    actual: 4,
+    naive: { mae: 0.8, aggregateBias: 0.5, criterion: 1.5, predicted: 6 },
+    candidates: [
+      { model: "bgnbd", status: "scored", mae: 0.4, relativeMae: 0.5, aggregateBias: 0.1, criterion: 0.6, predicted: 4.4 },
+      { model: "pareto-nbd", status: "refused", problem: "at-bounds" },
+      { model: "mbg-nbd", status: "scored", mae: 0.42, relativeMae: 0.525, aggregateBias: 0.05, criterion: 0.575, predicted: 4.2 },
+    ],
+  },
 };
 
 const REASON = JSON.stringify({
@@ -336,6 +350,16 @@ describe("dashboard", () => {
     expect(body.live).toMatchObject({ buyers: "4", returning: "3", repeatRate: "75.0%", top20: "57.1%" });
     expect(body.model).toMatchObject({ scored: true, predicted: { value: "€1,234.50", method: "model" } });
     expect(body.model.accuracy).toMatchObject({ mae: "0.4", naiveMae: "0.8", improvement: "50%", better: true });
+    // Issue 19 "model choice": the model kept, why, and every candidate's validation errors (or why it was refused).
+    expect(body.model.modelChoice).toEqual({
+      title: "Purchase model: BG/NBD",
+      why: expect.stringContaining("No other model beat it by at least 0.05 on Nov 2, 2025 – Mar 1, 2026"),
+      candidates: [
+        "BG/NBD: error per customer 50% of “same rate as before”, total off by 10.0%",
+        "Pareto/NBD: not used (its fit ended at the limits of its search)",
+        "MBG/NBD: error per customer 53% of “same rate as before”, total off by 5.0%",
+      ],
+    });
     const counts = Object.fromEntries(body.lifecycle.groups.map((g: { key: string | null; count: number }) => [g.key ?? "none", g.count]));
     expect(counts).toEqual({ new: 1, loyal: 1, regular: 1, lapsed: 1, none: 1 });
     expect(body.tiers).toEqual([

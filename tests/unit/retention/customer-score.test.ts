@@ -7,7 +7,7 @@ import { mulberry32 } from "../../../app/retention/random";
 
 const params = { r: 0.24, alpha: 4.4, a: 0.79, b: 2.43 };
 const model: ScoringModel = {
-  bgnbd: params,
+  purchase: params,
   gammaGamma: null,
   cadence: { typicalIntervalDays: 60, repeatBuyers: 100 },
   lifespanYears: 1,
@@ -67,7 +67,7 @@ describe("never NaN or Infinity", () => {
       const T = i % 5 === 0 ? 0 : logUniform(-2, 9);
       const frequency = i % 3 === 0 ? 0 : Math.floor(logUniform(0, 6));
       const c = summary({ frequency, recency: frequency === 0 ? 0 : T * rng(), T, orderCount: frequency + 1, monetaryValue: 30 });
-      const scored = scoreCustomer(c, { ...model, bgnbd, gammaGamma }, 3);
+      const scored = scoreCustomer(c, { ...model, purchase: bgnbd, gammaGamma }, 3);
       for (const value of [scored.predictedClv, scored.pAlive, scored.expectedPurchases, scored.expectedSpend, scored.historicClv.clv]) {
         if (value !== null) expect(Number.isFinite(value), JSON.stringify({ bgnbd, gammaGamma, c })).toBe(true);
       }

@@ -41,17 +41,19 @@ function straightforward(c: CustomerSummary, model: ScoringModel, frequencyScore
   const modelSpend = model.gammaGamma ? expectedAverageSpend(model.gammaGamma, c) : Number.NaN;
   const expectedSpend = Number.isFinite(modelSpend) ? modelSpend : ownAverage;
   let prediction: { purchases: number; discounted: number; pAlive: number; nextYear: number } | null = null;
-  if (model.bgnbd) {
-    const pAlive = probabilityAlive(model.bgnbd, c);
+  // This test's shops are BG/NBD's; the reference formulas are BG/NBD's.
+  const bgnbd = model.purchase as BgNbdParams | null;
+  if (bgnbd) {
+    const pAlive = probabilityAlive(bgnbd, c);
     const month = unitsPerMonth("days");
     let discounted = 0;
     let previous = 0;
     for (let m = 1; m <= model.horizonMonths; m++) {
-      const cumulative = expectedPurchases(model.bgnbd, c, m * month, pAlive);
+      const cumulative = expectedPurchases(bgnbd, c, m * month, pAlive);
       discounted += (cumulative - previous) / (1 + model.monthlyDiscountRate) ** m;
       previous = cumulative;
     }
-    const nextYear = expectedPurchases(model.bgnbd, c, 12 * month, pAlive);
+    const nextYear = expectedPurchases(bgnbd, c, 12 * month, pAlive);
     if ([previous, discounted, pAlive].every(Number.isFinite)) prediction = { purchases: previous, discounted, pAlive, nextYear };
   }
   const lifecycle = classifyLifecycle(
@@ -74,7 +76,7 @@ function straightforward(c: CustomerSummary, model: ScoringModel, frequencyScore
     nextYearPurchases: prediction?.nextYear ?? null,
     expectedSpend,
     lifecycle,
-    lapsedDaysAgo: lapsedDaysAgo(c, lifecycle, prediction ? model.bgnbd : null),
+    lapsedDaysAgo: lapsedDaysAgo(c, lifecycle, prediction ? bgnbd : null),
   };
 }
 
@@ -120,7 +122,7 @@ const PARAMETERS: Record<string, BgNbdParams> = {
 };
 
 const baseModel = (bgnbd: BgNbdParams, horizonMonths = 12): ScoringModel => ({
-  bgnbd,
+  purchase: bgnbd,
   gammaGamma: { p: 6, q: 4, v: 15 },
   cadence: { typicalIntervalDays: 45, repeatBuyers: 100 },
   lifespanYears: 2,
@@ -159,7 +161,7 @@ describe("the scoring kernel against the straightforward formulas", () => {
 
   it("scores a shop without a model by the interval rule and historic value, as the formulas do", () => {
     const summaries = customers(5, 200);
-    const model = { ...baseModel(PARAMETERS["CDNOW-like"]), bgnbd: null, gammaGamma: null };
+    const model = { ...baseModel(PARAMETERS["CDNOW-like"]), purchase: null, gammaGamma: null };
     const columns = customerColumns(summaries);
     const values = new CustomerValueColumns(summaries.length);
     scoreCustomerColumns(columns, 0, summaries.length, model, new Uint8Array(summaries.length).fill(3), values);

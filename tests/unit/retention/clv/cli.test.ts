@@ -76,6 +76,16 @@ describe("clv fit (command)", () => {
     expect(out.backtest.holdoutPredicted).toBeGreaterThan(1500);
     expect(out.backtest.holdoutPredicted).toBeLessThan(1900);
     expect(out.backtest.mae).toBeLessThan(out.backtest.naiveMae);
+    // Issue 19 "model choice": the three candidates on weeks 27–39 of the calibration period, BG/NBD kept, and each
+    // model refitted on the 39 calibration weeks and scored on the holdout.
+    expect(out.modelChoice).toMatchObject({ chosen: "bgnbd", reason: "bgnbd-best", actual: 711, margin: 0.05 });
+    expect(out.modelChoice.candidates.map((c: { model: string; status: string }) => `${c.model}:${c.status}`)).toEqual([
+      "bgnbd:scored",
+      "pareto-nbd:scored",
+      "mbg-nbd:scored",
+    ]);
+    expect(out.modelChoice.holdout.actual).toBe(1882);
+    expect(out.modelChoice.holdout.candidates[0].predicted).toBeCloseTo(out.backtest.holdoutPredicted, 6);
   });
 
   it("names the line of a bad row and exits non-zero", async () => {
