@@ -28,6 +28,7 @@ function row(partial: Partial<IssuedRow> & Pick<IssuedRow, "idempotencyKey" | "k
     redeemedRevenue: null,
     error: null,
     attemptedAt: null,
+    bulkBatch: null,
     withheldReason: null,
     createdAt: new Date("2026-05-10T12:00:00Z"),
     updatedAt: new Date("2026-05-10T12:00:00Z"),

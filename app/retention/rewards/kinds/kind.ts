@@ -45,6 +45,12 @@ export interface RewardKind<K extends string, S extends z.ZodTypeAny, Draft exte
   checkRaw?(raw: Record<string, unknown>, addError: AddError): void;
   /** Stable reason code, sent to Flow and stored nowhere else; merchants branch on it. */
   reason: string;
+  /**
+   * "audience": many customers get the same offer for the same period (a campaign, a tier perk, a
+   * win-back wave), so a large batch of its codes shares one discount restricted to those customers
+   * (docs/decisions/021); "personal": one discount per customer, bound to that customer alone.
+   */
+  issuedAs: "audience" | "personal";
   /** Promotional codes need marketing consent; transactional ones answer something the customer did. */
   channel: "promotional" | "transactional";
   /**
