@@ -12,7 +12,7 @@
  * so no code is lost or sent twice. Delivery (metafields, Flow) stays per customer, on the shared path.
  */
 import { randomUUID } from "node:crypto";
-import { rewardKind, type Decision, type Rule } from "../retention/rewards";
+import { rewardKind, SHARED_DISCOUNT_MIN_CODES, type Decision, type Rule } from "../retention/rewards";
 import { ShopifyUserErrors, type AdminClient } from "../shopify/admin-client.server";
 import { createRewardDiscount, findDiscountByCode } from "../shopify/discounts.server";
 import {
@@ -24,9 +24,6 @@ import {
 } from "../shopify/redeem-codes.server";
 import { claimForCreation, markCreated, markExpired, markFailed, noteError, periodOfKey, type IssuedRow } from "../models/issued-discounts.server";
 import { claimBatch, claimSharedDiscount, knownCodesOf, markBatchCreated, saveSharedDiscountId } from "../models/shared-discounts.server";
-
-/** Below this many codes in one run a group keeps per-customer discounts (bulk saves nothing on a handful). */
-export const BULK_MIN_CODES = 50;
 
 export interface BulkItem {
   row: IssuedRow;
@@ -66,7 +63,7 @@ export function partitionForBulk(items: readonly BulkItem[]): { groups: BulkItem
   const groups: BulkItem[][] = [];
   const single: BulkItem[] = [];
   for (const group of byKey.values()) {
-    if (group.length >= BULK_MIN_CODES || group.some((i) => i.row.bulkBatch)) groups.push(group);
+    if (group.length >= SHARED_DISCOUNT_MIN_CODES || group.some((i) => i.row.bulkBatch)) groups.push(group);
     else single.push(...group);
   }
   return { groups, single };

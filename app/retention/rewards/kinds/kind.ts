@@ -117,6 +117,12 @@ export function defineKind<K extends string, S extends z.ZodTypeAny, Draft exten
 export type AnyRewardKind = RewardKind<string, any, any>;
 export type DraftOf<M> = M extends RewardKind<string, z.ZodTypeAny, infer D> ? D : never;
 
+/**
+ * An audience kind's codes share one discount when a run issues at least this many for the same rule,
+ * period and validity (docs/decisions/021); below it, bulk saves nothing and each code keeps its own.
+ */
+export const SHARED_DISCOUNT_MIN_CODES = 50;
+
 /** Earned rewards (a gift, a tier, a thank-you) still apply on sale items and with free shipping, never on top of another order-wide code. */
 export const EARNED_COMBINES: CombinesWith = { orderDiscounts: false, productDiscounts: true, shippingDiscounts: true };
 /** Incentives (win-back, campaigns) are promotions themselves: only free shipping stacks with them. */
