@@ -54,7 +54,10 @@ export function groupKeyOf(item: BulkItem): string {
 }
 
 /** Splits items into the groups to issue in bulk and the rest (per-customer discounts). */
-export function partitionForBulk(items: readonly BulkItem[]): { groups: BulkItem[][]; single: BulkItem[] } {
+export function partitionForBulk(
+  items: readonly BulkItem[],
+  minCodes = SHARED_DISCOUNT_MIN_CODES,
+): { groups: BulkItem[][]; single: BulkItem[] } {
   const byKey = new Map<string, BulkItem[]>();
   for (const item of items) {
     const key = groupKeyOf(item);
@@ -63,7 +66,7 @@ export function partitionForBulk(items: readonly BulkItem[]): { groups: BulkItem
   const groups: BulkItem[][] = [];
   const single: BulkItem[] = [];
   for (const group of byKey.values()) {
-    if (group.length >= SHARED_DISCOUNT_MIN_CODES || group.some((i) => i.row.bulkBatch)) groups.push(group);
+    if (group.length >= minCodes || group.some((i) => i.row.bulkBatch)) groups.push(group);
     else single.push(...group);
   }
   return { groups, single };

@@ -87,6 +87,8 @@ export interface IssuanceDeps {
   birthdayMomentsDue?: boolean;
   /** Decide only these kinds' rules (the scheduler's send-hour run is for birthdays only). */
   onlyKinds?: readonly string[];
+  /** Smallest group of audience codes that shares a discount (default SHARED_DISCOUNT_MIN_CODES; the bench compares both paths). */
+  sharedDiscountMinCodes?: number;
 }
 
 export interface IssuanceSummary {
@@ -301,7 +303,10 @@ async function advance(ctx: RunContext, row: IssuedRow, decision: Decision | nul
  * one by one; returns the rows left for the per-customer path.
  */
 async function advanceAudienceInBulk(ctx: RunContext, items: BulkItem[]): Promise<BulkItem[]> {
-  const { groups } = partitionForBulk(items.filter((i) => sharesDiscount(i.row, i.decision, ctx.rules.get(i.row.ruleId))));
+  const { groups } = partitionForBulk(
+    items.filter((i) => sharesDiscount(i.row, i.decision, ctx.rules.get(i.row.ruleId))),
+    ctx.deps.sharedDiscountMinCodes,
+  );
   const bulkRows = new Set(groups.flat().map((i) => i.row.id));
   const bulk = {
     shop: ctx.shop,
