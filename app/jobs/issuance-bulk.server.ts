@@ -22,7 +22,15 @@ import {
   findCodesOnDiscount,
   MAX_CODES_PER_BULK_ADD,
 } from "../shopify/redeem-codes.server";
-import { claimForCreation, markCreated, markExpired, markFailed, noteError, periodOfKey, type IssuedRow } from "../models/issued-discounts.server";
+import {
+  claimForCreation,
+  markCreated,
+  markExpired,
+  markFailed,
+  noteError,
+  periodOfKey,
+  type IssuedRow,
+} from "../models/issued-discounts.server";
 import { claimBatch, claimSharedDiscount, knownCodesOf, markBatchCreated, saveSharedDiscountId } from "../models/shared-discounts.server";
 
 export interface BulkItem {
@@ -200,7 +208,8 @@ async function sendBatch(ctx: BulkContext, discountId: string, items: BulkItem[]
       const outcome = outcomes.get(row.code!);
       let ok = outcome?.created ?? false;
       // TAKEN: an earlier batch's creation, still queued when this run read the discount, added it meanwhile.
-      if (outcome && !outcome.created && outcome.errorCode === "TAKEN") ok = (await findDiscountByCode(ctx.client, row.code!))?.id === discountId;
+      if (outcome && !outcome.created && outcome.errorCode === "TAKEN")
+        ok = (await findDiscountByCode(ctx.client, row.code!))?.id === discountId;
       if (ok) created.push({ ...row, status: "created", shopifyDiscountId: discountId });
       else {
         const message = outcome && !outcome.created ? outcome.message : "Code was not created";

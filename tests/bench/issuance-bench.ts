@@ -33,13 +33,18 @@ const clockNow = () => emulatedClock?.now() ?? Date.now();
 const DOMAIN = `bench-issuance-${plan}.myshopify.com`;
 const TZ = "Europe/Zagreb";
 
-const emulator = await startEmulatedShopify({ shops: [{ domain: DOMAIN, size: "empty", seed: 3, currency: "EUR", timeZone: TZ, plan }],
+const emulator = await startEmulatedShopify({
+  shops: [{ domain: DOMAIN, size: "empty", seed: 3, currency: "EUR", timeZone: TZ, plan }],
   ...(emulatedClock ? { clock: emulatedClock.now } : {}),
 });
 const state = emulator.shop(DOMAIN);
 await db.shop.create({ data: { shop: state.domain, name: state.name, ianaTimezone: TZ, currencyCode: "EUR" } });
 // A promotional code nothing would announce is withheld: the shop has the Flow workflow that sends it.
-await applyFlowLifecycleNotice(state.domain, { flowTriggerDefinitionId: FLOW_TRIGGER_HANDLE, hasEnabledFlow: true, timestamp: new Date(0) });
+await applyFlowLifecycleNotice(state.domain, {
+  flowTriggerDefinitionId: FLOW_TRIGGER_HANDLE,
+  hasEnabledFlow: true,
+  timestamp: new Date(0),
+});
 
 const calls: { operation: string; cost?: QueryCost; waitMs?: number }[] = [];
 const client = createAdminClient(

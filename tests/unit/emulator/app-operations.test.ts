@@ -167,12 +167,15 @@ const SCENARIOS: Record<string, Scenario> = {
   KinshipDiscountAddCustomers: {
     run: once((fx) => ({ id: fx.discounts[0].id, basicCodeDiscount: { context: { customers: { add: [fx.customerId] } } } })),
     check: ([a], fx) =>
-      expect((a.data as { discountCodeBasicUpdate: { codeDiscountNode: { id: string } } }).discountCodeBasicUpdate.codeDiscountNode.id).toBe(
-        fx.discounts[0].id,
-      ),
+      expect(
+        (a.data as { discountCodeBasicUpdate: { codeDiscountNode: { id: string } } }).discountCodeBasicUpdate.codeDiscountNode.id,
+      ).toBe(fx.discounts[0].id),
   },
   KinshipRedeemCodeBulkAdd: {
-    run: once((fx) => ({ discountId: fx.discounts[0].id, codes: [{ code: "CONF-BULK-1" }, { code: "CONF-BULK-2" }, { code: "CONF-PCT-1" }] })),
+    run: once((fx) => ({
+      discountId: fx.discounts[0].id,
+      codes: [{ code: "CONF-BULK-1" }, { code: "CONF-BULK-2" }, { code: "CONF-PCT-1" }],
+    })),
     check: ([a], fx) => {
       const creation = (a.data as { discountRedeemCodeBulkAdd: { bulkCreation: { id: string; done: boolean } } }).discountRedeemCodeBulkAdd
         .bulkCreation;
@@ -192,8 +195,9 @@ const SCENARIOS: Record<string, Scenario> = {
   KinshipRedeemCodeBulkCreationCodes: {
     run: once((fx) => ({ id: fx.bulkCreationId, after: null })),
     check: ([a]) => {
-      const nodes = (a.data as { discountRedeemCodeBulkCreation: { codes: { nodes: Array<{ code: string; errors: Array<{ code: string }> }> } } })
-        .discountRedeemCodeBulkCreation.codes.nodes;
+      const nodes = (
+        a.data as { discountRedeemCodeBulkCreation: { codes: { nodes: Array<{ code: string; errors: Array<{ code: string }> }> } } }
+      ).discountRedeemCodeBulkCreation.codes.nodes;
       // The discount's own code is taken: that one code fails, the others are created.
       expect(nodes.map((n) => [n.code, n.errors.map((e) => e.code)])).toEqual([
         ["CONF-BULK-1", []],
