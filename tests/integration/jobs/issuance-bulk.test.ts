@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import db from "../../../app/db.server";
 import { runIssuance } from "../../../app/jobs/issuance.server";
+import { sweepExpiredRewards } from "../../../app/jobs/scheduler.server";
 import { addDays, localDateAt } from "../../../app/retention/rewards";
 import type { AdminClient } from "../../../app/shopify/admin-client.server";
 import { fakeClock } from "../../emulator/clock";
@@ -93,6 +94,17 @@ describe("audience rewards in bulk", () => {
     const batches = await db.issuedDiscount.groupBy({ by: ["bulkBatch"], where: { shop: s.shop }, _count: true });
     expect(batches.map((b) => b._count).sort((a, b) => a - b)).toEqual([1, 100, 250, 250]);
     expect(await run()).toMatchObject({ decisions: 0, created: 0, adopted: 0, delivered: 0 });
+
+    // After the campaign, its unused codes are swept with one deactivation of the discount they share.
+    const deactivations: string[] = [];
+    const counting: AdminClient = {
+      ...s.client,
+      request: (document, variables) => s.client.request(document, variables),
+      mutate: (document, variables, key) => (deactivations.push(key), s.client.mutate(document, variables, key)),
+    };
+    const swept = await sweepExpiredRewards(s.shop, counting, new Date(NOW + 9 * 86_400_000));
+    expect(swept).toMatchObject({ deactivated: AUDIENCE, failed: 0 });
+    expect(deactivations).toEqual(["discountCodeDeactivate"]);
   });
 
   it.each(["beforeSend", "answerLost"] as const)(
