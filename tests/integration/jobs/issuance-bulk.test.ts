@@ -5,7 +5,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import db from "../../../app/db.server";
 import { runIssuance } from "../../../app/jobs/issuance.server";
 import { sweepExpiredRewards } from "../../../app/jobs/scheduler.server";
-import { addDays, localDateAt } from "../../../app/retention/rewards";
+import { addDays, generateDiscountCode, localDateAt, type RandomBytes } from "../../../app/retention/rewards";
+import { createRewardDiscount } from "../../../app/shopify/discounts.server";
 import type { AdminClient } from "../../../app/shopify/admin-client.server";
 import { fakeClock } from "../../emulator/clock";
 import type { Emulator } from "../../emulator/server";
@@ -41,9 +42,22 @@ beforeAll(async () => {
 afterAll(() => stopEmulatedShopify(emulator));
 
 const discounts = () => [...emulator.shop(DOMAIN).discounts.byId.values()];
-const run = (client: AdminClient = s.client) =>
+/** A seeded byte source (xorshift), so a test knows the codes a run will generate. */
+function seededBytes(seed: number): RandomBytes {
+  let x = seed;
+  return (size) =>
+    Uint8Array.from({ length: size }, () => {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      return x & 0xff;
+    });
+}
+
+const run = (client: AdminClient = s.client, randomBytes?: RandomBytes) =>
   runIssuance(s.shop, localDateAt(new Date(clock.now()), TZ), {
     client,
+    ...(randomBytes ? { randomBytes } : {}),
     now: () => new Date(clock.now()),
     sleep: async (ms) => clock.advance(ms),
   });
@@ -105,6 +119,30 @@ describe("audience rewards in bulk", () => {
     const swept = await sweepExpiredRewards(s.shop, counting, new Date(NOW + 9 * 86_400_000));
     expect(swept).toMatchObject({ deactivated: AUDIENCE, failed: 0 });
     expect(deactivations).toEqual(["discountCodeDeactivate"]);
+  });
+
+  it("fails only the code Shopify reports as taken by another discount; the batch's others are issued", async () => {
+    const preview = seededBytes(2112);
+    const codes = Array.from({ length: AUDIENCE }, () => generateDiscountCode(preview));
+    // A merchant's own discount already holds the code the 101st decision will get.
+    const foreign = await createRewardDiscount(s.client, {
+      code: codes[100],
+      title: "Merchant's own",
+      customerId: customers[0],
+      startsAt: new Date(NOW).toISOString(),
+      endsAt: new Date(NOW + 30 * 86_400_000).toISOString(),
+      reward: { type: "percentage", percentage: 5 },
+      minimumSubtotal: null,
+      combinesWith: { orderDiscounts: false, productDiscounts: false, shippingDiscounts: false },
+    });
+    const summary = await run(s.client, seededBytes(2112));
+    expect(summary).toMatchObject({ created: AUDIENCE - 1, delivered: AUDIENCE - 1, failed: 1, retryLater: 0 });
+    const failed = await db.issuedDiscount.findFirstOrThrow({ where: { shop: s.shop, status: "failed" } });
+    expect(failed.code).toBe(codes[100]);
+    expect(failed.error).toMatch(/unique/i);
+    const shared = discounts().find((d) => `gid://shopify/DiscountCodeNode/${d.id}` !== foreign.id)!;
+    expect(shared.codes).toHaveLength(AUDIENCE - 1);
+    expect(shared.codes.some((c) => c.code === codes[100])).toBe(false);
   });
 
   it.each(["beforeSend", "answerLost"] as const)(
