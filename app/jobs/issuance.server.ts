@@ -39,6 +39,7 @@ import {
 } from "../retention/rewards";
 import type { AdminClient } from "../shopify/admin-client.server";
 import { findDiscountByCode } from "../shopify/discounts.server";
+import { issueGroup, partitionForBulk, sharesDiscount, type BulkItem } from "./issuance-bulk.server";
 import type { Locale } from "../i18n";
 import { advanceIssue, deliverCode, errorMessage, settle, shopLocaleOnce, type IssueContext, type IssueStep } from "./reward-issue.server";
 import {
@@ -86,6 +87,8 @@ export interface IssuanceDeps {
   birthdayMomentsDue?: boolean;
   /** Decide only these kinds' rules (the scheduler's send-hour run is for birthdays only). */
   onlyKinds?: readonly string[];
+  /** Smallest group of audience codes that shares a discount (default SHARED_DISCOUNT_MIN_CODES; the bench compares both paths). */
+  sharedDiscountMinCodes?: number;
 }
 
 export interface IssuanceSummary {
@@ -298,6 +301,46 @@ async function advance(ctx: RunContext, row: IssuedRow, decision: Decision | nul
   }
 }
 
+/**
+ * Audience rows in large groups go to a shared discount in bulk (docs/decisions/021), then are delivered
+ * one by one; returns the rows left for the per-customer path.
+ */
+async function advanceAudienceInBulk(ctx: RunContext, items: BulkItem[]): Promise<BulkItem[]> {
+  const { groups } = partitionForBulk(
+    items.filter((i) => sharesDiscount(i.row, i.decision, ctx.rules.get(i.row.ruleId))),
+    ctx.deps.sharedDiscountMinCodes,
+  );
+  const bulkRows = new Set(groups.flat().map((i) => i.row.id));
+  const bulk = {
+    shop: ctx.shop,
+    client: ctx.client,
+    now: ctx.now,
+    sleep: ctx.deps.sleep ?? defaultSleep,
+    onStep: (step: "create" | "adopt" | "fail" | "expire", row: IssuedRow, detail?: string) => {
+      ctx.summary[COUNTER[step]]++;
+      log(ctx, step, row, detail);
+    },
+  };
+  for (const group of groups) {
+    const rule = ctx.rules.get(group[0].row.ruleId)!;
+    let created: IssuedRow[];
+    try {
+      created = await issueGroup(bulk, group, rule.name);
+      ctx.consecutiveFailures = 0;
+    } catch (error) {
+      // Network, auth or Shopify trouble: the group's rows stay `recorded` and the next run reconciles them.
+      ctx.summary.retryLater += group.length;
+      log(ctx, "retryLater", group[0].row, errorMessage(error));
+      if (++ctx.consecutiveFailures >= (ctx.deps.maxConsecutiveFailures ?? 3)) throw new IssuanceInterruptedError(error, ctx.summary);
+      continue;
+    }
+    const decisions = new Map(group.map((i) => [i.row.id, i.decision]));
+    for (const row of created) await advance(ctx, row, decisions.get(row.id)!, false);
+    await ctx.deps.heartbeat?.();
+  }
+  return items.filter((i) => !bulkRows.has(i.row.id));
+}
+
 type ShopRow = NonNullable<Awaited<ReturnType<typeof getShop>>>;
 
 /** Everything `decideDay` needs for the shop on `today`, read from the database. */
@@ -433,8 +476,18 @@ export async function runIssuance(shop: string, today: LocalDate, deps: Issuance
   // 1. Rows earlier runs left half-done: resolved against Shopify by their code.
   const progress = () => summary.created + summary.adopted + summary.delivered + summary.expired;
   const pending = await pendingRows(shop, now);
+  const bulkStart = progress();
+  const pendingAudience = pending.flatMap((row) => {
+    const rule = ctx.rules.get(row.ruleId);
+    const decision = row.status === "recorded" && rule ? decisionFromRow(row, rule, timeZone) : null;
+    return decision ? [{ row, decision }] : [];
+  });
+  const leftPending = new Set((await advanceAudienceInBulk(ctx, pendingAudience)).map((i) => i.row.id));
+  const inBulk = new Set(pendingAudience.filter((i) => !leftPending.has(i.row.id)).map((i) => i.row.id));
+  summary.reconciled += Math.min(inBulk.size, progress() - bulkStart);
+  const perCustomer = pending.filter((r) => !inBulk.has(r.id));
   // Codes before reminders: a reminder waits for its code to exist in Shopify.
-  for (const row of [...pending.filter((r) => r.kind === "issue"), ...pending.filter((r) => r.kind !== "issue")]) {
+  for (const row of [...perCustomer.filter((r) => r.kind === "issue"), ...perCustomer.filter((r) => r.kind !== "issue")]) {
     const before = progress();
     await advance(ctx, row, null, false);
     if (progress() > before) summary.reconciled++;
@@ -475,9 +528,19 @@ export async function runIssuance(shop: string, today: LocalDate, deps: Issuance
 
   // 4. Shopify, one row at a time; rows recorded by someone else (another code) are theirs to finish.
   const offered = new Map([...grants, ...reminderRows].map((g) => [g.decision.idempotencyKey, g.code]));
-  for (const decision of [...result.decisions.filter((d) => d.kind === "issue" && !d.withheldReason), ...reminders]) {
-    const row = recorded.get(decision.idempotencyKey);
-    if (!row || row.code !== offered.get(decision.idempotencyKey) || row.status !== "recorded") continue;
+  const ours = (d: Decision) => {
+    const row = recorded.get(d.idempotencyKey);
+    return row && row.code === offered.get(d.idempotencyKey) && row.status === "recorded" ? row : null;
+  };
+  const freshIssues = result.decisions.filter((d) => d.kind === "issue" && !d.withheldReason);
+  const audience = freshIssues.flatMap((decision) => {
+    const row = ours(decision);
+    return row ? [{ row, decision }] : [];
+  });
+  const leftFresh = new Set((await advanceAudienceInBulk(ctx, audience)).map((i) => i.row.id));
+  for (const decision of [...freshIssues, ...reminders]) {
+    const row = ours(decision);
+    if (!row || (decision.kind === "issue" && !leftFresh.has(row.id))) continue;
     await advance(ctx, row, decision, decision.kind === "issue");
   }
   return summary;

@@ -92,9 +92,13 @@ export async function sweepExpiredRewards(shop: string, client: AdminClient, now
   const { toDeactivate, counts } = sweepExpiredCodes(candidates, now);
   let deactivated = 0;
   let failed = 0;
+  // An audience group's codes share one discount (docs/decisions/021), all ending together: deactivated once.
+  const done = new Set<string>();
   for (const code of toDeactivate) {
     try {
-      await deactivateDiscount(client, discountIds.get(code.id)!);
+      const discountId = discountIds.get(code.id)!;
+      if (!done.has(discountId)) await deactivateDiscount(client, discountId);
+      done.add(discountId);
       await markDeactivated(shop, code.id);
       deactivated++;
     } catch (error) {

@@ -78,6 +78,7 @@ export interface DeletedCounts {
 export function shopDataDeletes(shop: string) {
   return [
     db.issuedDiscount.deleteMany({ where: { shop } }),
+    db.sharedDiscount.deleteMany({ where: { shop } }),
     db.discountRule.deleteMany({ where: { shop } }),
     db.feedback.deleteMany({ where: { shop } }),
     db.order.deleteMany({ where: { shop } }),

@@ -25,6 +25,11 @@ export interface RewardDiscountSpec {
   minimumSubtotal: number | null;
   /** The discount classes the code may be used with (Shopify's default is none). */
   combinesWith: CombinesWith;
+  /**
+   * An audience reward's shared discount (docs/decisions/021): more codes and customers are added to it
+   * later, so it has no total usage limit; each customer still uses it once.
+   */
+  shared?: boolean;
 }
 
 /** Shopify wants a 0–1 fraction; Kinship stores percent. Rounded so 15 → 0.15, not 0.15000000000000002. */
@@ -43,7 +48,7 @@ function commonInput(spec: RewardDiscountSpec) {
     code: spec.code,
     startsAt: spec.startsAt,
     endsAt: spec.endsAt,
-    usageLimit: 1,
+    usageLimit: spec.shared ? null : 1,
     appliesOncePerCustomer: true,
     combinesWith: { ...spec.combinesWith },
     context: { customers: { add: [spec.customerId] } },

@@ -5,7 +5,7 @@
  */
 import { BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Select, Text, TextField } from "@shopify/polaris";
 import type { ComponentProps, ReactNode } from "react";
-import { REWARD_KINDS, type CombinesWith, type RuleKind } from "../../retention/rewards";
+import { REWARD_KINDS, SHARED_DISCOUNT_MIN_CODES, type CombinesWith, type RuleKind } from "../../retention/rewards";
 import { useI18n } from "../I18n";
 
 export type FormValues = Record<string, string>;
@@ -84,6 +84,10 @@ export function CombinesWithFields({ kind, ...p }: Pick<KindFieldsProps, "values
       </Text>
       <Text as="p" tone="subdued">
         {t("rules.combines.help")} {t(`rules.kind.${kind}.combinesHelp`)}
+      </Text>
+      {/* Shared or own discount (docs/decisions/021): what a code is bound to. */}
+      <Text as="p" tone="subdued">
+        {t(`rules.issuedAs.${REWARD_KINDS[kind].issuedAs}`, { minimum: SHARED_DISCOUNT_MIN_CODES })}
       </Text>
       {COMBINE_CLASSES.map((c) => (
         <Checkbox key={c} label={t(`rules.combines.${c}`)} checked={current(c)} onChange={change(c)} error={p.error(`combinesWith.${c}`)} />

@@ -35,6 +35,7 @@ interface Fixture {
   /** Filled as scenarios run: what later operations refer to. */
   bulkOperationId?: string;
   discounts: Array<{ kind: Reward["type"]; code: string; id: string }>;
+  bulkCreationId?: string;
   creditId?: string;
 }
 
@@ -161,6 +162,56 @@ const SCENARIOS: Record<string, Scenario> = {
           },
         });
       }
+    },
+  },
+  KinshipDiscountAddCustomers: {
+    run: once((fx) => ({ id: fx.discounts[0].id, basicCodeDiscount: { context: { customers: { add: [fx.customerId] } } } })),
+    check: ([a], fx) =>
+      expect(
+        (a.data as { discountCodeBasicUpdate: { codeDiscountNode: { id: string } } }).discountCodeBasicUpdate.codeDiscountNode.id,
+      ).toBe(fx.discounts[0].id),
+  },
+  KinshipRedeemCodeBulkAdd: {
+    run: once((fx) => ({
+      discountId: fx.discounts[0].id,
+      codes: [{ code: "CONF-BULK-1" }, { code: "CONF-BULK-2" }, { code: "CONF-PCT-1" }],
+    })),
+    check: ([a], fx) => {
+      const creation = (a.data as { discountRedeemCodeBulkAdd: { bulkCreation: { id: string; done: boolean } } }).discountRedeemCodeBulkAdd
+        .bulkCreation;
+      // Asynchronous, as in Shopify: queued when the mutation answers.
+      expect(creation.done).toBe(false);
+      fx.bulkCreationId = creation.id;
+    },
+  },
+  KinshipRedeemCodeBulkCreation: {
+    run: async (fx, source) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      return [await call(fx, source, { id: fx.bulkCreationId })];
+    },
+    check: ([a]) =>
+      expect(a.data).toMatchObject({ discountRedeemCodeBulkCreation: { done: true, codesCount: 3, importedCount: 2, failedCount: 1 } }),
+  },
+  KinshipRedeemCodeBulkCreationCodes: {
+    run: once((fx) => ({ id: fx.bulkCreationId, after: null })),
+    check: ([a]) => {
+      const nodes = (
+        a.data as { discountRedeemCodeBulkCreation: { codes: { nodes: Array<{ code: string; errors: Array<{ code: string }> }> } } }
+      ).discountRedeemCodeBulkCreation.codes.nodes;
+      // The discount's own code is taken: that one code fails, the others are created.
+      expect(nodes.map((n) => [n.code, n.errors.map((e) => e.code)])).toEqual([
+        ["CONF-BULK-1", []],
+        ["CONF-BULK-2", []],
+        ["CONF-PCT-1", ["TAKEN"]],
+      ]);
+    },
+  },
+  KinshipCodeDiscountCodes: {
+    run: once((fx) => ({ id: fx.discounts[0].id, before: null })),
+    check: ([a]) => {
+      const codes = (a.data as { codeDiscountNode: { codeDiscount: { codes: { nodes: Array<{ code: string }> } } } }).codeDiscountNode
+        .codeDiscount.codes.nodes;
+      expect(codes.map((c) => c.code)).toEqual(["CONF-PCT-1", "CONF-BULK-1", "CONF-BULK-2"]);
     },
   },
   KinshipDiscountCodeDeactivate: {

@@ -29,6 +29,7 @@ function row(partial: Partial<IssuedRow> & Pick<IssuedRow, "idempotencyKey" | "k
     redeemedDiscount: null,
     error: null,
     attemptedAt: null,
+    bulkBatch: null,
     withheldReason: null,
     arm: null,
     createdAt: new Date("2026-05-10T12:00:00Z"),

@@ -85,6 +85,7 @@ export const birthday = defineKind<"birthday", typeof birthdaySchema, BirthdayDr
   schema: birthdaySchema,
   finish: (b) => ({ ...b, reminders: b.reminders ?? defaultReminders(b.windowDaysBefore, b.windowDaysAfter) }),
   reason: "birthday",
+  issuedAs: "personal",
   channel: "promotional",
   // The reminders carry the message; issuing alone only creates the code.
   combinesWith: EARNED_COMBINES,

@@ -24,6 +24,7 @@ export const feedbackThanks = defineKind<"feedbackThanks", typeof feedbackThanks
   kind: "feedbackThanks",
   schema: feedbackThanksSchema,
   reason: "feedbackThanks",
+  issuedAs: "personal",
   channel: "transactional",
   combinesWith: EARNED_COMBINES,
   shownWhereEarned: true,

@@ -24,6 +24,7 @@ export const firstOrderAnniversary = defineKind<"firstOrderAnniversary", typeof 
   schema: firstOrderAnniversarySchema,
   finish: (b) => ({ ...b, reminders: b.reminders ?? defaultReminders(b.windowDaysBefore, b.windowDaysAfter) }),
   reason: "firstOrderAnniversary",
+  issuedAs: "personal",
   channel: "promotional",
   // As for birthdays, the reminders carry the message.
   combinesWith: EARNED_COMBINES,

@@ -70,6 +70,7 @@ export const holidayCampaign = defineKind<"holidayCampaign", typeof holidayCampa
   kind: "holidayCampaign",
   schema: holidayCampaignSchema,
   reason: "campaign",
+  issuedAs: "audience",
   channel: "promotional",
   combinesWith: INCENTIVE_COMBINES,
   notifyOnIssue: true,

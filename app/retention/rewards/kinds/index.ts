@@ -68,6 +68,7 @@ export function kindLabelKeys<K extends RuleKind>(kind: K) {
 export type KindLabelKey = { [K in RuleKind]: ReturnType<typeof kindLabelKeys<K>>[keyof ReturnType<typeof kindLabelKeys<K>>] }[RuleKind];
 
 export { birthday, feedbackThanks, firstOrderAnniversary, holidayCampaign, loyaltyTiers, secondOrder, winback };
+export { SHARED_DISCOUNT_MIN_CODES } from "./kind";
 export type { AnyRewardKind, FormValues, Offer, RewardKind, RuleValidationContext } from "./kind";
 export type { BirthdayDraft } from "./birthday";
 export { DEFAULT_BIRTHDAY_REMINDERS, birthdaySchema } from "./birthday";

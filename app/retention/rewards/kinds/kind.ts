@@ -45,6 +45,12 @@ export interface RewardKind<K extends string, S extends z.ZodTypeAny, Draft exte
   checkRaw?(raw: Record<string, unknown>, addError: AddError): void;
   /** Stable reason code, sent to Flow and stored nowhere else; merchants branch on it. */
   reason: string;
+  /**
+   * "audience": many customers get the same offer for the same period (a campaign, a tier perk, a
+   * win-back wave), so a large batch of its codes shares one discount restricted to those customers
+   * (docs/decisions/021); "personal": one discount per customer, bound to that customer alone.
+   */
+  issuedAs: "audience" | "personal";
   /** Promotional codes need marketing consent; transactional ones answer something the customer did. */
   channel: "promotional" | "transactional";
   /**
@@ -110,6 +116,12 @@ export function defineKind<K extends string, S extends z.ZodTypeAny, Draft exten
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyRewardKind = RewardKind<string, any, any>;
 export type DraftOf<M> = M extends RewardKind<string, z.ZodTypeAny, infer D> ? D : never;
+
+/**
+ * An audience kind's codes share one discount when a run issues at least this many for the same rule,
+ * period and validity (docs/decisions/021); below it, bulk saves nothing and each code keeps its own.
+ */
+export const SHARED_DISCOUNT_MIN_CODES = 50;
 
 /** Earned rewards (a gift, a tier, a thank-you) still apply on sale items and with free shipping, never on top of another order-wide code. */
 export const EARNED_COMBINES: CombinesWith = { orderDiscounts: false, productDiscounts: true, shippingDiscounts: true };

@@ -56,6 +56,8 @@ export const secondOrder = defineKind<"secondOrder", typeof secondOrderSchema, S
   kind: "secondOrder",
   schema: secondOrderSchema,
   reason: "secondOrder",
+  // Each customer gets it on their own day: a handful a day, one discount each.
+  issuedAs: "personal",
   channel: "promotional",
   combinesWith: INCENTIVE_COMBINES,
   notifyOnIssue: true,

@@ -21,6 +21,7 @@ export const winback = defineKind<"winback", typeof winbackSchema, WinbackDraft>
   kind: "winback",
   schema: winbackSchema,
   reason: "winback",
+  issuedAs: "audience",
   channel: "promotional",
   combinesWith: INCENTIVE_COMBINES,
   notifyOnIssue: true,
