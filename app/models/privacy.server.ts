@@ -8,7 +8,7 @@ import { shopDataDeletes } from "./shop-data.server";
  */
 export async function redactShop(shop: string, webhookId: string) {
   await db.$transaction([
-    ...shopDataDeletes(shop),
+    ...Object.values(shopDataDeletes(shop)),
     db.session.deleteMany({ where: { shop } }),
     db.shop.deleteMany({ where: { shop } }),
     db.webhookEvent.deleteMany({ where: { shop, webhookId: { not: webhookId } } }),

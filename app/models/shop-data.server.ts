@@ -70,40 +70,46 @@ export interface DeletedCounts {
 }
 
 /**
+ * Deletes of everything Kinship learned about a shop (shared with shop/redact, which also removes the shop),
+ * named so the counts are read by name: a table added to the list cannot shift another's count.
+ */
+export function shopDataDeletes(shop: string) {
+  return {
+    issuedDiscounts: db.issuedDiscount.deleteMany({ where: { shop } }),
+    sharedDiscounts: db.sharedDiscount.deleteMany({ where: { shop } }),
+    discountRules: db.discountRule.deleteMany({ where: { shop } }),
+    feedback: db.feedback.deleteMany({ where: { shop } }),
+    orders: db.order.deleteMany({ where: { shop } }),
+    customers: db.customer.deleteMany({ where: { shop } }),
+    syncRuns: db.syncRun.deleteMany({ where: { shop } }),
+    jobRuns: db.jobRun.deleteMany({ where: { shop } }),
+    dataRequests: db.dataRequest.deleteMany({ where: { shop } }),
+    customerTiers: db.customerTier.deleteMany({ where: { shop } }),
+    consentRecords: db.consentRecord.deleteMany({ where: { shop } }),
+    flowTriggerUsage: db.flowTriggerUsage.deleteMany({ where: { shop } }),
+    forecastMonths: db.forecastMonth.deleteMany({ where: { shop } }),
+    surveyInvites: db.surveyInvite.deleteMany({ where: { shop } }),
+  } as const;
+}
+
+/**
  * Deletes the shop's customers, orders, feedback, rules, issued-code ledger, sync and job history, and
  * resets settings and model. The session and the Shop row stay, so the app keeps working and a new
  * backfill can start from scratch. One transaction: all or nothing.
  */
-/** Deletes of everything Kinship learned about a shop (shared with shop/redact, which also removes the shop). */
-export function shopDataDeletes(shop: string) {
-  return [
-    db.issuedDiscount.deleteMany({ where: { shop } }),
-    db.sharedDiscount.deleteMany({ where: { shop } }),
-    db.discountRule.deleteMany({ where: { shop } }),
-    db.feedback.deleteMany({ where: { shop } }),
-    db.order.deleteMany({ where: { shop } }),
-    db.customer.deleteMany({ where: { shop } }),
-    db.syncRun.deleteMany({ where: { shop } }),
-    db.jobRun.deleteMany({ where: { shop } }),
-    db.dataRequest.deleteMany({ where: { shop } }),
-    db.customerTier.deleteMany({ where: { shop } }),
-    db.consentRecord.deleteMany({ where: { shop } }),
-    db.flowTriggerUsage.deleteMany({ where: { shop } }),
-    db.forecastMonth.deleteMany({ where: { shop } }),
-    db.surveyInvite.deleteMany({ where: { shop } }),
-  ] as const;
-}
-
 export async function deleteShopData(shop: string): Promise<DeletedCounts> {
-  const [issuedDiscounts, discountRules, feedback, orders, customers] = await db.$transaction([
-    ...shopDataDeletes(shop),
+  const deletes = shopDataDeletes(shop);
+  const names = Object.keys(deletes) as Array<keyof typeof deletes>;
+  const results = await db.$transaction([
+    ...Object.values(deletes),
     db.shop.updateMany({ where: { shop }, data: { settings: EMPTY_SHOP_SETTINGS, modelState: null, modelFittedAt: null } }),
   ]);
+  const count = (name: keyof typeof deletes) => results[names.indexOf(name)].count;
   return {
-    customers: customers.count,
-    orders: orders.count,
-    feedback: feedback.count,
-    discountRules: discountRules.count,
-    issuedDiscounts: issuedDiscounts.count,
+    customers: count("customers"),
+    orders: count("orders"),
+    feedback: count("feedback"),
+    discountRules: count("discountRules"),
+    issuedDiscounts: count("issuedDiscounts"),
   };
 }
