@@ -14,8 +14,8 @@ import { analyseShop, type ShopAnalysis, type ShopAnalysisInput, type Transactio
 import type { ScoringMessage, ScoringRequest } from "./scoring-worker.server";
 
 export interface ScoringOptions {
-  /** Called on this thread with each batch of scored customers as it arrives. */
-  onBatch?: (customers: readonly CustomerScore[]) => void;
+  /** Called on this thread as each batch of scored customers arrives: where the analysis runs, customers so far. */
+  onProgress?: (progress: { ranOn: ShopScoring["ranOn"]; scored: number }) => void;
   /**
    * Test seam: the worker waits on this cell (Atomics) after sending its first batch until it is set non-zero,
    * so a test can prove requests are served while the analysis is still running.
@@ -94,7 +94,7 @@ function onWorker(
         worker.postMessage(request);
       } else if (message.type === "customers") {
         for (const customer of message.customers) customers.push(customer);
-        options.onBatch?.(message.customers);
+        options.onProgress?.({ ranOn: "worker", scored: customers.length });
       } else if (message.type === "done") {
         finish(() => resolve({ analysis: message.analysis, customers, ranOn: "worker" }));
       } else {
@@ -114,7 +114,7 @@ async function inline(transactions: TransactionLog, input: ShopAnalysisInput, op
   for (; !step.done; step = run.next()) {
     if (step.value !== "step") {
       for (const customer of step.value) customers.push(customer);
-      options.onBatch?.(step.value);
+      options.onProgress?.({ ranOn: "inline", scored: customers.length });
     }
     await nextTurn();
   }
