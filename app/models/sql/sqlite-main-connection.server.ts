@@ -1,4 +1,5 @@
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { mainStartsWaiting, mainStopsWaiting } from "./sqlite-write-gate.server";
 
 /**
  * Prisma's SQLite adapter for the main thread, whose statements never wait for the lock synchronously
@@ -37,14 +38,25 @@ function retryWhileBusy<T extends Queryable>(queryable: T): T {
 }
 
 async function untilNotBusy<T>(statement: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + BUSY_RETRY_MS;
-  for (let delay = 5; ; delay = Math.min(delay * 2, 50)) {
-    try {
-      return await statement();
-    } catch (error) {
-      if (!isPlainBusy(error) || Date.now() + delay >= deadline) throw error;
+  try {
+    return await statement();
+  } catch (error) {
+    if (!isPlainBusy(error)) throw error;
+  }
+  // Writer threads let a waiting main thread go first (sqlite-write-gate.server.ts).
+  mainStartsWaiting();
+  try {
+    const deadline = Date.now() + BUSY_RETRY_MS;
+    for (let delay = 5; ; delay = Math.min(delay * 2, 50)) {
       await new Promise((resolve) => setTimeout(resolve, delay));
+      try {
+        return await statement();
+      } catch (error) {
+        if (!isPlainBusy(error) || Date.now() + delay >= deadline) throw error;
+      }
     }
+  } finally {
+    mainStopsWaiting();
   }
 }
 
