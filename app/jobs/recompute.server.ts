@@ -13,13 +13,9 @@ import { emptyCleaningReport, SHOP_ORDER_RULES } from "../retention/clv/cleaning
 import { summarizeTransactions } from "../retention/clv/summary";
 import { scoreCustomer } from "../retention/customer-score";
 import type { ShopScore } from "../retention/score";
-import {
-  readDataRules,
-  readScoringModel,
-  saveShopModelState,
-  type StoredModelState,
-} from "../models/model-state.server";
+import { readDataRules, readScoringModel, saveShopModelState, type StoredModelState } from "../models/model-state.server";
 import { hasForecastMonths } from "../models/forecast-months.server";
+import { retryTransient } from "../models/sql/transient-errors.server";
 import { backfillForecastMonths, recordForecastMonths } from "./forecast-months.server";
 import { TransactionLog } from "./shop-analysis.server";
 import { scoreShopAnalysis, type ScoringOptions } from "./shop-scoring.server";
@@ -94,7 +90,8 @@ export async function recomputeShop(shop: string, now = new Date(), scoring: Sco
     dataRules,
     ranges,
   };
-  await saveShopModelState(shop, state, now);
+  // Meeting an import's writes (a lock, a stale snapshot, a deadlock) must not throw away the run's work.
+  await retryTransient(() => saveShopModelState(shop, state, now), Date.now() + STATE_SAVE_BUDGET_MS);
   await recordForecastMonths(shop, { transactions, asOf, model: result.model, backfill }, now);
   return { state, scored: result.customers.length };
 }
@@ -157,6 +154,7 @@ function lapsedSince(lapsedDaysAgo: number | null, lapsedBefore: Date | null | u
 }
 
 const DAY_MS = 86_400_000;
+const STATE_SAVE_BUDGET_MS = 30_000;
 
 function round2(value: number) {
   return Math.round(value * 100) / 100;
