@@ -4,6 +4,9 @@ import { fileURLToPath } from "node:url";
 const alias = { "~": fileURLToPath(new URL("./app", import.meta.url)) };
 const common = {
   globals: true,
+  // Files share one module graph per worker: importing the app once instead of once per file halves
+  // the suite's CPU time. Files must leave no global state behind (env, timers, mocks).
+  isolate: false,
   environment: "node",
   setupFiles: ["tests/support/test-env.ts"],
   testTimeout: 30_000,

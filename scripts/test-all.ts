@@ -1,5 +1,6 @@
 // `npm test`: the whole suite on SQLite (always) and again on PostgreSQL when one answers on
-// 127.0.0.1:5432 (or KINSHIP_PG_ADMIN_URL). Extra arguments go to vitest (e.g. a file filter).
+// 127.0.0.1:5432 (or KINSHIP_PG_ADMIN_URL), and the browser tests. Extra arguments go to vitest (e.g. a
+// file filter) and leave the browser tests out.
 import { spawn, spawnSync } from "node:child_process";
 import { postgresAnswers, postgresUrl } from "../tests/support/postgres";
 import { dropPostgresDatabase } from "../tests/support/global-setup";
@@ -34,20 +35,46 @@ if (process.env.KINSHIP_TEST_SQLITE_ONLY !== "1" && (await postgresAnswers())) {
   console.log("PostgreSQL did not answer: running the suite on SQLite only.");
 }
 
-// The runs go side by side: integration files run one after another and wait on their database
-// much of the time, so together the runs use both cores. Each run's output is shown whole when it
-// ends, so they never interleave.
-const results = await Promise.all(
-  runs.map((run) =>
-    runVitest(run.label, ["vitest", "run", "--project", run.project, ...filterArgs], {
-      ...process.env,
-      DATABASE_URL: run.url,
-      KINSHIP_TEST_DB: run.project === "integration" ? run.label : "none",
-    }).finally(() => dropDatabase(run.url)),
+// Browser tests: Debian's Chromium driven through the emulated Shopify admin against the built app.
+const chromium = spawnSync("sh", ["-c", "command -v chromium"], { encoding: "utf8" }).stdout.trim();
+const browserRun = (() => {
+  if (process.env.KINSHIP_SKIP_E2E === "1") return "Browser tests skipped (KINSHIP_SKIP_E2E=1).";
+  if (!chromium) return "Browser tests NOT run: Chromium is missing (apt-get install chromium; .ci/run installs it).";
+  if (args.length) return "Browser tests not run: a file filter was given.";
+  return null;
+})();
+
+// Everything goes side by side: integration files run one after another and wait on their database
+// much of the time, and the browser tests wait on the app, the emulator and Chromium, so together the
+// runs keep both cores busy. Each run's output is shown whole when it ends, so they never interleave.
+const results = await Promise.all([
+  ...runs.map((run) =>
+    runBuffered(
+      run.label === "unit tests" ? "Unit tests" : `Integration tests on ${run.label}`,
+      [["vitest", "run", "--project", run.project, ...filterArgs]],
+      {
+        ...process.env,
+        DATABASE_URL: run.url,
+        KINSHIP_TEST_DB: run.project === "integration" ? run.label : "none",
+      },
+    ).finally(() => dropDatabase(run.url)),
   ),
-);
+  ...(browserRun === null
+    ? [
+        runBuffered(
+          "Browser tests (Chromium, SQLite; screenshots in tests/e2e/screenshots/)",
+          [
+            ["remix", "build"],
+            ["vitest", "run", "--config", "tests/e2e/vitest.config.ts"],
+          ],
+          process.env,
+        ),
+      ]
+    : []),
+]);
+if (browserRun !== null) console.log(`\n${browserRun}`);
 const failed = results.filter((r) => r.status !== 0);
-for (const r of failed) console.error(`Test suite failed on ${r.label}`);
+for (const r of failed) console.error(`Failed: ${r.label}`);
 if (failed.length) process.exit(failed[0].status ?? 1);
 
 async function dropDatabase(url: string): Promise<void> {
@@ -55,33 +82,20 @@ async function dropDatabase(url: string): Promise<void> {
   for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(url.slice("file:".length) + suffix, { force: true });
 }
 
-function runVitest(label: string, command: string[], env: NodeJS.ProcessEnv): Promise<{ label: string; status: number | null }> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    const child = spawn("npx", command, { env, stdio: ["ignore", "pipe", "pipe"] });
-    child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
-    child.stderr.on("data", (chunk: Buffer) => chunks.push(chunk));
-    child.on("close", (status) => {
-      console.log(`\n=== ${label === "unit tests" ? "Unit tests" : `Integration tests on ${label}`} ===`);
-      process.stdout.write(Buffer.concat(chunks));
-      resolve({ label, status });
+/** Runs `npx` commands one after another (stopping at the first failure) and prints their output whole at the end. */
+async function runBuffered(label: string, commands: string[][], env: NodeJS.ProcessEnv): Promise<{ label: string; status: number | null }> {
+  const chunks: Buffer[] = [];
+  let status: number | null = 0;
+  for (const command of commands) {
+    status = await new Promise<number | null>((resolve) => {
+      const child = spawn("npx", command, { env, stdio: ["ignore", "pipe", "pipe"] });
+      child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
+      child.stderr.on("data", (chunk: Buffer) => chunks.push(chunk));
+      child.on("close", resolve);
     });
-  });
-}
-
-// Browser tests: Debian's Chromium driven through the emulated Shopify admin against the built app.
-const chromium = spawnSync("sh", ["-c", "command -v chromium"], { encoding: "utf8" }).stdout.trim();
-if (process.env.KINSHIP_SKIP_E2E === "1") {
-  console.log("\nBrowser tests skipped (KINSHIP_SKIP_E2E=1).");
-} else if (!chromium) {
-  console.log("\nBrowser tests NOT run: Chromium is missing (apt-get install chromium; .ci/run installs it).");
-} else {
-  console.log("\n=== Browser tests (Chromium, SQLite) ===");
-  const build = spawnSync("npx", ["remix", "build"], { stdio: "inherit" });
-  if (build.status !== 0) process.exit(build.status ?? 1);
-  const e2e = spawnSync("npx", ["vitest", "run", "--config", "tests/e2e/vitest.config.ts"], { stdio: "inherit", env: process.env });
-  if (e2e.status !== 0) {
-    console.error("Browser tests failed (screenshots in tests/e2e/screenshots/)");
-    process.exit(e2e.status ?? 1);
+    if (status !== 0) break;
   }
+  console.log(`\n=== ${label} ===`);
+  process.stdout.write(Buffer.concat(chunks));
+  return { label, status };
 }

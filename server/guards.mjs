@@ -35,8 +35,12 @@ export function requestLogLine({ method, target, status, ms }) {
   return `${method} ${redactTarget(target)} ${status} - ${ms.toFixed(1)} ms`;
 }
 
-/** Endpoints meant to be called from other origins (the checkout extension), each authenticated by its own token. */
-export const CROSS_ORIGIN_ENDPOINTS = ["/api/feedback"];
+/**
+ * Endpoints meant to be called from other origins, each authenticated by its own token: the checkout
+ * extension's /api/feedback (session token) and the after-delivery survey page, whose form posts from the
+ * shop's storefront through the app proxy (Shopify's signature and Kinship's signed link).
+ */
+export const CROSS_ORIGIN_ENDPOINTS = ["/api/feedback", "/proxy/survey"];
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 /**

@@ -49,6 +49,11 @@ import forecastEn from "./catalogs/forecast/en.json";
 import forecastUk from "./catalogs/forecast/uk.json";
 import forecastRu from "./catalogs/forecast/ru.json";
 import forecastHr from "./catalogs/forecast/hr.json";
+// The after-delivery survey page shoppers see on the storefront (app proxy); its questions are the checkout survey's.
+import surveyEn from "./catalogs/survey/en.json";
+import surveyUk from "./catalogs/survey/uk.json";
+import surveyRu from "./catalogs/survey/ru.json";
+import surveyHr from "./catalogs/survey/hr.json";
 import type { Messages } from "./translator";
 
 /** The first segment of a key (`customers.title` → `customers`) decides which page's catalog holds it. */
@@ -63,6 +68,7 @@ export const CATALOG_PREFIXES = {
   rules: ["rules"],
   login: ["login"],
   forecast: ["forecast"],
+  survey: ["survey"],
 } as const;
 
 export type CatalogPage = keyof typeof CATALOG_PREFIXES;
@@ -80,6 +86,7 @@ export const englishCatalog = {
   ...kinds.en,
   ...loginEn,
   ...forecastEn,
+  ...surveyEn,
 };
 
 /** Every page's catalog per language, for tests and the merged per-language dictionaries. */
@@ -99,4 +106,5 @@ export const PAGE_CATALOGS: Record<CatalogPage, Record<"en" | "uk" | "ru" | "hr"
   },
   login: { en: loginEn, uk: loginUk, ru: loginRu, hr: loginHr },
   forecast: { en: forecastEn, uk: forecastUk, ru: forecastRu, hr: forecastHr },
+  survey: { en: surveyEn, uk: surveyUk, ru: surveyRu, hr: surveyHr },
 };

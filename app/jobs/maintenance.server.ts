@@ -7,13 +7,19 @@ import { recomputeShop } from "./recompute.server";
 import { refreshCustomers, REFRESH_KIND } from "./customer-refresh.server";
 import { startScheduler, type SchedulerDeps } from "./scheduler.server";
 import { retryUnsentAlerts } from "./feedback-alerts.server";
+import { askDueInvites } from "./ask-after-delivery.server";
+import { env } from "../env.server";
 
 /**
  * Every tick: restart failed backfills whose backoff is over, and finish a running one whose
  * bulk_operations/finish webhook never came (the polling fallback).
  */
-export async function syncTick(shop: string, client: AdminClient) {
+export async function syncTick(shop: string, client: AdminClient, now: Date = new Date()) {
   await retryDueBackfills(shop, client);
+  // "Ask after delivery": untracked orders whose day has come (shop time), and what Shopify could not take.
+  await askDueInvites(shop, { client: async () => client, now, appSecret: env.SHOPIFY_API_SECRET }).catch((error) =>
+    console.error("after-delivery survey invites not sent", shop, error),
+  );
   // Unhappy-customer alerts Shopify could not take when the answer came (they are about speed: every tick).
   await retryUnsentAlerts(shop, client, new Date()).catch((error) => console.error("unhappy-customer alerts not retried", shop, error));
   // A customer refresh interrupted (crash, Shopify unavailable) goes on from its stored cursor.
@@ -46,7 +52,7 @@ export async function nightlyRecompute(shop: string, client: AdminClient, now: D
 }
 
 export const productionSchedulerHooks: Pick<SchedulerDeps, "everyTick" | "beforeIssuance"> = {
-  everyTick: (shop, client) => syncTick(shop, client),
+  everyTick: (shop, client, now) => syncTick(shop, client, now),
   beforeIssuance: nightlyRecompute,
 };
 

@@ -2,7 +2,6 @@ import type { Shop } from "@prisma/client";
 import {
   loadLapsedSince,
   openScoreWriter,
-  SCORE_BATCH,
   saveCustomerScore,
   storedScores,
   valueOrderPages,
@@ -12,12 +11,12 @@ import { getShop } from "../models/shop.server";
 import { emptyCleaningReport, SHOP_ORDER_RULES } from "../retention/clv/cleaning";
 import { summarizeTransactions } from "../retention/clv/summary";
 import { scoreCustomer } from "../retention/customer-score";
-import type { ShopScore } from "../retention/score";
+import type { CustomerScore } from "../retention/score";
 import { readDataRules, readScoringModel, saveShopModelState, type StoredModelState } from "../models/model-state.server";
 import { hasForecastMonths } from "../models/forecast-months.server";
 import { retryTransient } from "../models/sql/transient-errors.server";
 import { backfillForecastMonths, recordForecastMonths } from "./forecast-months.server";
-import { TransactionLog } from "./shop-analysis.server";
+import { TransactionLog, type ShopAnalysis } from "./shop-analysis.server";
 import { scoreShopAnalysis, type ScoringOptions } from "./shop-scoring.server";
 import { readShopSettings, scoringSettings } from "../models/shop-settings.server";
 import type { Score } from "../retention/segments/rfm";
@@ -43,18 +42,9 @@ async function shopOrders(shop: string, now: Date, customerShopifyIds?: string[]
  */
 export async function recomputeShop(shop: string, now = new Date(), scoring: ScoringOptions = {}) {
   const { asOf, transactions, settings } = await shopOrders(shop, now);
-  // Summaries, backtest, fit and scoring are seconds of CPU on a large shop: a worker thread runs them, so
-  // pages and webhooks are served meanwhile (shop-scoring.server.ts).
-  const keepCalibration = !(await hasForecastMonths(shop));
-  const { analysis, customers } = await scoreShopAnalysis(transactions, { asOf, settings, keepCalibration }, scoring);
-  const { dataRules, backtestSummary, score, ranges } = analysis;
-  const result = { ...score, customers };
-  // Issue 19 monthly report: on a shop's first run, the past months from the backtest's calibration model.
-  const backfill = await backfillForecastMonths(shop, transactions, analysis.backtest, analysis.window?.calibrationEnd ?? null, asOf, now);
-
-  // Read before the first write; rows are built and written one batch at a time.
+  // Read before the first write; rows are built and written one batch at a time, as the analysis yields them.
   const lapsedBefore = await loadLapsedSince(shop);
-  const toRow = (c: ShopScore["customers"][number]): CustomerScoreRow => {
+  const toRow = (c: CustomerScore): CustomerScoreRow => {
     return {
       shopifyId: c.customerId,
       historicClv: round2(c.historicClv.clv),
@@ -70,14 +60,25 @@ export async function recomputeShop(shop: string, now = new Date(), scoring: Sco
       lapsedSince: lapsedSince(c.lapsedDaysAgo, lapsedBefore.get(c.customerId), now),
     };
   };
+  // Summaries, backtest, fit and scoring are seconds of CPU on a large shop: a worker thread runs them, so
+  // pages and webhooks are served meanwhile (shop-scoring.server.ts).
+  const keepCalibration = !(await hasForecastMonths(shop));
   const scores = openScoreWriter(shop, now);
+  let analysis: ShopAnalysis;
   try {
-    for (let i = 0; i < result.customers.length; i += SCORE_BATCH) {
-      await scores.write(result.customers.slice(i, i + SCORE_BATCH).map(toRow));
-    }
+    ({ analysis } = await scoreShopAnalysis(
+      transactions,
+      { asOf, settings, keepCalibration },
+      (customers) => scores.write(customers.map(toRow)),
+      scoring,
+    ));
   } finally {
     await scores.close();
   }
+  const { dataRules, backtestSummary, score: result, ranges } = analysis;
+  // Issue 19 monthly report: on a shop's first run, the past months from the backtest's calibration model.
+  const backfill = await backfillForecastMonths(shop, transactions, analysis.backtest, analysis.window?.calibrationEnd ?? null, asOf, now);
+
   const state: StoredModelState = {
     asOf,
     settings,
@@ -86,14 +87,14 @@ export async function recomputeShop(shop: string, now = new Date(), scoring: Sco
     cadence: result.cadence,
     insights: result.insights,
     backtest: backtestSummary,
-    customersScored: result.customers.length,
+    customersScored: result.customersScored,
     dataRules,
     ranges,
   };
   // Meeting an import's writes (a lock, a stale snapshot, a deadlock) must not throw away the run's work.
   await retryTransient(() => saveShopModelState(shop, state, now), Date.now() + STATE_SAVE_BUDGET_MS);
   await recordForecastMonths(shop, { transactions, asOf, model: result.model, backfill }, now);
-  return { state, scored: result.customers.length };
+  return { state, scored: result.customersScored };
 }
 
 /**

@@ -8,8 +8,11 @@
 import { parentPort } from "node:worker_threads";
 import { analyseShop, TransactionLog, type ShopAnalysisInput, type TransactionColumns } from "./shop-analysis.server";
 
-/** `hold` (a test seam, shared memory): after the first batch, wait until it is set non-zero. */
-export type ScoringRequest = { columns: TransactionColumns; input: ShopAnalysisInput; hold?: Int32Array };
+/**
+ * `credits` (shared memory): batches it may send before the main thread has handled them; it waits at zero, so
+ * a shop's results are never all in flight. `hold` (a test seam): after the first batch, wait until it is set.
+ */
+export type ScoringRequest = { columns: TransactionColumns; input: ShopAnalysisInput; credits: Int32Array; hold?: Int32Array };
 export type ScoringMessage =
   | { type: "ready" }
   | { type: "customers"; customers: import("../retention/score").CustomerScore[] }
@@ -18,12 +21,14 @@ export type ScoringMessage =
 
 const port = parentPort;
 if (port) {
-  port.once("message", ({ columns, input, hold }: ScoringRequest) => {
+  port.once("message", ({ columns, input, credits, hold }: ScoringRequest) => {
     try {
       const run = analyseShop(TransactionLog.fromColumns(columns), input);
       let step = run.next();
       for (let batches = 0; !step.done; step = run.next()) {
         if (step.value === "step") continue;
+        for (let left; (left = Atomics.load(credits, 0)) <= 0;) Atomics.wait(credits, 0, left);
+        Atomics.sub(credits, 0, 1);
         port.postMessage({ type: "customers", customers: step.value } satisfies ScoringMessage);
         if (hold && ++batches === 1) Atomics.wait(hold, 0, 0);
       }

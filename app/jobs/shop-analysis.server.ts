@@ -10,7 +10,8 @@ import type { ValueOrder } from "../models/customer-scores.server";
 import { backtest, type BacktestResult } from "../retention/clv/backtest";
 import { emptyCleaningReport, SHOP_ORDER_RULES, type CleaningReport, type Transaction } from "../retention/clv/cleaning";
 import { summarizeTransactions } from "../retention/clv/summary";
-import { scoreShopIncrementally, type CustomerScore, type ScoringSettings, type ShopScoreSummary } from "../retention/score";
+import { customerColumns } from "../retention/customer-score";
+import { fitShopModel, scoreShopChunks, type CustomerScore, type ScoringSettings, type ShopScoreSummary } from "../retention/score";
 import { shopRanges, type ShopRanges } from "../retention/score-ranges";
 import { dayNumber, dayString } from "../retention/time";
 
@@ -161,17 +162,16 @@ export function* analyseShop(
   const backtestSummary = tested && window ? summarizeBacktest(tested, window) : null;
   if (tested && !keepCalibration) tested = { ...tested, summaries: [], ...(tested.status === "fitted" ? { perCustomer: [] } : {}) };
   yield "step";
-  const run = scoreShopIncrementally({ customers: summaries, asOf, settings });
-  let batch: CustomerScore[] = [];
+  const model = fitShopModel(summaries, settings);
+  yield "step";
+  const run = scoreShopChunks({ customers: customerColumns(summaries), asOf, settings, model, chunkSize: ANALYSIS_BATCH });
   let step = run.next();
   for (; !step.done; step = run.next()) {
-    batch.push(step.value);
-    if (batch.length === ANALYSIS_BATCH) {
-      yield batch;
-      batch = [];
-    }
+    const chunk = step.value;
+    const batch = new Array<CustomerScore>(chunk.length);
+    for (let j = 0; j < chunk.length; j++) batch[j] = chunk.row(j);
+    yield batch;
   }
-  if (batch.length) yield batch;
   const score = step.value;
   // Issue 19 "how sure": the parameters' sampling distributions and the 12-month revenue range.
   const ranges = shopRanges(score, summaries, settings);

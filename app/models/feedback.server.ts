@@ -39,6 +39,12 @@ export async function locateOrder(shop: string, orderShopifyId: string): Promise
   return elsewhere ? { kind: "elsewhere" } : { kind: "unknown" };
 }
 
+/** The order's name as the shop shows it (#1001), when Kinship has the order. */
+export async function orderName(shop: string, orderShopifyId: string): Promise<string | null> {
+  const row = await db.order.findUnique({ where: { shop_shopifyId: { shop, shopifyId: orderShopifyId } }, select: { name: true } });
+  return row?.name ?? null;
+}
+
 export interface FeedbackSubmission {
   orderShopifyId: string;
   /** Null for guests; an existing row keeps the customer it already has. */
@@ -47,7 +53,12 @@ export interface FeedbackSubmission {
   reasons: readonly ReasonCode[];
   comment: string | null;
   locale: string;
+  /** Which surface asked (default checkout). */
+  source?: FeedbackSource;
 }
+
+/** The two surfaces that ask: the checkout survey, and the after-delivery page on the storefront (app proxy). */
+export type FeedbackSource = "checkout" | "afterDelivery";
 
 export interface SavedFeedback {
   id: string;
@@ -57,10 +68,28 @@ export interface SavedFeedback {
 }
 
 /**
- * Creates the order's row or rewrites its answer. The merchant's side (status, note, resolution,
+ * Creates the order's row or rewrites its answer (a second answer from the same surface; an answer from the
+ * other surface leaves the first one as it is). The merchant's side (status, note, resolution,
  * compensation) and the time it first arrived are kept, so the queue's clock doesn't restart.
  */
 export async function saveFeedback(shop: string, submission: FeedbackSubmission): Promise<SavedFeedback> {
+  return (await writeFeedback(shop, submission, "rewrite"))!;
+}
+
+/**
+ * The after-delivery page's write: the order's first answer only (one answer per order whichever surface
+ * it came from). Null when the order already has an answer, also when another request won a race.
+ */
+export async function saveFirstFeedback(shop: string, submission: FeedbackSubmission): Promise<SavedFeedback | null> {
+  return writeFeedback(shop, submission, "firstOnly");
+}
+
+/** Whether the order has an answer from any surface. */
+export async function hasFeedback(shop: string, orderShopifyId: string): Promise<boolean> {
+  return (await db.feedback.count({ where: { shop, orderShopifyId } })) > 0;
+}
+
+async function writeFeedback(shop: string, submission: FeedbackSubmission, mode: "rewrite" | "firstOnly"): Promise<SavedFeedback | null> {
   const answer = {
     score: submission.score,
     reasons: encodeReasons(submission.reasons),
@@ -76,16 +105,29 @@ export async function saveFeedback(shop: string, submission: FeedbackSubmission)
     });
     return { ...row, created: false };
   };
-  if (await db.feedback.findUnique({ where, select: { id: true } })) return update();
+  const existing = await db.feedback.findUnique({ where, select: { id: true, customerShopifyId: true, source: true } });
+  if (existing) {
+    if (mode === "firstOnly") return null;
+    // Answered on the other surface already: that answer stands (stored once), this one changes nothing.
+    if (existing.source !== (submission.source ?? "checkout"))
+      return { id: existing.id, customerShopifyId: existing.customerShopifyId, created: false };
+    return update();
+  }
   try {
     const row = await db.feedback.create({
-      data: { shop, orderShopifyId: submission.orderShopifyId, customerShopifyId: submission.customerShopifyId, ...answer },
+      data: {
+        shop,
+        orderShopifyId: submission.orderShopifyId,
+        customerShopifyId: submission.customerShopifyId,
+        source: submission.source ?? "checkout",
+        ...answer,
+      },
       select: { id: true, customerShopifyId: true },
     });
     return { ...row, created: true };
   } catch (error) {
-    // Two submissions for one order raced; the loser rewrites the winner's row.
-    if (isUniqueViolation(error)) return update();
+    // Two submissions for one order raced; the loser rewrites the winner's row (or, first-only, stores nothing).
+    if (isUniqueViolation(error)) return mode === "rewrite" ? update() : null;
     throw error;
   }
 }

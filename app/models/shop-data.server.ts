@@ -89,6 +89,7 @@ export function shopDataDeletes(shop: string) {
     db.consentRecord.deleteMany({ where: { shop } }),
     db.flowTriggerUsage.deleteMany({ where: { shop } }),
     db.forecastMonth.deleteMany({ where: { shop } }),
+    db.surveyInvite.deleteMany({ where: { shop } }),
   ] as const;
 }
 

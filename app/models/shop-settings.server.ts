@@ -6,6 +6,7 @@
  *   consent.kindPurposes.<rule kind>             per rule kind: "promotional" (needs consent) or "service"
  *                                                (tier reached, feedback thanks); read by the daily decision
  *   feedback.lowScoreThreshold, feedback.firstResponseTargetHours   the feedback follow-up queue
+ *   feedback.askAfterDays                        "ask after delivery" for untracked fulfilments (scheduler)
  *   rewards.averageShippingCost                  budget estimates for free shipping (else a tenth of AOV)
  *   segments.<group>                             Shopify segment ids Kinship created (write-back job)
  *   issuance.customerCaps.{perDay,per30Days}     codes one customer may get across all rules (the scheduler)
@@ -24,6 +25,7 @@ import { MAX_LIFESPAN_YEARS, MIN_LIFESPAN_YEARS } from "../retention/clv/histori
 import { DEFAULT_SCORING_SETTINGS, type ScoringSettings } from "../retention/score";
 import { DEFAULT_LOW_SCORE_THRESHOLD } from "../retention/feedback/reasons";
 import { DEFAULT_FIRST_RESPONSE_TARGET_MS, HOUR_MS } from "../retention/feedback/follow-up";
+import { ASK_AFTER_DAYS_BOUNDS, DEFAULT_ASK_AFTER_DAYS } from "../retention/feedback/ask-after-delivery";
 import { CUSTOMER_CAP_BOUNDS, DEFAULT_CUSTOMER_CAPS, type CustomerCaps } from "../retention/rewards/customer-caps";
 import { REWARD_KINDS, RULE_KINDS, type RewardPurpose, type RuleKind } from "../retention/rewards";
 
@@ -60,6 +62,8 @@ export interface FeedbackSettings {
   /** Scores at or below this are "low" and enter the follow-up queue. */
   lowScoreThreshold: number;
   firstResponseTargetMs: number;
+  /** Fulfilments without tracking: the customer is asked this many shop-local days after fulfilment. */
+  askAfterDays: number;
 }
 
 export interface ShopSettings {
@@ -80,7 +84,8 @@ export interface ShopSettings {
 }
 
 /** The parts a caller may change; each replaces the stored part (lifecycle and consent merge key by key). */
-export type ShopSettingsPatch = Partial<Omit<ShopSettings, "lifecycle" | "consent" | "birthdays">> & {
+export type ShopSettingsPatch = Partial<Omit<ShopSettings, "lifecycle" | "consent" | "birthdays" | "feedback">> & {
+  feedback?: Omit<FeedbackSettings, "askAfterDays"> & { askAfterDays?: number };
   lifecycle?: Partial<LifecycleSettings>;
   birthdays?: Partial<BirthdaySettings>;
   consent?: Partial<Omit<ConsentPolicy, "kindPurposes">> & { kindPurposes?: Partial<Record<RuleKind, RewardPurpose>> };
@@ -112,6 +117,7 @@ const MAX_FIRST_RESPONSE_TARGET_HOURS = 24 * 30;
 export const FEEDBACK_BOUNDS = {
   lowScoreThreshold: { min: 0, max: 9 },
   firstResponseTargetHours: { min: 1, max: MAX_FIRST_RESPONSE_TARGET_HOURS },
+  askAfterDays: ASK_AFTER_DAYS_BOUNDS,
 } as const;
 
 // What is stored, key by key (the JSON's own layout: scoring.*, consent.*, feedback.*, rewards.*, segments.*).
@@ -131,6 +137,7 @@ const stored = {
   purpose: z.enum(["promotional", "service"]),
   lowScoreThreshold: z.number().int().min(0).max(9),
   firstResponseTargetHours: z.number().finite().gt(0).max(MAX_FIRST_RESPONSE_TARGET_HOURS),
+  askAfterDays: z.number().int().min(ASK_AFTER_DAYS_BOUNDS.min).max(ASK_AFTER_DAYS_BOUNDS.max),
   averageShippingCost: z.number().finite().min(0),
   segmentId: z.string().min(1),
   customerCaps: z
@@ -178,6 +185,7 @@ export function readShopSettings(settingsJson: string | null | undefined): ShopS
     feedback: {
       lowScoreThreshold: valueOr(stored.lowScoreThreshold, feedback.lowScoreThreshold, DEFAULT_LOW_SCORE_THRESHOLD),
       firstResponseTargetMs: targetHours === null ? DEFAULT_FIRST_RESPONSE_TARGET_MS : targetHours * HOUR_MS,
+      askAfterDays: valueOr(stored.askAfterDays, feedback.askAfterDays, DEFAULT_ASK_AFTER_DAYS),
     },
     averageShippingCost: valueOr(stored.averageShippingCost, object(root.rewards).averageShippingCost, null),
     segments,
@@ -253,11 +261,12 @@ function applyPatch(root: Json, patch: ShopSettingsPatch): Json {
     }));
   }
   if (patch.feedback) {
-    const { lowScoreThreshold, firstResponseTargetMs } = patch.feedback;
+    const { lowScoreThreshold, firstResponseTargetMs, askAfterDays } = patch.feedback;
     part("feedback", (feedback) => ({
       ...feedback,
       lowScoreThreshold: stored.lowScoreThreshold.parse(lowScoreThreshold),
       firstResponseTargetHours: stored.firstResponseTargetHours.parse(firstResponseTargetMs / HOUR_MS),
+      ...(askAfterDays === undefined ? {} : { askAfterDays: stored.askAfterDays.parse(askAfterDays) }),
     }));
   }
   if (patch.averageShippingCost !== undefined) {
@@ -380,16 +389,26 @@ export const kindPurposesFormSchema = z.object(
 export const feedbackFormSchema = z.object({
   lowScoreThreshold: bounded(FEEDBACK_BOUNDS.lowScoreThreshold, true),
   firstResponseTargetHours: bounded(FEEDBACK_BOUNDS.firstResponseTargetHours),
+  askAfterDays: bounded(FEEDBACK_BOUNDS.askAfterDays, true),
 });
 
 export function feedbackFromForm(values: z.infer<typeof feedbackFormSchema>): FeedbackSettings {
-  return { lowScoreThreshold: values.lowScoreThreshold, firstResponseTargetMs: values.firstResponseTargetHours * HOUR_MS };
+  return {
+    lowScoreThreshold: values.lowScoreThreshold,
+    firstResponseTargetMs: values.firstResponseTargetHours * HOUR_MS,
+    askAfterDays: values.askAfterDays,
+  };
 }
 
-export function feedbackToForm(settings: FeedbackSettings): { lowScoreThreshold: string; firstResponseTargetHours: string } {
+export function feedbackToForm(settings: FeedbackSettings): {
+  lowScoreThreshold: string;
+  firstResponseTargetHours: string;
+  askAfterDays: string;
+} {
   return {
     lowScoreThreshold: String(settings.lowScoreThreshold),
     firstResponseTargetHours: String(Math.round((settings.firstResponseTargetMs / HOUR_MS) * 100) / 100),
+    askAfterDays: String(settings.askAfterDays),
   };
 }
 

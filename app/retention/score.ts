@@ -4,15 +4,32 @@
  * the sync/DB layer calls this after a backfill, nightly, or with `model` set to re-score without refitting.
  */
 import { dayNumber, dayString } from "./time";
-import { expectedPurchases as expectedPurchasesWithin, fitBgNbd, type BgNbdFit, type BgNbdParams } from "./clv/bgnbd";
+import { fitBgNbd, type BgNbdFit, type BgNbdParams } from "./clv/bgnbd";
 import { fitGammaGamma, type GammaGammaFit, type GammaGammaParams } from "./clv/gamma-gamma";
-import { shopHistoricClv, type ShopHistoricClv } from "./clv/historic";
-import { DEFAULT_HORIZON_MONTHS, DEFAULT_MONTHLY_DISCOUNT_RATE, unitsPerMonth, type DiscountedPurchases } from "./clv/predictive";
-import { predictPurchases, scoreCustomer, type CustomerValue, type ScoringModel } from "./customer-score";
+import { shopHistoricClvOfColumns, type ShopHistoricClv } from "./clv/historic";
+import { DEFAULT_HORIZON_MONTHS, DEFAULT_MONTHLY_DISCOUNT_RATE } from "./clv/predictive";
+import {
+  cachedPredictor,
+  customerColumns,
+  customerValueAt,
+  CustomerValueColumns,
+  LIFECYCLE_RULES,
+  purchasePredictor,
+  scoreCustomerColumns,
+  type CustomerColumns,
+  type CustomerValue,
+  type ScoringModel,
+} from "./customer-score";
 import type { CustomerSummary } from "./clv/summary";
-import { computeShopInsights, type PredictedRevenue, type ShopInsights } from "./insights/shop-insights";
-import { DEFAULT_LIFECYCLE_SETTINGS, shopCadence, type LifecycleSettings, type ShopCadence } from "./segments/lifecycle";
-import { scoreRfmColumns, type RfmScore, type RfmSegment } from "./segments/rfm";
+import { computeShopInsightsOfColumns, type PredictedRevenue, type ShopInsights } from "./insights/shop-insights";
+import {
+  DEFAULT_LIFECYCLE_SETTINGS,
+  RULE_GROUP,
+  shopCadenceOfColumns,
+  type LifecycleSettings,
+  type ShopCadence,
+} from "./segments/lifecycle";
+import { rfmScoreColumns, rfmSegment, type RfmScore, type RfmSegment, type Score } from "./segments/rfm";
 
 export interface ScoringSettings {
   /** Historic CLV lifespan in years (clamped to 1–3); null derives it from the shop's data. */
@@ -65,7 +82,7 @@ export type ModelStatus =
 
 export type ModelFallbackCause = "few-repeat-buyers" | "not-converged" | "at-bounds";
 
-export interface CustomerScore extends Omit<CustomerValue, "prediction"> {
+export interface CustomerScore extends Omit<CustomerValue, "nextYearPurchases"> {
   customerId: string;
   lastOrderDate: string;
   rfm: RfmScore;
@@ -152,12 +169,10 @@ export function repeatBuyerProgress(status: { repeatBuyers: number; repeatBuyers
   return { have: status.repeatBuyers, needed: status.repeatBuyers + more, more };
 }
 
-type Prediction = DiscountedPurchases & { nextYear: number };
-
 /** Everything of a shop's score but the per-customer rows. */
 export type ShopScoreSummary = Omit<ShopScore, "customers"> & { customersScored: number };
 
-/** The whole shop at once (tests, small shops, the CLI); large shops should stream with scoreShopIncrementally. */
+/** The whole shop at once (tests, small shops, the CLI); large shops should stream with scoreShopChunks. */
 export function scoreShop(input: ScoreShopInput): ShopScore {
   const customers: CustomerScore[] = [];
   const run = scoreShopIncrementally(input);
@@ -170,93 +185,130 @@ export function scoreShop(input: ScoreShopInput): ShopScore {
   }
 }
 
-/**
- * Scores the shop one customer at a time, yielding each customer's row as soon as it is ready and returning
- * the shop-level summary at the end; a caller that writes rows as they come never holds every customer's
- * result (2,000,000 of them took 2.5 GB as one array).
- */
+/** scoreShopChunks one row at a time, fitting the model first when none is given. */
 export function* scoreShopIncrementally(input: ScoreShopInput): Generator<CustomerScore, ShopScoreSummary, undefined> {
-  const settings: ScoringSettings = {
-    ...DEFAULT_SCORING_SETTINGS,
-    ...input.settings,
-    lifecycle: { ...DEFAULT_LIFECYCLE_SETTINGS, ...input.settings?.lifecycle },
-  };
-  const asOfDay = dayNumber(input.asOf);
-  const customers = input.customers;
-  const model = input.model ?? fitShopModel(customers, settings);
-  const status = modelStatus(model);
-  const bgnbd = status.status === "fitted" && model.bgnbd.status === "fitted" ? model.bgnbd : null;
-  const spendParams = status.status === "fitted" ? status.gammaGamma : null;
+  const run = scoreShopChunks({
+    customers: customerColumns(input.customers),
+    asOf: input.asOf,
+    settings: input.settings,
+    model: input.model ?? fitShopModel(input.customers, input.settings),
+  });
+  for (let step = run.next(); ; step = run.next()) {
+    if (step.done) return step.value;
+    for (let j = 0; j < step.value.length; j++) yield step.value.row(j);
+  }
+}
 
-  const historic = shopHistoricClv(customers, { unitDays: 1, lifespanYears: settings.lifespanYears });
-  const lifespanYears = historic.lifespanYears;
-  const rfm = scoreRfmColumns(
-    Float64Array.from(customers, (c) => c.T - c.recency),
-    Float64Array.from(customers, (c) => c.orderCount),
-    Float64Array.from(customers, (c) => c.totalSpend),
-  );
-  const cadence = shopCadence(customers.map((c) => ({ purchaseDays: c.frequency + 1, firstToLastDays: c.recency })));
-  const scoring: ScoringModel = {
-    bgnbd,
-    gammaGamma: spendParams,
-    cadence,
-    lifespanYears,
-    horizonMonths: settings.horizonMonths,
-    monthlyDiscountRate: settings.monthlyDiscountRate,
-    lifecycle: settings.lifecycle,
-  };
-  const horizon = predictPurchases(scoring);
-  const yearUnits = 12 * unitsPerMonth("days");
+export interface ScoreColumnsInput {
+  customers: CustomerColumns;
+  asOf: string;
+  settings?: Partial<ScoringSettings>;
+  /** The fitted models (fitShopModel); scoring never fits. */
+  model: ShopModel;
+  /** Customers per chunk (default 16,384). */
+  chunkSize?: number;
+}
 
-  // Predictions depend only on (x, t_x, T). One-time buyers share them whenever their first order fell on the
-  // same day — often most of a shop — so theirs are computed once per T; repeat buyers rarely share.
-  const oneTimeCache = new Map<number, Prediction>();
-  const predict = (c: CustomerSummary, params: BgNbdParams): Prediction => {
-    const cached = c.frequency === 0 ? oneTimeCache.get(c.T) : undefined;
-    if (cached !== undefined) return cached;
-    const purchases = horizon(c, params);
-    const prediction: Prediction = {
-      expectedPurchases: purchases.expectedPurchases,
-      discountedPurchases: purchases.discountedPurchases,
-      pAlive: purchases.pAlive,
-      nextYear:
-        settings.horizonMonths === 12 ? purchases.expectedPurchases : expectedPurchasesWithin(params, c, yearUnits, purchases.pAlive),
-    };
-    if (c.frequency === 0) oneTimeCache.set(c.T, prediction);
-    return prediction;
-  };
+/** What every chunk of one run shares. */
+interface ShopRun {
+  customers: CustomerColumns;
+  scoring: ScoringModel;
+  rfm: { r: Uint8Array; f: Uint8Array; m: Uint8Array };
+  asOfDay: number;
+}
 
-  let modelRevenue = 0;
-  let historicRevenue = 0;
-  for (let i = 0; i < customers.length; i++) {
-    const c = customers[i];
-    const value = scoreCustomer(c, scoring, rfm[i].f, predict);
-    if (value.prediction) modelRevenue += value.prediction.nextYear * value.expectedSpend;
-    const { historicClv, lifecycle } = value;
-    if (lifecycle.group !== "lapsed") historicRevenue += historicClv.purchaseFrequencyPerYear * historicClv.averageOrderValue;
-    // Built field by field: object rest/spread copies are the slow path at 2M customers.
-    yield {
-      customerId: c.customerId,
-      lastOrderDate: dayString(asOfDay - Math.round(c.T - c.recency)),
-      historicClv,
+/**
+ * Scored customers start .. start+length−1 as columns (`values[j]` is customer start + j); `row(j)` builds one
+ * customer's row with its reason and sentence, for a caller that writes it. Chunks are not reused.
+ */
+export class ScoreChunk {
+  constructor(
+    readonly start: number,
+    readonly length: number,
+    readonly values: CustomerValueColumns,
+    private readonly run: ShopRun,
+  ) {}
+
+  row(j: number): CustomerScore {
+    const k = this.start + j;
+    const { customers, rfm, scoring, asOfDay } = this.run;
+    const value = customerValueAt(this.values, j, customers, k, scoring);
+    const r = rfm.r[k] as Score;
+    const f = rfm.f[k] as Score;
+    return {
+      customerId: customers.customerId[k],
+      lastOrderDate: dayString(asOfDay - Math.round(customers.T[k] - customers.recency[k])),
+      historicClv: value.historicClv,
       predictedClv: value.predictedClv,
       pAlive: value.pAlive,
       expectedPurchases: value.expectedPurchases,
       expectedSpend: value.expectedSpend,
       spendSource: value.spendSource,
-      lifecycle,
+      lifecycle: value.lifecycle,
       lapsedDaysAgo: value.lapsedDaysAgo,
-      rfm: rfm[i],
-      rfmSegment: rfm[i].segment,
+      rfm: { r, f, m: rfm.m[k] as Score },
+      rfmSegment: rfmSegment(r, f),
     };
+  }
+}
+
+/**
+ * Scores the shop in chunks of columns through the one kernel (scoreCustomerColumns), yielding each chunk as
+ * soon as it is ready and returning the shop-level summary at the end: no object per customer, and a caller
+ * that writes chunks as they come never holds every customer's result (2,000,000 rows as objects took 2.5 GB).
+ */
+export function* scoreShopChunks(input: ScoreColumnsInput): Generator<ScoreChunk, ShopScoreSummary, undefined> {
+  const settings: ScoringSettings = {
+    ...DEFAULT_SCORING_SETTINGS,
+    ...input.settings,
+    lifecycle: { ...DEFAULT_LIFECYCLE_SETTINGS, ...input.settings?.lifecycle },
+  };
+  const { customers, model } = input;
+  const n = customers.length;
+  const status = modelStatus(model);
+  const bgnbd = status.status === "fitted" && model.bgnbd.status === "fitted" ? model.bgnbd : null;
+  const spendParams = status.status === "fitted" ? status.gammaGamma : null;
+
+  const historic = shopHistoricClvOfColumns(customers, { unitDays: 1, lifespanYears: settings.lifespanYears });
+  const daysSinceLastOrder = new Float64Array(n);
+  for (let k = 0; k < n; k++) daysSinceLastOrder[k] = customers.T[k] - customers.recency[k];
+  const rfm = rfmScoreColumns(daysSinceLastOrder, customers.orderCount, customers.totalSpend);
+  const cadence = shopCadenceOfColumns(customers.frequency, customers.recency);
+  const scoring: ScoringModel = {
+    bgnbd: bgnbd && { r: bgnbd.r, alpha: bgnbd.alpha, a: bgnbd.a, b: bgnbd.b },
+    gammaGamma: spendParams,
+    cadence,
+    lifespanYears: historic.lifespanYears,
+    horizonMonths: settings.horizonMonths,
+    monthlyDiscountRate: settings.monthlyDiscountRate,
+    lifecycle: settings.lifecycle,
+  };
+  const predictor = purchasePredictor(scoring);
+  const cached = predictor && cachedPredictor(predictor);
+  const run: ShopRun = { customers, scoring, rfm, asOfDay: dayNumber(input.asOf) };
+  const chunkSize = input.chunkSize ?? 16_384;
+
+  let modelRevenue = 0;
+  let historicRevenue = 0;
+  for (let start = 0; start < n; start += chunkSize) {
+    const length = Math.min(chunkSize, n - start);
+    const values = new CustomerValueColumns(length);
+    scoreCustomerColumns(customers, start, start + length, scoring, rfm.f, values, cached);
+    for (let j = 0; j < length; j++) {
+      if (!Number.isNaN(values.pAlive[j])) modelRevenue += values.nextYearPurchases[j] * values.expectedSpend[j];
+      if (RULE_GROUP[LIFECYCLE_RULES[values.lifecycleRule[j]]] !== "lapsed") {
+        historicRevenue += values.purchaseFrequencyPerYear[j] * values.averageOrderValue[j];
+      }
+    }
+    yield new ScoreChunk(start, length, values, run);
   }
 
   const predictedRevenue: PredictedRevenue = bgnbd
     ? { value: modelRevenue, method: "model" }
     : { value: historicRevenue, method: "historic" };
-  const insights = computeShopInsights(
-    customers.map((c) => ({ orderCount: c.orderCount, totalSpend: c.totalSpend, daysSinceFirstOrder: c.T })),
+  const insights = computeShopInsightsOfColumns(
+    { orderCount: customers.orderCount, totalSpend: customers.totalSpend, daysSinceFirstOrder: customers.T },
     { predictedRevenue12Months: predictedRevenue, retentionLiftPoints: settings.retentionLiftPoints },
   );
-  return { asOf: input.asOf, model: status, historic, cadence, insights, customersScored: customers.length };
+  return { asOf: input.asOf, model: status, historic, cadence, insights, customersScored: n };
 }

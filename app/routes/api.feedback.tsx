@@ -8,7 +8,8 @@
  * the shop from `dest`, the customer from `sub` when the buyer is logged in. The body says which
  * order; an order the database knows under another shop is refused, and a known order's customer
  * must be the token's. Answers:
- *   200 { ok: true, reward? }         stored (a second answer for the same order rewrites the first)
+ *   200 { ok: true, reward? }         stored (a second answer for the same order rewrites the first; an order
+ *                                     already answered on the after-delivery page keeps that answer)
  *   400 { ok: false, fieldErrors }    invalid JSON or payload (codes from parseFeedbackPayload)
  *   401                               no, forged, expired or foreign token; shop not installed
  *   413 { ok: false, fieldErrors }    body over MAX_BODY_BYTES

@@ -8,6 +8,7 @@ import { MetricCard } from "../components/feedback/MetricCard";
 import { DistributionChart, TrendChart } from "../components/feedback/FeedbackCharts";
 import { ReasonsCard } from "../components/feedback/ReasonsCard";
 import { FollowUpQueue } from "../components/feedback/FollowUpQueue";
+import { FollowUpEffectCard } from "../components/feedback/FollowUpEffectCard";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, locale, url } = await pageContext(request);
@@ -66,6 +67,14 @@ function FeedbackContent() {
           </Layout.Section>
           <Layout.Section>
             <DistributionChart counts={data.distribution} />
+          </Layout.Section>
+          <Layout.Section>
+            <FollowUpEffectCard
+              effect={data.followUpEffect}
+              title={t("feedback.effect.title")}
+              resolvedLabel={t("feedback.effect.resolved")}
+              unansweredLabel={t("feedback.effect.unanswered")}
+            />
           </Layout.Section>
           <Layout.Section>
             <FollowUpQueue

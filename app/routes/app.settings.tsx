@@ -203,7 +203,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       return json({ intent, ok: true, message: translate(locale, "settings.saved") });
     }
     case "feedback": {
-      const values = formValues(form, ["lowScoreThreshold", "firstResponseTargetHours"]);
+      const values = formValues(form, ["lowScoreThreshold", "firstResponseTargetHours", "askAfterDays"]);
       const parsed = feedbackFormSchema.safeParse(values);
       if (!parsed.success) {
         return json(
@@ -505,6 +505,14 @@ function FeedbackRulesCard({ data }: { data: Data }) {
             {...field("firstResponseTargetHours")}
           />
         </FormLayout.Group>
+        <TextField
+          label={t("settings.askAfterDaysLabel")}
+          helpText={t("settings.askAfterDaysHelp")}
+          suffix={t("settings.days")}
+          min={1}
+          max={60}
+          {...field("askAfterDays")}
+        />
       </FormLayout>
     </SettingsFormCard>
   );

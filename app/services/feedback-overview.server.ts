@@ -14,16 +14,20 @@ import {
 } from "../models/feedback.server";
 import { reasonCounts, npsTrend, scoreDistribution, summarizeScores, type TrendPeriod } from "../retention/feedback/nps";
 import { buildFollowUpQueue, firstResponseStats, recoveryStats, type QueueOrder } from "../retention/feedback/follow-up";
+import { followUpEffect, RETURN_WINDOW_DAYS, type ArmResult } from "../retention/feedback/follow-up-effect";
+import { listFollowUpEffectInputs } from "../models/views/follow-up-effect.server";
 import { localDateAt } from "../retention/rewards";
 import { translate, type Locale, type MessageKey } from "../i18n";
 import { formatCalendarDate, shopFormatter } from "../formatting";
 import { excerpt, firstResponseBadge, type Translate } from "../i18n/feedback-text";
-import type { MetricView, QueueRowView, ReasonView, TrendPointView } from "./feedback-views";
+import type { FollowUpEffectView, MetricView, QueueRowView, ReasonView, TrendPointView } from "./feedback-views";
 
 export const RANGES = [30, 90, 365] as const;
 export type RangeDays = (typeof RANGES)[number];
 
 export const QUEUE_PAGE_SIZE = 50;
+/** "Did it work?" compares the low answers of the last year (each customer counted once their 90 days are over). */
+export const EFFECT_PERIOD_DAYS = 360;
 
 export interface OverviewParams {
   range: RangeDays;
@@ -58,11 +62,17 @@ export async function feedbackOverview(shop: string, params: OverviewParams, loc
   const settings = readShopSettings(shopRow?.settings).feedback;
   const since = new Date(now.getTime() - params.range * 86_400_000);
 
-  const [answers, queue, responseTimes, recoveryInputs] = await Promise.all([
+  const [answers, queue, responseTimes, recoveryInputs, effectInputs] = await Promise.all([
     listFeedbackBetween(shop, since, now),
     listFollowUpItems(shop, { threshold: settings.lowScoreThreshold, includeResolved: params.show === "all" }),
     listResponseTimes(shop, settings.lowScoreThreshold, since, now),
     listRecoveryInputs(shop, since, now),
+    // A year of answers whatever the range: a 90-day window needs answers older than the shortest range.
+    listFollowUpEffectInputs(shop, {
+      threshold: settings.lowScoreThreshold,
+      since: new Date(now.getTime() - EFFECT_PERIOD_DAYS * 86_400_000),
+      until: now,
+    }),
   ]);
 
   const scores = answers.map((a) => a.score);
@@ -111,6 +121,37 @@ export async function feedbackOverview(shop: string, params: OverviewParams, loc
       help: t("feedback.metric.recoveryHelp", { recovered: recovery.recovered, resolved: recovery.resolved }),
     },
   ];
+
+  const effect = followUpEffect(effectInputs, now);
+  const armText = (arm: ArmResult) =>
+    arm.complete === 0
+      ? t("feedback.effect.armEmpty")
+      : t("feedback.effect.arm", {
+          returned: arm.returned,
+          complete: arm.complete,
+          rate: fmt.percent(arm.rate),
+          lower: fmt.percent(arm.interval?.lower ?? 0),
+          upper: fmt.percent(arm.interval?.upper ?? 0),
+        });
+  const points = (value: number) => fmt.number(Math.round(value * 1000) / 10, { signDisplay: "exceptZero" });
+  const pending = effect.resolved.pending + effect.unanswered.pending;
+  const followUpEffectView: FollowUpEffectView = {
+    state: effect.state,
+    stateLabel: t(`feedback.effect.state.${effect.state}`),
+    stateHelp: t(`feedback.effect.stateHelp.${effect.state}`),
+    tone: effect.state === "works" ? "success" : effect.state === "hurts" ? "critical" : "info",
+    resolved: armText(effect.resolved),
+    unanswered: armText(effect.unanswered),
+    difference: effect.difference
+      ? t("feedback.effect.difference", {
+          difference: points(effect.difference.difference),
+          lower: points(effect.difference.lower),
+          upper: points(effect.difference.upper),
+        })
+      : null,
+    pending: pending > 0 ? t("feedback.effect.pending", { count: pending, days: RETURN_WINDOW_DAYS }) : null,
+    method: t("feedback.effect.method", { days: RETURN_WINDOW_DAYS, months: EFFECT_PERIOD_DAYS / 30 }),
+  };
 
   const trendPoints: TrendPointView[] = trend.map((p) => ({ label: formatCalendarDate(p.period, locale), nps: p.nps, csat: p.csat }));
   const reasons: ReasonView[] = reasonCounts(answers).map((r) => ({
@@ -171,6 +212,7 @@ export async function feedbackOverview(shop: string, params: OverviewParams, loc
     queueShown: Math.min(queue.total, MAX_QUEUE_ITEMS),
     threshold: settings.lowScoreThreshold,
     target,
+    followUpEffect: followUpEffectView,
   };
 }
 

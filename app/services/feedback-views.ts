@@ -33,3 +33,16 @@ export interface QueueRowView {
   waiting: string;
   badge: StatusBadge;
 }
+
+/** "Did it work?": return rates of resolved vs never-answered unhappy customers, already worded. */
+export interface FollowUpEffectView {
+  state: "tooEarly" | "noDetectableEffect" | "works" | "hurts";
+  stateLabel: string;
+  stateHelp: string;
+  tone: "info" | "success" | "critical";
+  resolved: string;
+  unanswered: string;
+  difference: string | null;
+  pending: string | null;
+  method: string;
+}

@@ -1,10 +1,11 @@
 /**
- * Fires Kinship's Flow triggers (the reward trigger and "Kinship: unhappy customer"). The payload is checked against the declared trigger fields first:
+ * Fires Kinship's Flow triggers (the reward trigger, "Kinship: unhappy customer" and "Kinship: ask for feedback"). The payload is checked against the declared trigger fields first:
  * Flow rejects (or silently drops) fields the deployed extension doesn't declare.
  */
 import { FLOW_TRIGGER_HANDLE, flowPayloadProblems, type FlowTriggerPayload } from "../retention/rewards";
 import { triggerPayloadProblems } from "../retention/flow-trigger";
 import { UNHAPPY_TRIGGER, type UnhappyAlertPayload } from "../retention/feedback/unhappy-alert";
+import { ASK_TRIGGER, type AskPayload } from "../retention/feedback/ask-after-delivery";
 import type { AdminClient } from "./admin-client.server";
 import { FLOW_TRIGGER_RECEIVE } from "./queries/flow";
 
@@ -26,4 +27,11 @@ export async function fireUnhappyTrigger(client: AdminClient, payload: UnhappyAl
   const problems = triggerPayloadProblems(UNHAPPY_TRIGGER, payload);
   if (problems.length) throw new FlowPayloadError(problems);
   await client.mutate(FLOW_TRIGGER_RECEIVE, { handle: UNHAPPY_TRIGGER.handle, payload }, "flowTriggerReceive");
+}
+
+/** Fires "Kinship: ask for feedback" (extensions/kinship-ask-for-feedback), checked against its fields first. */
+export async function fireAskTrigger(client: AdminClient, payload: AskPayload): Promise<void> {
+  const problems = triggerPayloadProblems(ASK_TRIGGER, payload);
+  if (problems.length) throw new FlowPayloadError(problems);
+  await client.mutate(FLOW_TRIGGER_RECEIVE, { handle: ASK_TRIGGER.handle, payload }, "flowTriggerReceive");
 }

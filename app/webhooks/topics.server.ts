@@ -8,7 +8,9 @@ import {
   orderDeleteWebhookSchema,
   orderWebhookSchema,
 } from "../sync/webhook-records";
+import { fulfillmentEventWebhookSchema, fulfillmentWebhookSchema } from "../sync/fulfillment-records";
 import type { Confirmation, TransactionalWebhookHandler, WebhookHandler } from "./delivery";
+import { applyFulfillmentEventWebhook, applyFulfillmentWebhook } from "./fulfillment-handlers.server";
 import {
   appUninstalledSchema,
   applyCustomerRedact,
@@ -119,6 +121,14 @@ export const WEBHOOK_TOPICS: readonly TopicDefinition[] = [
     applyInTransaction: tagsWebhookHandler("removed"),
   }),
   define({ topic: "bulk_operations/finish", schema: bulkFinishSchema, shop: "installed", apply: applyBulkFinishWebhook }),
+  // "Ask after delivery" (scope read_fulfillments).
+  define({ topic: "fulfillments/create", schema: fulfillmentWebhookSchema, shop: "installed", apply: applyFulfillmentWebhook }),
+  define({
+    topic: "fulfillment_events/create",
+    schema: fulfillmentEventWebhookSchema,
+    shop: "installed",
+    apply: applyFulfillmentEventWebhook,
+  }),
   define({
     topic: "app/uninstalled",
     schema: appUninstalledSchema,

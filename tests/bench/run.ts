@@ -266,7 +266,7 @@ async function benchClvCore() {
         String(customers > 200_000 ? 1 : runs),
       ]);
       addRow({
-        name: "Scoring: predictions + P(alive) + RFM + lifecycle, rows streamed (synthetic)",
+        name: "Scoring: predictions + P(alive) + RFM + lifecycle, columns streamed in chunks (synthetic)",
         size: label,
         db: "—",
         values: r.runs.map((x) => Math.round(x.ms)),

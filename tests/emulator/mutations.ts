@@ -15,6 +15,7 @@ import {
 import type { ShopState } from "./shop";
 import { orderRefundedCents, type CancelReason, type CustomerRecord, type LineItemRecord, type OrderRecord } from "./store/records";
 import type { SendOptions, WebhookDelivery } from "./webhooks";
+import { fulfillmentEventPayload, fulfillmentPayload, type FulfillmentEventStatus, type FulfillmentRecord } from "./fulfillments";
 
 export interface EmitOptions extends SendOptions {
   /** false: only prepare the webhook (send it later, e.g. out of order, with `emulator.webhooks.send`). */
@@ -338,6 +339,55 @@ export class ShopMutations {
   }
 
   /** The merchant uninstalls the app: tokens are revoked, then app/uninstalled is sent. */
+  /**
+   * Fulfils an order as the merchant would (all of it, one fulfillment), with or without tracking;
+   * emits fulfillments/create.
+   */
+  fulfillOrder(
+    orderId: Id,
+    input: { tracking?: { company: string; number: string; url?: string } | null; at?: number | Date | string } = {},
+    options: EmitOptions = {},
+  ): MutationResult<FulfillmentRecord> {
+    const order = this.shop.data.order(this.orderIndex(orderId));
+    const at = input.at !== undefined ? toMs(input.at) : this.tick();
+    const record: FulfillmentRecord = {
+      id: this.shop.nextId(),
+      orderId: order.id,
+      orderName: order.name,
+      email: order.email,
+      createdAt: at,
+      updatedAt: at,
+      trackingCompany: input.tracking?.company ?? null,
+      trackingNumber: input.tracking?.number ?? null,
+      trackingUrl: input.tracking?.url ?? null,
+      events: [],
+    };
+    this.shop.fulfillments.set(record.id, record);
+    return this.emit(record, [{ topic: "fulfillments/create", payload: fulfillmentPayload(this.shop, record) }], options);
+  }
+
+  /** A carrier's tracking update (e.g. "delivered"); emits fulfillment_events/create. */
+  addFulfillmentEvent(
+    fulfillmentId: number,
+    status: FulfillmentEventStatus,
+    input: { happenedAt?: number | Date | string; message?: string } = {},
+    options: EmitOptions = {},
+  ): MutationResult<FulfillmentRecord> {
+    const record = this.shop.fulfillments.get(fulfillmentId);
+    if (!record) throw new Error(`No fulfillment ${fulfillmentId} in ${this.shop.domain}`);
+    const now = this.tick(record.updatedAt);
+    const event = {
+      id: this.shop.nextId(),
+      status,
+      happenedAt: input.happenedAt !== undefined ? toMs(input.happenedAt) : now,
+      createdAt: now,
+      message: input.message ?? null,
+    };
+    record.events.push(event);
+    record.updatedAt = now;
+    return this.emit(record, [{ topic: "fulfillment_events/create", payload: fulfillmentEventPayload(this.shop, record, event) }], options);
+  }
+
   uninstallApp(options: EmitOptions = {}): MutationResult<ShopState> {
     this.shop.installed = false;
     this.host.revokeShopTokens(this.shop.domain);

@@ -1,3 +1,4 @@
+import type { FulfillmentRecord } from "./fulfillments";
 import type { Clock } from "./clock";
 import { BulkOperationStore } from "./bulk/operations";
 import { generateShopData, type GenerateOptions, type GenerationParams } from "./seed/generate";
@@ -83,6 +84,7 @@ export class ShopState {
   readonly storeCredit = new StoreCreditStore();
   readonly segments = new Map<number, SegmentRecord>();
   readonly flowTriggers: FlowTriggerRecord[] = [];
+  readonly fulfillments = new Map<number, FulfillmentRecord>();
   readonly webhookSubscriptions = new Map<number, WebhookSubscriptionRecord>();
   readonly bulk = new BulkOperationStore();
   readonly createdAt: number;

@@ -135,4 +135,5 @@ export const DEFAULT_APP_SCOPES = [
   "read_store_credit_accounts",
   "read_store_credit_account_transactions",
   "write_store_credit_account_transactions",
+  "read_fulfillments",
 ];

@@ -68,6 +68,7 @@ export async function resetDatabase() {
     db.consentRecord.deleteMany(),
     db.flowTriggerUsage.deleteMany(),
     db.forecastMonth.deleteMany(),
+    db.surveyInvite.deleteMany(),
     db.webhookEvent.deleteMany(),
     db.dataRequest.deleteMany(),
     db.session.deleteMany(),

@@ -2,10 +2,12 @@
  * Speed benchmark of the retention core (for `npm run bench`, not a test). Issue 19's targets, on synthetic
  * CDNOW-like shops whose times are NOT rounded to whole days (every T and t_x distinct, so grouping saves
  * nothing): BG/NBD fit on 100,000 customers ≤ 150 ms and on 1,000,000 ≤ 1.5 s, Gamma-Gamma on 100,000
- * ≤ 50 ms; scoring 200,000 ≤ 1 s and 2,000,000 ≤ 10 s under 1 GB peak RSS (rows streamed, not kept).
+ * ≤ 50 ms; scoring 200,000 ≤ 1 s and 2,000,000 ≤ 10 s under 1 GB peak RSS (typed-array columns in, chunks of
+ * columns out, none kept).
  */
 import { mulberry32 } from "../random";
-import { fitShopModel, scoreShopIncrementally, type ShopModel } from "../score";
+import type { CustomerColumns } from "../customer-score";
+import { scoreShopChunks, type ShopModel } from "../score";
 import { fitBgNbd } from "./bgnbd";
 import { fitGammaGamma } from "./gamma-gamma";
 import type { CustomerSummary } from "./summary";
@@ -69,12 +71,15 @@ export interface ScoreBenchmark {
   cpuMs: number;
 }
 
-/** scoreShop's work with the model given (predictions, P(alive), RFM, lifecycle, insights), rows streamed. */
-export function runScoreBenchmark(customers: readonly CustomerSummary[], model: ShopModel = fitShopModel(customers)): ScoreBenchmark {
+/**
+ * scoreShop's work with the model given (predictions, P(alive), RFM, lifecycle, insights) on customers as columns,
+ * the results streamed as chunks of columns and dropped (a caller writes each chunk, then forgets it).
+ */
+export function runScoreBenchmark(customers: CustomerColumns, model: ShopModel): ScoreBenchmark {
   const run = timed(() => {
     let rows = 0;
-    const scoring = scoreShopIncrementally({ customers, asOf: "2026-01-31", model });
-    for (let step = scoring.next(); !step.done; step = scoring.next()) rows += 1;
+    const scoring = scoreShopChunks({ customers, asOf: "2026-01-31", model });
+    for (let step = scoring.next(); !step.done; step = scoring.next()) rows += step.value.length;
     return rows;
   });
   return { customers: run.value, ms: run.ms, cpuMs: run.cpuMs };

@@ -438,19 +438,22 @@ export function fitBgNbd(customers: readonly FrequencyRecency[] | BgNbdData, opt
 }
 
 /** log of the odds "dropped out after the last purchase" : "still alive" (FHL 2005, eq. 12). */
-function logDeadOdds(params: BgNbdParams, c: FrequencyRecency): number {
-  const { r, alpha, a, b } = params;
-  const x = c.frequency;
+function logDeadOdds(r: number, alpha: number, a: number, b: number, x: number, tx: number, T: number): number {
   if (x === 0) return -Infinity;
   // ln((α+T)/(α+t_x)) as log1p of the gap: exact 0 when the last purchase is today, finite as α → 0.
-  const gap = c.T - c.recency;
-  const logRatio = gap === 0 ? 0 : Math.log1p(gap / (alpha + c.recency));
+  const gap = T - tx;
+  const logRatio = gap === 0 ? 0 : Math.log1p(gap / (alpha + tx));
   return Math.log(a) - Math.log(b + x - 1) + (r + x) * logRatio;
 }
 
 /** P(alive | x, t_x, T). Always 1 for x = 0: in BG/NBD dropout can only follow a repeat purchase. */
 export function probabilityAlive(params: BgNbdParams, c: FrequencyRecency): number {
-  const lo = logDeadOdds(params, c);
+  return probabilityAliveAt(params, c.frequency, c.recency, c.T);
+}
+
+/** probabilityAlive on plain numbers (no summary object), for the scoring kernel's hot loop. */
+export function probabilityAliveAt(params: BgNbdParams, x: number, tx: number, T: number): number {
+  const lo = logDeadOdds(params.r, params.alpha, params.a, params.b, x, tx, T);
   return lo > 0 ? Math.exp(-lo) / (1 + Math.exp(-lo)) : 1 / (1 + Math.exp(lo));
 }
 
@@ -468,18 +471,22 @@ function nudged(value: number): number {
  * Pass `alive` when it is already known (it does not depend on t).
  */
 export function expectedPurchases(params: BgNbdParams, c: FrequencyRecency, t: number, alive = probabilityAlive(params, c)): number {
+  return expectedPurchasesAt(params, c.frequency, c.T, t, alive);
+}
+
+/** expectedPurchases on plain numbers (t_x enters only through `alive`), for the scoring kernel's hot loop. */
+export function expectedPurchasesAt(params: BgNbdParams, x: number, T: number, t: number, alive: number): number {
   if (!(t > 0)) return 0;
   const { r, alpha, a, b } = params;
-  const x = c.frequency;
   const cc = nudged(a + b + x - 1);
-  const span = alpha + c.T + t;
-  const closedForm = cc * alive * bgnbdGrowth(r + x, b + x, a - 1, t / span, (alpha + c.T) / span);
+  const span = alpha + T + t;
+  const closedForm = cc * alive * bgnbdGrowth(r + x, b + x, a - 1, t / span, (alpha + T) / span);
   // Given alive, each future purchase rate is at most (r+x)/(α+T) in expectation, so the answer lies in
   // [0, alive·(r+x)·t/(α+T)]. Outside it (or NaN) the series lost its digits at the edges of the parameter
   // space; direct integration over the dropout probability is slower but valid everywhere.
-  const ceiling = (alive * (r + x) * t) / (alpha + c.T);
+  const ceiling = (alive * (r + x) * t) / (alpha + T);
   if (closedForm >= 0 && closedForm <= ceiling * (1 + 1e-9)) return closedForm;
-  return alive * betaMixtureGrowth(r + x, a, b + x, t / (alpha + c.T));
+  return alive * betaMixtureGrowth(r + x, a, b + x, t / (alpha + T));
 }
 
 /** expectedPurchases for several horizons t (e.g. month ends), computing P(alive) once. */

@@ -280,11 +280,16 @@ function meanNegativeLogLikelihood(data: GammaGammaData): ValueAndGradient {
  * mean and the customer's own average (x = 0 gives the population mean). Needs px + q > 1.
  */
 export function expectedAverageSpend(params: GammaGammaParams, c: SpendObservation): number {
+  return expectedAverageSpendAt(params, c.frequency, c.monetaryValue);
+}
+
+/** expectedAverageSpend on plain numbers, for the scoring kernel's hot loop. */
+export function expectedAverageSpendAt(params: GammaGammaParams, frequency: number, monetaryValue: number): number {
   const { p, q, v } = params;
-  const x = c.frequency > 0 && c.monetaryValue > 0 ? c.frequency : 0;
+  const x = frequency > 0 && monetaryValue > 0 ? frequency : 0;
   const denominator = p * x + q - 1;
   if (!(denominator > 0)) return Number.NaN;
-  return (p * (v + x * (x > 0 ? c.monetaryValue : 0))) / denominator;
+  return (p * (v + x * (x > 0 ? monetaryValue : 0))) / denominator;
 }
 
 /** Asymptotic standard errors of log p, log q, log v at a fit; null when the information matrix is singular. */

@@ -38,19 +38,57 @@ function clampLifespan(years: number): number {
   return Math.min(MAX_LIFESPAN_YEARS, Math.max(MIN_LIFESPAN_YEARS, years));
 }
 
+/** The columns of many customers that historic CLV reads (a summary's fields, one array each). */
+export type HistoricColumns = { readonly [K in keyof HistoricInputs]: ArrayLike<number> };
+
+function historicColumns(customers: readonly HistoricInputs[]): HistoricColumns {
+  return {
+    frequency: customers.map((c) => c.frequency),
+    recency: customers.map((c) => c.recency),
+    T: customers.map((c) => c.T),
+    orderCount: customers.map((c) => c.orderCount),
+    totalSpend: customers.map((c) => c.totalSpend),
+  };
+}
+
 /**
  * Lifespan from the setting (clamped to 1–3 years) or, by default, from the shop's own data: the mean span
  * between first and last order of customers who came back, clamped to 1–3 years. One-time buyers are left out
  * of the mean because their observed span is 0 by construction, not because they left on day one.
  */
 export function resolveLifespan(customers: readonly HistoricInputs[], unitDays: number, setting?: number | null): Lifespan {
-  const repeaters = customers.filter((c) => c.frequency > 0);
-  const observedYears =
-    repeaters.length > 0 ? repeaters.reduce((sum, c) => sum + c.recency, 0) / repeaters.length / (DAYS_PER_YEAR / unitDays) : null;
+  return resolveLifespanOfColumns(historicColumns(customers), unitDays, setting);
+}
+
+function resolveLifespanOfColumns(
+  columns: Pick<HistoricColumns, "frequency" | "recency">,
+  unitDays: number,
+  setting?: number | null,
+): Lifespan {
+  let repeaters = 0;
+  let spans = 0;
+  for (let i = 0; i < columns.frequency.length; i++) {
+    if (columns.frequency[i] > 0) {
+      repeaters += 1;
+      spans += columns.recency[i];
+    }
+  }
+  const observedYears = repeaters > 0 ? spans / repeaters / (DAYS_PER_YEAR / unitDays) : null;
   if (setting !== undefined && setting !== null && Number.isFinite(setting)) {
     return { years: clampLifespan(setting), source: "setting", observedYears };
   }
   return { years: clampLifespan(observedYears ?? MIN_LIFESPAN_YEARS), source: "shop-data", observedYears };
+}
+
+/** A customer's own average order value (0 before the first order). */
+export function averageOrderValue(orderCount: number, totalSpend: number): number {
+  return orderCount > 0 ? totalSpend / orderCount : 0;
+}
+
+/** Orders per year since the first order, dividing by at least a year. */
+export function ordersPerYear(orderCount: number, T: number, unitDays: number): number {
+  const tenureYears = (T * unitDays) / DAYS_PER_YEAR;
+  return orderCount / Math.max(tenureYears, 1);
 }
 
 /**
@@ -59,12 +97,11 @@ export function resolveLifespan(customers: readonly HistoricInputs[], unitDays: 
  * to buy a hundred times a year.
  */
 export function customerHistoricClv(c: HistoricInputs, lifespanYears: number, unitDays: number): HistoricClv {
-  const averageOrderValue = c.orderCount > 0 ? c.totalSpend / c.orderCount : 0;
-  const tenureYears = (c.T * unitDays) / DAYS_PER_YEAR;
-  const purchaseFrequencyPerYear = c.orderCount / Math.max(tenureYears, 1);
+  const aov = averageOrderValue(c.orderCount, c.totalSpend);
+  const purchaseFrequencyPerYear = ordersPerYear(c.orderCount, c.T, unitDays);
   return {
-    clv: averageOrderValue * purchaseFrequencyPerYear * lifespanYears,
-    averageOrderValue,
+    clv: aov * purchaseFrequencyPerYear * lifespanYears,
+    averageOrderValue: aov,
     purchaseFrequencyPerYear,
     lifespanYears,
   };
@@ -75,25 +112,34 @@ export function shopHistoricClv(
   customers: readonly HistoricInputs[],
   options: { unitDays: number; lifespanYears?: number | null },
 ): ShopHistoricClv {
-  const lifespan = resolveLifespan(customers, options.unitDays, options.lifespanYears);
+  return shopHistoricClvOfColumns(historicColumns(customers), options);
+}
+
+/** shopHistoricClv on columns (large shops: no object per customer). */
+export function shopHistoricClvOfColumns(
+  columns: HistoricColumns,
+  options: { unitDays: number; lifespanYears?: number | null },
+): ShopHistoricClv {
+  const lifespan = resolveLifespanOfColumns(columns, options.unitDays, options.lifespanYears);
+  const n = columns.orderCount.length;
   let orders = 0;
   let revenue = 0;
   let longestT = 0;
-  for (const c of customers) {
-    orders += c.orderCount;
-    revenue += c.totalSpend;
-    longestT = Math.max(longestT, c.T);
+  for (let i = 0; i < n; i++) {
+    orders += columns.orderCount[i];
+    revenue += columns.totalSpend[i];
+    longestT = Math.max(longestT, columns.T[i]);
   }
   const yearsObserved = Math.max((longestT * options.unitDays) / DAYS_PER_YEAR, 1);
   const averageOrderValue = orders > 0 ? revenue / orders : 0;
-  const purchaseFrequencyPerYear = customers.length > 0 ? orders / customers.length / yearsObserved : 0;
+  const purchaseFrequencyPerYear = n > 0 ? orders / n / yearsObserved : 0;
   return {
     clv: averageOrderValue * purchaseFrequencyPerYear * lifespan.years,
     averageOrderValue,
     purchaseFrequencyPerYear,
     lifespanYears: lifespan.years,
     lifespan,
-    customers: customers.length,
+    customers: n,
     orders,
     revenue,
     yearsObserved,

@@ -50,24 +50,41 @@ export interface InsightOptions {
 }
 
 export function computeShopInsights(customers: readonly InsightCustomer[], options: InsightOptions = {}): ShopInsights {
-  const n = customers.length;
+  return computeShopInsightsOfColumns(
+    {
+      orderCount: customers.map((c) => c.orderCount),
+      totalSpend: customers.map((c) => c.totalSpend),
+      daysSinceFirstOrder: customers.map((c) => c.daysSinceFirstOrder),
+    },
+    options,
+  );
+}
+
+/** computeShopInsights on columns (large shops: no object per customer). */
+export function computeShopInsightsOfColumns(
+  customers: { readonly [K in keyof InsightCustomer]: ArrayLike<number> },
+  options: InsightOptions = {},
+): ShopInsights {
+  const n = customers.orderCount.length;
   let revenue = 0;
   let orders = 0;
   let returning = 0;
   let returningOrders = 0;
   let recentFirstTimers = 0;
   let longestHistoryDays = 0;
-  for (const c of customers) {
-    revenue += c.totalSpend;
-    orders += c.orderCount;
-    if (c.orderCount > 1) {
+  for (let i = 0; i < n; i++) {
+    const orderCount = customers.orderCount[i];
+    const daysSinceFirstOrder = customers.daysSinceFirstOrder[i];
+    revenue += customers.totalSpend[i];
+    orders += orderCount;
+    if (orderCount > 1) {
       returning += 1;
-      returningOrders += c.orderCount;
+      returningOrders += orderCount;
     }
-    if (c.daysSinceFirstOrder < DAYS_PER_YEAR) recentFirstTimers += 1;
-    longestHistoryDays = Math.max(longestHistoryDays, c.daysSinceFirstOrder);
+    if (daysSinceFirstOrder < DAYS_PER_YEAR) recentFirstTimers += 1;
+    longestHistoryDays = Math.max(longestHistoryDays, daysSinceFirstOrder);
   }
-  const spends = Float64Array.from(customers, (c) => c.totalSpend).sort();
+  const spends = Float64Array.from(customers.totalSpend).sort();
   const topCount = Math.ceil(0.2 * n);
   let topRevenue = 0;
   for (let i = n - topCount; i < n; i++) topRevenue += spends[i];

@@ -52,10 +52,25 @@ export interface ShopCadence {
 }
 
 export function shopCadence(customers: readonly Pick<LifecycleInput, "purchaseDays" | "firstToLastDays">[]): ShopCadence {
-  const intervals = Float64Array.from(
-    customers.filter((c) => c.purchaseDays > 1),
-    (c) => c.firstToLastDays / (c.purchaseDays - 1),
-  ).sort();
+  return cadenceOfIntervals(
+    Float64Array.from(
+      customers.filter((c) => c.purchaseDays > 1),
+      (c) => c.firstToLastDays / (c.purchaseDays - 1),
+    ),
+  );
+}
+
+/** shopCadence from summary columns (x = purchase days − 1, t_x = first-to-last days), without an object per customer. */
+export function shopCadenceOfColumns(frequency: ArrayLike<number>, recency: ArrayLike<number>): ShopCadence {
+  let repeat = 0;
+  for (let i = 0; i < frequency.length; i++) if (frequency[i] > 0) repeat += 1;
+  const intervals = new Float64Array(repeat);
+  for (let i = 0, k = 0; i < frequency.length; i++) if (frequency[i] > 0) intervals[k++] = recency[i] / frequency[i];
+  return cadenceOfIntervals(intervals);
+}
+
+function cadenceOfIntervals(intervals: Float64Array): ShopCadence {
+  intervals.sort();
   if (intervals.length === 0) return { typicalIntervalDays: null, repeatBuyers: 0 };
   const mid = intervals.length >> 1;
   const median = intervals.length % 2 === 1 ? intervals[mid] : (intervals[mid - 1] + intervals[mid]) / 2;
@@ -100,47 +115,100 @@ export function classifyLifecycle(
   cadence: ShopCadence,
   settings: LifecycleSettings = DEFAULT_LIFECYCLE_SETTINGS,
 ): LifecycleAssignment {
-  const repeat = input.purchaseDays > 1;
-  const ownInterval = repeat ? input.firstToLastDays / (input.purchaseDays - 1) : null;
-  const [usualIntervalDays, intervalSource]: [number, LifecycleReason["intervalSource"]] =
-    ownInterval !== null
-      ? [ownInterval, "customer"]
-      : cadence.typicalIntervalDays !== null
-        ? [cadence.typicalIntervalDays, "shop"]
-        : [settings.defaultIntervalDays, "default"];
+  const usualIntervalDays = usualInterval(input.purchaseDays, input.firstToLastDays, cadence, settings);
+  const rule = lifecycleRule(
+    input.purchaseDays,
+    input.daysSinceLastOrder,
+    input.pAlive,
+    input.frequencyScore,
+    usualIntervalDays,
+    cadence,
+    settings,
+  );
+  const reason = lifecycleReason(
+    rule,
+    input.orders,
+    input.purchaseDays,
+    input.daysSinceLastOrder,
+    usualIntervalDays,
+    input.pAlive,
+    cadence,
+    settings,
+  );
+  return { group: RULE_GROUP[rule], reason, text: describeLifecycleReason(reason) };
+}
+
+/** The group each rule puts a customer in. */
+export const RULE_GROUP: Readonly<Record<LifecycleRule, LifecycleGroup>> = {
+  "p-alive-low": "lapsed",
+  overdue: "lapsed",
+  "single-purchase": "new",
+  cadence: "regular",
+  returned: "loyal",
+};
+
+/** The interval a customer is judged against: their own mean interval, else the shop's typical one, else the default. */
+export function usualInterval(purchaseDays: number, firstToLastDays: number, cadence: ShopCadence, settings: LifecycleSettings): number {
+  if (purchaseDays > 1) return firstToLastDays / (purchaseDays - 1);
+  return cadence.typicalIntervalDays ?? settings.defaultIntervalDays;
+}
+
+function intervalSource(purchaseDays: number, cadence: ShopCadence): LifecycleReason["intervalSource"] {
+  return purchaseDays > 1 ? "customer" : cadence.typicalIntervalDays !== null ? "shop" : "default";
+}
+
+/**
+ * The lifecycle rule that applies, on plain numbers (the scoring kernel calls this for every customer and builds
+ * the reason object only when a row is written).
+ */
+export function lifecycleRule(
+  purchaseDays: number,
+  daysSinceLastOrder: number,
+  pAlive: number | null,
+  frequencyScore: Score,
+  usualIntervalDays: number,
+  cadence: ShopCadence,
+  settings: LifecycleSettings,
+): LifecycleRule {
+  const repeat = purchaseDays > 1;
   // BG/NBD gives P(alive) = 1 to every one-time buyer (dropout only follows a repeat purchase), so for them
   // the model "cannot say" and the interval rule decides.
-  const modelSays = repeat && input.pAlive !== null;
-
-  let group: LifecycleGroup;
-  let rule: LifecycleRule;
-  if (modelSays && (input.pAlive as number) < settings.pAliveThreshold) {
-    [group, rule] = ["lapsed", "p-alive-low"];
-  } else if (!modelSays && input.daysSinceLastOrder > settings.intervalMultiple * usualIntervalDays) {
-    [group, rule] = ["lapsed", "overdue"];
-  } else if (!repeat) {
-    [group, rule] = ["new", "single-purchase"];
-  } else if (
-    input.purchaseDays >= settings.regularMinOrders &&
-    input.frequencyScore >= settings.regularMinFrequencyScore &&
+  const modelSays = repeat && pAlive !== null;
+  if (modelSays && pAlive < settings.pAliveThreshold) return "p-alive-low";
+  if (!modelSays && daysSinceLastOrder > settings.intervalMultiple * usualIntervalDays) return "overdue";
+  if (!repeat) return "single-purchase";
+  if (
+    purchaseDays >= settings.regularMinOrders &&
+    frequencyScore >= settings.regularMinFrequencyScore &&
     (cadence.typicalIntervalDays === null || usualIntervalDays <= cadence.typicalIntervalDays)
   ) {
-    [group, rule] = ["regular", "cadence"];
-  } else {
-    [group, rule] = ["loyal", "returned"];
+    return "cadence";
   }
-  const reason: LifecycleReason = {
+  return "returned";
+}
+
+/** The reason as data, from what lifecycleRule decided on. */
+export function lifecycleReason(
+  rule: LifecycleRule,
+  orders: number,
+  purchaseDays: number,
+  daysSinceLastOrder: number,
+  usualIntervalDays: number,
+  pAlive: number | null,
+  cadence: ShopCadence,
+  settings: LifecycleSettings,
+): LifecycleReason {
+  return {
     rule,
-    orders: input.orders,
-    daysSinceLastOrder: input.daysSinceLastOrder,
+    orders,
+    daysSinceLastOrder,
     usualIntervalDays,
-    intervalSource,
+    intervalSource: intervalSource(purchaseDays, cadence),
     shopTypicalIntervalDays: cadence.typicalIntervalDays,
-    pAlive: input.pAlive,
+    pAlive,
     pAliveThreshold: settings.pAliveThreshold,
     intervalMultiple: settings.intervalMultiple,
   };
-  return { group, reason, text: describeLifecycleReason(reason) };
 }
 
 const days = (n: number): string => {

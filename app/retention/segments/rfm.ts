@@ -70,24 +70,34 @@ export function rfmSegment(r: Score, f: Score): RfmSegment {
  * five distinct values uses fewer scores.
  */
 export function quintileScores(values: ArrayLike<number>, higherIsBetter: boolean): Score[] {
+  const cuts = quintileCuts(values, higherIsBetter);
+  const scores = new Array<Score>(values.length);
+  for (let i = 0; i < values.length; i++) scores[i] = quintileScore(values[i], cuts);
+  return scores;
+}
+
+/**
+ * The four values a score is read against: with firstPosition = number of strictly worse values, floor(5 ·
+ * firstPosition / n) ≥ s exactly when firstPosition ≥ k_s = ⌈s·n/5⌉, i.e. when the k_s-th worst value is
+ * strictly worse. So one sort and four comparisons per customer give quintileScores' answer, no search.
+ * Kept with the sign applied (worse = smaller), the sign in element 4.
+ */
+export function quintileCuts(values: ArrayLike<number>, higherIsBetter: boolean): Float64Array {
   const n = values.length;
   const sign = higherIsBetter ? 1 : -1;
   const sorted = new Float64Array(n);
   for (let i = 0; i < n; i++) sorted[i] = sign * values[i];
   sorted.sort();
-  const scores = new Array<Score>(n);
-  for (let i = 0; i < n; i++) {
-    const key = sign * values[i];
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (sorted[mid] < key) lo = mid + 1;
-      else hi = mid;
-    }
-    scores[i] = (Math.floor((5 * lo) / n) + 1) as Score;
-  }
-  return scores;
+  const cuts = new Float64Array(5);
+  // k_s = ⌈s·n/5⌉ ≥ 1 for n ≥ 1; with no values there is nothing to score.
+  for (let s = 1; s <= 4; s++) cuts[s - 1] = n > 0 ? sorted[Math.floor((s * n + 4) / 5) - 1] : 0;
+  cuts[4] = sign;
+  return cuts;
+}
+
+export function quintileScore(value: number, cuts: Float64Array): Score {
+  const key = cuts[4] * value;
+  return (1 + (cuts[0] < key ? 1 : 0) + (cuts[1] < key ? 1 : 0) + (cuts[2] < key ? 1 : 0) + (cuts[3] < key ? 1 : 0)) as Score;
 }
 
 export interface RfmResult extends RfmScore {
@@ -109,6 +119,21 @@ export function scoreRfmColumns(
   orders: ArrayLike<number>,
   monetary: ArrayLike<number>,
 ): RfmResult[] {
+  const { r, f, m } = rfmScoreColumns(daysSinceLastOrder, orders, monetary);
+  const results = new Array<RfmResult>(r.length);
+  for (let i = 0; i < r.length; i++) {
+    const [ri, fi, mi] = [r[i] as Score, f[i] as Score, m[i] as Score];
+    results[i] = { r: ri, f: fi, m: mi, segment: rfmSegment(ri, fi) };
+  }
+  return results;
+}
+
+/** The R, F and M scores (1–5) as byte columns: what a shop-wide run keeps for every customer. */
+export function rfmScoreColumns(
+  daysSinceLastOrder: ArrayLike<number>,
+  orders: ArrayLike<number>,
+  monetary: ArrayLike<number>,
+): { r: Uint8Array; f: Uint8Array; m: Uint8Array } {
   const n = daysSinceLastOrder.length;
   if (orders.length !== n || monetary.length !== n) throw new RangeError("RFM columns must have equal length");
   for (let i = 0; i < n; i++) {
@@ -116,10 +141,14 @@ export function scoreRfmColumns(
       throw new RangeError(`customer ${i}: RFM inputs must be finite numbers`);
     }
   }
-  const r = quintileScores(daysSinceLastOrder, false);
-  const f = quintileScores(orders, true);
-  const m = quintileScores(monetary, true);
-  const results = new Array<RfmResult>(n);
-  for (let i = 0; i < n; i++) results[i] = { r: r[i], f: f[i], m: m[i], segment: rfmSegment(r[i], f[i]) };
-  return results;
+  const columns = { r: new Uint8Array(n), f: new Uint8Array(n), m: new Uint8Array(n) };
+  for (const [values, higherIsBetter, out] of [
+    [daysSinceLastOrder, false, columns.r],
+    [orders, true, columns.f],
+    [monetary, true, columns.m],
+  ] as const) {
+    const cuts = quintileCuts(values, higherIsBetter);
+    for (let i = 0; i < n; i++) out[i] = quintileScore(values[i], cuts);
+  }
+  return columns;
 }

@@ -3,6 +3,8 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import type { AddressInfo } from "node:net";
 import { DEFAULT_LOW_SCORE_THRESHOLD } from "../../../app/retention/feedback/reasons";
 import { signSessionToken } from "../session-token";
+import { signAppProxyQuery } from "../app-proxy";
+import { APP_PROXY } from "../../../app/retention/feedback/ask-after-delivery";
 
 export interface AdminFrameOptions {
   /**
@@ -30,6 +32,11 @@ export interface AdminFrame {
   appBridgeUrl: string;
   /** The URL a merchant would open: the emulated admin with the app embedded. */
   appPageUrl(shop: string, options?: { path?: string; locale?: string }): string;
+  /**
+   * The shop's storefront URL for an app-proxy path (e.g. a survey link's "/apps/kinship/survey?…"): the
+   * frame forwards it to the app's proxy URL signed as Shopify does.
+   */
+  storefrontUrl(shop: string, pathAndQuery: string): string;
   /** The checkout survey preview (the feedback-survey extension's real code) in the emulated admin. */
   surveyPreviewUrl(shop: string, options?: { target?: SurveyTarget; locale?: string }): string;
   close(): Promise<void>;
@@ -238,6 +245,27 @@ export async function startAdminFrame(options: AdminFrameOptions): Promise<Admin
         .end(adminShell({ shopName: known.get(shop)?.name ?? shop, handle, title: "Kinship", iframeSrc: src.toString(), active: "app" }));
       return;
     }
+    // The storefront's app proxy: /storefront/<shop handle>/apps/kinship/<rest> → the app's /proxy/<rest>, signed.
+    const storefront = new RegExp(`^/storefront/([^/]+)/${APP_PROXY.prefix}/${APP_PROXY.subpath}(/.*)?$`).exec(url.pathname);
+    if (storefront) {
+      const shop = `${storefront[1]}.myshopify.com`;
+      if (!known.has(shop)) {
+        res.writeHead(404, { "Content-Type": "text/plain" }).end(`No emulated shop ${shop}`);
+        return;
+      }
+      const query = signAppProxyQuery(
+        {
+          shop,
+          pathPrefix: `/${APP_PROXY.prefix}/${APP_PROXY.subpath}`,
+          query: url.searchParams,
+          timestamp: Math.floor(Date.now() / 1000),
+        },
+        options.apiSecret,
+      );
+      req.url = `${APP_PROXY.appPath}${storefront[2] ?? "/"}?${query.toString()}`;
+      proxyToApp(req, res);
+      return;
+    }
     const preview = /^\/store\/([^/]+)\/survey-preview$/.exec(url.pathname);
     if (preview) {
       const shop = known.get(`${preview[1]}.myshopify.com`);
@@ -307,6 +335,7 @@ export async function startAdminFrame(options: AdminFrameOptions): Promise<Admin
     setExtensions: (shop, list) => void extensions.set(shop, list),
     appPageUrl: (shop, opts = {}) =>
       `${url}/store/${shop.replace(/\.myshopify\.com$/, "")}/apps/kinship${opts.path ?? ""}${opts.locale ? `?locale=${opts.locale}` : ""}`,
+    storefrontUrl: (shop, pathAndQuery) => `${url}/storefront/${shop.replace(/\.myshopify\.com$/, "")}${pathAndQuery}`,
     surveyPreviewUrl: (shop, opts = {}) =>
       `${url}/store/${shop.replace(/\.myshopify\.com$/, "")}/survey-preview?target=${opts.target ?? "thank-you"}&locale=${opts.locale ?? "en"}`,
     close: () => new Promise((resolve) => server.close(() => resolve())),

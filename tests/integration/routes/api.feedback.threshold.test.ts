@@ -78,9 +78,13 @@ beforeEach(async () => {
 
 describe("one low-score threshold for the survey and the queue", () => {
   it("a 7 with the threshold at 8 is asked what went wrong and reaches the follow-up queue", async () => {
-    const saved = await saveFeedbackSettings({ lowScoreThreshold: "8", firstResponseTargetHours: "12" });
+    const saved = await saveFeedbackSettings({ lowScoreThreshold: "8", firstResponseTargetHours: "12", askAfterDays: "5" });
     expect(saved.body.ok).toBe(true);
-    expect((await getShopSettings(SHOP)).feedback).toEqual({ lowScoreThreshold: 8, firstResponseTargetMs: 12 * 3_600_000 });
+    expect((await getShopSettings(SHOP)).feedback).toEqual({
+      lowScoreThreshold: 8,
+      firstResponseTargetMs: 12 * 3_600_000,
+      askAfterDays: 5,
+    });
 
     const token = await checkoutToken(SHOP);
     const deps: SubmitDeps = { appUrl: TEST_APP_URL, getToken: async () => token, fetch: appFetch() };
@@ -100,7 +104,7 @@ describe("one low-score threshold for the survey and the queue", () => {
     expect(overview.queue[0]).toMatchObject({ score: 7, reasons: "Delivery" });
 
     // Lowered again in Settings: the survey stops asking a 7 why, and the queue no longer takes one.
-    await saveFeedbackSettings({ lowScoreThreshold: "6", firstResponseTargetHours: "12" });
+    await saveFeedbackSettings({ lowScoreThreshold: "6", firstResponseTargetHours: "12", askAfterDays: "5" });
     const lowered = await fetchSurveyConfig(deps);
     expect(lowered).toEqual({ lowScoreThreshold: 6 });
     const again = answerInSurvey(lowered!, 7);
@@ -111,16 +115,25 @@ describe("one low-score threshold for the survey and the queue", () => {
 
   it("refuses an out-of-range threshold or target with a 400 at the field and keeps the stored values", async () => {
     for (const form of [
-      { lowScoreThreshold: "10", firstResponseTargetHours: "24" },
-      { lowScoreThreshold: "6.5", firstResponseTargetHours: "24" },
-      { lowScoreThreshold: "6", firstResponseTargetHours: "0" },
-      { lowScoreThreshold: "__proto__", firstResponseTargetHours: "24" },
+      { lowScoreThreshold: "10", firstResponseTargetHours: "24", askAfterDays: "7" },
+      { lowScoreThreshold: "6.5", firstResponseTargetHours: "24", askAfterDays: "7" },
+      { lowScoreThreshold: "6", firstResponseTargetHours: "0", askAfterDays: "7" },
+      { lowScoreThreshold: "__proto__", firstResponseTargetHours: "24", askAfterDays: "7" },
+      // The after-delivery delay: whole days from 1 to 60.
+      { lowScoreThreshold: "6", firstResponseTargetHours: "24", askAfterDays: "0" },
+      { lowScoreThreshold: "6", firstResponseTargetHours: "24", askAfterDays: "61" },
+      { lowScoreThreshold: "6", firstResponseTargetHours: "24", askAfterDays: "2.5" },
+      { lowScoreThreshold: "6", firstResponseTargetHours: "24", askAfterDays: "" },
     ]) {
       const res = await saveFeedbackSettings(form);
       expect(res.status).toBe(400);
       expect(Object.keys(res.body.errors ?? {})).toHaveLength(1);
     }
-    expect((await getShopSettings(SHOP)).feedback).toEqual({ lowScoreThreshold: 6, firstResponseTargetMs: 24 * 3_600_000 });
+    expect((await getShopSettings(SHOP)).feedback).toEqual({
+      lowScoreThreshold: 6,
+      firstResponseTargetMs: 24 * 3_600_000,
+      askAfterDays: 7,
+    });
   });
 
   it("tells the threshold only to a token Shopify signed for this app and an installed shop", async () => {

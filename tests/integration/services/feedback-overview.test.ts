@@ -183,15 +183,77 @@ describe("Feedback overview", () => {
     expect(recovery).toMatchObject({ value: "50%", help: "1 of 2 resolved customers ordered again" });
   });
 
+  it("did it work: resolved unhappy customers' return within 90 days against those nobody answered", async () => {
+    let n = 500;
+    let orderSeq = 0;
+    const returnedAfter = async (who: string, answeredAt: Date, days: number, extra: object = {}) =>
+      db.order.create({
+        data: {
+          shop: SHOP,
+          shopifyId: `gid://shopify/Order/${900_000 + ++orderSeq}`,
+          customerShopifyId: who,
+          processedAt: new Date(answeredAt.getTime() + days * DAY),
+          totalPrice: 30,
+          netTotal: 30,
+          currencyCode: "EUR",
+          ...extra,
+        },
+      });
+    // 30 resolved, 21 came back; 30 never answered, 6 came back; all answered 100–200 days ago.
+    for (let i = 0; i < 60; i++) {
+      const who = await customer(n++, 100);
+      const answeredAt = ago((100 + i) * DAY);
+      const resolved = i < 30;
+      await feedback({
+        score: 3,
+        customer: who,
+        createdAt: answeredAt,
+        ...(resolved ? { firstResponseAt: answeredAt, resolvedAt: answeredAt } : {}),
+      });
+      if (resolved ? i < 21 : i < 36) await returnedAfter(who, answeredAt, 30);
+      // Not a return: a test order, a cancelled one, and one after the 90 days.
+      if (i === 25) await returnedAfter(who, answeredAt, 10, { test: true });
+      if (i === 26) await returnedAfter(who, answeredAt, 10, { cancelledAt: answeredAt });
+      if (i === 27) await returnedAfter(who, answeredAt, 91);
+    }
+    // Not counted: a window still open, an answered-but-unresolved item, a promoter, a guest.
+    await feedback({ score: 2, customer: await customer(n++, 50), createdAt: ago(20 * DAY) });
+    await feedback({ score: 2, customer: await customer(n++, 50), createdAt: ago(150 * DAY), firstResponseAt: ago(149 * DAY) });
+    await feedback({ score: 9, customer: await customer(n++, 50), createdAt: ago(150 * DAY) });
+    await feedback({ score: 1, createdAt: ago(150 * DAY) });
+
+    const view = await feedbackOverview(SHOP, parseOverviewParams(new URLSearchParams()), "en", NOW);
+    expect(view.followUpEffect).toMatchObject({
+      state: "works",
+      stateLabel: "Helps",
+      resolved: expect.stringMatching(/^21 of 30 ordered again within 90 days \(70%; 95% interval 5\d% to 8\d%\)$/),
+      unanswered: expect.stringMatching(/^6 of 30 ordered again within 90 days \(20%; 95% interval/),
+      pending: "1 more are still inside their 90 days and are not counted yet.",
+    });
+    expect(view.followUpEffect.difference).toMatch(/^Difference: \+50 points \(95% interval \+2\d\.?\d? to \+6\d\.?\d?\)$/);
+
+    const uk = await feedbackOverview(SHOP, parseOverviewParams(new URLSearchParams()), "uk", NOW);
+    expect(uk.followUpEffect.stateLabel).toBe("Допомагає");
+  });
+
+  it("did it work: too early with few customers", async () => {
+    const who = await customer(800, 10);
+    await feedback({ score: 3, customer: who, createdAt: ago(120 * DAY), firstResponseAt: ago(119 * DAY), resolvedAt: ago(119 * DAY) });
+    const view = await feedbackOverview(SHOP, parseOverviewParams(new URLSearchParams()), "hr", NOW);
+    expect(view.followUpEffect).toMatchObject({ state: "tooEarly", stateLabel: "Prerano je za ocjenu", difference: null });
+  });
+
   it("uses the shop's own threshold and target when Settings hold them", async () => {
     expect(readShopSettings(JSON.stringify({ feedback: { lowScoreThreshold: 4, firstResponseTargetHours: 8 } })).feedback).toEqual({
       lowScoreThreshold: 4,
       firstResponseTargetMs: 8 * HOUR,
+      askAfterDays: 7,
     });
-    expect(readShopSettings("not json").feedback).toEqual({ lowScoreThreshold: 6, firstResponseTargetMs: 24 * HOUR });
+    expect(readShopSettings("not json").feedback).toEqual({ lowScoreThreshold: 6, firstResponseTargetMs: 24 * HOUR, askAfterDays: 7 });
     expect(readShopSettings(JSON.stringify({ feedback: { lowScoreThreshold: 10, firstResponseTargetHours: -1 } })).feedback).toEqual({
       lowScoreThreshold: 6,
       firstResponseTargetMs: 24 * HOUR,
+      askAfterDays: 7,
     });
 
     await db.shop.update({

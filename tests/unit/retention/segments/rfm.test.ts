@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { mulberry32 } from "../../../../app/retention/random";
 import { quintileScores, RFM_SEGMENT_LABELS, RFM_SEGMENTS, rfmSegment, scoreRfm, type Score } from "../../../../app/retention/segments/rfm";
 
 const customers = [
@@ -49,6 +50,19 @@ describe("RFM quintile scores", () => {
     expect(quintileScores([1, 2, 1, 2], true)).toEqual([1, 3, 1, 3]);
     expect(quintileScores([], true)).toEqual([]);
     expect(quintileScores([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], true)).toEqual([1, 1, 2, 2, 3, 3, 4, 4, 5, 5]);
+  });
+
+  it("reads each score against four cut values exactly as floor(5 · strictly worse / n) + 1 defines it", () => {
+    const rng = mulberry32(41);
+    for (const n of [1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 24, 25, 26, 99, 1000]) {
+      // Few distinct values, so ties straddle the quintile boundaries.
+      const values = Array.from({ length: n }, () => Math.floor(rng() * (2 + (n % 13))) * (rng() < 0.1 ? -0.5 : 1.5));
+      for (const higherIsBetter of [true, false]) {
+        const worse = (a: number, b: number) => (higherIsBetter ? a < b : a > b);
+        const byDefinition = values.map((v) => Math.floor((5 * values.filter((u) => worse(u, v)).length) / n) + 1);
+        expect(quintileScores(values, higherIsBetter), `n = ${n}`).toEqual(byDefinition);
+      }
+    }
   });
 
   it("rejects non-finite inputs", () => {
