@@ -40,9 +40,15 @@ const BATCHES_IN_FLIGHT = 2;
  */
 function workerEntry(): { program: URL | string; evaluate: boolean } | null {
   const built = new URL("./scoring-worker.mjs", import.meta.url);
-  if (existsSync(fileURLToPath(built))) return { program: built, evaluate: false };
-  // Beside this module when running from source; under `remix dev` the server bundle runs from build/ and the
-  // source is found from the app's root.
+  const bundle = existsSync(fileURLToPath(built)) ? { program: built, evaluate: false } : null;
+  // In production only the bundle; elsewhere the source first, so `remix dev` never runs a bundle left by an
+  // older `npm run build`.
+  if (process.env.NODE_ENV === "production") return bundle;
+  return fromSource() ?? bundle;
+}
+
+/** The TypeScript entry through tsx: beside this module from source; from the app's root under `remix dev`. */
+function fromSource(): { program: string; evaluate: boolean } | null {
   const source = [
     fileURLToPath(new URL("./scoring-worker.server.ts", import.meta.url)),
     path.resolve("app/jobs/scoring-worker.server.ts"),
