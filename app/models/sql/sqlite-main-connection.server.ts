@@ -22,27 +22,51 @@ interface Queryable {
 export class NonBlockingSqliteAdapter extends PrismaBetterSQLite3 {
   override async connect() {
     const adapter = await super.connect();
-    retryWhileBusy(adapter);
+    retryWhileBusy(adapter, false);
     const startTransaction = adapter.startTransaction.bind(adapter);
-    adapter.startTransaction = async (...args) => retryWhileBusy(await startTransaction(...args));
+    adapter.startTransaction = async (...args) => retryWhileBusy(await startTransaction(...args), true);
     return adapter;
   }
 }
 
-function retryWhileBusy<T extends Queryable>(queryable: T): T {
+function retryWhileBusy<T extends Queryable>(queryable: T, inTransaction: boolean): T {
   const queryRaw = queryable.queryRaw.bind(queryable);
   const executeRaw = queryable.executeRaw.bind(queryable);
-  queryable.queryRaw = (query) => untilNotBusy(() => queryRaw(query));
-  queryable.executeRaw = (query) => untilNotBusy(() => executeRaw(query));
+  queryable.queryRaw = (query) => untilNotBusy(() => queryRaw(query), inTransaction);
+  queryable.executeRaw = (query) => untilNotBusy(() => executeRaw(query), inTransaction);
   return queryable;
 }
 
-async function untilNotBusy<T>(statement: () => Promise<T>): Promise<T> {
+/**
+ * While a transaction's statement waits for the lock on a timer, statements from outside it wait too: the
+ * connection is one, and a statement run then would join that transaction (and go with its rollback). Before,
+ * the synchronous wait kept anything else from running meanwhile.
+ */
+let transactionWaiting: Promise<void> | null = null;
+
+/**
+ * Prisma's queries on SQLite settle in microtasks alone, so a loop of awaited queries (reading a million orders,
+ * deciding a day's rewards for every customer) never let timers and I/O run. A statement outside a transaction
+ * first lets the event loop turn when it has not for TURN_EVERY_MS.
+ */
+const TURN_EVERY_MS = 20;
+let lastTurn = performance.now();
+
+async function untilNotBusy<T>(statement: () => Promise<T>, inTransaction: boolean): Promise<T> {
+  if (!inTransaction) {
+    while (transactionWaiting) await transactionWaiting;
+    if (performance.now() - lastTurn >= TURN_EVERY_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      lastTurn = performance.now();
+    }
+  }
   try {
     return await statement();
   } catch (error) {
     if (!isPlainBusy(error)) throw error;
   }
+  let done!: () => void;
+  if (inTransaction) transactionWaiting = new Promise<void>((resolve) => (done = resolve));
   // Writer threads let a waiting main thread go first (sqlite-write-gate.server.ts).
   mainStartsWaiting();
   try {
@@ -57,6 +81,10 @@ async function untilNotBusy<T>(statement: () => Promise<T>): Promise<T> {
     }
   } finally {
     mainStopsWaiting();
+    if (inTransaction) {
+      transactionWaiting = null;
+      done();
+    }
   }
 }
 
