@@ -8,9 +8,9 @@ import { mainStartsWaiting, mainStopsWaiting } from "./sqlite-write-gate.server"
  * process) sleeps with it. Here the connection's busy_timeout is 0 and a statement answered SQLITE_BUSY is
  * tried again on a timer — 5 ms doubling to 50 ms, for up to BUSY_RETRY_MS — so the process serves requests
  * meanwhile. A statement that failed with SQLITE_BUSY had no effect (SQLite undoes the statement, and the
- * transaction it is in stays open), so it can run again. Only plain SQLITE_BUSY is retried:
- * SQLITE_BUSY_SNAPSHOT (a transaction read a snapshot another writer has since changed) fails as before
- * and is retried as a whole transaction where the caller does so (retryTransient).
+ * transaction it is in stays open), so it can run again. Inside a transaction only plain SQLITE_BUSY is retried:
+ * SQLITE_BUSY_SNAPSHOT (the transaction read a snapshot another writer has since changed) fails as before and
+ * is retried as a whole transaction where the caller does so (retryTransient); see `isRetryable`.
  */
 export const BUSY_RETRY_MS = 10_000;
 
@@ -63,7 +63,7 @@ async function untilNotBusy<T>(statement: () => Promise<T>, inTransaction: boole
   try {
     return await statement();
   } catch (error) {
-    if (!isPlainBusy(error)) throw error;
+    if (!isRetryable(error, inTransaction)) throw error;
   }
   let done!: () => void;
   if (inTransaction) transactionWaiting = new Promise<void>((resolve) => (done = resolve));
@@ -76,7 +76,7 @@ async function untilNotBusy<T>(statement: () => Promise<T>, inTransaction: boole
       try {
         return await statement();
       } catch (error) {
-        if (!isPlainBusy(error) || Date.now() + delay >= deadline) throw error;
+        if (!isRetryable(error, inTransaction) || Date.now() + delay >= deadline) throw error;
       }
     }
   } finally {
@@ -88,8 +88,14 @@ async function untilNotBusy<T>(statement: () => Promise<T>, inTransaction: boole
   }
 }
 
-/** The adapter reports SQLITE_BUSY as a DriverAdapterError whose cause keeps the driver's code. */
-function isPlainBusy(error: unknown): boolean {
-  const cause = (error as { cause?: { originalCode?: unknown } } | null)?.cause;
-  return cause?.originalCode === "SQLITE_BUSY";
+/**
+ * The adapter reports SQLITE_BUSY as a DriverAdapterError whose cause keeps the driver's code. Outside a
+ * transaction SQLITE_BUSY_SNAPSHOT (the adapter passes the driver's error on) is retried as well: the statement
+ * was its own transaction, rolled back whole, and runs again on a fresh snapshot. Inside one it is not: the
+ * transaction's earlier reads are stale, and only running all of it again can help.
+ */
+function isRetryable(error: unknown, inTransaction: boolean): boolean {
+  const e = error as { code?: unknown; cause?: { originalCode?: unknown } } | null;
+  if (e?.cause?.originalCode === "SQLITE_BUSY") return true;
+  return !inTransaction && e?.code === "SQLITE_BUSY_SNAPSHOT";
 }
