@@ -1,9 +1,9 @@
 import { createRequire } from "node:module";
 import { PrismaClient } from "@prisma/client";
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { databaseKind, databaseUrl } from "./database-url";
+import { NonBlockingSqliteAdapter } from "./models/sql/sqlite-main-connection.server";
 
 export type Db = PrismaClient;
 
@@ -16,14 +16,19 @@ const require = createRequire(import.meta.url);
  */
 export function createDb(url: string = databaseUrl()): Db {
   if (databaseKind(url) === "sqlite") {
-    const client = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url }) });
+    const client = new PrismaClient({ adapter: new NonBlockingSqliteAdapter({ url }) });
     // The adapter has one connection and runs statements in order, so these apply before any query.
     // WAL lets readers (the admin pages) proceed during an import; NORMAL syncs at checkpoints rather
-    // than every commit (a power cut may lose the last commits, never consistency); busy_timeout
-    // makes a second process (the CLI, a migration) wait instead of failing.
+    // than every commit (a power cut may lose the last commits, never consistency). busy_timeout 0: a
+    // statement that meets another writer (a writer thread, another process) is retried on a timer by
+    // the adapter instead of sleeping on the event loop (sqlite-main-connection.server.ts). Checkpoints at
+    // 256 MB of WAL as the writer threads do (sqlite-writer.server.ts): with SQLite's default of 4 MB, a
+    // webhook's commit during an import copied the import's latest pages into the database, synchronously.
     void client.$queryRawUnsafe("PRAGMA journal_mode = WAL").catch(() => undefined);
     void client.$queryRawUnsafe("PRAGMA synchronous = NORMAL").catch(() => undefined);
-    void client.$queryRawUnsafe("PRAGMA busy_timeout = 5000").catch(() => undefined);
+    void client.$queryRawUnsafe("PRAGMA busy_timeout = 0").catch(() => undefined);
+    void client.$queryRawUnsafe("PRAGMA wal_autocheckpoint = 65536").catch(() => undefined);
+    void client.$queryRawUnsafe("PRAGMA journal_size_limit = 67108864").catch(() => undefined);
     return client;
   }
   const { PrismaClient: PgPrismaClient } = require(".prisma/kinship-postgresql") as {

@@ -2,183 +2,47 @@ import type { Shop } from "@prisma/client";
 import {
   loadLapsedSince,
   openScoreWriter,
-  SCORE_BATCH,
   saveCustomerScore,
   storedScores,
   valueOrderPages,
   type CustomerScoreRow,
-  type ValueOrder,
 } from "../models/customer-scores.server";
 import { getShop } from "../models/shop.server";
-import { backtest, type BacktestResult } from "../retention/clv/backtest";
-import { emptyCleaningReport, SHOP_ORDER_RULES, type Transaction } from "../retention/clv/cleaning";
-import { chooseModel } from "../retention/clv/model-choice";
+import { emptyCleaningReport, SHOP_ORDER_RULES } from "../retention/clv/cleaning";
 import { summarizeTransactions } from "../retention/clv/summary";
-import { customerColumns, scoreCustomer } from "../retention/customer-score";
-import { fitShopModel, scoreShopChunks, type CustomerScore, type ShopScoreSummary } from "../retention/score";
-import {
-  readDataRules,
-  readScoringModel,
-  saveShopModelState,
-  type BacktestView,
-  type StoredModelState,
-} from "../models/model-state.server";
-import { shopRanges } from "../retention/score-ranges";
+import { scoreCustomer } from "../retention/customer-score";
+import type { CustomerScore } from "../retention/score";
+import { readDataRules, readScoringModel, saveShopModelState, type StoredModelState } from "../models/model-state.server";
+import { hasForecastMonths } from "../models/forecast-months.server";
+import { retryTransient } from "../models/sql/transient-errors.server";
 import { backfillForecastMonths, recordForecastMonths } from "./forecast-months.server";
+import { TransactionLog, type ShopAnalysis } from "./shop-analysis.server";
+import { scoreShopAnalysis, type ScoringOptions } from "./shop-scoring.server";
 import { readShopSettings, scoringSettings } from "../models/shop-settings.server";
 import type { Score } from "../retention/segments/rfm";
-import { dayNumber, dayString, localDayConverter } from "../retention/time";
+import { localDayConverter } from "../retention/time";
 
-/**
- * A shop's value orders as the retention core reads them (customer, local day, value), kept as columns
- * instead of a million objects: per order a customer number, a day number and the value, with one
- * string per customer and per day. Iterating yields the transactions in the order they were appended
- * (oldest first), as often as needed.
- */
-export class TransactionLog implements Iterable<Transaction> {
-  private readonly customerIds: string[] = [];
-  private readonly customerNumbers = new Map<string, number>();
-  private readonly days: string[] = [];
-  private readonly dayNumbers = new Map<string, number>();
-  private readonly pages: Array<{ customer: Int32Array; day: Int32Array; amount: Float64Array }> = [];
-  length = 0;
+// Moved beside the analysis the worker thread runs; still exported here for their callers.
+export { backtestWindow, TransactionLog } from "./shop-analysis.server";
 
-  constructor(private readonly toLocalDay: (instant: Date) => string) {}
-
-  append(orders: readonly ValueOrder[]): void {
-    if (!orders.length) return;
-    const customer = new Int32Array(orders.length);
-    const day = new Int32Array(orders.length);
-    const amount = new Float64Array(orders.length);
-    orders.forEach((order, i) => {
-      customer[i] = intern(this.customerNumbers, this.customerIds, order.customerShopifyId);
-      day[i] = intern(this.dayNumbers, this.days, this.toLocalDay(order.processedAt));
-      amount[i] = order.netTotal;
-    });
-    this.pages.push({ customer, day, amount });
-    this.length += orders.length;
-  }
-
-  /** Local day of the first transaction; undefined when there is none. */
-  get firstDay(): string | undefined {
-    return this.length ? this.days[this.pages[0].day[0]] : undefined;
-  }
-
-  *[Symbol.iterator](): Iterator<Transaction> {
-    for (const { customer, day, amount } of this.pages) {
-      for (let i = 0; i < customer.length; i++) {
-        yield { customerId: this.customerIds[customer[i]], date: this.days[day[i]], amount: amount[i] };
-      }
-    }
-  }
-}
-
-function intern(numbers: Map<string, number>, values: string[], value: string): number {
-  let n = numbers.get(value);
-  if (n === undefined) {
-    n = values.push(value) - 1;
-    numbers.set(value, n);
-  }
-  return n;
-}
-
-/**
- * Holdout for the per-shop backtest: the last quarter of the shop's history, at least 28 days and at
- * most a year, so the calibration period keeps most of the data.
- */
-export function backtestWindow(firstDay: string, asOf: string): { calibrationEnd: string; holdoutEnd: string } | null {
-  const span = dayNumber(asOf) - dayNumber(firstDay);
-  const holdout = Math.min(365, Math.max(28, Math.round(span / 4)));
-  if (span < holdout * 2) return null;
-  return { calibrationEnd: dayString(dayNumber(asOf) - holdout), holdoutEnd: asOf };
-}
-
-function summarizeBacktest(result: BacktestResult, window: { calibrationEnd: string; holdoutEnd: string }): BacktestView {
-  if (result.status === "insufficient") return { status: "insufficient", reason: result.fit.reason, ...window };
-  return {
-    status: "fitted",
-    ...window,
-    holdoutActual: result.holdoutActual,
-    holdoutPredicted: result.holdoutPredicted,
-    aggregateRelativeError: result.aggregateRelativeError,
-    mae: result.mae,
-    naiveMae: result.naiveMae,
-  };
-}
-
-/** Shop-local date, summaries and settings: the common start of full and single-customer scoring. */
-async function scoringInputs(shop: string, now: Date, customerShopifyIds?: string[], given?: Shop) {
+/** The shop, its local date, settings and value orders: the common start of full and single-customer scoring. */
+async function shopOrders(shop: string, now: Date, customerShopifyIds?: string[], given?: Shop) {
   const shopRow = given ?? (await getShop(shop));
   if (!shopRow) throw new Error(`Shop ${shop} is not installed`);
   const toLocalDay = localDayConverter(shopRow.ianaTimezone);
   const asOf = toLocalDay(now);
   const transactions = new TransactionLog(toLocalDay);
   for await (const page of valueOrderPages(shop, customerShopifyIds)) transactions.append(page);
-  // The data rules of retention/clv/cleaning.ts, as the command applies them; what fired is stored and shown.
-  const dataRules = emptyCleaningReport();
-  return {
-    shopRow,
-    asOf,
-    transactions,
-    dataRules,
-    settings: scoringSettings(readShopSettings(shopRow.settings)),
-    summaries: summarizeTransactions(transactions, {
-      asOf,
-      today: asOf,
-      unit: "days",
-      ...SHOP_ORDER_RULES,
-      // The robust cap needs the whole shop's days; a single-customer re-score reuses the last full run's cap.
-      spendCap: customerShopifyIds ? (readDataRules(shopRow.modelState)?.spendCap ?? undefined) : "robust",
-      report: dataRules,
-    }),
-  };
-}
-
-/**
- * The backtest, and (issue 19 monthly report) on a shop's first run the past months from its calibration model.
- * A function of its own so the calibration data are garbage once it returns.
- */
-async function backtestAndBackfill(
-  shop: string,
-  transactions: TransactionLog,
-  window: { calibrationEnd: string; holdoutEnd: string } | null,
-  asOf: string,
-  now: Date,
-) {
-  const result = window ? backtest(transactions, { ...window, unit: "days", ...SHOP_ORDER_RULES }) : null;
-  return {
-    backtestSummary: result && window ? summarizeBacktest(result, window) : null,
-    backfill: await backfillForecastMonths(shop, transactions, result, window?.calibrationEnd ?? null, asOf, now),
-  };
+  return { shopRow, asOf, transactions, settings: scoringSettings(readShopSettings(shopRow.settings)) };
 }
 
 /**
  * Recomputes every customer's value, RFM and lifecycle group for one shop, stores the fitted model,
  * shop insights and backtest accuracy, and returns what changed for write-back.
  */
-export async function recomputeShop(shop: string, now = new Date()) {
-  const { asOf, transactions, summaries, settings, dataRules } = await scoringInputs(shop, now);
-  // The fits and the scoring are synchronous CPU work (seconds on a large shop): between the steps the
-  // event loop serves the requests that waited, so a page waits for one step, not for all of them.
-  await nextTurn();
-  // The backtest first: its working data is gone before scoring builds a result per customer.
-  const window = transactions.firstDay ? backtestWindow(transactions.firstDay, asOf) : null;
-  const { backtestSummary, backfill } = await backtestAndBackfill(shop, transactions, window, asOf, now);
-  await nextTurn();
-  // Issue 19 "model choice": BG/NBD, Pareto/NBD or MBG/NBD, by their errors on the last third of the history.
-  const modelChoice = transactions.firstDay
-    ? chooseModel(transactions, {
-        calibrationEnd: asOf,
-        firstDay: transactions.firstDay,
-        unit: "days",
-        ...SHOP_ORDER_RULES,
-        minRepeatBuyers: settings.minRepeatBuyers,
-      })
-    : null;
-  await nextTurn();
-  const model = fitShopModel(summaries, settings, modelChoice ?? undefined);
-  await nextTurn();
-  // Read before the first write; rows are built and written one chunk at a time, as the kernel yields them.
+export async function recomputeShop(shop: string, now = new Date(), scoring: ScoringOptions = {}) {
+  const { asOf, transactions, settings } = await shopOrders(shop, now);
+  // Read before the first write; rows are built and written one batch at a time, as the analysis yields them.
   const lapsedBefore = await loadLapsedSince(shop);
   const toRow = (c: CustomerScore): CustomerScoreRow => {
     return {
@@ -196,26 +60,24 @@ export async function recomputeShop(shop: string, now = new Date()) {
       lapsedSince: lapsedSince(c.lapsedDaysAgo, lapsedBefore.get(c.customerId), now),
     };
   };
-  const run = scoreShopChunks({ customers: customerColumns(summaries), asOf, settings, model, chunkSize: SCORE_BATCH });
+  // Summaries, backtest, fit and scoring are seconds of CPU on a large shop: a worker thread runs them, so
+  // pages and webhooks are served meanwhile (shop-scoring.server.ts).
+  const keepCalibration = !(await hasForecastMonths(shop));
   const scores = openScoreWriter(shop, now);
-  let result: ShopScoreSummary;
+  let analysis: ShopAnalysis;
   try {
-    for (let step = run.next(); ; step = run.next()) {
-      if (step.done) {
-        result = step.value;
-        break;
-      }
-      const chunk = step.value;
-      const rows = new Array<CustomerScoreRow>(chunk.length);
-      for (let j = 0; j < chunk.length; j++) rows[j] = toRow(chunk.row(j));
-      await scores.write(rows);
-    }
+    ({ analysis } = await scoreShopAnalysis(
+      transactions,
+      { asOf, settings, keepCalibration },
+      (customers) => scores.write(customers.map(toRow)),
+      scoring,
+    ));
   } finally {
     await scores.close();
   }
-  // Issue 19 "how sure": the parameters' sampling distributions and the 12-month revenue range.
-  const ranges = shopRanges(result, summaries, settings);
-  await nextTurn();
+  const { dataRules, backtestSummary, score: result, ranges, modelChoice } = analysis;
+  // Issue 19 monthly report: on a shop's first run, the past months from the backtest's calibration model.
+  const backfill = await backfillForecastMonths(shop, transactions, analysis.backtest, analysis.window?.calibrationEnd ?? null, asOf, now);
 
   const state: StoredModelState = {
     asOf,
@@ -230,7 +92,8 @@ export async function recomputeShop(shop: string, now = new Date()) {
     ranges,
     modelChoice,
   };
-  await saveShopModelState(shop, state, now);
+  // Meeting an import's writes (a lock, a stale snapshot, a deadlock) must not throw away the run's work.
+  await retryTransient(() => saveShopModelState(shop, state, now), Date.now() + STATE_SAVE_BUDGET_MS);
   await recordForecastMonths(shop, { transactions, asOf, model: result.model, backfill }, now);
   return { state, scored: result.customersScored };
 }
@@ -245,7 +108,16 @@ export async function rescoreCustomers(shop: string, customerShopifyIds: string[
   // Before the first recompute there is nothing to score with: skip reading the customers' orders.
   const shopRow = await getShop(shop);
   if (!shopRow?.modelState) return 0;
-  const { summaries } = await scoringInputs(shop, now, customerShopifyIds, shopRow);
+  const { asOf, transactions } = await shopOrders(shop, now, customerShopifyIds, shopRow);
+  // A few customers: summarised here, with the last full run's spend cap (the robust cap needs the whole shop).
+  const summaries = summarizeTransactions(transactions, {
+    asOf,
+    today: asOf,
+    unit: "days",
+    ...SHOP_ORDER_RULES,
+    spendCap: readDataRules(shopRow.modelState)?.spendCap ?? undefined,
+    report: emptyCleaningReport(),
+  });
   const model = readScoringModel(shopRow.modelState);
   if (!model) return 0;
   const current = new Map((await storedScores(shop, customerShopifyIds)).map((c) => [c.shopifyId, c]));
@@ -284,9 +156,7 @@ function lapsedSince(lapsedDaysAgo: number | null, lapsedBefore: Date | null | u
 }
 
 const DAY_MS = 86_400_000;
-
-/** Lets timers and I/O that are due run before the next synchronous step. */
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+const STATE_SAVE_BUDGET_MS = 30_000;
 
 function round2(value: number) {
   return Math.round(value * 100) / 100;

@@ -11,8 +11,8 @@ export interface ValueOrder {
   netTotal: number;
 }
 
-/** Rows per read of value orders: bounds what the driver and Prisma materialise at once. */
-export const VALUE_ORDER_PAGE = 50_000;
+/** Rows per read of value orders: bounds what the driver and Prisma materialise at once (on SQLite, synchronously). */
+export const VALUE_ORDER_PAGE = 10_000;
 
 /**
  * Orders that count for customer value (no test, no cancelled, no guests), oldest first, one page at a

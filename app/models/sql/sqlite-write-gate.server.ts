@@ -22,10 +22,31 @@ const HOLDER = 2;
 declare global {
   // One gate per process, also across Remix development reloads of this module.
   var kinshipSqliteWriteGate: SharedArrayBuffer | undefined;
+  var kinshipSqliteMainWaiting: SharedArrayBuffer | undefined;
 }
 
 export const writeGateBuffer: SharedArrayBuffer = (global.kinshipSqliteWriteGate ??= new SharedArrayBuffer(12));
 const gate = new Int32Array(writeGateBuffer);
+
+/**
+ * How many main-thread statements are waiting for the lock (sqlite-main-connection.server.ts retries them
+ * on a timer instead of sleeping on the event loop). A writer thread served by the gate lets them go first,
+ * for up to MAIN_FIRST_MS, before it begins: a timer that fires late (the event loop was busy) would
+ * otherwise miss the pause after each commit, and a webhook could wait past its budget.
+ */
+export const mainWaitingBuffer: SharedArrayBuffer = (global.kinshipSqliteMainWaiting ??= new SharedArrayBuffer(4));
+const mainWaiting = new Int32Array(mainWaitingBuffer);
+const MAIN_FIRST_MS = 500;
+
+/** The main thread has a statement waiting for the lock (until `mainStopsWaiting`). */
+export function mainStartsWaiting(): void {
+  Atomics.add(mainWaiting, 0, 1);
+}
+
+export function mainStopsWaiting(): void {
+  Atomics.sub(mainWaiting, 0, 1);
+  Atomics.notify(mainWaiting, 0);
+}
 
 /**
  * The writer thread's half of the gate, as source for its `eval`ed program (sqlite-writer.server.ts):
@@ -33,6 +54,7 @@ const gate = new Int32Array(writeGateBuffer);
  */
 export const WRITE_GATE_WORKER_SOURCE = `
 const gate = new Int32Array(workerData.gate);
+const mainWaiting = new Int32Array(workerData.mainWaiting);
 function acquireGate(id) {
   const ticket = Atomics.add(gate, ${NEXT}, 1);
   for (;;) {
@@ -41,6 +63,10 @@ function acquireGate(id) {
     Atomics.wait(gate, ${SERVING}, serving, 1000);
   }
   Atomics.store(gate, ${HOLDER}, id);
+  const mainFirstUntil = Date.now() + ${MAIN_FIRST_MS};
+  for (let waiting; (waiting = Atomics.load(mainWaiting, 0)) > 0 && Date.now() < mainFirstUntil; ) {
+    Atomics.wait(mainWaiting, 0, waiting, 10);
+  }
 }
 function releaseGate() {
   Atomics.store(gate, ${HOLDER}, -1);

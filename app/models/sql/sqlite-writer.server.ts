@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
-import { releaseWriteGateHeldBy, WRITE_GATE_WORKER_SOURCE, writeGateBuffer } from "./sqlite-write-gate.server";
+import { mainWaitingBuffer, releaseWriteGateHeldBy, WRITE_GATE_WORKER_SOURCE, writeGateBuffer } from "./sqlite-write-gate.server";
 
 /** One statement and the rows (bound parameters) it runs for, one execution per row. */
 export interface WriteStep {
@@ -194,6 +194,7 @@ export class SqliteWriter {
       cacheKiB: cacheMiB * 1024,
       verdict: this.verdict.buffer,
       gate: writeGateBuffer,
+      mainWaiting: mainWaitingBuffer,
       id: this.id,
       maxTransactionMs,
       yieldMs: YIELD_MS,

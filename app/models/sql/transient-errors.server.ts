@@ -5,8 +5,10 @@
  * little later succeeds; nothing about the input needs to change.
  */
 const TRANSIENT_CODES = new Set([
-  // Prisma: operations timed out; transaction failed over a write conflict or deadlock.
+  // Prisma: operations timed out; transaction failed over a write conflict or deadlock; an interactive
+  // transaction expired or could not start in time (P2028: it waited behind a writer and was rolled back).
   "P1008",
+  "P2028",
   "P2034",
   // SQLite (better-sqlite3 and Prisma's driver adapter report these as `code` / `originalCode`).
   "SQLITE_BUSY",

@@ -2,7 +2,9 @@
  * Converting between instants and shop-local calendar dates with `Intl` only (no date library):
  * the shop's IANA zone decides which day it is and when a code starts and ends.
  */
-import { addDays, formatLocalDate, parseLocalDate, type LocalDate } from "./calendar";
+import { addDays, dayString, formatLocalDate, parseLocalDate, type LocalDate } from "./calendar";
+
+const DAY_MS = 86_400_000;
 
 interface WallClock {
   year: number;
@@ -120,18 +122,29 @@ export function validityInstants(firstDay: LocalDate, lastDay: LocalDate, timeZo
 }
 
 /**
- * Shop-local calendar day of many instants (a shop's orders). Time-zone offsets are whole quarter
- * hours, so every UTC quarter hour falls on one local day: cache per quarter hour instead of
- * formatting a million dates.
+ * Shop-local calendar day of many instants (a shop's orders), with one `Intl` call per UTC day instead of
+ * one per order: the zone's offset at the start and the end of a UTC day is the same on every day without
+ * a transition, and then the local day is plain arithmetic. On the few transition days, time-zone offsets
+ * being whole quarter hours, every UTC quarter hour falls on one local day: those are cached per quarter hour.
  */
 export function localDayConverter(timeZone: string) {
-  const cache = new Map<number, string>();
+  const dayOffsets = new Map<number, number | null>();
+  const quarterHours = new Map<number, string>();
   return (instant: Date): string => {
-    const bucket = Math.floor(instant.getTime() / 900_000);
-    let day = cache.get(bucket);
+    const ms = instant.getTime();
+    const utcDay = Math.floor(ms / DAY_MS);
+    let offset = dayOffsets.get(utcDay);
+    if (offset === undefined) {
+      const start = offsetMs(utcDay * DAY_MS, timeZone);
+      offset = start === offsetMs((utcDay + 1) * DAY_MS, timeZone) ? start : null;
+      dayOffsets.set(utcDay, offset);
+    }
+    if (offset !== null) return dayString(Math.floor((ms + offset) / DAY_MS));
+    const bucket = Math.floor(ms / 900_000);
+    let day = quarterHours.get(bucket);
     if (day === undefined) {
       day = localDateAt(new Date(bucket * 900_000), timeZone);
-      cache.set(bucket, day);
+      quarterHours.set(bucket, day);
     }
     return day;
   };

@@ -28,6 +28,8 @@ describe("transient database errors", () => {
     expect(isTransientDatabaseError(busy("P2010"))).toBe(true);
     expect(isTransientDatabaseError(Object.assign(new Error("deadlock detected"), { code: "40P01" }))).toBe(true);
     expect(isTransientDatabaseError(Object.assign(new Error("x"), { code: "40001" }))).toBe(true);
+    // An interactive transaction that waited too long behind a writer: rolled back, so it can run again.
+    expect(isTransientDatabaseError(Object.assign(new Error("Transaction already closed"), { code: "P2028" }))).toBe(true);
     expect(isTransientDatabaseError(Object.assign(new Error("Unique constraint failed"), { code: "P2002" }))).toBe(false);
     expect(
       isTransientDatabaseError(

@@ -1,4 +1,5 @@
-import { localDateAt, startOfLocalDay, validityInstants, isValidTimeZone } from "../../../../app/retention/time";
+import { localDateAt, localDayConverter, startOfLocalDay, validityInstants, isValidTimeZone } from "../../../../app/retention/time";
+import { mulberry32 } from "../../../../app/retention/random";
 import { addDays, daysBetween, isLocalDate, firstDayOfNextMonth } from "../../../../app/retention/time";
 
 describe("shop-local dates", () => {
@@ -40,3 +41,40 @@ describe("shop-local dates", () => {
     expect(firstDayOfNextMonth("2026-12-15")).toBe("2027-01-01");
   });
 });
+
+describe("localDayConverter", () => {
+  // Zones with DST at whole hours (Kyiv, New York), at half hours (Lord Howe: a 30-minute shift), at quarter
+  // hours (Chatham), none (Kathmandu +5:45) and across the date line (Apia dropped a day in 2011).
+  const zones = ["Europe/Kyiv", "America/New_York", "Australia/Lord_Howe", "Pacific/Chatham", "Asia/Kathmandu", "Pacific/Apia", "UTC"];
+
+  it("gives the same local day as localDateAt for any instant, also on transition days", () => {
+    const random = mulberry32(23);
+    for (const zone of zones) {
+      const toLocalDay = localDayConverter(zone);
+      const from = Date.UTC(2010, 0, 1);
+      const span = Date.UTC(2028, 0, 1) - from;
+      const instants = Array.from({ length: 3_000 }, () => from + Math.floor(random() * span));
+      // Every 20 minutes through the first week of each month of 2011 and 2026.
+      for (const year of [2011, 2026]) {
+        for (let month = 0; month < 12; month++) {
+          for (let t = Date.UTC(year, month, 1); t < Date.UTC(year, month, 8); t += 1_200_000) instants.push(t);
+        }
+      }
+      const checked = [...instants, ...transitionMinutes(zone)];
+      const wrong = checked.filter((t) => toLocalDay(new Date(t)) !== localDateAt(new Date(t), zone));
+      expect({ zone, wrong: wrong.map((t) => new Date(t).toISOString()) }).toEqual({ zone, wrong: [] });
+      expect(checked.length).toBeGreaterThan(15_000);
+    }
+  });
+});
+
+/** Every 5 minutes of the UTC days on which the zone's offset changes, 2024–2026. */
+function transitionMinutes(zone: string): number[] {
+  const offsetAt = (t: number) => new Date(t).toLocaleString("en-US", { timeZone: zone, timeZoneName: "longOffset" }).split("GMT")[1];
+  const minutes: number[] = [];
+  for (let day = Date.UTC(2024, 0, 1); day < Date.UTC(2027, 0, 1); day += 86_400_000) {
+    if (offsetAt(day) === offsetAt(day + 86_400_000)) continue;
+    for (let t = day; t < day + 86_400_000; t += 300_000) minutes.push(t);
+  }
+  return minutes;
+}

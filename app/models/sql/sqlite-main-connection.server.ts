@@ -1,0 +1,101 @@
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { mainStartsWaiting, mainStopsWaiting } from "./sqlite-write-gate.server";
+
+/**
+ * Prisma's SQLite adapter for the main thread, whose statements never wait for the lock synchronously
+ * (issue 23). better-sqlite3 is synchronous: with a busy_timeout, a write that meets a writer thread's
+ * transaction sleeps in SQLite's busy handler and the whole event loop (every page and webhook of the
+ * process) sleeps with it. Here the connection's busy_timeout is 0 and a statement answered SQLITE_BUSY is
+ * tried again on a timer — 5 ms doubling to 50 ms, for up to BUSY_RETRY_MS — so the process serves requests
+ * meanwhile. A statement that failed with SQLITE_BUSY had no effect (SQLite undoes the statement, and the
+ * transaction it is in stays open), so it can run again. Inside a transaction only plain SQLITE_BUSY is retried:
+ * SQLITE_BUSY_SNAPSHOT (the transaction read a snapshot another writer has since changed) fails as before and
+ * is retried as a whole transaction where the caller does so (retryTransient); see `isRetryable`.
+ */
+export const BUSY_RETRY_MS = 10_000;
+
+interface Queryable {
+  queryRaw(query: unknown): Promise<unknown>;
+  executeRaw(query: unknown): Promise<unknown>;
+}
+
+export class NonBlockingSqliteAdapter extends PrismaBetterSQLite3 {
+  override async connect() {
+    const adapter = await super.connect();
+    retryWhileBusy(adapter, false);
+    const startTransaction = adapter.startTransaction.bind(adapter);
+    adapter.startTransaction = async (...args) => retryWhileBusy(await startTransaction(...args), true);
+    return adapter;
+  }
+}
+
+function retryWhileBusy<T extends Queryable>(queryable: T, inTransaction: boolean): T {
+  const queryRaw = queryable.queryRaw.bind(queryable);
+  const executeRaw = queryable.executeRaw.bind(queryable);
+  queryable.queryRaw = (query) => untilNotBusy(() => queryRaw(query), inTransaction);
+  queryable.executeRaw = (query) => untilNotBusy(() => executeRaw(query), inTransaction);
+  return queryable;
+}
+
+/**
+ * While a transaction's statement waits for the lock on a timer, statements from outside it wait too: the
+ * connection is one, and a statement run then would join that transaction (and go with its rollback). Before,
+ * the synchronous wait kept anything else from running meanwhile.
+ */
+let transactionWaiting: Promise<void> | null = null;
+
+/**
+ * Prisma's queries on SQLite settle in microtasks alone, so a loop of awaited queries (reading a million orders,
+ * deciding a day's rewards for every customer) never let timers and I/O run. A statement outside a transaction
+ * first lets the event loop turn when it has not for TURN_EVERY_MS.
+ */
+const TURN_EVERY_MS = 20;
+let lastTurn = performance.now();
+
+async function untilNotBusy<T>(statement: () => Promise<T>, inTransaction: boolean): Promise<T> {
+  if (!inTransaction) {
+    while (transactionWaiting) await transactionWaiting;
+    if (performance.now() - lastTurn >= TURN_EVERY_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      lastTurn = performance.now();
+    }
+  }
+  try {
+    return await statement();
+  } catch (error) {
+    if (!isRetryable(error, inTransaction)) throw error;
+  }
+  let done!: () => void;
+  if (inTransaction) transactionWaiting = new Promise<void>((resolve) => (done = resolve));
+  // Writer threads let a waiting main thread go first (sqlite-write-gate.server.ts).
+  mainStartsWaiting();
+  try {
+    const deadline = Date.now() + BUSY_RETRY_MS;
+    for (let delay = 5; ; delay = Math.min(delay * 2, 50)) {
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      try {
+        return await statement();
+      } catch (error) {
+        if (!isRetryable(error, inTransaction) || Date.now() + delay >= deadline) throw error;
+      }
+    }
+  } finally {
+    mainStopsWaiting();
+    if (inTransaction) {
+      transactionWaiting = null;
+      done();
+    }
+  }
+}
+
+/**
+ * The adapter reports SQLITE_BUSY as a DriverAdapterError whose cause keeps the driver's code. Outside a
+ * transaction SQLITE_BUSY_SNAPSHOT (the adapter passes the driver's error on) is retried as well: the statement
+ * was its own transaction, rolled back whole, and runs again on a fresh snapshot. Inside one it is not: the
+ * transaction's earlier reads are stale, and only running all of it again can help.
+ */
+function isRetryable(error: unknown, inTransaction: boolean): boolean {
+  const e = error as { code?: unknown; cause?: { originalCode?: unknown } } | null;
+  if (e?.cause?.originalCode === "SQLITE_BUSY") return true;
+  return !inTransaction && e?.code === "SQLITE_BUSY_SNAPSHOT";
+}

@@ -1,0 +1,23 @@
+// Bundles the server's worker-thread programs beside the Remix server build (build/server/), which has no
+// separate file a Worker could start: the scoring worker (app/jobs/scoring-worker.server.ts) runs the
+// recompute's CPU work off the event loop. Run after `remix build`; development and tests start the
+// TypeScript entry through tsx instead (app/jobs/shop-scoring.server.ts).
+//
+//   node scripts/build-server-workers.mjs
+import { build } from "esbuild";
+
+const WORKERS = [{ entry: "app/jobs/scoring-worker.server.ts", out: "build/server/scoring-worker.mjs" }];
+
+for (const { entry, out } of WORKERS) {
+  await build({
+    entryPoints: [entry],
+    outfile: out,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    // Only the pure core and the analysis are bundled; the Node built-ins stay imports.
+    packages: "external",
+    logLevel: "warning",
+  });
+}
