@@ -65,6 +65,7 @@ const results = await Promise.all([
           "Browser tests (Chromium, SQLite; screenshots in tests/e2e/screenshots/)",
           [
             ["remix", "build"],
+            ["node", "scripts/build-server-workers.mjs"],
             ["vitest", "run", "--config", "tests/e2e/vitest.config.ts"],
           ],
           process.env,

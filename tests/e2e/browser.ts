@@ -15,9 +15,14 @@ export function chromiumPath(): string {
 
 /** The browser tests run the built app; build it when the build is missing. */
 export function ensureBuilt() {
-  if (existsSync("build/server/index.js")) return;
-  const result = spawnSync("npx", ["remix", "build"], { stdio: "inherit" });
-  if (result.status !== 0) throw new Error("remix build failed");
+  if (existsSync("build/server/index.js") && existsSync("build/server/scoring-worker.mjs")) return;
+  for (const command of [
+    ["remix", "build"],
+    ["node", "scripts/build-server-workers.mjs"],
+  ]) {
+    const result = spawnSync("npx", command, { stdio: "inherit" });
+    if (result.status !== 0) throw new Error(`${command.join(" ")} failed`);
+  }
 }
 
 export async function launch(): Promise<Browser> {
