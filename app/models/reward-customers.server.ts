@@ -91,6 +91,7 @@ export async function loadRewardCustomers(
       birthday: c.birthday,
       birthdayChangedOn: c.birthdayChangedAt ? localDateAt(c.birthdayChangedAt, timeZone) : null,
       firstOrderOn: c.firstOrderAt ? localDateAt(c.firstOrderAt, timeZone) : null,
+      lastOrderOn: c.lastOrderAt ? localDateAt(c.lastOrderAt, timeZone) : null,
       lapsesOn:
         c.lifecycle === "new" && c.lastOrderAt && lapseDays !== null
           ? addDays(localDateAt(c.lastOrderAt, timeZone), Math.floor(lapseDays) + 1)

@@ -56,6 +56,8 @@ export interface CustomerSnapshot {
   birthdayChangedOn?: LocalDate | null;
   /** Shop-local day of the customer's first order, when known. */
   firstOrderOn?: LocalDate | null;
+  /** Shop-local day of the customer's latest order, when known. */
+  lastOrderOn?: LocalDate | null;
   /**
    * A New customer's first day as Lapsed if no second order comes (the lifecycle model's interval rule,
    * `oneTimeBuyerLapseDays`); null for other customers and before the shop's first scoring.

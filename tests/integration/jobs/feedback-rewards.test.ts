@@ -369,6 +369,13 @@ describe("the customer as a feedback reward sees them", () => {
     expect(one.tierMetrics).toEqual({ netSpend: { lifetime: 200, rolling12m: 120 }, orderCount: { lifetime: 2, rolling12m: 1 } });
     // The same builder as the daily run: the one customer equals their row in the shop-wide load.
     expect((await loadRewardCustomers(SHOP, "UTC", now)).find((c) => c.id === customerA)).toEqual(one);
+    // The latest order's day is the shop's (order milestones count only recent ones): late on 1 March UTC is 2 March in Berlin.
+    await db.customer.update({
+      where: { shop_shopifyId: { shop: SHOP, shopifyId: customerA } },
+      data: { lastOrderAt: new Date("2026-03-01T23:30:00Z") },
+    });
+    expect((await loadRewardCustomer(SHOP, "UTC", now, customerA)).lastOrderOn).toBe("2026-03-01");
+    expect((await loadRewardCustomer(SHOP, "Europe/Berlin", now, customerA)).lastOrderOn).toBe("2026-03-02");
     // Not synced yet: nothing known, nothing promised.
     expect(await loadRewardCustomer(SHOP, "UTC", now, "gid://shopify/Customer/424242")).toMatchObject({
       tierMetrics: { netSpend: { lifetime: 0, rolling12m: 0 }, orderCount: { lifetime: 0, rolling12m: 0 } },
