@@ -4,8 +4,17 @@
  * compile until it has its fields here.
  */
 import { BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Select, Text, TextField } from "@shopify/polaris";
-import type { ComponentProps, ReactNode } from "react";
-import { REWARD_KINDS, SHARED_DISCOUNT_MIN_CODES, type CombinesWith, type RuleKind } from "../../retention/rewards";
+import { Fragment, type ComponentProps, type ReactNode } from "react";
+import {
+  MAX_ORDER_MILESTONES,
+  ORDER_MILESTONE_MAX,
+  ORDER_MILESTONE_MIN,
+  ORDER_MILESTONE_RECENT_DAYS,
+  REWARD_KINDS,
+  SHARED_DISCOUNT_MIN_CODES,
+  type CombinesWith,
+  type RuleKind,
+} from "../../retention/rewards";
 import { useI18n } from "../I18n";
 
 export type FormValues = Record<string, string>;
@@ -376,6 +385,48 @@ function FeedbackThanksFields(p: KindFieldsProps) {
   );
 }
 
+function OrderMilestonesFields(p: KindFieldsProps) {
+  const { t } = useI18n();
+  const indexes = Array.from({ length: MAX_ORDER_MILESTONES }, (_, i) => i);
+  return (
+    <>
+      <RewardCard {...p} />
+      <Card>
+        <BlockStack gap="400">
+          <Text as="h2" variant="headingMd">
+            {t("rules.kind.orderMilestones.milestones")}
+          </Text>
+          <Text as="p" tone="subdued">
+            {t("rules.kind.orderMilestones.milestonesHelp", {
+              max: MAX_ORDER_MILESTONES,
+              min: ORDER_MILESTONE_MIN,
+              maxOrders: ORDER_MILESTONE_MAX,
+            })}
+          </Text>
+          {p.error("milestones") && (
+            <Text as="p" tone="critical">
+              {p.error("milestones")}
+            </Text>
+          )}
+          <FormLayout>
+            <FormLayout.Group>
+              {indexes.map((i) => (
+                <Fragment key={i}>
+                  {p.field(`milestones.${i}`, t("rules.kind.orderMilestones.milestone", { n: i + 1 }), { type: "number" })}
+                </Fragment>
+              ))}
+            </FormLayout.Group>
+            {p.field("validityDays", t("rules.field.validityDays"), { type: "number", suffix: t("rules.unit.days") })}
+            <Text as="p" tone="subdued">
+              {t("rules.kind.orderMilestones.once", { days: ORDER_MILESTONE_RECENT_DAYS })}
+            </Text>
+          </FormLayout>
+        </BlockStack>
+      </Card>
+    </>
+  );
+}
+
 export const KIND_FIELDS = {
   loyaltyTiers: LoyaltyTiersFields,
   birthday: BirthdayFields,
@@ -384,4 +435,5 @@ export const KIND_FIELDS = {
   feedbackThanks: FeedbackThanksFields,
   secondOrder: SecondOrderFields,
   firstOrderAnniversary: FirstOrderAnniversaryFields,
+  orderMilestones: OrderMilestonesFields,
 } satisfies Record<RuleKind, (props: KindFieldsProps) => JSX.Element>;

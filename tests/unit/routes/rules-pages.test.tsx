@@ -183,23 +183,43 @@ describe("every kind's rule form", () => {
     expect(result.ok ? [] : result.fieldErrors).toEqual([]);
   });
 
-  it.each(["secondOrder", "firstOrderAnniversary"] as const)("%s: renders its own fields in the admin's language", async (kind) => {
-    const data = {
-      ...ruleData,
-      locale: "uk",
-      messages: rulesMessages("uk"),
-      kind,
-      values: defaults(kind),
-      results: null,
-      experiment: null,
-    };
-    const html = await render("/app/rules/rule-1", [{ path: "/app/rules/:id", loader: () => data, Component: RulePage }]);
-    expect(html).toContain(kindText("uk", kind, "defaultName"));
-    const own =
-      kind === "secondOrder"
-        ? ["rules.kind.secondOrder.timing", "rules.kind.secondOrder.daysAfterFirstOrder", "rules.kind.secondOrder.once"]
-        : ["rules.kind.firstOrderAnniversary.windowDaysBefore", "rules.kind.firstOrderAnniversary.remindersHelp"];
-    for (const key of own) expect(html).toContain(escape(rulesMessages("uk")[key]!));
+  it.each(["secondOrder", "firstOrderAnniversary", "orderMilestones"] as const)(
+    "%s: renders its own fields in the admin's language",
+    async (kind) => {
+      const data = {
+        ...ruleData,
+        locale: "uk",
+        messages: rulesMessages("uk"),
+        kind,
+        values: defaults(kind),
+        results: null,
+        experiment: null,
+      };
+      const html = await render("/app/rules/rule-1", [{ path: "/app/rules/:id", loader: () => data, Component: RulePage }]);
+      expect(html).toContain(kindText("uk", kind, "defaultName"));
+      const own =
+        kind === "secondOrder"
+          ? ["rules.kind.secondOrder.timing", "rules.kind.secondOrder.daysAfterFirstOrder", "rules.kind.secondOrder.once"]
+          : kind === "firstOrderAnniversary"
+            ? ["rules.kind.firstOrderAnniversary.windowDaysBefore", "rules.kind.firstOrderAnniversary.remindersHelp"]
+            : ["rules.kind.orderMilestones.milestones"];
+      for (const key of own) expect(html).toContain(escape(rulesMessages("uk")[key]!));
+      if (kind === "orderMilestones") {
+        // Five milestone fields, the first two filled with the defaults.
+        for (const n of [1, 5])
+          expect(html).toContain(escape(rulesMessages("uk")["rules.kind.orderMilestones.milestone"]!.replace("{n}", String(n))));
+        const second = escape(rulesMessages("uk")["rules.kind.orderMilestones.milestone"]!.replace("{n}", "2"));
+        expect(html.slice(html.indexOf(second))).toMatch(/^[^]*?<input [^>]*value="10"/);
+      }
+    },
+  );
+
+  it("orderMilestones: the form's blank milestone fields are no milestones, and a bad one is reported at its field", () => {
+    const posted = { ...defaults("orderMilestones"), "milestones.1": "", "milestones.2": "12", "milestones.3": "", "milestones.4": "" };
+    const ok = validateRuleInput(formToRuleInput(Object.entries(posted)).input, { knownTiers: [] });
+    expect(ok.ok && ok.rule).toMatchObject({ milestones: [5, 12] });
+    const bad = validateRuleInput(formToRuleInput(Object.entries({ ...posted, "milestones.2": "4" })).input, { knownTiers: [] });
+    expect(bad.ok ? {} : Object.keys(bad.fieldErrors)).toEqual(["milestones.2"]);
   });
 });
 

@@ -10,6 +10,7 @@ import { holidayCampaign } from "./holiday";
 import type { CombinesWith } from "../rule-fields";
 import type { AnyRewardKind, DraftOf, RewardKind } from "./kind";
 import { loyaltyTiers } from "./loyalty-tiers";
+import { orderMilestones } from "./order-milestones";
 import { secondOrder } from "./second-order";
 import { winback } from "./winback";
 
@@ -27,6 +28,7 @@ export const REWARD_KINDS = registry({
   feedbackThanks,
   secondOrder,
   firstOrderAnniversary,
+  orderMilestones,
 });
 
 export type RuleKind = keyof typeof REWARD_KINDS;
@@ -67,7 +69,7 @@ export function kindLabelKeys<K extends RuleKind>(kind: K) {
 }
 export type KindLabelKey = { [K in RuleKind]: ReturnType<typeof kindLabelKeys<K>>[keyof ReturnType<typeof kindLabelKeys<K>>] }[RuleKind];
 
-export { birthday, feedbackThanks, firstOrderAnniversary, holidayCampaign, loyaltyTiers, secondOrder, winback };
+export { birthday, feedbackThanks, firstOrderAnniversary, holidayCampaign, loyaltyTiers, orderMilestones, secondOrder, winback };
 export { SHARED_DISCOUNT_MIN_CODES } from "./kind";
 export type { AnyRewardKind, FormValues, Offer, RewardKind, RuleValidationContext } from "./kind";
 export type { BirthdayDraft } from "./birthday";
@@ -80,6 +82,16 @@ export type { Tier, TierProgramDraft } from "./loyalty-tiers";
 export { tierProgramSchema } from "./loyalty-tiers";
 export type { FirstOrderAnniversaryDraft } from "./first-order-anniversary";
 export { firstOrderAnniversarySchema } from "./first-order-anniversary";
+export type { OrderMilestonesDraft } from "./order-milestones";
+export {
+  MAX_ORDER_MILESTONES,
+  ORDER_MILESTONE_MAX,
+  ORDER_MILESTONE_MIN,
+  ORDER_MILESTONE_RECENT_DAYS,
+  orderMilestonePeriod,
+  orderMilestonesSchema,
+  reachedMilestone,
+} from "./order-milestones";
 export type { SecondOrderDraft } from "./second-order";
 export { SECOND_ORDER_CATCH_UP_DAYS, SECOND_ORDER_PERIOD, secondOrderDueOn, secondOrderSchema } from "./second-order";
 export type { WinbackDraft } from "./winback";
