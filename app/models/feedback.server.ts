@@ -7,6 +7,7 @@ import db from "../db.server";
 import { REASON_CODES, type ReasonCode } from "../retention/feedback/reasons";
 import { placeholder, sqlTimestamp, type RawSql } from "./sql/sql.server";
 import { isUniqueViolation } from "./sql/transient-errors.server";
+import { orderDatesAfter } from "./orders.server";
 
 export const MAX_NOTE_LENGTH = 5000;
 /** The follow-up queue reads at most this many open items (oldest first) before sorting them. */
@@ -236,24 +237,7 @@ export async function listRecoveryInputs(shop: string, since: Date, until: Date)
   if (resolved.length === 0) return [];
   const earliest = new Date(Math.min(...resolved.map((r) => r.resolvedAt!.getTime())));
   const customerIds = [...new Set(resolved.map((r) => r.customerShopifyId!))];
-  const ordersByCustomer = new Map<string, Date[]>();
-  for (let i = 0; i < customerIds.length; i += 500) {
-    const orders = await db.order.findMany({
-      where: {
-        shop,
-        customerShopifyId: { in: customerIds.slice(i, i + 500) },
-        processedAt: { gt: earliest },
-        test: false,
-        cancelledAt: null,
-      },
-      select: { customerShopifyId: true, processedAt: true },
-    });
-    for (const o of orders) {
-      const list = ordersByCustomer.get(o.customerShopifyId!) ?? [];
-      list.push(o.processedAt);
-      ordersByCustomer.set(o.customerShopifyId!, list);
-    }
-  }
+  const ordersByCustomer = await orderDatesAfter(shop, customerIds, earliest);
   return resolved.map((r) => ({ resolvedAt: r.resolvedAt, orderDates: ordersByCustomer.get(r.customerShopifyId!) ?? [] }));
 }
 

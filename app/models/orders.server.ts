@@ -118,3 +118,20 @@ export async function deleteOrder(sql: RawSql, shop: string, shopifyId: string):
   }
   return customer;
 }
+
+/** Each customer's order dates after `after` (real orders: not test, not cancelled), read 500 customers at a time. */
+export async function orderDatesAfter(shop: string, customerIds: readonly string[], after: Date): Promise<Map<string, Date[]>> {
+  const byCustomer = new Map<string, Date[]>();
+  for (let i = 0; i < customerIds.length; i += 500) {
+    const orders = await db.order.findMany({
+      where: { shop, customerShopifyId: { in: customerIds.slice(i, i + 500) }, processedAt: { gt: after }, test: false, cancelledAt: null },
+      select: { customerShopifyId: true, processedAt: true },
+    });
+    for (const o of orders) {
+      const list = byCustomer.get(o.customerShopifyId!) ?? [];
+      list.push(o.processedAt);
+      byCustomer.set(o.customerShopifyId!, list);
+    }
+  }
+  return byCustomer;
+}

@@ -6,6 +6,7 @@
  */
 import db from "../../db.server";
 import type { FollowUpCase } from "../../retention/feedback/follow-up-effect";
+import { orderDatesAfter } from "../orders.server";
 
 export async function listFollowUpEffectInputs(
   shop: string,
@@ -24,24 +25,7 @@ export async function listFollowUpEffectInputs(
   if (rows.length === 0) return { resolved: [], unanswered: [] };
   const earliest = new Date(Math.min(...rows.map((r) => r.createdAt.getTime())));
   const customerIds = [...new Set(rows.map((r) => r.customerShopifyId!))];
-  const ordersByCustomer = new Map<string, Date[]>();
-  for (let i = 0; i < customerIds.length; i += 500) {
-    const orders = await db.order.findMany({
-      where: {
-        shop,
-        customerShopifyId: { in: customerIds.slice(i, i + 500) },
-        processedAt: { gt: earliest },
-        test: false,
-        cancelledAt: null,
-      },
-      select: { customerShopifyId: true, processedAt: true },
-    });
-    for (const o of orders) {
-      const list = ordersByCustomer.get(o.customerShopifyId!) ?? [];
-      list.push(o.processedAt);
-      ordersByCustomer.set(o.customerShopifyId!, list);
-    }
-  }
+  const ordersByCustomer = await orderDatesAfter(shop, customerIds, earliest);
   const resolved: FollowUpCase[] = [];
   const unanswered: FollowUpCase[] = [];
   for (const row of rows) {
