@@ -24,9 +24,10 @@ import { settled } from "../../app/jobs/background.server";
 import { recomputeShop } from "../../app/jobs/recompute.server";
 import { runShopDay } from "../../app/jobs/scheduler.server";
 import { createRule } from "../../app/models/rules.server";
+import { applyFlowLifecycleNotice } from "../../app/models/flow-usage.server";
 import { createSyncRun } from "../../app/models/sync-runs.server";
 import { mulberry32 } from "../../app/retention/random";
-import { addDays, localDateAt, validateRuleInput } from "../../app/retention/rewards";
+import { addDays, FLOW_TRIGGER_HANDLE, localDateAt, validateRuleInput } from "../../app/retention/rewards";
 import { action as webhookAction } from "../../app/routes/webhooks";
 import { startEmulatedShopify, stopEmulatedShopify } from "../support/emulated-shopify";
 import { installShop } from "../support/sync-helpers";
@@ -88,6 +89,9 @@ const rule = validateRuleInput(
 );
 if (!rule.ok) throw new Error(`bench rule rejected: ${JSON.stringify(rule.fieldErrors)}`);
 await createRule(shop, rule.rule);
+// A promotional code nothing would announce is withheld: the shop has the Flow workflow that sends it
+// (without it the daily run issued no code, and the bench measured no issuance).
+await applyFlowLifecycleNotice(shop, { flowTriggerDefinitionId: FLOW_TRIGGER_HANDLE, hasEnabledFlow: true, timestamp: new Date(0) });
 
 // Webhooks made by the emulator from real changes to the shop, signed up front (signing is Shopify's work).
 const state = emulator.shop(shop);
