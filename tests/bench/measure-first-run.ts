@@ -7,7 +7,7 @@
  * defaults (tiers 100 / 500 / 1,000, a UAH 5 thank-you, all on, no per-customer cap).
  */
 import type { RuleKind, ScaledDefaults } from "../../app/retention/rewards";
-import { demoShopScored } from "./demo-shop-scored";
+import { demoShopScored, ruleDraft } from "./demo-shop-scored";
 
 const { shop, timeZone, emulator } = await demoShopScored("guard-measure.sqlite");
 const { default: db } = await import("../../app/db.server");
@@ -15,7 +15,6 @@ const { firstRunForShop, loadScheduleInput } = await import("../../app/jobs/issu
 const { createRule, setRuleEnabled, listRules } = await import("../../app/models/rules.server");
 const { loadShopScale } = await import("../../app/models/shop-scale.server");
 const core = await import("../../app/retention/rewards");
-const { formToRuleInput } = await import("../../app/routes/app.rules.$id");
 const { stopEmulatedShopify } = await import("../support/emulated-shopify");
 const { applyFlowLifecycleNotice } = await import("../../app/models/flow-usage.server");
 
@@ -29,21 +28,7 @@ const today = core.localDateAt(now, timeZone);
 const scale = core.scaledDefaults(await loadShopScale(shop));
 const round = (n: number) => Math.round(n * 100) / 100;
 
-/** A rule of `kind` as the new-rule form fills it in (draft), with the given money defaults. */
-function draftOf(kind: RuleKind, s: ScaledDefaults) {
-  const values = {
-    kind,
-    name: kind,
-    enabled: "false",
-    holdoutShare: "0",
-    ...core.rewardKind(kind).formDefaults(today, { presetId: null, scale: s }),
-  };
-  for (const [path] of Object.entries(core.rewardKind(kind).formTexts?.(values) ?? {})) (values as Record<string, string>)[path] = path;
-  const { input: raw } = formToRuleInput(Object.entries(values));
-  const result = core.validateRuleInput(raw, { knownTiers: [] });
-  if (!result.ok) throw new Error(`${kind}: ${JSON.stringify(result.fieldErrors)}`);
-  return result.rule;
-}
+const draftOf = (kind: RuleKind, s: ScaledDefaults) => ruleDraft(kind, today, s);
 
 async function dayTotals(caps: boolean) {
   const { input } = await loadScheduleInput(shop, today, now);
@@ -68,7 +53,7 @@ const report: Record<string, unknown> = { shop, customers, today, scale };
 // New defaults: each kind alone (what its confirmation shows), then all of them on.
 const perKind: Record<string, unknown> = {};
 for (const kind of core.RULE_KINDS) {
-  const id = await createRule(shop, draftOf(kind, scale));
+  const id = await createRule(shop, await draftOf(kind, scale));
   const run = await firstRunForShop(shop, id, now);
   perKind[kind] = { audience: run!.audience, codes: run!.count, maxCost: run!.maxCost, capped: run!.capped, heldOut: run!.heldOut };
 }
@@ -80,7 +65,7 @@ report.newDefaultsAllOnWithoutCaps = await dayTotals(false);
 // Old defaults, all on, no cap (what the demo did before #23).
 await db.discountRule.deleteMany({ where: { shop } });
 const old: ScaledDefaults = { tierThresholds: [100, 500, 1000], thankYouAmount: 5 };
-for (const kind of core.RULE_KINDS) await createRule(shop, { ...draftOf(kind, old), enabled: true });
+for (const kind of core.RULE_KINDS) await createRule(shop, { ...(await draftOf(kind, old)), enabled: true });
 report.oldDefaultsAllOnNoCaps = await dayTotals(false);
 
 console.log(JSON.stringify(report, null, 2));
