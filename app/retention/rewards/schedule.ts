@@ -289,6 +289,14 @@ class Run implements DayRun {
         ...(c.tier ? { tier: c.tier } : {}),
         ...(rule.offerB && arm !== "holdout" ? { arm } : {}),
       };
+      // Across all rules: a customer never gets more codes than the shop's caps allow; the rest wait. Checked
+      // before the arm is used, whichever it is: a capped customer waits in the holdout as in the treated arm,
+      // so a rule deciding after others does not lose only from its treated arm the customers they reached.
+      const capLimit = customerCapLimit(this.input.customerCaps, this.issueDays.get(c.customerId) ?? [], today);
+      if (capLimit) {
+        this.capped.push({ ruleId: rule.id, customerId: c.customerId, period: c.period, limit: capLimit });
+        continue;
+      }
       if (arm === "holdout") {
         this.push({ ...base, kind: "holdout", estimatedCost: 0, notify: false });
         continue;
@@ -298,12 +306,6 @@ class Run implements DayRun {
         // Nothing would tell the customer: recorded as withheld, never created in Shopify, costs nothing
         // (and uses none of the customer's cap).
         this.push({ ...base, kind: "issue", estimatedCost: 0, notify: false, delivery: null, withheldReason: "noDeliveryChannel" });
-        continue;
-      }
-      // Across all rules: a customer never gets more codes than the shop's caps allow; the rest wait.
-      const capLimit = customerCapLimit(this.input.customerCaps, this.issueDays.get(c.customerId) ?? [], today);
-      if (capLimit) {
-        this.capped.push({ ruleId: rule.id, customerId: c.customerId, period: c.period, limit: capLimit });
         continue;
       }
       const cost = estimateRedemptionCost(c.reward, c.minimumSubtotal, costAssumptions, c.averageOrderValue);

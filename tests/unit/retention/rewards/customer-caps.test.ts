@@ -78,3 +78,24 @@ describe("decideDay with several rules due for the same customers", () => {
     expect(firstRun("winback", input)).toMatchObject({ count: 4, capped: 0, audience: 4 });
   });
 });
+
+describe("caps and the holdout", () => {
+  it("a customer at the cap waits in either arm, so a rule deciding after another keeps its arms comparable", () => {
+    const customers = Array.from({ length: 200 }, (_, i) => customer(`c${i}`, { lifecycleGroup: "lapsed", lapsedSince: "2026-02-01" }));
+    const rules = [
+      rule("winback", { kind: "winback", reward: { type: "percentage", percentage: 15 } }),
+      rule("campaign", {
+        kind: "holidayCampaign",
+        startsAt: "2026-03-01",
+        endsAt: "2026-03-08",
+        audience: { type: "everyoneWithConsent" },
+        reward: { type: "percentage", percentage: 10 },
+        holdoutShare: 0.4,
+      }),
+    ];
+    const result = decideDay(scheduleInput({ rules, customers, customerCaps: caps }));
+    // Win-back decides first and reaches everyone; the campaign's customers are all at today's cap, held out or not.
+    expect(result.decisions.filter((d) => d.ruleId === "campaign")).toEqual([]);
+    expect(result.capped.filter((c) => c.ruleId === "campaign")).toHaveLength(200);
+  });
+});
