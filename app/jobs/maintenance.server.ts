@@ -4,6 +4,7 @@ import { writeBackTags } from "./write-back-tags.server";
 import { afterBackfill } from "./after-backfill.server";
 import { pollBackfill, retryDueBackfills } from "./backfill.server";
 import { recomputeShop } from "./recompute.server";
+import { keepKinshipSegmentsInStep } from "./kinship-segments.server";
 import { refreshCustomers, REFRESH_KIND } from "./customer-refresh.server";
 import { startScheduler, type SchedulerDeps } from "./scheduler.server";
 import { retryUnsentAlerts } from "./feedback-alerts.server";
@@ -48,7 +49,10 @@ async function refreshQuietly(shop: string, client: AdminClient, now: Date) {
 export async function nightlyRecompute(shop: string, client: AdminClient, now: Date) {
   await refreshQuietly(shop, client, now);
   await recomputeShop(shop, now);
-  return writeBackTags(shop, client);
+  const tags = await writeBackTags(shop, client);
+  // The at-risk high value bound follows the shop's CLV percentile, which moves with the scores.
+  await keepKinshipSegmentsInStep(shop, client);
+  return tags;
 }
 
 export const productionSchedulerHooks: Pick<SchedulerDeps, "everyTick" | "beforeIssuance"> = {

@@ -3,6 +3,7 @@ import { createAdminClient } from "../shopify/admin-client.server";
 import { enableBirthdayDefinition } from "../shopify/customer-metafields.server";
 import { fetchShopDetails } from "../shopify/shop-info.server";
 import { startBackfill } from "./backfill.server";
+import { ensureKinshipDefinitions, keepKinshipSegmentsInStep } from "./kinship-segments.server";
 
 /** Reads the shop's name, currency and time zone from Shopify and stores them. */
 export async function refreshShopInfo(session: { shop: string; accessToken: string }) {
@@ -24,6 +25,10 @@ export async function onInstall(session: { shop: string; accessToken?: string })
     if (needsBackfill) await startBackfill(session.shop, client);
     // Birthdays live in Shopify's standard customer metafield facts.birth_date.
     await enableBirthdayDefinition(client);
+    // Kinship's values as typed customer metafields (kinship.*) that segments, Flow and reports can use (decision 025);
+    // a reinstall finds the segments the merchant created before and brings them up to date.
+    await ensureKinshipDefinitions(client);
+    await keepKinshipSegmentsInStep(session.shop, client);
   } catch (error) {
     console.error(`Install steps for ${session.shop} failed`, error);
   }

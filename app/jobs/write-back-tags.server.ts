@@ -1,9 +1,7 @@
 import { recordTagChanges, taggableCustomerPages } from "../models/customer-tags.server";
-import { getShopSettings, saveShopSettings } from "../models/shop-settings.server";
-import { LIFECYCLE_GROUPS } from "../retention/segments/lifecycle";
 import { desiredKinshipTags, kinshipTagChanges, parseTagList } from "../retention/segments/tags";
 import type { AdminClient } from "../shopify/admin-client.server";
-import { changeCustomerTags, createCustomerSegment, lifecycleSegmentQuery } from "../shopify/customer-tags.server";
+import { changeCustomerTags } from "../shopify/customer-tags.server";
 
 export interface WriteBackResult {
   customersChanged: number;
@@ -42,19 +40,4 @@ export async function writeBackTags(
     }
   }
   return result;
-}
-
-/**
- * Optionally creates one Shopify customer segment per lifecycle group over the tags, once per shop;
- * the created ids are kept in the shop's settings.
- */
-export async function ensureLifecycleSegments(shop: string, client: AdminClient, names: Record<string, string>) {
-  const { segments } = await getShopSettings(shop);
-  for (const group of LIFECYCLE_GROUPS) {
-    if (segments[group]) continue;
-    const id = await createCustomerSegment(client, names[group] ?? `Kinship: ${group}`, lifecycleSegmentQuery(group));
-    if (id) segments[group] = id;
-  }
-  await saveShopSettings(shop, { segments });
-  return segments;
 }

@@ -8,7 +8,7 @@
  *   feedback.lowScoreThreshold, feedback.firstResponseTargetHours   the feedback follow-up queue
  *   feedback.askAfterDays                        "ask after delivery" for untracked fulfilments (scheduler)
  *   rewards.averageShippingCost                  budget estimates for free shipping (else a tenth of AOV)
- *   segments.<group>                             Shopify segment ids Kinship created (write-back job)
+ *   segments.<segment key>                       Kinship's segments in Shopify: id, name and query last sent (decision 025)
  *   issuance.customerCaps.{perDay,per30Days}     codes one customer may get across all rules (the scheduler)
  *   issuance.pausedAt                            Pause all: while set, the scheduler issues nothing for the shop
  *   birthdays.minNoticeDays, birthdays.sendHour  the birthday anti-gaming rule and send hour (issuance, scheduler)
@@ -20,7 +20,8 @@
  */
 import { z } from "zod";
 import db from "../db.server";
-import { DEFAULT_LIFECYCLE_SETTINGS, LIFECYCLE_GROUPS, type LifecycleGroup, type LifecycleSettings } from "../retention/segments/lifecycle";
+import { DEFAULT_LIFECYCLE_SETTINGS, type LifecycleSettings } from "../retention/segments/lifecycle";
+import { SEGMENT_KEY_PATTERN, type StoredSegment } from "../retention/segments/kinship-segments";
 import { MAX_LIFESPAN_YEARS, MIN_LIFESPAN_YEARS } from "../retention/clv/historic";
 import { DEFAULT_SCORING_SETTINGS, type ScoringSettings } from "../retention/score";
 import { DEFAULT_LOW_SCORE_THRESHOLD } from "../retention/feedback/reasons";
@@ -74,8 +75,8 @@ export interface ShopSettings {
   feedback: FeedbackSettings;
   /** null: estimated from the average order value. */
   averageShippingCost: number | null;
-  /** Shopify customer segment ids Kinship created, by lifecycle group. */
-  segments: Partial<Record<LifecycleGroup, string>>;
+  /** Kinship's segments in Shopify by segment key (kinship-segments.ts); empty until the merchant creates them. */
+  segments: Record<string, StoredSegment>;
   /** Codes one customer may get across all rules, per day and per 30 days. */
   customerCaps: CustomerCaps;
   /** Pause all: while set, the scheduler issues nothing for the shop. */
@@ -139,7 +140,8 @@ const stored = {
   firstResponseTargetHours: z.number().finite().gt(0).max(MAX_FIRST_RESPONSE_TARGET_HOURS),
   askAfterDays: z.number().int().min(ASK_AFTER_DAYS_BOUNDS.min).max(ASK_AFTER_DAYS_BOUNDS.max),
   averageShippingCost: z.number().finite().min(0),
-  segmentId: z.string().min(1),
+  segment: z.object({ id: z.string().min(1).max(200), name: z.string().max(255), query: z.string().max(5000) }),
+  segmentKey: z.string().regex(SEGMENT_KEY_PATTERN),
   customerCaps: z
     .object({
       perDay: z.number().int().min(CUSTOMER_CAP_BOUNDS.perDay.min).max(CUSTOMER_CAP_BOUNDS.perDay.max),
@@ -173,11 +175,13 @@ export function readShopSettings(settingsJson: string | null | undefined): ShopS
   const feedback = object(root.feedback);
   const targetHours = valueOr(stored.firstResponseTargetHours, feedback.firstResponseTargetHours, null);
   const storedSegments = object(root.segments);
-  const segments: ShopSettings["segments"] = {};
-  for (const group of LIFECYCLE_GROUPS) {
-    const id = valueOr(stored.segmentId, storedSegments[group], null);
-    if (id) segments[group] = id;
-  }
+  // Only keys of the segment-key pattern are read, so no stored key can become an object path.
+  const segments: ShopSettings["segments"] = Object.fromEntries(
+    Object.entries(storedSegments).flatMap(([key, value]) => {
+      const segment = SEGMENT_KEY_PATTERN.test(key) ? valueOr(stored.segment, value, null) : null;
+      return segment ? [[key, segment]] : [];
+    }),
+  );
   return {
     lifespanYears: valueOr(stored.lifespanYears, scoring.lifespanYears, null),
     lifecycle,
@@ -273,7 +277,7 @@ function applyPatch(root: Json, patch: ShopSettingsPatch): Json {
     const cost = patch.averageShippingCost === null ? undefined : stored.averageShippingCost.parse(patch.averageShippingCost);
     part("rewards", (rewards) => ({ ...rewards, averageShippingCost: cost }));
   }
-  if (patch.segments) next.segments = z.record(stored.segmentId).parse(patch.segments);
+  if (patch.segments) next.segments = z.record(stored.segmentKey, stored.segment).parse(patch.segments);
   if (patch.customerCaps) part("issuance", (issuance) => ({ ...issuance, customerCaps: stored.customerCaps.parse(patch.customerCaps) }));
   if (patch.pausedAt !== undefined) {
     const pausedAt = patch.pausedAt?.toISOString();

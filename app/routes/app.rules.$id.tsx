@@ -23,6 +23,7 @@ import { resolveLocale, translate, type Locale, type MessageKey } from "../i18n"
 import { kindText, ruleErrorsText, rulesMessages } from "../i18n/rule-texts";
 import { formatNumber, formatPercent, shopFormatter, type ShopFormatter } from "../formatting";
 import { firstRunForShop, previewForShop } from "../jobs/issuance.server";
+import { afterRuleChange } from "../jobs/kinship-segments.server";
 import { listIssuedForRule } from "../models/issued-discounts.server";
 import { holdoutPlanningInputs, ruleResults, type RuleExperiment, type RuleResult } from "../models/reward-results.server";
 import { rewardSegmentOptions } from "../models/reward-customers.server";
@@ -305,7 +306,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const before = isNew ? null : await getRule(shop, params.id ?? "");
   if (!isNew && !before) throw new Response("Rule not found", { status: 404 });
   if (intent === "delete") {
-    if (!isNew) await deleteRule(shop, params.id!);
+    if (!isNew && (await deleteRule(shop, params.id!))) await afterRuleChange(shop, before?.rule.kind);
     return redirect(to("/app/rules"));
   }
   if (intent === "turnOn") return turnOn(shop, params.id!, form, locale, () => redirect(to(`/app/rules/${params.id}`)));
@@ -337,9 +338,11 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   if (Object.keys(overlaps).length) return json<ActionData>({ ok: false, fieldErrors: overlaps, preview: null }, { status: 409 });
   if (isNew) {
     const id = await createRule(shop, draft);
+    await afterRuleChange(shop, draft.kind);
     return redirect(to(`/app/rules/${id}`));
   }
   await updateRule(shop, params.id!, draft);
+  await afterRuleChange(shop, draft.kind);
   return redirect(to(`/app/rules/${params.id}`));
 };
 

@@ -6,7 +6,8 @@ import { ruleResults, type RuleResult } from "../models/reward-results.server";
 import { countWithheld } from "../models/issued-discounts.server";
 import { countWithoutMarketingConsent } from "../models/consent-records.server";
 import { getShopSettings, kindsNeedingConsent } from "../models/shop-settings.server";
-import { deleteRule, listRules } from "../models/rules.server";
+import { deleteRule, getRule, listRules } from "../models/rules.server";
+import { afterRuleChange } from "../jobs/kinship-segments.server";
 import { getShop } from "../models/shop.server";
 import { shopFormatter } from "../formatting";
 import { issuanceAction, issuanceStatus, queuedByRule, turnRuleOff, type IssuanceStatusProps } from "../services/issuance-status.server";
@@ -94,9 +95,11 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       if (form.get("enabled") !== "false") return json({ ok: false }, { status: 400 });
       await turnRuleOff(session.shop, id);
       return json({ ok: true });
-    case "delete":
-      await deleteRule(session.shop, id);
+    case "delete": {
+      const kind = (await getRule(session.shop, id))?.rule.kind;
+      if (await deleteRule(session.shop, id)) await afterRuleChange(session.shop, kind);
       return json({ ok: true });
+    }
     default:
       return json({ ok: false }, { status: 400 });
   }

@@ -79,7 +79,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
         tagged: f.number(writeBack.tagged),
         untagged: f.number(writeBack.customers - writeBack.tagged),
       }),
-      segments: Object.keys(writeBack.shopifySegments).map((g) => translate(locale, `lifecycle.${g}` as "lifecycle.new")),
+      // Kinship's lifecycle segments in Shopify (Settings creates them, decision 025).
+      segments: writeBack.shopifySegments
+        .filter((key) => key.startsWith("lifecycle:"))
+        .map((key) => translate(locale, `lifecycle.${key.slice("lifecycle:".length)}` as "lifecycle.new")),
     },
   });
 };

@@ -1,6 +1,8 @@
 /** Saving the lifecycle thresholds (Segments and Settings share the form). */
 import { fieldErrors } from "../i18n/form-errors";
 import { translate, type Locale } from "../i18n";
+import { adminClientForShop } from "../jobs/admin-for-shop.server";
+import { keepKinshipSegmentsInStep } from "../jobs/kinship-segments.server";
 import { lifecycleFormSchema, lifecycleFromForm, lifecycleToForm, saveShopSettings } from "../models/shop-settings.server";
 
 export interface FormActionData {
@@ -29,5 +31,7 @@ export async function saveLifecycleForm(shop: string, form: FormData, locale: Lo
     };
   }
   const saved = await saveShopSettings(shop, { lifecycle: lifecycleFromForm(parsed.data) });
+  // The at-risk high value segment is defined from the P(alive) threshold.
+  await keepKinshipSegmentsInStep(shop, () => adminClientForShop(shop));
   return { intent: "lifecycle", ok: true, values: lifecycleToForm(saved.lifecycle), message: translate(locale, "lifecycleForm.saved") };
 }

@@ -64,8 +64,8 @@ export interface WriteBackView {
   tagged: number;
   /** Scored customers whose kinship: tag names their current group. */
   upToDate: number;
-  /** Shopify customer segment ids per group, when created (settings.segments). */
-  shopifySegments: Record<string, string>;
+  /** Keys of Kinship's segments in Shopify, when created (settings.segments). */
+  shopifySegments: string[];
 }
 
 export async function writeBackStatus(shop: string): Promise<WriteBackView> {
@@ -82,7 +82,7 @@ export async function writeBackStatus(shop: string): Promise<WriteBackView> {
       `FROM "Customer"${hint} WHERE "shop" = ${sql.bind(shop)}`,
     ...sql.params,
   );
-  const shopifySegments = (await getShopSettings(shop)).segments;
+  const shopifySegments = Object.keys((await getShopSettings(shop)).segments);
   const n = (key: string) => Number(row?.[key] ?? 0);
   return { customers: n("customers"), scored: n("scored"), tagged: n("tagged"), upToDate: n("upToDate"), shopifySegments };
 }

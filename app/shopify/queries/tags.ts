@@ -21,19 +21,3 @@ export const TAGS_REMOVE = gql`
     }
   }
 `;
-
-export const SEGMENT_CREATE = gql`
-  mutation KinshipSegmentCreate($name: String!, $query: String!) {
-    segmentCreate(name: $name, query: $query) {
-      segment {
-        id
-        name
-        query
-      }
-      userErrors {
-        field
-        message
-      }
-    }
-  }
-`;

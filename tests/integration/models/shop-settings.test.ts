@@ -42,17 +42,27 @@ describe("Shop.settings through its one module", () => {
       consent: { promotionalRequiresMarketingConsent: "no" },
       feedback: { lowScoreThreshold: 12, firstResponseTargetHours: 0 },
       rewards: { averageShippingCost: -5 },
-      segments: { lapsed: 42, loyal: "gid://shopify/Segment/7", __proto__: "x", unknownGroup: "gid://shopify/Segment/8" },
+      segments: {
+        "lifecycle:lapsed": 42,
+        "lifecycle:loyal": { id: "gid://shopify/Segment/7", name: "Kinship · Loyal", query: "metafields.kinship.lifecycle = 'loyal'" },
+        loyal: "gid://shopify/Segment/6",
+        __proto__: { id: "gid://shopify/Segment/9", name: "x", query: "x" },
+        "Tier:Gold Members": { id: "gid://shopify/Segment/8", name: "x", query: "x" },
+        "rfm:champions": { id: "", name: "x", query: "x" },
+      },
     });
     // Only the well-formed values survive, key by key; an unknown segment key never becomes a property.
     expect(readShopSettings(wrong)).toEqual({
       ...defaults,
       lifecycle: { ...DEFAULT_LIFECYCLE_SETTINGS, regularMinOrders: 4 },
-      segments: { loyal: "gid://shopify/Segment/7" },
+      segments: {
+        "lifecycle:loyal": { id: "gid://shopify/Segment/7", name: "Kinship · Loyal", query: "metafields.kinship.lifecycle = 'loyal'" },
+      },
     });
   });
 
   it("writes each part, keeps the keys it does not change, and reads back what it wrote", async () => {
+    const lapsedSegment = { id: "gid://shopify/Segment/1", name: "Kinship · Lapsed", query: "metafields.kinship.lifecycle = 'lapsed'" };
     await db.shop.update({
       where: { shop: SHOP },
       data: { settings: JSON.stringify({ olderFeature: { keep: true }, scoring: { lifespanYears: 2 } }) },
@@ -60,7 +70,7 @@ describe("Shop.settings through its one module", () => {
     await saveShopSettings(SHOP, { lifecycle: { intervalMultiple: 2.5 } });
     await saveShopSettings(SHOP, { consent: { promotionalRequiresMarketingConsent: false } });
     await saveShopSettings(SHOP, { feedback: { lowScoreThreshold: 4, firstResponseTargetMs: 8 * HOUR } });
-    await saveShopSettings(SHOP, { averageShippingCost: 4.5, segments: { lapsed: "gid://shopify/Segment/1" } });
+    await saveShopSettings(SHOP, { averageShippingCost: 4.5, segments: { "lifecycle:lapsed": lapsedSegment } });
     // Two parts under one stored key (issuance.*) in one write keep each other.
     const pausedAt = new Date("2026-12-01T10:00:00Z");
     await saveShopSettings(SHOP, { customerCaps: { perDay: 2, per30Days: 5 }, pausedAt });
@@ -73,7 +83,7 @@ describe("Shop.settings through its one module", () => {
       consent: { ...DEFAULT_CONSENT_POLICY, promotionalRequiresMarketingConsent: false },
       feedback: { lowScoreThreshold: 4, firstResponseTargetMs: 8 * HOUR, askAfterDays: 7 },
       averageShippingCost: 4.5,
-      segments: { lapsed: "gid://shopify/Segment/1" },
+      segments: { "lifecycle:lapsed": lapsedSegment },
       customerCaps: DEFAULT_CUSTOMER_CAPS,
       pausedAt: null,
       birthdays: DEFAULT_BIRTHDAY_SETTINGS,
@@ -96,6 +106,8 @@ describe("Shop.settings through its one module", () => {
     await expect(saveShopSettings(SHOP, { lifecycle: { intervalMultiple: 50 } })).rejects.toThrow();
     await expect(saveShopSettings(SHOP, { feedback: { lowScoreThreshold: 11, firstResponseTargetMs: HOUR } })).rejects.toThrow();
     await expect(saveShopSettings(SHOP, { averageShippingCost: -1 })).rejects.toThrow();
+    // A segment key is Kinship's own (kinship-segments.ts), never a name: anything else is refused.
+    await expect(saveShopSettings(SHOP, { segments: { "tier:Gold Members": { id: "gid://shopify/Segment/1", name: "x", query: "x" } } })).rejects.toThrow();
     expect(await stored()).toEqual(before);
   });
 });
