@@ -14,6 +14,18 @@ export interface SegmentFacts {
   firstOrderAt: number | null;
   lastOrderAt: number | null;
   emailDomain: string | null;
+  /** The customer's metafield value (as stored, a string), or null when it has none. */
+  metafield?: (namespace: string, key: string) => string | null;
+}
+
+/**
+ * How a customer metafield filter may be used: only metafields with a customer definition of a date, number,
+ * text or true/false type are filters ("Metafield-based customer segment filters", Shopify Help Center).
+ */
+export type MetafieldFilterType = "number" | "text" | "date" | "boolean";
+export interface SegmentQueryOptions {
+  /** The filter type of `metafields.<namespace>.<key>`, null when the shop has no such customer definition. */
+  metafieldType?: (namespace: string, key: string) => MetafieldFilterType | null;
 }
 
 export const KNOWN_ATTRIBUTES = new Set([
@@ -44,11 +56,22 @@ export const KNOWN_ATTRIBUTES = new Set([
   "shopify_email",
 ]);
 
-type Operator = "=" | "!=" | ">" | ">=" | "<" | "<=" | "CONTAINS" | "NOT CONTAINS";
+type Operator = "=" | "!=" | ">" | ">=" | "<" | "<=" | "CONTAINS" | "NOT CONTAINS" | "BETWEEN" | "IS NULL" | "IS NOT NULL";
+type Value = string | number;
 type Node =
   | { kind: "and" | "or"; left: Node; right: Node }
   | { kind: "not"; operand: Node }
-  | { kind: "condition"; attribute: string; operator: Operator; value: string | number; column: number };
+  | { kind: "condition"; attribute: string; operator: Operator; value: Value; upper?: Value; column: number };
+
+/** Operators each metafield filter type takes (same Help Center page; date and true/false as listed there). */
+const METAFIELD_OPERATORS: Record<MetafieldFilterType, readonly Operator[]> = {
+  number: ["=", "!=", ">", ">=", "<", "<=", "BETWEEN", "IS NULL", "IS NOT NULL"],
+  text: ["=", "!=", "IS NULL", "IS NOT NULL"],
+  date: ["=", ">", ">=", "<", "<=", "BETWEEN", "IS NULL", "IS NOT NULL"],
+  boolean: ["=", "!=", "IS NULL", "IS NOT NULL"],
+};
+
+const METAFIELD_ATTRIBUTE = /^metafields\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/;
 
 export class SegmentQueryError extends Error {}
 
@@ -86,7 +109,7 @@ function tokenize(query: string): Token[] {
 }
 
 /** Parses a segment query; throws SegmentQueryError with Shopify-like wording. */
-export function parseSegmentQuery(query: string): Node {
+export function parseSegmentQuery(query: string, options: SegmentQueryOptions = {}): Node {
   if (!query.trim()) throw new SegmentQueryError("Query can't be blank");
   const tokens = tokenize(query);
   let k = 0;
@@ -132,24 +155,48 @@ export function parseSegmentQuery(query: string): Node {
     if (!KNOWN_ATTRIBUTES.has(attribute.text) && !attribute.text.startsWith("metafields."))
       fail(attribute, `'${attribute.text}' filter cannot be found.`);
     k++;
+    const metafield = METAFIELD_ATTRIBUTE.exec(attribute.text);
+    const filterType = metafield && options.metafieldType ? options.metafieldType(metafield[1], metafield[2]) : undefined;
+    if (filterType === null) fail(attribute, `'${attribute.text}' filter cannot be found.`);
     let operator: Operator;
-    if (isWord("CONTAINS")) operator = "CONTAINS";
+    if (isWord("IS")) {
+      k++;
+      const negated = isWord("NOT");
+      if (negated) k++;
+      if (!isWord("NULL")) fail(peek(), "NULL is expected after IS.");
+      k++;
+      operator = negated ? "IS NOT NULL" : "IS NULL";
+      if (filterType && !METAFIELD_OPERATORS[filterType].includes(operator))
+        fail(attribute, `'${operator}' cannot be used with '${attribute.text}'.`);
+      return { kind: "condition", attribute: attribute.text, operator, value: "", column: attribute.column };
+    }
+    if (isWord("BETWEEN")) operator = "BETWEEN";
+    else if (isWord("CONTAINS")) operator = "CONTAINS";
     else if (isWord("NOT") && tokens[k + 1]?.type === "word" && tokens[k + 1].text.toUpperCase() === "CONTAINS") {
       k++;
       operator = "NOT CONTAINS";
     } else if (peek()?.type === "op") operator = peek()!.text as Operator;
     else return fail(peek(), `an operator is expected after '${attribute.text}'.`);
     k++;
-    const value = peek();
-    if (!value || (value.type !== "string" && value.type !== "number")) return fail(value, "a value is expected.");
-    k++;
-    return {
-      kind: "condition",
-      attribute: attribute.text,
-      operator,
-      value: value.type === "number" && !value.text.endsWith("d") ? Number(value.text) : value.text,
-      column: attribute.column,
+    if (filterType && !METAFIELD_OPERATORS[filterType].includes(operator))
+      fail(attribute, `'${operator}' cannot be used with '${attribute.text}'.`);
+    const readValue = (): Value => {
+      const value = peek();
+      if (!value || (value.type !== "string" && value.type !== "number")) return fail(value, "a value is expected.");
+      // A number filter takes a number, a text filter a quoted text.
+      if (filterType === "number" && value.type !== "number") fail(value, `'${attribute.text}' takes a number.`);
+      if (filterType === "text" && value.type !== "string") fail(value, `'${attribute.text}' takes a text value in quotes.`);
+      k++;
+      return value.type === "number" && !value.text.endsWith("d") ? Number(value.text) : value.text;
     };
+    const value = readValue();
+    let upper: Value | undefined;
+    if (operator === "BETWEEN") {
+      if (!isWord("AND")) fail(peek(), "AND is expected after BETWEEN's first value.");
+      k++;
+      upper = readValue();
+    }
+    return { kind: "condition", attribute: attribute.text, operator, value, upper, column: attribute.column };
   };
 
   const tree = parseOr();
@@ -158,9 +205,9 @@ export function parseSegmentQuery(query: string): Node {
 }
 
 /** Shopify's message for an invalid query, or null when it parses. */
-export function segmentQueryProblem(query: string): string | null {
+export function segmentQueryProblem(query: string, options: SegmentQueryOptions = {}): string | null {
   try {
-    parseSegmentQuery(query);
+    parseSegmentQuery(query, options);
     return null;
   } catch (error) {
     if (error instanceof SegmentQueryError) return error.message;
@@ -203,8 +250,8 @@ function compare(actual: number | string | null, operator: Operator, expected: n
  * A predicate over customers' facts. Attributes Shopify knows but the emulator cannot evaluate throw
  * (the caller turns that into NOT_IMPLEMENTED), rather than silently matching nobody.
  */
-export function segmentPredicate(query: string, now: number): (facts: SegmentFacts) => boolean {
-  const tree = parseSegmentQuery(query);
+export function segmentPredicate(query: string, now: number, options: SegmentQueryOptions = {}): (facts: SegmentFacts) => boolean {
+  const tree = parseSegmentQuery(query, options);
   const build = (node: Node): ((facts: SegmentFacts) => boolean) => {
     if (node.kind === "not") {
       const operand = build(node.operand);
@@ -216,6 +263,24 @@ export function segmentPredicate(query: string, now: number): (facts: SegmentFac
       return node.kind === "and" ? (f) => left(f) && right(f) : (f) => left(f) || right(f);
     }
     const { attribute, operator, value } = node;
+    const metafield = METAFIELD_ATTRIBUTE.exec(attribute);
+    const filterType = metafield ? options.metafieldType?.(metafield[1], metafield[2]) : null;
+    if (metafield && (filterType === "number" || filterType === "text")) {
+      const [, namespace, key] = metafield;
+      const read = (f: SegmentFacts): number | string | null => {
+        const raw = f.metafield?.(namespace, key) ?? null;
+        return raw === null ? null : filterType === "number" ? Number(raw) : raw;
+      };
+      if (operator === "IS NULL") return (f) => read(f) === null;
+      if (operator === "IS NOT NULL") return (f) => read(f) !== null;
+      if (operator === "BETWEEN") {
+        return (f) => {
+          const actual = read(f);
+          return actual !== null && actual >= value && actual <= node.upper!;
+        };
+      }
+      return (f) => compare(read(f), operator, value);
+    }
     if (attribute === "customer_tags") {
       if (operator !== "CONTAINS" && operator !== "NOT CONTAINS")
         throw new SegmentQueryError(`Query Line 1 Column ${node.column}: customer_tags takes CONTAINS or NOT CONTAINS.`);

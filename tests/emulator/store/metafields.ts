@@ -24,6 +24,9 @@ export interface MetafieldDefinitionRecord {
   type: string;
   createdAt: number;
   pinnedPosition: number | null;
+  /** Validation options (`choices`, `min`, `max`…) as given to metafieldDefinitionCreate/Update; none when absent. */
+  validations?: { name: string; value: string }[];
+  analyticsQueryable?: boolean;
 }
 
 /** Standard definitions the emulator knows how to enable (Shopify has many more). */
@@ -115,6 +118,11 @@ export class MetafieldStore {
     this.byOwner.set(input.ownerId, owner);
     this.byId.set(record.id, record);
     return record;
+  }
+
+  /** Every stored metafield of one namespace and key, whoever owns it (metafieldDefinitionDelete with its metafields). */
+  withKey(ownerType: string, namespace: string, key: string): MetafieldRecord[] {
+    return [...this.byId.values()].filter((m) => m.ownerType === ownerType && m.namespace === namespace && m.key === key);
   }
 
   /** Removes a metafield written through the API (a generated birthday is cleared on the customer record). */

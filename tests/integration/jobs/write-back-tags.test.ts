@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import db from "../../../app/db.server";
 import { recomputeShop } from "../../../app/jobs/recompute.server";
-import { ensureLifecycleSegments, writeBackTags } from "../../../app/jobs/write-back-tags.server";
+import { writeBackTags } from "../../../app/jobs/write-back-tags.server";
 import type { Emulator } from "../../emulator/server";
 import { startEmulatedShopify, stopEmulatedShopify } from "../../support/emulated-shopify";
 import { resetDatabase } from "../../support/fixtures";
@@ -50,16 +50,5 @@ describe("write-back to Shopify", () => {
     expect(second).toMatchObject({ customersChanged: 1, tagsAdded: 1, tagsRemoved: 1 });
     expect(shopifyTags(mover.shopifyId).filter((t) => t.startsWith("kinship:"))).toEqual(["kinship:regular"]);
     expect(await writeBackTags(SHOP, client)).toMatchObject({ customersChanged: 0 });
-  });
-
-  it("creates one Shopify segment per lifecycle group, once", async () => {
-    const client = await installShop(emulator, SHOP);
-    const names = { new: "Kinship — New", loyal: "Kinship — Loyal", regular: "Kinship — Regular", lapsed: "Kinship — Lapsed" };
-    const created = await ensureLifecycleSegments(SHOP, client, names);
-    expect(Object.keys(created).sort()).toEqual(["lapsed", "loyal", "new", "regular"]);
-    await ensureLifecycleSegments(SHOP, client, names);
-    const segments = [...emulator.shop(SHOP).segments.values()];
-    expect(segments).toHaveLength(4);
-    expect(segments.map((s) => s.query)).toContain("customer_tags CONTAINS 'kinship:lapsed'");
   });
 });

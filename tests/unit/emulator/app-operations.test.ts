@@ -9,7 +9,9 @@ import type { AdminClient } from "../../../app/shopify/admin-client.server";
 import { METAFIELDS_PER_CALL, rewardMetafieldInputs, setBirthdayMetafields } from "../../../app/shopify/customer-metafields.server";
 import { updatedBetweenQuery } from "../../../app/shopify/customers.server";
 import type { CustomersPage } from "../../../app/shopify/queries/customers";
-import { lifecycleSegmentQuery } from "../../../app/shopify/customer-tags.server";
+import { definitionValidations } from "../../../app/shopify/value-segments.server";
+import { kinshipSegments } from "../../../app/retention/segments/kinship-segments";
+import { VALUE_METAFIELDS } from "../../../app/retention/segments/value-metafields";
 import { discountCreateRequest, type RewardDiscountSpec } from "../../../app/shopify/discounts.server";
 import { storeCreditInput, type StoreCreditGrant } from "../../../app/shopify/store-credit.server";
 import { adminGraphql, type GraphqlAnswer } from "../../emulator/client";
@@ -37,6 +39,7 @@ interface Fixture {
   discounts: Array<{ kind: Reward["type"]; code: string; id: string }>;
   bulkCreationId?: string;
   creditId?: string;
+  segmentId?: string;
 }
 
 interface Scenario {
@@ -322,12 +325,84 @@ const SCENARIOS: Record<string, Scenario> = {
     run: once((fx) => ({ id: fx.customerId, tags: ["kinship:tier:gold"] })),
     check: (_a, fx) => expect(customerTags(fx)).not.toContain("kinship:tier:gold"),
   },
+  KinshipValueDefinitions: {
+    run: once(() => ({ namespace: "kinship" })),
+    check: ([a]) => expect(a.data).toEqual({ metafieldDefinitions: { nodes: [] } }),
+  },
+  KinshipMetafieldDefinitionCreate: {
+    run: async (fx, source) => {
+      const answers = [];
+      for (const definition of VALUE_METAFIELDS) {
+        answers.push(
+          await call(fx, source, {
+            definition: {
+              namespace: "kinship",
+              key: definition.key,
+              name: `Kinship ${definition.key}`,
+              description: "Written by Kinship.",
+              ownerType: "CUSTOMER",
+              type: definition.type,
+              validations: definitionValidations(definition),
+              capabilities: { analyticsQueryable: { enabled: true } },
+            },
+          }),
+        );
+      }
+      return answers;
+    },
+    check: (answers) =>
+      expect(
+        answers.map(
+          (a) =>
+            (a.data as { metafieldDefinitionCreate: { createdDefinition: { key: string } } }).metafieldDefinitionCreate.createdDefinition
+              .key,
+        ),
+      ).toEqual(VALUE_METAFIELDS.map((d) => d.key)),
+  },
+  KinshipMetafieldDefinitionUpdate: {
+    run: once(() => ({
+      definition: {
+        namespace: "kinship",
+        key: "lifecycle",
+        ownerType: "CUSTOMER",
+        name: "Kinship lifecycle group",
+        description: "Renamed.",
+        validations: definitionValidations(VALUE_METAFIELDS.find((d) => d.key === "lifecycle")!),
+        capabilities: { analyticsQueryable: { enabled: true } },
+      },
+    })),
+    check: ([a]) => expect(a.data).toMatchObject({ metafieldDefinitionUpdate: { updatedDefinition: { key: "lifecycle" } } }),
+  },
   KinshipSegmentCreate: {
-    run: once(() => ({ name: "Kinship: loyal", query: lifecycleSegmentQuery("loyal") })),
+    run: async (fx, source) => {
+      const segment = kinshipSegments({ pAliveThreshold: 0.3, clvHighValueThreshold: 500, tierNames: ["Gold"] }).find(
+        (s) => s.kind === "atRiskHighValue",
+      )!;
+      const answer = await call(fx, source, { name: "Kinship · At-risk high value", query: segment.query });
+      fx.segmentId = (answer.data as { segmentCreate: { segment: { id: string } } }).segmentCreate.segment.id;
+      return [answer];
+    },
     check: ([a]) =>
       expect(a.data).toMatchObject({
-        segmentCreate: { segment: { name: "Kinship: loyal", query: "customer_tags CONTAINS 'kinship:loyal'" } },
+        segmentCreate: {
+          segment: {
+            name: "Kinship · At-risk high value",
+            query: "metafields.kinship.p_alive < 0.3 AND metafields.kinship.predicted_clv >= 500",
+          },
+        },
       }),
+  },
+  KinshipSegmentsByName: {
+    run: once(() => ({ query: 'name:"Kinship · At-risk high value"' })),
+    check: ([a], fx) => expect(a.data).toMatchObject({ segments: { nodes: [{ id: fx.segmentId }] } }),
+  },
+  KinshipSegmentUpdate: {
+    run: once((fx) => ({ id: fx.segmentId, name: "Kinship · Lapsed", query: "metafields.kinship.lifecycle = 'lapsed'" })),
+    check: ([a]) => expect(a.data).toMatchObject({ segmentUpdate: { segment: { name: "Kinship · Lapsed" } } }),
+  },
+  KinshipSegmentDelete: {
+    run: once((fx) => ({ id: fx.segmentId })),
+    check: ([a], fx) => expect(a.data).toEqual({ segmentDelete: { deletedSegmentId: fx.segmentId, userErrors: [] } }),
   },
 };
 

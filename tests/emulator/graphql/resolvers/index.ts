@@ -3,6 +3,7 @@ import "./orders";
 import "./customers";
 import "./shop";
 import "./metafields";
+import "./metafield-definitions";
 import "./discounts";
 import "./store-credit";
 import "./bulk";

@@ -11,6 +11,7 @@ import type { RequestContext } from "../context";
 import { requireScope } from "../errors";
 import { defineResolvers, typed, type Args } from "../registry";
 import { resolveNamespace } from "./common";
+import { definitionValueProblem } from "./metafield-definitions";
 
 function jsonValue(record: MetafieldRecord): unknown {
   switch (record.type) {
@@ -180,7 +181,7 @@ export function metafieldsSet(ctx: RequestContext, args: Args) {
       });
       return;
     }
-    const invalid = validateValue(type, value);
+    const invalid = validateValue(type, value) ?? definitionValueProblem(definition, type, value);
     if (invalid) {
       errors.push({ field: ["metafields", String(index), "value"], message: invalid, code: "INVALID_VALUE", elementIndex: index });
       return;

@@ -12,6 +12,7 @@ import { requireScope } from "../errors";
 import { defineResolvers, typed, type Args } from "../registry";
 import { compileSearch } from "../search-query";
 import { segmentQueryProblem } from "../segment-query";
+import { segmentQueryOptions } from "./metafield-definitions";
 import { connectionArgs } from "./common";
 
 type UserError = { field: string[] | null; message: string };
@@ -137,7 +138,7 @@ export function segmentCreate(ctx: RequestContext, args: Args) {
   else if ([...ctx.shop.segments.values()].some((s) => s.name.toLowerCase() === name.toLowerCase())) {
     errors.push({ field: ["name"], message: "Name has already been taken" });
   }
-  const invalid = validateSegmentQuery(query);
+  const invalid = validateSegmentQuery(query, segmentQueryOptions(ctx));
   if (invalid) errors.push({ field: ["query"], message: invalid });
   if (errors.length) return { segment: null, userErrors: errors };
   const segment: SegmentRecord = { id: ctx.shop.nextId(), name, query, creationDate: ctx.now, lastEditDate: ctx.now };
@@ -150,7 +151,7 @@ export function segmentUpdate(ctx: RequestContext, args: Args) {
   const segment = ctx.shop.segments.get(parseGid(args.id)?.id ?? -1);
   if (!segment) return { segment: null, userErrors: [{ field: ["id"], message: "Segment does not exist" }] };
   if (typeof args.query === "string") {
-    const invalid = validateSegmentQuery(args.query);
+    const invalid = validateSegmentQuery(args.query, segmentQueryOptions(ctx));
     if (invalid) return { segment: null, userErrors: [{ field: ["query"], message: invalid }] };
   }
   const next = {

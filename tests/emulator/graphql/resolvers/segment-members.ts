@@ -7,6 +7,7 @@ import { requireScope } from "../errors";
 import { defineResolvers, NOT_IMPLEMENTED, type Args } from "../registry";
 import { SegmentNotEvaluable, segmentPredicate, SegmentQueryError, type SegmentFacts } from "../segment-query";
 import { connectionArgs, metafieldFor, metafieldsConnection, money } from "./common";
+import { segmentQueryOptions } from "./metafield-definitions";
 
 /** Shopify pages segment members by up to 1,000 (customerSegmentMembers' documented maximum page size). */
 export const MAX_MEMBERS_PAGE = 1000;
@@ -25,6 +26,7 @@ function facts(ctx: RequestContext, index: number): SegmentFacts {
     firstOrderAt: stats.firstOrderAt,
     lastOrderAt: stats.lastOrderAt,
     emailDomain: customer.email?.split("@")[1]?.toLowerCase() ?? null,
+    metafield: (namespace, key) => ctx.shop.metafields.get(gid("Customer", customer.id), namespace, key)?.value ?? null,
   };
 }
 
@@ -54,7 +56,7 @@ export function customerSegmentMembers(ctx: RequestContext, args: Args) {
 
   let matches: (f: SegmentFacts) => boolean;
   try {
-    matches = segmentPredicate(query, ctx.now);
+    matches = segmentPredicate(query, ctx.now, segmentQueryOptions(ctx));
   } catch (error) {
     if (error instanceof SegmentQueryError) throw badRequest(error.message);
     if (error instanceof SegmentNotEvaluable) throw new GraphQLError(error.message, { extensions: { code: NOT_IMPLEMENTED } });
