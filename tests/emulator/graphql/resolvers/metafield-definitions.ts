@@ -285,18 +285,12 @@ export function segmentQueryOptions(ctx: RequestContext): SegmentQueryOptions {
 const validationType = (d: MetafieldDefinitionRecord, name: string) =>
   name === "choices" ? "list.single_line_text_field" : d.type.includes("number") ? d.type.replace("list.", "") : "number_integer";
 
-defineResolvers<MetafieldDefinitionRecord>("MetafieldDefinition", {
-  validations: (d) => (d.validations ?? []).map((v) => ({ name: v.name, value: v.value, type: validationType(d, v.name) })),
-  capabilities: (d) => ({
-    adminFilterable: { enabled: false, eligible: true, status: "NOT_FILTERABLE" },
-    analyticsQueryable: { enabled: d.analyticsQueryable ?? false, eligible: ANALYTICS_OWNER_TYPES.has(d.ownerType) },
-    cartToOrderCopyable: { enabled: false, eligible: false },
-    smartCollectionCondition: { enabled: false, eligible: false },
-    uniqueValues: { enabled: false, eligible: false },
-  }),
-});
+/** MetafieldDefinition.validations: each option with the type of its value. */
+export function definitionValidations(d: MetafieldDefinitionRecord) {
+  return (d.validations ?? []).map((v) => ({ name: v.name, value: v.value, type: validationType(d, v.name) }));
+}
 
-defineResolvers<{ ownerType: string; namespace: string; key: string }>("MetafieldDefinitionIdentifier", {});
+export const analyticsEligible = (ownerType: string) => ANALYTICS_OWNER_TYPES.has(ownerType);
 
 const root =
   <T>(fn: (ctx: RequestContext, args: Args) => T) =>

@@ -11,7 +11,7 @@ import type { RequestContext } from "../context";
 import { requireScope } from "../errors";
 import { defineResolvers, typed, type Args } from "../registry";
 import { resolveNamespace } from "./common";
-import { definitionValueProblem } from "./metafield-definitions";
+import { analyticsEligible, definitionValidations, definitionValueProblem } from "./metafield-definitions";
 
 function jsonValue(record: MetafieldRecord): unknown {
   switch (record.type) {
@@ -97,14 +97,14 @@ defineResolvers<MetafieldDefinitionRecord>("MetafieldDefinition", {
     supportsDefinitionMigrations: true,
     valueType: "STRING",
   }),
-  validations: () => [],
+  validations: (d) => definitionValidations(d),
   useAsCollectionCondition: () => false,
   validationStatus: () => "ALL_VALID",
   metafieldsCount: () => 0,
   access: () => ({ admin: "PUBLIC_READ_WRITE", customerAccount: "NONE", storefront: "NONE" }),
-  capabilities: () => ({
+  capabilities: (d) => ({
     adminFilterable: { enabled: false, eligible: true, status: "NOT_FILTERABLE" },
-    analyticsQueryable: { enabled: false, eligible: true },
+    analyticsQueryable: { enabled: d.analyticsQueryable ?? false, eligible: analyticsEligible(d.ownerType) },
     cartToOrderCopyable: { enabled: false, eligible: false },
     smartCollectionCondition: { enabled: false, eligible: false },
     uniqueValues: { enabled: false, eligible: false },
