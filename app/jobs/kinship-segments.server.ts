@@ -27,7 +27,6 @@ import {
   type DefinitionTexts,
 } from "../shopify/value-segments.server";
 import { TIER_KINDS } from "../retention/rewards/kinds";
-import { adminClientForShop } from "./admin-for-shop.server";
 import { shopLocaleOnce } from "./reward-issue.server";
 
 type ValueKey = ValueMetafieldDefinition["key"];
@@ -167,9 +166,13 @@ export async function keepKinshipSegmentsInStep(shop: string, client: AdminClien
   }
 }
 
-/** After a rule was saved or deleted: a tier programme's names are what the tier segments are defined from. */
-export async function afterRuleChange(shop: string, kind: string | null | undefined): Promise<void> {
-  if (kind && (TIER_KINDS as readonly string[]).includes(kind)) await keepKinshipSegmentsInStep(shop, () => adminClientForShop(shop));
+/**
+ * After a rule was saved or deleted: a tier programme's names are what the tier segments are defined from.
+ * `client` is asked for only then (routes pass adminClientForShop; importing it here would close a cycle
+ * through shopify.server and on-install).
+ */
+export async function afterRuleChange(shop: string, kind: string | null | undefined, client: () => Promise<AdminClient>): Promise<void> {
+  if (kind && (TIER_KINDS as readonly string[]).includes(kind)) await keepKinshipSegmentsInStep(shop, client);
 }
 
 /** Someone defined a `kinship.*` key with another type: Kinship cannot write it, so it builds no segment on it. */

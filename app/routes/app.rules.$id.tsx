@@ -24,6 +24,7 @@ import { kindText, ruleErrorsText, rulesMessages } from "../i18n/rule-texts";
 import { formatNumber, formatPercent, shopFormatter, type ShopFormatter } from "../formatting";
 import { firstRunForShop, previewForShop } from "../jobs/issuance.server";
 import { afterRuleChange } from "../jobs/kinship-segments.server";
+import { adminClientForShop } from "../jobs/admin-for-shop.server";
 import { listIssuedForRule } from "../models/issued-discounts.server";
 import { holdoutPlanningInputs, ruleResults, type RuleExperiment, type RuleResult } from "../models/reward-results.server";
 import { rewardSegmentOptions } from "../models/reward-customers.server";
@@ -306,7 +307,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const before = isNew ? null : await getRule(shop, params.id ?? "");
   if (!isNew && !before) throw new Response("Rule not found", { status: 404 });
   if (intent === "delete") {
-    if (!isNew && (await deleteRule(shop, params.id!))) await afterRuleChange(shop, before?.rule.kind);
+    if (!isNew && (await deleteRule(shop, params.id!))) await afterRuleChange(shop, before?.rule.kind, () => adminClientForShop(shop));
     return redirect(to("/app/rules"));
   }
   if (intent === "turnOn") return turnOn(shop, params.id!, form, locale, () => redirect(to(`/app/rules/${params.id}`)));
@@ -338,11 +339,11 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   if (Object.keys(overlaps).length) return json<ActionData>({ ok: false, fieldErrors: overlaps, preview: null }, { status: 409 });
   if (isNew) {
     const id = await createRule(shop, draft);
-    await afterRuleChange(shop, draft.kind);
+    await afterRuleChange(shop, draft.kind, () => adminClientForShop(shop));
     return redirect(to(`/app/rules/${id}`));
   }
   await updateRule(shop, params.id!, draft);
-  await afterRuleChange(shop, draft.kind);
+  await afterRuleChange(shop, draft.kind, () => adminClientForShop(shop));
   return redirect(to(`/app/rules/${params.id}`));
 };
 

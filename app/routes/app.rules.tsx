@@ -8,6 +8,7 @@ import { countWithoutMarketingConsent } from "../models/consent-records.server";
 import { getShopSettings, kindsNeedingConsent } from "../models/shop-settings.server";
 import { deleteRule, getRule, listRules } from "../models/rules.server";
 import { afterRuleChange } from "../jobs/kinship-segments.server";
+import { adminClientForShop } from "../jobs/admin-for-shop.server";
 import { getShop } from "../models/shop.server";
 import { shopFormatter } from "../formatting";
 import { issuanceAction, issuanceStatus, queuedByRule, turnRuleOff, type IssuanceStatusProps } from "../services/issuance-status.server";
@@ -97,7 +98,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       return json({ ok: true });
     case "delete": {
       const kind = (await getRule(session.shop, id))?.rule.kind;
-      if (await deleteRule(session.shop, id)) await afterRuleChange(session.shop, kind);
+      if (await deleteRule(session.shop, id)) await afterRuleChange(session.shop, kind, () => adminClientForShop(session.shop));
       return json({ ok: true });
     }
     default:

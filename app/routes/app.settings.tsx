@@ -53,6 +53,8 @@ import { loadSyncStatus, runBackfillAction } from "../services/sync-status.serve
 import { formValues, saveLifecycleForm, type FormActionData } from "../services/lifecycle-settings.server";
 import { I18nProvider, useAppPath, useI18n } from "../components/I18n";
 import { SyncStatusCard } from "../components/SyncStatusCard";
+import { ShopifySegmentsCard } from "../components/ShopifySegmentsCard";
+import { shopifySegmentsAction, shopifySegmentsView } from "../services/shopify-segments.server";
 import { LifecycleSettingsForm, type LifecycleFormValues } from "../components/LifecycleSettingsForm";
 
 const RECENT_RUNS = 5;
@@ -60,17 +62,19 @@ const ERRORS_SHOWN = 100;
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, locale, format: f, timeZone, currency } = await pageContext(request);
-  const [settings, sync, runs, shopRow] = await Promise.all([
+  const [settings, sync, runs, shopRow, shopifySegments] = await Promise.all([
     getShopSettings(shop),
     loadSyncStatus(shop, f),
     recentSyncRuns(shop, RECENT_RUNS),
     getShop(shop),
+    shopifySegmentsView(shop, locale),
   ]);
   const lifespan = readModelState(shopRow?.modelState).historic?.lifespan ?? null;
   const now = new Date();
   return json({
     locale,
     messages: pageMessages(locale, ["settings", "sync", "lifecycleForm", "import"]),
+    shopifySegments,
     title: translate(locale, "settings.title"),
     shop,
     lifespan: {
@@ -168,6 +172,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       return json(await runBackfillAction(shop, locale));
     case "lifecycle":
       return json(await saveLifecycleForm(shop, form, locale));
+    case "shopifySegments": {
+      const { status, body } = await shopifySegmentsAction(shop, form, locale);
+      return json(body, { status });
+    }
     case "lifespan": {
       const values = formValues(form, ["lifespanMode", "lifespanYears"]);
       const parsed = lifespanFormSchema.safeParse(values);
@@ -817,6 +825,7 @@ function SettingsContent({ data }: { data: Data }) {
                 <LifecycleSettingsForm initial={data.lifecycle as LifecycleFormValues} />
               </BlockStack>
             </Card>
+            <ShopifySegmentsCard segments={data.shopifySegments} />
           </BlockStack>
         </Layout.AnnotatedSection>
         <Layout.AnnotatedSection title={t("settings.shopSection")} description={t("settings.shopSectionHelp")}>
