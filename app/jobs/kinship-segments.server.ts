@@ -22,6 +22,7 @@ import {
   createSegment,
   deleteSegment,
   ensureValueDefinitions,
+  liveSegments,
   updateSegment,
   type DefinitionsResult,
   type DefinitionTexts,
@@ -60,7 +61,9 @@ export function segmentName(locale: Locale, segment: KinshipSegment): string {
       case "tier":
         return translate(locale, "segments.shopify.tierName", { tier: segment.tier });
       case "rfm":
-        return translate(locale, "segments.shopify.rfmName", { segment: translate(locale, `rfm.segment.${segment.segment}` as MessageKey) });
+        return translate(locale, "segments.shopify.rfmName", {
+          segment: translate(locale, `rfm.segment.${segment.segment}` as MessageKey),
+        });
     }
   })();
   // Shopify caps a segment name at 255 characters (the longest part is a merchant's tier name).
@@ -98,12 +101,17 @@ export interface SegmentSyncResult {
 }
 
 /**
- * Brings Kinship's segments in Shopify in line with `desiredSegments`: creates the missing ones, updates
- * the changed ones in place (a segment the merchant deleted is created again), deletes the ones no longer
- * offered (a removed tier). Each id is saved as soon as Shopify gives it; a lost answer is found again by
+ * Brings Kinship's segments in Shopify in line with `desiredSegments`: reads back the stored ones (one `nodes`
+ * call), creates the missing ones (a segment the merchant deleted is created again), updates the changed ones
+ * in place (a merchant's edit of a Kinship segment is put back), deletes the ones no longer offered (a removed
+ * tier). Each id is saved as soon as Shopify gives it; a lost answer is found again by
  * name on the next run (createSegment takes over a segment of the same name).
  */
-export async function syncKinshipSegments(shop: string, client: AdminClient, options: { locale?: Locale } = {}): Promise<SegmentSyncResult> {
+export async function syncKinshipSegments(
+  shop: string,
+  client: AdminClient,
+  options: { locale?: Locale } = {},
+): Promise<SegmentSyncResult> {
   const locale = options.locale ?? (await shopLocaleOnce(client)());
   const definitions = await ensureKinshipDefinitions(client, locale);
   if (definitions.conflicts.length) {
@@ -111,6 +119,16 @@ export async function syncKinshipSegments(shop: string, client: AdminClient, opt
     throw new DefinitionConflictError(keys);
   }
   const stored: Record<string, StoredSegment> = { ...(await getShopSettings(shop)).segments };
+  // What Shopify has now: a segment the merchant deleted is created again, one they edited is put back.
+  const live = await liveSegments(
+    client,
+    Object.values(stored).map((s) => s.id),
+  );
+  for (const [key, { id }] of Object.entries(stored)) {
+    const current = live.get(id);
+    if (current) stored[key] = { id, name: current.name, query: current.query };
+    else delete stored[key];
+  }
   const plan = planSegments(await desiredSegments(shop, locale), stored);
   const save = () => saveShopSettings(shop, { segments: stored });
   // Removed first: a renamed tier may take the name a removed one had.
@@ -121,6 +139,7 @@ export async function syncKinshipSegments(shop: string, client: AdminClient, opt
   }
   let created = plan.create.length;
   for (const { key, id, name, query } of plan.update) {
+    // Deleted since it was read: made again.
     if ((await updateSegment(client, id, name, query)) === "missing") {
       stored[key] = { id: await createSegment(client, name, query), name, query };
       created += 1;

@@ -13,6 +13,7 @@ import {
   SEGMENT_CREATE,
   SEGMENT_DELETE,
   SEGMENT_UPDATE,
+  SEGMENT_NODES_QUERY,
   SEGMENTS_BY_NAME_QUERY,
   VALUE_DEFINITIONS_QUERY,
   type SegmentNode,
@@ -83,22 +84,19 @@ export async function ensureValueDefinitions(client: AdminClient, texts: Record<
       continue;
     }
     if (!current) {
-      const created = await client.request<{ metafieldDefinitionCreate: { userErrors: ShopifyUserError[] } }>(
-        METAFIELD_DEFINITION_CREATE,
-        {
-          definition: {
-            namespace: VALUE_METAFIELD_NAMESPACE,
-            key,
-            name,
-            description,
-            ownerType: "CUSTOMER",
-            type,
-            validations,
-            // Shopify Analytics and ShopifyQL can group and filter by the value (changelog, 2026-04).
-            capabilities: { analyticsQueryable: { enabled: true } },
-          },
+      const created = await client.request<{ metafieldDefinitionCreate: { userErrors: ShopifyUserError[] } }>(METAFIELD_DEFINITION_CREATE, {
+        definition: {
+          namespace: VALUE_METAFIELD_NAMESPACE,
+          key,
+          name,
+          description,
+          ownerType: "CUSTOMER",
+          type,
+          validations,
+          // Shopify Analytics and ShopifyQL can group and filter by the value (changelog, 2026-04).
+          capabilities: { analyticsQueryable: { enabled: true } },
         },
-      );
+      });
       const errors = created.metafieldDefinitionCreate.userErrors.filter((e) => e.code !== "TAKEN");
       if (errors.length) throw new ShopifyUserErrors("metafieldDefinitionCreate", errors);
       result[created.metafieldDefinitionCreate.userErrors.length ? "unchanged" : "created"].push(key);
@@ -139,6 +137,21 @@ interface SegmentPayload {
 }
 
 const onField = (errors: readonly ShopifyUserError[], field: string) => errors.some((e) => e.field?.[0] === field);
+
+/** Shopify accepts at most 250 ids in one `nodes` call. */
+const NODES_PER_CALL = 250;
+
+/** The segments of these ids that Shopify still has, by id, with their current name and query. */
+export async function liveSegments(client: AdminClient, ids: readonly string[]): Promise<Map<string, SegmentNode>> {
+  const live = new Map<string, SegmentNode>();
+  for (let i = 0; i < ids.length; i += NODES_PER_CALL) {
+    const data = await client.request<{ nodes: (Partial<SegmentNode> | null)[] }>(SEGMENT_NODES_QUERY, {
+      ids: ids.slice(i, i + NODES_PER_CALL),
+    });
+    for (const node of data.nodes) if (node?.id) live.set(node.id, { id: node.id, name: node.name ?? "", query: node.query ?? "" });
+  }
+  return live;
+}
 
 /** A segment of exactly this name (segment names are unique in a shop), or null. */
 export async function findSegmentByName(client: AdminClient, name: string): Promise<SegmentNode | null> {

@@ -116,6 +116,19 @@ export const SEGMENTS_BY_NAME_QUERY = gql`
   }
 `;
 
+/** Kinship's stored segments as Shopify has them now (a deleted one comes back null). */
+export const SEGMENT_NODES_QUERY = gql`
+  query KinshipSegmentNodes($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      ... on Segment {
+        id
+        name
+        query
+      }
+    }
+  }
+`;
+
 export interface ValueDefinitionNode {
   id: string;
   namespace: string;

@@ -392,6 +392,11 @@ const SCENARIOS: Record<string, Scenario> = {
         },
       }),
   },
+  KinshipSegmentNodes: {
+    run: once((fx) => ({ ids: [fx.segmentId, "gid://shopify/Segment/999999999"] })),
+    check: ([a], fx) =>
+      expect(a.data).toEqual({ nodes: [{ id: fx.segmentId, name: "Kinship · At-risk high value", query: expect.any(String) }, null] }),
+  },
   KinshipSegmentsByName: {
     run: once(() => ({ query: 'name:"Kinship · At-risk high value"' })),
     check: ([a], fx) => expect(a.data).toMatchObject({ segments: { nodes: [{ id: fx.segmentId }] } }),
