@@ -260,6 +260,25 @@ describe("segments through the Settings page", () => {
     expect(new Set(shopifySegments().map((s) => s.name)).size).toBe(13);
   });
 
+  it("stay in Shopify after an uninstall (the app can no longer reach the shop); a reinstall takes them back without duplicates", async () => {
+    await syncKinshipSegments(SHOP, client);
+    const ids = Object.values((await getShopSettings(SHOP)).segments).map((s) => s.id);
+    emulator.mutate(SHOP).uninstallApp({ deliver: false });
+    // Shopify's documented uninstall cleanup is webhooks, script tags and admin links: segments remain.
+    expect(shopifySegments()).toHaveLength(13);
+    await expect(syncKinshipSegments(SHOP, client)).rejects.toThrow();
+
+    emulator.shop(SHOP).installed = true;
+    const { accessToken } = emulator.issueAccessToken(SHOP);
+    client = await installShop(emulator, SHOP);
+    await saveShopSettings(SHOP, { lifecycle: { pAliveThreshold: 0.25 } });
+    await onInstall({ shop: SHOP, accessToken });
+    await settled();
+    expect(shopifySegments()).toHaveLength(13);
+    expect(Object.values((await getShopSettings(SHOP)).segments).map((s) => s.id)).toEqual(ids);
+    expect(shopifySegments().find((s) => s.query.startsWith("metafields.kinship.p_alive"))?.query).toContain("< 0.25 AND");
+  });
+
   it("removes them on request; the values stay; bad input is a 400", async () => {
     await syncKinshipSegments(SHOP, client);
     expect(shopifySegments()).toHaveLength(13);
