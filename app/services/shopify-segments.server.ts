@@ -28,7 +28,11 @@ export async function shopifySegmentsView(shop: string, locale: Locale) {
 const operationSchema = z.object({ operation: z.enum(["sync", "remove"]) });
 
 /** Runs the card's action; the status is 400 for a malformed form, 409 for a conflicting definition, 502 when Shopify refuses. */
-export async function shopifySegmentsAction(shop: string, form: FormData, locale: Locale): Promise<{ status: number; body: FormActionData }> {
+export async function shopifySegmentsAction(
+  shop: string,
+  form: FormData,
+  locale: Locale,
+): Promise<{ status: number; body: FormActionData }> {
   const intent = "shopifySegments";
   const parsed = operationSchema.safeParse({ operation: form.get("operation") });
   if (!parsed.success) return { status: 400, body: { intent, ok: false, message: translate(locale, "form.invalid") } };
@@ -44,7 +48,11 @@ export async function shopifySegmentsAction(shop: string, form: FormData, locale
       body: {
         intent,
         ok: true,
-        message: translate(locale, "settings.segmentsSynced", { created: result.created, updated: result.updated, removed: result.removed }),
+        message: translate(locale, "settings.segmentsSynced", {
+          created: result.created,
+          updated: result.updated,
+          removed: result.removed,
+        }),
       },
     };
   } catch (error) {

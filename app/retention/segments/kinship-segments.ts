@@ -63,13 +63,15 @@ export function queryString(value: string): string {
 /** A number literal: plain decimal notation (never `1e-7`), at most `places` decimals, no trailing zeros. */
 export function queryNumber(value: number, places: number): string {
   if (!Number.isFinite(value)) throw new RangeError(`Not a finite number: ${value}`);
-  return value.toFixed(places).replace(/(\.\d*?)0+$/, "$1").replace(/\.$/, "");
+  return value
+    .toFixed(places)
+    .replace(/(\.\d*?)0+$/, "$1")
+    .replace(/\.$/, "");
 }
 
 export const textEquals = (key: ValueKey, value: string) => `${metafieldFilter(key)} = ${queryString(value)}`;
 export const numberBelow = (key: ValueKey, value: number, places: number) => `${metafieldFilter(key)} < ${queryNumber(value, places)}`;
-export const numberAtLeast = (key: ValueKey, value: number, places: number) =>
-  `${metafieldFilter(key)} >= ${queryNumber(value, places)}`;
+export const numberAtLeast = (key: ValueKey, value: number, places: number) => `${metafieldFilter(key)} >= ${queryNumber(value, places)}`;
 
 /**
  * The CLV bound of "at-risk high value", rounded down to three significant digits: the percentile moves a

@@ -107,7 +107,9 @@ describe("Shop.settings through its one module", () => {
     await expect(saveShopSettings(SHOP, { feedback: { lowScoreThreshold: 11, firstResponseTargetMs: HOUR } })).rejects.toThrow();
     await expect(saveShopSettings(SHOP, { averageShippingCost: -1 })).rejects.toThrow();
     // A segment key is Kinship's own (kinship-segments.ts), never a name: anything else is refused.
-    await expect(saveShopSettings(SHOP, { segments: { "tier:Gold Members": { id: "gid://shopify/Segment/1", name: "x", query: "x" } } })).rejects.toThrow();
+    await expect(
+      saveShopSettings(SHOP, { segments: { "tier:Gold Members": { id: "gid://shopify/Segment/1", name: "x", query: "x" } } }),
+    ).rejects.toThrow();
     expect(await stored()).toEqual(before);
   });
 });

@@ -135,7 +135,8 @@ export function metafieldDefinitionCreate(ctx: RequestContext, args: Args) {
   if (!appOwned) {
     if (rawNamespace!.length < 3) fail("namespace", "Namespace is too short (minimum is 3 characters)", "TOO_SHORT");
     else if (rawNamespace!.length > 255) fail("namespace", "Namespace is too long (maximum is 255 characters)", "TOO_LONG");
-    else if (!NAME_PATTERN.test(rawNamespace!)) fail("namespace", "Namespace contains one or more invalid characters.", "INVALID_CHARACTER");
+    else if (!NAME_PATTERN.test(rawNamespace!))
+      fail("namespace", "Namespace contains one or more invalid characters.", "INVALID_CHARACTER");
     else if (rawNamespace!.startsWith("shopify--") || (rawNamespace!.startsWith("app--") && !rawNamespace!.startsWith(appNamespace(ctx))))
       fail("namespace", "Namespace is reserved.", "RESERVED_NAMESPACE_KEY");
   }
@@ -187,7 +188,11 @@ export function metafieldDefinitionUpdate(ctx: RequestContext, args: Args) {
     errors.push({ field: ["definition", "name"], message: "Name can't be blank", code: "BLANK" });
   const analytics = analyticsQueryable(input);
   if (analytics && !ANALYTICS_OWNER_TYPES.has(ownerType))
-    errors.push({ field: ["definition", "capabilities"], message: "The analytics queryable capability is not available.", code: "INVALID_CAPABILITY" });
+    errors.push({
+      field: ["definition", "capabilities"],
+      message: "The analytics queryable capability is not available.",
+      code: "INVALID_CAPABILITY",
+    });
   if (errors.length) return { updatedDefinition: null, validationJob: null, userErrors: errors };
   const next: MetafieldDefinitionRecord = {
     ...current,
