@@ -159,6 +159,16 @@ export async function syncKinshipSegments(
   };
 }
 
+/**
+ * The Shopify id of one of Kinship's segments, or null when the merchant has not created it. Keys are the
+ * campaign audience ids for lifecycle groups and RFM cells (`lifecycle:lapsed`, `rfm:champions`), so an audience
+ * reward can name its segment in `context.customerSegments` (decision 021 still restricts by customer ids).
+ */
+export async function kinshipSegmentId(shop: string, key: string): Promise<string | null> {
+  const segments = (await getShopSettings(shop)).segments;
+  return Object.hasOwn(segments, key) ? segments[key].id : null;
+}
+
 /** Deletes every Kinship segment the shop has in Shopify (the definitions and values stay). */
 export async function removeKinshipSegments(shop: string, client: AdminClient): Promise<{ removed: number }> {
   const stored: Record<string, StoredSegment> = { ...(await getShopSettings(shop)).segments };

@@ -7,7 +7,12 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import db from "../../../app/db.server";
 import { settled } from "../../../app/jobs/background.server";
-import { afterRuleChange, ensureKinshipDefinitions, syncKinshipSegments } from "../../../app/jobs/kinship-segments.server";
+import {
+  afterRuleChange,
+  ensureKinshipDefinitions,
+  kinshipSegmentId,
+  syncKinshipSegments,
+} from "../../../app/jobs/kinship-segments.server";
 import { onInstall } from "../../../app/jobs/on-install.server";
 import { updateRule } from "../../../app/models/rules.server";
 import { getShopSettings, saveShopSettings } from "../../../app/models/shop-settings.server";
@@ -186,6 +191,9 @@ describe("segments through the Settings page", () => {
     const stored = (await getShopSettings(SHOP)).segments;
     expect(Object.keys(stored)).toHaveLength(15);
     expect(stored["value:at_risk_high_value"].id).toBe(`gid://shopify/Segment/${atRisk.id}`);
+    // A campaign audience id names its segment (lifecycle groups and RFM cells share the keys).
+    expect(await kinshipSegmentId(SHOP, "lifecycle:lapsed")).toBe(stored["lifecycle:lapsed"].id);
+    expect(await kinshipSegmentId(SHOP, "rfm:new")).toBeNull();
 
     await writeValues();
     // lapsed: customers 3 and 7; at risk and high value: P(alive) 0.2 / 0.1 with CLV 900 / 1000 → 8 and 9.
