@@ -53,6 +53,12 @@ export function rewardKind(kind: RuleKind): AnyRewardKind {
   return REWARD_KINDS[kind];
 }
 
+/** Whether deciding rules of these kinds needs the customers' order history (a kind's `readsOrderHistory`). */
+export function readsOrderHistory(kinds: Iterable<RuleKind>): boolean {
+  for (const kind of kinds) if (REWARD_KINDS[kind].readsOrderHistory) return true;
+  return false;
+}
+
 /** The discount classes a rule's codes combine with: the rule's choice, or its kind's default. */
 export function combinesWithOf(rule: { kind: RuleKind; combinesWith?: CombinesWith }): CombinesWith {
   return rule.combinesWith ?? REWARD_KINDS[rule.kind].combinesWith;
