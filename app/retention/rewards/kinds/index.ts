@@ -12,6 +12,7 @@ import type { AnyRewardKind, DraftOf, RewardKind } from "./kind";
 import { loyaltyTiers } from "./loyalty-tiers";
 import { orderMilestones } from "./order-milestones";
 import { secondOrder } from "./second-order";
+import { welcomeBack } from "./welcome-back";
 import { winback } from "./winback";
 
 // Each entry's key must be its module's `kind` (the registry is the only list of kinds).
@@ -29,6 +30,7 @@ export const REWARD_KINDS = registry({
   secondOrder,
   firstOrderAnniversary,
   orderMilestones,
+  welcomeBack,
 });
 
 export type RuleKind = keyof typeof REWARD_KINDS;
@@ -75,7 +77,17 @@ export function kindLabelKeys<K extends RuleKind>(kind: K) {
 }
 export type KindLabelKey = { [K in RuleKind]: ReturnType<typeof kindLabelKeys<K>>[keyof ReturnType<typeof kindLabelKeys<K>>] }[RuleKind];
 
-export { birthday, feedbackThanks, firstOrderAnniversary, holidayCampaign, loyaltyTiers, orderMilestones, secondOrder, winback };
+export {
+  birthday,
+  feedbackThanks,
+  firstOrderAnniversary,
+  holidayCampaign,
+  loyaltyTiers,
+  orderMilestones,
+  secondOrder,
+  welcomeBack,
+  winback,
+};
 export { SHARED_DISCOUNT_MIN_CODES } from "./kind";
 export type { AnyRewardKind, FormValues, Offer, RewardKind, RuleValidationContext } from "./kind";
 export type { BirthdayDraft } from "./birthday";
@@ -100,5 +112,15 @@ export {
 } from "./order-milestones";
 export type { SecondOrderDraft } from "./second-order";
 export { SECOND_ORDER_CATCH_UP_DAYS, SECOND_ORDER_PERIOD, secondOrderDueOn, secondOrderSchema } from "./second-order";
+export type { WelcomeBackDraft } from "./welcome-back";
+export {
+  WELCOME_BACK_DEFAULT_GAP_DAYS,
+  WELCOME_BACK_MAX_GAP_DAYS,
+  WELCOME_BACK_MIN_GAP_DAYS,
+  WELCOME_BACK_RECENT_DAYS,
+  welcomeBackPeriod,
+  welcomeBackReturn,
+  welcomeBackSchema,
+} from "./welcome-back";
 export type { WinbackDraft } from "./winback";
 export { winbackSchema } from "./winback";
