@@ -22,6 +22,7 @@ import {
   idempotencyKey,
   COMPENSATION_REASON,
   TIER_KINDS,
+  readsOrderHistory,
   rewardKind,
   localDateAt,
   startOfLocalDay,
@@ -350,6 +351,8 @@ export async function loadScheduleInput(
   now: Date,
   loaded?: { shopRow: ShopRow; stored: StoredRule[] },
   birthdayMomentsDue = true,
+  /** A rule decided beside the enabled ones (a preview's draft, which may be off). */
+  alsoDeciding?: Rule | RuleDraft,
 ): Promise<{ input: ScheduleInput; tierRuleIds: string[]; stored: StoredRule[] }> {
   const shopRow = loaded?.shopRow ?? (await getShop(shop));
   if (!shopRow) throw new Error(`Unknown shop ${shop}`);
@@ -366,7 +369,15 @@ export async function loadScheduleInput(
     today,
     timeZone,
     rules,
-    customers: await loadRewardCustomers(shop, timeZone, now, tierStates),
+    // Every order of the shop is read only when a rule to decide is of a kind that reads the history.
+    customers: await loadRewardCustomers(
+      shop,
+      timeZone,
+      now,
+      tierStates,
+      undefined,
+      readsOrderHistory([...rules.filter((r) => r.enabled), ...(alsoDeciding ? [alsoDeciding] : [])].map((r) => r.kind)),
+    ),
     issued: ledger,
     budgetUsedThisMonth: usageThisMonth(ledger, today),
     feedback: feedbackRules.length ? await loadFeedbackEvents(shop, timeZone, now, feedbackSince) : [],
@@ -394,7 +405,7 @@ export async function previewForShop(
   if (!shopRow) throw new Error(`Unknown shop ${shop}`);
   const today = localDateAt(now, shopRow.ianaTimezone);
   const day = previewDay(rule, today);
-  const { input } = await loadScheduleInput(shop, day, now, { shopRow, stored: (await listRules(shop)).rules });
+  const { input } = await loadScheduleInput(shop, day, now, { shopRow, stored: (await listRules(shop)).rules }, true, rule);
   let feedback = input.feedback;
   // An unsaved feedback rule would only see responses from after it is saved; preview the last week's.
   if (rewardKind(rule.kind).thanksPeriod && !("id" in rule)) feedback = await loadFeedbackEvents(shop, input.timeZone, now, new Date(0));

@@ -6,9 +6,14 @@ import db from "../db.server";
 import { oneTimeBuyerLapseDays, type LifecycleGroup } from "../retention/segments/lifecycle";
 import { RFM_SEGMENT_LABELS, RFM_SEGMENTS } from "../retention/segments/rfm";
 import { readScoringModel } from "./model-state.server";
+import { valueOrderPages } from "./customer-scores.server";
 import {
   addDays,
   localDateAt,
+  localDayNumberConverter,
+  NO_ORDERS,
+  OrderHistoryBuilder,
+  type OrderHistory,
   type CostAssumptions,
   type CustomerSnapshot,
   type FeedbackEvent,
@@ -36,7 +41,8 @@ function segmentIdsOf(lifecycle: string | null, rfmSegment: string | null): stri
 
 /**
  * Customers as `decideDay` sees them (all of the shop's, or the one `only` names), with lifetime and
- * rolling-12-month tier metrics. Redacted customers are left out.
+ * rolling-12-month tier metrics. Redacted customers are left out. `withOrderHistory`: each with their
+ * order history too (`CustomerSnapshot.orderHistory`), which reads every order of the shop.
  */
 export async function loadRewardCustomers(
   shop: string,
@@ -44,6 +50,7 @@ export async function loadRewardCustomers(
   now: Date,
   tierStates: Map<string, Record<string, TierState>> = new Map(),
   only?: string,
+  withOrderHistory = false,
 ): Promise<CustomerSnapshot[]> {
   const customers = await db.customer.findMany({
     where: { shop, redactedAt: null, ...(only !== undefined ? { shopifyId: only } : {}) },
@@ -77,7 +84,15 @@ export async function loadRewardCustomers(
     _count: { _all: true },
   });
   const last12m = new Map(rolling.map((r) => [r.customerShopifyId!, { spend: r._sum.netTotal ?? 0, count: r._count._all }]));
-  return customers.map((c) => {
+  const histories = withOrderHistory
+    ? await loadOrderHistories(
+        shop,
+        timeZone,
+        customers.map((c) => c.shopifyId),
+        only,
+      )
+    : null;
+  return customers.map((c, i) => {
     const recent = last12m.get(c.shopifyId) ?? { spend: 0, count: 0 };
     return {
       id: c.shopifyId,
@@ -100,8 +115,27 @@ export async function loadRewardCustomers(
       segmentIds: segmentIdsOf(c.lifecycle, c.rfmSegment),
       averageOrderValue: c.orderCount > 0 ? c.totalSpent / c.orderCount : null,
       tierStates: tierStates.get(c.shopifyId) ?? {},
+      ...(histories ? { orderHistory: histories[i] } : {}),
     };
   });
+}
+
+/**
+ * The order history of each of `customerIds` (at the same index): the orders scoring reads (no tests,
+ * no cancelled, no guests), a page at a time, oldest first, into two shared typed columns.
+ */
+async function loadOrderHistories(shop: string, timeZone: string, customerIds: string[], only?: string): Promise<OrderHistory[]> {
+  const index = new Map(customerIds.map((id, i) => [id, i]));
+  const dayOf = localDayNumberConverter(timeZone);
+  const builder = new OrderHistoryBuilder();
+  for await (const page of valueOrderPages(shop, only !== undefined ? [only] : undefined)) {
+    for (const order of page) {
+      const at = index.get(order.customerShopifyId);
+      // A redacted customer's orders belong to no snapshot.
+      if (at !== undefined) builder.add(at, dayOf(order.processedAt), order.netTotal);
+    }
+  }
+  return builder.build(customerIds.length);
 }
 
 /** Days after which the shop's last scoring would call a one-time buyer Lapsed; null before the first scoring. */
@@ -115,8 +149,14 @@ async function newCustomerLapseDays(shop: string): Promise<number | null> {
  * One customer as `decideDay` sees them, for a reward granted outside the daily run (a feedback
  * thank-you, a compensation). A customer Kinship has not synced yet has no history: no value, no consent.
  */
-export async function loadRewardCustomer(shop: string, timeZone: string, now: Date, customerId: string): Promise<CustomerSnapshot> {
-  const [found] = await loadRewardCustomers(shop, timeZone, now, new Map(), customerId);
+export async function loadRewardCustomer(
+  shop: string,
+  timeZone: string,
+  now: Date,
+  customerId: string,
+  withOrderHistory = false,
+): Promise<CustomerSnapshot> {
+  const [found] = await loadRewardCustomers(shop, timeZone, now, new Map(), customerId, withOrderHistory);
   return (
     found ?? {
       id: customerId,
@@ -129,6 +169,7 @@ export async function loadRewardCustomer(shop: string, timeZone: string, now: Da
       segmentIds: [],
       averageOrderValue: null,
       tierStates: {},
+      ...(withOrderHistory ? { orderHistory: NO_ORDERS } : {}),
     }
   );
 }

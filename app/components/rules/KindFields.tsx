@@ -12,6 +12,7 @@ import {
   ORDER_MILESTONE_RECENT_DAYS,
   REWARD_KINDS,
   SHARED_DISCOUNT_MIN_CODES,
+  WELCOME_BACK_RECENT_DAYS,
   type CombinesWith,
   type RuleKind,
 } from "../../retention/rewards";
@@ -427,6 +428,29 @@ function OrderMilestonesFields(p: KindFieldsProps) {
   );
 }
 
+function WelcomeBackFields(p: KindFieldsProps) {
+  const { t } = useI18n();
+  const days = t("rules.unit.days");
+  return (
+    <>
+      <RewardCard {...p} />
+      <Card>
+        <FormLayout>
+          {p.field("gapDays", t("rules.kind.welcomeBack.gapDays"), {
+            type: "number",
+            suffix: days,
+            helpText: t("rules.kind.welcomeBack.gapHelp"),
+          })}
+          {p.field("validityDays", t("rules.field.validityDays"), { type: "number", suffix: days })}
+          <Text as="p" tone="subdued">
+            {t("rules.kind.welcomeBack.once", { days: WELCOME_BACK_RECENT_DAYS })}
+          </Text>
+        </FormLayout>
+      </Card>
+    </>
+  );
+}
+
 export const KIND_FIELDS = {
   loyaltyTiers: LoyaltyTiersFields,
   birthday: BirthdayFields,
@@ -436,4 +460,5 @@ export const KIND_FIELDS = {
   secondOrder: SecondOrderFields,
   firstOrderAnniversary: FirstOrderAnniversaryFields,
   orderMilestones: OrderMilestonesFields,
+  welcomeBack: WelcomeBackFields,
 } satisfies Record<RuleKind, (props: KindFieldsProps) => JSX.Element>;

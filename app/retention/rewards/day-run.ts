@@ -4,6 +4,7 @@
  * kinds, which the scheduler's registry imports, import nothing that imports them back.
  */
 import type { LocalDate } from "../time";
+import type { OrderHistory } from "./order-history";
 import type { Budget, OfferB, Reward } from "./rule-fields";
 import type { TierChange, TierMetrics, TierState } from "./tiers";
 
@@ -69,6 +70,12 @@ export interface CustomerSnapshot {
   averageOrderValue?: number | null;
   /** Current tier state per loyalty program rule id. */
   tierStates?: Readonly<Record<string, TierState>>;
+  /**
+   * Every order that counts for value (not a test, not cancelled): shop-local days, ascending, and net
+   * amounts. A kind derives what it needs with the helpers of `order-history.ts` (read it through
+   * `historyOf`); loaded only when a rule being decided is of a kind with `readsOrderHistory`.
+   */
+  orderHistory?: OrderHistory;
 }
 
 export interface FeedbackEvent {

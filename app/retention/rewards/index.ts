@@ -16,6 +16,7 @@ export * from "./expiry";
 export * from "./flow-payload";
 export * from "./customer-caps";
 export * from "./shop-scale";
+export * from "./order-history";
 export * from "./overlap";
 export * from "./experiment-stats";
 export * from "./experiment-arms";

@@ -10,6 +10,11 @@ export interface ShopScale {
   customerSpend: readonly number[];
   /** The shop's average order value (net); null without orders. */
   averageOrderValue: number | null;
+  /**
+   * The shop's lapse horizon: days without an order after which its lifecycle model calls a one-time
+   * buyer Lapsed (`oneTimeBuyerLapseDays`); absent or null before the shop's first scoring.
+   */
+  lapseDays?: number | null;
 }
 
 export interface ScaledDefaults {
@@ -17,6 +22,8 @@ export interface ScaledDefaults {
   tierThresholds: [number, number, number] | null;
   /** A feedback thank-you worth about a twentieth of an average order; null without orders. */
   thankYouAmount: number | null;
+  /** The shop's lapse horizon in whole days, when the shop has been scored (kinds about gaps between orders). */
+  lapseDays?: number;
 }
 
 export const TIER_PERCENTILES = [0.5, 0.8, 0.95] as const;
@@ -67,5 +74,6 @@ export function scaledDefaults(scale: ShopScale): ScaledDefaults {
   }
   const aov = scale.averageOrderValue;
   const thankYouAmount = aov !== null && aov > 0 ? niceAmount(aov * THANK_YOU_SHARE_OF_ORDER) : null;
-  return { tierThresholds, thankYouAmount };
+  const lapse = scale.lapseDays;
+  return { tierThresholds, thankYouAmount, ...(lapse && Number.isFinite(lapse) && lapse >= 1 ? { lapseDays: Math.round(lapse) } : {}) };
 }

@@ -2,7 +2,7 @@
  * Converting between instants and shop-local calendar dates with `Intl` only (no date library):
  * the shop's IANA zone decides which day it is and when a code starts and ends.
  */
-import { addDays, dayString, formatLocalDate, parseLocalDate, type LocalDate } from "./calendar";
+import { addDays, dayNumber, dayString, formatLocalDate, parseLocalDate, type LocalDate } from "./calendar";
 
 const DAY_MS = 86_400_000;
 
@@ -128,9 +128,15 @@ export function validityInstants(firstDay: LocalDate, lastDay: LocalDate, timeZo
  * being whole quarter hours, every UTC quarter hour falls on one local day: those are cached per quarter hour.
  */
 export function localDayConverter(timeZone: string) {
+  const toDayNumber = localDayNumberConverter(timeZone);
+  return (instant: Date): string => dayString(toDayNumber(instant));
+}
+
+/** As `localDayConverter`, as day numbers (days since 1970-01-01, `dayNumber`): no string per instant. */
+export function localDayNumberConverter(timeZone: string) {
   const dayOffsets = new Map<number, number | null>();
-  const quarterHours = new Map<number, string>();
-  return (instant: Date): string => {
+  const quarterHours = new Map<number, number>();
+  return (instant: Date): number => {
     const ms = instant.getTime();
     const utcDay = Math.floor(ms / DAY_MS);
     let offset = dayOffsets.get(utcDay);
@@ -139,11 +145,11 @@ export function localDayConverter(timeZone: string) {
       offset = start === offsetMs((utcDay + 1) * DAY_MS, timeZone) ? start : null;
       dayOffsets.set(utcDay, offset);
     }
-    if (offset !== null) return dayString(Math.floor((ms + offset) / DAY_MS));
+    if (offset !== null) return Math.floor((ms + offset) / DAY_MS);
     const bucket = Math.floor(ms / 900_000);
     let day = quarterHours.get(bucket);
     if (day === undefined) {
-      day = localDateAt(new Date(bucket * 900_000), timeZone);
+      day = dayNumber(localDateAt(new Date(bucket * 900_000), timeZone));
       quarterHours.set(bucket, day);
     }
     return day;

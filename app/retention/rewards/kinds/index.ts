@@ -12,6 +12,7 @@ import type { AnyRewardKind, DraftOf, RewardKind } from "./kind";
 import { loyaltyTiers } from "./loyalty-tiers";
 import { orderMilestones } from "./order-milestones";
 import { secondOrder } from "./second-order";
+import { welcomeBack } from "./welcome-back";
 import { winback } from "./winback";
 
 // Each entry's key must be its module's `kind` (the registry is the only list of kinds).
@@ -29,6 +30,7 @@ export const REWARD_KINDS = registry({
   secondOrder,
   firstOrderAnniversary,
   orderMilestones,
+  welcomeBack,
 });
 
 export type RuleKind = keyof typeof REWARD_KINDS;
@@ -53,6 +55,12 @@ export function rewardKind(kind: RuleKind): AnyRewardKind {
   return REWARD_KINDS[kind];
 }
 
+/** Whether deciding rules of these kinds needs the customers' order history (a kind's `readsOrderHistory`). */
+export function readsOrderHistory(kinds: Iterable<RuleKind>): boolean {
+  for (const kind of kinds) if (REWARD_KINDS[kind].readsOrderHistory) return true;
+  return false;
+}
+
 /** The discount classes a rule's codes combine with: the rule's choice, or its kind's default. */
 export function combinesWithOf(rule: { kind: RuleKind; combinesWith?: CombinesWith }): CombinesWith {
   return rule.combinesWith ?? REWARD_KINDS[rule.kind].combinesWith;
@@ -69,7 +77,17 @@ export function kindLabelKeys<K extends RuleKind>(kind: K) {
 }
 export type KindLabelKey = { [K in RuleKind]: ReturnType<typeof kindLabelKeys<K>>[keyof ReturnType<typeof kindLabelKeys<K>>] }[RuleKind];
 
-export { birthday, feedbackThanks, firstOrderAnniversary, holidayCampaign, loyaltyTiers, orderMilestones, secondOrder, winback };
+export {
+  birthday,
+  feedbackThanks,
+  firstOrderAnniversary,
+  holidayCampaign,
+  loyaltyTiers,
+  orderMilestones,
+  secondOrder,
+  welcomeBack,
+  winback,
+};
 export { SHARED_DISCOUNT_MIN_CODES } from "./kind";
 export type { AnyRewardKind, FormValues, Offer, RewardKind, RuleValidationContext } from "./kind";
 export type { BirthdayDraft } from "./birthday";
@@ -94,5 +112,15 @@ export {
 } from "./order-milestones";
 export type { SecondOrderDraft } from "./second-order";
 export { SECOND_ORDER_CATCH_UP_DAYS, SECOND_ORDER_PERIOD, secondOrderDueOn, secondOrderSchema } from "./second-order";
+export type { WelcomeBackDraft } from "./welcome-back";
+export {
+  WELCOME_BACK_DEFAULT_GAP_DAYS,
+  WELCOME_BACK_MAX_GAP_DAYS,
+  WELCOME_BACK_MIN_GAP_DAYS,
+  WELCOME_BACK_RECENT_DAYS,
+  welcomeBackPeriod,
+  welcomeBackReturn,
+  welcomeBackSchema,
+} from "./welcome-back";
 export type { WinbackDraft } from "./winback";
 export { winbackSchema } from "./winback";

@@ -62,6 +62,12 @@ export interface RewardKind<K extends string, S extends z.ZodTypeAny, Draft exte
   shownWhereEarned?: boolean;
   /** An issued code fires the Flow trigger itself (birthday codes are announced by their reminders). */
   notifyOnIssue: boolean;
+  /**
+   * The decision reads the customers' order history (`CustomerSnapshot.orderHistory`, through
+   * `historyOf`): the daily run then reads every order of the shop. Leave it off when the snapshot's
+   * other facts are enough.
+   */
+  readsOrderHistory?: boolean;
   /** Decided before every other kind (campaign audiences read today's tiers). */
   decidesFirst?: boolean;
   /**

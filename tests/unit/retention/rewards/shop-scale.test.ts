@@ -41,3 +41,11 @@ describe("scaledDefaults", () => {
     expect(loyaltyTiers.formDefaults("2026-03-05", {})["tiers.0.threshold"]).toBe("");
   });
 });
+
+describe("scaledDefaults: the shop's lapse horizon", () => {
+  it("is the scored shop's one-time-buyer lapse in whole days, and absent before scoring", () => {
+    expect(scaledDefaults({ customerSpend: [100], averageOrderValue: 50, lapseDays: 137.4 }).lapseDays).toBe(137);
+    expect(scaledDefaults({ customerSpend: [100], averageOrderValue: 50, lapseDays: null })).not.toHaveProperty("lapseDays");
+    expect(scaledDefaults({ customerSpend: [100], averageOrderValue: 50 })).not.toHaveProperty("lapseDays");
+  });
+});
