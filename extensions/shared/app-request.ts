@@ -19,7 +19,11 @@ export interface AppAnswer {
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
-export async function requestApp(path: string, deps: AppRequestDeps, init: { method: "GET" | "POST"; json?: unknown }): Promise<AppAnswer | null> {
+export async function requestApp(
+  path: string,
+  deps: AppRequestDeps,
+  init: { method: "GET" | "POST"; json?: unknown },
+): Promise<AppAnswer | null> {
   const controller = typeof AbortController === "function" ? new AbortController() : null;
   const timer = controller ? setTimeout(() => controller.abort(), deps.timeoutMs ?? DEFAULT_TIMEOUT_MS) : null;
   try {

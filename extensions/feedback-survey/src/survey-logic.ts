@@ -7,12 +7,12 @@
  */
 
 import { birthdayProblem } from "../../shared/birthday";
+import { REASON_CODES, type ReasonCode } from "../../shared/vocabulary";
 
 // The birthday checks are shared with the "My rewards" page; re-exported for the survey's own modules.
 export { MIN_BIRTH_YEAR, birthdayProblem, localDay } from "../../shared/birthday";
 
-export const REASON_CODES = ["delivery", "product_not_as_described", "price", "service", "other"] as const;
-export type ReasonCode = (typeof REASON_CODES)[number];
+export { REASON_CODES, type ReasonCode };
 
 export const SCORES: readonly number[] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 export const MAX_COMMENT_LENGTH = 2000;

@@ -63,9 +63,11 @@ export function createFakeHost(options: FakeHostOptions): FakeShopify {
     localization: { language: signal({ isoCode: locale }), extensionLanguage: signal({ isoCode: locale }) },
     i18n: {
       translate: translator(locales, locale),
-      formatDate: (date: Date, opts?: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat(locale, { timeZone: "UTC", ...opts }).format(date),
+      formatDate: (date: Date, opts?: Intl.DateTimeFormatOptions) =>
+        new Intl.DateTimeFormat(locale, { timeZone: "UTC", ...opts }).format(date),
       formatNumber: (n: number, opts?: Intl.NumberFormatOptions) => new Intl.NumberFormat(locale, opts).format(n),
-      formatCurrency: (n: number, opts?: Intl.NumberFormatOptions) => new Intl.NumberFormat(locale, { ...opts, style: "currency" }).format(n),
+      formatCurrency: (n: number, opts?: Intl.NumberFormatOptions) =>
+        new Intl.NumberFormat(locale, { ...opts, style: "currency" }).format(n),
     },
     storage,
     sessionToken,
