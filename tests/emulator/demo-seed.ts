@@ -6,7 +6,8 @@
  * and the app's own endpoint stamps every answer "now".
  */
 import db from "../../app/db.server";
-import { createRule } from "../../app/models/rules.server";
+import { createRule, listRules } from "../../app/models/rules.server";
+import { idempotencyKey } from "../../app/retention/rewards/codes";
 import { encodeReasons } from "../../app/models/feedback.server";
 import { REASON_CODES, type ReasonCode } from "../../app/retention/feedback/reasons";
 import { mulberry32, type Rng } from "../../app/retention/random";
@@ -260,4 +261,108 @@ export async function seedDemo(options: DemoSeedOptions): Promise<DemoSeedResult
     feedback: answers ? 0 : await seedDemoFeedback(options),
     rules: rules ? 0 : await seedDemoRules(options),
   };
+}
+
+/** A customer the emulated admin's "My rewards" preview lists, with what the demo gave them. */
+export interface DemoRewardsCustomer {
+  id: string;
+  name: string;
+  note: string;
+}
+
+export interface DemoMyRewardsOptions extends Pick<DemoSeedOptions, "shop" | "timeZone" | "now"> {
+  /** Credits the customer's Shopify store credit (the emulator's Admin API); the demo passes it, tests may leave it out. */
+  creditStoreCredit?: (customerId: string, amount: number, expiresAt: string) => Promise<void>;
+}
+
+export const DEMO_TIER_PROGRAM = "Loyalty tiers (recognition)";
+export const DEMO_STORE_CREDIT_RULE = "Store credit thank-you";
+
+/**
+ * What the customer-account "My rewards" page shows in the demo (issue #16): a recognition-only tier
+ * program switched on (no tier has a reward, so it issues nothing), a store-credit draft, and for three
+ * customers (one just below Silver, one on the way to Gold, one on the way to Platinum) live codes in the
+ * ledger as the daily run records them and, for two, Shopify store credit. Runs once: a shop that already
+ * has the program is left as it is, and the same customers are returned.
+ */
+export async function seedDemoMyRewards(options: DemoMyRewardsOptions): Promise<DemoRewardsCustomer[]> {
+  const { shop, now } = options;
+  const today = localDateAt(now, options.timeZone);
+  const { rules } = await listRules(shop);
+  const draftTiers = rules.find((r) => r.rule.kind === "loyaltyTiers")?.rule as
+    { tiers: Array<{ name: string; threshold: number }> } | undefined;
+  const birthdayRule = rules.find((r) => r.rule.kind === "birthday")?.rule;
+  const thanksRule = rules.find((r) => r.rule.kind === "feedbackThanks")?.rule;
+  if (!draftTiers || !birthdayRule || !thanksRule) return [];
+  const [silver, gold, platinum] = draftTiers.tiers;
+  if (!silver || !gold || !platinum) return [];
+
+  const existing = rules.find((r) => r.rule.name === DEMO_TIER_PROGRAM);
+  let creditRuleId = rules.find((r) => r.rule.name === DEMO_STORE_CREDIT_RULE)?.rule.id;
+  if (!existing) {
+    const programs: Record<string, unknown>[] = [
+      {
+        kind: "loyaltyTiers",
+        name: DEMO_TIER_PROGRAM,
+        metric: "netSpend",
+        window: "lifetime",
+        enabled: true,
+        tiers: draftTiers.tiers.map((t) => ({ name: t.name, threshold: t.threshold, reward: null })),
+      },
+      {
+        kind: "feedbackThanks",
+        name: DEMO_STORE_CREDIT_RULE,
+        enabled: false,
+        reward: { type: "storeCredit", amount: 150 },
+        validityDays: 60,
+      },
+    ];
+    for (const input of programs) {
+      const result = validateRuleInput(input, { knownTiers: [], today });
+      if (!result.ok) throw new Error(`Demo rule ${String(input.name)} is invalid: ${JSON.stringify(result.fieldErrors)}`);
+      const created = await createRule(shop, result.rule);
+      if (input.kind === "feedbackThanks") creditRuleId = created;
+    }
+  }
+
+  // One customer per step of the ladder, each a few hundred short of the next tier.
+  const pickBetween = (low: number, high: number) =>
+    db.customer.findFirst({
+      where: { shop, redactedAt: null, totalSpent: { gte: low, lt: high }, firstName: { not: null } },
+      orderBy: [{ totalSpent: "desc" }, { shopifyId: "asc" }],
+      select: { shopifyId: true, firstName: true, lastName: true },
+    });
+  const picked = [
+    { customer: await pickBetween(0, silver.threshold), note: `below ${silver.name}` },
+    { customer: await pickBetween(silver.threshold, gold.threshold), note: `${silver.name}, 2 codes, store credit` },
+    { customer: await pickBetween(gold.threshold, platinum.threshold), note: `${gold.name}, 1 code, store credit` },
+  ].filter((p): p is { customer: NonNullable<typeof p.customer>; note: string } => p.customer !== null);
+
+  const endsIn = (days: number) => new Date(now.getTime() + days * DAY_MS);
+  const ledger = (ruleId: string, customerId: string, period: string, code: string, rewardType: string, days: number) => ({
+    shop,
+    ruleId,
+    customerShopifyId: customerId,
+    idempotencyKey: idempotencyKey(ruleId, customerId, period),
+    code,
+    kind: "issue",
+    status: "delivered",
+    rewardType,
+    startsAt: now,
+    endsAt: endsIn(days),
+  });
+  for (const [index, { customer }] of picked.entries()) {
+    if (index === 0 || existing) continue;
+    const suffix = customer.shopifyId.replace(/\D/g, "").slice(-4).padStart(4, "0");
+    const rows = [ledger(birthdayRule.id, customer.shopifyId, String(today.slice(0, 4)), `BDAY-${suffix}`, "percentage", 10)];
+    if (index === 1) rows.push(ledger(thanksRule.id, customer.shopifyId, `demo:${today}`, `THANKS-${suffix}`, "freeShipping", 30));
+    if (creditRuleId) rows.push(ledger(creditRuleId, customer.shopifyId, `demo:${today}`, `CREDIT-${suffix}`, "storeCredit", 60));
+    await db.issuedDiscount.createMany({ data: rows });
+    await options.creditStoreCredit?.(customer.shopifyId, index === 1 ? 150 : 300, endsIn(60).toISOString());
+  }
+  return picked.map(({ customer, note }) => ({
+    id: customer.shopifyId,
+    name: [customer.firstName, customer.lastName].filter(Boolean).join(" "),
+    note,
+  }));
 }
