@@ -28,6 +28,7 @@ import {
   rateLimited,
   readCappedText,
   unauthorized,
+  withTimeout,
   type ExtensionAuth,
 } from "../services/extension-requests.server";
 import { authenticate } from "../shopify.server";
@@ -70,14 +71,6 @@ export interface FeedbackEndpointDeps {
 }
 
 const fieldErrors = (status: number, errors: FeedbackFieldErrors) => jsonResponse({ ok: false, fieldErrors: errors }, status);
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`gave up after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -116,3 +116,12 @@ export async function installedShopOf(sessionToken: JwtPayload, apiKey: string):
   const shopRow = await getShop(shop);
   return shopRow && !shopRow.uninstalledAt ? shop : null;
 }
+
+/** Extension requests have a time budget (10 s in Shopify's hosts): Shopify work past it is left running, not awaited. */
+export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`gave up after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -3,6 +3,7 @@
  * ledger row grants, where the customer stands in the shop's loyalty tiers, and the wire shapes of
  * money and offers. Numbers only: the extension words them in the shopper's language.
  */
+import { birthdayProblem } from "../feedback/payload";
 import { COMPENSATION_REASON, REWARD_KINDS, rewardKind, type Offer, type RewardReason } from "./kinds";
 import type { Rule } from "./rule-schema";
 import type { Reward, TierMetric, TierWindow } from "./rule-fields";
@@ -124,4 +125,43 @@ export function tierView(
     metric: program.metric,
     ...(program.metric === "orderCount" ? { orders: metrics.orderCount[window] } : {}),
   };
+}
+
+/** What the page may POST: a birthday with consent, or no birthday without it (take it back). */
+export type BirthdayUpdate = { action: "save"; birthday: string; consentTextVersion: string | null } | { action: "remove" };
+
+export type BirthdayUpdateErrors = Partial<Record<"birthday" | "consent" | "body", string>>;
+
+const TEXT_VERSION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/;
+
+/**
+ * Validates an untrusted body: `{ birthday: "YYYY-MM-DD" | null, consent: boolean }` (and optionally
+ * the consent wording's `consentTextVersion`). Only these keys are read. Codes, not sentences: the
+ * extension words them. `today` is the UTC day that bounds birthdays (as the survey's).
+ */
+export function parseBirthdayUpdate(
+  input: unknown,
+  today: string,
+): { ok: true; data: BirthdayUpdate } | { ok: false; fieldErrors: BirthdayUpdateErrors } {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) return { ok: false, fieldErrors: { body: "invalid_type" } };
+  const body = input as Record<string, unknown>;
+  const errors: BirthdayUpdateErrors = {};
+  const birthday = body.birthday;
+  const consent = body.consent;
+  const version = body.consentTextVersion;
+  if (birthday === undefined) errors.birthday = "required";
+  else if (birthday !== null && typeof birthday !== "string") errors.birthday = "invalid_type";
+  else if (typeof birthday === "string") {
+    const problem = birthdayProblem(birthday, today);
+    if (problem) errors.birthday = problem;
+  }
+  if (typeof consent !== "boolean") errors.consent = consent === undefined ? "required" : "invalid_type";
+  else if (typeof birthday === "string" && !consent) errors.consent = "consent_required";
+  else if (birthday === null && consent) errors.birthday = "required";
+  if (version !== undefined && version !== null && (typeof version !== "string" || !TEXT_VERSION.test(version)))
+    errors.body = "invalid_text_version";
+  if (Object.keys(errors).length) return { ok: false, fieldErrors: errors };
+  return typeof birthday === "string"
+    ? { ok: true, data: { action: "save", birthday, consentTextVersion: typeof version === "string" ? version : null } }
+    : { ok: true, data: { action: "remove" } };
 }
