@@ -19,3 +19,4 @@ export * from "./shop-scale";
 export * from "./overlap";
 export * from "./experiment-stats";
 export * from "./experiment-arms";
+export * from "./my-rewards";
