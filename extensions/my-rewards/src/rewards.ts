@@ -68,9 +68,16 @@ export async function loadRewards(deps: AppRequestDeps): Promise<LoadOutcome> {
   return rewards ? { kind: "ok", rewards } : { kind: "failed", status: answer?.status ?? null };
 }
 
+/**
+ * The version of the birthday consent line ("birthday.consent" in locales/*.json), stored with each consent
+ * so the record names the text the shopper agreed to. Change it whenever that wording changes in any language.
+ */
+export const BIRTHDAY_CONSENT_TEXT_VERSION = "my-rewards-birthday-1";
+
 /** `birthday: null` with `consent: false` removes the birthday; a date needs consent (checked first here). */
 export async function saveBirthday(input: { birthday: string | null; consent: boolean }, deps: AppRequestDeps): Promise<SaveOutcome> {
-  const answer = await requestApp(ROUTE, deps, { method: "POST", json: input });
+  const json = input.birthday === null ? input : { ...input, consentTextVersion: BIRTHDAY_CONSENT_TEXT_VERSION };
+  const answer = await requestApp(ROUTE, deps, { method: "POST", json });
   if (!answer) return { kind: "failed" };
   if (answer.status === 200) {
     const rewards = readRewards(answer.body);

@@ -3,8 +3,7 @@ import { fileURLToPath } from "node:url";
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { DEFAULT_LOW_SCORE_THRESHOLD } from "../../../app/retention/feedback/reasons";
-import { signSessionToken } from "../session-token";
-import { customerGid, signCustomerAccountToken } from "../customer-account-token";
+import { signCustomerAccountToken, signSessionToken } from "../session-token";
 import { signAppProxyQuery } from "../app-proxy";
 import { APP_PROXY } from "../../../app/retention/feedback/ask-after-delivery";
 
@@ -110,6 +109,12 @@ function surveyExtensionCode(): Promise<string> {
     return built.code;
   });
   return surveyBundle;
+}
+
+/** A customer GID from what a person types in the preview's picker ("123" or the GID); null otherwise. */
+function customerGid(input: string | null | undefined): string | null {
+  const match = /^(?:gid:\/\/shopify\/Customer\/)?(\d{1,20})$/.exec((input ?? "").trim());
+  return match ? `gid://shopify/Customer/${match[1]}` : null;
 }
 
 const escapeHtml = (text: string) =>
