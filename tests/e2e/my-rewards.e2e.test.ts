@@ -52,7 +52,8 @@ beforeAll(async () => {
   });
   browser = await launch();
   page = await newAdminPage(browser);
-  await page.setViewportSize({ width: 1200, height: 900 });
+  // Tall enough for the whole page (tier, codes, credit, birthday, answers) in one screenshot.
+  await page.setViewportSize({ width: 1200, height: 2000 });
 
   // The first visit installs the app and imports the shop, as in the demo.
   await vi.waitFor(
@@ -73,6 +74,7 @@ beforeAll(async () => {
     shop: SHOP,
     timeZone: "Europe/Kyiv",
     now,
+    locales: ["uk", "en"],
     creditStoreCredit: async (id, amount, expiresAt) => {
       const answer = await adminGraphql(
         stack.emulator.url,
@@ -117,6 +119,10 @@ describe("the My rewards page for a demo customer", () => {
     await rewards.getByText(text.credit.heading, { exact: true }).waitFor();
     expect(await body()).toMatch(pattern(text.credit.balance));
     await rewards.getByText(text.birthday.heading, { exact: true }).waitFor();
+    // The customer's own survey answers, as the demo seeds them (9/10, then 5/10 about delivery).
+    await rewards.getByText(text.feedback.heading, { exact: true }).waitFor();
+    expect(await body()).toMatch(pattern(text.feedback.score));
+    expect(await body()).toContain(text.feedbackReasons.delivery);
     await expect(page.locator('#my-rewards-preview-link[aria-current="page"]').count()).resolves.toBe(1);
     await screenshot(page, `my-rewards-${locale}`);
   });

@@ -271,6 +271,8 @@ export interface DemoRewardsCustomer {
 }
 
 export interface DemoMyRewardsOptions extends Pick<DemoSeedOptions, "shop" | "timeZone" | "now"> {
+  /** The shop's languages, primary first (the customers' own survey comments are in the first). */
+  locales?: readonly string[];
   /** Credits the customer's Shopify store credit (the emulator's Admin API); the demo passes it, tests may leave it out. */
   creditStoreCredit?: (customerId: string, amount: number, expiresAt: string) => Promise<void>;
 }
@@ -359,10 +361,47 @@ export async function seedDemoMyRewards(options: DemoMyRewardsOptions): Promise<
     if (creditRuleId) rows.push(ledger(creditRuleId, customer.shopifyId, `demo:${today}`, `CREDIT-${suffix}`, "storeCredit", 60));
     await db.issuedDiscount.createMany({ data: rows });
     await options.creditStoreCredit?.(customer.shopifyId, index === 1 ? 150 : 300, endsIn(60).toISOString());
+    await seedOwnAnswers(shop, customer.shopifyId, options.locales?.[0] ?? "en", index === 1 ? 2 : 1);
   }
   return picked.map(({ customer, note }) => ({
     id: customer.shopifyId,
     name: [customer.firstName, customer.lastName].filter(Boolean).join(" "),
     note,
   }));
+}
+
+/** The customer's own survey answers on their latest orders not yet answered: a promoter, then an unhappy one. */
+async function seedOwnAnswers(shop: string, customerId: string, locale: string, count: number): Promise<void> {
+  const orders = await db.order.findMany({
+    where: { shop, customerShopifyId: customerId, cancelledAt: null },
+    orderBy: { processedAt: "desc" },
+    take: 10,
+    select: { shopifyId: true, processedAt: true },
+  });
+  const answered = new Set(
+    (
+      await db.feedback.findMany({
+        where: { shop, orderShopifyId: { in: orders.map((o) => o.shopifyId) } },
+        select: { orderShopifyId: true },
+      })
+    ).map((f) => f.orderShopifyId),
+  );
+  const texts = COMMENTS[locale] ?? COMMENTS.en!;
+  const answers = [
+    { score: 9, reasons: [] as ReasonCode[], comment: texts.promoter[0] ?? null },
+    { score: 5, reasons: ["delivery"] as ReasonCode[], comment: texts.detractor.delivery?.[0] ?? null },
+  ];
+  const open = orders.filter((o) => !answered.has(o.shopifyId)).slice(0, count);
+  await db.feedback.createMany({
+    data: open.map((order, i) => ({
+      shop,
+      orderShopifyId: order.shopifyId,
+      customerShopifyId: customerId,
+      score: answers[i]!.score,
+      reasons: encodeReasons(answers[i]!.reasons),
+      comment: answers[i]!.comment,
+      locale,
+      createdAt: new Date(order.processedAt.getTime() + 26 * 3_600_000),
+    })),
+  });
 }

@@ -57,7 +57,13 @@ const seeding = setInterval(() => {
     const added = await seedDemo({ shop: SHOP, locales: [...DEMO_SHOP.locales], timeZone: TIME_ZONE, now: new Date() });
     if (added.feedback || added.rules) console.log(`Demo: added ${added.feedback} survey answers and ${added.rules} draft rules.`);
     // The customers the "My rewards" preview offers: a tier, live codes and store credit to show.
-    const customers = await seedDemoMyRewards({ shop: SHOP, timeZone: TIME_ZONE, now: new Date(), creditStoreCredit });
+    const customers = await seedDemoMyRewards({
+      shop: SHOP,
+      timeZone: TIME_ZONE,
+      now: new Date(),
+      locales: [...DEMO_SHOP.locales],
+      creditStoreCredit,
+    });
     stack.frame.setPreviewCustomers(SHOP, customers);
   })().catch((error: unknown) => {
     clearInterval(seeding);

@@ -195,7 +195,11 @@ describe.each(Object.keys(EXPECTED) as Array<keyof typeof EXPECTED>)("the page i
     await clickButton(strings.birthday.save);
     const posts = backend.requests().filter((r) => r.method === "POST");
     expect(posts).toHaveLength(1);
-    expect(JSON.parse(String(posts[0]!.body))).toEqual({ birthday: "1990-05-17", consent: true, consentTextVersion: "my-rewards-birthday-1" });
+    expect(JSON.parse(String(posts[0]!.body))).toEqual({
+      birthday: "1990-05-17",
+      consent: true,
+      consentTextVersion: "my-rewards-birthday-1",
+    });
     expect(visibleText()).toContain(strings.birthday.saved);
     const day = new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" }).format(new Date("1990-05-17T00:00:00Z"));
     expect(sectionText(strings.birthday.heading)).toContain(squash(strings.birthday.known.replace("{{date}}", day)));

@@ -109,10 +109,15 @@ describe("the demo shop's seeding", () => {
       expect(own.some((r) => r.rewardType === "storeCredit")).toBe(true);
     }
     expect(credited.map(([id]) => id)).toEqual(customers.slice(1).map((c) => c.id));
+    // Their own survey answers, on their own orders.
+    const own = await db.feedback.findMany({ where: { shop: SHOP, customerShopifyId: customers[1]!.id, score: { in: [5, 9] } } });
+    expect(new Set(own.map((a) => a.score))).toEqual(new Set([5, 9]));
+    const feedbackCount = await db.feedback.count({ where: { shop: SHOP } });
 
     // A restarted demo finds the same customers and adds nothing.
     expect(await seedDemoMyRewards({ shop: SHOP, timeZone: "Europe/Kyiv", now, creditStoreCredit })).toEqual(customers);
     expect(await db.issuedDiscount.count({ where: { shop: SHOP } })).toBe(rows.length);
+    expect(await db.feedback.count({ where: { shop: SHOP } })).toBe(feedbackCount);
     expect(credited).toHaveLength(2);
   });
 });
