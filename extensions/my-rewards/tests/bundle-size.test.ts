@@ -1,8 +1,16 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 // The same bundling `npm run build` does for every UI extension (esbuild like Shopify CLI, one script per extension).
-import { SIZE_LIMIT_BYTES, bundleExtension, extensionTargets, uiExtensionDirs } from "../../../scripts/build-extensions.mjs";
+import {
+  SIZE_LIMIT_BYTES,
+  buildExtensions,
+  bundleExtension,
+  extensionTargets,
+  uiExtensionDirs,
+} from "../../../scripts/build-extensions.mjs";
 
 const PAGE = join(__dirname, "..");
 const PROFILE = join(__dirname, "..", "..", "my-rewards-profile");
@@ -31,5 +39,30 @@ describe("bundle size (Shopify: 64 KB per extension)", () => {
     expect(result.bytes).toBeLessThan(SIZE_LIMIT_BYTES);
     expect(result.code).toContain('shopify.extend("customer-account.profile.block.render"');
     expect(result.code).toContain("extension://my-rewards");
+  });
+
+  it("reports each extension's size and fails the build when one is over the limit", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kinship-oversized-"));
+    try {
+      writeFileSync(
+        join(dir, "shopify.extension.toml"),
+        'api_version = "2025-10"\n[[extensions]]\ntype = "ui_extension"\n[[extensions.targeting]]\ntarget = "customer-account.page.render"\nmodule = "./big.js"\n',
+      );
+      writeFileSync(join(dir, "tsconfig.json"), "{}");
+      // Random text does not shrink when minified: 70,000 characters of it.
+      const filler = Array.from({ length: 70_000 }, (_, i) => String.fromCharCode(97 + ((i * 7919) % 26))).join("");
+      writeFileSync(join(dir, "big.js"), `export default () => ${JSON.stringify(filler)};`);
+      const lines: string[] = [];
+      const log = vi.spyOn(console, "log").mockImplementation((line: string) => void lines.push(line));
+      const error = vi.spyOn(console, "error").mockImplementation(() => {});
+      const ok = await buildExtensions([dir, PAGE], { KINSHIP_APP_URL: "https://kinship.example.com" });
+      log.mockRestore();
+      error.mockRestore();
+      expect(ok).toBe(false);
+      expect(lines.find((l) => l.includes("kinship-oversized"))).toMatch(/^OVER .* \d+ B minified, +\d+ B gzip/);
+      expect(lines.find((l) => / my-rewards /.test(l))).toMatch(/^ok +my-rewards +\d+ B minified, +\d+ B gzip/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
