@@ -86,7 +86,7 @@ beforeAll(async () => {
     },
   });
   stack.frame.setPreviewCustomers(SHOP, customers);
-  silver = customers[1]!;
+  silver = customers[0]!;
   expect(silver.note).toMatch(/store credit/);
   codes = (
     await db.issuedDiscount.findMany({ where: { shop: SHOP, customerShopifyId: silver.id, rewardType: { not: "storeCredit" } } })

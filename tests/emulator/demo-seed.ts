@@ -282,9 +282,10 @@ export const DEMO_STORE_CREDIT_RULE = "Store credit thank-you";
 
 /**
  * What the customer-account "My rewards" page shows in the demo (issue #16): a recognition-only tier
- * program switched on (no tier has a reward, so it issues nothing), a store-credit draft, and for three
- * customers (one just below Silver, one on the way to Gold, one on the way to Platinum) live codes in the
- * ledger as the daily run records them and, for two, Shopify store credit. Runs once: a shop that already
+ * program switched on (no tier has a reward, so it issues nothing), a store-credit draft, and three
+ * customers: one on the way to Gold and one on the way to Platinum with live codes in the ledger as the
+ * daily run records them, Shopify store credit and their own survey answers, and one just below Silver
+ * with nothing yet. Runs once: a shop that already
  * has the program is left as it is, and the same customers are returned.
  */
 export async function seedDemoMyRewards(options: DemoMyRewardsOptions): Promise<DemoRewardsCustomer[]> {
@@ -334,11 +335,12 @@ export async function seedDemoMyRewards(options: DemoMyRewardsOptions): Promise<
       orderBy: [{ totalSpent: "desc" }, { shopifyId: "asc" }],
       select: { shopifyId: true, firstName: true, lastName: true },
     });
+  // The one with most to show first: the preview opens on it.
   const picked = [
-    { customer: await pickBetween(0, silver.threshold), note: `below ${silver.name}` },
-    { customer: await pickBetween(silver.threshold, gold.threshold), note: `${silver.name}, 2 codes, store credit` },
-    { customer: await pickBetween(gold.threshold, platinum.threshold), note: `${gold.name}, 1 code, store credit` },
-  ].filter((p): p is { customer: NonNullable<typeof p.customer>; note: string } => p.customer !== null);
+    { customer: await pickBetween(silver.threshold, gold.threshold), codes: 2, note: `${silver.name}, 2 codes, store credit` },
+    { customer: await pickBetween(gold.threshold, platinum.threshold), codes: 1, note: `${gold.name}, 1 code, store credit` },
+    { customer: await pickBetween(0, silver.threshold), codes: 0, note: `below ${silver.name}` },
+  ].filter((p): p is { customer: NonNullable<typeof p.customer>; codes: number; note: string } => p.customer !== null);
 
   const endsIn = (days: number) => new Date(now.getTime() + days * DAY_MS);
   const ledger = (ruleId: string, customerId: string, period: string, code: string, rewardType: string, days: number) => ({
@@ -353,15 +355,15 @@ export async function seedDemoMyRewards(options: DemoMyRewardsOptions): Promise<
     startsAt: now,
     endsAt: endsIn(days),
   });
-  for (const [index, { customer }] of picked.entries()) {
-    if (index === 0 || existing) continue;
+  for (const { customer, codes } of picked) {
+    if (codes === 0 || existing) continue;
     const suffix = customer.shopifyId.replace(/\D/g, "").slice(-4).padStart(4, "0");
     const rows = [ledger(birthdayRule.id, customer.shopifyId, String(today.slice(0, 4)), `BDAY-${suffix}`, "percentage", 10)];
-    if (index === 1) rows.push(ledger(thanksRule.id, customer.shopifyId, `demo:${today}`, `THANKS-${suffix}`, "freeShipping", 30));
+    if (codes > 1) rows.push(ledger(thanksRule.id, customer.shopifyId, `demo:${today}`, `THANKS-${suffix}`, "freeShipping", 30));
     if (creditRuleId) rows.push(ledger(creditRuleId, customer.shopifyId, `demo:${today}`, `CREDIT-${suffix}`, "storeCredit", 60));
     await db.issuedDiscount.createMany({ data: rows });
-    await options.creditStoreCredit?.(customer.shopifyId, index === 1 ? 150 : 300, endsIn(60).toISOString());
-    await seedOwnAnswers(shop, customer.shopifyId, options.locales?.[0] ?? "en", index === 1 ? 2 : 1);
+    await options.creditStoreCredit?.(customer.shopifyId, codes > 1 ? 150 : 300, endsIn(60).toISOString());
+    await seedOwnAnswers(shop, customer.shopifyId, options.locales?.[0] ?? "en", codes);
   }
   return picked.map(({ customer, note }) => ({
     id: customer.shopifyId,
