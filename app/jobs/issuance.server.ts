@@ -10,6 +10,7 @@
  */
 import { readShopSettings } from "../models/shop-settings.server";
 import { getShop } from "../models/shop.server";
+import { getSurfaceUse } from "../models/surface-use.server";
 import { randomBytes as cryptoRandomBytes } from "node:crypto";
 import {
   addDays,
@@ -17,6 +18,7 @@ import {
   decideDay,
   previewDay,
   firstRun,
+  customerAccountPageInUse,
   ledgerOffer,
   ledgerReason,
   previewRule,
@@ -372,7 +374,10 @@ export async function loadScheduleInput(
     currencyCode: shopRow.currencyCode,
     customerCaps: settings.customerCaps,
     kindsNeedingConsent: kindsNeedingConsent(settings.consent),
-    delivery: { flowWorkflow: (await flowUsage(shop)).active },
+    delivery: {
+      flowWorkflow: (await flowUsage(shop)).active,
+      customerAccountPage: customerAccountPageInUse(await getSurfaceUse(shop, "customerAccountPage"), now),
+    },
     birthdays: { minNoticeDays: settings.birthdays.minNoticeDays, momentsDue: birthdayMomentsDue },
   };
   return { input, tierRuleIds, stored };

@@ -127,6 +127,16 @@ export function tierView(
   };
 }
 
+/**
+ * The page counts as a way to reach customers while it is being opened: loaded by a signed-in customer
+ * within this many days (a page the merchant removed stops counting, and codes are withheld again).
+ */
+export const PAGE_IN_USE_DAYS = 30;
+
+export function customerAccountPageInUse(use: { lastLoadedAt: Date } | null, now: Date): boolean {
+  return use !== null && now.getTime() - use.lastLoadedAt.getTime() <= PAGE_IN_USE_DAYS * 86_400_000;
+}
+
 /** What the page may POST: a birthday with consent, or no birthday without it (take it back). */
 export type BirthdayUpdate = { action: "save"; birthday: string; consentTextVersion: string | null } | { action: "remove" };
 
