@@ -114,22 +114,33 @@ function Rewards({
   );
 }
 
+/** "UAH 1,200 more to Gold", "Orders left to reach Gold: 2", or (a predicted-value program) "On your way to Gold". */
+function toNextText(t: T, host: RewardsHost, next: NonNullable<Tier["next"]>): string {
+  if (next.remaining) return t("tier.toNext", { amount: host.formatMoney(next.remaining), tier: next.name });
+  if (next.remainingOrders !== null) return t("tier.toNextOrders", { count: host.formatNumber(next.remainingOrders), tier: next.name });
+  return t("tier.toNextProgress", { tier: next.name });
+}
+
 function TierSection({ host, tier }: { host: RewardsHost; tier: Tier }) {
   const t = host.translate;
-  const spend = host.formatMoney(tier.spend);
+  const lifetime = tier.window === "lifetime";
+  const counted =
+    tier.metric === "orderCount" && tier.orders !== null
+      ? t(lifetime ? "tier.ordersLifetime" : "tier.ordersRolling", { count: host.formatNumber(tier.orders) })
+      : t(lifetime ? "tier.spendLifetime" : "tier.spendRolling", { amount: host.formatMoney(tier.spend) });
   return (
     <s-section heading={t("tier.heading")}>
       <s-stack gap="small-200">
         <s-text type="strong">{tier.current ? t("tier.current", { tier: tier.current.name }) : t("tier.none")}</s-text>
         {tier.next ? (
           <>
-            <s-paragraph>{t("tier.toNext", { amount: host.formatMoney(tier.next.remaining), tier: tier.next.name })}</s-paragraph>
+            <s-paragraph>{toNextText(t, host, tier.next)}</s-paragraph>
             <s-progress value={tier.progress} max={1} accessibilityLabel={t("tier.progressLabel", { tier: tier.next.name })} />
           </>
         ) : (
           <s-paragraph>{t("tier.top")}</s-paragraph>
         )}
-        <s-text type="small">{t(tier.window === "lifetime" ? "tier.spendLifetime" : "tier.spendRolling", { amount: spend })}</s-text>
+        <s-text type="small">{counted}</s-text>
       </s-stack>
     </s-section>
   );

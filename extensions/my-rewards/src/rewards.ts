@@ -28,10 +28,18 @@ export interface LiveCode {
 
 export interface Tier {
   current: { name: string } | null;
-  next: { name: string; remaining: Money } | null;
+  /**
+   * The tier above. Spend programs say the money left (`remaining`), order-count programs the orders left
+   * (`remainingOrders`), predicted-value programs neither (only `progress`).
+   */
+  next: { name: string; remaining: Money | null; remainingOrders: number | null } | null;
   progress: number;
   spend: Money;
   window: "lifetime" | "rolling_12_months";
+  /** What the program counts; an unknown one reads as progress only. */
+  metric: "netSpend" | "orderCount" | "predictedClv" | null;
+  /** Orders counted over the window (order-count programs). */
+  orders: number | null;
 }
 
 export interface PastAnswer {
@@ -147,12 +155,22 @@ function readTier(raw: unknown): Tier | undefined {
   const current = isRecord(raw.current) && typeof raw.current.name === "string" ? { name: raw.current.name } : null;
   let next: Tier["next"] = null;
   if (isRecord(raw.next)) {
-    const remaining = readMoney(raw.next.remaining);
-    if (typeof raw.next.name !== "string" || !remaining) return undefined;
-    next = { name: raw.next.name, remaining };
+    if (typeof raw.next.name !== "string") return undefined;
+    const remaining = raw.next.remaining == null ? null : readMoney(raw.next.remaining);
+    if (remaining === undefined) return undefined;
+    next = { name: raw.next.name, remaining, remainingOrders: count(raw.next.remainingOrders) };
   }
   const window = raw.window === "rolling_12_months" ? "rolling_12_months" : "lifetime";
-  return { current, next, progress: Math.min(1, Math.max(0, progress)), spend, window };
+  const metric = isOneOf(["netSpend", "orderCount", "predictedClv"] as const, raw.metric)
+    ? raw.metric
+    : raw.metric === undefined
+      ? "netSpend"
+      : null;
+  return { current, next, progress: Math.min(1, Math.max(0, progress)), spend, window, metric, orders: count(raw.orders) };
+}
+
+function count(raw: unknown): number | null {
+  return typeof raw === "number" && Number.isInteger(raw) && raw >= 0 ? raw : null;
 }
 
 function readCredit(raw: unknown): MyRewards["storeCredit"] | undefined {

@@ -273,6 +273,28 @@ describe("talking to the backend", () => {
     expect(visibleText()).toContain("UAH 99.50 more to Silver");
   });
 
+  it("words an order-count program in orders and a predicted-value program as progress only", async () => {
+    const orders = silverCustomer();
+    orders.tier = {
+      ...orders.tier,
+      metric: "orderCount",
+      orders: 4,
+      window: "rolling_12_months",
+      next: { name: "Gold", remaining: null, remainingOrders: 2 },
+    } as never;
+    await open({ backend: standInBackend(orders) });
+    expect(visibleText()).toContain("Orders left to reach Gold: 2");
+    expect(visibleText()).toContain("Orders in the last 12 months: 4");
+    expect(visibleText()).not.toContain("more to Gold");
+    await unmount();
+
+    const predicted = silverCustomer();
+    predicted.tier = { ...predicted.tier, metric: "predictedClv", next: { name: "Gold", remaining: null }, progress: 0.4 } as never;
+    await open({ backend: standInBackend(predicted) });
+    expect(visibleText()).toContain("On your way to Gold");
+    expect(find("s-progress").getAttribute("value")).toBe("0.4");
+  });
+
   it("shows the error state without calling anything when no backend URL was built in", async () => {
     vi.stubEnv("KINSHIP_APP_URL", "");
     await open();

@@ -12,7 +12,7 @@ const deps = (status: number, body: unknown) => ({
 describe("readRewards (the backend's answer, parsed at the edge)", () => {
   it("takes the contract's answer as it is", () => {
     const rewards = readRewards(silverCustomer());
-    expect(rewards?.tier?.next).toEqual({ name: "Gold", remaining: { amount: "1200.00", currencyCode: "UAH" } });
+    expect(rewards?.tier?.next).toEqual({ name: "Gold", remaining: { amount: "1200.00", currencyCode: "UAH" }, remainingOrders: null });
     expect(rewards?.codes.map((c) => c.reason)).toEqual(["birthday", "tierUpgrade", null]);
     expect(rewards?.storeCredit?.balance.amount).toBe("150.00");
     expect(readRewards(unknownCustomer())).toMatchObject({ tier: null, codes: [], storeCredit: null, feedback: [] });
@@ -31,6 +31,19 @@ describe("readRewards (the backend's answer, parsed at the edge)", () => {
     expect(rewards?.codes.map((c) => c.code)).toEqual(["KIN-BDAY-1234", "KIN-TIER-5678", "KIN-SHIP-9012"]);
     expect(rewards?.feedback).toHaveLength(2);
     expect(rewards?.feedback[0]?.reasons).toEqual(["delivery", "price"]);
+  });
+
+  it("reads the tier's metric, orders left and orders counted; a newer metric reads as progress only", () => {
+    const body = silverCustomer();
+    const tier = (extra: Record<string, unknown>) => readRewards({ ...body, tier: { ...body.tier, ...extra } })?.tier;
+    expect(tier({ metric: "orderCount", orders: 3, next: { name: "Gold", remaining: null, remainingOrders: 2 } })).toMatchObject({
+      metric: "orderCount",
+      orders: 3,
+      next: { name: "Gold", remaining: null, remainingOrders: 2 },
+    });
+    expect(tier({ metric: "somethingNew" })?.metric).toBeNull();
+    expect(tier({ metric: undefined })?.metric).toBe("netSpend");
+    expect(tier({ orders: -1 })?.orders).toBeNull();
   });
 
   it("refuses an answer whose frame is wrong", () => {

@@ -21,6 +21,7 @@ export function silverCustomer() {
       progress: 0.76,
       spend: uah("3800.00"),
       window: "lifetime",
+      metric: "netSpend",
     },
     codes: [
       {

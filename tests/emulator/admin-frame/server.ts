@@ -181,7 +181,7 @@ ${options.active === "app" ? `<script>${sidebarScript}</script>` : ""}
 </body></html>`;
 }
 
-/** The survey preview page: the extension's real bundle, run by the small host in survey-host.js. */
+/** The survey preview page: the extension's real bundle, run by the small host in extension-host.js. */
 function surveyRenderPage(target: SurveyTarget, locale: string): string {
   const config = {
     target: SURVEY_TARGETS[target],
