@@ -26,7 +26,7 @@ export default tseslint.config(
     },
   },
   {
-    // Browser scripts served as-is (the emulated admin's App Bridge stand-in, sidebar and survey preview host).
+    // Browser scripts served as-is (the emulated admin's App Bridge stand-in, sidebar and extension preview host).
     files: ["tests/emulator/admin-frame/*.js"],
     languageOptions: {
       globals: {
@@ -41,6 +41,7 @@ export default tseslint.config(
         customElements: "readonly",
         HTMLElement: "readonly",
         Event: "readonly",
+        navigator: "readonly",
       },
     },
   },

@@ -53,7 +53,21 @@ function useSurveyPlacement(): SurveyPlacement {
   return placement;
 }
 
-export function ReachHealthCard({ items, freshness }: { items: HealthItem[]; freshness: string[] }) {
+/** Whether the customer account page "My rewards" is in use, said in one translated line. */
+export interface RewardsPageHealth {
+  inUse: boolean;
+  line: string;
+}
+
+export function ReachHealthCard({
+  items,
+  freshness,
+  rewardsPage,
+}: {
+  items: HealthItem[];
+  freshness: string[];
+  rewardsPage?: RewardsPageHealth;
+}) {
   const { t } = useI18n();
   const survey = useSurveyPlacement();
   const warnings = [...items];
@@ -94,6 +108,13 @@ export function ReachHealthCard({ items, freshness }: { items: HealthItem[]; fre
             <Banner tone="success">
               <p>{t("dashboard.health.allGood")}</p>
             </Banner>
+          </div>
+        ) : null}
+        {rewardsPage ? (
+          <div data-health-item="rewardsPage" data-in-use={rewardsPage.inUse ? "true" : "false"}>
+            <Text as="p" tone={rewardsPage.inUse ? "success" : "subdued"}>
+              {rewardsPage.line}
+            </Text>
           </div>
         ) : null}
         {freshness.map((line) => (

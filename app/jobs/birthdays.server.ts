@@ -5,11 +5,11 @@
  * Shopify's copy is what makes the birthday durable: the backfill and the nightly refresh read it back.
  */
 import { planBirthdayImport, type BirthdayImportResult } from "../models/birthday-import.server";
-import { saveLocalBirthdays } from "../models/customers.server";
+import { clearLocalBirthday, saveLocalBirthdays } from "../models/customers.server";
 import { appendConsents } from "../models/consent-records.server";
 import { isLocalDate } from "../retention/rewards";
 import type { AdminClient } from "../shopify/admin-client.server";
-import { setBirthdayMetafields } from "../shopify/customer-metafields.server";
+import { deleteBirthdayMetafield, setBirthdayMetafields } from "../shopify/customer-metafields.server";
 
 export class InvalidBirthdayError extends Error {
   constructor(value: string) {
@@ -77,6 +77,23 @@ export async function saveCustomerBirthday(
   options: BirthdayWriterOptions = {},
 ): Promise<BirthdayWriteResult> {
   return writeBirthdays(shop, client, [{ customerId, birthDate }], options);
+}
+
+/**
+ * The customer takes their birthday back (the customer account page): the local row first, then
+ * Shopify's `facts.birth_date`, so the nightly refresh does not bring it back.
+ */
+export async function removeCustomerBirthday(
+  shop: string,
+  customerId: string,
+  client: AdminClient | (() => Promise<AdminClient>),
+  options: { now?: Date; deleteMetafield?: typeof deleteBirthdayMetafield } = {},
+): Promise<{ clearedLocally: boolean; deletedInShopify: boolean }> {
+  const clearedLocally = await clearLocalBirthday(shop, customerId, options.now ?? new Date());
+  const admin = typeof client === "function" ? await client() : client;
+  if (admin.shop !== shop) throw new Error(`Admin client is for ${admin.shop}, not ${shop}`);
+  const deletedInShopify = await (options.deleteMetafield ?? deleteBirthdayMetafield)(admin, customerId);
+  return { clearedLocally, deletedInShopify };
 }
 
 /**

@@ -10,6 +10,7 @@
  */
 import { readShopSettings } from "../models/shop-settings.server";
 import { getShop } from "../models/shop.server";
+import { getSurfaceUse } from "../models/surface-use.server";
 import { randomBytes as cryptoRandomBytes } from "node:crypto";
 import {
   addDays,
@@ -17,10 +18,12 @@ import {
   decideDay,
   previewDay,
   firstRun,
+  customerAccountPageInUse,
+  ledgerOffer,
+  ledgerReason,
   previewRule,
   generateDiscountCode,
   idempotencyKey,
-  COMPENSATION_REASON,
   TIER_KINDS,
   readsOrderHistory,
   rewardKind,
@@ -147,12 +150,9 @@ export function decisionFromRow(row: IssuedRow, rule: Rule, timeZone: string): D
   // compensation for a feedback follow-up, `feedback-compensation:<id>`): a transactional thank-you.
   const oneOff = row.idempotencyKey.split(":").length < 3;
   const kindOfRule = rewardKind(rule.kind);
-  const offer = kindOfRule.offerFor(rule, period);
-  // A row drawn for an A/B rule's offer B is finished with offer B (while the rule still has one).
-  const value = offer && row.arm === "B" && rule.offerB ? { ...offer, reward: rule.offerB.reward } : offer;
+  // Offer B for a row drawn into an A/B rule's B arm; null when the rule no longer grants this reward.
+  const value = ledgerOffer(rule, { period, arm: row.arm, rewardType: row.rewardType });
   if (!value || !row.startsAt || !row.endsAt) return null;
-  // A credit is not a code: a rule switched between the two since the row was recorded no longer has this reward.
-  if (row.rewardType && (row.rewardType === "storeCredit") !== (value.reward.type === "storeCredit")) return null;
   const kind = row.kind as DecisionKind;
   const reminder = /:remind:([+-]?\d+)$/.exec(period);
   const moment = kind === "remind" && reminder ? Number(reminder[1]) : undefined;
@@ -164,7 +164,7 @@ export function decisionFromRow(row: IssuedRow, rule: Rule, timeZone: string): D
     kind,
     period,
     decidedOn: localDateAt(row.createdAt, timeZone),
-    reason: oneOff ? COMPENSATION_REASON : kindOfRule.reason,
+    reason: ledgerReason(rule, row.idempotencyKey),
     explanation: "",
     startsAt: row.startsAt.toISOString(),
     endsAt: row.endsAt.toISOString(),
@@ -385,7 +385,10 @@ export async function loadScheduleInput(
     currencyCode: shopRow.currencyCode,
     customerCaps: settings.customerCaps,
     kindsNeedingConsent: kindsNeedingConsent(settings.consent),
-    delivery: { flowWorkflow: (await flowUsage(shop)).active },
+    delivery: {
+      flowWorkflow: (await flowUsage(shop)).active,
+      customerAccountPage: customerAccountPageInUse(await getSurfaceUse(shop, "customerAccountPage"), now),
+    },
     birthdays: { minNoticeDays: settings.birthdays.minNoticeDays, momentsDue: birthdayMomentsDue },
   };
   return { input, tierRuleIds, stored };

@@ -9,7 +9,7 @@ import { dialect, newId, placeholder, sqlTimestamp, type RawSql } from "./sql/sq
 export const CONSENT_PURPOSES = ["birthday", "marketing"] as const;
 export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number];
 
-export const CONSENT_SOURCES = ["checkoutSurvey", "csvImport", "shopifyWebhook", "shopifyRefresh"] as const;
+export const CONSENT_SOURCES = ["checkoutSurvey", "customerAccount", "csvImport", "shopifyWebhook", "shopifyRefresh"] as const;
 export type ConsentSource = (typeof CONSENT_SOURCES)[number];
 
 export interface ConsentEntry {
@@ -86,6 +86,16 @@ export async function listConsents(shop: string, customerShopifyId: string): Pro
     select: { purpose: true, granted: true, source: true, textVersion: true, givenAt: true },
   });
   return rows.map((r) => ({ ...r, purpose: r.purpose as ConsentPurpose, source: r.source as ConsentSource }));
+}
+
+/** The customer's latest answer for a purpose (null: never asked); index (shop, customer, givenAt). */
+export async function latestConsent(shop: string, customerShopifyId: string, purpose: ConsentPurpose): Promise<boolean | null> {
+  const row = await db.consentRecord.findFirst({
+    where: { shop, customerShopifyId, purpose },
+    orderBy: [{ givenAt: "desc" }, { createdAt: "desc" }],
+    select: { granted: true },
+  });
+  return row ? row.granted : null;
 }
 
 /** Customers whose email marketing state is not SUBSCRIBED: promotional rewards leave them out under a consent policy. */

@@ -234,6 +234,15 @@ export async function saveLocalBirthdays(shop: string, entries: { shopifyId: str
   return saved;
 }
 
+/** The customer took their birthday back: cleared locally (when Kinship has the customer), its change dated. */
+export async function clearLocalBirthday(shop: string, shopifyId: string, now: Date): Promise<boolean> {
+  const { count } = await db.customer.updateMany({
+    where: { shop, shopifyId, birthday: { not: null } },
+    data: { birthday: null, birthdayChangedAt: now },
+  });
+  return count > 0;
+}
+
 export async function countCustomers(shop: string) {
   return db.customer.count({ where: { shop } });
 }

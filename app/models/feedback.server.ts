@@ -444,3 +444,14 @@ export async function getLateLinkInput(shop: string, id: string) {
 export async function clearGuestBirthday(shop: string, id: string): Promise<void> {
   await db.feedback.updateMany({ where: { shop, id }, data: { guestBirthday: null, guestConsentTextVersion: null, guestConsentAt: null } });
 }
+
+/** A customer's own answers, newest first (the customer account page; index shop, customer, createdAt). */
+export async function listCustomerAnswers(shop: string, customerShopifyId: string, take: number) {
+  const rows = await db.feedback.findMany({
+    where: { shop, customerShopifyId },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take,
+    select: { createdAt: true, score: true, reasons: true, comment: true },
+  });
+  return rows.map((r) => ({ answeredAt: r.createdAt, score: r.score, reasons: decodeReasons(r.reasons), comment: r.comment }));
+}

@@ -314,3 +314,38 @@ export async function countRefusedSince(shop: string, since: Date): Promise<numb
 export async function listIssuedForRule(shop: string, ruleId: string, take = 50) {
   return db.issuedDiscount.findMany({ where: { shop, ruleId }, orderBy: { createdAt: "desc" }, take });
 }
+
+/** A code the customer can still use, as the customer account page lists it. */
+export type LiveCodeRow = Pick<IssuedRow, "ruleId" | "idempotencyKey" | "code" | "arm" | "rewardType" | "endsAt" | "createdAt">;
+
+/**
+ * A customer's codes that exist in Shopify and can still be used: created or delivered, not redeemed,
+ * not over; store credit is left out (it is a balance, not a code). Newest first. Read through the
+ * (shop, customerShopifyId) index: a customer has a handful of rows.
+ */
+export async function listLiveCodes(shop: string, customerShopifyId: string, now: Date, take: number): Promise<LiveCodeRow[]> {
+  return db.issuedDiscount.findMany({
+    where: {
+      shop,
+      customerShopifyId,
+      kind: "issue",
+      status: { in: ["created", "delivered"] },
+      code: { not: null },
+      redeemedAt: null,
+      OR: [{ endsAt: null }, { endsAt: { gt: now } }],
+      NOT: { rewardType: "storeCredit" },
+    },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take,
+    select: { ruleId: true, idempotencyKey: true, code: true, arm: true, rewardType: true, endsAt: true, createdAt: true },
+  });
+}
+
+/** Whether the customer was ever granted store credit by Kinship. */
+export async function hasStoreCreditRows(shop: string, customerShopifyId: string): Promise<boolean> {
+  const row = await db.issuedDiscount.findFirst({
+    where: { shop, customerShopifyId, rewardType: "storeCredit", status: { in: ["created", "delivered"] } },
+    select: { id: true },
+  });
+  return row !== null;
+}

@@ -10,6 +10,7 @@ export async function redactShop(shop: string, webhookId: string) {
   await db.$transaction([
     ...Object.values(shopDataDeletes(shop)),
     db.session.deleteMany({ where: { shop } }),
+    db.surfaceUse.deleteMany({ where: { shop } }),
     db.shop.deleteMany({ where: { shop } }),
     db.webhookEvent.deleteMany({ where: { shop, webhookId: { not: webhookId } } }),
   ]);

@@ -139,3 +139,45 @@ export function createFeedbackRateLimiter(limits: FeedbackLimits = DEFAULT_FEEDB
     },
   };
 }
+
+export interface MyRewardsLimits {
+  /** Requests per shop, in-process. */
+  shopAttempts: WindowLimit;
+  /** Requests (GET or POST) per customer, in-process. */
+  customerAttempts: WindowLimit;
+  /** Birthday saves per customer, in-process (a separate bucket: reading the page never uses them up). */
+  customerWrites: WindowLimit;
+}
+
+/**
+ * The customer account page loads once per visit (the page and the profile block each ask), a shopper
+ * may reload a few times; 30 a minute is far above that. A birthday is saved once, perhaps corrected.
+ */
+export const DEFAULT_MY_REWARDS_LIMITS: MyRewardsLimits = {
+  shopAttempts: { limit: 3000, windowMs: 60_000 },
+  customerAttempts: { limit: 30, windowMs: 60_000 },
+  customerWrites: { limit: 5, windowMs: 60 * 60_000 },
+};
+
+export interface MyRewardsRateLimiter {
+  /** Every authenticated request: per shop, then per customer. */
+  checkRead(shop: string, customerShopifyId: string, now: Date): LimitVerdict;
+  /** A birthday save, after `checkRead`. */
+  checkWrite(shop: string, customerShopifyId: string, now: Date): LimitVerdict;
+}
+
+/** The feedback endpoint's sliding windows, in buckets of their own (per shop, per customer, per customer's writes). */
+export function createMyRewardsRateLimiter(limits: MyRewardsLimits = DEFAULT_MY_REWARDS_LIMITS): MyRewardsRateLimiter {
+  const shops = new SlidingWindowLimiter(limits.shopAttempts);
+  const customers = new SlidingWindowLimiter(limits.customerAttempts);
+  const writes = new SlidingWindowLimiter(limits.customerWrites);
+  return {
+    checkRead(shop, customer, now) {
+      const verdict = shops.hit(shop, now.getTime());
+      return verdict.allowed ? customers.hit(`${shop}\u0000${customer}`, now.getTime()) : verdict;
+    },
+    checkWrite(shop, customer, now) {
+      return writes.hit(`${shop}\u0000${customer}`, now.getTime());
+    },
+  };
+}

@@ -17,6 +17,7 @@ import {
   type CostAssumptions,
   type CustomerSnapshot,
   type FeedbackEvent,
+  type TierMetrics,
   type TierState,
 } from "../retention/rewards";
 
@@ -73,13 +74,7 @@ export async function loadRewardCustomers(
   const lapseDays = await newCustomerLapseDays(shop);
   const rolling = await db.order.groupBy({
     by: ["customerShopifyId"],
-    where: {
-      shop,
-      test: false,
-      cancelledAt: null,
-      customerShopifyId: only ?? { not: null },
-      processedAt: { gte: new Date(now.getTime() - 365 * DAY_MS) },
-    },
+    where: rollingOrdersWhere(shop, now, only),
     _sum: { netTotal: true },
     _count: { _all: true },
   });
@@ -98,10 +93,7 @@ export async function loadRewardCustomers(
       id: c.shopifyId,
       lifecycleGroup: c.lifecycle,
       lapsedSince: c.lapsedSince ? localDateAt(c.lapsedSince, timeZone) : null,
-      tierMetrics: {
-        netSpend: { lifetime: c.totalSpent, rolling12m: Math.round(recent.spend * 100) / 100 },
-        orderCount: { lifetime: c.orderCount, rolling12m: recent.count },
-      },
+      tierMetrics: tierMetricsOf(c, recent),
       predictedClv: c.predictedClv,
       birthday: c.birthday,
       birthdayChangedOn: c.birthdayChangedAt ? localDateAt(c.birthdayChangedAt, timeZone) : null,
@@ -136,6 +128,46 @@ async function loadOrderHistories(shop: string, timeZone: string, customerIds: s
     }
   }
   return builder.build(customerIds.length);
+}
+
+/** The orders tiers count over the last 12 months (not test, not cancelled), of one customer or all. */
+function rollingOrdersWhere(shop: string, now: Date, only?: string) {
+  return {
+    shop,
+    test: false,
+    cancelledAt: null,
+    customerShopifyId: only ?? { not: null },
+    processedAt: { gte: new Date(now.getTime() - 365 * DAY_MS) },
+  };
+}
+
+function tierMetricsOf(c: { totalSpent: number; orderCount: number }, recent: { spend: number; count: number }): TierMetrics {
+  return {
+    netSpend: { lifetime: c.totalSpent, rolling12m: Math.round(recent.spend * 100) / 100 },
+    orderCount: { lifetime: c.orderCount, rolling12m: recent.count },
+  };
+}
+
+/**
+ * One customer's tier metrics as the daily run computes them, with what the customer account page
+ * shows beside them; null for a customer Kinship does not know (or has redacted).
+ */
+export async function customerStanding(shop: string, customerId: string, now: Date, withRolling: boolean) {
+  const c = await db.customer.findUnique({
+    where: { shop_shopifyId: { shop, shopifyId: customerId } },
+    select: { totalSpent: true, orderCount: true, predictedClv: true, birthday: true, redactedAt: true },
+  });
+  if (!c || c.redactedAt) return null;
+  let recent = { spend: 0, count: 0 };
+  if (withRolling) {
+    const sum = await db.order.aggregate({
+      where: rollingOrdersWhere(shop, now, customerId),
+      _sum: { netTotal: true },
+      _count: { _all: true },
+    });
+    recent = { spend: sum._sum.netTotal ?? 0, count: sum._count._all };
+  }
+  return { tierMetrics: tierMetricsOf(c, recent), predictedClv: c.predictedClv, birthday: c.birthday };
 }
 
 /** Days after which the shop's last scoring would call a one-time buyer Lapsed; null before the first scoring. */

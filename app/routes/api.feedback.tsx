@@ -19,10 +19,21 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import type { JwtPayload } from "@shopify/shopify-api";
+import {
+  authenticateExtension,
+  BodyTooLarge,
+  customerFromSub,
+  installedShopOf,
+  jsonResponse,
+  rateLimited,
+  readCappedText,
+  unauthorized,
+  withTimeout,
+  type ExtensionAuth,
+} from "../services/extension-requests.server";
 import { authenticate } from "../shopify.server";
 import { parseJsonWellFormed } from "../forms/well-formed";
 import { env } from "../env.server";
-import { getShop } from "../models/shop.server";
 import { getShopSettings } from "../models/shop-settings.server";
 import { keepGuestBirthday, locateOrder, saveFeedback } from "../models/feedback.server";
 import { createFeedbackRateLimiter, type FeedbackRateLimiter } from "../models/rate-limit.server";
@@ -40,13 +51,7 @@ export const MAX_BODY_BYTES = 32 * 1024;
 /** Shopify work must finish well inside the extension's 10 s timeout. */
 export const SHOPIFY_BUDGET_MS = 4000;
 
-const CUSTOMER_GID = /^gid:\/\/shopify\/Customer\/[1-9]\d{0,19}$/;
-const MYSHOPIFY = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
-
-export interface CheckoutAuth {
-  sessionToken: JwtPayload;
-  cors: (response: Response) => Response;
-}
+export type CheckoutAuth = ExtensionAuth;
 
 export interface FeedbackEndpointDeps {
   authenticate: (request: Request) => Promise<CheckoutAuth>;
@@ -65,81 +70,7 @@ export interface FeedbackEndpointDeps {
   log: (message: string, detail: Record<string, unknown>) => void;
 }
 
-/** The shop domain a checkout token names: `dest` is a bare domain (admin tokens use https://domain). */
-export function shopFromDest(dest: unknown, customDomain?: string): string | null {
-  if (typeof dest !== "string" || dest.length > 255) return null;
-  let host: string;
-  try {
-    host = new URL(/^https?:\/\//i.test(dest) ? dest : `https://${dest}`).hostname.toLowerCase();
-  } catch {
-    return null;
-  }
-  if (MYSHOPIFY.test(host)) return host;
-  return customDomain && host === customDomain.toLowerCase() ? host : null;
-}
-
-export function customerFromSub(sub: unknown): string | null {
-  return typeof sub === "string" && CUSTOMER_GID.test(sub) ? sub : null;
-}
-
-class BodyTooLarge extends Error {}
-
-/** Reads at most `maxBytes`, whatever Content-Length claims (it may be absent or lie). */
-export async function readCappedText(request: Request, maxBytes: number): Promise<string> {
-  const declared = Number(request.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > maxBytes) throw new BodyTooLarge();
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw new BodyTooLarge();
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
-}
-
-function jsonResponse(body: unknown, status: number, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { "Content-Type": "application/json", "Cache-Control": "no-store", ...headers },
-  });
-}
-
 const fieldErrors = (status: number, errors: FeedbackFieldErrors) => jsonResponse({ ok: false, fieldErrors: errors }, status);
-const unauthorized = () => new Response(undefined, { status: 401, statusText: "Unauthorized" });
-
-/** Responses the library throws (401, 204 for preflight) get the same CORS headers as ours, so the extension can read them. */
-function withCors(request: Request, response: Response, appUrl: string): Response {
-  const origin = request.headers.get("Origin");
-  if (origin && origin !== appUrl && !response.headers.has("Access-Control-Allow-Origin")) {
-    const headers = new Headers(response.headers);
-    headers.set("Access-Control-Allow-Origin", "*");
-    headers.set("Access-Control-Allow-Headers", "Authorization, Content-Type");
-    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
-  }
-  return response;
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`gave up after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -162,14 +93,7 @@ export function createFeedbackAction(overrides: Partial<FeedbackEndpointDeps> = 
   };
 
   async function action({ request }: ActionFunctionArgs): Promise<Response> {
-    let auth: CheckoutAuth;
-    try {
-      auth = await deps.authenticate(request);
-    } catch (thrown) {
-      if (thrown instanceof Response) throw withCors(request, thrown, env.SHOPIFY_APP_URL);
-      throw thrown;
-    }
-    const { sessionToken, cors } = auth;
+    const { sessionToken, cors } = await authenticateExtension(request, deps.authenticate);
     try {
       return cors(await handle(request, sessionToken));
     } catch (error) {
@@ -182,10 +106,8 @@ export function createFeedbackAction(overrides: Partial<FeedbackEndpointDeps> = 
   async function handle(request: Request, sessionToken: JwtPayload): Promise<Response> {
     if (request.method !== "POST") return new Response(undefined, { status: 405, headers: { Allow: "POST, OPTIONS" } });
 
-    const shop = shopFromDest(sessionToken.dest, env.SHOP_CUSTOM_DOMAIN);
-    if (sessionToken.aud !== deps.apiKey || !shop) return unauthorized();
-    const shopRow = await getShop(shop);
-    if (!shopRow || shopRow.uninstalledAt) return unauthorized();
+    const shop = await installedShopOf(sessionToken, deps.apiKey);
+    if (!shop) return unauthorized();
     const tokenCustomer = customerFromSub(sessionToken.sub);
     const now = deps.now();
 
@@ -287,10 +209,6 @@ export function createFeedbackAction(overrides: Partial<FeedbackEndpointDeps> = 
   return action;
 }
 
-function rateLimited(retryAfterMs: number): Response {
-  return jsonResponse({ ok: false, error: "rate_limited" }, 429, { "Retry-After": String(Math.ceil(retryAfterMs / 1000)) });
-}
-
 export const action = createFeedbackAction();
 
 /** What the survey needs from the app before it asks anything; the shop comes only from the token. */
@@ -303,18 +221,9 @@ export function createFeedbackLoader(overrides: Partial<Pick<FeedbackEndpointDep
   const authenticateCheckout = overrides.authenticate ?? ((request: Request) => authenticate.public.checkout(request));
   const apiKey = overrides.apiKey ?? env.SHOPIFY_API_KEY;
   return async function loader({ request }: LoaderFunctionArgs): Promise<Response> {
-    let auth: CheckoutAuth;
-    try {
-      auth = await authenticateCheckout(request);
-    } catch (thrown) {
-      if (thrown instanceof Response) throw withCors(request, thrown, env.SHOPIFY_APP_URL);
-      throw thrown;
-    }
-    const { sessionToken, cors } = auth;
-    const shop = shopFromDest(sessionToken.dest, env.SHOP_CUSTOM_DOMAIN);
-    if (sessionToken.aud !== apiKey || !shop) return cors(unauthorized());
-    const shopRow = await getShop(shop);
-    if (!shopRow || shopRow.uninstalledAt) return cors(unauthorized());
+    const { sessionToken, cors } = await authenticateExtension(request, authenticateCheckout);
+    const shop = await installedShopOf(sessionToken, apiKey);
+    if (!shop) return cors(unauthorized());
     const { feedback } = await getShopSettings(shop);
     const body: SurveyConfigResponse = { ok: true, config: { lowScoreThreshold: feedback.lowScoreThreshold } };
     return cors(jsonResponse(body, 200));

@@ -68,7 +68,9 @@ function healthProps(h: ReachHealth, locale: Locale, f: ReturnType<typeof shopFo
       fix: translate(locale, `dashboard.health.${id}.fix`),
     });
   const withheldNoChannel = h.withheld.filter((w) => w.reason === "noDeliveryChannel").reduce((n, w) => n + w.count, 0);
-  if (!h.flowWorkflow && (h.rulesNeedingFlow > 0 || withheldNoChannel > 0)) warn("noFlow", withheldNoChannel);
+  // The "My rewards" page in use reaches customers without Flow (docs/decisions/026).
+  if (!h.flowWorkflow && !h.customerAccountPage.inUse && (h.rulesNeedingFlow > 0 || withheldNoChannel > 0))
+    warn("noFlow", withheldNoChannel);
   if (h.consentExcluded > 0) warn("consent", h.consentExcluded);
   if (h.refusedLastWeek > 0) warn("refused", h.refusedLastWeek);
   const status = (s: string | null) =>
@@ -81,7 +83,16 @@ function healthProps(h: ReachHealth, locale: Locale, f: ReturnType<typeof shopFo
       ? translate(locale, "dashboard.health.lastRun", { when: f.dateTime(h.lastDailyRunAt), status: status(h.lastDailyRunStatus) })
       : translate(locale, "dashboard.health.neverRun"),
   ];
-  return { items, freshness };
+  const page = h.customerAccountPage;
+  const rewardsPage = {
+    inUse: page.inUse,
+    line: page.inUse
+      ? translate(locale, "dashboard.health.rewardsPage.inUse", { first: f.date(page.firstLoadedAt!), last: f.date(page.lastLoadedAt!) })
+      : page.lastLoadedAt
+        ? translate(locale, "dashboard.health.rewardsPage.stale", { last: f.date(page.lastLoadedAt) })
+        : translate(locale, "dashboard.health.rewardsPage.never"),
+  };
+  return { items, freshness, rewardsPage };
 }
 
 /**
@@ -646,7 +657,7 @@ export default function Dashboard() {
           </Layout.Section>
           <Layout.Section>
             <IssuanceStatusCard status={data.issuance} controls />
-            <ReachHealthCard items={data.health.items} freshness={data.health.freshness} />
+            <ReachHealthCard items={data.health.items} freshness={data.health.freshness} rewardsPage={data.health.rewardsPage} />
           </Layout.Section>
           <Layout.Section>
             <InsightsCard data={data} />

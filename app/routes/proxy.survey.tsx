@@ -31,7 +31,7 @@ import { verifySurveyLink } from "../services/survey-link.server";
 import { adminClientForShop } from "../jobs/admin-for-shop.server";
 import { alertUnhappyCustomer, type AlertOutcome } from "../jobs/feedback-alerts.server";
 import { AfterDeliverySurvey, type SurveyPageState } from "../components/AfterDeliverySurvey";
-import { readCappedText } from "./api.feedback";
+import { readCappedText } from "../services/extension-requests.server";
 
 export const MAX_FORM_BYTES = 32 * 1024;
 const KNOWN_ERRORS = new Set(["required", "too_long", "unknown_reason"]);

@@ -1,7 +1,8 @@
 /**
  * What stops rewards from reaching people (issue #15), for the dashboard's health card and the rules
  * page: no Flow workflow uses Kinship's trigger, customers left out by the consent policy, codes
- * withheld or refused by Shopify, and how fresh the data and the daily run are. The survey block's
+ * withheld or refused by Shopify, how fresh the data and the daily run are, and whether the customer
+ * account page "My rewards" is in use (a channel of its own, docs/decisions/026). The survey block's
  * placement is known only in the browser (App Bridge's `shopify.app.extensions()`), so the card asks there.
  */
 import { countWithoutMarketingConsent } from "../models/consent-records.server";
@@ -10,9 +11,10 @@ import { countRefusedSince, countWithheld } from "../models/issued-discounts.ser
 import { listJobRuns } from "../models/job-leases.server";
 import { listRules } from "../models/rules.server";
 import { getShopSettings, kindsNeedingConsent } from "../models/shop-settings.server";
+import { getSurfaceUse } from "../models/surface-use.server";
 import { latestSyncRun } from "../models/sync-runs.server";
 import { ISSUANCE_JOB_PREFIX } from "../jobs/scheduler.server";
-import { rewardKind, type RuleKind } from "../retention/rewards";
+import { customerAccountPageInUse, rewardKind, type RuleKind } from "../retention/rewards";
 
 export const REFUSED_WINDOW_DAYS = 7;
 
@@ -30,10 +32,12 @@ export interface ReachHealth {
   lastSyncStatus: string | null;
   lastDailyRunAt: Date | null;
   lastDailyRunStatus: string | null;
+  /** The customer account page "My rewards": when first and last opened, and whether it counts as a channel. */
+  customerAccountPage: { firstLoadedAt: Date | null; lastLoadedAt: Date | null; inUse: boolean };
 }
 
 export async function reachHealth(shop: string, now = new Date()): Promise<ReachHealth> {
-  const [flow, { rules }, settings, withheld, refused, sync, runs] = await Promise.all([
+  const [flow, { rules }, settings, withheld, refused, sync, runs, page] = await Promise.all([
     flowUsage(shop),
     listRules(shop),
     getShopSettings(shop),
@@ -41,6 +45,7 @@ export async function reachHealth(shop: string, now = new Date()): Promise<Reach
     countRefusedSince(shop, new Date(now.getTime() - REFUSED_WINDOW_DAYS * 86_400_000)),
     latestSyncRun(shop),
     listJobRuns(shop, ISSUANCE_JOB_PREFIX, 1),
+    getSurfaceUse(shop, "customerAccountPage"),
   ]);
   const enabled = rules.filter((s) => s.rule.enabled).map((s) => s.rule);
   const consentKinds = kindsNeedingConsent(settings.consent);
@@ -59,5 +64,10 @@ export async function reachHealth(shop: string, now = new Date()): Promise<Reach
     lastSyncStatus: sync?.status ?? null,
     lastDailyRunAt: runs[0]?.finishedAt ?? runs[0]?.startedAt ?? null,
     lastDailyRunStatus: runs[0]?.status ?? null,
+    customerAccountPage: {
+      firstLoadedAt: page?.firstLoadedAt ?? null,
+      lastLoadedAt: page?.lastLoadedAt ?? null,
+      inUse: customerAccountPageInUse(page, now),
+    },
   };
 }

@@ -7,6 +7,8 @@ import { ShopifyUserErrors, type AdminClient } from "./admin-client.server";
 import {
   METAFIELDS_SET,
   STANDARD_METAFIELD_DEFINITION_ENABLE,
+  METAFIELDS_DELETE,
+  type MetafieldsDeleteResult,
   type MetafieldsSetResult,
   type StandardDefinitionEnableResult,
 } from "./queries/metafields";
@@ -129,4 +131,14 @@ export async function setBirthdayMetafields(
     }
   }
   return { written, refused };
+}
+
+/** Removes a customer's `facts.birth_date` (the customer took their birthday back); true when one was there. */
+export async function deleteBirthdayMetafield(client: AdminClient, customerId: string): Promise<boolean> {
+  const data = await client.mutate<MetafieldsDeleteResult>(
+    METAFIELDS_DELETE,
+    { metafields: [{ ownerId: customerId, namespace: "facts", key: "birth_date" }] },
+    "metafieldsDelete",
+  );
+  return (data.metafieldsDelete.deletedMetafields ?? []).some((m) => m !== null);
 }

@@ -11,8 +11,10 @@
 import { ShopifyUserErrors, type AdminClient } from "./admin-client.server";
 import {
   STORE_CREDIT_ACCOUNT_CREDIT,
+  STORE_CREDIT_BALANCE,
   STORE_CREDIT_CREDITS,
   type StoreCreditAccountCreditAnswer,
+  type StoreCreditBalanceAnswer,
   type StoreCreditCreditsAnswer,
 } from "./queries/store-credit";
 
@@ -95,4 +97,33 @@ export async function findStoreCredits(client: AdminClient, grant: StoreCreditGr
     if (older || !page.pageInfo.hasNextPage || !page.pageInfo.endCursor) return found;
     after = page.pageInfo.endCursor;
   }
+}
+
+export interface StoreCreditBalance {
+  balance: { amount: string; currencyCode: string };
+  /** When the soonest credit with something left lapses; null when none of it expires. */
+  expiresAt: string | null;
+}
+
+/** The customer's store credit in the shop's currency; null when they have no account in it. */
+export async function readStoreCreditBalance(
+  client: AdminClient,
+  customerId: string,
+  currencyCode: string,
+  now: Date,
+): Promise<StoreCreditBalance | null> {
+  const data = await client.request<StoreCreditBalanceAnswer>(STORE_CREDIT_BALANCE, {
+    customerId,
+    currencyQuery: `currency_code:${currencyCode}`,
+  });
+  const account = data.customer?.storeCreditAccounts.nodes[0];
+  if (!account) return null;
+  const soonest = account.transactions.nodes
+    .filter((t) => t.expiresAt && Date.parse(t.expiresAt) > now.getTime() && t.remainingAmount && cents(t.remainingAmount.amount) > 0)
+    .map((t) => t.expiresAt as string)
+    .sort((a, b) => Date.parse(a) - Date.parse(b))[0];
+  return {
+    balance: { amount: (cents(account.balance.amount) / 100).toFixed(2), currencyCode: account.balance.currencyCode },
+    expiresAt: soonest ? new Date(soonest).toISOString().replace(/\.000Z$/, "Z") : null,
+  };
 }

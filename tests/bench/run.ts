@@ -4,7 +4,8 @@
  *
  *   npm run bench                      everything (the large shop takes several minutes per database)
  *   npm run bench -- --quick           without the large shop (the customers index then runs on medium)
- *   npm run bench -- --only sync,cdnow groups: cdnow, clv, sync, webhooks, issuance, responsive
+ *   npm run bench -- --only sync,cdnow groups: cdnow, clv, sync, webhooks, issuance, responsive, my-rewards
+ *   npm run bench -- my-rewards        one group, named bare
  *   npm run bench -- --db sqlite       one database only (default: SQLite, and PostgreSQL when it answers)
  *   npm run bench -- --runs 5          runs per quick measurement (default 3; the large shop runs once)
  *   npm run bench -- --sizes large     shop sizes for the sync and responsive groups (small, medium, large)
@@ -41,7 +42,9 @@ const argv = process.argv.slice(2);
 const quick = argv.includes("--quick");
 const runs = Math.max(1, Number(argValue(argv, "--runs") ?? 3));
 const webhookDeliveries = Number(argValue(argv, "--deliveries") ?? 5_000);
-const only = new Set((argValue(argv, "--only") ?? "cdnow,clv,sync,webhooks,issuance,responsive").split(","));
+// Groups may also be named bare, first: `npm run bench -- my-rewards` is `--only my-rewards`.
+const named = argv[0] && !argv[0].startsWith("--") ? argv[0] : undefined;
+const only = new Set((argValue(argv, "--only") ?? named ?? "cdnow,clv,sync,webhooks,issuance,responsive,my-rewards").split(","));
 const responsiveCodes = Number(argValue(argv, "--codes") ?? 300);
 const reuseData = argv.includes("--reuse-data");
 const keepData = argv.includes("--keep-data");
@@ -810,6 +813,46 @@ async function benchResponsiveness(meta: ShopDataMeta, db: DbKind) {
 }
 
 // ------------------------------------------------------------------------------------------------------------
+// The customer account page's backend (issue #16): GET /api/my-rewards at 200k customers.
+
+interface MyRewardsResult {
+  customers: number;
+  requests: number;
+  p50: number;
+  p95: number;
+  max: number;
+  plans: Record<string, string>;
+  scans: string[];
+}
+
+async function benchMyRewards(db: DbKind): Promise<void> {
+  const label = db === "sqlite" ? "SQLite" : "PostgreSQL";
+  const customers = quick ? 20_000 : 200_000;
+  const size = `${customers.toLocaleString("en")} customers`;
+  await attempt("My rewards: GET /api/my-rewards", size, label, async () => {
+    const url = await freshDatabase(db, "my_rewards");
+    try {
+      const r = await runChild<MyRewardsResult>("my-rewards-bench.ts", ["--customers", String(customers), "--requests", "400"], {
+        DATABASE_URL: url,
+      });
+      const note = `${r.requests} requests for random customers (20 warm-up) through the route: token check, limiter, read model, load record; 3 orders, 2 ledger rows each; no store credit (a Shopify call); max ${r.max} ms; ${r.scans.length ? `shop scans in: ${r.scans.join(", ")}` : "every read on an index"}`;
+      addRow({ name: "My rewards: GET /api/my-rewards — p50", size, db: label, values: [r.p50], unit: "ms", note });
+      addRow({
+        name: "My rewards: GET /api/my-rewards — p95",
+        size,
+        db: label,
+        values: [r.p95],
+        unit: "ms",
+        target: "< 150 ms",
+        meets: (m) => m < 150,
+      });
+    } finally {
+      await dropDatabase(url);
+    }
+  });
+}
+
+// ------------------------------------------------------------------------------------------------------------
 
 const dbs: DbKind[] = dbChoice === "sqlite" || dbChoice === "postgresql" ? [dbChoice] : ["sqlite"];
 if (!dbChoice || dbChoice === "both") {
@@ -841,6 +884,7 @@ if (only.has("webhooks")) {
 }
 if (only.has("issuance")) await benchIssuance();
 if (only.has("issuance")) await benchCampaign();
+if (only.has("my-rewards")) for (const db of dbs) await benchMyRewards(db);
 if (!keepData) removeData();
 
 clearInterval(loadTimer);

@@ -6,7 +6,8 @@
  * and the app's own endpoint stamps every answer "now".
  */
 import db from "../../app/db.server";
-import { createRule } from "../../app/models/rules.server";
+import { createRule, listRules } from "../../app/models/rules.server";
+import { idempotencyKey } from "../../app/retention/rewards/codes";
 import { encodeReasons } from "../../app/models/feedback.server";
 import { REASON_CODES, type ReasonCode } from "../../app/retention/feedback/reasons";
 import { mulberry32, type Rng } from "../../app/retention/random";
@@ -260,4 +261,149 @@ export async function seedDemo(options: DemoSeedOptions): Promise<DemoSeedResult
     feedback: answers ? 0 : await seedDemoFeedback(options),
     rules: rules ? 0 : await seedDemoRules(options),
   };
+}
+
+/** A customer the emulated admin's "My rewards" preview lists, with what the demo gave them. */
+export interface DemoRewardsCustomer {
+  id: string;
+  name: string;
+  note: string;
+}
+
+export interface DemoMyRewardsOptions extends Pick<DemoSeedOptions, "shop" | "timeZone" | "now"> {
+  /** The shop's languages, primary first (the customers' own survey comments are in the first). */
+  locales?: readonly string[];
+  /** Credits the customer's Shopify store credit (the emulator's Admin API); the demo passes it, tests may leave it out. */
+  creditStoreCredit?: (customerId: string, amount: number, expiresAt: string) => Promise<void>;
+}
+
+export const DEMO_TIER_PROGRAM = "Loyalty tiers (recognition)";
+export const DEMO_STORE_CREDIT_RULE = "Store credit thank-you";
+
+/**
+ * What the customer-account "My rewards" page shows in the demo (issue #16): a recognition-only tier
+ * program switched on (no tier has a reward, so it issues nothing), a store-credit draft, and three
+ * customers: one on the way to Gold and one on the way to Platinum with live codes in the ledger as the
+ * daily run records them, Shopify store credit and their own survey answers, and one just below Silver
+ * with nothing yet. Runs once: a shop that already
+ * has the program is left as it is, and the same customers are returned.
+ */
+export async function seedDemoMyRewards(options: DemoMyRewardsOptions): Promise<DemoRewardsCustomer[]> {
+  const { shop, now } = options;
+  const today = localDateAt(now, options.timeZone);
+  const { rules } = await listRules(shop);
+  const draftTiers = rules.find((r) => r.rule.kind === "loyaltyTiers")?.rule as
+    { tiers: Array<{ name: string; threshold: number }> } | undefined;
+  const birthdayRule = rules.find((r) => r.rule.kind === "birthday")?.rule;
+  const thanksRule = rules.find((r) => r.rule.kind === "feedbackThanks")?.rule;
+  if (!draftTiers || !birthdayRule || !thanksRule) return [];
+  const [silver, gold, platinum] = draftTiers.tiers;
+  if (!silver || !gold || !platinum) return [];
+
+  const existing = rules.find((r) => r.rule.name === DEMO_TIER_PROGRAM);
+  let creditRuleId = rules.find((r) => r.rule.name === DEMO_STORE_CREDIT_RULE)?.rule.id;
+  if (!existing) {
+    const programs: Record<string, unknown>[] = [
+      {
+        kind: "loyaltyTiers",
+        name: DEMO_TIER_PROGRAM,
+        metric: "netSpend",
+        window: "lifetime",
+        enabled: true,
+        tiers: draftTiers.tiers.map((t) => ({ name: t.name, threshold: t.threshold, reward: null })),
+      },
+      {
+        kind: "feedbackThanks",
+        name: DEMO_STORE_CREDIT_RULE,
+        enabled: false,
+        reward: { type: "storeCredit", amount: 150 },
+        validityDays: 60,
+      },
+    ];
+    for (const input of programs) {
+      const result = validateRuleInput(input, { knownTiers: [], today });
+      if (!result.ok) throw new Error(`Demo rule ${String(input.name)} is invalid: ${JSON.stringify(result.fieldErrors)}`);
+      const created = await createRule(shop, result.rule);
+      if (input.kind === "feedbackThanks") creditRuleId = created;
+    }
+  }
+
+  // One customer per step of the ladder, each a few hundred short of the next tier.
+  const pickBetween = (low: number, high: number) =>
+    db.customer.findFirst({
+      where: { shop, redactedAt: null, totalSpent: { gte: low, lt: high }, firstName: { not: null } },
+      orderBy: [{ totalSpent: "desc" }, { shopifyId: "asc" }],
+      select: { shopifyId: true, firstName: true, lastName: true },
+    });
+  // The one with most to show first: the preview opens on it.
+  const picked = [
+    { customer: await pickBetween(silver.threshold, gold.threshold), codes: 2, note: `${silver.name}, 2 codes, store credit` },
+    { customer: await pickBetween(gold.threshold, platinum.threshold), codes: 1, note: `${gold.name}, 1 code, store credit` },
+    { customer: await pickBetween(0, silver.threshold), codes: 0, note: `below ${silver.name}` },
+  ].filter((p): p is { customer: NonNullable<typeof p.customer>; codes: number; note: string } => p.customer !== null);
+
+  const endsIn = (days: number) => new Date(now.getTime() + days * DAY_MS);
+  const ledger = (ruleId: string, customerId: string, period: string, code: string, rewardType: string, days: number) => ({
+    shop,
+    ruleId,
+    customerShopifyId: customerId,
+    idempotencyKey: idempotencyKey(ruleId, customerId, period),
+    code,
+    kind: "issue",
+    status: "delivered",
+    rewardType,
+    startsAt: now,
+    endsAt: endsIn(days),
+  });
+  for (const { customer, codes } of picked) {
+    if (codes === 0 || existing) continue;
+    const suffix = customer.shopifyId.replace(/\D/g, "").slice(-4).padStart(4, "0");
+    const rows = [ledger(birthdayRule.id, customer.shopifyId, String(today.slice(0, 4)), `BDAY-${suffix}`, "percentage", 10)];
+    if (codes > 1) rows.push(ledger(thanksRule.id, customer.shopifyId, `demo:${today}`, `THANKS-${suffix}`, "freeShipping", 30));
+    if (creditRuleId) rows.push(ledger(creditRuleId, customer.shopifyId, `demo:${today}`, `CREDIT-${suffix}`, "storeCredit", 60));
+    await db.issuedDiscount.createMany({ data: rows });
+    await options.creditStoreCredit?.(customer.shopifyId, codes > 1 ? 150 : 300, endsIn(60).toISOString());
+    await seedOwnAnswers(shop, customer.shopifyId, options.locales?.[0] ?? "en", codes);
+  }
+  return picked.map(({ customer, note }) => ({
+    id: customer.shopifyId,
+    name: [customer.firstName, customer.lastName].filter(Boolean).join(" "),
+    note,
+  }));
+}
+
+/** The customer's own survey answers on their latest orders not yet answered: a promoter, then an unhappy one. */
+async function seedOwnAnswers(shop: string, customerId: string, locale: string, count: number): Promise<void> {
+  const orders = await db.order.findMany({
+    where: { shop, customerShopifyId: customerId, cancelledAt: null },
+    orderBy: { processedAt: "desc" },
+    take: 10,
+    select: { shopifyId: true, processedAt: true },
+  });
+  const answered = new Set(
+    (
+      await db.feedback.findMany({
+        where: { shop, orderShopifyId: { in: orders.map((o) => o.shopifyId) } },
+        select: { orderShopifyId: true },
+      })
+    ).map((f) => f.orderShopifyId),
+  );
+  const texts = COMMENTS[locale] ?? COMMENTS.en!;
+  const answers = [
+    { score: 9, reasons: [] as ReasonCode[], comment: texts.promoter[0] ?? null },
+    { score: 5, reasons: ["delivery"] as ReasonCode[], comment: texts.detractor.delivery?.[0] ?? null },
+  ];
+  const open = orders.filter((o) => !answered.has(o.shopifyId)).slice(0, count);
+  await db.feedback.createMany({
+    data: open.map((order, i) => ({
+      shop,
+      orderShopifyId: order.shopifyId,
+      customerShopifyId: customerId,
+      score: answers[i]!.score,
+      reasons: encodeReasons(answers[i]!.reasons),
+      comment: answers[i]!.comment,
+      locale,
+      createdAt: new Date(order.processedAt.getTime() + 26 * 3_600_000),
+    })),
+  });
 }

@@ -14,7 +14,12 @@ import { subscribedUris } from "./graphql/resolvers/misc";
 import { ShopMutations, type EmitOptions } from "./mutations";
 import { bulkFinishPayload } from "./rest-payloads";
 import { loadAdminSchema } from "./schema";
-import { signSessionToken, type SignSessionTokenOptions } from "./session-token";
+import {
+  signCustomerAccountToken,
+  signSessionToken,
+  type SignCustomerAccountTokenOptions,
+  type SignSessionTokenOptions,
+} from "./session-token";
 import { normalizeShopDomain, ShopState, type ShopSeed } from "./shop";
 import {
   DEFAULT_APP_SCOPES,
@@ -120,6 +125,25 @@ export class EmulatorCore implements EmulatorServices {
       shop: this.shop(shop).domain,
       apiKey: this.apiKey,
       apiSecret: this.apiSecret,
+      now: this.clock(),
+      ...options,
+    });
+  }
+
+  /**
+   * A customer account UI extension's session token for `customerId` (null: no one signed in), signed
+   * with the app secret on the emulator's clock, as `shopify.sessionToken.get()` returns it.
+   */
+  customerAccountToken(
+    shop: string,
+    customerId: string | null,
+    options: Partial<Omit<SignCustomerAccountTokenOptions, "shop" | "apiKey" | "apiSecret" | "customerId">> = {},
+  ): string {
+    return signCustomerAccountToken({
+      shop: this.shop(shop).domain,
+      apiKey: this.apiKey,
+      apiSecret: this.apiSecret,
+      customerId,
       now: this.clock(),
       ...options,
     });

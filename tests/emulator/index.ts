@@ -8,7 +8,13 @@ export { API_VERSION, sharedDir } from "./config";
 export { loadAdminSchema } from "./schema";
 export { ShopState, normalizeShopDomain, type ShopSeed } from "./shop";
 export { ShopMutations, type EmitOptions, type MutationResult, type NewOrderInput } from "./mutations";
-export { signSessionToken, verifySessionToken, type SessionTokenClaims } from "./session-token";
+export {
+  signCustomerAccountToken,
+  signSessionToken,
+  verifySessionToken,
+  type CustomerAccountTokenClaims,
+  type SessionTokenClaims,
+} from "./session-token";
 export { webhookHmac, type WebhookDelivery, type PreparedWebhook } from "./webhooks";
 export { PLAN_LIMITS, LeakyBucket, type PlanName, type ThrottleLimits, type ThrottleStatus } from "./throttle";
 export { generateShopData, resolveGenerationParams, type GenerateOptions, type GenerationParams } from "./seed/generate";

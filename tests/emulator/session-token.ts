@@ -41,10 +41,60 @@ export function signSessionToken(options: SignSessionTokenOptions): string {
     jti: randomUUID(),
     sid: options.sid ?? randomUUID(),
   };
+  return signHs256(claims, options.apiSecret);
+}
+
+/**
+ * Claims of a customer account UI extension's session token (`shopify.sessionToken.get()`), as
+ * Shopify documents them (customer-account-ui-extensions, Session Token API, 2025-10 to 2026-04):
+ * `dest` is the bare shop domain (no scheme, unlike the admin's id token), `aud` the app's client id,
+ * `exp` five minutes after `iat`/`nbf`, `jti` a nonce, and `sub` the customer's GID only while a
+ * customer is signed in and the app may read customers. No `iss` or `sid`.
+ */
+export interface CustomerAccountTokenClaims {
+  dest: string;
+  aud: string;
+  sub?: string;
+  exp: number;
+  nbf: number;
+  iat: number;
+  jti: string;
+}
+
+export interface SignCustomerAccountTokenOptions {
+  shop: string;
+  apiKey: string;
+  apiSecret: string;
+  /** The signed-in customer's GID (`gid://shopify/Customer/<n>`); absent: no `sub` claim. */
+  customerId?: string | null;
+  /** Epoch ms; default Date.now(). */
+  now?: number;
+  /** Shopify sets five minutes. */
+  ttlSeconds?: number;
+}
+
+export const CUSTOMER_ACCOUNT_TOKEN_TTL_SECONDS = 300;
+
+function signHs256(claims: object, secret: string): string {
   const header = base64url(JSON.stringify({ alg: "HS256", typ: "JWT" }));
   const body = base64url(JSON.stringify(claims));
-  const signature = createHmac("sha256", options.apiSecret).update(`${header}.${body}`).digest("base64url");
+  const signature = createHmac("sha256", secret).update(`${header}.${body}`).digest("base64url");
   return `${header}.${body}.${signature}`;
+}
+
+/** An HS256 session token as a customer account UI extension gets it from `shopify.sessionToken.get()`. */
+export function signCustomerAccountToken(options: SignCustomerAccountTokenOptions): string {
+  const nowSeconds = Math.floor((options.now ?? Date.now()) / 1000);
+  const claims: CustomerAccountTokenClaims = {
+    dest: options.shop,
+    aud: options.apiKey,
+    ...(options.customerId ? { sub: options.customerId } : {}),
+    exp: nowSeconds + (options.ttlSeconds ?? CUSTOMER_ACCOUNT_TOKEN_TTL_SECONDS),
+    nbf: nowSeconds,
+    iat: nowSeconds,
+    jti: randomUUID(),
+  };
+  return signHs256(claims, options.apiSecret);
 }
 
 export type VerifiedSessionToken = { ok: true; claims: SessionTokenClaims; shop: string } | { ok: false; reason: string };

@@ -1,4 +1,5 @@
 import db from "../../app/db.server";
+import { forgetSurfaceLoads } from "../../app/models/surface-use.server";
 
 /** Rows of every kind for one shop, so isolation and redaction tests see a full tenant. */
 export async function seedTenant(shop: string, customers = 2) {
@@ -56,7 +57,10 @@ export async function countRows(shop: string) {
 }
 
 export async function resetDatabase() {
+  // What this process remembers writing must go with the rows.
+  forgetSurfaceLoads();
   await db.$transaction([
+    db.surfaceUse.deleteMany(),
     db.issuedDiscount.deleteMany(),
     db.discountRule.deleteMany(),
     db.feedback.deleteMany(),

@@ -20,3 +20,4 @@ export * from "./order-history";
 export * from "./overlap";
 export * from "./experiment-stats";
 export * from "./experiment-arms";
+export * from "./my-rewards";

@@ -44,7 +44,12 @@ export type RewardPurpose = "promotional" | "service";
  * How a customer hears of a code: an enabled Flow workflow using Kinship's trigger, Shopify's own
  * store-credit notification, or the surface where it was earned (the survey's thank-you shows it).
  */
-export type DeliveryChannel = "flow" | "storeCredit" | "surface";
+/**
+ * How a customer hears of a code: a Flow workflow, Shopify's own store-credit email, the surface it was
+ * earned on (the survey's thank-you), or the customer account page "My rewards", which lists every live
+ * code of the signed-in customer (docs/decisions/026).
+ */
+export type DeliveryChannel = "flow" | "storeCredit" | "surface" | "customerAccountPage";
 
 /** Why an issue was recorded but never created in Shopify. */
 export const WITHHELD_REASONS = ["noDeliveryChannel"] as const;
@@ -54,6 +59,8 @@ export type WithheldReason = (typeof WITHHELD_REASONS)[number];
 export interface DeliveryOptions {
   /** Flow's lifecycle callback says an enabled workflow uses Kinship's trigger. */
   flowWorkflow: boolean;
+  /** The shop's customer account page "My rewards" is in use (`customerAccountPageInUse`): it shows the code. */
+  customerAccountPage?: boolean;
 }
 
 export interface Decision extends IssuedRecord {
@@ -196,7 +203,8 @@ class Run implements DayRun {
     if (REWARD_KINDS[rule.kind].shownWhereEarned) return "surface";
     // Store credit (a reward type added alongside): Shopify notifies the customer itself (notify: true).
     if ((reward as { type: string }).type === "storeCredit") return "storeCredit";
-    return (this.input.delivery?.flowWorkflow ?? true) ? "flow" : null;
+    if (this.input.delivery?.flowWorkflow ?? true) return "flow";
+    return this.input.delivery?.customerAccountPage ? "customerAccountPage" : null;
   }
 
   recordsFor(ruleId: string, customerId: string): readonly IssuedRecord[] {

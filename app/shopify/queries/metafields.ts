@@ -41,6 +41,27 @@ export const STANDARD_METAFIELD_DEFINITION_ENABLE = gql`
   }
 `;
 
+/** Removes metafields by owner, namespace and key (2026-04; a missing one comes back as null, no error). */
+export const METAFIELDS_DELETE = gql`
+  mutation KinshipMetafieldsDelete($metafields: [MetafieldIdentifierInput!]!) {
+    metafieldsDelete(metafields: $metafields) {
+      deletedMetafields {
+        ownerId
+        namespace
+        key
+      }
+      userErrors {
+        field
+        message
+      }
+    }
+  }
+`;
+
+export interface MetafieldsDeleteResult {
+  metafieldsDelete: { deletedMetafields: Array<{ ownerId: string; namespace: string; key: string } | null> | null };
+}
+
 export interface MetafieldsSetResult {
   metafieldsSet: { metafields: { id: string; namespace: string; key: string; value: string }[] | null };
 }

@@ -92,3 +92,52 @@ export interface StoreCreditAccountCreditAnswer {
     } | null;
   } | null;
 }
+
+/**
+ * A customer's balance in the shop's currency and their credits' expiries, soonest first (2026-04:
+ * `StoreCreditAccount.balance`, `transactions(sortKey: EXPIRES_AT)`, `remainingAmount`; scopes
+ * read_store_credit_accounts and read_store_credit_account_transactions).
+ */
+export const STORE_CREDIT_BALANCE = gql`
+  query KinshipStoreCreditBalance($customerId: ID!, $currencyQuery: String!) {
+    customer(id: $customerId) {
+      id
+      storeCreditAccounts(first: 1, query: $currencyQuery) {
+        nodes {
+          id
+          balance {
+            amount
+            currencyCode
+          }
+          transactions(first: 25, sortKey: EXPIRES_AT, query: "type:credit") {
+            nodes {
+              __typename
+              ... on StoreCreditAccountCreditTransaction {
+                expiresAt
+                remainingAmount {
+                  amount
+                  currencyCode
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+
+export interface StoreCreditBalanceAnswer {
+  customer: {
+    id: string;
+    storeCreditAccounts: {
+      nodes: Array<{
+        id: string;
+        balance: { amount: string; currencyCode: string };
+        transactions: {
+          nodes: Array<{ __typename: string; expiresAt?: string | null; remainingAmount?: { amount: string; currencyCode: string } }>;
+        };
+      }>;
+    };
+  } | null;
+}

@@ -1,7 +1,7 @@
 import "@shopify/ui-extensions/preact";
 import { render } from "preact";
 
-import { buildTimeAppUrl } from "./config";
+import { buildTimeAppUrl } from "../../shared/app-url";
 import { orderStatusHost } from "./host";
 import { Survey } from "./Survey";
 

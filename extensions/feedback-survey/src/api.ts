@@ -1,44 +1,17 @@
+import { isRecord, requestApp, type AppRequestDeps } from "../../shared/app-request";
 import { isThreshold, type AppConfig, type FeedbackPayload, type FieldErrors, type Reward } from "./survey-logic";
 
 export type SubmitOutcome = { kind: "ok"; reward: Reward | null } | { kind: "rejected"; fieldErrors: FieldErrors } | { kind: "failed" };
 
-export interface SubmitDeps {
-  appUrl: string;
-  getToken: () => Promise<string>;
-  fetch: typeof fetch;
-  /** Without an answer by then, treat the backend as down. */
-  timeoutMs?: number;
-}
-
-const DEFAULT_TIMEOUT_MS = 10_000;
+export type SubmitDeps = AppRequestDeps;
 
 /**
  * POSTs the answer to `${appUrl}/api/feedback` with the checkout session token. Never throws: any
  * network, token or server trouble becomes `failed`, which the survey answers by hiding itself.
  */
 export async function submitFeedback(payload: FeedbackPayload, deps: SubmitDeps): Promise<SubmitOutcome> {
-  const controller = typeof AbortController === "function" ? new AbortController() : null;
-  const timer = controller ? setTimeout(() => controller.abort(), deps.timeoutMs ?? DEFAULT_TIMEOUT_MS) : null;
-  try {
-    const token = await deps.getToken();
-    const response = await deps.fetch(`${deps.appUrl}/api/feedback`, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
-      body: JSON.stringify(payload),
-      signal: controller?.signal,
-    });
-    let body: unknown = null;
-    try {
-      body = await response.json();
-    } catch {
-      body = null;
-    }
-    return interpretResponse(response.status, body);
-  } catch {
-    return { kind: "failed" };
-  } finally {
-    if (timer !== null) clearTimeout(timer);
-  }
+  const answer = await requestApp("/api/feedback", deps, { method: "POST", json: payload });
+  return answer ? interpretResponse(answer.status, answer.body) : { kind: "failed" };
 }
 
 /**
@@ -47,22 +20,8 @@ export async function submitFeedback(payload: FeedbackPayload, deps: SubmitDeps)
  * a backend it cannot read would not take the answer either).
  */
 export async function fetchSurveyConfig(deps: SubmitDeps): Promise<AppConfig | null> {
-  const controller = typeof AbortController === "function" ? new AbortController() : null;
-  const timer = controller ? setTimeout(() => controller.abort(), deps.timeoutMs ?? DEFAULT_TIMEOUT_MS) : null;
-  try {
-    const token = await deps.getToken();
-    const response = await deps.fetch(`${deps.appUrl}/api/feedback`, {
-      method: "GET",
-      headers: { Authorization: `Bearer ${token}` },
-      signal: controller?.signal,
-    });
-    if (response.status !== 200) return null;
-    return readSurveyConfig(await response.json());
-  } catch {
-    return null;
-  } finally {
-    if (timer !== null) clearTimeout(timer);
-  }
+  const answer = await requestApp("/api/feedback", deps, { method: "GET" });
+  return answer?.status === 200 ? readSurveyConfig(answer.body) : null;
 }
 
 /** `{ ok: true, config: { lowScoreThreshold } }` with an integer 0..9, or null. */
@@ -101,8 +60,4 @@ function readReward(raw: unknown): Reward | null {
   if (!isRecord(raw) || typeof raw.code !== "string" || raw.code.trim() === "") return null;
   const endsAt = typeof raw.endsAt === "string" && !Number.isNaN(Date.parse(raw.endsAt)) ? raw.endsAt : null;
   return { code: raw.code, endsAt };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -6,13 +6,17 @@
  * (the extension is bundled on its own, so it cannot import the app); a unit test keeps them equal.
  */
 
-export const REASON_CODES = ["delivery", "product_not_as_described", "price", "service", "other"] as const;
-export type ReasonCode = (typeof REASON_CODES)[number];
+import { birthdayProblem } from "../../shared/birthday";
+import { REASON_CODES, type ReasonCode } from "../../shared/vocabulary";
+
+// The birthday checks are shared with the "My rewards" page; re-exported for the survey's own modules.
+export { MIN_BIRTH_YEAR, birthdayProblem, localDay } from "../../shared/birthday";
+
+export { REASON_CODES, type ReasonCode };
 
 export const SCORES: readonly number[] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 export const MAX_COMMENT_LENGTH = 2000;
 export const DEFAULT_LOW_SCORE_THRESHOLD = 6;
-export const MIN_BIRTH_YEAR = 1900;
 
 export interface SurveyConfig {
   /** Scores at or below this ask "what went wrong". */
@@ -177,27 +181,6 @@ export function validateDraft(state: SurveyState, today: string): FieldErrors {
     else if (!state.birthdayConsent) errors.birthdayConsent = ["consent_required"];
   }
   return errors;
-}
-
-/** Why a YYYY-MM-DD birthday is unacceptable, or null when it is a real past date after 1900. */
-export function birthdayProblem(birthday: string, today: string): string | null {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(birthday);
-  if (!match) return "invalid_date";
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  // Before building a Date: Date.UTC reads years 0–99 as 1900–1999.
-  if (year < MIN_BIRTH_YEAR) return "implausible_year";
-  const date = new Date(Date.UTC(year, month - 1, day));
-  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
-    return "invalid_date";
-  }
-  if (birthday > today) return "future_date";
-  return null;
-}
-
-/** The buyer's local calendar day; the extension runs in the buyer's browser. */
-export function localDay(now: Date): string {
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
 export interface FeedbackPayload {

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 
 import { interpretResponse, submitFeedback } from "../src/api";
-import { normalizeAppUrl } from "../src/config";
+import { normalizeAppUrl } from "../../shared/app-url";
 import type { FeedbackPayload } from "../src/survey-logic";
 
 const payload: FeedbackPayload = {

@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { DEFAULT_LOW_SCORE_THRESHOLD } from "../../../app/retention/feedback/reasons";
-import { signSessionToken } from "../session-token";
+import { signCustomerAccountToken, signSessionToken } from "../session-token";
 import { signAppProxyQuery } from "../app-proxy";
 import { APP_PROXY } from "../../../app/retention/feedback/ask-after-delivery";
 
@@ -39,12 +40,26 @@ export interface AdminFrame {
   storefrontUrl(shop: string, pathAndQuery: string): string;
   /** The checkout survey preview (the feedback-survey extension's real code) in the emulated admin. */
   surveyPreviewUrl(shop: string, options?: { target?: SurveyTarget; locale?: string }): string;
+  /** The customers the "My rewards" preview offers to pick (the demo's seeded ones); any id can also be typed. */
+  setPreviewCustomers(shop: string, customers: PreviewCustomer[]): void;
+  /**
+   * The customer-account "My rewards" page (the my-rewards extension's real code) for one customer,
+   * calling the real app with a customer-account session token the emulated admin signs.
+   */
+  myRewardsPreviewUrl(shop: string, options?: { customer?: string; locale?: string }): string;
   close(): Promise<void>;
+}
+
+/** A customer the "My rewards" preview lists: its GID, a name and what it has (for the demo's picker). */
+export interface PreviewCustomer {
+  id: string;
+  name: string;
+  note?: string;
 }
 
 const standIn = readFileSync(new URL("./app-bridge-standin.js", import.meta.url), "utf8");
 const sidebarScript = readFileSync(new URL("./sidebar.js", import.meta.url), "utf8");
-const surveyHost = readFileSync(new URL("./survey-host.js", import.meta.url), "utf8");
+const extensionHost = readFileSync(new URL("./extension-host.js", import.meta.url), "utf8");
 const SURVEY_DIR = new URL("../../../extensions/feedback-survey/", import.meta.url);
 /** The survey's backend URL in the preview bundle; the preview host answers it without sending anything. */
 const SURVEY_PREVIEW_APP_URL = "http://localhost/kinship-survey-preview";
@@ -54,18 +69,36 @@ const SURVEY_TARGETS = {
 } as const;
 export type SurveyTarget = keyof typeof SURVEY_TARGETS;
 const SURVEY_LOCALES = ["en", "uk", "ru", "hr"] as const;
+const MY_REWARDS_DIR = new URL("../../../extensions/my-rewards/", import.meta.url);
 
-function surveyMessages(locale: string): unknown {
+/** An extension's own translations, as Shopify hands them to it. */
+function extensionMessages(dir: URL, locale: string): unknown {
   const file = locale === "en" ? "en.default.json" : `${locale}.json`;
-  return JSON.parse(readFileSync(new URL(`locales/${file}`, SURVEY_DIR), "utf8"));
+  return JSON.parse(readFileSync(new URL(`locales/${file}`, dir), "utf8"));
 }
+const surveyMessages = (locale: string) => extensionMessages(SURVEY_DIR, locale);
+const previewLocale = (params: URLSearchParams) => SURVEY_LOCALES.find((l) => l === params.get("locale")) ?? "en";
 
 /** Which page and language to preview; anything unknown falls back to the thank-you page in English. */
 function surveyChoice(params: URLSearchParams): { target: SurveyTarget; locale: string } {
   return {
     target: params.get("target") === "order-status" ? "order-status" : "thank-you",
-    locale: SURVEY_LOCALES.find((l) => l === params.get("locale")) ?? "en",
+    locale: previewLocale(params),
   };
+}
+
+const rewardsBundles = new Map<string, Promise<string>>();
+/** The my-rewards extension's real bundle, built once per backend URL (the frame's own origin, which proxies the app). */
+function myRewardsExtensionCode(appUrl: string): Promise<string> {
+  let built = rewardsBundles.get(appUrl);
+  if (!built) {
+    built = import("../../../scripts/build-extensions.mjs").then(async ({ bundleExtension }) => {
+      const result = await bundleExtension(fileURLToPath(MY_REWARDS_DIR), { env: { KINSHIP_APP_URL: appUrl } });
+      return result.code;
+    });
+    rewardsBundles.set(appUrl, built);
+  }
+  return built;
 }
 
 let surveyBundle: Promise<string> | null = null;
@@ -76,6 +109,12 @@ function surveyExtensionCode(): Promise<string> {
     return built.code;
   });
   return surveyBundle;
+}
+
+/** A customer GID from what a person types in the preview's picker ("123" or the GID); null otherwise. */
+function customerGid(input: string | null | undefined): string | null {
+  const match = /^(?:gid:\/\/shopify\/Customer\/)?(\d{1,20})$/.exec((input ?? "").trim());
+  return match ? `gid://shopify/Customer/${match[1]}` : null;
 }
 
 const escapeHtml = (text: string) =>
@@ -114,11 +153,11 @@ export function adminShell(options: {
   handle: string;
   title: string;
   iframeSrc: string;
-  active: "app" | "survey";
+  active: "app" | "survey" | "rewards";
 }): string {
   const name = escapeHtml(options.shopName);
   const base = `/store/${encodeURIComponent(options.handle)}`;
-  const current = (which: "app" | "survey") => (options.active === which ? ' aria-current="page"' : "");
+  const current = (which: "app" | "survey" | "rewards") => (options.active === which ? ' aria-current="page"' : "");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(options.title)} · ${name} · Emulated Shopify admin</title><style>${ADMIN_CSS}</style></head>
@@ -133,6 +172,7 @@ export function adminShell(options: {
 <h2>Demo</h2>
 <ul>
 <li><a id="survey-preview-link" href="${base}/survey-preview"${current("survey")}>Checkout survey preview</a></li>
+<li><a id="my-rewards-preview-link" href="${base}/my-rewards-preview"${current("rewards")}>Customer account: My rewards</a></li>
 </ul>
 </nav>
 <main><iframe id="app-iframe" name="app-iframe" title="${escapeHtml(options.title)}" src="${escapeHtml(options.iframeSrc)}"></iframe></main>
@@ -141,7 +181,7 @@ ${options.active === "app" ? `<script>${sidebarScript}</script>` : ""}
 </body></html>`;
 }
 
-/** The survey preview page: the extension's real bundle, run by the small host in survey-host.js. */
+/** The survey preview page: the extension's real bundle, run by the small host in extension-host.js. */
 function surveyRenderPage(target: SurveyTarget, locale: string): string {
   const config = {
     target: SURVEY_TARGETS[target],
@@ -157,8 +197,8 @@ function surveyRenderPage(target: SurveyTarget, locale: string): string {
   return `<!doctype html>
 <html lang="${escapeHtml(locale)}"><head><meta charset="utf-8"><title>Survey preview</title>
 <style>body{margin:0;padding:24px;background:#f6f6f7;font:14px system-ui,sans-serif;max-width:640px}</style>
-<script type="application/json" id="survey-preview-config">${json}</script>
-<script src="/survey-preview/host.js"></script>
+<script type="application/json" id="extension-preview-config">${json}</script>
+<script src="/extension-preview/host.js"></script>
 <script type="module" src="/survey-preview/extension.js"></script>
 </head><body></body></html>`;
 }
@@ -186,6 +226,55 @@ function surveyPreviewPage(shop: { domain: string; name?: string }, handle: stri
   );
 }
 
+/** The "My rewards" page as customer accounts would render it, for one customer: the real bundle in the preview host. */
+function myRewardsRenderPage(shop: string, customer: string, locale: string): string {
+  const config = {
+    target: "customer-account.page.render",
+    locale,
+    messages: extensionMessages(MY_REWARDS_DIR, locale),
+    fallbackMessages: extensionMessages(MY_REWARDS_DIR, "en"),
+    sessionTokenUrl: `/customer-session-token?shop=${encodeURIComponent(shop)}&customer=${encodeURIComponent(customer)}`,
+  };
+  const json = JSON.stringify(config).replace(/</g, "\\u003c");
+  return `<!doctype html>
+<html lang="${escapeHtml(locale)}"><head><meta charset="utf-8"><title>My rewards preview</title>
+<style>body{margin:0;padding:24px;background:#f6f6f7;font:14px system-ui,sans-serif;max-width:760px}</style>
+<script type="application/json" id="extension-preview-config">${json}</script>
+<script src="/extension-preview/host.js"></script>
+<script type="module" src="/my-rewards-preview/extension.js"></script>
+</head><body></body></html>`;
+}
+
+/** The "My rewards" preview inside the admin: a customer picker (the demo's seeded customers, or any id), the language, the page. */
+function myRewardsPreviewPage(
+  shop: { domain: string; name?: string },
+  handle: string,
+  customers: PreviewCustomer[],
+  customer: string | null,
+  locale: string,
+): string {
+  const chosen = customer ?? customers[0]?.id ?? null;
+  const src = chosen
+    ? `/my-rewards-preview/render?shop=${encodeURIComponent(shop.domain)}&customer=${encodeURIComponent(chosen)}&locale=${locale}`
+    : "about:blank";
+  const shell = adminShell({ shopName: shop.name ?? shop.domain, handle, title: "My rewards preview", iframeSrc: src, active: "rewards" });
+  const link = (id: string, l: string) => `?customer=${encodeURIComponent(id)}&locale=${l}`;
+  const picker = customers
+    .map(
+      (c) =>
+        `<a href="${link(c.id, locale)}"${c.id === chosen ? ' aria-current="true"' : ""}>${escapeHtml(c.name)}</a>${c.note ? ` <small>(${escapeHtml(c.note)})</small>` : ""}`,
+    )
+    .join(" · ");
+  const languages = SURVEY_LOCALES.map(
+    (l) => `<a href="${chosen ? link(chosen, l) : `?locale=${l}`}"${l === locale ? ' aria-current="true"' : ""}>${l}</a>`,
+  ).join(" · ");
+  const form = `<form method="get" style="display:inline"><input type="hidden" name="locale" value="${locale}"><label>Customer id <input name="customer" size="28" placeholder="gid://shopify/Customer/… or a number" value="${escapeHtml(chosen ?? "")}"></label> <button>Open</button></form>`;
+  return shell.replace(
+    "<main><iframe",
+    `<main style="display:flex;flex-direction:column"><div id="my-rewards-picker" style="margin:0;padding:10px 16px;background:#fff;border-bottom:1px solid #e3e3e3;line-height:1.8">The my-rewards extension's own code and translations, rendered as customer accounts would for the chosen customer, reading the app's real /api/my-rewards with a customer session token signed here.<br>${picker ? `Customers: ${picker}<br>` : ""}${form} · Language: ${languages}</div><iframe`,
+  );
+}
+
 /**
  * The emulated Shopify admin: a page that embeds the app in an iframe the way admin does (`shop`,
  * `host`, `embedded=1`, `id_token`, `locale`), serves the App Bridge stand-in and mints session
@@ -197,6 +286,7 @@ export async function startAdminFrame(options: AdminFrameOptions): Promise<Admin
   const known = new Map(options.shops.map((s) => [s.domain, s]));
   const token = (shop: string) => signSessionToken({ shop, apiKey: options.apiKey, apiSecret: options.apiSecret });
   const extensions = new Map<string, ExtensionInfo[]>();
+  const previewCustomers = new Map<string, PreviewCustomer[]>();
   const extensionsOf = (shop: string) =>
     extensions.get(shop) ?? [{ handle: "feedback-survey", type: "ui_extension" as const, activations: [] }];
 
@@ -282,8 +372,58 @@ export async function startAdminFrame(options: AdminFrameOptions): Promise<Admin
       res.writeHead(200, { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" }).end(surveyRenderPage(target, locale));
       return;
     }
-    if (url.pathname === "/survey-preview/host.js") {
-      res.writeHead(200, { "Content-Type": "text/javascript; charset=utf-8" }).end(surveyHost);
+    if (url.pathname === "/extension-preview/host.js") {
+      res.writeHead(200, { "Content-Type": "text/javascript; charset=utf-8" }).end(extensionHost);
+      return;
+    }
+    const rewardsPreview = /^\/store\/([^/]+)\/my-rewards-preview$/.exec(url.pathname);
+    if (rewardsPreview) {
+      const shop = known.get(`${rewardsPreview[1]}.myshopify.com`);
+      if (!shop) {
+        res.writeHead(404, { "Content-Type": "text/plain" }).end(`No emulated shop ${rewardsPreview[1]}.myshopify.com`);
+        return;
+      }
+      const page = myRewardsPreviewPage(
+        shop,
+        rewardsPreview[1]!,
+        previewCustomers.get(shop.domain) ?? [],
+        customerGid(url.searchParams.get("customer")),
+        previewLocale(url.searchParams),
+      );
+      res.writeHead(200, { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" }).end(page);
+      return;
+    }
+    if (url.pathname === "/my-rewards-preview/render") {
+      const shop = url.searchParams.get("shop") ?? "";
+      const customer = customerGid(url.searchParams.get("customer"));
+      if (!known.has(shop) || !customer) {
+        res.writeHead(404, { "Content-Type": "text/plain" }).end("Unknown shop or customer");
+        return;
+      }
+      res
+        .writeHead(200, { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" })
+        .end(myRewardsRenderPage(shop, customer, previewLocale(url.searchParams)));
+      return;
+    }
+    if (url.pathname === "/my-rewards-preview/extension.js") {
+      myRewardsExtensionCode(ownOrigin).then(
+        (code) => res.writeHead(200, { "Content-Type": "text/javascript; charset=utf-8" }).end(code),
+        (error: unknown) =>
+          res.writeHead(500, { "Content-Type": "text/plain" }).end(`The my-rewards extension did not build: ${String(error)}`),
+      );
+      return;
+    }
+    // What customer accounts' `shopify.sessionToken.get()` returns for the signed-in customer.
+    if (url.pathname === "/customer-session-token") {
+      const shop = url.searchParams.get("shop") ?? "";
+      const customer = customerGid(url.searchParams.get("customer"));
+      const headers = { "Content-Type": "application/json", "Cache-Control": "no-store" };
+      if (!known.has(shop) || !customer) {
+        res.writeHead(404, headers).end(JSON.stringify({ error: "unknown shop or customer" }));
+        return;
+      }
+      const signed = signCustomerAccountToken({ shop, customerId: customer, apiKey: options.apiKey, apiSecret: options.apiSecret });
+      res.writeHead(200, headers).end(JSON.stringify({ token: signed }));
       return;
     }
     if (url.pathname === "/survey-preview/extension.js") {
@@ -333,11 +473,17 @@ export async function startAdminFrame(options: AdminFrameOptions): Promise<Admin
     url,
     appBridgeUrl: `${url}/app-bridge.js`,
     setExtensions: (shop, list) => void extensions.set(shop, list),
+    setPreviewCustomers: (shop, list) => void previewCustomers.set(shop, list),
     appPageUrl: (shop, opts = {}) =>
       `${url}/store/${shop.replace(/\.myshopify\.com$/, "")}/apps/kinship${opts.path ?? ""}${opts.locale ? `?locale=${opts.locale}` : ""}`,
     storefrontUrl: (shop, pathAndQuery) => `${url}/storefront/${shop.replace(/\.myshopify\.com$/, "")}${pathAndQuery}`,
     surveyPreviewUrl: (shop, opts = {}) =>
       `${url}/store/${shop.replace(/\.myshopify\.com$/, "")}/survey-preview?target=${opts.target ?? "thank-you"}&locale=${opts.locale ?? "en"}`,
+    myRewardsPreviewUrl: (shop, opts = {}) => {
+      const query = new URLSearchParams({ locale: opts.locale ?? "en" });
+      if (opts.customer) query.set("customer", opts.customer);
+      return `${url}/store/${shop.replace(/\.myshopify\.com$/, "")}/my-rewards-preview?${query.toString()}`;
+    },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

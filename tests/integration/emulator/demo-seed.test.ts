@@ -4,7 +4,7 @@ import { pollBackfill, startBackfill } from "../../../app/jobs/backfill.server";
 import { settled } from "../../../app/jobs/background.server";
 import { listRules } from "../../../app/models/rules.server";
 import { classifyScore } from "../../../app/retention/feedback/nps";
-import { seedDemo } from "../../emulator/demo-seed";
+import { DEMO_STORE_CREDIT_RULE, DEMO_TIER_PROGRAM, seedDemo, seedDemoMyRewards } from "../../emulator/demo-seed";
 import type { Emulator } from "../../emulator/server";
 import { startEmulatedShopify, stopEmulatedShopify } from "../../support/emulated-shopify";
 import { resetDatabase } from "../../support/fixtures";
@@ -83,5 +83,41 @@ describe("the demo shop's seeding", () => {
     // A restarted demo adds nothing twice.
     expect(await seedDemo({ shop: SHOP, locales: LOCALES, timeZone: "Europe/Kyiv", now, seed: 7 })).toEqual({ feedback: 0, rules: 0 });
     expect(await db.feedback.count({ where: { shop: SHOP } })).toBe(answers.length);
+  });
+
+  it("gives the My rewards preview customers with a tier, live codes and store credit, issuing nothing, once", async () => {
+    const credited: Array<[string, number]> = [];
+    const creditStoreCredit = async (id: string, amount: number) => void credited.push([id, amount]);
+    const customers = await seedDemoMyRewards({ shop: SHOP, timeZone: "Europe/Kyiv", now, creditStoreCredit });
+    expect(customers).toHaveLength(3);
+    expect(customers.every((c) => c.id.startsWith("gid://shopify/Customer/") && c.name !== "")).toBe(true);
+
+    const { rules } = await listRules(SHOP);
+    const program = rules.find((r) => r.rule.name === DEMO_TIER_PROGRAM)!.rule as { enabled: boolean; tiers: Array<{ reward: unknown }> };
+    // Switched on so the page has a tier to show, and recognition only: it can issue nothing.
+    expect(program.enabled).toBe(true);
+    expect(program.tiers.every((t) => t.reward === null)).toBe(true);
+    expect(rules.find((r) => r.rule.name === DEMO_STORE_CREDIT_RULE)!.rule.enabled).toBe(false);
+    expect(rules.filter((r) => r.rule.enabled)).toHaveLength(1);
+
+    const rows = await db.issuedDiscount.findMany({ where: { shop: SHOP } });
+    // The first two get live codes and store credit; the last (below the first tier) nothing.
+    expect(rows.filter((r) => r.customerShopifyId === customers[2]!.id)).toHaveLength(0);
+    for (const customer of customers.slice(0, 2)) {
+      const own = rows.filter((r) => r.customerShopifyId === customer.id);
+      expect(own.some((r) => r.rewardType !== "storeCredit" && r.status === "delivered" && r.endsAt! > now)).toBe(true);
+      expect(own.some((r) => r.rewardType === "storeCredit")).toBe(true);
+    }
+    expect(credited.map(([id]) => id)).toEqual(customers.slice(0, 2).map((c) => c.id));
+    // Their own survey answers, on their own orders.
+    const own = await db.feedback.findMany({ where: { shop: SHOP, customerShopifyId: customers[0]!.id, score: { in: [5, 9] } } });
+    expect(new Set(own.map((a) => a.score))).toEqual(new Set([5, 9]));
+    const feedbackCount = await db.feedback.count({ where: { shop: SHOP } });
+
+    // A restarted demo finds the same customers and adds nothing.
+    expect(await seedDemoMyRewards({ shop: SHOP, timeZone: "Europe/Kyiv", now, creditStoreCredit })).toEqual(customers);
+    expect(await db.issuedDiscount.count({ where: { shop: SHOP } })).toBe(rows.length);
+    expect(await db.feedback.count({ where: { shop: SHOP } })).toBe(feedbackCount);
+    expect(credited).toHaveLength(2);
   });
 });

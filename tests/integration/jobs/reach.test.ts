@@ -6,6 +6,7 @@ import { recordConsents } from "../../../app/models/consent-records.server";
 import { countWithheld } from "../../../app/models/issued-discounts.server";
 import { exportCustomerData } from "../../../app/models/privacy.server";
 import { saveShopSettings } from "../../../app/models/shop-settings.server";
+import { recordSurfaceLoad } from "../../../app/models/surface-use.server";
 import { localDateAt } from "../../../app/retention/rewards";
 import { reachHealth } from "../../../app/services/reach-health.server";
 import { fakeClock } from "../../emulator/clock";
@@ -111,6 +112,42 @@ describe("a delivery channel for every code, or no code", () => {
     clock.set(NOW + 7_200_000);
     expect((await emulator.sendFlowLifecycle(DOMAIN, { enabled: false })).status).toBe(200);
     expect((await reachHealth(s.shop)).flowWorkflow).toBe(false);
+  });
+
+  it("once the customer account page is loaded by a signed-in customer, codes are created and count as delivered without Flow; a page unopened for 30 days stops counting", async () => {
+    await run();
+    expect((await reachHealth(s.shop, new Date(clock.now()))).customerAccountPage).toEqual({
+      firstLoadedAt: null,
+      lastLoadedAt: null,
+      inUse: false,
+    });
+    await recordSurfaceLoad(s.shop, "customerAccountPage", new Date(clock.now()));
+    expect((await reachHealth(s.shop, new Date(clock.now()))).customerAccountPage).toEqual({
+      firstLoadedAt: new Date(NOW),
+      lastLoadedAt: new Date(NOW),
+      inUse: true,
+    });
+
+    clock.set(NOW + 3_600_000);
+    expect(await run()).toMatchObject({ created: 2, withheld: {} });
+    const issues = (await ledger(s.shop)).filter((r) => r.kind === "issue");
+    expect(issues.map((r) => [r.customerShopifyId, r.status, r.withheldReason]).sort()).toEqual(
+      [
+        [ana, "delivered", null],
+        [ben, "delivered", null],
+      ].sort(),
+    );
+    expect(discounts()).toHaveLength(2);
+
+    // Thirty-one days without a load: the page no longer counts, and a new lapsed customer's code is withheld.
+    clock.set(NOW + 31 * 86_400_000);
+    expect((await reachHealth(s.shop, new Date(clock.now()))).customerAccountPage.inUse).toBe(false);
+    const dora = await addCustomer(emulator, s.shop, { lifecycle: "lapsed", lapsedSince: new Date("2026-05-20T08:00:00Z") });
+    await run();
+    expect((await ledger(s.shop)).find((r) => r.customerShopifyId === dora && r.kind === "issue")).toMatchObject({
+      status: "withheld",
+      withheldReason: "noDeliveryChannel",
+    });
   });
 
   it("refuses a lifecycle callback with a bad HMAC (401) and writes nothing; an older callback never overrides a newer one", async () => {

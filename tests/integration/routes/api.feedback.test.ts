@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import db from "../../../app/db.server";
-import { createFeedbackAction, loader as feedbackLoader, MAX_BODY_BYTES, shopFromDest } from "../../../app/routes/api.feedback";
+import { createFeedbackAction, loader as feedbackLoader, MAX_BODY_BYTES } from "../../../app/routes/api.feedback";
+import { shopFromDest } from "../../../app/services/extension-requests.server";
 import { createFeedbackRateLimiter, DEFAULT_FEEDBACK_LIMITS } from "../../../app/models/rate-limit.server";
 import type { AdminClient } from "../../../app/shopify/admin-client.server";
 import { resetDatabase } from "../../support/fixtures";

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Window } from "happy-dom";
 import { startAdminFrame, type AdminFrame } from "../../emulator/admin-frame/server";
+import { createHmac } from "node:crypto";
 
 const SHOP = "frame-shop.myshopify.com";
 let frame: AdminFrame;
@@ -51,11 +52,11 @@ describe("the emulated admin's page around the app", () => {
     expect(doc.querySelector("iframe#app-iframe")?.getAttribute("src")).toBe("/survey-preview/render?target=order-status&locale=hr");
 
     const render = await page("/survey-preview/render?target=order-status&locale=hr");
-    const config = JSON.parse(render.getElementById("survey-preview-config")!.textContent!);
+    const config = JSON.parse(render.getElementById("extension-preview-config")!.textContent!);
     expect(config).toMatchObject({ target: "customer-account.order-status.block.render", locale: "hr" });
     expect(config.messages.heading).toBeTruthy();
     expect([...render.querySelectorAll("script[src]")].map((s) => s.getAttribute("src"))).toEqual([
-      "/survey-preview/host.js",
+      "/extension-preview/host.js",
       "/survey-preview/extension.js",
     ]);
   });
@@ -70,5 +71,54 @@ describe("the emulated admin's page around the app", () => {
 
   it("answers an unknown shop with 404", async () => {
     expect((await fetch(`${frame.url}/store/nobody/survey-preview`)).status).toBe(404);
+  });
+});
+
+describe('the customer-account "My rewards" preview', () => {
+  const SILVER = "gid://shopify/Customer/1001";
+
+  it("lists the customers it was given, offers any id and the four languages, and embeds the page for the chosen one", async () => {
+    frame.setPreviewCustomers(SHOP, [
+      { id: SILVER, name: "Olena K.", note: "Silver, 2 codes, store credit" },
+      { id: "gid://shopify/Customer/1002", name: "Ivan P." },
+    ]);
+    const doc = await page("/store/frame-shop/my-rewards-preview?locale=uk");
+    expect(doc.querySelector("#my-rewards-preview-link")?.getAttribute("aria-current")).toBe("page");
+    const picker = doc.querySelector("#my-rewards-picker")!;
+    expect([...picker.querySelectorAll("a")].map((a) => a.textContent)).toEqual(["Olena K.", "Ivan P.", "en", "uk", "ru", "hr"]);
+    expect(picker.querySelector('input[name="customer"]')?.getAttribute("value")).toBe(SILVER);
+    // The first listed customer is shown until another is picked.
+    const src = new URL(doc.querySelector("iframe#app-iframe")!.getAttribute("src")!, frame.url);
+    expect(src.pathname).toBe("/my-rewards-preview/render");
+    expect(Object.fromEntries(src.searchParams)).toEqual({ shop: SHOP, customer: SILVER, locale: "uk" });
+
+    const typed = await page("/store/frame-shop/my-rewards-preview?customer=77&locale=xx");
+    const typedSrc = new URL(typed.querySelector("iframe#app-iframe")!.getAttribute("src")!, frame.url);
+    expect(Object.fromEntries(typedSrc.searchParams)).toEqual({ shop: SHOP, customer: "gid://shopify/Customer/77", locale: "en" });
+  });
+
+  it("renders the real extension with its own translations and a token URL for that customer", async () => {
+    const render = await page(`/my-rewards-preview/render?shop=${SHOP}&customer=${encodeURIComponent(SILVER)}&locale=hr`);
+    const config = JSON.parse(render.getElementById("extension-preview-config")!.textContent!);
+    expect(config).toMatchObject({ target: "customer-account.page.render", locale: "hr" });
+    expect(config.messages.page.heading).toBe("Moje nagrade");
+    const code = await (await fetch(`${frame.url}/my-rewards-preview/extension.js`)).text();
+    expect(code).toContain('shopify.extend("customer-account.page.render"');
+    // The bundle calls the frame's own origin, which passes /api/my-rewards on to the app.
+    expect(code).toContain(frame.url);
+
+    const answer = await fetch(new URL(config.sessionTokenUrl, frame.url));
+    const { token } = (await answer.json()) as { token: string };
+    const [header, body, signature] = token.split(".");
+    expect(signature).toBe(createHmac("sha256", "s").update(`${header}.${body}`).digest("base64url"));
+    const claims = JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString());
+    expect(claims).toMatchObject({ dest: SHOP, aud: "k", sub: SILVER });
+  });
+
+  it("signs nothing for an unknown shop or a customer id that is not one", async () => {
+    expect((await fetch(`${frame.url}/customer-session-token?shop=other.myshopify.com&customer=1`)).status).toBe(404);
+    expect((await fetch(`${frame.url}/customer-session-token?shop=${SHOP}&customer=gid://shopify/Order/1`)).status).toBe(404);
+    expect((await fetch(`${frame.url}/my-rewards-preview/render?shop=${SHOP}&customer=abc`)).status).toBe(404);
+    expect((await fetch(`${frame.url}/store/nobody/my-rewards-preview`)).status).toBe(404);
   });
 });

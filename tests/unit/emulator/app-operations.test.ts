@@ -252,6 +252,24 @@ const SCENARIOS: Record<string, Scenario> = {
       ]);
     },
   },
+  KinshipStoreCreditBalance: {
+    run: once((fx) => ({ customerId: fx.customerId, currencyQuery: "currency_code:USD" })),
+    check: ([a]) => {
+      const account = (
+        a.data as {
+          customer: { storeCreditAccounts: { nodes: Array<{ balance: unknown; transactions: { nodes: unknown[] } }> } };
+        }
+      ).customer.storeCreditAccounts.nodes[0];
+      expect(account.balance).toEqual({ amount: "12.5", currencyCode: "USD" });
+      expect(account.transactions.nodes).toEqual([
+        {
+          __typename: "StoreCreditAccountCreditTransaction",
+          expiresAt: "2036-01-01T00:00:00Z",
+          remainingAmount: { amount: "12.5", currencyCode: "USD" },
+        },
+      ]);
+    },
+  },
   KinshipMetafieldsSet: {
     // The reward fields, then a full batch of 25 birthdays (facts.birth_date), as the birthday writer sends them.
     run: async (fx, source) => {
@@ -283,6 +301,21 @@ const SCENARIOS: Record<string, Scenario> = {
       expect((birthdays.data as { metafieldsSet: { metafields: unknown[] } }).metafieldsSet.metafields).toHaveLength(METAFIELDS_PER_CALL);
       const shop = fx.emulator.shop(SHOP);
       expect(shop.metafields.get(shop.data.customerGid(24), "facts", "birth_date")).toMatchObject({ type: "date", value: "1990-01-25" });
+    },
+  },
+  KinshipMetafieldsDelete: {
+    // The customer takes the birthday back: written above, deleted; deleting one that is gone answers null.
+    run: async (fx, source) => {
+      const variables = { metafields: [{ ownerId: fx.emulator.shop(SHOP).data.customerGid(24), namespace: "facts", key: "birth_date" }] };
+      return [await call(fx, source, variables), await call(fx, source, variables)];
+    },
+    check: ([first, again], fx) => {
+      const owner = fx.emulator.shop(SHOP).data.customerGid(24);
+      expect((first.data as { metafieldsDelete: { deletedMetafields: unknown[] } }).metafieldsDelete.deletedMetafields).toEqual([
+        { ownerId: owner, namespace: "facts", key: "birth_date" },
+      ]);
+      expect((again.data as { metafieldsDelete: { deletedMetafields: unknown[] } }).metafieldsDelete.deletedMetafields).toEqual([null]);
+      expect(fx.emulator.shop(SHOP).metafields.get(owner, "facts", "birth_date")).toBeNull();
     },
   },
   KinshipCustomersUpdatedSince: {

@@ -205,6 +205,29 @@ export function metafieldsSet(ctx: RequestContext, args: Args) {
   return { metafields: written, userErrors: [] };
 }
 
+/**
+ * metafieldsDelete (2026-04): deletes by (ownerId, namespace, key); an identifier whose metafield does
+ * not exist still succeeds, with `null` in its place in `deletedMetafields`.
+ */
+export function metafieldsDelete(ctx: RequestContext, args: Args) {
+  const inputs = (args.metafields as Record<string, unknown>[]) ?? [];
+  const deletedMetafields = inputs.map((input) => {
+    const ownerId = String(input.ownerId);
+    if (ownerTypeOf(ownerId) === "CUSTOMER") requireScope(ctx, "write_customers", "metafieldsDelete");
+    const namespace = resolveNamespace(ctx, input.namespace);
+    const key = String(input.key);
+    if (!ctx.shop.metafields.get(ownerId, namespace, key)) return null;
+    ctx.shop.metafields.delete(ownerId, namespace, key);
+    // A seeded birthday lives on the customer record: deleting the metafield clears it there (an API
+    // write leaves the customer's updatedAt alone, as metafieldsSet does).
+    const customerId = namespace === "facts" && key === "birth_date" ? parseGid(ownerId) : null;
+    const index = customerId?.type === "Customer" ? ctx.shop.data.findCustomer(customerId.id) : -1;
+    if (index >= 0) ctx.shop.data.putCustomer({ ...ctx.shop.data.customer(index), birthDate: null });
+    return { ownerId, namespace, key };
+  });
+  return { deletedMetafields, userErrors: [] };
+}
+
 export function standardMetafieldDefinitionEnable(ctx: RequestContext, args: Args) {
   const ownerType = String(args.ownerType);
   const template = STANDARD_DEFINITIONS[`${ownerType}:${String(args.namespace)}.${String(args.key)}`];

@@ -18,7 +18,7 @@ import {
   discountNode,
   discountRedeemCodeBulkAdd,
 } from "./discounts";
-import { metafieldDefinitions, metafieldsSet, standardMetafieldDefinitionEnable } from "./metafields";
+import { metafieldDefinitions, metafieldsDelete, metafieldsSet, standardMetafieldDefinitionEnable } from "./metafields";
 import {
   changeTags,
   customerEmailMarketingConsentUpdate,
@@ -142,6 +142,7 @@ defineResolvers<unknown>("Mutation", {
   tagsAdd: root((ctx, args) => changeTags(ctx, args, "add")),
   tagsRemove: root((ctx, args) => changeTags(ctx, args, "remove")),
   metafieldsSet: root(metafieldsSet),
+  metafieldsDelete: root(metafieldsDelete),
   standardMetafieldDefinitionEnable: root(standardMetafieldDefinitionEnable),
   discountCodeBasicCreate: root(discountCodeBasicCreate),
   storeCreditAccountCredit: root(storeCreditAccountCredit),

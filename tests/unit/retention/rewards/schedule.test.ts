@@ -270,6 +270,16 @@ describe("decideDay: a delivery channel for every code", () => {
     expect(paused).toEqual([]);
   });
 
+  it("issues without Flow while the customer account page is in use: the page shows the code", () => {
+    const input = scheduleInput({ rules: [winback], customers, delivery: { flowWorkflow: false, customerAccountPage: true } });
+    const [issue] = decideDay(input).decisions;
+    expect(issue).toMatchObject({ kind: "issue", delivery: "customerAccountPage", estimatedCost: 10 });
+    expect(issue.withheldReason).toBeUndefined();
+    // Flow, where there is a workflow, stays the channel named (it tells the customer; the page also lists the code).
+    const [withFlow] = decideDay({ ...input, delivery: { flowWorkflow: true, customerAccountPage: true } }).decisions;
+    expect(withFlow.delivery).toBe("flow");
+  });
+
   it("issues through Flow once a workflow uses the trigger", () => {
     const { decisions } = decideDay(scheduleInput({ rules: [birthdayRule], customers, delivery: { flowWorkflow: true } }));
     expect(decisions.map((d) => `${d.kind}:${d.delivery ?? "-"}:${d.withheldReason ?? "-"}`)).toEqual(["issue:flow:-", "remind:-:-"]);

@@ -1,10 +1,14 @@
-// A small host for the checkout survey preview: what Shopify's checkout does around a UI extension, in a
-// plain page. It gives the extension's real bundle a `shopify` global (the order, settings, language,
-// translations from the extension's own locale files, storage in memory) and draws the Polaris web
-// components the survey uses (<s-section>, <s-choice-list>, …) as plain HTML in shadow roots, so the
-// extension's own Preact tree keeps its children. Nothing is sent: the survey's POST is answered here.
+// A small host for the emulated admin's extension previews: what Shopify's checkout and customer accounts
+// do around a UI extension, in a plain page. It gives the extension's real bundle a `shopify` global (the
+// order, settings, language, translations from the extension's own locale files, Intl formatting, storage
+// in memory, a session token) and draws the Polaris web components the extensions use (<s-section>,
+// <s-choice-list>, <s-page>, …) as plain HTML in shadow roots, so the extension's own Preact tree keeps its
+// children.
+// - The checkout survey preview (`lowScoreThreshold` set): nothing is sent, the survey's calls are answered here.
+// - The "My rewards" preview (`sessionTokenUrl` set): the page calls the real app with a customer-account
+//   session token the emulated admin signs for the chosen customer.
 (function () {
-  var config = JSON.parse(document.getElementById("survey-preview-config").textContent);
+  var config = JSON.parse(document.getElementById("extension-preview-config").textContent);
 
   function lookup(messages, key) {
     var node = messages;
@@ -32,8 +36,11 @@
       formatDate: function (date, options) {
         return new Intl.DateTimeFormat(config.locale, options).format(date);
       },
-      formatNumber: function (n) {
-        return new Intl.NumberFormat(config.locale).format(n);
+      formatNumber: function (n, options) {
+        return new Intl.NumberFormat(config.locale, options).format(n);
+      },
+      formatCurrency: function (n, options) {
+        return new Intl.NumberFormat(config.locale, Object.assign({}, options, { style: "currency" })).format(n);
       },
     },
     storage: {
@@ -51,7 +58,14 @@
     },
     sessionToken: {
       get: function () {
-        return Promise.resolve("survey-preview");
+        if (!config.sessionTokenUrl) return Promise.resolve("survey-preview");
+        return fetch(config.sessionTokenUrl, { cache: "no-store" })
+          .then(function (answer) {
+            return answer.json();
+          })
+          .then(function (body) {
+            return body.token;
+          });
       },
     },
     orderConfirmation: { value: { order: { id: orderGid }, number: "1001", isFirstOrder: false } },
@@ -67,7 +81,7 @@
   var realFetch = window.fetch.bind(window);
   window.fetch = function (input, init) {
     var url = String(typeof input === "string" || input instanceof URL ? input : input.url);
-    if (url.indexOf(config.appUrl) === 0) {
+    if (config.lowScoreThreshold !== undefined && url.indexOf(config.appUrl) === 0) {
       var method = ((init && init.method) || "GET").toUpperCase();
       var body = { ok: true };
       if (method === "GET") body.config = { lowScoreThreshold: config.lowScoreThreshold };
@@ -126,10 +140,34 @@
 
   defineElement("s-section", ["heading"], function (el) {
     return (
-      '<section style="border:1px solid #dedede;border-radius:12px;padding:16px;background:#fff"><h2>' +
-      escape(el.heading) +
-      "</h2><slot></slot></section>"
+      '<section style="border:1px solid #dedede;border-radius:12px;padding:16px;background:#fff;margin-bottom:12px">' +
+      (el.heading ? "<h2>" + escape(el.heading) + "</h2>" : "") +
+      "<slot></slot></section>"
     );
+  });
+  defineElement("s-page", ["heading"], function (el) {
+    return "<h1 style='font-size:24px;margin:0 0 16px'>" + escape(el.heading) + "</h1><slot></slot>";
+  });
+  defineElement("s-box", ["padding", "border", "borderRadius"], function () {
+    return "<div style='border:1px solid #dedede;border-radius:8px;padding:12px'><slot></slot></div>";
+  });
+  defineElement("s-spinner", ["accessibilityLabel"], function (el) {
+    return "<span role='status' aria-label='" + escape(el.accessibilityLabel) + "'>⏳</span>";
+  });
+  defineElement("s-progress", ["value", "max", "accessibilityLabel"], function (el) {
+    return (
+      "<progress style='width:100%' value='" +
+      escape(el.value) +
+      "' max='" +
+      escape(el.max || 1) +
+      "' aria-label='" +
+      escape(el.accessibilityLabel) +
+      "'></progress>"
+    );
+  });
+  // extension:// and shopify:customer-account/ links lead out of the preview: shown, not followed.
+  defineElement("s-link", ["href"], function (el) {
+    return "<a href='#' data-href='" + escape(el.href) + "' style='color:#2c6ecb'><slot></slot></a>";
   });
   defineElement("s-stack", ["direction", "gap", "justifyContent"], function (el) {
     var inline = el.direction === "inline";
@@ -147,7 +185,14 @@
     return "<p style='margin:0'><slot></slot></p>";
   });
   defineElement("s-text", ["type"], function (el) {
-    return "<span style='font-size:" + (el.type === "small" ? "12px" : "14px") + ";color:#616161'><slot></slot></span>";
+    var strong = el.type === "strong";
+    return (
+      "<span style='font-size:" +
+      (el.type === "small" ? "12px" : "14px") +
+      ";color:" +
+      (strong ? "#1a1a1a;font-weight:650" : "#616161") +
+      "'><slot></slot></span>"
+    );
   });
   defineElement("s-banner", ["tone", "heading"], function (el) {
     var colour = el.tone === "critical" ? "#fee9e7" : el.tone === "success" ? "#e3f6e8" : "#eef3fd";
@@ -162,16 +207,30 @@
   defineElement("s-clipboard-item", ["text"], function () {
     return "";
   });
-  defineElement("s-button", ["variant", "loading", "disabled", "commandFor", "command"], function (el) {
-    var primary = el.variant === "primary";
-    return (
-      '<button type="button" ' +
-      (el.disabled || el.loading ? "disabled " : "") +
-      'style="font:inherit;padding:8px 14px;border-radius:8px;cursor:pointer;border:1px solid #1a1a1a;background:' +
-      (primary ? "#1a1a1a;color:#fff" : "#fff;color:#1a1a1a") +
-      '"><slot></slot></button>'
-    );
-  });
+  // A button with command="--copy" copies its clipboard item's text, as Shopify's does.
+  defineElement(
+    "s-button",
+    ["variant", "loading", "disabled", "commandFor", "command"],
+    function (el) {
+      var primary = el.variant === "primary";
+      return (
+        '<button type="button" ' +
+        (el.disabled || el.loading ? "disabled " : "") +
+        'style="font:inherit;padding:8px 14px;border-radius:8px;cursor:pointer;border:1px solid #1a1a1a;background:' +
+        (primary ? "#1a1a1a;color:#fff" : "#fff;color:#1a1a1a") +
+        '"><slot></slot></button>'
+      );
+    },
+    function (el) {
+      el.shadowRoot.querySelector("button").addEventListener("click", function () {
+        if (el.command !== "--copy" || !el.commandFor) return;
+        var item = document.getElementById(el.commandFor);
+        var text = item && (item.text || item.getAttribute("text"));
+        if (text) document.documentElement.setAttribute("data-copied", text);
+        if (text && navigator.clipboard) navigator.clipboard.writeText(text).catch(function () {});
+      });
+    },
+  );
   // A choice reports to its list, which holds the values and fires `change` on itself, as checkout's does.
   defineElement(
     "s-choice",

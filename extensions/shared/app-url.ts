@@ -3,7 +3,7 @@
  * replace `process.env.NAME` with the value of that environment variable when the bundle is built, so
  * `KINSHIP_APP_URL=https://kinship.example.com shopify app deploy` bakes the URL in. Checkout gives an
  * extension no way to discover its app's URL at run time, and a relative URL would hit the checkout's
- * own origin. Left unset, the survey renders nothing.
+ * own origin. Left unset, the extension renders nothing.
  */
 export function buildTimeAppUrl(): string | null {
   let raw: string | undefined;
