@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import type { Prisma } from "@prisma/client";
 import db from "../../../app/db.server";
 import { holdoutPlanningInputs, ruleResults, ruleSummaries } from "../../../app/models/reward-results.server";
 import { mulberry32 } from "../../../app/retention/random";
@@ -102,8 +103,8 @@ describe("the rules list's aggregate", () => {
     await db.order.deleteMany({ where: { shop: seeded } });
     const rng = mulberry32(23);
     const pick = <T>(xs: readonly T[]) => xs[Math.floor(rng() * xs.length)];
-    const ledger: Parameters<typeof db.issuedDiscount.createMany>[0]["data"] & object[] = [];
-    const orders: Parameters<typeof db.order.createMany>[0]["data"] & object[] = [];
+    const ledger: Prisma.IssuedDiscountCreateManyInput[] = [];
+    const orders: Prisma.OrderCreateManyInput[] = [];
     let n = 0;
     for (let c = 0; c < 120; c++) {
       const customer = gid(`agg${c}`);
