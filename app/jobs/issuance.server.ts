@@ -15,7 +15,6 @@ import { randomBytes as cryptoRandomBytes } from "node:crypto";
 import {
   addDays,
   combinesWithOf,
-  decideDay,
   previewDay,
   firstRun,
   customerAccountPageInUse,
@@ -43,6 +42,7 @@ import {
 } from "../retention/rewards";
 import type { AdminClient } from "../shopify/admin-client.server";
 import { findDiscountByCode } from "../shopify/discounts.server";
+import { decideDayOffThread } from "./day-decisions.server";
 import { issueGroup, partitionForBulk, sharesDiscount, type BulkItem } from "./issuance-bulk.server";
 import type { Locale } from "../i18n";
 import { advanceIssue, deliverCode, errorMessage, settle, shopLocaleOnce, type IssueContext, type IssueStep } from "./reward-issue.server";
@@ -91,6 +91,8 @@ export interface IssuanceDeps {
   birthdayMomentsDue?: boolean;
   /** Decide only these kinds' rules (the scheduler's send-hour run is for birthdays only). */
   onlyKinds?: readonly string[];
+  /** Test seam: the decision worker waits on this cell before deciding (day-decisions.server.ts). */
+  holdDecisions?: Int32Array;
   /** Smallest group of audience codes that shares a discount (default SHARED_DISCOUNT_MIN_CODES; the bench compares both paths). */
   sharedDiscountMinCodes?: number;
 }
@@ -509,7 +511,8 @@ export async function runIssuance(shop: string, today: LocalDate, deps: Issuance
 
   // 2. Today's decisions.
   const { input, tierRuleIds } = await loadScheduleInput(shop, today, now, { shopRow, stored }, deps.birthdayMomentsDue ?? true);
-  const result = decideDay(input);
+  // On a worker thread: seconds of CPU on a large shop (day-decisions.server.ts); the same decisions.
+  const { result } = await decideDayOffThread(input, { hold: deps.holdDecisions });
   summary.decisions = result.decisions.length;
   summary.paused = result.paused;
   summary.capped = result.capped.length;

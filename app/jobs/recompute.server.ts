@@ -13,9 +13,8 @@ import { summarizeTransactions } from "../retention/clv/summary";
 import { scoreCustomer } from "../retention/customer-score";
 import type { CustomerScore } from "../retention/score";
 import { readDataRules, readScoringModel, saveShopModelState, type StoredModelState } from "../models/model-state.server";
-import { hasForecastMonths } from "../models/forecast-months.server";
 import { retryTransient } from "../models/sql/transient-errors.server";
-import { backfillForecastMonths, recordForecastMonths } from "./forecast-months.server";
+import { planForecastMonths, recordForecastMonths } from "./forecast-months.server";
 import { TransactionLog, type ShopAnalysis } from "./shop-analysis.server";
 import { scoreShopAnalysis, type ScoringOptions } from "./shop-scoring.server";
 import { readShopSettings, scoringSettings } from "../models/shop-settings.server";
@@ -62,13 +61,14 @@ export async function recomputeShop(shop: string, now = new Date(), scoring: Sco
   };
   // Summaries, backtest, fit and scoring are seconds of CPU on a large shop: a worker thread runs them, so
   // pages and webhooks are served meanwhile (shop-scoring.server.ts).
-  const keepCalibration = !(await hasForecastMonths(shop));
+  // The monthly report's figures are computed with the analysis (issue 19; seconds over a million orders).
+  const forecastMonths = await planForecastMonths(shop, asOf);
   const scores = openScoreWriter(shop, now);
   let analysis: ShopAnalysis;
   try {
     ({ analysis } = await scoreShopAnalysis(
       transactions,
-      { asOf, settings, keepCalibration },
+      { asOf, settings, forecastMonths },
       (customers) => scores.write(customers.map(toRow)),
       scoring,
     ));
@@ -76,8 +76,6 @@ export async function recomputeShop(shop: string, now = new Date(), scoring: Sco
     await scores.close();
   }
   const { dataRules, backtestSummary, score: result, ranges, modelChoice } = analysis;
-  // Issue 19 monthly report: on a shop's first run, the past months from the backtest's calibration model.
-  const backfill = await backfillForecastMonths(shop, transactions, analysis.backtest, analysis.window?.calibrationEnd ?? null, asOf, now);
 
   const state: StoredModelState = {
     asOf,
@@ -94,7 +92,7 @@ export async function recomputeShop(shop: string, now = new Date(), scoring: Sco
   };
   // Meeting an import's writes (a lock, a stale snapshot, a deadlock) must not throw away the run's work.
   await retryTransient(() => saveShopModelState(shop, state, now), Date.now() + STATE_SAVE_BUDGET_MS);
-  await recordForecastMonths(shop, { transactions, asOf, model: result.model, backfill }, now);
+  await recordForecastMonths(shop, analysis.forecastMonths, now);
   return { state, scored: result.customersScored };
 }
 

@@ -15,6 +15,13 @@ import { customerColumns } from "../retention/customer-score";
 import { fitShopModel, scoreShopChunks, type CustomerScore, type ScoringSettings, type ShopScoreSummary } from "../retention/score";
 import { shopRanges, type ShopRanges } from "../retention/score-ranges";
 import { dayNumber, dayString } from "../retention/time";
+import {
+  backfillMonths,
+  closeAndForecastMonths,
+  lazyPurchaseDays,
+  type ForecastMonthsPlan,
+  type ForecastMonthsWork,
+} from "./forecast-months-analysis.server";
 
 /** The columns of a TransactionLog: what the worker thread is sent (typed arrays and two string tables). */
 export interface TransactionColumns {
@@ -119,22 +126,22 @@ function summarizeBacktest(result: BacktestResult, window: { calibrationEnd: str
 export interface ShopAnalysisInput {
   asOf: string;
   settings: ScoringSettings;
-  /**
-   * Keep the backtest's calibration summaries (the first run's monthly backfill fits on them); otherwise
-   * they are dropped so the worker does not send a second copy of every customer back.
-   */
-  keepCalibration: boolean;
+  /** What the monthly report asks of this run (forecast-months.server.ts reads it from the stored rows). */
+  forecastMonths: ForecastMonthsPlan;
 }
 
 export interface ShopAnalysis {
   dataRules: CleaningReport;
   window: { calibrationEnd: string; holdoutEnd: string } | null;
+  /** The backtest without its calibration summaries and per-customer rows (not sent back from the worker). */
   backtest: BacktestResult | null;
   backtestSummary: BacktestView | null;
   score: ShopScoreSummary;
   ranges: ShopRanges | null;
   /** Issue 19: the purchase model kept for the shop and the candidates' validation errors. */
   modelChoice: ModelChoice | null;
+  /** The monthly report's figures for this run (issue 19). */
+  forecastMonths: ForecastMonthsWork;
 }
 
 /** Customers per yielded batch: one message from the worker, one write batch's worth. */
@@ -146,7 +153,7 @@ export const ANALYSIS_BATCH = 5_000;
  */
 export function* analyseShop(
   transactions: TransactionLog,
-  { asOf, settings, keepCalibration }: ShopAnalysisInput,
+  { asOf, settings, forecastMonths: plan }: ShopAnalysisInput,
 ): Generator<"step" | CustomerScore[], ShopAnalysis, undefined> {
   // The data rules of retention/clv/cleaning.ts, as the command applies them; what fired is stored and shown.
   const dataRules = emptyCleaningReport();
@@ -163,7 +170,12 @@ export function* analyseShop(
   const window = transactions.firstDay ? backtestWindow(transactions.firstDay, asOf) : null;
   let tested = window ? backtest(transactions, { ...window, unit: "days", ...SHOP_ORDER_RULES }) : null;
   const backtestSummary = tested && window ? summarizeBacktest(tested, window) : null;
-  if (tested && !keepCalibration) tested = { ...tested, summaries: [], ...(tested.status === "fitted" ? { perCustomer: [] } : {}) };
+  yield "step";
+  // Issue 19 monthly report, a shop's first run: the past months from the backtest's calibration model, fitted on
+  // the calibration summaries, which are dropped afterwards.
+  const days = lazyPurchaseDays(transactions, asOf);
+  const backfill = backfillMonths(plan, days, tested, window?.calibrationEnd ?? null, asOf);
+  if (tested) tested = { ...tested, summaries: [], ...(tested.status === "fitted" ? { perCustomer: [] } : {}) };
   yield "step";
   // Issue 19 "model choice": BG/NBD, Pareto/NBD or MBG/NBD, by their errors on the last third of the history.
   const modelChoice = transactions.firstDay
@@ -189,5 +201,7 @@ export function* analyseShop(
   const score = step.value;
   // Issue 19 "how sure": the parameters' sampling distributions and the 12-month revenue range.
   const ranges = shopRanges(score, summaries, settings);
-  return { dataRules, window, backtest: tested, backtestSummary, score, ranges, modelChoice };
+  yield "step";
+  const forecastMonths = { backfill, ...closeAndForecastMonths(plan, days, score.model, asOf) };
+  return { dataRules, window, backtest: tested, backtestSummary, score, ranges, modelChoice, forecastMonths };
 }

@@ -4,14 +4,11 @@
  * and webhooks this process serves (issue 23). When the worker cannot start or dies, the same analysis runs
  * here instead, giving the event loop a turn between its steps and batches, and the reason is logged.
  */
-import { existsSync } from "node:fs";
-import path from "node:path";
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { CustomerScore } from "../retention/score";
 import { analyseShop, type ShopAnalysis, type ShopAnalysisInput, type TransactionLog } from "./shop-analysis.server";
 import type { ScoringMessage, ScoringRequest } from "./scoring-worker.server";
+import { workerProgram, type WorkerProgram } from "./worker-program.server";
 
 export interface ScoringOptions {
   /** Called on this thread as each batch of scored customers has been handed on: where the analysis runs, customers so far. */
@@ -34,36 +31,6 @@ export type BatchHandler = (customers: CustomerScore[]) => Promise<void>;
 const BATCHES_IN_FLIGHT = 2;
 
 /**
- * The worker's program: in the built server the bundle scripts/build-server-workers.mjs writes beside it
- * (build/server/scoring-worker.mjs); from source (development, tests, bench) the TypeScript entry, loaded
- * through tsx's CommonJS hook (a development dependency: where it is missing, scoring runs inline).
- */
-function workerEntry(): { program: URL | string; evaluate: boolean } | null {
-  const built = new URL("./scoring-worker.mjs", import.meta.url);
-  const bundle = existsSync(fileURLToPath(built)) ? { program: built, evaluate: false } : null;
-  // In production only the bundle; elsewhere the source first, so `remix dev` never runs a bundle left by an
-  // older `npm run build`.
-  if (process.env.NODE_ENV === "production") return bundle;
-  return fromSource() ?? bundle;
-}
-
-/** The TypeScript entry through tsx: beside this module from source; from the app's root under `remix dev`. */
-function fromSource(): { program: string; evaluate: boolean } | null {
-  const source = [
-    fileURLToPath(new URL("./scoring-worker.server.ts", import.meta.url)),
-    path.resolve("app/jobs/scoring-worker.server.ts"),
-  ].find((file) => existsSync(file));
-  if (!source) return null;
-  let tsx: string;
-  try {
-    tsx = createRequire(import.meta.url).resolve("tsx/cjs/api");
-  } catch {
-    return null;
-  }
-  return { program: `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(source)});`, evaluate: true };
-}
-
-/**
  * Runs the analysis and hands every batch of scored customers to `onBatch` (the score writer) as it is ready,
  * so the shop's results are never held at once. If the worker fails half way, the analysis runs again inline
  * from the start: `onBatch` must accept a customer twice (the score writer's updates do).
@@ -74,7 +41,7 @@ export async function scoreShopAnalysis(
   onBatch: BatchHandler,
   options: ScoringOptions = {},
 ): Promise<ShopScoring> {
-  const entry = workerEntry();
+  const entry = workerProgram("scoring-worker");
   if (entry) {
     try {
       return await onWorker(entry, transactions, input, onBatch, options);
@@ -92,7 +59,7 @@ export async function scoreShopAnalysis(
 class BatchFailed extends Error {}
 
 function onWorker(
-  entry: { program: URL | string; evaluate: boolean },
+  entry: WorkerProgram,
   transactions: TransactionLog,
   input: ShopAnalysisInput,
   onBatch: BatchHandler,

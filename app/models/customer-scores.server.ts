@@ -53,6 +53,9 @@ export async function* valueOrderPages(
     }
     last = { at: rows[rows.length - 1].at, k: rows[rows.length - 1].k };
     yield page;
+    // Prisma's SQLite queries settle in microtasks alone: without a turn, reading a million orders held the
+    // thread that serves pages and webhooks for seconds (issue 23). Reads only, outside any transaction.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
 }
 

@@ -2,6 +2,7 @@
  * What the rewards core needs to know about a shop's customers and recent feedback, read from the
  * synced tables in a few set-based queries.
  */
+import type { Prisma } from "@prisma/client";
 import db from "../db.server";
 import { oneTimeBuyerLapseDays, type LifecycleGroup } from "../retention/segments/lifecycle";
 import { RFM_SEGMENT_LABELS, RFM_SEGMENTS } from "../retention/segments/rfm";
@@ -14,6 +15,7 @@ import {
   NO_ORDERS,
   OrderHistoryBuilder,
   type OrderHistory,
+  localDayConverter,
   type CostAssumptions,
   type CustomerSnapshot,
   type FeedbackEvent,
@@ -45,6 +47,24 @@ function segmentIdsOf(lifecycle: string | null, rfmSegment: string | null): stri
  * rolling-12-month tier metrics. Redacted customers are left out. `withOrderHistory`: each with their
  * order history too (`CustomerSnapshot.orderHistory`), which reads every order of the shop.
  */
+const CUSTOMER_FIELDS = {
+  shopifyId: true,
+  lifecycle: true,
+  lapsedSince: true,
+  totalSpent: true,
+  orderCount: true,
+  predictedClv: true,
+  birthday: true,
+  birthdayChangedAt: true,
+  marketingState: true,
+  rfmSegment: true,
+  firstOrderAt: true,
+  lastOrderAt: true,
+} as const;
+type CustomerRow = Prisma.CustomerGetPayload<{ select: typeof CUSTOMER_FIELDS }>;
+const CUSTOMER_PAGE = 10_000;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export async function loadRewardCustomers(
   shop: string,
   timeZone: string,
@@ -53,24 +73,25 @@ export async function loadRewardCustomers(
   only?: string,
   withOrderHistory = false,
 ): Promise<CustomerSnapshot[]> {
-  const customers = await db.customer.findMany({
-    where: { shop, redactedAt: null, ...(only !== undefined ? { shopifyId: only } : {}) },
-    select: {
-      shopifyId: true,
-      lifecycle: true,
-      lapsedSince: true,
-      totalSpent: true,
-      orderCount: true,
-      predictedClv: true,
-      birthday: true,
-      birthdayChangedAt: true,
-      marketingState: true,
-      rfmSegment: true,
-      firstOrderAt: true,
-      lastOrderAt: true,
-    },
-    orderBy: { shopifyId: "asc" },
-  });
+  // Read 10,000 at a time with a turn of the event loop between pages: one query for 200,000 customers held
+  // the thread that serves pages and webhooks for seconds (issue 23).
+  const customers: CustomerRow[] = [];
+  for (let after: string | null = null; ;) {
+    const page: CustomerRow[] = await db.customer.findMany({
+      where: {
+        shop,
+        redactedAt: null,
+        ...(only !== undefined ? { shopifyId: only } : after !== null ? { shopifyId: { gt: after } } : {}),
+      },
+      select: CUSTOMER_FIELDS,
+      orderBy: { shopifyId: "asc" },
+      take: CUSTOMER_PAGE,
+    });
+    customers.push(...page);
+    if (page.length < CUSTOMER_PAGE) break;
+    after = page[page.length - 1].shopifyId;
+    await nextTurn();
+  }
   const lapseDays = await newCustomerLapseDays(shop);
   const rolling = await db.order.groupBy({
     by: ["customerShopifyId"],
@@ -87,22 +108,22 @@ export async function loadRewardCustomers(
         only,
       )
     : null;
+  // One Intl call per UTC day instead of one per date (localDateAt): the same local dates.
+  const localDate = localDayConverter(timeZone);
   return customers.map((c, i) => {
     const recent = last12m.get(c.shopifyId) ?? { spend: 0, count: 0 };
     return {
       id: c.shopifyId,
       lifecycleGroup: c.lifecycle,
-      lapsedSince: c.lapsedSince ? localDateAt(c.lapsedSince, timeZone) : null,
+      lapsedSince: c.lapsedSince ? localDate(c.lapsedSince) : null,
       tierMetrics: tierMetricsOf(c, recent),
       predictedClv: c.predictedClv,
       birthday: c.birthday,
-      birthdayChangedOn: c.birthdayChangedAt ? localDateAt(c.birthdayChangedAt, timeZone) : null,
-      firstOrderOn: c.firstOrderAt ? localDateAt(c.firstOrderAt, timeZone) : null,
-      lastOrderOn: c.lastOrderAt ? localDateAt(c.lastOrderAt, timeZone) : null,
+      birthdayChangedOn: c.birthdayChangedAt ? localDate(c.birthdayChangedAt) : null,
+      firstOrderOn: c.firstOrderAt ? localDate(c.firstOrderAt) : null,
+      lastOrderOn: c.lastOrderAt ? localDate(c.lastOrderAt) : null,
       lapsesOn:
-        c.lifecycle === "new" && c.lastOrderAt && lapseDays !== null
-          ? addDays(localDateAt(c.lastOrderAt, timeZone), Math.floor(lapseDays) + 1)
-          : null,
+        c.lifecycle === "new" && c.lastOrderAt && lapseDays !== null ? addDays(localDate(c.lastOrderAt), Math.floor(lapseDays) + 1) : null,
       marketingConsent: c.marketingState === "SUBSCRIBED",
       segmentIds: segmentIdsOf(c.lifecycle, c.rfmSegment),
       averageOrderValue: c.orderCount > 0 ? c.totalSpent / c.orderCount : null,

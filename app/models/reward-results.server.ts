@@ -7,14 +7,20 @@
 import db from "../db.server";
 import {
   eligibleInLastDays,
+  OPEN_ENDED_WINDOW_DAYS,
+  summarizeRuleCounts,
   summarizeRuleResults,
+  type ArmCounts,
   type LedgerRowForResults,
   type OrderForResults,
+  type RuleCounts,
   type RuleResult,
+  type RuleSummary,
 } from "../retention/rewards/experiment-arms";
 import { MIN_COMPLETE_PER_ARM } from "../retention/rewards/experiment-stats";
+import { dialect, placeholder, sqlTimestamp } from "./sql/sql.server";
 
-export type { ArmResult, RuleExperiment, RuleResult } from "../retention/rewards/experiment-arms";
+export type { ArmResult, RuleExperiment, RuleResult, RuleSummary } from "../retention/rewards/experiment-arms";
 
 const DAY_MS = 86_400_000;
 
@@ -154,6 +160,91 @@ export async function ruleResults(shop: string, ruleIds: readonly string[], now 
     }
   }
   return summarizeRuleResults(ruleIds, rows, ordersByCustomer, now);
+}
+
+/**
+ * What the rules list shows of each rule (`RuleSummary`: the fields of `ruleResults` it reads, with the same
+ * values), from two aggregate queries instead of every ledger row and its customers' orders: the ledger's
+ * counts per rule, and per rule and arm the customers assigned (each customer's first decision, as
+ * `ruleResults` takes it), those whose window is over and those of them with an order in their window
+ * (one index probe per customer on ("shop", "customerShopifyId", "processedAt")).
+ */
+export async function ruleSummaries(shop: string, ruleIds: readonly string[], now = new Date()): Promise<RuleSummary[]> {
+  if (ruleIds.length === 0) return [];
+  const ids = [...ruleIds];
+  const idList = (from: number) => ids.map((_, i) => placeholder(from + i)).join(", ");
+  const issued = `"kind" = 'issue' AND "shopifyDiscountId" IS NOT NULL`;
+  const redeemed = `${issued} AND "redeemedAt" IS NOT NULL`;
+  const ledger = await db.$queryRawUnsafe<
+    Array<{ ruleId: string; issued: unknown; redeemed: unknown; revenue: unknown; discount: unknown; reminders: unknown }>
+  >(
+    `SELECT "ruleId",
+       SUM(CASE WHEN ${issued} THEN 1 ELSE 0 END) AS issued,
+       SUM(CASE WHEN ${redeemed} THEN 1 ELSE 0 END) AS redeemed,
+       SUM(CASE WHEN ${redeemed} THEN COALESCE("redeemedRevenue", 0) ELSE 0 END) AS revenue,
+       SUM(CASE WHEN ${redeemed} THEN COALESCE("redeemedDiscount", 0) ELSE 0 END) AS discount,
+       SUM(CASE WHEN "kind" = 'remind' AND "status" = 'delivered' THEN 1 ELSE 0 END) AS reminders
+     FROM "IssuedDiscount" WHERE "shop" = ${placeholder(1)} AND "ruleId" IN (${idList(2)})
+     GROUP BY "ruleId"`,
+    shop,
+    ...ids,
+  );
+  // A measurement window without an end (store credit) is OPEN_ENDED_WINDOW_DAYS from its start.
+  const openEnd =
+    dialect === "sqlite"
+      ? `strftime('%Y-%m-%dT%H:%M:%f+00:00', "s", '+${OPEN_ENDED_WINDOW_DAYS} days')`
+      : `"s" + INTERVAL '${OPEN_ENDED_WINDOW_DAYS} days'`;
+  // SQLite's "?" cannot be repeated: the shop and the time are passed again where used twice.
+  const arms = await db.$queryRawUnsafe<
+    Array<{ ruleId: string; kind: string; customers: unknown; complete: unknown; purchasers: unknown }>
+  >(
+    `WITH "firsts" AS (
+       SELECT "ruleId", "customerShopifyId" AS "c", "kind", COALESCE("startsAt", "createdAt") AS "s", "endsAt",
+         ROW_NUMBER() OVER (PARTITION BY "ruleId", "customerShopifyId" ORDER BY "createdAt", "id") AS "n"
+       FROM "IssuedDiscount"
+       WHERE "shop" = ${placeholder(1)} AND "ruleId" IN (${idList(2)}) AND "kind" IN ('issue', 'holdout')
+     ), "assigned" AS (
+       SELECT "ruleId", "c", "kind", "s", COALESCE("endsAt", ${openEnd}) AS "e" FROM "firsts" WHERE "n" = 1
+     )
+     SELECT "ruleId", "kind", COUNT(*) AS customers,
+       SUM(CASE WHEN "e" <= ${placeholder(ids.length + 2)} THEN 1 ELSE 0 END) AS complete,
+       SUM(CASE WHEN "e" <= ${placeholder(ids.length + 3)} AND EXISTS (
+         SELECT 1 FROM "Order" "o"
+         WHERE "o"."shop" = ${placeholder(ids.length + 4)} AND "o"."customerShopifyId" = "assigned"."c"
+           AND "o"."processedAt" >= "assigned"."s" AND "o"."processedAt" < "assigned"."e"
+           AND "o"."test" = FALSE AND "o"."cancelledAt" IS NULL
+       ) THEN 1 ELSE 0 END) AS purchasers
+     FROM "assigned" GROUP BY "ruleId", "kind"`,
+    shop,
+    ...ids,
+    sqlTimestamp(now),
+    sqlTimestamp(now),
+    shop,
+  );
+  const none = (): ArmCounts => ({ customers: 0, complete: 0, purchasers: 0 });
+  const counts = new Map<string, RuleCounts>(
+    ids.map((ruleId) => [
+      ruleId,
+      { ruleId, issued: 0, redeemed: 0, revenueSum: 0, discountSum: 0, reminders: 0, treated: none(), heldOut: none() },
+    ]),
+  );
+  for (const row of ledger) {
+    const c = counts.get(row.ruleId);
+    if (!c) continue;
+    c.issued = Number(row.issued ?? 0);
+    c.redeemed = Number(row.redeemed ?? 0);
+    c.revenueSum = Number(row.revenue ?? 0);
+    c.discountSum = Number(row.discount ?? 0);
+    c.reminders = Number(row.reminders ?? 0);
+  }
+  for (const row of arms) {
+    const c = counts.get(row.ruleId);
+    if (!c) continue;
+    const armCounts = { customers: Number(row.customers), complete: Number(row.complete ?? 0), purchasers: Number(row.purchasers ?? 0) };
+    if (row.kind === "issue") c.treated = armCounts;
+    else c.heldOut = armCounts;
+  }
+  return ids.map((id) => summarizeRuleCounts(counts.get(id)!));
 }
 
 /** What the holdout planner needs for a rule: the shop's purchase rate to plan from and the rule's eligible customers a month. */

@@ -2,7 +2,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { Link, useLoaderData, useOutlet, useSubmit } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, Card, DataTable, InlineStack, Layout, Modal, Page, Text } from "@shopify/polaris";
 import { useState } from "react";
-import { ruleResults, type RuleResult } from "../models/reward-results.server";
+import { ruleSummaries, type RuleSummary } from "../models/reward-results.server";
 import { countWithheld } from "../models/issued-discounts.server";
 import { countWithoutMarketingConsent } from "../models/consent-records.server";
 import { getShopSettings, kindsNeedingConsent } from "../models/shop-settings.server";
@@ -38,7 +38,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const [{ rules, invalid }, shopRow] = await Promise.all([listRules(shop), getShop(shop)]);
   const results = new Map(
     (
-      await ruleResults(
+      await ruleSummaries(
         shop,
         rules.map((r) => r.rule.id),
       )
@@ -110,7 +110,7 @@ function rate(r: number | null): string {
   return r === null ? "–" : `${(r * 100).toFixed(1)}%`;
 }
 
-function upliftPoints(results: Pick<RuleResult, "uplift" | "heldOut"> | null): string | null {
+function upliftPoints(results: Pick<RuleSummary, "uplift" | "heldOut"> | null): string | null {
   if (!results || results.heldOut.customers === 0 || results.uplift.windowPurchaseRate === null) return null;
   const points = results.uplift.windowPurchaseRate * 100;
   return `${points >= 0 ? "+" : ""}${points.toFixed(1)}`;
@@ -123,7 +123,7 @@ function RulesList() {
   const { t } = useI18n();
   const path = useAppPath();
   // The bare difference is noise for most shops: it always goes with the experiment's verdict.
-  const uplift = (results: Pick<RuleResult, "uplift" | "heldOut" | "experiment"> | null) => {
+  const uplift = (results: Pick<RuleSummary, "uplift" | "heldOut" | "experiment"> | null) => {
     const points = upliftPoints(results);
     if (points === null) return "–";
     const state = results?.experiment?.state;

@@ -4,12 +4,13 @@
  *
  *   npm run bench                      everything (the large shop takes several minutes per database)
  *   npm run bench -- --quick           without the large shop (the customers index then runs on medium)
- *   npm run bench -- --only sync,cdnow groups: cdnow, clv, sync, webhooks, issuance, responsive, my-rewards
+ *   npm run bench -- --only sync,cdnow groups: cdnow, clv, sync, webhooks, issuance, responsive, installs, my-rewards
  *   npm run bench -- my-rewards        one group, named bare
  *   npm run bench -- --db sqlite       one database only (default: SQLite, and PostgreSQL when it answers)
  *   npm run bench -- --runs 5          runs per quick measurement (default 3; the large shop runs once)
  *   npm run bench -- --sizes large     shop sizes for the sync and responsive groups (small, medium, large)
  *   npm run bench -- --codes 300       codes the responsive group's daily run issues
+ *   npm run bench -- --install-orders 20000  orders per shop in the installs group (five shops at once; 300 customers each)
  *   npm run bench -- --deliveries 5000 webhook deliveries per run
  *   npm run bench -- --reuse-data      reuse today's emulator JSONL from an earlier run instead of generating
  *   npm run bench -- --keep-data       keep the emulator JSONL (tests/.tmp/bench/data, ~1 GB with large)
@@ -44,7 +45,9 @@ const runs = Math.max(1, Number(argValue(argv, "--runs") ?? 3));
 const webhookDeliveries = Number(argValue(argv, "--deliveries") ?? 5_000);
 // Groups may also be named bare, first: `npm run bench -- my-rewards` is `--only my-rewards`.
 const named = argv[0] && !argv[0].startsWith("--") ? argv[0] : undefined;
-const only = new Set((argValue(argv, "--only") ?? named ?? "cdnow,clv,sync,webhooks,issuance,responsive,my-rewards").split(","));
+const only = new Set((argValue(argv, "--only") ?? named ?? "cdnow,clv,sync,webhooks,issuance,responsive,installs,my-rewards").split(","));
+const installOrders = Number(argValue(argv, "--install-orders") ?? 20_000);
+const installCustomers = Number(argValue(argv, "--install-customers") ?? 300);
 const responsiveCodes = Number(argValue(argv, "--codes") ?? 300);
 const reuseData = argv.includes("--reuse-data");
 const keepData = argv.includes("--keep-data");
@@ -812,6 +815,68 @@ async function benchResponsiveness(meta: ShopDataMeta, db: DbKind) {
   });
 }
 
+interface FiveShopsResult {
+  customers: number;
+  orders: number;
+  installStatuses: number[];
+  timedOut: boolean;
+  importedSeconds: number;
+  scoredSeconds: number;
+  seconds: number;
+  shops: Array<{ shop: string; status: string; error: string | null; mismatches: number; imported: boolean; scored: boolean }>;
+  importedAndScored: number;
+  pages: LatencyStats;
+  pageStatuses: Record<string, number>;
+  webhookStatuses: Record<string, number>;
+  eventLoopMaxMs: number;
+  eventLoopP99Ms: number;
+}
+
+/** Issue 23: five shops installing at once all end imported and scored (five-shops-bench.ts). */
+async function benchFiveShops(db: DbKind) {
+  const label = dbLabel(db);
+  const size = `5 × ${installOrders.toLocaleString("en")} orders`;
+  await attempt("Five shops installing at once", size, label, async () => {
+    const url = await freshDatabase(db, "installs");
+    let r: FiveShopsResult;
+    try {
+      r = await runChild<FiveShopsResult>(
+        "five-shops-bench.ts",
+        ["--customers", String(installCustomers), "--orders", String(installOrders)],
+        { DATABASE_URL: url },
+      );
+    } finally {
+      await dropDatabase(url);
+    }
+    const fivexx = Object.entries(r.webhookStatuses).reduce((n, [status, count]) => (Number(status) >= 500 ? n + count : n), 0);
+    const failed = r.shops.filter((s) => !s.imported || !s.scored).map((s) => `${s.shop}: ${s.status}${s.error ? ` (${s.error})` : ""}`);
+    addRow({
+      name: "Five shops installing at once: imported and scored",
+      size,
+      db: label,
+      values: [r.importedAndScored],
+      unit: "shops",
+      target: "5",
+      meets: (m) => m === 5,
+      note:
+        `imports ended after ${r.importedSeconds} s, scoring after ${r.scoredSeconds} s, tag write-back after ${r.seconds} s${r.timedOut ? " (timed out)" : ""}; ` +
+        `first loads ${JSON.stringify(r.installStatuses)}; webhooks ${JSON.stringify(r.webhookStatuses)} (${fivexx} 5xx); ` +
+        `event loop's longest stall ${r.eventLoopMaxMs} ms (p99 ${r.eventLoopP99Ms} ms)${failed.length ? `; not done: ${failed.join("; ")}` : ""}`,
+      details: { ...r },
+    });
+    addRow({
+      name: "Dashboard while five shops install: p95",
+      size,
+      db: label,
+      values: [r.pages.p95],
+      unit: "ms",
+      target: "< 500 ms",
+      meets: (m) => m < 500,
+      note: `p50 ${r.pages.p50} ms, max ${r.pages.max} ms, ${r.pages.count} loads, statuses ${JSON.stringify(r.pageStatuses)}`,
+    });
+  });
+}
+
 // ------------------------------------------------------------------------------------------------------------
 // The customer account page's backend (issue #16): GET /api/my-rewards at 200k customers.
 
@@ -882,6 +947,7 @@ if (only.has("webhooks")) {
   if (meta) for (const db of dbs) await benchWebhooks(meta, db);
   else notRun("Webhook processing", "medium", "—", "the medium shop's data could not be prepared");
 }
+if (only.has("installs")) for (const db of dbs) await benchFiveShops(db);
 if (only.has("issuance")) await benchIssuance();
 if (only.has("issuance")) await benchCampaign();
 if (only.has("my-rewards")) for (const db of dbs) await benchMyRewards(db);
@@ -906,7 +972,7 @@ const results = {
   minutes: round((finishedAt.getTime() - startedAt.getTime()) / 60_000, 1),
   machine: machine(),
   loadAverage: load,
-  options: { quick, runs, only: [...only], databases: dbs, sizes, webhookDeliveries, responsiveCodes },
+  options: { quick, runs, only: [...only], databases: dbs, sizes, webhookDeliveries, responsiveCodes, installOrders, installCustomers },
   couldNotRun,
   rows,
 };

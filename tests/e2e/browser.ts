@@ -15,7 +15,12 @@ export function chromiumPath(): string {
 
 /** The browser tests run the built app; build it when the build is missing. */
 export function ensureBuilt() {
-  if (existsSync("build/server/index.js") && existsSync("build/server/scoring-worker.mjs")) return;
+  if (
+    existsSync("build/server/index.js") &&
+    existsSync("build/server/scoring-worker.mjs") &&
+    existsSync("build/server/decision-worker.mjs")
+  )
+    return;
   for (const command of [
     ["remix", "build"],
     ["node", "scripts/build-server-workers.mjs"],

@@ -259,3 +259,70 @@ export function eligibleInLastDays(rows: readonly LedgerRowForResults[], now: Da
   const since = now.getTime() - days * DAY_MS;
   return assignments(rows).filter((r) => r.decidedAt.getTime() >= since && r.decidedAt.getTime() <= now.getTime()).length;
 }
+
+/** An arm's counts, as the rules list shows them: assigned, measured and buying customers. */
+export interface ArmCounts {
+  customers: number;
+  complete: number;
+  purchasers: number;
+}
+
+/** What the rules list shows of a rule's results: the operational counts, both arms' purchase counts and the verdict. */
+export interface RuleSummary {
+  ruleId: string;
+  issued: number;
+  redeemed: number;
+  redemptionRate: number | null;
+  revenue: number;
+  discountCost: number;
+  reminders: number;
+  treated: ArmCounts & { windowPurchaseRate: number | null };
+  heldOut: ArmCounts & { windowPurchaseRate: number | null };
+  uplift: { windowPurchaseRate: number | null };
+  /** The verdict of treated against held out; null while nobody was held out. */
+  experiment: { state: ExperimentState } | null;
+}
+
+/** The counts a rule's summary is made of, as an aggregate query returns them (sums unrounded). */
+export interface RuleCounts {
+  ruleId: string;
+  issued: number;
+  redeemed: number;
+  revenueSum: number;
+  discountSum: number;
+  reminders: number;
+  treated: ArmCounts;
+  heldOut: ArmCounts;
+}
+
+/**
+ * A rule's summary from its counts, with the same arithmetic as `summarizeRuleResults` (whose result,
+ * picked to these fields, it equals): the rates rounded to four places, money to cents, the verdict
+ * from the treated and held-out purchase counts.
+ */
+export function summarizeRuleCounts(c: RuleCounts): RuleSummary {
+  const withRate = (a: ArmCounts) => ({ ...a, windowPurchaseRate: round4(rate(a.purchasers, a.complete)) });
+  const treated = withRate(c.treated);
+  const heldOut = withRate(c.heldOut);
+  return {
+    ruleId: c.ruleId,
+    issued: c.issued,
+    redeemed: c.redeemed,
+    redemptionRate: round4(rate(c.redeemed, c.issued)),
+    revenue: Math.round(c.revenueSum * 100) / 100,
+    discountCost: Math.round(c.discountSum * 100) / 100,
+    reminders: c.reminders,
+    treated,
+    heldOut,
+    uplift: { windowPurchaseRate: heldOut.customers ? diff(treated.windowPurchaseRate, heldOut.windowPurchaseRate) : null },
+    experiment: heldOut.customers
+      ? {
+          state: experimentState(
+            treated.complete,
+            heldOut.complete,
+            rateDifference(treated.purchasers, treated.complete, heldOut.purchasers, heldOut.complete),
+          ),
+        }
+      : null,
+  };
+}

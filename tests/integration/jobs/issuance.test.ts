@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import db from "../../../app/db.server";
-import { runIssuance } from "../../../app/jobs/issuance.server";
+import { loadScheduleInput, runIssuance } from "../../../app/jobs/issuance.server";
+import { decideDayOffThread } from "../../../app/jobs/day-decisions.server";
 import { sweepExpiredRewards } from "../../../app/jobs/scheduler.server";
 import { periodOfKey } from "../../../app/models/issued-discounts.server";
 import { recordRedemptions, ruleResults } from "../../../app/models/reward-results.server";
 import { tierStateOf } from "../../../app/models/tier-states.server";
-import { flowPayloadProblems, FLOW_TRIGGER_HANDLE, localDateAt } from "../../../app/retention/rewards";
+import { decideDay, flowPayloadProblems, FLOW_TRIGGER_HANDLE, localDateAt } from "../../../app/retention/rewards";
 import type { AdminClient } from "../../../app/shopify/admin-client.server";
 import { saveCustomerBirthday } from "../../../app/jobs/birthdays.server";
 import { enableBirthdayDefinition } from "../../../app/shopify/customer-metafields.server";
@@ -65,6 +66,40 @@ beforeEach(async () => {
 });
 
 describe("issuance against the emulated shop", () => {
+  it("makes today's decisions on a worker thread, the same as decideDay makes them here", async () => {
+    const today = localDateAt(new Date(clock.now()), TZ);
+    const { input } = await loadScheduleInput(s.shop, today, new Date(clock.now()));
+    const offThread = await decideDayOffThread(input, { always: true });
+    expect(offThread.ranOn).toBe("worker");
+    expect(offThread.result.decisions.length).toBeGreaterThan(0);
+    expect(offThread.result).toEqual(decideDay(input));
+    // A shop this small is decided here: starting the thread would cost more than the decisions.
+    expect((await decideDayOffThread(input)).ranOn).toBe("inline");
+  });
+
+  it("records nothing and creates nothing while the decisions are being made; the database still answers meanwhile", async () => {
+    const hold = new Int32Array(new SharedArrayBuffer(4));
+    let finished = false;
+    const running = runIssuance(s.shop, localDateAt(new Date(clock.now()), TZ), {
+      client: s.client,
+      now: () => new Date(clock.now()),
+      holdDecisions: hold,
+    }).then((summary) => {
+      finished = true;
+      return summary;
+    });
+    running.catch(() => undefined);
+    // Ordering, not timing: the run cannot decide before the hold is released, and this thread is free meanwhile.
+    for (let i = 0; i < 3; i++) expect(await ledger(s.shop)).toEqual([]);
+    expect(finished).toBe(false);
+    expect(discounts()).toHaveLength(0);
+    Atomics.store(hold, 0, 1);
+    Atomics.notify(hold, 0);
+    expect(await running).toMatchObject({ created: 2, failed: 0 });
+    expect(discountsFor(ana)).toHaveLength(1);
+    expect(discountsFor(ben)).toHaveLength(1);
+  });
+
   it("creates each due code once, restricted to its customer, with the rule's dates, value and usage limit", async () => {
     const summary = await run();
     expect(summary).toMatchObject({ created: 2, adopted: 0, failed: 0, retryLater: 0 });

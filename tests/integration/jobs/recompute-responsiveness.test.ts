@@ -83,5 +83,11 @@ describe("the admin while a shop is being scored", () => {
     expect(scored).toBe(CUSTOMERS);
     expect(progress.map((p) => p.scored)).toEqual([ANALYSIS_BATCH, CUSTOMERS]);
     expect(await db.customer.count({ where: { shop: SHOP, scoredAt: { not: null } } })).toBe(CUSTOMERS);
+    // The monthly report's first-run figures came back with the worker's analysis (its purchase days over the
+    // whole shop are computed there, not on the thread serving pages): the past months and November's forecast.
+    const months = await db.forecastMonth.findMany({ where: { shop: SHOP }, orderBy: { month: "asc" } });
+    expect(months.filter((m) => m.source === "backfill").length).toBeGreaterThan(0);
+    expect(months.filter((m) => m.source === "backfill").every((m) => m.actualPurchases !== null && m.closedAt !== null)).toBe(true);
+    expect(months.at(-1)).toMatchObject({ month: "2026-11", source: "forecast", actualPurchases: null, closedAt: null });
   }, 120_000);
 });

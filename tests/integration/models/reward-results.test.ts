@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import type { Prisma } from "@prisma/client";
 import db from "../../../app/db.server";
-import { holdoutPlanningInputs, ruleResults } from "../../../app/models/reward-results.server";
+import { holdoutPlanningInputs, ruleResults, ruleSummaries } from "../../../app/models/reward-results.server";
+import { mulberry32 } from "../../../app/retention/random";
 import { rateDifference } from "../../../app/retention/rewards/experiment-stats";
 
 const shop = "itt-results.myshopify.com";
@@ -87,5 +89,121 @@ describe("a rule's results", () => {
     const [r] = await ruleResults(shop, ["rule-itt"], NOW);
     // Too few measured customers for the rule's own rate: one of the shop's four buyers ordered in the last 30 days.
     expect(await holdoutPlanningInputs(shop, "rule-itt", r, NOW)).toEqual({ baseRate: 0.25, baseRateSource: "shop", eligiblePerMonth: 2 });
+  });
+});
+
+describe("the rules list's aggregate", () => {
+  const seeded = "aggregate-results.myshopify.com";
+  const rules = ["agg-a", "agg-b", "agg-c", "agg-empty"];
+  const DAY = 86_400_000;
+  const base = Date.parse("2026-03-01T00:00:00Z");
+
+  beforeAll(async () => {
+    await db.issuedDiscount.deleteMany({ where: { shop: seeded } });
+    await db.order.deleteMany({ where: { shop: seeded } });
+    const rng = mulberry32(23);
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(rng() * xs.length)];
+    const ledger: Prisma.IssuedDiscountCreateManyInput[] = [];
+    const orders: Prisma.OrderCreateManyInput[] = [];
+    let n = 0;
+    for (let c = 0; c < 120; c++) {
+      const customer = gid(`agg${c}`);
+      // Some customers are decided more than once by a rule (a later decision must not count), some by two rules.
+      for (let d = 0; d < 1 + Math.floor(rng() * 3); d++) {
+        n++;
+        const kind = pick(["issue", "issue", "holdout", "remind"] as const);
+        const decided = base + Math.floor(rng() * 80) * DAY + Math.floor(rng() * 4) * 3_600_000;
+        const starts = rng() < 0.2 ? null : decided + Math.floor(rng() * 3) * DAY;
+        // Store credit has no end: its window is 30 days from its start.
+        const ends = rng() < 0.3 ? null : (starts ?? decided) + (7 + Math.floor(rng() * 21)) * DAY;
+        const created = kind !== "holdout" && rng() < 0.8;
+        const redeemed = kind === "issue" && created && rng() < 0.4;
+        ledger.push({
+          shop: seeded,
+          ruleId: pick(rules.slice(0, 3)),
+          customerShopifyId: customer,
+          idempotencyKey: `agg:${n}`,
+          kind,
+          status: kind === "remind" ? pick(["delivered", "failed"]) : pick(["delivered", "withheld", "failed"]),
+          code: kind === "issue" ? `AGG${n}` : null,
+          shopifyDiscountId: created ? `gid://shopify/DiscountCodeNode/agg${n}` : null,
+          startsAt: starts === null ? null : new Date(starts),
+          endsAt: ends === null ? null : new Date(ends),
+          redeemedAt: redeemed ? new Date((starts ?? decided) + DAY) : null,
+          redeemedRevenue: redeemed ? Math.round(rng() * 20_000) / 100 : null,
+          redeemedDiscount: redeemed && rng() < 0.7 ? Math.round(rng() * 2_000) / 100 : null,
+          arm: kind === "issue" && rng() < 0.3 ? "B" : null,
+          createdAt: new Date(decided),
+        });
+        // Orders in, before, after and exactly on the edges of the window; some test or cancelled.
+        const start = starts ?? decided;
+        const end = ends ?? start + 30 * DAY;
+        for (const at of [start, end, end - 1, start - 1, start + Math.floor(rng() * (end - start))]) {
+          if (rng() < 0.35) continue;
+          n++;
+          orders.push({
+            shop: seeded,
+            shopifyId: `gid://shopify/Order/agg${n}`,
+            customerShopifyId: customer,
+            processedAt: new Date(at),
+            totalPrice: 10,
+            netTotal: Math.round(rng() * 10_000) / 100,
+            currencyCode: "EUR",
+            test: rng() < 0.05,
+            cancelledAt: rng() < 0.05 ? new Date(at + DAY) : null,
+          });
+        }
+      }
+    }
+    await db.issuedDiscount.createMany({ data: ledger });
+    await db.order.createMany({ data: orders });
+  });
+
+  it("equals the detailed computation's fields it shows, rule by rule, before, during and after the windows", async () => {
+    for (const day of [20, 60, 95, 140]) {
+      const now = new Date(base + day * DAY);
+      const detailed = await ruleResults(seeded, rules, now);
+      const summaries = await ruleSummaries(seeded, rules, now);
+      expect(summaries.map((s) => s.ruleId)).toEqual(rules);
+      const arm = (a: (typeof detailed)[number]["treated"]) => ({
+        customers: a.customers,
+        complete: a.complete,
+        purchasers: a.purchasers,
+        windowPurchaseRate: a.windowPurchaseRate,
+      });
+      expect(summaries).toEqual(
+        detailed.map((r) => ({
+          ruleId: r.ruleId,
+          issued: r.issued,
+          redeemed: r.redeemed,
+          redemptionRate: r.redemptionRate,
+          revenue: r.revenue,
+          discountCost: r.discountCost,
+          reminders: r.reminders,
+          treated: arm(r.treated),
+          heldOut: arm(r.heldOut),
+          uplift: { windowPurchaseRate: r.uplift.windowPurchaseRate },
+          experiment: r.experiment ? { state: r.experiment.state } : null,
+        })),
+      );
+    }
+    // The seeded data reaches every case the summary has: measured and open windows, buyers, both arms, redemptions.
+    const [a] = await ruleSummaries(seeded, ["agg-a"], new Date(base + 140 * DAY));
+    expect(a.treated.purchasers).toBeGreaterThan(0);
+    expect(a.heldOut.complete).toBeGreaterThan(a.heldOut.purchasers);
+    expect(a.redeemed).toBeGreaterThan(0);
+    expect(a.reminders).toBeGreaterThan(0);
+    const [early] = await ruleSummaries(seeded, ["agg-a"], new Date(base + 20 * DAY));
+    expect(early.treated.customers).toBeGreaterThan(early.treated.complete);
+  });
+
+  it("matches the detailed computation for the fixed ledger above as well", async () => {
+    const [summary] = await ruleSummaries(shop, ["rule-itt"], NOW);
+    expect(summary).toMatchObject({
+      issued: 3,
+      treated: { customers: 5, complete: 4, purchasers: 2 },
+      heldOut: { customers: 4, complete: 3, purchasers: 1 },
+    });
+    expect(summary.experiment).toEqual({ state: "tooEarly" });
   });
 });

@@ -46,3 +46,43 @@ describe("JSONL streaming", () => {
     expect((error as Error).message).toMatch(/^JSONL line 2: /);
   });
 });
+
+describe("JSONL streaming and the event loop", () => {
+  // A body whose bytes have all arrived is read in microtasks alone: without a turn, nothing else the process
+  // serves (a page, a webhook) would run until the whole file is parsed. Ordering, not timing.
+  const lines = Array.from({ length: 5_000 }, (_, i) => `{"id":${i}}\n`);
+  const chunks = Array.from({ length: 50 }, (_, i) => lines.slice(i * 100, (i + 1) * 100).join(""));
+
+  async function linesBeforeOtherWork(options: { turnAfterMs?: number }) {
+    let read = 0;
+    let readWhenOtherWorkRan: number | null = null;
+    setImmediate(() => (readWhenOtherWorkRan = read));
+    for await (const group of parseJsonlStream(streamOf(chunks), options)) read += group.length;
+    return { read, readWhenOtherWorkRan };
+  }
+
+  it("lets other work run between chunks once its time is up", async () => {
+    const { read, readWhenOtherWorkRan } = await linesBeforeOtherWork({ turnAfterMs: 0 });
+    expect(read).toBe(5_000);
+    expect(readWhenOtherWorkRan).not.toBeNull();
+    expect(readWhenOtherWorkRan!).toBeLessThan(5_000);
+  });
+
+  it("without a turn the other work waits for the whole body (what the turn is for)", async () => {
+    const { read, readWhenOtherWorkRan } = await linesBeforeOtherWork({ turnAfterMs: Number.POSITIVE_INFINITY });
+    // All 5,000 lines were read and the other work has still not run.
+    expect(read).toBe(5_000);
+    expect(readWhenOtherWorkRan).toBeNull();
+  });
+
+  it("yields a large chunk in parts, every line once and in order", async () => {
+    const numbers: number[] = [];
+    let groups = 0;
+    for await (const group of parseJsonlStream(streamOf([lines.join("")]), { turnAfterMs: 0 })) {
+      groups++;
+      numbers.push(...group.map((l) => l.lineNumber));
+    }
+    expect(groups).toBe(5);
+    expect(numbers).toEqual(Array.from({ length: 5_000 }, (_, i) => i + 1));
+  });
+});
