@@ -166,7 +166,8 @@ for (const [name, sql] of Object.entries(reads)) {
   plans[name] = rows.map((r) => String(r.detail ?? r["QUERY PLAN"] ?? JSON.stringify(r))).join(" | ");
   progress(`plan ${name}: ${plans[name]}`);
 }
-const scans = Object.entries(plans).filter(
+// A read that walks a table or a whole index: SQLite's "SCAN" (a keyed read is "SEARCH"), PostgreSQL's "Seq Scan".
+const scans = Object.entries(plans).filter(([, plan]) => /\bSCAN (?!CONSTANT)/.test(plan) || /Seq Scan/.test(plan));
   ([, plan]) => /\bSCAN\b(?! USING)|Seq Scan/i.test(plan) && !/USING (COVERING )?INDEX/i.test(plan),
 );
 
