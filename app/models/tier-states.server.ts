@@ -59,5 +59,9 @@ export async function saveTierUpdates(shop: string, updates: readonly TierUpdate
 
 /** One customer's state in a program (NO_TIER when unknown). */
 export async function tierStateOf(shop: string, ruleId: string, customerId: string): Promise<TierState> {
-  return (await loadTierStates(shop, [ruleId])).get(customerId)?.[ruleId] ?? NO_TIER;
+  // One row by its unique key: reading the whole program's states costs ~1 s a call at 100k members.
+  const row = await db.customerTier.findUnique({
+    where: { shop_ruleId_customerShopifyId: { shop, ruleId, customerShopifyId: customerId } },
+  });
+  return row ? { tier: row.tier, since: row.since, belowSince: row.belowSince, history: parseHistory(row.history) } : NO_TIER;
 }

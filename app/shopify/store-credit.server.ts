@@ -8,6 +8,7 @@
  * currency, the expiry instant, created no earlier than the row was recorded. The caller excludes
  * transactions another row already holds, so two equal credits are matched to two rows, not one.
  */
+import { instantView } from "../retention/rewards";
 import { ShopifyUserErrors, type AdminClient } from "./admin-client.server";
 import {
   STORE_CREDIT_ACCOUNT_CREDIT,
@@ -124,6 +125,6 @@ export async function readStoreCreditBalance(
     .sort((a, b) => Date.parse(a) - Date.parse(b))[0];
   return {
     balance: { amount: (cents(account.balance.amount) / 100).toFixed(2), currencyCode: account.balance.currencyCode },
-    expiresAt: soonest ? new Date(soonest).toISOString().replace(/\.000Z$/, "Z") : null,
+    expiresAt: soonest ? instantView(soonest) : null,
   };
 }

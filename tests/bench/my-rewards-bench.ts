@@ -10,7 +10,7 @@
  */
 import "./app-env";
 import db from "../../app/db.server";
-import { dialect } from "../../app/models/sql/sql.server";
+import { dialect, placeholder, sqlTimestamp } from "../../app/models/sql/sql.server";
 import { createMyRewardsEndpoint } from "../../app/routes/api.my-rewards";
 import { createMyRewardsRateLimiter } from "../../app/models/rate-limit.server";
 import { idempotencyKey, validateRuleInput } from "../../app/retention/rewards";
@@ -24,22 +24,12 @@ const requests = Number(argValue(process.argv, "--requests") ?? 400);
 const shop = "bench-my-rewards.myshopify.com";
 const now = new Date();
 const DAY = 86_400_000;
-const BATCH = 5_000;
 const gidOf = (i: number) => `gid://shopify/Customer/${7_000_000_000 + i}`;
 
 async function rule(input: Record<string, unknown>): Promise<string> {
   const result = validateRuleInput(input, { knownTiers: [] });
   if (!result.ok) throw new Error(`bench rule invalid: ${JSON.stringify(result.fieldErrors)}`);
   return createRule(shop, result.rule);
-}
-
-async function inBatches(label: string, count: number, make: (i: number) => unknown[], write: (rows: never[]) => Promise<unknown>) {
-  progress(`writing ${label}`);
-  for (let start = 0; start < count; start += BATCH) {
-    const rows: unknown[] = [];
-    for (let i = start; i < Math.min(count, start + BATCH); i++) rows.push(...make(i));
-    await write(rows as never[]);
-  }
 }
 
 await db.shop.create({ data: { shop, name: "Bench", currencyCode: "UAH", ianaTimezone: "Europe/Kyiv" } });
@@ -56,96 +46,119 @@ const tierRule = await rule({
 const winbackRule = await rule({ kind: "winback", name: "Come back", reward: { type: "fixedAmount", amount: 100 }, minimumSubtotal: 500 });
 await rule({ kind: "birthday", name: "Gift", reward: { type: "percentage", percentage: 15 } });
 
-await inBatches(
+// Rows are written set-based (one INSERT … SELECT over a counter per table): row by row, a loaded machine
+// took 35 minutes to write what is read in seconds.
+const P = (n: number) => `{${n}}`;
+const ts = (d: Date) => sqlTimestamp(d);
+const yes = dialect === "sqlite" ? 1 : true;
+const no = dialect === "sqlite" ? 0 : false;
+async function insertFromCounter(label: string, count: number, table: string, columns: string[], values: string, params: unknown[]) {
+  progress(`writing ${label}`);
+  const quoted = columns.map((c) => `"${c}"`).join(", ");
+  // {n} is the n-th parameter; SQLite's "?" are positional, so a reused one is passed again.
+  const ordered: unknown[] = [];
+  const select = values.replace(/\{(\d+)\}/g, (_m, n: string) => {
+    if (dialect === "postgresql") return `$${n}`;
+    ordered.push(params[Number(n) - 1]);
+    return placeholder(ordered.length);
+  });
+  await db.$executeRawUnsafe(
+    `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${count - 1})
+     INSERT INTO "${table}" (${quoted}) SELECT ${select} FROM n`,
+    ...(dialect === "postgresql" ? params : ordered),
+  );
+}
+const gidSql = "'gid://shopify/Customer/' || (7000000000 + i)";
+await insertFromCounter(
   `${customers.toLocaleString("en")} customers`,
   customers,
-  (i) => [
-    {
-      shop,
-      shopifyId: gidOf(i),
-      email: `c${i}@example.org`,
-      orderCount: 3,
-      totalSpent: 90 * (i % 11),
-      birthday: i % 4 ? null : "1990-05-17",
-    },
-  ],
-  (rows) => db.customer.createMany({ data: rows }),
+  "Customer",
+  ["id", "shop", "shopifyId", "email", "orderCount", "totalSpent", "birthday", "tags", "tagVersions", "createdAt", "updatedAt"],
+  `'cust' || i, ${P(1)}, ${gidSql}, 'c' || i || '@example.org', 3, 90 * (i % 11), CASE WHEN i % 4 = 0 THEN '1990-05-17' ELSE NULL END, '', '{}', ${P(2)}, ${P(2)}`,
+  [shop, ts(now)],
 );
-await inBatches(
-  `${(customers * 3).toLocaleString("en")} orders`,
-  customers,
-  (i) =>
-    [0, 1, 2].map((k) => ({
+for (const k of [0, 1, 2]) {
+  await insertFromCounter(
+    `${customers.toLocaleString("en")} orders (${k + 1} of 3 per customer)`,
+    customers,
+    "Order",
+    [
+      "id",
+      "shop",
+      "shopifyId",
+      "customerShopifyId",
+      "processedAt",
+      "totalPrice",
+      "totalRefunded",
+      "netTotal",
+      "currencyCode",
+      "test",
+      "discountCodes",
+      "totalDiscounts",
+      "createdAt",
+      "updatedAt",
+    ],
+    `'ord${k}-' || i, ${P(1)}, 'gid://shopify/Order/' || (8000000000 + i * 3 + ${k}), ${gidSql}, ${P(2)}, 30 * (i % 11), 0, 30 * (i % 11), 'UAH', ${P(3)}, '', 0, ${P(4)}, ${P(4)}`,
+    [shop, ts(new Date(now.getTime() - (k * 200 + 30) * DAY)), no, ts(now)],
+  );
+}
+for (const [k, period] of ["2026-10", "2026-11"].entries()) {
+  await insertFromCounter(
+    `${customers.toLocaleString("en")} ledger rows (${k ? "live" : "over"})`,
+    customers,
+    "IssuedDiscount",
+    [
+      "id",
+      "shop",
+      "ruleId",
+      "customerShopifyId",
+      "idempotencyKey",
+      "code",
+      "status",
+      "kind",
+      "rewardType",
+      "startsAt",
+      "endsAt",
+      "createdAt",
+      "updatedAt",
+    ],
+    // The key as idempotencyKey() builds it: rule, customer GID with its ':' escaped, period (checked below).
+    `'led${k}-' || i, ${P(1)}, ${P(2)}, ${gidSql}, ${P(2)} || ':gid%3A//shopify/Customer/' || (7000000000 + i) || ':' || ${P(3)}, 'KIN-' || i || '-${k}', 'delivered', 'issue', 'fixedAmount', ${P(4)}, ${P(5)}, ${P(6)}, ${P(6)}`,
+    [
       shop,
-      shopifyId: `gid://shopify/Order/${8_000_000_000 + i * 3 + k}`,
-      customerShopifyId: gidOf(i),
-      processedAt: new Date(now.getTime() - (k * 200 + (i % 90)) * DAY),
-      totalPrice: 30 * (i % 11),
-      netTotal: 30 * (i % 11),
-      currencyCode: "UAH",
-    })),
-  (rows) => db.order.createMany({ data: rows }),
+      winbackRule,
+      period,
+      ts(new Date(now.getTime() - 40 * DAY)),
+      ts(new Date(now.getTime() + (k ? 20 : -5) * DAY)),
+      ts(new Date(now.getTime() - (40 - k * 20) * DAY)),
+    ],
+  );
+}
+if (idempotencyKey(winbackRule, gidOf(0), "2026-11") !== `${winbackRule}:gid%3A//shopify/Customer/7000000000:2026-11`)
+  throw new Error("the ledger key format changed");
+await insertFromCounter(
+  "stored tiers (every second customer)",
+  customers / 2,
+  "CustomerTier",
+  ["id", "shop", "ruleId", "customerShopifyId", "tier", "since", "history", "updatedAt"],
+  `'tier' || i, ${P(1)}, ${P(2)}, 'gid://shopify/Customer/' || (7000000000 + i * 2), 'Silver', '2026-01-01', '[]', ${P(3)}`,
+  [shop, tierRule, ts(now)],
 );
-await inBatches(
-  `${(customers * 2).toLocaleString("en")} ledger rows`,
-  customers,
-  (i) =>
-    ["2026-10", "2026-11"].map((period, k) => ({
-      shop,
-      ruleId: winbackRule,
-      customerShopifyId: gidOf(i),
-      idempotencyKey: idempotencyKey(winbackRule, gidOf(i), period),
-      code: `KIN-${i}-${k}`,
-      status: "delivered",
-      kind: "issue",
-      rewardType: "fixedAmount",
-      startsAt: new Date(now.getTime() - 40 * DAY),
-      endsAt: new Date(now.getTime() + (k ? 20 : -5) * DAY),
-      createdAt: new Date(now.getTime() - (40 - k * 20) * DAY),
-    })),
-  (rows) => db.issuedDiscount.createMany({ data: rows }),
+await insertFromCounter(
+  "survey answers (every fourth customer)",
+  customers / 4,
+  "Feedback",
+  ["id", "shop", "orderShopifyId", "customerShopifyId", "score", "reasons", "comment", "status", "source", "createdAt", "updatedAt"],
+  `'fb' || i, ${P(1)}, 'gid://shopify/Order/' || (8000000000 + i * 12), 'gid://shopify/Customer/' || (7000000000 + i * 4), i % 11, 'delivery', 'Bench answer', 'open', 'checkout', ${P(2)}, ${P(2)}`,
+  [shop, ts(now)],
 );
-await inBatches(
-  "answers, consents and tiers",
-  customers,
-  (i) =>
-    i % 2
-      ? []
-      : [
-          { kind: "tier", i },
-          ...(i % 4
-            ? []
-            : [
-                { kind: "answer", i },
-                { kind: "consent", i },
-              ]),
-        ],
-  async (rows: Array<{ kind: string; i: number }>) => {
-    const of = (kind: string) => rows.filter((r) => r.kind === kind).map((r) => r.i);
-    await db.customerTier.createMany({
-      data: of("tier").map((i) => ({ shop, ruleId: tierRule, customerShopifyId: gidOf(i), tier: "Silver", since: "2026-01-01" })),
-    });
-    await db.feedback.createMany({
-      data: of("answer").map((i) => ({
-        shop,
-        orderShopifyId: `gid://shopify/Order/${8_000_000_000 + i * 3}`,
-        customerShopifyId: gidOf(i),
-        score: i % 11,
-        reasons: "delivery",
-        comment: "Bench answer",
-      })),
-    });
-    await db.consentRecord.createMany({
-      data: of("consent").map((i) => ({
-        shop,
-        customerShopifyId: gidOf(i),
-        purpose: "birthday",
-        granted: true,
-        source: "checkoutSurvey",
-        givenAt: new Date(now.getTime() - 90 * DAY),
-      })),
-    });
-  },
+await insertFromCounter(
+  "birthday consents (every fourth customer)",
+  customers / 4,
+  "ConsentRecord",
+  ["id", "shop", "customerShopifyId", "purpose", "granted", "source", "givenAt", "createdAt"],
+  `'cons' || i, ${P(1)}, 'gid://shopify/Customer/' || (7000000000 + i * 4), 'birthday', ${P(2)}, 'checkoutSurvey', ${P(3)}, ${P(3)}`,
+  [shop, yes, ts(new Date(now.getTime() - 90 * DAY))],
 );
 
 // The plans of the page's reads: each must use an index on (shop, customer, …), never scan the shop.
@@ -166,9 +179,8 @@ for (const [name, sql] of Object.entries(reads)) {
   plans[name] = rows.map((r) => String(r.detail ?? r["QUERY PLAN"] ?? JSON.stringify(r))).join(" | ");
   progress(`plan ${name}: ${plans[name]}`);
 }
-const scans = Object.entries(plans).filter(
-  ([, plan]) => /\bSCAN\b(?! USING)|Seq Scan/i.test(plan) && !/USING (COVERING )?INDEX/i.test(plan),
-);
+// A read that walks a table or a whole index: SQLite's "SCAN" (a keyed read is "SEARCH"), PostgreSQL's "Seq Scan".
+const scans = Object.entries(plans).filter(([, plan]) => /\bSCAN (?!CONSTANT)/.test(plan) || /Seq Scan/.test(plan));
 
 const { loader } = createMyRewardsEndpoint({
   limiter: createMyRewardsRateLimiter({
@@ -182,7 +194,11 @@ const { loader } = createMyRewardsEndpoint({
 const get = async (i: number) => {
   const token = signCustomerAccountToken({ shop, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, customerId: gidOf(i) });
   const request = new Request(`${TEST_APP_URL}/api/my-rewards`, {
-    headers: { Authorization: `Bearer ${token}`, Origin: "https://extensions.shopifycdn.com", "User-Agent": "Mozilla/5.0 (bench)" },
+    headers: {
+      Authorization: `Bearer ${token}`,
+      Origin: "https://extensions.shopifycdn.com",
+      "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36",
+    },
   });
   const response = await loader({ request, params: {}, context: {} });
   if (response.status !== 200) throw new Error(`GET answered ${response.status}`);

@@ -5,6 +5,7 @@
  * lives in Shopify and is added by the service (app/services/my-rewards.server.ts).
  */
 import {
+  instantView,
   ledgerOffer,
   ledgerReason,
   moneyView,
@@ -94,7 +95,7 @@ export async function readMyRewards(shop: string, customerId: string, now: Date)
       code: row.code,
       offer: view,
       reason: ledgerReason(rule, row.idempotencyKey),
-      expiresAt: row.endsAt ? row.endsAt.toISOString() : null,
+      expiresAt: row.endsAt ? instantView(row.endsAt) : null,
       minimumSubtotal: offer.minimumSubtotal !== null && offer.minimumSubtotal > 0 ? moneyView(offer.minimumSubtotal, currencyCode) : null,
     });
   }
@@ -107,6 +108,6 @@ export async function readMyRewards(shop: string, customerId: string, now: Date)
     codes,
     shopGrantsStoreCredit,
     birthday: { date: standing?.birthday ?? null, consented: consent === true, editable: true },
-    feedback: answers.map((a) => ({ answeredAt: a.answeredAt.toISOString(), score: a.score, reasons: a.reasons, comment: a.comment })),
+    feedback: answers.map((a) => ({ answeredAt: instantView(a.answeredAt), score: a.score, reasons: a.reasons, comment: a.comment })),
   };
 }

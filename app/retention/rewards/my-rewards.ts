@@ -44,6 +44,11 @@ export interface MoneyView {
   currencyCode: string;
 }
 
+/** An instant as the contract writes it: UTC, whole seconds when there is no fraction ("2026-12-20T21:59:59Z"). */
+export function instantView(at: Date | string): string {
+  return new Date(at).toISOString().replace(/\.000Z$/, "Z");
+}
+
 export function moneyView(amount: number, currencyCode: string): MoneyView {
   return { amount: (Math.round(amount * 100) / 100).toFixed(2), currencyCode };
 }

@@ -191,13 +191,20 @@ describe("GET /api/my-rewards", () => {
           code: "KIN-ANA-OLD",
           offer: { type: "percentage", percent: 15 },
           reason: "winback",
-          expiresAt: new Date(NOW + 10 * DAY).toISOString(),
+          expiresAt: new Date(NOW + 10 * DAY).toISOString().replace(".000Z", "Z"),
           minimumSubtotal: { amount: "500.00", currencyCode: "UAH" },
         },
       ],
       storeCredit: { balance: { amount: "150.00", currencyCode: "UAH" }, expiresAt: "2027-01-31T21:59:59Z" },
       birthday: { date: "1990-05-17", consented: true, editable: true },
-      feedback: [{ answeredAt: new Date(NOW - 20 * DAY).toISOString(), score: 9, reasons: ["delivery", "service"], comment: "Great" }],
+      feedback: [
+        {
+          answeredAt: new Date(NOW - 20 * DAY).toISOString().replace(".000Z", "Z"),
+          score: 9,
+          reasons: ["delivery", "service"],
+          comment: "Great",
+        },
+      ],
     });
   });
 
