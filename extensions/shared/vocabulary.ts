@@ -17,6 +17,7 @@ export const REWARD_REASONS = [
   "orderMilestone",
   "secondOrder",
   "tierUpgrade",
+  "welcomeBack",
   "winback",
 ] as const;
 export type RewardReason = (typeof REWARD_REASONS)[number];
