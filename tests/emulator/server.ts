@@ -2,6 +2,7 @@ import { createReadStream } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
+import { handleStagedUpload } from "./bulk/staged-uploads";
 import { API_VERSION } from "./config";
 import { EmulatorCore, type EmulatorConfig } from "./emulator";
 
@@ -125,6 +126,9 @@ export class Emulator extends EmulatorCore {
       createReadStream(resolved.filePath).pipe(res);
       return;
     }
+
+    const store = (key: string) => this.shops().find((shop) => shop.bulk.stagedUploads.get(key))?.bulk.stagedUploads;
+    if (await handleStagedUpload(req, res, url, store, this.clock())) return;
 
     if (url.pathname === "/_emulator/health") return sendJson(res, 200, { ok: true, shops: this.shops().map((s) => s.domain) });
     sendJson(res, 404, { errors: "Not Found" });

@@ -6,6 +6,7 @@ import "./metafields";
 import "./discounts";
 import "./store-credit";
 import "./bulk";
+import "./bulk-mutations";
 import "./misc";
 import "./segment-members";
 import "./root";
