@@ -53,6 +53,7 @@ export interface WriteBackOptions {
   pollMs?: number;
   /** Test seam: the process dies after this bulk step. */
   crashAt?: BulkCrashPoint;
+  now?: () => Date;
 }
 
 interface CustomerChange {
@@ -82,7 +83,7 @@ export async function writeBackTags(shop: string, client: AdminClient, options: 
     bulkLinesFailed: 0,
     failures: [],
   };
-  const bulkDeps = { client, sleep: options.sleep ?? defaultSleep, pollMs: options.pollMs, crashAt: options.crashAt };
+  const bulkDeps = { client, sleep: options.sleep ?? defaultSleep, pollMs: options.pollMs, crashAt: options.crashAt, now: options.now };
   const unfinished = await unfinishedBulkMutationRuns(shop, "writeBack");
   // A re-score never waits for a bulk run; it leaves the customers a run is writing to that run and the next diff.
   const inFlight = new Set<string>();
