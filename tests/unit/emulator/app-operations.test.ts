@@ -10,6 +10,7 @@ import { METAFIELDS_PER_CALL, rewardMetafieldInputs, setBirthdayMetafields } fro
 import { updatedBetweenQuery } from "../../../app/shopify/customers.server";
 import type { CustomersPage } from "../../../app/shopify/queries/customers";
 import { lifecycleSegmentQuery } from "../../../app/shopify/customer-tags.server";
+import { TAGS_ADD } from "../../../app/shopify/queries/tags";
 import { discountCreateRequest, type RewardDiscountSpec } from "../../../app/shopify/discounts.server";
 import { storeCreditInput, type StoreCreditGrant } from "../../../app/shopify/store-credit.server";
 import { adminGraphql, type GraphqlAnswer } from "../../emulator/client";
@@ -37,6 +38,8 @@ interface Fixture {
   discounts: Array<{ kind: Reward["type"]; code: string; id: string }>;
   bulkCreationId?: string;
   creditId?: string;
+  stagedUploadPath?: string;
+  bulkMutationId?: string;
 }
 
 interface Scenario {
@@ -321,6 +324,49 @@ const SCENARIOS: Record<string, Scenario> = {
   KinshipTagsRemove: {
     run: once((fx) => ({ id: fx.customerId, tags: ["kinship:tier:gold"] })),
     check: (_a, fx) => expect(customerTags(fx)).not.toContain("kinship:tier:gold"),
+  },
+  KinshipStagedUploadsCreate: {
+    // Staged as the transport stages a write-back's variables, then uploaded as its multipart form.
+    run: async (fx, source) => {
+      const answer = await call(fx, source, {
+        input: [{ resource: "BULK_MUTATION_VARIABLES", filename: "kinship-bulk-variables.jsonl", mimeType: "text/jsonl", httpMethod: "POST" }],
+      });
+      const target = (answer.data as { stagedUploadsCreate: { stagedTargets: Array<{ url: string; parameters: Array<{ name: string; value: string }> }> } })
+        .stagedUploadsCreate.stagedTargets[0];
+      const form = new FormData();
+      for (const { name, value } of target.parameters) form.append(name, value);
+      form.append("file", new Blob([`${JSON.stringify({ id: fx.customerId, tags: ["kinship:regular"] })}\n`]), "vars.jsonl");
+      expect((await fetch(target.url, { method: "POST", body: form })).status).toBe(201);
+      fx.stagedUploadPath = target.parameters.find((p) => p.name === "key")!.value;
+      return [answer];
+    },
+  },
+  KinshipBulkMutationRun: {
+    run: once((fx) => ({ mutation: TAGS_ADD, stagedUploadPath: fx.stagedUploadPath })),
+    check: ([a], fx) => {
+      const op = (a.data as { bulkOperationRunMutation: { bulkOperation: { id: string } | null } }).bulkOperationRunMutation.bulkOperation;
+      expect(op?.id).toBeTruthy();
+      fx.bulkMutationId = op!.id;
+    },
+  },
+  KinshipBulkMutationsSince: {
+    run: async (fx, source) => {
+      await fx.emulator.waitForBulkOperation(SHOP, fx.bulkMutationId!);
+      return [await call(fx, source, { query: "operation_type:mutation created_at:>='2000-01-01T00:00:00Z'" })];
+    },
+    check: ([a], fx) => {
+      expect((a.data as { bulkOperations: { nodes: Array<{ id: string; status: string }> } }).bulkOperations.nodes).toEqual([
+        expect.objectContaining({ id: fx.bulkMutationId, status: "COMPLETED" }),
+      ]);
+      expect(customerTags(fx)).toContain("kinship:regular");
+    },
+  },
+  KinshipMetafieldsDelete: {
+    run: once((fx) => ({ metafields: [{ ownerId: fx.customerId, namespace: "kinship", key: "reward_code" }] })),
+    check: ([a], fx) => {
+      expect(a.data).toMatchObject({ metafieldsDelete: { deletedMetafields: [{ ownerId: fx.customerId, key: "reward_code" }] } });
+      expect(fx.emulator.shop(SHOP).metafields.get(fx.customerId, "kinship", "reward_code")).toBeNull();
+    },
   },
   KinshipSegmentCreate: {
     run: once(() => ({ name: "Kinship: loyal", query: lifecycleSegmentQuery("loyal") })),
