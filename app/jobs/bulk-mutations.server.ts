@@ -143,7 +143,13 @@ async function drive(shop: string, runId: string, deps: BulkRunDeps, record: Lin
   }
 }
 
-async function finish(shop: string, run: BulkMutationRunRow, deps: BulkRunDeps, record: LineRecorder, pollMs: number): Promise<BulkRunResult> {
+async function finish(
+  shop: string,
+  run: BulkMutationRunRow,
+  deps: BulkRunDeps,
+  record: LineRecorder,
+  pollMs: number,
+): Promise<BulkRunResult> {
   const op = await awaitBulkOperation(deps.client, run.bulkOperationId!, deps.sleep, pollMs);
   crash(deps, "afterResult");
   const variables = run.variables.split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
@@ -166,7 +172,10 @@ async function finish(shop: string, run: BulkMutationRunRow, deps: BulkRunDeps, 
     }
   }
   // Lines the file does not answer were never run (a failed or cancelled operation): the caller sends them again.
-  const why = op.status === "COMPLETED" ? "Shopify's result has no line for this" : `The bulk operation ended ${op.status}${op.errorCode ? ` (${op.errorCode})` : ""}`;
+  const why =
+    op.status === "COMPLETED"
+      ? "Shopify's result has no line for this"
+      : `The bulk operation ended ${op.status}${op.errorCode ? ` (${op.errorCode})` : ""}`;
   variables.forEach((v, lineNumber) => {
     if (!answered.has(lineNumber)) failed.push({ variables: v, outcome: { lineNumber, rootField, ok: false, error: why, payload: null } });
   });

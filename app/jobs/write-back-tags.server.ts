@@ -197,11 +197,16 @@ function changesOfLine(mutation: string, line: Pick<LineResult, "variables">): C
   const v = line.variables as { id?: string; tags?: string[]; metafields?: ValueMetafieldInput[] };
   const empty = () => ({ add: [] as string[], remove: [] as string[] });
   if (mutation === TAGS_ADD && v.id) return [{ shopifyId: v.id, tags: { add: v.tags ?? [], remove: [] }, values: { set: [], remove: [] } }];
-  if (mutation === TAGS_REMOVE && v.id) return [{ shopifyId: v.id, tags: { add: [], remove: v.tags ?? [] }, values: { set: [], remove: [] } }];
+  if (mutation === TAGS_REMOVE && v.id)
+    return [{ shopifyId: v.id, tags: { add: [], remove: v.tags ?? [] }, values: { set: [], remove: [] } }];
   const byOwner = new Map<string, CustomerChange>();
   for (const m of v.metafields ?? []) {
     const change = byOwner.get(m.ownerId) ?? { shopifyId: m.ownerId, tags: empty(), values: { set: [], remove: [] } };
-    change.values.set.push({ key: m.key as ValueMetafieldChanges["set"][number]["key"], type: m.type as ValueMetafieldChanges["set"][number]["type"], value: m.value });
+    change.values.set.push({
+      key: m.key as ValueMetafieldChanges["set"][number]["key"],
+      type: m.type as ValueMetafieldChanges["set"][number]["type"],
+      value: m.value,
+    });
     byOwner.set(m.ownerId, change);
   }
   return [...byOwner.values()];
@@ -210,7 +215,11 @@ function changesOfLine(mutation: string, line: Pick<LineResult, "variables">): C
 function mergeInto(into: Map<string, CustomerChange>, change: CustomerChange) {
   const existing = into.get(change.shopifyId);
   if (!existing) {
-    into.set(change.shopifyId, { shopifyId: change.shopifyId, tags: { ...change.tags }, values: { set: [...change.values.set], remove: [...change.values.remove] } });
+    into.set(change.shopifyId, {
+      shopifyId: change.shopifyId,
+      tags: { ...change.tags },
+      values: { set: [...change.values.set], remove: [...change.values.remove] },
+    });
     return;
   }
   existing.tags.add.push(...change.tags.add);
@@ -235,7 +244,8 @@ function recordWriteBackLines(shop: string) {
     for (const line of lines) {
       const v = line.variables as { id?: string; tags?: string[]; metafields?: ValueMetafieldInput[] };
       if (v.metafields) {
-        for (const change of changesOfLine(METAFIELDS_SET, line)) valueEntries.push({ shopifyId: change.shopifyId, set: setOf(change.values), removed: [] });
+        for (const change of changesOfLine(METAFIELDS_SET, line))
+          valueEntries.push({ shopifyId: change.shopifyId, set: setOf(change.values), removed: [] });
       } else if (v.id && v.tags) {
         tagEntries.push({ shopifyId: v.id, ...tagSideOf(line, v.tags) });
       }

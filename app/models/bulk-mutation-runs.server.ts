@@ -49,7 +49,11 @@ export async function heldBulkOperationIds(shop: string): Promise<Set<string>> {
 }
 
 /** The run's result is in the database: counts kept, variables dropped. */
-export async function markBulkMutationRecorded(shop: string, id: string, counts: { succeeded: number; failed: number; error?: string | null }) {
+export async function markBulkMutationRecorded(
+  shop: string,
+  id: string,
+  counts: { succeeded: number; failed: number; error?: string | null },
+) {
   await db.bulkMutationRun.updateMany({
     where: { shop, id },
     data: { status: "recorded", succeeded: counts.succeeded, failed: counts.failed, error: counts.error ?? null, variables: "" },

@@ -86,7 +86,9 @@ export function parseValuesWritten(text: string | null): Record<string, string |
     const parsed: unknown = JSON.parse(text);
     if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) return null;
     // Only string values under own keys: a stored key never becomes an object path.
-    return Object.fromEntries(Object.entries(parsed).filter((e): e is [string, string | null] => typeof e[1] === "string" || e[1] === null));
+    return Object.fromEntries(
+      Object.entries(parsed).filter((e): e is [string, string | null] => typeof e[1] === "string" || e[1] === null),
+    );
   } catch {
     return null;
   }

@@ -51,7 +51,11 @@ export class StagedUploadError extends Error {
 export async function stageBulkVariables(client: AdminClient, jsonl: string, fetchImpl: typeof fetch = fetch): Promise<string> {
   const data = await client.mutate<StagedUploadsCreateResult>(
     STAGED_UPLOADS_CREATE,
-    { input: [{ resource: "BULK_MUTATION_VARIABLES", filename: "kinship-bulk-variables.jsonl", mimeType: "text/jsonl", httpMethod: "POST" }] },
+    {
+      input: [
+        { resource: "BULK_MUTATION_VARIABLES", filename: "kinship-bulk-variables.jsonl", mimeType: "text/jsonl", httpMethod: "POST" },
+      ],
+    },
     "stagedUploadsCreate",
   );
   const target = data.stagedUploadsCreate.stagedTargets?.[0];
@@ -140,7 +144,11 @@ interface ResultLine {
  * Reads a bulk mutation's result (or partial) file: one outcome per line it holds, in batches. A line is a
  * success when it has data for `rootField` without userErrors and no top-level errors.
  */
-export async function* bulkMutationOutcomes(url: string, rootField: string, fetchImpl: typeof fetch = fetch): AsyncGenerator<BulkLineOutcome[]> {
+export async function* bulkMutationOutcomes(
+  url: string,
+  rootField: string,
+  fetchImpl: typeof fetch = fetch,
+): AsyncGenerator<BulkLineOutcome[]> {
   for await (const lines of streamJsonl<ResultLine>(url, fetchImpl)) {
     const batch: BulkLineOutcome[] = [];
     for (const { value } of lines) {
@@ -154,7 +162,13 @@ export async function* bulkMutationOutcomes(url: string, rootField: string, fetc
           : payload
             ? null
             : "No result for this line";
-      batch.push({ lineNumber: value.__lineNumber, rootField, ok: error === null, error, payload: payload as Record<string, unknown> | null });
+      batch.push({
+        lineNumber: value.__lineNumber,
+        rootField,
+        ok: error === null,
+        error,
+        payload: payload as Record<string, unknown> | null,
+      });
     }
     if (batch.length) yield batch;
   }

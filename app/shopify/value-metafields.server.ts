@@ -23,7 +23,11 @@ export function valueMetafieldInputs(customerId: string, set: ValueMetafieldChan
 /** Writes one customer's changed values (metafieldsSet) and deletes the ones that went away (metafieldsDelete). */
 export async function writeValueMetafields(client: AdminClient, customerId: string, changes: ValueMetafieldChanges): Promise<void> {
   if (changes.set.length) {
-    await client.mutate<MetafieldsSetResult>(METAFIELDS_SET, { metafields: valueMetafieldInputs(customerId, changes.set) }, "metafieldsSet");
+    await client.mutate<MetafieldsSetResult>(
+      METAFIELDS_SET,
+      { metafields: valueMetafieldInputs(customerId, changes.set) },
+      "metafieldsSet",
+    );
   }
   if (changes.remove.length) {
     await client.mutate(

@@ -764,9 +764,13 @@ async function benchWriteBack() {
       const url = await freshDatabase("sqlite", `write_back_${mode}_${customers}`);
       let r: WriteBackBenchResult;
       try {
-        r = await runChild<WriteBackBenchResult>("write-back-bench.ts", ["--plan", "basic", "--customers", String(customers), "--mode", mode], {
-          DATABASE_URL: url,
-        });
+        r = await runChild<WriteBackBenchResult>(
+          "write-back-bench.ts",
+          ["--plan", "basic", "--customers", String(customers), "--mode", mode],
+          {
+            DATABASE_URL: url,
+          },
+        );
       } finally {
         await dropDatabase(url);
       }
@@ -779,7 +783,9 @@ async function benchWriteBack() {
         target: "< 10 min at 100,000 (#21)",
         note:
           `${r.pointsPer1000Customers} points per 1,000 customers; ${r.customersChanged} customers written, ${r.failures} failed; ` +
-          (mode === "bulk" ? `${r.bulkOperations} bulk operations, ${r.bulkLines} lines at ${r.linesPerSecond} lines/s (emulator's assumption); ` : "") +
+          (mode === "bulk"
+            ? `${r.bulkOperations} bulk operations, ${r.bulkLines} lines at ${r.linesPerSecond} lines/s (emulator's assumption); `
+            : "") +
           `${r.wallSeconds} s on this machine (emulated clock)`,
         details: { runs: [r] },
       });

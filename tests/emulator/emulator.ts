@@ -323,7 +323,14 @@ export class EmulatorCore implements EmulatorServices {
     const failWith = shop.bulk.controls.failNext;
     shop.bulk.controls.failNext = null;
     shop.bulk.byId.set(op.id, op);
-    const ctx = () => ({ services: this, shop, token, now: this.clock(), bulk: false, canReadAllOrders: hasScope(token.scopes, "read_all_orders") });
+    const ctx = () => ({
+      services: this,
+      shop,
+      token,
+      now: this.clock(),
+      bulk: false,
+      canReadAllOrders: hasScope(token.scopes, "read_all_orders"),
+    });
     const run = async () => {
       const outcome = await runBulkMutation({
         op,

@@ -87,7 +87,11 @@ export function parseVariablesFile(body: Buffer): { lines: Record<string, unknow
       value = null;
     }
     if (!value || typeof value !== "object" || Array.isArray(value)) {
-      return { field: null, message: `The JSONL file could not be parsed: line ${i + 1} is not a JSON object.`, code: "INVALID_STAGED_UPLOAD_FILE" };
+      return {
+        field: null,
+        message: `The JSONL file could not be parsed: line ${i + 1} is not a JSON object.`,
+        code: "INVALID_STAGED_UPLOAD_FILE",
+      };
     }
     lines.push(value as Record<string, unknown>);
   }
@@ -117,7 +121,7 @@ export interface BulkMutationOutcome {
  * Runs the lines as the emulator's clock passes and writes the result file. Resolves when the operation has ended.
  */
 export async function runBulkMutation(run: BulkMutationRun): Promise<BulkMutationOutcome> {
-  const { op, compiled, lines, clock } = run;
+  const { op, lines, clock } = run;
   const msPerLine = 1000 / Math.max(run.linesPerSecond, 1e-9);
   const startedAt = op.createdAt;
   const withinLimit = Math.min(lines.length, Math.floor(BULK_MUTATION_TIME_LIMIT_MS / msPerLine));

@@ -95,7 +95,14 @@ async function expectCampaignDeliveredOnce(sinceOp: number, flowTriggersBefore: 
   expect(await db.bulkMutationRun.count({ where: { shop: SHOP, status: { not: "recorded" } } })).toBe(0);
 }
 
-const nextOpId = () => Math.max(0, ...emulator.shop(SHOP).bulk.all().map((op) => op.id)) + 1;
+const nextOpId = () =>
+  Math.max(
+    0,
+    ...emulator
+      .shop(SHOP)
+      .bulk.all()
+      .map((op) => op.id),
+  ) + 1;
 
 describe("a large campaign delivered as a bulk mutation", () => {
   it("creates the codes on one discount and delivers them in bulk, without Flow triggers", async () => {

@@ -24,7 +24,11 @@ let directCalls: string[];
 let ids: string[];
 
 beforeAll(async () => {
-  emulator = await startEmulatedShopify({ shops: [{ domain: SHOP, size: "empty", seed: 4 }], clock: clock.now, apiWritesEmitWebhooks: false });
+  emulator = await startEmulatedShopify({
+    shops: [{ domain: SHOP, size: "empty", seed: 4 }],
+    clock: clock.now,
+    apiWritesEmitWebhooks: false,
+  });
 });
 afterAll(() => stopEmulatedShopify(emulator));
 
@@ -70,7 +74,13 @@ function bulkLines(since: number) {
   }
   return counts;
 }
-const firstOpId = () => Math.max(0, ...shopState().bulk.all().map((op) => op.id)) + 1;
+const firstOpId = () =>
+  Math.max(
+    0,
+    ...shopState()
+      .bulk.all()
+      .map((op) => op.id),
+  ) + 1;
 
 async function expectAllWrittenOnce(since: number) {
   // Every customer's tags in one tagsAdd line, their values in ceil(23 / 5) metafieldsSet lines, nothing direct.
@@ -80,7 +90,12 @@ async function expectAllWrittenOnce(since: number) {
   for (const row of rows) {
     const kinship = tagsOf(row.shopifyId).filter((t) => t.startsWith("kinship:"));
     expect(kinship.sort()).toEqual([`kinship:${row.lifecycle}`, ...(row.tier ? [`kinship:tier-${row.tier.toLowerCase()}`] : [])].sort());
-    expect(row.tags.split(", ").filter((t) => t.startsWith("kinship:")).sort()).toEqual(kinship.sort());
+    expect(
+      row.tags
+        .split(", ")
+        .filter((t) => t.startsWith("kinship:"))
+        .sort(),
+    ).toEqual(kinship.sort());
     expect(metafield(row.shopifyId, "lifecycle")).toBe(row.lifecycle);
     expect(metafield(row.shopifyId, "predicted_clv")).toBe(row.predictedClv!.toFixed(2));
     expect(metafield(row.shopifyId, "p_alive")).toBe(row.pAlive === null ? null : "0.500");

@@ -329,10 +329,15 @@ const SCENARIOS: Record<string, Scenario> = {
     // Staged as the transport stages a write-back's variables, then uploaded as its multipart form.
     run: async (fx, source) => {
       const answer = await call(fx, source, {
-        input: [{ resource: "BULK_MUTATION_VARIABLES", filename: "kinship-bulk-variables.jsonl", mimeType: "text/jsonl", httpMethod: "POST" }],
+        input: [
+          { resource: "BULK_MUTATION_VARIABLES", filename: "kinship-bulk-variables.jsonl", mimeType: "text/jsonl", httpMethod: "POST" },
+        ],
       });
-      const target = (answer.data as { stagedUploadsCreate: { stagedTargets: Array<{ url: string; parameters: Array<{ name: string; value: string }> }> } })
-        .stagedUploadsCreate.stagedTargets[0];
+      const target = (
+        answer.data as {
+          stagedUploadsCreate: { stagedTargets: Array<{ url: string; parameters: Array<{ name: string; value: string }> }> };
+        }
+      ).stagedUploadsCreate.stagedTargets[0];
       const form = new FormData();
       for (const { name, value } of target.parameters) form.append(name, value);
       form.append("file", new Blob([`${JSON.stringify({ id: fx.customerId, tags: ["kinship:regular"] })}\n`]), "vars.jsonl");

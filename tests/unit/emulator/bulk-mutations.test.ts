@@ -19,7 +19,15 @@ const FLOW = `mutation Flow($handle: String, $payload: JSON) { flowTriggerReceiv
 
 type Target = { url: string; resourceUrl: string | null; parameters: { name: string; value: string }[] };
 type RunPayload = { bulkOperation: { id: string; status: string; type: string } | null; userErrors: { message: string; code: string }[] };
-type Status = { id: string; status: string; type: string; errorCode: string | null; objectCount: string; url: string | null; partialDataUrl: string | null };
+type Status = {
+  id: string;
+  status: string;
+  type: string;
+  errorCode: string | null;
+  objectCount: string;
+  url: string | null;
+  partialDataUrl: string | null;
+};
 
 describe("bulk mutations", () => {
   const clock = fakeClock(Date.parse("2026-12-01T10:00:00Z"));
@@ -28,16 +36,24 @@ describe("bulk mutations", () => {
   let customers: string[];
 
   beforeAll(async () => {
-    emulator = await startEmulator({ apiKey: API_KEY, apiSecret: API_SECRET, clock: clock.now, shops: [{ domain: SHOP, size: "tiny", seed: 5 }] });
+    emulator = await startEmulator({
+      apiKey: API_KEY,
+      apiSecret: API_SECRET,
+      clock: clock.now,
+      shops: [{ domain: SHOP, size: "tiny", seed: 5 }],
+    });
     gql = graphqlFor(emulator, emulator.issueAccessToken(SHOP).accessToken);
     const shop = emulator.shop(SHOP);
     customers = [0, 1, 2].map((i) => `gid://shopify/Customer/${shop.data.customer(i).id}`);
   });
   afterAll(() => emulator.close());
 
-  const stage = async () => (await gql<{ stagedUploadsCreate: { stagedTargets: Target[] } }>(STAGE, {
-    input: [{ resource: "BULK_MUTATION_VARIABLES", filename: "vars.jsonl", mimeType: "text/jsonl", httpMethod: "POST" }],
-  })).body.data!.stagedUploadsCreate.stagedTargets[0];
+  const stage = async () =>
+    (
+      await gql<{ stagedUploadsCreate: { stagedTargets: Target[] } }>(STAGE, {
+        input: [{ resource: "BULK_MUTATION_VARIABLES", filename: "vars.jsonl", mimeType: "text/jsonl", httpMethod: "POST" }],
+      })
+    ).body.data!.stagedUploadsCreate.stagedTargets[0];
   const upload = async (target: Target, text: string, tamper = false) => {
     const form = new FormData();
     for (const { name, value } of target.parameters) form.append(name, tamper && name === "key" ? `${value}x` : value);
@@ -45,14 +61,17 @@ describe("bulk mutations", () => {
     return fetch(target.url, { method: "POST", body: form });
   };
   const key = (target: Target) => target.parameters.find((p) => p.name === "key")!.value;
-  const run = async (mutation: string, path: string) => (await gql<{ bulkOperationRunMutation: RunPayload }>(RUN, { mutation, path })).body.data!.bulkOperationRunMutation;
+  const run = async (mutation: string, path: string) =>
+    (await gql<{ bulkOperationRunMutation: RunPayload }>(RUN, { mutation, path })).body.data!.bulkOperationRunMutation;
   const status = async (id: string) => (await gql<{ bulkOperation: Status }>(STATUS, { id })).body.data!.bulkOperation;
   const tagsOf = (gid: string) => emulator.shop(SHOP).data.customer(emulator.mutate(SHOP).customerIndex(gid)).tags;
 
   it("stages a file, runs each line as the mutation on the emulator's clock, and answers line by line", async () => {
     const target = await stage();
     expect(target.resourceUrl).toBeNull();
-    expect(target.parameters.map((p) => p.name)).toEqual(expect.arrayContaining(["key", "policy", "x-goog-signature", "success_action_status"]));
+    expect(target.parameters.map((p) => p.name)).toEqual(
+      expect.arrayContaining(["key", "policy", "x-goog-signature", "success_action_status"]),
+    );
     expect((await upload(target, "{}", true)).status).toBe(403);
     const lines = [
       { id: customers[0], tags: ["kinship:loyal"] },

@@ -21,7 +21,10 @@ export function stagedUploadsCreate(ctx: RequestContext, args: Args) {
     const store = ctx.shop.bulk.stagedUploads;
     const file = store.create(ctx.shop, String(input.mimeType ?? "text/jsonl"), ctx.now);
     const policy = store.policyFor(file.key, file.expiresAt);
-    const date = new Date(ctx.now).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+    const date = new Date(ctx.now)
+      .toISOString()
+      .replace(/[-:]/g, "")
+      .replace(/\.\d{3}/, "");
     return {
       url: `${ctx.services.url}${STAGED_UPLOAD_PATH}`,
       resourceUrl: null,
@@ -53,14 +56,21 @@ export function bulkOperationRunMutation(ctx: RequestContext, args: Args) {
   }
   const staged = ctx.shop.bulk.stagedUploads.get(String(args.stagedUploadPath ?? ""));
   if (!staged?.body) {
-    return fail({ field: ["stagedUploadPath"], message: "The JSONL file could not be found. Try uploading the file again.", code: "NO_SUCH_FILE" });
+    return fail({
+      field: ["stagedUploadPath"],
+      message: "The JSONL file could not be found. Try uploading the file again.",
+      code: "NO_SUCH_FILE",
+    });
   }
   const compiled = compileBulkMutation(ctx.services.schema, String(args.mutation ?? ""));
   if ("code" in compiled) return fail(compiled);
   const parsed = parseVariablesFile(staged.body);
   if ("code" in parsed) return fail(parsed);
   ctx.shop.bulk.stagedUploads.forget(staged.key);
-  return { bulkOperation: ctx.services.startBulkMutation(ctx.shop, ctx.token, String(args.mutation), compiled, parsed.lines), userErrors: [] };
+  return {
+    bulkOperation: ctx.services.startBulkMutation(ctx.shop, ctx.token, String(args.mutation), compiled, parsed.lines),
+    userErrors: [],
+  };
 }
 
 const root =
@@ -77,9 +87,13 @@ defineResolvers<unknown>("Mutation", {
 export function metafieldsDelete(ctx: RequestContext, args: Args) {
   const identifiers = (args.metafields as Array<{ ownerId: string; namespace: string; key: string }> | undefined) ?? [];
   if (!identifiers.length) {
-    return { deletedMetafields: [], userErrors: [{ field: ["metafields"], message: "At least one metafield identifier must be specified." }] };
+    return {
+      deletedMetafields: [],
+      userErrors: [{ field: ["metafields"], message: "At least one metafield identifier must be specified." }],
+    };
   }
-  if (identifiers.some((m) => String(m.ownerId).startsWith("gid://shopify/Customer/"))) requireScope(ctx, "write_customers", "metafieldsDelete");
+  if (identifiers.some((m) => String(m.ownerId).startsWith("gid://shopify/Customer/")))
+    requireScope(ctx, "write_customers", "metafieldsDelete");
   const deletedMetafields = identifiers.map((m) =>
     ctx.shop.metafields.delete(m.ownerId, m.namespace, m.key) ? { ownerId: m.ownerId, namespace: m.namespace, key: m.key } : null,
   );
