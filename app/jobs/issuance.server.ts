@@ -362,7 +362,16 @@ function bulkDeliveryContext(ctx: RunContext) {
     now: ctx.now,
     currencyCode: ctx.currencyCode,
     shopLocale: ctx.shopLocale,
-    bulk: { sleep: ctx.deps.sleep ?? defaultSleep, now: ctx.deps.now, pollMs: ctx.deps.bulkPollMs, crashAt: ctx.deps.bulkCrashAt },
+    bulk: {
+      // The daily run's lease is renewed while a bulk operation is waited for, as after each row.
+      sleep: async (ms: number) => {
+        await (ctx.deps.sleep ?? defaultSleep)(ms);
+        await ctx.deps.heartbeat?.();
+      },
+      now: ctx.deps.now,
+      pollMs: ctx.deps.bulkPollMs,
+      crashAt: ctx.deps.bulkCrashAt,
+    },
     onDelivered: (row: IssuedRow) => {
       ctx.summary.delivered++;
       ctx.summary.deliveredInBulk++;
