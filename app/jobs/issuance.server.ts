@@ -65,7 +65,13 @@ import { loadTierStates, saveTierUpdates } from "../models/tier-states.server";
 import { flowUsage } from "../models/flow-usage.server";
 import { kindsNeedingConsent } from "../models/shop-settings.server";
 import { SimulatedCrash, type BulkCrashPoint } from "./bulk-mutations.server";
-import { BULK_DELIVERY_MIN_CODES, deliverInBulk, resumeBulkDeliveries, type BulkDeliveryItem } from "./reward-delivery-bulk.server";
+import {
+  BULK_DELIVERY_MIN_CODES,
+  codesInUnfinishedDeliveries,
+  deliverInBulk,
+  resumeBulkDeliveries,
+  type BulkDeliveryItem,
+} from "./reward-delivery-bulk.server";
 
 export interface IssuanceEvent {
   shop: string;
@@ -533,12 +539,20 @@ export async function runIssuance(shop: string, today: LocalDate, deps: Issuance
 
   // 1. Rows earlier runs left half-done: bulk deliveries an interrupted run started are finished from their
   //    result files first; the rest is resolved against Shopify by their code.
-  const resumed = await resumeBulkDeliveries(bulkDeliveryContext(ctx));
-  summary.delivered += resumed;
-  summary.deliveredInBulk += resumed;
-  summary.reconciled += resumed;
+  try {
+    const resumed = await resumeBulkDeliveries(bulkDeliveryContext(ctx));
+    summary.delivered += resumed;
+    summary.deliveredInBulk += resumed;
+    summary.reconciled += resumed;
+  } catch (error) {
+    if (error instanceof SimulatedCrash) throw error;
+    // Shopify unreachable: the interrupted deliveries stay as they are (their rows are skipped below) for the next run.
+    summary.retryLater++;
+    ctx.deps.log?.({ shop, step: "retryLater", idempotencyKey: "bulk-delivery", detail: errorMessage(error) });
+  }
+  const stillSending = await codesInUnfinishedDeliveries(shop);
   const progress = () => summary.created + summary.adopted + summary.delivered + summary.expired;
-  const pending = await pendingRows(shop, now);
+  const pending = (await pendingRows(shop, now)).filter((row) => !row.code || !stillSending.has(row.code));
   const bulkStart = progress();
   const pendingAudience = pending.flatMap((row) => {
     const rule = ctx.rules.get(row.ruleId);

@@ -40,6 +40,18 @@ function codesOfLines(lines: LineResult[]): string[] {
   );
 }
 
+/** Codes in delivery runs not yet recorded: they must not be sent again while their run may still land. */
+export async function codesInUnfinishedDeliveries(shop: string): Promise<Set<string>> {
+  const codes = new Set<string>();
+  for (const run of await unfinishedBulkMutationRuns(shop, "rewardDelivery")) {
+    const lines = run.variables
+      ? run.variables.split("\n").map((text) => ({ variables: JSON.parse(text) as Record<string, unknown> }))
+      : [];
+    for (const code of codesOfLines(lines as LineResult[])) codes.add(code);
+  }
+  return codes;
+}
+
 /** Finishes delivery runs an earlier process left (crash, restart): their rows are marked from the result. */
 export async function resumeBulkDeliveries(ctx: Pick<DeliveryContext, "shop" | "client" | "bulk">): Promise<number> {
   let delivered = 0;
