@@ -66,10 +66,9 @@ export async function stageBulkVariables(client: AdminClient, jsonl: string, fet
   // The file goes last: storage ignores fields after it.
   form.append("file", new Blob([jsonl], { type: "text/jsonl" }), "kinship-bulk-variables.jsonl");
   const response = await fetchImpl(target.url, { method: "POST", body: form });
-  if (!response.ok) {
-    const body = await response.text().catch(() => "");
-    throw new StagedUploadError(response.status, /<Code>([^<]+)<\/Code>/.exec(body)?.[1] ?? "");
-  }
+  // Storage answers with a small XML body either way: read it, or the connection stays busy with it.
+  const body = await response.text().catch(() => "");
+  if (!response.ok) throw new StagedUploadError(response.status, /<Code>([^<]+)<\/Code>/.exec(body)?.[1] ?? "");
   return key;
 }
 

@@ -73,6 +73,10 @@ export class Emulator extends EmulatorCore {
   }
 
   async listen(port: number, host: string): Promise<void> {
+    // Test processes run the app and the emulator on one event loop: a loop blocked for seconds (SQLite work under
+    // load) could let the server drop an idle keep-alive socket just as the client reuses it (ECONNRESET). A minute
+    // keeps the client's own, shorter idle timeout (it follows this hint) the one that closes.
+    this.server.keepAliveTimeout = 60_000;
     await new Promise<void>((resolve, reject) => {
       this.server.once("error", reject);
       this.server.listen(port, host, () => resolve());
