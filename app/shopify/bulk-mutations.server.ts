@@ -106,18 +106,23 @@ export async function findBulkMutationStartedSince(client: AdminClient, since: D
   return data.bulkOperations.nodes.find((op) => !taken.has(op.id))?.id ?? null;
 }
 
-/** Polls until the operation has ended (every `intervalMs`, on the caller's clock). */
+/**
+ * Polls until the operation has ended, on the caller's clock: after 1 s, then twice as long each time up to
+ * `intervalMs`, so a small file is read back at once and a large one costs a poll (about 1 point) every 5 s.
+ */
 export async function awaitBulkOperation(
   client: AdminClient,
   id: string,
   sleep: (ms: number) => Promise<void>,
   intervalMs = 5_000,
 ): Promise<BulkOperationStatus> {
+  let wait = Math.min(1_000, intervalMs);
   for (;;) {
     const op = await bulkOperationStatus(client, id);
     if (!op) throw new Error(`Shopify does not know bulk operation ${id}`);
     if (!isRunning(op)) return op;
-    await sleep(intervalMs);
+    await sleep(wait);
+    wait = Math.min(wait * 2, intervalMs);
   }
 }
 

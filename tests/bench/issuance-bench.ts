@@ -84,8 +84,15 @@ progress(
 );
 const started = clockNow();
 const wallStarted = performance.now();
+const problems: string[] = [];
 const summary = await runIssuance(state.domain, today, {
   client,
+  log: (event) =>
+    void (
+      (event.step === "retryLater" || event.step === "fail") &&
+      problems.length < 3 &&
+      problems.push(`${event.step}: ${event.detail ?? ""}`)
+    ),
   now: () => new Date(clockNow()),
   ...(sleep ? { sleep } : {}),
   ...(perCustomer ? { sharedDiscountMinCodes: Number.POSITIVE_INFINITY } : {}),
@@ -116,7 +123,9 @@ reportResult({
   customers: codes,
   codes: summary.created,
   delivered: summary.delivered,
+  deliveredInBulk: summary.deliveredInBulk,
   failed: summary.failed + summary.retryLater,
+  firstProblems: problems,
   seconds: round(seconds, 2),
   wallSeconds: round(wallSeconds, 2),
   pointsPer1000Customers: codes ? Math.round((points / codes) * 1000) : 0,
