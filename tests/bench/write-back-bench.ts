@@ -13,6 +13,7 @@ import { writeBackTags } from "../../app/jobs/write-back-tags.server";
 import { LIFECYCLE_GROUPS } from "../../app/retention/segments/lifecycle";
 import { RFM_SEGMENTS } from "../../app/retention/segments/rfm";
 import { createAdminClient, type QueryCost } from "../../app/shopify/admin-client.server";
+import { bulkMutationsCaughtUp } from "../emulator/bulk/mutation-runner";
 import { fakeClock } from "../emulator/clock";
 import type { PlanName } from "../emulator/throttle";
 import { startEmulatedShopify, stopEmulatedShopify } from "../support/emulated-shopify";
@@ -23,7 +24,6 @@ const customers = Number(argValue(process.argv, "--customers") ?? 1_000);
 const mode = (argValue(process.argv, "--mode") ?? "bulk") as "bulk" | "direct";
 const linesPerSecond = argValue(process.argv, "--lines-per-second");
 const clock = fakeClock(Date.now());
-const sleep = async (ms: number) => clock.advance(ms);
 const DOMAIN = `bench-write-back-${plan}.myshopify.com`;
 
 const emulator = await startEmulatedShopify({
@@ -32,6 +32,11 @@ const emulator = await startEmulatedShopify({
   apiWritesEmitWebhooks: false,
 });
 const state = emulator.shop(DOMAIN);
+// The clock moves only once the emulator has run the bulk lines due so far.
+const sleep = async (ms: number) => {
+  await bulkMutationsCaughtUp(state.bulk, clock.now);
+  clock.advance(ms);
+};
 if (linesPerSecond) state.bulk.controls.mutationLinesPerSecond = Number(linesPerSecond);
 await db.shop.create({ data: { shop: state.domain, name: state.name, ianaTimezone: "UTC", currencyCode: "EUR" } });
 

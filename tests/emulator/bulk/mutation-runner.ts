@@ -134,7 +134,8 @@ export async function runBulkMutation(run: BulkMutationRun): Promise<BulkMutatio
       outcome = { status: "CANCELED", errorCode: null };
       break;
     }
-    const elapsed = clock() - startedAt;
+    const at = clock();
+    const elapsed = at - startedAt;
     const due = Math.min(lines.length, Math.floor(elapsed / msPerLine));
     while (done < due && !outcome) {
       if (done >= failAt) {
@@ -152,6 +153,7 @@ export async function runBulkMutation(run: BulkMutationRun): Promise<BulkMutatio
       if (done % 500 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
     }
     if (outcome) break;
+    op.caughtUpTo = at;
     if (done >= lines.length) {
       outcome = { status: "COMPLETED", errorCode: null };
       break;
@@ -193,5 +195,21 @@ async function executeLine(run: BulkMutationRun, variables: Record<string, unkno
   } catch (error) {
     const message = error instanceof GraphQLError ? error.message : "Internal error";
     return { errors: [{ message }] };
+  }
+}
+
+/**
+ * Resolves once every running bulk mutation of the shop has run the lines due at the clock's current value. A bench
+ * on an emulated clock calls it before moving the clock, so the clock never runs ahead of the lines (this machine's
+ * speed would otherwise show up as Shopify's time).
+ */
+export async function bulkMutationsCaughtUp(
+  store: { running(type: "MUTATION"): BulkOperationRecord[] },
+  clock: () => number,
+): Promise<void> {
+  for (;;) {
+    const now = clock();
+    if (!store.running("MUTATION").some((op) => (op.caughtUpTo ?? Number.NEGATIVE_INFINITY) < now)) return;
+    await new Promise<void>((resolve) => setTimeout(resolve, 5));
   }
 }

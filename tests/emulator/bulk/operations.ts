@@ -21,6 +21,8 @@ export interface BulkOperationRecord {
   partialFilePath: string | null;
   urlExpiresAt: number | null;
   cancelRequested: boolean;
+  /** Bulk mutations: the clock value up to which every due line has run (benches wait for it before moving the clock). */
+  caughtUpTo?: number;
 }
 
 export const RUNNING_STATUSES: readonly BulkOperationStatus[] = ["CREATED", "RUNNING", "CANCELING"];
