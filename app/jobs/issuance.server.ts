@@ -68,6 +68,14 @@ import { listRules, savePauses, type StoredRule } from "../models/rules.server";
 import { loadTierStates, saveTierUpdates } from "../models/tier-states.server";
 import { flowUsage } from "../models/flow-usage.server";
 import { kindsNeedingConsent } from "../models/shop-settings.server";
+import { SimulatedCrash, type BulkCrashPoint } from "./bulk-mutations.server";
+import {
+  BULK_DELIVERY_MIN_CODES,
+  codesInUnfinishedDeliveries,
+  deliverInBulk,
+  resumeBulkDeliveries,
+  type BulkDeliveryItem,
+} from "./reward-delivery-bulk.server";
 
 export interface IssuanceEvent {
   shop: string;
@@ -95,6 +103,12 @@ export interface IssuanceDeps {
   holdDecisions?: Int32Array;
   /** Smallest group of audience codes that shares a discount (default SHARED_DISCOUNT_MIN_CODES; the bench compares both paths). */
   sharedDiscountMinCodes?: number;
+  /** Smallest group of audience codes delivered as one bulk mutation (default BULK_DELIVERY_MIN_CODES; decision 024). */
+  bulkDeliveryMinCodes?: number;
+  /** How often a bulk operation's status is asked, in ms of `sleep`. */
+  bulkPollMs?: number;
+  /** Test seam: the process dies after this bulk-delivery step. */
+  bulkCrashAt?: BulkCrashPoint;
 }
 
 export interface IssuanceSummary {
@@ -107,6 +121,8 @@ export interface IssuanceSummary {
   adopted: number;
   /** Codes and reminders written to metafields (and sent to Flow when due). */
   delivered: number;
+  /** Of those, codes delivered by a bulk mutation (no Flow trigger: decision 024). */
+  deliveredInBulk: number;
   flowTriggers: number;
   heldOut: number;
   /** Issues recorded as withheld today (nothing would tell the customer), by reason. */
@@ -338,10 +354,57 @@ async function advanceAudienceInBulk(ctx: RunContext, items: BulkItem[]): Promis
       continue;
     }
     const decisions = new Map(group.map((i) => [i.row.id, i.decision]));
-    for (const row of created) await advance(ctx, row, decisions.get(row.id)!, false);
+    const toDeliver = await deliverCreatedInBulk(
+      ctx,
+      created.map((row) => ({ row, decision: decisions.get(row.id)! })),
+    );
+    for (const { row, decision } of toDeliver) await advance(ctx, row, decision, false);
     await ctx.deps.heartbeat?.();
   }
   return items.filter((i) => !bulkRows.has(i.row.id));
+}
+
+function bulkDeliveryContext(ctx: RunContext) {
+  return {
+    shop: ctx.shop,
+    client: ctx.client,
+    now: ctx.now,
+    currencyCode: ctx.currencyCode,
+    shopLocale: ctx.shopLocale,
+    bulk: {
+      // The daily run's lease is renewed while a bulk operation is waited for, as after each row.
+      sleep: async (ms: number) => {
+        await (ctx.deps.sleep ?? defaultSleep)(ms);
+        await ctx.deps.heartbeat?.();
+      },
+      now: ctx.deps.now,
+      pollMs: ctx.deps.bulkPollMs,
+      crashAt: ctx.deps.bulkCrashAt,
+    },
+    onDelivered: (row: IssuedRow) => {
+      ctx.summary.delivered++;
+      ctx.summary.deliveredInBulk++;
+      log(ctx, "deliver", row, "bulk");
+    },
+  };
+}
+
+/**
+ * Codes of one audience run, created in Shopify: delivered by one bulk mutation when they are many (decision 024).
+ * Returns what is left for the per-customer path (few codes, or lines Shopify refused).
+ */
+async function deliverCreatedInBulk(ctx: RunContext, items: BulkDeliveryItem[]): Promise<BulkDeliveryItem[]> {
+  if (items.length < (ctx.deps.bulkDeliveryMinCodes ?? BULK_DELIVERY_MIN_CODES)) return items;
+  try {
+    return await deliverInBulk(bulkDeliveryContext(ctx), items);
+  } catch (error) {
+    if (error instanceof SimulatedCrash) throw error;
+    // Shopify or the network failed the bulk run: the rows stay `created`; the next run delivers them.
+    ctx.summary.retryLater += items.length;
+    log(ctx, "retryLater", items[0].row, errorMessage(error));
+    if (++ctx.consecutiveFailures >= (ctx.deps.maxConsecutiveFailures ?? 3)) throw new IssuanceInterruptedError(error, ctx.summary);
+    return [];
+  }
 }
 
 type ShopRow = NonNullable<Awaited<ReturnType<typeof getShop>>>;
@@ -463,6 +526,7 @@ export async function runIssuance(shop: string, today: LocalDate, deps: Issuance
     created: 0,
     adopted: 0,
     delivered: 0,
+    deliveredInBulk: 0,
     flowTriggers: 0,
     heldOut: 0,
     withheld: {},
@@ -489,9 +553,22 @@ export async function runIssuance(shop: string, today: LocalDate, deps: Issuance
     consecutiveFailures: 0,
   };
 
-  // 1. Rows earlier runs left half-done: resolved against Shopify by their code.
+  // 1. Rows earlier runs left half-done: bulk deliveries an interrupted run started are finished from their
+  //    result files first; the rest is resolved against Shopify by their code.
+  try {
+    const resumed = await resumeBulkDeliveries(bulkDeliveryContext(ctx));
+    summary.delivered += resumed;
+    summary.deliveredInBulk += resumed;
+    summary.reconciled += resumed;
+  } catch (error) {
+    if (error instanceof SimulatedCrash) throw error;
+    // Shopify unreachable: the interrupted deliveries stay as they are (their rows are skipped below) for the next run.
+    summary.retryLater++;
+    ctx.deps.log?.({ shop, step: "retryLater", idempotencyKey: "bulk-delivery", detail: errorMessage(error) });
+  }
+  const stillSending = await codesInUnfinishedDeliveries(shop);
   const progress = () => summary.created + summary.adopted + summary.delivered + summary.expired;
-  const pending = await pendingRows(shop, now);
+  const pending = (await pendingRows(shop, now)).filter((row) => !row.code || !stillSending.has(row.code));
   const bulkStart = progress();
   const pendingAudience = pending.flatMap((row) => {
     const rule = ctx.rules.get(row.ruleId);
@@ -501,6 +578,16 @@ export async function runIssuance(shop: string, today: LocalDate, deps: Issuance
   const leftPending = new Set((await advanceAudienceInBulk(ctx, pendingAudience)).map((i) => i.row.id));
   const inBulk = new Set(pendingAudience.filter((i) => !leftPending.has(i.row.id)).map((i) => i.row.id));
   summary.reconciled += Math.min(inBulk.size, progress() - bulkStart);
+  // Audience codes created but not delivered (a run died between creating and delivering them).
+  const createdAudience = pending.flatMap((row) => {
+    const rule = ctx.rules.get(row.ruleId);
+    const decision = row.status === "created" && row.kind === "issue" && rule ? decisionFromRow(row, rule, timeZone) : null;
+    return decision && sharesDiscount(row, decision, rule) ? [{ row, decision }] : [];
+  });
+  const deliveredBefore = summary.delivered;
+  const leftCreated = new Set((await deliverCreatedInBulk(ctx, createdAudience)).map((i) => i.row.id));
+  summary.reconciled += summary.delivered - deliveredBefore;
+  for (const { row } of createdAudience) if (!leftCreated.has(row.id)) inBulk.add(row.id);
   const perCustomer = pending.filter((r) => !inBulk.has(r.id));
   // Codes before reminders: a reminder waits for its code to exist in Shopify.
   for (const row of [...perCustomer.filter((r) => r.kind === "issue"), ...perCustomer.filter((r) => r.kind !== "issue")]) {

@@ -349,3 +349,19 @@ export async function hasStoreCreditRows(shop: string, customerShopifyId: string
   });
   return row !== null;
 }
+
+/**
+ * Delivered by a bulk mutation (decision 024): the created rows holding these codes. Returns how many moved.
+ * Idempotent: a row already delivered is left as it is.
+ */
+export async function markDeliveredByCodes(shop: string, codes: readonly string[]): Promise<number> {
+  let moved = 0;
+  for (let i = 0; i < codes.length; i += 500) {
+    const { count } = await db.issuedDiscount.updateMany({
+      where: { shop, status: "created", code: { in: codes.slice(i, i + 500) } },
+      data: { status: "delivered", error: null },
+    });
+    moved += count;
+  }
+  return moved;
+}

@@ -77,6 +77,7 @@ export function shopDataDeletes(shop: string) {
   return {
     issuedDiscounts: db.issuedDiscount.deleteMany({ where: { shop } }),
     sharedDiscounts: db.sharedDiscount.deleteMany({ where: { shop } }),
+    bulkMutationRuns: db.bulkMutationRun.deleteMany({ where: { shop } }),
     discountRules: db.discountRule.deleteMany({ where: { shop } }),
     feedback: db.feedback.deleteMany({ where: { shop } }),
     orders: db.order.deleteMany({ where: { shop } }),

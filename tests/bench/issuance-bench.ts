@@ -18,6 +18,7 @@ import { applyFlowLifecycleNotice } from "../../app/models/flow-usage.server";
 import { createRule } from "../../app/models/rules.server";
 import { addDays, FLOW_TRIGGER_HANDLE, localDateAt, validateRuleInput } from "../../app/retention/rewards";
 import { createAdminClient, type QueryCost } from "../../app/shopify/admin-client.server";
+import { bulkMutationsCaughtUp } from "../emulator/bulk/mutation-runner";
 import { fakeClock } from "../emulator/clock";
 import type { PlanName } from "../emulator/throttle";
 import { startEmulatedShopify, stopEmulatedShopify } from "../support/emulated-shopify";
@@ -28,7 +29,13 @@ const codes = Number(argValue(process.argv, "--codes") ?? 120);
 const fullBucket = process.argv.includes("--full-bucket");
 const perCustomer = process.argv.includes("--per-customer");
 const emulatedClock = process.argv.includes("--emulated-clock") ? fakeClock(Date.now()) : null;
-const sleep = emulatedClock ? async (ms: number) => emulatedClock.advance(ms) : undefined;
+// The clock moves only once the emulator has run the bulk lines due so far (a bulk delivery, decision 024).
+const sleep = emulatedClock
+  ? async (ms: number) => {
+      await bulkMutationsCaughtUp(emulator.shop(DOMAIN).bulk, emulatedClock.now);
+      emulatedClock.advance(ms);
+    }
+  : undefined;
 const clockNow = () => emulatedClock?.now() ?? Date.now();
 const DOMAIN = `bench-issuance-${plan}.myshopify.com`;
 const TZ = "Europe/Zagreb";
@@ -84,8 +91,15 @@ progress(
 );
 const started = clockNow();
 const wallStarted = performance.now();
+const problems: string[] = [];
 const summary = await runIssuance(state.domain, today, {
   client,
+  log: (event) =>
+    void (
+      (event.step === "retryLater" || event.step === "fail") &&
+      problems.length < 3 &&
+      problems.push(`${event.step}: ${event.detail ?? ""}`)
+    ),
   now: () => new Date(clockNow()),
   ...(sleep ? { sleep } : {}),
   ...(perCustomer ? { sharedDiscountMinCodes: Number.POSITIVE_INFINITY } : {}),
@@ -116,7 +130,9 @@ reportResult({
   customers: codes,
   codes: summary.created,
   delivered: summary.delivered,
+  deliveredInBulk: summary.deliveredInBulk,
   failed: summary.failed + summary.retryLater,
+  firstProblems: problems,
   seconds: round(seconds, 2),
   wallSeconds: round(wallSeconds, 2),
   pointsPer1000Customers: codes ? Math.round((points / codes) * 1000) : 0,

@@ -4,7 +4,7 @@
  *
  *   npm run bench                      everything (the large shop takes several minutes per database)
  *   npm run bench -- --quick           without the large shop (the customers index then runs on medium)
- *   npm run bench -- --only sync,cdnow groups: cdnow, clv, sync, webhooks, issuance, responsive, installs, my-rewards
+ *   npm run bench -- --only sync,cdnow groups: cdnow, clv, sync, webhooks, issuance, responsive, installs, my-rewards, bulk
  *   npm run bench -- my-rewards        one group, named bare
  *   npm run bench -- --db sqlite       one database only (default: SQLite, and PostgreSQL when it answers)
  *   npm run bench -- --runs 5          runs per quick measurement (default 3; the large shop runs once)
@@ -704,10 +704,10 @@ interface CampaignResult extends IssuanceResult {
  * in the throttle's time (the emulated clock): audience codes sharing one discount (bulk add, decision 021)
  * and, for comparison, one discount per code as before.
  */
-async function benchCampaign() {
+async function benchCampaign(paths: ReadonlyArray<"per-customer" | "shared"> = ["per-customer", "shared"]) {
   const sizes = quick ? [10_000] : [10_000, 100_000];
   for (const customers of sizes) {
-    for (const path of ["per-customer", "shared"] as const) {
+    for (const path of paths) {
       // The per-customer path at 100,000 only repeats what 10,000 shows (30 points a code), in 20 more minutes.
       if (path === "per-customer" && customers > 10_000) continue;
       await attempt(`Campaign issuance (${path})`, `${customers} customers`, "SQLite", async () => {
@@ -727,7 +727,7 @@ async function benchCampaign() {
           await dropDatabase(url);
         }
         addRow({
-          name: `Campaign issued and delivered, basic plan, ${path === "shared" ? "shared discount, codes in bulk" : "one discount per code"}`,
+          name: `Campaign issued and delivered, basic plan, ${path === "shared" ? "shared discount, codes in bulk, delivery in bulk" : "one discount per code"}`,
           size: `${customers} customers`,
           db: "SQLite",
           values: [round(r.seconds / 60, 1)],
@@ -738,6 +738,64 @@ async function benchCampaign() {
         });
       });
     }
+  }
+}
+
+interface WriteBackBenchResult {
+  mode: "bulk" | "direct";
+  customers: number;
+  customersChanged: number;
+  failures: number;
+  bulkOperations: number;
+  bulkLines: number;
+  linesPerSecond: number;
+  seconds: number;
+  wallSeconds: number;
+  pointsPer1000Customers: number;
+  requests: Record<string, number>;
+}
+
+/**
+ * The first write-back (kinship: tags + five value metafields) of 100,000 customers (10,000 with --quick) as bulk
+ * mutations (decision 024), and of 10,000 customer by customer as before, on the standard plan's throttle, bucket
+ * starting empty, in Shopify's time (the emulated clock; bulk lines at the emulator's documented rate).
+ */
+async function benchWriteBack() {
+  const runsToDo: Array<{ mode: "bulk" | "direct"; customers: number }> = [
+    { mode: "direct", customers: 10_000 },
+    { mode: "bulk", customers: quick ? 10_000 : 100_000 },
+  ];
+  for (const { mode, customers } of runsToDo) {
+    await attempt(`First write-back (${mode})`, `${customers} customers`, "SQLite", async () => {
+      const url = await freshDatabase("sqlite", `write_back_${mode}_${customers}`);
+      let r: WriteBackBenchResult;
+      try {
+        r = await runChild<WriteBackBenchResult>(
+          "write-back-bench.ts",
+          ["--plan", "basic", "--customers", String(customers), "--mode", mode],
+          {
+            DATABASE_URL: url,
+          },
+        );
+      } finally {
+        await dropDatabase(url);
+      }
+      addRow({
+        name: `First write-back (tags + value metafields), basic plan, ${mode === "bulk" ? "bulk mutations" : "customer by customer"}`,
+        size: `${customers} customers`,
+        db: "SQLite",
+        values: [round(r.seconds / 60, 1)],
+        unit: "min (Shopify time)",
+        target: "< 10 min at 100,000 (#21)",
+        note:
+          `${r.pointsPer1000Customers} points per 1,000 customers; ${r.customersChanged} customers written, ${r.failures} failed; ` +
+          (mode === "bulk"
+            ? `${r.bulkOperations} bulk operations, ${r.bulkLines} lines at ${r.linesPerSecond} lines/s (emulator's assumption); `
+            : "") +
+          `${r.wallSeconds} s on this machine (emulated clock)`,
+        details: { runs: [r] },
+      });
+    });
   }
 }
 
@@ -951,6 +1009,9 @@ if (only.has("installs")) for (const db of dbs) await benchFiveShops(db);
 if (only.has("issuance")) await benchIssuance();
 if (only.has("issuance")) await benchCampaign();
 if (only.has("my-rewards")) for (const db of dbs) await benchMyRewards(db);
+// Issue 21's two 100,000-customer targets: the campaign (shared discount, bulk delivery) and the first write-back.
+if (only.has("bulk") && !only.has("issuance")) await benchCampaign(["shared"]);
+if (only.has("bulk")) await benchWriteBack();
 if (!keepData) removeData();
 
 clearInterval(loadTimer);

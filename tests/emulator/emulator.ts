@@ -6,6 +6,7 @@ import type { GraphQLSchema } from "graphql";
 import { handleAccessTokenRequest, type JsonResponse } from "./auth";
 import type { BulkOperationRecord } from "./bulk/operations";
 import { compileBulkQuery, type BulkQueryError } from "./bulk/plan";
+import { runBulkMutation, type CompiledBulkMutation } from "./bulk/mutation-runner";
 import { runBulkQuery } from "./bulk/runner";
 import { systemClock, type Clock } from "./clock";
 import type { EmulatorServices } from "./graphql/context";
@@ -317,6 +318,62 @@ export class EmulatorCore implements EmulatorServices {
     };
     shop.bulk.track(op.id, run());
     return { bulkOperation: op, userErrors: [] };
+  }
+
+  startBulkMutation(
+    shop: ShopState,
+    token: AccessTokenInfo,
+    mutation: string,
+    compiled: CompiledBulkMutation,
+    lines: Record<string, unknown>[],
+  ): BulkOperationRecord {
+    const op: BulkOperationRecord = {
+      id: shop.nextId(),
+      type: "MUTATION",
+      status: "RUNNING",
+      errorCode: null,
+      query: mutation,
+      groupObjects: false,
+      createdAt: this.clock(),
+      completedAt: null,
+      objectCount: 0,
+      rootObjectCount: 0,
+      fileSize: null,
+      filePath: null,
+      partialFilePath: null,
+      urlExpiresAt: null,
+      cancelRequested: false,
+    };
+    const failWith = shop.bulk.controls.failNext;
+    shop.bulk.controls.failNext = null;
+    shop.bulk.byId.set(op.id, op);
+    const ctx = () => ({
+      services: this,
+      shop,
+      token,
+      now: this.clock(),
+      bulk: false,
+      canReadAllOrders: hasScope(token.scopes, "read_all_orders"),
+    });
+    const run = async () => {
+      const outcome = await runBulkMutation({
+        op,
+        compiled,
+        lines,
+        ctx,
+        clock: this.clock,
+        directory: this.bulkDirectory,
+        linesPerSecond: shop.bulk.controls.mutationLinesPerSecond,
+        failWith,
+      });
+      op.status = outcome.status;
+      op.errorCode = outcome.errorCode;
+      op.completedAt = this.clock();
+      op.urlExpiresAt = op.completedAt + shop.bulk.controls.urlTtlMs;
+      this.emitQuietly(shop, "bulk_operations/finish", bulkFinishPayload(shop, op));
+    };
+    shop.bulk.track(op.id, run());
+    return op;
   }
 
   cancelBulkOperation(_shop: ShopState, op: BulkOperationRecord): void {

@@ -2,6 +2,7 @@ import { createReadStream } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
+import { handleStagedUpload } from "./bulk/staged-uploads";
 import { API_VERSION } from "./config";
 import { EmulatorCore, type EmulatorConfig } from "./emulator";
 
@@ -72,6 +73,10 @@ export class Emulator extends EmulatorCore {
   }
 
   async listen(port: number, host: string): Promise<void> {
+    // Test processes run the app and the emulator on one event loop: a loop blocked for seconds (SQLite work under
+    // load) could let the server drop an idle keep-alive socket just as the client reuses it (ECONNRESET). A minute
+    // keeps the client's own, shorter idle timeout (it follows this hint) the one that closes.
+    this.server.keepAliveTimeout = 60_000;
     await new Promise<void>((resolve, reject) => {
       this.server.once("error", reject);
       this.server.listen(port, host, () => resolve());
@@ -125,6 +130,9 @@ export class Emulator extends EmulatorCore {
       createReadStream(resolved.filePath).pipe(res);
       return;
     }
+
+    const store = (key: string) => this.shops().find((shop) => shop.bulk.stagedUploads.get(key))?.bulk.stagedUploads;
+    if (await handleStagedUpload(req, res, url, store, this.clock())) return;
 
     if (url.pathname === "/_emulator/health") return sendJson(res, 200, { ok: true, shops: this.shops().map((s) => s.domain) });
     sendJson(res, 404, { errors: "Not Found" });

@@ -1,3 +1,6 @@
+import { DEFAULT_MUTATION_LINES_PER_SECOND } from "./mutation-runner";
+import { StagedUploadStore } from "./staged-uploads";
+
 export type BulkOperationStatus = "CREATED" | "RUNNING" | "COMPLETED" | "CANCELING" | "CANCELED" | "FAILED" | "EXPIRED";
 export type BulkOperationErrorCode = "ACCESS_DENIED" | "INTERNAL_SERVER_ERROR" | "TIMEOUT";
 
@@ -18,6 +21,8 @@ export interface BulkOperationRecord {
   partialFilePath: string | null;
   urlExpiresAt: number | null;
   cancelRequested: boolean;
+  /** Bulk mutations: the clock value up to which every due line has run (benches wait for it before moving the clock). */
+  caughtUpTo?: number;
 }
 
 export const RUNNING_STATUSES: readonly BulkOperationStatus[] = ["CREATED", "RUNNING", "CANCELING"];
@@ -36,6 +41,8 @@ export interface BulkControls {
   urlTtlMs: number;
   /** Roots written between event-loop yields, so the server stays responsive while a big file is written. */
   yieldEvery: number;
+  /** Lines a bulk mutation runs per second of the emulator's clock (bulk/mutation-runner.ts says why this default). */
+  mutationLinesPerSecond: number;
 }
 
 export const DEFAULT_BULK_CONTROLS: BulkControls = {
@@ -45,11 +52,14 @@ export const DEFAULT_BULK_CONTROLS: BulkControls = {
   malformedLinesNext: 0,
   urlTtlMs: 7 * 86_400_000,
   yieldEvery: 200,
+  mutationLinesPerSecond: DEFAULT_MUTATION_LINES_PER_SECOND,
 };
 
 export class BulkOperationStore {
   readonly byId = new Map<number, BulkOperationRecord>();
   readonly controls: BulkControls = { ...DEFAULT_BULK_CONTROLS };
+  /** Files staged for bulk mutations (stagedUploadsCreate). */
+  readonly stagedUploads = new StagedUploadStore();
   private readonly finished = new Map<number, Promise<void>>();
 
   running(type: "QUERY" | "MUTATION" = "QUERY"): BulkOperationRecord[] {

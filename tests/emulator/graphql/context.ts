@@ -1,4 +1,5 @@
 import type { GraphQLSchema } from "graphql";
+import type { CompiledBulkMutation } from "../bulk/mutation-runner";
 import type { BulkOperationRecord } from "../bulk/operations";
 import type { BulkQueryError } from "../bulk/plan";
 import type { Clock } from "../clock";
@@ -19,6 +20,14 @@ export interface EmulatorServices {
     query: string,
     groupObjects: boolean,
   ): { bulkOperation: BulkOperationRecord | null; userErrors: BulkQueryError[] };
+  /** Starts a validated bulk mutation over the staged file's lines (bulk/mutation-runner.ts). */
+  startBulkMutation(
+    shop: ShopState,
+    token: AccessTokenInfo,
+    mutation: string,
+    compiled: CompiledBulkMutation,
+    lines: Record<string, unknown>[],
+  ): BulkOperationRecord;
   cancelBulkOperation(shop: ShopState, op: BulkOperationRecord): void;
   bulkDownloadUrl(shop: ShopState, op: BulkOperationRecord, which: "url" | "partial"): string | null;
   /** Webhooks Shopify would send because the API changed something (e.g. customers/update after tagsAdd). */

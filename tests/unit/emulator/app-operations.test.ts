@@ -12,6 +12,7 @@ import type { CustomersPage } from "../../../app/shopify/queries/customers";
 import { definitionValidations } from "../../../app/shopify/value-segments.server";
 import { kinshipSegments } from "../../../app/retention/segments/kinship-segments";
 import { VALUE_METAFIELDS } from "../../../app/retention/segments/value-metafields";
+import { TAGS_ADD } from "../../../app/shopify/queries/tags";
 import { discountCreateRequest, type RewardDiscountSpec } from "../../../app/shopify/discounts.server";
 import { storeCreditInput, type StoreCreditGrant } from "../../../app/shopify/store-credit.server";
 import { adminGraphql, type GraphqlAnswer } from "../../emulator/client";
@@ -40,6 +41,8 @@ interface Fixture {
   bulkCreationId?: string;
   creditId?: string;
   segmentId?: string;
+  stagedUploadPath?: string;
+  bulkMutationId?: string;
 }
 
 interface Scenario {
@@ -405,6 +408,47 @@ const SCENARIOS: Record<string, Scenario> = {
       },
     })),
     check: ([a]) => expect(a.data).toMatchObject({ metafieldDefinitionUpdate: { updatedDefinition: { key: "lifecycle" } } }),
+  },
+  KinshipStagedUploadsCreate: {
+    // Staged as the transport stages a write-back's variables, then uploaded as its multipart form.
+    run: async (fx, source) => {
+      const answer = await call(fx, source, {
+        input: [
+          { resource: "BULK_MUTATION_VARIABLES", filename: "kinship-bulk-variables.jsonl", mimeType: "text/jsonl", httpMethod: "POST" },
+        ],
+      });
+      const target = (
+        answer.data as {
+          stagedUploadsCreate: { stagedTargets: Array<{ url: string; parameters: Array<{ name: string; value: string }> }> };
+        }
+      ).stagedUploadsCreate.stagedTargets[0];
+      const form = new FormData();
+      for (const { name, value } of target.parameters) form.append(name, value);
+      form.append("file", new Blob([`${JSON.stringify({ id: fx.customerId, tags: ["kinship:regular"] })}\n`]), "vars.jsonl");
+      expect((await fetch(target.url, { method: "POST", body: form })).status).toBe(201);
+      fx.stagedUploadPath = target.parameters.find((p) => p.name === "key")!.value;
+      return [answer];
+    },
+  },
+  KinshipBulkMutationRun: {
+    run: once((fx) => ({ mutation: TAGS_ADD, stagedUploadPath: fx.stagedUploadPath })),
+    check: ([a], fx) => {
+      const op = (a.data as { bulkOperationRunMutation: { bulkOperation: { id: string } | null } }).bulkOperationRunMutation.bulkOperation;
+      expect(op?.id).toBeTruthy();
+      fx.bulkMutationId = op!.id;
+    },
+  },
+  KinshipBulkMutationsSince: {
+    run: async (fx, source) => {
+      await fx.emulator.waitForBulkOperation(SHOP, fx.bulkMutationId!);
+      return [await call(fx, source, { query: "operation_type:mutation created_at:>='2000-01-01T00:00:00Z'" })];
+    },
+    check: ([a], fx) => {
+      expect((a.data as { bulkOperations: { nodes: Array<{ id: string; status: string }> } }).bulkOperations.nodes).toEqual([
+        expect.objectContaining({ id: fx.bulkMutationId, status: "COMPLETED" }),
+      ]);
+      expect(customerTags(fx)).toContain("kinship:regular");
+    },
   },
   KinshipSegmentCreate: {
     run: async (fx, source) => {

@@ -7,6 +7,7 @@ import "./metafield-definitions";
 import "./discounts";
 import "./store-credit";
 import "./bulk";
+import "./bulk-mutations";
 import "./misc";
 import "./segment-members";
 import "./root";

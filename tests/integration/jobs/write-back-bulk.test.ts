@@ -1,0 +1,175 @@
+// The write-back as bulk mutations (decision 024): tags and value metafields reach Shopify through staged JSONL
+// files run by the emulator on its own clock; the result files update what Kinship stores; a process that dies
+// after any step resumes without writing any customer twice. No wall-clock assertion: waits advance the clock.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import db from "../../../app/db.server";
+import { SimulatedCrash, type BulkCrashPoint } from "../../../app/jobs/bulk-mutations.server";
+import { writeBackTags } from "../../../app/jobs/write-back-tags.server";
+import { parseValuesWritten } from "../../../app/models/customer-tags.server";
+import { createAdminClient, type AdminClient } from "../../../app/shopify/admin-client.server";
+import { fakeClock } from "../../emulator/clock";
+import type { Emulator } from "../../emulator/server";
+import { startEmulatedShopify, stopEmulatedShopify } from "../../support/emulated-shopify";
+import { resetDatabase } from "../../support/fixtures";
+
+const SHOP = "bulk-write-back.myshopify.com";
+const CUSTOMERS = 23;
+const GROUPS = ["new", "regular", "loyal", "lapsed"];
+const clock = fakeClock(Date.now());
+const sleep = async (ms: number) => clock.advance(ms);
+const now = () => new Date(clock.now());
+let emulator: Emulator;
+let client: AdminClient;
+let directCalls: string[];
+let ids: string[];
+
+beforeAll(async () => {
+  emulator = await startEmulatedShopify({
+    shops: [{ domain: SHOP, size: "empty", seed: 4 }],
+    clock: clock.now,
+    apiWritesEmitWebhooks: false,
+  });
+});
+afterAll(() => stopEmulatedShopify(emulator));
+
+beforeEach(async () => {
+  await resetDatabase();
+  directCalls = [];
+  client = createAdminClient(
+    { shop: SHOP, accessToken: emulator.issueAccessToken(SHOP).accessToken },
+    { sleep, log: (entry) => void (entry.waitMs === undefined && directCalls.push(entry.operation)) },
+  );
+  await db.shop.create({ data: { shop: SHOP, name: "Bulk", ianaTimezone: "UTC", currencyCode: "EUR" } });
+  const mutate = emulator.mutate(SHOP);
+  ids = [];
+  for (let i = 0; i < CUSTOMERS; i++) {
+    const { record } = mutate.createCustomer({ tags: i === 0 ? ["VIP"] : [] }, { deliver: false });
+    const shopifyId = `gid://shopify/Customer/${record.id}`;
+    ids.push(shopifyId);
+    await db.customer.create({
+      data: {
+        shop: SHOP,
+        shopifyId,
+        tags: i === 0 ? "VIP" : "",
+        lifecycle: GROUPS[i % 4],
+        predictedClv: 10 + i,
+        pAlive: i % 5 === 0 ? null : 0.5,
+        rfmSegment: "champions",
+        tier: i % 2 ? "Gold" : null,
+      },
+    });
+  }
+});
+
+const shopState = () => emulator.shop(SHOP);
+const tagsOf = (gid: string) => shopState().data.customer(emulator.mutate(SHOP).customerIndex(gid)).tags;
+const metafield = (gid: string, key: string) => shopState().metafields.get(gid, "kinship", key)?.value ?? null;
+/** Lines each bulk mutation of this test ran, by mutation (tagsAdd / metafieldsSet). */
+function bulkLines(since: number) {
+  const counts: Record<string, number> = {};
+  for (const op of shopState().bulk.all()) {
+    if (op.type !== "MUTATION" || op.id < since) continue;
+    const field = /\{\s*(\w+)\s*\(/.exec(op.query.slice(op.query.indexOf("{")))![1];
+    counts[field] = (counts[field] ?? 0) + op.objectCount;
+  }
+  return counts;
+}
+const firstOpId = () =>
+  Math.max(
+    0,
+    ...shopState()
+      .bulk.all()
+      .map((op) => op.id),
+  ) + 1;
+
+async function expectAllWrittenOnce(since: number) {
+  // Every customer's tags in one tagsAdd line, their values in ceil(23 / 5) metafieldsSet lines, nothing direct.
+  expect(bulkLines(since)).toEqual({ metafieldsSet: Math.ceil(CUSTOMERS / 5), tagsAdd: CUSTOMERS });
+  expect(directCalls.filter((op) => /TagsAdd|MetafieldsSet/.test(op))).toEqual([]);
+  const rows = await db.customer.findMany({ where: { shop: SHOP }, orderBy: { shopifyId: "asc" } });
+  for (const row of rows) {
+    const kinship = tagsOf(row.shopifyId).filter((t) => t.startsWith("kinship:"));
+    expect(kinship.sort()).toEqual([`kinship:${row.lifecycle}`, ...(row.tier ? [`kinship:tier-${row.tier.toLowerCase()}`] : [])].sort());
+    expect(
+      row.tags
+        .split(", ")
+        .filter((t) => t.startsWith("kinship:"))
+        .sort(),
+    ).toEqual(kinship.sort());
+    expect(metafield(row.shopifyId, "lifecycle")).toBe(row.lifecycle);
+    expect(metafield(row.shopifyId, "predicted_clv")).toBe(row.predictedClv!.toFixed(2));
+    expect(metafield(row.shopifyId, "p_alive")).toBe(row.pAlive === null ? null : "0.500");
+    expect(parseValuesWritten(row.valuesWritten)).toMatchObject({ lifecycle: row.lifecycle, predicted_clv: row.predictedClv!.toFixed(2) });
+  }
+  expect(tagsOf(ids[0])).toContain("VIP");
+  expect(await db.bulkMutationRun.count({ where: { shop: SHOP, status: { not: "recorded" } } })).toBe(0);
+}
+
+describe("write-back in bulk", () => {
+  it("writes tags and value metafields as bulk mutations, records them from the result files, then writes only changes", async () => {
+    const since = firstOpId();
+    const result = await writeBackTags(SHOP, client, { mode: "bulk", sleep });
+    expect(result).toMatchObject({ mode: "bulk", customersChanged: CUSTOMERS, bulkLinesFailed: 0, failures: [] });
+    await expectAllWrittenOnce(since);
+    // Variables are dropped once recorded.
+    expect(await db.bulkMutationRun.findMany({ where: { shop: SHOP } })).toEqual(
+      expect.arrayContaining([expect.objectContaining({ status: "recorded", variables: "", failed: 0 })]),
+    );
+
+    // Nothing changed: nothing is written. One customer's value and group change: only that goes, directly.
+    directCalls = [];
+    expect(await writeBackTags(SHOP, client, { sleep })).toMatchObject({ customersChanged: 0, mode: "direct" });
+    expect(directCalls.filter((op) => /TagsAdd|MetafieldsSet|MetafieldsDelete/.test(op))).toEqual([]);
+    await db.customer.update({ where: { shop_shopifyId: { shop: SHOP, shopifyId: ids[3] } }, data: { lifecycle: "loyal", pAlive: null } });
+    const small = await writeBackTags(SHOP, client, { sleep });
+    expect(small).toMatchObject({ mode: "direct", customersChanged: 1, valuesWritten: 1, valuesDeleted: 1 });
+    expect(metafield(ids[3], "lifecycle")).toBe("loyal");
+    expect(metafield(ids[3], "p_alive")).toBeNull();
+    expect(bulkLines(since).tagsAdd).toBe(CUSTOMERS);
+  });
+
+  it("retries lines Shopify refused, directly", async () => {
+    const since = firstOpId();
+    // A customer deleted in Shopify since the sync: its lines fail in the bulk run and again when retried.
+    const gone = ids[7];
+    emulator.mutate(SHOP).deleteCustomer(gone, { deliver: false });
+    const result = await writeBackTags(SHOP, client, { mode: "bulk", sleep });
+    expect(result.bulkLinesFailed).toBeGreaterThan(0);
+    expect(result.failures.map((f) => f.customer)).toContain(gone);
+    // Its metafieldsSet line (shared with four others) failed as a whole and was sent again per customer.
+    const retried = directCalls.filter((op) => op === "KinshipMetafieldsSet").length;
+    expect(retried).toBeGreaterThanOrEqual(4);
+    for (const id of ids.filter((i) => i !== gone)) expect(metafield(id, "lifecycle")).not.toBeNull();
+    expect(bulkLines(since).tagsAdd).toBe(CUSTOMERS);
+  });
+
+  for (const crashAt of ["afterUpload", "afterStart", "afterResult", "beforeRecord"] as BulkCrashPoint[]) {
+    it(`resumes after the process dies ${crashAt}, writing no customer twice`, async () => {
+      const since = firstOpId();
+      await expect(writeBackTags(SHOP, client, { mode: "bulk", sleep, crashAt })).rejects.toBeInstanceOf(SimulatedCrash);
+      // The next run (the nightly one, say) finishes the interrupted run first; the rest of the plan follows.
+      const resumed = await writeBackTags(SHOP, client, { mode: "bulk", sleep });
+      expect(resumed.failures).toEqual([]);
+      await expectAllWrittenOnce(since);
+    });
+  }
+
+  it("finds the operation it started when the process died before saving its id", async () => {
+    // Operations of earlier tests (whose runs this test's fresh database no longer holds) are older than a minute.
+    clock.advance(10 * 60_000);
+    const since = firstOpId();
+    await expect(writeBackTags(SHOP, client, { mode: "bulk", sleep, now, crashAt: "afterStart" })).rejects.toBeInstanceOf(SimulatedCrash);
+    // As if the answer to bulkOperationRunMutation was lost: the run says `starting`, without an id.
+    await db.bulkMutationRun.updateMany({ where: { shop: SHOP, status: "started" }, data: { status: "starting", bulkOperationId: null } });
+    await writeBackTags(SHOP, client, { mode: "bulk", sleep, now });
+    await expectAllWrittenOnce(since);
+  });
+
+  it("a re-score during a bulk run leaves that run's customers to it", async () => {
+    await expect(writeBackTags(SHOP, client, { mode: "bulk", sleep, crashAt: "afterStart" })).rejects.toBeInstanceOf(SimulatedCrash);
+    directCalls = [];
+    const rescore = await writeBackTags(SHOP, client, { only: [ids[1], ids[2]], sleep });
+    expect(rescore.customersChanged).toBe(0);
+    expect(directCalls.filter((op) => /TagsAdd|MetafieldsSet/.test(op))).toEqual([]);
+  });
+});
