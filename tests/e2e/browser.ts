@@ -40,6 +40,9 @@ const DESKTOP_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, l
 export async function newAdminPage(browser: Browser): Promise<Page> {
   const page = await browser.newPage({ userAgent: DESKTOP_UA, viewport: { width: 1400, height: 2400 } });
   page.on("pageerror", (error) => console.error(`[browser] ${error.message}`));
+  // A navigation waits for the embedded app's server render; with the whole suite side by side on two cores
+  // that has taken over 30 s (Playwright's default), so navigations get the same 60 s as the selector waits.
+  page.setDefaultNavigationTimeout(60_000);
   return page;
 }
 
