@@ -16,7 +16,7 @@ import {
   type KinshipSegment,
   type StoredSegment,
 } from "../retention/segments/kinship-segments";
-import { VALUE_METAFIELDS, type ValueMetafieldDefinition } from "../retention/segments/value-metafields";
+import { KINSHIP_METAFIELD_DEFINITIONS, type KinshipMetafieldDefinition } from "../retention/segments/value-metafields";
 import type { AdminClient } from "../shopify/admin-client.server";
 import {
   createSegment,
@@ -30,12 +30,12 @@ import {
 import { TIER_KINDS } from "../retention/rewards/kinds";
 import { shopLocaleOnce } from "./reward-issue.server";
 
-type ValueKey = ValueMetafieldDefinition["key"];
+type ValueKey = KinshipMetafieldDefinition["key"];
 
 /** Each definition's name and description in `locale` (the shop's language: every staff member reads them). */
 export function definitionTexts(locale: Locale): Record<ValueKey, DefinitionTexts> {
   return Object.fromEntries(
-    VALUE_METAFIELDS.map(({ key }) => [
+    KINSHIP_METAFIELD_DEFINITIONS.map(({ key }) => [
       key,
       {
         name: translate(locale, `segments.definition.${key}.name` as MessageKey),

@@ -19,7 +19,7 @@ import { driveBulkMutationRun, type BulkRunDeps, type LineResult } from "./bulk-
 import type { IssueContext } from "./reward-issue.server";
 
 /** Smallest number of codes delivered as a bulk mutation (the write-back's threshold, for the same reason). */
-export const BULK_DELIVERY_MIN_CODES = 500;
+export { BULK_DELIVERY_MIN_CODES } from "../retention/rewards/kinds/kind";
 const CUSTOMERS_PER_LINE = 6;
 
 export interface BulkDeliveryItem {

@@ -12,14 +12,19 @@ import {
   type MetafieldsSetResult,
   type StandardDefinitionEnableResult,
 } from "./queries/metafields";
+import { REWARD_METAFIELDS, VALUE_METAFIELD_NAMESPACE, type RewardMetafieldDefinition } from "../retention/segments/value-metafields";
 
-export const REWARD_METAFIELD_NAMESPACE = "kinship";
+/** The namespace and keys of the customer definitions ensureValueDefinitions creates (REWARD_METAFIELDS). */
+export const REWARD_METAFIELD_NAMESPACE = VALUE_METAFIELD_NAMESPACE;
 export const REWARD_METAFIELD_KEYS = {
   code: "reward_code",
   expiresAt: "reward_expires_at",
   offer: "reward_offer",
   reason: "reward_reason",
-} as const;
+} as const satisfies Record<string, RewardMetafieldDefinition["key"]>;
+
+/** Each reward metafield's type, as its definition declares it. */
+const rewardType = (key: RewardMetafieldDefinition["key"]) => REWARD_METAFIELDS.find((d) => d.key === key)!.type;
 
 export interface RewardMetafields {
   code: string;
@@ -39,18 +44,18 @@ interface MetafieldsSetInput {
 }
 
 export function rewardMetafieldInputs(customerId: string, reward: RewardMetafields): MetafieldsSetInput[] {
-  const field = (key: string, type: string, value: string) => ({
+  const field = (key: RewardMetafieldDefinition["key"], value: string) => ({
     ownerId: customerId,
     namespace: REWARD_METAFIELD_NAMESPACE,
     key,
-    type,
+    type: rewardType(key),
     value,
   });
   return [
-    field(REWARD_METAFIELD_KEYS.code, "single_line_text_field", reward.code),
-    field(REWARD_METAFIELD_KEYS.expiresAt, "date_time", new Date(reward.expiresAt).toISOString().replace(/\.\d{3}Z$/, "Z")),
-    field(REWARD_METAFIELD_KEYS.offer, "single_line_text_field", reward.offer),
-    field(REWARD_METAFIELD_KEYS.reason, "single_line_text_field", reward.reason),
+    field(REWARD_METAFIELD_KEYS.code, reward.code),
+    field(REWARD_METAFIELD_KEYS.expiresAt, new Date(reward.expiresAt).toISOString().replace(/\.\d{3}Z$/, "Z")),
+    field(REWARD_METAFIELD_KEYS.offer, reward.offer),
+    field(REWARD_METAFIELD_KEYS.reason, reward.reason),
   ];
 }
 

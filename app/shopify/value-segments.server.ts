@@ -4,7 +4,11 @@
  * current through the API (TOML can declare only app-reserved namespaces); segments are plain Shopify
  * segments whose ids the caller keeps.
  */
-import { VALUE_METAFIELD_NAMESPACE, VALUE_METAFIELDS, type ValueMetafieldDefinition } from "../retention/segments/value-metafields";
+import {
+  KINSHIP_METAFIELD_DEFINITIONS,
+  VALUE_METAFIELD_NAMESPACE,
+  type KinshipMetafieldDefinition,
+} from "../retention/segments/value-metafields";
 import { ShopifyUserErrors, type AdminClient } from "./admin-client.server";
 import type { ShopifyUserError } from "./admin-errors";
 import {
@@ -20,7 +24,7 @@ import {
   type ValueDefinitionNode,
 } from "./queries/value-segments";
 
-type ValueKey = ValueMetafieldDefinition["key"];
+type ValueKey = KinshipMetafieldDefinition["key"];
 
 export interface DefinitionTexts {
   name: string;
@@ -31,7 +35,7 @@ export interface DefinitionTexts {
  * Shopify's validation options for each value: the fixed choices of lifecycle and RFM cell (`choices`, a JSON
  * list), P(alive) between 0 and 1 and a CLV that is never negative (`min`/`max` of number_decimal).
  */
-export function definitionValidations(definition: ValueMetafieldDefinition): { name: string; value: string }[] {
+export function definitionValidations(definition: KinshipMetafieldDefinition): { name: string; value: string }[] {
   if (definition.choices) return [{ name: "choices", value: JSON.stringify(definition.choices) }];
   if (definition.key === "p_alive")
     return [
@@ -64,7 +68,8 @@ const sameValidations = (a: readonly { name: string; value: string | null }[], b
   a.length === b.length && b.every((v) => a.some((w) => w.name === v.name && normalValue(w.value) === normalValue(v.value)));
 
 /**
- * Makes the shop's `kinship.*` customer definitions match VALUE_METAFIELDS: creates the missing ones (a TAKEN
+ * Makes the shop's `kinship.*` customer definitions match KINSHIP_METAFIELD_DEFINITIONS (the values and the
+ * latest reward's metafields): creates the missing ones (a TAKEN
  * answer — another request created it meanwhile — counts as done), updates name, description, validations and
  * the analytics capability where they differ, and leaves the rest alone. Safe to run on every install.
  */
@@ -74,7 +79,7 @@ export async function ensureValueDefinitions(client: AdminClient, texts: Record<
   });
   const existing = new Map(data.metafieldDefinitions.nodes.map((d) => [d.key, d]));
   const result: DefinitionsResult = { created: [], updated: [], unchanged: [], conflicts: [] };
-  for (const definition of VALUE_METAFIELDS) {
+  for (const definition of KINSHIP_METAFIELD_DEFINITIONS) {
     const { key, type } = definition;
     const { name, description } = texts[key];
     const validations = definitionValidations(definition);

@@ -6,6 +6,7 @@
 import { BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Select, Text, TextField } from "@shopify/polaris";
 import { Fragment, type ComponentProps, type ReactNode } from "react";
 import {
+  BULK_DELIVERY_MIN_CODES,
   MAX_ORDER_MILESTONES,
   ORDER_MILESTONE_MAX,
   ORDER_MILESTONE_MIN,
@@ -99,6 +100,12 @@ export function CombinesWithFields({ kind, ...p }: Pick<KindFieldsProps, "values
       <Text as="p" tone="subdued">
         {t(`rules.issuedAs.${REWARD_KINDS[kind].issuedAs}`, { minimum: SHARED_DISCOUNT_MIN_CODES })}
       </Text>
+      {/* Large runs reach customers through their reward metafield, not Flow (docs/decisions/024). */}
+      {REWARD_KINDS[kind].issuedAs === "audience" && (
+        <Text as="p" tone="subdued">
+          {t("rules.issuedAs.audienceBulkDelivery", { bulkMinimum: BULK_DELIVERY_MIN_CODES })}
+        </Text>
+      )}
       {COMBINE_CLASSES.map((c) => (
         <Checkbox key={c} label={t(`rules.combines.${c}`)} checked={current(c)} onChange={change(c)} error={p.error(`combinesWith.${c}`)} />
       ))}

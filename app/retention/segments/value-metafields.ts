@@ -25,6 +25,29 @@ export const VALUE_METAFIELDS: readonly ValueMetafieldDefinition[] = [
   { key: "tier", type: "single_line_text_field" },
 ];
 
+/**
+ * The latest reward's metafields (decision 024): written by reward delivery, not by the value write-back, and
+ * defined alongside the values so the merchant can build a segment on them (Shopify filters only by defined
+ * customer metafields of date/number/text/boolean types) — e.g. "reward code is set" for a bulk-delivered
+ * campaign, which fires no Flow trigger per customer.
+ */
+export interface RewardMetafieldDefinition {
+  key: "reward_code" | "reward_expires_at" | "reward_offer" | "reward_reason";
+  type: "single_line_text_field" | "date_time";
+  choices?: undefined;
+}
+
+export const REWARD_METAFIELDS: readonly RewardMetafieldDefinition[] = [
+  { key: "reward_code", type: "single_line_text_field" },
+  { key: "reward_expires_at", type: "date_time" },
+  { key: "reward_offer", type: "single_line_text_field" },
+  { key: "reward_reason", type: "single_line_text_field" },
+];
+
+/** Every `kinship.*` customer definition Kinship keeps: the values, then the latest reward. */
+export type KinshipMetafieldDefinition = ValueMetafieldDefinition | RewardMetafieldDefinition;
+export const KINSHIP_METAFIELD_DEFINITIONS: readonly KinshipMetafieldDefinition[] = [...VALUE_METAFIELDS, ...REWARD_METAFIELDS];
+
 export interface CustomerValues {
   predictedClv: number | null;
   pAlive: number | null;

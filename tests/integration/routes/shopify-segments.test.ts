@@ -18,6 +18,9 @@ import { updateRule } from "../../../app/models/rules.server";
 import { getShopSettings, saveShopSettings } from "../../../app/models/shop-settings.server";
 import { loader as settingsLoader, action as settingsAction } from "../../../app/routes/app.settings";
 import type { AdminClient } from "../../../app/shopify/admin-client.server";
+import { rewardMetafieldInputs } from "../../../app/shopify/customer-metafields.server";
+import { METAFIELDS_SET } from "../../../app/shopify/queries/metafields";
+import { createSegment } from "../../../app/shopify/value-segments.server";
 import type { Emulator } from "../../emulator/server";
 import { appRequest, call } from "../../support/admin-routes";
 import { startEmulatedShopify, stopEmulatedShopify } from "../../support/emulated-shopify";
@@ -96,7 +99,7 @@ const settingsPost = async (form: Record<string, string>) =>
   call<{ intent: string; ok: boolean; message?: string }>(settingsAction, await appRequest(SHOP, "/app/settings?locale=en", { form }));
 
 describe("definitions on install", () => {
-  it("creates the five kinship.* definitions once, typed, validated, analytics-queryable, named in the shop's language", async () => {
+  it("creates the nine kinship.* definitions (values and the latest reward) once, typed, validated, analytics-queryable, named in the shop's language", async () => {
     const { accessToken } = emulator.issueAccessToken(SHOP);
     await onInstall({ shop: SHOP, accessToken });
     await settled();
@@ -105,6 +108,10 @@ describe("definitions on install", () => {
       ["lifecycle", "single_line_text_field"],
       ["p_alive", "number_decimal"],
       ["predicted_clv", "number_decimal"],
+      ["reward_code", "single_line_text_field"],
+      ["reward_expires_at", "date_time"],
+      ["reward_offer", "single_line_text_field"],
+      ["reward_reason", "single_line_text_field"],
       ["rfm_segment", "single_line_text_field"],
       ["tier", "single_line_text_field"],
     ]);
@@ -117,9 +124,11 @@ describe("definitions on install", () => {
       { name: "min", value: "0" },
       { name: "max", value: "1" },
     ]);
+    expect(first.find((d) => d.key === "reward_code")?.name).toBe("Kinship: код винагороди");
+    expect(first.find((d) => d.key === "reward_expires_at")?.validations).toEqual([]);
     expect(first.every((d) => d.analyticsQueryable)).toBe(true);
 
-    // A reinstall changes nothing: same five, same ids, and the ensure step reports nothing created.
+    // A reinstall changes nothing: same nine, same ids, and the ensure step reports nothing created.
     await onInstall({ shop: SHOP, accessToken });
     await settled();
     expect(
@@ -129,7 +138,25 @@ describe("definitions on install", () => {
     ).toEqual(first.map((d) => d.id).sort());
     const again = await ensureKinshipDefinitions(client);
     expect(again).toMatchObject({ created: [], updated: [], conflicts: [] });
-    expect(again.unchanged).toHaveLength(5);
+    expect(again.unchanged).toHaveLength(9);
+  });
+
+  it("lets a merchant segment on the reward code a bulk-delivered campaign wrote (decision 024)", async () => {
+    await ensureKinshipDefinitions(client, "en");
+    const data = emulator.shop(SHOP).data;
+    // As bulk delivery writes them: the same inputs, so the types must pass the definitions' checks.
+    const metafields = [0, 1, 2].flatMap((i) =>
+      rewardMetafieldInputs(data.customerGid(i), {
+        code: `KIN-${i}`,
+        expiresAt: "2026-07-01T00:00:00Z",
+        offer: "15% off",
+        reason: "Campaign",
+      }),
+    );
+    const set = await client.request<{ metafieldsSet: { userErrors: unknown[] } }>(METAFIELDS_SET, { metafields });
+    expect(set.metafieldsSet.userErrors).toEqual([]);
+    const withCode = await createSegment(client, "Campaign codes", "metafields.kinship.reward_code IS NOT NULL");
+    expect(await memberCount(withCode)).toBe(3);
   });
 
   it("puts back a definition the merchant renamed, and reports one someone defined with another type", async () => {
@@ -295,7 +322,7 @@ describe("segments through the Settings page", () => {
     expect(removed.body.message).toBe("13 segments removed from Shopify. The values on your customers stay.");
     expect(shopifySegments()).toEqual([]);
     expect((await getShopSettings(SHOP)).segments).toEqual({});
-    expect(kinshipDefinitions()).toHaveLength(5);
+    expect(kinshipDefinitions()).toHaveLength(9);
 
     // Removing again (nothing stored) removes nothing; keep-in-step leaves a shop without segments alone.
     expect((await settingsPost({ intent: "shopifySegments", operation: "remove" })).body.message).toBe(

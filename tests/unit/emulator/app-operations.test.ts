@@ -11,7 +11,7 @@ import { updatedBetweenQuery } from "../../../app/shopify/customers.server";
 import type { CustomersPage } from "../../../app/shopify/queries/customers";
 import { definitionValidations } from "../../../app/shopify/value-segments.server";
 import { kinshipSegments } from "../../../app/retention/segments/kinship-segments";
-import { VALUE_METAFIELDS } from "../../../app/retention/segments/value-metafields";
+import { KINSHIP_METAFIELD_DEFINITIONS, VALUE_METAFIELDS } from "../../../app/retention/segments/value-metafields";
 import { TAGS_ADD } from "../../../app/shopify/queries/tags";
 import { discountCreateRequest, type RewardDiscountSpec } from "../../../app/shopify/discounts.server";
 import { storeCreditInput, type StoreCreditGrant } from "../../../app/shopify/store-credit.server";
@@ -368,7 +368,7 @@ const SCENARIOS: Record<string, Scenario> = {
   KinshipMetafieldDefinitionCreate: {
     run: async (fx, source) => {
       const answers = [];
-      for (const definition of VALUE_METAFIELDS) {
+      for (const definition of KINSHIP_METAFIELD_DEFINITIONS) {
         answers.push(
           await call(fx, source, {
             definition: {
@@ -393,7 +393,18 @@ const SCENARIOS: Record<string, Scenario> = {
             (a.data as { metafieldDefinitionCreate: { createdDefinition: { key: string } } }).metafieldDefinitionCreate.createdDefinition
               .key,
         ),
-      ).toEqual(VALUE_METAFIELDS.map((d) => d.key)),
+      ).toEqual([
+        "predicted_clv",
+        "p_alive",
+        "lifecycle",
+        "rfm_segment",
+        "tier",
+        // The latest reward's metafields (decision 024), so a segment can filter on them.
+        "reward_code",
+        "reward_expires_at",
+        "reward_offer",
+        "reward_reason",
+      ]),
   },
   KinshipMetafieldDefinitionUpdate: {
     run: once(() => ({

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import RulePage, { formToRuleInput } from "../../../app/routes/app.rules.$id";
 import RulesPage from "../../../app/routes/app.rules";
 import { kindText, rulesMessages } from "../../../app/i18n/rule-texts";
-import { rewardKind, RULE_KINDS, validateRuleInput } from "../../../app/retention/rewards";
+import { BULK_DELIVERY_MIN_CODES, REWARD_KINDS, rewardKind, RULE_KINDS, validateRuleInput } from "../../../app/retention/rewards";
 
 /** Server-renders a route component the way Remix would, with the given loader (and action) data. */
 async function render(
@@ -181,6 +181,18 @@ describe("every kind's rule form", () => {
     expect(undeclared).toEqual([]);
     const result = validateRuleInput(input, { knownTiers: [], today: "2026-05-14" });
     expect(result.ok ? [] : result.fieldErrors).toEqual([]);
+  });
+
+  // Decision 024: an audience kind's large runs reach customers through kinship.reward_code, not a Flow trigger.
+  it.each(RULE_KINDS)("%s: says how its codes are issued, and for audience kinds how large runs are delivered", async (kind) => {
+    const messages = rulesMessages("uk");
+    const data = { ...ruleData, locale: "uk", messages, kind, values: defaults(kind), results: null, experiment: null };
+    const html = await render("/app/rules/rule-1", [{ path: "/app/rules/:id", loader: () => data, Component: RulePage }]);
+    const { issuedAs } = REWARD_KINDS[kind];
+    const bulk = escape(messages["rules.issuedAs.audienceBulkDelivery"]!.replace("{bulkMinimum}", String(BULK_DELIVERY_MIN_CODES)));
+    expect(bulk).toContain("kinship.reward_code");
+    expect(html.includes(escape(messages[`rules.issuedAs.${issuedAs}`]!.split("{minimum}")[0]!))).toBe(true);
+    expect(html.includes(bulk)).toBe(issuedAs === "audience");
   });
 
   it.each(["secondOrder", "firstOrderAnniversary", "orderMilestones"] as const)(

@@ -88,7 +88,7 @@ export {
   welcomeBack,
   winback,
 };
-export { SHARED_DISCOUNT_MIN_CODES } from "./kind";
+export { BULK_DELIVERY_MIN_CODES, SHARED_DISCOUNT_MIN_CODES } from "./kind";
 export type { AnyRewardKind, FormValues, Offer, RewardKind, RuleValidationContext } from "./kind";
 export type { BirthdayDraft } from "./birthday";
 export { DEFAULT_BIRTHDAY_REMINDERS, birthdaySchema } from "./birthday";

@@ -129,6 +129,12 @@ export type DraftOf<M> = M extends RewardKind<string, z.ZodTypeAny, infer D> ? D
  */
 export const SHARED_DISCOUNT_MIN_CODES = 50;
 
+/**
+ * Smallest number of an audience run's codes delivered as one bulk mutation (docs/decisions/024): written to the
+ * customers' `kinship.reward_code` metafields, with no Flow trigger per customer. The rules form tells the merchant.
+ */
+export const BULK_DELIVERY_MIN_CODES = 500;
+
 /** Earned rewards (a gift, a tier, a thank-you) still apply on sale items and with free shipping, never on top of another order-wide code. */
 export const EARNED_COMBINES: CombinesWith = { orderDiscounts: false, productDiscounts: true, shippingDiscounts: true };
 /** Incentives (win-back, campaigns) are promotions themselves: only free shipping stacks with them. */

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { valueMetafieldChanges, valueMetafieldValues, VALUE_METAFIELDS } from "~/retention/segments/value-metafields";
+import {
+  KINSHIP_METAFIELD_DEFINITIONS,
+  REWARD_METAFIELDS,
+  valueMetafieldChanges,
+  valueMetafieldValues,
+  VALUE_METAFIELDS,
+} from "~/retention/segments/value-metafields";
 
 describe("Kinship's values as customer metafields", () => {
   const customer = { predictedClv: 1234.5678, pAlive: 0.87654, lifecycle: "regular", rfmSegment: "champions", tier: "Gold" };
@@ -31,5 +37,18 @@ describe("Kinship's values as customer metafields", () => {
     expect(byKey.lifecycle.choices).toEqual(["new", "loyal", "regular", "lapsed"]);
     expect(byKey.rfm_segment.choices).toContain("champions");
     expect(byKey.tier.choices).toBeUndefined();
+  });
+
+  it("defines the latest reward's metafields too, in segment-filterable types, but leaves them out of the value write-back", () => {
+    expect(REWARD_METAFIELDS.map((d) => [d.key, d.type])).toEqual([
+      ["reward_code", "single_line_text_field"],
+      ["reward_expires_at", "date_time"],
+      ["reward_offer", "single_line_text_field"],
+      ["reward_reason", "single_line_text_field"],
+    ]);
+    expect(KINSHIP_METAFIELD_DEFINITIONS.map((d) => d.key)).toEqual([...VALUE_METAFIELDS, ...REWARD_METAFIELDS].map((d) => d.key));
+    // A customer with no values: the write-back removes its own keys, never the reward's (delivery owns those).
+    const none = valueMetafieldValues({ predictedClv: null, pAlive: null, lifecycle: null, rfmSegment: null, tier: null });
+    expect(valueMetafieldChanges(none, valueMetafieldValues(customer)).remove).toEqual(VALUE_METAFIELDS.map((d) => d.key));
   });
 });
