@@ -33,7 +33,13 @@ const errorMessage = (error: unknown) => (error instanceof Error ? error.message
  * The page's data, each code's reason worded in `locale` (the customer's); null when the shop is unknown.
  * A load by a verified customer counts as the page being in use.
  */
-export async function myRewards(shop: string, customerId: string, now: Date, locale: Locale, deps: MyRewardsDeps): Promise<MyRewards | null> {
+export async function myRewards(
+  shop: string,
+  customerId: string,
+  now: Date,
+  locale: Locale,
+  deps: MyRewardsDeps,
+): Promise<MyRewards | null> {
   const read = await readMyRewards(shop, customerId, now);
   if (!read) return null;
   const { shopGrantsStoreCredit, codes: readCodes, ...rest } = read;

@@ -223,7 +223,14 @@ describe("GET /api/my-rewards", () => {
     ]);
     expect((await labels("?locale=ru"))[0]).toEqual(["winback", "Мы скучаем по вам"]);
     expect((await labels("?locale=hr-HR"))[0]).toEqual(["winback", "Nedostajete nam"]);
-    for (const query of ["?locale=de", "?locale=__proto__", "?locale=constructor", "?locale=toString", "?locale=", "?locale=en&locale=uk"]) {
+    for (const query of [
+      "?locale=de",
+      "?locale=__proto__",
+      "?locale=constructor",
+      "?locale=toString",
+      "?locale=",
+      "?locale=en&locale=uk",
+    ]) {
       expect((await labels(query))[0], query).toEqual(["winback", "We miss you"]);
     }
   });
@@ -360,7 +367,11 @@ describe("POST /api/my-rewards: the birthday", () => {
   it("saves through the one writer (local row, Shopify's facts.birth_date) with a consent record, and answers fresh data", async () => {
     const res = await call(
       endpoint().post,
-      request(token(ALPHA, ben), { method: "POST", body: { birthday: "1988-02-29", consent: true, consentTextVersion: "v2" }, query: "?locale=hr" }),
+      request(token(ALPHA, ben), {
+        method: "POST",
+        body: { birthday: "1988-02-29", consent: true, consentTextVersion: "v2" },
+        query: "?locale=hr",
+      }),
     );
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
