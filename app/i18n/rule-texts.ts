@@ -2,7 +2,7 @@
  * The rules area's words: each reward kind's texts and the offer text customers read (in the shop's
  * language) in their metafields and Flow messages. Validation messages: `ruleErrorsText` in form-errors.
  */
-import { kindLabelKeys, type KindLabelKey, type Reward, type RuleKind } from "../retention/rewards";
+import { kindLabelKeys, kindOfReason, type KindLabelKey, type Reward, type RewardReason, type RuleKind } from "../retention/rewards";
 import { messagesFor, translate, type Locale, type MessageKey } from "./index";
 
 export { ruleErrorsText } from "./form-errors";
@@ -16,6 +16,14 @@ void everyKindHasTexts;
 export function kindText(locale: Locale, kind: RuleKind, text: string): string {
   const labels = kindLabelKeys(kind) as Record<string, string>;
   return translate(locale, (labels[text] ?? `rules.kind.${kind}.${text}`) as MessageKey);
+}
+
+/**
+ * Why a customer got a code, in `locale` (the customer's, for the My rewards page): the shopper-facing
+ * label of the kind whose Flow reason code `reason` is (a compensation's is the feedback thank-you's).
+ */
+export function reasonLabel(locale: Locale, reason: RewardReason): string {
+  return translate(locale, kindLabelKeys(kindOfReason(reason)).reasonLabel);
 }
 
 /** What the rules pages send to the browser. */

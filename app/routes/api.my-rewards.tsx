@@ -4,7 +4,8 @@
  *
  * Who is asking comes only from the session token, verified by `authenticate.public.customerAccount`:
  * the shop from `dest`, the customer from `sub`. Nothing in the query or the body names a customer or a
- * shop. Answers:
+ * shop. `?locale=` (GET and POST) is the customer's language (`shopify.localization.language`): one of the
+ * app's four, else English; each code's `reasonLabel` is worded in it. Answers:
  *   OPTIONS                         CORS preflight (the library's 204)
  *   GET   200 MyRewards             that customer's tier, codes, store credit, birthday and answers
  *   POST  200 MyRewards (fresh)     `{ birthday: "YYYY-MM-DD" | null, consent: boolean }` saved or taken back
@@ -18,6 +19,7 @@ import type { JwtPayload } from "@shopify/shopify-api";
 import { authenticate } from "../shopify.server";
 import { env } from "../env.server";
 import { parseJsonWellFormed } from "../forms/well-formed";
+import { resolveLocale, type Locale } from "../i18n";
 import { adminClientForShop } from "../jobs/admin-for-shop.server";
 import { createMyRewardsRateLimiter, type MyRewardsRateLimiter } from "../models/rate-limit.server";
 import { parseBirthdayUpdate } from "../retention/rewards";
@@ -46,7 +48,7 @@ export interface MyRewardsEndpointDeps extends MyRewardsDeps {
   maxBodyBytes: number;
 }
 
-type Caller = { shop: string; customer: string };
+type Caller = { shop: string; customer: string; locale: Locale };
 
 export function createMyRewardsEndpoint(overrides: Partial<MyRewardsEndpointDeps> = {}) {
   const deps: MyRewardsEndpointDeps = {
@@ -65,17 +67,18 @@ export function createMyRewardsEndpoint(overrides: Partial<MyRewardsEndpointDeps
   };
 
   /** The verified shop and customer, or null (401). A token without a customer (nobody signed in) has nothing to see. */
-  async function callerOf(sessionToken: JwtPayload): Promise<Caller | null> {
+  async function callerOf(sessionToken: JwtPayload, request: Request): Promise<Caller | null> {
     const customer = customerFromSub(sessionToken.sub);
     if (!customer) return null;
     const shop = await installedShopOf(sessionToken, deps.apiKey);
-    return shop ? { shop, customer } : null;
+    // Only the four languages the app words; anything else (or none) reads as English.
+    return shop ? { shop, customer, locale: resolveLocale(new URL(request.url).searchParams.get("locale")) } : null;
   }
 
   async function respond(request: Request, handle: (caller: Caller, now: Date) => Promise<Response>): Promise<Response> {
     const { sessionToken, cors } = await authenticateExtension(request, deps.authenticate);
     try {
-      const caller = await callerOf(sessionToken);
+      const caller = await callerOf(sessionToken, request);
       if (!caller) return cors(unauthorized());
       const now = deps.now();
       const limit = deps.limiter.checkRead(caller.shop, caller.customer, now);
@@ -87,8 +90,8 @@ export function createMyRewardsEndpoint(overrides: Partial<MyRewardsEndpointDeps
     }
   }
 
-  async function page({ shop, customer }: Caller, now: Date): Promise<Response> {
-    const body = await myRewards(shop, customer, now, deps);
+  async function page({ shop, customer, locale }: Caller, now: Date): Promise<Response> {
+    const body = await myRewards(shop, customer, now, locale, deps);
     return body ? jsonResponse(body, 200) : unauthorized();
   }
 

@@ -5,6 +5,8 @@
  * record the survey uses. The route has already verified who is asking.
  */
 import { removeCustomerBirthday, saveCustomerBirthday } from "../jobs/birthdays.server";
+import type { Locale } from "../i18n";
+import { reasonLabel } from "../i18n/rule-texts";
 import { recordConsents } from "../models/consent-records.server";
 import { recordSurfaceLoad } from "../models/surface-use.server";
 import { readMyRewards, type MyRewards, type MyStoreCredit } from "../models/views/my-rewards.server";
@@ -27,11 +29,21 @@ export interface MyRewardsDeps {
 
 const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-/** The page's data; null when the shop is unknown. A load by a verified customer counts as the page being in use. */
-export async function myRewards(shop: string, customerId: string, now: Date, deps: MyRewardsDeps): Promise<MyRewards | null> {
+/**
+ * The page's data, each code's reason worded in `locale` (the customer's); null when the shop is unknown.
+ * A load by a verified customer counts as the page being in use.
+ */
+export async function myRewards(
+  shop: string,
+  customerId: string,
+  now: Date,
+  locale: Locale,
+  deps: MyRewardsDeps,
+): Promise<MyRewards | null> {
   const read = await readMyRewards(shop, customerId, now);
   if (!read) return null;
-  const { shopGrantsStoreCredit, ...rest } = read;
+  const { shopGrantsStoreCredit, codes: readCodes, ...rest } = read;
+  const codes = readCodes.map((code) => ({ ...code, reasonLabel: reasonLabel(locale, code.reason) }));
   let storeCredit: MyStoreCredit | null = null;
   if (shopGrantsStoreCredit) {
     storeCredit = await withTimeout(
@@ -43,7 +55,7 @@ export async function myRewards(shop: string, customerId: string, now: Date, dep
     });
   }
   await recordSurfaceLoad(shop, "customerAccountPage", now);
-  return { ...rest, storeCredit };
+  return { ...rest, codes, storeCredit };
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   tierView,
   type MoneyView,
   type OfferView,
+  type RewardReason,
   type TierView,
 } from "../../retention/rewards";
 import { latestConsent } from "../consent-records.server";
@@ -30,7 +31,10 @@ export const MAX_ANSWERS = 10;
 export interface MyCode {
   code: string;
   offer: OfferView;
-  reason: string;
+  /** The kind's Flow reason code. */
+  reason: RewardReason;
+  /** Why the customer got it, in the customer's language (the kind's label, kinds.json; added by the service). */
+  reasonLabel: string;
   expiresAt: string | null;
   minimumSubtotal: MoneyView | null;
 }
@@ -58,7 +62,10 @@ export interface MyRewards {
 }
 
 /** Whether the shop grants store credit (a rule, on or off, whose reward or offer B is store credit). */
-export type MyRewardsRead = Omit<MyRewards, "storeCredit"> & { shopGrantsStoreCredit: boolean };
+export type MyRewardsRead = Omit<MyRewards, "storeCredit" | "codes"> & {
+  codes: Array<Omit<MyCode, "reasonLabel">>;
+  shopGrantsStoreCredit: boolean;
+};
 
 /** Null when the shop is unknown. A customer Kinship does not know gets empty parts, not an error. */
 export async function readMyRewards(shop: string, customerId: string, now: Date): Promise<MyRewardsRead | null> {
@@ -83,7 +90,7 @@ export async function readMyRewards(shop: string, customerId: string, now: Date)
     program && standing ? tierView(program, storedTier?.tier ?? null, standing.tierMetrics, standing.predictedClv, currencyCode) : null;
 
   const byId = new Map(all.map((r) => [r.id, r]));
-  const codes: MyCode[] = [];
+  const codes: MyRewardsRead["codes"] = [];
   for (const row of liveCodes) {
     const rule = byId.get(row.ruleId);
     if (!rule || !row.code) continue;

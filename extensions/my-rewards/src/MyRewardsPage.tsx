@@ -39,7 +39,7 @@ export function MyRewardsPage({ host, now = () => new Date() }: { host: RewardsH
     }
     let live = true;
     setLoad({ phase: "loading" });
-    void loadRewards({ appUrl, getToken: host.getToken, fetch: host.fetch }).then((outcome) => {
+    void loadRewards({ appUrl, getToken: host.getToken, fetch: host.fetch }, host.locale()).then((outcome) => {
       if (live) setLoad(outcome.kind === "ok" ? { phase: "ready", rewards: outcome.rewards } : { phase: "failed" });
     });
     return () => {
@@ -165,7 +165,7 @@ function CodesSection({ host, codes, timeZone }: { host: RewardsHost; codes: Liv
             return (
               <s-box key={code.code} padding="base" border="base" borderRadius="base">
                 <s-stack gap="small-200">
-                  <s-text type="small">{t(code.reason ? `reasons.${code.reason}` : "reasons.other")}</s-text>
+                  {code.reasonLabel !== "" && <s-text type="small">{code.reasonLabel}</s-text>}
                   <s-text type="strong">{offerText(t, host, code.offer)}</s-text>
                   {code.minimumSubtotal && <s-text>{t("codes.minimum", { amount: host.formatMoney(code.minimumSubtotal) })}</s-text>}
                   <s-text>
@@ -217,7 +217,7 @@ function BirthdaySection({
     if (host.appUrl === null) return;
     setSaving(true);
     setNotice(null);
-    const outcome = await saveBirthday(input, { appUrl: host.appUrl, getToken: host.getToken, fetch: host.fetch });
+    const outcome = await saveBirthday(input, { appUrl: host.appUrl, getToken: host.getToken, fetch: host.fetch }, host.locale());
     setSaving(false);
     if (outcome.kind === "ok") {
       setErrors({});

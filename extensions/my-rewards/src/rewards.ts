@@ -5,7 +5,7 @@
  */
 import { isRecord, requestApp, type AppRequestDeps } from "../../shared/app-request";
 import { birthdayProblem } from "../../shared/birthday";
-import { REASON_CODES, REWARD_REASONS, isOneOf, type ReasonCode, type RewardReason } from "../../shared/vocabulary";
+import { REASON_CODES, isOneOf, type ReasonCode } from "../../shared/vocabulary";
 
 export const ROUTE = "/api/my-rewards";
 
@@ -20,8 +20,11 @@ export type Offer = { type: "percentage"; percent: number } | { type: "fixed_amo
 export interface LiveCode {
   code: string;
   offer: Offer;
-  /** A known reason code, or null for one this version does not know (shown as a general reward). */
-  reason: RewardReason | null;
+  /**
+   * Why the shopper got it, already in their language: the backend words each kind's reason (the app's
+   * kinds.json), so a new kind needs nothing here. Empty when the backend sent none (then nothing is shown).
+   */
+  reasonLabel: string;
   expiresAt: string | null;
   minimumSubtotal: Money | null;
 }
@@ -69,9 +72,15 @@ export const BIRTHDAY_ERROR_CODES = ["required", "invalid_date", "future_date", 
 
 const MAX_CODES = 20;
 const MAX_ANSWERS = 10;
+const MAX_LABEL = 200;
 
-export async function loadRewards(deps: AppRequestDeps): Promise<LoadOutcome> {
-  const answer = await requestApp(ROUTE, deps, { method: "GET" });
+/** The route with the shopper's language (`shopify.localization.language`), in which the backend words the codes' reasons. */
+export function routeIn(locale: string): string {
+  return `${ROUTE}?locale=${encodeURIComponent(locale)}`;
+}
+
+export async function loadRewards(deps: AppRequestDeps, locale: string): Promise<LoadOutcome> {
+  const answer = await requestApp(routeIn(locale), deps, { method: "GET" });
   const rewards = answer?.status === 200 ? readRewards(answer.body) : null;
   return rewards ? { kind: "ok", rewards } : { kind: "failed", status: answer?.status ?? null };
 }
@@ -83,9 +92,13 @@ export async function loadRewards(deps: AppRequestDeps): Promise<LoadOutcome> {
 export const BIRTHDAY_CONSENT_TEXT_VERSION = "my-rewards-birthday-1";
 
 /** `birthday: null` with `consent: false` removes the birthday; a date needs consent (checked first here). */
-export async function saveBirthday(input: { birthday: string | null; consent: boolean }, deps: AppRequestDeps): Promise<SaveOutcome> {
+export async function saveBirthday(
+  input: { birthday: string | null; consent: boolean },
+  deps: AppRequestDeps,
+  locale: string,
+): Promise<SaveOutcome> {
   const json = input.birthday === null ? input : { ...input, consentTextVersion: BIRTHDAY_CONSENT_TEXT_VERSION };
-  const answer = await requestApp(ROUTE, deps, { method: "POST", json });
+  const answer = await requestApp(routeIn(locale), deps, { method: "POST", json });
   if (!answer) return { kind: "failed" };
   if (answer.status === 200) {
     const rewards = readRewards(answer.body);
@@ -199,7 +212,8 @@ function readCode(raw: unknown): LiveCode | undefined {
   const expiresAt = readInstant(raw.expiresAt);
   const minimumSubtotal = raw.minimumSubtotal == null ? null : (readMoney(raw.minimumSubtotal) ?? undefined);
   if (!offer || expiresAt === undefined || minimumSubtotal === undefined) return undefined;
-  return { code: raw.code, offer, reason: isOneOf(REWARD_REASONS, raw.reason) ? raw.reason : null, expiresAt, minimumSubtotal };
+  const reasonLabel = typeof raw.reasonLabel === "string" ? raw.reasonLabel.trim().slice(0, MAX_LABEL) : "";
+  return { code: raw.code, offer, reasonLabel, expiresAt, minimumSubtotal };
 }
 
 function readAnswer(raw: unknown): PastAnswer | undefined {

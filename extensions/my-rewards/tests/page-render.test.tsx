@@ -45,7 +45,7 @@ const EXPECTED = {
     spend: "You've spent UAH 3,800 with us so far.",
     birthdayCode: ["Birthday gift", "15% off", "Valid until December 20, 2026"],
     tierCode: ["Tier reward", "UAH 200 off", "On orders of UAH 500 or more", "Valid until January 1, 2027"],
-    newReasonCode: ["A reward for you", "Free shipping", "No expiry date"],
+    newReasonCode: ["Thanks for your photo review", "Free shipping", "No expiry date"],
     credit: ["Balance: UAH 150", "Use it by January 31, 2027"],
     answer: [
       "4 out of 10 · November 2, 2026",
@@ -60,7 +60,7 @@ const EXPECTED = {
     spend: "Ви вже витратили у нас 3 800 ₴.",
     birthdayCode: ["Подарунок до дня народження", "Знижка 15%", "Дійсний до 20 грудня 2026 р."],
     tierCode: ["Винагорода за рівень", "Знижка 200 ₴", "Для замовлень від 500 ₴", "Дійсний до 1 січня 2027 р."],
-    newReasonCode: ["Винагорода для вас", "Безкоштовна доставка", "Без терміну дії"],
+    newReasonCode: ["Дякуємо за фотовідгук", "Безкоштовна доставка", "Без терміну дії"],
     credit: ["Баланс: 150 ₴", "Використайте до 31 січня 2027 р."],
     answer: [
       "4 з 10 · 2 листопада 2026 р.",
@@ -75,7 +75,7 @@ const EXPECTED = {
     spend: "Всего потрачено у нас: 3 800 ₴",
     birthdayCode: ["Подарок ко дню рождения", "Скидка 15%", "Действует до 20 декабря 2026 г."],
     tierCode: ["Награда за уровень", "Скидка 200 ₴", "Для заказов от 500 ₴", "Действует до 1 января 2027 г."],
-    newReasonCode: ["Награда для вас", "Бесплатная доставка", "Без срока действия"],
+    newReasonCode: ["Спасибо за фотоотзыв", "Бесплатная доставка", "Без срока действия"],
     credit: ["Баланс: 150 ₴", "Используйте до 31 января 2027 г."],
     answer: [
       "4 из 10 · 2 ноября 2026 г.",
@@ -90,7 +90,7 @@ const EXPECTED = {
     spend: "Do sada ste kod nas potrošili 3.800 UAH.",
     birthdayCode: ["Rođendanski poklon", "15 % popusta", "Vrijedi do 20. prosinca 2026."],
     tierCode: ["Nagrada za razinu", "200 UAH popusta", "Za narudžbe od 500 UAH ili više", "Vrijedi do 1. siječnja 2027."],
-    newReasonCode: ["Nagrada za vas", "Besplatna dostava", "Bez datuma isteka"],
+    newReasonCode: ["Hvala na recenziji s fotografijom", "Besplatna dostava", "Bez datuma isteka"],
     credit: ["Stanje: 150 UAH", "Iskoristite do 31. siječnja 2027."],
     answer: [
       "4 od 10 · 2. studenoga 2026.",
@@ -107,7 +107,7 @@ describe.each(Object.keys(EXPECTED) as Array<keyof typeof EXPECTED>)("the page i
   const expected = EXPECTED[locale];
   const strings = LOCALES[locale] as Record<string, Record<string, string>>;
 
-  it("shows tier progress in words, each live code with what it gives and a copy button, credit, birthday and past answers", async () => {
+  it("shows tier progress in words, each live code with the backend's reason and what it gives and a copy button, credit, birthday and past answers", async () => {
     await open({ locale });
     expect(find("s-page").getAttribute("heading")).toBe(strings.page.heading);
 
@@ -117,6 +117,7 @@ describe.each(Object.keys(EXPECTED) as Array<keyof typeof EXPECTED>)("the page i
     expect(tier).toContain(squash(expected.spend));
     expect(find("s-progress").getAttribute("value")).toBe("0.76");
 
+    expect(backend.requests()[0]!.url).toBe(`${APP_URL}/api/my-rewards?locale=${locale}`);
     const codes = [...document.body.querySelectorAll("s-box")].map((box) => (box.textContent ?? "").replace(/\s+/g, " "));
     expect(codes).toHaveLength(3);
     for (const part of [...expected.birthdayCode, "KIN-BDAY-1234"]) expect(codes[0]).toContain(squash(part));
@@ -195,6 +196,7 @@ describe.each(Object.keys(EXPECTED) as Array<keyof typeof EXPECTED>)("the page i
     await clickButton(strings.birthday.save);
     const posts = backend.requests().filter((r) => r.method === "POST");
     expect(posts).toHaveLength(1);
+    expect(posts[0]!.url).toBe(`${APP_URL}/api/my-rewards?locale=${locale}`);
     expect(JSON.parse(String(posts[0]!.body))).toEqual({
       birthday: "1990-05-17",
       consent: true,
@@ -208,10 +210,10 @@ describe.each(Object.keys(EXPECTED) as Array<keyof typeof EXPECTED>)("the page i
 });
 
 describe("talking to the backend", () => {
-  it("sends only the session token: no customer or shop id in the URL, and no body on the GET", async () => {
+  it("sends only the session token and the shopper's language: no customer or shop id in the URL, and no body on the GET", async () => {
     await open();
     const [get] = backend.requests();
-    expect(get).toMatchObject({ url: `${APP_URL}/api/my-rewards`, method: "GET", body: undefined });
+    expect(get).toMatchObject({ url: `${APP_URL}/api/my-rewards?locale=en`, method: "GET", body: undefined });
     expect(get!.headers.get("Authorization")).toBe("Bearer customer-token");
   });
 

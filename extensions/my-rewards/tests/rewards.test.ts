@@ -13,7 +13,11 @@ describe("readRewards (the backend's answer, parsed at the edge)", () => {
   it("takes the contract's answer as it is", () => {
     const rewards = readRewards(silverCustomer());
     expect(rewards?.tier?.next).toEqual({ name: "Gold", remaining: { amount: "1200.00", currencyCode: "UAH" }, remainingOrders: null });
-    expect(rewards?.codes.map((c) => c.reason)).toEqual(["birthday", "tierUpgrade", null]);
+    expect(rewards?.codes.map((c) => c.reasonLabel)).toEqual(["", "", ""]);
+    const worded = silverCustomer();
+    worded.codes = worded.codes.map((c, i) => ({ ...c, reasonLabel: i === 0 ? " Birthday gift " : i === 1 ? 42 : "x".repeat(500) }));
+    // The backend's words as they are (trimmed, capped); a label that is not text reads as none.
+    expect(readRewards(worded)?.codes.map((c) => c.reasonLabel)).toEqual(["Birthday gift", "", "x".repeat(200)]);
     expect(rewards?.storeCredit?.balance.amount).toBe("150.00");
     expect(readRewards(unknownCustomer())).toMatchObject({ tier: null, codes: [], storeCredit: null, feedback: [] });
   });
@@ -57,9 +61,19 @@ describe("readRewards (the backend's answer, parsed at the edge)", () => {
 
 describe("calls", () => {
   it("turns anything but a well-formed 200 into a failed load, keeping the status", async () => {
-    expect(await loadRewards(deps(200, silverCustomer()))).toMatchObject({ kind: "ok" });
-    expect(await loadRewards(deps(429, { ok: false, error: "rate_limited" }))).toEqual({ kind: "failed", status: 429 });
-    expect(await loadRewards(deps(200, { ok: true }))).toEqual({ kind: "failed", status: 200 });
+    expect(await loadRewards(deps(200, silverCustomer()), "en")).toMatchObject({ kind: "ok" });
+    expect(await loadRewards(deps(429, { ok: false, error: "rate_limited" }), "en")).toEqual({ kind: "failed", status: 429 });
+    expect(await loadRewards(deps(200, { ok: true }), "en")).toEqual({ kind: "failed", status: 200 });
+  });
+
+  it("asks in the shopper's language, escaped into the query", async () => {
+    const load = deps(200, silverCustomer());
+    await loadRewards(load, "uk");
+    const save = deps(200, silverCustomer());
+    await saveBirthday({ birthday: null, consent: false }, save, "pt-BR&x=1");
+    const urls = (call: { fetch: { mock: { calls: unknown[][] } } }) => call.fetch.mock.calls.map((args) => args[0]);
+    expect(urls(load)).toEqual(["https://app.test/api/my-rewards?locale=uk"]);
+    expect(urls(save)).toEqual(["https://app.test/api/my-rewards?locale=pt-BR%26x%3D1"]);
   });
 
   it("reads the backend's field errors on a refused birthday", async () => {
@@ -67,12 +81,13 @@ describe("calls", () => {
       await saveBirthday(
         { birthday: "1990-05-17", consent: false },
         deps(400, { ok: false, fieldErrors: { consent: "consent_required" } }),
+        "en",
       ),
     ).toEqual({
       kind: "rejected",
       fieldErrors: { consent: "consent_required" },
     });
-    expect(await saveBirthday({ birthday: "x", consent: true }, deps(413, { ok: false }))).toEqual({ kind: "failed" });
+    expect(await saveBirthday({ birthday: "x", consent: true }, deps(413, { ok: false }), "en")).toEqual({ kind: "failed" });
   });
 });
 

@@ -2,6 +2,8 @@
  * A stand-in for Kinship's GET/POST /api/my-rewards that answers as the contract says
  * (docs: extensions/my-rewards/README.md): 401 without a Bearer token, the customer's data as JSON, the
  * birthday saved only with consent, removed with `null` and no consent, 400 with field errors otherwise.
+ * Each code's `reasonLabel` is worded in the `?locale=` the page sends (one of four, else English), as the
+ * app's kinds.json words it (tests/unit/extensions/vocabulary.test.ts checks these copies against the app).
  * It keeps what the page sent so tests can check that no customer id ever leaves the browser.
  */
 import { vi } from "vitest";
@@ -9,6 +11,17 @@ import { vi } from "vitest";
 export const APP_URL = "https://kinship.test";
 
 const uah = (amount: string) => ({ amount, currencyCode: "UAH" });
+
+const LOCALES = ["en", "uk", "ru", "hr"] as const;
+type Locale = (typeof LOCALES)[number];
+
+/** The backend's shopper-facing reason labels of the codes below; the last is a kind this extension never heard of. */
+export const REASON_LABELS: Record<Locale, Record<string, string>> = {
+  en: { birthday: "Birthday gift", tierUpgrade: "Tier reward", aReasonFromANewerApp: "Thanks for your photo review" },
+  uk: { birthday: "Подарунок до дня народження", tierUpgrade: "Винагорода за рівень", aReasonFromANewerApp: "Дякуємо за фотовідгук" },
+  ru: { birthday: "Подарок ко дню рождения", tierUpgrade: "Награда за уровень", aReasonFromANewerApp: "Спасибо за фотоотзыв" },
+  hr: { birthday: "Rođendanski poklon", tierUpgrade: "Nagrada za razinu", aReasonFromANewerApp: "Hvala na recenziji s fotografijom" },
+};
 
 /** A Silver customer of a Kyiv shop: on the way to Gold, three live codes, store credit, two answers. */
 export function silverCustomer() {
@@ -75,21 +88,28 @@ export function standInBackend(data: ReturnType<typeof silverCustomer> | ReturnT
   const fetch = vi.fn(async (url: string, init: RequestInit = {}) => {
     const next = queued.shift();
     if (next) return json(next.status, next.body);
-    if (url !== `${APP_URL}/api/my-rewards`) return json(404);
+    const parsed = new URL(url);
+    if (`${parsed.origin}${parsed.pathname}` !== `${APP_URL}/api/my-rewards`) return json(404);
+    const asked = parsed.searchParams.get("locale");
+    const locale = LOCALES.find((l) => l === asked) ?? "en";
+    const page = () => ({
+      ...state,
+      codes: state.codes.map((code) => ({ ...code, reasonLabel: REASON_LABELS[locale][code.reason] ?? "" })),
+    });
     const auth = new Headers(init.headers).get("Authorization");
     if (!auth?.startsWith("Bearer ")) return json(401);
-    if ((init.method ?? "GET") === "GET") return json(200, state);
+    if ((init.method ?? "GET") === "GET") return json(200, page());
     const body = JSON.parse(String(init.body)) as { birthday: string | null; consent: boolean };
     if (body.birthday === null && body.consent === false) {
       state.birthday = { date: null, consented: false, editable: true };
-      return json(200, state);
+      return json(200, page());
     }
     if (typeof body.birthday !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(body.birthday)) {
       return json(400, { ok: false, fieldErrors: { birthday: "invalid_date" } });
     }
     if (body.consent !== true) return json(400, { ok: false, fieldErrors: { consent: "consent_required" } });
     state.birthday = { date: body.birthday, consented: true, editable: true };
-    return json(200, state);
+    return json(200, page());
   });
 
   return {

@@ -191,6 +191,8 @@ describe("GET /api/my-rewards", () => {
           code: "KIN-ANA-OLD",
           offer: { type: "percentage", percent: 15 },
           reason: "winback",
+          // No ?locale=: English, from the win-back kind's texts (app/i18n/catalogs/rules/kinds.json).
+          reasonLabel: "We miss you",
           expiresAt: new Date(NOW + 10 * DAY).toISOString().replace(".000Z", "Z"),
           minimumSubtotal: { amount: "500.00", currencyCode: "UAH" },
         },
@@ -206,6 +208,31 @@ describe("GET /api/my-rewards", () => {
         },
       ],
     });
+  });
+
+  it("words each code's reason in the customer's language from ?locale=, one of the four, else English", async () => {
+    const { get } = endpoint();
+    const labels = async (query: string) => {
+      const res = await call(get, request(token(ALPHA, ana), { query }));
+      expect(res.status, query).toBe(200);
+      return (res.body as { codes: { reason: string; reasonLabel: string }[] }).codes.map((c) => [c.reason, c.reasonLabel]);
+    };
+    expect(await labels("?locale=uk")).toEqual([
+      ["winback", "Ми сумуємо за вами"],
+      ["winback", "Ми сумуємо за вами"],
+    ]);
+    expect((await labels("?locale=ru"))[0]).toEqual(["winback", "Мы скучаем по вам"]);
+    expect((await labels("?locale=hr-HR"))[0]).toEqual(["winback", "Nedostajete nam"]);
+    for (const query of [
+      "?locale=de",
+      "?locale=__proto__",
+      "?locale=constructor",
+      "?locale=toString",
+      "?locale=",
+      "?locale=en&locale=uk",
+    ]) {
+      expect((await labels(query))[0], query).toEqual(["winback", "We miss you"]);
+    }
   });
 
   it("a second customer's token never sees the first one's data", async () => {
@@ -338,12 +365,19 @@ describe("POST /api/my-rewards: the birthday", () => {
   const birthdayMetafield = (customer: string) => emulator.shop(ALPHA).metafields.get(customer, "facts", "birth_date")?.value ?? null;
 
   it("saves through the one writer (local row, Shopify's facts.birth_date) with a consent record, and answers fresh data", async () => {
-    const res = await post(ben, { birthday: "1988-02-29", consent: true, consentTextVersion: "v2" });
+    const res = await call(
+      endpoint().post,
+      request(token(ALPHA, ben), {
+        method: "POST",
+        body: { birthday: "1988-02-29", consent: true, consentTextVersion: "v2" },
+        query: "?locale=hr",
+      }),
+    );
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       ok: true,
       birthday: { date: "1988-02-29", consented: true, editable: true },
-      codes: [{ code: "KIN-BEN" }],
+      codes: [{ code: "KIN-BEN", reason: "winback", reasonLabel: "Nedostajete nam" }],
     });
     expect((await db.customer.findFirstOrThrow({ where: { shop: ALPHA, shopifyId: ben } })).birthday).toBe("1988-02-29");
     expect(birthdayMetafield(ben)).toBe("1988-02-29");

@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { catalog, SUPPORTED_LOCALES } from "../../../app/i18n";
 import { ruleErrorText } from "../../../app/i18n/form-errors";
-import { kindText, offerText } from "../../../app/i18n/rule-texts";
-import { HOLIDAY_PRESETS, kindLabelKeys, RULE_KINDS } from "../../../app/retention/rewards";
+import { kindText, offerText, reasonLabel } from "../../../app/i18n/rule-texts";
+import { HOLIDAY_PRESETS, kindLabelKeys, REWARD_KINDS, RULE_KINDS } from "../../../app/retention/rewards";
 
 const PLURAL = /\.(zero|one|two|few|many|other)$/;
 const rulesEn = JSON.parse(readFileSync("app/i18n/catalogs/rules/en.json", "utf8")) as Record<string, string>;
@@ -36,6 +36,16 @@ describe("rules area catalogs", () => {
       "Пільговий період: не більше ніж 730 дн.",
     );
     expect(ruleErrorText("Not a key.", "uk")).toBe("Not a key.");
+  });
+
+  it("words each kind's reason for the shopper (My rewards) from its own reasonLabel text, in the customer's language", () => {
+    for (const locale of SUPPORTED_LOCALES) {
+      const labels = RULE_KINDS.map((kind) => reasonLabel(locale, REWARD_KINDS[kind].reason));
+      for (const [i, kind] of RULE_KINDS.entries()) expect(labels[i]).toBe(catalog(locale)[`rules.kind.${kind}.reasonLabel`]);
+      expect(new Set(labels).size, locale).toBe(RULE_KINDS.length);
+    }
+    expect(reasonLabel("uk", REWARD_KINDS.loyaltyTiers.reason)).toBe("Винагорода за рівень");
+    expect(reasonLabel("en", REWARD_KINDS.holidayCampaign.reason)).toBe("Holiday offer");
   });
 
   it("writes the offer in the given language", () => {

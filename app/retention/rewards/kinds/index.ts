@@ -46,6 +46,13 @@ export const TIER_KINDS = RULE_KINDS.filter((k) => REWARD_KINDS[k].tierNames !==
 /** Flow's reason for a merchant's one-off compensation: a thank-you for feedback. */
 export const COMPENSATION_REASON: RewardReason = REWARD_KINDS.feedbackThanks.reason;
 
+/** The kind whose Flow reason code `reason` is (each kind has its own; compared, never used as a key). */
+export function kindOfReason(reason: RewardReason): RuleKind {
+  const kind = RULE_KINDS.find((k) => REWARD_KINDS[k].reason === reason);
+  if (!kind) throw new Error(`No reward kind has the reason ${JSON.stringify(reason)}`);
+  return kind;
+}
+
 export function isRuleKind(value: unknown): value is RuleKind {
   return typeof value === "string" && Object.prototype.hasOwnProperty.call(REWARD_KINDS, value);
 }
@@ -73,6 +80,8 @@ export function kindLabelKeys<K extends RuleKind>(kind: K) {
     add: `rules.kind.${kind}.add`,
     defaultName: `rules.kind.${kind}.defaultName`,
     combinesHelp: `rules.kind.${kind}.combinesHelp`,
+    /** Shopper-facing: why the customer got a code of this kind (the My rewards page, in the customer's language). */
+    reasonLabel: `rules.kind.${kind}.reasonLabel`,
   } as const;
 }
 export type KindLabelKey = { [K in RuleKind]: ReturnType<typeof kindLabelKeys<K>>[keyof ReturnType<typeof kindLabelKeys<K>>] }[RuleKind];
