@@ -73,7 +73,7 @@ export function combinesWithOf(rule: { kind: RuleKind; combinesWith?: CombinesWi
   return rule.combinesWith ?? REWARD_KINDS[rule.kind].combinesWith;
 }
 
-/** Translation keys of a kind's texts (checked against the catalogs by the compiler in app/i18n/reward-kinds.ts). */
+/** Translation keys of a kind's texts (checked against the catalogs by the compiler in app/i18n/rule-texts.ts). */
 export function kindLabelKeys<K extends RuleKind>(kind: K) {
   return {
     name: `rules.kind.${kind}`,
