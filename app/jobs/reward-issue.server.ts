@@ -162,8 +162,10 @@ export async function advanceIssue(
   let status = row.status;
   if (status === "recorded") {
     // Cancelled (Cancel queued, the rule turned off) or finished by another caller since it was read.
-    // A request taking on someone else's row waits until their claim is stale (they may still be creating it).
-    const exclusive = options.claimDelivery && !options.fresh ? new Date(ctx.now.getTime() - DELIVERY_CLAIM_STALE_MS) : undefined;
+    // A request (outside the daily run's lease) claims exclusively, its own fresh row included: a double click's
+    // second request can find the first one's row recorded and claim it before the first does, and then only one
+    // of them may create and deliver it. Someone else's claim is waited out until it is stale.
+    const exclusive = options.claimDelivery ? new Date(ctx.now.getTime() - DELIVERY_CLAIM_STALE_MS) : undefined;
     if (!(await claimForCreation(ctx.shop, row.id, ctx.now, exclusive))) return;
     const existing = options.fresh ? null : await findDiscountByCode(ctx.client, code);
     if (existing && !existing.customerIds.includes(row.customerShopifyId)) {

@@ -29,11 +29,13 @@ beforeAll(async () => {
     shops: SHOPS.map((domain, i) => ({ domain, customers: 300, orders: 10_000, seed: 60 + i, plan: "enterprise" as const })),
   });
 });
+// The first write-back after each backfill is a bulk mutation run (decision 024) polled on real time, five
+// shops one after another per shop's queue: waiting for them has taken over a minute on a loaded machine.
 afterAll(async () => {
   await settled();
   await stopEmulatedShopify(emulator);
   await webhooks?.close();
-});
+}, 180_000);
 
 async function openApp(shop: string): Promise<number> {
   const { token } = await getJwt(shop.replace(".myshopify.com", ""), TEST_API_KEY, TEST_API_SECRET);
