@@ -20,7 +20,7 @@ import { startAppWebhookServer } from "../support/app-webhook-server";
 import { startEmulatedShopify, stopEmulatedShopify } from "../support/emulated-shopify";
 import { compareWithTruth } from "../support/sync-helpers";
 import { TEST_API_KEY, TEST_API_SECRET, TEST_APP_URL } from "../support/test-env";
-import { argValue, percentile, progress, reportResult, round } from "./harness";
+import { argValue, percentile, progress, reportResult, round, statusOf } from "./harness";
 
 // Few customers per shop, as in the test: the tag write-back after scoring is one Admin call per customer.
 const customers = Number(argValue(process.argv, "--customers") ?? 300);
@@ -37,17 +37,6 @@ const emulator = await startEmulatedShopify({
   appUrl: webhooks.url,
   shops: SHOPS.map((domain, i) => ({ domain, customers, orders, seed: 160 + i, plan: "enterprise" as const })),
 });
-
-async function statusOf(work: () => Promise<unknown>): Promise<number> {
-  try {
-    const result = await work();
-    return result instanceof Response ? result.status : 200;
-  } catch (thrown) {
-    if (thrown instanceof Response) return thrown.status;
-    console.error(thrown);
-    return 500;
-  }
-}
 
 /** The first admin load of a shop: the embedded URL with its id_token (token exchange, then the install steps). */
 async function openApp(shop: string): Promise<number> {

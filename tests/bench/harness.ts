@@ -132,3 +132,15 @@ export function requireArg(argv: readonly string[], name: string): string {
   if (value === undefined) throw new Error(`missing ${name}`);
   return value;
 }
+
+/** The HTTP status a route handler answered with (Remix throws Responses; anything else thrown is a 500). */
+export async function statusOf(work: () => Promise<unknown>): Promise<number> {
+  try {
+    const result = await work();
+    return result instanceof Response ? result.status : 200;
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown.status;
+    console.error(thrown);
+    return 500;
+  }
+}

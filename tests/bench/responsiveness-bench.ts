@@ -33,7 +33,7 @@ import { startEmulatedShopify, stopEmulatedShopify } from "../support/emulated-s
 import { installShop } from "../support/sync-helpers";
 import { TEST_API_KEY, TEST_API_SECRET, TEST_APP_URL } from "../support/test-env";
 import { webhookRequest } from "../support/webhook-request";
-import { argValue, percentile, progress, reportResult, requireArg, round } from "./harness";
+import { argValue, percentile, progress, reportResult, requireArg, round, statusOf } from "./harness";
 import { serveFile } from "./serve-file";
 import type { ShopDataMeta } from "./shop-data";
 
@@ -115,17 +115,6 @@ const webhookRequests = Array.from({ length: 5_000 }, (_, i) => nextWebhook(i));
 async function pageRequest(path: string): Promise<Request> {
   const { token } = await getJwt(shop.replace(/\.myshopify\.com$/, ""), TEST_API_KEY, TEST_API_SECRET);
   return new Request(`${TEST_APP_URL}${path}`, { headers: { Accept: "application/json", Authorization: `Bearer ${token}` } });
-}
-
-async function statusOf(work: () => Promise<unknown>): Promise<number> {
-  try {
-    const result = await work();
-    return result instanceof Response ? result.status : 200;
-  } catch (thrown) {
-    if (thrown instanceof Response) return thrown.status;
-    console.error(thrown);
-    return 500;
-  }
 }
 
 // Warm-up: each page once before anything runs (module-level caches, first queries).

@@ -264,22 +264,15 @@ export class EmulatorCore implements EmulatorServices {
 
   // ---------- bulk operations ----------
 
-  startBulkQuery(
+  /** A bulk operation as Shopify first reports it: nothing counted, no file yet. */
+  private newBulkOperation(
     shop: ShopState,
-    token: AccessTokenInfo,
-    query: string,
-    groupObjects: boolean,
-  ): { bulkOperation: BulkOperationRecord | null; userErrors: BulkQueryError[] } {
-    const { plan, errors } = compileBulkQuery(this.schema, query);
-    if (!plan) return { bulkOperation: null, userErrors: errors };
-    const controls = shop.bulk.controls;
-    const op: BulkOperationRecord = {
+    fields: Pick<BulkOperationRecord, "type" | "status" | "query" | "groupObjects">,
+  ): BulkOperationRecord {
+    return {
       id: shop.nextId(),
-      type: "QUERY",
-      status: "CREATED",
+      ...fields,
       errorCode: null,
-      query,
-      groupObjects,
       createdAt: this.clock(),
       completedAt: null,
       objectCount: 0,
@@ -290,6 +283,18 @@ export class EmulatorCore implements EmulatorServices {
       urlExpiresAt: null,
       cancelRequested: false,
     };
+  }
+
+  startBulkQuery(
+    shop: ShopState,
+    token: AccessTokenInfo,
+    query: string,
+    groupObjects: boolean,
+  ): { bulkOperation: BulkOperationRecord | null; userErrors: BulkQueryError[] } {
+    const { plan, errors } = compileBulkQuery(this.schema, query);
+    if (!plan) return { bulkOperation: null, userErrors: errors };
+    const controls = shop.bulk.controls;
+    const op = this.newBulkOperation(shop, { type: "QUERY", status: "CREATED", query, groupObjects });
     const failWith = controls.failNext;
     const malformedLines = controls.malformedLinesNext;
     controls.failNext = null;
@@ -327,23 +332,7 @@ export class EmulatorCore implements EmulatorServices {
     compiled: CompiledBulkMutation,
     lines: Record<string, unknown>[],
   ): BulkOperationRecord {
-    const op: BulkOperationRecord = {
-      id: shop.nextId(),
-      type: "MUTATION",
-      status: "RUNNING",
-      errorCode: null,
-      query: mutation,
-      groupObjects: false,
-      createdAt: this.clock(),
-      completedAt: null,
-      objectCount: 0,
-      rootObjectCount: 0,
-      fileSize: null,
-      filePath: null,
-      partialFilePath: null,
-      urlExpiresAt: null,
-      cancelRequested: false,
-    };
+    const op = this.newBulkOperation(shop, { type: "MUTATION", status: "RUNNING", query: mutation, groupObjects: false });
     const failWith = shop.bulk.controls.failNext;
     shop.bulk.controls.failNext = null;
     shop.bulk.byId.set(op.id, op);
