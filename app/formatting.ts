@@ -60,7 +60,10 @@ function currencyDisplay(locale: Locale, currency: string): "symbol" | "narrowSy
       .formatToParts(0)
       .find((p) => p.type === "currency")?.value;
   const narrow = sign("narrowSymbol");
-  return sign("symbol") === currency && narrow && narrow !== currency && !SHARED_SIGNS.has(narrow) ? "narrowSymbol" : "symbol";
+  // The narrow sign whenever it says which currency it is: it is the same in every runtime's data, while the
+  // plain symbol is not (Node writes UAH "₴" in Ukrainian where Chromium writes "грн"), and a page the server
+  // wrote one way and the browser another fails hydration.
+  return narrow && narrow !== currency && !SHARED_SIGNS.has(narrow) ? "narrowSymbol" : "symbol";
 }
 
 /**
@@ -84,7 +87,9 @@ export function formatMoney(
         style: "currency",
         currency: ctx.currency,
         currencyDisplay: currencyDisplay(ctx.locale, ctx.currency),
-        ...(options.compact ? { notation: "compact", maximumFractionDigits: 1 } : {}),
+        // Both fraction bounds are explicit: runtimes disagree on the compact default minimum ("€15.0K" in Node 20,
+        // "€15K" in current Chromium), and a server render that differs from the browser's fails hydration.
+        ...(options.compact ? { notation: "compact", minimumFractionDigits: 0, maximumFractionDigits: 1 } : {}),
       }),
   ).format(amount);
 }

@@ -9,7 +9,7 @@ import { rmSync } from "node:fs";
 import type { Browser, Frame, Page } from "playwright-core";
 import { migrate } from "../../scripts/migrate";
 import { startLocalStack, type LocalStack } from "../emulator/stack";
-import { appFrame, ensureBuilt, launch, newAdminPage, screenshot, stopStack } from "./browser";
+import { appFrame, ensureBuilt, hydrationErrors, launch, newAdminPage, screenshot, stopStack } from "./browser";
 import { CATALOG_PREFIXES } from "../../app/i18n/catalogs";
 
 const SHOP = "kinship-e2e.myshopify.com";
@@ -90,6 +90,8 @@ describe("Kinship in the Shopify admin", () => {
     // The lifecycle chart is drawn by polaris-viz after hydration.
     await frame.waitForSelector('[role="figure"] svg', { timeout: 20_000 });
     await expectTranslated(frame);
+    // The browser's first render matched the server's (a figure written differently by Node and Chromium broke it).
+    expect(hydrationErrors(page)).toEqual([]);
     await screenshot(page, "01-dashboard");
   });
 
@@ -97,6 +99,7 @@ describe("Kinship in the Shopify admin", () => {
     const frame = await open("", "uk");
     await frame.getByText("Показники магазину").waitFor();
     await expectTranslated(frame);
+    expect(hydrationErrors(page)).toEqual([]);
     await screenshot(page, "02-dashboard-uk");
     const customers = await open("/customers", "uk");
     // Polaris's pagination label comes from Kinship's Ukrainian Polaris translations.

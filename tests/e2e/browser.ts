@@ -37,9 +37,25 @@ export async function launch(): Promise<Browser> {
 // authenticate.admin answers 410 to bots, including Playwright's default HeadlessChrome user agent.
 const DESKTOP_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
 
+const pageErrors = new WeakMap<Page, string[]>();
+
+/**
+ * React's hydration failures seen on the page so far (#418 the markup differs, #423 the whole root falls back
+ * to client rendering, #425 a text differs): each means the server's render and the browser's disagree, so the
+ * page is drawn twice and flickers.
+ */
+export function hydrationErrors(page: Page): string[] {
+  return (pageErrors.get(page) ?? []).filter((message) => /Minified React error #4(18|19|22|23|25)\b|[Hh]ydrat/.test(message));
+}
+
 export async function newAdminPage(browser: Browser): Promise<Page> {
   const page = await browser.newPage({ userAgent: DESKTOP_UA, viewport: { width: 1400, height: 2400 } });
-  page.on("pageerror", (error) => console.error(`[browser] ${error.message}`));
+  const errors: string[] = [];
+  pageErrors.set(page, errors);
+  page.on("pageerror", (error) => {
+    errors.push(error.message);
+    console.error(`[browser] ${error.message}`);
+  });
   // A navigation waits for the embedded app's server render; with the whole suite side by side on two cores
   // that has taken over 30 s (Playwright's default), so navigations get the same 60 s as the selector waits.
   page.setDefaultNavigationTimeout(60_000);

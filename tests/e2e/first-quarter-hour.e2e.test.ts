@@ -17,7 +17,7 @@ import { migrate } from "../../scripts/migrate";
 import { startLocalStack, type LocalStack } from "../emulator/stack";
 import { DEMO_SHOP } from "../emulator/demo-shop";
 import { installShopifyDispatcher, uninstallShopifyDispatcher } from "../emulator/dispatcher";
-import { appFrame, ensureBuilt, launch, newAdminPage, screenshot, stopStack } from "./browser";
+import { appFrame, ensureBuilt, hydrationErrors, launch, newAdminPage, screenshot, stopStack } from "./browser";
 import { CATALOG_PREFIXES } from "../../app/i18n/catalogs";
 import { catalog, translate, type Locale, type MessageKey } from "../../app/i18n";
 import { shopFormatter } from "../../app/formatting";
@@ -410,8 +410,9 @@ describe("the merchant's first quarter hour on the demo shop", () => {
       rules.map((r) => r.name),
     );
 
-    // No page failed to load.
+    // No page failed to load, and every page the walk opened drew in the browser what the server had drawn.
     expect(failedRequests).toEqual([]);
     expect(loads.filter((l) => l.status >= 400)).toEqual([]);
+    expect(hydrationErrors(page)).toEqual([]);
   });
 });

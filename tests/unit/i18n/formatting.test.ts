@@ -44,6 +44,10 @@ describe("money", () => {
 
   it("can be compact for tight spaces", () => {
     expect(formatMoney(1_250_000, { locale: "en", currency: "USD" }, { compact: true })).toBe("$1.3M");
+    // A round figure has no ".0": Node 20 wrote "€15.0K" where the browser writes "€15K", and the server's
+    // render of a chart's figures then failed hydration in the browser.
+    expect(formatMoney(15_000, { locale: "en", currency: "EUR" }, { compact: true })).toBe("€15K");
+    expect(formatMoney(15_000, { locale: "hr", currency: "EUR" }, { compact: true })).toBe("15\u00a0tis.\u00a0€");
   });
 
   it("names the currency symbol", () => {
