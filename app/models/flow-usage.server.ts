@@ -4,6 +4,7 @@
  * callbacks: an older one arriving late never overwrites a newer one.
  */
 import db from "../db.server";
+import { isUniqueViolation } from "./sql/transient-errors.server";
 
 export interface FlowLifecycleNotice {
   flowTriggerDefinitionId: string;
@@ -11,24 +12,27 @@ export interface FlowLifecycleNotice {
   timestamp: Date;
 }
 
-/** Stores the notice unless a newer one is already stored; says whether it was applied. */
+/**
+ * Stores the notice unless a newer one is already stored; says whether it was applied.
+ *
+ * Single statements, no interactive transaction: Flow wants a prompt 2xx, and a transaction that waited
+ * behind an import's writes for its start (P2028) answered Flow 500 (seen in the browser tests on a loaded
+ * machine). "Newer wins" is the update's own condition; a racing first notice is settled by the unique key.
+ */
 export async function applyFlowLifecycleNotice(shop: string, notice: FlowLifecycleNotice): Promise<boolean> {
-  const where = { shop_flowTriggerDefinitionId: { shop, flowTriggerDefinitionId: notice.flowTriggerDefinitionId } };
-  return db.$transaction(async (tx) => {
-    const current = await tx.flowTriggerUsage.findUnique({ where, select: { notifiedAt: true } });
-    if (current && current.notifiedAt.getTime() > notice.timestamp.getTime()) return false;
-    await tx.flowTriggerUsage.upsert({
-      where,
-      create: {
-        shop,
-        flowTriggerDefinitionId: notice.flowTriggerDefinitionId,
-        hasEnabledFlow: notice.hasEnabledFlow,
-        notifiedAt: notice.timestamp,
-      },
-      update: { hasEnabledFlow: notice.hasEnabledFlow, notifiedAt: notice.timestamp },
-    });
+  const key = { shop, flowTriggerDefinitionId: notice.flowTriggerDefinitionId };
+  const data = { hasEnabledFlow: notice.hasEnabledFlow, notifiedAt: notice.timestamp };
+  const updateIfNewer = async () =>
+    (await db.flowTriggerUsage.updateMany({ where: { ...key, notifiedAt: { lte: notice.timestamp } }, data })).count > 0;
+  if (await updateIfNewer()) return true;
+  try {
+    await db.flowTriggerUsage.create({ data: { ...key, ...data } });
     return true;
-  });
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    // Another notice stored the row first: this one still wins if it is the newer.
+    return updateIfNewer();
+  }
 }
 
 export interface FlowUsage {

@@ -161,6 +161,17 @@ describe("a delivery channel for every code, or no code", () => {
     expect(late.status).toBe(200);
     expect((await reachHealth(s.shop)).flowWorkflow).toBe(false);
   });
+
+  it("settles first callbacks that arrive together by their timestamps: the newest wins, each is answered 200", async () => {
+    const definitionId = "kinship-racing-trigger";
+    const stamps = ["2026-05-20T09:00:03.000Z", "2026-05-20T09:00:01.000Z", "2026-05-20T09:00:02.000Z"];
+    const answers = await Promise.all(
+      stamps.map((timestamp, i) => emulator.sendFlowLifecycle(DOMAIN, { enabled: i === 0, timestamp, definitionId })),
+    );
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    const row = await db.flowTriggerUsage.findFirstOrThrow({ where: { flowTriggerDefinitionId: definitionId } });
+    expect({ enabled: row.hasEnabledFlow, at: row.notifiedAt.toISOString() }).toEqual({ enabled: true, at: stamps[0] });
+  });
 });
 
 describe("the consent policy decides who is eligible", () => {
