@@ -5,16 +5,13 @@
  * photographed into tests/e2e/screenshots/.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rmSync } from "node:fs";
 import type { Browser, Frame, Page } from "playwright-core";
-import { migrate } from "../../scripts/migrate";
 import { startLocalStack, type LocalStack } from "../emulator/stack";
-import { appFrame, ensureBuilt, hydrationErrors, launch, newAdminPage, screenshot, stopStack } from "./browser";
+import { appFrame, freshDatabase, hydrationErrors, launch, newAdminPage, screenshot, stopStack, type TestDatabase } from "./browser";
 import { CATALOG_PREFIXES } from "../../app/i18n/catalogs";
 
 const SHOP = "kinship-e2e.myshopify.com";
-const DB_FILE = `tests/.tmp/e2e-${process.pid}.sqlite`;
-const DATABASE_URL = `file:./${DB_FILE}`;
+let database: TestDatabase;
 
 let stack: LocalStack;
 let browser: Browser;
@@ -50,15 +47,12 @@ async function waitForScores(): Promise<Frame> {
 }
 
 beforeAll(async () => {
-  ensureBuilt();
-  for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(DB_FILE + suffix, { force: true });
-  await migrate(DATABASE_URL, { quiet: true });
-  process.env.DATABASE_URL = DATABASE_URL;
+  database = await freshDatabase("admin");
   db = (await import("../../app/db.server")).default;
   stack = await startLocalStack({
     apiKey: "kinship-e2e-key",
     apiSecret: "kinship-e2e-secret",
-    databaseUrl: DATABASE_URL,
+    databaseUrl: database.url,
     appOutput: "ignore",
     shops: [{ domain: SHOP, name: "Kinship E2E", size: "small", seed: 4242, currency: "EUR", timeZone: "Europe/Zagreb" }],
   });
@@ -70,7 +64,7 @@ afterAll(async () => {
   await browser?.close();
   if (stack) await stopStack(stack);
   await db?.$disconnect();
-  for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(DB_FILE + suffix, { force: true });
+  database?.remove();
 });
 
 describe("Kinship in the Shopify admin", () => {

@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { chromium, type Browser, type Frame, type Page } from "playwright-core";
+import { migrate } from "../../scripts/migrate";
 import type { LocalStack } from "../emulator/stack";
 
 export const SCREENSHOTS = "tests/e2e/screenshots";
@@ -28,6 +29,30 @@ export function ensureBuilt() {
     const result = spawnSync("npx", command, { stdio: "inherit" });
     if (result.status !== 0) throw new Error(`${command.join(" ")} failed`);
   }
+}
+
+export interface TestDatabase {
+  url: string;
+  /** Deletes the database's files. */
+  remove(): void;
+}
+
+/**
+ * A browser test file's own SQLite database, migrated, with the built app ready to run against it; this
+ * process's Prisma client (imported after this) points at it too, for seeding and checks.
+ */
+export async function freshDatabase(name: string): Promise<TestDatabase> {
+  ensureBuilt();
+  mkdirSync("tests/.tmp", { recursive: true });
+  const file = `tests/.tmp/e2e-${name}-${process.pid}.sqlite`;
+  const remove = () => {
+    for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
+  };
+  remove();
+  const url = `file:./${file}`;
+  await migrate(url, { quiet: true });
+  process.env.DATABASE_URL = url;
+  return { url, remove };
 }
 
 export async function launch(): Promise<Browser> {

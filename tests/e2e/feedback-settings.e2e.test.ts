@@ -7,16 +7,13 @@
  * 17-survey-page-<locale>.png, 17-survey-page-thanks.png.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { rmSync } from "node:fs";
 import type { Browser, Frame, Page } from "playwright-core";
-import { migrate } from "../../scripts/migrate";
 import { startLocalStack, type LocalStack } from "../emulator/stack";
-import { appFrame, ensureBuilt, launch, newAdminPage, screenshot, stopStack } from "./browser";
+import { appFrame, freshDatabase, launch, newAdminPage, screenshot, stopStack, type TestDatabase } from "./browser";
 import { ASK_TRIGGER } from "../../app/retention/feedback/ask-after-delivery";
 
 const SHOP = "kinship-feedback-e2e.myshopify.com";
-const DB_FILE = `tests/.tmp/e2e-feedback-${process.pid}.sqlite`;
-const DATABASE_URL = `file:./${DB_FILE}`;
+let database: TestDatabase;
 
 // The card's title and the threshold's label per language (the catalogs' texts, written out so a lost translation fails here).
 const TEXTS = {
@@ -59,15 +56,12 @@ async function openSettings(locale: keyof typeof TEXTS): Promise<Frame> {
 }
 
 beforeAll(async () => {
-  ensureBuilt();
-  for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(DB_FILE + suffix, { force: true });
-  await migrate(DATABASE_URL, { quiet: true });
-  process.env.DATABASE_URL = DATABASE_URL;
+  database = await freshDatabase("feedback");
   settings = await import("../../app/models/shop-settings.server");
   stack = await startLocalStack({
     apiKey: "kinship-feedback-e2e-key",
     apiSecret: "kinship-feedback-e2e-secret",
-    databaseUrl: DATABASE_URL,
+    databaseUrl: database.url,
     appOutput: "ignore",
     shops: [{ domain: SHOP, name: "Kinship Feedback", size: "tiny", seed: 1717, flowTriggerHandles: [ASK_TRIGGER.handle] }],
   });
@@ -78,7 +72,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   if (stack) await stopStack(stack);
-  for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(DB_FILE + suffix, { force: true });
+  database?.remove();
 });
 
 describe("Settings: one threshold and one first-response target", () => {

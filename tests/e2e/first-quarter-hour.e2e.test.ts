@@ -11,13 +11,11 @@
  * Screenshots: tests/e2e/screenshots/walk-<nn>-<step>-<locale>.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rmSync } from "node:fs";
 import type { Browser, Frame, Page, Request } from "playwright-core";
-import { migrate } from "../../scripts/migrate";
 import { startLocalStack, type LocalStack } from "../emulator/stack";
 import { DEMO_SHOP } from "../emulator/demo-shop";
 import { installShopifyDispatcher, uninstallShopifyDispatcher } from "../emulator/dispatcher";
-import { appFrame, ensureBuilt, hydrationErrors, launch, newAdminPage, screenshot, stopStack } from "./browser";
+import { appFrame, freshDatabase, hydrationErrors, launch, newAdminPage, screenshot, stopStack, type TestDatabase } from "./browser";
 import { CATALOG_PREFIXES } from "../../app/i18n/catalogs";
 import { catalog, translate, type Locale, type MessageKey } from "../../app/i18n";
 import { shopFormatter } from "../../app/formatting";
@@ -26,8 +24,7 @@ import type { AdminClient } from "../../app/shopify/admin-client.server";
 import type { ShopRunOutcome } from "../../app/jobs/scheduler.server";
 
 const SHOP = DEMO_SHOP.domain;
-const DB_FILE = `tests/.tmp/e2e-walk-${process.pid}.sqlite`;
-const DATABASE_URL = `file:./${DB_FILE}`;
+let database: TestDatabase;
 const LOCALES = ["en", "uk"] as const;
 type WalkLocale = (typeof LOCALES)[number];
 // The demo shop (UAH, Kyiv, Ukrainian first) at a sixth of its size, so the walk stays cheap: its history is
@@ -168,15 +165,12 @@ interface Confirmed {
 const confirmed: Confirmed[] = [];
 
 beforeAll(async () => {
-  ensureBuilt();
-  for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(DB_FILE + suffix, { force: true });
-  await migrate(DATABASE_URL, { quiet: true });
-  process.env.DATABASE_URL = DATABASE_URL;
+  database = await freshDatabase("walk");
   db = (await import("../../app/db.server")).default;
   stack = await startLocalStack({
     apiKey: "kinship-walk-key",
     apiSecret: "kinship-walk-secret",
-    databaseUrl: DATABASE_URL,
+    databaseUrl: database.url,
     appOutput: "ignore",
     shops: [{ ...DEMO_SHOP, customers: CUSTOMERS, orders: ORDERS, locales: [...DEMO_SHOP.locales] }],
   });
@@ -204,7 +198,7 @@ afterAll(async () => {
   if (stack) await stopStack(stack);
   await uninstallShopifyDispatcher();
   await db?.$disconnect();
-  for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(DB_FILE + suffix, { force: true });
+  database?.remove();
 });
 
 describe("the merchant's first quarter hour on the demo shop", () => {

@@ -5,15 +5,12 @@
  * the way a merchant (or Shopify) would fix it. Screenshots: tests/e2e/screenshots/health-<locale>-*.png.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { rmSync } from "node:fs";
 import type { Browser, Frame, Page } from "playwright-core";
-import { migrate } from "../../scripts/migrate";
 import { startLocalStack, type LocalStack } from "../emulator/stack";
-import { appFrame, ensureBuilt, launch, newAdminPage, SCREENSHOTS, stopStack } from "./browser";
+import { appFrame, freshDatabase, launch, newAdminPage, SCREENSHOTS, stopStack, type TestDatabase } from "./browser";
 
 const SHOP = "kinship-health-e2e.myshopify.com";
-const DB_FILE = `tests/.tmp/e2e-health-${process.pid}.sqlite`;
-const DATABASE_URL = `file:./${DB_FILE}`;
+let database: TestDatabase;
 const SURVEY = "feedback-survey";
 
 let stack: LocalStack;
@@ -120,16 +117,13 @@ async function fixEverything() {
 }
 
 beforeAll(async () => {
-  ensureBuilt();
-  for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(DB_FILE + suffix, { force: true });
-  await migrate(DATABASE_URL, { quiet: true });
-  process.env.DATABASE_URL = DATABASE_URL;
+  database = await freshDatabase("health");
   db = (await import("../../app/db.server")).default;
   settings = await import("../../app/models/shop-settings.server");
   stack = await startLocalStack({
     apiKey: "kinship-health-e2e-key",
     apiSecret: "kinship-health-e2e-secret",
-    databaseUrl: DATABASE_URL,
+    databaseUrl: database.url,
     appOutput: "ignore",
     shops: [{ domain: SHOP, name: "Kinship Health", size: "small", seed: 1515, currency: "UAH", timeZone: "Europe/Kyiv" }],
   });
@@ -181,7 +175,7 @@ afterAll(async () => {
   await browser?.close();
   if (stack) await stopStack(stack);
   await db?.$disconnect();
-  for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(DB_FILE + suffix, { force: true });
+  database?.remove();
 });
 
 describe.each(["en", "uk"] as const)("the dashboard's health card (%s)", (locale) => {

@@ -5,17 +5,15 @@
  * signs. One screenshot per language: tests/e2e/screenshots/my-rewards-<locale>.png.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import type { Browser, Frame, Page } from "playwright-core";
-import { migrate } from "../../scripts/migrate";
 import { adminGraphql } from "../emulator/client";
 import type { DemoRewardsCustomer } from "../emulator/demo-seed";
 import { startLocalStack, type LocalStack } from "../emulator/stack";
-import { appFrame, ensureBuilt, launch, newAdminPage, screenshot, stopStack } from "./browser";
+import { appFrame, freshDatabase, launch, newAdminPage, screenshot, stopStack, type TestDatabase } from "./browser";
 
 const SHOP = "kinship-rewards-e2e.myshopify.com";
-const DB_FILE = `tests/.tmp/e2e-my-rewards-${process.pid}.sqlite`;
-const DATABASE_URL = `file:./${DB_FILE}`;
+let database: TestDatabase;
 const LOCALES = ["en", "uk", "ru", "hr"] as const;
 const strings = (locale: string): Record<string, Record<string, string>> =>
   JSON.parse(readFileSync(`extensions/my-rewards/locales/${locale === "en" ? "en.default" : locale}.json`, "utf8")) as never;
@@ -36,15 +34,12 @@ const pattern = (template: string) =>
   );
 
 beforeAll(async () => {
-  ensureBuilt();
-  for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(DB_FILE + suffix, { force: true });
-  await migrate(DATABASE_URL, { quiet: true });
-  process.env.DATABASE_URL = DATABASE_URL;
+  database = await freshDatabase("my-rewards");
   const db = (await import("../../app/db.server")).default;
   stack = await startLocalStack({
     apiKey: "kinship-rewards-e2e-key",
     apiSecret: "kinship-rewards-e2e-secret",
-    databaseUrl: DATABASE_URL,
+    databaseUrl: database.url,
     appOutput: "ignore",
     shops: [
       { domain: SHOP, name: "Kinship Rewards", size: "small", seed: 1616, currency: "UAH", timeZone: "Europe/Kyiv", locales: ["uk", "en"] },

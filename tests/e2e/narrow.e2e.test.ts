@@ -3,15 +3,12 @@
  * are on screen, not in columns scrolled out of view.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rmSync } from "node:fs";
 import type { Browser, Frame, Page } from "playwright-core";
-import { migrate } from "../../scripts/migrate";
 import { startLocalStack, type LocalStack } from "../emulator/stack";
-import { appFrame, ensureBuilt, launch, newAdminPage, screenshot, stopStack } from "./browser";
+import { appFrame, freshDatabase, launch, newAdminPage, screenshot, stopStack, type TestDatabase } from "./browser";
 
 const SHOP = "kinship-narrow.myshopify.com";
-const DB_FILE = `tests/.tmp/e2e-narrow-${process.pid}.sqlite`;
-const DATABASE_URL = `file:./${DB_FILE}`;
+let database: TestDatabase;
 const WIDTH = 420;
 
 let stack: LocalStack;
@@ -27,15 +24,12 @@ async function open(path = ""): Promise<Frame> {
 }
 
 beforeAll(async () => {
-  ensureBuilt();
-  for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(DB_FILE + suffix, { force: true });
-  await migrate(DATABASE_URL, { quiet: true });
-  process.env.DATABASE_URL = DATABASE_URL;
+  database = await freshDatabase("narrow");
   db = (await import("../../app/db.server")).default;
   stack = await startLocalStack({
     apiKey: "kinship-narrow-key",
     apiSecret: "kinship-narrow-secret",
-    databaseUrl: DATABASE_URL,
+    databaseUrl: database.url,
     appOutput: "ignore",
     shops: [{ domain: SHOP, name: "Kinship Narrow", size: "tiny", seed: 77, currency: "UAH", timeZone: "Europe/Kyiv" }],
   });
@@ -48,7 +42,7 @@ afterAll(async () => {
   await browser?.close();
   if (stack) await stopStack(stack);
   await db?.$disconnect();
-  for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(DB_FILE + suffix, { force: true });
+  database?.remove();
 });
 
 describe(`the customers list at ${WIDTH} px`, () => {

@@ -4,16 +4,13 @@
  * hydration (polaris-viz). Screenshots: tests/e2e/screenshots/rule-results-<state>.png.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { rmSync } from "node:fs";
 import type { Browser, Frame, Page } from "playwright-core";
-import { migrate } from "../../scripts/migrate";
 import { startLocalStack, type LocalStack } from "../emulator/stack";
 import type { Arm } from "../support/rule-results";
-import { appFrame, ensureBuilt, launch, newAdminPage, SCREENSHOTS, stopStack } from "./browser";
+import { appFrame, freshDatabase, launch, newAdminPage, SCREENSHOTS, stopStack, type TestDatabase } from "./browser";
 
 const SHOP = "kinship-results-e2e.myshopify.com";
-const DB_FILE = `tests/.tmp/e2e-results-${process.pid}.sqlite`;
-const DATABASE_URL = `file:./${DB_FILE}`;
+let database: TestDatabase;
 
 let stack: LocalStack;
 let browser: Browser;
@@ -50,15 +47,12 @@ async function openResults(id: string): Promise<Frame> {
 }
 
 beforeAll(async () => {
-  ensureBuilt();
-  for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(DB_FILE + suffix, { force: true });
-  await migrate(DATABASE_URL, { quiet: true });
-  process.env.DATABASE_URL = DATABASE_URL;
+  database = await freshDatabase("results");
   db = (await import("../../app/db.server")).default;
   stack = await startLocalStack({
     apiKey: "kinship-results-e2e-key",
     apiSecret: "kinship-results-e2e-secret",
-    databaseUrl: DATABASE_URL,
+    databaseUrl: database.url,
     appOutput: "ignore",
     shops: [{ domain: SHOP, name: "Kinship Results", size: "tiny", seed: 1818, currency: "EUR", timeZone: "Europe/Zagreb" }],
   });
@@ -81,7 +75,7 @@ afterAll(async () => {
   await browser?.close();
   if (stack) await stopStack(stack);
   await db?.$disconnect();
-  for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(DB_FILE + suffix, { force: true });
+  database?.remove();
 });
 
 describe("a rule's results page", () => {
