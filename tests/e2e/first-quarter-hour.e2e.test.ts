@@ -245,8 +245,10 @@ describe("the merchant's first quarter hour on the demo shop", () => {
         en: { codes: "", maxCost: "" },
         uk: { codes: "", maxCost: "" },
       };
-      for (const locale of LOCALES) {
-        const frame = await open(`/rules/${rule.id}?turnOn=1`, locale);
+      // The language the merchant clicks in comes last, and its open confirmation is the one confirmed.
+      let frame!: Frame;
+      for (const locale of [...LOCALES.filter((l) => l !== clickIn), clickIn]) {
+        frame = await open(`/rules/${rule.id}?turnOn=1`, locale);
         const dialog = frame.getByRole("dialog");
         await dialog.getByText(t(locale, "rules.confirm.codes")).waitFor();
         const cells = await dialog.locator(".Polaris-InlineGrid > *").allInnerTexts();
@@ -257,7 +259,6 @@ describe("the merchant's first quarter hour on the demo shop", () => {
       }
       confirmed.push({ ruleId: rule.id, kind, locale: clickIn, ...figures[clickIn] });
 
-      const frame = await open(`/rules/${rule.id}?turnOn=1`, clickIn);
       await frame
         .getByRole("dialog")
         .getByRole("button", { name: t(clickIn, "rules.confirm.turnOn"), exact: true })
