@@ -205,6 +205,7 @@ async function drive(shop: string, runId: string, deps: BulkRunDeps, record: Lin
 
 /** Asks Shopify to start the run's operation and saves its id; "busy" when the shop's five are taken. */
 async function start(shop: string, run: BulkMutationRunRow, deps: BulkRunDeps, now: () => Date): Promise<"started" | "busy" | "restage"> {
+  halted(deps);
   await updateBulkMutationRun(shop, run.id, { status: "starting", startingAt: now() });
   let id: string;
   try {
