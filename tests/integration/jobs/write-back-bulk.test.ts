@@ -3,8 +3,9 @@
 // after any step resumes without writing any customer twice. No wall-clock assertion: waits advance the clock.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import db from "../../../app/db.server";
-import { SimulatedCrash, type BulkCrashPoint } from "../../../app/jobs/bulk-mutations.server";
+import { driveBulkMutationRuns, SimulatedCrash, type BulkCrashPoint } from "../../../app/jobs/bulk-mutations.server";
 import { writeBackTags } from "../../../app/jobs/write-back-tags.server";
+import { createBulkMutationRun } from "../../../app/models/bulk-mutation-runs.server";
 import { parseValuesWritten } from "../../../app/models/customer-tags.server";
 import { createAdminClient, type AdminClient } from "../../../app/shopify/admin-client.server";
 import { stageBulkVariables, startBulkMutation } from "../../../app/shopify/bulk-mutations.server";
@@ -202,6 +203,31 @@ describe("write-back in bulk", () => {
     expect(mostAtOnce(since)).toBe(5);
     // Kinship waited for its own slots: it never asked Shopify for a sixth.
     expect(directCalls.filter((op) => op === "KinshipBulkMutationRun")).toHaveLength(8);
+  });
+
+  it("shares the shop's five with the other bulk runs of the process (a campaign's delivery)", async () => {
+    const since = firstOpId();
+    const delivery = [];
+    for (let i = 0; i < 3; i++) {
+      const lines = [{ id: ids[i], tags: [`campaign-${i}`] }];
+      delivery.push((await createBulkMutationRun(SHOP, { purpose: "rewardDelivery", mutation: TAGS_ADD, lines })).id);
+    }
+    await withSlowLines(() =>
+      Promise.all([
+        driveBulkMutationRuns(SHOP, delivery, { client, sleep }, async () => undefined),
+        writeBackTags(SHOP, client, { mode: "bulk", sleep, shardLines: 6 }),
+      ]),
+    );
+    // Three delivery runs and five write-back shards, never more than five at once, none refused by Shopify.
+    expect(
+      shopState()
+        .bulk.all()
+        .filter((op) => op.id >= since),
+    ).toHaveLength(8);
+    expect(mostAtOnce(since)).toBe(5);
+    expect(directCalls.filter((op) => op === "KinshipBulkMutationRun")).toHaveLength(8);
+    for (let i = 0; i < 3; i++) expect(tagsOf(ids[i])).toContain(`campaign-${i}`);
+    expect(await db.bulkMutationRun.count({ where: { shop: SHOP, status: { not: "recorded" } } })).toBe(0);
   });
 
   it("waits out LIMIT_REACHED when another process's bulk mutation holds one of the five", async () => {
