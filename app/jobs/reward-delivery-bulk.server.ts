@@ -1,11 +1,12 @@
 /**
- * Delivery of a large audience run's codes as one bulk mutation (decision 024): the reward metafields
+ * Delivery of a large audience run's codes as bulk mutations (decision 024): the reward metafields
  * (kinship.reward_code, reward_expires_at, reward_offer, reward_reason) of six customers per `metafieldsSet` line
- * (24 of Shopify's 25 entries a call), run by Shopify; each row whose line succeeded is marked delivered from the
- * result file (by its code, idempotently). Rows whose line failed stay `created` for the per-customer path.
+ * (24 of Shopify's 25 entries a call), run by Shopify in shards side by side (within the shop's five); each row
+ * whose line succeeded is marked delivered from the result file (by its code, idempotently). Rows whose line failed
+ * stay `created` for the per-customer path.
  *
- * No Flow trigger is fired for these rows: `flowTriggerReceive` is not a bulk mutation, and one trigger per
- * customer (10 points) is what kept a 100,000-customer campaign at 2.8 hours. The merchant announces a large
+ * No Flow trigger is fired for these rows: `flowTriggerReceive` was believed not to be a bulk mutation (decision
+ * 024; since 2026-01 any mutation may run in bulk, see its amendment), and one trigger per customer (10 points) is what kept a 100,000-customer campaign at 2.8 hours. The merchant announces a large
  * campaign to the customers whose `kinship.reward_code` is set (Shopify Email or a Flow workflow on a segment);
  * decision 024 explains the trade-off. Personal rewards and smaller groups keep the per-customer path with Flow.
  */
@@ -15,7 +16,7 @@ import { REWARD_METAFIELD_KEYS, rewardMetafieldInputs } from "../shopify/custome
 import { METAFIELDS_SET } from "../shopify/queries/metafields";
 import { createBulkMutationRun, unfinishedBulkMutationRuns } from "../models/bulk-mutation-runs.server";
 import { markDeliveredByCodes, type IssuedRow } from "../models/issued-discounts.server";
-import { driveBulkMutationRun, type BulkRunDeps, type LineResult } from "./bulk-mutations.server";
+import { driveBulkMutationRuns, shardLines, shardSize, type BulkRunDeps, type LineResult } from "./bulk-mutations.server";
 import type { IssueContext } from "./reward-issue.server";
 
 /** Smallest number of codes delivered as a bulk mutation (the write-back's threshold, for the same reason). */
@@ -55,16 +56,20 @@ export async function codesInUnfinishedDeliveries(shop: string): Promise<Set<str
 /** Finishes delivery runs an earlier process left (crash, restart): their rows are marked from the result. */
 export async function resumeBulkDeliveries(ctx: Pick<DeliveryContext, "shop" | "client" | "bulk">): Promise<number> {
   let delivered = 0;
-  for (const run of await unfinishedBulkMutationRuns(ctx.shop, "rewardDelivery")) {
-    await driveBulkMutationRun(ctx.shop, run.id, { ...ctx.bulk, client: ctx.client }, async (lines) => {
+  const runs = await unfinishedBulkMutationRuns(ctx.shop, "rewardDelivery");
+  await driveBulkMutationRuns(
+    ctx.shop,
+    runs.map((run) => run.id),
+    { ...ctx.bulk, client: ctx.client },
+    async (lines) => {
       delivered += await markDeliveredByCodes(ctx.shop, codesOfLines(lines));
-    });
-  }
+    },
+  );
   return delivered;
 }
 
 /**
- * Delivers `items` (rows `created`, codes in Shopify) in one bulk mutation. Returns the rows left undelivered
+ * Delivers `items` (rows `created`, codes in Shopify) as bulk mutations. Returns the rows left undelivered
  * (their line failed, or their code is already over), for the caller's per-customer path.
  */
 export async function deliverInBulk(ctx: DeliveryContext, items: readonly BulkDeliveryItem[]): Promise<BulkDeliveryItem[]> {
@@ -84,10 +89,13 @@ export async function deliverInBulk(ctx: DeliveryContext, items: readonly BulkDe
     });
   }
   if (!lines.length) return [...items];
-  const run = await createBulkMutationRun(ctx.shop, { purpose: "rewardDelivery", mutation: METAFIELDS_SET, lines });
+  // Shards of the lines run side by side, within the shop's five bulk mutations (shared with the write-back).
+  const runIds: string[] = [];
+  for (const shard of shardLines(lines, shardSize(lines.length)))
+    runIds.push((await createBulkMutationRun(ctx.shop, { purpose: "rewardDelivery", mutation: METAFIELDS_SET, lines: shard })).id);
   const byCode = new Map(live.map((i) => [i.row.code!, i]));
   const delivered = new Set<string>();
-  await driveBulkMutationRun(ctx.shop, run.id, { ...ctx.bulk, client: ctx.client }, async (ok) => {
+  await driveBulkMutationRuns(ctx.shop, runIds, { ...ctx.bulk, client: ctx.client }, async (ok) => {
     const codes = codesOfLines(ok);
     await markDeliveredByCodes(ctx.shop, codes);
     for (const code of codes) {

@@ -14,14 +14,14 @@ import { METAFIELDS_PER_CALL } from "../shopify/customer-metafields.server";
 import { METAFIELDS_SET } from "../shopify/queries/metafields";
 import { TAGS_ADD, TAGS_REMOVE } from "../shopify/queries/tags";
 import { valueMetafieldInputs, writeValueMetafields, type ValueMetafieldInput } from "../shopify/value-metafields.server";
-import { driveBulkMutationRun, type BulkCrashPoint, type LineResult } from "./bulk-mutations.server";
+import { driveBulkMutationRuns, shardLines, shardSize, type BulkCrashPoint, type LineResult } from "./bulk-mutations.server";
 
 /**
  * Above this many customers to change, a write-back goes as bulk mutations (decision 024). Direct calls cost
  * 20–30 points a customer (tagsAdd, metafieldsSet, sometimes tagsRemove): 500 customers are ~100–150 s of a
  * standard plan's throttle, about what a bulk run's fixed part takes (staging, one operation per mutation kind,
  * polling, reading the result). Below it, a few webhook re-scores stay immediate and never queue behind the
- * shop's one bulk mutation.
+ * shop's bulk mutations.
  */
 export const BULK_WRITE_BACK_MIN_CUSTOMERS = 500;
 
@@ -51,6 +51,8 @@ export interface WriteBackOptions {
   pollMs?: number;
   /** Test seam: the process dies after this bulk step. */
   crashAt?: BulkCrashPoint;
+  /** Lines per bulk shard (default: the lines spread over the shop's five operations, at least 1,000 a shard). */
+  shardLines?: number;
   now?: () => Date;
 }
 
@@ -86,7 +88,13 @@ export async function writeBackTags(shop: string, client: AdminClient, options: 
   // A re-score never waits for a bulk run; it leaves the customers a run is writing to that run and the next diff.
   const inFlight = new Set<string>();
   if (options.only) for (const run of unfinished) for (const id of customersOfRun(run.variables)) inFlight.add(id);
-  else for (const run of unfinished) await driveBulkMutationRun(shop, run.id, bulkDeps, recordWriteBackLines(shop));
+  else
+    await driveBulkMutationRuns(
+      shop,
+      unfinished.map((run) => run.id),
+      bulkDeps,
+      recordWriteBackLines(shop),
+    );
 
   const changes: CustomerChange[] = [];
   for await (const page of taggableCustomerPages(shop, options)) {
@@ -108,13 +116,19 @@ export async function writeBackTags(shop: string, client: AdminClient, options: 
   }
 
   result.mode = "bulk";
-  const runs = await planBulkRuns(shop, changes);
+  const runs = await planBulkRuns(shop, changes, options.shardLines);
   const retry = new Map<string, CustomerChange>();
-  for (const run of runs) {
-    const { failed } = await driveBulkMutationRun(shop, run.id, bulkDeps, recordWriteBackLines(shop));
+  const outcomes = await driveBulkMutationRuns(
+    shop,
+    runs.map((run) => run.id),
+    bulkDeps,
+    recordWriteBackLines(shop),
+  );
+  runs.forEach((run, i) => {
+    const { failed } = outcomes[i];
     result.bulkLinesFailed += failed.length;
     for (const line of failed) for (const partial of changesOfLine(run.mutation, line)) mergeInto(retry, partial);
-  }
+  });
   const failedIds = new Set(retry.keys());
   for (const change of changes) {
     if (failedIds.has(change.shopifyId)) continue;
@@ -163,8 +177,11 @@ async function deleteValuesDirect(shop: string, client: AdminClient, changes: Cu
 
 const setOf = (values: ValueMetafieldChanges) => Object.fromEntries(values.set.map((s) => [s.key, s.value]));
 
-/** One run per mutation kind (Shopify runs one mutation per bulk operation), created together before any is sent. */
-async function planBulkRuns(shop: string, changes: CustomerChange[]) {
+/**
+ * One mutation kind per run (Shopify runs one mutation per bulk operation), each kind cut into shards so the lines
+ * spread over the shop's five parallel operations; all runs are created together before any is sent.
+ */
+async function planBulkRuns(shop: string, changes: CustomerChange[], linesPerShard?: number) {
   const tagsAdd = changes.filter((c) => c.tags.add.length).map((c) => ({ id: c.shopifyId, tags: c.tags.add }));
   const tagsRemove = changes.filter((c) => c.tags.remove.length).map((c) => ({ id: c.shopifyId, tags: c.tags.remove }));
   // metafieldsSet takes 25 entries a call: whole customers are packed into lines (at most 5 values each).
@@ -185,8 +202,11 @@ async function planBulkRuns(shop: string, changes: CustomerChange[]) {
     { mutation: TAGS_ADD, lines: tagsAdd },
     { mutation: TAGS_REMOVE, lines: tagsRemove },
   ].filter((p) => p.lines.length);
+  const size = linesPerShard ?? shardSize(planned.reduce((n, p) => n + p.lines.length, 0));
   const runs = [];
-  for (const p of planned) runs.push(await createBulkMutationRun(shop, { purpose: "writeBack", mutation: p.mutation, lines: p.lines }));
+  for (const p of planned)
+    for (const lines of shardLines<object>(p.lines, size))
+      runs.push(await createBulkMutationRun(shop, { purpose: "writeBack", mutation: p.mutation, lines }));
   return runs;
 }
 

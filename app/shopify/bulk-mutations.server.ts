@@ -5,8 +5,8 @@
  *   run (bulkOperationRunMutation) → wait (poll bulkOperation) → read the result JSONL → one outcome per line
  *
  * Each step is its own function so the caller (app/jobs/bulk-mutations.server.ts) can record progress between
- * them and resume after a crash. One bulk mutation runs per shop at a time (Shopify's rule); a second one is
- * answered OPERATION_IN_PROGRESS, surfaced as {@link BulkMutationBusyError}.
+ * them and resume after a crash. Up to five bulk mutations run per shop at once (2026-01 and later); a sixth is
+ * answered LIMIT_REACHED (OPERATION_IN_PROGRESS before 2026-01), surfaced as {@link BulkMutationBusyError}.
  */
 import { ShopifyUserErrors, type AdminClient } from "./admin-client.server";
 import { streamJsonl } from "./jsonl.server";
@@ -20,7 +20,7 @@ import {
   type StagedUploadsCreateResult,
 } from "./queries/bulk-mutations";
 
-/** Another bulk mutation of this app is running on the shop (ours after a crash, or another job's). */
+/** The shop's bulk mutations of this app are all taken (ours after a crash, or another process's): try again later. */
 export class BulkMutationBusyError extends Error {
   constructor(readonly message: string) {
     super(message);
@@ -95,15 +95,26 @@ export function isRunning(op: Pick<BulkOperationStatus, "status">): boolean {
   return RUNNING.has(op.status);
 }
 
+/** The mutation's root field (tagsAdd, metafieldsSet…): what a result line is read from, and what an operation ran. */
+export function rootFieldOf(mutation: string): string {
+  return /\{\s*(\w+)\s*\(/.exec(mutation.slice(mutation.indexOf("{")))?.[1] ?? "";
+}
+
 /**
- * The first bulk mutation of this app created at or after `since` whose id is not in `taken`: the operation a
- * crashed caller started but never saved. Bulk operations are per app, and Kinship runs one per shop at a time.
+ * The oldest bulk mutation of this app running `rootField`, created at or after `since`, whose id is not in
+ * `taken`: the operation a crashed caller started but never saved. The caller starts one run of a shop at a time
+ * (the others wait for its id to be saved), so only one run is ever looking for its operation.
  */
-export async function findBulkMutationStartedSince(client: AdminClient, since: Date, taken: ReadonlySet<string>): Promise<string | null> {
+export async function findBulkMutationStartedSince(
+  client: AdminClient,
+  since: Date,
+  taken: ReadonlySet<string>,
+  rootField: string,
+): Promise<string | null> {
   const data = await client.request<BulkMutationsSinceResult>(BULK_MUTATIONS_SINCE, {
     query: `operation_type:mutation created_at:>='${since.toISOString().replace(/\.\d{3}Z$/, "Z")}'`,
   });
-  return data.bulkOperations.nodes.find((op) => !taken.has(op.id))?.id ?? null;
+  return data.bulkOperations.nodes.find((op) => !taken.has(op.id) && rootFieldOf(op.query) === rootField)?.id ?? null;
 }
 
 /**

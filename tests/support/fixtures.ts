@@ -67,6 +67,7 @@ export async function resetDatabase() {
     db.order.deleteMany(),
     db.customer.deleteMany(),
     db.syncRun.deleteMany(),
+    db.bulkMutationRun.deleteMany(),
     db.jobRun.deleteMany(),
     db.customerTier.deleteMany(),
     db.consentRecord.deleteMany(),

@@ -38,11 +38,12 @@ export const BULK_MUTATION_RUN = gql`
 /** The app's bulk mutations created since a moment, oldest first: finds an operation whose id was never saved. */
 export const BULK_MUTATIONS_SINCE = gql`
   query KinshipBulkMutationsSince($query: String!) {
-    bulkOperations(first: 10, query: $query, sortKey: CREATED_AT, reverse: true) {
+    bulkOperations(first: 50, query: $query, sortKey: CREATED_AT, reverse: true) {
       nodes {
         id
         status
         createdAt
+        query
       }
     }
   }
@@ -63,5 +64,5 @@ export interface BulkMutationRunResult {
 }
 
 export interface BulkMutationsSinceResult {
-  bulkOperations: { nodes: Array<{ id: string; status: string; createdAt: string }> };
+  bulkOperations: { nodes: Array<{ id: string; status: string; createdAt: string; query: string }> };
 }

@@ -6,10 +6,15 @@
  * and `__lineNumber`, 0-based, so a result line is matched to its input line.
  *
  * Rules modelled, each as Shopify states it:
- * - one bulk mutation per shop (app) at a time, beside bulk queries (schema text of `bulkOperationRunMutation`);
- *   a second one answers `OPERATION_IN_PROGRESS`;
+ * - up to five running bulk mutations per shop (app), beside up to five bulk queries ("In API versions 2026-01 and
+ *   higher, you can run up to five bulk mutation operations at a time per shop"); the sixth answers
+ *   `LIMIT_REACHED` (`controls.concurrency`; set to 1 it models earlier versions: `OPERATION_IN_PROGRESS`);
+ * - any mutation may run in bulk (changelog "faster-bulk-operations", 2026-01: "you can execute any mutation using
+ *   bulk operations across all API versions"); one the emulator does not serve answers each line with the same
+ *   NOT_IMPLEMENTED error a direct call gets;
  * - `NO_SUCH_FILE` for an unknown or never-uploaded staged path, `INVALID_STAGED_UPLOAD_FILE` for a line that is
- *   not a JSON object, `INVALID_MUTATION` for a document that is not one mutation with one supported root field;
+ *   not a JSON object, `INVALID_MUTATION` for a document that is not one mutation with one root field, or that
+ *   calls `bulkOperationRunMutation`/`bulkOperationRunQuery` (bulk operations cannot be nested);
  * - lines are not charged to the app's rate-limit bucket; only the `bulkOperationRunMutation` call is (10 points);
  * - an operation that has not finished after 24 hours fails with `TIMEOUT`, keeping what it wrote as partial data;
  * - `bulk_operations/finish` is sent when it ends.
@@ -17,7 +22,7 @@
  * How fast Shopify runs the lines is not documented. The emulator's clock drives it at
  * `controls.mutationLinesPerSecond` lines per second (default {@link DEFAULT_MUTATION_LINES_PER_SECOND}): lines are
  * executed as that clock passes, so a bench on an emulated clock measures a 100,000-line file as 100,000 ÷ rate
- * seconds. The default is deliberately not optimistic: the rate a Shopify Plus app could reach by sending the same
+ * seconds. Each running operation is driven independently at that rate (five at once run five times the lines). The default is deliberately not optimistic: the rate a Shopify Plus app could reach by sending the same
  * 10-point mutation directly (1,000 points/s ÷ 10). A bench can pass another rate to see how a figure depends on it.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -30,14 +35,11 @@ import type { BulkOperationRecord } from "./operations";
 export const DEFAULT_MUTATION_LINES_PER_SECOND = 100;
 export const BULK_MUTATION_TIME_LIMIT_MS = 24 * 3_600_000;
 
-/**
- * Root fields the emulator accepts in a bulk mutation: those Shopify's import guide names for customers and
- * metafields that the emulator also serves directly. `flowTriggerReceive` is not among the mutations Shopify
- * documents for bulk imports (a Flow trigger is an event, not imported data), so it is refused as Shopify would.
- */
-export const BULK_MUTATION_ROOT_FIELDS: ReadonlySet<string> = new Set(["metafieldsSet", "tagsAdd", "tagsRemove"]);
+/** Root fields that cannot run inside a bulk mutation: bulk operations are not nested. */
+export const NOT_IN_BULK_ROOT_FIELDS: ReadonlySet<string> = new Set(["bulkOperationRunMutation", "bulkOperationRunQuery"]);
 
-export type BulkMutationErrorCode = "INVALID_MUTATION" | "INVALID_STAGED_UPLOAD_FILE" | "NO_SUCH_FILE" | "OPERATION_IN_PROGRESS";
+export type BulkMutationErrorCode =
+  "INVALID_MUTATION" | "INVALID_STAGED_UPLOAD_FILE" | "NO_SUCH_FILE" | "OPERATION_IN_PROGRESS" | "LIMIT_REACHED";
 
 export interface BulkMutationUserError {
   field: string[] | null;
@@ -50,7 +52,7 @@ export interface CompiledBulkMutation {
   rootField: string;
 }
 
-/** Checks the mutation text: one mutation operation, valid against the schema, one supported root field. */
+/** Checks the mutation text: one mutation operation, valid against the schema, one root field that is not a bulk operation. */
 export function compileBulkMutation(schema: GraphQLSchema, mutation: string): CompiledBulkMutation | BulkMutationUserError {
   const invalid = (message: string): BulkMutationUserError => ({ field: ["mutation"], message, code: "INVALID_MUTATION" });
   let document: DocumentNode;
@@ -69,7 +71,7 @@ export function compileBulkMutation(schema: GraphQLSchema, mutation: string): Co
   const roots = operation.selectionSet.selections;
   if (roots.length !== 1 || roots[0].kind !== Kind.FIELD) return invalid("Bulk mutations must call exactly one mutation field.");
   const rootField = roots[0].name.value;
-  if (!BULK_MUTATION_ROOT_FIELDS.has(rootField)) return invalid(`The mutation ${rootField} is not supported in bulk mutations.`);
+  if (NOT_IN_BULK_ROOT_FIELDS.has(rootField)) return invalid(`The mutation ${rootField} cannot be run inside a bulk operation.`);
   return { document, rootField };
 }
 

@@ -1,3 +1,4 @@
+import { gid } from "../ids";
 import { DEFAULT_MUTATION_LINES_PER_SECOND } from "./mutation-runner";
 import { StagedUploadStore } from "./staged-uploads";
 
@@ -29,7 +30,10 @@ export const RUNNING_STATUSES: readonly BulkOperationStatus[] = ["CREATED", "RUN
 
 /** Test knobs for bulk behaviour, per shop. */
 export interface BulkControls {
-  /** Bulk query operations allowed at once (2026-01+: five; earlier versions: one). */
+  /**
+   * Running bulk operations allowed at once per shop (app), counted for queries and for mutations separately
+   * (2026-01+: five of each; earlier versions: one, answered OPERATION_IN_PROGRESS instead of LIMIT_REACHED).
+   */
   concurrency: number;
   /** Keep new operations RUNNING until `release()` (to test the concurrency limit). */
   hold: boolean;
@@ -64,6 +68,30 @@ export class BulkOperationStore {
 
   running(type: "QUERY" | "MUTATION" = "QUERY"): BulkOperationRecord[] {
     return [...this.byId.values()].filter((op) => op.type === type && RUNNING_STATUSES.includes(op.status));
+  }
+
+  /**
+   * The userError a new operation of `type` gets when `concurrency` of that type are already running, else null
+   * (https://shopify.dev/docs/api/usage/bulk-operations/imports: "In API versions 2026-01 and higher, you can run
+   * up to five bulk mutation operations at a time per shop"; the queries guide says the same of bulk queries).
+   */
+  refusal(type: "QUERY" | "MUTATION"): { field: null; message: string; code: "LIMIT_REACHED" | "OPERATION_IN_PROGRESS" } | null {
+    const limit = this.controls.concurrency;
+    const running = this.running(type);
+    if (running.length < limit) return null;
+    const kind = type === "QUERY" ? "query" : "mutation";
+    if (limit === 1) {
+      return {
+        field: null,
+        message: `A bulk ${kind} operation for this app and shop is already in progress: ${gid("BulkOperation", running[0].id)}.`,
+        code: "OPERATION_IN_PROGRESS",
+      };
+    }
+    return {
+      field: null,
+      message: `Bulk operations limit reached: ${limit} bulk ${kind} operations are already running for this app and shop. Please try again later.`,
+      code: "LIMIT_REACHED",
+    };
   }
 
   /** Newest first, as `bulkOperations` sorts by default. */

@@ -3,10 +3,13 @@
 // after any step resumes without writing any customer twice. No wall-clock assertion: waits advance the clock.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import db from "../../../app/db.server";
-import { SimulatedCrash, type BulkCrashPoint } from "../../../app/jobs/bulk-mutations.server";
+import { driveBulkMutationRuns, SimulatedCrash, type BulkCrashPoint } from "../../../app/jobs/bulk-mutations.server";
 import { writeBackTags } from "../../../app/jobs/write-back-tags.server";
+import { createBulkMutationRun } from "../../../app/models/bulk-mutation-runs.server";
 import { parseValuesWritten } from "../../../app/models/customer-tags.server";
 import { createAdminClient, type AdminClient } from "../../../app/shopify/admin-client.server";
+import { stageBulkVariables, startBulkMutation } from "../../../app/shopify/bulk-mutations.server";
+import { TAGS_ADD } from "../../../app/shopify/queries/tags";
 import { fakeClock } from "../../emulator/clock";
 import type { Emulator } from "../../emulator/server";
 import { startEmulatedShopify, stopEmulatedShopify } from "../../support/emulated-shopify";
@@ -81,6 +84,26 @@ const firstOpId = () =>
       .bulk.all()
       .map((op) => op.id),
   ) + 1;
+
+/** The most bulk mutations of this test that ran at once (an operation counts from its creation until it ended). */
+function mostAtOnce(since: number) {
+  const ops = shopState()
+    .bulk.all()
+    .filter((op) => op.type === "MUTATION" && op.id >= since);
+  return Math.max(0, ...ops.map((a) => ops.filter((b) => b.createdAt <= a.createdAt && a.createdAt < (b.completedAt ?? Infinity)).length));
+}
+
+/** Runs `work` with bulk lines so slow (one per 500 s of the clock) that operations started together overlap. */
+async function withSlowLines<T>(work: () => Promise<T>): Promise<T> {
+  const controls = shopState().bulk.controls;
+  const rate = controls.mutationLinesPerSecond;
+  controls.mutationLinesPerSecond = 1 / 500;
+  try {
+    return await work();
+  } finally {
+    controls.mutationLinesPerSecond = rate;
+  }
+}
 
 async function expectAllWrittenOnce(since: number) {
   // Every customer's tags in one tagsAdd line, their values in ceil(23 / 5) metafieldsSet lines, nothing direct.
@@ -162,6 +185,99 @@ describe("write-back in bulk", () => {
     // As if the answer to bulkOperationRunMutation was lost: the run says `starting`, without an id.
     await db.bulkMutationRun.updateMany({ where: { shop: SHOP, status: "started" }, data: { status: "starting", bulkOperationId: null } });
     await writeBackTags(SHOP, client, { mode: "bulk", sleep, now });
+    await expectAllWrittenOnce(since);
+  });
+
+  it("splits a large write into shards run side by side, never more than five bulk mutations at once", async () => {
+    const since = firstOpId();
+    // Four lines a shard: 5 metafieldsSet lines in 2 shards, 23 tagsAdd lines in 6; eight runs, eight operations.
+    const result = await withSlowLines(() => writeBackTags(SHOP, client, { mode: "bulk", sleep, shardLines: 4 }));
+    expect(result).toMatchObject({ mode: "bulk", customersChanged: CUSTOMERS, bulkLinesFailed: 0, failures: [] });
+    await expectAllWrittenOnce(since);
+    expect(await db.bulkMutationRun.count({ where: { shop: SHOP, status: "recorded" } })).toBe(8);
+    expect(
+      shopState()
+        .bulk.all()
+        .filter((op) => op.id >= since),
+    ).toHaveLength(8);
+    expect(mostAtOnce(since)).toBe(5);
+    // Kinship waited for its own slots: it never asked Shopify for a sixth.
+    expect(directCalls.filter((op) => op === "KinshipBulkMutationRun")).toHaveLength(8);
+  });
+
+  it("shares the shop's five with the other bulk runs of the process (a campaign's delivery)", async () => {
+    const since = firstOpId();
+    const delivery = [];
+    for (let i = 0; i < 3; i++) {
+      const lines = [{ id: ids[i], tags: [`campaign-${i}`] }];
+      delivery.push((await createBulkMutationRun(SHOP, { purpose: "rewardDelivery", mutation: TAGS_ADD, lines })).id);
+    }
+    await withSlowLines(() =>
+      Promise.all([
+        driveBulkMutationRuns(SHOP, delivery, { client, sleep }, async () => undefined),
+        writeBackTags(SHOP, client, { mode: "bulk", sleep, shardLines: 6 }),
+      ]),
+    );
+    // Three delivery runs and five write-back shards, never more than five at once, none refused by Shopify.
+    expect(
+      shopState()
+        .bulk.all()
+        .filter((op) => op.id >= since),
+    ).toHaveLength(8);
+    expect(mostAtOnce(since)).toBe(5);
+    expect(directCalls.filter((op) => op === "KinshipBulkMutationRun")).toHaveLength(8);
+    for (let i = 0; i < 3; i++) expect(tagsOf(ids[i])).toContain(`campaign-${i}`);
+    expect(await db.bulkMutationRun.count({ where: { shop: SHOP, status: { not: "recorded" } } })).toBe(0);
+  });
+
+  it("waits out LIMIT_REACHED when another process's bulk mutation holds one of the five", async () => {
+    const other = firstOpId();
+    const path = await stageBulkVariables(client, `${JSON.stringify({ id: ids[0], tags: ["VIP"] })}\n`);
+    await withSlowLines(async () => {
+      await startBulkMutation(client, TAGS_ADD, path);
+      const since = firstOpId();
+      // Five shards (one metafieldsSet, four tagsAdd): the fifth is refused while the other process's runs.
+      const result = await writeBackTags(SHOP, client, { mode: "bulk", sleep, shardLines: 6 });
+      expect(result).toMatchObject({ customersChanged: CUSTOMERS, bulkLinesFailed: 0, failures: [] });
+      await expectAllWrittenOnce(since);
+    });
+    expect(directCalls.filter((op) => op === "KinshipBulkMutationRun").length).toBeGreaterThan(1 + 5);
+    expect(mostAtOnce(other)).toBe(5);
+    expect(await db.bulkMutationRun.count({ where: { shop: SHOP, status: "recorded" } })).toBe(5);
+  });
+
+  it("resumes shards started before the process died, none written twice, none lost", async () => {
+    const since = firstOpId();
+    await withSlowLines(async () => {
+      // The first shard to finish dies before its result is read: the others have started, three wait for a slot.
+      await expect(writeBackTags(SHOP, client, { mode: "bulk", sleep, shardLines: 4, crashAt: "afterResult" })).rejects.toBeInstanceOf(
+        SimulatedCrash,
+      );
+      const runs = await db.bulkMutationRun.findMany({ where: { shop: SHOP } });
+      expect(runs.filter((r) => r.status === "started")).toHaveLength(5);
+      expect(runs.filter((r) => r.status === "recorded")).toHaveLength(0);
+      const resumed = await writeBackTags(SHOP, client, { mode: "bulk", sleep, shardLines: 4 });
+      expect(resumed.failures).toEqual([]);
+    });
+    await expectAllWrittenOnce(since);
+    expect(mostAtOnce(since)).toBeLessThanOrEqual(5);
+  });
+
+  it("finds a shard's operation when the process died before saving its id, among its siblings", async () => {
+    clock.advance(10 * 60_000);
+    const since = firstOpId();
+    await withSlowLines(async () => {
+      await expect(writeBackTags(SHOP, client, { mode: "bulk", sleep, now, shardLines: 4, crashAt: "afterStart" })).rejects.toBeInstanceOf(
+        SimulatedCrash,
+      );
+      // One shard is between start and saved id at a time: that one lost the answer.
+      expect(await db.bulkMutationRun.count({ where: { shop: SHOP, status: "started" } })).toBe(1);
+      await db.bulkMutationRun.updateMany({
+        where: { shop: SHOP, status: "started" },
+        data: { status: "starting", bulkOperationId: null },
+      });
+      await writeBackTags(SHOP, client, { mode: "bulk", sleep, now, shardLines: 4 });
+    });
     await expectAllWrittenOnce(since);
   });
 

@@ -88,11 +88,6 @@ describe("bulk mutations", () => {
     expect(started.bulkOperation).toMatchObject({ status: "RUNNING", type: "MUTATION" });
     const id = started.bulkOperation!.id;
 
-    // One bulk mutation at a time per shop, while a bulk query may still start.
-    const second = await stage();
-    await upload(second, JSON.stringify({ id: customers[0], tags: ["x"] }));
-    expect((await run(TAGS_ADD, key(second))).userErrors[0]).toMatchObject({ code: "OPERATION_IN_PROGRESS" });
-
     // Nothing is written until the emulator's clock passes the lines' time (100 lines/s by default).
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(tagsOf(customers[0])).not.toContain("kinship:loyal");
@@ -119,10 +114,74 @@ describe("bulk mutations", () => {
     expect((await run(TAGS_ADD, key(target))).userErrors[0]).toMatchObject({ code: "NO_SUCH_FILE" });
   });
 
-  it("refuses a mutation not supported in bulk, a file that is not JSONL, and an unknown path", async () => {
+  it("runs up to five bulk mutations at once per shop, each at its own rate; the sixth is LIMIT_REACHED", async () => {
+    const staged = async (tag: string) => {
+      const target = await stage();
+      await upload(target, customers.map((id) => JSON.stringify({ id, tags: [tag] })).join("\n"));
+      return key(target);
+    };
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const started = await run(TAGS_ADD, await staged(`parallel-${i}`));
+      expect(started.userErrors).toEqual([]);
+      ids.push(started.bulkOperation!.id);
+    }
+    const sixth = await staged("parallel-5");
+    expect((await run(TAGS_ADD, sixth)).userErrors[0]).toMatchObject({ code: "LIMIT_REACHED", message: expect.stringContaining("limit") });
+    // Bulk queries have their own five.
+    const query = await gql<{ bulkOperationRunQuery: RunPayload }>(
+      `mutation { bulkOperationRunQuery(query: "{ customers { edges { node { id } } } }") { bulkOperation { id } userErrors { code message } } }`,
+    );
+    expect(query.body.data!.bulkOperationRunQuery.userErrors).toEqual([]);
+    await emulator.waitForBulkOperation(SHOP, query.body.data!.bulkOperationRunQuery.bulkOperation!.id);
+
+    // Each runs its three lines at 100 lines/s of the clock, independently of the others: 30 ms ends all five.
+    clock.advance(30);
+    for (const id of ids) await emulator.waitForBulkOperation(SHOP, id);
+    for (const id of ids) expect(await status(id)).toMatchObject({ status: "COMPLETED", objectCount: "3" });
+    for (let i = 0; i < 5; i++) expect(tagsOf(customers[2])).toContain(`parallel-${i}`);
+    // Once one has ended, the sixth starts (its staged file was not consumed by the refusal).
+    const later = await run(TAGS_ADD, sixth);
+    expect(later.userErrors).toEqual([]);
+    clock.advance(30);
+    await emulator.waitForBulkOperation(SHOP, later.bulkOperation!.id);
+
+    // Before 2026-01 one ran at a time: with the limit at 1 the second is OPERATION_IN_PROGRESS.
+    const shop = emulator.shop(SHOP);
+    shop.bulk.controls.concurrency = 1;
+    try {
+      const first = await run(TAGS_ADD, await staged("one-at-a-time"));
+      expect((await run(TAGS_ADD, await staged("one-at-a-time"))).userErrors[0]).toMatchObject({ code: "OPERATION_IN_PROGRESS" });
+      clock.advance(30);
+      await emulator.waitForBulkOperation(SHOP, first.bulkOperation!.id);
+    } finally {
+      shop.bulk.controls.concurrency = 5;
+    }
+  });
+
+  it("runs any mutation it serves in bulk, such as a Flow trigger per line", async () => {
+    const shop = emulator.shop(SHOP);
+    const before = shop.flowTriggers.length;
     const target = await stage();
-    await upload(target, JSON.stringify({ handle: "kinship-reward-issued", payload: {} }));
-    expect((await run(FLOW, key(target))).userErrors[0]).toMatchObject({ code: "INVALID_MUTATION" });
+    const lines = customers.map((id) => JSON.stringify({ handle: "kinship-reward-issued", payload: { customer_id: id } }));
+    await upload(target, lines.join("\n"));
+    const started = await run(FLOW, key(target));
+    expect(started.userErrors).toEqual([]);
+    clock.advance(30);
+    await emulator.waitForBulkOperation(SHOP, started.bulkOperation!.id);
+    const done = await status(started.bulkOperation!.id);
+    expect(done).toMatchObject({ status: "COMPLETED", objectCount: "3" });
+    const result = parseJsonl(await (await fetch(done.url!)).text()) as Array<Record<string, unknown>>;
+    expect(result.map((l) => l.__lineNumber)).toEqual([0, 1, 2]);
+    expect(result[0]).toMatchObject({ data: { flowTriggerReceive: { userErrors: [] } } });
+    expect(shop.flowTriggers.length).toBe(before + 3);
+  });
+
+  it("refuses a nested bulk operation, a file that is not JSONL, and an unknown path", async () => {
+    const target = await stage();
+    await upload(target, JSON.stringify({ query: "{ shop { id } }" }));
+    const nested = `mutation Nested($query: String!) { bulkOperationRunQuery(query: $query) { bulkOperation { id } userErrors { message } } }`;
+    expect((await run(nested, key(target))).userErrors[0]).toMatchObject({ code: "INVALID_MUTATION" });
     expect((await run("query { shop { id } }", key(target))).userErrors[0]).toMatchObject({ code: "INVALID_MUTATION" });
     const broken = await stage();
     await upload(broken, `${JSON.stringify({ id: customers[0], tags: ["a"] })}\nnot json`);

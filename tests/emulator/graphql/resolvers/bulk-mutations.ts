@@ -5,7 +5,6 @@
 import { GraphQLError } from "graphql";
 import { compileBulkMutation, parseVariablesFile } from "../../bulk/mutation-runner";
 import { STAGED_UPLOAD_PATH } from "../../bulk/staged-uploads";
-import { gid } from "../../ids";
 import type { RequestContext } from "../context";
 import { defineResolvers, NOT_IMPLEMENTED, type Args } from "../registry";
 
@@ -45,14 +44,8 @@ export function stagedUploadsCreate(ctx: RequestContext, args: Args) {
 
 export function bulkOperationRunMutation(ctx: RequestContext, args: Args) {
   const fail = (error: { field: string[] | null; message: string; code: string }) => ({ bulkOperation: null, userErrors: [error] });
-  const running = ctx.shop.bulk.running("MUTATION");
-  if (running.length) {
-    return fail({
-      field: null,
-      message: `A bulk mutation operation for this app and shop is already in progress: ${gid("BulkOperation", running[0].id)}.`,
-      code: "OPERATION_IN_PROGRESS",
-    });
-  }
+  const refusal = ctx.shop.bulk.refusal("MUTATION");
+  if (refusal) return fail(refusal);
   const staged = ctx.shop.bulk.stagedUploads.get(String(args.stagedUploadPath ?? ""));
   if (!staged?.body) {
     return fail({

@@ -49,15 +49,8 @@ export function bulkOperations(ctx: RequestContext, args: Args) {
 }
 
 export function bulkOperationRunQuery(ctx: RequestContext, args: Args) {
-  const limit = ctx.shop.bulk.controls.concurrency;
-  const running = ctx.shop.bulk.running("QUERY");
-  if (running.length >= limit) {
-    const message =
-      limit === 1
-        ? `A bulk query operation for this app and shop is already in progress: ${gid("BulkOperation", running[0].id)}.`
-        : `Bulk operations limit reached: ${limit} bulk query operations are already running for this app and shop. Please try again later.`;
-    return { bulkOperation: null, userErrors: [{ field: null, message, code: limit === 1 ? "OPERATION_IN_PROGRESS" : "LIMIT_REACHED" }] };
-  }
+  const refusal = ctx.shop.bulk.refusal("QUERY");
+  if (refusal) return { bulkOperation: null, userErrors: [refusal] };
   const result = ctx.services.startBulkQuery(ctx.shop, ctx.token, String(args.query), Boolean(args.groupObjects));
   return result;
 }
