@@ -207,7 +207,7 @@ describe("write-back in bulk", () => {
 
   it("shares the shop's five with the other bulk runs of the process (a campaign's delivery)", async () => {
     const since = firstOpId();
-    const delivery = [];
+    const delivery: string[] = [];
     for (let i = 0; i < 3; i++) {
       const lines = [{ id: ids[i], tags: [`campaign-${i}`] }];
       delivery.push((await createBulkMutationRun(SHOP, { purpose: "rewardDelivery", mutation: TAGS_ADD, lines })).id);
