@@ -62,3 +62,24 @@ export async function rawSqlTransaction<T>(work: (sql: RawSql) => Promise<T>): P
     client.release(broken);
   }
 }
+
+/**
+ * Runs `work` on one connection whose statements each commit on their own (no transaction around them), so a
+ * temporary table made by one statement is there for the next while no row stays locked past its statement.
+ * On PostgreSQL a pooled connection, returned afterwards; on SQLite Prisma's own (there is only one).
+ */
+export async function rawSqlSession<T>(work: (sql: RawSql) => Promise<T>): Promise<T> {
+  const pool = pgPoolOf(db);
+  if (!pool) return work(db);
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    return await work(rawSqlOn(client));
+  } catch (error) {
+    // A failed statement outside a transaction leaves the connection usable; only a lost one is not.
+    broken = !(error instanceof Error && "code" in error);
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
