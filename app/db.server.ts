@@ -21,13 +21,16 @@ export function createDb(url: string = databaseUrl()): Db {
     // WAL lets readers (the admin pages) proceed during an import; NORMAL syncs at checkpoints rather
     // than every commit (a power cut may lose the last commits, never consistency). busy_timeout 0: a
     // statement that meets another writer (a writer thread, another process) is retried on a timer by
-    // the adapter instead of sleeping on the event loop (sqlite-main-connection.server.ts). Checkpoints at
-    // 256 MB of WAL as the writer threads do (sqlite-writer.server.ts): with SQLite's default of 4 MB, a
-    // webhook's commit during an import copied the import's latest pages into the database, synchronously.
+    // the adapter instead of sleeping on the event loop (sqlite-main-connection.server.ts). No automatic
+    // checkpoint on this connection: SQLite runs one inside the commit that finds the WAL past the limit, and
+    // during an import that was a webhook's commit here, copying up to 256 MB of the import's pages into the
+    // database synchronously (seconds of a stopped event loop, issue 23). The writer threads
+    // (sqlite-writer.server.ts: the import, the recompute's score writes, at least daily) checkpoint at 256 MB
+    // of WAL off the event loop; what this connection alone writes meanwhile (webhooks, pages) is small.
     void client.$queryRawUnsafe("PRAGMA journal_mode = WAL").catch(() => undefined);
     void client.$queryRawUnsafe("PRAGMA synchronous = NORMAL").catch(() => undefined);
     void client.$queryRawUnsafe("PRAGMA busy_timeout = 0").catch(() => undefined);
-    void client.$queryRawUnsafe("PRAGMA wal_autocheckpoint = 65536").catch(() => undefined);
+    void client.$queryRawUnsafe("PRAGMA wal_autocheckpoint = 0").catch(() => undefined);
     void client.$queryRawUnsafe("PRAGMA journal_size_limit = 67108864").catch(() => undefined);
     return client;
   }

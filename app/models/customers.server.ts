@@ -2,6 +2,7 @@ import db from "../db.server";
 import { parseTagList } from "../retention/segments/tags";
 import type { CustomerRecord } from "../sync/records";
 import { applyTagEvent, type TagState } from "../sync/webhook-records";
+import { rawSqlSession } from "./sql/sql-transaction.server";
 import { batchSize, dialect, newId, placeholder, sqlTimestamp, upsertRows, type RawSql, type UpsertSpec } from "./sql/sql.server";
 
 // Bind order, with each column's PostgreSQL type (see UpsertSpec.pgTypes).
@@ -93,46 +94,68 @@ const SET_AGGREGATES = `"orderCount" = a."n", "totalSpent" = a."s", "firstOrderA
 const ZERO_AGGREGATES = `"orderCount" = 0, "totalSpent" = 0, "firstOrderAt" = NULL, "lastOrderAt" = NULL`;
 
 /**
- * The whole shop's aggregates (after a backfill), as statements to run in order on one connection:
+ * SQLite: the whole shop's aggregates (after a backfill), as statements to run in order on one connection:
  * one grouped scan of the orders instead of four probes per customer, then zeros for customers left
- * without value orders. Also run by the SQLite import writer on its own connection.
+ * without value orders.
  */
-export function shopAggregateStatements(shop: string): Array<{ sql: string; params: unknown[] }> {
-  if (dialect === "sqlite") {
-    // SQLite groups through the (shop, customer) index and so reads the order table in customer order,
-    // a random page per order: 2.9 GB of page reads on the large shop. Read in time order instead
-    // (which is how the table was written), group in a temporary table, and join that: 0.77 GB, and
-    // the refresh took 4.5–5 s instead of 6.2 s.
-    return [
-      { sql: `DROP TABLE IF EXISTS temp."kinship_aggregates"`, params: [] },
-      {
-        sql: `CREATE TEMP TABLE "kinship_aggregates" AS ${valueOrdersByCustomer(`"Order" INDEXED BY "Order_shop_processedAt_idx"`)}`,
-        params: [shop],
-      },
-      {
-        sql: `UPDATE "Customer" SET ${SET_AGGREGATES} FROM temp."kinship_aggregates" AS a WHERE "Customer"."shop" = ? AND "Customer"."shopifyId" = a."c"`,
-        params: [shop],
-      },
-      {
-        sql: `UPDATE "Customer" SET ${ZERO_AGGREGATES} WHERE "shop" = ? AND "orderCount" <> 0 AND "shopifyId" NOT IN (SELECT "c" FROM temp."kinship_aggregates")`,
-        params: [shop],
-      },
-      { sql: `DROP TABLE temp."kinship_aggregates"`, params: [] },
-    ];
-  }
+function shopAggregateStatements(shop: string): Array<{ sql: string; params: unknown[] }> {
+  // SQLite groups through the (shop, customer) index and so reads the order table in customer order,
+  // a random page per order: 2.9 GB of page reads on the large shop. Read in time order instead
+  // (which is how the table was written), group in a temporary table, and join that: 0.77 GB, and
+  // the refresh took 4.5–5 s instead of 6.2 s.
   return [
+    { sql: `DROP TABLE IF EXISTS temp."kinship_aggregates"`, params: [] },
     {
-      sql: `UPDATE "Customer" SET ${SET_AGGREGATES} FROM (${valueOrdersByCustomer(`"Order"`)}) AS a
-       WHERE "Customer"."shop" = ${placeholder(2)} AND "Customer"."shopifyId" = a."c"`,
-      params: [shop, shop],
+      sql: `CREATE TEMP TABLE "kinship_aggregates" AS ${valueOrdersByCustomer(`"Order" INDEXED BY "Order_shop_processedAt_idx"`)}`,
+      params: [shop],
     },
     {
+      sql: `UPDATE "Customer" SET ${SET_AGGREGATES} FROM temp."kinship_aggregates" AS a WHERE "Customer"."shop" = ? AND "Customer"."shopifyId" = a."c"`,
+      params: [shop],
+    },
+    {
+      sql: `UPDATE "Customer" SET ${ZERO_AGGREGATES} WHERE "shop" = ? AND "orderCount" <> 0 AND "shopifyId" NOT IN (SELECT "c" FROM temp."kinship_aggregates")`,
+      params: [shop],
+    },
+    { sql: `DROP TABLE temp."kinship_aggregates"`, params: [] },
+  ];
+}
+
+/**
+ * PostgreSQL's whole-shop refresh: the value orders grouped once into a temporary table (no customer row
+ * locked meanwhile), then written AGGREGATE_CHUNK customers a statement, each committing on its own (run
+ * through rawSqlSession, one connection). One UPDATE over the whole shop kept every customer row locked until
+ * it ended, and a webhook's write to one customer waited for it (70 s on the large shop under load, issue 23).
+ */
+function postgresAggregateRefresh(shop: string) {
+  return {
+    snapshot: [
+      { sql: `DROP TABLE IF EXISTS pg_temp."kinship_aggregates"`, params: [] },
+      {
+        sql: `CREATE TEMP TABLE "kinship_aggregates" ("r" bigserial PRIMARY KEY, "c" text NOT NULL, "n" bigint NOT NULL,
+          "s" double precision NOT NULL, "f" timestamp(3), "l" timestamp(3))`,
+        params: [],
+      },
+    ],
+    /** Returns the number of customers with value orders (the snapshot's rows). */
+    fill: {
+      sql: `INSERT INTO "kinship_aggregates" ("c", "n", "s", "f", "l") SELECT "c", "n", "s", "f", "l" FROM (${valueOrdersByCustomer(`"Order"`)}) AS g`,
+      params: [shop],
+    },
+    /** Customers at snapshot rows (from, to]. */
+    chunk: (from: number, to: number) => ({
+      sql: `UPDATE "Customer" SET ${SET_AGGREGATES} FROM "kinship_aggregates" AS a
+       WHERE "Customer"."shop" = ${placeholder(1)} AND "Customer"."shopifyId" = a."c" AND a."r" > ${placeholder(2)} AND a."r" <= ${placeholder(3)}`,
+      params: [shop, from, to],
+    }),
+    finish: {
       sql: `UPDATE "Customer" SET ${ZERO_AGGREGATES}
        WHERE "shop" = ${placeholder(1)} AND "orderCount" <> 0 AND NOT EXISTS (SELECT 1 FROM "Order" o WHERE o."shop" = "Customer"."shop"
          AND o."customerShopifyId" = "Customer"."shopifyId" AND o."test" = FALSE AND o."cancelledAt" IS NULL)`,
       params: [shop],
     },
-  ];
+    cleanup: { sql: `DROP TABLE IF EXISTS pg_temp."kinship_aggregates"`, params: [] },
+  };
 }
 
 /** Customers per statement of the SQLite import's aggregate refresh (about 0.15 s of writing each on the large shop). */
@@ -188,10 +211,30 @@ export async function refreshCustomerAggregates(shop: string, customerShopifyIds
     // After a bulk load PostgreSQL's statistics still describe near-empty tables: with them it planned
     // the anti-join below as a nested loop over 176,000 customers × 1,000,000 orders (still running after
     // 7 minutes). ANALYZE samples the tables in well under a second.
-    if (dialect === "postgresql") await client.$executeRawUnsafe(`ANALYZE "Order", "Customer"`);
-    let updated = 0;
-    for (const { sql, params } of shopAggregateStatements(shop)) updated += await client.$executeRawUnsafe(sql, ...params);
-    return updated;
+    if (dialect === "sqlite") {
+      let updated = 0;
+      for (const { sql, params } of shopAggregateStatements(shop)) updated += await client.$executeRawUnsafe(sql, ...params);
+      return updated;
+    }
+    const run = async (sql: RawSql) => {
+      const refresh = postgresAggregateRefresh(shop);
+      await sql.$executeRawUnsafe(`ANALYZE "Order", "Customer"`);
+      for (const step of refresh.snapshot) await sql.$executeRawUnsafe(step.sql, ...step.params);
+      try {
+        const rows = await sql.$executeRawUnsafe(refresh.fill.sql, ...refresh.fill.params);
+        await sql.$executeRawUnsafe(`ANALYZE "kinship_aggregates"`);
+        let updated = 0;
+        for (let from = 0; from < rows; from += AGGREGATE_CHUNK) {
+          const step = refresh.chunk(from, from + AGGREGATE_CHUNK);
+          updated += await sql.$executeRawUnsafe(step.sql, ...step.params);
+        }
+        return updated + (await sql.$executeRawUnsafe(refresh.finish.sql, ...refresh.finish.params));
+      } finally {
+        await sql.$executeRawUnsafe(refresh.cleanup.sql);
+      }
+    };
+    // Inside a caller's transaction its locks are the caller's; otherwise each statement commits on its own.
+    return tx ? run(tx) : rawSqlSession(run);
   }
   let updated = 0;
   for (let i = 0; i < customerShopifyIds.length; i += 500) {

@@ -3,6 +3,7 @@
  * row format of the results table / bench-results.json.
  */
 import { spawn } from "node:child_process";
+import { appendFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -51,6 +52,7 @@ export function progress(message: string): void {
  * measurement's alone) and returns what it reported with `reportResult`.
  */
 export function runChild<T>(script: string, args: string[] = [], env: Record<string, string> = {}): Promise<T> {
+  const childLog = process.env.KINSHIP_BENCH_CHILD_LOG;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", path.join(BENCH_DIR, script), ...args], {
       cwd: REPO_ROOT,
@@ -65,6 +67,8 @@ export function runChild<T>(script: string, args: string[] = [], env: Record<str
       // Children's progress lines pass through; everything is kept for the error message.
       for (const line of text.split("\n")) if (line.startsWith("[bench ")) process.stderr.write(`  ${line}\n`);
       stderrTail = (stderrTail + text).slice(-4_000);
+      // KINSHIP_BENCH_CHILD_LOG=<file>: every child's whole stderr (the app's warnings, e.g. why a webhook failed).
+      if (childLog) appendFileSync(childLog, text);
     });
     child.on("error", reject);
     child.on("close", (code) => {

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import pg from "pg";
 import db, { pgPoolOf } from "../../db.server";
 import type { RawSql } from "./sql.server";
+import { withImmediateTransactions } from "./sqlite-main-connection.server";
 
 // PostgreSQL's `timestamp` (without time zone, OID 1114) holds UTC here, as Prisma writes it; node-pg
 // would read it as local time.
@@ -42,11 +43,12 @@ function rawSqlOn(client: pg.PoolClient): RawSql {
  * straight to a pooled connection: Prisma 6.19's client engine plans every statement in WebAssembly
  * (about 0.3 ms of CPU for a raw one, 0.6 ms for a model query, 1 ms more for an interactive
  * transaction), which was most of a webhook's cost. On SQLite it is Prisma's own transaction: there
- * Prisma holds the only writing connection, and a second one would wait on it.
+ * Prisma holds the only writing connection, and a second one would wait on it; it begins IMMEDIATE (the
+ * write lock first, waited for on a timer: withImmediateTransactions).
  */
 export async function rawSqlTransaction<T>(work: (sql: RawSql) => Promise<T>): Promise<T> {
   const pool = pgPoolOf(db);
-  if (!pool) return db.$transaction((tx) => work(tx));
+  if (!pool) return withImmediateTransactions(() => db.$transaction((tx) => work(tx)));
   const client = await pool.connect();
   // A connection whose rollback failed is in an unknown state: it is closed, not reused.
   let broken = false;
@@ -57,6 +59,27 @@ export async function rawSqlTransaction<T>(work: (sql: RawSql) => Promise<T>): P
     return result;
   } catch (error) {
     await client.query("ROLLBACK").catch(() => (broken = true));
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/**
+ * Runs `work` on one connection whose statements each commit on their own (no transaction around them), so a
+ * temporary table made by one statement is there for the next while no row stays locked past its statement.
+ * On PostgreSQL a pooled connection, returned afterwards; on SQLite Prisma's own (there is only one).
+ */
+export async function rawSqlSession<T>(work: (sql: RawSql) => Promise<T>): Promise<T> {
+  const pool = pgPoolOf(db);
+  if (!pool) return work(db);
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    return await work(rawSqlOn(client));
+  } catch (error) {
+    // A failed statement outside a transaction leaves the connection usable; only a lost one is not.
+    broken = !(error instanceof Error && "code" in error);
     throw error;
   } finally {
     client.release(broken);

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { mainStartsWaiting, mainStopsWaiting } from "./sqlite-write-gate.server";
 
@@ -24,9 +25,43 @@ export class NonBlockingSqliteAdapter extends PrismaBetterSQLite3 {
     const adapter = await super.connect();
     retryWhileBusy(adapter, false);
     const startTransaction = adapter.startTransaction.bind(adapter);
-    adapter.startTransaction = async (...args) => retryWhileBusy(await startTransaction(...args), true);
+    adapter.startTransaction = async (...args) => {
+      const transaction = await startTransaction(...args);
+      if (immediate.getStore()) {
+        try {
+          await beginImmediate(transaction);
+        } catch (error) {
+          // Nothing is open on the connection; this releases the adapter's transaction lock.
+          await transaction.rollback();
+          throw error;
+        }
+      }
+      return retryWhileBusy(transaction, true);
+    };
     return adapter;
   }
+}
+
+const immediate = new AsyncLocalStorage<boolean>();
+
+/**
+ * Runs `work` so that the transactions it starts on the main connection take the write lock first (BEGIN
+ * IMMEDIATE), waiting for it on a timer like any statement here. A deferred transaction whose first write met
+ * a writer thread's lock kept the snapshot of that first try, and every later try failed with
+ * SQLITE_BUSY_SNAPSHOT while an import committed batch after batch: a webhook answered 503 after its whole
+ * time budget (issue 23). For transactions that write (rawSqlTransaction); a read-only one has no reason to wait.
+ */
+export function withImmediateTransactions<T>(work: () => Promise<T>): Promise<T> {
+  return immediate.run(true, work);
+}
+
+const statement = (sql: string) => ({ sql, args: [], argTypes: [] }) as unknown as Parameters<Queryable["executeRaw"]>[0];
+
+/** Turns the adapter's deferred BEGIN (no lock taken yet) into BEGIN IMMEDIATE, retried on a timer while busy. */
+async function beginImmediate(transaction: Queryable): Promise<void> {
+  await transaction.executeRaw(statement("ROLLBACK"));
+  // Between tries no transaction is open on the connection, so statements from outside may run meanwhile.
+  await untilNotBusy(() => transaction.executeRaw(statement("BEGIN IMMEDIATE")), false);
 }
 
 function retryWhileBusy<T extends Queryable>(queryable: T, inTransaction: boolean): T {

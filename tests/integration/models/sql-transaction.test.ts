@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import db from "../../../app/db.server";
 import { rawSqlTransaction } from "../../../app/models/sql/sql-transaction.server";
-import { newId, placeholder, sqlTimestamp } from "../../../app/models/sql/sql.server";
+import Database from "better-sqlite3";
+import { databaseUrl } from "../../../app/database-url";
+import { dialect, newId, placeholder, sqlTimestamp } from "../../../app/models/sql/sql.server";
 import { resetDatabase } from "../../support/fixtures";
 
 const SHOP = "raw-sql.myshopify.com";
@@ -59,4 +61,55 @@ describe("rawSqlTransaction", () => {
     expect(await Promise.all(concurrent)).toEqual(Array(15).fill(1));
     expect(await db.webhookEvent.count({ where: { shop: SHOP } })).toBe(40);
   });
+
+  it.runIf(dialect === "sqlite")(
+    "on SQLite holds the write lock from its start, and one begun while another connection writes waits for it on a timer",
+    async () => {
+      // Another connection, as a writer thread of an import is.
+      const other = new Database(databaseUrl().replace(/^file:/, ""));
+      other.pragma("busy_timeout = 0");
+      try {
+        let otherCouldWrite = true;
+        await rawSqlTransaction(async (sql) => {
+          await sql.$queryRawUnsafe(READ_EVENT, SHOP, "none");
+          // Only a read so far: a deferred transaction would not hold the lock yet.
+          try {
+            other.prepare("BEGIN IMMEDIATE").run();
+            other.prepare("ROLLBACK").run();
+          } catch {
+            otherCouldWrite = false;
+          }
+          await sql.$executeRawUnsafe(INSERT_EVENT, newId(), SHOP, "first", "orders/create", sqlTimestamp(new Date()));
+        });
+        expect(otherCouldWrite).toBe(false);
+
+        // The other connection writes and commits twice while the transaction waits. A deferred transaction
+        // that read first would have kept its first snapshot and failed with SQLITE_BUSY_SNAPSHOT.
+        other.prepare("BEGIN IMMEDIATE").run();
+        let commits = 0;
+        const release = () => {
+          other
+            .prepare(`INSERT INTO "WebhookEvent" ("id", "shop", "webhookId", "topic", "receivedAt") VALUES (?, ?, ?, ?, ?)`)
+            .run(newId(), SHOP, `other-${commits}`, "orders/create", sqlTimestamp(new Date()));
+          other.prepare("COMMIT").run();
+          if (++commits < 2) {
+            other.prepare("BEGIN IMMEDIATE").run();
+            setTimeout(release, 30);
+          }
+        };
+        setTimeout(release, 30);
+        const seen = await rawSqlTransaction(async (sql) => {
+          const rows = await sql.$queryRawUnsafe<unknown[]>(`SELECT "id" FROM "WebhookEvent" WHERE "shop" = ${placeholder(1)}`, SHOP);
+          await sql.$executeRawUnsafe(INSERT_EVENT, newId(), SHOP, "second", "orders/create", sqlTimestamp(new Date()));
+          return rows.length;
+        });
+        expect(commits).toBe(2);
+        expect(seen).toBe(3);
+        expect(await db.webhookEvent.count({ where: { shop: SHOP } })).toBe(4);
+      } finally {
+        if (other.inTransaction) other.prepare("ROLLBACK").run();
+        other.close();
+      }
+    },
+  );
 });
