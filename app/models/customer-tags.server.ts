@@ -1,7 +1,11 @@
 import db from "../db.server";
 import { applyCustomerTagEvents } from "./customers.server";
-import { placeholder } from "./sql/sql.server";
+import { dialect, placeholder } from "./sql/sql.server";
 import { rawSqlTransaction } from "./sql/sql-transaction.server";
+import { retryTransient } from "./sql/transient-errors.server";
+
+/** How long recording a finished bulk shard keeps retrying a deadlock or lock timeout. */
+const RECORD_RETRY_MS = 30_000;
 
 export interface TaggableCustomer {
   id: string;
@@ -116,27 +120,35 @@ export async function recordValuesWritten(
     }
     merged.set(entry.shopifyId, into);
   }
-  const ids = [...merged.keys()];
-  await rawSqlTransaction(async (sql) => {
-    for (let i = 0; i < ids.length; i += 500) {
-      const slice = ids.slice(i, i + 500);
-      const rows = await sql.$queryRawUnsafe<Array<{ shopifyId: string; valuesWritten: string | null }>>(
-        `SELECT "shopifyId", "valuesWritten" FROM "Customer" WHERE "shop" = ${placeholder(1)} AND "shopifyId" IN (${slice.map((_, k) => placeholder(k + 2)).join(", ")})`,
-        shop,
-        ...slice,
-      );
-      for (const row of rows) {
-        const change = merged.get(row.shopifyId)!;
-        const values = new Map(Object.entries(parseValuesWritten(row.valuesWritten) ?? {}));
-        for (const [key, value] of Object.entries(change.set)) values.set(key, value);
-        for (const key of change.removed) values.set(key, null);
-        await sql.$executeRawUnsafe(
-          `UPDATE "Customer" SET "valuesWritten" = ${placeholder(1)} WHERE "shop" = ${placeholder(2)} AND "shopifyId" = ${placeholder(3)}`,
-          JSON.stringify(Object.fromEntries(values)),
-          shop,
-          row.shopifyId,
-        );
-      }
-    }
-  });
+  // Bulk shards of one write-back (metafields, tags) finish side by side and record the same customers: on
+  // PostgreSQL the rows are locked while read (no shard's keys lost to another's read-modify-write) and taken in
+  // one order (ids sorted), and a deadlock that still happens is retried.
+  const ids = [...merged.keys()].sort();
+  const lock = dialect === "postgresql" ? ` ORDER BY "shopifyId" FOR UPDATE` : "";
+  await retryTransient(
+    () =>
+      rawSqlTransaction(async (sql) => {
+        for (let i = 0; i < ids.length; i += 500) {
+          const slice = ids.slice(i, i + 500);
+          const rows = await sql.$queryRawUnsafe<Array<{ shopifyId: string; valuesWritten: string | null }>>(
+            `SELECT "shopifyId", "valuesWritten" FROM "Customer" WHERE "shop" = ${placeholder(1)} AND "shopifyId" IN (${slice.map((_, k) => placeholder(k + 2)).join(", ")})${lock}`,
+            shop,
+            ...slice,
+          );
+          for (const row of rows) {
+            const change = merged.get(row.shopifyId)!;
+            const values = new Map(Object.entries(parseValuesWritten(row.valuesWritten) ?? {}));
+            for (const [key, value] of Object.entries(change.set)) values.set(key, value);
+            for (const key of change.removed) values.set(key, null);
+            await sql.$executeRawUnsafe(
+              `UPDATE "Customer" SET "valuesWritten" = ${placeholder(1)} WHERE "shop" = ${placeholder(2)} AND "shopifyId" = ${placeholder(3)}`,
+              JSON.stringify(Object.fromEntries(values)),
+              shop,
+              row.shopifyId,
+            );
+          }
+        }
+      }),
+    Date.now() + RECORD_RETRY_MS,
+  );
 }
