@@ -59,6 +59,17 @@ beforeAll(async () => {
     },
     { timeout: 150_000, interval: 2_000 },
   );
+  // After the import the app scores the shop and writes its values back to Shopify (bulk mutations, on real
+  // time here), part of it on the app's main thread: this file is about the page, so it waits for that work
+  // instead of racing it (a request made meanwhile could wait past the extension's 10 s limit).
+  await vi.waitFor(
+    async () => {
+      const runs = await db.bulkMutationRun.groupBy({ by: ["status"], where: { shop: SHOP }, _count: true });
+      expect(runs.length).toBeGreaterThan(0);
+      expect(runs.filter((r) => r.status !== "recorded" && r.status !== "failed")).toEqual([]);
+    },
+    { timeout: 150_000, interval: 1_000 },
+  );
 
   // Then what the demo seeds after its import: drafts and answers, and the "My rewards" customers.
   const { seedDemo, seedDemoMyRewards } = await import("../emulator/demo-seed");
