@@ -188,6 +188,17 @@ describe("write-back in bulk", () => {
     await expectAllWrittenOnce(since);
   });
 
+  /** Eight operations since `since`, five at most at once, each asked for once: Kinship waited for its own slots. */
+  function expectEightOperationsFiveAtOnce(since: number) {
+    expect(
+      shopState()
+        .bulk.all()
+        .filter((op) => op.id >= since),
+    ).toHaveLength(8);
+    expect(mostAtOnce(since)).toBe(5);
+    expect(directCalls.filter((op) => op === "KinshipBulkMutationRun")).toHaveLength(8);
+  }
+
   it("splits a large write into shards run side by side, never more than five bulk mutations at once", async () => {
     const since = firstOpId();
     // Four lines a shard: 5 metafieldsSet lines in 2 shards, 23 tagsAdd lines in 6; eight runs, eight operations.
@@ -195,14 +206,7 @@ describe("write-back in bulk", () => {
     expect(result).toMatchObject({ mode: "bulk", customersChanged: CUSTOMERS, bulkLinesFailed: 0, failures: [] });
     await expectAllWrittenOnce(since);
     expect(await db.bulkMutationRun.count({ where: { shop: SHOP, status: "recorded" } })).toBe(8);
-    expect(
-      shopState()
-        .bulk.all()
-        .filter((op) => op.id >= since),
-    ).toHaveLength(8);
-    expect(mostAtOnce(since)).toBe(5);
-    // Kinship waited for its own slots: it never asked Shopify for a sixth.
-    expect(directCalls.filter((op) => op === "KinshipBulkMutationRun")).toHaveLength(8);
+    expectEightOperationsFiveAtOnce(since);
   });
 
   it("shares the shop's five with the other bulk runs of the process (a campaign's delivery)", async () => {
@@ -219,13 +223,7 @@ describe("write-back in bulk", () => {
       ]),
     );
     // Three delivery runs and five write-back shards, never more than five at once, none refused by Shopify.
-    expect(
-      shopState()
-        .bulk.all()
-        .filter((op) => op.id >= since),
-    ).toHaveLength(8);
-    expect(mostAtOnce(since)).toBe(5);
-    expect(directCalls.filter((op) => op === "KinshipBulkMutationRun")).toHaveLength(8);
+    expectEightOperationsFiveAtOnce(since);
     for (let i = 0; i < 3; i++) expect(tagsOf(ids[i])).toContain(`campaign-${i}`);
     expect(await db.bulkMutationRun.count({ where: { shop: SHOP, status: { not: "recorded" } } })).toBe(0);
   });
