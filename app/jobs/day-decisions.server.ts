@@ -5,10 +5,9 @@
  * the first Shopify call, decision 011) does not change. When the worker cannot start or fails, the decisions
  * are made on this thread instead (a `decideDay` error is then thrown here, as before).
  */
-import { Worker } from "node:worker_threads";
 import { decideDay, type ScheduleInput, type ScheduleResult } from "../retention/rewards";
 import type { DecisionMessage, DecisionRequest } from "./decision-worker.server";
-import { workerProgram, type WorkerProgram } from "./worker-program.server";
+import { startWorker, workerProgram, type WorkerProgram } from "./worker-program.server";
 
 export interface DayDecisions {
   result: ScheduleResult;
@@ -49,7 +48,7 @@ class DecisionFailed extends Error {}
 
 function onWorker(entry: WorkerProgram, request: DecisionRequest): Promise<ScheduleResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(entry.program, { eval: entry.evaluate });
+    const worker = startWorker(entry);
     let settled = false;
     const finish = (outcome: () => void) => {
       if (settled) return;

@@ -4,11 +4,10 @@
  * and webhooks this process serves (issue 23). When the worker cannot start or dies, the same analysis runs
  * here instead, giving the event loop a turn between its steps and batches, and the reason is logged.
  */
-import { Worker } from "node:worker_threads";
 import type { CustomerScore } from "../retention/score";
 import { analyseShop, type ShopAnalysis, type ShopAnalysisInput, type TransactionLog } from "./shop-analysis.server";
 import type { ScoringMessage, ScoringRequest } from "./scoring-worker.server";
-import { workerProgram, type WorkerProgram } from "./worker-program.server";
+import { startWorker, workerProgram, type WorkerProgram } from "./worker-program.server";
 
 export interface ScoringOptions {
   /** Called on this thread as each batch of scored customers has been handed on: where the analysis runs, customers so far. */
@@ -66,7 +65,7 @@ function onWorker(
   options: ScoringOptions,
 ): Promise<ShopScoring> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(entry.program, { eval: entry.evaluate });
+    const worker = startWorker(entry);
     // Batches the worker may send before this thread has handled them (shared memory: it waits at zero).
     const credits = new Int32Array(new SharedArrayBuffer(4));
     credits[0] = BATCHES_IN_FLIGHT;

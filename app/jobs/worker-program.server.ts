@@ -5,6 +5,7 @@
  * null, and the caller does the work on the main thread).
  */
 import { existsSync } from "node:fs";
+import { Worker } from "node:worker_threads";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
@@ -36,4 +37,14 @@ function fromSource(name: string): WorkerProgram | null {
     return null;
   }
   return { program: `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(source)});`, evaluate: true };
+}
+
+/**
+ * Starts a worker on its program with no Node options of its own. Each program is self-contained (the bundle, or
+ * tsx's CommonJS hook); the main thread's preloads, which a worker inherits by default, are not: with the demo's
+ * and browser tests' `--import tsx --import …/register-dispatcher.ts` every worker died at start ("Unknown file
+ * extension .ts") and its minutes of work ran on the main thread, stalling the pages.
+ */
+export function startWorker(entry: WorkerProgram): Worker {
+  return new Worker(entry.program, { eval: entry.evaluate, execArgv: [] });
 }
