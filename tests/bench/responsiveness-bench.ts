@@ -316,7 +316,19 @@ reportResult({
   eventLoopMaxMs: round(loop.max / 1e6, 1),
   probe: probe
     ? Object.fromEntries(
-        [...probeTimes].map(([name, v]) => [name, { ...stats(v.map((x) => x.ms)), waitP50: round(percentile(v.map((x) => x.waitMs), 50), 1) }]),
+        [...probeTimes].map(([name, v]) => [
+          name,
+          {
+            ...stats(v.map((x) => x.ms)),
+            waitP50: round(
+              percentile(
+                v.map((x) => x.waitMs),
+                50,
+              ),
+              1,
+            ),
+          },
+        ]),
       )
     : null,
   // PostgreSQL only: waits for a pooled connection (all queries; per page load, its longest single wait).
