@@ -39,13 +39,18 @@ export function createDb(url: string = databaseUrl()): Db {
   };
   // The pool is ours so the hottest writes (webhooks, see sql-transaction.server.ts) can use its
   // connections without Prisma's per-query cost.
-  const pool = new pg.Pool({ connectionString: url });
+  // 20 connections rather than pg's 10: a dashboard load alone asks for about 20 queries at once, and an import,
+  // a recompute and webhooks hold a few more; with 10 a page's short reads queued behind its own and the bulk work's
+  // long ones (the dashboard waited 226 ms p50 for a connection during the 1,000,000-order bench, issue 23). The
+  // bulk jobs each use one connection at a time, so the larger pool goes to requests.
+  const pool = new pg.Pool({ connectionString: url, max: PG_POOL_SIZE });
   const client = new PgPrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
   pgPools.set(client, pool);
   return client;
 }
 
 const pgPools = new WeakMap<Db, pg.Pool>();
+export const PG_POOL_SIZE = 20;
 
 /** The PostgreSQL connection pool a client built by createDb runs on (none for SQLite). */
 export function pgPoolOf(client: Db): pg.Pool | undefined {

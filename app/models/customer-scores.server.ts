@@ -2,6 +2,7 @@ import db from "../db.server";
 import { databaseUrl } from "../database-url";
 import { SqliteWriter } from "./sql/sqlite-writer.server";
 import { dialect, placeholder, sqlTimestamp } from "./sql/sql.server";
+import { reclaimAfterBulkWrite } from "./sql/sql-transaction.server";
 import { retryTransient } from "./sql/transient-errors.server";
 
 /** One customer's purchase history as the scoring job needs it: purchase instant and net value. */
@@ -158,7 +159,8 @@ export function openScoreWriter(shop: string, scoredAt = new Date()): ScoreWrite
         Date.now() + 30_000,
       );
     },
-    close: async () => undefined,
+    // Every scored customer's row was rewritten: reclaim the old versions before the pages count them.
+    close: () => reclaimAfterBulkWrite(["Customer"]),
   };
 }
 

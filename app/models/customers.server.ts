@@ -56,8 +56,39 @@ export const customerSpec: UpsertSpec = {
     birthdayChangedAt: `CASE WHEN excluded."birthday" IS NOT NULL AND ("Customer"."birthday" IS NULL OR excluded."birthday" <> "Customer"."birthday")
       THEN excluded."birthdayChangedAt" ELSE "Customer"."birthdayChangedAt" END`,
   },
-  updateWhere: `"Customer"."shopifyUpdatedAt" IS NULL OR excluded."shopifyUpdatedAt" IS NULL OR excluded."shopifyUpdatedAt" >= "Customer"."shopifyUpdatedAt"`,
+  updateWhere:
+    `("Customer"."shopifyUpdatedAt" IS NULL OR excluded."shopifyUpdatedAt" IS NULL OR excluded."shopifyUpdatedAt" >= "Customer"."shopifyUpdatedAt") ` +
+    `AND (${snapshotDiffers(CUSTOMER_COLUMNS.filter((c) => !["id", "shop", "shopifyId", "createdAt"].includes(c)))})`,
 };
+
+/**
+ * SQL true when an incoming snapshot would change one of the `updated` columns of the stored row. A snapshot
+ * equal to the row (an "Import again" of the same shop) leaves the row alone: rewritten, every one of 200,000
+ * customers became a dead row version on PostgreSQL, and the dashboard's counts read through them (issue 23).
+ * `updatedAt` alone is no change; the birthday changes only when a new one comes (COALESCE above), and its
+ * clock only with it.
+ */
+function snapshotDiffers(updated: readonly string[]): string {
+  const differs = updated
+    .filter((c) => c !== "updatedAt" && c !== "birthdayChangedAt")
+    .map((c) =>
+      c === "birthday"
+        ? `(excluded."birthday" IS NOT NULL AND excluded."birthday" IS DISTINCT FROM "Customer"."birthday")`
+        : `excluded."${c}" IS DISTINCT FROM "Customer"."${c}"`,
+    );
+  return differs.length ? differs.join(" OR ") : "FALSE";
+}
+
+function customerSpecKeeping(keep: readonly string[]): UpsertSpec {
+  const update = customerSpec.update!.filter((c) => !keep.includes(c));
+  return {
+    ...customerSpec,
+    update,
+    updateWhere:
+      `("Customer"."shopifyUpdatedAt" IS NULL OR excluded."shopifyUpdatedAt" IS NULL OR excluded."shopifyUpdatedAt" >= "Customer"."shopifyUpdatedAt") ` +
+      `AND (${snapshotDiffers(update)})`,
+  };
+}
 
 /**
  * Upserts customer snapshots; an older snapshot never overwrites a newer one. `keep` names columns
@@ -68,7 +99,7 @@ export async function upsertCustomers(
   customers: CustomerRecord[],
   { tx, keep = [] }: { tx?: RawSql; keep?: readonly string[] } = {},
 ) {
-  const spec = keep.length ? { ...customerSpec, update: customerSpec.update!.filter((c) => !keep.includes(c)) } : customerSpec;
+  const spec = keep.length ? customerSpecKeeping(keep) : customerSpec;
   const now = sqlTimestamp(new Date());
   const size = batchSize(CUSTOMER_COLUMNS.length);
   let written = 0;
@@ -91,6 +122,10 @@ function valueOrdersByCustomer(from: string) {
     GROUP BY "customerShopifyId"`;
 }
 const SET_AGGREGATES = `"orderCount" = a."n", "totalSpent" = a."s", "firstOrderAt" = a."f", "lastOrderAt" = a."l"`;
+// Only customers whose figures change are written: after an "Import again" of the same orders that is none, where
+// every customer used to be rewritten (a dead row version each on PostgreSQL, WAL on SQLite; issue 23).
+const AGGREGATES_DIFFER = `("Customer"."orderCount" IS DISTINCT FROM a."n" OR "Customer"."totalSpent" IS DISTINCT FROM a."s"
+  OR "Customer"."firstOrderAt" IS DISTINCT FROM a."f" OR "Customer"."lastOrderAt" IS DISTINCT FROM a."l")`;
 const ZERO_AGGREGATES = `"orderCount" = 0, "totalSpent" = 0, "firstOrderAt" = NULL, "lastOrderAt" = NULL`;
 
 /**
@@ -110,7 +145,7 @@ function shopAggregateStatements(shop: string): Array<{ sql: string; params: unk
       params: [shop],
     },
     {
-      sql: `UPDATE "Customer" SET ${SET_AGGREGATES} FROM temp."kinship_aggregates" AS a WHERE "Customer"."shop" = ? AND "Customer"."shopifyId" = a."c"`,
+      sql: `UPDATE "Customer" SET ${SET_AGGREGATES} FROM temp."kinship_aggregates" AS a WHERE "Customer"."shop" = ? AND "Customer"."shopifyId" = a."c" AND ${AGGREGATES_DIFFER}`,
       params: [shop],
     },
     {
@@ -145,7 +180,8 @@ function postgresAggregateRefresh(shop: string) {
     /** Customers at snapshot rows (from, to]. */
     chunk: (from: number, to: number) => ({
       sql: `UPDATE "Customer" SET ${SET_AGGREGATES} FROM "kinship_aggregates" AS a
-       WHERE "Customer"."shop" = ${placeholder(1)} AND "Customer"."shopifyId" = a."c" AND a."r" > ${placeholder(2)} AND a."r" <= ${placeholder(3)}`,
+       WHERE "Customer"."shop" = ${placeholder(1)} AND "Customer"."shopifyId" = a."c" AND a."r" > ${placeholder(2)} AND a."r" <= ${placeholder(3)}
+         AND ${AGGREGATES_DIFFER}`,
       params: [shop, from, to],
     }),
     finish: {
@@ -182,7 +218,7 @@ export function sqliteAggregateRefresh(shop: string, since: Date) {
     chunk: (from: number, to: number) =>
       step(
         `UPDATE "Customer" SET ${SET_AGGREGATES} FROM temp."kinship_aggregates" AS a
-         WHERE "Customer"."shop" = ? AND "Customer"."shopifyId" = a."c" AND a."rowid" > ? AND a."rowid" <= ?`,
+         WHERE "Customer"."shop" = ? AND "Customer"."shopifyId" = a."c" AND a."rowid" > ? AND a."rowid" <= ? AND ${AGGREGATES_DIFFER}`,
         [shop, from, to],
       ),
     finish: [

@@ -11,7 +11,7 @@ import {
 } from "./customers.server";
 import { orderRow, orderSpec, upsertOrders } from "./orders.server";
 import { SqliteWriter } from "./sql/sqlite-writer.server";
-import { rawSqlTransaction } from "./sql/sql-transaction.server";
+import { rawSqlTransaction, reclaimAfterBulkWrite } from "./sql/sql-transaction.server";
 import { retryTransient } from "./sql/transient-errors.server";
 import { dialect, placeholder, sqlTimestamp, upsertSql } from "./sql/sql.server";
 
@@ -101,6 +101,7 @@ export function openImportWriter({ batchesPerCommit = 1 } = {}): ImportWriter {
     },
     refreshAggregates: async (shop) => {
       await refreshCustomerAggregates(shop);
+      await reclaimAfterBulkWrite(["Customer"]);
     },
     close: async () => undefined,
   };

@@ -16,9 +16,10 @@
 import "./app-env";
 import "./asset-stub";
 import { readFileSync } from "node:fs";
+import { AsyncLocalStorage } from "node:async_hooks";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { getJwt } from "@shopify/shopify-api/test-helpers";
-import db from "../../app/db.server";
+import db, { pgPoolOf } from "../../app/db.server";
 import { importBulkFile } from "../../app/jobs/backfill.server";
 import { settled } from "../../app/jobs/background.server";
 import { recomputeShop } from "../../app/jobs/recompute.server";
@@ -43,8 +44,19 @@ const webhookIntervalMs = Number(argValue(process.argv, "--webhook-interval") ??
 // Between one page's answer and the next click. Also what lets the rest of the process run: a loader's
 // Prisma queries on SQLite can settle in microtasks alone, so back-to-back loads would starve timers and I/O.
 const thinkMs = Number(argValue(process.argv, "--think") ?? 100);
+// Diagnosis: after each settings load (once per round of pages), the dashboard's parts run again side by side as
+// its loader runs them, each timed with its own waits for a connection. Adds load: not for the figures of record.
+const probe = process.argv.includes("--probe");
 const shop = meta.domain;
 const database = process.env.DATABASE_URL!.split(":")[0] === "file" ? "sqlite" : "postgresql";
+
+const dashboardViews = await import("../../app/models/views/dashboard-views.server");
+const { issuanceStatus } = await import("../../app/services/issuance-status.server");
+const { reachHealth } = await import("../../app/services/reach-health.server");
+const { forecastReport } = await import("../../app/services/forecast-report.server");
+const { lifecycleGroupDefinitions } = await import("../../app/services/page-context.server");
+const { getShop } = await import("../../app/models/shop.server");
+const { shopFormatter } = await import("../../app/formatting");
 
 // Route modules import stylesheets: loaded after the asset hook is registered.
 const { loader: layoutLoader } = await import("../../app/routes/app");
@@ -122,6 +134,51 @@ for (const page of PAGES) await statusOf(async () => page.loader({ request: awai
 await file.close();
 
 const loop = monitorEventLoopDelay({ resolution: 10 });
+
+// PostgreSQL: how long each query waits for a pooled connection, overall and within each page load (the
+// connections are shared by the import, the daily run, webhooks and pages).
+interface LoadWaits {
+  sumMs: number;
+  maxMs: number;
+}
+const loadWaits = new AsyncLocalStorage<LoadWaits>();
+const acquireTimes: number[] = [];
+let measuring = false;
+let maxWaiting = 0;
+let maxTotal = 0;
+const pool = pgPoolOf(db);
+if (pool) {
+  type Done = (err: Error | undefined, client: unknown, release: unknown) => void;
+  const connect = pool.connect.bind(pool) as (cb?: Done) => unknown;
+  const record = (t: number, store: LoadWaits | undefined) => {
+    const ms = performance.now() - t;
+    if (!measuring) return;
+    acquireTimes.push(ms);
+    if (store) {
+      store.sumMs += ms;
+      store.maxMs = Math.max(store.maxMs, ms);
+    }
+  };
+  (pool as unknown as { connect: (cb?: Done) => unknown }).connect = (cb?: Done) => {
+    const t = performance.now();
+    const store = loadWaits.getStore();
+    if (cb)
+      return connect((err, client, release) => {
+        record(t, store);
+        cb(err, client, release);
+      });
+    return (connect() as Promise<unknown>).then((c) => {
+      record(t, store);
+      return c;
+    });
+  };
+  setInterval(() => {
+    if (!measuring) return;
+    maxWaiting = Math.max(maxWaiting, pool.waitingCount);
+    maxTotal = Math.max(maxTotal, pool.totalCount);
+  }, 20).unref();
+}
+const pageWaits = new Map<string, LoadWaits[]>(PAGES.map((p) => [p.name, []]));
 const pageTimes = new Map<string, number[]>(PAGES.map((p) => [p.name, []]));
 const pageStatuses: Record<string, number> = {};
 const webhookTimes: number[] = [];
@@ -132,6 +189,7 @@ progress(`responsiveness (${database}): import again + daily run (${codes} codes
 const reimportFile = await serveFile(meta.jsonlFile);
 const started = performance.now();
 loop.enable();
+measuring = true;
 const importDone = (async () => {
   const t = performance.now();
   await importBulkFile(shop, (await createSyncRun(shop, "backfill")).id, reimportFile.url);
@@ -162,17 +220,51 @@ const pagesDone = (async () => {
     const page = PAGES[i % PAGES.length];
     const request = await pageRequest(page.path);
     const t = performance.now();
+    const waits: LoadWaits = { sumMs: 0, maxMs: 0 };
     // A document request runs the layout's loader and the page's side by side.
-    const statuses = await Promise.all([
-      statusOf(() => (layoutLoader as Loader)({ request: request.clone(), params: {}, context: {} })),
-      statusOf(() => page.loader({ request, params: {}, context: {} })),
-    ]);
+    const statuses = await loadWaits.run(waits, () =>
+      Promise.all([
+        statusOf(() => (layoutLoader as Loader)({ request: request.clone(), params: {}, context: {} })),
+        statusOf(() => page.loader({ request, params: {}, context: {} })),
+      ]),
+    );
     pageTimes.get(page.name)!.push(performance.now() - t);
+    pageWaits.get(page.name)!.push(waits);
+    if (probe && page.name === "settings") await probeDashboard();
     const status = String(Math.max(...statuses));
     pageStatuses[status] = (pageStatuses[status] ?? 0) + 1;
     await new Promise((resolve) => setTimeout(resolve, thinkMs));
   }
 })();
+
+const probeTimes = new Map<string, { ms: number; waitMs: number }[]>();
+async function probeDashboard() {
+  const f = shopFormatter({ locale: "en", currency: meta.currency, timeZone: meta.timeZone });
+  const parts: Record<string, () => Promise<unknown>> = {
+    shopRow: () => getShop(shop),
+    syncView: () => dashboardViews.syncView(shop),
+    liveInsights: () => dashboardViews.liveInsights(shop),
+    lifecycleCounts: () => dashboardViews.lifecycleCounts(shop),
+    tierCounts: () => dashboardViews.tierCounts(shop),
+    monthlyTrend: () => dashboardViews.monthlyTrend(shop),
+    rewardsSummary: () => dashboardViews.rewardsSummary(shop),
+    npsSummary: () => dashboardViews.npsSummary(shop),
+    definitions: () => lifecycleGroupDefinitions({ shop, locale: "en", format: f }),
+    issuanceStatus: () => issuanceStatus(shop, f),
+    reachHealth: () => reachHealth(shop),
+    forecastReport: () => forecastReport(shop, "en", meta.currency, f),
+  };
+  await Promise.all(
+    Object.entries(parts).map(async ([name, run]) => {
+      const waits: LoadWaits = { sumMs: 0, maxMs: 0 };
+      const t = performance.now();
+      await loadWaits.run(waits, run);
+      const list = probeTimes.get(name) ?? [];
+      list.push({ ms: performance.now() - t, waitMs: waits.sumMs });
+      probeTimes.set(name, list);
+    }),
+  );
+}
 
 const webhooksDone = (async () => {
   for (let i = 0; busy && i < webhookRequests.length; i++) {
@@ -187,6 +279,7 @@ const webhooksDone = (async () => {
 const [importResult, dailyResult] = await both;
 await Promise.all([pagesDone, webhooksDone]);
 const seconds = (performance.now() - started) / 1000;
+measuring = false;
 clearInterval(ticker);
 loop.disable();
 await settled();
@@ -221,5 +314,32 @@ reportResult({
   webhooks: stats(webhookTimes),
   webhookStatuses,
   eventLoopMaxMs: round(loop.max / 1e6, 1),
+  probe: probe
+    ? Object.fromEntries(
+        [...probeTimes].map(([name, v]) => [
+          name,
+          {
+            ...stats(v.map((x) => x.ms)),
+            waitP50: round(
+              percentile(
+                v.map((x) => x.waitMs),
+                50,
+              ),
+              1,
+            ),
+          },
+        ]),
+      )
+    : null,
+  // PostgreSQL only: waits for a pooled connection (all queries; per page load, its longest single wait).
+  pool: pool
+    ? {
+        max: pool.options.max,
+        maxWaiting,
+        maxTotal,
+        acquire: stats(acquireTimes),
+        pageLongestWait: Object.fromEntries([...pageWaits].map(([name, w]) => [name, stats(w.map((x) => x.maxMs))])),
+      }
+    : null,
   eventLoopP99Ms: round(loop.percentile(99) / 1e6, 1),
 });

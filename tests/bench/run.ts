@@ -836,7 +836,7 @@ async function benchResponsiveness(meta: ShopDataMeta, db: DbKind) {
     try {
       r = await runChild<ResponsivenessResult>(
         "responsiveness-bench.ts",
-        ["--meta", metaPath(size, meta.asOf), "--codes", String(responsiveCodes)],
+        ["--meta", metaPath(size, meta.asOf), "--codes", String(responsiveCodes), ...(argv.includes("--probe") ? ["--probe"] : [])],
         { DATABASE_URL: url },
       );
     } finally {
