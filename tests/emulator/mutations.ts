@@ -116,12 +116,12 @@ export class ShopMutations {
       marketingState: "NOT_SUBSCRIBED",
       marketingOptInLevel: null,
       marketingUpdatedAt: null,
-      tags: [],
       note: null,
       taxExempt: false,
       birthDate: null,
       createdAt: now,
       ...input,
+      tags: distinctTags(input.tags ?? []),
       updatedAt: input.updatedAt ?? now,
     });
     // Tags and a consent given at creation come through their own topics, as for an update.
@@ -147,6 +147,7 @@ export class ShopMutations {
       ...current,
       ...(consentChanged && patch.marketingUpdatedAt === undefined ? { marketingUpdatedAt: updatedAt } : {}),
       ...patch,
+      ...(patch.tags ? { tags: distinctTags(patch.tags) } : {}),
       updatedAt,
     };
     this.shop.data.putCustomer(record);
@@ -415,4 +416,10 @@ export class ShopMutations {
   redactShop(options: EmitOptions = {}): MutationResult<ShopState> {
     return this.emit(this.shop, [{ topic: "shop/redact", payload: shopRedactPayload(this.shop) }], options);
   }
+}
+
+/** A customer's tags as Shopify keeps them: one of each, whatever the case (the first spelling stays), as tagsAdd does. */
+function distinctTags(tags: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return tags.filter((tag) => !seen.has(tag.toLowerCase()) && seen.add(tag.toLowerCase()));
 }

@@ -155,6 +155,18 @@ describe("webhooks to the app", () => {
     expect(finish.body).toMatchObject({ admin_graphql_api_id: id, status: "completed", type: "query", error_code: null });
   });
 
+  it("keeps one of each tag when the merchant adds a tag the customer already has, in any case", async () => {
+    const mutate = emulator.mutate(SHOP);
+    const customerId = emulator.shop(SHOP).data.customerGid(1);
+    mutate.updateCustomer(customerId, { tags: ["Gold"] }, { deliver: false });
+    const { record, events } = mutate.updateCustomer(customerId, { tags: ["Gold", "gold", "vip"] }, { deliver: false });
+    expect(record.tags).toEqual(["Gold", "vip"]);
+    expect(emulator.shop(SHOP).data.customer(mutate.customerIndex(customerId)).tags).toEqual(["Gold", "vip"]);
+    expect(events.filter((e) => e.topic === "customer.tags_added").map((e) => e.payload)).toEqual([
+      expect.objectContaining({ tags: ["vip"] }),
+    ]);
+  });
+
   it("revokes tokens on app/uninstalled and sends the privacy topics", async () => {
     const mutate = emulator.mutate(SHOP);
     const customerId = emulator.shop(SHOP).data.customerGid(1);
