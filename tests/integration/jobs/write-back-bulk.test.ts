@@ -93,11 +93,7 @@ function mostAtOnce(since: number) {
   return Math.max(0, ...ops.map((a) => ops.filter((b) => b.createdAt <= a.createdAt && a.createdAt < (b.completedAt ?? Infinity)).length));
 }
 
-/**
- * Runs `work` with bulk lines so slow (one per 500 s of the clock) that operations started together overlap. Runs
- * inside poll every 100 s of the clock (`slowPoll`), not every 5 s: the same waits with a twentieth of the polls.
- */
-const slowPoll = 100_000;
+/** Runs `work` with bulk lines so slow (one per 500 s of the clock) that operations started together overlap. */
 async function withSlowLines<T>(work: () => Promise<T>): Promise<T> {
   const controls = shopState().bulk.controls;
   const rate = controls.mutationLinesPerSecond;
@@ -206,7 +202,7 @@ describe("write-back in bulk", () => {
   it("splits a large write into shards run side by side, never more than five bulk mutations at once", async () => {
     const since = firstOpId();
     // Four lines a shard: 5 metafieldsSet lines in 2 shards, 23 tagsAdd lines in 6; eight runs, eight operations.
-    const result = await withSlowLines(() => writeBackTags(SHOP, client, { mode: "bulk", sleep, pollMs: slowPoll, shardLines: 4 }));
+    const result = await withSlowLines(() => writeBackTags(SHOP, client, { mode: "bulk", sleep, shardLines: 4 }));
     expect(result).toMatchObject({ mode: "bulk", customersChanged: CUSTOMERS, bulkLinesFailed: 0, failures: [] });
     await expectAllWrittenOnce(since);
     expect(await db.bulkMutationRun.count({ where: { shop: SHOP, status: "recorded" } })).toBe(8);
@@ -222,8 +218,8 @@ describe("write-back in bulk", () => {
     }
     await withSlowLines(() =>
       Promise.all([
-        driveBulkMutationRuns(SHOP, delivery, { client, sleep, pollMs: slowPoll }, async () => undefined),
-        writeBackTags(SHOP, client, { mode: "bulk", sleep, pollMs: slowPoll, shardLines: 6 }),
+        driveBulkMutationRuns(SHOP, delivery, { client, sleep }, async () => undefined),
+        writeBackTags(SHOP, client, { mode: "bulk", sleep, shardLines: 6 }),
       ]),
     );
     // Three delivery runs and five write-back shards, never more than five at once, none refused by Shopify.
@@ -239,7 +235,7 @@ describe("write-back in bulk", () => {
       await startBulkMutation(client, TAGS_ADD, path);
       const since = firstOpId();
       // Five shards (one metafieldsSet, four tagsAdd): the fifth is refused while the other process's runs.
-      const result = await writeBackTags(SHOP, client, { mode: "bulk", sleep, pollMs: slowPoll, shardLines: 6 });
+      const result = await writeBackTags(SHOP, client, { mode: "bulk", sleep, shardLines: 6 });
       expect(result).toMatchObject({ customersChanged: CUSTOMERS, bulkLinesFailed: 0, failures: [] });
       await expectAllWrittenOnce(since);
     });
@@ -252,13 +248,13 @@ describe("write-back in bulk", () => {
     const since = firstOpId();
     await withSlowLines(async () => {
       // The first shard to finish dies before its result is read: the others have started, three wait for a slot.
-      await expect(writeBackTags(SHOP, client, { mode: "bulk", sleep, pollMs: slowPoll, shardLines: 4, crashAt: "afterResult" })).rejects.toBeInstanceOf(
+      await expect(writeBackTags(SHOP, client, { mode: "bulk", sleep, shardLines: 4, crashAt: "afterResult" })).rejects.toBeInstanceOf(
         SimulatedCrash,
       );
       const runs = await db.bulkMutationRun.findMany({ where: { shop: SHOP } });
       expect(runs.filter((r) => r.status === "started")).toHaveLength(5);
       expect(runs.filter((r) => r.status === "recorded")).toHaveLength(0);
-      const resumed = await writeBackTags(SHOP, client, { mode: "bulk", sleep, pollMs: slowPoll, shardLines: 4 });
+      const resumed = await writeBackTags(SHOP, client, { mode: "bulk", sleep, shardLines: 4 });
       expect(resumed.failures).toEqual([]);
     });
     await expectAllWrittenOnce(since);
@@ -269,7 +265,7 @@ describe("write-back in bulk", () => {
     clock.advance(10 * 60_000);
     const since = firstOpId();
     await withSlowLines(async () => {
-      await expect(writeBackTags(SHOP, client, { mode: "bulk", sleep, pollMs: slowPoll, now, shardLines: 4, crashAt: "afterStart" })).rejects.toBeInstanceOf(
+      await expect(writeBackTags(SHOP, client, { mode: "bulk", sleep, now, shardLines: 4, crashAt: "afterStart" })).rejects.toBeInstanceOf(
         SimulatedCrash,
       );
       // One shard is between start and saved id at a time: that one lost the answer.
@@ -278,7 +274,7 @@ describe("write-back in bulk", () => {
         where: { shop: SHOP, status: "started" },
         data: { status: "starting", bulkOperationId: null },
       });
-      await writeBackTags(SHOP, client, { mode: "bulk", sleep, pollMs: slowPoll, now, shardLines: 4 });
+      await writeBackTags(SHOP, client, { mode: "bulk", sleep, now, shardLines: 4 });
     });
     await expectAllWrittenOnce(since);
   });
