@@ -114,8 +114,14 @@ describe("the My rewards page for a demo customer", () => {
   it.each(LOCALES)("shows tier progress, codes, store credit and the birthday in %s", async (locale) => {
     const text = strings(locale);
     const rewards = await openPreview(locale);
-    await rewards.getByText(text.tier.heading, { exact: true }).waitFor({ timeout: 60_000 });
     const body = () => rewards.locator("body").innerText();
+    // When the page does not come, say what it shows instead (an error state, a spinner) rather than only a timeout.
+    await rewards
+      .getByText(text.tier.heading, { exact: true })
+      .waitFor({ timeout: 60_000 })
+      .catch(async (error: Error) => {
+        throw new Error(`${error.message}\nThe page shows: ${(await body().catch(() => "(no text)")).slice(0, 600)}`);
+      });
 
     expect(await body()).toMatch(pattern(text.tier.current));
     // "UAH 1,200 more to Gold": the amount is the backend's, formatted in the shopper's language.
