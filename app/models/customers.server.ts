@@ -43,12 +43,15 @@ export function customerRow(shop: string, c: CustomerRecord, now: string | Date 
   ];
 }
 
+/** Every column an incoming snapshot may change (not the key, not the creation time). */
+const CUSTOMER_UPDATED = CUSTOMER_COLUMNS.filter((c) => !["id", "shop", "shopifyId", "createdAt"].includes(c));
+
 export const customerSpec: UpsertSpec = {
   table: "Customer",
   columns: CUSTOMER_COLUMNS,
   pgTypes: Object.values(CUSTOMER_COLUMN_TYPES),
   conflict: ["shop", "shopifyId"],
-  update: CUSTOMER_COLUMNS.filter((c) => !["id", "shop", "shopifyId", "createdAt"].includes(c)),
+  update: CUSTOMER_UPDATED,
   updateExpressions: {
     // A snapshot without a birthday (Shopify never had it, or the source does not carry it) never
     // erases one Kinship knows; a new or different birthday restarts its anti-gaming clock.
@@ -56,10 +59,16 @@ export const customerSpec: UpsertSpec = {
     birthdayChangedAt: `CASE WHEN excluded."birthday" IS NOT NULL AND ("Customer"."birthday" IS NULL OR excluded."birthday" <> "Customer"."birthday")
       THEN excluded."birthdayChangedAt" ELSE "Customer"."birthdayChangedAt" END`,
   },
-  updateWhere:
-    `("Customer"."shopifyUpdatedAt" IS NULL OR excluded."shopifyUpdatedAt" IS NULL OR excluded."shopifyUpdatedAt" >= "Customer"."shopifyUpdatedAt") ` +
-    `AND (${snapshotDiffers(CUSTOMER_COLUMNS.filter((c) => !["id", "shop", "shopifyId", "createdAt"].includes(c)))})`,
+  updateWhere: customerUpdateWhere(CUSTOMER_UPDATED),
 };
+
+/** A stored customer is updated by a snapshot no older than its own that changes one of the `updated` columns. */
+function customerUpdateWhere(updated: readonly string[]): string {
+  return (
+    `("Customer"."shopifyUpdatedAt" IS NULL OR excluded."shopifyUpdatedAt" IS NULL OR excluded."shopifyUpdatedAt" >= "Customer"."shopifyUpdatedAt") ` +
+    `AND (${snapshotDiffers(updated)})`
+  );
+}
 
 /**
  * SQL true when an incoming snapshot would change one of the `updated` columns of the stored row. A snapshot
@@ -81,13 +90,7 @@ function snapshotDiffers(updated: readonly string[]): string {
 
 function customerSpecKeeping(keep: readonly string[]): UpsertSpec {
   const update = customerSpec.update!.filter((c) => !keep.includes(c));
-  return {
-    ...customerSpec,
-    update,
-    updateWhere:
-      `("Customer"."shopifyUpdatedAt" IS NULL OR excluded."shopifyUpdatedAt" IS NULL OR excluded."shopifyUpdatedAt" >= "Customer"."shopifyUpdatedAt") ` +
-      `AND (${snapshotDiffers(update)})`,
-  };
+  return { ...customerSpec, update, updateWhere: customerUpdateWhere(update) };
 }
 
 /**

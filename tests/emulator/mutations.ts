@@ -1,6 +1,7 @@
 import { gid, numericId } from "./ids";
 import { parseDecimalToCents } from "./money";
 import { customerChangeEvents } from "./customer-events";
+import { distinctTags } from "./store/tags";
 import {
   customerDataRequestPayload,
   customerDeletePayload,
@@ -416,10 +417,4 @@ export class ShopMutations {
   redactShop(options: EmitOptions = {}): MutationResult<ShopState> {
     return this.emit(this.shop, [{ topic: "shop/redact", payload: shopRedactPayload(this.shop) }], options);
   }
-}
-
-/** A customer's tags as Shopify keeps them: one of each, whatever the case (the first spelling stays), as tagsAdd does. */
-function distinctTags(tags: readonly string[]): string[] {
-  const seen = new Set<string>();
-  return tags.filter((tag) => !seen.has(tag.toLowerCase()) && seen.add(tag.toLowerCase()));
 }

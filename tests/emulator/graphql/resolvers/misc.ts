@@ -3,6 +3,7 @@ import { customerChangeEvents } from "../../customer-events";
 import { orderPayload } from "../../rest-payloads";
 import type { SegmentRecord, WebhookSubscriptionRecord } from "../../shop";
 import type { MarketingOptInLevel, MarketingState } from "../../store/records";
+import { distinctTags } from "../../store/tags";
 import { isoUtc } from "../../time";
 import { API_VERSION } from "../../config";
 import { topicFromEnum } from "../../webhooks";
@@ -28,15 +29,9 @@ function normalizeTags(raw: unknown): string[] {
 
 function mergeTags(current: string[], add: string[], remove: string[]): string[] {
   const lowerRemove = new Set(remove.map((t) => t.toLowerCase()));
-  const result: string[] = [];
-  const seen = new Set<string>();
-  for (const tag of [...current, ...add]) {
-    const lower = tag.toLowerCase();
-    if (lowerRemove.has(lower) || seen.has(lower)) continue;
-    seen.add(lower);
-    result.push(tag);
-  }
-  return result.sort((a, b) => a.localeCompare(b));
+  return distinctTags([...current, ...add])
+    .filter((tag) => !lowerRemove.has(tag.toLowerCase()))
+    .sort((a, b) => a.localeCompare(b));
 }
 
 /** tagsAdd / tagsRemove on customers and orders; Shopify bumps updatedAt and sends the resource's update webhook. */
