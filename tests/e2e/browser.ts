@@ -31,6 +31,13 @@ export function ensureBuilt() {
   }
 }
 
+/**
+ * A browser test's shop: the small preset's history at a sixth of its customers. The pages need a shop with
+ * every group, tier and warning in it, not volume (the bench measures that); 2,000 customers cost each file
+ * an import, a scoring and a write-back whose 7,000 customer webhooks the app then took while pages loaded.
+ */
+export const BROWSER_SHOP_SIZE = { customers: 300, orders: 1_700 } as const;
+
 export interface TestDatabase {
   url: string;
   /** Deletes the database's files. */
@@ -53,6 +60,12 @@ export async function freshDatabase(name: string): Promise<TestDatabase> {
   await migrate(url, { quiet: true });
   process.env.DATABASE_URL = url;
   return { url, remove };
+}
+
+/** The app's output for one browser test file, kept beside its screenshots: what the server did when a page did not come. */
+export function appLog(name: string): { file: string } {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return { file: `${SCREENSHOTS}/app-${name}.log` };
 }
 
 export async function launch(): Promise<Browser> {

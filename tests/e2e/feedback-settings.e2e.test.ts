@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Browser, Frame, Page } from "playwright-core";
 import { startLocalStack, type LocalStack } from "../emulator/stack";
-import { appFrame, freshDatabase, launch, newAdminPage, screenshot, stopStack, type TestDatabase } from "./browser";
+import { appFrame, appLog, freshDatabase, launch, newAdminPage, screenshot, stopStack, type TestDatabase } from "./browser";
 import { ASK_TRIGGER } from "../../app/retention/feedback/ask-after-delivery";
 
 const SHOP = "kinship-feedback-e2e.myshopify.com";
@@ -62,7 +62,7 @@ beforeAll(async () => {
     apiKey: "kinship-feedback-e2e-key",
     apiSecret: "kinship-feedback-e2e-secret",
     databaseUrl: database.url,
-    appOutput: "ignore",
+    appOutput: appLog("feedback"),
     shops: [{ domain: SHOP, name: "Kinship Feedback", size: "tiny", seed: 1717, flowTriggerHandles: [ASK_TRIGGER.handle] }],
   });
   browser = await launch();

@@ -15,7 +15,18 @@ import type { Browser, Frame, Page, Request } from "playwright-core";
 import { startLocalStack, type LocalStack } from "../emulator/stack";
 import { DEMO_SHOP } from "../emulator/demo-shop";
 import { installShopifyDispatcher, uninstallShopifyDispatcher } from "../emulator/dispatcher";
-import { appFrame, freshDatabase, hydrationErrors, launch, newAdminPage, screenshot, stopStack, type TestDatabase } from "./browser";
+import {
+  appFrame,
+  appLog,
+  freshDatabase,
+  hydrationErrors,
+  launch,
+  newAdminPage,
+  screenshot,
+  stopStack,
+  type TestDatabase,
+  BROWSER_SHOP_SIZE,
+} from "./browser";
 import { CATALOG_PREFIXES } from "../../app/i18n/catalogs";
 import { catalog, translate, type Locale, type MessageKey } from "../../app/i18n";
 import { shopFormatter } from "../../app/formatting";
@@ -27,10 +38,8 @@ const SHOP = DEMO_SHOP.domain;
 let database: TestDatabase;
 const LOCALES = ["en", "uk"] as const;
 type WalkLocale = (typeof LOCALES)[number];
-// The demo shop (UAH, Kyiv, Ukrainian first) at a sixth of its size, so the walk stays cheap: its history is
-// generated the same way, and its defaults scale with it.
-const CUSTOMERS = 300;
-const ORDERS = 1_700;
+// The demo shop (UAH, Kyiv, Ukrainian first) at a browser test's size (a sixth of the demo), so the walk stays
+// cheap: its history is generated the same way, and its defaults scale with it.
 /** The run is held at this code (or half way on a smaller day) while the merchant looks and imports again. */
 const HOLD_AT = 5;
 /** Every kind in the registry, so a new kind is walked through as soon as it exists. */
@@ -171,8 +180,8 @@ beforeAll(async () => {
     apiKey: "kinship-walk-key",
     apiSecret: "kinship-walk-secret",
     databaseUrl: database.url,
-    appOutput: "ignore",
-    shops: [{ ...DEMO_SHOP, customers: CUSTOMERS, orders: ORDERS, locales: [...DEMO_SHOP.locales] }],
+    appOutput: appLog("walk"),
+    shops: [{ ...DEMO_SHOP, ...BROWSER_SHOP_SIZE, locales: [...DEMO_SHOP.locales] }],
   });
   // The test's own Admin API calls (the daily run) reach the emulator as the app's do.
   installShopifyDispatcher(stack.emulator.url);
@@ -213,7 +222,7 @@ describe("the merchant's first quarter hour on the demo shop", () => {
     await seedDemoFeedback({ shop: SHOP, locales: [...DEMO_SHOP.locales], timeZone: DEMO_SHOP.timeZone, now: new Date() });
     // The merchant has a Flow workflow on Kinship's trigger, so codes have a way to reach customers.
     expect((await stack.emulator.sendFlowLifecycle(SHOP, { enabled: true })).status).toBe(200);
-    expect(await db.customer.count({ where: { shop: SHOP } })).toBeGreaterThan(CUSTOMERS / 2);
+    expect(await db.customer.count({ where: { shop: SHOP } })).toBeGreaterThan(BROWSER_SHOP_SIZE.customers / 2);
   });
 
   it("looks at the dashboard, the customers and the segments", async () => {

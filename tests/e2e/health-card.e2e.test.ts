@@ -7,7 +7,17 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Browser, Frame, Page } from "playwright-core";
 import { startLocalStack, type LocalStack } from "../emulator/stack";
-import { appFrame, freshDatabase, launch, newAdminPage, SCREENSHOTS, stopStack, type TestDatabase } from "./browser";
+import {
+  appFrame,
+  appLog,
+  freshDatabase,
+  launch,
+  newAdminPage,
+  SCREENSHOTS,
+  stopStack,
+  type TestDatabase,
+  BROWSER_SHOP_SIZE,
+} from "./browser";
 
 const SHOP = "kinship-health-e2e.myshopify.com";
 let database: TestDatabase;
@@ -124,8 +134,10 @@ beforeAll(async () => {
     apiKey: "kinship-health-e2e-key",
     apiSecret: "kinship-health-e2e-secret",
     databaseUrl: database.url,
-    appOutput: "ignore",
-    shops: [{ domain: SHOP, name: "Kinship Health", size: "small", seed: 1515, currency: "UAH", timeZone: "Europe/Kyiv" }],
+    appOutput: appLog("health"),
+    shops: [
+      { domain: SHOP, name: "Kinship Health", size: "small", ...BROWSER_SHOP_SIZE, seed: 1515, currency: "UAH", timeZone: "Europe/Kyiv" },
+    ],
   });
   browser = await launch();
   page = await newAdminPage(browser);

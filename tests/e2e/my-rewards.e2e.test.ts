@@ -10,7 +10,17 @@ import type { Browser, Frame, Page } from "playwright-core";
 import { adminGraphql } from "../emulator/client";
 import type { DemoRewardsCustomer } from "../emulator/demo-seed";
 import { startLocalStack, type LocalStack } from "../emulator/stack";
-import { appFrame, freshDatabase, launch, newAdminPage, screenshot, stopStack, type TestDatabase } from "./browser";
+import {
+  appFrame,
+  appLog,
+  freshDatabase,
+  launch,
+  newAdminPage,
+  screenshot,
+  stopStack,
+  type TestDatabase,
+  BROWSER_SHOP_SIZE,
+} from "./browser";
 
 const SHOP = "kinship-rewards-e2e.myshopify.com";
 let database: TestDatabase;
@@ -40,9 +50,18 @@ beforeAll(async () => {
     apiKey: "kinship-rewards-e2e-key",
     apiSecret: "kinship-rewards-e2e-secret",
     databaseUrl: database.url,
-    appOutput: "ignore",
+    appOutput: appLog("my-rewards"),
     shops: [
-      { domain: SHOP, name: "Kinship Rewards", size: "small", seed: 1616, currency: "UAH", timeZone: "Europe/Kyiv", locales: ["uk", "en"] },
+      {
+        domain: SHOP,
+        name: "Kinship Rewards",
+        size: "small",
+        ...BROWSER_SHOP_SIZE,
+        seed: 1616,
+        currency: "UAH",
+        timeZone: "Europe/Kyiv",
+        locales: ["uk", "en"],
+      },
     ],
   });
   browser = await launch();
@@ -70,6 +89,8 @@ beforeAll(async () => {
     },
     { timeout: 150_000, interval: 1_000 },
   );
+  // The write-back's tags come back as a burst of customer webhooks; let the app take them first.
+  await stack.emulator.webhooks.drain();
 
   // Then what the demo seeds after its import: drafts and answers, and the "My rewards" customers.
   const { seedDemo, seedDemoMyRewards } = await import("../emulator/demo-seed");

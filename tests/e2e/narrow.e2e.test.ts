@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Frame, Page } from "playwright-core";
 import { startLocalStack, type LocalStack } from "../emulator/stack";
-import { appFrame, freshDatabase, launch, newAdminPage, screenshot, stopStack, type TestDatabase } from "./browser";
+import { appFrame, appLog, freshDatabase, launch, newAdminPage, screenshot, stopStack, type TestDatabase } from "./browser";
 
 const SHOP = "kinship-narrow.myshopify.com";
 let database: TestDatabase;
@@ -30,7 +30,7 @@ beforeAll(async () => {
     apiKey: "kinship-narrow-key",
     apiSecret: "kinship-narrow-secret",
     databaseUrl: database.url,
-    appOutput: "ignore",
+    appOutput: appLog("narrow"),
     shops: [{ domain: SHOP, name: "Kinship Narrow", size: "tiny", seed: 77, currency: "UAH", timeZone: "Europe/Kyiv" }],
   });
   browser = await launch();

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Browser, Frame, Page } from "playwright-core";
 import { startLocalStack, type LocalStack } from "../emulator/stack";
 import type { Arm } from "../support/rule-results";
-import { appFrame, freshDatabase, launch, newAdminPage, SCREENSHOTS, stopStack, type TestDatabase } from "./browser";
+import { appFrame, appLog, freshDatabase, launch, newAdminPage, SCREENSHOTS, stopStack, type TestDatabase } from "./browser";
 
 const SHOP = "kinship-results-e2e.myshopify.com";
 let database: TestDatabase;
@@ -53,7 +53,7 @@ beforeAll(async () => {
     apiKey: "kinship-results-e2e-key",
     apiSecret: "kinship-results-e2e-secret",
     databaseUrl: database.url,
-    appOutput: "ignore",
+    appOutput: appLog("results"),
     shops: [{ domain: SHOP, name: "Kinship Results", size: "tiny", seed: 1818, currency: "EUR", timeZone: "Europe/Zagreb" }],
   });
   browser = await launch();

@@ -2,6 +2,7 @@
 // built app (server/index.mjs, as `npm start`) in a child process whose Shopify traffic is routed to the emulator.
 // Used by `npm run dev:local` (tests/emulator/demo.ts) and the browser tests (tests/e2e/).
 import { spawn, type ChildProcess } from "node:child_process";
+import { closeSync, openSync } from "node:fs";
 import { createServer } from "node:net";
 import { startAdminFrame, type AdminFrame } from "./admin-frame/server";
 import { startEmulator, type Emulator } from "./server";
@@ -14,8 +15,8 @@ export interface LocalStackOptions {
   databaseUrl: string;
   appPort?: number;
   framePort?: number;
-  /** Where the app's output goes (default: this process's stdout/stderr). */
-  appOutput?: "inherit" | "ignore";
+  /** Where the app's output goes (default: this process's stdout/stderr; a file keeps it for a failed browser test). */
+  appOutput?: "inherit" | "ignore" | { file: string };
 }
 
 export interface LocalStack {
@@ -62,7 +63,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     port: options.framePort,
   });
   const emulator = await startEmulator({ apiKey: options.apiKey, apiSecret: options.apiSecret, appUrl: frame.url, shops: options.shops });
-  const output = options.appOutput ?? "inherit";
+  const wanted = options.appOutput ?? "inherit";
+  const output = typeof wanted === "string" ? wanted : openSync(wanted.file, "w");
   const app = spawn(
     process.execPath,
     ["--import", "tsx", "--import", "./tests/emulator/register-dispatcher.ts", "server/index.mjs", "build/server/index.js"],
@@ -85,6 +87,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       },
     },
   );
+  // The child holds its own copy of the log file's descriptor.
+  if (typeof output === "number") closeSync(output);
   const close = async () => {
     if (app.exitCode === null && app.signalCode === null) {
       const exited = new Promise((resolve) => app.once("exit", resolve));

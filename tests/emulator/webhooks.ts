@@ -46,6 +46,13 @@ export interface WebhookSenderOptions {
   retryDelaysMs?: number[];
   timeoutMs?: number;
   allowNonLoopback?: boolean;
+  /**
+   * Deliveries in flight to one app at a time; the rest wait their turn. Shopify queues an event burst (a
+   * bulk tag write fires thousands of customer webhooks) and documents no figure; it does not open thousands
+   * of connections to one endpoint at once, which would starve the app's page requests. The wait in the
+   * queue is not counted against an attempt's timeout. Default 8.
+   */
+  maxInFlightPerApp?: number;
 }
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
@@ -56,6 +63,7 @@ export class WebhookSender {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly agent = new Agent({ connect: { timeout: 5_000 } });
   private closed = false;
+  private readonly lanes = new Map<string, DeliveryLane>();
 
   constructor(private readonly options: WebhookSenderOptions) {}
 
@@ -119,11 +127,27 @@ export class WebhookSender {
     await this.agent.close();
   }
 
+  private lane(url: string): DeliveryLane {
+    const origin = new URL(url).origin;
+    let lane = this.lanes.get(origin);
+    if (!lane) {
+      lane = new DeliveryLane(this.options.maxInFlightPerApp ?? 8);
+      this.lanes.set(origin, lane);
+    }
+    return lane;
+  }
+
   private async run(delivery: WebhookDelivery, delayMs: number): Promise<void> {
     if (delayMs > 0) await sleep(delayMs);
     const maxAttempts = this.options.maxAttempts ?? 5;
     const delays = this.options.retryDelaysMs ?? [50, 200, 500, 1000];
     for (let attempt = 1; attempt <= maxAttempts && !this.closed; attempt += 1) {
+      const lane = this.lane(delivery.url);
+      await lane.enter();
+      if (this.closed) {
+        lane.leave();
+        return;
+      }
       const entry: DeliveryAttempt = { at: Date.now(), status: null };
       delivery.attempts.push(entry);
       try {
@@ -143,6 +167,8 @@ export class WebhookSender {
         }
       } catch (error) {
         entry.error = (error as Error).message;
+      } finally {
+        lane.leave();
       }
       if (attempt < maxAttempts) await sleep(delays[Math.min(attempt - 1, delays.length - 1)]);
     }
@@ -169,4 +195,27 @@ export function topicFromEnum(value: string): string {
 export function topicToEnum(topic: string): string {
   const exception = Object.entries(TOPIC_EXCEPTIONS).find(([, header]) => header === topic);
   return exception ? exception[0] : topic.replace(/[/.]/g, "_").toUpperCase();
+}
+
+/** At most `size` deliveries in flight to one app; the others wait in arrival order. */
+class DeliveryLane {
+  private inFlight = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private readonly size: number) {}
+
+  async enter(): Promise<void> {
+    if (this.inFlight < this.size) {
+      this.inFlight += 1;
+      return;
+    }
+    // The slot is handed over by leave(), so inFlight stays counted.
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  leave(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.inFlight -= 1;
+  }
 }

@@ -6,6 +6,7 @@ import { ApiVersion, LogSeverity, shopifyApi } from "@shopify/shopify-api";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { adminGraphql } from "../../emulator/client";
 import { startEmulator, type Emulator } from "../../emulator/server";
+import { WebhookSender } from "../../emulator/webhooks";
 import { API_KEY, API_SECRET } from "../../support/emulator-helpers";
 
 const SHOP = "hooks.myshopify.com";
@@ -182,5 +183,37 @@ describe("webhooks to the app", () => {
     ]);
     expect(received[1].body).toMatchObject({ shop_domain: SHOP, customer: { id: Number(customerId.split("/").pop()) } });
     expect(received[3].body).toMatchObject({ myshopify_domain: SHOP });
+  });
+});
+
+describe("a burst of webhooks to one app", () => {
+  it("keeps a few deliveries in flight and queues the rest, every one delivered once", async () => {
+    let inFlight = 0;
+    let most = 0;
+    const ids: string[] = [];
+    const app = createServer((req, res) => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      ids.push(String(req.headers["x-shopify-webhook-id"]));
+      req.resume();
+      // Each answer takes a moment, so the next deliveries arrive while it is open (pacing, not asserted).
+      setTimeout(() => {
+        inFlight -= 1;
+        res.writeHead(200).end();
+      }, 25);
+    });
+    await new Promise<void>((resolve) => app.listen(0, "127.0.0.1", resolve));
+    const sender = new WebhookSender({ apiSecret: API_SECRET, maxInFlightPerApp: 3 });
+    try {
+      const url = `http://127.0.0.1:${(app.address() as AddressInfo).port}/webhooks`;
+      const deliveries = Array.from({ length: 40 }, (_, i) => sender.send(sender.prepare(SHOP, "customers/update", { id: i }), url)).flat();
+      await sender.drain();
+      expect(deliveries.every((d) => d.delivered && d.attempts.length === 1)).toBe(true);
+      expect(new Set(ids).size).toBe(40);
+      expect(most).toBe(3);
+    } finally {
+      await sender.close();
+      await new Promise((resolve) => app.close(resolve));
+    }
   });
 });
