@@ -4,6 +4,7 @@
  */
 import { createReadStream, readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
+import { pathToFileURL } from "node:url";
 import { dayNumber, dayString, type TimeUnit } from "../time";
 import { backtest } from "./backtest";
 import { fitBgNbd, type BgNbdFit } from "./bgnbd";
@@ -275,13 +276,25 @@ async function readTransactionLog(options: Options, today: number) {
   return { ledger, lines: ledger.rows + ledger.droppedRows, emptyFile: line === 0 };
 }
 
-async function main(argv: readonly string[]): Promise<number> {
+/** Where the command writes: the process's streams, or a test's buffers. */
+export interface CommandOutput {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+const processOutput: CommandOutput = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+/** Runs the command and returns its exit code (0 fitted, 1 bad file, 2 usage, 70 internal error). */
+export async function main(argv: readonly string[], output: CommandOutput = processOutput): Promise<number> {
   let options: Options;
   try {
     options = parseArgs(argv);
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`clv: ${error.message}\n${USAGE}\n`);
+      output.stderr(`clv: ${error.message}\n${USAGE}\n`);
       return 2;
     }
     throw error;
@@ -289,23 +302,24 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     // Today (UTC) only bounds the default calibration end: rows after it are future-dated.
     const today = Math.floor(Date.now() / 86_400_000);
-    process.stdout.write(`${JSON.stringify(await run(options, today), null, 2)}\n`);
+    output.stdout(`${JSON.stringify(await run(options, today), null, 2)}\n`);
     return 0;
   } catch (error) {
     // Only InputError means a bad file; anything else is a fault of this program and says so (the stack
     // overflow of a spread over a large log was once reported as a bad file).
     if (error instanceof InputError) {
-      process.stderr.write(`clv: ${options.file}: ${error.message}\n`);
+      output.stderr(`clv: ${options.file}: ${error.message}\n`);
       return 1;
     }
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "EISDIR" || code === "EACCES") {
-      process.stderr.write(`clv: cannot read ${options.file} (${code})\n`);
+      output.stderr(`clv: cannot read ${options.file} (${code})\n`);
       return 1;
     }
-    process.stderr.write(`clv: internal error, not a problem with ${options.file}: ${(error as Error).stack ?? String(error)}\n`);
+    output.stderr(`clv: internal error, not a problem with ${options.file}: ${(error as Error).stack ?? String(error)}\n`);
     return 70;
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+// Run as the command (npm run clv), not when a test imports main.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = await main(process.argv.slice(2));

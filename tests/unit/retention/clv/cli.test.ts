@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
+import { main } from "../../../../app/retention/clv/cli";
 import { parseSummaryCsv, parseTransactionLog } from "../../../../app/retention/clv/csv-input";
 import { dayNumber, dayString } from "../../../../app/retention/time";
 import { cdnowFile, HAS_CDNOW, PUBLISHED, REPO_ROOT } from "../../../support/shared-data";
@@ -11,7 +12,16 @@ import { cdnowFile, HAS_CDNOW, PUBLISHED, REPO_ROOT } from "../../../support/sha
 const run = promisify(execFile);
 const CLI = path.join(REPO_ROOT, "app/retention/clv/cli.ts");
 
+/** The command run in this process (its output captured), as `npm run clv` runs it. */
 async function clv(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(args, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) });
+  return { code, stdout, stderr };
+}
+
+/** The command as its own process: exit code and streams. */
+async function clvProcess(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", CLI, ...args], { cwd: REPO_ROOT });
     return { code: 0, stdout, stderr };
@@ -116,6 +126,17 @@ describe("clv fit (command)", () => {
     const { code, stderr } = await clv("fit");
     expect(code).toBe(2);
     expect(stderr).toMatch(/missing <file>/);
+  });
+
+  it("runs as its own process: the JSON on stdout and exit 0, a usage error on stderr and exit 2", async () => {
+    const fitted = await clvProcess("fit", writeScratch("ok.csv", "frequency,recency,T\n2,30,40\n0,0,40\n1,10,38\n"));
+    expect(fitted.stderr).toBe("");
+    expect(fitted.code).toBe(0);
+    expect(JSON.parse(fitted.stdout).customers).toBe(3);
+    const usage = await clvProcess("fit");
+    expect(usage.code).toBe(2);
+    expect(usage.stdout).toBe("");
+    expect(usage.stderr).toMatch(/missing <file>/);
   });
 });
 
