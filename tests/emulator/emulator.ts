@@ -51,7 +51,7 @@ export interface EmulatorConfig {
   scopes?: readonly string[];
   clock?: Clock;
   tokenLifetimes?: Partial<TokenLifetimes>;
-  webhookDelivery?: { maxAttempts?: number; retryDelaysMs?: number[]; timeoutMs?: number };
+  webhookDelivery?: { maxAttempts?: number; retryDelaysMs?: number[]; timeoutMs?: number; maxInFlightPerApp?: number };
   /** Send the webhooks Shopify sends after API writes (customers/update after tagsAdd, …). Default true. */
   apiWritesEmitWebhooks?: boolean;
   /** Folder for bulk JSONL files; default a fresh temp folder removed on close. */
