@@ -20,6 +20,7 @@
  */
 import { z } from "zod";
 import db from "../db.server";
+import { isUniqueViolation } from "./sql/transient-errors.server";
 import { DEFAULT_LIFECYCLE_SETTINGS, type LifecycleSettings } from "../retention/segments/lifecycle";
 import { SEGMENT_KEY_PATTERN, type StoredSegment } from "../retention/segments/kinship-segments";
 import { MAX_LIFESPAN_YEARS, MIN_LIFESPAN_YEARS } from "../retention/clv/historic";
@@ -287,15 +288,33 @@ function applyPatch(root: Json, patch: ShopSettingsPatch): Json {
   return next;
 }
 
-/** Writes the given parts, keeping every other stored key; throws (nothing written) on an invalid value. */
+/**
+ * Writes the given parts, keeping every other stored key; throws (nothing written) on an invalid value.
+ * The write lands only on the settings it read (compare and swap), and reads again when another save came
+ * between: two saves of different parts (Pause all during a settings save) both keep their part. A read and
+ * a write in one transaction did not do that on PostgreSQL, whose default isolation lets both read the old
+ * settings and the second write drop the first's part.
+ */
 export async function saveShopSettings(shop: string, patch: ShopSettingsPatch): Promise<ShopSettings> {
-  return db.$transaction(async (tx) => {
-    const row = await tx.shop.findUnique({ where: { shop }, select: { settings: true } });
+  for (let attempt = 1; ; attempt += 1) {
+    const row = await db.shop.findUnique({ where: { shop }, select: { settings: true } });
     const settings = JSON.stringify(applyPatch(parseJsonObject(row?.settings), patch));
-    await tx.shop.upsert({ where: { shop }, create: { shop, settings }, update: { settings } });
-    return readShopSettings(settings);
-  });
+    const written = row
+      ? (await db.shop.updateMany({ where: { shop, settings: row.settings }, data: { settings } })).count === 1
+      : await db.shop.create({ data: { shop, settings } }).then(
+          () => true,
+          (error: unknown) => {
+            if (isUniqueViolation(error)) return false;
+            throw error;
+          },
+        );
+    if (written) return readShopSettings(settings);
+    // Each lost race means another save landed; a save that keeps losing is a fault, not contention.
+    if (attempt >= SAVE_ATTEMPTS) throw new Error(`Settings of ${shop} changed under ${SAVE_ATTEMPTS} saves in a row`);
+  }
 }
+
+const SAVE_ATTEMPTS = 50;
 
 /** What a shop starts with, and returns to when its data is reset. */
 export const EMPTY_SHOP_SETTINGS = "{}";

@@ -112,4 +112,26 @@ describe("Shop.settings through its one module", () => {
     ).rejects.toThrow();
     expect(await stored()).toEqual(before);
   });
+
+  it("keeps both parts when two saves of different parts meet (Pause all during a settings save)", async () => {
+    const at = new Date("2026-12-01T10:00:00Z");
+    await Promise.all([
+      saveShopSettings(SHOP, { pausedAt: at }),
+      saveShopSettings(SHOP, { lifecycle: { intervalMultiple: 2 } }),
+      saveShopSettings(SHOP, { averageShippingCost: 4.5 }),
+      saveShopSettings(SHOP, { feedback: { lowScoreThreshold: 5, firstResponseTargetMs: HOUR } }),
+    ]);
+    const settings = await getShopSettings(SHOP);
+    expect({
+      pausedAt: settings.pausedAt,
+      intervalMultiple: settings.lifecycle.intervalMultiple,
+      averageShippingCost: settings.averageShippingCost,
+      lowScoreThreshold: settings.feedback.lowScoreThreshold,
+    }).toEqual({ pausedAt: at, intervalMultiple: 2, averageShippingCost: 4.5, lowScoreThreshold: 5 });
+
+    // The same for a shop with no row yet: one save creates it, the other writes over what it created.
+    const fresh = "settings-fresh.myshopify.com";
+    await Promise.all([saveShopSettings(fresh, { pausedAt: at }), saveShopSettings(fresh, { averageShippingCost: 3 })]);
+    expect(await getShopSettings(fresh)).toMatchObject({ pausedAt: at, averageShippingCost: 3 });
+  });
 });
