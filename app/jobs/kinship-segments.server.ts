@@ -8,7 +8,7 @@
 import { translate, type Locale, type MessageKey } from "../i18n";
 import { knownTierNames } from "../models/rules.server";
 import { getShopSettings, saveShopSettings } from "../models/shop-settings.server";
-import { predictedClvPercentile } from "../models/value-thresholds.server";
+import { storedPredictedClvPercentile } from "../models/value-thresholds.server";
 import {
   HIGH_VALUE_PERCENTILE,
   kinshipSegments,
@@ -81,7 +81,7 @@ export interface DesiredSegment {
 export async function desiredSegments(shop: string, locale: Locale): Promise<DesiredSegment[]> {
   const [settings, clvHighValueThreshold, tierNames] = await Promise.all([
     getShopSettings(shop),
-    predictedClvPercentile(shop, HIGH_VALUE_PERCENTILE),
+    storedPredictedClvPercentile(shop, HIGH_VALUE_PERCENTILE),
     knownTierNames(shop),
   ]);
   return kinshipSegments({ pAliveThreshold: settings.lifecycle.pAliveThreshold, clvHighValueThreshold, tierNames }).map((segment) => ({

@@ -20,6 +20,8 @@ import { scoreShopAnalysis, type ScoringOptions } from "./shop-scoring.server";
 import { readShopSettings, scoringSettings } from "../models/shop-settings.server";
 import type { Score } from "../retention/segments/rfm";
 import { localDayConverter } from "../retention/time";
+import { HIGH_VALUE_PERCENTILE } from "../retention/segments/kinship-segments";
+import { predictedClvPercentile } from "../models/value-thresholds.server";
 
 // Moved beside the analysis the worker thread runs; still exported here for their callers.
 export { backtestWindow, TransactionLog } from "./shop-analysis.server";
@@ -76,6 +78,7 @@ export async function recomputeShop(shop: string, now = new Date(), scoring: Sco
     await scores.close();
   }
   const { dataRules, backtestSummary, score: result, ranges, modelChoice } = analysis;
+  const valueThresholds = await countValueThresholds(shop);
 
   const state: StoredModelState = {
     asOf,
@@ -89,6 +92,7 @@ export async function recomputeShop(shop: string, now = new Date(), scoring: Sco
     dataRules,
     ranges,
     modelChoice,
+    valueThresholds,
   };
   // Meeting an import's writes (a lock, a stale snapshot, a deadlock) must not throw away the run's work.
   await retryTransient(() => saveShopModelState(shop, state, now), Date.now() + STATE_SAVE_BUDGET_MS);
@@ -155,6 +159,21 @@ function lapsedSince(lapsedDaysAgo: number | null, lapsedBefore: Date | null | u
 
 const DAY_MS = 86_400_000;
 const STATE_SAVE_BUDGET_MS = 30_000;
+
+/**
+ * The high-value threshold over the scores just written, counted once here so pages and the segment sync read it
+ * instead of counting every scored customer on each load (issue 23 item 3). If the count fails, nothing is stored
+ * and they count themselves, as before the first run.
+ */
+async function countValueThresholds(shop: string): Promise<StoredModelState["valueThresholds"]> {
+  try {
+    const predictedClv = await retryTransient(() => predictedClvPercentile(shop, HIGH_VALUE_PERCENTILE), Date.now() + STATE_SAVE_BUDGET_MS);
+    return { highValue: { share: HIGH_VALUE_PERCENTILE, predictedClv } };
+  } catch (error) {
+    console.error("recompute: value thresholds not counted; pages count them until the next run", shop, error);
+    return null;
+  }
+}
 
 function round2(value: number) {
   return Math.round(value * 100) / 100;

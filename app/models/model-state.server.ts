@@ -142,6 +142,12 @@ const modelChoiceSchema = z.object({
   ),
 }) satisfies z.ZodType<ModelChoice>;
 
+// Issue 23 item 3: shop-wide thresholds counted once by the recompute, so pages and the segment sync read them
+// instead of counting the scored customers on each load. `share` says which percentile the value is.
+const valueThresholdsSchema = z.object({
+  highValue: z.object({ share: finite, predictedClv: finite.nullable() }),
+});
+
 export type ModelView = z.infer<typeof modelSchema>;
 export type ModelChoiceView = ModelChoice;
 export type InsightsView = z.infer<typeof insightsSchema>;
@@ -164,7 +170,11 @@ export interface ModelStateView {
   ranges: ShopRanges | null;
   /** The model choice of the last run; null before the first run that made one. */
   modelChoice: ModelChoiceView | null;
+  /** Thresholds the last run counted over its scores; null before the first run that stored them. */
+  valueThresholds: ValueThresholds | null;
 }
+
+export type ValueThresholds = z.infer<typeof valueThresholdsSchema>;
 
 const EMPTY: ModelStateView = {
   asOf: null,
@@ -177,6 +187,7 @@ const EMPTY: ModelStateView = {
   dataRules: null,
   ranges: null,
   modelChoice: null,
+  valueThresholds: null,
 };
 
 function part<T>(schema: z.ZodType<T>, value: unknown): T | null {
@@ -205,6 +216,7 @@ export function readModelState(text: string | null | undefined): ModelStateView 
     dataRules: part(dataRulesSchema, state.dataRules),
     ranges: part(rangesSchema, state.ranges),
     modelChoice: part(modelChoiceSchema, state.modelChoice),
+    valueThresholds: part(valueThresholdsSchema, state.valueThresholds),
   };
 }
 
@@ -221,10 +233,20 @@ export interface StoredModelState {
   dataRules: CleaningReport;
   ranges?: ShopRanges | null;
   modelChoice?: ModelChoice | null;
+  valueThresholds?: ValueThresholds | null;
 }
 
 export async function saveShopModelState(shop: string, state: StoredModelState, fittedAt = new Date()) {
   await db.shop.updateMany({ where: { shop }, data: { modelState: JSON.stringify(state), modelFittedAt: fittedAt } });
+}
+
+/**
+ * The predicted CLV at `share` of the scored customers as the last full run counted it (value-thresholds.server.ts),
+ * or undefined when no run stored it for that share (never scored, an older job version, another percentile).
+ */
+export function readHighValueThreshold(text: string | null | undefined, share: number): { predictedClv: number | null } | undefined {
+  const stored = readModelState(text).valueThresholds?.highValue;
+  return stored && stored.share === share ? { predictedClv: stored.predictedClv } : undefined;
 }
 
 /** The last full run's data rules (its spend cap is reused when single customers are re-scored). */

@@ -45,7 +45,9 @@ const webhookIntervalMs = Number(argValue(process.argv, "--webhook-interval") ??
 // Prisma queries on SQLite can settle in microtasks alone, so back-to-back loads would starve timers and I/O.
 const thinkMs = Number(argValue(process.argv, "--think") ?? 100);
 // Diagnosis: after each settings load (once per round of pages), the dashboard's parts run again side by side as
-// its loader runs them, each timed with its own waits for a connection. Adds load: not for the figures of record.
+// its loader runs them, each timed with its own waits for a connection; then Settings' parts the same way, beside a
+// count of the high-value CLV threshold (what the segments card ran on each load before the recompute stored it).
+// Adds load: not for the figures of record.
 const probe = process.argv.includes("--probe");
 const shop = meta.domain;
 const database = process.env.DATABASE_URL!.split(":")[0] === "file" ? "sqlite" : "postgresql";
@@ -57,6 +59,11 @@ const { forecastReport } = await import("../../app/services/forecast-report.serv
 const { lifecycleGroupDefinitions } = await import("../../app/services/page-context.server");
 const { getShop } = await import("../../app/models/shop.server");
 const { shopFormatter } = await import("../../app/formatting");
+const { getShopSettings } = await import("../../app/models/shop-settings.server");
+const { recentSyncRuns } = await import("../../app/models/sync-runs.server");
+const { shopifySegmentsView } = await import("../../app/services/shopify-segments.server");
+const { predictedClvPercentile, storedPredictedClvPercentile } = await import("../../app/models/value-thresholds.server");
+const { HIGH_VALUE_PERCENTILE } = await import("../../app/retention/segments/kinship-segments");
 
 // Route modules import stylesheets: loaded after the asset hook is registered.
 const { loader: layoutLoader } = await import("../../app/routes/app");
@@ -230,7 +237,10 @@ const pagesDone = (async () => {
     );
     pageTimes.get(page.name)!.push(performance.now() - t);
     pageWaits.get(page.name)!.push(waits);
-    if (probe && page.name === "settings") await probeDashboard();
+    if (probe && page.name === "settings") {
+      await probeDashboard();
+      await probeSettings();
+    }
     const status = String(Math.max(...statuses));
     pageStatuses[status] = (pageStatuses[status] ?? 0) + 1;
     await new Promise((resolve) => setTimeout(resolve, thinkMs));
@@ -254,16 +264,32 @@ async function probeDashboard() {
     reachHealth: () => reachHealth(shop),
     forecastReport: () => forecastReport(shop, "en", meta.currency, f),
   };
+  await probeParts("", parts);
+}
+
+async function probeParts(prefix: string, parts: Record<string, () => Promise<unknown>>) {
   await Promise.all(
     Object.entries(parts).map(async ([name, run]) => {
       const waits: LoadWaits = { sumMs: 0, maxMs: 0 };
       const t = performance.now();
       await loadWaits.run(waits, run);
-      const list = probeTimes.get(name) ?? [];
+      const list = probeTimes.get(prefix + name) ?? [];
       list.push({ ms: performance.now() - t, waitMs: waits.sumMs });
-      probeTimes.set(name, list);
+      probeTimes.set(prefix + name, list);
     }),
   );
+}
+
+async function probeSettings() {
+  await probeParts("settings.", {
+    shopSettings: () => getShopSettings(shop),
+    syncView: () => dashboardViews.syncView(shop),
+    recentSyncRuns: () => recentSyncRuns(shop, 5),
+    shopRow: () => getShop(shop),
+    segmentsCard: () => shopifySegmentsView(shop, "en"),
+    clvThresholdCounted: () => predictedClvPercentile(shop, HIGH_VALUE_PERCENTILE),
+    clvThresholdStored: () => storedPredictedClvPercentile(shop, HIGH_VALUE_PERCENTILE),
+  });
 }
 
 const webhooksDone = (async () => {
