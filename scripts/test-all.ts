@@ -47,6 +47,10 @@ const browserRun = (() => {
 // Everything goes side by side: integration files run one after another and wait on their database
 // much of the time, and the browser tests wait on the app, the emulator and Chromium, so together the
 // runs keep both cores busy. Each run's output is shown whole when it ends, so they never interleave.
+// The browser run is the longest chain (one file after another, each waiting on pages): the other runs
+// yield the CPU to it when both want it (nice), so it is not stretched by the integration runs, which
+// fill the idle time instead.
+const BACKGROUND_NICENESS = browserRun === null ? 10 : 0;
 const results = await Promise.all([
   ...runs.map((run) =>
     runBuffered(
@@ -57,6 +61,7 @@ const results = await Promise.all([
         DATABASE_URL: run.url,
         KINSHIP_TEST_DB: run.project === "integration" ? run.label : "none",
       },
+      BACKGROUND_NICENESS,
     ).finally(() => dropDatabase(run.url)),
   ),
   ...(browserRun === null
@@ -83,13 +88,22 @@ async function dropDatabase(url: string): Promise<void> {
   for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(url.slice("file:".length) + suffix, { force: true });
 }
 
-/** Runs `npx` commands one after another (stopping at the first failure) and prints their output whole at the end. */
-async function runBuffered(label: string, commands: string[][], env: NodeJS.ProcessEnv): Promise<{ label: string; status: number | null }> {
+/**
+ * Runs `npx` commands one after another (stopping at the first failure) and prints their output whole at the end;
+ * `niceness` > 0 runs them at a lower CPU priority (POSIX `nice`).
+ */
+async function runBuffered(
+  label: string,
+  commands: string[][],
+  env: NodeJS.ProcessEnv,
+  niceness = 0,
+): Promise<{ label: string; status: number | null }> {
   const chunks: Buffer[] = [];
   let status: number | null = 0;
   for (const command of commands) {
     status = await new Promise<number | null>((resolve) => {
-      const child = spawn("npx", command, { env, stdio: ["ignore", "pipe", "pipe"] });
+      const [program, args] = niceness > 0 ? ["nice", ["-n", String(niceness), "npx", ...command]] : ["npx", command];
+      const child = spawn(program, args, { env, stdio: ["ignore", "pipe", "pipe"] });
       child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
       child.stderr.on("data", (chunk: Buffer) => chunks.push(chunk));
       child.on("close", resolve);
