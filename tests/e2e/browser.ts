@@ -136,18 +136,17 @@ export async function screenshot(page: Page, name: string) {
 }
 
 /**
- * Stops the stack without waiting minutes for the app's background work (scheduler, recompute) to wind
- * down after SIGTERM: a few seconds' grace, then SIGKILL. (LocalStack.close() waits on `exitCode`, which
- * stays null for a process ended by a signal, so it is not used once the app has been stopped here.)
+ * Stops the stack once a file's tests are done. The app is killed outright: on SIGTERM it closes its server and
+ * then lingers about 4 s for its background work (scheduler, recompute), and the database it worked on is
+ * deleted next anyway; its output goes straight to a file, so nothing it wrote is lost. (LocalStack.close()
+ * waits on `exitCode`, which stays null for a process ended by a signal, so it is not used here.)
  */
-export async function stopStack(stack: LocalStack, graceMs = 5_000) {
+export async function stopStack(stack: LocalStack) {
   const { app } = stack;
   if (app.exitCode === null && app.signalCode === null) {
     const exited = new Promise((resolve) => app.once("exit", resolve));
-    app.kill("SIGTERM");
-    const timer = setTimeout(() => app.kill("SIGKILL"), graceMs);
+    app.kill("SIGKILL");
     await exited;
-    clearTimeout(timer);
   }
   await Promise.allSettled([stack.frame.close(), stack.emulator.close()]);
 }
