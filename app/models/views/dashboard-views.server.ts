@@ -381,6 +381,14 @@ export async function dashboardFigures(shop: string, now = new Date()): Promise<
   return running;
 }
 
+/** The shop's tier names as the stored figures counted them (the customer list's tier filter), in name order. */
+export function storedTierNames(row: DashboardFiguresRow): string[] {
+  return row.figures.tiers
+    .map((g) => g.key)
+    .filter((key): key is string => key !== null)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
 /** The stored months moved to the 12 months ending with `now`'s (a month the figures did not reach counts 0 until the next refresh). */
 function trendAsOf(trend: MonthlyTrend, now: Date): MonthlyTrend {
   const months = lastMonths(now, 12);

@@ -18,6 +18,7 @@ import {
   tierCounts,
 } from "../../../../app/models/views/dashboard-views.server";
 import { loader as dashboardLoader } from "../../../../app/routes/app._index";
+import { loader as customersLoader } from "../../../../app/routes/app.customers._index";
 import { action as webhookAction } from "../../../../app/routes/webhooks";
 import { BACKFILL_BULK_QUERY } from "../../../../app/shopify/queries/bulk";
 import type { Emulator } from "../../../emulator/server";
@@ -36,7 +37,9 @@ let emulator: Emulator;
 
 beforeAll(async () => {
   await resetDatabase();
-  emulator = await startEmulatedShopify({ shops: [{ domain: SHOP, size: "tiny", seed: 2323, currency: "EUR", timeZone: "Europe/Zagreb" }] });
+  emulator = await startEmulatedShopify({
+    shops: [{ domain: SHOP, size: "tiny", seed: 2323, currency: "EUR", timeZone: "Europe/Zagreb" }],
+  });
 });
 afterAll(async () => {
   await settled();
@@ -55,7 +58,12 @@ async function backfillJsonl(): Promise<string> {
 
 /** The dashboard's customer figures counted from the rows now (the live queries), in the view's shape. */
 async function recount(now: Date) {
-  const [live, lifecycle, tiers, trend] = await Promise.all([liveInsights(SHOP), lifecycleCounts(SHOP), tierCounts(SHOP), monthlyTrend(SHOP, now)]);
+  const [live, lifecycle, tiers, trend] = await Promise.all([
+    liveInsights(SHOP),
+    lifecycleCounts(SHOP),
+    tierCounts(SHOP),
+    monthlyTrend(SHOP, now),
+  ]);
   return { live, lifecycle, tiers, trend };
 }
 
@@ -112,9 +120,16 @@ describe("the dashboard's stored customer figures", () => {
     expect(after).toEqual(before);
     expect(after.figuresAsOf).toEqual(row!.computedAt);
     expect((await recount(now)).live.customers).toBe(before.figures.live.customers - 3);
+    // The customer list: unfiltered, its total is the stored count (no pass over the rows); filtered, it counts.
+    const list = async (query: string) =>
+      (await call<SerializeFrom<typeof customersLoader>>(customersLoader, await appRequest(SHOP, `/app/customers?locale=en${query}`))).body;
+    expect((await list("")).total).toBe(before.figures.live.customers);
+    const group = before.figures.lifecycle.find((g) => g.key !== null && g.count > 0)!;
+    expect((await list(`&lifecycle=${group.key}`)).total).toBe(await db.customer.count({ where: { shop: SHOP, lifecycle: group.key } }));
     // The next refresh counts them.
     await computeDashboardFigures(SHOP, new Date());
     expect((await shown(now)).figures).toEqual(await recount(now));
+    expect((await list("")).total).toBe(before.figures.live.customers - 3);
   });
 
   it("are refreshed in the background after an order webhook, and equal a recount once it has run", async () => {
