@@ -54,7 +54,7 @@ interface TopicBase<Schema extends z.ZodTypeAny> {
   confirm?: Confirmation<z.infer<Schema>>;
   /** The order topics' shopify.app.toml subscription sets include_fields (see ORDER_INCLUDE_FIELDS). */
   includeFields?: boolean;
-  /** Applying it can change the dashboard's customer figures (counts, spend, groups): they are refreshed soon after. */
+  /** Applying it can change the dashboard's customer figures (counts, spend, groups, consent): they are refreshed soon after. */
   changesCustomerFigures?: boolean;
 }
 
@@ -131,6 +131,7 @@ export const WEBHOOK_TOPICS: readonly TopicDefinition[] = [
     topic: "customers_email_marketing_consent/update",
     schema: emailConsentWebhookSchema,
     shop: "installed",
+    changesCustomerFigures: true,
     applyInTransaction: applyEmailConsentWebhook,
   }),
   define({

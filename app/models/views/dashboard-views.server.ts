@@ -15,6 +15,7 @@ import { readModelState, type ModelStateView } from "../model-state.server";
 import { knownTierNames } from "../rules.server";
 import { DETRACTOR_MAX, PROMOTER_MIN } from "../../retention/feedback/nps";
 import { isUniqueViolation } from "../sql/transient-errors.server";
+import { countWithoutMarketingConsent } from "../consent-records.server";
 
 export interface SyncView {
   status: string;
@@ -313,6 +314,8 @@ export interface StoredDashboardFigures {
   lifecycle: GroupCount[];
   tiers: GroupCount[];
   trend: MonthlyTrend;
+  /** Customers left out by a consent policy (no marketing consent): the health card's and the rules page's count. */
+  consentExcluded?: number;
 }
 
 export interface DashboardFiguresRow {
@@ -332,7 +335,8 @@ export async function computeDashboardFigures(shop: string, now = new Date()): P
   const lifecycle = await lifecycleGroups(shop);
   const tiers = await tierGroups(shop);
   const trend = await monthlyTrend(shop, now);
-  const figures: StoredDashboardFigures = { live, lifecycle, tiers, trend };
+  const consentExcluded = await countWithoutMarketingConsent(shop);
+  const figures: StoredDashboardFigures = { live, lifecycle, tiers, trend, consentExcluded };
   const text = JSON.stringify(figures);
   const { count } = await db.dashboardFigures.updateMany({
     where: { shop, computedAt: { lt: computedAt } },
@@ -379,6 +383,12 @@ export async function dashboardFigures(shop: string, now = new Date()): Promise<
     computing.set(shop, running);
   }
   return running;
+}
+
+/** Customers without marketing consent, as stored with the figures (counted when figures stored before it have none). */
+export async function storedConsentExcluded(shop: string): Promise<number> {
+  const { figures } = await dashboardFigures(shop);
+  return figures.consentExcluded ?? countWithoutMarketingConsent(shop);
 }
 
 /** The shop's tier names as the stored figures counted them (the customer list's tier filter), in name order. */

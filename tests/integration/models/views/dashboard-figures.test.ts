@@ -9,7 +9,9 @@ import { recomputeShop } from "../../../../app/jobs/recompute.server";
 import { redactShop } from "../../../../app/models/privacy.server";
 import { deleteShopData } from "../../../../app/models/shop-data.server";
 import { createSyncRun } from "../../../../app/models/sync-runs.server";
+import { countWithoutMarketingConsent } from "../../../../app/models/consent-records.server";
 import {
+  storedConsentExcluded,
   computeDashboardFigures,
   dashboardView,
   lifecycleCounts,
@@ -94,6 +96,7 @@ describe("the dashboard's stored customer figures", () => {
     expect(figures).toEqual(await recount(now));
     expect(figures.live.customers).toBeGreaterThan(10);
     expect(figures.live.customers).toBe(await db.customer.count({ where: { shop: SHOP } }));
+    expect(await storedConsentExcluded(SHOP)).toBe(await countWithoutMarketingConsent(SHOP));
   });
 
   it("are counted again when a recompute ends (every customer now in a group)", async () => {
@@ -168,6 +171,28 @@ describe("the dashboard's stored customer figures", () => {
     await db.dashboardFigures.update({ where: { shop: SHOP }, data: { computedAt: new Date(Date.now() - 3_600_000) } });
     const old = await call<SerializeFrom<typeof dashboardLoader>>(dashboardLoader, await appRequest(SHOP, "/app?locale=uk-UA"));
     expect(old.body.figuresAsOf).toMatch(/^Дані станом на .*\d/);
+  });
+
+  it("count customers without marketing consent again after a consent webhook (the health card's and the rules page's figure)", async () => {
+    const before = await storedConsentExcluded(SHOP);
+    const customer = await db.customer.findFirstOrThrow({
+      where: { shop: SHOP, OR: [{ marketingState: null }, { marketingState: { not: "SUBSCRIBED" } }] },
+    });
+    const payload = {
+      customer_id: Number(customer.shopifyId.split("/").pop()),
+      email_address: customer.email,
+      email_marketing_consent: { state: "subscribed", opt_in_level: "single_opt_in", consent_updated_at: new Date().toISOString() },
+    };
+    const response = await webhookAction({
+      request: webhookRequest(SHOP, "customers_email_marketing_consent/update", payload),
+      params: {},
+      context: {},
+    });
+    expect(response.status).toBe(200);
+    expect(await storedConsentExcluded(SHOP)).toBe(before);
+    await settled();
+    expect(await storedConsentExcluded(SHOP)).toBe(before - 1);
+    expect(await storedConsentExcluded(SHOP)).toBe(await countWithoutMarketingConsent(SHOP));
   });
 
   it("keep the later of two refreshes that finish out of order", async () => {
