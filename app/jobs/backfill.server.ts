@@ -3,6 +3,7 @@ import { ShopifyUserErrors } from "../shopify/admin-errors";
 import { streamJsonl } from "../shopify/jsonl.server";
 import { BACKFILL_BULK_QUERY, BULK_OPERATION_STATUS, BULK_QUERY_RUN, type BulkOperationStatus } from "../shopify/queries/bulk";
 import { countCustomers, refreshCustomerAggregates } from "../models/customers.server";
+import { refreshDashboardFigures } from "./dashboard-figures.server";
 import { openImportWriter } from "../models/import-batch.server";
 import {
   activeSyncRun,
@@ -106,6 +107,7 @@ export async function completeBackfill(shop: string, client: AdminClient, bulkOp
   if (!op.url) {
     // A completed operation over zero objects has no file.
     await refreshCustomerAggregates(shop);
+    await refreshDashboardFigures(shop);
     await finishImport(shop, run.id, 0, 0, 0);
     return findSyncRunByBulkOperation(shop, bulkOperationId);
   }
@@ -223,6 +225,8 @@ export async function importBulkFile(shop: string, runId: string, url: string, o
   } finally {
     await writer.close();
   }
+  // The dashboard's figures counted before the run says completed: what it shows then is exact.
+  await refreshDashboardFigures(shop);
   const customerCount = await countCustomers(shop);
   await finishImport(shop, runId, processed, ordersWritten, customerCount);
 }

@@ -66,6 +66,7 @@ import { costAssumptions, loadFeedbackEvents, loadRewardCustomers } from "../mod
 import { findJobRun } from "../models/job-leases.server";
 import { listRules, savePauses, type StoredRule } from "../models/rules.server";
 import { loadTierStates, saveTierUpdates } from "../models/tier-states.server";
+import { dashboardFiguresChanged } from "./dashboard-figures.server";
 import { flowUsage } from "../models/flow-usage.server";
 import { kindsNeedingConsent } from "../models/shop-settings.server";
 import { SimulatedCrash, type BulkCrashPoint } from "./bulk-mutations.server";
@@ -605,6 +606,7 @@ export async function runIssuance(shop: string, today: LocalDate, deps: Issuance
   summary.capped = result.capped.length;
   summary.tierChanges = result.tierUpdates.reduce((n, u) => n + u.changes.length, 0);
   await saveTierUpdates(shop, result.tierUpdates, tierRuleIds[0] ?? null);
+  if (summary.tierChanges > 0) dashboardFiguresChanged(shop);
   await savePauses(
     shop,
     stored.filter((s) => s.rule.enabled),

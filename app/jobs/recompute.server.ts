@@ -22,6 +22,7 @@ import type { Score } from "../retention/segments/rfm";
 import { localDayConverter } from "../retention/time";
 import { HIGH_VALUE_PERCENTILE } from "../retention/segments/kinship-segments";
 import { predictedClvPercentile } from "../models/value-thresholds.server";
+import { refreshDashboardFigures } from "./dashboard-figures.server";
 
 // Moved beside the analysis the worker thread runs; still exported here for their callers.
 export { backtestWindow, TransactionLog } from "./shop-analysis.server";
@@ -97,6 +98,8 @@ export async function recomputeShop(shop: string, now = new Date(), scoring: Sco
   // Meeting an import's writes (a lock, a stale snapshot, a deadlock) must not throw away the run's work.
   await retryTransient(() => saveShopModelState(shop, state, now), Date.now() + STATE_SAVE_BUDGET_MS);
   await recordForecastMonths(shop, analysis.forecastMonths, now);
+  // Every customer's lifecycle group may have moved: the dashboard's figures are counted again before the run ends.
+  await refreshDashboardFigures(shop);
   return { state, scored: result.customersScored };
 }
 

@@ -90,6 +90,7 @@ export function shopDataDeletes(shop: string) {
     flowTriggerUsage: db.flowTriggerUsage.deleteMany({ where: { shop } }),
     forecastMonths: db.forecastMonth.deleteMany({ where: { shop } }),
     surveyInvites: db.surveyInvite.deleteMany({ where: { shop } }),
+    dashboardFigures: db.dashboardFigures.deleteMany({ where: { shop } }),
   } as const;
 }
 

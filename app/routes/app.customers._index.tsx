@@ -21,7 +21,8 @@ import {
   type IndexTableProps,
   type TabProps,
 } from "@shopify/polaris";
-import { listCustomers, listTierNames, parseCustomerListSearch } from "../models/views/customer-index.server";
+import { hasCustomerFilters, listCustomers, parseCustomerListSearch } from "../models/views/customer-index.server";
+import { dashboardFigures, storedTierNames } from "../models/views/dashboard-views.server";
 import { CUSTOMER_SORTS, type CustomerSort } from "../models/views/customer-index-options";
 import { LIFECYCLE_GROUPS, type LifecycleGroup } from "../retention/segments/lifecycle";
 import { RFM_SEGMENTS } from "../retention/segments/rfm";
@@ -37,12 +38,18 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const ctx = await pageContext(request);
   const { shop, locale, format, url, currency: currencyCode } = ctx;
   const parsed = parseCustomerListSearch(url.searchParams);
-  const [page, tiers, definitions] = await Promise.all([
-    listCustomers(shop, { ...parsed.params, withTotal: true }),
-    listTierNames(shop),
+  // Unfiltered, the total and the tier filter's choices are the dashboard's stored figures (the shop's customer
+  // count and tiers, counted after imports, recomputes and soon after webhooks): a load then reads no pass over
+  // the shop's customers (issue 23 item 3). A filtered list counts its matches.
+  const filtered = hasCustomerFilters(parsed.params);
+  const [page, figures, definitions] = await Promise.all([
+    listCustomers(shop, { ...parsed.params, withTotal: filtered }),
+    dashboardFigures(shop),
     lifecycleGroupDefinitions(ctx),
   ]);
-  const shopHasCustomers = page.total !== 0 || (await listCustomers(shop, { limit: 1 })).customers.length > 0;
+  const total = filtered ? page.total : figures.figures.live.customers;
+  const tiers = storedTierNames(figures);
+  const shopHasCustomers = total !== 0 || page.customers.length > 0 || (await listCustomers(shop, { limit: 1 })).customers.length > 0;
   return json({
     locale,
     messages: pageMessages(locale, ["customers", "lifecycle", "rfm.segment"]),
@@ -53,8 +60,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     tiers,
     currency: currencySymbol(locale, currencyCode),
     shopHasCustomers,
-    total: page.total,
-    totalText: page.total === null ? "" : translatePlural(locale, "customers.count", page.total),
+    total,
+    totalText: total === null ? "" : translatePlural(locale, "customers.count", total),
     pageInfo: page.pageInfo,
     rows: page.customers.map((c) => {
       const name = [c.firstName, c.lastName].filter(Boolean).join(" ");

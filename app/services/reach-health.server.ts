@@ -5,7 +5,7 @@
  * account page "My rewards" is in use (a channel of its own, docs/decisions/026). The survey block's
  * placement is known only in the browser (App Bridge's `shopify.app.extensions()`), so the card asks there.
  */
-import { countWithoutMarketingConsent } from "../models/consent-records.server";
+import { storedConsentExcluded } from "../models/views/dashboard-views.server";
 import { flowUsage } from "../models/flow-usage.server";
 import { countRefusedSince, countWithheld } from "../models/issued-discounts.server";
 import { listJobRuns } from "../models/job-leases.server";
@@ -57,7 +57,8 @@ export async function reachHealth(shop: string, now = new Date()): Promise<Reach
     rulesNeedingFlow: enabled.filter((r) => !ownChannel(r)).length,
     withheld,
     withheldTotal: withheld.reduce((n, w) => n + w.count, 0),
-    consentExcluded: promotional ? await countWithoutMarketingConsent(shop) : 0,
+    // Stored with the dashboard's figures (refreshed soon after consent webhooks): not a pass over the customers per load.
+    consentExcluded: promotional ? await storedConsentExcluded(shop) : 0,
     consentKinds,
     refusedLastWeek: refused,
     lastSyncAt: sync?.finishedAt ?? sync?.startedAt ?? null,

@@ -12,6 +12,7 @@ import { isTransientDatabaseError } from "../models/sql/transient-errors.server"
 import type { WebhookDelivery } from "./delivery";
 import { retryTransient, WEBHOOK_RETRY_BUDGET_MS } from "./within-budget.server";
 import { normaliseTopic, webhookTopic, type ShopRequirement, type TopicDefinition } from "./topics.server";
+import { dashboardFiguresChanged } from "../jobs/dashboard-figures.server";
 
 export { SUBSCRIBED_TOPICS, normaliseTopic } from "./topics.server";
 
@@ -119,6 +120,7 @@ async function processOnce(
   try {
     await retryTransient(() => definition.apply(delivery), deadline);
     await retryTransient(() => finishWebhook(shop, webhookId), deadline);
+    if (definition.changesCustomerFigures) dashboardFiguresChanged(shop);
     return answer(200);
   } catch (error) {
     logFailure(delivery, error);
@@ -142,6 +144,7 @@ async function processInTransaction(delivery: WebhookDelivery, definition: Topic
       deadline,
     );
     afterCommit?.();
+    if (definition.changesCustomerFigures) dashboardFiguresChanged(shop);
     return answer(200);
   } catch (error) {
     logFailure(delivery, error);

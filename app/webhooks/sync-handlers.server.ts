@@ -19,6 +19,7 @@ import { afterBackfill } from "../jobs/after-backfill.server";
 import { rescoreCustomers } from "../jobs/recompute.server";
 import { writeBackTags } from "../jobs/write-back-tags.server";
 import { runInBackground } from "../jobs/background.server";
+import { dashboardFiguresChanged } from "../jobs/dashboard-figures.server";
 import {
   customerFieldsFromWebhook,
   customerGid,
@@ -64,6 +65,8 @@ async function rescoreAfterCommit(sql: RawSql, shop: string, customers: string[]
   return () =>
     runInBackground(`rescore ${shop}`, async () => {
       if (!(await rescoreCustomers(shop, customers))) return;
+      // Their lifecycle groups may have moved.
+      dashboardFiguresChanged(shop);
       await writeBackTags(shop, await adminClientForShop(shop), { only: customers });
     });
 }

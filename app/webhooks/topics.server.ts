@@ -54,6 +54,8 @@ interface TopicBase<Schema extends z.ZodTypeAny> {
   confirm?: Confirmation<z.infer<Schema>>;
   /** The order topics' shopify.app.toml subscription sets include_fields (see ORDER_INCLUDE_FIELDS). */
   includeFields?: boolean;
+  /** Applying it can change the dashboard's customer figures (counts, spend, groups, consent): they are refreshed soon after. */
+  changesCustomerFigures?: boolean;
 }
 
 export type TopicDefinition<Schema extends z.ZodTypeAny = z.ZodTypeAny> = TopicBase<Schema> &
@@ -71,6 +73,7 @@ export const WEBHOOK_TOPICS: readonly TopicDefinition[] = [
     schema: orderWebhookSchema,
     shop: "installed",
     includeFields: true,
+    changesCustomerFigures: true,
     applyInTransaction: applyOrderWebhook,
   }),
   define({
@@ -78,6 +81,7 @@ export const WEBHOOK_TOPICS: readonly TopicDefinition[] = [
     schema: orderWebhookSchema,
     shop: "installed",
     includeFields: true,
+    changesCustomerFigures: true,
     applyInTransaction: applyOrderWebhook,
   }),
   define({
@@ -85,27 +89,49 @@ export const WEBHOOK_TOPICS: readonly TopicDefinition[] = [
     schema: orderWebhookSchema,
     shop: "installed",
     includeFields: true,
+    changesCustomerFigures: true,
     applyInTransaction: applyOrderWebhook,
   }),
-  define({ topic: "orders/delete", schema: orderDeleteWebhookSchema, shop: "installed", applyInTransaction: applyOrderDeleteWebhook }),
-  define({ topic: "customers/create", schema: customerWebhookSchema, shop: "installed", applyInTransaction: applyCustomerWebhook }),
-  define({ topic: "customers/update", schema: customerWebhookSchema, shop: "installed", applyInTransaction: applyCustomerWebhook }),
+  define({
+    topic: "orders/delete",
+    schema: orderDeleteWebhookSchema,
+    shop: "installed",
+    changesCustomerFigures: true,
+    applyInTransaction: applyOrderDeleteWebhook,
+  }),
+  define({
+    topic: "customers/create",
+    schema: customerWebhookSchema,
+    shop: "installed",
+    changesCustomerFigures: true,
+    applyInTransaction: applyCustomerWebhook,
+  }),
+  define({
+    topic: "customers/update",
+    schema: customerWebhookSchema,
+    shop: "installed",
+    changesCustomerFigures: true,
+    applyInTransaction: applyCustomerWebhook,
+  }),
   define({
     topic: "customers/delete",
     schema: customerDeleteWebhookSchema,
     shop: "installed",
+    changesCustomerFigures: true,
     applyInTransaction: applyCustomerDeleteWebhook,
   }),
   define({
     topic: "customers/merge",
     schema: customerMergeWebhookSchema,
     shop: "installed",
+    changesCustomerFigures: true,
     applyInTransaction: applyCustomerMergeWebhook,
   }),
   define({
     topic: "customers_email_marketing_consent/update",
     schema: emailConsentWebhookSchema,
     shop: "installed",
+    changesCustomerFigures: true,
     applyInTransaction: applyEmailConsentWebhook,
   }),
   define({
@@ -139,7 +165,14 @@ export const WEBHOOK_TOPICS: readonly TopicDefinition[] = [
     apply: applyUninstall,
   }),
   define({ topic: "customers/data_request", schema: dataRequestSchema, shopNames: shopDomain, shop: "held", apply: applyDataRequest }),
-  define({ topic: "customers/redact", schema: customersRedactSchema, shopNames: shopDomain, shop: "held", apply: applyCustomerRedact }),
+  define({
+    topic: "customers/redact",
+    schema: customersRedactSchema,
+    shopNames: shopDomain,
+    shop: "held",
+    changesCustomerFigures: true,
+    apply: applyCustomerRedact,
+  }),
   define({
     topic: "shop/redact",
     schema: shopRedactSchema,

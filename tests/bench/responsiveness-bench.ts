@@ -46,7 +46,8 @@ const webhookIntervalMs = Number(argValue(process.argv, "--webhook-interval") ??
 const thinkMs = Number(argValue(process.argv, "--think") ?? 100);
 // Diagnosis: after each settings load (once per round of pages), the dashboard's parts run again side by side as
 // its loader runs them, each timed with its own waits for a connection; then Settings' parts the same way, beside a
-// count of the high-value CLV threshold (what the segments card ran on each load before the recompute stored it).
+// count of the high-value CLV threshold (what the segments card ran on each load before the recompute stored it),
+// then the rules page's parts.
 // Adds load: not for the figures of record.
 const probe = process.argv.includes("--probe");
 const shop = meta.domain;
@@ -64,6 +65,11 @@ const { recentSyncRuns } = await import("../../app/models/sync-runs.server");
 const { shopifySegmentsView } = await import("../../app/services/shopify-segments.server");
 const { predictedClvPercentile, storedPredictedClvPercentile } = await import("../../app/models/value-thresholds.server");
 const { HIGH_VALUE_PERCENTILE } = await import("../../app/retention/segments/kinship-segments");
+const { listRules } = await import("../../app/models/rules.server");
+const { ruleSummaries } = await import("../../app/models/reward-results.server");
+const { countWithheld } = await import("../../app/models/issued-discounts.server");
+const { queuedByRule } = await import("../../app/services/issuance-status.server");
+const { countWithoutMarketingConsent } = await import("../../app/models/consent-records.server");
 
 // Route modules import stylesheets: loaded after the asset hook is registered.
 const { loader: layoutLoader } = await import("../../app/routes/app");
@@ -240,6 +246,7 @@ const pagesDone = (async () => {
     if (probe && page.name === "settings") {
       await probeDashboard();
       await probeSettings();
+      await probeRules();
     }
     const status = String(Math.max(...statuses));
     pageStatuses[status] = (pageStatuses[status] ?? 0) + 1;
@@ -253,10 +260,8 @@ async function probeDashboard() {
   const parts: Record<string, () => Promise<unknown>> = {
     shopRow: () => getShop(shop),
     syncView: () => dashboardViews.syncView(shop),
-    liveInsights: () => dashboardViews.liveInsights(shop),
-    lifecycleCounts: () => dashboardViews.lifecycleCounts(shop),
-    tierCounts: () => dashboardViews.tierCounts(shop),
-    monthlyTrend: () => dashboardViews.monthlyTrend(shop),
+    // The customer figures as the loader reads them (stored: decision 028), not the seven counts they are made of.
+    storedFigures: () => dashboardViews.storedDashboardFigures(shop),
     rewardsSummary: () => dashboardViews.rewardsSummary(shop),
     npsSummary: () => dashboardViews.npsSummary(shop),
     definitions: () => lifecycleGroupDefinitions({ shop, locale: "en", format: f }),
@@ -278,6 +283,21 @@ async function probeParts(prefix: string, parts: Record<string, () => Promise<un
       probeTimes.set(prefix + name, list);
     }),
   );
+}
+
+/** The rules page's parts (its two rounds run as one here), beside the consent count it no longer runs per load. */
+async function probeRules() {
+  const f = shopFormatter({ locale: "en", currency: meta.currency, timeZone: meta.timeZone });
+  const ids = (await listRules(shop)).rules.map((r) => r.rule.id);
+  await probeParts("rules.", {
+    listRules: () => listRules(shop),
+    queuedByRule: () => queuedByRule(shop),
+    countWithheld: () => countWithheld(shop),
+    ruleSummaries: () => ruleSummaries(shop, ids),
+    issuanceStatus: () => issuanceStatus(shop, f),
+    consentStored: () => dashboardViews.storedConsentExcluded(shop),
+    consentCounted: () => countWithoutMarketingConsent(shop),
+  });
 }
 
 async function probeSettings() {

@@ -1,5 +1,6 @@
 import db from "../../app/db.server";
 import { forgetSurfaceLoads } from "../../app/models/surface-use.server";
+import { forgetCoalesced } from "../../app/jobs/background.server";
 
 /** Rows of every kind for one shop, so isolation and redaction tests see a full tenant. */
 export async function seedTenant(shop: string, customers = 2) {
@@ -59,6 +60,7 @@ export async function countRows(shop: string) {
 export async function resetDatabase() {
   // What this process remembers writing must go with the rows.
   forgetSurfaceLoads();
+  forgetCoalesced();
   await db.$transaction([
     db.surfaceUse.deleteMany(),
     db.issuedDiscount.deleteMany(),
@@ -74,6 +76,7 @@ export async function resetDatabase() {
     db.flowTriggerUsage.deleteMany(),
     db.forecastMonth.deleteMany(),
     db.surveyInvite.deleteMany(),
+    db.dashboardFigures.deleteMany(),
     db.webhookEvent.deleteMany(),
     db.dataRequest.deleteMany(),
     db.session.deleteMany(),

@@ -230,6 +230,11 @@ const hasFilters = (f: Filters): boolean =>
   f.clv.some((v) => v !== null) ||
   f.hasBirthday !== null;
 
+/** Whether the list is narrowed by a filter (an unfiltered list's total is the shop's customer count). */
+export function hasCustomerFilters(params: CustomerListParams): boolean {
+  return hasFilters(normalizeFilters(params));
+}
+
 function rangeSql(sql: Sql, column: string, [min, max]: [number | null, number | null]): string[] {
   const terms: string[] = [];
   if (min !== null) terms.push(`"${column}" >= ${sql.bind(min)}`);

@@ -1,7 +1,10 @@
 /**
  * Everything the dashboard shows, from aggregate queries: nothing here loads the shop's customers.
  * Each customer aggregate reads one index range (see the hints) — a few milliseconds at 200,000 customers
- * with the indexes listed in customer-index.server.ts.
+ * with the indexes listed in customer-index.server.ts, at rest. Under an import on PostgreSQL the seven
+ * counts of a load took ~0.9 s (p50), so a load reads them as stored (`DashboardFigures`, one row per shop):
+ * `computeDashboardFigures` runs the queries below and stores their result; the import and the recompute call
+ * it when they end, webhooks through a coalesced background refresh (jobs/dashboard-figures.server.ts).
  */
 import db from "../../db.server";
 import { latestSyncRun, syncProgress } from "../sync-runs.server";
@@ -11,6 +14,8 @@ import { dialect } from "../sql/sql.server";
 import { readModelState, type ModelStateView } from "../model-state.server";
 import { knownTierNames } from "../rules.server";
 import { DETRACTOR_MAX, PROMOTER_MIN } from "../../retention/feedback/nps";
+import { isUniqueViolation } from "../sql/transient-errors.server";
+import { countWithoutMarketingConsent } from "../consent-records.server";
 
 export interface SyncView {
   status: string;
@@ -138,25 +143,38 @@ export interface GroupCount {
   count: number;
 }
 
-export async function lifecycleCounts(shop: string): Promise<GroupCount[]> {
+async function lifecycleGroups(shop: string): Promise<GroupCount[]> {
   const groups = await db.customer.groupBy({ by: ["lifecycle"], where: { shop }, _count: { _all: true } });
-  const byKey = new Map(groups.map((g) => [g.lifecycle, g._count._all]));
+  return groups.map((g) => ({ key: g.lifecycle, count: g._count._all }));
+}
+
+function lifecycleOrder(groups: GroupCount[]): GroupCount[] {
+  const byKey = new Map(groups.map((g) => [g.key, g.count]));
   // Always the four groups in their natural order, then customers not scored yet.
   return [...LIFECYCLE_GROUPS.map((key) => ({ key, count: byKey.get(key) ?? 0 })), { key: null, count: byKey.get(null) ?? 0 }];
 }
 
-export async function tierCounts(shop: string): Promise<GroupCount[]> {
-  const [groups, programme] = await Promise.all([
-    db.customer.groupBy({ by: ["tier"], where: { shop }, _count: { _all: true } }),
-    knownTierNames(shop),
-  ]);
+export async function lifecycleCounts(shop: string): Promise<GroupCount[]> {
+  return lifecycleOrder(await lifecycleGroups(shop));
+}
+
+async function tierGroups(shop: string): Promise<GroupCount[]> {
+  const groups = await db.customer.groupBy({ by: ["tier"], where: { shop }, _count: { _all: true } });
+  return groups.map((g) => ({ key: g.tier, count: g._count._all }));
+}
+
+/** Tiers in their programme's order (read at each load: a rule's tiers can be renamed or reordered any time). */
+function tierOrder(programme: string[], groups: GroupCount[]): GroupCount[] {
   // Tiers in their programme's order (Bronze, Silver, Gold, not the alphabet's Bronze, Gold, Silver), tiers no
   // longer in it by name, customers without a tier last (the databases disagree on where NULL sorts).
   const rank = (key: string | null) =>
     key === null ? Infinity : programme.indexOf(key) === -1 ? programme.length : programme.indexOf(key);
-  return groups
-    .map((g) => ({ key: g.tier, count: g._count._all }))
-    .sort((a, b) => rank(a.key) - rank(b.key) || (a.key ?? "").localeCompare(b.key ?? ""));
+  return [...groups].sort((a, b) => rank(a.key) - rank(b.key) || (a.key ?? "").localeCompare(b.key ?? ""));
+}
+
+export async function tierCounts(shop: string): Promise<GroupCount[]> {
+  const [groups, programme] = await Promise.all([tierGroups(shop), knownTierNames(shop)]);
+  return tierOrder(programme, groups);
 }
 
 export interface MonthlyTrend {
@@ -290,6 +308,105 @@ export async function npsSummary(shop: string): Promise<NpsSummary> {
   };
 }
 
+/** The customer-derived figures as stored (lifecycle and tier groups unordered: ordered on each load). */
+export interface StoredDashboardFigures {
+  live: LiveInsights;
+  lifecycle: GroupCount[];
+  tiers: GroupCount[];
+  trend: MonthlyTrend;
+  /** Customers left out by a consent policy (no marketing consent): the health card's and the rules page's count. */
+  consentExcluded?: number;
+}
+
+export interface DashboardFiguresRow {
+  figures: StoredDashboardFigures;
+  computedAt: Date;
+}
+
+/**
+ * Counts the figures from the customer rows (the queries above, one after another: a background refresh then
+ * holds one pooled connection at a time, not five) and stores them, unless figures computed later are stored
+ * already (two refreshes finishing out of order keep the newer). Nothing is stored for a shop Kinship does not
+ * hold (after shop/redact a refresh that was under way must not bring figures back).
+ */
+export async function computeDashboardFigures(shop: string, now = new Date()): Promise<DashboardFiguresRow> {
+  const computedAt = now;
+  const live = await liveInsights(shop);
+  const lifecycle = await lifecycleGroups(shop);
+  const tiers = await tierGroups(shop);
+  const trend = await monthlyTrend(shop, now);
+  const consentExcluded = await countWithoutMarketingConsent(shop);
+  const figures: StoredDashboardFigures = { live, lifecycle, tiers, trend, consentExcluded };
+  const text = JSON.stringify(figures);
+  const { count } = await db.dashboardFigures.updateMany({
+    where: { shop, computedAt: { lt: computedAt } },
+    data: { figures: text, computedAt },
+  });
+  if (count === 0 && (await db.shop.count({ where: { shop } })) > 0) {
+    try {
+      await db.dashboardFigures.create({ data: { shop, figures: text, computedAt } });
+    } catch (error) {
+      // Stored meanwhile (or already, computed later than these): what is stored stays.
+      if (!isUniqueViolation(error)) throw error;
+    }
+  }
+  return { figures, computedAt };
+}
+
+function readStoredFigures(text: string): StoredDashboardFigures | null {
+  try {
+    const value = JSON.parse(text) as Partial<StoredDashboardFigures>;
+    const ok =
+      value.live && Array.isArray(value.lifecycle) && Array.isArray(value.tiers) && value.trend && Array.isArray(value.trend.months);
+    return ok ? (value as StoredDashboardFigures) : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function storedDashboardFigures(shop: string): Promise<DashboardFiguresRow | null> {
+  const row = await db.dashboardFigures.findUnique({ where: { shop } });
+  const figures = row ? readStoredFigures(row.figures) : null;
+  return row && figures ? { figures, computedAt: row.computedAt } : null;
+}
+
+// One computation per shop at a time for loads that find nothing stored (a first visit opened in several tabs).
+const computing = new Map<string, Promise<DashboardFiguresRow>>();
+
+/** The stored figures, or (none stored yet: a shop before its first import, or data just deleted) counted now and stored. */
+export async function dashboardFigures(shop: string, now = new Date()): Promise<DashboardFiguresRow> {
+  const stored = await storedDashboardFigures(shop);
+  if (stored) return stored;
+  let running = computing.get(shop);
+  if (!running) {
+    running = computeDashboardFigures(shop, now).finally(() => computing.delete(shop));
+    computing.set(shop, running);
+  }
+  return running;
+}
+
+/** Customers without marketing consent, as stored with the figures (counted when figures stored before it have none). */
+export async function storedConsentExcluded(shop: string): Promise<number> {
+  const { figures } = await dashboardFigures(shop);
+  return figures.consentExcluded ?? countWithoutMarketingConsent(shop);
+}
+
+/** The shop's tier names as the stored figures counted them (the customer list's tier filter), in name order. */
+export function storedTierNames(row: DashboardFiguresRow): string[] {
+  return row.figures.tiers
+    .map((g) => g.key)
+    .filter((key): key is string => key !== null)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** The stored months moved to the 12 months ending with `now`'s (a month the figures did not reach counts 0 until the next refresh). */
+function trendAsOf(trend: MonthlyTrend, now: Date): MonthlyTrend {
+  const months = lastMonths(now, 12);
+  if (months.join() === trend.months.join()) return trend;
+  const at = (series: number[]) => months.map((m) => series[trend.months.indexOf(m)] ?? 0);
+  return { months, firstOrders: at(trend.firstOrders), lapsed: at(trend.lapsed) };
+}
+
 export interface DashboardView {
   sync: SyncView | null;
   live: LiveInsights;
@@ -300,28 +417,30 @@ export interface DashboardView {
   trend: MonthlyTrend;
   rewards: RewardsSummary;
   nps: NpsSummary;
+  /** When the customer figures (live, lifecycle, tiers, trend) were counted. */
+  figuresAsOf: Date;
 }
 
 export async function dashboardView(shop: string, now = new Date()): Promise<DashboardView> {
-  const [shopRow, sync, live, lifecycle, tiers, trend, rewards, nps] = await Promise.all([
+  const [shopRow, sync, stored, programme, rewards, nps] = await Promise.all([
     db.shop.findUnique({ where: { shop }, select: { modelState: true, modelFittedAt: true } }),
     syncView(shop),
-    liveInsights(shop),
-    lifecycleCounts(shop),
-    tierCounts(shop),
-    monthlyTrend(shop, now),
+    dashboardFigures(shop, now),
+    knownTierNames(shop),
     rewardsSummary(shop),
     npsSummary(shop),
   ]);
+  const { figures } = stored;
   return {
     sync,
-    live,
+    live: figures.live,
     model: readModelState(shopRow?.modelState),
     modelFittedAt: shopRow?.modelFittedAt ?? null,
-    lifecycle,
-    tiers,
-    trend,
+    lifecycle: lifecycleOrder(figures.lifecycle),
+    tiers: tierOrder(programme, figures.tiers),
+    trend: trendAsOf(figures.trend, now),
     rewards,
     nps,
+    figuresAsOf: stored.computedAt,
   };
 }
