@@ -590,12 +590,6 @@ export async function listCustomers(shop: string, params: CustomerListParams = {
   };
 }
 
-/** Distinct tier names of the shop (for the tier filter's choices); uses the (shop, tier, id) index. */
-export async function listTierNames(shop: string): Promise<string[]> {
-  const groups = await db.customer.groupBy({ by: ["tier"], where: { shop, tier: { not: null } }, orderBy: { tier: "asc" } });
-  return groups.map((g) => g.tier).filter((t): t is string => t !== null);
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // URL ⇄ params. The index page's URL is typed by the merchant as much as by the UI: anything malformed is
 // dropped (and reported) instead of reaching the query.
