@@ -8,6 +8,7 @@
  *     against the emulator (budget --codes),
  *   - the main admin pages, one after another (--think ms apart), through their real loaders (App Bridge's session-token
  *     fetch; the layout's loader beside the page's, as Remix runs them): dashboard, customers, rules, settings,
+ *     segments,
  *   - signed order webhooks through the webhooks route, one every --webhook-interval ms.
  * Pages and webhooks keep going until both the import and the daily run have ended. Reports latency
  * percentiles per page, webhook statuses, and the event loop's longest stall (what a page waits behind).
@@ -77,6 +78,7 @@ const { loader: dashboardLoader } = await import("../../app/routes/app._index");
 const { loader: customersLoader } = await import("../../app/routes/app.customers._index");
 const { loader: rulesLoader } = await import("../../app/routes/app.rules");
 const { loader: settingsLoader } = await import("../../app/routes/app.settings");
+const { loader: segmentsLoader } = await import("../../app/routes/app.segments");
 
 type Loader = (args: { request: Request; params: Record<string, string>; context: Record<string, unknown> }) => Promise<unknown>;
 const PAGES: { name: string; path: string; loader: Loader }[] = [
@@ -84,6 +86,7 @@ const PAGES: { name: string; path: string; loader: Loader }[] = [
   { name: "customers", path: "/app/customers", loader: customersLoader as Loader },
   { name: "rules", path: "/app/rules", loader: rulesLoader as Loader },
   { name: "settings", path: "/app/settings", loader: settingsLoader as Loader },
+  { name: "segments", path: "/app/segments", loader: segmentsLoader as Loader },
 ];
 
 // The same seeded shop as the JSONL, on the "plus" plan: the run's codes are throttle-paced, not the point here.
