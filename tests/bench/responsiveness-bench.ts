@@ -48,7 +48,7 @@ const thinkMs = Number(argValue(process.argv, "--think") ?? 100);
 // Diagnosis: after each settings load (once per round of pages), the dashboard's parts run again side by side as
 // its loader runs them, each timed with its own waits for a connection; then Settings' parts the same way, beside a
 // count of the high-value CLV threshold (what the segments card ran on each load before the recompute stored it),
-// then the rules page's parts.
+// then the rules page's parts, then the segments page's (beside the two group-bys it no longer runs per load).
 // Adds load: not for the figures of record.
 const probe = process.argv.includes("--probe");
 const shop = meta.domain;
@@ -71,6 +71,7 @@ const { ruleSummaries } = await import("../../app/models/reward-results.server")
 const { countWithheld } = await import("../../app/models/issued-discounts.server");
 const { queuedByRule } = await import("../../app/services/issuance-status.server");
 const { countWithoutMarketingConsent } = await import("../../app/models/consent-records.server");
+const { rfmGrid, writeBackStatus } = await import("../../app/models/views/segment-views.server");
 
 // Route modules import stylesheets: loaded after the asset hook is registered.
 const { loader: layoutLoader } = await import("../../app/routes/app");
@@ -250,6 +251,7 @@ const pagesDone = (async () => {
       await probeDashboard();
       await probeSettings();
       await probeRules();
+      await probeSegments();
     }
     const status = String(Math.max(...statuses));
     pageStatuses[status] = (pageStatuses[status] ?? 0) + 1;
@@ -300,6 +302,17 @@ async function probeRules() {
     issuanceStatus: () => issuanceStatus(shop, f),
     consentStored: () => dashboardViews.storedConsentExcluded(shop),
     consentCounted: () => countWithoutMarketingConsent(shop),
+  });
+}
+
+/** The segments page's parts, beside the grid and group counts it read on each load before they were stored. */
+async function probeSegments() {
+  await probeParts("segments.", {
+    storedFigures: () => dashboardViews.segmentFigures(shop),
+    writeBackStatus: () => writeBackStatus(shop),
+    shopSettings: () => getShopSettings(shop),
+    rfmGridCounted: () => rfmGrid(shop),
+    lifecycleCounted: () => dashboardViews.lifecycleCounts(shop),
   });
 }
 
