@@ -32,3 +32,14 @@ export function dashboardFiguresChanged(shop: string): void {
 export function dashboardRefreshPending(shop: string): boolean {
   return coalescedPending(key(shop));
 }
+
+/** Figures counted longer ago than this are shown with their time. */
+export const FIGURES_FRESH_MS = 60_000;
+
+/**
+ * Whether a page shows the stored figures with their time ("Figures as of …"): unless counted within the last
+ * minute with no refresh waiting in this process.
+ */
+export function figuresShownWithTime(shop: string, computedAt: Date, now = Date.now()): boolean {
+  return now - computedAt.getTime() > FIGURES_FRESH_MS || dashboardRefreshPending(shop);
+}

@@ -17,7 +17,7 @@ import {
   Tooltip,
 } from "@shopify/polaris";
 import { refreshShopInfo } from "../jobs/on-install.server";
-import { dashboardRefreshPending } from "../jobs/dashboard-figures.server";
+import { figuresShownWithTime } from "../jobs/dashboard-figures.server";
 import { dashboardView } from "../models/views/dashboard-views.server";
 import { translate, translatePlural } from "../i18n";
 import { shopFormatter } from "../formatting";
@@ -42,8 +42,6 @@ import { ForecastAccuracyCard } from "../components/ForecastAccuracyCard";
 import { forecastReport } from "../services/forecast-report.server";
 
 export const links = () => [chartStylesLink];
-
-const FIGURES_FRESH_MS = 60_000;
 
 // Name, currency and time zone change rarely; re-read them from Shopify at most this often.
 const SHOP_INFO_MAX_AGE_MS = 6 * 60 * 60_000;
@@ -187,10 +185,9 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     hasCustomers: live.customers > 0,
     // The customer figures are stored (counted after an import, a recompute, and soon after webhooks): said with
     // their time unless counted within the last minute with no refresh waiting here.
-    figuresAsOf:
-      Date.now() - view.figuresAsOf.getTime() > FIGURES_FRESH_MS || dashboardRefreshPending(shop)
-        ? translate(locale, "dashboard.figuresAsOf", { when: f.dateTime(view.figuresAsOf) })
-        : null,
+    figuresAsOf: figuresShownWithTime(shop, view.figuresAsOf)
+      ? translate(locale, "dashboard.figuresAsOf", { when: f.dateTime(view.figuresAsOf) })
+      : null,
     live: {
       customers: f.number(live.customers),
       buyers: f.number(live.buyers),

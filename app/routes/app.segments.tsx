@@ -3,9 +3,10 @@ import type { LifecycleGroup } from "../retention/segments/lifecycle";
 import { getShop } from "../models/shop.server";
 import { Link as RemixLink, useLoaderData } from "@remix-run/react";
 import { BlockStack, Card, DataTable, InlineStack, Layout, Page, ProgressBar, Text } from "@shopify/polaris";
-import { rfmGrid, writeBackStatus } from "../models/views/segment-views.server";
+import { writeBackStatus } from "../models/views/segment-views.server";
 import { KINSHIP_TAG_PREFIX } from "../retention/segments/tags";
-import { lifecycleCounts } from "../models/views/dashboard-views.server";
+import { segmentFigures } from "../models/views/dashboard-views.server";
+import { figuresShownWithTime } from "../jobs/dashboard-figures.server";
 import { getShopSettings, lifecycleToForm } from "../models/shop-settings.server";
 import { readModelState } from "../models/model-state.server";
 import { translate } from "../i18n";
@@ -19,14 +20,15 @@ import { LifecycleSettingsForm, type LifecycleFormValues } from "../components/L
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const ctx = await pageContext(request);
   const { shop, locale, format: f } = ctx;
-  const [grid, groups, writeBack, settings, shopRow, definitions] = await Promise.all([
-    rfmGrid(shop),
-    lifecycleCounts(shop),
+  // The grid and the lifecycle groups as stored with the dashboard's figures (decision 028), not counted per load.
+  const [figures, writeBack, settings, shopRow, definitions] = await Promise.all([
+    segmentFigures(shop),
     writeBackStatus(shop),
     getShopSettings(shop),
     getShop(shop),
     lifecycleGroupDefinitions(ctx),
   ]);
+  const { grid, lifecycle: groups } = figures;
   const model = readModelState(shopRow?.modelState);
   const lc = settings.lifecycle;
   const days = (n: number) => f.number(n, { maximumFractionDigits: 0 });
@@ -36,6 +38,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     locale,
     messages: pageMessages(locale, ["segments", "lifecycle", "lifecycleForm", "rfm"]),
     title: translate(locale, "segments.title"),
+    // Said with their time as on the dashboard: unless counted within the last minute with no refresh waiting.
+    figuresAsOf: figuresShownWithTime(shop, figures.figuresAsOf)
+      ? translate(locale, "segments.figuresAsOf", { when: f.dateTime(figures.figuresAsOf) })
+      : null,
     scored: grid.scored,
     cells: grid.cells.map((row) =>
       row.map((cell) => ({
@@ -213,6 +219,13 @@ export default function SegmentsPage() {
     <I18nProvider locale={data.locale} messages={data.messages}>
       <Page title={data.title}>
         <Layout>
+          {data.figuresAsOf ? (
+            <Layout.Section>
+              <Text as="p" tone="subdued">
+                {data.figuresAsOf}
+              </Text>
+            </Layout.Section>
+          ) : null}
           <Layout.Section>
             <GridCard data={data} />
           </Layout.Section>

@@ -8,6 +8,7 @@
  *     against the emulator (budget --codes),
  *   - the main admin pages, one after another (--think ms apart), through their real loaders (App Bridge's session-token
  *     fetch; the layout's loader beside the page's, as Remix runs them): dashboard, customers, rules, settings,
+ *     segments,
  *   - signed order webhooks through the webhooks route, one every --webhook-interval ms.
  * Pages and webhooks keep going until both the import and the daily run have ended. Reports latency
  * percentiles per page, webhook statuses, and the event loop's longest stall (what a page waits behind).
@@ -47,7 +48,7 @@ const thinkMs = Number(argValue(process.argv, "--think") ?? 100);
 // Diagnosis: after each settings load (once per round of pages), the dashboard's parts run again side by side as
 // its loader runs them, each timed with its own waits for a connection; then Settings' parts the same way, beside a
 // count of the high-value CLV threshold (what the segments card ran on each load before the recompute stored it),
-// then the rules page's parts.
+// then the rules page's parts, then the segments page's (beside the two group-bys it no longer runs per load).
 // Adds load: not for the figures of record.
 const probe = process.argv.includes("--probe");
 const shop = meta.domain;
@@ -70,6 +71,7 @@ const { ruleSummaries } = await import("../../app/models/reward-results.server")
 const { countWithheld } = await import("../../app/models/issued-discounts.server");
 const { queuedByRule } = await import("../../app/services/issuance-status.server");
 const { countWithoutMarketingConsent } = await import("../../app/models/consent-records.server");
+const { rfmGrid, writeBackStatus } = await import("../../app/models/views/segment-views.server");
 
 // Route modules import stylesheets: loaded after the asset hook is registered.
 const { loader: layoutLoader } = await import("../../app/routes/app");
@@ -77,6 +79,7 @@ const { loader: dashboardLoader } = await import("../../app/routes/app._index");
 const { loader: customersLoader } = await import("../../app/routes/app.customers._index");
 const { loader: rulesLoader } = await import("../../app/routes/app.rules");
 const { loader: settingsLoader } = await import("../../app/routes/app.settings");
+const { loader: segmentsLoader } = await import("../../app/routes/app.segments");
 
 type Loader = (args: { request: Request; params: Record<string, string>; context: Record<string, unknown> }) => Promise<unknown>;
 const PAGES: { name: string; path: string; loader: Loader }[] = [
@@ -84,6 +87,7 @@ const PAGES: { name: string; path: string; loader: Loader }[] = [
   { name: "customers", path: "/app/customers", loader: customersLoader as Loader },
   { name: "rules", path: "/app/rules", loader: rulesLoader as Loader },
   { name: "settings", path: "/app/settings", loader: settingsLoader as Loader },
+  { name: "segments", path: "/app/segments", loader: segmentsLoader as Loader },
 ];
 
 // The same seeded shop as the JSONL, on the "plus" plan: the run's codes are throttle-paced, not the point here.
@@ -247,6 +251,7 @@ const pagesDone = (async () => {
       await probeDashboard();
       await probeSettings();
       await probeRules();
+      await probeSegments();
     }
     const status = String(Math.max(...statuses));
     pageStatuses[status] = (pageStatuses[status] ?? 0) + 1;
@@ -297,6 +302,17 @@ async function probeRules() {
     issuanceStatus: () => issuanceStatus(shop, f),
     consentStored: () => dashboardViews.storedConsentExcluded(shop),
     consentCounted: () => countWithoutMarketingConsent(shop),
+  });
+}
+
+/** The segments page's parts, beside the grid and group counts it read on each load before they were stored. */
+async function probeSegments() {
+  await probeParts("segments.", {
+    storedFigures: () => dashboardViews.segmentFigures(shop),
+    writeBackStatus: () => writeBackStatus(shop),
+    shopSettings: () => getShopSettings(shop),
+    rfmGridCounted: () => rfmGrid(shop),
+    lifecycleCounted: () => dashboardViews.lifecycleCounts(shop),
   });
 }
 

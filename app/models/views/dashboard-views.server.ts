@@ -16,6 +16,7 @@ import { knownTierNames } from "../rules.server";
 import { DETRACTOR_MAX, PROMOTER_MIN } from "../../retention/feedback/nps";
 import { isUniqueViolation } from "../sql/transient-errors.server";
 import { countWithoutMarketingConsent } from "../consent-records.server";
+import { rfmCellCounts, rfmGridOf, type RfmCellCount, type RfmGridView } from "./segment-views.server";
 
 export interface SyncView {
   status: string;
@@ -316,6 +317,8 @@ export interface StoredDashboardFigures {
   trend: MonthlyTrend;
   /** Customers left out by a consent policy (no marketing consent): the health card's and the rules page's count. */
   consentExcluded?: number;
+  /** The Segments page's RFM grid cells (`rfmCellCounts`); figures stored before it have none: counted on load. */
+  rfm?: RfmCellCount[];
 }
 
 export interface DashboardFiguresRow {
@@ -336,7 +339,8 @@ export async function computeDashboardFigures(shop: string, now = new Date()): P
   const tiers = await tierGroups(shop);
   const trend = await monthlyTrend(shop, now);
   const consentExcluded = await countWithoutMarketingConsent(shop);
-  const figures: StoredDashboardFigures = { live, lifecycle, tiers, trend, consentExcluded };
+  const rfm = await rfmCellCounts(shop);
+  const figures: StoredDashboardFigures = { live, lifecycle, tiers, trend, consentExcluded, rfm };
   const text = JSON.stringify(figures);
   const { count } = await db.dashboardFigures.updateMany({
     where: { shop, computedAt: { lt: computedAt } },
@@ -389,6 +393,28 @@ export async function dashboardFigures(shop: string, now = new Date()): Promise<
 export async function storedConsentExcluded(shop: string): Promise<number> {
   const { figures } = await dashboardFigures(shop);
   return figures.consentExcluded ?? countWithoutMarketingConsent(shop);
+}
+
+export interface SegmentFigures {
+  grid: RfmGridView;
+  /** The four lifecycle groups in order, then customers not scored yet. */
+  lifecycle: GroupCount[];
+  /** When the grid and the groups were counted. */
+  figuresAsOf: Date;
+}
+
+/**
+ * The Segments page's customer figures as stored with the dashboard's (the RFM grid changes only at a recompute or
+ * a re-score, the groups at those and at webhooks: all refresh the stored figures). Figures stored before the grid
+ * was kept have none: the grid is counted then, until the next refresh stores it.
+ */
+export async function segmentFigures(shop: string, now = new Date()): Promise<SegmentFigures> {
+  const { figures, computedAt } = await dashboardFigures(shop, now);
+  return {
+    grid: rfmGridOf(Array.isArray(figures.rfm) ? figures.rfm : await rfmCellCounts(shop)),
+    lifecycle: lifecycleOrder(figures.lifecycle),
+    figuresAsOf: computedAt,
+  };
 }
 
 /** The shop's tier names as the stored figures counted them (the customer list's tier filter), in name order. */

@@ -1,7 +1,8 @@
 /**
  * The Segments page: the RFM recency × frequency grid with counts and revenue, the named segments it
  * implies, lifecycle group sizes, and whether Shopify has the groups as tags. One pass per aggregate, no
- * customer rows loaded.
+ * customer rows loaded. The grid's cells and the group sizes are read as stored with the dashboard's figures
+ * (`segmentFigures` in dashboard-views.server.ts, decision 028); the write-back status is counted on each load.
  */
 import db from "../../db.server";
 import { getShopSettings } from "../shop-settings.server";
@@ -27,7 +28,19 @@ export interface RfmGridView {
 
 const SCORES: Score[] = [1, 2, 3, 4, 5];
 
-export async function rfmGrid(shop: string): Promise<RfmGridView> {
+/** One (recency, frequency) cell as counted: its customers and their total spend (cells without customers left out). */
+export interface RfmCellCount {
+  r: number;
+  f: number;
+  customers: number;
+  revenue: number;
+}
+
+/**
+ * The grid's cells counted from the customer rows: one group-by over the shop's scored customers. The dashboard's
+ * stored figures keep its result (decision 028), so a Segments load does not run it.
+ */
+export async function rfmCellCounts(shop: string): Promise<RfmCellCount[]> {
   const sql = new Sql();
   // A covering (shop, rfmRecency, rfmFrequency, totalSpent) index would make this index-only.
   const hint = await customerScanHint(["Customer_shop_rfmRecency_rfmFrequency_totalSpent_idx"]);
@@ -36,12 +49,16 @@ export async function rfmGrid(shop: string): Promise<RfmGridView> {
       `WHERE "shop" = ${sql.bind(shop)} AND "rfmRecency" IS NOT NULL AND "rfmFrequency" IS NOT NULL GROUP BY "rfmRecency", "rfmFrequency"`,
     ...sql.params,
   );
+  return rows.map((row) => ({ r: Number(row.r), f: Number(row.f), customers: Number(row.n), revenue: Number(row.v ?? 0) }));
+}
+
+/** The grid, its named segments and totals from counted cells. */
+export function rfmGridOf(counts: RfmCellCount[]): RfmGridView {
   const cells = SCORES.map((r) => SCORES.map((f): RfmCell => ({ r, f, segment: rfmSegment(r, f), customers: 0, revenue: 0 })));
-  for (const row of rows) {
-    const [r, f] = [Number(row.r), Number(row.f)];
+  for (const { r, f, customers, revenue } of counts) {
     if (r < 1 || r > 5 || f < 1 || f > 5) continue;
-    cells[r - 1][f - 1].customers = Number(row.n);
-    cells[r - 1][f - 1].revenue = Number(row.v ?? 0);
+    cells[r - 1][f - 1].customers = customers;
+    cells[r - 1][f - 1].revenue = revenue;
   }
   const bySegment = new Map(RFM_SEGMENTS.map((segment) => [segment, { segment, customers: 0, revenue: 0 }]));
   let scored = 0;
@@ -54,6 +71,11 @@ export async function rfmGrid(shop: string): Promise<RfmGridView> {
     maxCustomers = Math.max(maxCustomers, cell.customers);
   }
   return { cells, segments: [...bySegment.values()], scored, maxCustomers };
+}
+
+/** The grid counted from the customer rows now. */
+export async function rfmGrid(shop: string): Promise<RfmGridView> {
+  return rfmGridOf(await rfmCellCounts(shop));
 }
 
 export interface WriteBackView {
