@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import db from "../../../app/db.server";
 import { importBulkFile } from "../../../app/jobs/backfill.server";
@@ -7,9 +6,9 @@ import { createSyncRun } from "../../../app/models/sync-runs.server";
 import { loader as customersLoader } from "../../../app/routes/app.customers._index";
 import { loader as settingsLoader } from "../../../app/routes/app.settings";
 import { action as webhookAction } from "../../../app/routes/webhooks";
-import { BACKFILL_BULK_QUERY } from "../../../app/shopify/queries/bulk";
 import type { Emulator } from "../../emulator/server";
 import { startEmulatedShopify, stopEmulatedShopify } from "../../support/emulated-shopify";
+import { backfillJsonl } from "../../support/emulator-helpers";
 import { resetDatabase } from "../../support/fixtures";
 import { compareWithTruth, installShop, waitFor } from "../../support/sync-helpers";
 import { webhookRequest } from "../../support/webhook-request";
@@ -35,16 +34,6 @@ afterAll(async () => {
   await stopEmulatedShopify(emulator);
 });
 
-/** The shop's backfill JSONL, as Shopify's bulk operation writes it. */
-async function backfillJsonl(): Promise<string> {
-  const shop = emulator.shop(SHOP);
-  const { bulkOperation, userErrors } = emulator.startBulkQuery(shop, emulator.issueAccessToken(SHOP).info, BACKFILL_BULK_QUERY, false);
-  if (!bulkOperation) throw new Error(`bulk query refused: ${JSON.stringify(userErrors)}`);
-  const op = await emulator.waitForBulkOperation(SHOP, bulkOperation.id);
-  if (op.status !== "COMPLETED" || !op.filePath) throw new Error(`bulk operation ended ${op.status}`);
-  return readFileSync(op.filePath, "utf8");
-}
-
 /** A download that sends `head` lines, then waits for `release` before sending the rest. */
 function heldDownload(jsonl: string, head: number) {
   const lines = jsonl.split("\n").filter(Boolean);
@@ -68,7 +57,7 @@ function heldDownload(jsonl: string, head: number) {
 describe("the admin while an import is half way", () => {
   it("answers a page and an order webhook without waiting for the import to finish", async () => {
     await installShop(emulator, SHOP);
-    const download = heldDownload(await backfillJsonl(), 3 * BATCH + 50);
+    const download = heldDownload(await backfillJsonl(emulator, SHOP), 3 * BATCH + 50);
     expect(download.total).toBeGreaterThan(5 * BATCH);
     const run = await createSyncRun(SHOP, "backfill");
 

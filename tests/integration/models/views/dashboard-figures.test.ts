@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SerializeFrom } from "@remix-run/node";
 import db from "../../../../app/db.server";
@@ -22,10 +21,10 @@ import {
 import { loader as dashboardLoader } from "../../../../app/routes/app._index";
 import { loader as customersLoader } from "../../../../app/routes/app.customers._index";
 import { action as webhookAction } from "../../../../app/routes/webhooks";
-import { BACKFILL_BULK_QUERY } from "../../../../app/shopify/queries/bulk";
 import type { Emulator } from "../../../emulator/server";
 import { appRequest, call } from "../../../support/admin-routes";
 import { startEmulatedShopify, stopEmulatedShopify } from "../../../support/emulated-shopify";
+import { backfillJsonl } from "../../../support/emulator-helpers";
 import { resetDatabase } from "../../../support/fixtures";
 import { installShop } from "../../../support/sync-helpers";
 import { webhookRequest } from "../../../support/webhook-request";
@@ -48,16 +47,6 @@ afterAll(async () => {
   await stopEmulatedShopify(emulator);
 });
 
-/** The shop's backfill JSONL, as Shopify's bulk operation writes it. */
-async function backfillJsonl(): Promise<string> {
-  const shop = emulator.shop(SHOP);
-  const { bulkOperation, userErrors } = emulator.startBulkQuery(shop, emulator.issueAccessToken(SHOP).info, BACKFILL_BULK_QUERY, false);
-  if (!bulkOperation) throw new Error(`bulk query refused: ${JSON.stringify(userErrors)}`);
-  const op = await emulator.waitForBulkOperation(SHOP, bulkOperation.id);
-  if (op.status !== "COMPLETED" || !op.filePath) throw new Error(`bulk operation ended ${op.status}`);
-  return readFileSync(op.filePath, "utf8");
-}
-
 /** The dashboard's customer figures counted from the rows now (the live queries), in the view's shape. */
 async function recount(now: Date) {
   const [live, lifecycle, tiers, trend] = await Promise.all([
@@ -79,7 +68,7 @@ const stored = () => db.dashboardFigures.findUnique({ where: { shop: SHOP } });
 describe("the dashboard's stored customer figures", () => {
   it("are counted when an import ends, and equal a recount", async () => {
     await installShop(emulator, SHOP);
-    const jsonl = await backfillJsonl();
+    const jsonl = await backfillJsonl(emulator, SHOP);
     const run = await createSyncRun(SHOP, "backfill");
     const started = new Date();
     expect(await stored()).toBeNull();

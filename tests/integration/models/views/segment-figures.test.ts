@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SerializeFrom } from "@remix-run/node";
 import db from "../../../../app/db.server";
@@ -11,10 +10,10 @@ import { computeDashboardFigures, lifecycleCounts, segmentFigures } from "../../
 import { rfmGrid } from "../../../../app/models/views/segment-views.server";
 import { loader as segmentsLoader } from "../../../../app/routes/app.segments";
 import { action as webhookAction } from "../../../../app/routes/webhooks";
-import { BACKFILL_BULK_QUERY } from "../../../../app/shopify/queries/bulk";
 import type { Emulator } from "../../../emulator/server";
 import { appRequest, call } from "../../../support/admin-routes";
 import { startEmulatedShopify, stopEmulatedShopify } from "../../../support/emulated-shopify";
+import { backfillJsonl } from "../../../support/emulator-helpers";
 import { resetDatabase } from "../../../support/fixtures";
 import { installShop } from "../../../support/sync-helpers";
 import { webhookRequest } from "../../../support/webhook-request";
@@ -37,15 +36,6 @@ afterAll(async () => {
   await stopEmulatedShopify(emulator);
 });
 
-async function backfillJsonl(): Promise<string> {
-  const shop = emulator.shop(SHOP);
-  const { bulkOperation, userErrors } = emulator.startBulkQuery(shop, emulator.issueAccessToken(SHOP).info, BACKFILL_BULK_QUERY, false);
-  if (!bulkOperation) throw new Error(`bulk query refused: ${JSON.stringify(userErrors)}`);
-  const op = await emulator.waitForBulkOperation(SHOP, bulkOperation.id);
-  if (op.status !== "COMPLETED" || !op.filePath) throw new Error(`bulk operation ended ${op.status}`);
-  return readFileSync(op.filePath, "utf8");
-}
-
 const page = async (locale = "en") =>
   (await call<SerializeFrom<typeof segmentsLoader>>(segmentsLoader, await appRequest(SHOP, `/app/segments?locale=${locale}`))).body;
 const storedRow = () => db.dashboardFigures.findUniqueOrThrow({ where: { shop: SHOP } });
@@ -58,7 +48,7 @@ const gridCounts = (grid: Awaited<ReturnType<typeof rfmGrid>>) => grid.cells.map
 describe("the Segments page's stored figures", () => {
   it("store the RFM grid when an import and a recompute end, equal to a recount", async () => {
     await installShop(emulator, SHOP);
-    const jsonl = await backfillJsonl();
+    const jsonl = await backfillJsonl(emulator, SHOP);
     await importBulkFile(SHOP, (await createSyncRun(SHOP, "backfill")).id, "https://bulk.example/backfill.jsonl", {
       batchSize: 50,
       fetchImpl: (async () => new Response(jsonl)) as typeof fetch,
