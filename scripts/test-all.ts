@@ -1,12 +1,13 @@
 // `npm test`: the whole suite on SQLite (always) and again on PostgreSQL when one answers on
 // 127.0.0.1:5432 (or KINSHIP_PG_ADMIN_URL), and the browser tests. Extra arguments go to vitest (e.g. a
 // file filter) and leave the browser tests out.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { postgresAnswers, postgresUrl } from "../tests/support/postgres";
 import { dropPostgresDatabase } from "../tests/support/global-setup";
 import { existsSync, rmSync } from "node:fs";
 import path from "node:path";
 import { sharedDir } from "../tests/emulator/config";
+import { CHROMIUM_BINARIES } from "../tests/e2e/browser";
 import { ensureAdminSchema } from "./admin-schema";
 import { generateClients } from "./generate-clients";
 
@@ -36,10 +37,10 @@ if (process.env.KINSHIP_TEST_SQLITE_ONLY !== "1" && (await postgresAnswers())) {
 }
 
 // Browser tests: Debian's Chromium driven through the emulated Shopify admin against the built app.
-const chromium = spawnSync("sh", ["-c", "command -v chromium"], { encoding: "utf8" }).stdout.trim();
+const chromium = process.env.CHROMIUM_PATH ?? CHROMIUM_BINARIES.find((binary) => existsSync(binary));
 const browserRun = (() => {
   if (process.env.KINSHIP_SKIP_E2E === "1") return "Browser tests skipped (KINSHIP_SKIP_E2E=1).";
-  if (!chromium) return "Browser tests NOT run: Chromium is missing (apt-get install chromium; .ci/run installs it).";
+  if (!chromium) return "Browser tests NOT run: Chromium is missing (apt-get install chromium-headless-shell; .ci/run installs it).";
   if (args.length) return "Browser tests not run: a file filter was given.";
   return null;
 })();
