@@ -15,7 +15,8 @@ export const SCREENSHOTS = "tests/e2e/screenshots";
 export function chromiumPath(): string {
   const candidates = [process.env.CHROMIUM_PATH, ...CHROMIUM_BINARIES].filter((p): p is string => Boolean(p));
   const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error("Chromium is not installed: `apt-get install -y chromium-headless-shell` (or set CHROMIUM_PATH). .ci/run installs it.");
+  if (!found)
+    throw new Error("Chromium is not installed: `apt-get install -y chromium-headless-shell` (or set CHROMIUM_PATH). .ci/run installs it.");
   return found;
 }
 export const CHROMIUM_BINARIES = ["/usr/bin/chromium-headless-shell", "/usr/bin/chromium", "/usr/bin/chromium-browser"];
