@@ -1,4 +1,4 @@
-import { execute, getOperationAST, GraphQLError, parse, validate, type DocumentNode } from "graphql";
+import { execute, getOperationAST, GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema } from "graphql";
 import type { ShopState } from "../shop";
 import { hasScope, type AccessTokenInfo } from "../tokens";
 import type { EmulatorServices, RequestContext } from "./context";
@@ -15,6 +15,31 @@ export interface GraphqlRequestBody {
   operationName?: unknown;
 }
 
+type Checked = { document: DocumentNode } | { errors: unknown[] };
+/** Documents already parsed and validated, per schema: an app sends the same few documents over and over. */
+const checkedDocuments = new WeakMap<GraphQLSchema, Map<string, Checked>>();
+const CHECKED_DOCUMENTS_KEPT = 500;
+
+/** The request's document, parsed and validated against the schema (its errors as Shopify words them otherwise). */
+function checkedDocument(schema: GraphQLSchema, query: string): Checked {
+  let known = checkedDocuments.get(schema);
+  if (!known) checkedDocuments.set(schema, (known = new Map()));
+  const found = known.get(query);
+  if (found) return found;
+  let checked: Checked;
+  try {
+    const document = parse(query);
+    const validationErrors = validate(schema, document);
+    checked = validationErrors.length ? { errors: validationErrors.map(shopifyValidationError) } : { document };
+  } catch (error) {
+    checked = { errors: [(error as GraphQLError).toJSON()] };
+  }
+  // A stranger's stream of distinct documents must not grow the emulator without bound.
+  if (known.size >= CHECKED_DOCUMENTS_KEPT) known.delete(known.keys().next().value as string);
+  known.set(query, checked);
+  return checked;
+}
+
 /** Runs one Admin API request the way Shopify does: validate, price, throttle, execute, refund the difference. */
 export async function executeAdminGraphql(
   services: EmulatorServices,
@@ -25,14 +50,9 @@ export async function executeAdminGraphql(
   if (typeof body.query !== "string" || !body.query.trim()) {
     return { errors: [{ message: "No query string was present" }] };
   }
-  let document: DocumentNode;
-  try {
-    document = parse(body.query);
-  } catch (error) {
-    return { errors: [(error as GraphQLError).toJSON()] };
-  }
-  const validationErrors = validate(services.schema, document);
-  if (validationErrors.length) return { errors: validationErrors.map(shopifyValidationError) };
+  const checked = checkedDocument(services.schema, body.query);
+  if ("errors" in checked) return { errors: checked.errors };
+  const { document } = checked;
 
   const operationName = typeof body.operationName === "string" ? body.operationName : undefined;
   const operation = getOperationAST(document, operationName);
