@@ -10,6 +10,7 @@ import { startLocalStack, type LocalStack } from "../emulator/stack";
 import {
   appFrame,
   appLog,
+  firstScoringStored,
   freshDatabase,
   hydrationErrors,
   launch,
@@ -53,7 +54,7 @@ async function waitForScores(): Promise<Frame> {
     const text = await frame.locator("body").innerText();
     if (/Scores as of/.test(text)) return frame;
     if (Date.now() > deadline) throw new Error(`The shop was not imported and scored in time. Dashboard says:\n${text.slice(0, 800)}`);
-    await page.waitForTimeout(3_000);
+    await firstScoringStored(db, SHOP);
   }
 }
 

@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import { chromium, type Browser, type Frame, type Page } from "playwright-core";
 import { migrate } from "../../scripts/migrate";
 import type { LocalStack } from "../emulator/stack";
+import type { PrismaClient } from "@prisma/client";
 
 export const SCREENSHOTS = "tests/e2e/screenshots";
 
@@ -134,6 +135,24 @@ export async function newAdminPage(browser: Browser): Promise<Page> {
   // that has taken over 30 s (Playwright's default), so navigations get the same 60 s as the selector waits.
   page.setDefaultNavigationTimeout(60_000);
   return page;
+}
+
+/**
+ * Waits, after the first visit (which installs the app and starts its import), until the shop's first scoring
+ * is stored: asked of the database every quarter second instead of reloading the dashboard every few seconds,
+ * each reload being a whole page for Chromium and the app.
+ */
+export async function firstScoringStored(db: PrismaClient, shop: string): Promise<void> {
+  const deadline = Date.now() + 150_000;
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  let waited = false;
+  while (!(await db.shop.findUnique({ where: { shop }, select: { modelFittedAt: true } }))?.modelFittedAt) {
+    if (Date.now() > deadline) throw new Error(`${shop} was not imported and scored in time`);
+    await pause(250);
+    waited = true;
+  }
+  // Stored before this call, yet the page did not show it: give the app a moment before the next reload.
+  if (!waited) await pause(500);
 }
 
 /** The embedded app's frame inside the emulated admin. */

@@ -18,6 +18,7 @@ import { installShopifyDispatcher, uninstallShopifyDispatcher } from "../emulato
 import {
   appFrame,
   appLog,
+  firstScoringStored,
   freshDatabase,
   hydrationErrors,
   launch,
@@ -216,7 +217,7 @@ describe("the merchant's first quarter hour on the demo shop", () => {
     for (;;) {
       const frame = await open("", "en");
       if (/Scores as of/.test(await frame.locator("body").innerText())) break;
-      await frame.waitForTimeout(2_000);
+      await firstScoringStored(db, SHOP);
     }
     const { seedDemoFeedback } = await import("../emulator/demo-seed");
     await seedDemoFeedback({ shop: SHOP, locales: [...DEMO_SHOP.locales], timeZone: DEMO_SHOP.timeZone, now: new Date() });

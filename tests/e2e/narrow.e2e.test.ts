@@ -5,7 +5,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Frame, Page } from "playwright-core";
 import { startLocalStack, type LocalStack } from "../emulator/stack";
-import { appFrame, appLog, freshDatabase, launch, newAdminPage, screenshot, stopStack, type TestDatabase } from "./browser";
+import {
+  appFrame,
+  appLog,
+  firstScoringStored,
+  freshDatabase,
+  launch,
+  newAdminPage,
+  screenshot,
+  stopStack,
+  type TestDatabase,
+} from "./browser";
 
 const SHOP = "kinship-narrow.myshopify.com";
 let database: TestDatabase;
@@ -53,7 +63,7 @@ describe(`the customers list at ${WIDTH} px`, () => {
       const frame = await open();
       if (/Scores as of/.test(await frame.locator("body").innerText())) break;
       if (Date.now() > deadline) throw new Error("The shop was not imported and scored in time");
-      await page.waitForTimeout(2_000);
+      await firstScoringStored(db, SHOP);
     }
     const frame = await open("/customers");
     const blocks = frame.locator(".kinship-condensed-customer");
