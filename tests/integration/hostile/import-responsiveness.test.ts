@@ -26,7 +26,9 @@ let emulator: Emulator;
 beforeAll(async () => {
   await resetDatabase();
   emulator = await startEmulatedShopify({
-    shops: [{ domain: SHOP, size: "small", seed: 231, currency: "EUR", timeZone: "Europe/Zagreb" }],
+    // Twelve batches of 100 lines: enough to stop half way with batches committed and more to come. A small
+    // shop's 120 batches only added waiting after the release (each commit yields to the main thread).
+    shops: [{ domain: SHOP, size: "small", customers: 200, orders: 1_000, seed: 231, currency: "EUR", timeZone: "Europe/Zagreb" }],
   });
 });
 afterAll(async () => {
