@@ -18,6 +18,10 @@ export default defineConfig({
   test: {
     // One fresh database per run, created once for both projects.
     globalSetup: ["tests/support/global-setup.ts"],
+    // Transformed modules kept on disk (node_modules/.experimental-vitest-cache, keyed by content): the unit run
+    // and the two integration runs transform the same app, and a rerun transforms nothing unchanged. Vitest 5
+    // turns this on by default; we add no plugin whose options it could miss.
+    experimental: { fsModuleCache: true },
     projects: [
       {
         resolve: { alias },
