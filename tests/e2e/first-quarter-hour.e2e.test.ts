@@ -1,5 +1,5 @@
 /**
- * The merchant's first quarter hour (issue #23) on the demo shop (UAH, Kyiv; a sixth of the 1,762 customers of `npm run dev:local`), in a real
+ * The merchant's first quarter hour (issue #23) on the demo shop (UAH, Kyiv; 150 customers where `npm run dev:local` has 1,762), in a real
  * browser, in English and Ukrainian: open the app, look at the dashboard, customers and segments, add a
  * rule of every kind with its defaults, read each dry-run confirmation and turn the rule on, then watch the
  * daily run (held after its first codes so the issuance card shows it moving), press "Import again" during it, and see
@@ -40,7 +40,7 @@ const SHOP = DEMO_SHOP.domain;
 let database: TestDatabase;
 const LOCALES = ["en", "uk"] as const;
 type WalkLocale = (typeof LOCALES)[number];
-// The demo shop (UAH, Kyiv, Ukrainian first) at a browser test's size (a sixth of the demo), so the walk stays
+// The demo shop (UAH, Kyiv, Ukrainian first) at a browser test's size (150 customers), so the walk stays
 // cheap: its history is generated the same way, and its defaults scale with it.
 /** The run is held at this code (or half way on a smaller day) while the merchant looks and imports again. */
 const HOLD_AT = 5;
