@@ -230,7 +230,11 @@ describe("write-back in bulk", () => {
 
   it("waits out LIMIT_REACHED when another process's bulk mutation holds one of the five", async () => {
     const other = firstOpId();
-    const path = await stageBulkVariables(client, `${JSON.stringify({ id: ids[0], tags: ["VIP"] })}\n`);
+    // Ten lines (the same harmless one) at 500 s each: the other process's run holds its slot for 5,000 s of the
+    // clock. With one line, the first shards' polls (5 s each) sometimes moved the clock past it before the
+    // fifth shard had asked, on a loaded machine, and nothing was refused.
+    const line = JSON.stringify({ id: ids[0], tags: ["VIP"] });
+    const path = await stageBulkVariables(client, `${Array.from({ length: 10 }, () => line).join("\n")}\n`);
     await withSlowLines(async () => {
       await startBulkMutation(client, TAGS_ADD, path);
       const since = firstOpId();
