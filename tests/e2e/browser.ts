@@ -11,7 +11,7 @@ export const SCREENSHOTS = "tests/e2e/screenshots";
 /**
  * Debian's Chromium (never a downloaded browser); CHROMIUM_PATH overrides. Its headless shell (Debian's
  * `chromium-headless-shell`, the same build without the browser's window machinery, which Playwright itself
- * runs headless) comes first: the browser tests cost it about 40 % less CPU than the full browser.
+ * runs headless) comes first: on two browser test files it used a quarter less CPU than the full browser (19.0 vs 25.4 s).
  */
 export function chromiumPath(): string {
   const candidates = [process.env.CHROMIUM_PATH, ...CHROMIUM_BINARIES].filter((p): p is string => Boolean(p));
