@@ -10,7 +10,7 @@ import { startLocalStack, type LocalStack } from "../emulator/stack";
 import {
   appFrame,
   appLog,
-  firstScoringStored,
+  openWhenScored,
   freshDatabase,
   hydrationErrors,
   launch,
@@ -46,18 +46,6 @@ async function expectTranslated(frame: Frame) {
   expect(text.match(MESSAGE_KEY)?.[0] ?? null).toBeNull();
 }
 
-/** Reloads the dashboard until the first import and scoring are done (the app does both in the background). */
-async function waitForScores(): Promise<Frame> {
-  const deadline = Date.now() + 150_000;
-  for (;;) {
-    const frame = await open();
-    const text = await frame.locator("body").innerText();
-    if (/Scores as of/.test(text)) return frame;
-    if (Date.now() > deadline) throw new Error(`The shop was not imported and scored in time. Dashboard says:\n${text.slice(0, 800)}`);
-    await firstScoringStored(db, SHOP);
-  }
-}
-
 beforeAll(async () => {
   database = await freshDatabase("admin");
   db = (await import("../../app/db.server")).default;
@@ -83,7 +71,7 @@ afterAll(async () => {
 
 describe("Kinship in the Shopify admin", () => {
   it("shows the dashboard with the shop's real numbers once its history is imported", async () => {
-    const frame = await waitForScores();
+    const frame = await openWhenScored(open, db, SHOP);
     const [buyers, returning] = await Promise.all([
       db.customer.count({ where: { shop: SHOP, orderCount: { gte: 1 } } }),
       db.customer.count({ where: { shop: SHOP, orderCount: { gte: 2 } } }),

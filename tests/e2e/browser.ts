@@ -139,21 +139,29 @@ export async function newAdminPage(browser: Browser): Promise<Page> {
 }
 
 /**
- * Waits, after the first visit (which installs the app and starts its import), until the shop's first scoring
- * is stored: asked of the database every quarter second instead of reloading the dashboard every few seconds,
- * each reload being a whole page for Chromium and the app.
+ * Opens the dashboard (`open`) until it says the shop's scores are in. The first visit installs the app and starts
+ * its import; between visits the database is asked every quarter second whether the first scoring is stored,
+ * instead of reloading the dashboard every few seconds (each reload is a whole page for Chromium and the app).
  */
-export async function firstScoringStored(db: PrismaClient, shop: string): Promise<void> {
+export async function openWhenScored(open: () => Promise<Frame>, db: PrismaClient, shop: string): Promise<Frame> {
   const deadline = Date.now() + 150_000;
   const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-  let waited = false;
-  while (!(await db.shop.findUnique({ where: { shop }, select: { modelFittedAt: true } }))?.modelFittedAt) {
-    if (Date.now() > deadline) throw new Error(`${shop} was not imported and scored in time`);
-    await pause(250);
-    waited = true;
+  for (;;) {
+    const frame = await open();
+    const text = await frame.locator("body").innerText();
+    if (/Scores as of/.test(text)) return frame;
+    let waited = false;
+    while (!(await db.shop.findUnique({ where: { shop }, select: { modelFittedAt: true } }))?.modelFittedAt) {
+      if (Date.now() > deadline) throw new Error(`${shop} was not imported and scored in time. Dashboard says:\n${text.slice(0, 800)}`);
+      await pause(250);
+      waited = true;
+    }
+    // Stored before this visit, yet the page did not show it: give the app a moment before the next one.
+    if (!waited) {
+      if (Date.now() > deadline) throw new Error(`${shop} is scored but its dashboard does not say so:\n${text.slice(0, 800)}`);
+      await pause(500);
+    }
   }
-  // Stored before this call, yet the page did not show it: give the app a moment before the next reload.
-  if (!waited) await pause(500);
 }
 
 /** The embedded app's frame inside the emulated admin. */

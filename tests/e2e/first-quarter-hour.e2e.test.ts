@@ -19,7 +19,7 @@ import { installShopifyDispatcher, uninstallShopifyDispatcher } from "../emulato
 import {
   appFrame,
   appLog,
-  firstScoringStored,
+  openWhenScored,
   freshDatabase,
   hydrationErrors,
   launch,
@@ -215,11 +215,7 @@ afterAll(async () => {
 describe("the merchant's first quarter hour on the demo shop", () => {
   it("opens the app: the first visit installs it and imports the shop", async () => {
     step++;
-    for (;;) {
-      const frame = await open("", "en");
-      if (/Scores as of/.test(await frame.locator("body").innerText())) break;
-      await firstScoringStored(db, SHOP);
-    }
+    await openWhenScored(() => open("", "en"), db, SHOP);
     const { seedDemoFeedback } = await import("../emulator/demo-seed");
     await seedDemoFeedback({ shop: SHOP, locales: [...DEMO_SHOP.locales], timeZone: DEMO_SHOP.timeZone, now: new Date() });
     // The merchant has a Flow workflow on Kinship's trigger, so codes have a way to reach customers.

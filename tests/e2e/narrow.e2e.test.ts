@@ -5,17 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Frame, Page } from "playwright-core";
 import { startLocalStack, type LocalStack } from "../emulator/stack";
-import {
-  appFrame,
-  appLog,
-  firstScoringStored,
-  freshDatabase,
-  launch,
-  newAdminPage,
-  screenshot,
-  stopStack,
-  type TestDatabase,
-} from "./browser";
+import { appFrame, appLog, openWhenScored, freshDatabase, launch, newAdminPage, screenshot, stopStack, type TestDatabase } from "./browser";
 
 const SHOP = "kinship-narrow.myshopify.com";
 let database: TestDatabase;
@@ -58,13 +48,7 @@ afterAll(async () => {
 describe(`the customers list at ${WIDTH} px`, () => {
   it("shows each customer with their numbers inside the screen", async () => {
     // The first visit installs the app and imports the shop; the dashboard says when scores are in.
-    const deadline = Date.now() + 150_000;
-    for (;;) {
-      const frame = await open();
-      if (/Scores as of/.test(await frame.locator("body").innerText())) break;
-      if (Date.now() > deadline) throw new Error("The shop was not imported and scored in time");
-      await firstScoringStored(db, SHOP);
-    }
+    await openWhenScored(open, db, SHOP);
     const frame = await open("/customers");
     const blocks = frame.locator(".kinship-condensed-customer");
     await blocks.first().waitFor({ timeout: 20_000 });
