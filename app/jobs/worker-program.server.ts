@@ -41,9 +41,9 @@ function fromSource(name: string): WorkerProgram | null {
 
 /**
  * Starts a worker on its program with no Node options of its own. Each program is self-contained (the bundle, or
- * tsx's CommonJS hook); the main thread's preloads, which a worker inherits by default, are not: with the demo's
- * and browser tests' `--import tsx --import …/register-dispatcher.ts` every worker died at start ("Unknown file
- * extension .ts") and its minutes of work ran on the main thread, stalling the pages.
+ * tsx's CommonJS hook); the main thread's preloads, which a worker inherits by default, are not: when the demo
+ * and the browser tests started the app with `--import tsx --import …/register-dispatcher.ts`, every worker died
+ * at start ("Unknown file extension .ts") and its minutes of work ran on the main thread, stalling the pages.
  */
 export function startWorker(entry: WorkerProgram): Worker {
   return new Worker(entry.program, { eval: entry.evaluate, execArgv: [] });

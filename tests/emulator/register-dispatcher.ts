@@ -1,4 +1,4 @@
-// Loaded with `node --import tsx --import ./tests/emulator/register-dispatcher.ts` by the local demo,
+// Loaded with `node --import` (compiled to one module by tests/emulator/stack.ts) by the local demo and the browser tests,
 // before the app's modules: the Shopify libraries capture `fetch` at import, and Node's fetch asks
 // undici's global dispatcher on every call, so https://*.myshopify.com reaches the emulator.
 import { installShopifyDispatcher } from "./dispatcher";

@@ -1,8 +1,9 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 
-// The demo and the browser tests start the app with `--import tsx --import …/register-dispatcher.ts`; a worker
-// inherits such preloads unless told otherwise, and died of them at start, so the scoring ran on the main thread.
+// A worker inherits the process's preloads unless told otherwise: when the demo and the browser tests started the
+// app with `--import tsx --import …/register-dispatcher.ts`, workers died of them at start and the scoring ran on
+// the main thread. The process here keeps those preloads, the hardest case.
 describe("startWorker", () => {
   it("starts a bundled worker in a process started with the demo's preloads", () => {
     const run = spawnSync(
