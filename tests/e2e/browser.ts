@@ -117,9 +117,9 @@ export function hydrationErrors(page: Page): string[] {
 }
 
 /**
- * Admin pages are browsed at a laptop's size and photographed this tall: the emulated admin sizes the app's frame
- * to the window, so only a tall window shows a whole page. Browsing at the tall size cost Chromium a third more
- * CPU (every frame is drawn at that size).
+ * Admin pages are browsed at a laptop's size and photographed at most this tall: the emulated admin sizes the
+ * app's frame to the window, so only a tall window shows a whole page. Browsing at the tall size cost Chromium a
+ * third more CPU (every frame is drawn at that size).
  */
 const SCREENSHOT_HEIGHT = 2400;
 
@@ -175,10 +175,23 @@ export async function appFrame(page: Page): Promise<Frame> {
 export async function screenshot(page: Page, name: string) {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const size = page.viewportSize();
-  const grow = size !== null && size.height < SCREENSHOT_HEIGHT;
-  if (grow) await page.setViewportSize({ width: size.width, height: SCREENSHOT_HEIGHT });
+  const height = size && (await heightShowingApp(page, size.height));
+  const grow = size !== null && height !== null && height > size.height;
+  if (grow) await page.setViewportSize({ width: size.width, height });
   await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
   if (grow) await page.setViewportSize(size);
+}
+
+/**
+ * The window height at which the admin shows the whole app page (the admin sizes the app's frame to the window),
+ * at most SCREENSHOT_HEIGHT: every pixel of a screenshot is drawn by Chromium, so a short page is not grown to it.
+ */
+async function heightShowingApp(page: Page, current: number): Promise<number> {
+  const handle = await page.$("iframe#app-iframe");
+  const frame = await handle?.contentFrame();
+  if (!frame) return SCREENSHOT_HEIGHT;
+  const scrolled = await frame.evaluate(() => document.documentElement.scrollHeight - window.innerHeight);
+  return Math.min(SCREENSHOT_HEIGHT, Math.ceil(current + Math.max(0, scrolled)));
 }
 
 /**
