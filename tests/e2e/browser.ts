@@ -1,8 +1,7 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
-import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { chromium, type Browser, type Frame, type Page } from "playwright-core";
-import { migrate } from "../../scripts/migrate";
+import { migratedSqliteCopy } from "../support/sqlite-template";
 import type { LocalStack } from "../emulator/stack";
 import type { PrismaClient } from "@prisma/client";
 
@@ -65,31 +64,10 @@ export async function freshDatabase(name: string): Promise<TestDatabase> {
     for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
   };
   remove();
-  copyFileSync(await migratedTemplate(), file);
+  await migratedSqliteCopy(file);
   const url = `file:./${file}`;
   process.env.DATABASE_URL = url;
   return { url, remove };
-}
-
-/**
- * An empty SQLite database with every migration applied, made once per set of migrations: each browser file
- * copies it instead of starting Prisma's migrate command (about 2 s of CPU per file). Named by the
- * migrations' content, so an added or edited migration makes a new one.
- */
-async function migratedTemplate(): Promise<string> {
-  const dir = "prisma/migrations";
-  const hash = createHash("sha256");
-  for (const name of readdirSync(dir).sort()) {
-    const sql = `${dir}/${name}/migration.sql`;
-    if (existsSync(sql)) hash.update(name).update(readFileSync(sql));
-  }
-  const template = `tests/.tmp/e2e-template-${hash.digest("hex").slice(0, 16)}.sqlite`;
-  if (existsSync(template)) return template;
-  const building = `${template}.${process.pid}`;
-  await migrate(`file:./${building}`, { quiet: true });
-  // Prisma's command has closed the database, so the file is complete (no WAL beside it); the rename is atomic.
-  renameSync(building, template);
-  return template;
 }
 
 /** The app's output for one browser test file, kept beside its screenshots: what the server did when a page did not come. */

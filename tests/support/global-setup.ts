@@ -1,6 +1,7 @@
 import { mkdirSync, rmSync } from "node:fs";
 import pg from "pg";
 import { migrate } from "../../scripts/migrate";
+import { migratedSqliteCopy } from "./sqlite-template";
 
 /**
  * One fresh database per test run: a new SQLite file, or the PostgreSQL database named in
@@ -17,10 +18,11 @@ export default async function setup() {
   if (sqliteFile) {
     mkdirSync("tests/.tmp", { recursive: true });
     removeSqlite();
+    await migratedSqliteCopy(sqliteFile);
   } else {
     await recreatePostgresDatabase(url);
+    await migrate(url, { quiet: true });
   }
-  await migrate(url, { quiet: true });
   return () => {
     if (sqliteFile && url.includes(`test-${process.pid}`)) removeSqlite();
   };
