@@ -90,7 +90,7 @@ async function dropDatabase(url: string): Promise<void> {
 }
 
 /**
- * Runs `npx` commands one after another (stopping at the first failure) and prints their output whole at the end;
+ * Runs the package's commands (its binaries, or `node`) one after another (stopping at the first failure) and prints their output whole at the end;
  * `niceness` > 0 runs them at a lower CPU priority (POSIX `nice`).
  */
 async function runBuffered(
@@ -103,7 +103,10 @@ async function runBuffered(
   let status: number | null = 0;
   for (const command of commands) {
     status = await new Promise<number | null>((resolve) => {
-      const [program, args] = niceness > 0 ? ["nice", ["-n", String(niceness), "npx", ...command]] : ["npx", command];
+      // The package's own binaries, not `npx`, which starts npm first (about half a CPU-second each time).
+      const [name, ...rest] = command;
+      const bin = name === "node" ? process.execPath : path.join("node_modules", ".bin", name!);
+      const [program, args] = niceness > 0 ? ["nice", ["-n", String(niceness), bin, ...rest]] : [bin, rest];
       const child = spawn(program, args, { env, stdio: ["ignore", "pipe", "pipe"] });
       child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
       child.stderr.on("data", (chunk: Buffer) => chunks.push(chunk));
