@@ -90,8 +90,8 @@ async function dropDatabase(url: string): Promise<void> {
 }
 
 /**
- * Runs the package's commands (its binaries, or `node`) one after another (stopping at the first failure) and prints their output whole at the end;
- * `niceness` > 0 runs them at a lower CPU priority (POSIX `nice`).
+ * Runs the package's commands (its binaries, or `node`) one after another (stopping at the first failure) and
+ * prints their output whole at the end; `niceness` > 0 runs them at a lower CPU priority (POSIX `nice`).
  */
 async function runBuffered(
   label: string,
