@@ -2,13 +2,13 @@
 // built app (server/index.mjs, as `npm start`) in a child process whose Shopify traffic is routed to the emulator.
 // Used by `npm run dev:local` (tests/emulator/demo.ts) and the browser tests (tests/e2e/).
 import { spawn, type ChildProcess } from "node:child_process";
-import { createHash } from "node:crypto";
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync } from "node:fs";
+import { closeSync, openSync, readFileSync } from "node:fs";
 import { buildSync } from "esbuild";
 import { createServer } from "node:net";
 import { startAdminFrame, type AdminFrame } from "./admin-frame/server";
 import { startEmulator, type Emulator } from "./server";
 import type { ShopSeed } from "./shop";
+import { contentNamedFile } from "../support/content-named-file";
 
 export interface LocalStackOptions {
   apiKey: string;
@@ -58,27 +58,25 @@ async function waitForHttp(url: string, app: ChildProcess, timeoutMs = 120_000) 
 /**
  * tests/emulator/register-dispatcher.ts compiled to one ES module, for the app's `--import`: loading it through
  * tsx instead cost each app start 1.3 CPU-s more (3.4 vs 2.1; tsx's hooks then see every module the app loads).
- * Named by its sources' content and written atomically, so runs side by side share one file.
  */
-function dispatcherPreload(): string {
+function dispatcherPreload(): Promise<string> {
   const sources = ["tests/emulator/register-dispatcher.ts", "tests/emulator/dispatcher.ts"];
-  const hash = createHash("sha256");
-  for (const file of sources) hash.update(readFileSync(file));
-  const out = `./tests/.tmp/register-dispatcher-${hash.digest("hex").slice(0, 16)}.mjs`;
-  if (existsSync(out)) return out;
-  mkdirSync("tests/.tmp", { recursive: true });
-  const building = `${out}.${process.pid}`;
-  buildSync({
-    entryPoints: [sources[0]!],
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    packages: "external",
-    outfile: building,
-    logLevel: "warning",
-  });
-  renameSync(building, out);
-  return out;
+  return contentNamedFile(
+    "register-dispatcher",
+    "mjs",
+    sources.map((file) => readFileSync(file)),
+    (into) => {
+      buildSync({
+        entryPoints: [sources[0]!],
+        bundle: true,
+        platform: "node",
+        format: "esm",
+        packages: "external",
+        outfile: into,
+        logLevel: "warning",
+      });
+    },
+  );
 }
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
@@ -93,7 +91,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const emulator = await startEmulator({ apiKey: options.apiKey, apiSecret: options.apiSecret, appUrl: frame.url, shops: options.shops });
   const wanted = options.appOutput ?? "inherit";
   const output = typeof wanted === "string" ? wanted : openSync(wanted.file, "w");
-  const app = spawn(process.execPath, ["--import", dispatcherPreload(), "server/index.mjs", "build/server/index.js"], {
+  const app = spawn(process.execPath, ["--import", `./${await dispatcherPreload()}`, "server/index.mjs", "build/server/index.js"], {
     stdio: ["ignore", output, output],
     env: {
       ...process.env,
