@@ -36,7 +36,7 @@ afterAll(async () => {
   await settled();
   await stopEmulatedShopify(emulator);
   await webhooks?.close();
-}, 180_000);
+});
 
 async function openApp(shop: string): Promise<number> {
   const { token } = await getJwt(shop.replace(".myshopify.com", ""), TEST_API_KEY, TEST_API_SECRET);

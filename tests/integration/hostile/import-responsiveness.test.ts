@@ -107,5 +107,5 @@ describe("the admin while an import is half way", () => {
     const result = await compareWithTruth(emulator, SHOP);
     expect(result.mismatches).toEqual([]);
     expect(result.shopOrders.db).toBe(result.shopOrders.shopify);
-  }, 120_000);
+  });
 });

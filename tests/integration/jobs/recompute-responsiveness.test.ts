@@ -89,5 +89,5 @@ describe("the admin while a shop is being scored", () => {
     expect(months.filter((m) => m.source === "backfill").length).toBeGreaterThan(0);
     expect(months.filter((m) => m.source === "backfill").every((m) => m.actualPurchases !== null && m.closedAt !== null)).toBe(true);
     expect(months.at(-1)).toMatchObject({ month: "2026-11", source: "forecast", actualPurchases: null, closedAt: null });
-  }, 120_000);
+  });
 });

@@ -30,8 +30,7 @@ const checkSqlite = pass !== "PostgreSQL";
 const checkPostgres = pass !== "SQLite" && (await postgresAnswers());
 
 describe("migrations", () => {
-  // Each run spawns the Prisma CLI; a busy machine needs more than the default 30 s.
-  it.runIf(checkSqlite)("apply cleanly to an empty SQLite file, and a second run changes nothing", { timeout: 120_000 }, async () => {
+  it.runIf(checkSqlite)("apply cleanly to an empty SQLite file, and a second run changes nothing", async () => {
     mkdirSync("tests/.tmp", { recursive: true });
     const file = `tests/.tmp/migrations-check-${process.pid}.sqlite`;
     rmSync(file, { force: true });
@@ -51,24 +50,20 @@ describe("migrations", () => {
     expect(readFileSync("prisma/postgresql/schema.prisma", "utf8")).toBe(derivePostgresSchema(source));
   });
 
-  it.runIf(checkPostgres)(
-    "apply cleanly to an empty PostgreSQL database, and a second run changes nothing",
-    { timeout: 120_000 },
-    async () => {
-      const url = postgresUrl(`kinship_migrations_check_${process.pid}`);
-      await recreatePostgresDatabase(url);
-      await migrate(url, { quiet: true });
-      await migrate(url, { quiet: true });
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      const tables = await client.query("select table_name from information_schema.tables where table_schema = 'public'");
-      const applied = await client.query(`select migration_name from "_prisma_migrations"`);
-      await client.end();
-      await dropPostgresDatabase(url);
-      expect(tables.rows.map((row) => row.table_name)).toEqual(expect.arrayContaining(MODELS));
-      expect(applied.rows.length).toBe(readMigrationCount());
-    },
-  );
+  it.runIf(checkPostgres)("apply cleanly to an empty PostgreSQL database, and a second run changes nothing", async () => {
+    const url = postgresUrl(`kinship_migrations_check_${process.pid}`);
+    await recreatePostgresDatabase(url);
+    await migrate(url, { quiet: true });
+    await migrate(url, { quiet: true });
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    const tables = await client.query("select table_name from information_schema.tables where table_schema = 'public'");
+    const applied = await client.query(`select migration_name from "_prisma_migrations"`);
+    await client.end();
+    await dropPostgresDatabase(url);
+    expect(tables.rows.map((row) => row.table_name)).toEqual(expect.arrayContaining(MODELS));
+    expect(applied.rows.length).toBe(readMigrationCount());
+  });
 });
 
 function readMigrationCount(): number {

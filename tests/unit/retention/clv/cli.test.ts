@@ -153,7 +153,7 @@ describe("clv fit --transactions: size, formats and the amount rules", () => {
     expect(out.lines).toBe(160_000);
     expect(out.customers).toBe(1_600);
     expect(out.repeatBuyers).toBe(1_600);
-  }, 60_000);
+  });
 
   it("reads named columns in any order, chosen by flags, with date-times", async () => {
     const byDefault = writeScratch(

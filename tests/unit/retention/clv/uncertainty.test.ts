@@ -167,6 +167,6 @@ describe("coverage of the shop-level range on simulated shops", () => {
     expect(used).toBeGreaterThan(shops * 0.9);
     expect(coverage).toBeGreaterThan(0.7);
     expect(coverage).toBeLessThan(0.95);
-    // ~3 s of CPU; the limit only keeps a loaded machine from failing it (speed is measured in npm run bench).
-  }, 120_000);
+    // ~3 s of CPU; vitest.config.ts's limit keeps a loaded machine from failing it (speed is in npm run bench).
+  });
 });
