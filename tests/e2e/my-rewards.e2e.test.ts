@@ -124,6 +124,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   if (stack) await stopStack(stack);
+  await (await import("../../app/db.server")).default.$disconnect();
+  database?.remove();
 });
 
 async function openPreview(locale: string): Promise<Frame> {
