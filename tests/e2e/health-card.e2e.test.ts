@@ -16,7 +16,6 @@ import {
   SCREENSHOTS,
   stopStack,
   type TestDatabase,
-  BROWSER_SHOP_SIZE,
 } from "./browser";
 
 const SHOP = "kinship-health-e2e.myshopify.com";
@@ -136,7 +135,7 @@ beforeAll(async () => {
     databaseUrl: database.url,
     appOutput: appLog("health"),
     shops: [
-      { domain: SHOP, name: "Kinship Health", size: "small", ...BROWSER_SHOP_SIZE, seed: 1515, currency: "UAH", timeZone: "Europe/Kyiv" },
+      { domain: SHOP, name: "Kinship Health", size: "tiny", seed: 1515, currency: "UAH", timeZone: "Europe/Kyiv" },
     ],
   });
   browser = await launch();

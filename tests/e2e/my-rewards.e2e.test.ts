@@ -19,7 +19,6 @@ import {
   screenshot,
   stopStack,
   type TestDatabase,
-  BROWSER_SHOP_SIZE,
 } from "./browser";
 
 const SHOP = "kinship-rewards-e2e.myshopify.com";
@@ -55,8 +54,7 @@ beforeAll(async () => {
       {
         domain: SHOP,
         name: "Kinship Rewards",
-        size: "small",
-        ...BROWSER_SHOP_SIZE,
+        size: "tiny",
         seed: 1616,
         currency: "UAH",
         timeZone: "Europe/Kyiv",
