@@ -7,16 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Browser, Frame, Page } from "playwright-core";
 import { startLocalStack, type LocalStack } from "../emulator/stack";
-import {
-  appFrame,
-  appLog,
-  freshDatabase,
-  launch,
-  newAdminPage,
-  SCREENSHOTS,
-  stopStack,
-  type TestDatabase,
-} from "./browser";
+import { appFrame, appLog, freshDatabase, launch, newAdminPage, SCREENSHOTS, stopStack, type TestDatabase } from "./browser";
 
 const SHOP = "kinship-health-e2e.myshopify.com";
 let database: TestDatabase;
@@ -134,9 +125,7 @@ beforeAll(async () => {
     apiSecret: "kinship-health-e2e-secret",
     databaseUrl: database.url,
     appOutput: appLog("health"),
-    shops: [
-      { domain: SHOP, name: "Kinship Health", size: "tiny", seed: 1515, currency: "UAH", timeZone: "Europe/Kyiv" },
-    ],
+    shops: [{ domain: SHOP, name: "Kinship Health", size: "tiny", seed: 1515, currency: "UAH", timeZone: "Europe/Kyiv" }],
   });
   browser = await launch();
   page = await newAdminPage(browser);

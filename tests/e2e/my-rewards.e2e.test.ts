@@ -10,16 +10,7 @@ import type { Browser, Frame, Page } from "playwright-core";
 import { adminGraphql } from "../emulator/client";
 import type { DemoRewardsCustomer } from "../emulator/demo-seed";
 import { startLocalStack, type LocalStack } from "../emulator/stack";
-import {
-  appFrame,
-  appLog,
-  freshDatabase,
-  launch,
-  newAdminPage,
-  screenshot,
-  stopStack,
-  type TestDatabase,
-} from "./browser";
+import { appFrame, appLog, freshDatabase, launch, newAdminPage, screenshot, stopStack, type TestDatabase } from "./browser";
 
 const SHOP = "kinship-rewards-e2e.myshopify.com";
 let database: TestDatabase;
