@@ -114,7 +114,7 @@ async function runBuffered(
     });
     if (status !== 0) break;
   }
-  console.log(`\n=== ${label} ===`);
+  console.log(`\n=== ${label} (${Math.round(performance.now() / 1000)} s after \`npm test\` started) ===`);
   process.stdout.write(Buffer.concat(chunks));
   return { label, status };
 }
