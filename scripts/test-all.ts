@@ -10,6 +10,7 @@ import { sharedDir } from "../tests/emulator/config";
 import { CHROMIUM_BINARIES } from "../tests/e2e/browser";
 import { ensureAdminSchema } from "./admin-schema";
 import { generateClients } from "./generate-clients";
+import { BUILD_COMMANDS, staleBuild, stampBuild } from "./build-app";
 
 generateClients();
 ensureAdminSchema();
@@ -65,24 +66,27 @@ const results = await Promise.all([
       BACKGROUND_NICENESS,
     ).finally(() => dropDatabase(run.url)),
   ),
-  ...(browserRun === null
-    ? [
-        runBuffered(
-          "Browser tests (Chromium, SQLite; screenshots in tests/e2e/screenshots/)",
-          [
-            ["remix", "build"],
-            ["node", "scripts/build-server-workers.mjs"],
-            ["vitest", "run", "--config", "tests/e2e/vitest.config.ts"],
-          ],
-          process.env,
-        ),
-      ]
-    : []),
+  ...(browserRun === null ? [runBrowserTests()] : []),
 ]);
 if (browserRun !== null) console.log(`\n${browserRun}`);
 const failed = results.filter((r) => r.status !== 0);
 for (const r of failed) console.error(`Failed: ${r.label}`);
 if (failed.length) process.exit(failed[0].status ?? 1);
+
+/** The browser tests, after building the app unless the build in build/ is already made from the current sources. */
+async function runBrowserTests(): Promise<{ label: string; status: number | null }> {
+  const stale = staleBuild();
+  if (stale !== null) {
+    const built = await runBuffered("Build for the browser tests", BUILD_COMMANDS, process.env);
+    if (built.status !== 0) return built;
+    stampBuild(stale);
+  }
+  return runBuffered(
+    "Browser tests (Chromium, SQLite; screenshots in tests/e2e/screenshots/)",
+    [["vitest", "run", "--config", "tests/e2e/vitest.config.ts"]],
+    process.env,
+  );
+}
 
 async function dropDatabase(url: string): Promise<void> {
   if (!url.startsWith("file:")) return dropPostgresDatabase(url).catch(() => undefined);

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, rmSync } from "node:fs";
-import { spawnSync } from "node:child_process";
 import { chromium, type Browser, type Frame, type Page } from "playwright-core";
 import { migratedSqliteCopy } from "../support/sqlite-template";
+import { ensureBuilt } from "../../scripts/build-app";
 import type { LocalStack } from "../emulator/stack";
 import type { PrismaClient } from "@prisma/client";
 
@@ -20,23 +20,6 @@ export function chromiumPath(): string {
   return found;
 }
 export const CHROMIUM_BINARIES = ["/usr/bin/chromium-headless-shell", "/usr/bin/chromium", "/usr/bin/chromium-browser"];
-
-/** The browser tests run the built app; build it when the build is missing. */
-export function ensureBuilt() {
-  if (
-    existsSync("build/server/index.js") &&
-    existsSync("build/server/scoring-worker.mjs") &&
-    existsSync("build/server/decision-worker.mjs")
-  )
-    return;
-  for (const command of [
-    ["remix", "build"],
-    ["node", "scripts/build-server-workers.mjs"],
-  ]) {
-    const result = spawnSync("npx", command, { stdio: "inherit" });
-    if (result.status !== 0) throw new Error(`${command.join(" ")} failed`);
-  }
-}
 
 /**
  * A browser test's shop: the small preset's history at 150 of its 2,000 customers. The pages need a shop with
