@@ -11,6 +11,11 @@ const INPUT_FILES = ["remix.config.js", "tsconfig.json", "package-lock.json", "s
 const OUTPUTS = ["build/server/index.js", "build/server/scoring-worker.mjs", "build/server/decision-worker.mjs"];
 const STAMP = "build/.inputs.sha256";
 
+/**
+ * Always a production build, as the browser tests and `npm start` run it: `remix build` follows NODE_ENV, and
+ * under vitest (NODE_ENV=test) it would emit development JSX the production server cannot run.
+ */
+export const BUILD_ENV: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production" };
 export const BUILD_COMMANDS = [
   ["remix", "build"],
   ["node", "scripts/build-server-workers.mjs"],
@@ -24,8 +29,8 @@ function filesUnder(dir: string): string[] {
     .sort();
 }
 
-function fingerprint(files: string[], extra = ""): string {
-  const hash = createHash("sha256").update(extra);
+function fingerprint(files: string[]): string {
+  const hash = createHash("sha256");
   for (const file of files) {
     hash.update(`${file}\n`);
     if (existsSync(file)) hash.update(readFileSync(file));
@@ -33,8 +38,7 @@ function fingerprint(files: string[], extra = ""): string {
   return hash.digest("hex");
 }
 
-// The build differs by mode (NODE_ENV), so the mode is part of what it is made from.
-const inputs = () => fingerprint([...INPUT_DIRS.flatMap(filesUnder), ...INPUT_FILES], `NODE_ENV=${process.env.NODE_ENV ?? ""}\n`);
+const inputs = () => fingerprint([...INPUT_DIRS.flatMap(filesUnder), ...INPUT_FILES]);
 // The outputs too: a build written since by anything else (`npm run dev`, a hand-run `remix build`) is not the stamped one.
 const outputs = () => fingerprint(OUTPUTS);
 
@@ -60,7 +64,7 @@ export function ensureBuilt(): void {
   if (stale === null) return;
   for (const [name, ...args] of BUILD_COMMANDS) {
     const bin = name === "node" ? process.execPath : path.join("node_modules", ".bin", name!);
-    const result = spawnSync(bin, args, { stdio: "inherit" });
+    const result = spawnSync(bin, args, { stdio: "inherit", env: BUILD_ENV });
     if (result.status !== 0) throw new Error(`${[name, ...args].join(" ")} failed`);
   }
   stampBuild(stale);

@@ -10,7 +10,7 @@ import { sharedDir } from "../tests/emulator/config";
 import { CHROMIUM_BINARIES } from "../tests/e2e/browser";
 import { ensureAdminSchema } from "./admin-schema";
 import { generateClients } from "./generate-clients";
-import { BUILD_COMMANDS, staleBuild, stampBuild } from "./build-app";
+import { BUILD_COMMANDS, BUILD_ENV, staleBuild, stampBuild } from "./build-app";
 
 generateClients();
 ensureAdminSchema();
@@ -77,7 +77,7 @@ if (failed.length) process.exit(failed[0].status ?? 1);
 async function runBrowserTests(): Promise<{ label: string; status: number | null }> {
   const stale = staleBuild();
   if (stale !== null) {
-    const built = await runBuffered("Build for the browser tests", BUILD_COMMANDS, process.env);
+    const built = await runBuffered("Build for the browser tests", BUILD_COMMANDS, BUILD_ENV);
     if (built.status !== 0) return built;
     stampBuild(stale);
   }
