@@ -50,6 +50,8 @@ const KINDS = RULE_KINDS;
 let stack: LocalStack;
 let browser: Browser;
 let page: Page;
+/** A second tab for the language the merchant is not clicking in, so their own tab moves by clicks. */
+let otherTab: Page;
 let db: (typeof import("../../app/db.server"))["default"];
 let step = 0;
 
@@ -107,16 +109,16 @@ async function expectTranslated(frame: Frame, locale: WalkLocale, userText: stri
   if (locale === "uk") expect(ENGLISH_ONLY.filter((s) => text.includes(s))).toEqual([]);
 }
 
-async function open(path: string, locale: WalkLocale): Promise<Frame> {
+async function open(path: string, locale: WalkLocale, on: Page = page): Promise<Frame> {
   const [pathname, query] = path.split("?");
-  await page.goto(stack.frame.appPageUrl(SHOP, { path: pathname, locale }) + (query ? `&${query}` : ""));
-  const frame = await appFrame(page);
+  await on.goto(stack.frame.appPageUrl(SHOP, { path: pathname, locale }) + (query ? `&${query}` : ""));
+  const frame = await appFrame(on);
   await frame.waitForSelector(".Polaris-Page", { timeout: 60_000 });
   return frame;
 }
 
-async function shot(name: string, locale: WalkLocale) {
-  await screenshot(page, `walk-${String(step).padStart(2, "0")}-${name}-${locale}`);
+async function shot(name: string, locale: WalkLocale, on: Page = page) {
+  await screenshot(on, `walk-${String(step).padStart(2, "0")}-${name}-${locale}`);
 }
 
 /** Opens a page in both languages, checks it is translated, and photographs it. */
@@ -189,7 +191,8 @@ beforeAll(async () => {
   installShopifyDispatcher(stack.emulator.url);
   browser = await launch();
   page = await newAdminPage(browser);
-  page.on("request", record);
+  otherTab = await newAdminPage(browser);
+  for (const tab of [page, otherTab]) tab.on("request", record);
   page.on("requestfailed", (request) => {
     // ERR_ABORTED: the walk moved on while the page was revalidating (the sync card polls during an import).
     const error = request.failure()?.errorText ?? "";
@@ -232,48 +235,49 @@ describe("the merchant's first quarter hour on the demo shop", () => {
   it.each(KINDS.map((kind, i) => [kind, LOCALES[i % 2]!] as const))(
     "adds a %s rule with its defaults, reads the confirmation and turns it on (%s)",
     async (kind, clickIn) => {
-      // The new rule's form, with the shop's defaults: opened directly in the other language, and in the
-      // merchant's from the rules list (each page load costs the browser and the app a whole page).
+      // The new rule's form, with the shop's defaults: opened directly in the other language (in the other tab),
+      // and in the merchant's from the rules list; from there on the merchant's tab moves by clicks (each page
+      // load costs the browser and the app a whole page).
       step++;
+      const other = LOCALES.find((l) => l !== clickIn)!;
       const saveButton = (frame: Frame, locale: WalkLocale) =>
         frame.getByRole("button", { name: t(locale, "rules.action.save"), exact: true });
-      for (const locale of LOCALES.filter((l) => l !== clickIn)) {
-        const frame = await open(`/rules/new?kind=${kind}`, locale);
-        await saveButton(frame, locale).waitFor();
-        await expectTranslated(frame, locale);
-        await shot(`new-${kind}`, locale);
-      }
+      const otherForm = await open(`/rules/new?kind=${kind}`, other, otherTab);
+      await saveButton(otherForm, other).waitFor();
+      await expectTranslated(otherForm, other);
+      await shot(`new-${kind}`, other, otherTab);
       const before = await db.discountRule.count({ where: { shop: SHOP } });
-      const form = await open("/rules", clickIn);
-      await form.getByRole("link", { name: t(clickIn, `rules.kind.${kind}.add`) }).click();
-      await form.waitForURL(new RegExp(`/app/rules/new\\?(.*&)?kind=${kind}(&|$)`));
-      await saveButton(form, clickIn).waitFor();
-      await expectTranslated(form, clickIn);
+      const frame = await open("/rules", clickIn);
+      await frame.getByRole("link", { name: t(clickIn, `rules.kind.${kind}.add`) }).click();
+      await frame.waitForURL(new RegExp(`/app/rules/new\\?(.*&)?kind=${kind}(&|$)`));
+      await saveButton(frame, clickIn).waitFor();
+      await expectTranslated(frame, clickIn);
       await shot(`new-${kind}`, clickIn);
-      await saveButton(form, clickIn).click();
-      await form.waitForURL(/\/app\/rules\/(?!new)[^/?]+/);
+      await saveButton(frame, clickIn).click();
+      await frame.waitForURL(/\/app\/rules\/(?!new)[^/?]+/);
       const rule = await db.discountRule.findFirstOrThrow({ where: { shop: SHOP, kind }, orderBy: { createdAt: "desc" } });
       expect(await db.discountRule.count({ where: { shop: SHOP } })).toBe(before + 1);
       expect(rule.enabled).toBe(false);
 
-      // "Turn on…": the confirmation with the first run's figures, in both languages.
+      // "Turn on…": the confirmation with the first run's figures, in both languages; the merchant's comes last
+      // (pressed on the rule's page), and it is the one confirmed.
       step++;
       const figures: Record<WalkLocale, { codes: string; maxCost: string }> = {
         en: { codes: "", maxCost: "" },
         uk: { codes: "", maxCost: "" },
       };
-      // The language the merchant clicks in comes last, and its open confirmation is the one confirmed.
-      let frame!: Frame;
-      for (const locale of [...LOCALES.filter((l) => l !== clickIn), clickIn]) {
-        frame = await open(`/rules/${rule.id}?turnOn=1`, locale);
-        const dialog = frame.getByRole("dialog");
+      const readConfirmation = async (on: Frame, locale: WalkLocale, tab: Page) => {
+        const dialog = on.getByRole("dialog");
         await dialog.getByText(t(locale, "rules.confirm.codes")).waitFor();
         const cells = await dialog.locator(".Polaris-InlineGrid > *").allInnerTexts();
         const after = (label: string) => cells[cells.indexOf(t(locale, label)) + 1]!.trim();
         figures[locale] = { codes: after("rules.confirm.codes"), maxCost: after("rules.confirm.maxCost") };
-        await expectTranslated(frame, locale, [rule.name]);
-        await shot(`confirm-${kind}`, locale);
-      }
+        await expectTranslated(on, locale, [rule.name]);
+        await shot(`confirm-${kind}`, locale, tab);
+      };
+      await readConfirmation(await open(`/rules/${rule.id}?turnOn=1`, other, otherTab), other, otherTab);
+      await frame.getByRole("link", { name: t(clickIn, "rules.action.turnOn"), exact: true }).click();
+      await readConfirmation(frame, clickIn, page);
       confirmed.push({ ruleId: rule.id, kind, locale: clickIn, ...figures[clickIn] });
 
       await frame
