@@ -1,9 +1,9 @@
 // The built app the browser tests run (`remix build`, then the server's worker programs), rebuilt only when what
 // it is built from has changed since the last build: a rerun of `npm test` on unchanged sources skipped 8.8 CPU-s.
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { filesFingerprint } from "./files-fingerprint";
 
 /** What `remix build` and scripts/build-server-workers.mjs read: the app, its static files, configs and dependency versions. */
 const INPUT_DIRS = ["app", "public"];
@@ -16,10 +16,21 @@ const STAMP = "build/.inputs.sha256";
  * under vitest (NODE_ENV=test) it would emit development JSX the production server cannot run.
  */
 export const BUILD_ENV: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production" };
-export const BUILD_COMMANDS = [
+const BUILD_COMMANDS = [
   ["remix", "build"],
   ["node", "scripts/build-server-workers.mjs"],
 ];
+
+/** Runs commands one after another; resolves true when all succeeded. */
+export type CommandRunner = (commands: string[][], env: NodeJS.ProcessEnv) => Promise<boolean>;
+
+/** The program a command names: this Node for `node`, else the package's own binary (not `npx`, which starts npm first). */
+export function commandPath(name: string): string {
+  return name === "node" ? process.execPath : path.join("node_modules", ".bin", name);
+}
+
+const runInherited: CommandRunner = async (commands, env) =>
+  commands.every(([name, ...args]) => spawnSync(commandPath(name!), args, { stdio: "inherit", env }).status === 0);
 
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -29,43 +40,21 @@ function filesUnder(dir: string): string[] {
     .sort();
 }
 
-function fingerprint(files: string[]): string {
-  const hash = createHash("sha256");
-  for (const file of files) {
-    hash.update(`${file}\n`);
-    if (existsSync(file)) hash.update(readFileSync(file));
-  }
-  return hash.digest("hex");
-}
-
-const inputs = () => fingerprint([...INPUT_DIRS.flatMap(filesUnder), ...INPUT_FILES]);
-// The outputs too: a build written since by anything else (`npm run dev`, a hand-run `remix build`) is not the stamped one.
-const outputs = () => fingerprint(OUTPUTS);
+// The outputs are part of the stamp: a build written since by anything else (`npm run dev`, a hand-run
+// `remix build`) is not the stamped one.
+const inputs = () => filesFingerprint([...INPUT_DIRS.flatMap(filesUnder), ...INPUT_FILES]);
+const outputs = () => filesFingerprint(OUTPUTS);
 
 /**
- * null when every output is there and is the build stamped for the sources as they are now; otherwise what to
- * pass to stampBuild once the build has succeeded (taken before building, so an edit made meanwhile rebuilds next time).
+ * Builds unless build/ holds the build stamped for the sources as they are now (`run` runs the build's commands;
+ * by default with their output shown as it comes). The sources are fingerprinted before building, so an edit
+ * made meanwhile rebuilds next time. Resolves false when the build failed.
  */
-export function staleBuild(): string | null {
+export async function buildIfStale(run: CommandRunner = runInherited): Promise<boolean> {
   const wanted = inputs();
-  const current =
-    OUTPUTS.every((file) => existsSync(file)) && existsSync(STAMP) && readFileSync(STAMP, "utf8") === `${wanted} ${outputs()}`;
-  return current ? null : wanted;
-}
-
-/** Records that the build now in build/ was made from the sources `staleBuild` fingerprinted. */
-export function stampBuild(inputsBuiltFrom: string): void {
-  writeFileSync(STAMP, `${inputsBuiltFrom} ${outputs()}`);
-}
-
-/** Builds unless the build is current, printing the tools' output. */
-export function ensureBuilt(): void {
-  const stale = staleBuild();
-  if (stale === null) return;
-  for (const [name, ...args] of BUILD_COMMANDS) {
-    const bin = name === "node" ? process.execPath : path.join("node_modules", ".bin", name!);
-    const result = spawnSync(bin, args, { stdio: "inherit", env: BUILD_ENV });
-    if (result.status !== 0) throw new Error(`${[name, ...args].join(" ")} failed`);
-  }
-  stampBuild(stale);
+  const built = outputs();
+  if (wanted !== null && built !== null && existsSync(STAMP) && readFileSync(STAMP, "utf8") === `${wanted} ${built}`) return true;
+  if (!(await run(BUILD_COMMANDS, BUILD_ENV))) return false;
+  if (wanted !== null) writeFileSync(STAMP, `${wanted} ${outputs()}`);
+  return true;
 }

@@ -2,10 +2,10 @@
 // PostgreSQL one in node_modules/.prisma/kinship-postgresql. A client generated for one provider
 // throws with the other's driver adapter, so the app picks the matching one at run time.
 import { execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { filesFingerprint } from "./files-fingerprint";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const prisma = path.join(root, "node_modules/.bin/prisma");
@@ -23,15 +23,7 @@ const INPUTS = [
 ];
 const STAMP = path.join(root, "node_modules/.prisma/kinship-clients.sha256");
 
-function fingerprint(): string | null {
-  const hash = createHash("sha256");
-  for (const file of INPUTS) {
-    const full = path.join(root, file);
-    if (!existsSync(full)) return null;
-    hash.update(file).update(readFileSync(full));
-  }
-  return hash.digest("hex");
-}
+const fingerprint = () => filesFingerprint(INPUTS, root);
 
 export function generateClients({ force = false } = {}): void {
   execFileSync(process.execPath, [path.join(root, "scripts/prisma-schemas.mjs"), "--check"], { stdio: "inherit" });

@@ -10,7 +10,7 @@ import { sharedDir } from "../tests/emulator/config";
 import { CHROMIUM_BINARIES } from "../tests/e2e/browser";
 import { ensureAdminSchema } from "./admin-schema";
 import { generateClients } from "./generate-clients";
-import { BUILD_COMMANDS, BUILD_ENV, staleBuild, stampBuild } from "./build-app";
+import { buildIfStale, commandPath } from "./build-app";
 
 generateClients();
 ensureAdminSchema();
@@ -75,12 +75,12 @@ if (failed.length) process.exit(failed[0].status ?? 1);
 
 /** The browser tests, after building the app unless the build in build/ is already made from the current sources. */
 async function runBrowserTests(): Promise<{ label: string; status: number | null }> {
-  const stale = staleBuild();
-  if (stale !== null) {
-    const built = await runBuffered("Build for the browser tests", BUILD_COMMANDS, BUILD_ENV);
-    if (built.status !== 0) return built;
-    stampBuild(stale);
-  }
+  let build: { label: string; status: number | null } | null = null;
+  const built = await buildIfStale(async (commands, env) => {
+    build = await runBuffered("Build for the browser tests", commands, env);
+    return build.status === 0;
+  });
+  if (!built && build) return build;
   return runBuffered(
     "Browser tests (Chromium, SQLite; screenshots in tests/e2e/screenshots/)",
     [["vitest", "run", "--config", "tests/e2e/vitest.config.ts"]],
@@ -107,9 +107,8 @@ async function runBuffered(
   let status: number | null = 0;
   for (const command of commands) {
     status = await new Promise<number | null>((resolve) => {
-      // The package's own binaries, not `npx`, which starts npm first (about half a CPU-second each time).
       const [name, ...rest] = command;
-      const bin = name === "node" ? process.execPath : path.join("node_modules", ".bin", name!);
+      const bin = commandPath(name!);
       const [program, args] = niceness > 0 ? ["nice", ["-n", String(niceness), bin, ...rest]] : [bin, rest];
       const child = spawn(program, args, { env, stdio: ["ignore", "pipe", "pipe"] });
       child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));

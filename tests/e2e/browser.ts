@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { chromium, type Browser, type Frame, type Page } from "playwright-core";
 import { migratedSqliteCopy } from "../support/sqlite-template";
-import { ensureBuilt } from "../../scripts/build-app";
+import { buildIfStale } from "../../scripts/build-app";
 import type { LocalStack } from "../emulator/stack";
 import type { PrismaClient } from "@prisma/client";
 
@@ -42,7 +42,7 @@ export interface TestDatabase {
  * process's Prisma client (imported after this) points at it too, for seeding and checks.
  */
 export async function freshDatabase(name: string): Promise<TestDatabase> {
-  ensureBuilt();
+  if (!(await buildIfStale())) throw new Error("Building the app for the browser tests failed (its output is above).");
   mkdirSync("tests/.tmp", { recursive: true });
   const file = `tests/.tmp/e2e-${name}-${process.pid}.sqlite`;
   const remove = () => {
