@@ -25,9 +25,13 @@ if (development) {
   });
 }
 const app = createApp({ build, currentBuild: development ? async () => build : undefined });
-const port = Number(process.env.PORT) || 3000;
+// PORT=0 takes a free port: the test stack starts the app that way (a port picked beforehand could be taken by
+// another process before the app binds it) and learns the port over the IPC channel it opened.
+const port = process.env.PORT === "0" ? 0 : Number(process.env.PORT) || 3000;
 const onListen = () => {
-  console.log(`[kinship] http://${process.env.HOST ?? "localhost"}:${port}`);
+  const bound = server.address().port;
+  console.log(`[kinship] http://${process.env.HOST ?? "localhost"}:${bound}`);
+  process.send?.({ listening: bound });
   if (development) void broadcastDevReady(build);
 };
 const server = process.env.HOST ? app.listen(port, process.env.HOST, onListen) : app.listen(port, onListen);

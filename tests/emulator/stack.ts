@@ -4,7 +4,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, openSync, readFileSync } from "node:fs";
 import { buildSync } from "esbuild";
-import { createServer } from "node:net";
 import { startAdminFrame, type AdminFrame } from "./admin-frame/server";
 import { startEmulator, type Emulator } from "./server";
 import type { ShopSeed } from "./shop";
@@ -29,30 +28,27 @@ export interface LocalStack {
   close(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
+/**
+ * The port the app reports once it listens (it takes a free one itself when started with PORT=0). Generous: on a
+ * loaded machine the built app can take over half a minute to load.
+ */
+function listeningPort(app: ChildProcess, timeoutMs = 120_000): Promise<number> {
   return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-// Generous: on a loaded machine the built app can take over half a minute to load.
-async function waitForHttp(url: string, app: ChildProcess, timeoutMs = 120_000) {
-  const started = Date.now();
-  while (Date.now() - started < timeoutMs) {
-    if (app.exitCode !== null) throw new Error(`The app exited with code ${app.exitCode} before answering`);
-    try {
-      await fetch(url);
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
+    const timer = setTimeout(() => done(new Error(`The app did not listen within ${timeoutMs} ms`)), timeoutMs);
+    const onMessage = (message: unknown) => {
+      const port = (message as { listening?: unknown } | null)?.listening;
+      if (typeof port === "number") done(null, port);
+    };
+    const onExit = (code: number | null) => done(new Error(`The app exited with code ${code} before listening`));
+    function done(error: Error | null, port?: number) {
+      clearTimeout(timer);
+      app.off("message", onMessage).off("exit", onExit);
+      if (app.connected) app.disconnect();
+      if (error) reject(error);
+      else resolve(port!);
     }
-  }
-  throw new Error(`The app did not answer at ${url} within ${timeoutMs} ms`);
+    app.on("message", onMessage).once("exit", onExit);
+  });
 }
 
 /**
@@ -80,9 +76,7 @@ function dispatcherPreload(): Promise<string> {
 }
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
-  const appPort = options.appPort ?? (await freePort());
   const frame = await startAdminFrame({
-    appUpstream: `http://127.0.0.1:${appPort}`,
     apiKey: options.apiKey,
     apiSecret: options.apiSecret,
     shops: options.shops.map((s) => ({ domain: s.domain, name: s.name })),
@@ -92,11 +86,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const wanted = options.appOutput ?? "inherit";
   const output = typeof wanted === "string" ? wanted : openSync(wanted.file, "w");
   const app = spawn(process.execPath, ["--import", `./${await dispatcherPreload()}`, "server/index.mjs", "build/server/index.js"], {
-    stdio: ["ignore", output, output],
+    // The IPC channel carries the port the app took (PORT=0: a port picked here could be taken before the app binds it).
+    stdio: ["ignore", output, output, "ipc"],
     env: {
       ...process.env,
       NODE_ENV: "production",
-      PORT: String(appPort),
+      PORT: String(options.appPort ?? 0),
       HOST: "127.0.0.1",
       SHOPIFY_API_KEY: options.apiKey,
       SHOPIFY_API_SECRET: options.apiSecret,
@@ -122,11 +117,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
     await Promise.allSettled([frame.close(), emulator.close()]);
   };
+  let appUrl: string;
   try {
-    await waitForHttp(`http://127.0.0.1:${appPort}/auth/login`, app);
+    appUrl = `http://127.0.0.1:${await listeningPort(app)}`;
   } catch (error) {
     await close();
     throw error;
   }
-  return { frame, emulator, app, appUrl: `http://127.0.0.1:${appPort}`, close };
+  frame.setAppUpstream(appUrl);
+  return { frame, emulator, app, appUrl, close };
 }

@@ -10,9 +10,10 @@ import { APP_PROXY } from "../../../app/retention/feedback/ask-after-delivery";
 export interface AdminFrameOptions {
   /**
    * Where the app runs. The frame serves the app through itself (same origin), adding its own
-   * origin to the app's `frame-ancestors` policy, which otherwise only allows Shopify's admin.
+   * origin to the app's `frame-ancestors` policy, which otherwise only allows Shopify's admin. Until it is
+   * known (see `setAppUpstream`), the app's pages are answered 502.
    */
-  appUpstream: string;
+  appUpstream?: string;
   apiKey: string;
   apiSecret: string;
   shops: Array<{ domain: string; name?: string }>;
@@ -28,6 +29,8 @@ export interface ExtensionInfo {
 
 export interface AdminFrame {
   url: string;
+  /** Where the app runs, once it has started (it needs the frame's URL first, and then takes its own port). */
+  setAppUpstream(appUrl: string): void;
   /** Where the merchant has placed the app's extensions (default: the survey extension, placed nowhere). */
   setExtensions(shop: string, extensions: ExtensionInfo[]): void;
   appBridgeUrl: string;
@@ -281,7 +284,7 @@ function myRewardsPreviewPage(
  * tokens for it.
  */
 export async function startAdminFrame(options: AdminFrameOptions): Promise<AdminFrame> {
-  const upstream = new URL(options.appUpstream);
+  let upstream = options.appUpstream ? new URL(options.appUpstream) : null;
   let ownOrigin = "";
   const known = new Map(options.shops.map((s) => [s.domain, s]));
   const token = (shop: string) => signSessionToken({ shop, apiKey: options.apiKey, apiSecret: options.apiSecret });
@@ -450,8 +453,13 @@ export async function startAdminFrame(options: AdminFrameOptions): Promise<Admin
   });
 
   function proxyToApp(req: IncomingMessage, res: ServerResponse) {
+    const target = upstream;
+    if (!target) {
+      res.writeHead(502, { "Content-Type": "text/plain" }).end("The app has not started yet");
+      return;
+    }
     const forward = httpRequest(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
       (answer) => {
         const headers = { ...answer.headers };
         const csp = headers["content-security-policy"];
@@ -462,7 +470,7 @@ export async function startAdminFrame(options: AdminFrameOptions): Promise<Admin
     );
     forward.on("error", (error) => {
       if (!res.headersSent) res.writeHead(502, { "Content-Type": "text/plain" });
-      res.end(`The app is not answering at ${upstream.origin}: ${error.message}`);
+      res.end(`The app is not answering at ${target.origin}: ${error.message}`);
     });
     req.pipe(forward);
   }
@@ -472,6 +480,7 @@ export async function startAdminFrame(options: AdminFrameOptions): Promise<Admin
   return {
     url,
     appBridgeUrl: `${url}/app-bridge.js`,
+    setAppUpstream: (appUrl) => void (upstream = new URL(appUrl)),
     setExtensions: (shop, list) => void extensions.set(shop, list),
     setPreviewCustomers: (shop, list) => void previewCustomers.set(shop, list),
     appPageUrl: (shop, opts = {}) =>

@@ -122,3 +122,24 @@ describe('the customer-account "My rewards" preview', () => {
     expect((await fetch(`${frame.url}/store/nobody/my-rewards-preview`)).status).toBe(404);
   });
 });
+
+describe("the frame's way to the app", () => {
+  it("answers 502 until the app's address is known, then forwards to it", async () => {
+    const own = await startAdminFrame({ apiKey: "k", apiSecret: "s", shops: [{ domain: SHOP }] });
+    const { createServer } = await import("node:http");
+    const app = createServer((req, res) => res.writeHead(200, { "Content-Type": "text/plain" }).end(`app saw ${req.url}`));
+    await new Promise<void>((resolve) => app.listen(0, "127.0.0.1", resolve));
+    try {
+      const before = await fetch(`${own.url}/auth/login`);
+      expect(before.status).toBe(502);
+      expect(await before.text()).toBe("The app has not started yet");
+      own.setAppUpstream(`http://127.0.0.1:${(app.address() as { port: number }).port}`);
+      const after = await fetch(`${own.url}/auth/login`);
+      expect(after.status).toBe(200);
+      expect(await after.text()).toBe("app saw /auth/login");
+    } finally {
+      await own.close();
+      await new Promise((resolve) => app.close(resolve));
+    }
+  });
+});
