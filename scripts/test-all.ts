@@ -51,7 +51,7 @@ const browserRun = (() => {
 // runs keep both cores busy. Each run's output is shown whole when it ends, so they never interleave.
 // The browser run (one file after another, each waiting on pages) gets the CPU first when both want it: the
 // other runs start at nice 10 and fill the time it leaves. Each header says when its run ended; on two cores
-// (December 2026) the unit run ended at about 210 s, the browser run at 255, the two integration runs at 300-315.
+// (December 2026, two machines) the unit run ended at 205-265 s, the browser run at 250-295, the integration runs at 290-380.
 const BACKGROUND_NICENESS = browserRun === null ? 10 : 0;
 const results = await Promise.all([
   ...runs.map((run) =>

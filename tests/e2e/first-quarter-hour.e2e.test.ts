@@ -192,12 +192,15 @@ beforeAll(async () => {
   browser = await launch();
   page = await newAdminPage(browser);
   otherTab = await newAdminPage(browser);
-  for (const tab of [page, otherTab]) tab.on("request", record);
-  page.on("requestfailed", (request) => {
-    // ERR_ABORTED: the walk moved on while the page was revalidating (the sync card polls during an import).
-    const error = request.failure()?.errorText ?? "";
-    if (isAppPage(request.url()) && error !== "net::ERR_ABORTED") failedRequests.push(`${request.url().split("?")[0]}: ${error}`);
-  });
+  // Both tabs are watched: the other language's pages must load and hydrate as cleanly as the merchant's.
+  for (const tab of [page, otherTab]) {
+    tab.on("request", record);
+    tab.on("requestfailed", (request) => {
+      // ERR_ABORTED: the walk moved on while the page was revalidating (the sync card polls during an import).
+      const error = request.failure()?.errorText ?? "";
+      if (isAppPage(request.url()) && error !== "net::ERR_ABORTED") failedRequests.push(`${request.url().split("?")[0]}: ${error}`);
+    });
+  }
 });
 
 afterAll(async () => {
@@ -433,6 +436,6 @@ describe("the merchant's first quarter hour on the demo shop", () => {
     // No page failed to load, and every page the walk opened drew in the browser what the server had drawn.
     expect(failedRequests).toEqual([]);
     expect(loads.filter((l) => l.status >= 400)).toEqual([]);
-    expect(hydrationErrors(page)).toEqual([]);
+    expect([...hydrationErrors(page), ...hydrationErrors(otherTab)]).toEqual([]);
   });
 });
