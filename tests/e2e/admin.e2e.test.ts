@@ -13,7 +13,8 @@ import {
   openWhenScored,
   freshDatabase,
   hydrationErrors,
-  launch,
+  sharedBrowser,
+  closePages,
   newAdminPage,
   screenshot,
   stopStack,
@@ -47,7 +48,7 @@ async function expectTranslated(frame: Frame) {
 }
 
 beforeAll(async () => {
-  database = await freshDatabase("admin");
+  database = await freshDatabase();
   db = (await import("../../app/db.server")).default;
   stack = await startLocalStack({
     apiKey: "kinship-e2e-key",
@@ -58,15 +59,13 @@ beforeAll(async () => {
       { domain: SHOP, name: "Kinship E2E", size: "small", ...BROWSER_SHOP_SIZE, seed: 4242, currency: "EUR", timeZone: "Europe/Zagreb" },
     ],
   });
-  browser = await launch();
+  browser = await sharedBrowser();
   page = await newAdminPage(browser);
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await closePages(browser);
   if (stack) await stopStack(stack);
-  await db?.$disconnect();
-  database?.remove();
 });
 
 describe("Kinship in the Shopify admin", () => {

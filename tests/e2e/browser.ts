@@ -33,26 +33,52 @@ export const BROWSER_SHOP_SIZE = { customers: 150, orders: 850 } as const;
 
 export interface TestDatabase {
   url: string;
-  /** Deletes the database's files. */
-  remove(): void;
 }
 
 /**
- * A browser test file's own SQLite database, migrated, with the built app ready to run against it; this
- * process's Prisma client (imported after this) points at it too, for seeding and checks.
+ * The browser test files run one after another in one process (isolate: false in tests/e2e/vitest.config.ts), so
+ * they share its module graph, its Prisma client and its Chromium; what each file gets fresh is its own app, its
+ * own emulator and an empty database. Each file used to import the app and launch Chromium again (about 2.6
+ * CPU-s a file).
  */
-export async function freshDatabase(name: string): Promise<TestDatabase> {
-  if (!(await buildIfStale())) throw new Error("Building the app for the browser tests failed (its output is above).");
-  mkdirSync("tests/.tmp", { recursive: true });
-  const file = `tests/.tmp/e2e-${name}-${process.pid}.sqlite`;
-  const remove = () => {
-    for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
-  };
-  remove();
-  await migratedSqliteCopy(file);
-  const url = `file:./${file}`;
-  process.env.DATABASE_URL = url;
-  return { url, remove };
+let database: Promise<TestDatabase> | undefined;
+
+/**
+ * The browser tests' SQLite database, migrated and emptied of what an earlier file left, with the built app
+ * ready to run against it; this process's Prisma client (imported after this) points at it too, for seeding
+ * and checks. The database is one file per process because that client is one per process.
+ */
+export async function freshDatabase(): Promise<TestDatabase> {
+  if (database) {
+    const { url } = await database;
+    await emptyTables();
+    return { url };
+  }
+  database = (async () => {
+    if (!(await buildIfStale())) throw new Error("Building the app for the browser tests failed (its output is above).");
+    mkdirSync("tests/.tmp", { recursive: true });
+    const file = `tests/.tmp/e2e-${process.pid}.sqlite`;
+    const remove = () => {
+      for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
+    };
+    remove();
+    await migratedSqliteCopy(file);
+    process.once("exit", remove);
+    const url = `file:./${file}`;
+    process.env.DATABASE_URL = url;
+    return { url };
+  })();
+  database.catch(() => (database = undefined));
+  return database;
+}
+
+/** Every row of every table goes (the schema has no foreign keys, so order does not matter); the migrations stay. */
+async function emptyTables(): Promise<void> {
+  const db = (await import("../../app/db.server")).default;
+  const tables = await db.$queryRawUnsafe<Array<{ name: string }>>(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_prisma_migrations'",
+  );
+  await db.$transaction(tables.map(({ name }) => db.$executeRawUnsafe(`DELETE FROM "${name.replaceAll('"', '""')}"`)));
 }
 
 /** The app's output for one browser test file, kept beside its screenshots: what the server did when a page did not come. */
@@ -61,8 +87,18 @@ export function appLog(name: string): { file: string } {
   return { file: `${SCREENSHOTS}/app-${name}.log` };
 }
 
-export async function launch(): Promise<Browser> {
-  return chromium.launch({ executablePath: chromiumPath(), args: ["--no-sandbox", "--disable-dev-shm-usage"] });
+let browser: Promise<Browser> | undefined;
+
+/** This process's Chromium, launched by the first file that asks (and again if it went away). */
+export async function sharedBrowser(): Promise<Browser> {
+  if (browser && (await browser.catch(() => null))?.isConnected()) return browser;
+  browser = chromium.launch({ executablePath: chromiumPath(), args: ["--no-sandbox", "--disable-dev-shm-usage"] });
+  return browser;
+}
+
+/** Closes a file's pages; Chromium stays up for the next file (Playwright stops it when the process exits). */
+export async function closePages(shared: Browser | undefined): Promise<void> {
+  await Promise.all(shared?.contexts().map((context) => context.close()) ?? []);
 }
 
 // authenticate.admin answers 410 to bots, including Playwright's default HeadlessChrome user agent.

@@ -9,7 +9,17 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Browser, Frame, Page } from "playwright-core";
 import { startLocalStack, type LocalStack } from "../emulator/stack";
-import { appFrame, appLog, freshDatabase, launch, newAdminPage, screenshot, stopStack, type TestDatabase } from "./browser";
+import {
+  appFrame,
+  appLog,
+  freshDatabase,
+  sharedBrowser,
+  closePages,
+  newAdminPage,
+  screenshot,
+  stopStack,
+  type TestDatabase,
+} from "./browser";
 import { ASK_TRIGGER } from "../../app/retention/feedback/ask-after-delivery";
 
 const SHOP = "kinship-feedback-e2e.myshopify.com";
@@ -56,7 +66,7 @@ async function openSettings(locale: keyof typeof TEXTS): Promise<Frame> {
 }
 
 beforeAll(async () => {
-  database = await freshDatabase("feedback");
+  database = await freshDatabase();
   settings = await import("../../app/models/shop-settings.server");
   stack = await startLocalStack({
     apiKey: "kinship-feedback-e2e-key",
@@ -65,14 +75,13 @@ beforeAll(async () => {
     appOutput: appLog("feedback"),
     shops: [{ domain: SHOP, name: "Kinship Feedback", size: "tiny", seed: 1717, flowTriggerHandles: [ASK_TRIGGER.handle] }],
   });
-  browser = await launch();
+  browser = await sharedBrowser();
   page = await newAdminPage(browser);
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await closePages(browser);
   if (stack) await stopStack(stack);
-  database?.remove();
 });
 
 describe("Settings: one threshold and one first-response target", () => {

@@ -22,7 +22,8 @@ import {
   openWhenScored,
   freshDatabase,
   hydrationErrors,
-  launch,
+  sharedBrowser,
+  closePages,
   newAdminPage,
   screenshot,
   stopStack,
@@ -178,7 +179,7 @@ interface Confirmed {
 const confirmed: Confirmed[] = [];
 
 beforeAll(async () => {
-  database = await freshDatabase("walk");
+  database = await freshDatabase();
   db = (await import("../../app/db.server")).default;
   stack = await startLocalStack({
     apiKey: "kinship-walk-key",
@@ -189,7 +190,7 @@ beforeAll(async () => {
   });
   // The test's own Admin API calls (the daily run) reach the emulator as the app's do.
   installShopifyDispatcher(stack.emulator.url);
-  browser = await launch();
+  browser = await sharedBrowser();
   page = await newAdminPage(browser);
   otherTab = await newAdminPage(browser);
   // Both tabs are watched: the other language's pages must load and hydrate as cleanly as the merchant's.
@@ -211,11 +212,9 @@ afterAll(async () => {
   );
   for (const l of [...loads].sort((a, b) => b.serverMs - a.serverMs).slice(0, 5))
     console.log(`[walk]   ${Math.round(l.serverMs)} ms ${l.status} ${l.url}`);
-  await browser?.close();
+  await closePages(browser);
   if (stack) await stopStack(stack);
   await uninstallShopifyDispatcher();
-  await db?.$disconnect();
-  database?.remove();
 });
 
 describe("the merchant's first quarter hour on the demo shop", () => {

@@ -7,7 +7,17 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Browser, Frame, Page } from "playwright-core";
 import { startLocalStack, type LocalStack } from "../emulator/stack";
-import { appFrame, appLog, freshDatabase, launch, newAdminPage, SCREENSHOTS, stopStack, type TestDatabase } from "./browser";
+import {
+  appFrame,
+  appLog,
+  freshDatabase,
+  sharedBrowser,
+  closePages,
+  newAdminPage,
+  SCREENSHOTS,
+  stopStack,
+  type TestDatabase,
+} from "./browser";
 
 const SHOP = "kinship-health-e2e.myshopify.com";
 let database: TestDatabase;
@@ -117,7 +127,7 @@ async function fixEverything() {
 }
 
 beforeAll(async () => {
-  database = await freshDatabase("health");
+  database = await freshDatabase();
   db = (await import("../../app/db.server")).default;
   settings = await import("../../app/models/shop-settings.server");
   stack = await startLocalStack({
@@ -127,7 +137,7 @@ beforeAll(async () => {
     appOutput: appLog("health"),
     shops: [{ domain: SHOP, name: "Kinship Health", size: "tiny", seed: 1515, currency: "UAH", timeZone: "Europe/Kyiv" }],
   });
-  browser = await launch();
+  browser = await sharedBrowser();
   page = await newAdminPage(browser);
 
   // The first visit installs the app and imports the shop; the card's last-sync line says when it is done.
@@ -172,10 +182,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await closePages(browser);
   if (stack) await stopStack(stack);
-  await db?.$disconnect();
-  database?.remove();
 });
 
 describe.each(["en", "uk"] as const)("the dashboard's health card (%s)", (locale) => {

@@ -10,7 +10,17 @@ import type { Browser, Frame, Page } from "playwright-core";
 import { adminGraphql } from "../emulator/client";
 import type { DemoRewardsCustomer } from "../emulator/demo-seed";
 import { startLocalStack, type LocalStack } from "../emulator/stack";
-import { appFrame, appLog, freshDatabase, launch, newAdminPage, screenshot, stopStack, type TestDatabase } from "./browser";
+import {
+  appFrame,
+  appLog,
+  freshDatabase,
+  sharedBrowser,
+  closePages,
+  newAdminPage,
+  screenshot,
+  stopStack,
+  type TestDatabase,
+} from "./browser";
 
 const SHOP = "kinship-rewards-e2e.myshopify.com";
 let database: TestDatabase;
@@ -34,7 +44,7 @@ const pattern = (template: string) =>
   );
 
 beforeAll(async () => {
-  database = await freshDatabase("my-rewards");
+  database = await freshDatabase();
   const db = (await import("../../app/db.server")).default;
   stack = await startLocalStack({
     apiKey: "kinship-rewards-e2e-key",
@@ -53,7 +63,7 @@ beforeAll(async () => {
       },
     ],
   });
-  browser = await launch();
+  browser = await sharedBrowser();
   page = await newAdminPage(browser);
   // Tall enough for the whole page (tier, codes, credit, birthday, answers) in one screenshot.
   await page.setViewportSize({ width: 1200, height: 2000 });
@@ -111,10 +121,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await closePages(browser);
   if (stack) await stopStack(stack);
-  await (await import("../../app/db.server")).default.$disconnect();
-  database?.remove();
 });
 
 async function openPreview(locale: string): Promise<Frame> {

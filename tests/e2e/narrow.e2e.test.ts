@@ -5,7 +5,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Frame, Page } from "playwright-core";
 import { startLocalStack, type LocalStack } from "../emulator/stack";
-import { appFrame, appLog, openWhenScored, freshDatabase, launch, newAdminPage, screenshot, stopStack, type TestDatabase } from "./browser";
+import {
+  appFrame,
+  appLog,
+  openWhenScored,
+  freshDatabase,
+  sharedBrowser,
+  closePages,
+  newAdminPage,
+  screenshot,
+  stopStack,
+  type TestDatabase,
+} from "./browser";
 
 const SHOP = "kinship-narrow.myshopify.com";
 let database: TestDatabase;
@@ -24,7 +35,7 @@ async function open(path = ""): Promise<Frame> {
 }
 
 beforeAll(async () => {
-  database = await freshDatabase("narrow");
+  database = await freshDatabase();
   db = (await import("../../app/db.server")).default;
   stack = await startLocalStack({
     apiKey: "kinship-narrow-key",
@@ -33,16 +44,14 @@ beforeAll(async () => {
     appOutput: appLog("narrow"),
     shops: [{ domain: SHOP, name: "Kinship Narrow", size: "tiny", seed: 77, currency: "UAH", timeZone: "Europe/Kyiv" }],
   });
-  browser = await launch();
+  browser = await sharedBrowser();
   page = await newAdminPage(browser);
   await page.setViewportSize({ width: WIDTH, height: 1600 });
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await closePages(browser);
   if (stack) await stopStack(stack);
-  await db?.$disconnect();
-  database?.remove();
 });
 
 describe(`the customers list at ${WIDTH} px`, () => {

@@ -7,7 +7,17 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Browser, Frame, Page } from "playwright-core";
 import { startLocalStack, type LocalStack } from "../emulator/stack";
 import type { Arm } from "../support/rule-results";
-import { appFrame, appLog, freshDatabase, launch, newAdminPage, SCREENSHOTS, stopStack, type TestDatabase } from "./browser";
+import {
+  appFrame,
+  appLog,
+  freshDatabase,
+  sharedBrowser,
+  closePages,
+  newAdminPage,
+  SCREENSHOTS,
+  stopStack,
+  type TestDatabase,
+} from "./browser";
 
 const SHOP = "kinship-results-e2e.myshopify.com";
 let database: TestDatabase;
@@ -15,7 +25,6 @@ let database: TestDatabase;
 let stack: LocalStack;
 let browser: Browser;
 let page: Page;
-let db: (typeof import("../../app/db.server"))["default"];
 
 // Each state's arms, and what the page says then (the catalogs' English, written out).
 const STATES: { state: string; treated: Arm; heldOut: Arm | null; verdict: string; chart: boolean }[] = [
@@ -47,8 +56,7 @@ async function openResults(id: string): Promise<Frame> {
 }
 
 beforeAll(async () => {
-  database = await freshDatabase("results");
-  db = (await import("../../app/db.server")).default;
+  database = await freshDatabase();
   stack = await startLocalStack({
     apiKey: "kinship-results-e2e-key",
     apiSecret: "kinship-results-e2e-secret",
@@ -56,7 +64,7 @@ beforeAll(async () => {
     appOutput: appLog("results"),
     shops: [{ domain: SHOP, name: "Kinship Results", size: "tiny", seed: 1818, currency: "EUR", timeZone: "Europe/Zagreb" }],
   });
-  browser = await launch();
+  browser = await sharedBrowser();
   page = await newAdminPage(browser);
   // The first visit installs the app and imports the shop; wait until the import is done before writing beside it.
   await vi.waitFor(
@@ -72,10 +80,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await closePages(browser);
   if (stack) await stopStack(stack);
-  await db?.$disconnect();
-  database?.remove();
 });
 
 describe("a rule's results page", () => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import type { Browser, Frame, Page } from "playwright-core";
 import { startAdminFrame, type AdminFrame } from "../emulator/admin-frame/server";
-import { appFrame, launch, newAdminPage, screenshot } from "./browser";
+import { appFrame, sharedBrowser, closePages, newAdminPage, screenshot } from "./browser";
 
 const SHOP = "kinship-survey.myshopify.com";
 const strings = (file: string) => JSON.parse(readFileSync(`extensions/feedback-survey/locales/${file}`, "utf8"));
@@ -25,13 +25,13 @@ beforeAll(async () => {
     apiSecret: "s",
     shops: [{ domain: SHOP, name: "Survey Shop" }],
   });
-  browser = await launch();
+  browser = await sharedBrowser();
   page = await newAdminPage(browser);
   await page.setViewportSize({ width: 1200, height: 900 });
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await closePages(browser);
   await frame?.close();
 });
 

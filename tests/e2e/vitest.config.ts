@@ -12,6 +12,8 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 300_000,
     fileParallelism: false,
+    // One process for every file, one after another: they share its imports and its Chromium (tests/e2e/browser.ts).
+    isolate: false,
     // expect.poll waits for the page, not for a deadline: a busy machine must not fail a browser test.
     expect: { poll: { timeout: 20_000, interval: 100 } },
   },
