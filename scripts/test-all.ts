@@ -49,9 +49,10 @@ const browserRun = (() => {
 // Everything goes side by side: integration files run one after another and wait on their database
 // much of the time, and the browser tests wait on the app, the emulator and Chromium, so together the
 // runs keep both cores busy. Each run's output is shown whole when it ends, so they never interleave.
-// The browser run (one file after another, each waiting on pages) gets the CPU first when both want it: the
-// other runs start at nice 10 and fill the time it leaves. Each header says when its run ended; on two cores
-// (December 2026, two machines) the unit run ended at 205-265 s, the browser run at 250-295, the integration runs at 290-380.
+// The browser run (one file after another in one process, each waiting on pages) gets the CPU first when both want
+// it: the other runs start at nice 10 and fill the time it leaves. Each header says when its run ended; on two cores
+// (December 2026, three machines) the unit run ended at 205-310 s, the browser run at 235-310, the integration runs
+// at 290-430.
 const BACKGROUND_NICENESS = browserRun === null ? 10 : 0;
 const results = await Promise.all([
   ...runs.map((run) =>
